@@ -1,0 +1,440 @@
+//! The actions on a course, as pure decisions: given the model, the state and the actor, each
+//! either returns the events to append or says why not. The web layer's HTML and JSON handlers
+//! both go through these (via `tovholder_web::actions`), so the rules live in one place.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::calendar::{format_date_da, holiday_name, is_working_day, weekday_da, working_day_on_or_after, working_day_on_or_before};
+use crate::course::{CourseState, Event};
+use crate::ids::{OrgId, PersonId};
+use crate::model::{Action, Model, Scope};
+use crate::policy::{self, Actor, Decision};
+use crate::span::Side;
+use crate::tasks::{self, Owner};
+
+/// One invalid input, with a Danish message for the person who typed it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// Not allowed; the edges answer as if the course did not exist.
+    #[error("not allowed: {}", .0.reason.code())]
+    Denied(Decision),
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> CommandError {
+    CommandError::Invalid(vec![FieldError { field: field.to_string(), message: message.into() }])
+}
+
+pub struct Ctx<'a> {
+    pub model: &'a Model,
+    pub state: &'a CourseState,
+    pub actor: &'a Actor,
+}
+
+impl Ctx<'_> {
+    fn require(&self, action: Action) -> Result<(), CommandError> {
+        let d = policy::decide(self.model, self.state, self.actor, action);
+        if d.allowed { Ok(()) } else { Err(CommandError::Denied(d)) }
+    }
+
+    /// The action is allowed, but this particular item needs one of `roles`.
+    fn require_role(&self, roles: &[String], field: &str, what: &str) -> Result<(), CommandError> {
+        if policy::holds_any(self.model, self.state, self.actor, roles) {
+            Ok(())
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| self.model.role_label(r)).collect();
+            Err(invalid(field, format!("{what} kan kun gøres af {}.", names.join(" eller ").to_lowercase())))
+        }
+    }
+}
+
+/// What is needed to open a course.
+#[derive(Clone, Debug)]
+pub struct OpenCourse {
+    pub parties: BTreeMap<String, OrgId>,
+    /// Family members and their citizen roles.
+    pub family: Vec<(PersonId, String)>,
+    pub dates: BTreeMap<String, Date>,
+    pub decisions: BTreeMap<String, String>,
+}
+
+pub fn open_course(model: &Model, actor: &Actor, input: &OpenCourse) -> Result<Vec<Event>, CommandError> {
+    let d = policy::may_open(model, actor);
+    if !d.allowed {
+        return Err(CommandError::Denied(d));
+    }
+    let mut errors = Vec::new();
+    for party in model.parties.keys() {
+        if !input.parties.contains_key(party) {
+            errors.push(FieldError { field: party.clone(), message: format!("Vælg {}.", model.parties[party].label.to_lowercase()) });
+        }
+    }
+    if input.parties.get(&model.opened_by) != Some(&actor.org) {
+        errors.push(FieldError { field: model.opened_by.clone(), message: "Forløbet skal oprettes i din egen organisation.".into() });
+    }
+    for (_, role) in &input.family {
+        if model.role(role).map(|r| r.scope) != Some(Scope::Citizen) {
+            errors.push(FieldError { field: role.clone(), message: format!("'{role}' er ikke en rolle for familien.") });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CommandError::Invalid(errors));
+    }
+    let mut events = vec![Event::CourseOpened { model: model.id.clone(), parties: input.parties.clone() }];
+    events.extend(input.family.iter().map(|(p, r)| Event::PersonJoined { person: *p, role: r.clone() }));
+    // Dates and decisions go through the same checks as later changes, against the new course.
+    let mut state = CourseState::default();
+    let stamp = crate::course::Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: actor.person };
+    for e in &events {
+        state.apply(&stamp, e);
+    }
+    for (decision, value) in &input.decisions {
+        let ctx = Ctx { model, state: &state, actor };
+        let mut evs = decide(&ctx, decision, value, None)?;
+        for e in &evs {
+            state.apply(&stamp, e);
+        }
+        events.append(&mut evs);
+    }
+    if !input.dates.is_empty() {
+        let ctx = Ctx { model, state: &state, actor };
+        events.extend(set_dates(&ctx, &input.dates, None)?);
+    }
+    Ok(events)
+}
+
+/// The date the model proposes for `id`, given the dates known so far: the first working day
+/// of its window (or near its `suggest` rule).
+pub fn suggest_date(model: &Model, dates: &BTreeMap<String, Date>, id: &str) -> Option<Date> {
+    let def = model.dates.get(id)?;
+    let (rule, inside) = match (&def.window, &def.suggest) {
+        (Some(w), _) => (w, true),
+        (None, Some(s)) => (s, false),
+        (None, None) => return None,
+    };
+    let w = rule.resolve(dates)?;
+    if !def.working_day {
+        return Some(w.from);
+    }
+    let d = match rule.side {
+        Side::After => working_day_on_or_after(w.from)?,
+        Side::Before => working_day_on_or_before(w.to)?,
+    };
+    if inside && !w.contains(d) { None } else { Some(d) }
+}
+
+/// Checks one date against its model rules, given all the course's dates (with the new ones).
+pub fn check_date(model: &Model, dates: &BTreeMap<String, Date>, id: &str, value: Date) -> Result<(), String> {
+    let Some(def) = model.dates.get(id) else {
+        return Err(format!("Forløbet har ingen dato ved navn '{id}'."));
+    };
+    if let Some(rule) = &def.window
+        && let Some(w) = rule.resolve(dates)
+        && !w.contains(value)
+    {
+        let mut msg = format!(
+            "{} skal ligge mellem {} og {} ({}).",
+            def.label,
+            format_date_da(w.from),
+            format_date_da(w.to),
+            rule.describe(model.date_label(&rule.anchor)),
+        );
+        if let Some(s) = suggest_date(model, dates, id) {
+            msg.push_str(&format!(" Forslag: {} {}.", weekday_da(s), format_date_da(s)));
+        }
+        return Err(msg);
+    }
+    if def.working_day && !is_working_day(value) {
+        let why = match holiday_name(value) {
+            Some(h) => format!("{} er {h}", format_date_da(value)),
+            None => format!("{} er en {}", format_date_da(value), weekday_da(value)),
+        };
+        return Err(format!("{} skal ligge på en hverdag, og {why}.", def.label));
+    }
+    Ok(())
+}
+
+pub fn set_dates(ctx: &Ctx, new: &BTreeMap<String, Date>, reason: Option<String>) -> Result<Vec<Event>, CommandError> {
+    ctx.require(Action::SetDates)?;
+    if new.is_empty() {
+        return Err(invalid("dates", "Angiv mindst én dato."));
+    }
+    let mut errors = Vec::new();
+    for id in new.keys() {
+        match ctx.model.dates.get(id) {
+            None => errors.push(FieldError { field: id.clone(), message: format!("Forløbet har ingen dato ved navn '{id}'.") }),
+            Some(def) if !policy::holds_any(ctx.model, ctx.state, ctx.actor, &def.set_by) => errors.push(FieldError {
+                field: id.clone(),
+                message: format!("Du kan ikke ændre {}.", def.label.to_lowercase()),
+            }),
+            Some(_) => {}
+        }
+    }
+    let mut merged = ctx.state.dates.clone();
+    merged.extend(new.iter().map(|(k, v)| (k.clone(), *v)));
+    // A changed date can push a date that depends on it out of its window; check those too.
+    for (id, def) in &ctx.model.dates {
+        let Some(value) = merged.get(id) else { continue };
+        let anchor_moved = def.window.as_ref().is_some_and(|w| new.contains_key(&w.anchor));
+        if (new.contains_key(id) || anchor_moved)
+            && let Err(message) = check_date(ctx.model, &merged, id, *value)
+        {
+            errors.push(FieldError { field: id.clone(), message });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CommandError::Invalid(errors));
+    }
+    let changed: BTreeMap<String, Date> =
+        new.iter().filter(|(k, v)| ctx.state.dates.get(*k) != Some(v)).map(|(k, v)| (k.clone(), *v)).collect();
+    if changed.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(vec![Event::DatesSet { dates: changed, reason: reason.filter(|r| !r.trim().is_empty()) }])
+}
+
+/// Appoints `person` (staff of `person_org`) to a course role; a previous holder steps down.
+pub fn appoint(ctx: &Ctx, role_id: &str, person: PersonId, person_org: OrgId) -> Result<Vec<Event>, CommandError> {
+    ctx.require(Action::Appoint)?;
+    let role = match ctx.model.role(role_id) {
+        Some(r) if r.scope == Scope::Course => r,
+        _ => return Err(invalid("role", format!("'{role_id}' er ikke en rolle, man kan udpege til."))),
+    };
+    ctx.require_role(&role.appointed_by, "role", &format!("Udpegning af {}", role.label.to_lowercase()))?;
+    let party_org = role.party.as_ref().and_then(|p| ctx.state.parties.get(p));
+    if party_org != Some(&person_org) {
+        return Err(invalid("person", format!("{} skal komme fra {}.", role.label, role.party.as_deref().and_then(|p| ctx.model.parties.get(p)).map_or("", |p| p.label.as_str()).to_lowercase())));
+    }
+    if ctx.state.holds(person, role_id) {
+        return Ok(vec![]);
+    }
+    let mut events: Vec<Event> =
+        ctx.state.holders(role_id).map(|p| Event::PersonLeft { person: p, role: role_id.to_string() }).collect();
+    events.push(Event::PersonJoined { person, role: role_id.to_string() });
+    Ok(events)
+}
+
+pub fn decide(ctx: &Ctx, decision: &str, value: &str, note: Option<String>) -> Result<Vec<Event>, CommandError> {
+    ctx.require(Action::Decide)?;
+    let Some(def) = ctx.model.decisions.get(decision) else {
+        return Err(invalid("decision", format!("Forløbet har ingen beslutning ved navn '{decision}'.")));
+    };
+    ctx.require_role(&def.decided_by, decision, &def.label)?;
+    if !def.options.contains_key(value) {
+        return Err(invalid(decision, format!("Vælg et af svarene til «{}».", def.label)));
+    }
+    if ctx.state.decision(decision) == Some(value) {
+        return Ok(vec![]);
+    }
+    Ok(vec![Event::DecisionRecorded { decision: decision.into(), value: value.into(), note: note.filter(|n| !n.trim().is_empty()) }])
+}
+
+pub fn record_field(ctx: &Ctx, field: &str, value: &str) -> Result<Vec<Event>, CommandError> {
+    ctx.require(Action::RecordField)?;
+    let Some(def) = ctx.model.fields.get(field) else {
+        return Err(invalid("field", format!("Forløbet har intet felt ved navn '{field}'.")));
+    };
+    ctx.require_role(&def.recorded_by, field, &def.label)?;
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(invalid(field, format!("Udfyld «{}».", def.label)));
+    }
+    if value.chars().count() > 10_000 {
+        return Err(invalid(field, "Teksten er for lang (højst 10.000 tegn)."));
+    }
+    if crate::cpr::contains_cpr(value) {
+        return Err(invalid(field, "Skriv ikke CPR-numre i dette felt."));
+    }
+    if ctx.state.fields.get(field).is_some_and(|r| r.value == value) {
+        return Ok(vec![]);
+    }
+    Ok(vec![Event::FieldRecorded { field: field.into(), value: value.into() }])
+}
+
+/// Completes an open task with one of its outcomes; only one of its owners may.
+pub fn complete_task(ctx: &Ctx, task_id: &str, outcome: &str, note: Option<String>) -> Result<Vec<Event>, CommandError> {
+    ctx.require(Action::CompleteTask)?;
+    let Some(def) = ctx.model.task(task_id) else {
+        return Err(invalid("task", "Opgaven findes ikke i dette forløb."));
+    };
+    let active = tasks::tasks(ctx.model, ctx.state);
+    let Some(task) = active.iter().find(|t| t.id == task_id) else {
+        return Err(invalid("task", "Opgaven er ikke aktuel i forløbet endnu."));
+    };
+    if task.done.is_some() {
+        return Err(invalid("task", "Opgaven er allerede udført."));
+    }
+    let owns = task.owners.iter().any(|o| match o {
+        Owner::Person { person, .. } => *person == ctx.actor.person,
+        Owner::OrgRole { org, role } => *org == ctx.actor.org && ctx.actor.org_roles.contains(role),
+    }) || policy::holds_any(ctx.model, ctx.state, ctx.actor, &stand_ins(ctx.model, &def.owner));
+    if !owns {
+        return Err(invalid("task", "Opgaven er ikke din."));
+    }
+    if !def.outcomes.contains_key(outcome) {
+        return Err(invalid("outcome", "Vælg, hvordan opgaven blev afsluttet."));
+    }
+    let note = note.filter(|n| !n.trim().is_empty());
+    if note.as_deref().is_some_and(crate::cpr::contains_cpr) {
+        return Err(invalid("note", "Skriv ikke CPR-numre i bemærkningen."));
+    }
+    let mut events = vec![Event::TaskCompleted { task: task_id.into(), outcome: outcome.into(), note }];
+    if let Some(set) = def.on_outcome.get(outcome) {
+        events.push(Event::DecisionRecorded { decision: set.decision.clone(), value: set.set.clone(), note: None });
+    }
+    Ok(events)
+}
+
+/// The owner roles plus the organisation roles that stand in for them: a tovholder may complete
+/// the kontaktperson's task even after appointing one.
+fn stand_ins(model: &Model, owners: &[String]) -> Vec<String> {
+    let mut roles: Vec<String> = owners.to_vec();
+    roles.extend(owners.iter().filter_map(|o| model.role(o).and_then(|r| r.stands_in.clone())));
+    roles
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::course::Stamp;
+    use jiff::civil::date;
+
+    fn model() -> Model {
+        Model::parse(include_str!("../../../models/julemaerkehjem.toml")).unwrap()
+    }
+    fn staff() -> Actor {
+        Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()] }
+    }
+    fn tovholder() -> Actor {
+        Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()] }
+    }
+    fn opened(answer: &str) -> CourseState {
+        let m = model();
+        let input = OpenCourse {
+            parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into(),
+            family: vec![(PersonId(10), "barn".into()), (PersonId(11), "foraelder".into())],
+            dates: [("ansoegning".to_string(), date(2026, 11, 2))].into(),
+            decisions: [("samarbejde".to_string(), answer.to_string())].into(),
+        };
+        let events = open_course(&m, &staff(), &input).unwrap();
+        let stamp = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
+        crate::course::replay(events.iter().map(|e| (&stamp, e)))
+    }
+    fn apply(state: &mut CourseState, events: Vec<Event>) {
+        let stamp = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
+        for e in &events {
+            state.apply(&stamp, e);
+        }
+    }
+    fn errors(r: Result<Vec<Event>, CommandError>) -> Vec<FieldError> {
+        match r {
+            Err(CommandError::Invalid(e)) => e,
+            other => panic!("expected invalid input, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn opfoelgningsdag_is_proposed_in_its_window_on_a_working_day_and_refused_outside() {
+        let m = model();
+        let mut st = opened("ja");
+        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        // Stay ends Friday 2027-04-16; 4 weeks later is Friday 2027-05-14, 2027's Kristi himmelfartsdag is 6 May.
+        let evs = set_dates(&ctx, &[("ophold_start".to_string(), date(2027, 2, 22)), ("ophold_slut".to_string(), date(2027, 4, 16))].into(), None).unwrap();
+        apply(&mut st, evs);
+        assert_eq!(suggest_date(&m, &st.dates, "opfoelgningsdag"), Some(date(2027, 5, 14)));
+        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let e = errors(set_dates(&ctx, &[("opfoelgningsdag".to_string(), date(2027, 6, 4))].into(), None));
+        assert_eq!(e[0].field, "opfoelgningsdag");
+        assert_eq!(e[0].message, "Opfølgningsdag skal ligge mellem 14. maj 2027 og 28. maj 2027 (4 uger til 6 uger efter Opholdets afslutning). Forslag: fredag 14. maj 2027.");
+        // 2. pinsedag 2027 is Monday 17 May.
+        let e = errors(set_dates(&ctx, &[("opfoelgningsdag".to_string(), date(2027, 5, 17))].into(), None));
+        assert!(e[0].message.contains("2. pinsedag"), "{}", e[0].message);
+        assert!(set_dates(&ctx, &[("opfoelgningsdag".to_string(), date(2027, 5, 18))].into(), None).is_ok());
+    }
+
+    #[test]
+    fn moving_the_stay_checks_the_dates_that_depend_on_it() {
+        let m = model();
+        let mut st = opened("ja");
+        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let evs = set_dates(&ctx, &[("ophold_start".to_string(), date(2027, 2, 22)), ("ophold_slut".to_string(), date(2027, 4, 16)), ("opfoelgningsdag".to_string(), date(2027, 5, 18))].into(), None).unwrap();
+        apply(&mut st, evs);
+        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let e = errors(set_dates(&ctx, &[("ophold_slut".to_string(), date(2027, 5, 14))].into(), None));
+        assert_eq!(e[0].field, "opfoelgningsdag");
+    }
+
+    #[test]
+    fn the_municipality_cannot_see_or_act_on_a_course_the_parents_said_no_to() {
+        let m = model();
+        let st = opened("nej");
+        let ctx = Ctx { model: &m, state: &st, actor: &tovholder() };
+        assert!(matches!(appoint(&ctx, "kontaktperson", PersonId(3), OrgId(2)), Err(CommandError::Denied(_))));
+    }
+
+    #[test]
+    fn a_later_yes_from_the_follow_up_task_opens_sharing() {
+        let m = model();
+        let mut st = opened("nej");
+        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let evs = complete_task(&ctx, "opfoelg_nej", "ja", Some("Talt med mor".into())).unwrap();
+        assert_eq!(evs.len(), 2);
+        apply(&mut st, evs);
+        assert_eq!(st.decision("samarbejde"), Some("ja"));
+        assert!(policy::decide(&m, &st, &tovholder(), Action::Read).allowed);
+    }
+
+    #[test]
+    fn appointing_checks_the_role_and_the_organisation() {
+        let m = model();
+        let mut st = opened("ja");
+        let ctx = Ctx { model: &m, state: &st, actor: &tovholder() };
+        let e = errors(appoint(&ctx, "kontaktperson", PersonId(3), OrgId(7)));
+        assert_eq!(e[0].field, "person");
+        let e = errors(appoint(&ctx, "kontaktpaedagog", PersonId(3), OrgId(2)));
+        assert_eq!(e[0].field, "role");
+        let evs = appoint(&ctx, "kontaktperson", PersonId(3), OrgId(2)).unwrap();
+        apply(&mut st, evs);
+        let ctx = Ctx { model: &m, state: &st, actor: &tovholder() };
+        let evs = appoint(&ctx, "kontaktperson", PersonId(4), OrgId(2)).unwrap();
+        assert_eq!(evs[0], Event::PersonLeft { person: PersonId(3), role: "kontaktperson".into() });
+    }
+
+    #[test]
+    fn only_owners_complete_tasks_with_a_known_outcome() {
+        let m = model();
+        let mut st = opened("ja");
+        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let evs = set_dates(&ctx, &[("ophold_start".to_string(), date(2027, 2, 22)), ("ophold_slut".to_string(), date(2027, 4, 16)), ("opfoelgningsdag".to_string(), date(2027, 5, 18))].into(), None).unwrap();
+        apply(&mut st, evs);
+        let ctx = Ctx { model: &m, state: &st, actor: &tovholder() };
+        let e = errors(complete_task(&ctx, "kontakt_efter_opfoelgning", "maaske", None));
+        assert_eq!(e[0].field, "outcome");
+        let e = errors(complete_task(&ctx, "godkend_ansoegning", "sendt", None));
+        assert_eq!(e[0].message, "Opgaven er ikke din.");
+        let evs = complete_task(&ctx, "kontakt_efter_opfoelgning", "ikke_noedvendigt", None).unwrap();
+        apply(&mut st, evs);
+        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let e = errors(complete_task(&ctx, "kontakt_efter_opfoelgning", "kontakt_holdt", None));
+        assert_eq!(e[0].message, "Opgaven er allerede udført.");
+    }
+
+    #[test]
+    fn fields_refuse_cpr_numbers() {
+        let m = model();
+        let st = opened("ja");
+        let ctx = Ctx { model: &m, state: &st, actor: &tovholder() };
+        let e = errors(record_field(&ctx, "aktiviteter", "Barnet 010115-4321 får støtte"));
+        assert!(e[0].message.contains("CPR"));
+    }
+}

@@ -1,0 +1,173 @@
+//! A course (forløb): the events its journal records and the state they add up to.
+//!
+//! The journal is the truth; `CourseState` is the projection pages read. `apply` is the only way
+//! state changes, so replaying a journal always gives the stored projection.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{OrgId, PersonId};
+
+/// One change to a course, as written to its journal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    CourseOpened { model: String, parties: BTreeMap<String, OrgId> },
+    PersonJoined { person: PersonId, role: String },
+    PersonLeft { person: PersonId, role: String },
+    DatesSet {
+        dates: BTreeMap<String, Date>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    DecisionRecorded {
+        decision: String,
+        value: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    FieldRecorded { field: String, value: String },
+    TaskCompleted {
+        task: String,
+        outcome: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+}
+
+impl Event {
+    /// A stable short name, for the access log and journal listings.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::CourseOpened { .. } => "course_opened",
+            Event::PersonJoined { .. } => "person_joined",
+            Event::PersonLeft { .. } => "person_left",
+            Event::DatesSet { .. } => "dates_set",
+            Event::DecisionRecorded { .. } => "decision_recorded",
+            Event::FieldRecorded { .. } => "field_recorded",
+            Event::TaskCompleted { .. } => "task_completed",
+        }
+    }
+}
+
+/// Who did something and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub at: Timestamp,
+    pub by: PersonId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub person: PersonId,
+    pub role: String,
+    pub since: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorded {
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub stamp: Stamp,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseState {
+    pub model: String,
+    pub parties: BTreeMap<String, OrgId>,
+    pub members: Vec<Member>,
+    pub dates: BTreeMap<String, Date>,
+    pub decisions: BTreeMap<String, Recorded>,
+    pub fields: BTreeMap<String, Recorded>,
+    /// Tasks completed by hand, by task id; the value is the outcome.
+    pub completed: BTreeMap<String, Recorded>,
+}
+
+impl CourseState {
+    pub fn apply(&mut self, stamp: &Stamp, event: &Event) {
+        let rec = |value: &str, note: &Option<String>| Recorded {
+            value: value.to_string(),
+            note: note.clone(),
+            stamp: stamp.clone(),
+        };
+        match event {
+            Event::CourseOpened { model, parties } => {
+                self.model = model.clone();
+                self.parties = parties.clone();
+            }
+            Event::PersonJoined { person, role } => {
+                if !self.holds(*person, role) {
+                    self.members.push(Member { person: *person, role: role.clone(), since: stamp.at });
+                }
+            }
+            Event::PersonLeft { person, role } => {
+                self.members.retain(|m| !(m.person == *person && m.role == *role));
+            }
+            Event::DatesSet { dates, .. } => self.dates.extend(dates.iter().map(|(k, v)| (k.clone(), *v))),
+            Event::DecisionRecorded { decision, value, note } => {
+                self.decisions.insert(decision.clone(), rec(value, note));
+            }
+            Event::FieldRecorded { field, value } => {
+                self.fields.insert(field.clone(), rec(value, &None));
+            }
+            Event::TaskCompleted { task, outcome, note } => {
+                self.completed.insert(task.clone(), rec(outcome, note));
+            }
+        }
+    }
+
+    pub fn holds(&self, person: PersonId, role: &str) -> bool {
+        self.members.iter().any(|m| m.person == person && m.role == role)
+    }
+
+    pub fn holders<'a>(&'a self, role: &'a str) -> impl Iterator<Item = PersonId> + 'a {
+        self.members.iter().filter(move |m| m.role == role).map(|m| m.person)
+    }
+
+    pub fn decision(&self, id: &str) -> Option<&str> {
+        self.decisions.get(id).map(|r| r.value.as_str())
+    }
+
+    /// Every organisation taking part, whether or not it currently shares.
+    pub fn orgs(&self) -> impl Iterator<Item = OrgId> + '_ {
+        self.parties.values().copied()
+    }
+}
+
+/// Replays a journal into the state it records.
+pub fn replay<'a>(entries: impl IntoIterator<Item = (&'a Stamp, &'a Event)>) -> CourseState {
+    let mut state = CourseState::default();
+    for (stamp, event) in entries {
+        state.apply(stamp, event);
+    }
+    state
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_as_tagged_json() {
+        let e = Event::DatesSet { dates: [("ophold_start".to_string(), jiff::civil::date(2027, 3, 1))].into(), reason: None };
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(json, r#"{"type":"dates_set","dates":{"ophold_start":"2027-03-01"}}"#);
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), e);
+    }
+
+    #[test]
+    fn joining_twice_keeps_one_membership() {
+        let s = Stamp { at: Timestamp::UNIX_EPOCH, by: PersonId(1) };
+        let j = Event::PersonJoined { person: PersonId(2), role: "kontaktperson".into() };
+        let state = replay([(&s, &j), (&s, &j)]);
+        assert_eq!(state.members.len(), 1);
+        let l = Event::PersonLeft { person: PersonId(2), role: "kontaktperson".into() };
+        let state = replay([(&s, &j), (&s, &l)]);
+        assert!(state.members.is_empty());
+    }
+}

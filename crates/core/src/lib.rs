@@ -1,0 +1,12 @@
+//! Tovholder's domain: collaboration models, courses, deadlines, the access policy and CPR
+//! numbers. No I/O, no async; the clock is passed in.
+
+pub mod calendar;
+pub mod commands;
+pub mod course;
+pub mod cpr;
+pub mod ids;
+pub mod model;
+pub mod policy;
+pub mod span;
+pub mod tasks;

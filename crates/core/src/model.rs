@@ -1,0 +1,436 @@
+//! Collaboration models (samarbejdsmodeller) as data: parsing and validation of model files.
+//!
+//! The code knows generic concepts (parties, roles, dates, decisions, fields, tasks); a model file
+//! names them. `Model::parse` rejects any reference to something the model does not define.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::span::DateRule;
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The party whose staff open new courses.
+    pub opened_by: String,
+    pub parties: BTreeMap<String, Party>,
+    pub roles: BTreeMap<String, Role>,
+    #[serde(default)]
+    pub dates: BTreeMap<String, DateDef>,
+    #[serde(default)]
+    pub decisions: BTreeMap<String, DecisionDef>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldDef>,
+    #[serde(default)]
+    pub tasks: Vec<TaskDef>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub label: String,
+    /// The kind of organisation that can fill this party (e.g. "kommune").
+    pub org_kind: String,
+    /// The party takes part in the course only while this decision has this answer.
+    pub shares_when: Option<DecisionIs>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionIs {
+    pub decision: String,
+    pub is: String,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// A standing role of a staff member in their own organisation.
+    Organisation,
+    /// A role a staff member is appointed to in one course.
+    Course,
+    /// A member of the family.
+    Citizen,
+}
+
+/// What a person may do on a course. The access policy checks these.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Read,
+    OpenCourse,
+    SetDates,
+    Appoint,
+    Decide,
+    CompleteTask,
+    RecordField,
+}
+
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Action::Read,
+        Action::OpenCourse,
+        Action::SetDates,
+        Action::Appoint,
+        Action::Decide,
+        Action::CompleteTask,
+        Action::RecordField,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Read => "read",
+            Action::OpenCourse => "open_course",
+            Action::SetDates => "set_dates",
+            Action::Appoint => "appoint",
+            Action::Decide => "decide",
+            Action::CompleteTask => "complete_task",
+            Action::RecordField => "record_field",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub label: String,
+    pub party: Option<String>,
+    pub scope: Scope,
+    #[serde(default)]
+    pub appointed_by: Vec<String>,
+    /// Until someone holds this course role, its tasks go to holders of this role.
+    pub stands_in: Option<String>,
+    #[serde(default)]
+    pub may: Vec<Action>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateDef {
+    pub label: String,
+    #[serde(default)]
+    pub set_by: Vec<String>,
+    /// Accepted only inside this window.
+    pub window: Option<DateRule>,
+    /// Proposed from another date when not entered.
+    pub suggest: Option<DateRule>,
+    /// Must fall on a weekday that is not a Danish public holiday.
+    #[serde(default)]
+    pub working_day: bool,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionDef {
+    pub label: String,
+    #[serde(default)]
+    pub decided_by: Vec<String>,
+    pub options: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub label: String,
+    #[serde(default)]
+    pub hint: String,
+    #[serde(default)]
+    pub recorded_by: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDef {
+    pub id: String,
+    pub label: String,
+    pub owner: Vec<String>,
+    pub due: DateRule,
+    pub when: Option<DecisionIs>,
+    pub done_when: Option<DoneWhen>,
+    #[serde(default)]
+    pub outcomes: BTreeMap<String, String>,
+    #[serde(default)]
+    pub on_outcome: BTreeMap<String, SetDecision>,
+}
+
+/// All the given conditions together mark a task done without anyone completing it.
+#[derive(Clone, Debug, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DoneWhen {
+    pub date: Option<String>,
+    pub role: Option<String>,
+    pub field: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetDecision {
+    pub decision: String,
+    pub set: String,
+}
+
+/// One problem in a model file: where (a dotted path into the file) and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelError {
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
+impl Model {
+    /// Parses and validates a model file's text; all problems found are returned together.
+    pub fn parse(text: &str) -> Result<Model, Vec<ModelError>> {
+        let model: Model = toml::from_str(text).map_err(|e| {
+            let message = e.message().to_string();
+            let field = match e.span() {
+                Some(span) => line_of(text, span.start),
+                None => String::new(),
+            };
+            vec![ModelError { field, message }]
+        })?;
+        let errors = model.validate();
+        if errors.is_empty() { Ok(model) } else { Err(errors) }
+    }
+
+    fn validate(&self) -> Vec<ModelError> {
+        let mut v = Validator::default();
+        if !is_id(&self.id) {
+            v.err("id", format!("'{}' must be lower-case letters, digits and _", self.id));
+        }
+        v.party(self, "opened_by", &self.opened_by);
+        for (id, p) in &self.parties {
+            if let Some(s) = &p.shares_when {
+                v.decision_is(self, &format!("parties.{id}.shares_when"), s);
+            }
+        }
+        for (id, r) in &self.roles {
+            let at = format!("roles.{id}");
+            match (&r.party, r.scope) {
+                (Some(p), Scope::Organisation | Scope::Course) => v.party(self, &format!("{at}.party"), p),
+                (None, Scope::Organisation | Scope::Course) => {
+                    v.err(&format!("{at}.party"), "a staff role must name its party".into())
+                }
+                (Some(_), Scope::Citizen) => {
+                    v.err(&format!("{at}.party"), "a citizen role belongs to no party".into())
+                }
+                (None, Scope::Citizen) => {}
+            }
+            for (i, a) in r.appointed_by.iter().enumerate() {
+                v.staff_role(self, &format!("{at}.appointed_by[{i}]"), a);
+            }
+            if r.scope != Scope::Course && (!r.appointed_by.is_empty() || r.stands_in.is_some()) {
+                v.err(&at, "only a course role is appointed or has a stand-in".into());
+            }
+            if let Some(s) = &r.stands_in {
+                match self.roles.get(s) {
+                    Some(sr) if sr.scope == Scope::Organisation && sr.party == r.party => {}
+                    Some(_) => v.err(
+                        &format!("{at}.stands_in"),
+                        format!("'{s}' must be an organisation role of the same party"),
+                    ),
+                    None => v.err(&format!("{at}.stands_in"), format!("unknown role '{s}'")),
+                }
+            }
+            if r.scope == Scope::Citizen && !r.may.is_empty() {
+                v.err(&format!("{at}.may"), "citizens have no logins yet, so no actions".into());
+            }
+        }
+        for (id, d) in &self.dates {
+            let at = format!("dates.{id}");
+            for (i, r) in d.set_by.iter().enumerate() {
+                v.staff_role(self, &format!("{at}.set_by[{i}]"), r);
+            }
+            for (name, rule) in [("window", &d.window), ("suggest", &d.suggest)] {
+                if let Some(rule) = rule {
+                    v.date(self, &format!("{at}.{name}.{}", side_key(rule)), &rule.anchor);
+                    if rule.anchor == *id {
+                        v.err(&format!("{at}.{name}"), "a date cannot be relative to itself".into());
+                    }
+                }
+            }
+        }
+        for (id, d) in &self.decisions {
+            if d.options.is_empty() {
+                v.err(&format!("decisions.{id}.options"), "a decision needs at least one option".into());
+            }
+            for (i, r) in d.decided_by.iter().enumerate() {
+                v.staff_role(self, &format!("decisions.{id}.decided_by[{i}]"), r);
+            }
+        }
+        for (id, f) in &self.fields {
+            for (i, r) in f.recorded_by.iter().enumerate() {
+                v.staff_role(self, &format!("fields.{id}.recorded_by[{i}]"), r);
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, t) in self.tasks.iter().enumerate() {
+            let at = format!("tasks[{i}]");
+            if !seen.insert(&t.id) {
+                v.err(&format!("{at}.id"), format!("task id '{}' is used twice", t.id));
+            }
+            if t.owner.is_empty() {
+                v.err(&format!("{at}.owner"), "a task needs an owner role".into());
+            }
+            for (j, o) in t.owner.iter().enumerate() {
+                v.staff_role(self, &format!("{at}.owner[{j}]"), o);
+            }
+            v.date(self, &format!("{at}.due.{}", side_key(&t.due)), &t.due.anchor);
+            if let Some(w) = &t.when {
+                v.decision_is(self, &format!("{at}.when"), w);
+            }
+            if let Some(d) = &t.done_when {
+                if let Some(x) = &d.date {
+                    v.date(self, &format!("{at}.done_when.date"), x);
+                }
+                if let Some(x) = &d.role {
+                    v.staff_role(self, &format!("{at}.done_when.role"), x);
+                }
+                if let Some(x) = &d.field
+                    && !self.fields.contains_key(x)
+                {
+                    v.err(&format!("{at}.done_when.field"), format!("unknown field '{x}'"));
+                }
+            }
+            if t.done_when.is_none() && t.outcomes.is_empty() {
+                v.err(&at, "a task needs `done_when` or `outcomes`, or it can never be done".into());
+            }
+            for (outcome, set) in &t.on_outcome {
+                if !t.outcomes.contains_key(outcome) {
+                    v.err(&format!("{at}.on_outcome.{outcome}"), format!("unknown outcome '{outcome}'"));
+                }
+                let is = DecisionIs { decision: set.decision.clone(), is: set.set.clone() };
+                v.decision_is(self, &format!("{at}.on_outcome.{outcome}"), &is);
+            }
+        }
+        v.errors
+    }
+
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.get(id)
+    }
+
+    pub fn role_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.roles.get(id).map_or(id, |r| r.label.as_str())
+    }
+
+    pub fn date_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.dates.get(id).map_or(id, |d| d.label.as_str())
+    }
+
+    pub fn task(&self, id: &str) -> Option<&TaskDef> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+}
+
+fn side_key(r: &DateRule) -> &'static str {
+    match r.side {
+        crate::span::Side::Before => "before",
+        crate::span::Side::After => "after",
+    }
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// "line 12" for a byte offset, so a TOML syntax error points into the file.
+fn line_of(text: &str, offset: usize) -> String {
+    let line = text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1;
+    format!("line {line}")
+}
+
+#[derive(Default)]
+struct Validator {
+    errors: Vec<ModelError>,
+}
+
+impl Validator {
+    fn err(&mut self, field: &str, message: String) {
+        self.errors.push(ModelError { field: field.to_string(), message });
+    }
+    fn party(&mut self, m: &Model, at: &str, id: &str) {
+        if !m.parties.contains_key(id) {
+            self.err(at, format!("unknown party '{id}'"));
+        }
+    }
+    fn date(&mut self, m: &Model, at: &str, id: &str) {
+        if !m.dates.contains_key(id) {
+            self.err(at, format!("refers to date '{id}', which the model does not define under [dates]"));
+        }
+    }
+    fn staff_role(&mut self, m: &Model, at: &str, id: &str) {
+        match m.roles.get(id) {
+            Some(r) if r.scope != Scope::Citizen => {}
+            Some(_) => self.err(at, format!("'{id}' is a citizen role; a staff role is needed here")),
+            None => self.err(at, format!("unknown role '{id}'")),
+        }
+    }
+    fn decision_is(&mut self, m: &Model, at: &str, d: &DecisionIs) {
+        match m.decisions.get(&d.decision) {
+            Some(def) if def.options.contains_key(&d.is) => {}
+            Some(_) => self.err(at, format!("decision '{}' has no option '{}'", d.decision, d.is)),
+            None => self.err(at, format!("unknown decision '{}'", d.decision)),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    pub(crate) const JMH: &str = include_str!("../../../models/julemaerkehjem.toml");
+
+    #[test]
+    fn shipped_model_is_valid() {
+        let m = Model::parse(JMH).unwrap();
+        for id in ["forbesoeg", "infodag", "ophold_start", "ophold_slut", "foraeldredag", "opfoelgningsdag", "slutsamtale"] {
+            assert!(m.dates.contains_key(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn names_the_field_of_a_dangling_date() {
+        let bad = JMH.replace(r#"due = { after = "opfoelgningsdag", within = "1w" }"#, r#"due = { after = "opfolgning", within = "1w" }"#);
+        let errs = Model::parse(&bad).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].field, "tasks[5].due.after");
+        assert!(errs[0].message.contains("'opfolgning'"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn reports_unknown_roles_options_and_keys() {
+        let bad = JMH
+            .replace(r#"owner = ["tovholder"]"#, r#"owner = ["borgmester"]"#)
+            .replace(r#"when = { decision = "samarbejde", is = "nej" }"#, r#"when = { decision = "samarbejde", is = "maaske" }"#);
+        let errs = Model::parse(&bad).unwrap_err();
+        let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert!(text.iter().any(|e| e.contains("owner[0]: unknown role 'borgmester'")), "{text:?}");
+        assert!(text.iter().any(|e| e.contains("has no option 'maaske'")), "{text:?}");
+
+        let errs = Model::parse(&format!("{JMH}\nfarve = \"rød\"\n")).unwrap_err();
+        assert!(errs[0].message.contains("farve"), "{errs:?}");
+        assert!(errs[0].field.starts_with("line "), "{errs:?}");
+    }
+
+    #[test]
+    fn a_task_must_be_completable() {
+        let bad = JMH.replace(r#"outcomes = { sendt = "Sendt" }"#, "");
+        let errs = Model::parse(&bad).unwrap_err();
+        assert_eq!(errs[0].field, "tasks[4]");
+    }
+}

@@ -1,0 +1,240 @@
+//! The access policy: the one place that decides whether a person may take an action on a
+//! course, and why. Everything not allowed is answered by the edges as if it did not exist.
+
+use serde::Serialize;
+
+use crate::course::CourseState;
+use crate::ids::{OrgId, PersonId};
+use crate::model::{Action, Model, Scope};
+
+/// A logged-in staff member: who, in which organisation, with which standing roles there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub person: PersonId,
+    pub org: OrgId,
+    pub org_roles: Vec<String>,
+}
+
+/// A role through which the actor relates to a course.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Capacity {
+    pub role: String,
+    pub scope: Scope,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Reason {
+    /// Allowed through this role.
+    Role { role: String },
+    /// The actor's organisation takes part only after a decision that has not been made.
+    NotShared { party: String, decision: String },
+    /// The actor has no role in the course at all.
+    NoRelation,
+    /// The actor has roles, but none that may take this action.
+    NotPermitted { roles: Vec<String> },
+    /// The course's model is not known to this server.
+    UnknownModel,
+}
+
+impl Reason {
+    /// A short, stable code for the access log.
+    pub fn code(&self) -> String {
+        match self {
+            Reason::Role { role } => format!("role:{role}"),
+            Reason::NotShared { party, decision } => format!("not_shared:{party}:{decision}"),
+            Reason::NoRelation => "no_relation".into(),
+            Reason::NotPermitted { roles } => format!("not_permitted:{}", roles.join(",")),
+            Reason::UnknownModel => "unknown_model".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub allowed: bool,
+    pub reason: Reason,
+}
+
+impl Decision {
+    fn allow(role: &str) -> Decision {
+        Decision { allowed: true, reason: Reason::Role { role: role.to_string() } }
+    }
+    fn deny(reason: Reason) -> Decision {
+        Decision { allowed: false, reason }
+    }
+}
+
+/// Whether `party` currently takes part in the course (its `shares_when` decision holds).
+pub fn party_shares(model: &Model, state: &CourseState, party: &str) -> bool {
+    match model.parties.get(party).and_then(|p| p.shares_when.as_ref()) {
+        Some(cond) => state.decision(&cond.decision) == Some(cond.is.as_str()),
+        None => model.parties.contains_key(party),
+    }
+}
+
+/// The roles through which `actor` takes part in the course, leaving out those of a party that
+/// does not share yet. The second value names the first such withheld party, for the reason.
+fn capacities_and_withheld(model: &Model, state: &CourseState, actor: &Actor) -> (Vec<Capacity>, Option<String>) {
+    let mut caps = Vec::new();
+    let mut withheld = None;
+    for (role_id, role) in &model.roles {
+        let Some(party) = &role.party else { continue };
+        if state.parties.get(party) != Some(&actor.org) {
+            continue;
+        }
+        let holds = match role.scope {
+            Scope::Organisation => actor.org_roles.iter().any(|r| r == role_id),
+            Scope::Course => state.holds(actor.person, role_id),
+            Scope::Citizen => false,
+        };
+        if !holds {
+            continue;
+        }
+        if party_shares(model, state, party) {
+            caps.push(Capacity { role: role_id.clone(), scope: role.scope });
+        } else if withheld.is_none() {
+            withheld = Some(party.clone());
+        }
+    }
+    (caps, withheld)
+}
+
+/// The roles through which `actor` currently takes part in the course.
+pub fn capacities(model: &Model, state: &CourseState, actor: &Actor) -> Vec<Capacity> {
+    capacities_and_withheld(model, state, actor).0
+}
+
+/// May `actor` take `action` on this course? Always answers with the reason.
+pub fn decide(model: &Model, state: &CourseState, actor: &Actor, action: Action) -> Decision {
+    if model.id != state.model {
+        return Decision::deny(Reason::UnknownModel);
+    }
+    let (caps, withheld) = capacities_and_withheld(model, state, actor);
+    if caps.is_empty() {
+        return Decision::deny(match withheld {
+            Some(party) => Reason::NotShared {
+                decision: model.parties.get(&party).and_then(|p| p.shares_when.as_ref()).map(|c| c.decision.clone()).unwrap_or_default(),
+                party,
+            },
+            None => Reason::NoRelation,
+        });
+    }
+    for cap in &caps {
+        if model.roles.get(&cap.role).is_some_and(|r| r.may.contains(&action)) {
+            return Decision::allow(&cap.role);
+        }
+    }
+    Decision::deny(Reason::NotPermitted { roles: caps.into_iter().map(|c| c.role).collect() })
+}
+
+/// May `actor` open a new course of this model with their own organisation as the opening party?
+pub fn may_open(model: &Model, actor: &Actor) -> Decision {
+    for (role_id, role) in &model.roles {
+        if role.scope == Scope::Organisation
+            && role.party.as_deref() == Some(model.opened_by.as_str())
+            && role.may.contains(&Action::OpenCourse)
+            && actor.org_roles.iter().any(|r| r == role_id)
+        {
+            return Decision::allow(role_id);
+        }
+    }
+    Decision::deny(Reason::NotPermitted { roles: actor.org_roles.clone() })
+}
+
+/// Does the actor hold (in this course) one of `roles`? For per-item rules such as which roles
+/// may set a date or appoint to a role.
+pub fn holds_any(model: &Model, state: &CourseState, actor: &Actor, roles: &[String]) -> bool {
+    capacities(model, state, actor).iter().any(|c| roles.contains(&c.role))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::course::{Event, Stamp};
+
+    const HOME: OrgId = OrgId(1);
+    const KOMMUNE_A: OrgId = OrgId(2);
+    const KOMMUNE_B: OrgId = OrgId(3);
+
+    fn model() -> Model {
+        Model::parse(include_str!("../../../models/julemaerkehjem.toml")).unwrap()
+    }
+
+    fn course(samarbejde: Option<&str>, kontaktperson: Option<PersonId>) -> CourseState {
+        let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(100) };
+        let mut st = CourseState::default();
+        st.apply(&s, &Event::CourseOpened {
+            model: "julemaerkehjem".into(),
+            parties: [("home".to_string(), HOME), ("municipality".to_string(), KOMMUNE_A)].into(),
+        });
+        if let Some(v) = samarbejde {
+            st.apply(&s, &Event::DecisionRecorded { decision: "samarbejde".into(), value: v.into(), note: None });
+        }
+        if let Some(p) = kontaktperson {
+            st.apply(&s, &Event::PersonJoined { person: p, role: "kontaktperson".into() });
+        }
+        st
+    }
+
+    fn actor(person: i64, org: OrgId, roles: &[&str]) -> Actor {
+        Actor { person: PersonId(person), org, org_roles: roles.iter().map(|r| r.to_string()).collect() }
+    }
+
+    /// The decision matrix: who × parents' answer × action.
+    #[test]
+    fn decision_matrix() {
+        let m = model();
+        let staff = actor(1, HOME, &["personale"]);
+        let tovholder_a = actor(2, KOMMUNE_A, &["tovholder"]);
+        let tovholder_b = actor(3, KOMMUNE_B, &["tovholder"]);
+        let kp = actor(4, KOMMUNE_A, &[]);
+        let other_a = actor(5, KOMMUNE_A, &[]);
+        let cases: &[(&Actor, Option<&str>, Action, bool, &str)] = &[
+            (&staff, None, Action::Read, true, "role:personale"),
+            (&staff, Some("nej"), Action::SetDates, true, "role:personale"),
+            (&tovholder_a, None, Action::Read, false, "not_shared:municipality:samarbejde"),
+            (&tovholder_a, Some("nej"), Action::Read, false, "not_shared:municipality:samarbejde"),
+            (&tovholder_a, Some("ja"), Action::Read, true, "role:tovholder"),
+            (&tovholder_a, Some("ja"), Action::Appoint, true, "role:tovholder"),
+            (&tovholder_a, Some("ja"), Action::SetDates, false, "not_permitted:tovholder"),
+            (&tovholder_b, Some("ja"), Action::Read, false, "no_relation"),
+            (&kp, Some("ja"), Action::Read, true, "role:kontaktperson"),
+            (&kp, Some("ja"), Action::Appoint, false, "not_permitted:kontaktperson"),
+            (&kp, Some("nej"), Action::Read, false, "not_shared:municipality:samarbejde"),
+            (&other_a, Some("ja"), Action::Read, false, "no_relation"),
+        ];
+        for (a, samarbejde, action, allowed, reason) in cases {
+            let st = course(*samarbejde, Some(PersonId(4)));
+            let d = decide(&m, &st, a, *action);
+            assert_eq!((d.allowed, d.reason.code().as_str()), (*allowed, *reason), "{a:?} {samarbejde:?} {action:?}");
+        }
+    }
+
+    #[test]
+    fn a_course_of_another_model_is_denied() {
+        let m = model();
+        let mut st = course(Some("ja"), None);
+        st.model = "other".into();
+        assert!(!decide(&m, &st, &actor(1, HOME, &["personale"]), Action::Read).allowed);
+    }
+
+    #[test]
+    fn only_home_staff_open_courses() {
+        let m = model();
+        assert!(may_open(&m, &actor(1, HOME, &["personale"])).allowed);
+        assert!(!may_open(&m, &actor(2, KOMMUNE_A, &["tovholder"])).allowed);
+    }
+
+    proptest::proptest! {
+        /// Nobody outside the course's organisations is ever allowed anything, whatever their roles.
+        #[test]
+        fn outsiders_never_get_in(org in 4i64..1000, person in 1i64..1000, roles in proptest::sample::subsequence(vec!["personale", "tovholder", "kontaktperson", "kontaktpaedagog"], 0..4),
+                                  answer in proptest::option::of(proptest::sample::select(vec!["ja", "nej"])), action in proptest::sample::select(Action::ALL.to_vec())) {
+            let st = course(answer, Some(PersonId(person)));
+            let a = actor(person, OrgId(org), &roles);
+            proptest::prop_assert!(!decide(&model(), &st, &a, action).allowed);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Tasks and deadlines: computed from a model's rules and a course's state, never stored as truth.
+//! The store keeps a copy (a projection) only so "Mine opgaver" can be queried across courses.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::course::{CourseState, Recorded};
+use crate::ids::{OrgId, PersonId};
+use crate::model::{Model, Scope, TaskDef};
+use crate::policy::party_shares;
+use crate::span::Window;
+
+/// Who a task is for: a named person, or everyone holding a standing role in an organisation
+/// (e.g. the municipality's tovholder while no kontaktperson is appointed).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Owner {
+    Person { person: PersonId, role: String },
+    OrgRole { org: OrgId, role: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Task {
+    pub id: String,
+    pub label: String,
+    pub window: Window,
+    pub owners: Vec<Owner>,
+    /// Set when the task is done, by hand (with the outcome) or by its `done_when` condition.
+    pub done: Option<Done>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum Done {
+    Outcome(Recorded),
+    Condition,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Overdue,
+    Open,
+    Upcoming,
+    Done,
+}
+
+impl Status {
+    pub fn label_da(self) -> &'static str {
+        match self {
+            Status::Overdue => "Overskredet",
+            Status::Open => "Åben",
+            Status::Upcoming => "Kommende",
+            Status::Done => "Udført",
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Overdue => "overdue",
+            Status::Open => "open",
+            Status::Upcoming => "upcoming",
+            Status::Done => "done",
+        }
+    }
+}
+
+impl Task {
+    /// Overdue the day after the window closes (dates are Copenhagen dates); upcoming before it opens.
+    pub fn status(&self, today: Date) -> Status {
+        status_of(self.done.is_some(), self.window, today)
+    }
+}
+
+pub fn status_of(done: bool, window: Window, today: Date) -> Status {
+    if done {
+        Status::Done
+    } else if today > window.to {
+        Status::Overdue
+    } else if today < window.from {
+        Status::Upcoming
+    } else {
+        Status::Open
+    }
+}
+
+/// The course's active tasks: those whose `due` date is known, whose `when` holds and that have
+/// at least one owner in a party that currently shares the course.
+pub fn tasks(model: &Model, state: &CourseState) -> Vec<Task> {
+    model
+        .tasks
+        .iter()
+        .filter_map(|def| {
+            let window = def.due.resolve(&state.dates)?;
+            if let Some(w) = &def.when
+                && state.decision(&w.decision) != Some(w.is.as_str())
+                && !state.completed.contains_key(&def.id)
+            {
+                return None;
+            }
+            let owners = owners(model, state, def);
+            if owners.is_empty() {
+                return None;
+            }
+            let done = match state.completed.get(&def.id) {
+                Some(r) => Some(Done::Outcome(r.clone())),
+                None if condition_holds(def, state) => Some(Done::Condition),
+                None => None,
+            };
+            Some(Task { id: def.id.clone(), label: def.label.clone(), window, owners, done })
+        })
+        .collect()
+}
+
+fn owners(model: &Model, state: &CourseState, def: &TaskDef) -> Vec<Owner> {
+    let mut out = Vec::new();
+    for role_id in &def.owner {
+        let Some(role) = model.role(role_id) else { continue };
+        let Some(party) = &role.party else { continue };
+        let (Some(org), true) = (state.parties.get(party), party_shares(model, state, party)) else { continue };
+        match role.scope {
+            Scope::Organisation => out.push(Owner::OrgRole { org: *org, role: role_id.clone() }),
+            Scope::Course => {
+                let holders: Vec<PersonId> = state.holders(role_id).collect();
+                if holders.is_empty() {
+                    if let Some(s) = &role.stands_in {
+                        out.push(Owner::OrgRole { org: *org, role: s.clone() });
+                    }
+                } else {
+                    out.extend(holders.into_iter().map(|p| Owner::Person { person: p, role: role_id.clone() }));
+                }
+            }
+            Scope::Citizen => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn condition_holds(def: &TaskDef, state: &CourseState) -> bool {
+    let Some(c) = &def.done_when else { return false };
+    c.date.as_ref().is_none_or(|d| state.dates.contains_key(d))
+        && c.role.as_ref().is_none_or(|r| state.holders(r).next().is_some())
+        && c.field.as_ref().is_none_or(|f| state.fields.get(f).is_some_and(|v| !v.value.trim().is_empty()))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::course::{Event, Stamp};
+    use jiff::civil::date;
+
+    fn model() -> Model {
+        Model::parse(include_str!("../../../models/julemaerkehjem.toml")).unwrap()
+    }
+
+    fn state(events: &[Event]) -> CourseState {
+        let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
+        let mut st = CourseState::default();
+        st.apply(&s, &Event::CourseOpened {
+            model: "julemaerkehjem".into(),
+            parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into(),
+        });
+        for e in events {
+            st.apply(&s, e);
+        }
+        st
+    }
+
+    fn dates(pairs: &[(&str, Date)]) -> Event {
+        Event::DatesSet { dates: pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect(), reason: None }
+    }
+
+    fn decide(v: &str) -> Event {
+        Event::DecisionRecorded { decision: "samarbejde".into(), value: v.into(), note: None }
+    }
+
+    #[test]
+    fn municipality_tasks_go_to_the_tovholder_until_a_kontaktperson_is_appointed() {
+        let m = model();
+        let mut events = vec![decide("ja"), dates(&[("opfoelgningsdag", date(2027, 2, 26))])];
+        let t = tasks(&m, &state(&events));
+        let contact = t.iter().find(|t| t.id == "kontakt_efter_opfoelgning").unwrap();
+        assert_eq!(contact.window.to, date(2027, 3, 5));
+        assert_eq!(contact.owners, vec![
+            Owner::OrgRole { org: OrgId(1), role: "personale".into() },
+            Owner::OrgRole { org: OrgId(2), role: "tovholder".into() },
+        ]);
+        events.push(Event::PersonJoined { person: PersonId(9), role: "kontaktperson".into() });
+        let t = tasks(&m, &state(&events));
+        let contact = t.iter().find(|t| t.id == "kontakt_efter_opfoelgning").unwrap();
+        assert!(contact.owners.contains(&Owner::Person { person: PersonId(9), role: "kontaktperson".into() }));
+    }
+
+    #[test]
+    fn a_parents_no_hides_municipal_tasks_and_creates_the_homes_follow_up() {
+        let m = model();
+        let st = state(&[decide("nej"), dates(&[("ansoegning", date(2026, 11, 2)), ("indkaldelse", date(2026, 11, 20))])]);
+        let ids: Vec<String> = tasks(&m, &st).iter().map(|t| t.id.clone()).collect();
+        assert!(ids.contains(&"opfoelg_nej".to_string()), "{ids:?}");
+        assert!(!ids.contains(&"udpeg_kontaktperson".to_string()), "the municipality sees nothing: {ids:?}");
+        let st = state(&[decide("ja"), dates(&[("ansoegning", date(2026, 11, 2)), ("indkaldelse", date(2026, 11, 20))])]);
+        let ids: Vec<String> = tasks(&m, &st).iter().map(|t| t.id.clone()).collect();
+        assert!(!ids.contains(&"opfoelg_nej".to_string()));
+        assert!(ids.contains(&"udpeg_kontaktperson".to_string()));
+    }
+
+    #[test]
+    fn done_by_condition_or_outcome_and_overdue_after_the_window() {
+        let m = model();
+        let mut events = vec![decide("ja"), dates(&[("indkaldelse", date(2026, 11, 2))])];
+        let find = |events: &[Event]| tasks(&m, &state(events)).into_iter().find(|t| t.id == "udpeg_kontaktperson").unwrap();
+        let t = find(&events);
+        assert_eq!(t.status(date(2026, 11, 16)), Status::Open, "the last day is still open");
+        assert_eq!(t.status(date(2026, 11, 17)), Status::Overdue);
+        events.push(Event::PersonJoined { person: PersonId(9), role: "kontaktperson".into() });
+        assert_eq!(find(&events).status(date(2026, 11, 17)), Status::Overdue, "the field is still missing");
+        events.push(Event::FieldRecorded { field: "aktiviteter".into(), value: "Familiekursus".into() });
+        assert_eq!(find(&events).done, Some(Done::Condition));
+    }
+}

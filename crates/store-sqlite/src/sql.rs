@@ -1,0 +1,69 @@
+//! The SQL, as constants (sqlx 0.9 takes `&'static str`; nothing is ever formatted into SQL).
+
+pub const INSERT_ORG: &str = "INSERT INTO orgs (name, kind) VALUES (?, ?) RETURNING id";
+pub const ORGS: &str = "SELECT id, name, kind FROM orgs ORDER BY name";
+
+pub const INSERT_PERSON: &str =
+    "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index) VALUES (?, ?, ?, ?, ?) RETURNING id";
+pub const PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
+     WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id";
+pub const PERSON_BY_CPR: &str =
+    "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = ? LIMIT 1";
+
+pub const STAFF: &str = "SELECT u.person_id, p.name, u.username, u.password_hash, p.org_id, u.org_roles \
+     FROM users u JOIN persons p ON p.id = u.person_id WHERE p.org_id = ? ORDER BY p.name";
+pub const INSERT_USER: &str = "INSERT INTO users (person_id, username, password_hash, org_roles) VALUES (?, ?, ?, ?)";
+pub const USER_BY_NAME: &str = "SELECT u.person_id, p.name, u.username, u.password_hash, p.org_id, u.org_roles \
+     FROM users u JOIN persons p ON p.id = u.person_id WHERE u.username = ?";
+pub const USER_BY_PERSON: &str = "SELECT u.person_id, p.name, u.username, u.password_hash, p.org_id, u.org_roles \
+     FROM users u JOIN persons p ON p.id = u.person_id WHERE u.person_id = ?";
+
+pub const INSERT_SESSION: &str =
+    "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES (?, ?, ?, ?, ?)";
+pub const SESSION: &str = "SELECT token_hash, person_id, csrf, created_us, last_seen_us FROM sessions WHERE token_hash = ?";
+pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_us = ? WHERE token_hash = ?";
+pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = ?";
+pub const INSERT_LOGIN_ATTEMPT: &str = "INSERT INTO login_attempts (username, ok, at_us) VALUES (?, ?, ?)";
+pub const FAILED_LOGINS: &str =
+    "SELECT COUNT(*) AS n FROM login_attempts WHERE username = ? AND ok = 0 AND at_us >= ?";
+
+pub const INSERT_COURSE: &str =
+    "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES (?, 0, ?, ?3, ?3) RETURNING id";
+pub const COURSE_VERSION: &str = "SELECT version FROM courses WHERE id = ?";
+pub const UPDATE_COURSE: &str = "UPDATE courses SET version = ?, state = ?, updated_us = ? WHERE id = ?";
+pub const COURSE: &str = "SELECT id, version, state, created_us FROM courses WHERE id = ?";
+pub const COURSES: &str =
+    "SELECT id, version, state, created_us FROM courses WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id";
+pub const COURSE_IDS: &str = "SELECT id FROM courses ORDER BY id";
+pub const COURSES_OF_ORG: &str =
+    "SELECT course_id FROM course_orgs WHERE org_id = ? AND shares = 1 ORDER BY course_id DESC LIMIT ?";
+
+pub const HEAD: &str = "SELECT seq, hash FROM course_heads WHERE course_id = ?";
+pub const UPSERT_HEAD: &str = "INSERT INTO course_heads (course_id, seq, hash) VALUES (?, ?, ?) \
+     ON CONFLICT (course_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
+pub const INSERT_ENTRY: &str =
+    "INSERT INTO journal (course_id, seq, at_us, actor, kind, payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
+pub const JOURNAL: &str = "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = ? ORDER BY seq";
+
+pub const DELETE_TASKS: &str = "DELETE FROM tasks WHERE course_id = ?";
+pub const INSERT_TASK: &str = "INSERT INTO tasks (course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+pub const OPEN_TASKS_FOR: &str = "SELECT course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role \
+     FROM tasks WHERE done = 0 AND owner_person = ?1 \
+     UNION ALL \
+     SELECT course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role \
+     FROM tasks WHERE done = 0 AND owner_org = ?2 AND owner_role IN (SELECT value FROM json_each(?3)) \
+     ORDER BY due_to, course_id, task";
+
+pub const DELETE_COURSE_ORGS: &str = "DELETE FROM course_orgs WHERE course_id = ?";
+pub const INSERT_COURSE_ORG: &str = "INSERT INTO course_orgs (course_id, party, org_id, shares) VALUES (?, ?, ?, ?)";
+
+pub const INSERT_ACCESS: &str =
+    "INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) VALUES (?, ?, ?, ?, ?, ?)";
+pub const ACCESS_LOG: &str = "SELECT at_us, person_id, course_id, action, allowed, reason FROM access_log \
+     WHERE ?1 IS NULL OR course_id = ?1 ORDER BY id DESC LIMIT ?2";
+
+pub const INSERT_MAIL: &str =
+    "INSERT INTO outbox (recipient, subject, body, course_id, created_us) VALUES (?, ?, ?, ?, ?)";
+pub const OUTBOX: &str =
+    "SELECT id, recipient, subject, body, course_id, created_us, sent_us FROM outbox ORDER BY id DESC LIMIT ?";

@@ -1,0 +1,185 @@
+//! The server's secret keys, kept in a file outside the database.
+//!
+//! One 32-byte master secret; the keys for CPR encryption, the CPR blind index and the journal's
+//! hash chain are derived from it with HMAC, so an operator backs up one small file.
+
+use std::io::Write;
+use std::path::Path;
+
+use aes_gcm::aead::Aead;
+use aes_gcm::{Aes256Gcm, Nonce};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use tovholder_core::cpr::Cpr;
+
+type HmacSha256 = Hmac<Sha256>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("key file {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("key file {path} must hold 64 hexadecimal characters (a 32-byte secret)")]
+    Format { path: String },
+    #[error("no randomness available: {0}")]
+    Random(String),
+    #[error("a stored CPR number could not be decrypted (wrong key file?)")]
+    Decrypt,
+}
+
+/// The derived keys. `Debug` never shows them.
+#[derive(Clone)]
+pub struct Keys {
+    cpr: [u8; 32],
+    index: [u8; 32],
+    journal: [u8; 32],
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keys(<secret>)")
+    }
+}
+
+fn derive(master: &[u8; 32], label: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    // An HMAC key of any length is valid, so new_from_slice cannot fail here.
+    if let Ok(mut mac) = HmacSha256::new_from_slice(master) {
+        mac.update(label.as_bytes());
+        out.copy_from_slice(&mac.finalize().into_bytes());
+    }
+    out
+}
+
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], KeyError> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).map_err(|e| KeyError::Random(e.to_string()))?;
+    Ok(b)
+}
+
+impl Keys {
+    pub fn from_master(master: &[u8; 32]) -> Keys {
+        Keys {
+            cpr: derive(master, "tovholder cpr encryption v1"),
+            index: derive(master, "tovholder cpr blind index v1"),
+            journal: derive(master, "tovholder journal chain v1"),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Keys, KeyError> {
+        let p = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Io { path: p.clone(), source })?;
+        let bytes = hex::decode(text.trim()).map_err(|_| KeyError::Format { path: p.clone() })?;
+        let master: [u8; 32] = bytes.try_into().map_err(|_| KeyError::Format { path: p })?;
+        Ok(Keys::from_master(&master))
+    }
+
+    /// Loads the key file, or makes a new one (mode 0600) if there is none. For `demo` only:
+    /// `serve` refuses to start without a configured key file.
+    pub fn load_or_create(path: &Path) -> Result<Keys, KeyError> {
+        if path.exists() {
+            return Keys::load(path);
+        }
+        let p = path.display().to_string();
+        let master: [u8; 32] = random_bytes()?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| KeyError::Io { path: p.clone(), source })?;
+        }
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut f = opts.open(path).map_err(|source| KeyError::Io { path: p.clone(), source })?;
+        writeln!(f, "{}", hex::encode(master)).map_err(|source| KeyError::Io { path: p, source })?;
+        Ok(Keys::from_master(&master))
+    }
+
+    /// Encrypts a CPR number (AES-256-GCM, random nonce stored in front of the ciphertext).
+    pub fn seal_cpr(&self, cpr: &Cpr) -> Result<SealedCpr, KeyError> {
+        let cipher = Aes256Gcm::new((&self.cpr).into());
+        let nonce_bytes: [u8; 12] = random_bytes()?;
+        let ct = cipher
+            .encrypt(&Nonce::from(nonce_bytes), cpr.expose().as_bytes())
+            .map_err(|_| KeyError::Decrypt)?;
+        let mut sealed = nonce_bytes.to_vec();
+        sealed.extend(ct);
+        Ok(SealedCpr { ciphertext: sealed, blind_index: self.cpr_index(cpr) })
+    }
+
+    pub fn open_cpr(&self, sealed: &SealedCpr) -> Result<Cpr, KeyError> {
+        let (nonce, ct) = sealed.ciphertext.split_at_checked(12).ok_or(KeyError::Decrypt)?;
+        let nonce: [u8; 12] = nonce.try_into().map_err(|_| KeyError::Decrypt)?;
+        let cipher = Aes256Gcm::new((&self.cpr).into());
+        let plain = cipher.decrypt(&Nonce::from(nonce), ct).map_err(|_| KeyError::Decrypt)?;
+        let text = String::from_utf8(plain).map_err(|_| KeyError::Decrypt)?;
+        Cpr::parse(&text).map_err(|_| KeyError::Decrypt)
+    }
+
+    /// The blind index: finds a person by CPR number without storing it in clear.
+    pub fn cpr_index(&self, cpr: &Cpr) -> String {
+        self.mac(&self.index, &[cpr.expose().as_bytes()])
+    }
+
+    /// The journal chain: a keyed hash over the previous entry's hash and this entry's stored bytes.
+    pub fn chain(&self, prev: &str, entry: &[u8]) -> String {
+        self.mac(&self.journal, &[prev.as_bytes(), b"\n", entry])
+    }
+
+    fn mac(&self, key: &[u8; 32], parts: &[&[u8]]) -> String {
+        let Ok(mut mac) = HmacSha256::new_from_slice(key) else { return String::new() };
+        for p in parts {
+            mac.update(p);
+        }
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+/// An encrypted CPR number and its blind index, as stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedCpr {
+    pub ciphertext: Vec<u8>,
+    pub blind_index: String,
+}
+
+impl std::fmt::Debug for SealedCpr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SealedCpr(<encrypted>)")
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpr_round_trips_and_is_not_stored_in_clear() {
+        let keys = Keys::from_master(&[7u8; 32]);
+        let cpr = Cpr::parse("010115-4321").unwrap();
+        let sealed = keys.seal_cpr(&cpr).unwrap();
+        assert!(!sealed.ciphertext.windows(6).any(|w| w == b"010115"));
+        assert_eq!(keys.open_cpr(&sealed).unwrap(), cpr);
+        assert_eq!(sealed.blind_index, keys.cpr_index(&Cpr::parse("0101154321").unwrap()));
+        let other = Keys::from_master(&[8u8; 32]);
+        assert!(other.open_cpr(&sealed).is_err());
+        assert!(!format!("{sealed:?}{keys:?}").contains("4321"));
+    }
+
+    #[test]
+    fn key_file_is_created_private_and_reloaded() {
+        let dir = std::env::temp_dir().join(format!("tovholder-keys-{}", std::process::id()));
+        let path = dir.join("tovholder.key");
+        let _ = std::fs::remove_dir_all(&dir);
+        let a = Keys::load_or_create(&path).unwrap();
+        let b = Keys::load(&path).unwrap();
+        assert_eq!(a.chain("", b"x"), b.chain("", b"x"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        std::fs::write(&path, "nope").unwrap();
+        assert!(matches!(Keys::load(&path), Err(KeyError::Format { .. })));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,270 @@
+//! The storage boundary: the `Store` trait every backend implements, its records and errors, the
+//! server's keys, and the journal's hash chain.
+
+pub mod keys;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use tovholder_core::course::{CourseState, Event, Stamp};
+use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_core::tasks::{Owner, Task};
+
+pub use keys::{KeyError, Keys, SealedCpr};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Someone else appended to the course since it was loaded.
+    #[error("the course changed meanwhile (now at version {current})")]
+    Conflict { current: i64 },
+    #[error("already exists: {0}")]
+    Duplicate(String),
+    #[error("not found")]
+    NotFound,
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database: {0}")]
+    Database(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Org {
+    pub id: OrgId,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewPerson {
+    pub name: String,
+    pub email: Option<String>,
+    pub org: Option<OrgId>,
+    pub cpr: Option<SealedCpr>,
+}
+
+/// A staff member or a citizen. The CPR number stays sealed until a page needs it.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub id: PersonId,
+    pub name: String,
+    pub email: Option<String>,
+    pub org: Option<OrgId>,
+    pub cpr: Option<SealedCpr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub person: PersonId,
+    pub username: String,
+    pub password_hash: String,
+    pub org_roles: Vec<String>,
+}
+
+/// A staff login. `Debug` leaves out the password hash.
+#[derive(Clone)]
+pub struct User {
+    pub person: PersonId,
+    pub name: String,
+    pub username: String,
+    pub password_hash: String,
+    pub org: OrgId,
+    pub org_roles: Vec<String>,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User").field("person", &self.person).field("username", &self.username).finish_non_exhaustive()
+    }
+}
+
+/// A server-side session; the cookie holds a random token, the store only its hash.
+#[derive(Clone)]
+pub struct Session {
+    pub token_hash: String,
+    pub person: PersonId,
+    pub csrf: String,
+    pub created: Timestamp,
+    pub last_seen: Timestamp,
+}
+
+/// What the caller supplies for a journal entry; the store numbers and chains it.
+#[derive(Clone, Debug)]
+pub struct NewEntry {
+    pub stamp: Stamp,
+    pub event: Event,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct JournalEntry {
+    pub course: CourseId,
+    pub seq: i64,
+    pub stamp: Stamp,
+    pub event: Event,
+    /// The event exactly as stored; the chain covers these bytes.
+    #[serde(skip)]
+    pub payload: String,
+    pub hash: String,
+}
+
+/// The exact bytes the chain covers, from the stored columns (timestamps as stored: microseconds).
+pub fn entry_bytes(course: CourseId, seq: i64, at_micros: i64, by: PersonId, payload: &str) -> Vec<u8> {
+    format!("{course}|{seq}|{at_micros}|{by}|{payload}").into_bytes()
+}
+
+/// Timestamps are stored as whole microseconds (PostgreSQL's precision), so what is hashed is
+/// what is kept; callers truncate before stamping.
+pub fn to_micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+pub fn from_micros(us: i64) -> Result<Timestamp> {
+    Timestamp::from_microsecond(us).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A task as kept for cross-course queries ("Mine opgaver"): one row per owner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TaskRow {
+    pub course: CourseId,
+    pub task: String,
+    pub label: String,
+    pub due_from: Date,
+    pub due_to: Date,
+    pub done: bool,
+    pub owner: Owner,
+}
+
+pub fn task_rows(course: CourseId, tasks: &[Task]) -> Vec<TaskRow> {
+    tasks
+        .iter()
+        .flat_map(|t| {
+            t.owners.iter().map(move |o| TaskRow {
+                course,
+                task: t.id.clone(),
+                label: t.label.clone(),
+                due_from: t.window.from,
+                due_to: t.window.to,
+                done: t.done.is_some(),
+                owner: o.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Everything one action changes, written in one transaction: the journal entries, the new
+/// projection (state, tasks, which organisations take part) and the mails to send.
+#[derive(Clone, Debug)]
+pub struct Commit {
+    pub entries: Vec<NewEntry>,
+    pub state: CourseState,
+    pub tasks: Vec<Task>,
+    /// The organisations that currently take part, by party, and whether each shares.
+    pub orgs: Vec<(String, OrgId, bool)>,
+    pub mails: Vec<NewMail>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StoredCourse {
+    pub id: CourseId,
+    pub version: i64,
+    pub state: CourseState,
+    pub created: Timestamp,
+}
+
+/// An e-mail waiting in (or sent from) the outbox. It carries no personal data about the family:
+/// a notice and a link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub course: Option<CourseId>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Mail {
+    pub id: i64,
+    pub mail: NewMail,
+    pub created: Timestamp,
+    pub sent: Option<Timestamp>,
+}
+
+/// One line of the access log: every read of personal data and every write, allowed or denied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccessRecord {
+    pub at: Timestamp,
+    pub person: Option<PersonId>,
+    pub course: Option<CourseId>,
+    pub action: String,
+    pub allowed: bool,
+    pub reason: String,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // Organisations, people and logins.
+    async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId>;
+    async fn orgs(&self) -> Result<Vec<Org>>;
+    async fn add_person(&self, p: &NewPerson) -> Result<PersonId>;
+    async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>>;
+    async fn person_by_cpr_index(&self, index: &str) -> Result<Option<Person>>;
+    /// Staff of an organisation who have a login.
+    async fn staff(&self, org: OrgId) -> Result<Vec<User>>;
+    async fn add_user(&self, u: &NewUser) -> Result<()>;
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>>;
+    async fn user(&self, person: PersonId) -> Result<Option<User>>;
+
+    // Sessions and login throttling.
+    async fn put_session(&self, s: &Session) -> Result<()>;
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>>;
+    async fn touch_session(&self, token_hash: &str, at: Timestamp) -> Result<()>;
+    async fn drop_session(&self, token_hash: &str) -> Result<()>;
+    async fn note_login(&self, username: &str, ok: bool, at: Timestamp) -> Result<()>;
+    async fn failed_logins_since(&self, username: &str, since: Timestamp) -> Result<i64>;
+
+    // Courses: the journal and its projections.
+    async fn create_course(&self, commit: &Commit) -> Result<CourseId>;
+    /// Appends if the course is still at `expected_version`, else `StoreError::Conflict`.
+    async fn append(&self, id: CourseId, expected_version: i64, commit: &Commit) -> Result<i64>;
+    async fn course(&self, id: CourseId) -> Result<Option<StoredCourse>>;
+    async fn courses(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>>;
+    async fn course_ids(&self) -> Result<Vec<CourseId>>;
+    /// Courses in which `org` takes part and currently shares, newest first.
+    async fn courses_of_org(&self, org: OrgId, limit: i64) -> Result<Vec<CourseId>>;
+    async fn journal(&self, id: CourseId) -> Result<Vec<JournalEntry>>;
+    /// The head recorded apart from the journal: (last seq, its hash).
+    async fn head(&self, id: CourseId) -> Result<Option<(i64, String)>>;
+    /// Open tasks owned by this person, or by one of their standing roles in their organisation.
+    async fn open_tasks_for(&self, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>>;
+
+    // Access log and outbox.
+    async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()>;
+    async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>>;
+    async fn outbox(&self, limit: i64) -> Result<Vec<Mail>>;
+}
+
+/// Checks one course's hash chain against the key and its separately recorded head.
+/// Returns the first broken link as a sentence, or None if the journal is intact.
+pub async fn verify_course(store: &dyn Store, keys: &Keys, id: CourseId) -> Result<Option<String>> {
+    let entries = store.journal(id).await?;
+    let mut prev = String::new();
+    for (i, e) in entries.iter().enumerate() {
+        let expected_seq = i as i64 + 1;
+        if e.seq != expected_seq {
+            return Ok(Some(format!("course {id}: entry {expected_seq} is missing (found {})", e.seq)));
+        }
+        let bytes = entry_bytes(id, e.seq, to_micros(e.stamp.at), e.stamp.by, &e.payload);
+        if keys.chain(&prev, &bytes) != e.hash {
+            return Ok(Some(format!("course {id}: entry {} does not match its hash", e.seq)));
+        }
+        prev = e.hash.clone();
+    }
+    match store.head(id).await? {
+        Some((seq, hash)) if seq == entries.len() as i64 && hash == prev => Ok(None),
+        Some((seq, _)) => Ok(Some(format!("course {id}: the head says {seq} entries, the journal has {}", entries.len()))),
+        None => Ok(Some(format!("course {id}: no head recorded"))),
+    }
+}
