@@ -1,1 +1,230 @@
-fn main() {}
+//! The `tovholder` command: run the demo or a server, check model files, verify journals.
+
+mod config;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use tovholder_core::model::Model;
+use tovholder_store::{Keys, Store};
+use tovholder_store_sqlite::SqliteStore;
+use tovholder_web::{App, Clock, Models, WebConfig};
+
+#[derive(Parser)]
+#[command(name = "tovholder", version, about = "Tovholder: fælles forløb om barnet og familien")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a local demo with seeded data on an embedded SQLite store (keys made on first run).
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// The folder for the database and the key file.
+        #[arg(long, default_value = "tovholder-data")]
+        data: PathBuf,
+    },
+    /// Run the server, configured by a file and TOVHOLDER_* environment variables.
+    Serve {
+        #[arg(long, env = "TOVHOLDER_CONFIG")]
+        config: Option<PathBuf>,
+        /// Overrides `listen` in the configuration.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Overrides `database` in the configuration: sqlite://PATH.
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Make a new key file (mode 0600) for `key_file`.
+    Keygen { file: PathBuf },
+    /// Collaboration model files.
+    Model {
+        #[command(subcommand)]
+        command: ModelCommand,
+    },
+    /// Audit commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelCommand {
+    /// Validate model files; report each problem with the file and the field.
+    Check { files: Vec<PathBuf> },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify every course journal's hash chain and head.
+    Verify {
+        #[arg(long, env = "TOVHOLDER_CONFIG")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        database: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TOVHOLDER_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match cli.command {
+        Command::Model { command: ModelCommand::Check { files } } => return model_check(&files),
+        Command::Keygen { file } => keygen(&file),
+        other => run_async(other),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tovholder: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        match cmd {
+            Command::Demo { listen, data } => demo(&listen, &data).await,
+            Command::Serve { config, listen, database } => serve(config.as_deref(), listen, database).await,
+            Command::Audit { command: AuditCommand::Verify { config, database } } => audit_verify(config.as_deref(), database).await,
+            Command::Model { .. } | Command::Keygen { .. } => Ok(ExitCode::SUCCESS),
+        }
+    })
+}
+
+fn model_check(files: &[PathBuf]) -> ExitCode {
+    if files.is_empty() {
+        eprintln!("tovholder model check: name one or more model files");
+        return ExitCode::FAILURE;
+    }
+    let mut ok = true;
+    for f in files {
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{}: cannot read: {e}", f.display());
+                ok = false;
+                continue;
+            }
+        };
+        match Model::parse(&text) {
+            Ok(m) => println!("{}: ok ({}: {} roles, {} dates, {} tasks)", f.display(), m.id, m.roles.len(), m.dates.len(), m.tasks.len()),
+            Err(errors) => {
+                ok = false;
+                for e in errors {
+                    eprintln!("{}: {e}", f.display());
+                }
+            }
+        }
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn keygen(file: &Path) -> anyhow::Result<ExitCode> {
+    if file.exists() {
+        bail!("{} exists already; it is never overwritten (the data encrypted with it would be lost)", file.display());
+    }
+    Keys::load_or_create(file)?;
+    println!("Made a new key file {}. Keep a copy apart from the database backups.", file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn models() -> anyhow::Result<Models> {
+    Models::builtin().map_err(|(file, errors)| {
+        let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        anyhow::anyhow!("built-in model {file} is invalid: {}", list.join("; "))
+    })
+}
+
+async fn open_store(url: &str, keys: Keys) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open_url(url, keys).await.with_context(|| format!("opening {url}"))?))
+    } else {
+        bail!("unsupported database URL (use sqlite://PATH)")
+    }
+}
+
+async fn demo(listen: &str, data: &Path) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
+    let keys = Keys::load_or_create(&data.join("tovholder.key"))?;
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&data.join("tovholder.db"), keys.clone()).await?);
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let addr = listener.local_addr()?;
+    let base_url = format!("http://{addr}");
+    let config = WebConfig { base_url: base_url.clone(), demo: true, ..WebConfig::default() };
+    let app = App::new(store, keys, models()?, Clock::default(), config);
+    let fresh = tovholder_web::demo::seed(&app).await?.is_some();
+    println!("Tovholder (demo) kører på {base_url}");
+    println!("Data: {} ({})", data.display(), if fresh { "ny demo-data" } else { "eksisterende data" });
+    println!("Demo-logins (adgangskode for alle: {}):", tovholder_web::demo::PASSWORD);
+    for l in tovholder_web::demo::LOGINS {
+        let role = if l.role.is_empty() { "kontaktperson" } else { l.role };
+        println!("  {:<6} {} – {}, {}", l.username, l.name, role, l.org);
+    }
+    tovholder_web::serve(listener, app, shutdown()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<String>) -> anyhow::Result<ExitCode> {
+    let mut cfg = config::Config::load(file, std::env::vars())?;
+    if let Some(l) = listen {
+        cfg.listen = l;
+    }
+    if let Some(d) = database {
+        cfg.database = Some(d);
+    }
+    let Some(key_file) = &cfg.key_file else {
+        bail!("no key_file configured (TOVHOLDER_KEY_FILE); make one with `tovholder keygen PATH`. The server does not start without it.");
+    };
+    let keys = Keys::load(key_file)?;
+    let url = cfg.database.clone().context("no database configured (TOVHOLDER_DATABASE=sqlite://PATH)")?;
+    let store = open_store(&url, keys.clone()).await?;
+    let listener = tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("binding {}", cfg.listen))?;
+    let addr = listener.local_addr()?;
+    let web = WebConfig {
+        base_url: cfg.base_url.clone().unwrap_or_else(|| format!("http://{addr}")),
+        session_idle: jiff::SignedDuration::from_mins(cfg.session_idle_minutes),
+        login_max_failures: cfg.login_max_failures,
+        login_window_minutes: cfg.login_window_minutes,
+        secure_cookies: cfg.secure_cookies,
+        ..WebConfig::default()
+    };
+    let app = App::new(store, keys, models()?, Clock::default(), web);
+    tracing::info!(%addr, "tovholder serving");
+    println!("Tovholder kører på http://{addr}");
+    tovholder_web::serve(listener, app, shutdown()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn audit_verify(file: Option<&Path>, database: Option<String>) -> anyhow::Result<ExitCode> {
+    let cfg = config::Config::load(file, std::env::vars())?;
+    let key_file = cfg.key_file.context("no key_file configured")?;
+    let keys = Keys::load(&key_file)?;
+    let url = database.or(cfg.database).context("no database configured")?;
+    let store = open_store(&url, keys.clone()).await?;
+    let ids = store.course_ids().await?;
+    for id in &ids {
+        if let Some(broken) = tovholder_store::verify_course(store.as_ref(), &keys, *id).await? {
+            println!("BROKEN: {broken}");
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    println!("ok: {} journals verified", ids.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}

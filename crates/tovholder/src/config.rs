@@ -1,0 +1,109 @@
+//! Configuration: a TOML file, then `TOVHOLDER_*` environment variables on top
+//! (`TOVHOLDER_A__B` sets `b` in table `a`). Unknown keys are errors.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// `sqlite://PATH` (the embedded store).
+    pub database: Option<String>,
+    /// The file with the 32-byte master key (CPR encryption, blind index, journal chain).
+    pub key_file: Option<PathBuf>,
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub secure_cookies: bool,
+    #[serde(default = "default_idle")]
+    pub session_idle_minutes: i64,
+    #[serde(default = "default_max_failures")]
+    pub login_max_failures: i64,
+    #[serde(default = "default_window")]
+    pub login_window_minutes: i64,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8080".into()
+}
+fn default_idle() -> i64 {
+    30
+}
+fn default_max_failures() -> i64 {
+    5
+}
+fn default_window() -> i64 {
+    15
+}
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {0}: {1}")]
+    Read(String, std::io::Error),
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Reads the file (if given) and applies the environment on top.
+    pub fn load(file: Option<&Path>, env: impl Iterator<Item = (String, String)>) -> Result<Config, ConfigError> {
+        let mut table = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.display().to_string(), e))?;
+                toml::from_str::<toml::Table>(&text).map_err(|e| ConfigError::Invalid(format!("{}: {e}", p.display())))?
+            }
+            None => toml::Table::new(),
+        };
+        for (key, value) in env {
+            let Some(name) = key.strip_prefix("TOVHOLDER_") else { continue };
+            let path: Vec<String> = name.to_lowercase().split("__").map(str::to_string).collect();
+            // Numbers and booleans are read as TOML values; anything else is a string.
+            let v = toml::from_str::<toml::Table>(&format!("v = {value}"))
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .filter(|v| !v.is_table())
+                .unwrap_or(toml::Value::String(value));
+            insert(&mut table, &path, v);
+        }
+        table.try_into::<Config>().map_err(|e| ConfigError::Invalid(e.to_string()))
+    }
+}
+
+fn insert(table: &mut toml::Table, path: &[String], v: toml::Value) {
+    match path {
+        [] => {}
+        [last] => {
+            table.insert(last.clone(), v);
+        }
+        [first, rest @ ..] => {
+            let entry = table.entry(first.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if let toml::Value::Table(t) = entry {
+                insert(t, rest, v);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>().into_iter()
+    }
+
+    #[test]
+    fn environment_overrides_the_file_and_unknown_keys_fail() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("t.toml");
+        std::fs::write(&f, "listen = \"0.0.0.0:80\"\nlogin_max_failures = 3\nsession_idle_minutes = 10\n").unwrap();
+        let c = Config::load(Some(&f), env(&[("TOVHOLDER_LISTEN", "127.0.0.1:9"), ("TOVHOLDER_SESSION_IDLE_MINUTES", "20"), ("OTHER", "x")])).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:9");
+        assert_eq!(c.login_max_failures, 3);
+        assert_eq!(c.session_idle_minutes, 20);
+        let err = Config::load(Some(&f), env(&[("TOVHOLDER_LISTN", "x")])).unwrap_err();
+        assert!(err.to_string().contains("listn"), "{err}");
+    }
+}

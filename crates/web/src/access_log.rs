@@ -1,0 +1,64 @@
+//! The access log writer. Every read of personal data and every write is logged before the
+//! answer goes out; to keep that cheap, records are gathered into batches and written in one
+//! transaction (group commit), and each request waits until its batch is durable.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+use tovholder_store::{AccessRecord, Store};
+
+type Job = (AccessRecord, oneshot::Sender<bool>);
+
+#[derive(Clone)]
+pub struct AccessLog {
+    tx: mpsc::Sender<Job>,
+}
+
+/// Most records one transaction takes; more wait for the next.
+const BATCH: usize = 512;
+
+impl AccessLog {
+    pub fn start(store: Arc<dyn Store>) -> AccessLog {
+        let (tx, mut rx) = mpsc::channel::<Job>(4096);
+        tokio::spawn(async move {
+            let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
+            while rx.recv_many(&mut jobs, BATCH).await > 0 {
+                let records: Vec<AccessRecord> = jobs.iter().map(|(r, _)| r.clone()).collect();
+                let ok = match store.write_access_log(&records).await {
+                    Ok(()) => true,
+                    Err(e) => {
+                        tracing::error!(error = %e, "access log write failed");
+                        false
+                    }
+                };
+                for (_, done) in jobs.drain(..) {
+                    let _ = done.send(ok);
+                }
+            }
+        });
+        AccessLog { tx }
+    }
+
+    /// Writes one record; true once it is durable. False means the request must not proceed.
+    pub async fn record(&self, rec: AccessRecord) -> bool {
+        self.record_many(vec![rec]).await
+    }
+
+    /// Writes several records (e.g. one per course in a list); true once all are durable.
+    pub async fn record_many(&self, recs: Vec<AccessRecord>) -> bool {
+        let mut waits = Vec::with_capacity(recs.len());
+        for rec in recs {
+            let (done, wait) = oneshot::channel();
+            if self.tx.send((rec, done)).await.is_err() {
+                return false;
+            }
+            waits.push(wait);
+        }
+        for w in waits {
+            if !w.await.unwrap_or(false) {
+                return false;
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,244 @@
+//! Staff login: argon2id passwords, server-side sessions, the CSRF token, login throttling.
+//!
+//! The session cookie holds a random token; the store keeps only its SHA-256, so a copy of the
+//! database cannot be used to log in. A new token is issued at every login (no fixation).
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::body::Body;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, Request, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use sha2::{Digest, Sha256};
+use tovholder_core::policy::Actor;
+use tovholder_store::{Session, User};
+
+use crate::error::{ApiError, AppError, PageError};
+use crate::{App, text};
+
+pub const SESSION_COOKIE: &str = "tovholder_session";
+pub const LOGIN_CSRF_COOKIE: &str = "tovholder_login_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "csrf";
+
+/// A random token, hex-encoded (`bytes` random bytes).
+pub fn random_token(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    if getrandom::fill(&mut b).is_err() {
+        // Without randomness no token can be safe; an empty token never matches a stored one.
+        return String::new();
+    }
+    hex::encode(b)
+}
+
+fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+}
+
+/// A hash of a password nobody has, verified when the user name is unknown, so the answer
+/// takes as long either way and does not reveal which user names exist.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_token(16)).unwrap_or_default())
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn set_cookie(app: &App, name: &str, value: &str, max_age: Option<i64>) -> String {
+    let secure = if app.config.secure_cookies { "; Secure" } else { "" };
+    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}")
+}
+
+/// The logged-in staff member, put in the request by `session_middleware`.
+#[derive(Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub csrf: String,
+    token_hash: String,
+}
+
+impl CurrentUser {
+    /// A user acting without a request, for trusted internal callers such as the demo seeder.
+    pub fn internal(user: User) -> CurrentUser {
+        CurrentUser { user, csrf: String::new(), token_hash: String::new() }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor { person: self.user.person, org: self.user.org, org_roles: self.user.org_roles.clone() }
+    }
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Loads the session (if any) and checks the CSRF token on every state-changing request:
+/// the `X-CSRF-Token` header, or the `csrf` field of a form. (axum's `from_fn_with_state`.)
+pub async fn session_middleware(State(app): State<App>, mut req: Request<Body>, next: Next) -> Response {
+    let api = is_api(req.uri().path());
+    let fail = |e: AppError| if api { ApiError(e).into_response() } else { PageError(e).into_response() };
+    let user = match current_user(&app, req.headers()).await {
+        Ok(u) => u,
+        Err(e) => return fail(e),
+    };
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method {
+        // The login form has no session yet; it carries its own double-submit token.
+        let expected = match &user {
+            Some(u) => Some(u.csrf.clone()),
+            None => cookie(req.headers(), LOGIN_CSRF_COOKIE),
+        };
+        let (parts, body) = req.into_parts();
+        let (given, body) = match parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+            Some(h) => (Some(h.to_string()), body),
+            None => match form_field(&parts.headers, body, CSRF_FIELD).await {
+                Ok(x) => x,
+                Err(e) => return fail(e),
+            },
+        };
+        match (expected, given) {
+            (Some(e), Some(g)) if !e.is_empty() && constant_time_eq(e.as_bytes(), g.as_bytes()) => {}
+            _ => return fail(AppError::Csrf),
+        }
+        req = Request::from_parts(parts, body);
+    }
+    if let Some(u) = user {
+        req.extensions_mut().insert(u);
+    }
+    next.run(req).await
+}
+
+/// Reads a urlencoded form's field and hands back an identical body for the handler.
+async fn form_field(headers: &HeaderMap, body: Body, name: &str) -> Result<(Option<String>, Body), AppError> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((None, body));
+    }
+    let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024).await.map_err(|_| AppError::Invalid(vec![]))?;
+    let value = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v));
+    Ok((value, Body::from(bytes)))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn current_user(app: &App, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let token_hash = sha256_hex(&token);
+    let Some(session) = app.store.session(&token_hash).await? else { return Ok(None) };
+    let now = app.clock.now();
+    let idle = now.duration_since(session.last_seen);
+    if idle > app.config.session_idle || now.duration_since(session.created) > app.config.session_max {
+        app.store.drop_session(&token_hash).await?;
+        return Ok(None);
+    }
+    // Touch at most once a minute: a page view should not always be a write.
+    if idle > jiff::SignedDuration::from_secs(60) {
+        app.store.touch_session(&token_hash, now).await?;
+    }
+    let Some(user) = app.store.user(session.person).await? else { return Ok(None) };
+    Ok(Some(CurrentUser { user, csrf: session.csrf, token_hash }))
+}
+
+impl FromRequestParts<App> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _app: &App) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<CurrentUser>() {
+            Some(u) => Ok(u.clone()),
+            None if is_api(parts.uri.path()) => Err(ApiError(AppError::Unauthenticated).into_response()),
+            None => Err(Redirect::to("/login").into_response()),
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    pub username: String,
+    pub password: String,
+}
+
+pub enum LoginOutcome {
+    LoggedIn { cookie: String },
+    Refused(&'static str),
+}
+
+/// Checks the password (with throttling) and opens a new session.
+pub async fn login(app: &App, form: &LoginForm) -> Result<LoginOutcome, AppError> {
+    let username = form.username.trim().to_lowercase();
+    let now = app.clock.now();
+    let since = now - jiff::SignedDuration::from_mins(app.config.login_window_minutes);
+    if app.store.failed_logins_since(&username, since).await? >= app.config.login_max_failures {
+        return Err(AppError::Throttled);
+    }
+    let user = app.store.user_by_name(&username).await?;
+    let hash = user.as_ref().map_or(dummy_hash(), |u| u.password_hash.as_str()).to_string();
+    let password = form.password.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let user = match (ok, user) {
+        (true, Some(u)) => u,
+        _ => {
+            app.store.note_login(&username, false, now).await?;
+            return Ok(LoginOutcome::Refused(text::BAD_LOGIN));
+        }
+    };
+    app.store.note_login(&username, true, now).await?;
+    let token = random_token(32);
+    if token.is_empty() {
+        return Err(AppError::Internal("no randomness for a session token".into()));
+    }
+    let session = Session { token_hash: sha256_hex(&token), person: user.person, csrf: random_token(32), created: now, last_seen: now };
+    app.store.put_session(&session).await?;
+    Ok(LoginOutcome::LoggedIn { cookie: set_cookie(app, SESSION_COOKIE, &token, None) })
+}
+
+pub async fn logout(app: &App, user: &CurrentUser) -> Result<String, AppError> {
+    app.store.drop_session(&user.token_hash).await?;
+    Ok(set_cookie(app, SESSION_COOKIE, "", Some(0)))
+}
+
+/// The login form's double-submit token: reuse the cookie's, or make one (and its cookie).
+pub fn login_csrf(app: &App, headers: &HeaderMap) -> (String, Option<String>) {
+    match cookie(headers, LOGIN_CSRF_COOKIE) {
+        Some(t) if t.len() == 64 => (t, None),
+        _ => {
+            let t = random_token(32);
+            let c = set_cookie(app, LOGIN_CSRF_COOKIE, &t, None);
+            (t, Some(c))
+        }
+    }
+}
+
+impl axum::extract::OptionalFromRequestParts<App> for CurrentUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _app: &App) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<CurrentUser>().cloned())
+    }
+}

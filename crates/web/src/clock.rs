@@ -1,0 +1,30 @@
+//! The clock, passed in so tests can move time (e.g. to make a deadline overdue).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+#[derive(Clone, Default)]
+pub struct Clock {
+    offset_us: Arc<AtomicI64>,
+}
+
+impl Clock {
+    /// Now, in whole microseconds: what the stores keep, so a stamp survives a round trip intact.
+    pub fn now(&self) -> Timestamp {
+        let us = Timestamp::now().as_microsecond() + self.offset_us.load(Ordering::Relaxed);
+        Timestamp::from_microsecond(us).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    /// Today's date in Copenhagen.
+    pub fn today(&self) -> Date {
+        tovholder_core::calendar::today_in_copenhagen(self.now()).unwrap_or_else(|_| self.now().to_zoned(jiff::tz::TimeZone::UTC).date())
+    }
+
+    /// Moves this clock (and every clone of it) by a number of days; for tests and demos.
+    pub fn advance_days(&self, days: i64) {
+        self.offset_us.fetch_add(days * 86_400_000_000, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,102 @@
+//! The one way in to a course: the `AuthorizedCourse` extractor loads it, asks the access policy
+//! for the route's action, writes the answer to the access log, and answers "not found" when
+//! the policy says no. A handler that takes a course id any other way is a bug; the route-table
+//! test requests every course route as an outsider to catch one.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, MatchedPath, Path};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use tovholder_core::course::CourseState;
+use tovholder_core::ids::CourseId;
+use tovholder_core::model::{Action, Model};
+use tovholder_core::policy::{self, Decision};
+use tovholder_store::AccessRecord;
+
+use crate::App;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, AppError, PageError};
+
+/// A route's action, as a type, so the extractor knows what to ask the policy.
+pub trait RouteAction: Send + Sync + 'static {
+    const ACTION: Action;
+}
+
+macro_rules! route_actions {
+    ($($name:ident => $action:ident),*) => {$(
+        pub struct $name;
+        impl RouteAction for $name {
+            const ACTION: Action = Action::$action;
+        }
+    )*};
+}
+
+route_actions!(Read => Read, SetDates => SetDates, Appoint => Appoint, Decide => Decide, CompleteTask => CompleteTask, RecordField => RecordField);
+
+pub struct AuthorizedCourse<A> {
+    pub id: CourseId,
+    pub version: i64,
+    pub state: CourseState,
+    pub model: Arc<Model>,
+    pub user: CurrentUser,
+    pub decision: Decision,
+    _action: PhantomData<A>,
+}
+
+fn reject(api: bool, e: AppError) -> Response {
+    if api { ApiError(e).into_response() } else { PageError(e).into_response() }
+}
+
+/// Writes an access record and waits until it is durable; fails the request if it cannot be.
+pub async fn log(app: &App, rec: AccessRecord) -> Result<(), AppError> {
+    if app.access.record(rec).await { Ok(()) } else { Err(AppError::Internal("access log unavailable".into())) }
+}
+
+impl<A: RouteAction> AuthorizedCourse<A> {
+    /// Loads a course for `user` if the policy allows the action, logging the answer either way.
+    /// `what` names the route (or the internal caller) in the access log.
+    pub async fn load(app: &App, user: CurrentUser, id: CourseId, what: String) -> Result<Self, AppError> {
+        let mut rec = AccessRecord {
+            at: app.clock.now(),
+            person: Some(user.user.person),
+            course: Some(id),
+            action: what,
+            allowed: false,
+            reason: "no_such_course".into(),
+        };
+        let course = app.store.course(id).await?;
+        let loaded = course.and_then(|c| app.models.get(&c.state.model).map(|m| (c, m)));
+        let Some((course, model)) = loaded else {
+            log(app, rec).await?;
+            return Err(AppError::NotFound);
+        };
+        let decision = policy::decide(&model, &course.state, &user.actor(), A::ACTION);
+        rec.allowed = decision.allowed;
+        rec.reason = decision.reason.code();
+        log(app, rec).await?;
+        if !decision.allowed {
+            return Err(AppError::NotFound);
+        }
+        Ok(AuthorizedCourse { id, version: course.version, state: course.state, model, user, decision, _action: PhantomData })
+    }
+}
+
+impl<A: RouteAction> FromRequestParts<App> for AuthorizedCourse<A> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let api = parts.uri.path().starts_with("/api/");
+        let user = CurrentUser::from_request_parts(parts, app).await?;
+        let route = parts.extensions.get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_default();
+        let what = format!("{}:{} {route}", A::ACTION.as_str(), parts.method);
+        let Ok(Path(params)) = Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, app).await else {
+            return Err(reject(api, AppError::NotFound));
+        };
+        let Some(id) = params.get("id").and_then(|s| s.parse::<i64>().ok()).map(CourseId) else {
+            return Err(reject(api, AppError::NotFound));
+        };
+        Self::load(app, user, id, what).await.map_err(|e| reject(api, e))
+    }
+}

@@ -1,0 +1,232 @@
+//! Demo data: two municipalities, one Julemærkehjem, staff logins and ten children at different
+//! stages, with dates relative to today. Made through the same command layer as real use, so
+//! every course has a real, verifiable journal. All names and CPR numbers are made up.
+
+use std::collections::BTreeMap;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use tovholder_core::calendar::{working_day_on_or_after, working_day_on_or_before};
+use tovholder_core::cpr::Cpr;
+use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_store::{NewPerson, NewUser, User};
+
+use crate::actions::{self, FamilyMember, Registration};
+use crate::auth::{CurrentUser, hash_password};
+use crate::course_access::{AuthorizedCourse, Read};
+use crate::error::AppError;
+use crate::App;
+
+pub const PASSWORD: &str = "demo1234";
+
+/// A demo login, printed by `tovholder demo`.
+#[derive(Clone, Debug)]
+pub struct Login {
+    pub username: &'static str,
+    pub name: &'static str,
+    pub org: &'static str,
+    pub role: &'static str,
+}
+
+pub const LOGINS: &[Login] = &[
+    Login { username: "mette", name: "Mette Pedersen", org: "Julemærkehjemmet Fjordlyst", role: "personale" },
+    Login { username: "jonas", name: "Jonas Holm", org: "Julemærkehjemmet Fjordlyst", role: "personale" },
+    Login { username: "tove", name: "Tove Lund", org: "Egeskov Kommune", role: "tovholder" },
+    Login { username: "karim", name: "Karim Aziz", org: "Egeskov Kommune", role: "" },
+    Login { username: "sara", name: "Sara Berg", org: "Egeskov Kommune", role: "" },
+    Login { username: "lars", name: "Lars Møller", org: "Lindeby Kommune", role: "tovholder" },
+    Login { username: "nina", name: "Nina Friis", org: "Lindeby Kommune", role: "" },
+];
+
+/// What the seeder made, for printing and for tests.
+pub struct Seeded {
+    pub orgs: BTreeMap<&'static str, OrgId>,
+    pub users: BTreeMap<&'static str, User>,
+    /// Course ids by the child's first name.
+    pub courses: BTreeMap<&'static str, CourseId>,
+}
+
+/// Seeds an empty store. Does nothing (returns None) if it already has organisations.
+pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
+    if !app.store.orgs().await?.is_empty() {
+        return Ok(None);
+    }
+    let mut orgs = BTreeMap::new();
+    for (name, kind) in [("Julemærkehjemmet Fjordlyst", "julemaerkehjem"), ("Egeskov Kommune", "kommune"), ("Lindeby Kommune", "kommune")] {
+        orgs.insert(name, app.store.add_org(name, kind).await?);
+    }
+    // One hash for all demo users: argon2 is slow on purpose, and they share the password.
+    let hash = hash_password(PASSWORD)?;
+    let mut users = BTreeMap::new();
+    for l in LOGINS {
+        let org = orgs[l.org];
+        let person = app.store.add_person(&NewPerson { name: l.name.into(), email: Some(format!("{}@{}.example", l.username, org_domain(l.org))), org: Some(org), cpr: None }).await?;
+        let roles = if l.role.is_empty() { vec![] } else { vec![l.role.to_string()] };
+        app.store.add_user(&NewUser { person, username: l.username.into(), password_hash: hash.clone(), org_roles: roles }).await?;
+        let user = app.store.user(person).await?.ok_or(AppError::NotFound)?;
+        users.insert(l.username, user);
+    }
+    let mut s = Seeder { app, orgs, users, today: app.clock.today(), courses: BTreeMap::new() };
+    s.children().await?;
+    Ok(Some(Seeded { orgs: s.orgs, users: s.users, courses: s.courses }))
+}
+
+fn org_domain(org: &str) -> &'static str {
+    match org {
+        "Egeskov Kommune" => "egeskov.dk",
+        "Lindeby Kommune" => "lindeby.dk",
+        _ => "fjordlyst.dk",
+    }
+}
+
+struct Seeder<'a> {
+    app: &'a App,
+    orgs: BTreeMap<&'static str, OrgId>,
+    users: BTreeMap<&'static str, User>,
+    today: Date,
+    courses: BTreeMap<&'static str, CourseId>,
+}
+
+/// Where a demo child is in the course.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Registered,
+    Approved,
+    CalledIn,
+    Appointed,
+    InStay,
+    StayEnded,
+    FollowUp,
+    Closed,
+}
+
+impl Seeder<'_> {
+    fn day(&self, offset: i64) -> Date {
+        self.today.checked_add(offset.days()).unwrap_or(self.today)
+    }
+
+    fn as_user(&self, username: &str) -> Result<CurrentUser, AppError> {
+        self.users.get(username).cloned().map(CurrentUser::internal).ok_or(AppError::NotFound)
+    }
+
+    async fn course(&self, username: &str, id: CourseId) -> Result<AuthorizedCourse<Read>, AppError> {
+        AuthorizedCourse::load(self.app, self.as_user(username)?, id, "demo:seed".into()).await
+    }
+
+    async fn children(&mut self) -> Result<(), AppError> {
+        // (first name, surname, CPR, municipality, parents' answer, stage, days to the key date)
+        let kids: [(&'static str, &str, &str, &str, &str, Stage, i64); 10] = [
+            ("Emma", "Jensen", "120315-4018", "Egeskov Kommune", "ja", Stage::Registered, -3),
+            ("Oliver", "Nielsen", "030614-5137", "Egeskov Kommune", "nej", Stage::Registered, -25),
+            ("Freja", "Hansen", "250916-4222", "Egeskov Kommune", "ja", Stage::Approved, -10),
+            ("William", "Larsen", "110813-5351", "Egeskov Kommune", "ja", Stage::CalledIn, -20),
+            ("Ida", "Sørensen", "070117-4406", "Lindeby Kommune", "ja", Stage::Appointed, 60),
+            ("Noah", "Rasmussen", "300512-5519", "Egeskov Kommune", "ja", Stage::InStay, -30),
+            ("Alma", "Christensen", "140215-4602", "Lindeby Kommune", "ja", Stage::StayEnded, -9),
+            ("Lucas", "Andersen", "190711-5735", "Egeskov Kommune", "ja", Stage::FollowUp, -2),
+            ("Clara", "Poulsen", "021014-4846", "Egeskov Kommune", "ja", Stage::FollowUp, -10),
+            ("Victor", "Madsen", "281112-5913", "Lindeby Kommune", "ja", Stage::Closed, -20),
+        ];
+        for (first, last, cpr, municipality, answer, stage, offset) in kids {
+            let id = self.child(first, last, cpr, municipality, answer, stage, offset).await?;
+            self.courses.insert(first, id);
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn child(&self, first: &str, last: &str, cpr: &str, municipality: &'static str, answer: &str, stage: Stage, offset: i64) -> Result<CourseId, AppError> {
+        let cpr = Cpr::parse(cpr).map_err(|e| AppError::Internal(e.to_string()))?;
+        let applied = if stage == Stage::Registered { self.day(offset) } else { self.day(offset - 120) };
+        let reg = Registration {
+            model: "julemaerkehjem".into(),
+            parties: [("home".to_string(), self.orgs["Julemærkehjemmet Fjordlyst"]), ("municipality".to_string(), self.orgs[municipality])].into(),
+            family: vec![
+                FamilyMember { role: "barn".into(), name: format!("{first} {last}"), email: None, cpr: Some(cpr) },
+                FamilyMember { role: "foraelder".into(), name: format!("{} {last}", parent_name(first)), email: Some(format!("{}.{}@familie.example", parent_name(first).to_lowercase(), last.to_lowercase().replace('ø', "oe"))), cpr: None },
+            ],
+            dates: [("ansoegning".to_string(), applied)].into(),
+            decisions: [("samarbejde".to_string(), answer.to_string())].into(),
+        };
+        let id = actions::open_course(self.app, &self.as_user("mette")?, reg).await?;
+        if stage == Stage::Registered {
+            return Ok(id);
+        }
+        let (tovholder, kontaktperson) = match (municipality, first) {
+            ("Lindeby Kommune", _) => ("lars", "nina"),
+            (_, "Clara") => ("tove", "sara"),
+            _ => ("tove", "karim"),
+        };
+        // The key date: when the tilsagn was sent, the child called in, the stay started or ended,
+        // or the follow-up day, depending on the stage.
+        let (start, end, opf) = match stage {
+            Stage::InStay => (self.day(offset), self.day(offset + 70), None),
+            Stage::StayEnded => (self.day(offset - 70), self.day(offset), None),
+            Stage::FollowUp | Stage::Closed => {
+                let opf = working_day_on_or_before(self.day(offset)).unwrap_or(self.today);
+                let end = opf.checked_sub(5.weeks()).unwrap_or(opf);
+                (end.checked_sub(10.weeks()).unwrap_or(end), end, Some(opf))
+            }
+            _ => (self.day(offset.max(40)), self.day(offset.max(40) + 70), None),
+        };
+        let c = self.course("mette", id).await?;
+        let tilsagn = if stage == Stage::Approved { self.day(offset) } else { applied.checked_add(7.days()).unwrap_or(applied) };
+        actions::set_dates(self.app, &c, [("tilsagn".to_string(), tilsagn)].into(), None).await?;
+        if stage == Stage::Approved {
+            return Ok(id);
+        }
+        let called_in = if stage == Stage::CalledIn { self.day(offset) } else { tilsagn.checked_add(7.days()).unwrap_or(tilsagn) };
+        let forbesoeg = working_day_on_or_before(start.checked_sub(2.months()).unwrap_or(start)).unwrap_or(start);
+        let mut dates: BTreeMap<String, Date> = [
+            ("indkaldelse", called_in),
+            ("forbesoeg", forbesoeg),
+            ("infodag", forbesoeg.checked_add(14.days()).unwrap_or(forbesoeg)),
+            ("ophold_start", start),
+            ("ophold_slut", end),
+            ("foraeldredag", start.checked_add(4.weeks()).unwrap_or(start)),
+            ("slutsamtale", end.checked_sub(1.days()).unwrap_or(end)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let opf = opf.or_else(|| working_day_on_or_after(end.checked_add(5.weeks()).unwrap_or(end)));
+        if let Some(o) = opf {
+            dates.insert("opfoelgningsdag".into(), o);
+        }
+        let c = self.course("mette", id).await?;
+        actions::set_dates(self.app, &c, dates, None).await?;
+        let c = self.course("mette", id).await?;
+        actions::appoint(self.app, &c, "kontaktpaedagog", self.users["jonas"].person).await?;
+        if stage == Stage::CalledIn {
+            return Ok(id);
+        }
+        let c = self.course(tovholder, id).await?;
+        actions::appoint(self.app, &c, "kontaktperson", self.users[kontaktperson].person).await?;
+        let c = self.course(tovholder, id).await?;
+        let offer = "Familien tilbydes et forløb i Familiehuset efter opholdet, og skolen er orienteret om opholdet.";
+        actions::record_field(self.app, &c, "aktiviteter", offer).await?;
+        if stage >= Stage::FollowUp {
+            let c = self.course("jonas", id).await?;
+            actions::complete_task(self.app, &c, "udtalelse_handleplan", "sendt", None).await?;
+        }
+        if stage == Stage::Closed {
+            let c = self.course(kontaktperson, id).await?;
+            actions::complete_task(self.app, &c, "kontakt_efter_opfoelgning", "kontakt_holdt", Some("Telefonsamtale med kontaktpædagogen om handleplanen.".into())).await?;
+        }
+        Ok(id)
+    }
+}
+
+fn parent_name(child: &str) -> &'static str {
+    match child.len() % 4 {
+        0 => "Anne",
+        1 => "Peter",
+        2 => "Maria",
+        _ => "Thomas",
+    }
+}
+
+/// The persons a demo login acts as, by user name (for tests).
+pub fn person(seeded: &Seeded, username: &str) -> Option<PersonId> {
+    seeded.users.get(username).map(|u| u.person)
+}

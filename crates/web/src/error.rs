@@ -1,0 +1,155 @@
+//! Errors as people and programs see them: a Danish page with a correlation id, or an RFC 9457
+//! problem document for the API. Internal details go to the log under the same id, never to the
+//! user; personal data goes to neither.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tovholder_core::commands::{CommandError, FieldError};
+use tovholder_store::StoreError;
+
+use crate::text;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Missing, or not allowed: the two look the same from outside.
+    #[error("not found")]
+    NotFound,
+    #[error("not logged in")]
+    Unauthenticated,
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("changed meanwhile")]
+    Conflict(String),
+    #[error("too many failed logins")]
+    Throttled,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { .. } => AppError::Conflict(text::CONFLICT.into()),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<CommandError> for AppError {
+    fn from(e: CommandError) -> AppError {
+        match e {
+            CommandError::Denied(_) => AppError::NotFound,
+            CommandError::Invalid(errors) => AppError::Invalid(errors),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            AppError::NotFound => text::NOT_FOUND,
+            AppError::Unauthenticated => text::LOGIN_REQUIRED,
+            AppError::Csrf => text::CSRF_FAILED,
+            AppError::Invalid(_) => text::INVALID_INPUT,
+            AppError::Conflict(_) => text::CONFLICT,
+            AppError::Throttled => text::THROTTLED,
+            AppError::Internal(_) => text::INTERNAL,
+        }
+    }
+
+    /// Logs what the user must not see, and returns the id that ties the two together.
+    fn correlate(&self) -> String {
+        let id = crate::auth::random_token(6);
+        if let AppError::Internal(detail) = self {
+            tracing::error!(correlation_id = %id, %detail, "request failed");
+        }
+        id
+    }
+}
+
+/// An error answered as an HTML page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> PageError {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if matches!(self.0, AppError::Unauthenticated) {
+            return axum::response::Redirect::to("/login").into_response();
+        }
+        let id = self.0.correlate();
+        let detail = match &self.0 {
+            AppError::Invalid(errors) => errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" "),
+            AppError::Conflict(m) => m.clone(),
+            _ => String::new(),
+        };
+        let page = crate::pages::ErrorPage { layout: crate::pages::Layout::anonymous(), title: self.0.title(), detail, correlation_id: id };
+        (self.0.status(), page).into_response()
+    }
+}
+
+/// An error answered as `application/problem+json` (RFC 9457).
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> ApiError {
+        ApiError(e.into())
+    }
+}
+
+#[derive(Serialize)]
+struct Problem {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'static str,
+    status: u16,
+    correlation_id: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldError>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let kind = match &self.0 {
+            AppError::NotFound => "not-found",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Csrf => "csrf",
+            AppError::Invalid(_) => "invalid-input",
+            AppError::Conflict(_) => "conflict",
+            AppError::Throttled => "throttled",
+            AppError::Internal(_) => "internal",
+        };
+        let correlation_id = self.0.correlate();
+        let title = self.0.title();
+        let errors = match self.0 {
+            AppError::Invalid(e) => e,
+            _ => vec![],
+        };
+        let body = Problem { kind: format!("/problems/{kind}"), title, status: status.as_u16(), correlation_id, errors };
+        let json = serde_json::to_string(&body).unwrap_or_default();
+        (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response()
+    }
+}

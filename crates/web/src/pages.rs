@@ -1,0 +1,192 @@
+//! The HTML pages (askama templates in `templates/`). Handlers load, ask, render; the rules
+//! live in core and the command layer.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use tovholder_core::calendar::format_timestamp_da;
+use tovholder_core::tasks::Status;
+
+use crate::auth::{self, CurrentUser, LoginForm, LoginOutcome};
+use crate::course_access::{AuthorizedCourse, Read};
+use crate::error::{AppError, PageError};
+use crate::views::{self, CourseView, JournalView, TaskView};
+use crate::{App, text};
+
+pub struct LayoutUser {
+    pub name: String,
+    pub org: String,
+    pub csrf: String,
+}
+
+/// What every page's frame needs: the user (if logged in) and which menu item is current.
+pub struct Layout {
+    pub user: Option<LayoutUser>,
+    pub current: &'static str,
+    pub demo: bool,
+}
+
+impl Layout {
+    pub fn anonymous() -> Layout {
+        Layout { user: None, current: "", demo: false }
+    }
+
+    pub async fn for_user(app: &App, user: &CurrentUser, current: &'static str) -> Result<Layout, AppError> {
+        let org = app.store.orgs().await?.into_iter().find(|o| o.id == user.user.org).map(|o| o.name).unwrap_or_default();
+        Ok(Layout { user: Some(LayoutUser { name: user.user.name.clone(), org, csrf: user.csrf.clone() }), current, demo: app.config.demo })
+    }
+
+    pub fn asset(&self, path: &str) -> String {
+        crate::assets::url(path)
+    }
+
+    pub fn icons(&self) -> String {
+        crate::assets::url(crate::assets::ICON_SPRITE)
+    }
+
+    /// Menu items: (href, label, key).
+    pub fn nav(&self) -> Vec<(&'static str, &'static str, &'static str)> {
+        let mut items = vec![("/", "Mine opgaver", "tasks")];
+        if self.demo {
+            items.push(("/udbakke", "Udbakke (demo)", "outbox"));
+        }
+        items
+    }
+}
+
+impl Layout {
+    pub fn is_current(&self, key: &str) -> bool {
+        key == self.current
+    }
+
+    /// The badge class for a task status (colours in static/app.css meet WCAG AA contrast).
+    pub fn badge(&self, s: &Status) -> &'static str {
+        match s {
+        Status::Overdue => "badge-overdue",
+        Status::Open => "badge-due-soon",
+        Status::Upcoming => "badge-info",
+        Status::Done => "badge-done",
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub title: &'static str,
+    pub detail: String,
+    pub correlation_id: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    csrf: String,
+    username: String,
+    error: Option<&'static str>,
+    message: Option<&'static str>,
+}
+
+pub async fn login_page(State(app): State<App>, headers: HeaderMap, user: Option<CurrentUser>) -> Response {
+    if user.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    let (csrf, set) = auth::login_csrf(&app, &headers);
+    let page = LoginPage { layout: Layout::anonymous(), csrf, username: String::new(), error: None, message: None };
+    match set {
+        Some(c) => ([(header::SET_COOKIE, c)], page).into_response(),
+        None => page.into_response(),
+    }
+}
+
+pub async fn login_submit(State(app): State<App>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Result<Response, PageError> {
+    match auth::login(&app, &form).await {
+        Ok(LoginOutcome::LoggedIn { cookie }) => Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()),
+        Ok(LoginOutcome::Refused(msg)) => {
+            let (csrf, _) = auth::login_csrf(&app, &headers);
+            let page = LoginPage { layout: Layout::anonymous(), csrf, username: form.username, error: Some(msg), message: None };
+            Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response())
+        }
+        Err(AppError::Throttled) => {
+            let (csrf, _) = auth::login_csrf(&app, &headers);
+            let page = LoginPage { layout: Layout::anonymous(), csrf, username: form.username, error: Some(text::THROTTLED), message: None };
+            Ok((axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn logout(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
+    let cookie = auth::logout(&app, &user).await?;
+    let (csrf, set) = auth::login_csrf(&app, &HeaderMap::new());
+    let page = LoginPage { layout: Layout::anonymous(), csrf, username: String::new(), error: None, message: Some(text::LOGGED_OUT) };
+    let mut resp = page.into_response();
+    for c in [Some(cookie), set].into_iter().flatten() {
+        if let Ok(v) = c.parse() {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(resp)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    layout: Layout,
+    tasks: Vec<TaskView>,
+    today_da: String,
+}
+
+pub async fn my_tasks(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
+    let tasks = crate::queries::my_tasks(&app, &user, "list:GET /").await?;
+    let layout = Layout::for_user(&app, &user, "tasks").await?;
+    Ok(TasksPage { layout, tasks, today_da: views::date_da(app.clock.today()) }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "course.html")]
+struct CoursePage {
+    layout: Layout,
+    c: CourseView,
+    journal: Vec<JournalView>,
+}
+
+pub async fn course(State(app): State<App>, course: AuthorizedCourse<Read>) -> Result<Response, PageError> {
+    let c = views::course_view(app.store.as_ref(), &app.keys, &course.model, course.id, course.version, &course.state, app.clock.today()).await?;
+    let entries = app.store.journal(course.id).await?;
+    let journal = views::journal_view(app.store.as_ref(), &course.model, &entries).await?;
+    let layout = Layout::for_user(&app, &course.user, "tasks").await?;
+    Ok(CoursePage { layout, c, journal }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "outbox.html")]
+struct OutboxPage {
+    layout: Layout,
+    mails: Vec<(String, String, String, String)>,
+}
+
+/// The demo's outbox: in `demo` mail is kept, not sent, and shown here.
+pub async fn outbox(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
+    if !app.config.demo {
+        return Err(AppError::NotFound.into());
+    }
+    let mails = app
+        .store
+        .outbox(200)
+        .await?
+        .into_iter()
+        .map(|m| (format_timestamp_da(m.created).unwrap_or_default(), m.mail.to, m.mail.subject, m.mail.body))
+        .collect();
+    let layout = Layout::for_user(&app, &user, "outbox").await?;
+    Ok(OutboxPage { layout, mails }.into_response())
+}
+
+pub async fn not_found() -> PageError {
+    PageError(AppError::NotFound)
+}

@@ -1,0 +1,41 @@
+//! Reads that span courses ("Mine opgaver"), shared by pages and the API. Every course shown
+//! passes the access policy and is written to the access log.
+
+use std::collections::BTreeMap;
+
+use tovholder_core::ids::CourseId;
+use tovholder_core::model::Action;
+use tovholder_core::policy;
+use tovholder_store::AccessRecord;
+
+use crate::App;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::views::{self, TaskView};
+
+pub async fn my_tasks(app: &App, user: &CurrentUser, what: &str) -> Result<Vec<TaskView>, AppError> {
+    let u = &user.user;
+    let rows = app.store.open_tasks_for(u.person, u.org, &u.org_roles).await?;
+    let mut ids: Vec<CourseId> = rows.iter().map(|r| r.course).collect();
+    ids.sort();
+    ids.dedup();
+    let actor = user.actor();
+    let now = app.clock.now();
+    let mut courses = BTreeMap::new();
+    let mut records = Vec::new();
+    for c in app.store.courses(&ids).await? {
+        let Some(model) = app.models.get(&c.state.model) else { continue };
+        // The projection already limits rows to the user's tasks; the policy has the last word.
+        let d = policy::decide(&model, &c.state, &actor, Action::Read);
+        records.push(AccessRecord { at: now, person: Some(u.person), course: Some(c.id), action: what.to_string(), allowed: d.allowed, reason: d.reason.code() });
+        if d.allowed {
+            courses.insert(c.id, (c, model));
+        }
+    }
+    if !app.access.record_many(records).await {
+        return Err(AppError::Internal("access log unavailable".into()));
+    }
+    let states: Vec<_> = courses.values().map(|(c, _)| &c.state).collect();
+    let people = views::people_of(app.store.as_ref(), &states).await?;
+    Ok(views::task_views(&rows, &courses, &people, app.clock.today()))
+}

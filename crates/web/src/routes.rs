@@ -1,0 +1,130 @@
+//! The one route table. Every route is declared here with its guard, so the router is built
+//! from it, the OpenAPI document is generated from it, and a test walks it to prove that no
+//! route reaches a course without the access policy.
+
+use axum::Router;
+use axum::routing::{MethodRouter, get, post};
+use serde_json::{Value, json};
+use tovholder_core::model::Action;
+
+use crate::{App, api, assets, pages};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guard {
+    /// No login needed.
+    Public,
+    /// A logged-in staff member.
+    User,
+    /// A logged-in staff member allowed this action on the course `{id}` by the policy.
+    Course(Action),
+}
+
+pub struct RouteDef {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub guard: Guard,
+    pub summary: &'static str,
+}
+
+pub struct Route {
+    pub def: RouteDef,
+    pub handler: MethodRouter<App>,
+}
+
+fn r(method: &'static str, path: &'static str, guard: Guard, summary: &'static str, handler: MethodRouter<App>) -> Route {
+    Route { def: RouteDef { method, path, guard, summary }, handler }
+}
+
+pub fn table() -> Vec<Route> {
+    use Guard::*;
+    vec![
+        r("GET", "/healthz", Public, "Svarer 200, når serveren er klar.", get(healthz)),
+        r("GET", "/static/{*path}", Public, "Stylesheets, scripts, skrifttyper og ikoner.", get(assets::serve)),
+        r("GET", "/login", Public, "Login-siden.", get(pages::login_page)),
+        r("POST", "/login", Public, "Log ind.", post(pages::login_submit)),
+        r("POST", "/logout", User, "Log ud.", post(pages::logout)),
+        r("GET", "/", User, "Mine opgaver.", get(pages::my_tasks)),
+        r("GET", "/udbakke", User, "Demoens udbakke.", get(pages::outbox)),
+        r("GET", "/forloeb/{id}", Course(Action::Read), "Et forløbs side: tidslinje, opgaver, personer og journal.", get(pages::course)),
+        r("GET", "/api/openapi.json", Public, "Dette API's OpenAPI-beskrivelse.", get(openapi)),
+        r("GET", "/api/v1/me", User, "Den indloggede bruger og CSRF-token til skrivninger.", get(api::me)),
+        r("GET", "/api/v1/me/tasks", User, "Mine åbne og overskredne opgaver, nærmeste frist først.", get(api::my_tasks)),
+        r("GET", "/api/v1/courses/{id}", Course(Action::Read), "Et forløb.", get(api::course)),
+        r("GET", "/api/v1/courses/{id}/journal", Course(Action::Read), "Et forløbs journal, nyeste først.", get(api::journal)),
+    ]
+}
+
+pub fn router(app: App) -> Router {
+    let mut router = Router::new();
+    for route in table() {
+        router = router.route(route.def.path, route.handler);
+    }
+    router
+        .route("/api/{*rest}", axum::routing::any(api::not_found))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), crate::auth::session_middleware))
+        .with_state(app)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The OpenAPI 3.1 document, generated from the route table so it cannot miss a route.
+pub fn openapi_document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for route in table() {
+        let d = &route.def;
+        if !d.path.starts_with("/api/v1/") {
+            continue;
+        }
+        let params: Vec<Value> = d
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer"}}))
+            .collect();
+        let mut op = json!({
+            "summary": d.summary,
+            "parameters": params,
+            "security": [{"session": []}],
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {}}},
+                "401": {"$ref": "#/components/responses/Problem"},
+                "404": {"$ref": "#/components/responses/Problem"},
+            },
+        });
+        if d.method != "GET" {
+            op["security"] = json!([{"session": [], "csrf": []}]);
+            op["responses"]["422"] = json!({"$ref": "#/components/responses/Problem"});
+            op["responses"]["409"] = json!({"$ref": "#/components/responses/Problem"});
+        }
+        let entry = paths.entry(d.path.to_string()).or_insert_with(|| json!({}));
+        entry[d.method.to_lowercase()] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Tovholder API", "version": "1"},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE},
+                "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
+            },
+            "responses": {
+                "Problem": {
+                    "description": "RFC 9457 problem",
+                    "content": {"application/problem+json": {"schema": {"type": "object", "properties": {
+                        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                        "correlation_id": {"type": "string"},
+                        "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+                    }}}},
+                },
+            },
+        },
+    })
+}
+
+async fn openapi() -> axum::Json<Value> {
+    axum::Json(openapi_document())
+}

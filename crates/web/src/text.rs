@@ -1,0 +1,12 @@
+//! The user-facing strings that are not in templates or model files, in one place so another
+//! language can follow.
+
+pub const NOT_FOUND: &str = "Siden findes ikke, eller du har ikke adgang til den.";
+pub const LOGIN_REQUIRED: &str = "Du skal logge ind.";
+pub const CSRF_FAILED: &str = "Formularen er udløbet. Gå tilbage, genindlæs siden og prøv igen.";
+pub const INVALID_INPUT: &str = "Der er fejl i det indtastede.";
+pub const CONFLICT: &str = "Forløbet er blevet ændret af en anden, mens du arbejdede. Genindlæs siden og prøv igen; intet af det gemte er gået tabt.";
+pub const THROTTLED: &str = "For mange forkerte login-forsøg. Vent et kvarter, og prøv igen.";
+pub const INTERNAL: &str = "Der skete en fejl hos os. Prøv igen om lidt. Oplys fejl-id'et, hvis du kontakter support.";
+pub const BAD_LOGIN: &str = "Forkert brugernavn eller adgangskode.";
+pub const LOGGED_OUT: &str = "Du er logget ud.";

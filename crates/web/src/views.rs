@@ -1,0 +1,287 @@
+//! What pages and the API show, built from projections: plain data with Danish labels, shared
+//! by the HTML templates and the JSON answers so both say the same.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tovholder_core::calendar::{format_date_da, format_timestamp_da};
+use tovholder_core::course::{CourseState, Event};
+use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_core::model::{Model, Scope};
+use tovholder_core::tasks::{self, Owner, Status};
+use tovholder_store::{JournalEntry, Keys, Person, Store, StoredCourse, TaskRow};
+
+use crate::error::AppError;
+
+pub fn date_da(d: Date) -> String {
+    format_date_da(d)
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TaskView {
+    pub course: CourseId,
+    pub course_title: String,
+    pub task: String,
+    pub label: String,
+    pub due_from: Date,
+    pub due_to: Date,
+    pub due_da: String,
+    pub status: Status,
+    pub status_da: &'static str,
+    /// "Din opgave" or the role it is held for, e.g. "som tovholder".
+    pub owner_da: String,
+}
+
+/// A course's display title: the child's (or first family member's) name.
+pub fn course_title(model: &Model, state: &CourseState, people: &HashMap<PersonId, Person>) -> String {
+    let family = state.members.iter().filter(|m| model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen));
+    family.map(|m| people.get(&m.person).map_or("(ukendt)", |p| p.name.as_str())).next().unwrap_or("Forløb").to_string()
+}
+
+pub async fn people_of(store: &dyn Store, states: &[&CourseState]) -> Result<HashMap<PersonId, Person>, AppError> {
+    let mut ids: Vec<PersonId> = states.iter().flat_map(|s| s.members.iter().map(|m| m.person)).collect();
+    ids.sort();
+    ids.dedup();
+    Ok(store.persons(&ids).await?.into_iter().map(|p| (p.id, p)).collect())
+}
+
+pub fn task_views(rows: &[TaskRow], courses: &BTreeMap<CourseId, (StoredCourse, std::sync::Arc<Model>)>, people: &HashMap<PersonId, Person>, today: Date) -> Vec<TaskView> {
+    let mut out: Vec<TaskView> = rows
+        .iter()
+        .filter_map(|r| {
+            let (c, model) = courses.get(&r.course)?;
+            let status = tasks::status_of(r.done, tovholder_core::span::Window { from: r.due_from, to: r.due_to }, today);
+            let owner_da = match &r.owner {
+                Owner::Person { .. } => "Din opgave".to_string(),
+                Owner::OrgRole { role, .. } => format!("Som {}", model.role_label(role).to_lowercase()),
+            };
+            Some(TaskView {
+                course: r.course,
+                course_title: course_title(model, &c.state, people),
+                task: r.task.clone(),
+                label: r.label.clone(),
+                due_from: r.due_from,
+                due_to: r.due_to,
+                due_da: date_da(r.due_to),
+                status,
+                status_da: status.label_da(),
+                owner_da,
+            })
+        })
+        .collect();
+    // One line per task even when the user owns it in two ways.
+    out.sort_by(|a, b| (a.due_to, a.course, &a.task).cmp(&(b.due_to, b.course, &b.task)));
+    out.dedup_by(|a, b| a.course == b.course && a.task == b.task);
+    out
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MemberView {
+    pub person: PersonId,
+    pub name: String,
+    pub role: String,
+    pub role_da: String,
+    pub org_da: String,
+    /// Masked ("DDMMYY-XXXX"); the full number is never sent to a page.
+    pub cpr_masked: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DateView {
+    pub id: String,
+    pub label: String,
+    pub date: Option<Date>,
+    pub date_da: String,
+    /// A proposal from the model when the date is not set yet.
+    pub suggestion_da: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CourseTaskView {
+    pub id: String,
+    pub label: String,
+    pub window_da: String,
+    pub due_to: Date,
+    pub status: Status,
+    pub status_da: &'static str,
+    pub owners_da: Vec<String>,
+    pub outcome_da: Option<String>,
+    pub outcomes: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct JournalView {
+    pub seq: i64,
+    pub at_da: String,
+    pub by: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CourseView {
+    pub id: CourseId,
+    pub version: i64,
+    pub model_name: String,
+    pub title: String,
+    pub parties: Vec<(String, String)>,
+    pub members: Vec<MemberView>,
+    pub dates: Vec<DateView>,
+    pub tasks: Vec<CourseTaskView>,
+    pub decisions: Vec<(String, String)>,
+    pub fields: Vec<(String, String)>,
+}
+
+pub async fn org_names(store: &dyn Store) -> Result<HashMap<OrgId, String>, AppError> {
+    Ok(store.orgs().await?.into_iter().map(|o| (o.id, o.name)).collect())
+}
+
+pub async fn course_view(store: &dyn Store, keys: &Keys, model: &Model, id: CourseId, version: i64, state: &CourseState, today: Date) -> Result<CourseView, AppError> {
+    let people = people_of(store, &[state]).await?;
+    let orgs = org_names(store).await?;
+    let mut staff_orgs = HashMap::new();
+    for m in &state.members {
+        if let Some(u) = store.user(m.person).await? {
+            staff_orgs.insert(m.person, u.org);
+        }
+    }
+    let members = state
+        .members
+        .iter()
+        .map(|m| {
+            let p = people.get(&m.person);
+            MemberView {
+                person: m.person,
+                name: p.map_or_else(|| "(ukendt)".into(), |p| p.name.clone()),
+                role: m.role.clone(),
+                role_da: model.role_label(&m.role).to_string(),
+                org_da: staff_orgs.get(&m.person).and_then(|o| orgs.get(o)).cloned().unwrap_or_default(),
+                cpr_masked: p.and_then(|p| p.cpr.as_ref()).and_then(|s| keys.open_cpr(s).ok()).map(|c| c.masked()),
+                email: p.and_then(|p| p.email.clone()),
+            }
+        })
+        .collect();
+    let dates = model
+        .dates
+        .iter()
+        .map(|(k, d)| {
+            let date = state.dates.get(k).copied();
+            DateView {
+                id: k.clone(),
+                label: d.label.clone(),
+                date,
+                date_da: date.map(date_da).unwrap_or_default(),
+                suggestion_da: if date.is_none() { tovholder_core::commands::suggest_date(model, &state.dates, k).map(date_da) } else { None },
+            }
+        })
+        .collect::<Vec<_>>();
+    let mut dates = dates;
+    dates.sort_by_key(|d| (d.date.is_none(), d.date));
+    let mut task_list: Vec<CourseTaskView> = tasks::tasks(model, state)
+        .into_iter()
+        .map(|t| {
+            let def = model.task(&t.id);
+            let status = t.status(today);
+            CourseTaskView {
+                window_da: if t.window.from == t.window.to { date_da(t.window.to) } else { format!("{} – {}", date_da(t.window.from), date_da(t.window.to)) },
+                due_to: t.window.to,
+                status,
+                status_da: status.label_da(),
+                owners_da: t.owners.iter().map(|o| owner_da(model, o, &people, &orgs)).collect(),
+                outcome_da: match &t.done {
+                    Some(tasks::Done::Outcome(r)) => def.and_then(|d| d.outcomes.get(&r.value)).cloned(),
+                    _ => None,
+                },
+                outcomes: def.map(|d| d.outcomes.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+                id: t.id,
+                label: t.label,
+            }
+        })
+        .collect();
+    task_list.sort_by_key(|t| (t.status == Status::Done, t.due_to));
+    Ok(CourseView {
+        id,
+        version,
+        model_name: model.name.clone(),
+        title: course_title(model, state, &people),
+        parties: state
+            .parties
+            .iter()
+            .map(|(p, o)| (model.parties.get(p).map_or(p.clone(), |x| x.label.clone()), orgs.get(o).cloned().unwrap_or_default()))
+            .collect(),
+        members,
+        dates,
+        tasks: task_list,
+        decisions: state
+            .decisions
+            .iter()
+            .filter_map(|(k, r)| {
+                let d = model.decisions.get(k)?;
+                Some((d.label.clone(), d.options.get(&r.value).cloned().unwrap_or_else(|| r.value.clone())))
+            })
+            .collect(),
+        fields: state.fields.iter().filter_map(|(k, r)| Some((model.fields.get(k)?.label.clone(), r.value.clone()))).collect(),
+    })
+}
+
+fn owner_da(model: &Model, o: &Owner, people: &HashMap<PersonId, Person>, orgs: &HashMap<OrgId, String>) -> String {
+    match o {
+        Owner::Person { person, role } => {
+            format!("{} ({})", people.get(person).map_or("(ukendt)", |p| p.name.as_str()), model.role_label(role).to_lowercase())
+        }
+        Owner::OrgRole { org, role } => format!("{}, {}", model.role_label(role), orgs.get(org).map_or("", |s| s.as_str())),
+    }
+}
+
+/// The journal in Danish, newest first.
+pub async fn journal_view(store: &dyn Store, model: &Model, entries: &[JournalEntry]) -> Result<Vec<JournalView>, AppError> {
+    let mut ids: Vec<PersonId> = entries.iter().map(|e| e.stamp.by).collect();
+    for e in entries {
+        if let Event::PersonJoined { person, .. } | Event::PersonLeft { person, .. } = &e.event {
+            ids.push(*person);
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    let people: HashMap<PersonId, String> = store.persons(&ids).await?.into_iter().map(|p| (p.id, p.name)).collect();
+    let name = |p: &PersonId| people.get(p).cloned().unwrap_or_else(|| "(ukendt)".into());
+    Ok(entries
+        .iter()
+        .rev()
+        .map(|e| JournalView {
+            seq: e.seq,
+            at_da: format_timestamp_da(e.stamp.at).unwrap_or_default(),
+            by: name(&e.stamp.by),
+            text: describe(model, &e.event, &name),
+        })
+        .collect())
+}
+
+fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String) -> String {
+    match e {
+        Event::CourseOpened { .. } => format!("Forløbet blev oprettet ({}).", model.name),
+        Event::PersonJoined { person, role } => format!("{} blev tilknyttet som {}.", name(person), model.role_label(role).to_lowercase()),
+        Event::PersonLeft { person, role } => format!("{} er ikke længere {}.", name(person), model.role_label(role).to_lowercase()),
+        Event::DatesSet { dates, reason } => {
+            let list: Vec<String> = dates.iter().map(|(k, d)| format!("{} {}", model.date_label(k), date_da(*d))).collect();
+            let why = reason.as_ref().map(|r| format!(" Begrundelse: {r}")).unwrap_or_default();
+            format!("Datoer: {}.{why}", list.join(", "))
+        }
+        Event::DecisionRecorded { decision, value, note } => {
+            let d = model.decisions.get(decision);
+            let label = d.map_or(decision.as_str(), |d| d.label.as_str());
+            let answer = d.and_then(|d| d.options.get(value)).map_or(value.as_str(), |s| s.as_str());
+            let note = note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default();
+            format!("{label} {answer}.{note}")
+        }
+        Event::FieldRecorded { field, .. } => format!("«{}» blev udfyldt.", model.fields.get(field).map_or(field.as_str(), |f| f.label.as_str())),
+        Event::TaskCompleted { task, outcome, note } => {
+            let t = model.task(task);
+            let label = t.map_or(task.as_str(), |t| t.label.as_str());
+            let out = t.and_then(|t| t.outcomes.get(outcome)).map_or(outcome.as_str(), |s| s.as_str());
+            let note = note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default();
+            format!("Opgaven «{label}» blev afsluttet: {out}.{note}")
+        }
+    }
+}
