@@ -1,0 +1,294 @@
+//! HTTP integration tests: a real server on port 0 over a fresh SQLite store with the demo
+//! data, driven by real HTTP as the demo users of different organisations.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use tovholder_core::ids::CourseId;
+use tovholder_store::{Keys, Store};
+use tovholder_store_sqlite::SqliteStore;
+use tovholder_web::demo::{self, Seeded};
+use tovholder_web::routes::{self, Guard};
+use tovholder_web::{App, Clock, Models, WebConfig};
+
+struct TestApp {
+    base: String,
+    app: App,
+    seeded: Seeded,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    async fn spawn() -> TestApp {
+        Self::spawn_with(WebConfig::default()).await
+    }
+
+    async fn spawn_with(config: WebConfig) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = Keys::from_master(&[42u8; 32]);
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("t.db"), keys.clone()).await.unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let config = WebConfig { base_url: base.clone(), demo: true, ..config };
+        let app = App::new(store, keys, Models::builtin().unwrap(), Clock::default(), config);
+        let seeded = demo::seed(&app).await.unwrap().unwrap();
+        tokio::spawn(tovholder_web::serve(listener, app.clone(), std::future::pending()));
+        TestApp { base, app, seeded, _dir: dir }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn anonymous(&self) -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    /// A client logged in as a demo user, with the session's CSRF token.
+    async fn login(&self, username: &str) -> (reqwest::Client, String) {
+        let c = self.anonymous();
+        let page = c.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
+        let csrf = hidden_csrf(&page);
+        let r = c.post(self.url("/login")).form(&[("csrf", csrf.as_str()), ("username", username), ("password", demo::PASSWORD)]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login as {username}");
+        let me: Value = c.get(self.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+        (c, me["csrf"].as_str().unwrap().to_string())
+    }
+
+    fn course(&self, child: &str) -> CourseId {
+        self.seeded.courses[child]
+    }
+
+    async fn denials(&self, course: CourseId) -> Vec<tovholder_store::AccessRecord> {
+        self.app.store.access_log(Some(course), 1000).await.unwrap().into_iter().filter(|r| !r.allowed).collect()
+    }
+}
+
+fn hidden_csrf(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn healthz_and_login_flow() {
+    let t = TestApp::spawn().await;
+    let c = t.anonymous();
+    assert_eq!(c.get(t.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+    // Not logged in: pages redirect to the login page, the API answers 401 as problem+json.
+    let r = c.get(t.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/login");
+    let r = c.get(t.url("/api/v1/me/tasks")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+
+    let page = c.get(t.url("/login")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<html lang=\"da\">"));
+    let csrf = hidden_csrf(&page);
+    let r = c.post(t.url("/login")).form(&[("csrf", csrf.as_str()), ("username", "tove"), ("password", "forkert")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.text().await.unwrap().contains("Forkert brugernavn eller adgangskode."));
+    let r = c.post(t.url("/login")).form(&[("csrf", csrf.as_str()), ("username", "tove"), ("password", demo::PASSWORD)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let home = c.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("Mine opgaver") && home.contains("Tove Lund"));
+}
+
+#[tokio::test]
+async fn login_without_the_forms_token_is_refused() {
+    let t = TestApp::spawn().await;
+    let c = t.anonymous();
+    let r = c.post(t.url("/login")).form(&[("username", "tove"), ("password", demo::PASSWORD)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("Formularen er udløbet"));
+}
+
+#[tokio::test]
+async fn a_new_session_each_login_and_logout_ends_it() {
+    let t = TestApp::spawn().await;
+    let (a, csrf) = t.login("tove").await;
+    let (b, _) = t.login("tove").await;
+    // Two logins, two sessions: logging one out leaves the other.
+    let r = a.post(t.url("/logout")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(a.get(t.url("/")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(b.get(t.url("/")).send().await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle() {
+    let t = TestApp::spawn().await;
+    let (c, _) = t.login("tove").await;
+    assert_eq!(c.get(t.url("/")).send().await.unwrap().status(), StatusCode::OK);
+    t.app.clock.advance_days(1);
+    assert_eq!(c.get(t.url("/")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn logins_are_throttled_per_user_name() {
+    let t = TestApp::spawn_with(WebConfig { login_max_failures: 3, ..WebConfig::default() }).await;
+    let c = t.anonymous();
+    let csrf = hidden_csrf(&c.get(t.url("/login")).send().await.unwrap().text().await.unwrap());
+    for _ in 0..3 {
+        let r = c.post(t.url("/login")).form(&[("csrf", csrf.as_str()), ("username", "tove"), ("password", "x")]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Now even the right password is refused for a while, with a Danish message.
+    let r = c.post(t.url("/login")).form(&[("csrf", csrf.as_str()), ("username", "tove"), ("password", demo::PASSWORD)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().await.unwrap().contains("For mange forkerte login-forsøg"));
+    // Another user from the same address is not affected.
+    let r = c.post(t.url("/login")).form(&[("csrf", csrf.as_str()), ("username", "lars"), ("password", demo::PASSWORD)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn state_changing_requests_need_the_csrf_token() {
+    let t = TestApp::spawn().await;
+    let (c, csrf) = t.login("tove").await;
+    let r = c.post(t.url("/logout")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c.post(t.url("/logout")).form(&[("csrf", "0".repeat(64).as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c.post(t.url("/logout")).header("x-csrf-token", csrf).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn mine_opgaver_lists_the_users_tasks_soonest_first() {
+    let t = TestApp::spawn().await;
+    let (c, _) = t.login("tove").await;
+    let tasks: Vec<Value> = c.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    let william = t.course("William").0;
+    let overdue = tasks.iter().find(|x| x["course"] == william && x["task"] == "udpeg_kontaktperson").expect("the tovholder's overdue appointment");
+    assert_eq!(overdue["status"], "overdue");
+    assert_eq!(overdue["course_title"], "William Larsen");
+    let dates: Vec<&str> = tasks.iter().map(|x| x["due_to"].as_str().unwrap()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted);
+    // The parents of Oliver said no: nothing of his course reaches the municipality.
+    let oliver = t.course("Oliver").0;
+    assert!(tasks.iter().all(|x| x["course"] != oliver));
+    // A kontaktperson sees the follow-up contact task of their own child, both ways of completing it.
+    let (k, _) = t.login("karim").await;
+    let tasks: Vec<Value> = k.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(tasks.iter().any(|x| x["course"] == t.course("Lucas").0 && x["task"] == "kontakt_efter_opfoelgning" && x["status"] == "open"), "{tasks:?}");
+    // The home sees Oliver's follow-up task, overdue.
+    let (m, _) = t.login("mette").await;
+    let page = m.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Oliver Nielsen") && page.contains("data-task=\"opfoelg_nej\" data-status=\"overdue\""));
+}
+
+#[tokio::test]
+async fn course_page_shows_timeline_tasks_members_and_journal_with_cpr_masked() {
+    let t = TestApp::spawn().await;
+    let (c, _) = t.login("tove").await;
+    let id = t.course("William");
+    let r = c.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    for needle in ["id=\"timeline\"", "Opfølgningsdag", "id=\"course-tasks\"", "William Larsen", "110813-XXXX", "Jonas Holm", "Kontaktpædagog", "id=\"journal-list\"", "Forløbet blev oprettet"] {
+        assert!(page.contains(needle), "missing {needle}");
+    }
+    assert!(!page.contains("110813-5351") && !page.contains("1108135351"), "the full CPR number must never reach a page");
+    let json: Value = c.get(t.url(&format!("/api/v1/courses/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(json["title"], "William Larsen");
+    assert!(!json.to_string().contains("5351"));
+    let journal: Vec<Value> = c.get(t.url(&format!("/api/v1/courses/{id}/journal"))).send().await.unwrap().json().await.unwrap();
+    assert!(journal.len() >= 4);
+    // Reads are in the access log.
+    let log = t.app.store.access_log(Some(id), 100).await.unwrap();
+    assert!(log.iter().any(|r| r.allowed && r.action.starts_with("read:GET /forloeb/{id}") && r.person == demo::person(&t.seeded, "tove")));
+}
+
+#[tokio::test]
+async fn other_organisations_get_not_found_and_the_attempt_is_logged() {
+    let t = TestApp::spawn().await;
+    let william = t.course("William"); // Egeskov
+    let ida = t.course("Ida"); // Lindeby
+    let oliver = t.course("Oliver"); // Egeskov, parents said no
+    let (nina, _) = t.login("nina").await; // kontaktperson in Lindeby
+    let (tove, _) = t.login("tove").await; // tovholder in Egeskov
+    for (client, course, who) in [(&nina, william, "nina"), (&tove, ida, "tove"), (&tove, oliver, "tove")] {
+        for path in [format!("/forloeb/{course}"), format!("/api/v1/courses/{course}"), format!("/api/v1/courses/{course}/journal")] {
+            let r = client.get(t.url(&path)).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} {path}");
+        }
+        let denied = t.denials(course).await;
+        assert_eq!(denied.iter().filter(|d| d.person == demo::person(&t.seeded, who)).count(), 3, "{who}: {denied:?}");
+    }
+    let oliver_denials = t.denials(oliver).await;
+    assert!(oliver_denials.iter().all(|d| d.reason == "not_shared:municipality:samarbejde"), "{oliver_denials:?}");
+    // A course that does not exist looks the same as one you may not see.
+    let r = tove.get(t.url("/forloeb/999999")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = tove.get(t.url("/forloeb/abc")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+/// Walks the route table: every course route answers an outsider "not found" and logs the
+/// denial; every user route wants a login; every write wants the CSRF token.
+#[tokio::test]
+async fn every_route_in_the_table_goes_through_the_policy() {
+    let t = TestApp::spawn().await;
+    let course = t.course("William"); // Egeskov; lars is Lindeby's tovholder
+    let (lars, _) = t.login("lars").await;
+    let anon = t.anonymous();
+    let routes = routes::table();
+    assert!(routes.iter().any(|r| matches!(r.def.guard, Guard::Course(_))), "the table has course routes");
+    for route in &routes {
+        let d = &route.def;
+        let path = d.path.replace("{id}", &course.to_string()).replace("{*path}", "app.css").replace("{task}", "kontakt_efter_opfoelgning");
+        let method = reqwest::Method::from_bytes(d.method.as_bytes()).unwrap();
+        match d.guard {
+            Guard::Course(_) => {
+                let before = t.denials(course).await.len();
+                let r = lars.request(method.clone(), t.url(&path)).header("x-csrf-token", csrf_of(&t, &lars).await).send().await.unwrap();
+                assert_eq!(r.status(), StatusCode::NOT_FOUND, "{} {} let an outsider through", d.method, d.path);
+                assert_eq!(t.denials(course).await.len(), before + 1, "{} {} did not log the denial", d.method, d.path);
+            }
+            Guard::User => {
+                let r = anon.request(method.clone(), t.url(&path)).send().await.unwrap();
+                assert!(matches!(r.status(), StatusCode::SEE_OTHER | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN), "{} {} answered {} without a login", d.method, d.path, r.status());
+            }
+            Guard::Public => {}
+        }
+        if d.method != "GET" && d.path != "/login" {
+            let r = lars.request(method, t.url(&path)).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{} {} accepted a write without the CSRF token", d.method, d.path);
+        }
+    }
+}
+
+async fn csrf_of(t: &TestApp, c: &reqwest::Client) -> String {
+    let me: Value = c.get(t.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    me["csrf"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn openapi_describes_every_api_route() {
+    let t = TestApp::spawn().await;
+    let doc: Value = t.anonymous().get(t.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for route in routes::table() {
+        if route.def.path.starts_with("/api/v1/") {
+            assert!(doc["paths"][route.def.path][route.def.method.to_lowercase()].is_object(), "{} {}", route.def.method, route.def.path);
+        }
+    }
+    let r = t.anonymous().get(t.url("/api/v1/nope")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+}
+
+#[tokio::test]
+async fn demo_journals_verify() {
+    let t = TestApp::spawn().await;
+    for id in t.app.store.course_ids().await.unwrap() {
+        assert_eq!(tovholder_store::verify_course(t.app.store.as_ref(), &t.app.keys, id).await.unwrap(), None);
+    }
+}
