@@ -273,11 +273,7 @@ pub fn complete_task(ctx: &Ctx, task_id: &str, outcome: &str, note: Option<Strin
     if task.done.is_some() {
         return Err(invalid("task", "Opgaven er allerede udført."));
     }
-    let owns = task.owners.iter().any(|o| match o {
-        Owner::Person { person, .. } => *person == ctx.actor.person,
-        Owner::OrgRole { org, role } => *org == ctx.actor.org && ctx.actor.org_roles.contains(role),
-    }) || policy::holds_any(ctx.model, ctx.state, ctx.actor, &stand_ins(ctx.model, &def.owner));
-    if !owns {
+    if !owns(ctx, task) {
         return Err(invalid("task", "Opgaven er ikke din."));
     }
     if !def.outcomes.contains_key(outcome) {
@@ -292,6 +288,53 @@ pub fn complete_task(ctx: &Ctx, task_id: &str, outcome: &str, note: Option<Strin
         events.push(Event::DecisionRecorded { decision: set.decision.clone(), value: set.set.clone(), note: None });
     }
     Ok(events)
+}
+
+/// Whether the actor is one of the task's owners (or holds a role that stands in for one).
+fn owns(ctx: &Ctx, task: &tasks::Task) -> bool {
+    let owners = ctx.model.task(&task.id).map(|d| d.owner.as_slice()).unwrap_or_default();
+    task.owners.iter().any(|o| match o {
+        Owner::Person { person, .. } => *person == ctx.actor.person,
+        Owner::OrgRole { org, role } => *org == ctx.actor.org && ctx.actor.org_roles.contains(role),
+    }) || policy::holds_any(ctx.model, ctx.state, ctx.actor, &stand_ins(ctx.model, owners))
+}
+
+/// What the actor may change in this course, item by item: what the forms offer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Allowed {
+    pub dates: Vec<String>,
+    pub roles: Vec<String>,
+    pub decisions: Vec<String>,
+    pub fields: Vec<String>,
+    /// Open tasks the actor may complete by hand (those with outcomes).
+    pub tasks: Vec<String>,
+}
+
+pub fn allowed(model: &Model, state: &CourseState, actor: &Actor) -> Allowed {
+    let ctx = Ctx { model, state, actor };
+    let may = |a: Action| policy::decide(model, state, actor, a).allowed;
+    let holds = |roles: &[String]| policy::holds_any(model, state, actor, roles);
+    let mut out = Allowed::default();
+    if may(Action::SetDates) {
+        out.dates = model.dates.iter().filter(|(_, d)| holds(&d.set_by)).map(|(k, _)| k.clone()).collect();
+    }
+    if may(Action::Appoint) {
+        out.roles = model.roles.iter().filter(|(_, r)| r.scope == Scope::Course && holds(&r.appointed_by)).map(|(k, _)| k.clone()).collect();
+    }
+    if may(Action::Decide) {
+        out.decisions = model.decisions.iter().filter(|(_, d)| holds(&d.decided_by)).map(|(k, _)| k.clone()).collect();
+    }
+    if may(Action::RecordField) {
+        out.fields = model.fields.iter().filter(|(_, f)| holds(&f.recorded_by)).map(|(k, _)| k.clone()).collect();
+    }
+    if may(Action::CompleteTask) {
+        out.tasks = tasks::tasks(model, state)
+            .iter()
+            .filter(|t| t.done.is_none() && model.task(&t.id).is_some_and(|d| !d.outcomes.is_empty()) && owns(&ctx, t))
+            .map(|t| t.id.clone())
+            .collect();
+    }
+    out
 }
 
 /// The owner roles plus the organisation roles that stand in for them: a tovholder may complete
@@ -336,6 +379,19 @@ mod tests {
             state.apply(&stamp, e);
         }
     }
+    #[test]
+    fn allowed_lists_what_each_party_may_change() {
+        let m = model();
+        let st = opened("ja");
+        let home = allowed(&m, &st, &staff());
+        assert!(home.dates.contains(&"opfoelgningsdag".to_string()) && home.roles == ["kontaktpaedagog"] && home.decisions == ["samarbejde"]);
+        let kommune = allowed(&m, &st, &tovholder());
+        assert!(kommune.dates.is_empty() && kommune.decisions.is_empty());
+        assert_eq!((kommune.roles, kommune.fields), (vec!["kontaktperson".to_string()], vec!["aktiviteter".to_string()]));
+        let outsider = Actor { person: PersonId(9), org: OrgId(9), org_roles: vec!["tovholder".into()] };
+        assert_eq!(allowed(&m, &st, &outsider), Allowed::default());
+    }
+
     fn errors(r: Result<Vec<Event>, CommandError>) -> Vec<FieldError> {
         match r {
             Err(CommandError::Invalid(e)) => e,

@@ -7,6 +7,7 @@ pub mod course;
 pub mod cpr;
 pub mod ids;
 pub mod model;
+pub mod notices;
 pub mod policy;
 pub mod span;
 pub mod tasks;

@@ -3,7 +3,7 @@
 //! The code knows generic concepts (parties, roles, dates, decisions, fields, tasks); a model file
 //! names them. `Model::parse` rejects any reference to something the model does not define.
 
-use std::collections::BTreeMap;
+use indexmap::IndexMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,16 +18,88 @@ pub struct Model {
     pub description: String,
     /// The party whose staff open new courses.
     pub opened_by: String,
-    pub parties: BTreeMap<String, Party>,
-    pub roles: BTreeMap<String, Role>,
+    /// What is entered when a course is opened.
     #[serde(default)]
-    pub dates: BTreeMap<String, DateDef>,
+    pub opening: Opening,
+    pub parties: IndexMap<String, Party>,
+    pub roles: IndexMap<String, Role>,
     #[serde(default)]
-    pub decisions: BTreeMap<String, DecisionDef>,
+    pub dates: IndexMap<String, DateDef>,
     #[serde(default)]
-    pub fields: BTreeMap<String, FieldDef>,
+    pub decisions: IndexMap<String, DecisionDef>,
+    #[serde(default)]
+    pub fields: IndexMap<String, FieldDef>,
     #[serde(default)]
     pub tasks: Vec<TaskDef>,
+    #[serde(default)]
+    pub notices: Vec<NoticeDef>,
+}
+
+/// An e-mail notice: fixed text (no personal data) sent to the holders of `to` roles when
+/// `when` first holds.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeDef {
+    pub id: String,
+    pub when: Condition,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub body: String,
+    /// Add a link to the course (for staff; citizens have no login).
+    #[serde(default)]
+    pub link: bool,
+}
+
+/// Something that holds or not in a course's state.
+#[derive(Clone, Debug, Deserialize, Serialize, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The date is set.
+    pub date: Option<String>,
+    /// Someone holds the role.
+    pub role: Option<String>,
+    /// The field is filled in.
+    pub field: Option<String>,
+    pub decision: Option<String>,
+    /// With `decision`: it has this answer.
+    pub is: Option<String>,
+}
+
+impl Condition {
+    /// Whether every part given holds in `state`.
+    pub fn holds(&self, state: &crate::course::CourseState) -> bool {
+        self.date.as_ref().is_none_or(|d| state.dates.contains_key(d))
+            && self.role.as_ref().is_none_or(|r| state.holders(r).next().is_some())
+            && self.field.as_ref().is_none_or(|f| state.fields.get(f).is_some_and(|v| !v.value.trim().is_empty()))
+            && match (&self.decision, &self.is) {
+                (Some(d), Some(is)) => state.decision(d) == Some(is.as_str()),
+                _ => true,
+            }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opening {
+    #[serde(default)]
+    pub dates: Vec<String>,
+    #[serde(default)]
+    pub decisions: Vec<String>,
+}
+
+/// How family members in a citizen role are entered when a course is opened.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Register {
+    pub count: usize,
+    #[serde(default)]
+    pub required: usize,
+    /// Ask for the CPR number.
+    #[serde(default)]
+    pub cpr: bool,
+    /// Ask for an e-mail address (for notices).
+    #[serde(default)]
+    pub email: bool,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -107,6 +179,8 @@ pub struct Role {
     pub stands_in: Option<String>,
     #[serde(default)]
     pub may: Vec<Action>,
+    /// For citizen roles: entered at opening.
+    pub register: Option<Register>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -130,7 +204,7 @@ pub struct DecisionDef {
     pub label: String,
     #[serde(default)]
     pub decided_by: Vec<String>,
-    pub options: BTreeMap<String, String>,
+    pub options: IndexMap<String, String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -151,20 +225,12 @@ pub struct TaskDef {
     pub owner: Vec<String>,
     pub due: DateRule,
     pub when: Option<DecisionIs>,
-    pub done_when: Option<DoneWhen>,
+    /// All the given conditions together mark the task done without anyone completing it.
+    pub done_when: Option<Condition>,
     #[serde(default)]
-    pub outcomes: BTreeMap<String, String>,
+    pub outcomes: IndexMap<String, String>,
     #[serde(default)]
-    pub on_outcome: BTreeMap<String, SetDecision>,
-}
-
-/// All the given conditions together mark a task done without anyone completing it.
-#[derive(Clone, Debug, Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct DoneWhen {
-    pub date: Option<String>,
-    pub role: Option<String>,
-    pub field: Option<String>,
+    pub on_outcome: IndexMap<String, SetDecision>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -212,6 +278,14 @@ impl Model {
             v.err("id", format!("'{}' must be lower-case letters, digits and _", self.id));
         }
         v.party(self, "opened_by", &self.opened_by);
+        for (i, d) in self.opening.dates.iter().enumerate() {
+            v.date(self, &format!("opening.dates[{i}]"), d);
+        }
+        for (i, d) in self.opening.decisions.iter().enumerate() {
+            if !self.decisions.contains_key(d) {
+                v.err(&format!("opening.decisions[{i}]"), format!("unknown decision '{d}'"));
+            }
+        }
         for (id, p) in &self.parties {
             if let Some(s) = &p.shares_when {
                 v.decision_is(self, &format!("parties.{id}.shares_when"), s);
@@ -243,6 +317,14 @@ impl Model {
                         format!("'{s}' must be an organisation role of the same party"),
                     ),
                     None => v.err(&format!("{at}.stands_in"), format!("unknown role '{s}'")),
+                }
+            }
+            if let Some(reg) = &r.register {
+                if r.scope != Scope::Citizen {
+                    v.err(&format!("{at}.register"), "only family (citizen) roles are registered".into());
+                }
+                if reg.required > reg.count || reg.count == 0 || reg.count > 10 {
+                    v.err(&format!("{at}.register"), "needs 1 ≤ count ≤ 10 and required ≤ count".into());
                 }
             }
             if r.scope == Scope::Citizen && !r.may.is_empty() {
@@ -293,17 +375,7 @@ impl Model {
                 v.decision_is(self, &format!("{at}.when"), w);
             }
             if let Some(d) = &t.done_when {
-                if let Some(x) = &d.date {
-                    v.date(self, &format!("{at}.done_when.date"), x);
-                }
-                if let Some(x) = &d.role {
-                    v.staff_role(self, &format!("{at}.done_when.role"), x);
-                }
-                if let Some(x) = &d.field
-                    && !self.fields.contains_key(x)
-                {
-                    v.err(&format!("{at}.done_when.field"), format!("unknown field '{x}'"));
-                }
+                v.condition(self, &format!("{at}.done_when"), d);
             }
             if t.done_when.is_none() && t.outcomes.is_empty() {
                 v.err(&at, "a task needs `done_when` or `outcomes`, or it can never be done".into());
@@ -316,7 +388,29 @@ impl Model {
                 v.decision_is(self, &format!("{at}.on_outcome.{outcome}"), &is);
             }
         }
+        for (i, n) in self.notices.iter().enumerate() {
+            let at = format!("notices[{i}]");
+            v.condition(self, &format!("{at}.when"), &n.when);
+            if n.to.is_empty() {
+                v.err(&format!("{at}.to"), "a notice needs recipients".into());
+            }
+            for (j, r) in n.to.iter().enumerate() {
+                if !self.roles.contains_key(r) {
+                    v.err(&format!("{at}.to[{j}]"), format!("unknown role '{r}'"));
+                }
+            }
+            for (name, text) in [("subject", &n.subject), ("body", &n.body)] {
+                if text.contains('{') || crate::cpr::contains_cpr(text) {
+                    v.err(&format!("{at}.{name}"), "notice texts are fixed: no placeholders and no personal data".into());
+                }
+            }
+        }
         v.errors
+    }
+
+    /// Whether `id` comes before `other` in the model file (the order of the process).
+    pub fn date_order(&self, id: &str) -> usize {
+        self.dates.get_index_of(id).unwrap_or(usize::MAX)
     }
 
     pub fn role(&self, id: &str) -> Option<&Role> {
@@ -379,6 +473,30 @@ impl Validator {
             None => self.err(at, format!("unknown role '{id}'")),
         }
     }
+    fn condition(&mut self, m: &Model, at: &str, c: &Condition) {
+        if c.date.is_none() && c.role.is_none() && c.field.is_none() && c.decision.is_none() {
+            self.err(at, "a condition needs at least one of date, role, field or decision".into());
+        }
+        if let Some(d) = &c.date {
+            self.date(m, &format!("{at}.date"), d);
+        }
+        if let Some(r) = &c.role
+            && !m.roles.contains_key(r)
+        {
+            self.err(&format!("{at}.role"), format!("unknown role '{r}'"));
+        }
+        if let Some(f) = &c.field
+            && !m.fields.contains_key(f)
+        {
+            self.err(&format!("{at}.field"), format!("unknown field '{f}'"));
+        }
+        match (&c.decision, &c.is) {
+            (Some(d), Some(is)) => self.decision_is(m, at, &DecisionIs { decision: d.clone(), is: is.clone() }),
+            (None, None) => {}
+            _ => self.err(at, "`decision` and `is` go together".into()),
+        }
+    }
+
     fn decision_is(&mut self, m: &Model, at: &str, d: &DecisionIs) {
         match m.decisions.get(&d.decision) {
             Some(def) if def.options.contains_key(&d.is) => {}
@@ -401,6 +519,13 @@ mod tests {
         for id in ["forbesoeg", "infodag", "ophold_start", "ophold_slut", "foraeldredag", "opfoelgningsdag", "slutsamtale"] {
             assert!(m.dates.contains_key(id), "{id}");
         }
+    }
+
+    #[test]
+    fn dates_keep_the_order_of_the_file() {
+        let m = Model::parse(JMH).unwrap();
+        let ids: Vec<&str> = m.dates.keys().map(String::as_str).collect();
+        assert_eq!(ids[..4], ["ansoegning", "tilsagn", "indkaldelse", "forbesoeg"]);
     }
 
     #[test]

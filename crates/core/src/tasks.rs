@@ -102,7 +102,7 @@ pub fn tasks(model: &Model, state: &CourseState) -> Vec<Task> {
             }
             let done = match state.completed.get(&def.id) {
                 Some(r) => Some(Done::Outcome(r.clone())),
-                None if condition_holds(def, state) => Some(Done::Condition),
+                None if def.done_when.as_ref().is_some_and(|c| c.holds(state)) => Some(Done::Condition),
                 None => None,
             };
             Some(Task { id: def.id.clone(), label: def.label.clone(), window, owners, done })
@@ -134,13 +134,6 @@ fn owners(model: &Model, state: &CourseState, def: &TaskDef) -> Vec<Owner> {
     out.sort();
     out.dedup();
     out
-}
-
-fn condition_holds(def: &TaskDef, state: &CourseState) -> bool {
-    let Some(c) = &def.done_when else { return false };
-    c.date.as_ref().is_none_or(|d| state.dates.contains_key(d))
-        && c.role.as_ref().is_none_or(|r| state.holders(r).next().is_some())
-        && c.field.as_ref().is_none_or(|f| state.fields.get(f).is_some_and(|v| !v.value.trim().is_empty()))
 }
 
 #[cfg(test)]

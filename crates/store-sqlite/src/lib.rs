@@ -184,6 +184,7 @@ fn user_row(r: &SqliteRow) -> Result<User> {
     Ok(User {
         person: PersonId(r.try_get("person_id").map_err(db)?),
         name: r.try_get("name").map_err(db)?,
+        email: r.try_get("email").map_err(db)?,
         username: r.try_get("username").map_err(db)?,
         password_hash: r.try_get("password_hash").map_err(db)?,
         org: OrgId(r.try_get("org_id").map_err(db)?),

@@ -2,6 +2,7 @@
 //! server's keys, and the journal's hash chain.
 
 pub mod keys;
+pub mod story;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -69,6 +70,7 @@ pub struct NewUser {
 pub struct User {
     pub person: PersonId,
     pub name: String,
+    pub email: Option<String>,
     pub username: String,
     pub password_hash: String,
     pub org: OrgId,

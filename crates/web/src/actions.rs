@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use tovholder_core::commands::{self, CommandError, Ctx, OpenCourse};
-use tovholder_core::course::{CourseState, Event, Stamp};
+use tovholder_core::course::{CourseState, Stamp};
 use tovholder_core::cpr::Cpr;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
-use tovholder_core::model::Model;
+use tovholder_core::model::{Model, Scope};
+use tovholder_core::notices;
 use tovholder_core::policy;
 use tovholder_core::tasks;
 use tovholder_store::{AccessRecord, Commit, NewEntry, NewMail, NewPerson};
@@ -27,59 +28,127 @@ fn commit(model: &Model, state: CourseState, entries: Vec<NewEntry>, mails: Vec<
     Commit { entries, state, tasks, orgs, mails }
 }
 
-/// Runs one command against a loaded course and stores its events.
-async fn run<A>(
-    app: &App,
-    course: &AuthorizedCourse<A>,
-    name: &str,
-    decide: impl FnOnce(&Ctx) -> Result<Vec<Event>, CommandError>,
-) -> Result<(), AppError> {
+/// One action on a course. A form or an API call sends one or several; they are decided in
+/// order against the evolving state and stored together, or not at all.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Op {
+    SetDates {
+        dates: BTreeMap<String, Date>,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    Appoint { role: String, person: PersonId },
+    Decide {
+        decision: String,
+        value: String,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    RecordField { field: String, value: String },
+    CompleteTask {
+        task: String,
+        outcome: String,
+        #[serde(default)]
+        note: Option<String>,
+    },
+}
+
+impl Op {
+    fn name(&self) -> &'static str {
+        match self {
+            Op::SetDates { .. } => "set_dates",
+            Op::Appoint { .. } => "appoint",
+            Op::Decide { .. } => "decide",
+            Op::RecordField { .. } => "record_field",
+            Op::CompleteTask { .. } => "complete_task",
+        }
+    }
+}
+
+/// Decides and stores `ops` on a loaded course, with an access-log record of the write.
+pub async fn perform<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -> Result<(), AppError> {
     let actor = course.user.actor();
-    let ctx = Ctx { model: &course.model, state: &course.state, actor: &actor };
-    let result = decide(&ctx);
-    let (allowed, reason) = match &result {
+    // An appointee's organisation comes from the store, never from the request.
+    let mut orgs = BTreeMap::new();
+    for op in &ops {
+        if let Op::Appoint { person, .. } = op {
+            orgs.insert(*person, app.store.user(*person).await?.map_or(OrgId(-1), |u| u.org));
+        }
+    }
+    let now = app.clock.now();
+    let stamp = Stamp { at: now, by: actor.person };
+    let mut state = course.state.clone();
+    let mut events = Vec::new();
+    let mut outcome: Result<(), CommandError> = Ok(());
+    for op in &ops {
+        let ctx = Ctx { model: &course.model, state: &state, actor: &actor };
+        let decided = match op {
+            Op::SetDates { dates, reason } => commands::set_dates(&ctx, dates, reason.clone()),
+            Op::Appoint { role, person } => commands::appoint(&ctx, role, *person, orgs[person]),
+            Op::Decide { decision, value, note } => commands::decide(&ctx, decision, value, note.clone()),
+            Op::RecordField { field, value } => commands::record_field(&ctx, field, value),
+            Op::CompleteTask { task, outcome, note } => commands::complete_task(&ctx, task, outcome, note.clone()),
+        };
+        match decided {
+            Ok(evs) => {
+                for e in &evs {
+                    state.apply(&stamp, e);
+                }
+                events.extend(evs);
+            }
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    let (allowed, reason) = match &outcome {
         Err(CommandError::Denied(d)) => (false, d.reason.code()),
         Err(CommandError::Invalid(_)) => (true, "invalid_input".to_string()),
-        Ok(_) => (true, course.decision.reason.code()),
+        Ok(()) => (true, course.decision.reason.code()),
     };
-    let now = app.clock.now();
-    let rec = AccessRecord { at: now, person: Some(actor.person), course: Some(course.id), action: format!("write:{name}"), allowed, reason };
+    let names: Vec<&str> = ops.iter().map(Op::name).collect();
+    let rec = AccessRecord { at: now, person: Some(actor.person), course: Some(course.id), action: format!("write:{}", names.join("+")), allowed, reason };
     log(app, rec).await?;
-    let events = result?;
+    outcome?;
     if events.is_empty() {
         return Ok(());
     }
-    let stamp = Stamp { at: now, by: actor.person };
-    let mut state = course.state.clone();
-    for e in &events {
-        state.apply(&stamp, e);
-    }
+    let mails = mails(app, &course.model, course.id, &course.state, &state).await?;
     let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
-    let c = commit(&course.model, state, entries, vec![]);
+    let c = commit(&course.model, state, entries, mails);
     app.store.append(course.id, course.version, &c).await?;
     Ok(())
 }
 
-pub async fn set_dates<A>(app: &App, course: &AuthorizedCourse<A>, dates: BTreeMap<String, Date>, reason: Option<String>) -> Result<(), AppError> {
-    run(app, course, "set_dates", |ctx| commands::set_dates(ctx, &dates, reason)).await
-}
-
-/// Appoints a staff member; the person's organisation comes from the store, not the request.
-pub async fn appoint<A>(app: &App, course: &AuthorizedCourse<A>, role: &str, person: PersonId) -> Result<(), AppError> {
-    let org = app.store.user(person).await?.map(|u| u.org).unwrap_or(OrgId(-1));
-    run(app, course, "appoint", |ctx| commands::appoint(ctx, role, person, org)).await
-}
-
-pub async fn decide<A>(app: &App, course: &AuthorizedCourse<A>, decision: &str, value: &str, note: Option<String>) -> Result<(), AppError> {
-    run(app, course, "decide", |ctx| commands::decide(ctx, decision, value, note)).await
-}
-
-pub async fn record_field<A>(app: &App, course: &AuthorizedCourse<A>, field: &str, value: &str) -> Result<(), AppError> {
-    run(app, course, "record_field", |ctx| commands::record_field(ctx, field, value)).await
-}
-
-pub async fn complete_task<A>(app: &App, course: &AuthorizedCourse<A>, task: &str, outcome: &str, note: Option<String>) -> Result<(), AppError> {
-    run(app, course, "complete_task", |ctx| commands::complete_task(ctx, task, outcome, note)).await
+/// The e-mails the change sets off, addressed to the people holding the notices' roles.
+async fn mails(app: &App, model: &Model, id: CourseId, before: &CourseState, after: &CourseState) -> Result<Vec<NewMail>, AppError> {
+    let mut out = Vec::new();
+    for (notice, roles) in notices::triggered(model, before, after) {
+        let mut to: Vec<String> = Vec::new();
+        for role_id in roles {
+            let Some(role) = model.role(role_id) else { continue };
+            match role.scope {
+                Scope::Organisation => {
+                    let Some(org) = role.party.as_ref().and_then(|p| after.parties.get(p)) else { continue };
+                    to.extend(
+                        app.store.staff(*org).await?.into_iter().filter(|u| u.org_roles.iter().any(|r| r == role_id)).filter_map(|u| u.email),
+                    );
+                }
+                Scope::Course | Scope::Citizen => {
+                    let ids: Vec<PersonId> = after.holders(role_id).collect();
+                    to.extend(app.store.persons(&ids).await?.into_iter().filter_map(|p| p.email));
+                }
+            }
+        }
+        to.sort();
+        to.dedup();
+        let link = if notice.link { format!("\n\nÅbn forløbet i Tovholder:\n{}/forloeb/{id}", app.config.base_url) } else { String::new() };
+        let body = format!("{}{link}\n\n{}", notice.body, crate::text::MAIL_FOOTER);
+        out.extend(to.into_iter().map(|to| NewMail { to, subject: notice.subject.clone(), body: body.clone(), course: Some(id) }));
+    }
+    Ok(out)
 }
 
 /// A family member as entered at registration.
@@ -98,6 +167,101 @@ pub struct Registration {
     pub family: Vec<FamilyMember>,
     pub dates: BTreeMap<String, Date>,
     pub decisions: BTreeMap<String, String>,
+}
+
+/// A registration as typed (a form or a JSON body), before it is checked.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct RegistrationInput {
+    pub model: String,
+    #[serde(default)]
+    pub parties: BTreeMap<String, OrgId>,
+    #[serde(default)]
+    pub family: Vec<MemberInput>,
+    #[serde(default)]
+    pub dates: BTreeMap<String, Date>,
+    #[serde(default)]
+    pub decisions: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct MemberInput {
+    pub role: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub cpr: Option<String>,
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace)
+}
+
+impl RegistrationInput {
+    /// Checks what the model asks for at opening; field names follow the form's
+    /// (`member.<role>.<n>.name` etc.), so each message lands next to its field.
+    pub fn check(self, model: &Model) -> Result<Registration, AppError> {
+        let mut errors = Vec::new();
+        let mut err = |field: String, message: String| errors.push(commands::FieldError { field, message });
+        let mut family = Vec::new();
+        for (role_id, role) in &model.roles {
+            let Some(reg) = &role.register else { continue };
+            let given: Vec<&MemberInput> = self.family.iter().filter(|m| m.role == *role_id && !m.name.trim().is_empty()).collect();
+            if given.len() < reg.required {
+                err(format!("member.{role_id}.0.name"), format!("Skriv navnet på {}.", role.label.to_lowercase()));
+            }
+            if given.len() > reg.count {
+                err(format!("member.{role_id}.{}.name", reg.count), format!("Højst {} {}.", reg.count, role.label.to_lowercase()));
+            }
+            for (i, m) in given.iter().enumerate() {
+                let cpr = match (reg.cpr, m.cpr.as_deref().map(str::trim).filter(|c| !c.is_empty())) {
+                    (true, Some(c)) => match Cpr::parse(c) {
+                        Ok(cpr) => Some(cpr),
+                        Err(e) => {
+                            err(format!("member.{role_id}.{i}.cpr"), e.to_string());
+                            None
+                        }
+                    },
+                    (true, None) => {
+                        err(format!("member.{role_id}.{i}.cpr"), format!("Skriv CPR-nummeret på {}.", role.label.to_lowercase()));
+                        None
+                    }
+                    (false, _) => None,
+                };
+                let email = m.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_string);
+                if reg.email {
+                    match &email {
+                        Some(e) if looks_like_email(e) => {}
+                        Some(_) => err(format!("member.{role_id}.{i}.email"), "Skriv en gyldig e-mailadresse, fx navn@eksempel.dk.".into()),
+                        None if i < reg.required => err(format!("member.{role_id}.{i}.email"), format!("Skriv e-mailadressen på {}.", role.label.to_lowercase())),
+                        None => {}
+                    }
+                }
+                let name = m.name.trim().to_string();
+                if name.chars().count() > 200 || tovholder_core::cpr::contains_cpr(&name) {
+                    err(format!("member.{role_id}.{i}.name"), "Skriv kun navnet.".into());
+                }
+                family.push(FamilyMember { role: role_id.clone(), name, email: if reg.email { email } else { None }, cpr });
+            }
+        }
+        for d in &model.opening.dates {
+            if !self.dates.contains_key(d) {
+                err(format!("date.{d}"), format!("Angiv {}.", model.date_label(d).to_lowercase()));
+            }
+        }
+        for d in &model.opening.decisions {
+            if !self.decisions.contains_key(d) {
+                let label = model.decisions.get(d).map_or(d.as_str(), |x| x.label.as_str());
+                err(format!("decision.{d}"), format!("Svar på: {label}"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        Ok(Registration { model: self.model, parties: self.parties, family, dates: self.dates, decisions: self.decisions })
+    }
 }
 
 /// Opens a course: checks it with core first, then creates the family's records and the course.

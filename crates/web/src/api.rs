@@ -1,13 +1,20 @@
 //! The JSON API under `/api/v1`: the same reads and actions as the pages, through the same
 //! extractor and command layer. Writes need the session's CSRF token in `X-CSRF-Token`.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use jiff::civil::Date;
 use serde::Serialize;
+use tovholder_core::commands::FieldError;
+use tovholder_core::ids::{CourseId, PersonId};
 
 use crate::auth::CurrentUser;
-use crate::course_access::{AuthorizedCourse, Read};
-use crate::error::ApiError;
+use crate::actions::{self, Op, RegistrationInput};
+use crate::course_access::{self, AuthorizedCourse, Read};
+use crate::error::{ApiError, AppError};
 use crate::views::{self, CourseView, JournalView, TaskView};
 use crate::App;
 
@@ -40,5 +47,109 @@ pub async fn journal(State(app): State<App>, course: AuthorizedCourse<Read>) -> 
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError(crate::error::AppError::NotFound)
+    ApiError(AppError::NotFound)
+}
+
+/// A JSON body whose rejection is a problem document, not axum's plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(ApiError(AppError::Invalid(vec![FieldError { field: "body".into(), message: e.body_text() }]))),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Created {
+    pub id: CourseId,
+}
+
+pub async fn open_course(State(app): State<App>, user: CurrentUser, ApiJson(input): ApiJson<RegistrationInput>) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let model = app.models.get(&input.model).ok_or(AppError::Invalid(vec![FieldError { field: "model".into(), message: "Ukendt samarbejdsmodel.".into() }]))?;
+    let mut input = input;
+    // The opening party is always the caller's own organisation.
+    input.parties.insert(model.opened_by.clone(), user.user.org);
+    let reg = input.check(&model)?;
+    let id = actions::open_course(&app, &user, reg).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// Answers a write with the course as it is now.
+async fn after<A>(app: &App, course: &AuthorizedCourse<A>) -> Result<Json<CourseView>, ApiError> {
+    let c = app.store.course(course.id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(views::course_view(app.store.as_ref(), &app.keys, &course.model, c.id, c.version, &c.state, app.clock.today()).await?))
+}
+
+#[derive(serde::Deserialize)]
+pub struct DatesBody {
+    pub dates: BTreeMap<String, Date>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+pub async fn set_dates(State(app): State<App>, course: AuthorizedCourse<course_access::SetDates>, ApiJson(b): ApiJson<DatesBody>) -> Result<Json<CourseView>, ApiError> {
+    actions::perform(&app, &course, vec![Op::SetDates { dates: b.dates, reason: b.reason }]).await?;
+    after(&app, &course).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct AppointBody {
+    pub role: String,
+    pub person: PersonId,
+}
+
+pub async fn appoint(State(app): State<App>, course: AuthorizedCourse<course_access::Appoint>, ApiJson(b): ApiJson<AppointBody>) -> Result<Json<CourseView>, ApiError> {
+    actions::perform(&app, &course, vec![Op::Appoint { role: b.role, person: b.person }]).await?;
+    after(&app, &course).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct DecideBody {
+    pub decision: String,
+    pub value: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub async fn decide(State(app): State<App>, course: AuthorizedCourse<course_access::Decide>, ApiJson(b): ApiJson<DecideBody>) -> Result<Json<CourseView>, ApiError> {
+    actions::perform(&app, &course, vec![Op::Decide { decision: b.decision, value: b.value, note: b.note }]).await?;
+    after(&app, &course).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct FieldBody {
+    pub field: String,
+    pub value: String,
+}
+
+pub async fn record_field(State(app): State<App>, course: AuthorizedCourse<course_access::RecordField>, ApiJson(b): ApiJson<FieldBody>) -> Result<Json<CourseView>, ApiError> {
+    actions::perform(&app, &course, vec![Op::RecordField { field: b.field, value: b.value }]).await?;
+    after(&app, &course).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct CompleteBody {
+    pub outcome: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub async fn complete_task(
+    State(app): State<App>,
+    Path((_, task)): Path<(i64, String)>,
+    course: AuthorizedCourse<course_access::CompleteTask>,
+    ApiJson(b): ApiJson<CompleteBody>,
+) -> Result<Json<CourseView>, ApiError> {
+    actions::perform(&app, &course, vec![Op::CompleteTask { task, outcome: b.outcome, note: b.note }]).await?;
+    after(&app, &course).await
+}
+
+/// Organisations (for choosing a course's parties); names and kinds only.
+pub async fn organisations(State(app): State<App>, _user: CurrentUser) -> Result<Json<Vec<tovholder_store::Org>>, ApiError> {
+    Ok(Json(app.store.orgs().await?))
 }

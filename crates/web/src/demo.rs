@@ -11,7 +11,7 @@ use tovholder_core::cpr::Cpr;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::{NewPerson, NewUser, User};
 
-use crate::actions::{self, FamilyMember, Registration};
+use crate::actions::{self, FamilyMember, Op, Registration};
 use crate::auth::{CurrentUser, hash_password};
 use crate::course_access::{AuthorizedCourse, Read};
 use crate::error::AppError;
@@ -171,7 +171,7 @@ impl Seeder<'_> {
         };
         let c = self.course("mette", id).await?;
         let tilsagn = if stage == Stage::Approved { self.day(offset) } else { applied.checked_add(7.days()).unwrap_or(applied) };
-        actions::set_dates(self.app, &c, [("tilsagn".to_string(), tilsagn)].into(), None).await?;
+        actions::perform(self.app, &c, vec![Op::SetDates { dates: [("tilsagn".to_string(), tilsagn)].into(), reason: None }]).await?;
         if stage == Stage::Approved {
             return Ok(id);
         }
@@ -194,24 +194,26 @@ impl Seeder<'_> {
             dates.insert("opfoelgningsdag".into(), o);
         }
         let c = self.course("mette", id).await?;
-        actions::set_dates(self.app, &c, dates, None).await?;
+        actions::perform(self.app, &c, vec![Op::SetDates { dates, reason: None }]).await?;
         let c = self.course("mette", id).await?;
-        actions::appoint(self.app, &c, "kontaktpaedagog", self.users["jonas"].person).await?;
+        actions::perform(self.app, &c, vec![Op::Appoint { role: "kontaktpaedagog".into(), person: self.users["jonas"].person }]).await?;
         if stage == Stage::CalledIn {
             return Ok(id);
         }
         let c = self.course(tovholder, id).await?;
-        actions::appoint(self.app, &c, "kontaktperson", self.users[kontaktperson].person).await?;
-        let c = self.course(tovholder, id).await?;
         let offer = "Familien tilbydes et forløb i Familiehuset efter opholdet, og skolen er orienteret om opholdet.";
-        actions::record_field(self.app, &c, "aktiviteter", offer).await?;
+        let ops = vec![
+            Op::Appoint { role: "kontaktperson".into(), person: self.users[kontaktperson].person },
+            Op::RecordField { field: "aktiviteter".into(), value: offer.into() },
+        ];
+        actions::perform(self.app, &c, ops).await?;
         if stage >= Stage::FollowUp {
             let c = self.course("jonas", id).await?;
-            actions::complete_task(self.app, &c, "udtalelse_handleplan", "sendt", None).await?;
+            actions::perform(self.app, &c, vec![Op::CompleteTask { task: "udtalelse_handleplan".into(), outcome: "sendt".into(), note: None }]).await?;
         }
         if stage == Stage::Closed {
             let c = self.course(kontaktperson, id).await?;
-            actions::complete_task(self.app, &c, "kontakt_efter_opfoelgning", "kontakt_holdt", Some("Telefonsamtale med kontaktpædagogen om handleplanen.".into())).await?;
+            actions::perform(self.app, &c, vec![Op::CompleteTask { task: "kontakt_efter_opfoelgning".into(), outcome: "kontakt_holdt".into(), note: Some("Telefonsamtale med kontaktpædagogen om handleplanen.".into()) }]).await?;
         }
         Ok(id)
     }

@@ -45,12 +45,26 @@ pub fn table() -> Vec<Route> {
         r("POST", "/logout", User, "Log ud.", post(pages::logout)),
         r("GET", "/", User, "Mine opgaver.", get(pages::my_tasks)),
         r("GET", "/udbakke", User, "Demoens udbakke.", get(pages::outbox)),
-        r("GET", "/forloeb/{id}", Course(Action::Read), "Et forløbs side: tidslinje, opgaver, personer og journal.", get(pages::course)),
+        r("GET", "/forloeb/ny", User, "Formularen til en ny ansøgning.", get(pages::register::form)),
+        r("POST", "/forloeb", User, "Registrér en ansøgning (opretter forløbet).", post(pages::register::submit)),
+        r("GET", "/forloeb/{id}", Course(Action::Read), "Et forløbs side: tidslinje, opgaver, personer, handlinger og journal.", get(pages::course::show)),
+        r("POST", "/forloeb/{id}/datoer", Course(Action::SetDates), "Sæt eller flyt datoer.", post(pages::course::set_dates)),
+        r("POST", "/forloeb/{id}/udpegning", Course(Action::Appoint), "Udpeg til en rolle (med partens oplysninger).", post(pages::course::appoint)),
+        r("POST", "/forloeb/{id}/oplysninger", Course(Action::RecordField), "Udfyld oplysninger.", post(pages::course::record_fields)),
+        r("POST", "/forloeb/{id}/beslutning", Course(Action::Decide), "Registrér en beslutning.", post(pages::course::decide)),
+        r("POST", "/forloeb/{id}/opgaver/{task}", Course(Action::CompleteTask), "Afslut en opgave med et udfald.", post(pages::course::complete_task)),
         r("GET", "/api/openapi.json", Public, "Dette API's OpenAPI-beskrivelse.", get(openapi)),
         r("GET", "/api/v1/me", User, "Den indloggede bruger og CSRF-token til skrivninger.", get(api::me)),
         r("GET", "/api/v1/me/tasks", User, "Mine åbne og overskredne opgaver, nærmeste frist først.", get(api::my_tasks)),
         r("GET", "/api/v1/courses/{id}", Course(Action::Read), "Et forløb.", get(api::course)),
         r("GET", "/api/v1/courses/{id}/journal", Course(Action::Read), "Et forløbs journal, nyeste først.", get(api::journal)),
+        r("GET", "/api/v1/organisations", User, "Organisationerne (navn og art).", get(api::organisations)),
+        r("POST", "/api/v1/courses", User, "Registrér en ansøgning; svarer 201 med forløbets id.", post(api::open_course)),
+        r("POST", "/api/v1/courses/{id}/dates", Course(Action::SetDates), "Sæt eller flyt datoer: {dates: {id: dato}, reason}.", post(api::set_dates)),
+        r("POST", "/api/v1/courses/{id}/appointments", Course(Action::Appoint), "Udpeg til en rolle: {role, person}.", post(api::appoint)),
+        r("POST", "/api/v1/courses/{id}/decisions", Course(Action::Decide), "Registrér en beslutning: {decision, value, note}.", post(api::decide)),
+        r("POST", "/api/v1/courses/{id}/fields", Course(Action::RecordField), "Udfyld et felt: {field, value}.", post(api::record_field)),
+        r("POST", "/api/v1/courses/{id}/tasks/{task}", Course(Action::CompleteTask), "Afslut en opgave: {outcome, note}.", post(api::complete_task)),
     ]
 }
 
@@ -82,7 +96,7 @@ pub fn openapi_document() -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer"}}))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if name == "id" { "integer" } else { "string" }}}))
             .collect();
         let mut op = json!({
             "summary": d.summary,
@@ -95,6 +109,7 @@ pub fn openapi_document() -> Value {
             },
         });
         if d.method != "GET" {
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {}}});
             op["security"] = json!([{"session": [], "csrf": []}]);
             op["responses"]["422"] = json!({"$ref": "#/components/responses/Problem"});
             op["responses"]["409"] = json!({"$ref": "#/components/responses/Problem"});

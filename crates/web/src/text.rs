@@ -10,3 +10,4 @@ pub const THROTTLED: &str = "For mange forkerte login-forsøg. Vent et kvarter, 
 pub const INTERNAL: &str = "Der skete en fejl hos os. Prøv igen om lidt. Oplys fejl-id'et, hvis du kontakter support.";
 pub const BAD_LOGIN: &str = "Forkert brugernavn eller adgangskode.";
 pub const LOGGED_OUT: &str = "Du er logget ud.";
+pub const MAIL_FOOTER: &str = "Denne e-mail er sendt automatisk af Tovholder og indeholder ingen personoplysninger. Svar ikke på den.";

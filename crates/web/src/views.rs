@@ -264,7 +264,9 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String) -> Str
         Event::PersonJoined { person, role } => format!("{} blev tilknyttet som {}.", name(person), model.role_label(role).to_lowercase()),
         Event::PersonLeft { person, role } => format!("{} er ikke længere {}.", name(person), model.role_label(role).to_lowercase()),
         Event::DatesSet { dates, reason } => {
-            let list: Vec<String> = dates.iter().map(|(k, d)| format!("{} {}", model.date_label(k), date_da(*d))).collect();
+            let mut dates: Vec<(&String, &Date)> = dates.iter().collect();
+            dates.sort_by_key(|(k, _)| model.date_order(k));
+            let list: Vec<String> = dates.iter().map(|(k, d)| format!("{} {}", model.date_label(k), date_da(**d))).collect();
             let why = reason.as_ref().map(|r| format!(" Begrundelse: {r}")).unwrap_or_default();
             format!("Datoer: {}.{why}", list.join(", "))
         }

@@ -1,6 +1,9 @@
 //! The HTML pages (askama templates in `templates/`). Handlers load, ask, render; the rules
 //! live in core and the command layer.
 
+pub mod course;
+pub mod register;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -11,9 +14,8 @@ use tovholder_core::calendar::format_timestamp_da;
 use tovholder_core::tasks::Status;
 
 use crate::auth::{self, CurrentUser, LoginForm, LoginOutcome};
-use crate::course_access::{AuthorizedCourse, Read};
 use crate::error::{AppError, PageError};
-use crate::views::{self, CourseView, JournalView, TaskView};
+use crate::views::{self, TaskView};
 use crate::{App, text};
 
 pub struct LayoutUser {
@@ -140,28 +142,16 @@ struct TasksPage {
     layout: Layout,
     tasks: Vec<TaskView>,
     today_da: String,
+    /// The models whose courses this user may open (for the "new course" button).
+    can_open: bool,
 }
 
 pub async fn my_tasks(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
     let tasks = crate::queries::my_tasks(&app, &user, "list:GET /").await?;
     let layout = Layout::for_user(&app, &user, "tasks").await?;
-    Ok(TasksPage { layout, tasks, today_da: views::date_da(app.clock.today()) }.into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "course.html")]
-struct CoursePage {
-    layout: Layout,
-    c: CourseView,
-    journal: Vec<JournalView>,
-}
-
-pub async fn course(State(app): State<App>, course: AuthorizedCourse<Read>) -> Result<Response, PageError> {
-    let c = views::course_view(app.store.as_ref(), &app.keys, &course.model, course.id, course.version, &course.state, app.clock.today()).await?;
-    let entries = app.store.journal(course.id).await?;
-    let journal = views::journal_view(app.store.as_ref(), &course.model, &entries).await?;
-    let layout = Layout::for_user(&app, &course.user, "tasks").await?;
-    Ok(CoursePage { layout, c, journal }.into_response())
+    let actor = user.actor();
+    let can_open = app.models.all().any(|m| tovholder_core::policy::may_open(m, &actor).allowed);
+    Ok(TasksPage { layout, tasks, today_da: views::date_da(app.clock.today()), can_open }.into_response())
 }
 
 #[derive(Template, WebTemplate)]

@@ -1,0 +1,120 @@
+//! The store story: one scenario every backend must pass, written once against the trait.
+//! Each backend's tests call `run` on a fresh store. Checks return a message instead of
+//! panicking, so this module can live outside `cfg(test)`.
+
+use jiff::Timestamp;
+use jiff::civil::date;
+use tovholder_core::course::{CourseState, Event, Stamp};
+use tovholder_core::ids::{OrgId, PersonId};
+use tovholder_core::span::Window;
+use tovholder_core::tasks::{Owner, Task};
+
+use crate::{AccessRecord, Commit, Keys, NewEntry, NewMail, NewPerson, NewUser, Session, Store, StoreError, verify_course};
+
+type Check = Result<(), String>;
+
+fn ensure(cond: bool, what: &str) -> Check {
+    if cond { Ok(()) } else { Err(format!("story: {what}")) }
+}
+
+fn e<T: std::fmt::Display>(what: &'static str) -> impl FnOnce(T) -> String {
+    move |err| format!("story: {what}: {err}")
+}
+
+pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
+    let t0 = Timestamp::from_second(1_790_000_000).map_err(e("time"))?;
+    // Directory.
+    let home = store.add_org("Julemærkehjemmet Testlyst", "julemaerkehjem").await.map_err(e("add_org"))?;
+    let kommune = store.add_org("Prøvekommune", "kommune").await.map_err(e("add_org"))?;
+    ensure(store.orgs().await.map_err(e("orgs"))?.len() == 2, "two orgs")?;
+    let cpr = tovholder_core::cpr::Cpr::parse("010115-4321").map_err(e("cpr"))?;
+    let child = store
+        .add_person(&NewPerson { name: "Åse Ødegård".into(), email: None, org: None, cpr: Some(keys.seal_cpr(&cpr).map_err(e("seal"))?) })
+        .await
+        .map_err(e("add_person"))?;
+    let staff = store.add_person(&NewPerson { name: "Bo Berg".into(), email: Some("bo@x.example".into()), org: Some(kommune), cpr: None }).await.map_err(e("add_person"))?;
+    store
+        .add_user(&NewUser { person: staff, username: "bo".into(), password_hash: "$argon2id$x".into(), org_roles: vec!["tovholder".into()] })
+        .await
+        .map_err(e("add_user"))?;
+    let dup = store.add_user(&NewUser { person: staff, username: "bo".into(), password_hash: "x".into(), org_roles: vec![] }).await;
+    ensure(matches!(dup, Err(StoreError::Duplicate(_))), "a second user with the same name is a Duplicate")?;
+    let u = store.user_by_name("bo").await.map_err(e("user_by_name"))?.ok_or("story: user_by_name finds bo")?;
+    ensure(u.org == kommune && u.org_roles == ["tovholder"] && u.name == "Bo Berg", "user fields round-trip")?;
+    ensure(store.staff(kommune).await.map_err(e("staff"))?.len() == 1, "staff of the municipality")?;
+    let found = store.person_by_cpr_index(&keys.cpr_index(&cpr)).await.map_err(e("by cpr"))?.ok_or("story: blind index finds the child")?;
+    ensure(found.id == child && found.name == "Åse Ødegård", "the child by blind index, æøå intact")?;
+    let sealed = found.cpr.ok_or("story: sealed cpr kept")?;
+    ensure(keys.open_cpr(&sealed).map_err(e("open"))? == cpr, "CPR decrypts to the same number")?;
+
+    // A course: create, append, conflict, journal, head, projections.
+    let stamp = Stamp { at: t0, by: staff };
+    let opened = vec![
+        Event::CourseOpened { model: "m".into(), parties: [("home".to_string(), home), ("municipality".to_string(), kommune)].into() },
+        Event::PersonJoined { person: child, role: "barn".into() },
+    ];
+    let mut state = CourseState::default();
+    for ev in &opened {
+        state.apply(&stamp, ev);
+    }
+    let task = |done| Task {
+        id: "t".into(),
+        label: "Ring til familien".into(),
+        window: Window { from: date(2026, 12, 1), to: date(2026, 12, 8) },
+        owners: vec![Owner::Person { person: staff, role: "kontaktperson".into() }, Owner::OrgRole { org: kommune, role: "tovholder".into() }],
+        done,
+    };
+    let commit = Commit {
+        entries: opened.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect(),
+        state: state.clone(),
+        tasks: vec![task(None)],
+        orgs: vec![("home".into(), home, true), ("municipality".into(), kommune, false)],
+        mails: vec![NewMail { to: "a@b.example".into(), subject: "Ny opgave i Tovholder".into(), body: "Se http://x/".into(), course: None }],
+    };
+    let id = store.create_course(&commit).await.map_err(e("create_course"))?;
+    let c = store.course(id).await.map_err(e("course"))?.ok_or("story: course found")?;
+    ensure(c.version == 2 && c.state == state, "version counts entries and the state round-trips")?;
+    ensure(store.courses_of_org(home, 10).await.map_err(e("of org"))? == [id], "the home's course list")?;
+    ensure(store.courses_of_org(kommune, 10).await.map_err(e("of org"))?.is_empty(), "a party that does not share does not list it")?;
+    let mine = store.open_tasks_for(staff, kommune, &["tovholder".into()]).await.map_err(e("tasks"))?;
+    ensure(mine.len() == 2 && mine[0].due_to == date(2026, 12, 8), "both ways of owning the task are found")?;
+    ensure(store.open_tasks_for(PersonId(-5), OrgId(-5), &[]).await.map_err(e("tasks"))?.is_empty(), "nobody else's tasks")?;
+
+    let later = Stamp { at: t0 + jiff::SignedDuration::from_micros(1_500_001), by: staff };
+    let ev = Event::DatesSet { dates: [("ophold_start".to_string(), date(2027, 3, 1))].into(), reason: Some("Udsat efter aftale".into()) };
+    state.apply(&later, &ev);
+    let next = Commit { entries: vec![NewEntry { stamp: later.clone(), event: ev }], state: state.clone(), tasks: vec![task(Some(tovholder_core::tasks::Done::Condition))], orgs: commit.orgs.clone(), mails: vec![] };
+    let stale = store.append(id, 1, &next).await;
+    ensure(matches!(stale, Err(StoreError::Conflict { current: 2 })), "a stale version is refused as a conflict")?;
+    ensure(store.append(id, 2, &next).await.map_err(e("append"))? == 3, "append returns the new version")?;
+    ensure(store.open_tasks_for(staff, kommune, &["tovholder".into()]).await.map_err(e("tasks"))?.is_empty(), "a done task leaves the list")?;
+    let journal = store.journal(id).await.map_err(e("journal"))?;
+    ensure(journal.iter().map(|j| j.seq).collect::<Vec<_>>() == [1, 2, 3], "journal numbered 1..3")?;
+    ensure(journal[2].stamp == later, "timestamps survive at microsecond precision")?;
+    ensure(verify_course(store, keys, id).await.map_err(e("verify"))?.is_none(), "the chain verifies")?;
+    let other = Keys::from_master(&[1u8; 32]);
+    ensure(verify_course(store, &other, id).await.map_err(e("verify"))?.is_some(), "a wrong key does not verify")?;
+
+    // Sessions and login attempts.
+    let s = Session { token_hash: "h".into(), person: staff, csrf: "c".into(), created: t0, last_seen: t0 };
+    store.put_session(&s).await.map_err(e("put_session"))?;
+    store.touch_session("h", later.at).await.map_err(e("touch"))?;
+    let got = store.session("h").await.map_err(e("session"))?.ok_or("story: session found")?;
+    ensure(got.last_seen == later.at && got.csrf == "c", "session touched")?;
+    store.drop_session("h").await.map_err(e("drop"))?;
+    ensure(store.session("h").await.map_err(e("session"))?.is_none(), "session dropped")?;
+    for ok in [false, false, true] {
+        store.note_login("bo", ok, later.at).await.map_err(e("note_login"))?;
+    }
+    ensure(store.failed_logins_since("bo", t0).await.map_err(e("failed"))? == 2, "two failures counted")?;
+    ensure(store.failed_logins_since("bo", later.at + jiff::SignedDuration::from_secs(1)).await.map_err(e("failed"))? == 0, "old failures age out")?;
+
+    // Access log and outbox.
+    let rec = AccessRecord { at: t0, person: Some(staff), course: Some(id), action: "read:GET /forloeb/{id}".into(), allowed: false, reason: "no_relation".into() };
+    store.write_access_log(&[rec.clone(), AccessRecord { course: None, ..rec.clone() }]).await.map_err(e("access"))?;
+    ensure(store.access_log(Some(id), 10).await.map_err(e("access_log"))? == [rec], "the course's access log")?;
+    ensure(store.access_log(None, 10).await.map_err(e("access_log"))?.len() == 2, "the whole access log")?;
+    let out = store.outbox(10).await.map_err(e("outbox"))?;
+    ensure(out.len() == 1 && out[0].mail.subject == "Ny opgave i Tovholder", "the mail written with the course")?;
+    Ok(())
+}

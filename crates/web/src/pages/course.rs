@@ -1,0 +1,292 @@
+//! The course page and its forms. Each form posts to a route whose extractor runs the policy,
+//! builds `actions::Op`s and hands them to the command layer, like the JSON API does.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::Date;
+use tovholder_core::commands::{self, FieldError};
+use tovholder_core::ids::PersonId;
+
+use super::Layout;
+use crate::actions::{self, Op};
+use crate::course_access::{self, AuthorizedCourse};
+use crate::error::{AppError, PageError};
+use crate::views::{self, CourseView, JournalView};
+use crate::App;
+
+pub struct DateInput {
+    pub id: String,
+    pub label: String,
+    pub value: String,
+    pub hint: String,
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct SelectInput {
+    pub id: String,
+    pub label: String,
+    pub options: Vec<Choice>,
+}
+
+pub struct TextInput {
+    pub id: String,
+    pub label: String,
+    pub hint: String,
+    pub value: String,
+}
+
+/// The forms the user may use on this course, with current (or just submitted) values.
+#[derive(Default)]
+pub struct Forms {
+    pub dates: Vec<DateInput>,
+    pub roles: Vec<SelectInput>,
+    pub fields: Vec<TextInput>,
+    pub decisions: Vec<SelectInput>,
+    pub tasks: Vec<String>,
+}
+
+impl Forms {
+    pub fn can_complete(&self, task: &str) -> bool {
+        self.tasks.iter().any(|t| t == task)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "course.html")]
+pub struct CoursePage {
+    pub layout: Layout,
+    pub c: CourseView,
+    pub journal: Vec<JournalView>,
+    pub forms: Forms,
+    pub csrf: String,
+    pub errors: Vec<FieldError>,
+    pub saved: Option<&'static str>,
+}
+
+impl CoursePage {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct SavedQuery {
+    gemt: Option<String>,
+}
+
+fn saved_text(what: &str) -> Option<&'static str> {
+    Some(match what {
+        "datoer" => "Datoerne er gemt.",
+        "udpegning" => "Udpegningen er gemt.",
+        "oplysninger" => "Oplysningerne er gemt.",
+        "beslutning" => "Beslutningen er gemt.",
+        "opgave" => "Opgaven er afsluttet.",
+        "oprettet" => "Ansøgningen er registreret, og forløbet er oprettet.",
+        _ => return None,
+    })
+}
+
+pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
+    let saved = q.gemt.as_deref().and_then(saved_text);
+    Ok(render(&app, &course, &BTreeMap::new(), vec![], saved).await?.into_response())
+}
+
+/// Renders the page; `submitted` holds values from a refused form so nothing typed is lost.
+async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<CoursePage, AppError> {
+    let c = views::course_view(app.store.as_ref(), &app.keys, &course.model, course.id, course.version, &course.state, app.clock.today()).await?;
+    let entries = app.store.journal(course.id).await?;
+    let journal = views::journal_view(app.store.as_ref(), &course.model, &entries).await?;
+    let layout = Layout::for_user(app, &course.user, "tasks").await?;
+    let forms = forms(app, course, submitted).await?;
+    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved })
+}
+
+async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>) -> Result<Forms, AppError> {
+    let model = &course.model;
+    let state = &course.state;
+    let allowed = commands::allowed(model, state, &course.user.actor());
+    let mut out = Forms { tasks: allowed.tasks, ..Forms::default() };
+    for id in &allowed.dates {
+        let Some(def) = model.dates.get(id) else { continue };
+        let key = format!("date.{id}");
+        let current = state.dates.get(id).map(|d| d.to_string()).unwrap_or_default();
+        let mut hint = String::new();
+        if let Some(rule) = def.window.as_ref().or(def.suggest.as_ref()) {
+            hint = rule.describe(model.date_label(&rule.anchor)).to_string();
+            hint = format!("{}{hint}.", hint.remove(0).to_uppercase());
+        }
+        if let Some(s) = commands::suggest_date(model, &state.dates, id) {
+            hint.push_str(&format!(" Forslag: {} {}.", tovholder_core::calendar::weekday_da(s), views::date_da(s)));
+        }
+        out.dates.push(DateInput { id: id.clone(), label: def.label.clone(), value: submitted.get(&key).cloned().unwrap_or(current), hint: hint.trim().to_string() });
+    }
+    for id in &allowed.roles {
+        let Some(role) = model.role(id) else { continue };
+        let Some(org) = role.party.as_ref().and_then(|p| state.parties.get(p)) else { continue };
+        let holder = state.holders(id).next();
+        let key = format!("role.{id}");
+        let chosen = submitted.get(&key).cloned().or_else(|| holder.map(|p| p.to_string())).unwrap_or_default();
+        let mut options = vec![Choice { value: String::new(), label: "Vælg en person".into(), selected: chosen.is_empty() }];
+        options.extend(app.store.staff(*org).await?.into_iter().map(|u| Choice { selected: u.person.to_string() == chosen, value: u.person.to_string(), label: u.name }));
+        out.roles.push(SelectInput { id: id.clone(), label: role.label.clone(), options });
+    }
+    for id in &allowed.fields {
+        let Some(def) = model.fields.get(id) else { continue };
+        let key = format!("field.{id}");
+        let current = state.fields.get(id).map(|r| r.value.clone()).unwrap_or_default();
+        out.fields.push(TextInput { id: id.clone(), label: def.label.clone(), hint: def.hint.clone(), value: submitted.get(&key).cloned().unwrap_or(current) });
+    }
+    for id in &allowed.decisions {
+        let Some(def) = model.decisions.get(id) else { continue };
+        let chosen = submitted.get(&format!("decision.{id}")).map(String::as_str).or(state.decision(id)).unwrap_or_default().to_string();
+        let options = def.options.iter().map(|(k, v)| Choice { selected: *k == chosen, value: k.clone(), label: v.clone() }).collect();
+        out.decisions.push(SelectInput { id: id.clone(), label: def.label.clone(), options });
+    }
+    Ok(out)
+}
+
+/// Turns a refused action into the page with the errors (422) and the user's input kept.
+async fn outcome<A>(app: &App, course: &AuthorizedCourse<A>, result: Result<(), AppError>, form: Vec<(String, String)>, saved: &str) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/forloeb/{}?gemt={saved}#handlinger", course.id)).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let submitted: BTreeMap<String, String> = form.into_iter().collect();
+            let page = render(app, course, &submitted, errors, None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Reads a date typed as 2027-05-14 (a date field) or 14.05.2027 / 14-05-2027 (typed by hand).
+pub fn parse_date(field: &str, text: &str) -> Result<Date, FieldError> {
+    let t = text.trim();
+    let parsed = t.parse::<Date>().ok().or_else(|| {
+        let parts: Vec<&str> = t.split(['.', '-', '/']).collect();
+        match parts.as_slice() {
+            [d, m, y] if y.len() == 4 => jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok(),
+            _ => None,
+        }
+    });
+    parsed.ok_or_else(|| FieldError { field: field.to_string(), message: format!("«{t}» er ikke en gyldig dato. Skriv den som dd.mm.åååå.") })
+}
+
+fn prefixed<'a>(form: &'a [(String, String)], prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+    form.iter().filter_map(move |(k, v)| k.strip_prefix(prefix).map(|id| (id, v.as_str())))
+}
+
+fn value<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).filter(|v| !v.trim().is_empty())
+}
+
+pub async fn set_dates(State(app): State<App>, course: AuthorizedCourse<course_access::SetDates>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let mut dates = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (id, text) in prefixed(&form, "date.") {
+        if text.trim().is_empty() {
+            continue;
+        }
+        match parse_date(&format!("date.{id}"), text) {
+            // Only what changed: an untouched date is not re-decided.
+            Ok(d) if course.state.dates.get(id) != Some(&d) => {
+                dates.insert(id.to_string(), d);
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    let result = if !errors.is_empty() {
+        Err(AppError::Invalid(errors))
+    } else if dates.is_empty() {
+        Ok(())
+    } else {
+        actions::perform(&app, &course, vec![Op::SetDates { dates, reason: value(&form, "reason").map(str::to_string) }]).await.map_err(prefix_errors("date."))
+    };
+    outcome(&app, &course, result, form, "datoer").await
+}
+
+/// Core names fields by their id; the form names them `date.<id>` and so on.
+fn prefix_errors(prefix: &'static str) -> impl Fn(AppError) -> AppError {
+    move |e| match e {
+        AppError::Invalid(errors) => AppError::Invalid(
+            errors.into_iter().map(|mut f| {
+                if !f.field.contains('.') {
+                    f.field = format!("{prefix}{}", f.field);
+                }
+                f
+            }).collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Appointments and, in the same form, the fields the appointing party fills in (the
+/// municipality's answer to the home: who the kontaktperson is and what it offers).
+pub async fn appoint(State(app): State<App>, course: AuthorizedCourse<course_access::Appoint>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let mut ops = Vec::new();
+    for (role, person) in prefixed(&form, "role.") {
+        let Ok(person) = person.parse::<i64>().map(PersonId) else { continue };
+        ops.push(Op::Appoint { role: role.to_string(), person });
+    }
+    ops.extend(field_ops(&course, &form));
+    let result = if ops.is_empty() {
+        Err(AppError::Invalid(vec![FieldError { field: "role".into(), message: "Vælg en person.".into() }]))
+    } else {
+        actions::perform(&app, &course, ops).await
+    };
+    outcome(&app, &course, result, form, "udpegning").await
+}
+
+fn field_ops<A>(course: &AuthorizedCourse<A>, form: &[(String, String)]) -> Vec<Op> {
+    prefixed(form, "field.")
+        .filter(|(id, v)| course.state.fields.get(*id).map(|r| r.value.as_str()) != Some(v.trim()))
+        .map(|(id, v)| Op::RecordField { field: id.to_string(), value: v.to_string() })
+        .collect()
+}
+
+pub async fn record_fields(State(app): State<App>, course: AuthorizedCourse<course_access::RecordField>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let ops = field_ops(&course, &form);
+    let result = if ops.is_empty() { Ok(()) } else { actions::perform(&app, &course, ops).await.map_err(prefix_errors("field.")) };
+    outcome(&app, &course, result, form, "oplysninger").await
+}
+
+pub async fn decide(State(app): State<App>, course: AuthorizedCourse<course_access::Decide>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let note = value(&form, "note").map(str::to_string);
+    let ops: Vec<Op> = prefixed(&form, "decision.")
+        .map(|(id, v)| Op::Decide { decision: id.to_string(), value: v.to_string(), note: note.clone() })
+        .collect();
+    let result = if ops.is_empty() { Ok(()) } else { actions::perform(&app, &course, ops).await.map_err(prefix_errors("decision.")) };
+    outcome(&app, &course, result, form, "beslutning").await
+}
+
+pub async fn complete_task(
+    State(app): State<App>,
+    Path((_, task)): Path<(i64, String)>,
+    course: AuthorizedCourse<course_access::CompleteTask>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let Some(outcome_value) = value(&form, "outcome") else {
+        let errors = vec![FieldError { field: format!("outcome.{task}"), message: "Vælg, hvordan opgaven blev afsluttet.".into() }];
+        return outcome(&app, &course, Err(AppError::Invalid(errors)), form, "opgave").await;
+    };
+    let op = Op::CompleteTask { task: task.clone(), outcome: outcome_value.to_string(), note: value(&form, "note").map(str::to_string) };
+    let result = actions::perform(&app, &course, vec![op]).await.map_err(|e| match e {
+        AppError::Invalid(errors) => AppError::Invalid(errors.into_iter().map(|mut f| {
+            f.field = format!("outcome.{task}");
+            f
+        }).collect()),
+        other => other,
+    });
+    outcome(&app, &course, result, form, "opgave").await
+}

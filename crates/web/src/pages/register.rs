@@ -1,0 +1,172 @@
+//! Registering an application: the form the model asks for at opening (the family, the other
+//! parties, the opening dates and decisions).
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tovholder_core::commands::FieldError;
+use tovholder_core::ids::OrgId;
+use tovholder_core::model::{Model, Scope};
+use tovholder_core::policy;
+
+use super::Layout;
+use super::course::{Choice, SelectInput, parse_date};
+use crate::actions::{self, MemberInput, RegistrationInput};
+use crate::auth::CurrentUser;
+use crate::error::{AppError, PageError};
+use crate::App;
+
+pub struct MemberFields {
+    pub key: String,
+    pub legend: String,
+    pub cpr: bool,
+    pub email: bool,
+    pub required: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "register.html")]
+pub struct RegisterPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub model_name: String,
+    pub members: Vec<MemberFields>,
+    pub parties: Vec<SelectInput>,
+    pub dates: Vec<(String, String)>,
+    pub decisions: Vec<SelectInput>,
+    pub values: BTreeMap<String, String>,
+    pub errors: Vec<FieldError>,
+}
+
+impl RegisterPage {
+    pub fn value(&self, key: &str) -> &str {
+        self.values.get(key).map_or("", String::as_str)
+    }
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+}
+
+/// The first model this user may open courses of.
+fn model_for(app: &App, user: &CurrentUser) -> Option<std::sync::Arc<Model>> {
+    let actor = user.actor();
+    app.models.all().find(|m| policy::may_open(m, &actor).allowed).cloned()
+}
+
+async fn page(app: &App, user: &CurrentUser, model: &Model, values: BTreeMap<String, String>, errors: Vec<FieldError>) -> Result<RegisterPage, AppError> {
+    let mut members = Vec::new();
+    for (role_id, role) in &model.roles {
+        let Some(reg) = &role.register else { continue };
+        for i in 0..reg.count {
+            let legend = if reg.count == 1 { role.label.clone() } else { format!("{} {}", role.label, i + 1) };
+            members.push(MemberFields { key: format!("member.{role_id}.{i}"), legend, cpr: reg.cpr, email: reg.email, required: i < reg.required });
+        }
+    }
+    let orgs = app.store.orgs().await?;
+    let parties = model
+        .parties
+        .iter()
+        .filter(|(id, _)| **id != model.opened_by)
+        .map(|(id, p)| {
+            let key = format!("party.{id}");
+            let chosen = values.get(&key).cloned().unwrap_or_default();
+            let mut options = vec![Choice { value: String::new(), label: format!("Vælg {}", p.label.to_lowercase()), selected: chosen.is_empty() }];
+            options.extend(orgs.iter().filter(|o| o.kind == p.org_kind).map(|o| Choice { selected: o.id.to_string() == chosen, value: o.id.to_string(), label: o.name.clone() }));
+            SelectInput { id: id.clone(), label: p.label.clone(), options }
+        })
+        .collect();
+    let dates = model.opening.dates.iter().map(|d| (d.clone(), model.date_label(d).to_string())).collect();
+    let decisions = model
+        .opening
+        .decisions
+        .iter()
+        .filter_map(|d| {
+            let def = model.decisions.get(d)?;
+            let chosen = values.get(&format!("decision.{d}")).cloned().unwrap_or_default();
+            let options = def.options.iter().map(|(k, v)| Choice { selected: *k == chosen, value: k.clone(), label: v.clone() }).collect();
+            Some(SelectInput { id: d.clone(), label: def.label.clone(), options })
+        })
+        .collect();
+    let mut values = values;
+    for d in &model.opening.dates {
+        values.entry(format!("date.{d}")).or_insert_with(|| app.clock.today().to_string());
+    }
+    Ok(RegisterPage {
+        layout: Layout::for_user(app, user, "tasks").await?,
+        csrf: user.csrf.clone(),
+        model_name: model.name.clone(),
+        members,
+        parties,
+        dates,
+        decisions,
+        values,
+        errors,
+    })
+}
+
+pub async fn form(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
+    let model = model_for(&app, &user).ok_or(AppError::NotFound)?;
+    Ok(page(&app, &user, &model, BTreeMap::new(), vec![]).await?.into_response())
+}
+
+pub async fn submit(State(app): State<App>, user: CurrentUser, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let model = model_for(&app, &user).ok_or(AppError::NotFound)?;
+    let values: BTreeMap<String, String> = form.into_iter().filter(|(k, _)| k != "csrf").collect();
+    let result = match input_from_form(&model, &user, &values) {
+        Ok(input) => match input.check(&model) {
+            Ok(reg) => actions::open_course(&app, &user, reg).await,
+            Err(e) => Err(e),
+        },
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/forloeb/{id}?gemt=oprettet")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let p = page(&app, &user, &model, values, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn input_from_form(model: &Model, user: &CurrentUser, v: &BTreeMap<String, String>) -> Result<RegistrationInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut input = RegistrationInput { model: model.id.clone(), ..RegistrationInput::default() };
+    input.parties.insert(model.opened_by.clone(), user.user.org);
+    for id in model.parties.keys().filter(|id| **id != model.opened_by) {
+        match v.get(&format!("party.{id}")).and_then(|s| s.parse::<i64>().ok()) {
+            Some(org) => {
+                input.parties.insert(id.clone(), OrgId(org));
+            }
+            None => errors.push(FieldError { field: format!("party.{id}"), message: format!("Vælg {}.", model.parties[id].label.to_lowercase()) }),
+        }
+    }
+    for (role_id, role) in &model.roles {
+        let (Some(reg), Scope::Citizen) = (&role.register, role.scope) else { continue };
+        for i in 0..reg.count {
+            let get = |f: &str| v.get(&format!("member.{role_id}.{i}.{f}")).cloned().filter(|s| !s.trim().is_empty());
+            input.family.push(MemberInput { role: role_id.clone(), name: get("name").unwrap_or_default(), email: get("email"), cpr: get("cpr") });
+        }
+    }
+    for d in &model.opening.dates {
+        let key = format!("date.{d}");
+        match v.get(&key).filter(|s| !s.trim().is_empty()).map(|s| parse_date(&key, s)) {
+            Some(Ok(date)) => {
+                input.dates.insert(d.clone(), date);
+            }
+            Some(Err(e)) => errors.push(e),
+            None => {}
+        }
+    }
+    for d in &model.opening.decisions {
+        if let Some(val) = v.get(&format!("decision.{d}")) {
+            input.decisions.insert(d.clone(), val.clone());
+        }
+    }
+    if errors.is_empty() { Ok(input) } else { Err(errors) }
+}
