@@ -59,6 +59,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) if e.status() == StatusCode::BAD_REQUEST => Err(ApiError(AppError::Malformed(e.body_text()))),
             Err(e) => Err(ApiError(AppError::Invalid(vec![FieldError { field: "body".into(), message: e.body_text() }]))),
         }
     }

@@ -21,6 +21,9 @@ pub enum AppError {
     Csrf,
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// A request body that is not even well-formed (e.g. broken JSON).
+    #[error("malformed request: {0}")]
+    Malformed(String),
     #[error("changed meanwhile")]
     Conflict(String),
     #[error("too many failed logins")]
@@ -55,6 +58,7 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Malformed(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -66,7 +70,7 @@ impl AppError {
             AppError::NotFound => text::NOT_FOUND,
             AppError::Unauthenticated => text::LOGIN_REQUIRED,
             AppError::Csrf => text::CSRF_FAILED,
-            AppError::Invalid(_) => text::INVALID_INPUT,
+            AppError::Invalid(_) | AppError::Malformed(_) => text::INVALID_INPUT,
             AppError::Conflict(_) => text::CONFLICT,
             AppError::Throttled => text::THROTTLED,
             AppError::Internal(_) => text::INTERNAL,
@@ -138,6 +142,7 @@ impl IntoResponse for ApiError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Csrf => "csrf",
             AppError::Invalid(_) => "invalid-input",
+            AppError::Malformed(_) => "malformed",
             AppError::Conflict(_) => "conflict",
             AppError::Throttled => "throttled",
             AppError::Internal(_) => "internal",
@@ -146,6 +151,7 @@ impl IntoResponse for ApiError {
         let title = self.0.title();
         let errors = match self.0 {
             AppError::Invalid(e) => e,
+            AppError::Malformed(m) => vec![FieldError { field: "body".into(), message: m }],
             _ => vec![],
         };
         let body = Problem { kind: format!("/problems/{kind}"), title, status: status.as_u16(), correlation_id, errors };

@@ -292,3 +292,176 @@ async fn demo_journals_verify() {
         assert_eq!(tovholder_store::verify_course(t.app.store.as_ref(), &t.app.keys, id).await.unwrap(), None);
     }
 }
+
+/// Posts a form with the session's CSRF token; returns status and body.
+async fn post_form(t: &TestApp, c: &reqwest::Client, csrf: &str, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let mut all = vec![("csrf", csrf)];
+    all.extend_from_slice(fields);
+    let r = c.post(t.url(path)).form(&all).send().await.unwrap();
+    let status = r.status();
+    let location = r.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+    let body = r.text().await.unwrap();
+    (status, location.unwrap_or(body))
+}
+
+fn org(t: &TestApp, name: &str) -> String {
+    t.seeded.orgs[name].to_string()
+}
+
+async fn outbox(t: &TestApp) -> Vec<tovholder_store::Mail> {
+    t.app.store.outbox(1000).await.unwrap()
+}
+
+/// Steps 1–3 and 6 through the HTML forms, as the home and the municipality would do them.
+#[tokio::test]
+async fn the_first_course_through_the_forms() {
+    let t = TestApp::spawn().await;
+    let (mette, mcsrf) = t.login("mette").await;
+    let egeskov = org(&t, "Egeskov Kommune");
+    // 1. Registration, first with mistakes: nothing is saved and the typed values are kept.
+    let bad = [
+        ("member.barn.0.name", "Sofie Holm"), ("member.barn.0.cpr", "310215-4321"),
+        ("member.foraelder.0.name", "Lise Holm"), ("member.foraelder.0.email", "lise"),
+        ("party.municipality", egeskov.as_str()), ("date.ansoegning", "2026-11-20"),
+    ];
+    let courses_before = t.app.store.course_ids().await.unwrap().len();
+    let (status, page) = post_form(&t, &mette, &mcsrf, "/forloeb", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("CPR-nummeret indeholder ikke en gyldig fødselsdato."), "31 Feb is no date");
+    assert!(page.contains("Skriv en gyldig e-mailadresse"));
+    assert!(page.contains("Svar på: Ønsker forældrene samarbejde med kommunen?"));
+    assert!(page.contains("value=\"Sofie Holm\""), "typed values are kept");
+    assert_eq!(t.app.store.course_ids().await.unwrap().len(), courses_before, "nothing saved");
+
+    let good = [
+        ("member.barn.0.name", "Sofie Holm"), ("member.barn.0.cpr", "150315-4321"),
+        ("member.foraelder.0.name", "Lise Holm"), ("member.foraelder.0.email", "lise.holm@familie.example"),
+        ("party.municipality", egeskov.as_str()), ("decision.samarbejde", "ja"), ("date.ansoegning", "2026-11-20"),
+    ];
+    let (status, location) = post_form(&t, &mette, &mcsrf, "/forloeb", &good).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    let id: i64 = location.trim_start_matches("/forloeb/").split('?').next().unwrap().parse().unwrap();
+    let page = mette.get(t.url(&location)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Ansøgningen er registreret") && page.contains("150315-XXXX") && !page.contains("150315-4321"));
+
+    // 2. Approval: the tilsagn date; the parents get a mail with no personal data.
+    let (status, _) = post_form(&t, &mette, &mcsrf, &format!("/forloeb/{id}/datoer"), &[("date.tilsagn", "2026-11-23")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let mails = outbox(&t).await;
+    let tilsagn = mails.iter().find(|m| m.mail.to == "lise.holm@familie.example").expect("tilsagn to the parent");
+    assert_eq!(tilsagn.mail.subject, "Tilsagn om ophold på Julemærkehjemmet");
+    for text in [&tilsagn.mail.subject, &tilsagn.mail.body] {
+        assert!(!text.contains("Sofie") && !text.contains("Holm") && !text.contains("150315"), "{text}");
+    }
+
+    // Calling in: an opfølgningsdag outside its window is refused with the window and a proposal.
+    let call_in = |opf: &'static str| {
+        vec![
+            ("date.indkaldelse", "2026-11-23"), ("date.forbesoeg", "2026-12-03"), ("date.infodag", "2026-12-10"),
+            ("date.ophold_start", "2027-02-22"), ("date.ophold_slut", "2027-04-16"), ("date.foraeldredag", "2027-03-20"),
+            ("date.slutsamtale", "2027-04-15"), ("date.opfoelgningsdag", opf),
+        ]
+    };
+    let (status, page) = post_form(&t, &mette, &mcsrf, &format!("/forloeb/{id}/datoer"), &call_in("2027-06-04")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Opfølgningsdag skal ligge mellem 14. maj 2027 og 28. maj 2027"), "the window, in Danish");
+    assert!(page.contains("Forslag: fredag 14. maj 2027"));
+    assert!(page.contains("value=\"2027-06-04\""), "the refused value stays in the field");
+    let c = t.app.store.course(CourseId(id)).await.unwrap().unwrap();
+    assert!(!c.state.dates.contains_key("ophold_start"), "a refused form changes nothing");
+    let (status, _) = post_form(&t, &mette, &mcsrf, &format!("/forloeb/{id}/datoer"), &call_in("2027-05-14")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let jonas = demo::person(&t.seeded, "jonas").unwrap().to_string();
+    let (status, _) = post_form(&t, &mette, &mcsrf, &format!("/forloeb/{id}/udpegning"), &[("role.kontaktpaedagog", jonas.as_str())]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(outbox(&t).await.iter().any(|m| m.mail.to == "tove@egeskov.dk.example" && m.mail.subject == "Nyt forløb fra Julemærkehjemmet" && m.mail.body.contains(&format!("/forloeb/{id}"))));
+
+    // 3. The tovholder sees it on Mine opgaver, and appoints a kontaktperson with the activities.
+    let (tove, tcsrf) = t.login("tove").await;
+    let tasks: Vec<Value> = tove.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(tasks.iter().any(|x| x["course"] == id && x["task"] == "udpeg_kontaktperson"));
+    let page = tove.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"form-udpegning\"") && !page.contains("id=\"form-datoer\""), "the municipality appoints but does not set the home's dates");
+    let sara = demo::person(&t.seeded, "sara").unwrap().to_string();
+    let karim = demo::person(&t.seeded, "karim").unwrap().to_string();
+    let mette_id = demo::person(&t.seeded, "mette").unwrap().to_string();
+    let (status, page) = post_form(&t, &tove, &tcsrf, &format!("/forloeb/{id}/udpegning"), &[("role.kontaktperson", mette_id.as_str())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "only staff of the municipality");
+    assert!(page.contains("Kontaktperson skal komme fra hjemkommune."), "{page}");
+    let (status, _) = post_form(&t, &tove, &tcsrf, &format!("/forloeb/{id}/udpegning"), &[("role.kontaktperson", sara.as_str()), ("field.aktiviteter", "Familiekursus og støtte i skolen.")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let tasks: Vec<Value> = tove.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(!tasks.iter().any(|x| x["course"] == id && x["task"] == "udpeg_kontaktperson"), "done by the appointment and the activities");
+    assert!(outbox(&t).await.iter().any(|m| m.mail.to == "sara@egeskov.dk.example" && m.mail.subject == "Du er udpeget som kontaktperson"));
+    // A kontaktperson may not appoint; another one's form is refused as not found.
+    let (k, kcsrf) = t.login("karim").await;
+    let (status, _) = post_form(&t, &k, &kcsrf, &format!("/forloeb/{id}/udpegning"), &[("role.kontaktperson", karim.as_str())]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // 6. The contact after the follow-up day: on both lists, completed by either, overdue if missed.
+    let (s, scsrf) = t.login("sara").await;
+    let tasks: Vec<Value> = s.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(tasks.iter().any(|x| x["course"] == id && x["task"] == "kontakt_efter_opfoelgning" && x["due_to"] == "2027-05-21"));
+    let (j, _) = t.login("jonas").await;
+    let tasks: Vec<Value> = j.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(tasks.iter().any(|x| x["course"] == id && x["task"] == "kontakt_efter_opfoelgning"));
+    t.app.clock.advance_days(190); // past 21 May 2027
+    let (s, scsrf) = { let _ = scsrf; t.login("sara").await };
+    let tasks: Vec<Value> = s.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    let contact = tasks.iter().find(|x| x["course"] == id && x["task"] == "kontakt_efter_opfoelgning").unwrap();
+    assert_eq!(contact["status"], "overdue");
+    let (status, _) = post_form(&t, &s, &scsrf, &format!("/forloeb/{id}/opgaver/kontakt_efter_opfoelgning"), &[("outcome", "ikke_noedvendigt")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (j, _) = t.login("jonas").await;
+    let tasks: Vec<Value> = j.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(!tasks.iter().any(|x| x["course"] == id && x["task"] == "kontakt_efter_opfoelgning"), "done for both");
+    let page = j.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Udfald: Ikke nødvendigt"));
+    assert!(page.contains("blev afsluttet: Ikke nødvendigt"), "the journal says who closed it");
+    assert_eq!(tovholder_store::verify_course(t.app.store.as_ref(), &t.app.keys, CourseId(id)).await.unwrap(), None);
+}
+
+/// The parents say no: the municipality sees nothing, the home gets a task; a later yes opens
+/// sharing from then on, and the tovholder is told.
+#[tokio::test]
+async fn a_parents_no_and_a_later_yes_through_the_api() {
+    let t = TestApp::spawn().await;
+    let (mette, mcsrf) = t.login("mette").await;
+    let body = serde_json::json!({
+        "model": "julemaerkehjem",
+        "parties": {"municipality": t.seeded.orgs["Egeskov Kommune"]},
+        "family": [
+            {"role": "barn", "name": "Malte Krogh", "cpr": "010216-4321"},
+            {"role": "foraelder", "name": "Eva Krogh", "email": "eva@familie.example"}
+        ],
+        "dates": {"ansoegning": "2026-11-23"},
+        "decisions": {"samarbejde": "nej"}
+    });
+    let r = mette.post(t.url("/api/v1/courses")).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let (tove, tcsrf) = t.login("tove").await;
+    assert_eq!(tove.get(t.url(&format!("/api/v1/courses/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let r = tove.post(t.url(&format!("/api/v1/courses/{id}/appointments"))).header("x-csrf-token", &tcsrf).json(&serde_json::json!({"role": "kontaktperson", "person": 4})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let tasks: Vec<Value> = mette.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(tasks.iter().any(|x| x["course"] == id && x["task"] == "opfoelg_nej"));
+    // Bad input is a structured error and changes nothing.
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/tasks/opfoelg_nej"))).header("x-csrf-token", &mcsrf).json(&serde_json::json!({"outcome": "maaske"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "outcome");
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/tasks/opfoelg_nej"))).header("x-csrf-token", &mcsrf).body("{not json").header("content-type", "application/json").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/tasks/opfoelg_nej"))).header("x-csrf-token", &mcsrf).json(&serde_json::json!({"outcome": "ja", "note": "Talt med mor i telefonen"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let view: Value = tove.get(t.url(&format!("/api/v1/courses/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(view["title"], "Malte Krogh");
+    assert!(outbox(&t).await.iter().any(|m| m.mail.to == "tove@egeskov.dk.example" && m.mail.subject.contains("delt med jeres kommune")));
+    // The access log shows the denials before and the reads after.
+    let log = t.app.store.access_log(Some(CourseId(id)), 100).await.unwrap();
+    let tove_id = demo::person(&t.seeded, "tove");
+    assert!(log.iter().any(|r| r.person == tove_id && !r.allowed));
+    assert!(log.iter().any(|r| r.person == tove_id && r.allowed));
+}
