@@ -36,6 +36,42 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    /// A change that needs several parties' agreement, e.g. a postponement with new dates.
+    ChangeProposed { change: u32, kind: String, dates: BTreeMap<String, Date>, reason: String },
+    ChangeAnswered {
+        change: u32,
+        party: String,
+        agreed: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// Every party agreed; the dates were set in the same commit.
+    ChangeApplied { change: u32 },
+    DocumentAdded(DocumentMeta),
+    DocumentSent { doc: u32, to: Vec<Recipient>, forwarded: bool },
+    DocumentRead { doc: u32 },
+}
+
+/// A document's description; its content is stored apart, found by its SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentMeta {
+    pub doc: u32,
+    pub kind: String,
+    pub title: String,
+    pub sha256: String,
+    pub content_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    pub size: u64,
+    /// The author's organisation: all of its staff on the course may read it.
+    pub org: OrgId,
+}
+
+/// Someone a document was sent to, in the role they received it in.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Recipient {
+    pub person: PersonId,
+    pub role: String,
 }
 
 impl Event {
@@ -49,6 +85,12 @@ impl Event {
             Event::DecisionRecorded { .. } => "decision_recorded",
             Event::FieldRecorded { .. } => "field_recorded",
             Event::TaskCompleted { .. } => "task_completed",
+            Event::ChangeProposed { .. } => "change_proposed",
+            Event::ChangeAnswered { .. } => "change_answered",
+            Event::ChangeApplied { .. } => "change_applied",
+            Event::DocumentAdded(_) => "document_added",
+            Event::DocumentSent { .. } => "document_sent",
+            Event::DocumentRead { .. } => "document_read",
         }
     }
 }
@@ -85,6 +127,62 @@ pub struct CourseState {
     pub fields: BTreeMap<String, Recorded>,
     /// Tasks completed by hand, by task id; the value is the outcome.
     pub completed: BTreeMap<String, Recorded>,
+    #[serde(default)]
+    pub changes: Vec<Change>,
+    #[serde(default)]
+    pub documents: Vec<Document>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeStatus {
+    Open,
+    Applied,
+    Rejected,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub agreed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub stamp: Stamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub id: u32,
+    pub kind: String,
+    pub dates: BTreeMap<String, Date>,
+    pub reason: String,
+    pub proposed: Stamp,
+    pub answers: BTreeMap<String, Answer>,
+    pub status: ChangeStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sent {
+    pub to: Recipient,
+    pub forwarded: bool,
+    pub stamp: Stamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub meta: DocumentMeta,
+    pub added: Stamp,
+    pub sent: Vec<Sent>,
+    /// First reading by each person.
+    pub read: Vec<(PersonId, Timestamp)>,
+}
+
+impl Document {
+    pub fn sent_to_role(&self, role: &str) -> bool {
+        self.sent.iter().any(|s| s.to.role == role)
+    }
+    pub fn sent_to(&self, person: PersonId) -> bool {
+        self.sent.iter().any(|s| s.to.person == person)
+    }
 }
 
 impl CourseState {
@@ -117,7 +215,54 @@ impl CourseState {
             Event::TaskCompleted { task, outcome, note } => {
                 self.completed.insert(task.clone(), rec(outcome, note));
             }
+            Event::ChangeProposed { change, kind, dates, reason } => self.changes.push(Change {
+                id: *change,
+                kind: kind.clone(),
+                dates: dates.clone(),
+                reason: reason.clone(),
+                proposed: stamp.clone(),
+                answers: BTreeMap::new(),
+                status: ChangeStatus::Open,
+            }),
+            Event::ChangeAnswered { change, party, agreed, note } => {
+                if let Some(c) = self.changes.iter_mut().find(|c| c.id == *change) {
+                    c.answers.insert(party.clone(), Answer { agreed: *agreed, note: note.clone(), stamp: stamp.clone() });
+                    if !agreed {
+                        c.status = ChangeStatus::Rejected;
+                    }
+                }
+            }
+            Event::ChangeApplied { change } => {
+                if let Some(c) = self.changes.iter_mut().find(|c| c.id == *change) {
+                    c.status = ChangeStatus::Applied;
+                }
+            }
+            Event::DocumentAdded(meta) => self.documents.push(Document { meta: meta.clone(), added: stamp.clone(), sent: vec![], read: vec![] }),
+            Event::DocumentSent { doc, to, forwarded } => {
+                if let Some(d) = self.document_mut(*doc) {
+                    d.sent.extend(to.iter().map(|r| Sent { to: r.clone(), forwarded: *forwarded, stamp: stamp.clone() }));
+                }
+            }
+            Event::DocumentRead { doc } => {
+                if let Some(d) = self.document_mut(*doc)
+                    && !d.read.iter().any(|(p, _)| *p == stamp.by)
+                {
+                    d.read.push((stamp.by, stamp.at));
+                }
+            }
         }
+    }
+
+    pub fn document(&self, doc: u32) -> Option<&Document> {
+        self.documents.iter().find(|d| d.meta.doc == doc)
+    }
+
+    fn document_mut(&mut self, doc: u32) -> Option<&mut Document> {
+        self.documents.iter_mut().find(|d| d.meta.doc == doc)
+    }
+
+    pub fn change(&self, id: u32) -> Option<&Change> {
+        self.changes.iter().find(|c| c.id == id)
     }
 
     pub fn holds(&self, person: PersonId, role: &str) -> bool {

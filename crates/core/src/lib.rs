@@ -6,6 +6,7 @@ pub mod commands;
 pub mod course;
 pub mod cpr;
 pub mod ids;
+pub mod letters;
 pub mod model;
 pub mod notices;
 pub mod policy;

@@ -33,6 +33,63 @@ pub struct Model {
     pub tasks: Vec<TaskDef>,
     #[serde(default)]
     pub notices: Vec<NoticeDef>,
+    #[serde(default)]
+    pub changes: IndexMap<String, ChangeDef>,
+    #[serde(default)]
+    pub documents: IndexMap<String, DocumentDef>,
+    #[serde(default)]
+    pub letters: Vec<LetterDef>,
+}
+
+/// A change that takes effect only when every listed party has agreed (e.g. a postponement).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeDef {
+    pub label: String,
+    pub proposed_by: Vec<String>,
+    /// The dates the change may move.
+    pub dates: Vec<String>,
+    pub agree: Vec<AgreeDef>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreeDef {
+    pub id: String,
+    pub label: String,
+    /// The roles that record this party's answer.
+    pub by: Vec<String>,
+    /// Recorded on someone's behalf (the family): staff must say how and when they agreed.
+    #[serde(default)]
+    pub on_behalf: bool,
+}
+
+/// A kind of document in a course.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentDef {
+    pub label: String,
+    /// Roles that may write or upload it (empty: only made by a letter rule).
+    #[serde(default)]
+    pub written_by: Vec<String>,
+    /// Roles it may be sent to by its authors.
+    #[serde(default)]
+    pub send_to: Vec<String>,
+    /// Roles a recipient may forward it to.
+    #[serde(default)]
+    pub forward_to: Vec<String>,
+}
+
+/// A document the system writes when `when` first holds, from a template with placeholders
+/// `{date.ID}`, `{role.ID}` (the holders' names) and `{title}` (the course's title).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterDef {
+    pub document: String,
+    pub title: String,
+    pub when: Condition,
+    pub to: Vec<String>,
+    pub text: String,
 }
 
 /// An e-mail notice: fixed text (no personal data) sent to the holders of `to` roles when
@@ -60,6 +117,10 @@ pub struct Condition {
     pub role: Option<String>,
     /// The field is filled in.
     pub field: Option<String>,
+    /// Documents of these kinds have been sent or forwarded to a holder of `to_role`.
+    #[serde(default)]
+    pub documents: Vec<String>,
+    pub to_role: Option<String>,
     pub decision: Option<String>,
     /// With `decision`: it has this answer.
     pub is: Option<String>,
@@ -71,6 +132,7 @@ impl Condition {
         self.date.as_ref().is_none_or(|d| state.dates.contains_key(d))
             && self.role.as_ref().is_none_or(|r| state.holders(r).next().is_some())
             && self.field.as_ref().is_none_or(|f| state.fields.get(f).is_some_and(|v| !v.value.trim().is_empty()))
+            && self.documents.iter().all(|kind| state.documents.iter().any(|d| d.meta.kind == *kind && self.to_role.as_ref().is_none_or(|r| d.sent_to_role(r))))
             && match (&self.decision, &self.is) {
                 (Some(d), Some(is)) => state.decision(d) == Some(is.as_str()),
                 _ => true,
@@ -141,10 +203,14 @@ pub enum Action {
     Decide,
     CompleteTask,
     RecordField,
+    ProposeChange,
+    AnswerChange,
+    AddDocument,
+    SendDocument,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 11] = [
         Action::Read,
         Action::OpenCourse,
         Action::SetDates,
@@ -152,6 +218,10 @@ impl Action {
         Action::Decide,
         Action::CompleteTask,
         Action::RecordField,
+        Action::ProposeChange,
+        Action::AnswerChange,
+        Action::AddDocument,
+        Action::SendDocument,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -163,6 +233,10 @@ impl Action {
             Action::Decide => "decide",
             Action::CompleteTask => "complete_task",
             Action::RecordField => "record_field",
+            Action::ProposeChange => "propose_change",
+            Action::AnswerChange => "answer_change",
+            Action::AddDocument => "add_document",
+            Action::SendDocument => "send_document",
         }
     }
 }
@@ -224,7 +298,8 @@ pub struct TaskDef {
     pub label: String,
     pub owner: Vec<String>,
     pub due: DateRule,
-    pub when: Option<DecisionIs>,
+    /// The task exists only while this holds (or once it is completed).
+    pub when: Option<Condition>,
     /// All the given conditions together mark the task done without anyone completing it.
     pub done_when: Option<Condition>,
     #[serde(default)]
@@ -372,7 +447,7 @@ impl Model {
             }
             v.date(self, &format!("{at}.due.{}", side_key(&t.due)), &t.due.anchor);
             if let Some(w) = &t.when {
-                v.decision_is(self, &format!("{at}.when"), w);
+                v.condition(self, &format!("{at}.when"), w);
             }
             if let Some(d) = &t.done_when {
                 v.condition(self, &format!("{at}.done_when"), d);
@@ -402,6 +477,52 @@ impl Model {
             for (name, text) in [("subject", &n.subject), ("body", &n.body)] {
                 if text.contains('{') || crate::cpr::contains_cpr(text) {
                     v.err(&format!("{at}.{name}"), "notice texts are fixed: no placeholders and no personal data".into());
+                }
+            }
+        }
+        for (id, c) in &self.changes {
+            let at = format!("changes.{id}");
+            for (i, r) in c.proposed_by.iter().enumerate() {
+                v.staff_role(self, &format!("{at}.proposed_by[{i}]"), r);
+            }
+            for (i, d) in c.dates.iter().enumerate() {
+                v.date(self, &format!("{at}.dates[{i}]"), d);
+            }
+            if c.agree.is_empty() {
+                v.err(&format!("{at}.agree"), "a change needs at least one party to agree".into());
+            }
+            for (i, a) in c.agree.iter().enumerate() {
+                for (j, r) in a.by.iter().enumerate() {
+                    v.staff_role(self, &format!("{at}.agree[{i}].by[{j}]"), r);
+                }
+            }
+        }
+        for (id, d) in &self.documents {
+            let at = format!("documents.{id}");
+            for (name, roles) in [("written_by", &d.written_by), ("send_to", &d.send_to), ("forward_to", &d.forward_to)] {
+                for (i, r) in roles.iter().enumerate() {
+                    v.staff_role(self, &format!("{at}.{name}[{i}]"), r);
+                }
+            }
+        }
+        for (i, l) in self.letters.iter().enumerate() {
+            let at = format!("letters[{i}]");
+            if !self.documents.contains_key(&l.document) {
+                v.err(&format!("{at}.document"), format!("unknown document kind '{}'", l.document));
+            }
+            v.condition(self, &format!("{at}.when"), &l.when);
+            for (j, r) in l.to.iter().enumerate() {
+                v.staff_role(self, &format!("{at}.to[{j}]"), r);
+            }
+            for placeholder in crate::letters::placeholders(&l.text) {
+                let known = match placeholder.split_once('.') {
+                    Some(("date", d)) => self.dates.contains_key(d),
+                    Some(("role", r)) => self.roles.contains_key(r),
+                    Some(("field", f)) => self.fields.contains_key(f),
+                    _ => placeholder == "title",
+                };
+                if !known {
+                    v.err(&format!("{at}.text"), format!("unknown placeholder {{{placeholder}}}"));
                 }
             }
         }
@@ -474,7 +595,17 @@ impl Validator {
         }
     }
     fn condition(&mut self, m: &Model, at: &str, c: &Condition) {
-        if c.date.is_none() && c.role.is_none() && c.field.is_none() && c.decision.is_none() {
+        for (i, d) in c.documents.iter().enumerate() {
+            if !m.documents.contains_key(d) {
+                self.err(&format!("{at}.documents[{i}]"), format!("unknown document kind '{d}'"));
+            }
+        }
+        if let Some(r) = &c.to_role
+            && !m.roles.contains_key(r)
+        {
+            self.err(&format!("{at}.to_role"), format!("unknown role '{r}'"));
+        }
+        if c.date.is_none() && c.role.is_none() && c.field.is_none() && c.decision.is_none() && c.documents.is_empty() {
             self.err(at, "a condition needs at least one of date, role, field or decision".into());
         }
         if let Some(d) = &c.date {
@@ -533,7 +664,7 @@ mod tests {
         let bad = JMH.replace(r#"due = { after = "opfoelgningsdag", within = "1w" }"#, r#"due = { after = "opfolgning", within = "1w" }"#);
         let errs = Model::parse(&bad).unwrap_err();
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert_eq!(errs[0].field, "tasks[5].due.after");
+        assert_eq!(errs[0].field, "tasks[6].due.after");
         assert!(errs[0].message.contains("'opfolgning'"), "{}", errs[0].message);
     }
 
@@ -554,8 +685,8 @@ mod tests {
 
     #[test]
     fn a_task_must_be_completable() {
-        let bad = JMH.replace(r#"outcomes = { sendt = "Sendt" }"#, "");
-        let errs = Model::parse(&bad).unwrap_err();
-        assert_eq!(errs[0].field, "tasks[4]");
+        let bad = JMH.replace(r#"outcomes = { kontakt_holdt = "Kontakt holdt", ikke_noedvendigt = "Ikke nødvendigt" }"#, "");
+        let errs = Model::parse(&bad).expect_err("a task that can never be done");
+        assert_eq!(errs[0].field, "tasks[6]");
     }
 }

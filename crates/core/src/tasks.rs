@@ -91,7 +91,7 @@ pub fn tasks(model: &Model, state: &CourseState) -> Vec<Task> {
         .filter_map(|def| {
             let window = def.due.resolve(&state.dates)?;
             if let Some(w) = &def.when
-                && state.decision(&w.decision) != Some(w.is.as_str())
+                && !w.holds(state)
                 && !state.completed.contains_key(&def.id)
             {
                 return None;

@@ -6,6 +6,12 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+mod changes;
+mod documents;
+
+pub use changes::{answer_change, propose_change};
+pub use documents::{add_document, may_read_document, read_document, send_document, NewDocument};
+
 use crate::calendar::{format_date_da, holiday_name, is_working_day, weekday_da, working_day_on_or_after, working_day_on_or_before};
 use crate::course::{CourseState, Event};
 use crate::ids::{OrgId, PersonId};
@@ -30,7 +36,7 @@ pub enum CommandError {
     Invalid(Vec<FieldError>),
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> CommandError {
+pub(crate) fn invalid(field: &str, message: impl Into<String>) -> CommandError {
     CommandError::Invalid(vec![FieldError { field: field.to_string(), message: message.into() }])
 }
 
@@ -41,13 +47,13 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn require(&self, action: Action) -> Result<(), CommandError> {
+    pub(crate) fn require(&self, action: Action) -> Result<(), CommandError> {
         let d = policy::decide(self.model, self.state, self.actor, action);
         if d.allowed { Ok(()) } else { Err(CommandError::Denied(d)) }
     }
 
     /// The action is allowed, but this particular item needs one of `roles`.
-    fn require_role(&self, roles: &[String], field: &str, what: &str) -> Result<(), CommandError> {
+    pub(crate) fn require_role(&self, roles: &[String], field: &str, what: &str) -> Result<(), CommandError> {
         if policy::holds_any(self.model, self.state, self.actor, roles) {
             Ok(())
         } else {
@@ -308,6 +314,12 @@ pub struct Allowed {
     pub fields: Vec<String>,
     /// Open tasks the actor may complete by hand (those with outcomes).
     pub tasks: Vec<String>,
+    /// Kinds of change the actor may propose.
+    pub changes: Vec<String>,
+    /// Open changes and the parties whose answer the actor may record: (change, party).
+    pub answers: Vec<(u32, String)>,
+    /// Kinds of document the actor may write or upload.
+    pub documents: Vec<String>,
 }
 
 pub fn allowed(model: &Model, state: &CourseState, actor: &Actor) -> Allowed {
@@ -334,6 +346,20 @@ pub fn allowed(model: &Model, state: &CourseState, actor: &Actor) -> Allowed {
             .map(|t| t.id.clone())
             .collect();
     }
+    if may(Action::ProposeChange) {
+        out.changes = model.changes.iter().filter(|(_, c)| holds(&c.proposed_by)).map(|(k, _)| k.clone()).collect();
+    }
+    if may(Action::AnswerChange) {
+        for c in state.changes.iter().filter(|c| c.status == crate::course::ChangeStatus::Open) {
+            let Some(def) = model.changes.get(&c.kind) else { continue };
+            for a in def.agree.iter().filter(|a| !c.answers.contains_key(&a.id) && holds(&a.by)) {
+                out.answers.push((c.id, a.id.clone()));
+            }
+        }
+    }
+    if may(Action::AddDocument) {
+        out.documents = model.documents.iter().filter(|(_, d)| holds(&d.written_by)).map(|(k, _)| k.clone()).collect();
+    }
     out
 }
 
@@ -353,7 +379,7 @@ mod tests {
     use jiff::civil::date;
 
     fn model() -> Model {
-        Model::parse(include_str!("../../../models/julemaerkehjem.toml")).unwrap()
+        Model::parse(include_str!("../../../../models/julemaerkehjem.toml")).unwrap()
     }
     fn staff() -> Actor {
         Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()] }

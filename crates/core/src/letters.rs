@@ -1,0 +1,81 @@
+//! Letters the system writes into a course (e.g. the home's letter to the municipality's
+//! tovholder at call-in): a template from the model with `{date.ID}`, `{role.ID}`, `{field.ID}`
+//! and `{title}` filled in. Letters are documents inside Tovholder, never e-mails.
+
+use std::collections::HashMap;
+
+use crate::calendar::format_date_da;
+use crate::course::CourseState;
+use crate::ids::PersonId;
+use crate::model::{LetterDef, Model};
+
+/// The placeholders in a template, without braces.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        out.push(&rest[start + 1..start + end]);
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+/// Fills in a letter. `names` gives people's names; `title` the course's title.
+pub fn render(state: &CourseState, letter: &LetterDef, names: &HashMap<PersonId, String>, title: &str) -> String {
+    let mut out = String::new();
+    let mut rest = letter.text.as_str();
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}') else { break };
+        let key = &rest[start + 1..start + end];
+        out.push_str(&value(state, key, names, title));
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn value(state: &CourseState, key: &str, names: &HashMap<PersonId, String>, title: &str) -> String {
+    let missing = || "(ikke fastsat)".to_string();
+    match key.split_once('.') {
+        Some(("date", d)) => state.dates.get(d).map(|x| format_date_da(*x)).unwrap_or_else(missing),
+        Some(("role", r)) => {
+            let list: Vec<String> = state.holders(r).filter_map(|p| names.get(&p).cloned()).collect();
+            if list.is_empty() { missing() } else { list.join(", ") }
+        }
+        Some(("field", f)) => state.fields.get(f).map(|x| x.value.clone()).unwrap_or_else(missing),
+        _ if key == "title" => title.to_string(),
+        _ => format!("{{{key}}}"),
+    }
+}
+
+/// The letters that `before` → `after` sets off (their condition holds now and did not before).
+pub fn triggered<'m>(model: &'m Model, before: &CourseState, after: &CourseState) -> Vec<&'m LetterDef> {
+    model.letters.iter().filter(|l| l.when.holds(after) && !l.when.holds(before)).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::course::{Event, Stamp};
+
+    #[test]
+    fn fills_in_dates_roles_and_the_title() {
+        let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
+        let mut st = CourseState::default();
+        st.apply(&s, &Event::PersonJoined { person: PersonId(7), role: "kontaktpaedagog".into() });
+        st.apply(&s, &Event::DatesSet { dates: [("forbesoeg".to_string(), jiff::civil::date(2026, 12, 3))].into(), reason: None });
+        let letter = LetterDef {
+            document: "brev".into(),
+            title: "Brev".into(),
+            when: Default::default(),
+            to: vec![],
+            text: "Barn: {title}\nForbesøg: {date.forbesoeg}\nInfodag: {date.infodag}\nKontaktpædagog: {role.kontaktpaedagog}".into(),
+        };
+        let names = [(PersonId(7), "Jonas Holm".to_string())].into();
+        assert_eq!(render(&st, &letter, &names, "Sofie Holm"), "Barn: Sofie Holm\nForbesøg: 3. dec. 2026\nInfodag: (ikke fastsat)\nKontaktpædagog: Jonas Holm");
+        assert_eq!(placeholders(&letter.text), ["title", "date.forbesoeg", "date.infodag", "role.kontaktpaedagog"]);
+    }
+}
