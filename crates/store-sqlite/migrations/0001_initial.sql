@@ -121,3 +121,11 @@ CREATE TABLE outbox (
     attempts         INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX outbox_pending ON outbox(sent_us, id);
+
+-- Document contents, by course and SHA-256 (the journal entry names the hash).
+CREATE TABLE document_blobs (
+    course_id INTEGER NOT NULL REFERENCES courses(id),
+    sha256    TEXT NOT NULL,
+    bytes     BLOB NOT NULL,
+    PRIMARY KEY (course_id, sha256)
+);

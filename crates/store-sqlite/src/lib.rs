@@ -149,6 +149,9 @@ impl SqliteStore {
         for (party, org, shares) in &commit.orgs {
             sqlx::query(sql::INSERT_COURSE_ORG).bind(id.0).bind(party).bind(org.0).bind(shares).execute(&mut **tx).await.map_err(db)?;
         }
+        for b in &commit.blobs {
+            sqlx::query(sql::INSERT_BLOB).bind(id.0).bind(&b.sha256).bind(&b.bytes).execute(&mut **tx).await.map_err(db)?;
+        }
         for m in &commit.mails {
             sqlx::query(sql::INSERT_MAIL)
                 .bind(&m.to)
@@ -412,6 +415,11 @@ impl tovholder_store::Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn blob(&self, course: CourseId, sha256: &str) -> Result<Option<Vec<u8>>> {
+        let row = sqlx::query(sql::BLOB).bind(course.0).bind(sha256).fetch_optional(&self.reader).await.map_err(db)?;
+        row.map(|r| r.try_get("bytes").map_err(db)).transpose()
     }
 
     async fn head(&self, id: CourseId) -> Result<Option<(i64, String)>> {

@@ -67,3 +67,6 @@ pub const INSERT_MAIL: &str =
     "INSERT INTO outbox (recipient, subject, body, course_id, created_us) VALUES (?, ?, ?, ?, ?)";
 pub const OUTBOX: &str =
     "SELECT id, recipient, subject, body, course_id, created_us, sent_us FROM outbox ORDER BY id DESC LIMIT ?";
+
+pub const INSERT_BLOB: &str = "INSERT INTO document_blobs (course_id, sha256, bytes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+pub const BLOB: &str = "SELECT bytes FROM document_blobs WHERE course_id = ? AND sha256 = ?";

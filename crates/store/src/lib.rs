@@ -166,6 +166,21 @@ pub struct Commit {
     /// The organisations that currently take part, by party, and whether each shares.
     pub orgs: Vec<(String, OrgId, bool)>,
     pub mails: Vec<NewMail>,
+    /// Contents of documents added by these entries, stored by SHA-256.
+    pub blobs: Vec<Blob>,
+}
+
+/// A document's content. `Debug` leaves out the bytes.
+#[derive(Clone)]
+pub struct Blob {
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Blob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Blob({}, {} bytes)", self.sha256, self.bytes.len())
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -237,6 +252,8 @@ pub trait Store: Send + Sync + 'static {
     /// Courses in which `org` takes part and currently shares, newest first.
     async fn courses_of_org(&self, org: OrgId, limit: i64) -> Result<Vec<CourseId>>;
     async fn journal(&self, id: CourseId) -> Result<Vec<JournalEntry>>;
+    /// A document's content, by the SHA-256 its journal entry names.
+    async fn blob(&self, course: CourseId, sha256: &str) -> Result<Option<Vec<u8>>>;
     /// The head recorded apart from the journal: (last seq, its hash).
     async fn head(&self, id: CourseId) -> Result<Option<(i64, String)>>;
     /// Open tasks owned by this person, or by one of their standing roles in their organisation.

@@ -9,7 +9,7 @@ use tovholder_core::ids::{OrgId, PersonId};
 use tovholder_core::span::Window;
 use tovholder_core::tasks::{Owner, Task};
 
-use crate::{AccessRecord, Commit, Keys, NewEntry, NewMail, NewPerson, NewUser, Session, Store, StoreError, verify_course};
+use crate::{AccessRecord, Blob, Commit, Keys, NewEntry, NewMail, NewPerson, NewUser, Session, Store, StoreError, verify_course};
 
 type Check = Result<(), String>;
 
@@ -70,6 +70,7 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
         tasks: vec![task(None)],
         orgs: vec![("home".into(), home, true), ("municipality".into(), kommune, false)],
         mails: vec![NewMail { to: "a@b.example".into(), subject: "Ny opgave i Tovholder".into(), body: "Se http://x/".into(), course: None }],
+        blobs: vec![Blob { sha256: "ab".repeat(32), bytes: "Udtalelse om Åse".as_bytes().to_vec() }],
     };
     let id = store.create_course(&commit).await.map_err(e("create_course"))?;
     let c = store.course(id).await.map_err(e("course"))?.ok_or("story: course found")?;
@@ -83,7 +84,7 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let later = Stamp { at: t0 + jiff::SignedDuration::from_micros(1_500_001), by: staff };
     let ev = Event::DatesSet { dates: [("ophold_start".to_string(), date(2027, 3, 1))].into(), reason: Some("Udsat efter aftale".into()) };
     state.apply(&later, &ev);
-    let next = Commit { entries: vec![NewEntry { stamp: later.clone(), event: ev }], state: state.clone(), tasks: vec![task(Some(tovholder_core::tasks::Done::Condition))], orgs: commit.orgs.clone(), mails: vec![] };
+    let next = Commit { entries: vec![NewEntry { stamp: later.clone(), event: ev }], state: state.clone(), tasks: vec![task(Some(tovholder_core::tasks::Done::Condition))], orgs: commit.orgs.clone(), mails: vec![], blobs: vec![] };
     let stale = store.append(id, 1, &next).await;
     ensure(matches!(stale, Err(StoreError::Conflict { current: 2 })), "a stale version is refused as a conflict")?;
     ensure(store.append(id, 2, &next).await.map_err(e("append"))? == 3, "append returns the new version")?;
@@ -92,6 +93,9 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     ensure(journal.iter().map(|j| j.seq).collect::<Vec<_>>() == [1, 2, 3], "journal numbered 1..3")?;
     ensure(journal[2].stamp == later, "timestamps survive at microsecond precision")?;
     ensure(verify_course(store, keys, id).await.map_err(e("verify"))?.is_none(), "the chain verifies")?;
+    let blob = store.blob(id, &"ab".repeat(32)).await.map_err(e("blob"))?;
+    ensure(blob.as_deref() == Some("Udtalelse om Åse".as_bytes()), "a document's content round-trips")?;
+    ensure(store.blob(id, "00").await.map_err(e("blob"))?.is_none(), "an unknown document has no content")?;
     let other = Keys::from_master(&[1u8; 32]);
     ensure(verify_course(store, &other, id).await.map_err(e("verify"))?.is_some(), "a wrong key does not verify")?;
 

@@ -7,25 +7,29 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use tovholder_core::commands::{self, CommandError, Ctx, OpenCourse};
-use tovholder_core::course::{CourseState, Stamp};
+use sha2::{Digest, Sha256};
+use tovholder_core::commands::NewDocument;
+use tovholder_core::course::{CourseState, Event, Recipient, Stamp};
+use tovholder_core::policy::Actor;
 use tovholder_core::cpr::Cpr;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::model::{Model, Scope};
 use tovholder_core::notices;
 use tovholder_core::policy;
 use tovholder_core::tasks;
-use tovholder_store::{AccessRecord, Commit, NewEntry, NewMail, NewPerson};
+use tovholder_store::{AccessRecord, Blob, Commit, NewEntry, NewMail, NewPerson};
 
 use crate::App;
 use crate::auth::CurrentUser;
 use crate::course_access::{AuthorizedCourse, log};
 use crate::error::AppError;
+use crate::views;
 
 /// The projection and side effects that follow from a course's new state.
-fn commit(model: &Model, state: CourseState, entries: Vec<NewEntry>, mails: Vec<NewMail>) -> Commit {
+fn commit(model: &Model, state: CourseState, entries: Vec<NewEntry>, mails: Vec<NewMail>, blobs: Vec<Blob>) -> Commit {
     let tasks = tasks::tasks(model, &state);
     let orgs = state.parties.iter().map(|(party, org)| (party.clone(), *org, policy::party_shares(model, &state, party))).collect();
-    Commit { entries, state, tasks, orgs, mails }
+    Commit { entries, state, tasks, orgs, mails, blobs }
 }
 
 /// One action on a course. A form or an API call sends one or several; they are decided in
@@ -52,6 +56,32 @@ pub enum Op {
         #[serde(default)]
         note: Option<String>,
     },
+    ProposeChange { kind: String, dates: BTreeMap<String, Date>, reason: String },
+    AnswerChange {
+        change: u32,
+        party: String,
+        agreed: bool,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// A document written in Tovholder (text) or uploaded (any allowed file).
+    AddDocument {
+        kind: String,
+        title: String,
+        #[serde(skip)]
+        content: Vec<u8>,
+        #[serde(default = "text_plain")]
+        content_type: String,
+        #[serde(default)]
+        filename: Option<String>,
+    },
+    /// Sends (or forwards) a document to people chosen from `recipients()`; `doc` 0 means the
+    /// document added earlier in the same request.
+    SendDocument { doc: u32, to: Vec<PersonId> },
+}
+
+fn text_plain() -> String {
+    "text/plain; charset=utf-8".into()
 }
 
 impl Op {
@@ -62,6 +92,10 @@ impl Op {
             Op::Decide { .. } => "decide",
             Op::RecordField { .. } => "record_field",
             Op::CompleteTask { .. } => "complete_task",
+            Op::ProposeChange { .. } => "propose_change",
+            Op::AnswerChange { .. } => "answer_change",
+            Op::AddDocument { .. } => "add_document",
+            Op::SendDocument { .. } => "send_document",
         }
     }
 }
@@ -80,8 +114,26 @@ pub async fn perform<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
     let stamp = Stamp { at: now, by: actor.person };
     let mut state = course.state.clone();
     let mut events = Vec::new();
+    let mut blobs = Vec::new();
     let mut outcome: Result<(), CommandError> = Ok(());
+    let mut last_doc = 0;
     for op in &ops {
+        let to = match op {
+            Op::SendDocument { doc, to } => {
+                let doc = if *doc == 0 { last_doc } else { *doc };
+                let mut candidates = recipients(app, &course.model, &state, &actor, doc).await?;
+                if let Some(d) = state.document(doc) {
+                    // Someone who has it already is no error: sending again changes nothing.
+                    candidates.extend(d.sent.iter().map(|s| (s.to.clone(), String::new())));
+                }
+                let chosen: Result<Vec<Recipient>, CommandError> = to
+                    .iter()
+                    .map(|p| candidates.iter().find(|c| c.0.person == *p).map(|c| c.0.clone()).ok_or_else(|| commands::invalid("to", "Vælg modtagere fra listen.")))
+                    .collect();
+                Some((doc, chosen))
+            }
+            _ => None,
+        };
         let ctx = Ctx { model: &course.model, state: &state, actor: &actor };
         let decided = match op {
             Op::SetDates { dates, reason } => commands::set_dates(&ctx, dates, reason.clone()),
@@ -89,10 +141,29 @@ pub async fn perform<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
             Op::Decide { decision, value, note } => commands::decide(&ctx, decision, value, note.clone()),
             Op::RecordField { field, value } => commands::record_field(&ctx, field, value),
             Op::CompleteTask { task, outcome, note } => commands::complete_task(&ctx, task, outcome, note.clone()),
+            Op::ProposeChange { kind, dates, reason } => commands::propose_change(&ctx, kind, dates, reason),
+            Op::AnswerChange { change, party, agreed, note } => commands::answer_change(&ctx, *change, party, *agreed, note.clone()),
+            Op::AddDocument { kind, title, content, content_type, filename } => {
+                let sha256 = hex::encode(Sha256::digest(content));
+                let doc = NewDocument { kind: kind.clone(), title: title.clone(), sha256: sha256.clone(), content_type: content_type.clone(), filename: filename.clone(), size: content.len() as u64 };
+                let r = commands::add_document(&ctx, doc);
+                if r.is_ok() {
+                    blobs.push(Blob { sha256, bytes: content.clone() });
+                }
+                r
+            }
+            Op::SendDocument { .. } => match to {
+                Some((doc, Ok(chosen))) => commands::send_document(&ctx, doc, chosen),
+                Some((_, Err(e))) => Err(e),
+                None => Ok(vec![]),
+            },
         };
         match decided {
             Ok(evs) => {
                 for e in &evs {
+                    if let Event::DocumentAdded(m) = e {
+                        last_doc = m.doc;
+                    }
                     state.apply(&stamp, e);
                 }
                 events.extend(evs);
@@ -115,11 +186,117 @@ pub async fn perform<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
     if events.is_empty() {
         return Ok(());
     }
-    let mails = mails(app, &course.model, course.id, &course.state, &state).await?;
+    let (letter_events, letter_blobs) = letters(app, &course.model, &course.state, &state, &actor).await?;
+    for e in &letter_events {
+        state.apply(&stamp, e);
+    }
+    events.extend(letter_events);
+    blobs.extend(letter_blobs);
+    let mut mails = mails(app, &course.model, course.id, &course.state, &state).await?;
+    mails.extend(document_mails(app, course.id, &events).await?);
     let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
-    let c = commit(&course.model, state, entries, mails);
+    let c = commit(&course.model, state, entries, mails, blobs);
     app.store.append(course.id, course.version, &c).await?;
     Ok(())
+}
+
+/// Who may receive a document from the actor now: the holders of the roles its kind may be
+/// sent to (by its author's organisation) or forwarded to (by a recipient), never the actor.
+pub async fn recipients(app: &App, model: &Model, state: &CourseState, actor: &Actor, doc: u32) -> Result<Vec<(Recipient, String)>, AppError> {
+    let Some(d) = state.document(doc) else { return Ok(vec![]) };
+    let read = commands::may_read_document(model, state, actor, d);
+    if !read.allowed {
+        return Ok(vec![]);
+    }
+    let mut out = recipients_for_kind(app, model, state, actor, &d.meta.kind, d.meta.org != actor.org).await?;
+    out.retain(|(r, _)| !d.sent_to(r.person));
+    Ok(out)
+}
+
+/// Who a document of `kind` may go to from the actor: sent by its author, or forwarded.
+pub async fn recipients_for_kind(app: &App, model: &Model, state: &CourseState, actor: &Actor, kind: &str, forwarding: bool) -> Result<Vec<(Recipient, String)>, AppError> {
+    let Some(def) = model.documents.get(kind) else { return Ok(vec![]) };
+    let roles = if forwarding { &def.forward_to } else { &def.send_to };
+    let mut out: Vec<(Recipient, String)> = Vec::new();
+    for role_id in roles {
+        for (person, name) in holders(app, model, state, role_id).await? {
+            if person != actor.person && !out.iter().any(|(r, _)| r.person == person) {
+                out.push((Recipient { person, role: role_id.clone() }, format!("{name} ({})", model.role_label(role_id).to_lowercase())));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The people holding a role in the course now (course roles: appointed; organisation roles:
+/// staff of the party's organisation with that role), with their names and e-mail addresses;
+/// none for a party that does not share the course.
+async fn holders_with_email(app: &App, model: &Model, state: &CourseState, role_id: &str) -> Result<Vec<(PersonId, String, Option<String>)>, AppError> {
+    let Some(role) = model.role(role_id) else { return Ok(vec![]) };
+    if let Some(p) = &role.party
+        && !policy::party_shares(model, state, p)
+    {
+        return Ok(vec![]);
+    }
+    Ok(match role.scope {
+        Scope::Organisation => {
+            let Some(org) = role.party.as_ref().and_then(|p| state.parties.get(p)) else { return Ok(vec![]) };
+            app.store.staff(*org).await?.into_iter().filter(|u| u.org_roles.iter().any(|r| r == role_id)).map(|u| (u.person, u.name, u.email)).collect()
+        }
+        Scope::Course | Scope::Citizen => {
+            let ids: Vec<PersonId> = state.holders(role_id).collect();
+            app.store.persons(&ids).await?.into_iter().map(|p| (p.id, p.name, p.email)).collect()
+        }
+    })
+}
+
+async fn holders(app: &App, model: &Model, state: &CourseState, role_id: &str) -> Result<Vec<(PersonId, String)>, AppError> {
+    Ok(holders_with_email(app, model, state, role_id).await?.into_iter().map(|(p, n, _)| (p, n)).collect())
+}
+
+/// The letters the change sets off: written from the model's template and sent to the
+/// holders of its roles, in the same commit.
+async fn letters(app: &App, model: &Model, before: &CourseState, after: &CourseState, actor: &Actor) -> Result<(Vec<Event>, Vec<Blob>), AppError> {
+    let mut events = Vec::new();
+    let mut blobs = Vec::new();
+    let mut state = after.clone();
+    for letter in tovholder_core::letters::triggered(model, before, after) {
+        let people = views::people_of(app.store.as_ref(), &[&state]).await?;
+        let names = people.iter().map(|(id, p)| (*id, p.name.clone())).collect();
+        let title = views::course_title(model, &state, &people);
+        let text = tovholder_core::letters::render(&state, letter, &names, &title);
+        let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
+        let doc = NewDocument { kind: letter.document.clone(), title: letter.title.clone(), sha256: sha256.clone(), content_type: text_plain(), filename: None, size: text.len() as u64 };
+        let meta = commands::document_meta(&state, actor, doc);
+        let id = meta.doc;
+        let stamp = Stamp { at: app.clock.now(), by: actor.person };
+        let added = Event::DocumentAdded(meta);
+        state.apply(&stamp, &added);
+        events.push(added);
+        blobs.push(Blob { sha256, bytes: text.into_bytes() });
+        let mut to = Vec::new();
+        for role in &letter.to {
+            to.extend(holders(app, model, &state, role).await?.into_iter().map(|(person, _)| Recipient { person, role: role.clone() }));
+        }
+        if !to.is_empty() {
+            let sent = Event::DocumentSent { doc: id, to, forwarded: false };
+            state.apply(&stamp, &sent);
+            events.push(sent);
+        }
+    }
+    Ok((events, blobs))
+}
+
+/// A notice to each new recipient of a document: no title, no names, only a link.
+async fn document_mails(app: &App, id: CourseId, events: &[Event]) -> Result<Vec<NewMail>, AppError> {
+    let mut people: Vec<PersonId> = events.iter().filter_map(|e| match e {
+        Event::DocumentSent { to, .. } => Some(to.iter().map(|r| r.person)),
+        _ => None,
+    }).flatten().collect();
+    people.sort();
+    people.dedup();
+    let body = format!("{}\n\nÅbn forløbet i Tovholder:\n{}/forloeb/{id}\n\n{}", crate::text::NEW_DOCUMENT_BODY, app.config.base_url, crate::text::MAIL_FOOTER);
+    Ok(app.store.persons(&people).await?.into_iter().filter_map(|p| p.email).map(|to| NewMail { to, subject: crate::text::NEW_DOCUMENT_SUBJECT.into(), body: body.clone(), course: Some(id) }).collect())
 }
 
 /// The e-mails the change sets off, addressed to the people holding the notices' roles.
@@ -128,19 +305,7 @@ async fn mails(app: &App, model: &Model, id: CourseId, before: &CourseState, aft
     for (notice, roles) in notices::triggered(model, before, after) {
         let mut to: Vec<String> = Vec::new();
         for role_id in roles {
-            let Some(role) = model.role(role_id) else { continue };
-            match role.scope {
-                Scope::Organisation => {
-                    let Some(org) = role.party.as_ref().and_then(|p| after.parties.get(p)) else { continue };
-                    to.extend(
-                        app.store.staff(*org).await?.into_iter().filter(|u| u.org_roles.iter().any(|r| r == role_id)).filter_map(|u| u.email),
-                    );
-                }
-                Scope::Course | Scope::Citizen => {
-                    let ids: Vec<PersonId> = after.holders(role_id).collect();
-                    to.extend(app.store.persons(&ids).await?.into_iter().filter_map(|p| p.email));
-                }
-            }
+            to.extend(holders_with_email(app, model, after, role_id).await?.into_iter().filter_map(|(_, _, e)| e));
         }
         to.sort();
         to.dedup();
@@ -303,7 +468,25 @@ pub async fn open_course(app: &App, user: &CurrentUser, reg: Registration) -> Re
         state.apply(&stamp, e);
     }
     let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
-    let id = app.store.create_course(&commit(&model, state, entries, vec![])).await?;
+    let id = app.store.create_course(&commit(&model, state, entries, vec![], vec![])).await?;
     log(app, AccessRecord { course: Some(id), ..rec(true, "open_course".into()) }).await?;
     Ok(id)
+}
+
+/// Records a person's first reading of a document in the journal (later readings are in the
+/// access log only). The caller has checked that they may read it.
+pub async fn note_reading<A>(app: &App, course: &AuthorizedCourse<A>, doc: u32) -> Result<(), AppError> {
+    let actor = course.user.actor();
+    let events = commands::read_document(&course.state, &actor, doc);
+    if events.is_empty() {
+        return Ok(());
+    }
+    let stamp = Stamp { at: app.clock.now(), by: actor.person };
+    let mut state = course.state.clone();
+    for e in &events {
+        state.apply(&stamp, e);
+    }
+    let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
+    app.store.append(course.id, course.version, &commit(&course.model, state, entries, vec![], vec![])).await?;
+    Ok(())
 }

@@ -38,7 +38,7 @@ pub async fn my_tasks(State(app): State<App>, user: CurrentUser) -> Result<Json<
 }
 
 pub async fn course(State(app): State<App>, course: AuthorizedCourse<Read>) -> Result<Json<CourseView>, ApiError> {
-    Ok(Json(views::course_view(app.store.as_ref(), &app.keys, &course.model, course.id, course.version, &course.state, app.clock.today()).await?))
+    Ok(Json(views::course_view(app.store.as_ref(), &app.keys, &course.model, course.id, course.version, &course.state, app.clock.today(), &course.user.actor()).await?))
 }
 
 pub async fn journal(State(app): State<App>, course: AuthorizedCourse<Read>) -> Result<Json<Vec<JournalView>>, ApiError> {
@@ -83,7 +83,7 @@ pub async fn open_course(State(app): State<App>, user: CurrentUser, ApiJson(inpu
 /// Answers a write with the course as it is now.
 async fn after<A>(app: &App, course: &AuthorizedCourse<A>) -> Result<Json<CourseView>, ApiError> {
     let c = app.store.course(course.id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(views::course_view(app.store.as_ref(), &app.keys, &course.model, c.id, c.version, &c.state, app.clock.today()).await?))
+    Ok(Json(views::course_view(app.store.as_ref(), &app.keys, &course.model, c.id, c.version, &c.state, app.clock.today(), &course.user.actor()).await?))
 }
 
 #[derive(serde::Deserialize)]
@@ -142,8 +142,8 @@ pub struct CompleteBody {
 
 pub async fn complete_task(
     State(app): State<App>,
-    Path((_, task)): Path<(i64, String)>,
     course: AuthorizedCourse<course_access::CompleteTask>,
+    Path((_, task)): Path<(i64, String)>,
     ApiJson(b): ApiJson<CompleteBody>,
 ) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Op::CompleteTask { task, outcome: b.outcome, note: b.note }]).await?;

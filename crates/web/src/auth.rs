@@ -128,20 +128,34 @@ pub async fn session_middleware(State(app): State<App>, mut req: Request<Body>, 
     next.run(req).await
 }
 
-/// Reads a urlencoded form's field and hands back an identical body for the handler.
+/// The largest request body: an uploaded document and its form.
+pub const MAX_BODY: usize = 12 * 1024 * 1024;
+
+/// Reads a form's field (urlencoded or multipart) and hands back an identical body.
 async fn form_field(headers: &HeaderMap, body: Body, name: &str) -> Result<(Option<String>, Body), AppError> {
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
-        return Ok((None, body));
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    if ct.starts_with("application/x-www-form-urlencoded") {
+        let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| AppError::Malformed("body too large".into()))?;
+        let value = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v));
+        return Ok((value, Body::from(bytes)));
     }
-    let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024).await.map_err(|_| AppError::Invalid(vec![]))?;
-    let value = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-        .ok()
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v));
-    Ok((value, Body::from(bytes)))
+    if ct.starts_with("multipart/form-data") {
+        let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| AppError::Malformed("body too large".into()))?;
+        let req = Request::builder().header(header::CONTENT_TYPE, &ct).body(Body::from(bytes.clone())).map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut value = None;
+        if let Ok(mut mp) = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(req, &()).await {
+            while let Ok(Some(field)) = mp.next_field().await {
+                if field.name() == Some(name) {
+                    value = field.text().await.ok();
+                    break;
+                }
+            }
+        }
+        return Ok((value, Body::from(bytes)));
+    }
+    Ok((None, body))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

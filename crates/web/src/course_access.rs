@@ -33,7 +33,18 @@ macro_rules! route_actions {
     )*};
 }
 
-route_actions!(Read => Read, SetDates => SetDates, Appoint => Appoint, Decide => Decide, CompleteTask => CompleteTask, RecordField => RecordField);
+route_actions!(
+    Read => Read,
+    SetDates => SetDates,
+    Appoint => Appoint,
+    Decide => Decide,
+    CompleteTask => CompleteTask,
+    RecordField => RecordField,
+    ProposeChange => ProposeChange,
+    AnswerChange => AnswerChange,
+    AddDocument => AddDocument,
+    SendDocument => SendDocument
+);
 
 pub struct AuthorizedCourse<A> {
     pub id: CourseId,

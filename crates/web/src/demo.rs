@@ -208,8 +208,23 @@ impl Seeder<'_> {
         ];
         actions::perform(self.app, &c, ops).await?;
         if stage >= Stage::FollowUp {
-            let c = self.course("jonas", id).await?;
-            actions::perform(self.app, &c, vec![Op::CompleteTask { task: "udtalelse_handleplan".into(), outcome: "sendt".into(), note: None }]).await?;
+            // The home's statement and action plan go to the tovholder, who forwards them.
+            let tov = self.users[tovholder].person;
+            for (kind, title, text) in [
+                ("udtalelse", "Udtalelse efter opholdet", UDTALELSE),
+                ("handleplan", "Handleplan lavet med familien", HANDLEPLAN),
+            ] {
+                let c = self.course("jonas", id).await?;
+                let ops = vec![
+                    Op::AddDocument { kind: kind.into(), title: title.into(), content: format!("{text}\n").into_bytes(), content_type: "text/plain; charset=utf-8".into(), filename: None },
+                    Op::SendDocument { doc: 0, to: vec![tov] },
+                ];
+                actions::perform(self.app, &c, ops).await?;
+            }
+            let c = self.course(tovholder, id).await?;
+            let docs: Vec<u32> = c.state.documents.iter().filter(|d| d.meta.kind == "udtalelse" || d.meta.kind == "handleplan").map(|d| d.meta.doc).collect();
+            let kp = self.users[kontaktperson].person;
+            actions::perform(self.app, &c, docs.into_iter().map(|doc| Op::SendDocument { doc, to: vec![kp] }).collect()).await?;
         }
         if stage == Stage::Closed {
             let c = self.course(kontaktperson, id).await?;
@@ -218,6 +233,9 @@ impl Seeder<'_> {
         Ok(id)
     }
 }
+
+const UDTALELSE: &str = "Barnet har haft et godt ophold. Barnet har fundet gode venner, deltaget i idræt hver dag og spiser nu varieret. Vi anbefaler, at familien fortsætter de faste måltider og den daglige bevægelse, og at skolen kender til de aftaler, barnet har gjort sig.";
+const HANDLEPLAN: &str = "Mål: Barnet trives i skolen og bevæger sig mindst en time om dagen.\nFamilien: faste måltider og en aktivitet sammen i weekenden.\nKommunen: kontaktpersonen følger op med familien efter opfølgningsdagen.";
 
 fn parent_name(child: &str) -> &'static str {
     match child.len() % 4 {

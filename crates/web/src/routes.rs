@@ -53,6 +53,11 @@ pub fn table() -> Vec<Route> {
         r("POST", "/forloeb/{id}/oplysninger", Course(Action::RecordField), "Udfyld oplysninger.", post(pages::course::record_fields)),
         r("POST", "/forloeb/{id}/beslutning", Course(Action::Decide), "Registrér en beslutning.", post(pages::course::decide)),
         r("POST", "/forloeb/{id}/opgaver/{task}", Course(Action::CompleteTask), "Afslut en opgave med et udfald.", post(pages::course::complete_task)),
+        r("POST", "/forloeb/{id}/aendringer", Course(Action::ProposeChange), "Foreslå en ændring, fx en udsættelse.", post(pages::changes::propose)),
+        r("POST", "/forloeb/{id}/aendringer/{change}/svar", Course(Action::AnswerChange), "Registrér en parts svar på en ændring.", post(pages::changes::answer)),
+        r("POST", "/forloeb/{id}/dokumenter", Course(Action::AddDocument), "Skriv eller upload et dokument (og send det).", post(pages::documents::add)),
+        r("GET", "/forloeb/{id}/dokumenter/{doc}", Course(Action::Read), "Læs et dokument.", get(pages::documents::show)),
+        r("POST", "/forloeb/{id}/dokumenter/{doc}/send", Course(Action::SendDocument), "Send eller videresend et dokument.", post(pages::documents::send)),
         r("GET", "/api/openapi.json", Public, "Dette API's OpenAPI-beskrivelse.", get(openapi)),
         r("GET", "/api/v1/me", User, "Den indloggede bruger og CSRF-token til skrivninger.", get(api::me)),
         r("GET", "/api/v1/me/tasks", User, "Mine åbne og overskredne opgaver, nærmeste frist først.", get(api::my_tasks)),
@@ -76,6 +81,7 @@ pub fn router(app: App) -> Router {
     router
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .fallback(pages::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(crate::auth::MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::auth::session_middleware))
         .with_state(app)
 }

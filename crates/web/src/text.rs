@@ -11,3 +11,5 @@ pub const INTERNAL: &str = "Der skete en fejl hos os. Prøv igen om lidt. Oplys 
 pub const BAD_LOGIN: &str = "Forkert brugernavn eller adgangskode.";
 pub const LOGGED_OUT: &str = "Du er logget ud.";
 pub const MAIL_FOOTER: &str = "Denne e-mail er sendt automatisk af Tovholder og indeholder ingen personoplysninger. Svar ikke på den.";
+pub const NEW_DOCUMENT_SUBJECT: &str = "Nyt dokument i Tovholder";
+pub const NEW_DOCUMENT_BODY: &str = "Du har fået et dokument i et forløb i Tovholder.";

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 use serde::Serialize;
 use tovholder_core::calendar::{format_date_da, format_timestamp_da};
-use tovholder_core::course::{CourseState, Event};
+use tovholder_core::course::{ChangeStatus, CourseState, Event};
+use tovholder_core::policy::Actor;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::model::{Model, Scope};
 use tovholder_core::tasks::{self, Owner, Status};
@@ -120,6 +121,33 @@ pub struct JournalView {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct DocumentView {
+    pub doc: u32,
+    pub kind_da: String,
+    pub title: String,
+    pub org_da: String,
+    pub added_da: String,
+    pub text: bool,
+    pub sent_da: Vec<String>,
+    pub read_da: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChangeView {
+    pub id: u32,
+    pub label: String,
+    pub reason: String,
+    /// (date label, now, proposed)
+    pub dates: Vec<(String, String, String)>,
+    pub status: ChangeStatus,
+    pub status_da: &'static str,
+    pub proposed_da: String,
+    /// (party, answer)
+    pub answers: Vec<(String, String)>,
+    pub waiting_for: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct CourseView {
     pub id: CourseId,
     pub version: i64,
@@ -131,14 +159,26 @@ pub struct CourseView {
     pub tasks: Vec<CourseTaskView>,
     pub decisions: Vec<(String, String)>,
     pub fields: Vec<(String, String)>,
+    /// Only the documents the viewer may read.
+    pub documents: Vec<DocumentView>,
+    pub changes: Vec<ChangeView>,
 }
 
 pub async fn org_names(store: &dyn Store) -> Result<HashMap<OrgId, String>, AppError> {
     Ok(store.orgs().await?.into_iter().map(|o| (o.id, o.name)).collect())
 }
 
-pub async fn course_view(store: &dyn Store, keys: &Keys, model: &Model, id: CourseId, version: i64, state: &CourseState, today: Date) -> Result<CourseView, AppError> {
-    let people = people_of(store, &[state]).await?;
+pub async fn course_view(store: &dyn Store, keys: &Keys, model: &Model, id: CourseId, version: i64, state: &CourseState, today: Date, viewer: &Actor) -> Result<CourseView, AppError> {
+    let mut ids: Vec<PersonId> = state.members.iter().map(|m| m.person).collect();
+    for d in &state.documents {
+        ids.push(d.added.by);
+        ids.extend(d.sent.iter().map(|s| s.to.person));
+        ids.extend(d.read.iter().map(|r| r.0));
+    }
+    ids.sort();
+    ids.dedup();
+    let people: HashMap<PersonId, Person> = store.persons(&ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    let pname = |p: &PersonId| people.get(p).map_or_else(|| "(ukendt)".to_string(), |x| x.name.clone());
     let orgs = org_names(store).await?;
     let mut staff_orgs = HashMap::new();
     for m in &state.members {
@@ -222,6 +262,55 @@ pub async fn course_view(store: &dyn Store, keys: &Keys, model: &Model, id: Cour
             })
             .collect(),
         fields: state.fields.iter().filter_map(|(k, r)| Some((model.fields.get(k)?.label.clone(), r.value.clone()))).collect(),
+        documents: state
+            .documents
+            .iter()
+            .filter(|d| tovholder_core::commands::may_read_document(model, state, viewer, d).allowed)
+            .map(|d| DocumentView {
+                doc: d.meta.doc,
+                kind_da: doc_kind(model, &d.meta.kind).to_string(),
+                title: d.meta.title.clone(),
+                org_da: orgs.get(&d.meta.org).cloned().unwrap_or_default(),
+                added_da: format!("{}, {}", format_timestamp_da(d.added.at).unwrap_or_default(), pname(&d.added.by)),
+                text: d.meta.content_type.starts_with("text/plain"),
+                sent_da: d.sent.iter().map(|s| format!("{} ({}){}, {}", pname(&s.to.person), model.role_label(&s.to.role).to_lowercase(), if s.forwarded { ", videresendt" } else { "" }, format_timestamp_da(s.stamp.at).unwrap_or_default())).collect(),
+                read_da: d.read.iter().map(|(p, at)| format!("{}, {}", pname(p), format_timestamp_da(*at).unwrap_or_default())).collect(),
+            })
+            .collect(),
+        changes: state
+            .changes
+            .iter()
+            .rev()
+            .filter_map(|c| {
+                let def = model.changes.get(&c.kind)?;
+                let mut dates: Vec<(&String, &Date)> = c.dates.iter().collect();
+                dates.sort_by_key(|(k, _)| model.date_order(k));
+                Some(ChangeView {
+                    id: c.id,
+                    label: def.label.clone(),
+                    reason: c.reason.clone(),
+                    dates: dates.iter().map(|(k, d)| (model.date_label(k).to_string(), state.dates.get(*k).map(|x| date_da(*x)).unwrap_or_default(), date_da(**d))).collect(),
+                    status: c.status,
+                    status_da: match c.status {
+                        ChangeStatus::Open => "Afventer enighed",
+                        ChangeStatus::Applied => "Gennemført",
+                        ChangeStatus::Rejected => "Afvist",
+                    },
+                    proposed_da: format!("{}, {}", format_timestamp_da(c.proposed.at).unwrap_or_default(), pname(&c.proposed.by)),
+                    answers: def
+                        .agree
+                        .iter()
+                        .filter_map(|a| {
+                            let ans = c.answers.get(&a.id)?;
+                            let what = if ans.agreed { "Enig" } else { "Ikke enig" };
+                            let note = ans.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default();
+                            Some((a.label.clone(), format!("{what}{note} ({})", pname(&ans.stamp.by))))
+                        })
+                        .collect(),
+                    waiting_for: def.agree.iter().filter(|a| !c.answers.contains_key(&a.id)).map(|a| a.label.clone()).collect(),
+                })
+            })
+            .collect(),
     })
 }
 
@@ -264,11 +353,8 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String) -> Str
         Event::PersonJoined { person, role } => format!("{} blev tilknyttet som {}.", name(person), model.role_label(role).to_lowercase()),
         Event::PersonLeft { person, role } => format!("{} er ikke længere {}.", name(person), model.role_label(role).to_lowercase()),
         Event::DatesSet { dates, reason } => {
-            let mut dates: Vec<(&String, &Date)> = dates.iter().collect();
-            dates.sort_by_key(|(k, _)| model.date_order(k));
-            let list: Vec<String> = dates.iter().map(|(k, d)| format!("{} {}", model.date_label(k), date_da(**d))).collect();
             let why = reason.as_ref().map(|r| format!(" Begrundelse: {r}")).unwrap_or_default();
-            format!("Datoer: {}.{why}", list.join(", "))
+            format!("Datoer: {}.{why}", date_list(model, dates))
         }
         Event::DecisionRecorded { decision, value, note } => {
             let d = model.decisions.get(decision);
@@ -285,5 +371,35 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String) -> Str
             let note = note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default();
             format!("Opgaven «{label}» blev afsluttet: {out}.{note}")
         }
+        Event::ChangeProposed { kind, dates, reason, .. } => {
+            let label = model.changes.get(kind).map_or(kind.as_str(), |c| c.label.as_str());
+            format!("{label} foreslået: {}. Begrundelse: {reason}", date_list(model, dates))
+        }
+        Event::ChangeAnswered { change, party, agreed, note } => {
+            let answer = if *agreed { "er enig" } else { "er ikke enig" };
+            let note = note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+            format!("{} {answer} i ændring nr. {change}{note}.", party_label(model, party))
+        }
+        Event::ChangeApplied { change } => format!("Alle parter er enige; ændring nr. {change} er gennemført."),
+        Event::DocumentAdded(m) => format!("Dokumentet «{}» ({}) blev tilføjet.", m.title, doc_kind(model, &m.kind)),
+        Event::DocumentSent { doc, to, forwarded } => {
+            let list: Vec<String> = to.iter().map(|r| format!("{} ({})", name(&r.person), model.role_label(&r.role).to_lowercase())).collect();
+            format!("Dokument nr. {doc} blev {} til {}.", if *forwarded { "videresendt" } else { "sendt" }, list.join(", "))
+        }
+        Event::DocumentRead { doc } => format!("Dokument nr. {doc} blev læst første gang."),
     }
+}
+
+fn date_list(model: &Model, dates: &BTreeMap<String, Date>) -> String {
+    let mut dates: Vec<(&String, &Date)> = dates.iter().collect();
+    dates.sort_by_key(|(k, _)| model.date_order(k));
+    dates.iter().map(|(k, d)| format!("{} {}", model.date_label(k), date_da(**d))).collect::<Vec<_>>().join(", ")
+}
+
+fn party_label<'a>(model: &'a Model, party: &'a str) -> &'a str {
+    model.changes.values().flat_map(|c| c.agree.iter()).find(|a| a.id == party).map_or(party, |a| a.label.as_str())
+}
+
+fn doc_kind<'a>(model: &'a Model, kind: &'a str) -> &'a str {
+    model.documents.get(kind).map_or(kind, |d| d.label.as_str())
 }

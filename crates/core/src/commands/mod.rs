@@ -10,7 +10,7 @@ mod changes;
 mod documents;
 
 pub use changes::{answer_change, propose_change};
-pub use documents::{add_document, may_read_document, read_document, send_document, NewDocument};
+pub use documents::{NewDocument, add_document, meta as document_meta, may_read_document, read_document, send_document};
 
 use crate::calendar::{format_date_da, holiday_name, is_working_day, weekday_da, working_day_on_or_after, working_day_on_or_before};
 use crate::course::{CourseState, Event};
@@ -36,7 +36,7 @@ pub enum CommandError {
     Invalid(Vec<FieldError>),
 }
 
-pub(crate) fn invalid(field: &str, message: impl Into<String>) -> CommandError {
+pub fn invalid(field: &str, message: impl Into<String>) -> CommandError {
     CommandError::Invalid(vec![FieldError { field: field.to_string(), message: message.into() }])
 }
 

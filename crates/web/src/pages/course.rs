@@ -54,11 +54,26 @@ pub struct Forms {
     pub fields: Vec<TextInput>,
     pub decisions: Vec<SelectInput>,
     pub tasks: Vec<String>,
+    /// Kinds of document the user may add, and whom they may send them to.
+    pub document_kinds: Vec<Choice>,
+    pub document_recipients: Vec<Choice>,
+    /// Per readable document, the people it may still be sent or forwarded to.
+    pub sendable: Vec<(u32, Vec<Choice>)>,
+    /// Change proposals the user may make: kind, label, the dates it may move.
+    pub changes: Vec<(String, String, Vec<DateInput>)>,
+    /// Answers the user may record: (change, party, party label, on behalf).
+    pub answers: Vec<(u32, String, String, bool)>,
 }
 
 impl Forms {
     pub fn can_complete(&self, task: &str) -> bool {
         self.tasks.iter().any(|t| t == task)
+    }
+    pub fn send_choices(&self, doc: &u32) -> Option<&Vec<Choice>> {
+        self.sendable.iter().find(|(d, c)| d == doc && !c.is_empty()).map(|(_, c)| c)
+    }
+    pub fn answers_for(&self, change: &u32) -> Vec<&(u32, String, String, bool)> {
+        self.answers.iter().filter(|a| a.0 == *change).collect()
     }
 }
 
@@ -72,11 +87,15 @@ pub struct CoursePage {
     pub csrf: String,
     pub errors: Vec<FieldError>,
     pub saved: Option<&'static str>,
+    pub submitted: BTreeMap<String, String>,
 }
 
 impl CoursePage {
     pub fn error_for(&self, field: &str) -> Option<&str> {
         self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+    pub fn submitted_value(&self, key: &str) -> &str {
+        self.submitted.get(key).map_or("", String::as_str)
     }
 }
 
@@ -93,6 +112,10 @@ fn saved_text(what: &str) -> Option<&'static str> {
         "beslutning" => "Beslutningen er gemt.",
         "opgave" => "Opgaven er afsluttet.",
         "oprettet" => "Ansøgningen er registreret, og forløbet er oprettet.",
+        "dokument" => "Dokumentet er gemt.",
+        "sendt" => "Dokumentet er sendt.",
+        "aendring" => "Ændringen er foreslået. Datoerne flyttes først, når alle parter er enige.",
+        "svar" => "Svaret er registreret.",
         _ => return None,
     })
 }
@@ -104,19 +127,50 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access
 
 /// Renders the page; `submitted` holds values from a refused form so nothing typed is lost.
 async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<CoursePage, AppError> {
-    let c = views::course_view(app.store.as_ref(), &app.keys, &course.model, course.id, course.version, &course.state, app.clock.today()).await?;
+    let c = views::course_view(app.store.as_ref(), &app.keys, &course.model, course.id, course.version, &course.state, app.clock.today(), &course.user.actor()).await?;
     let entries = app.store.journal(course.id).await?;
     let journal = views::journal_view(app.store.as_ref(), &course.model, &entries).await?;
     let layout = Layout::for_user(app, &course.user, "tasks").await?;
     let forms = forms(app, course, submitted).await?;
-    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved })
+    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved, submitted: submitted.clone() })
 }
 
 async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>) -> Result<Forms, AppError> {
     let model = &course.model;
     let state = &course.state;
     let allowed = commands::allowed(model, state, &course.user.actor());
+    let actor = course.user.actor();
     let mut out = Forms { tasks: allowed.tasks, ..Forms::default() };
+    for kind in &allowed.documents {
+        let Some(def) = model.documents.get(kind) else { continue };
+        out.document_kinds.push(Choice { value: kind.clone(), label: def.label.clone(), selected: submitted.get("doc.kind") == Some(kind) });
+        for (r, label) in actions::recipients_for_kind(app, model, state, &actor, kind, false).await? {
+            if !out.document_recipients.iter().any(|c| c.value == r.person.to_string()) {
+                out.document_recipients.push(Choice { value: r.person.to_string(), label, selected: false });
+            }
+        }
+    }
+    for d in &state.documents {
+        let choices = actions::recipients(app, model, state, &actor, d.meta.doc).await?.into_iter().map(|(r, label)| Choice { value: r.person.to_string(), label, selected: false }).collect();
+        out.sendable.push((d.meta.doc, choices));
+    }
+    for kind in &allowed.changes {
+        let Some(def) = model.changes.get(kind) else { continue };
+        let inputs = def
+            .dates
+            .iter()
+            .map(|id| {
+                let key = format!("change.date.{id}");
+                let current = state.dates.get(id).map(|d| d.to_string()).unwrap_or_default();
+                DateInput { id: id.clone(), label: model.date_label(id).to_string(), value: submitted.get(&key).cloned().unwrap_or(current), hint: String::new() }
+            })
+            .collect();
+        out.changes.push((kind.clone(), def.label.clone(), inputs));
+    }
+    for (change, party) in &allowed.answers {
+        let Some(a) = state.change(*change).and_then(|c| model.changes.get(&c.kind)).and_then(|d| d.agree.iter().find(|a| a.id == *party)) else { continue };
+        out.answers.push((*change, party.clone(), a.label.clone(), a.on_behalf));
+    }
     for id in &allowed.dates {
         let Some(def) = model.dates.get(id) else { continue };
         let key = format!("date.{id}");
@@ -157,7 +211,7 @@ async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<
 }
 
 /// Turns a refused action into the page with the errors (422) and the user's input kept.
-async fn outcome<A>(app: &App, course: &AuthorizedCourse<A>, result: Result<(), AppError>, form: Vec<(String, String)>, saved: &str) -> Result<Response, PageError> {
+pub async fn outcome<A>(app: &App, course: &AuthorizedCourse<A>, result: Result<(), AppError>, form: Vec<(String, String)>, saved: &str) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/forloeb/{}?gemt={saved}#handlinger", course.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
@@ -272,8 +326,8 @@ pub async fn decide(State(app): State<App>, course: AuthorizedCourse<course_acce
 
 pub async fn complete_task(
     State(app): State<App>,
-    Path((_, task)): Path<(i64, String)>,
     course: AuthorizedCourse<course_access::CompleteTask>,
+    Path((_, task)): Path<(i64, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let Some(outcome_value) = value(&form, "outcome") else {

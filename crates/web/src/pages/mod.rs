@@ -1,7 +1,9 @@
 //! The HTML pages (askama templates in `templates/`). Handlers load, ask, render; the rules
 //! live in core and the command layer.
 
+pub mod changes;
 pub mod course;
+pub mod documents;
 pub mod register;
 
 use askama::Template;

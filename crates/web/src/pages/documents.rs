@@ -1,0 +1,153 @@
+//! Documents: reading (text in a page, files as downloads), writing or uploading, and sending
+//! or forwarding. Reading is allowed only to the author's organisation and the recipients.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use tovholder_core::commands::{self, FieldError};
+use tovholder_core::ids::PersonId;
+use tovholder_store::AccessRecord;
+
+use super::Layout;
+use super::course::outcome;
+use crate::actions::{self, Op};
+use crate::course_access::{self, AuthorizedCourse, log};
+use crate::error::{AppError, PageError};
+use crate::views::{self, DocumentView};
+use crate::App;
+
+/// The file types accepted for upload: extension, content type.
+const ALLOWED: &[(&str, &str)] = &[
+    ("pdf", "application/pdf"),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+    ("txt", "text/plain; charset=utf-8"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+];
+
+const MAX_FILE: usize = 10 * 1024 * 1024;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "document.html")]
+struct DocumentPage {
+    layout: Layout,
+    course: tovholder_core::ids::CourseId,
+    course_title: String,
+    d: DocumentView,
+    text: String,
+}
+
+/// Checks the document rule on top of the course rule; a denial is logged and looks like "not found".
+async fn readable<A>(app: &App, course: &AuthorizedCourse<A>, doc: u32) -> Result<tovholder_core::course::Document, AppError> {
+    let d = course.state.document(doc).cloned();
+    let decision = d.as_ref().map(|d| commands::may_read_document(&course.model, &course.state, &course.user.actor(), d));
+    let allowed = decision.as_ref().is_some_and(|x| x.allowed);
+    let rec = AccessRecord {
+        at: app.clock.now(),
+        person: Some(course.user.user.person),
+        course: Some(course.id),
+        action: format!("read:document {doc}"),
+        allowed,
+        reason: decision.map_or("no_such_document".into(), |x| x.reason.code()),
+    };
+    log(app, rec).await?;
+    match d {
+        Some(d) if allowed => Ok(d),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Path((_, doc)): Path<(i64, u32)>) -> Result<Response, PageError> {
+    let d = readable(&app, &course, doc).await?;
+    let bytes = app.store.blob(course.id, &d.meta.sha256).await?.ok_or(AppError::NotFound)?;
+    actions::note_reading(&app, &course, doc).await?;
+    if !d.meta.content_type.starts_with("text/plain") {
+        let ext = ALLOWED.iter().find(|(_, ct)| *ct == d.meta.content_type).map_or("bin", |(e, _)| e);
+        // A neutral file name: the uploaded one may carry a child's name.
+        let disposition = format!("attachment; filename=\"tovholder-dokument-{doc}.{ext}\"");
+        return Ok(([(header::CONTENT_TYPE, d.meta.content_type.clone()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".into())], bytes).into_response());
+    }
+    let view = views::course_view(app.store.as_ref(), &app.keys, &course.model, course.id, course.version, &course.state, app.clock.today(), &course.user.actor()).await?;
+    let d = view.documents.iter().find(|x| x.doc == doc).cloned().ok_or(AppError::NotFound)?;
+    let page = DocumentPage {
+        layout: Layout::for_user(&app, &course.user, "tasks").await?,
+        course: course.id,
+        course_title: view.title,
+        d,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    Ok(([(header::CACHE_CONTROL, "no-store")], page).into_response())
+}
+
+/// Writes or uploads a document and, if recipients are ticked, sends it in the same step.
+pub async fn add(State(app): State<App>, course: AuthorizedCourse<course_access::AddDocument>, mut mp: Multipart) -> Result<Response, PageError> {
+    let mut form: Vec<(String, String)> = Vec::new();
+    let mut file: Option<(Vec<u8>, Option<String>, String)> = None;
+    let mut errors = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::Malformed(e.body_text()))? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let filename = field.file_name().map(str::to_string).filter(|f| !f.is_empty());
+            let bytes = field.bytes().await.map_err(|e| AppError::Malformed(e.body_text()))?;
+            let Some(filename) = filename else { continue };
+            if bytes.is_empty() {
+                continue;
+            }
+            let ext = filename.rsplit('.').next().unwrap_or_default().to_lowercase();
+            match ALLOWED.iter().find(|(e, _)| *e == ext) {
+                _ if bytes.len() > MAX_FILE => errors.push(FieldError { field: "file".into(), message: "Filen er for stor (højst 10 MB).".into() }),
+                Some((_, ct)) => file = Some((bytes.to_vec(), Some(filename), ct.to_string())),
+                None => errors.push(FieldError { field: "file".into(), message: "Filtypen kan ikke bruges. Brug pdf, docx, odt, txt, png eller jpg.".into() }),
+            }
+        } else {
+            form.push((name, field.text().await.map_err(|e| AppError::Malformed(e.body_text()))?));
+        }
+    }
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let text = get("text");
+    let (content, filename, content_type) = match file {
+        Some(f) => f,
+        None if !text.is_empty() => (text.into_bytes(), None, "text/plain; charset=utf-8".to_string()),
+        None => {
+            if errors.is_empty() {
+                errors.push(FieldError { field: "text".into(), message: "Skriv dokumentets tekst, eller vælg en fil.".into() });
+            }
+            (vec![], None, String::new())
+        }
+    };
+    let result = if !errors.is_empty() {
+        Err(AppError::Invalid(errors))
+    } else {
+        let to: Vec<PersonId> = form.iter().filter(|(k, _)| k == "to").filter_map(|(_, v)| v.parse().ok()).map(PersonId).collect();
+        let mut ops = vec![Op::AddDocument { kind: get("kind"), title: get("title"), content, content_type, filename }];
+        if !to.is_empty() {
+            ops.push(Op::SendDocument { doc: 0, to });
+        }
+        actions::perform(&app, &course, ops).await
+    };
+    form.retain(|(k, _)| k != "csrf");
+    let form = form.into_iter().map(|(k, v)| (format!("doc.{k}"), v)).collect();
+    outcome(&app, &course, result.map_err(prefix("doc.")), form, "dokument").await
+}
+
+fn prefix(p: &'static str) -> impl Fn(AppError) -> AppError {
+    move |e| match e {
+        AppError::Invalid(errors) => AppError::Invalid(errors.into_iter().map(|mut f| {
+            f.field = format!("{p}{}", f.field);
+            f
+        }).collect()),
+        other => other,
+    }
+}
+
+pub async fn send(State(app): State<App>, course: AuthorizedCourse<course_access::SendDocument>, Path((_, doc)): Path<(i64, u32)>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    readable(&app, &course, doc).await?;
+    let to: Vec<PersonId> = form.iter().filter(|(k, _)| k == "to").filter_map(|(_, v)| v.parse().ok()).map(PersonId).collect();
+    let result = actions::perform(&app, &course, vec![Op::SendDocument { doc, to }]).await;
+    outcome(&app, &course, result.map_err(prefix(if doc > 0 { "send." } else { "" })), form, "sendt").await
+}
