@@ -465,3 +465,136 @@ async fn a_parents_no_and_a_later_yes_through_the_api() {
     assert!(log.iter().any(|r| r.person == tove_id && !r.allowed));
     assert!(log.iter().any(|r| r.person == tove_id && r.allowed));
 }
+
+/// Step 4: a postponement moves nothing until the family, the home and the municipality have
+/// each agreed; then the dates and the deadlines computed from them move.
+#[tokio::test]
+async fn a_postponement_needs_all_three_parties() {
+    let t = TestApp::spawn().await;
+    let id = t.course("Ida"); // Lindeby; kontaktperson nina, tovholder lars
+    let before = t.app.store.course(id).await.unwrap().unwrap().state.dates.clone();
+    let start = before["ophold_start"];
+    let shift = |d: jiff::civil::Date| d.checked_add(jiff::ToSpan::weeks(8)).unwrap().to_string();
+    let new_opf = tovholder_core::calendar::working_day_on_or_after(before["ophold_slut"].checked_add(jiff::ToSpan::weeks(13)).unwrap()).unwrap().to_string();
+    let (nina, ncsrf) = t.login("nina").await;
+    let path = format!("/forloeb/{id}/aendringer");
+    let (status, page) = post_form(&t, &nina, &ncsrf, &path, &[("kind", "udsaettelse"), ("change.date.ophold_start", &shift(start)), ("change.date.ophold_slut", &shift(before["ophold_slut"])), ("change.date.opfoelgningsdag", &before["opfoelgningsdag"].to_string()), ("reason", "Barnet afslutter et behandlingsforløb")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the old follow-up day no longer fits the new stay");
+    assert!(page.contains("Opfølgningsdag skal ligge mellem"));
+    let fields = [("kind", "udsaettelse"), ("change.date.ophold_start", &shift(start)), ("change.date.ophold_slut", &shift(before["ophold_slut"])), ("change.date.opfoelgningsdag", &new_opf), ("change.date.foraeldredag", &shift(before["foraeldredag"])), ("change.date.slutsamtale", &shift(before["slutsamtale"])), ("reason", "Barnet afslutter et behandlingsforløb")];
+    let (status, _) = post_form(&t, &nina, &ncsrf, &path, &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let dates = |t: &TestApp| { let t = t.app.clone(); async move { t.store.course(id).await.unwrap().unwrap().state.dates } };
+    assert_eq!(dates(&t).await, before, "nothing moves on a proposal");
+    let (mette, mcsrf) = t.login("mette").await;
+    let answer = format!("/forloeb/{id}/aendringer/1/svar");
+    let (status, _) = post_form(&t, &mette, &mcsrf, &answer, &[("party", "hjem"), ("agreed", "ja")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(dates(&t).await, before, "the family has not agreed yet");
+    let (status, page) = post_form(&t, &mette, &mcsrf, &answer, &[("party", "familie"), ("agreed", "ja")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Skriv hvordan og hvornår familien svarede."));
+    // Another municipality cannot even see the change.
+    let (tove, tcsrf) = t.login("tove").await;
+    let (status, _) = post_form(&t, &tove, &tcsrf, &answer, &[("party", "familie"), ("agreed", "ja"), ("note", "x")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = post_form(&t, &mette, &mcsrf, &answer, &[("party", "familie"), ("agreed", "ja"), ("note", "Mor sagde ja i telefonen i dag")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let after = dates(&t).await;
+    assert_eq!(after["ophold_start"].to_string(), shift(start));
+    assert_eq!(after["opfoelgningsdag"].to_string(), new_opf);
+    let tasks: Vec<Value> = nina.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    let contact = tasks.iter().find(|x| x["course"] == id.0 && x["task"] == "kontakt_efter_opfoelgning").unwrap();
+    let due = jiff::civil::Date::strptime("%Y-%m-%d", &new_opf).unwrap().checked_add(jiff::ToSpan::weeks(1)).unwrap();
+    assert_eq!(contact["due_to"], due.to_string(), "the deadline moved with the date");
+    let page = nina.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Udsættelse af opholdet nr. 1: Gennemført") && page.contains("Mor sagde ja i telefonen i dag"));
+    assert_eq!(tovholder_store::verify_course(t.app.store.as_ref(), &t.app.keys, id).await.unwrap(), None);
+}
+
+/// Step 2's letter and step 5's documents: each reaches exactly its recipients; sending,
+/// forwarding and first readings are in the journal; others get "not found".
+#[tokio::test]
+async fn documents_reach_exactly_their_recipients() {
+    let t = TestApp::spawn().await;
+    let (mette, mcsrf) = t.login("mette").await;
+    let body = serde_json::json!({
+        "model": "julemaerkehjem",
+        "parties": {"municipality": t.seeded.orgs["Egeskov Kommune"]},
+        "family": [{"role": "barn", "name": "Asta Vinter", "cpr": "050515-4321"}, {"role": "foraelder", "name": "Ib Vinter", "email": "ib@familie.example"}],
+        "dates": {"ansoegning": "2026-11-02"},
+        "decisions": {"samarbejde": "ja"}
+    });
+    let r = mette.post(t.url("/api/v1/courses")).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let api = |p: &str| t.url(&format!("/api/v1/courses/{id}{p}"));
+    let dates = serde_json::json!({"dates": {"tilsagn": "2026-11-10", "indkaldelse": "2026-11-23", "forbesoeg": "2026-12-03", "infodag": "2026-12-10", "ophold_start": "2027-02-22", "ophold_slut": "2027-04-16", "foraeldredag": "2027-03-20", "slutsamtale": "2027-04-15", "opfoelgningsdag": "2027-05-14"}});
+    assert_eq!(mette.post(api("/dates")).header("x-csrf-token", &mcsrf).json(&dates).send().await.unwrap().status(), StatusCode::OK);
+    let jonas = demo::person(&t.seeded, "jonas").unwrap();
+    let r = mette.post(api("/appointments")).header("x-csrf-token", &mcsrf).json(&serde_json::json!({"role": "kontaktpaedagog", "person": jonas})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // The letter to the tovholder was written and sent with the appointment.
+    let (tove, tcsrf) = t.login("tove").await;
+    let view: Value = tove.get(api("")).send().await.unwrap().json().await.unwrap();
+    let letter = view["documents"].as_array().unwrap().iter().find(|d| d["kind_da"] == "Brev til kommunens tovholder").expect("the letter");
+    let doc = letter["doc"].as_i64().unwrap();
+    let text: Value = tove.get(api(&format!("/documents/{doc}"))).send().await.unwrap().json().await.unwrap();
+    let text = text["text"].as_str().unwrap();
+    for needle in ["Asta Vinter er indkaldt", "Jonas Holm", "Forbesøg: 3. dec. 2026", "Opfølgningsdag: 14. maj 2027"] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+    assert!(!text.contains("050515"), "no CPR number in the letter");
+    let mails = outbox(&t).await;
+    assert!(mails.iter().any(|m| m.mail.to == "tove@egeskov.dk.example" && m.mail.subject == "Nyt dokument i Tovholder" && !m.mail.body.contains("Asta")));
+    // A colleague in the same municipality who did not receive it sees nothing of it.
+    let (karim, _) = t.login("karim").await;
+    assert_eq!(karim.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND, "not even the course: karim has no role in it");
+    let sara = demo::person(&t.seeded, "sara").unwrap();
+    let r = tove.post(api("/appointments")).header("x-csrf-token", &tcsrf).json(&serde_json::json!({"role": "kontaktperson", "person": sara})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (s, _) = t.login("sara").await;
+    assert_eq!(s.get(api(&format!("/documents/{doc}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND, "the kontaktperson sees the course, not the letter");
+    let view: Value = s.get(api("")).send().await.unwrap().json().await.unwrap();
+    assert!(view["documents"].as_array().unwrap().is_empty());
+    // The tovholder forwards it; now the kontaktperson reads it, and the first reading is journaled once.
+    let r = tove.post(api(&format!("/documents/{doc}/send"))).header("x-csrf-token", &tcsrf).json(&serde_json::json!({"to": [sara]})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    for _ in 0..2 {
+        assert_eq!(s.get(t.url(&format!("/forloeb/{id}/dokumenter/{doc}"))).send().await.unwrap().status(), StatusCode::OK);
+    }
+    let journal = t.app.store.journal(CourseId(id)).await.unwrap();
+    let reads = journal.iter().filter(|e| e.stamp.by == sara && matches!(e.event, tovholder_core::course::Event::DocumentRead { .. })).count();
+    assert_eq!(reads, 1);
+    assert!(journal.iter().any(|e| matches!(&e.event, tovholder_core::course::Event::DocumentSent { forwarded: true, .. })));
+
+    // Step 5: the home uploads its statement as a PDF and writes the action plan; both go to the tovholder.
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let tove_id = demo::person(&t.seeded, "tove").unwrap().to_string();
+    let upload = |kind: &'static str, file: Option<(&'static str, Vec<u8>)>, text: &'static str| {
+        let mut form = reqwest::multipart::Form::new().text("csrf", mcsrf.clone()).text("kind", kind).text("title", format!("{kind} efter opholdet")).text("text", text).text("to", tove_id.clone());
+        if let Some((name, bytes)) = file {
+            form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        }
+        mette.post(t.url(&format!("/forloeb/{id}/dokumenter"))).multipart(form).send()
+    };
+    let r = upload("udtalelse", Some(("udtalelse.exe", vec![1, 2, 3])), "").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Filtypen kan ikke bruges"));
+    assert_eq!(upload("udtalelse", Some(("Asta udtalelse.pdf", pdf.clone())), "").await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(upload("handleplan", None, "Mål: trivsel i skolen.").await.unwrap().status(), StatusCode::SEE_OTHER);
+    let view: Value = tove.get(api("")).send().await.unwrap().json().await.unwrap();
+    let statement = view["documents"].as_array().unwrap().iter().find(|d| d["kind_da"] == "Udtalelse").unwrap()["doc"].as_i64().unwrap();
+    let r = tove.get(t.url(&format!("/forloeb/{id}/dokumenter/{statement}"))).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.headers()["content-disposition"], format!("attachment; filename=\"tovholder-dokument-{statement}.pdf\""), "no child's name in the file name");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    let (lars, _) = t.login("lars").await;
+    assert_eq!(lars.get(t.url(&format!("/forloeb/{id}/dokumenter/{statement}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert!(t.denials(CourseId(id)).await.iter().any(|d| d.person == demo::person(&t.seeded, "lars")));
+    // The home's task is done by the sending; the tovholder now has to forward.
+    let c = t.app.store.course(CourseId(id)).await.unwrap().unwrap();
+    let model = t.app.models.get("julemaerkehjem").unwrap();
+    let open: Vec<String> = tovholder_core::tasks::tasks(&model, &c.state).into_iter().filter(|x| x.done.is_none()).map(|x| x.id).collect();
+    assert!(!open.contains(&"udtalelse_handleplan".to_string()) && open.contains(&"videresend_udtalelse".to_string()), "{open:?}");
+    assert_eq!(tovholder_store::verify_course(t.app.store.as_ref(), &t.app.keys, CourseId(id)).await.unwrap(), None);
+}
