@@ -10,7 +10,8 @@
 //   TOVHOLDER_BIN     path to the binary (default: $CARGO_TARGET_DIR/debug/tovholder,
 //                     else $HOME/.cache/tovholder-target/debug/tovholder)
 //   CHROMIUM          browser to drive (default /usr/bin/chromium)
-//   WALK_ONLY         optional substring: run only the steps whose name contains it
+//   WALK_ONLY         optional substring: run only the steps whose name contains it (and the
+//                     earlier steps those depend on, e.g. WALK_ONLY=Sofie runs the new-course walk)
 
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -274,7 +275,16 @@ function fullCprsIn(html) {
 // ---------------------------------------------------------------- steps
 
 const steps = [];
-const step = (name, fn) => steps.push({ name, fn });
+// step(name, fn, { id, needs }): `id` names a step that later steps may depend on; `needs` lists
+// the ids of earlier steps that must have passed first. A step whose needs did not pass is not
+// run: it is reported as SKIP and counted as failed, so the final count stays honest.
+const step = (name, fn, { id = null, needs = [] } = {}) => {
+  for (const n of needs) {
+    if (!steps.some((s) => s.id === n)) throw new Error(`step "${name}" needs "${n}", which is not an earlier step`);
+  }
+  if (id && steps.some((s) => s.id === id)) throw new Error(`duplicate step id "${id}"`);
+  steps.push({ name, fn, id, needs });
+};
 
 step('login page renders in Danish with labelled fields', async () => {
   const { page } = await newPage();
@@ -480,9 +490,24 @@ function slug(s) {
   return s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 }
 
+// The steps to run: all, or those whose name contains WALK_ONLY plus the earlier steps they
+// depend on (transitively), in their original order.
+function selectedSteps(only) {
+  if (!only) return steps;
+  const want = new Set();
+  const add = (s) => {
+    if (want.has(s)) return;
+    want.add(s);
+    for (const n of s.needs) add(steps.find((x) => x.id === n));
+  };
+  steps.filter((s) => s.name.includes(only)).forEach(add);
+  return steps.filter((s) => want.has(s));
+}
+
 async function main() {
   let passed = 0;
   let failed = 0;
+  let skipped = 0; // included in `failed`
   const fail = (name, err) => {
     failed += 1;
     const msg = (err && (err.stack && !(err instanceof assert.AssertionError) ? err.stack : err.message)) || String(err);
@@ -505,15 +530,25 @@ async function main() {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 
-    const only = process.env.WALK_ONLY;
-    for (const { name, fn } of steps) {
-      if (only && !name.includes(only)) continue;
+    const results = new Map(); // step id -> 'passed' | 'failed' | 'skipped'
+    for (const { name, fn, id, needs } of selectedSteps(process.env.WALK_ONLY)) {
       lastPage = null;
+      const blocked = needs.find((n) => results.get(n) !== 'passed');
+      if (blocked) {
+        failed += 1;
+        skipped += 1;
+        if (id) results.set(id, 'skipped');
+        const dep = steps.find((s) => s.id === blocked);
+        console.log(`SKIP ${name}\n     not run (counted as failed): it depends on "${dep.name}", which ${results.get(blocked) === 'failed' ? 'failed' : 'was skipped'}`);
+        continue;
+      }
       try {
         await withTimeout(fn(), STEP_TIMEOUT_MS, `step "${name}"`);
         passed += 1;
+        if (id) results.set(id, 'passed');
         console.log(`ok   ${name}`);
       } catch (err) {
+        if (id) results.set(id, 'failed');
         fail(name, err);
         if (lastPage && !lastPage.isClosed()) {
           try {
@@ -534,6 +569,7 @@ async function main() {
     try { await server.stop(); } catch (err) { fail('cleanup', err); }
   }
 
+  if (skipped) console.log(`(${skipped} of the failures are steps not run because a step they depend on failed)`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed > 0 ? 1 : 0;
 }

@@ -223,6 +223,21 @@ fn task_row(r: &SqliteRow) -> Result<TaskRow> {
     })
 }
 
+fn mail_row(r: &SqliteRow) -> Result<Mail> {
+    Ok(Mail {
+        id: r.try_get("id").map_err(db)?,
+        mail: NewMail {
+            to: r.try_get("recipient").map_err(db)?,
+            subject: r.try_get("subject").map_err(db)?,
+            body: r.try_get("body").map_err(db)?,
+            course: r.try_get::<Option<i64>, _>("course_id").map_err(db)?.map(CourseId),
+        },
+        created: from_micros(r.try_get("created_us").map_err(db)?)?,
+        sent: r.try_get::<Option<i64>, _>("sent_us").map_err(db)?.map(from_micros).transpose()?,
+        attempts: r.try_get("attempts").map_err(db)?,
+    })
+}
+
 fn access_row(r: &SqliteRow) -> Result<AccessRecord> {
     Ok(AccessRecord {
         at: from_micros(r.try_get("at_us").map_err(db)?)?,
@@ -462,20 +477,21 @@ impl tovholder_store::Store for SqliteStore {
 
     async fn outbox(&self, limit: i64) -> Result<Vec<Mail>> {
         let rows = sqlx::query(sql::OUTBOX).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter()
-            .map(|r| {
-                Ok(Mail {
-                    id: r.try_get("id").map_err(db)?,
-                    mail: NewMail {
-                        to: r.try_get("recipient").map_err(db)?,
-                        subject: r.try_get("subject").map_err(db)?,
-                        body: r.try_get("body").map_err(db)?,
-                        course: r.try_get::<Option<i64>, _>("course_id").map_err(db)?.map(CourseId),
-                    },
-                    created: from_micros(r.try_get("created_us").map_err(db)?)?,
-                    sent: r.try_get::<Option<i64>, _>("sent_us").map_err(db)?.map(from_micros).transpose()?,
-                })
-            })
-            .collect()
+        rows.iter().map(mail_row).collect()
+    }
+
+    async fn claim_mail(&self, now: Timestamp, until: Timestamp) -> Result<Option<Mail>> {
+        let row = sqlx::query(sql::CLAIM_MAIL).bind(to_micros(now)).bind(to_micros(until)).fetch_optional(&self.writer).await.map_err(db)?;
+        row.as_ref().map(mail_row).transpose()
+    }
+
+    async fn mail_sent(&self, id: i64, at: Timestamp) -> Result<()> {
+        sqlx::query(sql::MAIL_SENT).bind(to_micros(at)).bind(id).execute(&self.writer).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn mail_failed(&self, id: i64, retry_at: Timestamp) -> Result<()> {
+        sqlx::query(sql::MAIL_FAILED).bind(to_micros(retry_at)).bind(id).execute(&self.writer).await.map_err(db)?;
+        Ok(())
     }
 }

@@ -66,7 +66,12 @@ pub const ACCESS_LOG: &str = "SELECT at_us, person_id, course_id, action, allowe
 pub const INSERT_MAIL: &str =
     "INSERT INTO outbox (recipient, subject, body, course_id, created_us) VALUES (?, ?, ?, ?, ?)";
 pub const OUTBOX: &str =
-    "SELECT id, recipient, subject, body, course_id, created_us, sent_us FROM outbox ORDER BY id DESC LIMIT ?";
+    "SELECT id, recipient, subject, body, course_id, created_us, sent_us, attempts FROM outbox ORDER BY id DESC LIMIT ?";
+pub const CLAIM_MAIL: &str = "UPDATE outbox SET claimed_until_us = ?2, attempts = attempts + 1 WHERE id = \
+     (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= ?1) ORDER BY id LIMIT 1) \
+     RETURNING id, recipient, subject, body, course_id, created_us, sent_us, attempts";
+pub const MAIL_SENT: &str = "UPDATE outbox SET sent_us = ? WHERE id = ?";
+pub const MAIL_FAILED: &str = "UPDATE outbox SET claimed_until_us = ? WHERE id = ? AND sent_us IS NULL";
 
 pub const INSERT_BLOB: &str = "INSERT INTO document_blobs (course_id, sha256, bytes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 pub const BLOB: &str = "SELECT bytes FROM document_blobs WHERE course_id = ? AND sha256 = ?";

@@ -207,6 +207,7 @@ pub struct Mail {
     pub mail: NewMail,
     pub created: Timestamp,
     pub sent: Option<Timestamp>,
+    pub attempts: i64,
 }
 
 /// One line of the access log: every read of personal data and every write, allowed or denied.
@@ -263,6 +264,12 @@ pub trait Store: Send + Sync + 'static {
     async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()>;
     async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>>;
     async fn outbox(&self, limit: i64) -> Result<Vec<Mail>>;
+    /// Takes the oldest unsent mail nobody holds (or whose hold ran out) and holds it until
+    /// `until`: with several server processes each mail is claimed by one at a time.
+    async fn claim_mail(&self, now: Timestamp, until: Timestamp) -> Result<Option<Mail>>;
+    async fn mail_sent(&self, id: i64, at: Timestamp) -> Result<()>;
+    /// Gives a claimed mail back, to be tried again from `retry_at`.
+    async fn mail_failed(&self, id: i64, retry_at: Timestamp) -> Result<()>;
 }
 
 /// Checks one course's hash chain against the key and its separately recorded head.

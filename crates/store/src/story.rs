@@ -120,5 +120,13 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     ensure(store.access_log(None, 10).await.map_err(e("access_log"))?.len() == 2, "the whole access log")?;
     let out = store.outbox(10).await.map_err(e("outbox"))?;
     ensure(out.len() == 1 && out[0].mail.subject == "Ny opgave i Tovholder", "the mail written with the course")?;
+    let claimed = store.claim_mail(t0, later.at).await.map_err(e("claim"))?.ok_or("story: a mail to claim")?;
+    ensure(claimed.attempts == 1, "a claim counts an attempt")?;
+    ensure(store.claim_mail(t0, later.at).await.map_err(e("claim"))?.is_none(), "a held mail is not claimed twice")?;
+    store.mail_failed(claimed.id, t0).await.map_err(e("failed"))?;
+    let again = store.claim_mail(t0, later.at).await.map_err(e("claim"))?.ok_or("story: a failed mail is tried again")?;
+    store.mail_sent(again.id, later.at).await.map_err(e("sent"))?;
+    ensure(store.claim_mail(later.at + jiff::SignedDuration::from_hours(1), later.at + jiff::SignedDuration::from_hours(2)).await.map_err(e("claim"))?.is_none(), "a sent mail is never claimed again")?;
+    ensure(store.outbox(10).await.map_err(e("outbox"))?[0].sent == Some(later.at), "the outbox shows it sent")?;
     Ok(())
 }

@@ -23,6 +23,8 @@ pub struct Config {
     pub login_max_failures: i64,
     #[serde(default = "default_window")]
     pub login_window_minutes: i64,
+    /// Without it, e-mails wait in the outbox.
+    pub smtp: Option<tovholder_web::mailer::SmtpConfig>,
 }
 
 fn default_listen() -> String {
@@ -98,11 +100,14 @@ mod tests {
     fn environment_overrides_the_file_and_unknown_keys_fail() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("t.toml");
-        std::fs::write(&f, "listen = \"0.0.0.0:80\"\nlogin_max_failures = 3\nsession_idle_minutes = 10\n").unwrap();
+        std::fs::write(&f, "listen = \"0.0.0.0:80\"\nlogin_max_failures = 3\nsession_idle_minutes = 10\n[smtp]\nhost = \"mail\"\nfrom = \"a@b.example\"\npassword = \"hemmelig\"\n").unwrap();
         let c = Config::load(Some(&f), env(&[("TOVHOLDER_LISTEN", "127.0.0.1:9"), ("TOVHOLDER_SESSION_IDLE_MINUTES", "20"), ("OTHER", "x")])).unwrap();
         assert_eq!(c.listen, "127.0.0.1:9");
         assert_eq!(c.login_max_failures, 3);
         assert_eq!(c.session_idle_minutes, 20);
+        let smtp = Config::load(Some(&f), env(&[("TOVHOLDER_SMTP__PORT", "2525")])).unwrap().smtp.unwrap();
+        assert_eq!((smtp.host.as_str(), smtp.port), ("mail", 2525));
+        assert!(!format!("{c:?}").contains("hemmelig"), "secrets never print");
         let err = Config::load(Some(&f), env(&[("TOVHOLDER_LISTN", "x")])).unwrap_err();
         assert!(err.to_string().contains("listn"), "{err}");
     }

@@ -201,7 +201,12 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         secure_cookies: cfg.secure_cookies,
         ..WebConfig::default()
     };
-    let app = App::new(store, keys, models()?, Clock::default(), web);
+    let clock = Clock::default();
+    match cfg.smtp.clone() {
+        Some(smtp) => tovholder_web::mailer::start(store.clone(), clock.clone(), smtp)?,
+        None => tracing::warn!("no [smtp] configured: e-mails wait in the outbox"),
+    }
+    let app = App::new(store, keys, models()?, clock, web);
     tracing::info!(%addr, "tovholder serving");
     println!("Tovholder kører på http://{addr}");
     tovholder_web::serve(listener, app, shutdown()).await?;

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod course_access;
 pub mod demo;
 pub mod error;
+pub mod mailer;
 pub mod models;
 pub mod pages;
 pub mod queries;

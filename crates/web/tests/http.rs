@@ -598,3 +598,80 @@ async fn documents_reach_exactly_their_recipients() {
     assert!(!open.contains(&"udtalelse_handleplan".to_string()) && open.contains(&"videresend_udtalelse".to_string()), "{open:?}");
     assert_eq!(tovholder_store::verify_course(t.app.store.as_ref(), &t.app.keys, CourseId(id)).await.unwrap(), None);
 }
+
+/// A local SMTP sink (Python's aiosmtpd, installed by scripts/test) writing into a Maildir.
+struct SmtpSink {
+    child: std::process::Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    async fn start() -> SmtpSink {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let child = std::process::Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.path().join("maildir"))
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/test installs it)");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return SmtpSink { child, port, dir };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the SMTP sink did not start (is aiosmtpd installed? pip install aiosmtpd)");
+    }
+
+    /// The delivered messages as (to, subject, body), waiting until at least `n` have arrived.
+    async fn messages(&self, n: usize) -> Vec<(String, String, String)> {
+        let new = self.dir.path().join("maildir").join("new");
+        for _ in 0..150 {
+            let files: Vec<_> = std::fs::read_dir(&new).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+            if files.len() >= n {
+                return files
+                    .iter()
+                    .map(|f| {
+                        let raw = std::fs::read(f).unwrap();
+                        let m = mailparse::parse_mail(&raw).unwrap();
+                        let h = |k: &str| m.headers.iter().find(|x| x.get_key().eq_ignore_ascii_case(k)).map(|x| x.get_value()).unwrap_or_default();
+                        (h("To"), h("Subject"), m.get_body().unwrap())
+                    })
+                    .collect();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("fewer than {n} mails arrived");
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn mail_is_delivered_over_smtp_once_and_without_personal_data() {
+    let sink = SmtpSink::start().await;
+    let t = TestApp::spawn().await;
+    let waiting = outbox(&t).await.len();
+    assert!(waiting > 0, "the demo's actions wrote mails");
+    let smtp = tovholder_web::mailer::SmtpConfig { host: "127.0.0.1".into(), port: sink.port, from: "Tovholder <tovholder@fjordlyst.example>".into(), username: None, password: None, tls: tovholder_web::mailer::Tls::None };
+    tovholder_web::mailer::start(t.app.store.clone(), t.app.clock.clone(), smtp).unwrap();
+    let msgs = sink.messages(waiting).await;
+    assert!(msgs.iter().any(|(to, subject, body)| to == "tove@egeskov.dk.example" && subject == "Nyt forløb fra Julemærkehjemmet" && body.contains(&format!("{}/forloeb/", t.base))));
+    assert!(msgs.iter().any(|(to, subject, _)| to.ends_with("@familie.example") && subject == "Tilsagn om ophold på Julemærkehjemmet"));
+    for (_, subject, body) in &msgs {
+        for name in ["William", "Larsen", "Oliver", "Nielsen", "Emma", "Jensen"] {
+            assert!(!subject.contains(name) && !body.contains(name), "{name} in a mail: {subject} / {body}");
+        }
+        assert!(!tovholder_core::cpr::contains_cpr(subject) && !tovholder_core::cpr::contains_cpr(body));
+    }
+    // Each mail exactly once, and marked sent.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(sink.messages(waiting).await.len(), waiting);
+    assert!(outbox(&t).await.iter().all(|m| m.sent.is_some()));
+}
