@@ -272,6 +272,100 @@ function fullCprsIn(html) {
   return scrubbed.match(/(?<![0-9A-Za-z])\d{6}-?\d{4}(?![0-9A-Za-z])/g) ?? [];
 }
 
+// Log in afresh as `username` (ending any session kept from earlier steps).
+async function freshSession(username) {
+  await endSession(username);
+  return session(username);
+}
+
+// Click "Log af" and check that the session is gone.
+async function logout(username) {
+  const page = await session(username);
+  const button = page.getByRole('button', { name: 'Log af' }).filter({ visible: true }).first();
+  await Promise.all([page.waitForNavigation(), button.click()]);
+  await page.goto(`${server.base}/`);
+  assert.equal(pathOf(page), '/login', `after ${username} logs out, / leads to /login`);
+  await endSession(username);
+}
+
+// Submit by clicking the button named `button` inside `scope`; returns the response of the page
+// the browser ends on (after redirects), so a refused form shows up as its 422.
+async function submit(page, scope, button) {
+  const [res] = await Promise.all([
+    page.waitForNavigation(),
+    scope.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+  assert.ok(res, `clicking "${button}" loaded a page`);
+  return res;
+}
+
+// Text of the success alert (#gemt), or '' when there is none.
+async function savedText(page) {
+  const alert = page.locator('#gemt');
+  return (await alert.count()) ? (await alert.innerText()).trim() : '';
+}
+
+async function expectSaved(page, res, text, what) {
+  const errors = (await page.locator('#fejl').count()) ? (await page.locator('#fejl').innerText()).replace(/\s+/g, ' ') : '';
+  assert.equal(res.status(), 200, `${what}: HTTP status (errors on page: ${errors || 'none'})`);
+  const saved = await savedText(page);
+  assert.ok(saved.includes(text), `${what}: success alert should contain "${text}", got "${saved}"`);
+}
+
+// Every link in the error summary must point at an element on the page.
+async function checkErrorSummaryLinks(page) {
+  const dangling = await page.locator('#fejl a[href^="#"]').evaluateAll((links) => links
+    .map((a) => decodeURIComponent(a.getAttribute('href').slice(1)))
+    .filter((id) => !document.getElementById(id)));
+  assert.deepEqual(dangling, [], 'error summary links whose target id is missing on the page');
+}
+
+// Text of the timeline entry for date `id`.
+async function timelineText(page, id) {
+  return (await page.locator(`#timeline li[data-date="${id}"]`).innerText()).replace(/\s+/g, ' ').trim();
+}
+
+// The <li> of the document titled `title` in #documents.
+function documentItem(page, title) {
+  return page.locator('#documents > li[data-doc]').filter({
+    has: page.getByRole('link', { name: title, exact: true }),
+  });
+}
+
+// Send (or forward) the document titled `title` to the recipient labelled `recipient`.
+async function sendDocument(page, title, recipient) {
+  const item = documentItem(page, title);
+  assert.equal(await item.count(), 1, `exactly one document "${title}" in #documents`);
+  const form = item.locator('form.send-form');
+  assert.equal(await form.count(), 1, `document "${title}" has a send form`);
+  await form.getByLabel(recipient, { exact: true }).check();
+  const res = await submit(page, form, 'Send');
+  await expectSaved(page, res, 'Dokumentet er sendt.', `send "${title}" to ${recipient}`);
+}
+
+// A small, valid one-page PDF (byte offsets in the xref table computed, not guessed).
+function minimalPdf(text) {
+  const stream = `BT /F1 14 Tf 72 770 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    `<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`,
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets = objects.map((o, i) => {
+    const at = Buffer.byteLength(out, 'latin1');
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+    return at;
+  });
+  const xref = Buffer.byteLength(out, 'latin1');
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
 // ---------------------------------------------------------------- steps
 
 const steps = [];
@@ -471,6 +565,424 @@ step('axe (WCAG 2.1 A/AA): course page', async () => {
   await page.locator('#timeline').waitFor();
   await runAxe(page, `course page ${href} (tove)`);
 });
+
+// ---------------------------------------------------------------- a whole new course
+//
+// Sofie Holm's course, from the home's registration to the municipality's follow-up. Each step
+// needs the one before it (state.sofie is the course's path).
+
+const SOFIE = 'Sofie Holm';
+const LETTER = 'Brev til kommunens tovholder om indkaldelse';
+const UDTALELSE_TITLE = 'Udtalelse efter opholdet';
+const UDTALELSE_TEXT = 'Sofie har haft et godt ophold.';
+const HANDLEPLAN_TITLE = 'Handleplan efter opholdet';
+const CALL_IN_DATES = {
+  indkaldelse: '2026-11-23',
+  forbesoeg: '2026-12-03',
+  infodag: '2026-12-10',
+  ophold_start: '2027-02-22',
+  ophold_slut: '2027-04-16',
+  foraeldredag: '2027-03-20',
+  slutsamtale: '2027-04-15',
+};
+const POSTPONED_DATES = {
+  ophold_start: '2027-04-19',
+  ophold_slut: '2027-06-11',
+  foraeldredag: '2027-05-15',
+  slutsamtale: '2027-06-10',
+  opfoelgningsdag: '2027-07-09',
+};
+
+// Sofie's course page as `username`.
+async function openSofie(username) {
+  assert.ok(state.sofie, 'the path of Sofie Holm\'s course is known');
+  const page = await session(username);
+  const res = await page.goto(`${server.base}${state.sofie}`);
+  assert.equal(res.status(), 200, `GET ${state.sofie} as ${username}`);
+  await page.getByRole('heading', { level: 1, name: SOFIE }).waitFor();
+  return page;
+}
+
+// Fill the registration form; `cpr` and `email` vary between the refused and the accepted try.
+async function fillRegistration(page, { cpr, email }) {
+  const barn = page.getByRole('group', { name: 'Barn', exact: true });
+  await barn.getByLabel('Navn', { exact: true }).fill(SOFIE);
+  await barn.getByLabel('CPR-nummer').fill(cpr);
+  const parent = page.getByRole('group', { name: 'Forælder 1' });
+  await parent.getByLabel('Navn', { exact: true }).fill('Lise Holm');
+  await parent.getByLabel('E-mail').fill(email);
+  const municipality = page.getByLabel('Hjemkommune');
+  assert.equal(await municipality.getAttribute('id'), 'party.municipality', 'the select labelled Hjemkommune');
+  await municipality.selectOption({ label: 'Egeskov Kommune' });
+  const yes = page.getByLabel('Ja, forældrene ønsker samarbejdet');
+  assert.equal(await yes.getAttribute('name'), 'decision.samarbejde', 'radio "Ja, …" name');
+  assert.equal(await yes.getAttribute('value'), 'ja', 'radio "Ja, …" value');
+  await yes.check();
+}
+
+step('new course (Sofie Holm): mette opens "Registrér ny ansøgning" from Mine opgaver', async () => {
+  const page = await freshSession('mette');
+  await page.getByRole('heading', { level: 1, name: 'Mine opgaver' }).waitFor();
+  await Promise.all([
+    page.waitForURL('**/forloeb/ny'),
+    page.getByRole('link', { name: 'Registrér ny ansøgning' }).click(),
+  ]);
+  await page.getByRole('heading', { level: 1, name: 'Registrér ansøgning' }).waitFor();
+  const received = page.getByLabel('Ansøgning modtaget');
+  assert.equal(await received.getAttribute('type'), 'date', '"Ansøgning modtaget" is a date input');
+  assert.match(await received.inputValue(), /^\d{4}-\d{2}-\d{2}$/, '"Ansøgning modtaget" is prefilled');
+  await shot(page, '10-register-form.png');
+}, { id: 'sofie-form' });
+
+step('new course (Sofie Holm): invalid CPR date and e-mail give a 422 with an error summary, typed values kept', async () => {
+  const page = await session('mette');
+  await fillRegistration(page, { cpr: '310215-4321', email: 'lise' });
+  const res = await submit(page, page.locator('#form-register'), 'Registrér ansøgning');
+  assert.equal(res.status(), 422, 'status of the refused registration');
+  assert.equal(pathOf(page), '/forloeb', 'the refused form is shown again (POST /forloeb)');
+  const summary = page.locator('#fejl');
+  assert.ok(await summary.isVisible(), 'error summary #fejl visible');
+  const text = await summary.innerText();
+  assert.ok(text.includes('CPR-nummeret indeholder ikke en gyldig fødselsdato.'), `#fejl names the CPR error (got: ${text})`);
+  assert.ok(text.includes('Skriv en gyldig e-mailadresse'), `#fejl names the e-mail error (got: ${text})`);
+  await checkErrorSummaryLinks(page);
+  const barn = page.getByRole('group', { name: 'Barn', exact: true });
+  assert.equal(await barn.getByLabel('Navn', { exact: true }).inputValue(), SOFIE, 'the child\'s name is kept');
+  assert.equal(await page.getByRole('group', { name: 'Forælder 1' }).getByLabel('Navn', { exact: true }).inputValue(),
+    'Lise Holm', 'the parent\'s name is kept');
+  assert.equal(await barn.getByLabel('CPR-nummer').getAttribute('aria-invalid'), 'true', 'CPR field marked aria-invalid');
+  await shot(page, '11-register-errors.png');
+}, { id: 'sofie-422', needs: ['sofie-form'] });
+
+step('new course (Sofie Holm): corrected registration creates the course; CPR shown masked only', async () => {
+  const page = await session('mette');
+  await fillRegistration(page, { cpr: '150315-4321', email: 'lise.holm@familie.example' });
+  const res = await submit(page, page.locator('#form-register'), 'Registrér ansøgning');
+  assert.match(pathOf(page), /^\/forloeb\/[^/]+$/, `redirected to the course page (got ${page.url()})`);
+  await expectSaved(page, res, 'Ansøgningen er registreret', 'registration');
+  await page.getByRole('heading', { level: 1, name: SOFIE }).waitFor();
+  state.sofie = pathOf(page);
+  assert.match(await page.locator('#members').innerText(), /150315-XXXX/, 'members list shows CPR 150315-XXXX');
+  const html = await page.content();
+  assert.ok(!html.includes('150315-4321') && !html.includes('1503154321'), 'the full CPR number is not in the page HTML');
+  assert.deepEqual(fullCprsIn(html), [], 'no full CPR number anywhere in the page HTML');
+  await shot(page, '12-course-created.png');
+}, { id: 'sofie-created', needs: ['sofie-422'] });
+
+step('new course (Sofie Holm): mette records "Tilsagn sendt til familien"', async () => {
+  const page = await openSofie('mette');
+  const form = page.locator('#form-datoer');
+  const tilsagn = form.getByLabel('Tilsagn sendt til familien');
+  assert.equal(await tilsagn.getAttribute('id'), 'date.tilsagn', 'input labelled "Tilsagn sendt til familien"');
+  await tilsagn.fill('2026-11-23');
+  const res = await submit(page, form, 'Gem datoer');
+  await expectSaved(page, res, 'Datoerne er gemt.', 'tilsagn');
+  assert.match(await timelineText(page, 'tilsagn'), /23\. nov\. 2026/, 'timeline shows tilsagn 23. nov. 2026');
+  await shot(page, '13-tilsagn-saved.png');
+}, { id: 'sofie-tilsagn', needs: ['sofie-created'] });
+
+step('new course (Sofie Holm): opfølgningsdag outside its window is refused with a suggestion', async () => {
+  const page = await openSofie('mette');
+  const form = page.locator('#form-datoer');
+  for (const [id, value] of Object.entries(CALL_IN_DATES)) await form.locator(`[id="date.${id}"]`).fill(value);
+  await form.locator('[id="date.opfoelgningsdag"]').fill('2027-06-04');
+  const res = await submit(page, form, 'Gem datoer');
+  assert.equal(res.status(), 422, 'status when opfølgningsdag is outside its window');
+  const body = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+  assert.ok(body.includes('Opfølgningsdag skal ligge mellem 14. maj 2027 og 28. maj 2027'), `window message shown (page: ${body.slice(0, 400)} …)`);
+  assert.ok(body.includes('Forslag: fredag 14. maj 2027'), 'suggestion "Forslag: fredag 14. maj 2027" shown');
+  await checkErrorSummaryLinks(page);
+  const kept = {};
+  for (const id of Object.keys(CALL_IN_DATES)) kept[id] = await page.locator(`#form-datoer [id="date.${id}"]`).inputValue();
+  assert.deepEqual(kept, CALL_IN_DATES, 'the other dates typed are kept on the refused form');
+  assert.equal(await page.locator('#form-datoer [id="date.opfoelgningsdag"]').getAttribute('aria-invalid'), 'true',
+    'opfølgningsdag marked aria-invalid');
+  await shot(page, '14-dates-window-error.png');
+}, { id: 'sofie-dates-422', needs: ['sofie-tilsagn'] });
+
+step('new course (Sofie Holm): call-in dates saved with opfølgningsdag 14. maj 2027', async () => {
+  const page = await session('mette');
+  const form = page.locator('#form-datoer');
+  await form.locator('[id="date.opfoelgningsdag"]').fill('2027-05-14');
+  const res = await submit(page, form, 'Gem datoer');
+  await expectSaved(page, res, 'Datoerne er gemt.', 'call-in dates');
+  const saved = await page.locator('#timeline li[data-date] time[datetime]').evaluateAll((ts) =>
+    Object.fromEntries(ts.map((t) => [t.closest('li').dataset.date, t.getAttribute('datetime')])));
+  for (const [id, value] of Object.entries({ ...CALL_IN_DATES, opfoelgningsdag: '2027-05-14' })) {
+    assert.equal(saved[id], value, `timeline date ${id}`);
+  }
+  await shot(page, '15-dates-saved.png');
+}, { id: 'sofie-dates', needs: ['sofie-dates-422'] });
+
+step('new course (Sofie Holm): mette appoints Jonas Holm as kontaktpædagog; the letter to the tovholder appears', async () => {
+  const page = await openSofie('mette');
+  const form = page.locator('#form-udpegning');
+  const select = form.getByLabel('Kontaktpædagog');
+  assert.equal(await select.getAttribute('id'), 'role.kontaktpaedagog', 'select labelled Kontaktpædagog');
+  await select.selectOption({ label: 'Jonas Holm' });
+  const res = await submit(page, form, 'Gem udpegning');
+  await expectSaved(page, res, 'Udpegningen er gemt.', 'appoint kontaktpædagog');
+  assert.match(await page.locator('#members').innerText(), /Jonas Holm, Kontaktpædagog/i, 'Jonas Holm listed as kontaktpædagog');
+  assert.equal(await documentItem(page, LETTER).count(), 1, `#documents lists "${LETTER}"`);
+  await shot(page, '16-kontaktpaedagog-letter.png');
+}, { id: 'sofie-kontaktpaedagog', needs: ['sofie-dates'] });
+
+step('new course (Sofie Holm): outbox has the tilsagn and call-in mails, without the family\'s names', async () => {
+  const page = await session('mette');
+  await Promise.all([
+    page.waitForURL('**/udbakke'),
+    page.getByRole('link', { name: 'Udbakke (demo)' }).filter({ visible: true }).first().click(),
+  ]);
+  const mails = await page.locator('#outbox tbody tr').evaluateAll((rows) => rows.map((tr) => ({
+    to: tr.cells[1].textContent.trim(),
+    subject: tr.cells[2].textContent.trim(),
+    body: tr.cells[3].textContent.trim(),
+  })));
+  const has = (to, subject) => mails.some((m) => m.to.includes(to) && m.subject === subject);
+  assert.ok(has('lise.holm@familie.example', 'Tilsagn om ophold på Julemærkehjemmet'),
+    'mail "Tilsagn om ophold på Julemærkehjemmet" to lise.holm@familie.example');
+  assert.ok(has('tove@egeskov.dk.example', 'Nyt forløb fra Julemærkehjemmet'),
+    'mail "Nyt forløb fra Julemærkehjemmet" to tove@egeskov.dk.example');
+  const leaks = mails.filter((m) => /Sofie|Holm/.test(`${m.subject}\n${m.body}`));
+  assert.deepEqual(leaks, [], 'no mail subject or body names the family');
+  await shot(page, '17-outbox.png');
+  await logout('mette');
+}, { id: 'sofie-outbox', needs: ['sofie-kontaktpaedagog'] });
+
+step('new course (Sofie Holm): tove has "udpeg_kontaktperson" for Sofie Holm and reads the letter', async () => {
+  const page = await freshSession('tove');
+  const rows = await taskRows(page);
+  const row = rows.find((r) => r.course === SOFIE && r.task === 'udpeg_kontaktperson');
+  assert.ok(row, `tove has udpeg_kontaktperson for ${SOFIE} (rows: ${rows.map((r) => `${r.task}/${r.course}`).join(', ')})`);
+  assert.equal(row.href, state.sofie, 'the task links to Sofie Holm\'s course');
+  await shot(page, '18-tove-mine-opgaver.png');
+  await Promise.all([
+    page.waitForURL(`**${state.sofie}`),
+    page.locator(`#tasks tbody tr[data-task="udpeg_kontaktperson"] a[href="${state.sofie}"]`).click(),
+  ]);
+  await page.getByRole('heading', { level: 1, name: SOFIE }).waitFor();
+  await Promise.all([
+    page.waitForURL('**/dokumenter/*'),
+    page.locator('#documents').getByRole('link', { name: LETTER, exact: true }).click(),
+  ]);
+  await page.getByRole('heading', { level: 1, name: LETTER }).waitFor();
+  const letter = await page.locator('#document-text').innerText();
+  assert.ok(letter.includes('Forbesøg: 3. dec. 2026'), `letter has "Forbesøg: 3. dec. 2026" (got: ${letter.slice(0, 300)} …)`);
+  assert.ok(letter.includes('Jonas Holm'), 'letter names the kontaktpædagog Jonas Holm');
+  await shot(page, '19-tove-letter.png');
+  await Promise.all([page.waitForURL(`**${state.sofie}`), page.goBack()]);
+  await page.getByRole('heading', { level: 1, name: SOFIE }).waitFor();
+}, { id: 'sofie-letter', needs: ['sofie-outbox'] });
+
+step('new course (Sofie Holm): tove appoints Sara Berg and records the activities; the task is done', async () => {
+  const page = await openSofie('tove');
+  const form = page.locator('#form-udpegning');
+  const select = form.getByLabel('Kontaktperson', { exact: true });
+  assert.equal(await select.getAttribute('id'), 'role.kontaktperson', 'select labelled Kontaktperson');
+  await select.selectOption({ label: 'Sara Berg' });
+  await form.getByLabel('Kommunens aktiviteter for barn og familie omkring opholdet')
+    .fill('Familiekursus i Familiehuset og støtte i skolen.');
+  const res = await submit(page, form, 'Gem udpegning');
+  await expectSaved(page, res, 'Udpegningen er gemt.', 'appoint kontaktperson');
+  assert.match(await page.locator('#members').innerText(), /Sara Berg, Kontaktperson/i, 'Sara Berg listed as kontaktperson');
+  await page.goto(`${server.base}/`);
+  const rows = await taskRows(page);
+  assert.ok(!rows.some((r) => r.course === SOFIE && r.task === 'udpeg_kontaktperson'),
+    'udpeg_kontaktperson for Sofie Holm is gone from Mine opgaver');
+  await shot(page, '20-tove-task-done.png');
+}, { id: 'sofie-kontaktperson', needs: ['sofie-letter'] });
+
+step('new course (Sofie Holm): tove forwards the letter to Sara Berg', async () => {
+  const page = await openSofie('tove');
+  await sendDocument(page, LETTER, 'Sara Berg (kontaktperson)');
+  assert.match(await documentItem(page, LETTER).innerText(), /Sendt til:.*Sara Berg/s, 'the letter lists Sara Berg under "Sendt til"');
+  await shot(page, '21-letter-forwarded.png');
+}, { id: 'sofie-letter-sent', needs: ['sofie-kontaktperson'] });
+
+step('new course (Sofie Holm): tove proposes a postponement; the dates do not move yet', async () => {
+  const page = await openSofie('tove');
+  const form = page.locator('#form-aendring');
+  assert.match(await form.locator('legend').first().innerText(), /Foreslå udsættelse af opholdet/i, 'change form legend');
+  for (const [id, value] of Object.entries(POSTPONED_DATES)) await form.locator(`[id="change.date.${id}"]`).fill(value);
+  await form.getByLabel('Begrundelse', { exact: true }).fill('Barnet afslutter et behandlingsforløb i kommunen');
+  const res = await submit(page, form, 'Foreslå');
+  await expectSaved(page, res, 'Ændringen er foreslået', 'propose postponement');
+  assert.match(await timelineText(page, 'ophold_start'), /22\. feb\. 2027/, 'timeline ophold_start is still 22. feb. 2027');
+  assert.equal(await page.locator('.change[data-change]').count(), 1, 'one change listed');
+  await shot(page, '22-change-proposed.png');
+  await logout('tove');
+}, { id: 'sofie-change', needs: ['sofie-letter-sent'] });
+
+// The answer form of the (only) change for the party shown as `party` in its legend.
+function answerForm(page, party) {
+  return page.locator('.change form.answer-form').filter({
+    has: page.getByRole('group', { name: `Svar for ${party}`, exact: true }),
+  });
+}
+
+step('new course (Sofie Holm): mette agrees for Julemærkehjemmet', async () => {
+  const page = await freshSession('mette');
+  await openSofie('mette');
+  const form = answerForm(page, 'Julemærkehjemmet');
+  assert.equal(await form.count(), 1, 'one answer form for Julemærkehjemmet');
+  await form.getByLabel('Enig', { exact: true }).check();
+  const res = await submit(page, form, 'Gem svar');
+  await expectSaved(page, res, 'Svaret er registreret.', 'answer for Julemærkehjemmet');
+}, { id: 'sofie-answer-home', needs: ['sofie-change'] });
+
+step('new course (Sofie Holm): the family\'s answer without a note is refused (422)', async () => {
+  const page = await openSofie('mette');
+  const form = answerForm(page, 'Familien');
+  assert.equal(await form.count(), 1, 'one answer form for Familien');
+  await form.getByLabel('Enig', { exact: true }).check();
+  const res = await submit(page, form, 'Gem svar');
+  assert.equal(res.status(), 422, 'status of the family\'s answer without a note');
+  assert.ok(await page.getByText('Skriv hvordan og hvornår familien svarede.').first().isVisible(),
+    'message "Skriv hvordan og hvornår familien svarede." visible');
+  await checkErrorSummaryLinks(page);
+  await shot(page, '23-change-note-error.png');
+}, { id: 'sofie-answer-422', needs: ['sofie-answer-home'] });
+
+step('new course (Sofie Holm): the family\'s answer with a note completes the change; the dates move', async () => {
+  const page = await session('mette');
+  const form = answerForm(page, 'Familien');
+  await form.getByLabel('Enig', { exact: true }).check(); // the refused form does not keep the choice
+  await form.getByLabel('Hvordan og hvornår svarede familien?').fill('Mor sagde ja i telefonen 23. nov.');
+  const res = await submit(page, form, 'Gem svar');
+  await expectSaved(page, res, 'Svaret er registreret.', 'answer for Familien');
+  const change = page.locator('.change[data-change]');
+  assert.equal(await change.getAttribute('data-status'), 'Gennemført', 'the change\'s data-status');
+  assert.match(await change.locator('h3').innerText(), /Gennemført/, 'the change\'s heading says Gennemført');
+  assert.match(await timelineText(page, 'ophold_start'), /19\. apr\. 2027/, 'timeline ophold_start is now 19. apr. 2027');
+  assert.match(await timelineText(page, 'opfoelgningsdag'), /9\. jul\. 2027/, 'timeline opfølgningsdag is now 9. jul. 2027');
+  await shot(page, '24-change-done.png');
+}, { id: 'sofie-answer-family', needs: ['sofie-answer-422'] });
+
+step('new course (Sofie Holm): mette writes the Udtalelse and sends it to Tove Lund', async () => {
+  const page = await openSofie('mette');
+  const form = page.locator('#form-dokument');
+  await form.getByLabel('Dokumenttype').selectOption({ label: 'Udtalelse' });
+  await form.getByLabel('Titel', { exact: true }).fill(UDTALELSE_TITLE);
+  await form.getByLabel('Tekst', { exact: true }).fill(UDTALELSE_TEXT);
+  await form.getByLabel('Tove Lund (tovholder)', { exact: true }).check();
+  const res = await submit(page, form, 'Gem dokument');
+  await expectSaved(page, res, 'Dokumentet er gemt.', 'Udtalelse');
+  const item = documentItem(page, UDTALELSE_TITLE);
+  assert.equal(await item.count(), 1, `#documents lists "${UDTALELSE_TITLE}"`);
+  assert.match(await item.innerText(), /Sendt til:.*Tove Lund/s, 'the Udtalelse was sent to Tove Lund');
+  state.sofieUdtalelse = await item.getByRole('link', { name: UDTALELSE_TITLE, exact: true }).getAttribute('href');
+  await shot(page, '25-udtalelse-saved.png');
+}, { id: 'sofie-udtalelse', needs: ['sofie-answer-family'] });
+
+step('new course (Sofie Holm): mette uploads the Handleplan as a PDF and sends it to Tove Lund', async () => {
+  const page = await openSofie('mette');
+  const form = page.locator('#form-dokument');
+  await form.getByLabel('Dokumenttype').selectOption({ label: 'Handleplan' });
+  await form.getByLabel('Titel', { exact: true }).fill(HANDLEPLAN_TITLE);
+  await form.locator('[id="doc.file"]').setInputFiles({
+    name: 'handleplan.pdf', mimeType: 'application/pdf', buffer: minimalPdf('Handleplan - testdokument'),
+  });
+  await form.getByLabel('Tove Lund (tovholder)', { exact: true }).check();
+  const res = await submit(page, form, 'Gem dokument');
+  await expectSaved(page, res, 'Dokumentet er gemt.', 'Handleplan (PDF)');
+  const item = documentItem(page, HANDLEPLAN_TITLE);
+  assert.equal(await item.count(), 1, `#documents lists "${HANDLEPLAN_TITLE}"`);
+  const text = await item.innerText();
+  assert.match(text, /\(Handleplan, .*fil\)/, `the Handleplan is listed as a file (got: ${text})`);
+  assert.match(text, /Sendt til:.*Tove Lund/s, 'the Handleplan was sent to Tove Lund');
+  await shot(page, '26-handleplan-uploaded.png');
+  await logout('mette');
+}, { id: 'sofie-handleplan', needs: ['sofie-udtalelse'] });
+
+step('new course (Sofie Holm): tove forwards Udtalelse and Handleplan to Sara; "videresend_udtalelse" is done', async () => {
+  const page = await freshSession('tove');
+  let rows = await taskRows(page);
+  assert.ok(rows.some((r) => r.course === SOFIE && r.task === 'videresend_udtalelse'),
+    `tove has videresend_udtalelse for ${SOFIE} (rows: ${rows.map((r) => `${r.task}/${r.course}`).join(', ')})`);
+  await openSofie('tove');
+  await sendDocument(page, UDTALELSE_TITLE, 'Sara Berg (kontaktperson)');
+  await sendDocument(page, HANDLEPLAN_TITLE, 'Sara Berg (kontaktperson)');
+  await shot(page, '27-documents-forwarded.png');
+  await page.goto(`${server.base}/`);
+  rows = await taskRows(page);
+  assert.ok(!rows.some((r) => r.course === SOFIE && r.task === 'videresend_udtalelse'),
+    'videresend_udtalelse for Sofie Holm is gone from Mine opgaver');
+}, { id: 'sofie-forwarded', needs: ['sofie-handleplan'] });
+
+step('new course (Sofie Holm): sara reads the Udtalelse; "Læst af" and the journal record it', async () => {
+  const page = await freshSession('sara');
+  await openSofie('sara');
+  await Promise.all([
+    page.waitForURL('**/dokumenter/*'),
+    page.locator('#documents').getByRole('link', { name: UDTALELSE_TITLE, exact: true }).click(),
+  ]);
+  await page.getByRole('heading', { level: 1, name: UDTALELSE_TITLE }).waitFor();
+  assert.ok((await page.locator('#document-text').innerText()).includes(UDTALELSE_TEXT), 'the Udtalelse\'s text is shown');
+  await shot(page, '28-sara-udtalelse.png');
+  await openSofie('sara');
+  assert.match(await documentItem(page, UDTALELSE_TITLE).innerText(), /Læst af: Sara Berg/, '#documents shows "Læst af: Sara Berg"');
+  const journal = await page.locator('#journal-list').innerText();
+  assert.ok(journal.includes('blev videresendt'), 'journal has "blev videresendt"');
+  assert.ok(journal.includes('blev læst første gang'), 'journal has "blev læst første gang"');
+  await shot(page, '29-sara-course.png');
+}, { id: 'sofie-read', needs: ['sofie-forwarded'] });
+
+step('new course (Sofie Holm): karim (Egeskov, no role in the course) gets 404', async () => {
+  assert.ok(state.sofie, 'the path of Sofie Holm\'s course is known');
+  const page = await freshSession('karim');
+  const res = await page.goto(`${server.base}${state.sofie}`);
+  assert.equal(res.status(), 404, `GET ${state.sofie} as karim`);
+  assert.ok(await page.getByText(NOT_FOUND_TEXT).isVisible(), '404 page text shown');
+  assert.ok(!(await page.content()).includes(SOFIE), 'page does not leak the child\'s name');
+  await shot(page, '30-karim-sofie-404.png');
+}, { id: 'sofie-karim', needs: ['sofie-created'] });
+
+step('new course (Sofie Holm): sara completes "kontakt_efter_opfoelgning" as "Ikke nødvendigt"', async () => {
+  const page = await openSofie('sara');
+  const row = page.locator('#course-tasks tbody tr[data-task="kontakt_efter_opfoelgning"]');
+  assert.equal(await row.count(), 1, 'kontakt_efter_opfoelgning is listed in #course-tasks');
+  const outcome = row.locator('select[name="outcome"]');
+  assert.equal(await outcome.count(), 1, 'the task row has an outcome select (sara may complete it)');
+  await outcome.selectOption({ label: 'Ikke nødvendigt' });
+  const res = await submit(page, row, 'Afslut');
+  await expectSaved(page, res, 'Opgaven er afsluttet.', 'complete kontakt_efter_opfoelgning');
+  const done = page.locator('#course-tasks tbody tr[data-task="kontakt_efter_opfoelgning"]');
+  assert.equal((await done.locator('.badge').innerText()).trim(), 'Udført', 'the task\'s badge');
+  assert.match(await done.innerText(), /Udfald: Ikke nødvendigt/, 'the task shows its outcome');
+  await shot(page, '31-sara-task-done.png');
+}, { id: 'sofie-followup', needs: ['sofie-read'] });
+
+step('axe (WCAG 2.1 A/AA): registration form', async () => {
+  const page = await session('mette');
+  await page.goto(`${server.base}/forloeb/ny`);
+  await page.locator('#form-register').waitFor();
+  await runAxe(page, '/forloeb/ny (mette)');
+});
+
+step('axe (WCAG 2.1 A/AA): registration form refused with errors (422)', async () => {
+  const page = await session('mette');
+  await page.goto(`${server.base}/forloeb/ny`);
+  await fillRegistration(page, { cpr: '310215-4321', email: 'lise' });
+  const res = await submit(page, page.locator('#form-register'), 'Registrér ansøgning');
+  assert.equal(res.status(), 422, 'status of the refused registration');
+  await page.locator('#fejl').waitFor();
+  await runAxe(page, 'refused registration (422, mette)');
+});
+
+step('axe (WCAG 2.1 A/AA): new course page with its forms (mette)', async () => {
+  const page = await openSofie('mette');
+  await page.locator('#form-dokument').waitFor();
+  await runAxe(page, `course page ${state.sofie} (mette)`);
+}, { needs: ['sofie-created'] });
+
+step('axe (WCAG 2.1 A/AA): document page', async () => {
+  assert.ok(state.sofieUdtalelse, 'the Udtalelse\'s path is known');
+  const page = await session('mette');
+  const res = await page.goto(`${server.base}${state.sofieUdtalelse}`);
+  assert.equal(res.status(), 200, `GET ${state.sofieUdtalelse} as mette`);
+  await page.locator('#document-text').waitFor();
+  await runAxe(page, `document page ${state.sofieUdtalelse} (mette)`);
+}, { needs: ['sofie-udtalelse'] });
 
 step('no JavaScript errors or broken static assets on any page visited', async () => {
   assert.deepEqual(pageProblems, [], 'problems seen while walking');

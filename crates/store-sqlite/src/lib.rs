@@ -191,6 +191,7 @@ fn user_row(r: &SqliteRow) -> Result<User> {
         username: r.try_get("username").map_err(db)?,
         password_hash: r.try_get("password_hash").map_err(db)?,
         org: OrgId(r.try_get("org_id").map_err(db)?),
+        org_name: r.try_get("org_name").map_err(db)?,
         org_roles: serde_json::from_str(&roles).map_err(corrupt)?,
     })
 }

@@ -10,13 +10,13 @@ pub const PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index
 pub const PERSON_BY_CPR: &str =
     "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = ? LIMIT 1";
 
-pub const STAFF: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, u.org_roles \
-     FROM users u JOIN persons p ON p.id = u.person_id WHERE p.org_id = ? ORDER BY p.name";
+pub const STAFF: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = ? ORDER BY p.name";
 pub const INSERT_USER: &str = "INSERT INTO users (person_id, username, password_hash, org_roles) VALUES (?, ?, ?, ?)";
-pub const USER_BY_NAME: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, u.org_roles \
-     FROM users u JOIN persons p ON p.id = u.person_id WHERE u.username = ?";
-pub const USER_BY_PERSON: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, u.org_roles \
-     FROM users u JOIN persons p ON p.id = u.person_id WHERE u.person_id = ?";
+pub const USER_BY_NAME: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.username = ?";
+pub const USER_BY_PERSON: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.person_id = ?";
 
 pub const INSERT_SESSION: &str =
     "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES (?, ?, ?, ?, ?)";

@@ -74,6 +74,7 @@ pub struct User {
     pub username: String,
     pub password_hash: String,
     pub org: OrgId,
+    pub org_name: String,
     pub org_roles: Vec<String>,
 }
 

@@ -230,6 +230,19 @@ async fn audit_verify(file: Option<&Path>, database: Option<String>) -> anyhow::
     Ok(ExitCode::SUCCESS)
 }
 
+/// Ends serving on Ctrl-C or SIGTERM (what service managers send), letting requests finish.
 async fn shutdown() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
     let _ = tokio::signal::ctrl_c().await;
 }

@@ -122,10 +122,10 @@ pub async fn session_middleware(State(app): State<App>, mut req: Request<Body>, 
         }
         req = Request::from_parts(parts, body);
     }
-    if let Some(u) = user {
-        req.extensions_mut().insert(u);
+    if let Some(u) = &user {
+        req.extensions_mut().insert(u.clone());
     }
-    next.run(req).await
+    crate::pages::CURRENT_USER.scope(user.map(|u| (u, app.config.demo)), next.run(req)).await
 }
 
 /// The largest request body: an uploaded document and its form.

@@ -108,7 +108,7 @@ impl IntoResponse for PageError {
             AppError::Conflict(m) => m.clone(),
             _ => String::new(),
         };
-        let page = crate::pages::ErrorPage { layout: crate::pages::Layout::anonymous(), title: self.0.title(), detail, correlation_id: id };
+        let page = crate::pages::ErrorPage { layout: crate::pages::Layout::for_error(), title: self.0.title(), detail, correlation_id: id };
         (self.0.status(), page).into_response()
     }
 }

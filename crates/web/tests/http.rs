@@ -227,6 +227,8 @@ async fn other_organisations_get_not_found_and_the_attempt_is_logged() {
     // A course that does not exist looks the same as one you may not see.
     let r = tove.get(t.url("/forloeb/999999")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Siden findes ikke") && page.contains("Tove Lund"), "the error page keeps the user's frame");
     let r = tove.get(t.url("/forloeb/abc")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

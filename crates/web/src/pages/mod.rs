@@ -26,6 +26,17 @@ pub struct LayoutUser {
     pub csrf: String,
 }
 
+impl LayoutUser {
+    fn of(u: &CurrentUser) -> LayoutUser {
+        LayoutUser { name: u.user.name.clone(), org: u.user.org_name.clone(), csrf: u.csrf.clone() }
+    }
+}
+
+tokio::task_local! {
+    /// The request's user (and whether this is the demo), so error pages keep the user's frame.
+    pub static CURRENT_USER: Option<(CurrentUser, bool)>;
+}
+
 /// What every page's frame needs: the user (if logged in) and which menu item is current.
 pub struct Layout {
     pub user: Option<LayoutUser>,
@@ -39,8 +50,14 @@ impl Layout {
     }
 
     pub async fn for_user(app: &App, user: &CurrentUser, current: &'static str) -> Result<Layout, AppError> {
-        let org = app.store.orgs().await?.into_iter().find(|o| o.id == user.user.org).map(|o| o.name).unwrap_or_default();
-        Ok(Layout { user: Some(LayoutUser { name: user.user.name.clone(), org, csrf: user.csrf.clone() }), current, demo: app.config.demo })
+        Ok(Layout { user: Some(LayoutUser::of(user)), current, demo: app.config.demo })
+    }
+
+    /// The frame for an error page: the user of the current request, if logged in.
+    pub fn for_error() -> Layout {
+        let user = CURRENT_USER.try_with(|u| u.as_ref().map(|(u, _)| LayoutUser::of(u))).ok().flatten();
+        let demo = CURRENT_USER.try_with(|u| u.as_ref().is_some_and(|(_, demo)| *demo)).unwrap_or(false);
+        Layout { user, current: "", demo }
     }
 
     pub fn asset(&self, path: &str) -> String {

@@ -1,0 +1,75 @@
+//! The `tovholder` command as a person or a script runs it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tovholder"))
+}
+
+const MODEL: &str = include_str!("../../../models/julemaerkehjem.toml");
+
+#[test]
+fn model_check_accepts_the_shipped_model_and_names_file_and_field_of_errors() {
+    let ok = bin().args(["model", "check", concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/julemaerkehjem.toml")]).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("forkert.toml");
+    std::fs::write(&bad, MODEL.replace(r#"due = { after = "opfoelgningsdag", within = "1w" }"#, r#"due = { after = "opfolgningsdag", within = "1w" }"#)).unwrap();
+    let out = bin().args(["model", "check"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("forkert.toml: tasks[6].due.after: refers to date 'opfolgningsdag', which the model does not define"), "{err}");
+}
+
+#[test]
+fn serve_refuses_to_start_without_a_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["serve", "--listen", "127.0.0.1:0", "--database"])
+        .arg(format!("sqlite://{}", dir.path().join("t.db").display()))
+        .env_remove("TOVHOLDER_KEY_FILE")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no key_file configured"));
+    assert!(!dir.path().join("t.db").exists(), "nothing is created before the key is there");
+}
+
+#[test]
+fn keygen_never_overwrites_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("k.key");
+    assert!(bin().arg("keygen").arg(&key).status().unwrap().success());
+    let first = std::fs::read_to_string(&key).unwrap();
+    assert!(!bin().arg("keygen").arg(&key).status().unwrap().success());
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), first);
+}
+
+/// `demo` prints the URL and logins, answers /healthz, and its journals verify afterwards.
+#[test]
+fn demo_runs_and_its_journals_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = bin().args(["demo", "--listen", "127.0.0.1:0", "--data"]).arg(&data).stdout(Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first.split_whitespace().last().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{first}");
+    let rest: Vec<String> = lines.by_ref().take(9).map(Result::unwrap).collect();
+    assert!(rest.iter().any(|l| l.contains("tove") && l.contains("tovholder")), "{rest:?}");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let status = rt.block_on(async { reqwest::get(format!("{url}/healthz")).await.unwrap().status() });
+    assert_eq!(status, 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = bin()
+        .args(["audit", "verify", "--database"])
+        .arg(format!("sqlite://{}", data.join("tovholder.db").display()))
+        .env("TOVHOLDER_KEY_FILE", data.join("tovholder.key"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 10 journals verified"));
+}
