@@ -2,7 +2,9 @@
 //
 // Starts `tovholder demo` on a free port with a fresh temp data dir, drives
 // Debian's Chromium through playwright-core, and runs named steps. A failed
-// step is reported with its name and the walk goes on with the next step.
+// step is reported with its name and the walk goes on with the next step;
+// steps that depend on it (see `needs` below) are reported as SKIP, not run,
+// and counted as failed.
 // The last line printed is always `N passed, M failed`; the exit code is
 // non-zero if anything failed. Screenshots go to <repo>/screenshots/.
 //
@@ -37,6 +39,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  '--lang=da',
 ];
 const PASSWORD = 'demo1234';
 const HEALTH_TIMEOUT_MS = 30_000;
@@ -975,6 +978,16 @@ step('axe (WCAG 2.1 A/AA): new course page with its forms (mette)', async () => 
   await runAxe(page, `course page ${state.sofie} (mette)`);
 }, { needs: ['sofie-created'] });
 
+step('axe (WCAG 2.1 A/AA): new course page refused with errors (422)', async () => {
+  const page = await openSofie('mette');
+  const form = page.locator('#form-datoer');
+  await form.locator('[id="date.opfoelgningsdag"]').fill('2027-06-04'); // outside its window either way
+  const res = await submit(page, form, 'Gem datoer');
+  assert.equal(res.status(), 422, 'status of the refused dates');
+  await page.locator('#fejl').waitFor();
+  await runAxe(page, `refused dates on ${state.sofie} (422, mette)`);
+}, { needs: ['sofie-dates'] });
+
 step('axe (WCAG 2.1 A/AA): document page', async () => {
   assert.ok(state.sofieUdtalelse, 'the Udtalelse\'s path is known');
   const page = await session('mette');
@@ -1042,25 +1055,26 @@ async function main() {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 
-    const results = new Map(); // step id -> 'passed' | 'failed' | 'skipped'
+    // step id -> { ok } for a passed step, or { ok: false, cause } naming the step that failed.
+    const results = new Map();
     for (const { name, fn, id, needs } of selectedSteps(process.env.WALK_ONLY)) {
       lastPage = null;
-      const blocked = needs.find((n) => results.get(n) !== 'passed');
+      const blocked = needs.find((n) => !results.get(n)?.ok);
       if (blocked) {
+        const { cause } = results.get(blocked);
         failed += 1;
         skipped += 1;
-        if (id) results.set(id, 'skipped');
-        const dep = steps.find((s) => s.id === blocked);
-        console.log(`SKIP ${name}\n     not run (counted as failed): it depends on "${dep.name}", which ${results.get(blocked) === 'failed' ? 'failed' : 'was skipped'}`);
+        if (id) results.set(id, { ok: false, cause });
+        console.log(`SKIP ${name}\n     not run (counted as failed): it depends on the earlier step "${cause}", which failed`);
         continue;
       }
       try {
         await withTimeout(fn(), STEP_TIMEOUT_MS, `step "${name}"`);
         passed += 1;
-        if (id) results.set(id, 'passed');
+        if (id) results.set(id, { ok: true });
         console.log(`ok   ${name}`);
       } catch (err) {
-        if (id) results.set(id, 'failed');
+        if (id) results.set(id, { ok: false, cause: name });
         fail(name, err);
         if (lastPage && !lastPage.isClosed()) {
           try {

@@ -50,9 +50,14 @@ fn value(state: &CourseState, key: &str, names: &HashMap<PersonId, String>, titl
     }
 }
 
-/// The letters that `before` → `after` sets off (their condition holds now and did not before).
+/// The letters that `before` → `after` sets off: their condition holds now and did not before,
+/// and the course has no document of the letter's kind yet (a letter is written once).
 pub fn triggered<'m>(model: &'m Model, before: &CourseState, after: &CourseState) -> Vec<&'m LetterDef> {
-    model.letters.iter().filter(|l| l.when.holds(after) && !l.when.holds(before)).collect()
+    model
+        .letters
+        .iter()
+        .filter(|l| l.when.holds(after) && !l.when.holds(before) && !after.documents.iter().any(|d| d.meta.kind == l.document))
+        .collect()
 }
 
 #[cfg(test)]

@@ -353,6 +353,10 @@ impl Model {
             v.err("id", format!("'{}' must be lower-case letters, digits and _", self.id));
         }
         v.party(self, "opened_by", &self.opened_by);
+        let can_open = self.roles.values().any(|r| r.scope == Scope::Organisation && r.party.as_deref() == Some(self.opened_by.as_str()) && r.may.contains(&Action::OpenCourse));
+        if !can_open {
+            v.err("opened_by", format!("no organisation role of party '{}' may open_course", self.opened_by));
+        }
         for (i, d) in self.opening.dates.iter().enumerate() {
             v.date(self, &format!("opening.dates[{i}]"), d);
         }
@@ -380,6 +384,9 @@ impl Model {
             }
             for (i, a) in r.appointed_by.iter().enumerate() {
                 v.staff_role(self, &format!("{at}.appointed_by[{i}]"), a);
+            }
+            if r.scope == Scope::Course && r.appointed_by.is_empty() {
+                v.err(&format!("{at}.appointed_by"), "nobody could ever fill this course role".into());
             }
             if r.scope != Scope::Course && (!r.appointed_by.is_empty() || r.stands_in.is_some()) {
                 v.err(&at, "only a course role is appointed or has a stand-in".into());
@@ -463,8 +470,12 @@ impl Model {
                 v.decision_is(self, &format!("{at}.on_outcome.{outcome}"), &is);
             }
         }
+        let mut notice_ids = std::collections::BTreeSet::new();
         for (i, n) in self.notices.iter().enumerate() {
             let at = format!("notices[{i}]");
+            if !notice_ids.insert(&n.id) {
+                v.err(&format!("{at}.id"), format!("notice id '{}' is used twice", n.id));
+            }
             v.condition(self, &format!("{at}.when"), &n.when);
             if n.to.is_empty() {
                 v.err(&format!("{at}.to"), "a notice needs recipients".into());
@@ -491,7 +502,11 @@ impl Model {
             if c.agree.is_empty() {
                 v.err(&format!("{at}.agree"), "a change needs at least one party to agree".into());
             }
+            let mut agree_ids = std::collections::BTreeSet::new();
             for (i, a) in c.agree.iter().enumerate() {
+                if !agree_ids.insert(&a.id) {
+                    v.err(&format!("{at}.agree[{i}].id"), format!("'{}' is listed twice", a.id));
+                }
                 for (j, r) in a.by.iter().enumerate() {
                     v.staff_role(self, &format!("{at}.agree[{i}].by[{j}]"), r);
                 }
@@ -605,8 +620,11 @@ impl Validator {
         {
             self.err(&format!("{at}.to_role"), format!("unknown role '{r}'"));
         }
+        if c.to_role.is_some() && c.documents.is_empty() {
+            self.err(&format!("{at}.to_role"), "`to_role` goes with `documents`".into());
+        }
         if c.date.is_none() && c.role.is_none() && c.field.is_none() && c.decision.is_none() && c.documents.is_empty() {
-            self.err(at, "a condition needs at least one of date, role, field or decision".into());
+            self.err(at, "a condition needs at least one of date, role, field, decision or documents".into());
         }
         if let Some(d) = &c.date {
             self.date(m, &format!("{at}.date"), d);

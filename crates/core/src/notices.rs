@@ -5,13 +5,18 @@ use crate::course::CourseState;
 use crate::model::{Model, NoticeDef};
 use crate::policy::party_shares;
 
+/// Someone took the condition's role who did not hold it before (e.g. a new kontaktperson).
+fn new_holder(c: &crate::model::Condition, before: &CourseState, after: &CourseState) -> bool {
+    c.role.as_ref().is_some_and(|r| after.holders(r).any(|p| !before.holds(p, r)))
+}
+
 /// The notices that `before` → `after` sets off, with the roles that may receive them now:
 /// roles of a party that does not share the course are left out.
 pub fn triggered<'m>(model: &'m Model, before: &CourseState, after: &CourseState) -> Vec<(&'m NoticeDef, Vec<&'m str>)> {
     model
         .notices
         .iter()
-        .filter(|n| n.when.holds(after) && !n.when.holds(before))
+        .filter(|n| n.when.holds(after) && (!n.when.holds(before) || new_holder(&n.when, before, after)))
         .map(|n| {
             let roles = n
                 .to
@@ -53,10 +58,22 @@ mod tests {
         let ja = Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None };
         let nej = Event::DecisionRecorded { decision: "samarbejde".into(), value: "nej".into(), note: None };
         let ids = |b: &CourseState, a: &CourseState| triggered(&m, b, a).iter().map(|(n, _)| n.id.clone()).collect::<Vec<_>>();
-        assert_eq!(ids(&with(&[ja.clone()]), &with(&[ja.clone(), called.clone()])), ["indkaldt"]);
+        assert_eq!(ids(&with(std::slice::from_ref(&ja)), &with(&[ja.clone(), called.clone()])), ["indkaldt"]);
         assert!(ids(&with(&[ja.clone(), called.clone()]), &with(&[ja.clone(), called.clone()])).is_empty(), "not twice");
-        assert!(ids(&with(&[nej.clone()]), &with(&[nej.clone(), called.clone()])).is_empty(), "a municipality that does not share hears nothing");
+        assert!(ids(&with(std::slice::from_ref(&nej)), &with(&[nej.clone(), called.clone()])).is_empty(), "a municipality that does not share hears nothing");
         assert_eq!(ids(&with(&[nej.clone(), called.clone()]), &with(&[nej, called, ja])), ["samarbejde_ja"]);
+    }
+
+    #[test]
+    fn a_new_kontaktperson_is_told_too() {
+        let m = model();
+        let ja = Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None };
+        let first = Event::PersonJoined { person: PersonId(5), role: "kontaktperson".into() };
+        let left = Event::PersonLeft { person: PersonId(5), role: "kontaktperson".into() };
+        let second = Event::PersonJoined { person: PersonId(6), role: "kontaktperson".into() };
+        let before = with(&[ja.clone(), first.clone()]);
+        let after = with(&[ja, first, left, second]);
+        assert_eq!(triggered(&m, &before, &after).iter().map(|(n, _)| n.id.as_str()).collect::<Vec<_>>(), ["udpeget"]);
     }
 
     #[test]

@@ -27,7 +27,7 @@ impl Span {
             .parse()
             .map_err(|_| format!("'{s}' is not a length of time such as \"10d\", \"4w\" or \"2mo\""))?;
         if n > 520 {
-            return Err(format!("'{s}' is longer than the 10 years a course can span"));
+            return Err(format!("'{s}': at most 520 of a unit"));
         }
         match unit {
             "d" => Ok(Span::Days(n)),

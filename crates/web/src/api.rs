@@ -38,7 +38,7 @@ pub async fn my_tasks(State(app): State<App>, user: CurrentUser) -> Result<Json<
 }
 
 pub async fn course(State(app): State<App>, course: AuthorizedCourse<Read>) -> Result<Json<CourseView>, ApiError> {
-    Ok(Json(views::course_view(app.store.as_ref(), &app.keys, &course.model, course.id, course.version, &course.state, app.clock.today(), &course.user.actor()).await?))
+    Ok(Json(views::course_view(&app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?))
 }
 
 pub async fn journal(State(app): State<App>, course: AuthorizedCourse<Read>) -> Result<Json<Vec<JournalView>>, ApiError> {
@@ -83,7 +83,7 @@ pub async fn open_course(State(app): State<App>, user: CurrentUser, ApiJson(inpu
 /// Answers a write with the course as it is now.
 async fn after<A>(app: &App, course: &AuthorizedCourse<A>) -> Result<Json<CourseView>, ApiError> {
     let c = app.store.course(course.id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(views::course_view(app.store.as_ref(), &app.keys, &course.model, c.id, c.version, &c.state, app.clock.today(), &course.user.actor()).await?))
+    Ok(Json(views::course_view(app, &course.model, c.id, c.version, &c.state, &course.user.actor()).await?))
 }
 
 #[derive(serde::Deserialize)]

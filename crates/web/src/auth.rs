@@ -125,7 +125,12 @@ pub async fn session_middleware(State(app): State<App>, mut req: Request<Body>, 
     if let Some(u) = &user {
         req.extensions_mut().insert(u.clone());
     }
-    crate::pages::CURRENT_USER.scope(user.map(|u| (u, app.config.demo)), next.run(req)).await
+    let mut resp = crate::pages::CURRENT_USER.scope(user.map(|u| (u, app.config.demo)), next.run(req)).await;
+    // Pages and API answers carry personal data: no browser or proxy may keep a copy.
+    if !resp.headers().contains_key(header::CACHE_CONTROL) {
+        resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    }
+    resp
 }
 
 /// The largest request body: an uploaded document and its form.

@@ -11,7 +11,7 @@ use tovholder_core::policy::Actor;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::model::{Model, Scope};
 use tovholder_core::tasks::{self, Owner, Status};
-use tovholder_store::{JournalEntry, Keys, Person, Store, StoredCourse, TaskRow};
+use tovholder_store::{JournalEntry, Person, Store, StoredCourse, TaskRow};
 
 use crate::error::AppError;
 
@@ -168,7 +168,8 @@ pub async fn org_names(store: &dyn Store) -> Result<HashMap<OrgId, String>, AppE
     Ok(store.orgs().await?.into_iter().map(|o| (o.id, o.name)).collect())
 }
 
-pub async fn course_view(store: &dyn Store, keys: &Keys, model: &Model, id: CourseId, version: i64, state: &CourseState, today: Date, viewer: &Actor) -> Result<CourseView, AppError> {
+pub async fn course_view(app: &crate::App, model: &Model, id: CourseId, version: i64, state: &CourseState, viewer: &Actor) -> Result<CourseView, AppError> {
+    let (store, keys, today) = (app.store.as_ref(), &app.keys, app.clock.today());
     let mut ids: Vec<PersonId> = state.members.iter().map(|m| m.person).collect();
     for d in &state.documents {
         ids.push(d.added.by);

@@ -609,6 +609,7 @@ struct SmtpSink {
 }
 
 impl SmtpSink {
+    #[allow(clippy::zombie_processes)] // Drop kills and waits for it.
     async fn start() -> SmtpSink {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let dir = tempfile::tempdir().unwrap();

@@ -118,8 +118,9 @@ pub fn open_course(model: &Model, actor: &Actor, input: &OpenCourse) -> Result<V
     Ok(events)
 }
 
-/// The date the model proposes for `id`, given the dates known so far: the first working day
-/// of its window (or near its `suggest` rule).
+/// The date the model proposes for `id`, given the dates known so far: for a window after its
+/// anchor the first (working) day of it; for one before, the (working) day nearest the anchor
+/// side of the rule's far end, e.g. "ca. 2 måneder før" moved back to a working day.
 pub fn suggest_date(model: &Model, dates: &BTreeMap<String, Date>, id: &str) -> Option<Date> {
     let def = model.dates.get(id)?;
     let (rule, inside) = match (&def.window, &def.suggest) {

@@ -59,12 +59,14 @@ pub async fn answer(State(app): State<App>, course: AuthorizedCourse<course_acce
         }
         _ => Err(AppError::Invalid(vec![FieldError { field: "agreed".into(), message: "Vælg enig eller ikke enig.".into() }])),
     };
+    // The note's own error goes next to the note; anything else to the answer as a whole.
     let result = result.map_err(|e| match e {
         AppError::Invalid(errs) => AppError::Invalid(errs.into_iter().map(|mut f| {
-            f.field = field.clone();
+            f.field = if f.field == "note" { format!("{field}.note") } else { field.clone() };
             f
         }).collect()),
         other => other,
     });
+    let form: Vec<(String, String)> = form.into_iter().map(|(k, v)| if k == "agreed" || k == "note" { (format!("{field}.{k}"), v) } else { (k, v) }).collect();
     outcome(&app, &course, result, form, "svar").await
 }

@@ -127,7 +127,7 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access
 
 /// Renders the page; `submitted` holds values from a refused form so nothing typed is lost.
 async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<CoursePage, AppError> {
-    let c = views::course_view(app.store.as_ref(), &app.keys, &course.model, course.id, course.version, &course.state, app.clock.today(), &course.user.actor()).await?;
+    let c = views::course_view(app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?;
     let entries = app.store.journal(course.id).await?;
     let journal = views::journal_view(app.store.as_ref(), &course.model, &entries).await?;
     let layout = Layout::for_user(app, &course.user, "tasks").await?;

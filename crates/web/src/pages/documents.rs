@@ -72,7 +72,7 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access
         let disposition = format!("attachment; filename=\"tovholder-dokument-{doc}.{ext}\"");
         return Ok(([(header::CONTENT_TYPE, d.meta.content_type.clone()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".into())], bytes).into_response());
     }
-    let view = views::course_view(app.store.as_ref(), &app.keys, &course.model, course.id, course.version, &course.state, app.clock.today(), &course.user.actor()).await?;
+    let view = views::course_view(&app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?;
     let d = view.documents.iter().find(|x| x.doc == doc).cloned().ok_or(AppError::NotFound)?;
     let page = DocumentPage {
         layout: Layout::for_user(&app, &course.user, "tasks").await?,
