@@ -293,6 +293,18 @@ async function logout(username) {
 
 // Submit by clicking the button named `button` inside `scope`; returns the response of the page
 // the browser ends on (after redirects), so a refused form shows up as its 422.
+// The course page folds its forms into <details>: open one the way a user does, by clicking
+// its summary, unless it is open already (e.g. after a refused submit).
+async function openForm(page, selector) {
+  const form = page.locator(selector);
+  const details = page.locator(`details:has(${selector})`);
+  if (await details.count() && !(await details.evaluate((d) => d.open))) {
+    await details.locator('summary').click();
+  }
+  await form.waitFor();
+  return form;
+}
+
 async function submit(page, scope, button) {
   const [res] = await Promise.all([
     page.waitForNavigation(),
@@ -674,7 +686,7 @@ step('new course (Sofie Holm): corrected registration creates the course; CPR sh
 
 step('new course (Sofie Holm): mette records "Tilsagn sendt til familien"', async () => {
   const page = await openSofie('mette');
-  const form = page.locator('#form-datoer');
+  const form = await openForm(page, '#form-datoer');
   const tilsagn = form.getByLabel('Tilsagn sendt til familien');
   assert.equal(await tilsagn.getAttribute('id'), 'date.tilsagn', 'input labelled "Tilsagn sendt til familien"');
   await tilsagn.fill('2026-11-23');
@@ -686,7 +698,7 @@ step('new course (Sofie Holm): mette records "Tilsagn sendt til familien"', asyn
 
 step('new course (Sofie Holm): opfølgningsdag outside its window is refused with a suggestion', async () => {
   const page = await openSofie('mette');
-  const form = page.locator('#form-datoer');
+  const form = await openForm(page, '#form-datoer');
   for (const [id, value] of Object.entries(CALL_IN_DATES)) await form.locator(`[id="date.${id}"]`).fill(value);
   await form.locator('[id="date.opfoelgningsdag"]').fill('2027-06-04');
   const res = await submit(page, form, 'Gem datoer');
@@ -705,7 +717,7 @@ step('new course (Sofie Holm): opfølgningsdag outside its window is refused wit
 
 step('new course (Sofie Holm): call-in dates saved with opfølgningsdag 14. maj 2027', async () => {
   const page = await session('mette');
-  const form = page.locator('#form-datoer');
+  const form = await openForm(page, '#form-datoer');
   await form.locator('[id="date.opfoelgningsdag"]').fill('2027-05-14');
   const res = await submit(page, form, 'Gem datoer');
   await expectSaved(page, res, 'Datoerne er gemt.', 'call-in dates');
@@ -719,7 +731,7 @@ step('new course (Sofie Holm): call-in dates saved with opfølgningsdag 14. maj 
 
 step('new course (Sofie Holm): mette appoints Jonas Holm as kontaktpædagog; the letter to the tovholder appears', async () => {
   const page = await openSofie('mette');
-  const form = page.locator('#form-udpegning');
+  const form = await openForm(page, '#form-udpegning');
   const select = form.getByLabel('Kontaktpædagog');
   assert.equal(await select.getAttribute('id'), 'role.kontaktpaedagog', 'select labelled Kontaktpædagog');
   await select.selectOption({ label: 'Jonas Holm' });
@@ -779,7 +791,7 @@ step('new course (Sofie Holm): tove has "udpeg_kontaktperson" for Sofie Holm and
 
 step('new course (Sofie Holm): tove appoints Sara Berg and records the activities; the task is done', async () => {
   const page = await openSofie('tove');
-  const form = page.locator('#form-udpegning');
+  const form = await openForm(page, '#form-udpegning');
   const select = form.getByLabel('Kontaktperson', { exact: true });
   assert.equal(await select.getAttribute('id'), 'role.kontaktperson', 'select labelled Kontaktperson');
   await select.selectOption({ label: 'Sara Berg' });
@@ -804,7 +816,7 @@ step('new course (Sofie Holm): tove forwards the letter to Sara Berg', async () 
 
 step('new course (Sofie Holm): tove proposes a postponement; the dates do not move yet', async () => {
   const page = await openSofie('tove');
-  const form = page.locator('#form-aendring');
+  const form = await openForm(page, '#form-aendring');
   assert.match(await form.locator('legend').first().innerText(), /Foreslå udsættelse af opholdet/i, 'change form legend');
   for (const [id, value] of Object.entries(POSTPONED_DATES)) await form.locator(`[id="change.date.${id}"]`).fill(value);
   await form.getByLabel('Begrundelse', { exact: true }).fill('Barnet afslutter et behandlingsforløb i kommunen');
@@ -863,7 +875,7 @@ step('new course (Sofie Holm): the family\'s answer with a note completes the ch
 
 step('new course (Sofie Holm): mette writes the Udtalelse and sends it to Tove Lund', async () => {
   const page = await openSofie('mette');
-  const form = page.locator('#form-dokument');
+  const form = await openForm(page, '#form-dokument');
   await form.getByLabel('Dokumenttype').selectOption({ label: 'Udtalelse' });
   await form.getByLabel('Titel', { exact: true }).fill(UDTALELSE_TITLE);
   await form.getByLabel('Tekst', { exact: true }).fill(UDTALELSE_TEXT);
@@ -879,7 +891,7 @@ step('new course (Sofie Holm): mette writes the Udtalelse and sends it to Tove L
 
 step('new course (Sofie Holm): mette uploads the Handleplan as a PDF and sends it to Tove Lund', async () => {
   const page = await openSofie('mette');
-  const form = page.locator('#form-dokument');
+  const form = await openForm(page, '#form-dokument');
   await form.getByLabel('Dokumenttype').selectOption({ label: 'Handleplan' });
   await form.getByLabel('Titel', { exact: true }).fill(HANDLEPLAN_TITLE);
   await form.locator('[id="doc.file"]').setInputFiles({
@@ -974,13 +986,13 @@ step('axe (WCAG 2.1 A/AA): registration form refused with errors (422)', async (
 
 step('axe (WCAG 2.1 A/AA): new course page with its forms (mette)', async () => {
   const page = await openSofie('mette');
-  await page.locator('#form-dokument').waitFor();
+  await openForm(page, '#form-dokument');
   await runAxe(page, `course page ${state.sofie} (mette)`);
 }, { needs: ['sofie-created'] });
 
 step('axe (WCAG 2.1 A/AA): new course page refused with errors (422)', async () => {
   const page = await openSofie('mette');
-  const form = page.locator('#form-datoer');
+  const form = await openForm(page, '#form-datoer');
   await form.locator('[id="date.opfoelgningsdag"]').fill('2027-06-04'); // outside its window either way
   const res = await submit(page, form, 'Gem datoer');
   assert.equal(res.status(), 422, 'status of the refused dates');

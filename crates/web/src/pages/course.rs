@@ -94,6 +94,20 @@ impl CoursePage {
     pub fn error_for(&self, field: &str) -> Option<&str> {
         self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
     }
+    /// Whether a refused form has errors, so its fold opens again.
+    pub fn errors_in(&self, form: &str) -> bool {
+        let prefix = match form {
+            "form-udpegning" => "role.",
+            "form-oplysninger" => "field.",
+            "form-beslutning" => "decision.",
+            "form-datoer" => "date.",
+            "form-dokument" => "doc.",
+            "form-aendring" => "change.",
+            _ => return false,
+        };
+        self.errors.iter().any(|e| e.field.starts_with(prefix))
+    }
+
     pub fn submitted_value(&self, key: &str) -> &str {
         self.submitted.get(key).map_or("", String::as_str)
     }
