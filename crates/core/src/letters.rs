@@ -1,6 +1,6 @@
 //! Letters the system writes into a course (e.g. the home's letter to the municipality's
-//! tovholder at call-in): a template from the model with `{date.ID}`, `{role.ID}`, `{field.ID}`
-//! and `{title}` filled in. Letters are documents inside Tovholder, never e-mails.
+//! tovholder at call-in): a template from the model with `{date.ID}`, `{role.ID}`, `{field.ID}`,
+//! `{decision.ID}` (the answer's label) and `{title}` filled in. Letters are documents inside Tovholder, never e-mails.
 
 use std::collections::HashMap;
 
@@ -22,21 +22,21 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 }
 
 /// Fills in a letter. `names` gives people's names; `title` the course's title.
-pub fn render(state: &CourseState, letter: &LetterDef, names: &HashMap<PersonId, String>, title: &str) -> String {
+pub fn render(model: &Model, state: &CourseState, letter: &LetterDef, names: &HashMap<PersonId, String>, title: &str) -> String {
     let mut out = String::new();
     let mut rest = letter.text.as_str();
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
         let Some(end) = rest[start..].find('}') else { break };
         let key = &rest[start + 1..start + end];
-        out.push_str(&value(state, key, names, title));
+        out.push_str(&value(model, state, key, names, title));
         rest = &rest[start + end + 1..];
     }
     out.push_str(rest);
     out
 }
 
-fn value(state: &CourseState, key: &str, names: &HashMap<PersonId, String>, title: &str) -> String {
+fn value(model: &Model, state: &CourseState, key: &str, names: &HashMap<PersonId, String>, title: &str) -> String {
     let missing = || "(ikke fastsat)".to_string();
     match key.split_once('.') {
         Some(("date", d)) => state.dates.get(d).map(|x| format_date_da(*x)).unwrap_or_else(missing),
@@ -45,6 +45,10 @@ fn value(state: &CourseState, key: &str, names: &HashMap<PersonId, String>, titl
             if list.is_empty() { missing() } else { list.join(", ") }
         }
         Some(("field", f)) => state.fields.get(f).map(|x| x.value.clone()).unwrap_or_else(missing),
+        Some(("decision", d)) => state
+            .decision(d)
+            .map(|v| model.decisions.get(d).and_then(|def| def.options.get(v)).cloned().unwrap_or_else(|| v.to_string()))
+            .unwrap_or_else(missing),
         _ if key == "title" => title.to_string(),
         _ => format!("{{{key}}}"),
     }
@@ -80,7 +84,8 @@ mod tests {
             text: "Barn: {title}\nForbesøg: {date.forbesoeg}\nInfodag: {date.infodag}\nKontaktpædagog: {role.kontaktpaedagog}".into(),
         };
         let names = [(PersonId(7), "Jonas Holm".to_string())].into();
-        assert_eq!(render(&st, &letter, &names, "Sofie Holm"), "Barn: Sofie Holm\nForbesøg: 3. dec. 2026\nInfodag: (ikke fastsat)\nKontaktpædagog: Jonas Holm");
+        let m = Model::parse(include_str!("../../../models/julemaerkehjem.toml")).unwrap();
+        assert_eq!(render(&m, &st, &letter, &names, "Sofie Holm"), "Barn: Sofie Holm\nForbesøg: 3. dec. 2026\nInfodag: (ikke fastsat)\nKontaktpædagog: Jonas Holm");
         assert_eq!(placeholders(&letter.text), ["title", "date.forbesoeg", "date.infodag", "role.kontaktpaedagog"]);
     }
 }

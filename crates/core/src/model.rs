@@ -80,8 +80,9 @@ pub struct DocumentDef {
     pub forward_to: Vec<String>,
 }
 
-/// A document the system writes when `when` first holds, from a template with placeholders
-/// `{date.ID}`, `{role.ID}` (the holders' names) and `{title}` (the course's title).
+/// A document the system writes when `when` first holds (once per kind), from a template with
+/// placeholders `{date.ID}`, `{role.ID}` (the course-role holders' names), `{field.ID}`,
+/// `{decision.ID}` (the answer's label) and `{title}` (the course's title).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LetterDef {
@@ -534,6 +535,7 @@ impl Model {
                     Some(("date", d)) => self.dates.contains_key(d),
                     Some(("role", r)) => self.roles.contains_key(r),
                     Some(("field", f)) => self.fields.contains_key(f),
+                    Some(("decision", d)) => self.decisions.contains_key(d),
                     _ => placeholder == "title",
                 };
                 if !known {

@@ -246,6 +246,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// "n måneder før/efter" lands in the month n away, on the same day or the month's last
+        /// day when that day does not exist (31 Jan + 1 month = 28/29 Feb), in leap years too.
+        #[test]
+        fn months_clamp_to_the_month_end(y in 1900i16..2200, m in 1i8..=12, d in 1i8..=31, n in 0i32..36, forward in proptest::bool::ANY) {
+            let Ok(start) = jiff::civil::Date::new(y, m, d) else { return Ok(()) };
+            let sign = if forward { 1 } else { -1 };
+            let got = Span::Months(n).shift(start, sign).unwrap();
+            let months = |x: Date| x.year() as i32 * 12 + x.month() as i32;
+            proptest::prop_assert_eq!(months(got) - months(start), sign * n);
+            proptest::prop_assert_eq!(got.day(), start.day().min(got.days_in_month()));
+        }
+
         /// Every resolved window is ordered and its ends lie on the rule's side of the anchor.
         #[test]
         fn windows_are_ordered(y in 2000i16..2100, doy in 0i32..366, n1 in 0i32..60, n2 in 0i32..60,

@@ -264,7 +264,7 @@ async fn letters(app: &App, model: &Model, before: &CourseState, after: &CourseS
         let people = views::people_of(app.store.as_ref(), &[&state]).await?;
         let names = people.iter().map(|(id, p)| (*id, p.name.clone())).collect();
         let title = views::course_title(model, &state, &people);
-        let text = tovholder_core::letters::render(&state, letter, &names, &title);
+        let text = tovholder_core::letters::render(model, &state, letter, &names, &title);
         let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
         let doc = NewDocument { kind: letter.document.clone(), title: letter.title.clone(), sha256: sha256.clone(), content_type: text_plain(), filename: None, size: text.len() as u64 };
         let meta = commands::document_meta(&state, actor, doc);

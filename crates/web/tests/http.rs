@@ -546,6 +546,12 @@ async fn documents_reach_exactly_their_recipients() {
         assert!(text.contains(needle), "{needle} in {text}");
     }
     assert!(!text.contains("050515"), "no CPR number in the letter");
+    // The application as registered and the parents' call-in letter came with it.
+    let kinds: Vec<&str> = view["documents"].as_array().unwrap().iter().map(|d| d["kind_da"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"Ansøgning") && kinds.contains(&"Indkaldelse til forældrene"), "{kinds:?}");
+    let application = view["documents"].as_array().unwrap().iter().find(|d| d["kind_da"] == "Ansøgning").unwrap()["doc"].as_i64().unwrap();
+    let text: Value = tove.get(api(&format!("/documents/{application}"))).send().await.unwrap().json().await.unwrap();
+    assert!(text["text"].as_str().unwrap().contains("Forældre: Ib Vinter") && text["text"].as_str().unwrap().contains("Ja, forældrene ønsker samarbejdet"));
     let mails = outbox(&t).await;
     assert!(mails.iter().any(|m| m.mail.to == "tove@egeskov.dk.example" && m.mail.subject == "Nyt dokument i Tovholder" && !m.mail.body.contains("Asta")));
     // A colleague in the same municipality who did not receive it sees nothing of it.

@@ -512,6 +512,34 @@ mod tests {
         assert_eq!(e[0].message, "Opgaven er allerede udført.");
     }
 
+    proptest::proptest! {
+        /// Whatever day a stay ends, the proposed opfølgningsdag lies 4–6 weeks later on a
+        /// working day: never a weekend, Easter, Kristi himmelfart, pinse or Christmas; and the
+        /// proposal is always accepted.
+        #[test]
+        fn the_proposed_follow_up_day_is_a_working_day_in_its_window(days in 0i64..(365 * 40)) {
+            let m = model();
+            let end = date(2000, 1, 1).checked_add(jiff::ToSpan::days(days)).unwrap();
+            let dates: BTreeMap<String, Date> = [("ophold_slut".to_string(), end)].into();
+            let s = suggest_date(&m, &dates, "opfoelgningsdag").unwrap();
+            proptest::prop_assert!(crate::calendar::is_working_day(s), "{s}");
+            proptest::prop_assert!(end.checked_add(jiff::ToSpan::weeks(4)).unwrap() <= s && s <= end.checked_add(jiff::ToSpan::weeks(6)).unwrap());
+            proptest::prop_assert!(check_date(&m, &dates, "opfoelgningsdag", s).is_ok());
+            let easter = crate::calendar::easter_sunday(s.year()).unwrap();
+            proptest::prop_assert_ne!(s, easter.checked_add(jiff::ToSpan::days(39)).unwrap(), "Kristi himmelfartsdag");
+        }
+    }
+
+    #[test]
+    fn kristi_himmelfart_is_refused_for_a_working_day_date() {
+        let m = model();
+        // Kristi himmelfartsdag 2027 is Thursday 6 May; a stay ending 1 April puts it in the window.
+        let dates: BTreeMap<String, Date> = [("ophold_slut".to_string(), date(2027, 4, 1))].into();
+        let err = check_date(&m, &dates, "opfoelgningsdag", date(2027, 5, 6)).unwrap_err();
+        assert!(err.contains("Kristi himmelfartsdag"), "{err}");
+        assert_eq!(suggest_date(&m, &dates, "opfoelgningsdag"), Some(date(2027, 4, 29)));
+    }
+
     #[test]
     fn fields_refuse_cpr_numbers() {
         let m = model();
