@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::{CommandError, Ctx, FieldError, check_date, invalid};
+use super::{CommandError, Ctx, FieldError, check_changed, invalid};
 use crate::course::{ChangeStatus, Event};
 use crate::model::Action;
 use crate::policy;
@@ -33,7 +33,7 @@ pub fn propose_change(ctx: &Ctx, kind: &str, dates: &BTreeMap<String, Date>, rea
             errors.push(FieldError { field: id.clone(), message: format!("{} kan ikke ændres med en {}.", ctx.model.date_label(id), def.label.to_lowercase()) });
         }
     }
-    errors.extend(check_all(ctx, &changed));
+    errors.extend(check_changed(ctx.model, &ctx.state.dates, &changed));
     if !errors.is_empty() {
         return Err(CommandError::Invalid(errors));
     }
@@ -47,23 +47,6 @@ pub fn propose_change(ctx: &Ctx, kind: &str, dates: &BTreeMap<String, Date>, rea
         events.push(Event::ChangeAnswered { change: id, party: a.id.clone(), agreed: true, note: None });
     }
     Ok(events)
-}
-
-/// The new dates checked with every rule, against the course's other dates.
-fn check_all(ctx: &Ctx, changed: &BTreeMap<String, Date>) -> Vec<FieldError> {
-    let mut merged = ctx.state.dates.clone();
-    merged.extend(changed.iter().map(|(k, v)| (k.clone(), *v)));
-    let mut errors = Vec::new();
-    for (id, def) in &ctx.model.dates {
-        let Some(value) = merged.get(id) else { continue };
-        let anchor_moved = def.window.as_ref().is_some_and(|w| changed.contains_key(&w.anchor));
-        if (changed.contains_key(id) || anchor_moved)
-            && let Err(message) = check_date(ctx.model, &merged, id, *value)
-        {
-            errors.push(FieldError { field: id.clone(), message });
-        }
-    }
-    errors
 }
 
 /// Records one party's answer. With the last "yes" the dates move in the same commit.
@@ -96,7 +79,7 @@ pub fn answer_change(ctx: &Ctx, change: u32, party: &str, agreed: bool, note: Op
     let all_agreed = agreed && def.agree.iter().all(|x| x.id == party || c.answers.get(&x.id).is_some_and(|ans| ans.agreed));
     if all_agreed {
         // The course may have moved on since the proposal: the dates must still be valid.
-        let errors = check_all(ctx, &c.dates);
+        let errors = check_changed(ctx.model, &ctx.state.dates, &c.dates);
         if !errors.is_empty() {
             return Err(CommandError::Invalid(errors));
         }

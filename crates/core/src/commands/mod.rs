@@ -170,6 +170,24 @@ pub fn check_date(model: &Model, dates: &BTreeMap<String, Date>, id: &str, value
     Ok(())
 }
 
+/// Checks new dates against every rule, with the course's other dates: the new ones and those
+/// whose window hangs on a moved date (a later stay can push the follow-up day out of its window).
+pub(crate) fn check_changed(model: &Model, current: &BTreeMap<String, Date>, new: &BTreeMap<String, Date>) -> Vec<FieldError> {
+    let mut merged = current.clone();
+    merged.extend(new.iter().map(|(k, v)| (k.clone(), *v)));
+    let mut errors = Vec::new();
+    for (id, def) in &model.dates {
+        let Some(value) = merged.get(id) else { continue };
+        let anchor_moved = def.window.as_ref().is_some_and(|w| new.contains_key(&w.anchor));
+        if (new.contains_key(id) || anchor_moved)
+            && let Err(message) = check_date(model, &merged, id, *value)
+        {
+            errors.push(FieldError { field: id.clone(), message });
+        }
+    }
+    errors
+}
+
 pub fn set_dates(ctx: &Ctx, new: &BTreeMap<String, Date>, reason: Option<String>) -> Result<Vec<Event>, CommandError> {
     ctx.require(Action::SetDates)?;
     if new.is_empty() {
@@ -186,18 +204,7 @@ pub fn set_dates(ctx: &Ctx, new: &BTreeMap<String, Date>, reason: Option<String>
             Some(_) => {}
         }
     }
-    let mut merged = ctx.state.dates.clone();
-    merged.extend(new.iter().map(|(k, v)| (k.clone(), *v)));
-    // A changed date can push a date that depends on it out of its window; check those too.
-    for (id, def) in &ctx.model.dates {
-        let Some(value) = merged.get(id) else { continue };
-        let anchor_moved = def.window.as_ref().is_some_and(|w| new.contains_key(&w.anchor));
-        if (new.contains_key(id) || anchor_moved)
-            && let Err(message) = check_date(ctx.model, &merged, id, *value)
-        {
-            errors.push(FieldError { field: id.clone(), message });
-        }
-    }
+    errors.extend(check_changed(ctx.model, &ctx.state.dates, new));
     if !errors.is_empty() {
         return Err(CommandError::Invalid(errors));
     }
