@@ -1,0 +1,77 @@
+//! The SQL for PostgreSQL, as constants (sqlx 0.9 takes `&'static str`; nothing is ever formatted into SQL).
+
+pub const INSERT_ORG: &str = "INSERT INTO orgs (name, kind) VALUES ($1, $2) RETURNING id";
+pub const ORGS: &str = "SELECT id, name, kind FROM orgs ORDER BY name";
+
+pub const INSERT_PERSON: &str =
+    "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+pub const PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
+     WHERE id = ANY($1) ORDER BY id";
+pub const PERSON_BY_CPR: &str =
+    "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = $1 LIMIT 1";
+
+pub const STAFF: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.name";
+pub const INSERT_USER: &str = "INSERT INTO users (person_id, username, password_hash, org_roles) VALUES ($1, $2, $3, $4)";
+pub const USER_BY_NAME: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.username = $1";
+pub const USER_BY_PERSON: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.person_id = $1";
+
+pub const INSERT_SESSION: &str =
+    "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES ($1, $2, $3, $4, $5)";
+pub const SESSION: &str = "SELECT token_hash, person_id, csrf, created_us, last_seen_us FROM sessions WHERE token_hash = $1";
+pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_us = $1 WHERE token_hash = $2";
+pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+pub const INSERT_LOGIN_ATTEMPT: &str = "INSERT INTO login_attempts (username, ok, at_us) VALUES ($1, $2, $3)";
+pub const FAILED_LOGINS: &str =
+    "SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND ok = FALSE AND at_us >= $2";
+
+pub const INSERT_COURSE: &str =
+    "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES ($1, 0, $2, $3, $3) RETURNING id";
+pub const COURSE_VERSION: &str = "SELECT version FROM courses WHERE id = $1 FOR UPDATE";
+pub const UPDATE_COURSE: &str = "UPDATE courses SET version = $1, state = $2, updated_us = $3 WHERE id = $4";
+pub const COURSE: &str = "SELECT id, version, state, created_us FROM courses WHERE id = $1";
+pub const COURSES: &str =
+    "SELECT id, version, state, created_us FROM courses WHERE id = ANY($1) ORDER BY id";
+pub const COURSE_IDS: &str = "SELECT id FROM courses ORDER BY id";
+pub const COURSES_OF_ORG: &str =
+    "SELECT course_id FROM course_orgs WHERE org_id = $1 AND shares = TRUE ORDER BY course_id DESC LIMIT $2";
+
+pub const HEAD: &str = "SELECT seq, hash FROM course_heads WHERE course_id = $1";
+pub const UPSERT_HEAD: &str = "INSERT INTO course_heads (course_id, seq, hash) VALUES ($1, $2, $3) \
+     ON CONFLICT (course_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
+pub const INSERT_ENTRY: &str =
+    "INSERT INTO journal (course_id, seq, at_us, actor, kind, payload, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+pub const JOURNAL: &str = "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = $1 ORDER BY seq";
+
+pub const DELETE_TASKS: &str = "DELETE FROM tasks WHERE course_id = $1";
+pub const INSERT_TASK: &str = "INSERT INTO tasks (course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+pub const OPEN_TASKS_FOR: &str = "SELECT course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role \
+     FROM tasks WHERE done = FALSE AND owner_person = $1 \
+     UNION ALL \
+     SELECT course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role \
+     FROM tasks WHERE done = FALSE AND owner_org = $2 AND owner_role = ANY($3) \
+     ORDER BY due_to, course_id, task";
+
+pub const DELETE_COURSE_ORGS: &str = "DELETE FROM course_orgs WHERE course_id = $1";
+pub const INSERT_COURSE_ORG: &str = "INSERT INTO course_orgs (course_id, party, org_id, shares) VALUES ($1, $2, $3, $4)";
+
+pub const INSERT_ACCESS: &str =
+    "INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) VALUES ($1, $2, $3, $4, $5, $6)";
+pub const ACCESS_LOG: &str = "SELECT at_us, person_id, course_id, action, allowed, reason FROM access_log \
+     WHERE $1::BIGINT IS NULL OR course_id = $1 ORDER BY id DESC LIMIT $2";
+
+pub const INSERT_MAIL: &str =
+    "INSERT INTO outbox (recipient, subject, body, course_id, created_us) VALUES ($1, $2, $3, $4, $5)";
+pub const OUTBOX: &str =
+    "SELECT id, recipient, subject, body, course_id, created_us, sent_us, attempts FROM outbox ORDER BY id DESC LIMIT $1";
+pub const CLAIM_MAIL: &str = "UPDATE outbox SET claimed_until_us = $2, attempts = attempts + 1 WHERE id = \
+     (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= $1) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+     RETURNING id, recipient, subject, body, course_id, created_us, sent_us, attempts";
+pub const MAIL_SENT: &str = "UPDATE outbox SET sent_us = $1 WHERE id = $2";
+pub const MAIL_FAILED: &str = "UPDATE outbox SET claimed_until_us = $1 WHERE id = $2 AND sent_us IS NULL";
+
+pub const INSERT_BLOB: &str = "INSERT INTO document_blobs (course_id, sha256, bytes) VALUES ($1, $2, $3) ON CONFLICT (course_id, sha256) DO NOTHING";
+pub const BLOB: &str = "SELECT bytes FROM document_blobs WHERE course_id = $1 AND sha256 = $2";
