@@ -86,7 +86,9 @@ class Server {
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tovholder-walk-'));
-    this.proc = spawn(this.bin, ['demo', '--listen', `127.0.0.1:${this.port}`, '--data', this.dataDir], {
+    // WALK_DATABASE runs the same walk on another store (e.g. a fresh PostgreSQL database).
+    const store = process.env.WALK_DATABASE ? ['--database', process.env.WALK_DATABASE] : [];
+    this.proc = spawn(this.bin, ['demo', '--listen', `127.0.0.1:${this.port}`, '--data', this.dataDir, ...store], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk) => {

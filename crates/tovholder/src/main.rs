@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use tovholder_core::model::Model;
 use tovholder_store::{Keys, Store};
+use tovholder_store_postgres::PgStore;
 use tovholder_store_sqlite::SqliteStore;
 use tovholder_web::{App, Clock, Models, WebConfig};
 
@@ -26,9 +27,12 @@ enum Command {
     Demo {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
-        /// The folder for the database and the key file.
+        /// The folder for the key file (and the SQLite database).
         #[arg(long, default_value = "tovholder-data")]
         data: PathBuf,
+        /// Another store than the folder's SQLite file, e.g. postgres://USER@HOST/DB.
+        #[arg(long)]
+        database: Option<String>,
     },
     /// Run the server, configured by a file and TOVHOLDER_* environment variables.
     Serve {
@@ -96,7 +100,7 @@ fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         match cmd {
-            Command::Demo { listen, data } => demo(&listen, &data).await,
+            Command::Demo { listen, data, database } => demo(&listen, &data, database).await,
             Command::Serve { config, listen, database } => serve(config.as_deref(), listen, database).await,
             Command::Audit { command: AuditCommand::Verify { config, database } } => audit_verify(config.as_deref(), database).await,
             Command::Model { .. } | Command::Keygen { .. } => Ok(ExitCode::SUCCESS),
@@ -148,18 +152,25 @@ fn models() -> anyhow::Result<Models> {
     })
 }
 
+/// The store is chosen once, from the URL's scheme; migrations run on opening.
 async fn open_store(url: &str, keys: Keys) -> anyhow::Result<Arc<dyn Store>> {
+    // Name the store without the URL itself: it may hold a password.
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::open_url(url, keys).await.with_context(|| format!("opening {url}"))?))
+        Ok(Arc::new(SqliteStore::open_url(url, keys).await.context("opening the SQLite store")?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(PgStore::open_url(url, keys).await.context("opening the PostgreSQL store")?))
     } else {
-        bail!("unsupported database URL (use sqlite://PATH)")
+        bail!("unsupported database URL: use sqlite://PATH or postgres://USER@HOST/DB")
     }
 }
 
-async fn demo(listen: &str, data: &Path) -> anyhow::Result<ExitCode> {
+async fn demo(listen: &str, data: &Path, database: Option<String>) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
     let keys = Keys::load_or_create(&data.join("tovholder.key"))?;
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&data.join("tovholder.db"), keys.clone()).await?);
+    let store: Arc<dyn Store> = match database {
+        Some(url) => open_store(&url, keys.clone()).await?,
+        None => Arc::new(SqliteStore::open(&data.join("tovholder.db"), keys.clone()).await?),
+    };
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");

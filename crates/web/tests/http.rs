@@ -18,6 +18,40 @@ struct TestApp {
     app: App,
     seeded: Seeded,
     _dir: tempfile::TempDir,
+    /// The PostgreSQL schema to drop afterwards, when the tests run on PostgreSQL.
+    pg_schema: Option<String>,
+}
+
+/// The store under test: SQLite by default, PostgreSQL with TOVHOLDER_TEST_STORE=postgres
+/// (on TOVHOLDER_TEST_POSTGRES, default the local server's database `test`), each test in a
+/// fresh schema.
+async fn open_store(dir: &std::path::Path, keys: Keys) -> (Arc<dyn Store>, Option<String>) {
+    if std::env::var("TOVHOLDER_TEST_STORE").as_deref() == Ok("postgres") {
+        let mut b = [0u8; 6];
+        getrandom::fill(&mut b).unwrap();
+        let schema = format!("t_{}", hex::encode(b));
+        let store = tovholder_store_postgres::PgStore::open_in_schema(&pg_url(), &schema, keys).await.unwrap();
+        (Arc::new(store), Some(schema))
+    } else {
+        (Arc::new(SqliteStore::open(&dir.join("t.db"), keys).await.unwrap()), None)
+    }
+}
+
+fn pg_url() -> String {
+    std::env::var("TOVHOLDER_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(schema) = self.pg_schema.take() {
+            // Drop is not async: a short-lived runtime of its own does the clean-up.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(tovholder_store_postgres::PgStore::drop_schema(&pg_url(), &schema))
+            })
+            .join();
+        }
+    }
 }
 
 impl TestApp {
@@ -28,14 +62,14 @@ impl TestApp {
     async fn spawn_with(config: WebConfig) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let keys = Keys::from_master(&[42u8; 32]);
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("t.db"), keys.clone()).await.unwrap());
+        let (store, pg_schema) = open_store(dir.path(), keys.clone()).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let config = WebConfig { base_url: base.clone(), demo: true, ..config };
         let app = App::new(store, keys, Models::builtin().unwrap(), Clock::default(), config);
         let seeded = demo::seed(&app).await.unwrap().unwrap();
         tokio::spawn(tovholder_web::serve(listener, app.clone(), std::future::pending()));
-        TestApp { base, app, seeded, _dir: dir }
+        TestApp { base, app, seeded, _dir: dir, pg_schema }
     }
 
     fn url(&self, path: &str) -> String {
