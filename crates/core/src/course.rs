@@ -75,6 +75,22 @@ pub struct Recipient {
 }
 
 impl Event {
+    /// What in the course this event changes, as keys ("date:ophold_start", "role:kontaktperson"),
+    /// so a save made on an older version can tell whether someone changed the same thing since.
+    pub fn touches(&self) -> Vec<String> {
+        match self {
+            Event::DatesSet { dates, .. } => dates.keys().map(|d| format!("date:{d}")).collect(),
+            Event::PersonJoined { role, .. } | Event::PersonLeft { role, .. } => vec![format!("role:{role}")],
+            Event::DecisionRecorded { decision, .. } => vec![format!("decision:{decision}")],
+            Event::FieldRecorded { field, .. } => vec![format!("field:{field}")],
+            Event::TaskCompleted { task, .. } => vec![format!("task:{task}")],
+            Event::ChangeProposed { kind, .. } => vec![format!("change-kind:{kind}")],
+            Event::ChangeAnswered { change, party, .. } => vec![format!("change:{change}:{party}")],
+            Event::ChangeApplied { change } => vec![format!("change:{change}")],
+            Event::CourseOpened { .. } | Event::DocumentAdded(_) | Event::DocumentSent { .. } | Event::DocumentRead { .. } => vec![],
+        }
+    }
+
     /// A stable short name, for the access log and journal listings.
     pub fn kind(&self) -> &'static str {
         match self {

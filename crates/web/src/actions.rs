@@ -85,6 +85,20 @@ fn text_plain() -> String {
 }
 
 impl Op {
+    /// What the action would change, in the keys of `Event::touches`.
+    fn touches(&self) -> Vec<String> {
+        match self {
+            Op::SetDates { dates, .. } => dates.keys().map(|d| format!("date:{d}")).collect(),
+            Op::Appoint { role, .. } => vec![format!("role:{role}")],
+            Op::Decide { decision, .. } => vec![format!("decision:{decision}")],
+            Op::RecordField { field, .. } => vec![format!("field:{field}")],
+            Op::CompleteTask { task, .. } => vec![format!("task:{task}")],
+            Op::ProposeChange { kind, .. } => vec![format!("change-kind:{kind}")],
+            Op::AnswerChange { change, party, .. } => vec![format!("change:{change}:{party}"), format!("change:{change}")],
+            Op::AddDocument { .. } | Op::SendDocument { .. } => vec![],
+        }
+    }
+
     fn name(&self) -> &'static str {
         match self {
             Op::SetDates { .. } => "set_dates",
@@ -101,7 +115,36 @@ impl Op {
 }
 
 /// Decides and stores `ops` on a loaded course, with an access-log record of the write.
+///
+/// A form or request made on an older version of the course (`course.seen`) is refused, naming
+/// who and when, if someone has changed the same things since; nothing saved is lost
+/// (optimistic concurrency). Changes to other things go through.
 pub async fn perform<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -> Result<(), AppError> {
+    if let Some(seen) = course.seen.filter(|s| *s < course.version) {
+        let mine: Vec<String> = ops.iter().flat_map(Op::touches).collect();
+        if let Some(msg) = conflict(app, course.id, seen, &mine).await? {
+            return Err(AppError::Conflict(msg));
+        }
+    }
+    match perform_now(app, course, ops).await {
+        // Someone saved between our load and our write: name them too.
+        Err(AppError::Conflict(_)) => Err(AppError::Conflict(conflict(app, course.id, course.version, &[]).await?.unwrap_or_else(|| crate::text::CONFLICT.into()))),
+        other => other,
+    }
+}
+
+/// Who changed any of `keys` (or anything, if `keys` is empty) after version `since`, as a sentence.
+async fn conflict(app: &App, id: CourseId, since: i64, keys: &[String]) -> Result<Option<String>, AppError> {
+    let journal = app.store.journal(id).await?;
+    let Some(e) = journal.iter().rev().find(|e| e.seq > since && (keys.is_empty() || e.event.touches().iter().any(|k| keys.contains(k)))) else {
+        return Ok(None);
+    };
+    let who = app.store.persons(&[e.stamp.by]).await?.into_iter().next().map_or_else(|| "En anden".to_string(), |p| p.name);
+    let when = tovholder_core::calendar::format_timestamp_da(e.stamp.at).unwrap_or_default();
+    Ok(Some(crate::text::conflict_by(&who, &when)))
+}
+
+async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -> Result<(), AppError> {
     let actor = course.user.actor();
     // An appointee's organisation comes from the store, never from the request.
     let mut orgs = BTreeMap::new();

@@ -53,7 +53,16 @@ pub struct AuthorizedCourse<A> {
     pub model: Arc<Model>,
     pub user: CurrentUser,
     pub decision: Decision,
+    /// The version the user's form or request was made on (`?version=` or `If-Match`).
+    pub seen: Option<i64>,
     _action: PhantomData<A>,
+}
+
+/// The course version a write was made on: `If-Match: "7"` (API) or `?version=7` (forms).
+fn seen_version(parts: &Parts) -> Option<i64> {
+    let header = parts.headers.get(axum::http::header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|v| v.trim().trim_start_matches("W/").trim_matches('"').to_string());
+    let query = parts.uri.query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("version=")).map(str::to_string));
+    header.or(query).and_then(|v| v.parse().ok())
 }
 
 fn reject(api: bool, e: AppError) -> Response {
@@ -90,7 +99,7 @@ impl<A: RouteAction> AuthorizedCourse<A> {
         if !decision.allowed {
             return Err(AppError::NotFound);
         }
-        Ok(AuthorizedCourse { id, version: course.version, state: course.state, model, user, decision, _action: PhantomData })
+        Ok(AuthorizedCourse { id, version: course.version, state: course.state, model, user, decision, seen: None, _action: PhantomData })
     }
 }
 
@@ -108,6 +117,9 @@ impl<A: RouteAction> FromRequestParts<App> for AuthorizedCourse<A> {
         let Some(id) = params.get("id").and_then(|s| s.parse::<i64>().ok()).map(CourseId) else {
             return Err(reject(api, AppError::NotFound));
         };
-        Self::load(app, user, id, what).await.map_err(|e| reject(api, e))
+        let seen = seen_version(parts);
+        let mut course = Self::load(app, user, id, what).await.map_err(|e| reject(api, e))?;
+        course.seen = seen;
+        Ok(course)
     }
 }

@@ -129,6 +129,8 @@ struct Problem {
     kind: String,
     title: &'static str,
     status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
     correlation_id: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldError>,
@@ -149,12 +151,16 @@ impl IntoResponse for ApiError {
         };
         let correlation_id = self.0.correlate();
         let title = self.0.title();
+        let detail = match &self.0 {
+            AppError::Conflict(m) => Some(m.clone()),
+            _ => None,
+        };
         let errors = match self.0 {
             AppError::Invalid(e) => e,
             AppError::Malformed(m) => vec![FieldError { field: "body".into(), message: m }],
             _ => vec![],
         };
-        let body = Problem { kind: format!("/problems/{kind}"), title, status: status.as_u16(), correlation_id, errors };
+        let body = Problem { kind: format!("/problems/{kind}"), title, status: status.as_u16(), detail, correlation_id, errors };
         let json = serde_json::to_string(&body).unwrap_or_default();
         (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response()
     }

@@ -13,3 +13,8 @@ pub const LOGGED_OUT: &str = "Du er logget ud.";
 pub const MAIL_FOOTER: &str = "Denne e-mail er sendt automatisk af Tovholder og indeholder ingen personoplysninger. Svar ikke på den.";
 pub const NEW_DOCUMENT_SUBJECT: &str = "Nyt dokument i Tovholder";
 pub const NEW_DOCUMENT_BODY: &str = "Du har fået et dokument i et forløb i Tovholder.";
+
+/// A refused save: who changed the same thing meanwhile, and when.
+pub fn conflict_by(who: &str, when: &str) -> String {
+    format!("Ikke gemt: {who} ændrede det samme {when}, mens du arbejdede. Se det nye nedenfor, og ret igen, hvis det stadig er nødvendigt. Intet af det gemte er gået tabt.")
+}

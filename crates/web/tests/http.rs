@@ -718,3 +718,45 @@ async fn mail_is_delivered_over_smtp_once_and_without_personal_data() {
     assert_eq!(sink.messages(waiting).await.len(), waiting);
     assert!(outbox(&t).await.iter().all(|m| m.sent.is_some()));
 }
+
+/// Two people edit the same course at once: the second save of the same thing is refused with
+/// who changed it; a save of something else goes through; nothing saved is lost.
+#[tokio::test]
+async fn concurrent_edits_name_who_changed_it_and_lose_nothing() {
+    let t = TestApp::spawn().await;
+    let id = t.course("Ida");
+    let version = t.app.store.course(id).await.unwrap().unwrap().version;
+    let start = t.app.store.course(id).await.unwrap().unwrap().state.dates["ophold_start"];
+    let day = |n: i64| start.checked_add(jiff::ToSpan::days(n)).unwrap().to_string();
+    let (mette, mcsrf) = t.login("mette").await;
+    let (jonas, jcsrf) = t.login("jonas").await;
+    // Both opened the page at `version`. Mette saves the parents' day first.
+    let path = format!("/forloeb/{id}/datoer?version={version}");
+    let (status, _) = post_form(&t, &mette, &mcsrf, &path, &[("date.foraeldredag", &day(20))]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Jonas, on the old page, changes the same date: refused, naming Mette.
+    let (status, page) = post_form(&t, &jonas, &jcsrf, &path, &[("date.foraeldredag", &day(27))]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("Ikke gemt: Mette Pedersen ændrede det samme"), "{page}");
+    let now = t.app.store.course(id).await.unwrap().unwrap();
+    assert_eq!(now.state.dates["foraeldredag"].to_string(), day(20), "Mette's save is kept");
+    // Another date from the same old page goes through.
+    let (status, _) = post_form(&t, &jonas, &jcsrf, &path, &[("date.infodag", &day(-30))]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // The API says the same with If-Match.
+    let r = jonas
+        .post(t.url(&format!("/api/v1/courses/{id}/dates")))
+        .header("x-csrf-token", &jcsrf)
+        .header("if-match", format!("\"{version}\""))
+        .json(&serde_json::json!({"dates": {"foraeldredag": day(28)}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let problem: Value = r.json().await.unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("Mette Pedersen"), "{problem}");
+    let now = t.app.store.course(id).await.unwrap().unwrap();
+    assert_eq!(now.state.dates["foraeldredag"].to_string(), day(20));
+    assert_eq!(now.state.dates["infodag"].to_string(), day(-30));
+}

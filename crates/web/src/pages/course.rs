@@ -233,6 +233,12 @@ pub async fn outcome<A>(app: &App, course: &AuthorizedCourse<A>, result: Result<
             let page = render(app, course, &submitted, errors, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
+        Err(AppError::Conflict(message)) => {
+            // Show what is saved now, with who changed it.
+            let now = AuthorizedCourse::<course_access::Read>::load(app, course.user.clone(), course.id, "read:conflict".into()).await?;
+            let page = render(app, &now, &BTreeMap::new(), vec![FieldError { field: "gemt".into(), message }], None).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }
