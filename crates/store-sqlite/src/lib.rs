@@ -81,6 +81,25 @@ impl SqliteStore {
         Ok(SqliteStore { writer, reader, keys })
     }
 
+    /// Writes a consistent copy of the live database to `path` (which must not exist), while
+    /// the server keeps running: SQLite's `VACUUM INTO` reads one snapshot.
+    pub async fn backup_to(&self, path: &Path) -> Result<()> {
+        let target = path.to_str().ok_or_else(|| StoreError::Database("the backup path is not UTF-8".into()))?;
+        sqlx::query(sql::BACKUP).bind(target).execute(&self.reader).await.map_err(db)?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound file.
+    pub async fn integrity_check(&self) -> Result<String> {
+        let r = sqlx::query(sql::INTEGRITY_CHECK).fetch_one(&self.reader).await.map_err(db)?;
+        r.try_get(0).map_err(db)
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+
     async fn begin(&self) -> Result<Transaction<'static, Sqlite>> {
         self.writer.begin().await.map_err(db)
     }

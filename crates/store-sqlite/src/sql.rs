@@ -75,3 +75,6 @@ pub const MAIL_FAILED: &str = "UPDATE outbox SET claimed_until_us = ? WHERE id =
 
 pub const INSERT_BLOB: &str = "INSERT INTO document_blobs (course_id, sha256, bytes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 pub const BLOB: &str = "SELECT bytes FROM document_blobs WHERE course_id = ? AND sha256 = ?";
+
+pub const BACKUP: &str = "VACUUM INTO ?";
+pub const INTEGRITY_CHECK: &str = "PRAGMA integrity_check";

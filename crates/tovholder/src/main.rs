@@ -45,6 +45,30 @@ enum Command {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Write a consistent copy of a running SQLite instance (for PostgreSQL use pg_dump).
+    Backup {
+        #[arg(long, env = "TOVHOLDER_CONFIG")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        database: Option<String>,
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a SQLite backup: checks it (integrity and every journal) and puts it in place.
+    /// Stop the server first.
+    Restore {
+        #[arg(long, env = "TOVHOLDER_CONFIG")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        database: Option<String>,
+        /// The backup file made by `tovholder backup`.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing database file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Make a new key file (mode 0600) for `key_file`.
     Keygen { file: PathBuf },
     /// Collaboration model files.
@@ -103,6 +127,8 @@ fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             Command::Demo { listen, data, database } => demo(&listen, &data, database).await,
             Command::Serve { config, listen, database } => serve(config.as_deref(), listen, database).await,
             Command::Audit { command: AuditCommand::Verify { config, database } } => audit_verify(config.as_deref(), database).await,
+            Command::Backup { config, database, to } => backup(config.as_deref(), database, &to).await,
+            Command::Restore { config, database, from, force } => restore(config.as_deref(), database, &from, force).await,
             Command::Model { .. } | Command::Keygen { .. } => Ok(ExitCode::SUCCESS),
         }
     })
@@ -224,20 +250,78 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
     Ok(ExitCode::SUCCESS)
 }
 
-async fn audit_verify(file: Option<&Path>, database: Option<String>) -> anyhow::Result<ExitCode> {
+/// The key and database URL from the configuration (with a `--database` override).
+fn keys_and_url(file: Option<&Path>, database: Option<String>) -> anyhow::Result<(Keys, String)> {
     let cfg = config::Config::load(file, std::env::vars())?;
-    let key_file = cfg.key_file.context("no key_file configured")?;
+    let key_file = cfg.key_file.context("no key_file configured (TOVHOLDER_KEY_FILE)")?;
     let keys = Keys::load(&key_file)?;
-    let url = database.or(cfg.database).context("no database configured")?;
+    let url = database.or(cfg.database).context("no database configured (TOVHOLDER_DATABASE or --database)")?;
+    Ok((keys, url))
+}
+
+async fn audit_verify(file: Option<&Path>, database: Option<String>) -> anyhow::Result<ExitCode> {
+    let (keys, url) = keys_and_url(file, database)?;
     let store = open_store(&url, keys.clone()).await?;
+    verify_all(store.as_ref(), &keys).await
+}
+
+async fn verify_all(store: &dyn Store, keys: &Keys) -> anyhow::Result<ExitCode> {
     let ids = store.course_ids().await?;
     for id in &ids {
-        if let Some(broken) = tovholder_store::verify_course(store.as_ref(), &keys, *id).await? {
+        if let Some(broken) = tovholder_store::verify_course(store, keys, *id).await? {
             println!("BROKEN: {broken}");
             return Ok(ExitCode::FAILURE);
         }
     }
     println!("ok: {} journals verified", ids.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
+    let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+        bail!("backup and restore here are for SQLite; for PostgreSQL use pg_dump and pg_restore (see the README)");
+    };
+    Ok(PathBuf::from(path.split('?').next().unwrap_or(path)))
+}
+
+async fn backup(file: Option<&Path>, database: Option<String>, to: &Path) -> anyhow::Result<ExitCode> {
+    let (keys, url) = keys_and_url(file, database)?;
+    let path = sqlite_path(&url)?;
+    if to.exists() {
+        bail!("{} exists already", to.display());
+    }
+    let store = SqliteStore::open(&path, keys).await?;
+    store.backup_to(to).await?;
+    println!("Wrote a consistent copy to {}. Keep the key file backed up apart from it.", to.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore(file: Option<&Path>, database: Option<String>, from: &Path, force: bool) -> anyhow::Result<ExitCode> {
+    let (keys, url) = keys_and_url(file, database)?;
+    let path = sqlite_path(&url)?;
+    if path.exists() && !force {
+        bail!("{} exists; stop the server and add --force to replace it", path.display());
+    }
+    // Check a copy of the backup before anything is replaced.
+    let staging = path.with_extension("restoring");
+    let _ = std::fs::remove_file(&staging);
+    std::fs::copy(from, &staging).with_context(|| format!("copying {}", from.display()))?;
+    let store = SqliteStore::open(&staging, keys.clone()).await?;
+    let integrity = store.integrity_check().await?;
+    if integrity != "ok" {
+        bail!("the backup is damaged: {integrity}");
+    }
+    let verified = verify_all(&store, &keys).await?;
+    store.close().await;
+    if verified != ExitCode::SUCCESS {
+        bail!("the backup's journals do not verify with this key file");
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        let _ = std::fs::remove_file(format!("{}{suffix}", staging.display()));
+    }
+    std::fs::rename(&staging, &path).with_context(|| format!("moving the restored database to {}", path.display()))?;
+    println!("Restored {} from {}.", path.display(), from.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -62,8 +62,29 @@ fn demo_runs_and_its_journals_verify() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let status = rt.block_on(async { reqwest::get(format!("{url}/healthz")).await.unwrap().status() });
     assert_eq!(status, 200);
+    // An online backup while the demo runs.
+    let db = format!("sqlite://{}", data.join("tovholder.db").display());
+    let key = data.join("tovholder.key");
+    let backup = dir.path().join("backup.db");
+    let out = bin().args(["backup", "--database", &db, "--to"]).arg(&backup).env("TOVHOLDER_KEY_FILE", &key).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     child.kill().unwrap();
     child.wait().unwrap();
+    // Restore it elsewhere and verify every journal there.
+    let restored = format!("sqlite://{}", dir.path().join("restored.db").display());
+    let out = bin().args(["restore", "--database", &restored, "--from"]).arg(&backup).env("TOVHOLDER_KEY_FILE", &key).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin().args(["audit", "verify", "--database", &restored]).env("TOVHOLDER_KEY_FILE", &key).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 10 journals verified"), "{}", String::from_utf8_lossy(&out.stdout));
+    // Restoring over an existing database needs --force; a backup checked with another key is refused.
+    let out = bin().args(["restore", "--database", &restored, "--from"]).arg(&backup).env("TOVHOLDER_KEY_FILE", &key).output().unwrap();
+    assert!(!out.status.success());
+    let other = dir.path().join("other.key");
+    assert!(bin().arg("keygen").arg(&other).status().unwrap().success());
+    let out = bin().args(["restore", "--force", "--database", &restored, "--from"]).arg(&backup).env("TOVHOLDER_KEY_FILE", &other).output().unwrap();
+    assert!(!out.status.success(), "a backup that does not verify is not put in place");
+    let out = bin().args(["audit", "verify", "--database", &restored]).env("TOVHOLDER_KEY_FILE", &key).output().unwrap();
+    assert!(out.status.success(), "the restored database is untouched");
     let out = bin()
         .args(["audit", "verify", "--database"])
         .arg(format!("sqlite://{}", data.join("tovholder.db").display()))
