@@ -100,6 +100,15 @@ enum AuditCommand {
     },
 }
 
+/// Prints a line for the person who started the server, never failing: a server whose
+/// output is closed (e.g. piped to a process that exited) must keep serving.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -203,12 +212,12 @@ async fn demo(listen: &str, data: &Path, database: Option<String>) -> anyhow::Re
     let config = WebConfig { base_url: base_url.clone(), demo: true, ..WebConfig::default() };
     let app = App::new(store, keys, models()?, Clock::default(), config);
     let fresh = tovholder_web::demo::seed(&app).await?.is_some();
-    println!("Tovholder (demo) kører på {base_url}");
-    println!("Data: {} ({})", data.display(), if fresh { "ny demo-data" } else { "eksisterende data" });
-    println!("Demo-logins (adgangskode for alle: {}):", tovholder_web::demo::PASSWORD);
+    say!("Tovholder (demo) kører på {base_url}");
+    say!("Data: {} ({})", data.display(), if fresh { "ny demo-data" } else { "eksisterende data" });
+    say!("Demo-logins (adgangskode for alle: {}):", tovholder_web::demo::PASSWORD);
     for l in tovholder_web::demo::LOGINS {
         let role = if l.role.is_empty() { "kontaktperson" } else { l.role };
-        println!("  {:<6} {} – {}, {}", l.username, l.name, role, l.org);
+        say!("  {:<6} {} – {}, {}", l.username, l.name, role, l.org);
     }
     tovholder_web::serve(listener, app, shutdown()).await?;
     Ok(ExitCode::SUCCESS)
@@ -245,7 +254,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
     }
     let app = App::new(store, keys, models()?, clock, web);
     tracing::info!(%addr, "tovholder serving");
-    println!("Tovholder kører på http://{addr}");
+    say!("Tovholder kører på http://{addr}");
     tovholder_web::serve(listener, app, shutdown()).await?;
     Ok(ExitCode::SUCCESS)
 }
