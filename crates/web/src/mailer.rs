@@ -36,6 +36,13 @@ pub struct SmtpConfig {
     pub password: Option<String>,
     #[serde(default = "default_tls")]
     pub tls: Tls,
+    /// How long a claim holds: a process that dies mid-send frees its mail after this.
+    #[serde(default = "default_lease")]
+    pub lease_seconds: i64,
+}
+
+fn default_lease() -> i64 {
+    120
 }
 
 fn default_port() -> u16 {
@@ -54,6 +61,7 @@ impl std::fmt::Debug for SmtpConfig {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "***"))
             .field("tls", &self.tls)
+            .field("lease_seconds", &self.lease_seconds)
             .finish()
     }
 }
@@ -63,9 +71,6 @@ pub enum MailError {
     #[error("SMTP settings: {0}")]
     Config(String),
 }
-
-/// How long a claim holds: a process that dies mid-send frees the mail after this.
-const LEASE: SignedDuration = SignedDuration::from_secs(120);
 
 fn transport(c: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
     let builder = match c.tls {
@@ -82,7 +87,10 @@ fn transport(c: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailE
 
 fn message(from: &Mailbox, m: &Mail) -> Result<Message, String> {
     let to: Mailbox = m.mail.to.parse().map_err(|e| format!("recipient: {e}"))?;
+    // One Message-ID per outbox row: a receiving server can drop a repeat, and tests can count.
+    let domain = from.email.domain().to_string();
     Message::builder()
+        .message_id(Some(format!("<tovholder-mail-{}@{domain}>", m.id)))
         .from(from.clone())
         .to(to)
         .subject(m.mail.subject.clone())
@@ -95,10 +103,11 @@ fn message(from: &Mailbox, m: &Mail) -> Result<Message, String> {
 pub fn start(store: Arc<dyn Store>, clock: Clock, config: SmtpConfig) -> Result<(), MailError> {
     let smtp = transport(&config)?;
     let from: Mailbox = config.from.parse().map_err(|e| MailError::Config(format!("from: {e}")))?;
+    let lease = SignedDuration::from_secs(config.lease_seconds.max(1));
     tokio::spawn(async move {
         loop {
             let now = clock.now();
-            let claimed = match store.claim_mail(now, now + LEASE).await {
+            let claimed = match store.claim_mail(now, now + lease).await {
                 Ok(m) => m,
                 Err(e) => {
                     tracing::error!(error = %e, "outbox: claim failed");

@@ -702,7 +702,7 @@ async fn mail_is_delivered_over_smtp_once_and_without_personal_data() {
     let t = TestApp::spawn().await;
     let waiting = outbox(&t).await.len();
     assert!(waiting > 0, "the demo's actions wrote mails");
-    let smtp = tovholder_web::mailer::SmtpConfig { host: "127.0.0.1".into(), port: sink.port, from: "Tovholder <tovholder@fjordlyst.example>".into(), username: None, password: None, tls: tovholder_web::mailer::Tls::None };
+    let smtp = tovholder_web::mailer::SmtpConfig { host: "127.0.0.1".into(), port: sink.port, from: "Tovholder <tovholder@fjordlyst.example>".into(), username: None, password: None, tls: tovholder_web::mailer::Tls::None, lease_seconds: 120 };
     tovholder_web::mailer::start(t.app.store.clone(), t.app.clock.clone(), smtp).unwrap();
     let msgs = sink.messages(waiting).await;
     assert!(msgs.iter().any(|(to, subject, body)| to == "tove@egeskov.dk.example" && subject == "Nyt forløb fra Julemærkehjemmet" && body.contains(&format!("{}/forloeb/", t.base))));

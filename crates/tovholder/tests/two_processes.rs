@@ -1,0 +1,191 @@
+//! Two `tovholder serve` processes on one PostgreSQL database: a login made through one works
+//! through the other; every e-mail is delivered exactly once, whichever process sends it; when
+//! one is killed the other carries on, and mail a dead process had claimed is picked up again.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+fn pg_url(db: &str) -> String {
+    let base = std::env::var("TOVHOLDER_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    match base.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{db}"),
+        None => panic!("TOVHOLDER_TEST_POSTGRES must end in /DATABASE"),
+    }
+}
+
+/// Starts a process and returns it with the URL it prints first.
+fn start(args: &[&str], env: &[(&str, String)]) -> (Child, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tovholder"));
+    cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, first.split_whitespace().last().unwrap().to_string())
+}
+
+struct Sink {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Sink {
+    fn start() -> Sink {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let child = Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.path().join("maildir"))
+            .spawn()
+            .unwrap();
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Sink { child, port, dir };
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("aiosmtpd did not start");
+    }
+
+    /// Message-ID → how many times it arrived.
+    fn arrived(&self) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        for e in std::fs::read_dir(self.dir.path().join("maildir").join("new")).into_iter().flatten().flatten() {
+            let raw = std::fs::read(e.path()).unwrap();
+            let m = mailparse::parse_mail(&raw).unwrap();
+            let id = m.headers.iter().find(|h| h.get_key().eq_ignore_ascii_case("Message-ID")).map(|h| h.get_value()).unwrap_or_default();
+            *out.entry(id).or_insert(0) += 1;
+        }
+        out
+    }
+
+    fn wait_for(&self, n: usize) -> BTreeMap<String, usize> {
+        for _ in 0..300 {
+            let got = self.arrived();
+            if got.values().sum::<usize>() >= n {
+                // A little longer, so a duplicate would have time to show.
+                std::thread::sleep(Duration::from_millis(1500));
+                return self.arrived();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("only {:?} of {n} mails arrived", self.arrived().values().sum::<usize>());
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn login(c: &reqwest::Client, url: &str, username: &str) {
+    let page = c.get(format!("{url}/login")).send().await.unwrap().text().await.unwrap();
+    let at = page.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    let csrf = page[at..].split('"').next().unwrap().to_string();
+    let r = c.post(format!("{url}/login")).form(&[("csrf", csrf.as_str()), ("username", username), ("password", "demo1234")]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+}
+
+#[test]
+#[allow(clippy::zombie_processes)] // every child is killed and waited for below
+fn two_processes_share_sessions_and_send_each_mail_once() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = format!("tovholder_two_{}", std::process::id());
+    let admin = pg_url("test");
+    rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))).execute(&pool).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).execute(&pool).await.unwrap();
+    });
+    let url = pg_url(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // Seed the demo data into the database once, then stop.
+    let (mut seeder, _) = start(&["demo", "--listen", "127.0.0.1:0", "--data", data.to_str().unwrap(), "--database", &url], &[]);
+    seeder.kill().unwrap();
+    seeder.wait().unwrap();
+    // A dead process's claim: one mail held for 3 more seconds by nobody alive.
+    let held_id: i64 = rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        let now_us = jiff::Timestamp::now().as_microsecond();
+        let id = sqlx::query_scalar("UPDATE outbox SET claimed_until_us = $1, attempts = 1 WHERE id = (SELECT min(id) FROM outbox) RETURNING id")
+            .bind(now_us + 3_000_000)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        id
+    });
+    let waiting: usize = rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox").fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        n as usize
+    });
+    assert!(waiting > 3);
+    let sink = Sink::start();
+    let env = |_: &Path| {
+        vec![
+            ("TOVHOLDER_KEY_FILE", data.join("tovholder.key").display().to_string()),
+            ("TOVHOLDER_DATABASE", url.clone()),
+            ("TOVHOLDER_SMTP__HOST", "127.0.0.1".to_string()),
+            ("TOVHOLDER_SMTP__PORT", sink.port.to_string()),
+            ("TOVHOLDER_SMTP__FROM", "Tovholder <tovholder@fjordlyst.example>".to_string()),
+            ("TOVHOLDER_SMTP__TLS", "none".to_string()),
+            ("TOVHOLDER_SMTP__LEASE_SECONDS", "3".to_string()),
+        ]
+    };
+    let (mut a, url_a) = start(&["serve", "--listen", "127.0.0.1:0"], &env(&data));
+    let (mut b, url_b) = start(&["serve", "--listen", "127.0.0.1:0"], &env(&data));
+
+    // Every mail, including the one the dead process held, arrives exactly once.
+    let arrived = sink.wait_for(waiting);
+    assert_eq!(arrived.len(), waiting, "{arrived:?}");
+    assert!(arrived.values().all(|n| *n == 1), "a mail arrived twice: {arrived:?}");
+    assert!(arrived.keys().any(|k| k.contains(&format!("tovholder-mail-{held_id}@"))), "the held mail was picked up again");
+
+    rt.block_on(async {
+        // A login made through A works through B: the session lives in the database.
+        let c = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        login(&c, &url_a, "mette").await;
+        let me: Value = c.get(format!("{url_b}/api/v1/me")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(me["name"], "Mette Pedersen");
+        // Kill A; B carries on with new work, and its mail arrives once.
+        a.kill().unwrap();
+        a.wait().unwrap();
+        let csrf = me["csrf"].as_str().unwrap();
+        let orgs: Vec<Value> = c.get(format!("{url_b}/api/v1/organisations")).send().await.unwrap().json().await.unwrap();
+        let egeskov = orgs.iter().find(|o| o["name"] == "Egeskov Kommune").unwrap()["id"].clone();
+        let body = serde_json::json!({
+            "model": "julemaerkehjem", "parties": {"municipality": egeskov},
+            "family": [{"role": "barn", "name": "Ny Elev", "cpr": "010116-4321"}, {"role": "foraelder", "name": "Ny Far", "email": "far@familie.example"}],
+            "dates": {"ansoegning": "2026-11-23"}, "decisions": {"samarbejde": "ja"}
+        });
+        let r = c.post(format!("{url_b}/api/v1/courses")).header("x-csrf-token", csrf).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let r = c.post(format!("{url_b}/api/v1/courses/{id}/dates")).header("x-csrf-token", csrf).json(&serde_json::json!({"dates": {"tilsagn": "2026-11-23"}})).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+    });
+    let arrived = sink.wait_for(waiting + 1);
+    assert_eq!(arrived.len(), waiting + 1);
+    assert!(arrived.values().all(|n| *n == 1), "{arrived:?}");
+    b.kill().unwrap();
+    b.wait().unwrap();
+    rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))).execute(&pool).await.unwrap();
+    });
+}
