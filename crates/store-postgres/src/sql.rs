@@ -75,3 +75,12 @@ pub const MAIL_FAILED: &str = "UPDATE outbox SET claimed_until_us = $1 WHERE id 
 
 pub const INSERT_BLOB: &str = "INSERT INTO document_blobs (course_id, sha256, bytes) VALUES ($1, $2, $3) ON CONFLICT (course_id, sha256) DO NOTHING";
 pub const BLOB: &str = "SELECT bytes FROM document_blobs WHERE course_id = $1 AND sha256 = $2";
+
+pub const ALL_PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons ORDER BY id";
+pub const IMPORT_ORG: &str = "INSERT INTO orgs (id, name, kind) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3)";
+pub const IMPORT_PERSON: &str = "INSERT INTO persons (id, name, email, org_id, cpr_sealed, cpr_index) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)";
+pub const IMPORT_COURSE: &str = "INSERT INTO courses (id, model, version, state, created_us, updated_us) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)";
+pub const IMPORT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, attempts) VALUES ($1, $2, $3, $4, $5, $6)";
+pub const RESET_IDS: &str = "SELECT setval(pg_get_serial_sequence('orgs', 'id'), COALESCE((SELECT max(id) FROM orgs), 0) + 1, false), \
+     setval(pg_get_serial_sequence('persons', 'id'), COALESCE((SELECT max(id) FROM persons), 0) + 1, false), \
+     setval(pg_get_serial_sequence('courses', 'id'), COALESCE((SELECT max(id) FROM courses), 0) + 1, false)";

@@ -510,6 +510,83 @@ impl tovholder_store::Store for SqliteStore {
         Ok(())
     }
 
+    async fn all_persons(&self) -> Result<Vec<Person>> {
+        let rows = sqlx::query(sql::ALL_PERSONS).fetch_all(&self.reader).await.map_err(db)?;
+        rows.iter().map(person_row).collect()
+    }
+
+    async fn import_org(&self, org: &Org) -> Result<()> {
+        sqlx::query(sql::IMPORT_ORG).bind(org.id.0).bind(&org.name).bind(&org.kind).execute(&self.writer).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn import_person(&self, p: &Person) -> Result<()> {
+        sqlx::query(sql::IMPORT_PERSON)
+            .bind(p.id.0)
+            .bind(&p.name)
+            .bind(&p.email)
+            .bind(p.org.map(|o| o.0))
+            .bind(p.cpr.as_ref().map(|c| c.ciphertext.clone()))
+            .bind(p.cpr.as_ref().map(|c| c.blind_index.clone()))
+            .execute(&self.writer)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn import_course(&self, course: &StoredCourse, journal: &[JournalEntry], projection: &Commit) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let updated = journal.last().map_or(0, |e| to_micros(e.stamp.at));
+        sqlx::query(sql::IMPORT_COURSE)
+            .bind(course.id.0)
+            .bind(&course.state.model)
+            .bind(0i64)
+            .bind(json(&course.state)?)
+            .bind(to_micros(course.created))
+            .bind(updated)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for e in journal {
+            sqlx::query(sql::INSERT_ENTRY)
+                .bind(course.id.0)
+                .bind(e.seq)
+                .bind(to_micros(e.stamp.at))
+                .bind(e.stamp.by.0)
+                .bind(e.event.kind())
+                .bind(&e.payload)
+                .bind(&e.hash)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        // The projection and head, written as an append of no entries on top of the journal.
+        let version = journal.last().map_or(0, |e| e.seq);
+        let head = journal.last().map(|e| e.hash.clone()).unwrap_or_default();
+        sqlx::query(sql::UPSERT_HEAD).bind(course.id.0).bind(version).bind(&head).execute(&mut *tx).await.map_err(db)?;
+        self.write_commit(&mut tx, course.id, version, projection).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn import_mail(&self, m: &Mail) -> Result<()> {
+        sqlx::query(sql::IMPORT_MAIL)
+            .bind(&m.mail.to)
+            .bind(&m.mail.subject)
+            .bind(&m.mail.body)
+            .bind(m.mail.course.map(|c| c.0))
+            .bind(to_micros(m.created))
+            .bind(m.attempts)
+            .execute(&self.writer)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn finish_import(&self) -> Result<()> {
+        // INTEGER PRIMARY KEY continues above the largest id by itself.
+        Ok(())
+    }
+
     async fn mail_failed(&self, id: i64, retry_at: Timestamp) -> Result<()> {
         sqlx::query(sql::MAIL_FAILED).bind(to_micros(retry_at)).bind(id).execute(&self.writer).await.map_err(db)?;
         Ok(())

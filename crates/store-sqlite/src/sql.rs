@@ -78,3 +78,9 @@ pub const BLOB: &str = "SELECT bytes FROM document_blobs WHERE course_id = ? AND
 
 pub const BACKUP: &str = "VACUUM INTO ?";
 pub const INTEGRITY_CHECK: &str = "PRAGMA integrity_check";
+
+pub const ALL_PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons ORDER BY id";
+pub const IMPORT_ORG: &str = "INSERT INTO orgs (id, name, kind) VALUES (?, ?, ?)";
+pub const IMPORT_PERSON: &str = "INSERT INTO persons (id, name, email, org_id, cpr_sealed, cpr_index) VALUES (?, ?, ?, ?, ?, ?)";
+pub const IMPORT_COURSE: &str = "INSERT INTO courses (id, model, version, state, created_us, updated_us) VALUES (?, ?, ?, ?, ?, ?)";
+pub const IMPORT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, attempts) VALUES (?, ?, ?, ?, ?, ?)";

@@ -271,6 +271,17 @@ pub trait Store: Send + Sync + 'static {
     async fn mail_sent(&self, id: i64, at: Timestamp) -> Result<()>;
     /// Gives a claimed mail back, to be tried again from `retry_at`.
     async fn mail_failed(&self, id: i64, retry_at: Timestamp) -> Result<()>;
+
+    // Moving an instance to another store (`tovholder migrate-store`): ids are kept, so every
+    // journal entry and reference stays valid and the hash chains verify on the new store.
+    async fn all_persons(&self) -> Result<Vec<Person>>;
+    async fn import_org(&self, org: &Org) -> Result<()>;
+    async fn import_person(&self, p: &Person) -> Result<()>;
+    /// A course with its journal as stored (hashes included) and its projection and blobs.
+    async fn import_course(&self, course: &StoredCourse, journal: &[JournalEntry], projection: &Commit) -> Result<()>;
+    async fn import_mail(&self, m: &Mail) -> Result<()>;
+    /// After imports with explicit ids: the id counters continue above them.
+    async fn finish_import(&self) -> Result<()>;
 }
 
 /// Checks one course's hash chain against the key and its separately recorded head.

@@ -69,6 +69,18 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Copy a whole instance to another (empty) store, e.g. from SQLite to PostgreSQL, keeping
+    /// every id so the journals verify there; then checks them. Stop the server first.
+    MigrateStore {
+        #[arg(long, env = "TOVHOLDER_CONFIG")]
+        config: Option<PathBuf>,
+        /// The store to copy from (default: the configured database).
+        #[arg(long)]
+        from: Option<String>,
+        /// The empty store to copy to, e.g. postgres://USER@HOST/DB.
+        #[arg(long)]
+        to: String,
+    },
     /// Make a new key file (mode 0600) for `key_file`.
     Keygen { file: PathBuf },
     /// Collaboration model files.
@@ -137,6 +149,7 @@ fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             Command::Serve { config, listen, database } => serve(config.as_deref(), listen, database).await,
             Command::Audit { command: AuditCommand::Verify { config, database } } => audit_verify(config.as_deref(), database).await,
             Command::Backup { config, database, to } => backup(config.as_deref(), database, &to).await,
+            Command::MigrateStore { config, from, to } => migrate_store(config.as_deref(), from, &to).await,
             Command::Restore { config, database, from, force } => restore(config.as_deref(), database, &from, force).await,
             Command::Model { .. } | Command::Keygen { .. } => Ok(ExitCode::SUCCESS),
         }
@@ -284,6 +297,49 @@ async fn verify_all(store: &dyn Store, keys: &Keys) -> anyhow::Result<ExitCode> 
     }
     println!("ok: {} journals verified", ids.len());
     Ok(ExitCode::SUCCESS)
+}
+
+async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> anyhow::Result<ExitCode> {
+    let (keys, from) = keys_and_url(file, from)?;
+    let models = models()?;
+    let source = open_store(&from, keys.clone()).await?;
+    let target = open_store(to, keys.clone()).await?;
+    if !target.orgs().await?.is_empty() {
+        bail!("the target store is not empty");
+    }
+    for org in source.orgs().await? {
+        target.import_org(&org).await?;
+    }
+    for person in source.all_persons().await? {
+        target.import_person(&person).await?;
+    }
+    for org in source.orgs().await? {
+        for u in source.staff(org.id).await? {
+            let user = tovholder_store::NewUser { person: u.person, username: u.username, password_hash: u.password_hash, org_roles: u.org_roles };
+            target.add_user(&user).await?;
+        }
+    }
+    let ids = source.course_ids().await?;
+    for id in &ids {
+        let course = source.course(*id).await?.context("a course vanished during the copy")?;
+        let journal = source.journal(*id).await?;
+        let model = models.get(&course.state.model).with_context(|| format!("course {id} uses an unknown model"))?;
+        let mut blobs = Vec::new();
+        for d in &course.state.documents {
+            let bytes = source.blob(*id, &d.meta.sha256).await?.with_context(|| format!("course {id}: a document's content is missing"))?;
+            blobs.push(tovholder_store::Blob { sha256: d.meta.sha256.clone(), bytes });
+        }
+        let projection = tovholder_web::actions::commit(&model, course.state.clone(), vec![], vec![], blobs);
+        target.import_course(&course, &journal, &projection).await?;
+    }
+    for m in source.outbox(i64::MAX).await?.into_iter().filter(|m| m.sent.is_none()) {
+        target.import_mail(&m).await?;
+    }
+    let log = source.access_log(None, i64::MAX).await?;
+    target.write_access_log(&log.into_iter().rev().collect::<Vec<_>>()).await?;
+    target.finish_import().await?;
+    say!("Copied {} courses. Checking every journal on the new store:", ids.len());
+    verify_all(target.as_ref(), &keys).await
 }
 
 fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {

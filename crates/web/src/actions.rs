@@ -26,7 +26,7 @@ use crate::error::AppError;
 use crate::views;
 
 /// The projection and side effects that follow from a course's new state.
-fn commit(model: &Model, state: CourseState, entries: Vec<NewEntry>, mails: Vec<NewMail>, blobs: Vec<Blob>) -> Commit {
+pub fn commit(model: &Model, state: CourseState, entries: Vec<NewEntry>, mails: Vec<NewMail>, blobs: Vec<Blob>) -> Commit {
     let tasks = tasks::tasks(model, &state);
     let orgs = state.parties.iter().map(|(party, org)| (party.clone(), *org, policy::party_shares(model, &state, party))).collect();
     Commit { entries, state, tasks, orgs, mails, blobs }
