@@ -59,6 +59,10 @@ impl Config {
         };
         for (key, value) in env {
             let Some(name) = key.strip_prefix("TOVHOLDER_") else { continue };
+            // Not configuration keys: the file's path, the log filter, and the test suite's own.
+            if name == "CONFIG" || name == "LOG" || name.starts_with("TEST_") {
+                continue;
+            }
             let path: Vec<String> = name.to_lowercase().split("__").map(str::to_string).collect();
             // Numbers and booleans are read as TOML values; anything else is a string.
             let v = toml::from_str::<toml::Table>(&format!("v = {value}"))
@@ -101,7 +105,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("t.toml");
         std::fs::write(&f, "listen = \"0.0.0.0:80\"\nlogin_max_failures = 3\nsession_idle_minutes = 10\n[smtp]\nhost = \"mail\"\nfrom = \"a@b.example\"\npassword = \"hemmelig\"\n").unwrap();
-        let c = Config::load(Some(&f), env(&[("TOVHOLDER_LISTEN", "127.0.0.1:9"), ("TOVHOLDER_SESSION_IDLE_MINUTES", "20"), ("OTHER", "x")])).unwrap();
+        let c = Config::load(Some(&f), env(&[("TOVHOLDER_LISTEN", "127.0.0.1:9"), ("TOVHOLDER_SESSION_IDLE_MINUTES", "20"), ("OTHER", "x"), ("TOVHOLDER_CONFIG", "t.toml"), ("TOVHOLDER_LOG", "debug")])).unwrap();
         assert_eq!(c.listen, "127.0.0.1:9");
         assert_eq!(c.login_max_failures, 3);
         assert_eq!(c.session_idle_minutes, 20);
