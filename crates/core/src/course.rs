@@ -16,7 +16,16 @@ use crate::ids::{OrgId, PersonId};
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     CourseOpened { model: String, parties: BTreeMap<String, OrgId> },
-    PersonJoined { person: PersonId, role: String },
+    PersonJoined {
+        person: PersonId,
+        role: String,
+        /// For a parent: whether they have custody (forældremyndighed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        custody: Option<bool>,
+        /// For a child: the birth date (for the age-15 rule on consent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        born: Option<Date>,
+    },
     PersonLeft { person: PersonId, role: String },
     DatesSet {
         dates: BTreeMap<String, Date>,
@@ -50,6 +59,27 @@ pub enum Event {
     DocumentAdded(DocumentMeta),
     DocumentSent { doc: u32, to: Vec<Recipient>, forwarded: bool },
     DocumentRead { doc: u32 },
+    /// A consent form as filled in with one consent giver (it counts once they have signed).
+    ConsentRecorded(ConsentForm),
+    ConsentSigned { consent: u32, by: PersonId, how: String, on: Date },
+    ConsentRevoked {
+        consent: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+}
+
+/// What a consent form says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentForm {
+    pub consent: u32,
+    pub giver: PersonId,
+    pub about: Vec<PersonId>,
+    pub recipients: Vec<crate::consent::Recipient>,
+    pub kinds: Vec<String>,
+    pub purpose: String,
+    pub valid_from: Date,
+    pub valid_to: Date,
 }
 
 /// A document's description; its content is stored apart, found by its SHA-256.
@@ -87,7 +117,13 @@ impl Event {
             Event::ChangeProposed { kind, .. } => vec![format!("change-kind:{kind}")],
             Event::ChangeAnswered { change, party, .. } => vec![format!("change:{change}:{party}")],
             Event::ChangeApplied { change } => vec![format!("change:{change}")],
-            Event::CourseOpened { .. } | Event::DocumentAdded(_) | Event::DocumentSent { .. } | Event::DocumentRead { .. } => vec![],
+            Event::ConsentSigned { consent, by, .. } => vec![format!("consent:{consent}:{by}")],
+            Event::ConsentRevoked { consent, .. } => vec![format!("consent:{consent}")],
+            Event::CourseOpened { .. }
+            | Event::DocumentAdded(_)
+            | Event::DocumentSent { .. }
+            | Event::DocumentRead { .. }
+            | Event::ConsentRecorded(_) => vec![],
         }
     }
 
@@ -107,6 +143,9 @@ impl Event {
             Event::DocumentAdded(_) => "document_added",
             Event::DocumentSent { .. } => "document_sent",
             Event::DocumentRead { .. } => "document_read",
+            Event::ConsentRecorded(_) => "consent_recorded",
+            Event::ConsentSigned { .. } => "consent_signed",
+            Event::ConsentRevoked { .. } => "consent_revoked",
         }
     }
 }
@@ -123,6 +162,10 @@ pub struct Member {
     pub person: PersonId,
     pub role: String,
     pub since: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custody: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub born: Option<Date>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,6 +190,40 @@ pub struct CourseState {
     pub changes: Vec<Change>,
     #[serde(default)]
     pub documents: Vec<Document>,
+    #[serde(default)]
+    pub consents: Vec<Consent>,
+}
+
+/// A consent as it stands: the form, its signatures and whether it was revoked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub id: u32,
+    pub giver: PersonId,
+    pub about: Vec<PersonId>,
+    pub recipients: Vec<crate::consent::Recipient>,
+    pub kinds: Vec<String>,
+    pub purpose: String,
+    pub valid_from: Date,
+    pub valid_to: Date,
+    pub recorded: Stamp,
+    pub signatures: Vec<Signature>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked: Option<Recorded>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    pub by: PersonId,
+    /// How it was signed, e.g. "på papir ved mødet" (recorded by staff).
+    pub how: String,
+    pub on: Date,
+    pub stamp: Stamp,
+}
+
+impl Consent {
+    pub fn signed_by(&self, person: PersonId) -> bool {
+        self.signatures.iter().any(|s| s.by == person)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,9 +290,9 @@ impl CourseState {
                 self.model = model.clone();
                 self.parties = parties.clone();
             }
-            Event::PersonJoined { person, role } => {
+            Event::PersonJoined { person, role, custody, born } => {
                 if !self.holds(*person, role) {
-                    self.members.push(Member { person: *person, role: role.clone(), since: stamp.at });
+                    self.members.push(Member { person: *person, role: role.clone(), since: stamp.at, custody: *custody, born: *born });
                 }
             }
             Event::PersonLeft { person, role } => {
@@ -257,6 +334,31 @@ impl CourseState {
             Event::DocumentSent { doc, to, forwarded } => {
                 if let Some(d) = self.document_mut(*doc) {
                     d.sent.extend(to.iter().map(|r| Sent { to: r.clone(), forwarded: *forwarded, stamp: stamp.clone() }));
+                }
+            }
+            Event::ConsentRecorded(f) => self.consents.push(Consent {
+                id: f.consent,
+                giver: f.giver,
+                about: f.about.clone(),
+                recipients: f.recipients.clone(),
+                kinds: f.kinds.clone(),
+                purpose: f.purpose.clone(),
+                valid_from: f.valid_from,
+                valid_to: f.valid_to,
+                recorded: stamp.clone(),
+                signatures: vec![],
+                revoked: None,
+            }),
+            Event::ConsentSigned { consent, by, how, on } => {
+                if let Some(c) = self.consents.iter_mut().find(|c| c.id == *consent)
+                    && !c.signed_by(*by)
+                {
+                    c.signatures.push(Signature { by: *by, how: how.clone(), on: *on, stamp: stamp.clone() });
+                }
+            }
+            Event::ConsentRevoked { consent, note } => {
+                if let Some(c) = self.consents.iter_mut().find(|c| c.id == *consent) {
+                    c.revoked = Some(rec("revoked", note));
                 }
             }
             Event::DocumentRead { doc } => {
@@ -324,7 +426,7 @@ mod tests {
     #[test]
     fn joining_twice_keeps_one_membership() {
         let s = Stamp { at: Timestamp::UNIX_EPOCH, by: PersonId(1) };
-        let j = Event::PersonJoined { person: PersonId(2), role: "kontaktperson".into() };
+        let j = Event::PersonJoined { person: PersonId(2), role: "kontaktperson".into(), custody: None, born: None };
         let state = replay([(&s, &j), (&s, &j)]);
         assert_eq!(state.members.len(), 1);
         let l = Event::PersonLeft { person: PersonId(2), role: "kontaktperson".into() };

@@ -74,7 +74,7 @@ mod tests {
     fn fills_in_dates_roles_and_the_title() {
         let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
         let mut st = CourseState::default();
-        st.apply(&s, &Event::PersonJoined { person: PersonId(7), role: "kontaktpaedagog".into() });
+        st.apply(&s, &Event::PersonJoined { person: PersonId(7), role: "kontaktpaedagog".into(), custody: None, born: None });
         st.apply(&s, &Event::DatesSet { dates: [("forbesoeg".to_string(), jiff::civil::date(2026, 12, 3))].into(), reason: None });
         let letter = LetterDef {
             document: "brev".into(),

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod commands;
+pub mod consent;
 pub mod course;
 pub mod cpr;
 pub mod ids;

@@ -39,6 +39,47 @@ pub struct Model {
     pub documents: IndexMap<String, DocumentDef>,
     #[serde(default)]
     pub letters: Vec<LetterDef>,
+    /// How the family's consent opens the course to others (departments, outside parties).
+    pub consent: Option<ConsentDef>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Givers {
+    /// One parent with custody is enough.
+    One,
+    /// Every parent with custody must consent.
+    All,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentDef {
+    /// Staff roles that record, sign and revoke consents.
+    pub recorded_by: Vec<String>,
+    /// Family roles whose members give consent (those with custody).
+    pub giver_roles: Vec<String>,
+    /// Family roles the consent is about (the children).
+    pub about_roles: Vec<String>,
+    pub givers: Givers,
+    /// The kinds of information a consent can cover; `read` is what opens the course itself.
+    pub kinds: IndexMap<String, String>,
+    /// The kind needed to see the course at all.
+    pub read_kind: String,
+    /// The kind needed to read documents (those sent to the recipient).
+    pub documents_kind: Option<String>,
+    /// Kinds a youth of 15 or more must also sign for.
+    #[serde(default)]
+    pub youth_signs_for: Vec<String>,
+    /// Departments (areas) of the party's organisation that can be named as recipients.
+    pub department_party: Option<String>,
+    #[serde(default)]
+    pub departments: Vec<String>,
+    /// Kinds of organisation that can be named as outside parties.
+    #[serde(default)]
+    pub outside_kinds: Vec<String>,
+    /// The purpose printed on the form unless staff write another.
+    pub purpose: String,
 }
 
 /// A change that takes effect only when every listed party has agreed (e.g. a postponement).
@@ -163,6 +204,9 @@ pub struct Register {
     /// Ask for an e-mail address (for notices).
     #[serde(default)]
     pub email: bool,
+    /// Ask whether they have custody (forældremyndighed), for consent.
+    #[serde(default)]
+    pub custody: bool,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -208,10 +252,11 @@ pub enum Action {
     AnswerChange,
     AddDocument,
     SendDocument,
+    RecordConsent,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::Read,
         Action::OpenCourse,
         Action::SetDates,
@@ -223,6 +268,7 @@ impl Action {
         Action::AnswerChange,
         Action::AddDocument,
         Action::SendDocument,
+        Action::RecordConsent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -238,6 +284,7 @@ impl Action {
             Action::AnswerChange => "answer_change",
             Action::AddDocument => "add_document",
             Action::SendDocument => "send_document",
+            Action::RecordConsent => "record_consent",
         }
     }
 }
@@ -519,6 +566,33 @@ impl Model {
                 for (i, r) in roles.iter().enumerate() {
                     v.staff_role(self, &format!("{at}.{name}[{i}]"), r);
                 }
+            }
+        }
+        if let Some(c) = &self.consent {
+            for (i, r) in c.recorded_by.iter().enumerate() {
+                v.staff_role(self, &format!("consent.recorded_by[{i}]"), r);
+            }
+            for (name, roles) in [("giver_roles", &c.giver_roles), ("about_roles", &c.about_roles)] {
+                for (i, r) in roles.iter().enumerate() {
+                    if self.roles.get(r).map(|x| x.scope) != Some(Scope::Citizen) {
+                        v.err(&format!("consent.{name}[{i}]"), format!("'{r}' must be a family (citizen) role"));
+                    }
+                }
+            }
+            for (name, kind) in [("read_kind", Some(&c.read_kind)), ("documents_kind", c.documents_kind.as_ref())] {
+                if let Some(k) = kind
+                    && !c.kinds.contains_key(k)
+                {
+                    v.err(&format!("consent.{name}"), format!("'{k}' is not one of consent.kinds"));
+                }
+            }
+            for (i, k) in c.youth_signs_for.iter().enumerate() {
+                if !c.kinds.contains_key(k) {
+                    v.err(&format!("consent.youth_signs_for[{i}]"), format!("'{k}' is not one of consent.kinds"));
+                }
+            }
+            if let Some(p) = &c.department_party {
+                v.party(self, "consent.department_party", p);
             }
         }
         for (i, l) in self.letters.iter().enumerate() {

@@ -68,9 +68,9 @@ mod tests {
     fn a_new_kontaktperson_is_told_too() {
         let m = model();
         let ja = Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None };
-        let first = Event::PersonJoined { person: PersonId(5), role: "kontaktperson".into() };
+        let first = Event::PersonJoined { person: PersonId(5), role: "kontaktperson".into(), custody: None, born: None };
         let left = Event::PersonLeft { person: PersonId(5), role: "kontaktperson".into() };
-        let second = Event::PersonJoined { person: PersonId(6), role: "kontaktperson".into() };
+        let second = Event::PersonJoined { person: PersonId(6), role: "kontaktperson".into(), custody: None, born: None };
         let before = with(&[ja.clone(), first.clone()]);
         let after = with(&[ja, first, left, second]);
         assert_eq!(triggered(&m, &before, &after).iter().map(|(n, _)| n.id.as_str()).collect::<Vec<_>>(), ["udpeget"]);

@@ -13,6 +13,8 @@ pub struct Actor {
     pub person: PersonId,
     pub org: OrgId,
     pub org_roles: Vec<String>,
+    /// The department (area) of the organisation the person works in, if any.
+    pub department: Option<String>,
 }
 
 /// A role through which the actor relates to a course.
@@ -35,6 +37,8 @@ pub enum Reason {
     NotPermitted { roles: Vec<String> },
     /// The course's model is not known to this server.
     UnknownModel,
+    /// Allowed or denied by the family's consent (see `consent::Coverage`).
+    Consent { coverage: crate::consent::Coverage },
 }
 
 impl Reason {
@@ -46,6 +50,7 @@ impl Reason {
             Reason::NoRelation => "no_relation".into(),
             Reason::NotPermitted { roles } => format!("not_permitted:{}", roles.join(",")),
             Reason::UnknownModel => "unknown_model".into(),
+            Reason::Consent { coverage } => coverage.code(),
         }
     }
 }
@@ -105,12 +110,23 @@ pub fn capacities(model: &Model, state: &CourseState, actor: &Actor) -> Vec<Capa
     capacities_and_withheld(model, state, actor).0
 }
 
-/// May `actor` take `action` on this course? Always answers with the reason.
-pub fn decide(model: &Model, state: &CourseState, actor: &Actor, action: Action) -> Decision {
+/// May `actor` take `action` on this course on `today` (a Copenhagen date)? Always answers
+/// with the reason. Roles come first; someone with no role in the course may read it exactly
+/// while the family's consent covers their department or organisation.
+pub fn decide(model: &Model, state: &CourseState, actor: &Actor, action: Action, today: jiff::civil::Date) -> Decision {
     if model.id != state.model {
         return Decision::deny(Reason::UnknownModel);
     }
     let (caps, withheld) = capacities_and_withheld(model, state, actor);
+    if caps.is_empty() && withheld.is_none()
+        && let Some(def) = &model.consent
+    {
+        let coverage = crate::consent::coverage(model, state, actor.org, actor.department.as_deref(), &def.read_kind, today);
+        if coverage != crate::consent::Coverage::None {
+            let allowed = coverage.allowed() && action == Action::Read;
+            return Decision { allowed, reason: Reason::Consent { coverage } };
+        }
+    }
     if caps.is_empty() {
         return Decision::deny(match withheld {
             Some(party) => Reason::NotShared {
@@ -173,14 +189,16 @@ mod tests {
             st.apply(&s, &Event::DecisionRecorded { decision: "samarbejde".into(), value: v.into(), note: None });
         }
         if let Some(p) = kontaktperson {
-            st.apply(&s, &Event::PersonJoined { person: p, role: "kontaktperson".into() });
+            st.apply(&s, &Event::PersonJoined { person: p, role: "kontaktperson".into(), custody: None, born: None });
         }
         st
     }
 
     fn actor(person: i64, org: OrgId, roles: &[&str]) -> Actor {
-        Actor { person: PersonId(person), org, org_roles: roles.iter().map(|r| r.to_string()).collect() }
+        Actor { person: PersonId(person), org, org_roles: roles.iter().map(|r| r.to_string()).collect(), department: None }
     }
+
+    const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 23);
 
     /// The decision matrix: who × parents' answer × action.
     #[test]
@@ -207,7 +225,7 @@ mod tests {
         ];
         for (a, samarbejde, action, allowed, reason) in cases {
             let st = course(*samarbejde, Some(PersonId(4)));
-            let d = decide(&m, &st, a, *action);
+            let d = decide(&m, &st, a, *action, TODAY);
             assert_eq!((d.allowed, d.reason.code().as_str()), (*allowed, *reason), "{a:?} {samarbejde:?} {action:?}");
         }
     }
@@ -217,7 +235,7 @@ mod tests {
         let m = model();
         let mut st = course(Some("ja"), None);
         st.model = "other".into();
-        assert!(!decide(&m, &st, &actor(1, HOME, &["personale"]), Action::Read).allowed);
+        assert!(!decide(&m, &st, &actor(1, HOME, &["personale"]), Action::Read, TODAY).allowed);
     }
 
     #[test]
@@ -234,7 +252,7 @@ mod tests {
                                   answer in proptest::option::of(proptest::sample::select(vec!["ja", "nej"])), action in proptest::sample::select(Action::ALL.to_vec())) {
             let st = course(answer, Some(PersonId(person)));
             let a = actor(person, OrgId(org), &roles);
-            proptest::prop_assert!(!decide(&model(), &st, &a, action).allowed);
+            proptest::prop_assert!(!decide(&model(), &st, &a, action, TODAY).allowed);
         }
     }
 }

@@ -179,7 +179,7 @@ mod tests {
             Owner::OrgRole { org: OrgId(1), role: "personale".into() },
             Owner::OrgRole { org: OrgId(2), role: "tovholder".into() },
         ]);
-        events.push(Event::PersonJoined { person: PersonId(9), role: "kontaktperson".into() });
+        events.push(Event::PersonJoined { person: PersonId(9), role: "kontaktperson".into(), custody: None, born: None });
         let t = tasks(&m, &state(&events));
         let contact = t.iter().find(|t| t.id == "kontakt_efter_opfoelgning").unwrap();
         assert!(contact.owners.contains(&Owner::Person { person: PersonId(9), role: "kontaktperson".into() }));
@@ -206,7 +206,7 @@ mod tests {
         let t = find(&events);
         assert_eq!(t.status(date(2026, 11, 16)), Status::Open, "the last day is still open");
         assert_eq!(t.status(date(2026, 11, 17)), Status::Overdue);
-        events.push(Event::PersonJoined { person: PersonId(9), role: "kontaktperson".into() });
+        events.push(Event::PersonJoined { person: PersonId(9), role: "kontaktperson".into(), custody: None, born: None });
         assert_eq!(find(&events).status(date(2026, 11, 17)), Status::Overdue, "the field is still missing");
         events.push(Event::FieldRecorded { field: "aktiviteter".into(), value: "Familiekursus".into() });
         assert_eq!(find(&events).done, Some(Done::Condition));

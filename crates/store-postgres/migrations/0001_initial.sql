@@ -24,7 +24,8 @@ CREATE TABLE users (
     person_id     BIGINT PRIMARY KEY REFERENCES persons(id),
     username      TEXT NOT NULL UNIQUE,
     password_hash TEXT NOT NULL,
-    org_roles     TEXT NOT NULL  -- JSON array of standing roles in the person's organisation
+    org_roles     TEXT NOT NULL, -- JSON array of standing roles in the person's organisation
+    department    TEXT           -- the department (area) they work in, for consent
 );
 
 CREATE TABLE sessions (
@@ -133,3 +134,11 @@ CREATE TABLE document_blobs (
     bytes     BYTEA NOT NULL,
     PRIMARY KEY (course_id, sha256)
 );
+
+-- Who the family's consents name, for "shared with me" lists (the policy decides with the dates).
+CREATE TABLE course_recipients (
+    course_id  BIGINT NOT NULL REFERENCES courses(id),
+    org_id     BIGINT NOT NULL,
+    department TEXT
+);
+CREATE INDEX course_recipients_org ON course_recipients(org_id, course_id);

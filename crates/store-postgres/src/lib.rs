@@ -160,6 +160,10 @@ impl PgStore {
         for b in &commit.blobs {
             sqlx::query(sql::INSERT_BLOB).bind(id.0).bind(&b.sha256).bind(&b.bytes).execute(&mut **tx).await.map_err(db)?;
         }
+        sqlx::query(sql::DELETE_COURSE_RECIPIENTS).bind(id.0).execute(&mut **tx).await.map_err(db)?;
+        for (org, department) in &commit.recipients {
+            sqlx::query(sql::INSERT_COURSE_RECIPIENT).bind(id.0).bind(org.0).bind(department).execute(&mut **tx).await.map_err(db)?;
+        }
         for m in &commit.mails {
             sqlx::query(sql::INSERT_MAIL)
                 .bind(&m.to)
@@ -201,6 +205,7 @@ fn user_row(r: &PgRow) -> Result<User> {
         org: OrgId(r.try_get("org_id").map_err(db)?),
         org_name: r.try_get("org_name").map_err(db)?,
         org_roles: serde_json::from_str(&roles).map_err(corrupt)?,
+        department: r.try_get("department").map_err(db)?,
     })
 }
 
@@ -308,6 +313,7 @@ impl tovholder_store::Store for PgStore {
             .bind(&u.username)
             .bind(&u.password_hash)
             .bind(json(&u.org_roles)?)
+            .bind(&u.department)
             .execute(&self.writer)
             .await
             .map_err(db)?;
@@ -421,6 +427,11 @@ impl tovholder_store::Store for PgStore {
 
     async fn courses_of_org(&self, org: OrgId, limit: i64) -> Result<Vec<CourseId>> {
         let rows = sqlx::query(sql::COURSES_OF_ORG).bind(org.0).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+        rows.iter().map(|r| Ok(CourseId(r.try_get("course_id").map_err(db)?))).collect()
+    }
+
+    async fn courses_shared_with(&self, org: OrgId, department: Option<&str>, limit: i64) -> Result<Vec<CourseId>> {
+        let rows = sqlx::query(sql::COURSES_SHARED_WITH).bind(org.0).bind(department).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
         rows.iter().map(|r| Ok(CourseId(r.try_get("course_id").map_err(db)?))).collect()
     }
 

@@ -10,12 +10,12 @@ pub const PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index
 pub const PERSON_BY_CPR: &str =
     "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = $1 LIMIT 1";
 
-pub const STAFF: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles \
+pub const STAFF: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.name";
-pub const INSERT_USER: &str = "INSERT INTO users (person_id, username, password_hash, org_roles) VALUES ($1, $2, $3, $4)";
-pub const USER_BY_NAME: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles \
+pub const INSERT_USER: &str = "INSERT INTO users (person_id, username, password_hash, org_roles, department) VALUES ($1, $2, $3, $4, $5)";
+pub const USER_BY_NAME: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.username = $1";
-pub const USER_BY_PERSON: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles \
+pub const USER_BY_PERSON: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.person_id = $1";
 
 pub const INSERT_SESSION: &str =
@@ -84,3 +84,7 @@ pub const IMPORT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, cou
 pub const RESET_IDS: &str = "SELECT setval(pg_get_serial_sequence('orgs', 'id'), COALESCE((SELECT max(id) FROM orgs), 0) + 1, false), \
      setval(pg_get_serial_sequence('persons', 'id'), COALESCE((SELECT max(id) FROM persons), 0) + 1, false), \
      setval(pg_get_serial_sequence('courses', 'id'), COALESCE((SELECT max(id) FROM courses), 0) + 1, false)";
+
+pub const DELETE_COURSE_RECIPIENTS: &str = "DELETE FROM course_recipients WHERE course_id = $1";
+pub const INSERT_COURSE_RECIPIENT: &str = "INSERT INTO course_recipients (course_id, org_id, department) VALUES ($1, $2, $3)";
+pub const COURSES_SHARED_WITH: &str = "SELECT DISTINCT course_id FROM course_recipients WHERE org_id = $1 AND (department IS NULL OR department = $2) ORDER BY course_id DESC LIMIT $3";

@@ -63,6 +63,7 @@ pub struct NewUser {
     pub username: String,
     pub password_hash: String,
     pub org_roles: Vec<String>,
+    pub department: Option<String>,
 }
 
 /// A staff login. `Debug` leaves out the password hash.
@@ -76,6 +77,7 @@ pub struct User {
     pub org: OrgId,
     pub org_name: String,
     pub org_roles: Vec<String>,
+    pub department: Option<String>,
 }
 
 impl std::fmt::Debug for User {
@@ -166,6 +168,8 @@ pub struct Commit {
     pub tasks: Vec<Task>,
     /// The organisations that currently take part, by party, and whether each shares.
     pub orgs: Vec<(String, OrgId, bool)>,
+    /// Who the family's consents name (organisation, department), for "shared with me".
+    pub recipients: Vec<(OrgId, Option<String>)>,
     pub mails: Vec<NewMail>,
     /// Contents of documents added by these entries, stored by SHA-256.
     pub blobs: Vec<Blob>,
@@ -253,6 +257,8 @@ pub trait Store: Send + Sync + 'static {
     async fn course_ids(&self) -> Result<Vec<CourseId>>;
     /// Courses in which `org` takes part and currently shares, newest first.
     async fn courses_of_org(&self, org: OrgId, limit: i64) -> Result<Vec<CourseId>>;
+    /// Courses whose consents name this organisation (or this department of it), newest first.
+    async fn courses_shared_with(&self, org: OrgId, department: Option<&str>, limit: i64) -> Result<Vec<CourseId>>;
     async fn journal(&self, id: CourseId) -> Result<Vec<JournalEntry>>;
     /// A document's content, by the SHA-256 its journal entry names.
     async fn blob(&self, course: CourseId, sha256: &str) -> Result<Option<Vec<u8>>>;

@@ -34,13 +34,13 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
         .map_err(e("add_person"))?;
     let staff = store.add_person(&NewPerson { name: "Bo Berg".into(), email: Some("bo@x.example".into()), org: Some(kommune), cpr: None }).await.map_err(e("add_person"))?;
     store
-        .add_user(&NewUser { person: staff, username: "bo".into(), password_hash: "$argon2id$x".into(), org_roles: vec!["tovholder".into()] })
+        .add_user(&NewUser { person: staff, username: "bo".into(), password_hash: "$argon2id$x".into(), org_roles: vec!["tovholder".into()], department: Some("Familierådgivningen".into()) })
         .await
         .map_err(e("add_user"))?;
-    let dup = store.add_user(&NewUser { person: staff, username: "bo".into(), password_hash: "x".into(), org_roles: vec![] }).await;
+    let dup = store.add_user(&NewUser { person: staff, username: "bo".into(), password_hash: "x".into(), org_roles: vec![], department: None }).await;
     ensure(matches!(dup, Err(StoreError::Duplicate(_))), "a second user with the same name is a Duplicate")?;
     let u = store.user_by_name("bo").await.map_err(e("user_by_name"))?.ok_or("story: user_by_name finds bo")?;
-    ensure(u.org == kommune && u.org_roles == ["tovholder"] && u.name == "Bo Berg", "user fields round-trip")?;
+    ensure(u.org == kommune && u.org_roles == ["tovholder"] && u.name == "Bo Berg" && u.department.as_deref() == Some("Familierådgivningen"), "user fields round-trip")?;
     ensure(store.staff(kommune).await.map_err(e("staff"))?.len() == 1, "staff of the municipality")?;
     let found = store.person_by_cpr_index(&keys.cpr_index(&cpr)).await.map_err(e("by cpr"))?.ok_or("story: blind index finds the child")?;
     ensure(found.id == child && found.name == "Åse Ødegård", "the child by blind index, æøå intact")?;
@@ -51,7 +51,7 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let stamp = Stamp { at: t0, by: staff };
     let opened = vec![
         Event::CourseOpened { model: "m".into(), parties: [("home".to_string(), home), ("municipality".to_string(), kommune)].into() },
-        Event::PersonJoined { person: child, role: "barn".into() },
+        Event::PersonJoined { person: child, role: "barn".into(), custody: None, born: Some(date(2015, 1, 1)) },
     ];
     let mut state = CourseState::default();
     for ev in &opened {
@@ -69,6 +69,7 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
         state: state.clone(),
         tasks: vec![task(None)],
         orgs: vec![("home".into(), home, true), ("municipality".into(), kommune, false)],
+        recipients: vec![(kommune, Some("Jobcentret".into()))],
         mails: vec![NewMail { to: "a@b.example".into(), subject: "Ny opgave i Tovholder".into(), body: "Se http://x/".into(), course: None }],
         blobs: vec![Blob { sha256: "ab".repeat(32), bytes: "Udtalelse om Åse".as_bytes().to_vec() }],
     };
@@ -77,6 +78,8 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     ensure(c.version == 2 && c.state == state, "version counts entries and the state round-trips")?;
     ensure(store.courses_of_org(home, 10).await.map_err(e("of org"))? == [id], "the home's course list")?;
     ensure(store.courses_of_org(kommune, 10).await.map_err(e("of org"))?.is_empty(), "a party that does not share does not list it")?;
+    ensure(store.courses_shared_with(kommune, Some("Jobcentret"), 10).await.map_err(e("shared"))? == [id], "a department a consent names")?;
+    ensure(store.courses_shared_with(kommune, Some("Sundhedsplejen"), 10).await.map_err(e("shared"))?.is_empty(), "not another department")?;
     let mine = store.open_tasks_for(staff, kommune, &["tovholder".into()]).await.map_err(e("tasks"))?;
     ensure(mine.len() == 2 && mine[0].due_to == date(2026, 12, 8), "both ways of owning the task are found")?;
     ensure(store.open_tasks_for(PersonId(-5), OrgId(-5), &[]).await.map_err(e("tasks"))?.is_empty(), "nobody else's tasks")?;
@@ -84,7 +87,7 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let later = Stamp { at: t0 + jiff::SignedDuration::from_micros(1_500_001), by: staff };
     let ev = Event::DatesSet { dates: [("ophold_start".to_string(), date(2027, 3, 1))].into(), reason: Some("Udsat efter aftale".into()) };
     state.apply(&later, &ev);
-    let next = Commit { entries: vec![NewEntry { stamp: later.clone(), event: ev }], state: state.clone(), tasks: vec![task(Some(tovholder_core::tasks::Done::Condition))], orgs: commit.orgs.clone(), mails: vec![], blobs: vec![] };
+    let next = Commit { entries: vec![NewEntry { stamp: later.clone(), event: ev }], state: state.clone(), tasks: vec![task(Some(tovholder_core::tasks::Done::Condition))], orgs: commit.orgs.clone(), recipients: vec![], mails: vec![], blobs: vec![] };
     let stale = store.append(id, 1, &next).await;
     ensure(matches!(stale, Err(StoreError::Conflict { current: 2 })), "a stale version is refused as a conflict")?;
     ensure(store.append(id, 2, &next).await.map_err(e("append"))? == 3, "append returns the new version")?;

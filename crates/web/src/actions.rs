@@ -29,7 +29,10 @@ use crate::views;
 pub fn commit(model: &Model, state: CourseState, entries: Vec<NewEntry>, mails: Vec<NewMail>, blobs: Vec<Blob>) -> Commit {
     let tasks = tasks::tasks(model, &state);
     let orgs = state.parties.iter().map(|(party, org)| (party.clone(), *org, policy::party_shares(model, &state, party))).collect();
-    Commit { entries, state, tasks, orgs, mails, blobs }
+    let mut recipients: Vec<(OrgId, Option<String>)> = state.consents.iter().flat_map(|c| c.recipients.iter().map(|r| (r.org, r.department.clone()))).collect();
+    recipients.sort();
+    recipients.dedup();
+    Commit { entries, state, tasks, orgs, recipients, mails, blobs }
 }
 
 /// One action on a course. A form or an API call sends one or several; they are decided in
@@ -177,7 +180,7 @@ async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
             }
             _ => None,
         };
-        let ctx = Ctx { model: &course.model, state: &state, actor: &actor };
+        let ctx = Ctx { model: &course.model, state: &state, actor: &actor, today: app.clock.today() };
         let decided = match op {
             Op::SetDates { dates, reason } => commands::set_dates(&ctx, dates, reason.clone()),
             Op::Appoint { role, person } => commands::appoint(&ctx, role, *person, orgs[person]),
@@ -247,7 +250,7 @@ async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
 /// sent to (by its author's organisation) or forwarded to (by a recipient), never the actor.
 pub async fn recipients(app: &App, model: &Model, state: &CourseState, actor: &Actor, doc: u32) -> Result<Vec<(Recipient, String)>, AppError> {
     let Some(d) = state.document(doc) else { return Ok(vec![]) };
-    let read = commands::may_read_document(model, state, actor, d);
+    let read = commands::may_read_document(model, state, actor, d, app.clock.today());
     if !read.allowed {
         return Ok(vec![]);
     }
@@ -366,6 +369,8 @@ pub struct FamilyMember {
     pub name: String,
     pub email: Option<String>,
     pub cpr: Option<Cpr>,
+    /// For a parent: custody (forældremyndighed).
+    pub custody: Option<bool>,
 }
 
 #[derive(Clone, Debug)]
@@ -400,6 +405,8 @@ pub struct MemberInput {
     pub email: Option<String>,
     #[serde(default)]
     pub cpr: Option<String>,
+    #[serde(default)]
+    pub custody: Option<bool>,
 }
 
 fn looks_like_email(s: &str) -> bool {
@@ -451,7 +458,8 @@ impl RegistrationInput {
                 if name.chars().count() > 200 || tovholder_core::cpr::contains_cpr(&name) {
                     err(format!("member.{role_id}.{i}.name"), "Skriv kun navnet.".into());
                 }
-                family.push(FamilyMember { role: role_id.clone(), name, email: if reg.email { email } else { None }, cpr });
+                let custody = reg.custody.then_some(m.custody.unwrap_or(true));
+                family.push(FamilyMember { role: role_id.clone(), name, email: if reg.email { email } else { None }, cpr, custody });
             }
         }
         for d in &model.opening.dates {
@@ -480,11 +488,16 @@ pub async fn open_course(app: &App, user: &CurrentUser, reg: Registration) -> Re
     // Decide with placeholder person ids first, so nothing is written for a refused registration.
     let mut input = OpenCourse {
         parties: reg.parties.clone(),
-        family: reg.family.iter().enumerate().map(|(i, m)| (PersonId(-(i as i64) - 1), m.role.clone())).collect(),
+        family: reg
+            .family
+            .iter()
+            .enumerate()
+            .map(|(i, m)| commands::FamilyMember { person: PersonId(-(i as i64) - 1), role: m.role.clone(), custody: m.custody, born: m.cpr.as_ref().map(Cpr::birth_date) })
+            .collect(),
         dates: reg.dates.clone(),
         decisions: reg.decisions.clone(),
     };
-    let checked = commands::open_course(&model, &actor, &input);
+    let checked = commands::open_course(&model, &actor, &input, app.clock.today());
     let rec = |allowed: bool, reason: String| AccessRecord { at: now, person: Some(actor.person), course: None, action: "write:open_course".into(), allowed, reason };
     match &checked {
         Err(CommandError::Denied(d)) => log(app, rec(false, d.reason.code())).await?,
@@ -501,10 +514,10 @@ pub async fn open_course(app: &App, user: &CurrentUser, reg: Registration) -> Re
     for (m, slot) in reg.family.iter().zip(input.family.iter_mut()) {
         let cpr = m.cpr.as_ref().map(|c| app.keys.seal_cpr(c)).transpose().map_err(|e| AppError::Internal(e.to_string()))?;
         let id = app.store.add_person(&NewPerson { name: m.name.clone(), email: m.email.clone(), org: None, cpr }).await?;
-        slot.0 = id;
+        slot.person = id;
         family.push(id);
     }
-    let events = commands::open_course(&model, &actor, &input)?;
+    let events = commands::open_course(&model, &actor, &input, app.clock.today())?;
     let stamp = Stamp { at: now, by: actor.person };
     let mut state = CourseState::default();
     for e in &events {

@@ -84,7 +84,7 @@ impl CurrentUser {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor { person: self.user.person, org: self.user.org, org_roles: self.user.org_roles.clone() }
+        Actor { person: self.user.person, org: self.user.org, org_roles: self.user.org_roles.clone(), department: self.user.department.clone() }
     }
 }
 

@@ -92,7 +92,7 @@ impl<A: RouteAction> AuthorizedCourse<A> {
             log(app, rec).await?;
             return Err(AppError::NotFound);
         };
-        let decision = policy::decide(&model, &course.state, &user.actor(), A::ACTION);
+        let decision = policy::decide(&model, &course.state, &user.actor(), A::ACTION, app.clock.today());
         rec.allowed = decision.allowed;
         rec.reason = decision.reason.code();
         log(app, rec).await?;

@@ -26,16 +26,19 @@ pub struct Login {
     pub name: &'static str,
     pub org: &'static str,
     pub role: &'static str,
+    pub department: Option<&'static str>,
 }
 
 pub const LOGINS: &[Login] = &[
-    Login { username: "mette", name: "Mette Pedersen", org: "Julemærkehjemmet Fjordlyst", role: "personale" },
-    Login { username: "jonas", name: "Jonas Holm", org: "Julemærkehjemmet Fjordlyst", role: "personale" },
-    Login { username: "tove", name: "Tove Lund", org: "Egeskov Kommune", role: "tovholder" },
-    Login { username: "karim", name: "Karim Aziz", org: "Egeskov Kommune", role: "" },
-    Login { username: "sara", name: "Sara Berg", org: "Egeskov Kommune", role: "" },
-    Login { username: "lars", name: "Lars Møller", org: "Lindeby Kommune", role: "tovholder" },
-    Login { username: "nina", name: "Nina Friis", org: "Lindeby Kommune", role: "" },
+    Login { username: "mette", name: "Mette Pedersen", org: "Julemærkehjemmet Fjordlyst", role: "personale", department: None },
+    Login { username: "jonas", name: "Jonas Holm", org: "Julemærkehjemmet Fjordlyst", role: "personale", department: None },
+    Login { username: "tove", name: "Tove Lund", org: "Egeskov Kommune", role: "tovholder", department: None },
+    Login { username: "karim", name: "Karim Aziz", org: "Egeskov Kommune", role: "", department: None },
+    Login { username: "sara", name: "Sara Berg", org: "Egeskov Kommune", role: "", department: None },
+    Login { username: "lars", name: "Lars Møller", org: "Lindeby Kommune", role: "tovholder", department: None },
+    Login { username: "nina", name: "Nina Friis", org: "Lindeby Kommune", role: "", department: None },
+    Login { username: "ole", name: "Ole Dam", org: "Egeskov Kommune", role: "", department: Some("Jobcentret") },
+    Login { username: "pia", name: "Pia Kjær", org: "Egeskov Kommune", role: "", department: Some("Folkeskole") },
 ];
 
 /// What the seeder made, for printing and for tests.
@@ -62,7 +65,7 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
         let org = orgs[l.org];
         let person = app.store.add_person(&NewPerson { name: l.name.into(), email: Some(format!("{}@{}.example", l.username, org_domain(l.org))), org: Some(org), cpr: None }).await?;
         let roles = if l.role.is_empty() { vec![] } else { vec![l.role.to_string()] };
-        app.store.add_user(&NewUser { person, username: l.username.into(), password_hash: hash.clone(), org_roles: roles }).await?;
+        app.store.add_user(&NewUser { person, username: l.username.into(), password_hash: hash.clone(), org_roles: roles, department: l.department.map(str::to_string) }).await?;
         let user = app.store.user(person).await?.ok_or(AppError::NotFound)?;
         users.insert(l.username, user);
     }
@@ -142,8 +145,8 @@ impl Seeder<'_> {
             model: "julemaerkehjem".into(),
             parties: [("home".to_string(), self.orgs["Julemærkehjemmet Fjordlyst"]), ("municipality".to_string(), self.orgs[municipality])].into(),
             family: vec![
-                FamilyMember { role: "barn".into(), name: format!("{first} {last}"), email: None, cpr: Some(cpr) },
-                FamilyMember { role: "foraelder".into(), name: format!("{} {last}", parent_name(first)), email: Some(format!("{}.{}@familie.example", parent_name(first).to_lowercase(), last.to_lowercase().replace('ø', "oe"))), cpr: None },
+                FamilyMember { role: "barn".into(), name: format!("{first} {last}"), email: None, cpr: Some(cpr), custody: None },
+                FamilyMember { role: "foraelder".into(), name: format!("{} {last}", parent_name(first)), email: Some(format!("{}.{}@familie.example", parent_name(first).to_lowercase(), last.to_lowercase().replace('ø', "oe"))), cpr: None, custody: Some(true) },
             ],
             dates: [("ansoegning".to_string(), applied)].into(),
             decisions: [("samarbejde".to_string(), answer.to_string())].into(),

@@ -26,7 +26,7 @@ pub async fn my_tasks(app: &App, user: &CurrentUser, what: &str) -> Result<Vec<T
     for c in app.store.courses(&ids).await? {
         let Some(model) = app.models.get(&c.state.model) else { continue };
         // The projection already limits rows to the user's tasks; the policy has the last word.
-        let d = policy::decide(&model, &c.state, &actor, Action::Read);
+        let d = policy::decide(&model, &c.state, &actor, Action::Read, app.clock.today());
         records.push(AccessRecord { at: now, person: Some(u.person), course: Some(c.id), action: what.to_string(), allowed: d.allowed, reason: d.reason.code() });
         if d.allowed {
             courses.insert(c.id, (c, model));

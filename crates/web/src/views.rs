@@ -266,7 +266,7 @@ pub async fn course_view(app: &crate::App, model: &Model, id: CourseId, version:
         documents: state
             .documents
             .iter()
-            .filter(|d| tovholder_core::commands::may_read_document(model, state, viewer, d).allowed)
+            .filter(|d| tovholder_core::commands::may_read_document(model, state, viewer, d, today).allowed)
             .map(|d| DocumentView {
                 doc: d.meta.doc,
                 kind_da: doc_kind(model, &d.meta.kind).to_string(),
@@ -351,7 +351,7 @@ pub async fn journal_view(store: &dyn Store, model: &Model, entries: &[JournalEn
 fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String) -> String {
     match e {
         Event::CourseOpened { .. } => format!("Forløbet blev oprettet ({}).", model.name),
-        Event::PersonJoined { person, role } => format!("{} blev tilknyttet som {}.", name(person), model.role_label(role).to_lowercase()),
+        Event::PersonJoined { person, role, .. } => format!("{} blev tilknyttet som {}.", name(person), model.role_label(role).to_lowercase()),
         Event::PersonLeft { person, role } => format!("{} er ikke længere {}.", name(person), model.role_label(role).to_lowercase()),
         Event::DatesSet { dates, reason } => {
             let why = reason.as_ref().map(|r| format!(" Begrundelse: {r}")).unwrap_or_default();

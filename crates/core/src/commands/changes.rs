@@ -94,6 +94,8 @@ pub fn answer_change(ctx: &Ctx, change: u32, party: &str, agreed: bool, note: Op
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 23);
     use crate::course::{CourseState, Stamp};
     use crate::ids::{OrgId, PersonId};
     use crate::model::Model;
@@ -105,10 +107,10 @@ mod tests {
         Model::parse(include_str!("../../../../models/julemaerkehjem.toml")).unwrap()
     }
     fn staff() -> Actor {
-        Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()] }
+        Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None }
     }
     fn tovholder() -> Actor {
-        Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()] }
+        Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None }
     }
     fn apply(st: &mut CourseState, evs: Vec<Event>) {
         let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
@@ -134,19 +136,19 @@ mod tests {
         let m = model();
         let mut st = course();
         let due_before = tasks::tasks(&m, &st).into_iter().find(|t| t.id == "kontakt_efter_opfoelgning").unwrap().window;
-        let evs = propose_change(&Ctx { model: &m, state: &st, actor: &tovholder() }, "udsaettelse", &new_dates(), "Barnet afslutter et behandlingsforløb i kommunen").unwrap();
+        let evs = propose_change(&Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY }, "udsaettelse", &new_dates(), "Barnet afslutter et behandlingsforløb i kommunen").unwrap();
         assert_eq!(evs.len(), 2, "the proposing municipality agrees by proposing");
         apply(&mut st, evs);
         assert_eq!(st.dates["ophold_start"], date(2027, 2, 22), "nothing moves yet");
         // The family's answer, recorded by staff, must say how and when.
-        let e = answer_change(&Ctx { model: &m, state: &st, actor: &staff() }, 1, "familie", true, None).unwrap_err();
+        let e = answer_change(&Ctx { model: &m, state: &st, actor: &staff(), today: TODAY }, 1, "familie", true, None).unwrap_err();
         assert!(matches!(e, CommandError::Invalid(ref f) if f[0].field == "note"));
-        let evs = answer_change(&Ctx { model: &m, state: &st, actor: &staff() }, 1, "familie", true, Some("Mor sagde ja i telefonen 24. nov.".into())).unwrap();
+        let evs = answer_change(&Ctx { model: &m, state: &st, actor: &staff(), today: TODAY }, 1, "familie", true, Some("Mor sagde ja i telefonen 24. nov.".into())).unwrap();
         apply(&mut st, evs);
         assert_eq!(st.dates["ophold_start"], date(2027, 2, 22), "still waiting for the home");
         // The municipality cannot answer for the home.
-        assert!(answer_change(&Ctx { model: &m, state: &st, actor: &tovholder() }, 1, "hjem", true, None).is_err());
-        let evs = answer_change(&Ctx { model: &m, state: &st, actor: &staff() }, 1, "hjem", true, None).unwrap();
+        assert!(answer_change(&Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY }, 1, "hjem", true, None).is_err());
+        let evs = answer_change(&Ctx { model: &m, state: &st, actor: &staff(), today: TODAY }, 1, "hjem", true, None).unwrap();
         assert!(matches!(evs.last(), Some(Event::ChangeApplied { change: 1 })));
         apply(&mut st, evs);
         assert_eq!(st.dates["ophold_start"], date(2027, 8, 16));
@@ -160,16 +162,16 @@ mod tests {
         let mut st = course();
         let mut bad = new_dates();
         bad.insert("opfoelgningsdag".into(), date(2027, 10, 15));
-        let e = propose_change(&Ctx { model: &m, state: &st, actor: &tovholder() }, "udsaettelse", &bad, "x").unwrap_err();
+        let e = propose_change(&Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY }, "udsaettelse", &bad, "x").unwrap_err();
         assert!(matches!(e, CommandError::Invalid(ref f) if f[0].field == "opfoelgningsdag"));
-        let e = propose_change(&Ctx { model: &m, state: &st, actor: &staff() }, "udsaettelse", &new_dates(), "x").unwrap_err();
+        let e = propose_change(&Ctx { model: &m, state: &st, actor: &staff(), today: TODAY }, "udsaettelse", &new_dates(), "x").unwrap_err();
         assert!(matches!(e, CommandError::Denied(_)), "the home does not propose postponements in this model");
-        let evs = propose_change(&Ctx { model: &m, state: &st, actor: &tovholder() }, "udsaettelse", &new_dates(), "x").unwrap();
+        let evs = propose_change(&Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY }, "udsaettelse", &new_dates(), "x").unwrap();
         apply(&mut st, evs);
-        let evs = answer_change(&Ctx { model: &m, state: &st, actor: &staff() }, 1, "hjem", false, Some("Ingen plads i august".into())).unwrap();
+        let evs = answer_change(&Ctx { model: &m, state: &st, actor: &staff(), today: TODAY }, 1, "hjem", false, Some("Ingen plads i august".into())).unwrap();
         apply(&mut st, evs);
         assert_eq!(st.changes[0].status, ChangeStatus::Rejected);
-        assert!(answer_change(&Ctx { model: &m, state: &st, actor: &staff() }, 1, "familie", true, Some("ja".into())).is_err());
+        assert!(answer_change(&Ctx { model: &m, state: &st, actor: &staff(), today: TODAY }, 1, "familie", true, Some("ja".into())).is_err());
         assert_eq!(st.dates["ophold_start"], date(2027, 2, 22));
     }
 }

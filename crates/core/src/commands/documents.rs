@@ -51,8 +51,8 @@ pub fn meta(state: &CourseState, actor: &Actor, doc: NewDocument) -> DocumentMet
 }
 
 /// May the actor read this document? Course access first, then authorship or receipt.
-pub fn may_read_document(model: &Model, state: &CourseState, actor: &Actor, doc: &Document) -> Decision {
-    let course = policy::decide(model, state, actor, Action::Read);
+pub fn may_read_document(model: &Model, state: &CourseState, actor: &Actor, doc: &Document, today: jiff::civil::Date) -> Decision {
+    let course = policy::decide(model, state, actor, Action::Read, today);
     if !course.allowed {
         return course;
     }
@@ -70,7 +70,7 @@ pub fn send_document(ctx: &Ctx, doc: u32, to: Vec<Recipient>) -> Result<Vec<Even
     let Some(d) = ctx.state.document(doc) else {
         return Err(invalid("doc", "Dokumentet findes ikke."));
     };
-    let read = may_read_document(ctx.model, ctx.state, ctx.actor, d);
+    let read = may_read_document(ctx.model, ctx.state, ctx.actor, d, ctx.today);
     if !read.allowed {
         return Err(CommandError::Denied(read));
     }
@@ -105,6 +105,8 @@ pub fn read_document(state: &CourseState, actor: &Actor, doc: u32) -> Vec<Event>
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 23);
     use crate::course::Stamp;
     use crate::ids::{OrgId, PersonId};
     use crate::tasks;
@@ -113,10 +115,10 @@ mod tests {
         Model::parse(include_str!("../../../../models/julemaerkehjem.toml")).unwrap()
     }
     fn actors() -> (Actor, Actor, Actor, Actor) {
-        let staff = Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()] };
-        let tovholder = Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()] };
-        let kp = Actor { person: PersonId(3), org: OrgId(2), org_roles: vec![] };
-        let colleague = Actor { person: PersonId(4), org: OrgId(2), org_roles: vec!["tovholder".into()] };
+        let staff = Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None };
+        let tovholder = Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None };
+        let kp = Actor { person: PersonId(3), org: OrgId(2), org_roles: vec![], department: None };
+        let colleague = Actor { person: PersonId(4), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None };
         (staff, tovholder, kp, colleague)
     }
 
@@ -139,39 +141,39 @@ mod tests {
         apply(&mut st, PersonId(1), vec![
             Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() },
             Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None },
-            Event::PersonJoined { person: PersonId(3), role: "kontaktperson".into() },
+            Event::PersonJoined { person: PersonId(3), role: "kontaktperson".into(), custody: None, born: None },
             Event::DatesSet { dates: [("ophold_slut".to_string(), jiff::civil::date(2027, 4, 16))].into(), reason: None },
         ]);
         for kind in ["udtalelse", "handleplan"] {
-            let evs = add_document(&Ctx { model: &m, state: &st, actor: &staff }, doc(kind)).unwrap();
+            let evs = add_document(&Ctx { model: &m, state: &st, actor: &staff, today: TODAY }, doc(kind)).unwrap();
             apply(&mut st, PersonId(1), evs);
         }
-        assert!(add_document(&Ctx { model: &m, state: &st, actor: &tovholder }, doc("udtalelse")).is_err(), "the municipality does not write the home's statement");
+        assert!(add_document(&Ctx { model: &m, state: &st, actor: &tovholder, today: TODAY }, doc("udtalelse")).is_err(), "the municipality does not write the home's statement");
         let d1 = st.document(1).unwrap().clone();
-        assert!(may_read_document(&m, &st, &staff, &d1).allowed, "the author's organisation");
-        assert!(!may_read_document(&m, &st, &tovholder, &d1).allowed, "not sent yet");
+        assert!(may_read_document(&m, &st, &staff, &d1, TODAY).allowed, "the author's organisation");
+        assert!(!may_read_document(&m, &st, &tovholder, &d1, TODAY).allowed, "not sent yet");
         // Sent to the tovholder: readable by them, not by their colleague or the kontaktperson.
         let to_tov = vec![Recipient { person: PersonId(2), role: "tovholder".into() }];
-        let e = send_document(&Ctx { model: &m, state: &st, actor: &staff }, 1, vec![Recipient { person: PersonId(3), role: "kontaktperson".into() }]).unwrap_err();
+        let e = send_document(&Ctx { model: &m, state: &st, actor: &staff, today: TODAY }, 1, vec![Recipient { person: PersonId(3), role: "kontaktperson".into() }]).unwrap_err();
         assert!(matches!(e, CommandError::Invalid(_)), "the home sends the statement to the tovholder, who forwards it");
         for d in [1, 2] {
-            let evs = send_document(&Ctx { model: &m, state: &st, actor: &staff }, d, to_tov.clone()).unwrap();
+            let evs = send_document(&Ctx { model: &m, state: &st, actor: &staff, today: TODAY }, d, to_tov.clone()).unwrap();
             apply(&mut st, PersonId(1), evs);
         }
         let d1 = st.document(1).unwrap().clone();
-        assert!(may_read_document(&m, &st, &tovholder, &d1).allowed);
-        assert!(!may_read_document(&m, &st, &colleague, &d1).allowed);
-        assert!(!may_read_document(&m, &st, &kp, &d1).allowed);
+        assert!(may_read_document(&m, &st, &tovholder, &d1, TODAY).allowed);
+        assert!(!may_read_document(&m, &st, &colleague, &d1, TODAY).allowed);
+        assert!(!may_read_document(&m, &st, &kp, &d1, TODAY).allowed);
         let ids = |st: &CourseState| tasks::tasks(&m, st).into_iter().filter(|t| t.done.is_none()).map(|t| t.id).collect::<Vec<_>>();
         assert!(ids(&st).contains(&"videresend_udtalelse".to_string()) && !ids(&st).contains(&"udtalelse_handleplan".to_string()));
         // The tovholder forwards both to the kontaktperson.
         let to_kp = vec![Recipient { person: PersonId(3), role: "kontaktperson".into() }];
         for d in [1, 2] {
-            let evs = send_document(&Ctx { model: &m, state: &st, actor: &tovholder }, d, to_kp.clone()).unwrap();
+            let evs = send_document(&Ctx { model: &m, state: &st, actor: &tovholder, today: TODAY }, d, to_kp.clone()).unwrap();
             assert!(matches!(evs[0], Event::DocumentSent { forwarded: true, .. }));
             apply(&mut st, PersonId(2), evs);
         }
-        assert!(may_read_document(&m, &st, &kp, st.document(1).unwrap()).allowed);
+        assert!(may_read_document(&m, &st, &kp, st.document(1).unwrap(), TODAY).allowed);
         assert!(!ids(&st).contains(&"videresend_udtalelse".to_string()));
         // A first reading is recorded once.
         assert_eq!(read_document(&st, &kp, 1), vec![Event::DocumentRead { doc: 1 }]);

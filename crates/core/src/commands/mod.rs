@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 mod changes;
+mod consents;
 mod documents;
 
+pub use consents::{ConsentInput, record_consent, revoke_consent, sign_consent};
 pub use changes::{answer_change, propose_change};
 pub use documents::{NewDocument, add_document, meta as document_meta, may_read_document, read_document, send_document};
 
@@ -44,11 +46,13 @@ pub struct Ctx<'a> {
     pub model: &'a Model,
     pub state: &'a CourseState,
     pub actor: &'a Actor,
+    /// Today in Copenhagen: consents are valid by date.
+    pub today: Date,
 }
 
 impl Ctx<'_> {
     pub(crate) fn require(&self, action: Action) -> Result<(), CommandError> {
-        let d = policy::decide(self.model, self.state, self.actor, action);
+        let d = policy::decide(self.model, self.state, self.actor, action, self.today);
         if d.allowed { Ok(()) } else { Err(CommandError::Denied(d)) }
     }
 
@@ -63,17 +67,28 @@ impl Ctx<'_> {
     }
 }
 
+/// A family member as the course records them.
+#[derive(Clone, Debug)]
+pub struct FamilyMember {
+    pub person: PersonId,
+    pub role: String,
+    /// For a parent: custody (forældremyndighed).
+    pub custody: Option<bool>,
+    /// For a child: the birth date, for the age-15 rule on consent.
+    pub born: Option<Date>,
+}
+
 /// What is needed to open a course.
 #[derive(Clone, Debug)]
 pub struct OpenCourse {
     pub parties: BTreeMap<String, OrgId>,
     /// Family members and their citizen roles.
-    pub family: Vec<(PersonId, String)>,
+    pub family: Vec<FamilyMember>,
     pub dates: BTreeMap<String, Date>,
     pub decisions: BTreeMap<String, String>,
 }
 
-pub fn open_course(model: &Model, actor: &Actor, input: &OpenCourse) -> Result<Vec<Event>, CommandError> {
+pub fn open_course(model: &Model, actor: &Actor, input: &OpenCourse, today: Date) -> Result<Vec<Event>, CommandError> {
     let d = policy::may_open(model, actor);
     if !d.allowed {
         return Err(CommandError::Denied(d));
@@ -87,16 +102,16 @@ pub fn open_course(model: &Model, actor: &Actor, input: &OpenCourse) -> Result<V
     if input.parties.get(&model.opened_by) != Some(&actor.org) {
         errors.push(FieldError { field: model.opened_by.clone(), message: "Forløbet skal oprettes i din egen organisation.".into() });
     }
-    for (_, role) in &input.family {
-        if model.role(role).map(|r| r.scope) != Some(Scope::Citizen) {
-            errors.push(FieldError { field: role.clone(), message: format!("'{role}' er ikke en rolle for familien.") });
+    for m in &input.family {
+        if model.role(&m.role).map(|r| r.scope) != Some(Scope::Citizen) {
+            errors.push(FieldError { field: m.role.clone(), message: format!("'{}' er ikke en rolle for familien.", m.role) });
         }
     }
     if !errors.is_empty() {
         return Err(CommandError::Invalid(errors));
     }
     let mut events = vec![Event::CourseOpened { model: model.id.clone(), parties: input.parties.clone() }];
-    events.extend(input.family.iter().map(|(p, r)| Event::PersonJoined { person: *p, role: r.clone() }));
+    events.extend(input.family.iter().map(|m| Event::PersonJoined { person: m.person, role: m.role.clone(), custody: m.custody, born: m.born }));
     // Dates and decisions go through the same checks as later changes, against the new course.
     let mut state = CourseState::default();
     let stamp = crate::course::Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: actor.person };
@@ -104,7 +119,7 @@ pub fn open_course(model: &Model, actor: &Actor, input: &OpenCourse) -> Result<V
         state.apply(&stamp, e);
     }
     for (decision, value) in &input.decisions {
-        let ctx = Ctx { model, state: &state, actor };
+        let ctx = Ctx { model, state: &state, actor, today };
         let mut evs = decide(&ctx, decision, value, None)?;
         for e in &evs {
             state.apply(&stamp, e);
@@ -112,7 +127,7 @@ pub fn open_course(model: &Model, actor: &Actor, input: &OpenCourse) -> Result<V
         events.append(&mut evs);
     }
     if !input.dates.is_empty() {
-        let ctx = Ctx { model, state: &state, actor };
+        let ctx = Ctx { model, state: &state, actor, today };
         events.extend(set_dates(&ctx, &input.dates, None)?);
     }
     Ok(events)
@@ -233,7 +248,7 @@ pub fn appoint(ctx: &Ctx, role_id: &str, person: PersonId, person_org: OrgId) ->
     }
     let mut events: Vec<Event> =
         ctx.state.holders(role_id).map(|p| Event::PersonLeft { person: p, role: role_id.to_string() }).collect();
-    events.push(Event::PersonJoined { person, role: role_id.to_string() });
+    events.push(Event::PersonJoined { person, role: role_id.to_string(), custody: None, born: None });
     Ok(events)
 }
 
@@ -330,9 +345,9 @@ pub struct Allowed {
     pub documents: Vec<String>,
 }
 
-pub fn allowed(model: &Model, state: &CourseState, actor: &Actor) -> Allowed {
-    let ctx = Ctx { model, state, actor };
-    let may = |a: Action| policy::decide(model, state, actor, a).allowed;
+pub fn allowed(model: &Model, state: &CourseState, actor: &Actor, today: Date) -> Allowed {
+    let ctx = Ctx { model, state, actor, today };
+    let may = |a: Action| policy::decide(model, state, actor, a, today).allowed;
     let holds = |roles: &[String]| policy::holds_any(model, state, actor, roles);
     let mut out = Allowed::default();
     if may(Action::SetDates) {
@@ -383,6 +398,8 @@ fn stand_ins(model: &Model, owners: &[String]) -> Vec<String> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 23);
     use crate::course::Stamp;
     use jiff::civil::date;
 
@@ -390,20 +407,23 @@ mod tests {
         Model::parse(include_str!("../../../../models/julemaerkehjem.toml")).unwrap()
     }
     fn staff() -> Actor {
-        Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()] }
+        Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None }
     }
     fn tovholder() -> Actor {
-        Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()] }
+        Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None }
     }
     fn opened(answer: &str) -> CourseState {
         let m = model();
         let input = OpenCourse {
             parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into(),
-            family: vec![(PersonId(10), "barn".into()), (PersonId(11), "foraelder".into())],
+            family: vec![
+                FamilyMember { person: PersonId(10), role: "barn".into(), custody: None, born: Some(date(2015, 3, 1)) },
+                FamilyMember { person: PersonId(11), role: "foraelder".into(), custody: Some(true), born: None },
+            ],
             dates: [("ansoegning".to_string(), date(2026, 11, 2))].into(),
             decisions: [("samarbejde".to_string(), answer.to_string())].into(),
         };
-        let events = open_course(&m, &staff(), &input).unwrap();
+        let events = open_course(&m, &staff(), &input, TODAY).unwrap();
         let stamp = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
         crate::course::replay(events.iter().map(|e| (&stamp, e)))
     }
@@ -417,13 +437,13 @@ mod tests {
     fn allowed_lists_what_each_party_may_change() {
         let m = model();
         let st = opened("ja");
-        let home = allowed(&m, &st, &staff());
+        let home = allowed(&m, &st, &staff(), TODAY);
         assert!(home.dates.contains(&"opfoelgningsdag".to_string()) && home.roles == ["kontaktpaedagog"] && home.decisions == ["samarbejde"]);
-        let kommune = allowed(&m, &st, &tovholder());
+        let kommune = allowed(&m, &st, &tovholder(), TODAY);
         assert!(kommune.dates.is_empty() && kommune.decisions.is_empty());
         assert_eq!((kommune.roles, kommune.fields), (vec!["kontaktperson".to_string()], vec!["aktiviteter".to_string()]));
-        let outsider = Actor { person: PersonId(9), org: OrgId(9), org_roles: vec!["tovholder".into()] };
-        assert_eq!(allowed(&m, &st, &outsider), Allowed::default());
+        let outsider = Actor { person: PersonId(9), org: OrgId(9), org_roles: vec!["tovholder".into()], department: None };
+        assert_eq!(allowed(&m, &st, &outsider, TODAY), Allowed::default());
     }
 
     fn errors(r: Result<Vec<Event>, CommandError>) -> Vec<FieldError> {
@@ -437,12 +457,12 @@ mod tests {
     fn opfoelgningsdag_is_proposed_in_its_window_on_a_working_day_and_refused_outside() {
         let m = model();
         let mut st = opened("ja");
-        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: TODAY };
         // Stay ends Friday 2027-04-16; 4 weeks later is Friday 2027-05-14, 2027's Kristi himmelfartsdag is 6 May.
         let evs = set_dates(&ctx, &[("ophold_start".to_string(), date(2027, 2, 22)), ("ophold_slut".to_string(), date(2027, 4, 16))].into(), None).unwrap();
         apply(&mut st, evs);
         assert_eq!(suggest_date(&m, &st.dates, "opfoelgningsdag"), Some(date(2027, 5, 14)));
-        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: TODAY };
         let e = errors(set_dates(&ctx, &[("opfoelgningsdag".to_string(), date(2027, 6, 4))].into(), None));
         assert_eq!(e[0].field, "opfoelgningsdag");
         assert_eq!(e[0].message, "Opfølgningsdag skal ligge mellem 14. maj 2027 og 28. maj 2027 (4 uger til 6 uger efter Opholdets afslutning). Forslag: fredag 14. maj 2027.");
@@ -456,10 +476,10 @@ mod tests {
     fn moving_the_stay_checks_the_dates_that_depend_on_it() {
         let m = model();
         let mut st = opened("ja");
-        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: TODAY };
         let evs = set_dates(&ctx, &[("ophold_start".to_string(), date(2027, 2, 22)), ("ophold_slut".to_string(), date(2027, 4, 16)), ("opfoelgningsdag".to_string(), date(2027, 5, 18))].into(), None).unwrap();
         apply(&mut st, evs);
-        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: TODAY };
         let e = errors(set_dates(&ctx, &[("ophold_slut".to_string(), date(2027, 5, 14))].into(), None));
         assert_eq!(e[0].field, "opfoelgningsdag");
     }
@@ -468,7 +488,7 @@ mod tests {
     fn the_municipality_cannot_see_or_act_on_a_course_the_parents_said_no_to() {
         let m = model();
         let st = opened("nej");
-        let ctx = Ctx { model: &m, state: &st, actor: &tovholder() };
+        let ctx = Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY };
         assert!(matches!(appoint(&ctx, "kontaktperson", PersonId(3), OrgId(2)), Err(CommandError::Denied(_))));
     }
 
@@ -476,26 +496,26 @@ mod tests {
     fn a_later_yes_from_the_follow_up_task_opens_sharing() {
         let m = model();
         let mut st = opened("nej");
-        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: TODAY };
         let evs = complete_task(&ctx, "opfoelg_nej", "ja", Some("Talt med mor".into())).unwrap();
         assert_eq!(evs.len(), 2);
         apply(&mut st, evs);
         assert_eq!(st.decision("samarbejde"), Some("ja"));
-        assert!(policy::decide(&m, &st, &tovholder(), Action::Read).allowed);
+        assert!(policy::decide(&m, &st, &tovholder(), Action::Read, TODAY).allowed);
     }
 
     #[test]
     fn appointing_checks_the_role_and_the_organisation() {
         let m = model();
         let mut st = opened("ja");
-        let ctx = Ctx { model: &m, state: &st, actor: &tovholder() };
+        let ctx = Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY };
         let e = errors(appoint(&ctx, "kontaktperson", PersonId(3), OrgId(7)));
         assert_eq!(e[0].field, "person");
         let e = errors(appoint(&ctx, "kontaktpaedagog", PersonId(3), OrgId(2)));
         assert_eq!(e[0].field, "role");
         let evs = appoint(&ctx, "kontaktperson", PersonId(3), OrgId(2)).unwrap();
         apply(&mut st, evs);
-        let ctx = Ctx { model: &m, state: &st, actor: &tovholder() };
+        let ctx = Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY };
         let evs = appoint(&ctx, "kontaktperson", PersonId(4), OrgId(2)).unwrap();
         assert_eq!(evs[0], Event::PersonLeft { person: PersonId(3), role: "kontaktperson".into() });
     }
@@ -504,17 +524,17 @@ mod tests {
     fn only_owners_complete_tasks_with_a_known_outcome() {
         let m = model();
         let mut st = opened("ja");
-        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: TODAY };
         let evs = set_dates(&ctx, &[("ophold_start".to_string(), date(2027, 2, 22)), ("ophold_slut".to_string(), date(2027, 4, 16)), ("opfoelgningsdag".to_string(), date(2027, 5, 18))].into(), None).unwrap();
         apply(&mut st, evs);
-        let ctx = Ctx { model: &m, state: &st, actor: &tovholder() };
+        let ctx = Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY };
         let e = errors(complete_task(&ctx, "kontakt_efter_opfoelgning", "maaske", None));
         assert_eq!(e[0].field, "outcome");
         let e = errors(complete_task(&ctx, "godkend_ansoegning", "sendt", None));
         assert_eq!(e[0].message, "Opgaven er ikke din.");
         let evs = complete_task(&ctx, "kontakt_efter_opfoelgning", "ikke_noedvendigt", None).unwrap();
         apply(&mut st, evs);
-        let ctx = Ctx { model: &m, state: &st, actor: &staff() };
+        let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: TODAY };
         let e = errors(complete_task(&ctx, "kontakt_efter_opfoelgning", "kontakt_holdt", None));
         assert_eq!(e[0].message, "Opgaven er allerede udført.");
     }
@@ -551,7 +571,7 @@ mod tests {
     fn fields_refuse_cpr_numbers() {
         let m = model();
         let st = opened("ja");
-        let ctx = Ctx { model: &m, state: &st, actor: &tovholder() };
+        let ctx = Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY };
         let e = errors(record_field(&ctx, "aktiviteter", "Barnet 010115-4321 får støtte"));
         assert!(e[0].message.contains("CPR"));
     }

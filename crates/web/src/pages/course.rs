@@ -152,7 +152,7 @@ async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap
 async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>) -> Result<Forms, AppError> {
     let model = &course.model;
     let state = &course.state;
-    let allowed = commands::allowed(model, state, &course.user.actor());
+    let allowed = commands::allowed(model, state, &course.user.actor(), app.clock.today());
     let actor = course.user.actor();
     let mut out = Forms { tasks: allowed.tasks, ..Forms::default() };
     for kind in &allowed.documents {

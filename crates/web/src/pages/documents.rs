@@ -45,7 +45,7 @@ struct DocumentPage {
 /// Checks the document rule on top of the course rule; a denial is logged and looks like "not found".
 pub async fn readable<A>(app: &App, course: &AuthorizedCourse<A>, doc: u32) -> Result<tovholder_core::course::Document, AppError> {
     let d = course.state.document(doc).cloned();
-    let decision = d.as_ref().map(|d| commands::may_read_document(&course.model, &course.state, &course.user.actor(), d));
+    let decision = d.as_ref().map(|d| commands::may_read_document(&course.model, &course.state, &course.user.actor(), d, app.clock.today()));
     let allowed = decision.as_ref().is_some_and(|x| x.allowed);
     let rec = AccessRecord {
         at: app.clock.now(),

@@ -26,6 +26,7 @@ pub struct MemberFields {
     pub legend: String,
     pub cpr: bool,
     pub email: bool,
+    pub custody: bool,
     pub required: bool,
 }
 
@@ -47,6 +48,10 @@ impl RegisterPage {
     pub fn value(&self, key: &str) -> &str {
         self.values.get(key).map_or("", String::as_str)
     }
+    /// A checkbox is ticked when submitted ticked, or on a fresh form.
+    pub fn ticked(&self, key: &str) -> bool {
+        self.values.is_empty() || self.values.contains_key(key)
+    }
     pub fn error_for(&self, field: &str) -> Option<&str> {
         self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
     }
@@ -64,7 +69,7 @@ async fn page(app: &App, user: &CurrentUser, model: &Model, values: BTreeMap<Str
         let Some(reg) = &role.register else { continue };
         for i in 0..reg.count {
             let legend = if reg.count == 1 { role.label.clone() } else { format!("{} {}", role.label, i + 1) };
-            members.push(MemberFields { key: format!("member.{role_id}.{i}"), legend, cpr: reg.cpr, email: reg.email, required: i < reg.required });
+            members.push(MemberFields { key: format!("member.{role_id}.{i}"), legend, cpr: reg.cpr, email: reg.email, custody: reg.custody, required: i < reg.required });
         }
     }
     let orgs = app.store.orgs().await?;
@@ -150,7 +155,8 @@ fn input_from_form(model: &Model, user: &CurrentUser, v: &BTreeMap<String, Strin
         let (Some(reg), Scope::Citizen) = (&role.register, role.scope) else { continue };
         for i in 0..reg.count {
             let get = |f: &str| v.get(&format!("member.{role_id}.{i}.{f}")).cloned().filter(|s| !s.trim().is_empty());
-            input.family.push(MemberInput { role: role_id.clone(), name: get("name").unwrap_or_default(), email: get("email"), cpr: get("cpr") });
+            let custody = reg.custody.then(|| get("custody").is_some());
+            input.family.push(MemberInput { role: role_id.clone(), name: get("name").unwrap_or_default(), email: get("email"), cpr: get("cpr"), custody });
         }
     }
     for d in &model.opening.dates {
