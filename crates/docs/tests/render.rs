@@ -26,7 +26,11 @@ fn pdf_text(pdf: &[u8]) -> String {
         .arg("-")
         .output()
         .expect("pdftotext must be installed (apt-get install -y poppler-utils)");
-    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).expect("pdftotext emits UTF-8");
     let mut collapsed = String::with_capacity(text.len());
     let mut last_space = false;
@@ -88,6 +92,10 @@ fn consent_form_contains_all_data() {
     let warm = start.elapsed();
 
     assert!(pdf.starts_with(b"%PDF-"));
+    // To look at the result: TOVHOLDER_DOCS_OUT=/tmp cargo test -p tovholder-docs
+    if let Some(dir) = std::env::var_os("TOVHOLDER_DOCS_OUT") {
+        std::fs::write(std::path::Path::new(&dir).join("consent.pdf"), &pdf).unwrap();
+    }
     let text = pdf_text(&pdf);
     let pages = text.matches('\u{c}').count();
     eprintln!(
@@ -98,7 +106,10 @@ fn consent_form_contains_all_data() {
     assert!(pdf_text(&pdf2).contains("Karen Østergård"));
 
     let must_contain = |needle: &str| {
-        assert!(text.contains(needle), "PDF text lacks {needle:?}; text was:\n{text}");
+        assert!(
+            text.contains(needle),
+            "PDF text lacks {needle:?}; text was:\n{text}"
+        );
     };
     must_contain("Søren Ærø Åberg");
     must_contain("Samtykkeerklæring");
@@ -124,6 +135,7 @@ fn consent_form_contains_all_data() {
     must_contain("150385-XXXX");
     must_contain("Dato");
     must_contain("Underskrift");
+    must_contain(&format!("Side 1 af {pages}"));
     assert!(!text.contains("Persondataloven"));
     if let Some(cpr) = find_full_cpr(&text) {
         panic!("PDF contains a full CPR number: {cpr}");
@@ -136,7 +148,11 @@ fn consent_form_contains_all_data() {
         .iter()
         .filter(|c| c["youth"] == json!(true))
         .count();
-    assert_eq!(text.matches("Underskrift").count(), 1 + youths + 1, "{text}"); // +1: section heading
+    assert_eq!(
+        text.matches("Underskrift").count(),
+        1 + youths + 1,
+        "{text}"
+    ); // +1: section heading
 }
 
 #[test]
@@ -158,7 +174,10 @@ fn user_text_is_not_markup() {
     let mut data = example();
     data["giver"]["name"] = json!("*Ole* _Bøg_ #panic(\"x\") $x$ \\ [a] <l> @ref // c");
     let text = pdf_text(&render_pdf(templates::CONSENT, &data).unwrap());
-    assert!(text.contains("*Ole* _Bøg_ #panic(\"x\") $x$ \\ [a] <l> @ref // c"), "{text}");
+    assert!(
+        text.contains("*Ole* _Bøg_ #panic(\"x\") $x$ \\ [a] <l> @ref // c"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -177,7 +196,10 @@ fn syntax_error_is_compile_error_with_typst_message() {
 #[test]
 fn missing_field_is_compile_error() {
     let err = render_pdf(templates::CONSENT, &json!({"title": "x"})).unwrap_err();
-    assert!(matches!(&err, DocError::Compile(msg) if msg.contains("error:")), "{err}");
+    assert!(
+        matches!(&err, DocError::Compile(msg) if msg.contains("error:")),
+        "{err}"
+    );
 }
 
 #[test]

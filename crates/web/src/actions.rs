@@ -81,6 +81,21 @@ pub enum Op {
     /// Sends (or forwards) a document to people chosen from `recipients()`; `doc` 0 means the
     /// document added earlier in the same request.
     SendDocument { doc: u32, to: Vec<PersonId> },
+    RecordConsent {
+        giver: PersonId,
+        about: Vec<PersonId>,
+        recipients: Vec<tovholder_core::consent::Recipient>,
+        kinds: Vec<String>,
+        purpose: String,
+        valid_from: Date,
+        valid_to: Date,
+    },
+    SignConsent { consent: u32, by: PersonId, how: String, on: Date },
+    RevokeConsent {
+        consent: u32,
+        #[serde(default)]
+        note: Option<String>,
+    },
 }
 
 fn text_plain() -> String {
@@ -98,7 +113,9 @@ impl Op {
             Op::CompleteTask { task, .. } => vec![format!("task:{task}")],
             Op::ProposeChange { kind, .. } => vec![format!("change-kind:{kind}")],
             Op::AnswerChange { change, party, .. } => vec![format!("change:{change}:{party}"), format!("change:{change}")],
-            Op::AddDocument { .. } | Op::SendDocument { .. } => vec![],
+            Op::SignConsent { consent, by, .. } => vec![format!("consent:{consent}:{by}"), format!("consent:{consent}")],
+            Op::RevokeConsent { consent, .. } => vec![format!("consent:{consent}")],
+            Op::AddDocument { .. } | Op::SendDocument { .. } | Op::RecordConsent { .. } => vec![],
         }
     }
 
@@ -113,6 +130,9 @@ impl Op {
             Op::AnswerChange { .. } => "answer_change",
             Op::AddDocument { .. } => "add_document",
             Op::SendDocument { .. } => "send_document",
+            Op::RecordConsent { .. } => "record_consent",
+            Op::SignConsent { .. } => "sign_consent",
+            Op::RevokeConsent { .. } => "revoke_consent",
         }
     }
 }
@@ -198,6 +218,12 @@ async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
                 }
                 r
             }
+            Op::RecordConsent { giver, about, recipients, kinds, purpose, valid_from, valid_to } => {
+                let input = commands::ConsentInput { giver: *giver, about: about.clone(), recipients: recipients.clone(), kinds: kinds.clone(), purpose: purpose.clone(), valid_from: *valid_from, valid_to: *valid_to };
+                commands::record_consent(&ctx, input)
+            }
+            Op::SignConsent { consent, by, how, on } => commands::sign_consent(&ctx, *consent, *by, how, *on),
+            Op::RevokeConsent { consent, note } => commands::revoke_consent(&ctx, *consent, note.clone()),
             Op::SendDocument { .. } => match to {
                 Some((doc, Ok(chosen))) => commands::send_document(&ctx, doc, chosen),
                 Some((_, Err(e))) => Err(e),

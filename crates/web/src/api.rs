@@ -242,3 +242,57 @@ pub async fn document_recipients(State(app): State<App>, course: AuthorizedCours
     let list = actions::recipients(&app, &course.model, &course.state, &course.user.actor(), doc).await?;
     Ok(Json(list.into_iter().map(|(r, label)| serde_json::json!({"person": r.person, "role": r.role, "label": label})).collect()))
 }
+
+#[derive(serde::Deserialize)]
+pub struct ConsentBody {
+    pub giver: PersonId,
+    pub about: Vec<PersonId>,
+    pub recipients: Vec<tovholder_core::consent::Recipient>,
+    pub kinds: Vec<String>,
+    pub purpose: String,
+    pub valid_from: Date,
+    pub valid_to: Date,
+}
+
+pub async fn record_consent(State(app): State<App>, course: AuthorizedCourse<course_access::RecordConsent>, ApiJson(b): ApiJson<ConsentBody>) -> Result<Json<CourseView>, ApiError> {
+    let op = Op::RecordConsent { giver: b.giver, about: b.about, recipients: b.recipients, kinds: b.kinds, purpose: b.purpose, valid_from: b.valid_from, valid_to: b.valid_to };
+    actions::perform(&app, &course, vec![op]).await?;
+    after(&app, &course).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct SignBody {
+    pub by: PersonId,
+    pub how: String,
+    pub on: Date,
+}
+
+pub async fn sign_consent(
+    State(app): State<App>,
+    course: AuthorizedCourse<course_access::RecordConsent>,
+    Path((_, consent)): Path<(i64, u32)>,
+    ApiJson(b): ApiJson<SignBody>,
+) -> Result<Json<CourseView>, ApiError> {
+    actions::perform(&app, &course, vec![Op::SignConsent { consent, by: b.by, how: b.how, on: b.on }]).await?;
+    after(&app, &course).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct RevokeBody {
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub async fn revoke_consent(
+    State(app): State<App>,
+    course: AuthorizedCourse<course_access::RecordConsent>,
+    Path((_, consent)): Path<(i64, u32)>,
+    ApiJson(b): ApiJson<RevokeBody>,
+) -> Result<Json<CourseView>, ApiError> {
+    actions::perform(&app, &course, vec![Op::RevokeConsent { consent, note: b.note }]).await?;
+    after(&app, &course).await
+}
+
+pub async fn shared(State(app): State<App>, user: CurrentUser) -> Result<Json<Vec<crate::queries::SharedCourse>>, ApiError> {
+    Ok(Json(crate::queries::shared_with_me(&app, &user, "list:GET /api/v1/shared").await?))
+}

@@ -43,7 +43,8 @@ route_actions!(
     ProposeChange => ProposeChange,
     AnswerChange => AnswerChange,
     AddDocument => AddDocument,
-    SendDocument => SendDocument
+    SendDocument => SendDocument,
+    RecordConsent => RecordConsent
 );
 
 pub struct AuthorizedCourse<A> {

@@ -39,3 +39,50 @@ pub async fn my_tasks(app: &App, user: &CurrentUser, what: &str) -> Result<Vec<T
     let people = views::people_of(app.store.as_ref(), &states).await?;
     Ok(views::task_views(&rows, &courses, &people, app.clock.today()))
 }
+
+/// A course shared with the user by consent, as listed.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SharedCourse {
+    pub course: CourseId,
+    pub title: String,
+    pub model: String,
+    /// Why: "ifølge samtykke … gyldigt til …".
+    pub until_da: String,
+}
+
+pub async fn shared_with_me(app: &App, user: &CurrentUser, what: &str) -> Result<Vec<SharedCourse>, AppError> {
+    let u = &user.user;
+    let ids = app.store.courses_shared_with(u.org, u.department.as_deref(), 500).await?;
+    let actor = user.actor();
+    let today = app.clock.today();
+    let now = app.clock.now();
+    let mut shown = Vec::new();
+    let mut records = Vec::new();
+    for c in app.store.courses(&ids).await? {
+        let Some(model) = app.models.get(&c.state.model) else { continue };
+        let d = policy::decide(&model, &c.state, &actor, Action::Read, today);
+        // Only courses opened by consent are listed here; the denials (expired, revoked …) are logged.
+        let by_consent = matches!(d.reason, policy::Reason::Consent { .. });
+        if !by_consent {
+            continue;
+        }
+        records.push(AccessRecord { at: now, person: Some(u.person), course: Some(c.id), action: what.to_string(), allowed: d.allowed, reason: d.reason.code() });
+        if let (true, policy::Reason::Consent { coverage: tovholder_core::consent::Coverage::Covered { until, .. } }) = (d.allowed, &d.reason) {
+            shown.push((c, model, *until));
+        }
+    }
+    if !app.access.record_many(records).await {
+        return Err(AppError::Internal("access log unavailable".into()));
+    }
+    let states: Vec<_> = shown.iter().map(|(c, _, _)| &c.state).collect();
+    let people = views::people_of(app.store.as_ref(), &states).await?;
+    Ok(shown
+        .iter()
+        .map(|(c, model, until)| SharedCourse {
+            course: c.id,
+            title: views::course_title(model, &c.state, &people),
+            model: model.name.clone(),
+            until_da: views::date_da(*until),
+        })
+        .collect())
+}

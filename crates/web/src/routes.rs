@@ -53,6 +53,10 @@ pub fn table() -> Vec<Route> {
         r("POST", "/forloeb/{id}/oplysninger", Course(Action::RecordField), "Udfyld oplysninger.", post(pages::course::record_fields)),
         r("POST", "/forloeb/{id}/beslutning", Course(Action::Decide), "Registrér en beslutning.", post(pages::course::decide)),
         r("POST", "/forloeb/{id}/opgaver/{task}", Course(Action::CompleteTask), "Afslut en opgave med et udfald.", post(pages::course::complete_task)),
+        r("POST", "/forloeb/{id}/samtykker", Course(Action::RecordConsent), "Registrér et samtykke (én samtykkegiver pr. formular).", post(pages::consents::record)),
+        r("POST", "/forloeb/{id}/samtykker/{consent}/underskrift", Course(Action::RecordConsent), "Registrér en underskrift på et samtykke.", post(pages::consents::sign)),
+        r("POST", "/forloeb/{id}/samtykker/{consent}/tilbagekald", Course(Action::RecordConsent), "Tilbagekald et samtykke.", post(pages::consents::revoke)),
+        r("GET", "/delt", User, "Forløb, som familiens samtykke deler med min afdeling eller organisation.", get(pages::shared)),
         r("POST", "/forloeb/{id}/aendringer", Course(Action::ProposeChange), "Foreslå en ændring, fx en udsættelse.", post(pages::changes::propose)),
         r("POST", "/forloeb/{id}/aendringer/{change}/svar", Course(Action::AnswerChange), "Registrér en parts svar på en ændring.", post(pages::changes::answer)),
         r("POST", "/forloeb/{id}/dokumenter", Course(Action::AddDocument), "Skriv eller upload et dokument (og send det).", post(pages::documents::add)),
@@ -70,6 +74,10 @@ pub fn table() -> Vec<Route> {
         r("POST", "/api/v1/courses/{id}/decisions", Course(Action::Decide), "Registrér en beslutning: {decision, value, note}.", post(api::decide)),
         r("POST", "/api/v1/courses/{id}/fields", Course(Action::RecordField), "Udfyld et felt: {field, value}.", post(api::record_field)),
         r("POST", "/api/v1/courses/{id}/tasks/{task}", Course(Action::CompleteTask), "Afslut en opgave: {outcome, note}.", post(api::complete_task)),
+        r("POST", "/api/v1/courses/{id}/consents", Course(Action::RecordConsent), "Registrér et samtykke: {giver, about, recipients, kinds, purpose, valid_from, valid_to}.", post(api::record_consent)),
+        r("POST", "/api/v1/courses/{id}/consents/{consent}/signatures", Course(Action::RecordConsent), "Registrér en underskrift: {by, how, on}.", post(api::sign_consent)),
+        r("POST", "/api/v1/courses/{id}/consents/{consent}/revoke", Course(Action::RecordConsent), "Tilbagekald et samtykke: {note}.", post(api::revoke_consent)),
+        r("GET", "/api/v1/shared", User, "Forløb, som familiens samtykke deler med mig (id'er og titler).", get(api::shared)),
         r("POST", "/api/v1/courses/{id}/changes", Course(Action::ProposeChange), "Foreslå en ændring: {kind, dates, reason}.", post(api::propose_change)),
         r("POST", "/api/v1/courses/{id}/changes/{change}/answers", Course(Action::AnswerChange), "En parts svar: {party, agreed, note}.", post(api::answer_change)),
         r("POST", "/api/v1/courses/{id}/documents", Course(Action::AddDocument), "Skriv et dokument: {kind, title, text, to}.", post(api::add_document)),
@@ -108,7 +116,7 @@ pub fn openapi_document() -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if matches!(name, "id" | "doc" | "change") { "integer" } else { "string" }}}))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if matches!(name, "id" | "doc" | "change" | "consent") { "integer" } else { "string" }}}))
             .collect();
         let mut op = json!({
             "summary": d.summary,

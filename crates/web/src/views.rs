@@ -148,6 +148,30 @@ pub struct ChangeView {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct ConsentView {
+    pub id: u32,
+    pub giver: String,
+    pub about: Vec<String>,
+    pub recipients: Vec<String>,
+    pub kinds: Vec<String>,
+    pub purpose: String,
+    pub period_da: String,
+    pub status_da: String,
+    pub signatures: Vec<String>,
+    pub revoked: bool,
+    /// Who has yet to sign: (person id, name).
+    pub unsigned: Vec<(PersonId, String)>,
+}
+
+/// One line of "who can see what, and why".
+#[derive(Clone, Debug, Serialize)]
+pub struct AccessLine {
+    pub who: String,
+    pub sees: bool,
+    pub why: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct CourseView {
     pub id: CourseId,
     pub version: i64,
@@ -162,6 +186,8 @@ pub struct CourseView {
     /// Only the documents the viewer may read.
     pub documents: Vec<DocumentView>,
     pub changes: Vec<ChangeView>,
+    pub consents: Vec<ConsentView>,
+    pub access: Vec<AccessLine>,
 }
 
 pub async fn org_names(store: &dyn Store) -> Result<HashMap<OrgId, String>, AppError> {
@@ -278,6 +304,8 @@ pub async fn course_view(app: &crate::App, model: &Model, id: CourseId, version:
                 read_da: d.read.iter().map(|(p, at)| format!("{}, {}", pname(p), format_timestamp_da(*at).unwrap_or_default())).collect(),
             })
             .collect(),
+        consents: consent_views(model, state, &pname, &orgs, today),
+        access: access_lines(model, state, &pname, &orgs, today),
         changes: state
             .changes
             .iter()
@@ -336,6 +364,7 @@ pub async fn journal_view(store: &dyn Store, model: &Model, entries: &[JournalEn
     ids.dedup();
     let people: HashMap<PersonId, String> = store.persons(&ids).await?.into_iter().map(|p| (p.id, p.name)).collect();
     let name = |p: &PersonId| people.get(p).cloned().unwrap_or_else(|| "(ukendt)".into());
+    let orgs = org_names(store).await?;
     Ok(entries
         .iter()
         .rev()
@@ -343,12 +372,12 @@ pub async fn journal_view(store: &dyn Store, model: &Model, entries: &[JournalEn
             seq: e.seq,
             at_da: format_timestamp_da(e.stamp.at).unwrap_or_default(),
             by: name(&e.stamp.by),
-            text: describe(model, &e.event, &name),
+            text: describe(model, &e.event, &name, &orgs),
         })
         .collect())
 }
 
-fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String) -> String {
+fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: &HashMap<OrgId, String>) -> String {
     match e {
         Event::CourseOpened { .. } => format!("Forløbet blev oprettet ({}).", model.name),
         Event::PersonJoined { person, role, .. } => format!("{} blev tilknyttet som {}.", name(person), model.role_label(role).to_lowercase()),
@@ -388,7 +417,32 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String) -> Str
             format!("Dokument nr. {doc} blev {} til {}.", if *forwarded { "videresendt" } else { "sendt" }, list.join(", "))
         }
         Event::DocumentRead { doc } => format!("Dokument nr. {doc} blev læst første gang."),
+        Event::ConsentRecorded(f) => {
+            let to: Vec<String> = f.recipients.iter().map(|r| recipient_label(r, orgs)).collect();
+            let kinds: Vec<&str> = f.kinds.iter().map(|k| kind_label(model, k)).collect();
+            format!(
+                "Samtykke nr. {} registreret: {} giver samtykke til, at {} må se {}, fra {} til {}. Formål: {}",
+                f.consent, name(&f.giver), to.join(", "), kinds.join(" og ").to_lowercase(), date_da(f.valid_from), date_da(f.valid_to), f.purpose
+            )
+        }
+        Event::ConsentSigned { consent, by, how, on } => format!("{} skrev under på samtykke nr. {consent} den {} ({how}).", name(by), date_da(*on)),
+        Event::ConsentRevoked { consent, note } => {
+            let note = note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default();
+            format!("Samtykke nr. {consent} blev tilbagekaldt; det åbner ikke længere for noget.{note}")
+        }
     }
+}
+
+pub fn recipient_label(r: &tovholder_core::consent::Recipient, orgs: &HashMap<OrgId, String>) -> String {
+    let org = orgs.get(&r.org).cloned().unwrap_or_default();
+    match &r.department {
+        Some(d) => format!("{d}, {org}"),
+        None => org,
+    }
+}
+
+fn kind_label<'a>(model: &'a Model, kind: &'a str) -> &'a str {
+    model.consent.as_ref().and_then(|c| c.kinds.get(kind)).map_or(kind, String::as_str)
 }
 
 fn date_list(model: &Model, dates: &BTreeMap<String, Date>) -> String {
@@ -403,4 +457,93 @@ fn party_label<'a>(model: &'a Model, party: &'a str) -> &'a str {
 
 fn doc_kind<'a>(model: &'a Model, kind: &'a str) -> &'a str {
     model.documents.get(kind).map_or(kind, |d| d.label.as_str())
+}
+
+fn consent_views(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) -> String, orgs: &HashMap<OrgId, String>, today: Date) -> Vec<ConsentView> {
+    state
+        .consents
+        .iter()
+        .rev()
+        .map(|c| {
+            let youths: Vec<PersonId> =
+                c.about.iter().copied().filter(|p| tovholder_core::consent::is_youth(state.members.iter().find(|m| m.person == *p).and_then(|m| m.born), today)).collect();
+            let mut unsigned: Vec<(PersonId, String)> = Vec::new();
+            for p in std::iter::once(c.giver).chain(youths) {
+                if !c.signed_by(p) {
+                    unsigned.push((p, pname(&p)));
+                }
+            }
+            let status_da = if c.revoked.is_some() {
+                "Tilbagekaldt".to_string()
+            } else if !c.signed_by(c.giver) {
+                "Afventer underskrift".to_string()
+            } else if today < c.valid_from {
+                format!("Gælder fra {}", date_da(c.valid_from))
+            } else if today > c.valid_to {
+                format!("Udløbet {}", date_da(c.valid_to))
+            } else {
+                format!("Gyldigt til {}", date_da(c.valid_to))
+            };
+            ConsentView {
+                id: c.id,
+                giver: pname(&c.giver),
+                about: c.about.iter().map(pname).collect(),
+                recipients: c.recipients.iter().map(|r| recipient_label(r, orgs)).collect(),
+                kinds: c.kinds.iter().map(|k| kind_label(model, k).to_string()).collect(),
+                purpose: c.purpose.clone(),
+                period_da: format!("{} – {}", date_da(c.valid_from), date_da(c.valid_to)),
+                status_da,
+                signatures: c.signatures.iter().map(|s| format!("{} den {} ({})", pname(&s.by), date_da(s.on), s.how)).collect(),
+                revoked: c.revoked.is_some(),
+                unsigned: if c.revoked.is_some() { vec![] } else { unsigned },
+            }
+        })
+        .collect()
+}
+
+/// Who can see the course and why: the parties through their roles, and everyone a consent
+/// names, with what the consent allows today or what blocks it.
+fn access_lines(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) -> String, orgs: &HashMap<OrgId, String>, today: Date) -> Vec<AccessLine> {
+    use tovholder_core::consent::{Coverage, Recipient, coverage};
+    let mut out = Vec::new();
+    for (party, org) in &state.parties {
+        let org_name = orgs.get(org).cloned().unwrap_or_default();
+        let label = model.parties.get(party).map_or(party.as_str(), |p| p.label.as_str());
+        let shares = tovholder_core::policy::party_shares(model, state, party);
+        let why = match model.parties.get(party).and_then(|p| p.shares_when.as_ref()) {
+            Some(cond) if shares => {
+                let d = model.decisions.get(&cond.decision);
+                let when = state.decisions.get(&cond.decision).map(|r| format_timestamp_da(r.stamp.at).unwrap_or_default()).unwrap_or_default();
+                format!("som {}, fordi «{}» er besvaret «{}» ({when})", label.to_lowercase(), d.map_or("", |d| d.label.as_str()), d.and_then(|d| d.options.get(&cond.is)).map_or("", |s| s.as_str()))
+            }
+            Some(cond) => format!("intet: «{}» er ikke besvaret ja", model.decisions.get(&cond.decision).map_or("", |d| d.label.as_str())),
+            None => format!("som {}", label.to_lowercase()),
+        };
+        out.push(AccessLine { who: org_name, sees: shares, why });
+    }
+    let Some(def) = &model.consent else { return out };
+    let mut recipients: Vec<Recipient> = state.consents.iter().flat_map(|c| c.recipients.clone()).collect();
+    recipients.sort();
+    recipients.dedup();
+    for r in recipients {
+        for (kind, kind_da) in &def.kinds {
+            let cov = coverage(model, state, r.org, r.department.as_deref(), kind, today);
+            let consent_by = |id: &u32| state.consents.iter().find(|c| c.id == *id);
+            let why = match &cov {
+                Coverage::None => continue,
+                Coverage::Covered { consents, until } => {
+                    let givers: Vec<String> = consents.iter().filter_map(|id| consent_by(id)).map(|c| format!("{} den {}", pname(&c.giver), c.signatures.iter().find(|s| s.by == c.giver).map(|s| date_da(s.on)).unwrap_or_default())).collect();
+                    format!("{} ifølge samtykke givet af {}, gyldigt til {}", kind_da.to_lowercase(), givers.join(" og "), date_da(*until))
+                }
+                Coverage::WaitingFor { givers } => format!("ikke {}: afventer samtykke fra {}", kind_da.to_lowercase(), givers.iter().map(pname).collect::<Vec<_>>().join(" og ")),
+                Coverage::YouthMissing { youth, .. } => format!("ikke {}: {} er fyldt 15 og har ikke skrevet under", kind_da.to_lowercase(), pname(youth)),
+                Coverage::Unsigned { consent } => format!("ikke {}: samtykke nr. {consent} er ikke skrevet under", kind_da.to_lowercase()),
+                Coverage::Revoked { consent } => format!("ikke {}: samtykke nr. {consent} er tilbagekaldt", kind_da.to_lowercase()),
+                Coverage::Expired { ended, .. } => format!("ikke {}: samtykket udløb {}", kind_da.to_lowercase(), date_da(*ended)),
+                Coverage::NotYetValid { from, .. } => format!("ikke {}: samtykket gælder fra {}", kind_da.to_lowercase(), date_da(*from)),
+            };
+            out.push(AccessLine { who: recipient_label(&r, orgs), sees: cov.allowed(), why });
+        }
+    }
+    out
 }

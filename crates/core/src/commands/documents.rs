@@ -56,6 +56,17 @@ pub fn may_read_document(model: &Model, state: &CourseState, actor: &Actor, doc:
     if !course.allowed {
         return course;
     }
+    // Someone who sees the course by consent reads only what was sent to them, and only while
+    // the consent covers documents: not what their organisation's other staff wrote.
+    if let Reason::Consent { .. } = course.reason {
+        let kind = model.consent.as_ref().and_then(|c| c.documents_kind.as_deref());
+        let covered = kind.map(|k| crate::consent::coverage(model, state, actor.org, actor.department.as_deref(), k, today));
+        return match covered {
+            Some(c) if c.allowed() && doc.sent_to(actor.person) => Decision { allowed: true, reason: Reason::Consent { coverage: c } },
+            Some(c) if !c.allowed() => Decision { allowed: false, reason: Reason::Consent { coverage: c } },
+            _ => Decision { allowed: false, reason: Reason::NotPermitted { roles: vec!["document_recipient".into()] } },
+        };
+    }
     if doc.meta.org == actor.org || doc.sent_to(actor.person) {
         course
     } else {

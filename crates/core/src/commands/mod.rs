@@ -343,6 +343,8 @@ pub struct Allowed {
     pub answers: Vec<(u32, String)>,
     /// Kinds of document the actor may write or upload.
     pub documents: Vec<String>,
+    /// Whether the actor records, signs and revokes consents.
+    pub consent: bool,
 }
 
 pub fn allowed(model: &Model, state: &CourseState, actor: &Actor, today: Date) -> Allowed {
@@ -383,6 +385,7 @@ pub fn allowed(model: &Model, state: &CourseState, actor: &Actor, today: Date) -
     if may(Action::AddDocument) {
         out.documents = model.documents.iter().filter(|(_, d)| holds(&d.written_by)).map(|(k, _)| k.clone()).collect();
     }
+    out.consent = may(Action::RecordConsent) && model.consent.as_ref().is_some_and(|c| holds(&c.recorded_by));
     out
 }
 

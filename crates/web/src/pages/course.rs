@@ -63,6 +63,18 @@ pub struct Forms {
     pub changes: Vec<(String, String, Vec<DateInput>)>,
     /// Answers the user may record: (change, party, party label, on behalf).
     pub answers: Vec<(u32, String, String, bool)>,
+    /// The consent form, for those who record consents.
+    pub consent: Option<ConsentInputs>,
+}
+
+pub struct ConsentInputs {
+    pub givers: Vec<Choice>,
+    pub children: Vec<Choice>,
+    pub recipients: Vec<Choice>,
+    pub kinds: Vec<Choice>,
+    pub purpose: String,
+    pub valid_from: String,
+    pub valid_to: String,
 }
 
 impl Forms {
@@ -88,6 +100,8 @@ pub struct CoursePage {
     pub errors: Vec<FieldError>,
     pub saved: Option<&'static str>,
     pub submitted: BTreeMap<String, String>,
+    /// Today as yyyy-mm-dd, for date fields.
+    pub today_iso: String,
 }
 
 impl CoursePage {
@@ -103,6 +117,7 @@ impl CoursePage {
             "form-datoer" => "date.",
             "form-dokument" => "doc.",
             "form-aendring" => "change.",
+            "form-samtykke" => "consent.",
             _ => return false,
         };
         self.errors.iter().any(|e| e.field.starts_with(prefix))
@@ -130,6 +145,9 @@ fn saved_text(what: &str) -> Option<&'static str> {
         "sendt" => "Dokumentet er sendt.",
         "aendring" => "Ændringen er foreslået. Datoerne flyttes først, når alle parter er enige.",
         "svar" => "Svaret er registreret.",
+        "samtykke" => "Samtykket er registreret. Det gælder, når samtykkegiveren har skrevet under.",
+        "underskrift" => "Underskriften er registreret.",
+        "tilbagekaldt" => "Samtykket er tilbagekaldt. Fra nu af åbner det ikke for noget.",
         _ => return None,
     })
 }
@@ -146,7 +164,7 @@ async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap
     let journal = views::journal_view(app.store.as_ref(), &course.model, &entries).await?;
     let layout = Layout::for_user(app, &course.user, "tasks").await?;
     let forms = forms(app, course, submitted).await?;
-    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved, submitted: submitted.clone() })
+    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved, submitted: submitted.clone(), today_iso: app.clock.today().to_string() })
 }
 
 async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>) -> Result<Forms, AppError> {
@@ -180,6 +198,42 @@ async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<
             })
             .collect();
         out.changes.push((kind.clone(), def.label.clone(), inputs));
+    }
+    if allowed.consent
+        && let Some(def) = &model.consent
+    {
+        let names = views::people_of(app.store.as_ref(), &[state]).await?;
+        let member_choices = |roles: &[String], key: &str| -> Vec<Choice> {
+            state
+                .members
+                .iter()
+                .filter(|m| roles.contains(&m.role))
+                .map(|m| Choice { value: m.person.to_string(), label: names.get(&m.person).map_or_else(String::new, |p| p.name.clone()), selected: submitted.get(key).is_some_and(|v| *v == m.person.to_string()) })
+                .collect()
+        };
+        let orgs = app.store.orgs().await?;
+        let mut recipients = Vec::new();
+        if let Some(org) = def.department_party.as_ref().and_then(|p| state.parties.get(p)) {
+            let org_name = orgs.iter().find(|o| o.id == *org).map_or(String::new(), |o| o.name.clone());
+            for d in &def.departments {
+                let r = tovholder_core::consent::Recipient { org: *org, department: Some(d.clone()) };
+                recipients.push(Choice { value: super::consents::recipient_value(&r), label: format!("{d}, {org_name}"), selected: false });
+            }
+        }
+        for o in orgs.iter().filter(|o| def.outside_kinds.contains(&o.kind)) {
+            let r = tovholder_core::consent::Recipient { org: o.id, department: None };
+            recipients.push(Choice { value: super::consents::recipient_value(&r), label: o.name.clone(), selected: false });
+        }
+        let today = app.clock.today();
+        out.consent = Some(ConsentInputs {
+            givers: member_choices(&def.giver_roles, "consent.giver"),
+            children: member_choices(&def.about_roles, "consent.about"),
+            recipients,
+            kinds: def.kinds.iter().map(|(k, v)| Choice { value: k.clone(), label: v.clone(), selected: false }).collect(),
+            purpose: submitted.get("consent.purpose").cloned().unwrap_or_else(|| def.purpose.clone()),
+            valid_from: submitted.get("consent.valid_from").cloned().unwrap_or_else(|| today.to_string()),
+            valid_to: submitted.get("consent.valid_to").cloned().unwrap_or_else(|| today.checked_add(jiff::ToSpan::months(6)).unwrap_or(today).to_string()),
+        });
     }
     for (change, party) in &allowed.answers {
         let Some(a) = state.change(*change).and_then(|c| model.changes.get(&c.kind)).and_then(|d| d.agree.iter().find(|a| a.id == *party)) else { continue };

@@ -2,6 +2,7 @@
 //! live in core and the command layer.
 
 pub mod changes;
+pub mod consents;
 pub mod course;
 pub mod documents;
 pub mod register;
@@ -70,7 +71,7 @@ impl Layout {
 
     /// Menu items: (href, label, key).
     pub fn nav(&self) -> Vec<(&'static str, &'static str, &'static str)> {
-        let mut items = vec![("/", "Mine opgaver", "tasks")];
+        let mut items = vec![("/", "Mine opgaver", "tasks"), ("/delt", "Delt med mig", "shared")];
         if self.demo {
             items.push(("/udbakke", "Udbakke (demo)", "outbox"));
         }
@@ -198,4 +199,18 @@ pub async fn outbox(State(app): State<App>, user: CurrentUser) -> Result<Respons
 
 pub async fn not_found() -> PageError {
     PageError(AppError::NotFound)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "shared.html")]
+struct SharedPage {
+    layout: Layout,
+    courses: Vec<crate::queries::SharedCourse>,
+}
+
+/// Courses the family's consent shares with the user's department or organisation.
+pub async fn shared(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
+    let courses = crate::queries::shared_with_me(&app, &user, "list:GET /delt").await?;
+    let layout = Layout::for_user(&app, &user, "shared").await?;
+    Ok(SharedPage { layout, courses }.into_response())
 }
