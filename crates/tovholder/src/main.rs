@@ -315,7 +315,7 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
     }
     for org in source.orgs().await? {
         for u in source.staff(org.id).await? {
-            let user = tovholder_store::NewUser { person: u.person, username: u.username, password_hash: u.password_hash, org_roles: u.org_roles };
+            let user = tovholder_store::NewUser { person: u.person, username: u.username, password_hash: u.password_hash, org_roles: u.org_roles, department: u.department };
             target.add_user(&user).await?;
         }
     }

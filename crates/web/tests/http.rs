@@ -760,3 +760,111 @@ async fn concurrent_edits_name_who_changed_it_and_lose_nothing() {
     assert_eq!(now.state.dates["foraeldredag"].to_string(), day(20));
     assert_eq!(now.state.dates["infodag"].to_string(), day(-30));
 }
+
+/// Consent governs every read: before it, not signed, signed, revoked, expired; a youth of 15
+/// or more must sign too; each answer is in the access log with its reason.
+#[tokio::test]
+async fn consent_opens_and_closes_the_course_for_a_department() {
+    let t = TestApp::spawn().await;
+    let id = t.course("William");
+    let egeskov = t.seeded.orgs["Egeskov Kommune"];
+    let (mette, mcsrf) = t.login("mette").await;
+    let (ole, _) = t.login("ole").await; // Jobcentret, Egeskov Kommune
+    let (pia, _) = t.login("pia").await; // Folkeskole, Egeskov Kommune
+    let course_url = t.url(&format!("/forloeb/{id}"));
+    let status = |c: reqwest::Client, url: String| async move { c.get(url).send().await.unwrap().status() };
+    let last_reason = |who: &'static str| {
+        let t = &t;
+        async move {
+            let person = demo::person(&t.seeded, who);
+            t.app.store.access_log(Some(id), 100).await.unwrap().into_iter().find(|r| r.person == person).map(|r| r.reason).unwrap_or_default()
+        }
+    };
+    assert_eq!(status(ole.clone(), course_url.clone()).await, StatusCode::NOT_FOUND);
+    assert_eq!(last_reason("ole").await, "no_relation");
+
+    let state = t.app.store.course(id).await.unwrap().unwrap().state;
+    let parent = state.members.iter().find(|m| m.role == "foraelder").unwrap().person;
+    let child = state.members.iter().find(|m| m.role == "barn").unwrap().person;
+    let today = t.app.clock.today();
+    let body = serde_json::json!({
+        "giver": parent, "about": [child],
+        "recipients": [{"org": egeskov, "department": "Jobcentret"}],
+        "kinds": ["forloeb"], "purpose": "Jobcentret støtter familien", "valid_from": today.to_string(),
+        "valid_to": today.checked_add(jiff::ToSpan::days(30)).unwrap().to_string()
+    });
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/consents"))).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(status(ole.clone(), course_url.clone()).await, StatusCode::NOT_FOUND, "not before it is signed");
+    assert_eq!(last_reason("ole").await, "consent_unsigned:1");
+    let sign = serde_json::json!({"by": parent, "how": "På papir ved mødet", "on": today.to_string()});
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/consents/1/signatures"))).header("x-csrf-token", &mcsrf).json(&sign).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(status(ole.clone(), course_url.clone()).await, StatusCode::OK, "signed: Jobcentret sees the course");
+    assert_eq!(last_reason("ole").await, "consent:1");
+    let shared: Vec<Value> = ole.get(t.url("/api/v1/shared")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(shared.len(), 1);
+    assert_eq!(shared[0]["title"], "William Larsen");
+    assert_eq!(status(pia.clone(), course_url.clone()).await, StatusCode::NOT_FOUND, "another department is not covered");
+    // Reading is all the consent gives: no writes.
+    let (ole_c, ole_csrf) = (ole.clone(), csrf_of(&t, &ole).await);
+    let r = ole_c.post(t.url(&format!("/api/v1/courses/{id}/fields"))).header("x-csrf-token", &ole_csrf).json(&serde_json::json!({"field": "aktiviteter", "value": "x"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Everyone on the course sees why Jobcentret can see it.
+    let page = mette.get(course_url.clone()).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Jobcentret, Egeskov Kommune</strong> ser forløbets datoer, opgaver og deltagere ifølge samtykke givet af"), "{page}");
+
+    // Revoked: from the very next request on, nothing.
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/consents/1/revoke"))).header("x-csrf-token", &mcsrf).json(&serde_json::json!({"note": "Far ringede"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(status(ole.clone(), course_url.clone()).await, StatusCode::NOT_FOUND);
+    assert_eq!(last_reason("ole").await, "consent_revoked:1");
+    let shared: Vec<Value> = ole.get(t.url("/api/v1/shared")).send().await.unwrap().json().await.unwrap();
+    assert!(shared.is_empty());
+
+    // A new consent for ten days; after that the clock alone closes it.
+    let mut body2 = body.clone();
+    body2["valid_to"] = serde_json::json!(today.checked_add(jiff::ToSpan::days(10)).unwrap().to_string());
+    mette.post(t.url(&format!("/api/v1/courses/{id}/consents"))).header("x-csrf-token", &mcsrf).json(&body2).send().await.unwrap();
+    mette.post(t.url(&format!("/api/v1/courses/{id}/consents/2/signatures"))).header("x-csrf-token", &mcsrf).json(&sign).send().await.unwrap();
+    assert_eq!(status(ole.clone(), course_url.clone()).await, StatusCode::OK);
+    t.app.clock.advance_days(11);
+    let (ole, _) = t.login("ole").await; // the old session has idled out meanwhile
+    assert_eq!(status(ole.clone(), course_url.clone()).await, StatusCode::NOT_FOUND);
+    assert_eq!(last_reason("ole").await, "consent_expired:2");
+    let log = t.app.store.access_log(Some(id), 200).await.unwrap();
+    let ole_id = demo::person(&t.seeded, "ole");
+    assert!(log.iter().filter(|r| r.person == ole_id && !r.allowed).count() >= 4, "each denial is logged with its reason");
+    assert_eq!(tovholder_store::verify_course(t.app.store.as_ref(), &t.app.keys, id).await.unwrap(), None, "consents are journal entries");
+}
+
+#[tokio::test]
+async fn a_youth_of_fifteen_must_sign_too() {
+    let t = TestApp::spawn().await;
+    let egeskov = t.seeded.orgs["Egeskov Kommune"];
+    let (mette, mcsrf) = t.login("mette").await;
+    let body = serde_json::json!({
+        "model": "julemaerkehjem", "parties": {"municipality": egeskov},
+        "family": [{"role": "barn", "name": "Ung Pige", "cpr": "010110-4321"}, {"role": "foraelder", "name": "Mor Pige", "email": "mor@familie.example", "custody": true}],
+        "dates": {"ansoegning": t.app.clock.today().to_string()}, "decisions": {"samarbejde": "ja"}
+    });
+    let r = mette.post(t.url("/api/v1/courses")).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let state = t.app.store.course(CourseId(id)).await.unwrap().unwrap().state;
+    let parent = state.members.iter().find(|m| m.role == "foraelder").unwrap().person;
+    let youth = state.members.iter().find(|m| m.role == "barn").unwrap().person;
+    let today = t.app.clock.today().to_string();
+    let consent = serde_json::json!({"giver": parent, "about": [youth], "recipients": [{"org": egeskov, "department": "Folkeskole"}], "kinds": ["forloeb"], "purpose": "Skolen følger opholdet", "valid_from": today, "valid_to": t.app.clock.today().checked_add(jiff::ToSpan::days(60)).unwrap().to_string()});
+    mette.post(t.url(&format!("/api/v1/courses/{id}/consents"))).header("x-csrf-token", &mcsrf).json(&consent).send().await.unwrap();
+    for by in [parent] {
+        let r = mette.post(t.url(&format!("/api/v1/courses/{id}/consents/1/signatures"))).header("x-csrf-token", &mcsrf).json(&serde_json::json!({"by": by, "how": "På papir", "on": today})).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let (pia, _) = t.login("pia").await;
+    assert_eq!(pia.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND, "the 16-year-old has not signed");
+    let page = mette.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Ung Pige er fyldt 15 og har ikke skrevet under"), "the course shows what blocks it");
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/consents/1/signatures"))).header("x-csrf-token", &mcsrf).json(&serde_json::json!({"by": youth, "how": "På papir", "on": today})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(pia.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::OK);
+}
