@@ -18,3 +18,7 @@ pub const CONSENT: &str = include_str!("../templates/consent.typ");
 /// databeskyttelsesforordningen art. 7, stk. 3, databeskyttelsesloven) and of
 /// the right to withdraw consent, which callers may reuse.
 pub const CONSENT_EXAMPLE_DATA: &str = include_str!("../templates/consent.example.json");
+
+/// The legal texts every consent form carries (the law in force since 2018: GDPR art. 7(3) and
+/// databeskyttelsesloven, not the replaced Persondataloven § 38), merged into its data.
+pub const CONSENT_LAW: &str = include_str!("../templates/consent_law.json");

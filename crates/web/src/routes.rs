@@ -55,6 +55,7 @@ pub fn table() -> Vec<Route> {
         r("POST", "/forloeb/{id}/opgaver/{task}", Course(Action::CompleteTask), "Afslut en opgave med et udfald.", post(pages::course::complete_task)),
         r("POST", "/forloeb/{id}/samtykker", Course(Action::RecordConsent), "Registrér et samtykke (én samtykkegiver pr. formular).", post(pages::consents::record)),
         r("POST", "/forloeb/{id}/samtykker/{consent}/underskrift", Course(Action::RecordConsent), "Registrér en underskrift på et samtykke.", post(pages::consents::sign)),
+        r("GET", "/forloeb/{id}/samtykker/{consent}/pdf", Course(Action::RecordConsent), "Samtykkeerklæringen til underskrift (pdf).", get(pages::consents::pdf)),
         r("POST", "/forloeb/{id}/samtykker/{consent}/tilbagekald", Course(Action::RecordConsent), "Tilbagekald et samtykke.", post(pages::consents::revoke)),
         r("GET", "/delt", User, "Forløb, som familiens samtykke deler med min afdeling eller organisation.", get(pages::shared)),
         r("POST", "/forloeb/{id}/aendringer", Course(Action::ProposeChange), "Foreslå en ændring, fx en udsættelse.", post(pages::changes::propose)),

@@ -301,6 +301,21 @@ async fn every_route_in_the_table_goes_through_the_policy() {
     }
 }
 
+/// The text of a PDF, by Debian's pdftotext (poppler-utils; scripts/test installs it).
+fn pdftotext(pdf: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (apt-get install poppler-utils)");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
 async fn csrf_of(t: &TestApp, c: &reqwest::Client) -> String {
     let me: Value = c.get(t.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
     me["csrf"].as_str().unwrap().to_string()
@@ -796,6 +811,17 @@ async fn consent_opens_and_closes_the_course_for_a_department() {
     let r = mette.post(t.url(&format!("/api/v1/courses/{id}/consents"))).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(status(ole.clone(), course_url.clone()).await, StatusCode::NOT_FOUND, "not before it is signed");
+    // The form for signature, as a real PDF: its text names the recipients and the law in force.
+    let r = mette.get(t.url(&format!("/forloeb/{id}/samtykker/1/pdf"))).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let text = pdftotext(&r.bytes().await.unwrap());
+    for needle in ["Samtykkeerklæring", "Jobcentret", "Familierådgivningen", "Retssikkerhedsloven § 11 a", "Forvaltningsloven § 27", "art. 7, stk. 3", "Databeskyttelsesloven", "William Larsen", "110813-XXXX"] {
+        assert!(text.contains(needle), "{needle} missing from the consent PDF:\n{text}");
+    }
+    assert!(!text.contains("Persondataloven"), "the replaced law is not cited");
+    assert!(!text.contains("110813-5351"), "no full CPR number on the form");
+    let (ole_c, _) = (ole.clone(), ());
+    assert_eq!(status(ole_c, t.url(&format!("/forloeb/{id}/samtykker/1/pdf"))).await, StatusCode::NOT_FOUND);
     assert_eq!(last_reason("ole").await, "consent_unsigned:1");
     let sign = serde_json::json!({"by": parent, "how": "På papir ved mødet", "on": today.to_string()});
     let r = mette.post(t.url(&format!("/api/v1/courses/{id}/consents/1/signatures"))).header("x-csrf-token", &mcsrf).json(&sign).send().await.unwrap();
