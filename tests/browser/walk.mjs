@@ -15,7 +15,7 @@
 //   WALK_ONLY         optional substring: run only the steps whose name contains it (and the
 //                     earlier steps those depend on, e.g. WALK_ONLY=Sofie runs the new-course walk)
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -1010,6 +1010,236 @@ step('axe (WCAG 2.1 A/AA): document page', async () => {
   await page.locator('#document-text').waitFor();
   await runAxe(page, `document page ${state.sofieUdtalelse} (mette)`);
 }, { needs: ['sofie-udtalelse'] });
+
+// ---------------------------------------------------------------- consent (William Larsen)
+//
+// The family's consent opens William Larsen's course to a department of the municipality (ole,
+// Jobcentret) that has no role in it, only while the consent is signed and not revoked; another
+// department (pia, Folkeskole) never sees it. Independent of the Sofie Holm steps; the axe checks
+// for these pages sit among the steps, where the page has what they should check.
+
+const WILLIAM = 'William Larsen';
+const JOBCENTRET = 'Jobcentret, Egeskov Kommune';
+const CONSENT_KIND = 'Forløbets datoer, opgaver og deltagere';
+const SHARED_EMPTY_TEXT = 'Ingen forløb er delt med dig lige nu.';
+
+// William's course page as `username` (expects 200).
+async function openWilliam(username) {
+  const href = await courseHref('william', 'tove', WILLIAM, 'udpeg_kontaktperson');
+  const page = await session(username);
+  const res = await page.goto(`${server.base}${href}`);
+  assert.equal(res.status(), 200, `GET ${href} as ${username}`);
+  await page.getByRole('heading', { level: 1, name: WILLIAM }).waitFor();
+  return page;
+}
+
+// "Delt med mig", reached the way a user does: through the header menu.
+async function openShared(page) {
+  await page.goto(`${server.base}/`);
+  const [res] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole('link', { name: 'Delt med mig', exact: true }).filter({ visible: true }).first().click(),
+  ]);
+  assert.equal(res?.status(), 200, 'GET /delt status');
+  assert.equal(pathOf(page), '/delt', `"Delt med mig" leads to /delt (got ${page.url()})`);
+  await page.getByRole('heading', { level: 1, name: 'Delt med mig' }).waitFor();
+  return page;
+}
+
+// `username` gets the 404 page for William's course, without his name in it.
+async function expectWilliam404(page, username) {
+  const href = await courseHref('william', 'tove', WILLIAM, 'udpeg_kontaktperson');
+  const res = await page.goto(`${server.base}${href}`);
+  assert.equal(res.status(), 404, `GET ${href} as ${username}`);
+  assert.ok(await page.getByText(NOT_FOUND_TEXT).isVisible(), '404 page text shown');
+  assert.ok(!(await page.content()).includes(WILLIAM), 'page does not leak the child\'s name');
+}
+
+// "Delt med mig" is empty: the text, and no table.
+async function expectSharedEmpty(page, username) {
+  await openShared(page);
+  assert.ok(await page.getByText(SHARED_EMPTY_TEXT, { exact: true }).isVisible(), `"${SHARED_EMPTY_TEXT}" shown to ${username}`);
+  assert.equal(await page.locator('#shared').count(), 0, `no #shared table for ${username}`);
+  assert.ok(!(await page.content()).includes(WILLIAM), `${username}'s "Delt med mig" does not mention ${WILLIAM}`);
+}
+
+// The <li> of consent nr. `id` in #consents.
+function consentItem(page, id) {
+  return page.locator(`#consents > li[data-consent="${id}"]`);
+}
+
+// The lines of #access naming `who`, as { text, sees }.
+async function accessLines(page, who) {
+  return page.locator('#access > li').evaluateAll((lis, name) => lis
+    .map((li) => ({ text: li.textContent.replace(/\s+/g, ' ').trim(), sees: li.dataset.sees }))
+    .filter((l) => l.text.includes(name)), who);
+}
+
+step('consent (William Larsen): ole (Jobcentret) has nothing under "Delt med mig" and gets 404 for the course', async () => {
+  const page = await freshSession('ole');
+  await expectSharedEmpty(page, 'ole');
+  await shot(page, '40-ole-delt-empty.png');
+  await expectWilliam404(page, 'ole');
+  await shot(page, '40-ole-william-404.png');
+});
+
+step('consent (William Larsen): mette registers the parent\'s consent for Jobcentret; it awaits signature; its PDF', async () => {
+  const page = await openWilliam('mette');
+  const access = page.locator('#access');
+  await access.waitFor();
+  assert.ok(await page.getByRole('heading', { level: 2, name: 'Hvem kan se forløbet, og hvorfor' }).isVisible(),
+    'heading "Hvem kan se forløbet, og hvorfor" visible');
+  assert.ok(await access.locator('li').count() >= 1, '#access lists the parties');
+  const before = await page.locator('#consents > li[data-consent]').evaluateAll((lis) => lis.map((li) => li.dataset.consent));
+
+  const form = await openForm(page, '#form-samtykke');
+  const giver = form.locator('[id="consent.giver"]');
+  const options = await giver.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent.trim() })));
+  assert.equal(options.length, 2, `the giver select has the placeholder and one parent (got ${JSON.stringify(options)})`);
+  assert.equal(options[0].value, '', 'the first option is the placeholder');
+  await giver.selectOption(options[1].value);
+  state.williamGiver = options[1].label;
+
+  const about = form.getByRole('group', { name: 'Samtykket handler om' }).getByRole('checkbox');
+  assert.equal(await about.count(), 1, 'one child to tick under "Samtykket handler om"');
+  assert.ok(await about.isChecked(), 'the child checkbox is pre-ticked');
+  assert.match(await form.getByRole('group', { name: 'Samtykket handler om' }).innerText(), /William Larsen/, 'the child is William Larsen');
+  await form.getByLabel(JOBCENTRET, { exact: true }).check();
+  await form.getByLabel(CONSENT_KIND, { exact: true }).check();
+  assert.ok((await form.getByLabel('Formål').inputValue()).trim(), 'the purpose has a default');
+  assert.match(await form.getByLabel('Gælder fra').inputValue(), /^\d{4}-\d{2}-\d{2}$/, '"Gælder fra" is prefilled');
+  assert.match(await form.getByLabel('Ophører senest').inputValue(), /^\d{4}-\d{2}-\d{2}$/, '"Ophører senest" is prefilled');
+  const res = await submit(page, form, 'Registrér samtykke');
+  await expectSaved(page, res, 'Samtykket er registreret', 'register consent');
+
+  const after = await page.locator('#consents > li[data-consent]').evaluateAll((lis) => lis.map((li) => li.dataset.consent));
+  const added = after.filter((id) => !before.includes(id));
+  assert.equal(added.length, 1, `one new consent in #consents (before: ${before}, after: ${after})`);
+  const id = added[0];
+  state.williamConsent = id;
+  const item = consentItem(page, id);
+  const text = (await item.innerText()).replace(/\s+/g, ' ');
+  assert.ok(text.includes('Afventer underskrift'), `consent nr. ${id} has status "Afventer underskrift" (got: ${text})`);
+  assert.ok(text.includes('Jobcentret'), `consent nr. ${id} names Jobcentret (got: ${text})`);
+  assert.ok(!(await accessLines(page, JOBCENTRET)).some((l) => l.sees === 'true'), 'Jobcentret does not see the course yet (#access)');
+
+  // The form for signature, as a real PDF.
+  const link = item.getByRole('link', { name: 'Udskriv samtykkeerklæringen til underskrift (pdf)', exact: true });
+  assert.equal(await link.count(), 1, 'the consent has the link "Udskriv samtykkeerklæringen til underskrift (pdf)"');
+  const href = await link.getAttribute('href');
+  const pdf = await page.request.get(new URL(href, page.url()).href);
+  assert.equal(pdf.status(), 200, `GET ${href} status`);
+  assert.match(pdf.headers()['content-type'] ?? '', /^application\/pdf/, `GET ${href} content-type`);
+  const body = await pdf.body();
+  assert.equal(body.subarray(0, 4).toString('latin1'), '%PDF', `${href} starts with %PDF`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tovholder-walk-pdf-'));
+  let pdfText;
+  try {
+    fs.writeFileSync(path.join(tmp, 'samtykke.pdf'), body);
+    pdfText = execFileSync('pdftotext', ['-enc', 'UTF-8', path.join(tmp, 'samtykke.pdf'), '-'], { encoding: 'utf8' })
+      .replace(/\s+/g, ' ');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  for (const needle of ['Jobcentret', 'Retssikkerhedsloven § 11 a', WILLIAM]) {
+    assert.ok(pdfText.includes(needle), `the consent PDF contains "${needle}" (text: ${pdfText.slice(0, 400)} …)`);
+  }
+  assert.deepEqual(fullCprsIn(pdfText), [], 'no full CPR number in the consent PDF');
+  await shot(page, '41-consent-recorded.png');
+}, { id: 'consent-recorded' });
+
+step('axe (WCAG 2.1 A/AA): consent (William Larsen) course page with the consent section, fold open (mette)', async () => {
+  const page = await openWilliam('mette');
+  await openForm(page, '#form-samtykke');
+  assert.equal(await consentItem(page, state.williamConsent).locator('form.sign-form').count(), 1,
+    'the unsigned consent shows its signature form');
+  await runAxe(page, `course page ${state.william} with the consent section (mette)`);
+}, { needs: ['consent-recorded'] });
+
+step('consent (William Larsen): ole still gets 404 while the consent is not signed', async () => {
+  const page = await session('ole');
+  await expectWilliam404(page, 'ole');
+  await shot(page, '42-ole-unsigned-404.png');
+}, { needs: ['consent-recorded'] });
+
+step('consent (William Larsen): mette records the parent\'s signature; #access says why Jobcentret sees the course', async () => {
+  const page = await openWilliam('mette');
+  const item = consentItem(page, state.williamConsent);
+  const form = item.locator('form.sign-form');
+  assert.equal(await form.count(), 1, `consent nr. ${state.williamConsent} has one signature form (the parent's)`);
+  assert.equal(await form.getByLabel('Hvordan blev der skrevet under?').inputValue(), 'På papir', 'default "På papir"');
+  assert.match(await form.getByLabel('Dato for underskriften').inputValue(), /^\d{4}-\d{2}-\d{2}$/, 'the date defaults to today');
+  const res = await submit(page, form, 'Registrér underskrift');
+  await expectSaved(page, res, 'Underskriften er registreret.', 'register signature');
+  const text = (await consentItem(page, state.williamConsent).innerText()).replace(/\s+/g, ' ');
+  assert.ok(!text.includes('Afventer underskrift'), `consent nr. ${state.williamConsent} no longer awaits signature (got: ${text})`);
+  assert.ok(text.includes('Underskrevet:'), `consent nr. ${state.williamConsent} lists its signature (got: ${text})`);
+  const lines = await accessLines(page, JOBCENTRET);
+  const line = lines.find((l) => l.text.includes('ifølge samtykke givet af'));
+  assert.ok(line, `#access has a line for "${JOBCENTRET}" with "ifølge samtykke givet af" (lines: ${JSON.stringify(lines)})`);
+  assert.ok(line.text.includes(state.williamGiver), `the line names the giver ${state.williamGiver} (got: ${line.text})`);
+  assert.equal(line.sees, 'true', 'the line\'s data-sees');
+  await shot(page, '43-consent-signed.png');
+}, { id: 'consent-signed', needs: ['consent-recorded'] });
+
+step('consent (William Larsen): ole finds the course under "Delt med mig" and opens it', async () => {
+  const href = await courseHref('william', 'tove', WILLIAM, 'udpeg_kontaktperson');
+  const courseId = href.split('/').pop();
+  const page = await session('ole');
+  await openShared(page);
+  const row = page.locator(`#shared tbody tr[data-course="${courseId}"]`);
+  assert.equal(await row.count(), 1, `#shared has a row tr[data-course="${courseId}"]`);
+  const link = row.getByRole('link', { name: WILLIAM, exact: true });
+  assert.equal(await link.getAttribute('href'), href, 'the row links to William\'s course');
+  await shot(page, '44-ole-delt-med-mig.png');
+  const [res] = await Promise.all([page.waitForNavigation(), link.click()]);
+  assert.equal(res?.status(), 200, `GET ${href} as ole`);
+  await page.getByRole('heading', { level: 1, name: WILLIAM }).waitFor();
+  assert.ok(await page.locator('#timeline li[data-date]').count() >= 1, 'the timeline is shown');
+  assert.deepEqual(fullCprsIn(await page.content()), [], 'no full CPR number in the page HTML');
+  assert.equal(await page.locator('#form-samtykke').count(), 0, 'ole cannot register consents');
+  await shot(page, '45-ole-course-william.png');
+}, { id: 'consent-ole-sees', needs: ['consent-signed'] });
+
+step('axe (WCAG 2.1 A/AA): consent (William Larsen) "Delt med mig" with a row (ole)', async () => {
+  const page = await session('ole');
+  await openShared(page);
+  await page.locator('#shared tbody tr[data-course]').first().waitFor();
+  await runAxe(page, '/delt with a row (ole)');
+}, { needs: ['consent-ole-sees'] });
+
+step('consent (William Larsen): pia (Folkeskole) still gets 404; nothing is shared with her', async () => {
+  const page = await freshSession('pia');
+  await expectWilliam404(page, 'pia');
+  await shot(page, '46-pia-william-404.png');
+  await expectSharedEmpty(page, 'pia');
+}, { needs: ['consent-signed'] });
+
+step('consent (William Larsen): mette revokes the consent', async () => {
+  const page = await openWilliam('mette');
+  const id = state.williamConsent;
+  const form = consentItem(page, id).locator('form.revoke-form');
+  assert.equal(await form.count(), 1, `consent nr. ${id} has a revoke form`);
+  await form.getByLabel('Hvem trak samtykket tilbage, og hvordan?').fill('Far ringede og trak samtykket tilbage');
+  const res = await submit(page, form, `Tilbagekald samtykke nr. ${id}`);
+  await expectSaved(page, res, 'Samtykket er tilbagekaldt', 'revoke consent');
+  const text = (await consentItem(page, id).innerText()).replace(/\s+/g, ' ');
+  assert.ok(text.includes('Tilbagekaldt'), `consent nr. ${id} shows "Tilbagekaldt" (got: ${text})`);
+  assert.equal(await consentItem(page, id).locator('form').count(), 0, 'a revoked consent has no forms left');
+  const lines = await accessLines(page, JOBCENTRET);
+  assert.ok(!lines.some((l) => l.sees === 'true' || l.text.includes('ifølge samtykke givet af')),
+    `Jobcentret no longer sees the course (#access lines: ${JSON.stringify(lines)})`);
+  await shot(page, '47-consent-revoked.png');
+}, { id: 'consent-revoked', needs: ['consent-signed'] });
+
+step('consent (William Larsen): ole\'s very next request gets 404, and "Delt med mig" is empty again', async () => {
+  assert.ok(sessions.has('ole'), 'ole is still logged in from the earlier steps');
+  const page = await session('ole');
+  await expectWilliam404(page, 'ole');
+  await shot(page, '48-ole-revoked-404.png');
+  await expectSharedEmpty(page, 'ole');
+  await shot(page, '48-ole-delt-empty-again.png');
+}, { needs: ['consent-revoked'] });
 
 step('no JavaScript errors or broken static assets on any page visited', async () => {
   assert.deepEqual(pageProblems, [], 'problems seen while walking');

@@ -210,14 +210,16 @@ mod tests {
         Recipient { org: KOMMUNE, department: Some(d.into()) }
     }
 
+    /// (case, child born, both parents sign, youth signs, revoked, recipient asked, kind, day, expected code)
+    type Case<'a> = (&'a str, Date, bool, bool, bool, Option<&'a str>, &'a str, Date, &'a str);
+
     /// The decision matrix: recipient × kind × time × revoked × the child's age.
     #[test]
     fn decision_matrix() {
         let m = model();
         let young = date(2015, 3, 15); // 11–12 years old in 2027
         let fifteen = date(2011, 12, 1); // turns 15 before the consent period
-        // (case, child born, both parents sign, youth signs, revoked, recipient asked, kind, day, expected code)
-        let cases: &[(&str, Date, bool, bool, bool, Option<&str>, &str, Date, &str)] = &[
+        let cases: &[Case] = &[
             ("covered", young, true, false, false, Some("Jobcentret"), "forloeb", date(2027, 2, 1), "consent:1,2"),
             ("first day", young, true, false, false, Some("Jobcentret"), "forloeb", date(2027, 1, 3), "consent:1,2"),
             ("last day", young, true, false, false, Some("Jobcentret"), "forloeb", date(2027, 6, 30), "consent:1,2"),

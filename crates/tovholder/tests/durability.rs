@@ -97,7 +97,7 @@ fn every_acknowledged_write_survives_sigkill() {
             let ok: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await.unwrap();
             assert_eq!(ok, "ok", "run {run}");
             let payloads: Vec<String> = sqlx::query_scalar("SELECT payload FROM journal WHERE kind = 'field_recorded'").fetch_all(&pool).await.unwrap();
-            let acked = acknowledged.lock().unwrap();
+            let acked = acknowledged.lock().unwrap().clone();
             assert!(acked.iter().any(|v| v.starts_with(&format!("run {run} "))), "run {run} acknowledged some writes before the kill");
             for v in acked.iter() {
                 assert!(payloads.iter().any(|p| p.contains(&format!("\"{v}\""))), "run {run}: acknowledged write {v:?} was lost");

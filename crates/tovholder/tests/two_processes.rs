@@ -40,6 +40,7 @@ struct Sink {
 }
 
 impl Sink {
+    #[allow(clippy::zombie_processes)] // Drop kills and waits for it.
     fn start() -> Sink {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let dir = tempfile::tempdir().unwrap();

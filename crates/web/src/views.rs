@@ -532,7 +532,7 @@ fn access_lines(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) ->
             let why = match &cov {
                 Coverage::None => continue,
                 Coverage::Covered { consents, until } => {
-                    let givers: Vec<String> = consents.iter().filter_map(|id| consent_by(id)).map(|c| format!("{} den {}", pname(&c.giver), c.signatures.iter().find(|s| s.by == c.giver).map(|s| date_da(s.on)).unwrap_or_default())).collect();
+                    let givers: Vec<String> = consents.iter().filter_map(consent_by).map(|c| format!("{} den {}", pname(&c.giver), c.signatures.iter().find(|s| s.by == c.giver).map(|s| date_da(s.on)).unwrap_or_default())).collect();
                     format!("{} ifølge samtykke givet af {}, gyldigt til {}", kind_da.to_lowercase(), givers.join(" og "), date_da(*until))
                 }
                 Coverage::WaitingFor { givers } => format!("ikke {}: afventer samtykke fra {}", kind_da.to_lowercase(), givers.iter().map(pname).collect::<Vec<_>>().join(" og ")),
