@@ -13,7 +13,8 @@
 //                     else $HOME/.cache/tovholder-target/debug/tovholder)
 //   CHROMIUM          browser to drive (default /usr/bin/chromium)
 //   WALK_ONLY         optional substring: run only the steps whose name contains it (and the
-//                     earlier steps those depend on, e.g. WALK_ONLY=Sofie runs the new-course walk)
+//                     earlier steps those depend on, e.g. WALK_ONLY=Sofie runs the new-course walk,
+//                     WALK_ONLY=consent the consent walk on William Larsen's course)
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -1229,6 +1230,8 @@ step('consent (William Larsen): mette revokes the consent', async () => {
   const lines = await accessLines(page, JOBCENTRET);
   assert.ok(!lines.some((l) => l.sees === 'true' || l.text.includes('ifølge samtykke givet af')),
     `Jobcentret no longer sees the course (#access lines: ${JSON.stringify(lines)})`);
+  assert.ok((await page.locator('#journal-list').innerText()).includes('Far ringede og trak samtykket tilbage'),
+    'the journal records the revocation with its note');
   await shot(page, '47-consent-revoked.png');
 }, { id: 'consent-revoked', needs: ['consent-signed'] });
 
