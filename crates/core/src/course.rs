@@ -127,6 +127,17 @@ impl Event {
         }
     }
 
+    /// The people an event names (besides who made it), so listings can show their names.
+    pub fn people(&self) -> Vec<PersonId> {
+        match self {
+            Event::PersonJoined { person, .. } | Event::PersonLeft { person, .. } => vec![*person],
+            Event::DocumentSent { to, .. } => to.iter().map(|r| r.person).collect(),
+            Event::ConsentRecorded(f) => std::iter::once(f.giver).chain(f.about.iter().copied()).collect(),
+            Event::ConsentSigned { by, .. } => vec![*by],
+            _ => vec![],
+        }
+    }
+
     /// A stable short name, for the access log and journal listings.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -42,6 +42,10 @@ pub async fn course(State(app): State<App>, course: AuthorizedCourse<Read>) -> R
 }
 
 pub async fn journal(State(app): State<App>, course: AuthorizedCourse<Read>) -> Result<Json<Vec<JournalView>>, ApiError> {
+    // Consent opens the course's dates, tasks and people, not its journal.
+    if course.via_consent() {
+        return Err(AppError::NotFound.into());
+    }
     let entries = app.store.journal(course.id).await?;
     Ok(Json(views::journal_view(app.store.as_ref(), &course.model, &entries).await?))
 }

@@ -75,6 +75,13 @@ pub async fn log(app: &App, rec: AccessRecord) -> Result<(), AppError> {
     if app.access.record(rec).await { Ok(()) } else { Err(AppError::Internal("access log unavailable".into())) }
 }
 
+impl<A> AuthorizedCourse<A> {
+    /// Whether the user sees this course only by the family's consent (not by a role).
+    pub fn via_consent(&self) -> bool {
+        matches!(self.decision.reason, policy::Reason::Consent { .. })
+    }
+}
+
 impl<A: RouteAction> AuthorizedCourse<A> {
     /// Loads a course for `user` if the policy allows the action, logging the answer either way.
     /// `what` names the route (or the internal caller) in the access log.

@@ -355,11 +355,7 @@ fn owner_da(model: &Model, o: &Owner, people: &HashMap<PersonId, Person>, orgs: 
 /// The journal in Danish, newest first.
 pub async fn journal_view(store: &dyn Store, model: &Model, entries: &[JournalEntry]) -> Result<Vec<JournalView>, AppError> {
     let mut ids: Vec<PersonId> = entries.iter().map(|e| e.stamp.by).collect();
-    for e in entries {
-        if let Event::PersonJoined { person, .. } | Event::PersonLeft { person, .. } = &e.event {
-            ids.push(*person);
-        }
-    }
+    ids.extend(entries.iter().flat_map(|e| e.event.people()));
     ids.sort();
     ids.dedup();
     let people: HashMap<PersonId, String> = store.persons(&ids).await?.into_iter().map(|p| (p.id, p.name)).collect();
@@ -473,8 +469,9 @@ fn consent_views(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) -
                     unsigned.push((p, pname(&p)));
                 }
             }
-            let status_da = if c.revoked.is_some() {
-                "Tilbagekaldt".to_string()
+            let status_da = if let Some(r) = &c.revoked {
+                let note = r.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+                format!("Tilbagekaldt {}{note}", format_timestamp_da(r.stamp.at).unwrap_or_default())
             } else if !c.signed_by(c.giver) {
                 "Afventer underskrift".to_string()
             } else if today < c.valid_from {

@@ -828,6 +828,9 @@ async fn consent_opens_and_closes_the_course_for_a_department() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(status(ole.clone(), course_url.clone()).await, StatusCode::OK, "signed: Jobcentret sees the course");
     assert_eq!(last_reason("ole").await, "consent:1");
+    let page = ole.get(course_url.clone()).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Det omfatter ikke journalen") && !page.contains("Forløbet blev oprettet"), "consent opens dates, tasks and people, not the journal");
+    assert_eq!(status(ole.clone(), t.url(&format!("/api/v1/courses/{id}/journal"))).await, StatusCode::NOT_FOUND);
     let shared: Vec<Value> = ole.get(t.url("/api/v1/shared")).send().await.unwrap().json().await.unwrap();
     assert_eq!(shared.len(), 1);
     assert_eq!(shared[0]["title"], "William Larsen");

@@ -102,6 +102,9 @@ pub struct CoursePage {
     pub submitted: BTreeMap<String, String>,
     /// Today as yyyy-mm-dd, for date fields.
     pub today_iso: String,
+    /// The viewer sees the course only by the family's consent: no journal, and the way back
+    /// is "Delt med mig".
+    pub via_consent: bool,
 }
 
 impl CoursePage {
@@ -160,11 +163,16 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access
 /// Renders the page; `submitted` holds values from a refused form so nothing typed is lost.
 async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<CoursePage, AppError> {
     let c = views::course_view(app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?;
-    let entries = app.store.journal(course.id).await?;
-    let journal = views::journal_view(app.store.as_ref(), &course.model, &entries).await?;
-    let layout = Layout::for_user(app, &course.user, "tasks").await?;
+    let via_consent = course.via_consent();
+    let journal = if via_consent {
+        vec![]
+    } else {
+        let entries = app.store.journal(course.id).await?;
+        views::journal_view(app.store.as_ref(), &course.model, &entries).await?
+    };
+    let layout = Layout::for_user(app, &course.user, if via_consent { "shared" } else { "tasks" }).await?;
     let forms = forms(app, course, submitted).await?;
-    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved, submitted: submitted.clone(), today_iso: app.clock.today().to_string() })
+    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved, submitted: submitted.clone(), today_iso: app.clock.today().to_string(), via_consent })
 }
 
 async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>) -> Result<Forms, AppError> {
