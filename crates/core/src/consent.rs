@@ -272,6 +272,10 @@ mod tests {
         assert!(!decide(&m, &st, &jobcentret(), Action::Read, date(2027, 7, 1)).allowed, "expired by the clock alone");
         let region = Actor { person: PersonId(6), org: REGION, org_roles: vec![], department: None };
         assert_eq!(decide(&m, &st, &region, Action::Read, day).reason.code(), "no_relation");
+        // An outside party named as a whole organisation.
+        give(&m, &mut st, MOR, Recipient { org: REGION, department: None }, &["forloeb"], &[MOR]);
+        give(&m, &mut st, FAR, Recipient { org: REGION, department: None }, &["forloeb"], &[FAR]);
+        assert_eq!(decide(&m, &st, &region, Action::Read, day).reason.code(), "consent:3,4");
         // Parents' "no" to the collaboration hides the municipality's roles; consent does not reopen them.
         let tov = Actor { person: PersonId(2), org: KOMMUNE, org_roles: vec!["tovholder".into()], department: None };
         assert!(decide(&m, &st, &tov, Action::Read, day).allowed);

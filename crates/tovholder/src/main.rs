@@ -229,7 +229,12 @@ async fn demo(listen: &str, data: &Path, database: Option<String>) -> anyhow::Re
     say!("Data: {} ({})", data.display(), if fresh { "ny demo-data" } else { "eksisterende data" });
     say!("Demo-logins (adgangskode for alle: {}):", tovholder_web::demo::PASSWORD);
     for l in tovholder_web::demo::LOGINS {
-        let role = if l.role.is_empty() { "kontaktperson" } else { l.role };
+        let role = match (l.role, l.department) {
+            ("", Some(d)) => format!("{d} (ser forløb ved samtykke)"),
+            ("", None) if l.org.starts_with("Region") => "ekstern part (ser forløb ved samtykke)".to_string(),
+            ("", None) => "kontaktperson".to_string(),
+            (r, _) => r.to_string(),
+        };
         say!("  {:<6} {} – {}, {}", l.username, l.name, role, l.org);
     }
     tovholder_web::serve(listener, app, shutdown()).await?;

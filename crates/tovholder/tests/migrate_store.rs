@@ -64,7 +64,7 @@ fn sqlite_to_postgres_keeps_everything() {
         let (c, csrf, after) = tasks_of(&url, "tove").await;
         assert_eq!(before, after, "the same tasks, for the same courses, on the new store");
         let orgs: Vec<Value> = c.get(format!("{url}/api/v1/organisations")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(orgs.len(), 3);
+        assert_eq!(orgs.len(), 4);
         let (m, mcsrf, _) = tasks_of(&url, "mette").await;
         let _ = csrf;
         let egeskov = orgs.iter().find(|o| o["name"] == "Egeskov Kommune").unwrap()["id"].clone();

@@ -39,6 +39,7 @@ pub const LOGINS: &[Login] = &[
     Login { username: "nina", name: "Nina Friis", org: "Lindeby Kommune", role: "", department: None },
     Login { username: "ole", name: "Ole Dam", org: "Egeskov Kommune", role: "", department: Some("Jobcentret") },
     Login { username: "pia", name: "Pia Kjær", org: "Egeskov Kommune", role: "", department: Some("Folkeskole") },
+    Login { username: "rikke", name: "Rikke Holt", org: "Region Syd, Børne- og Ungdomspsykiatrien", role: "", department: None },
 ];
 
 /// What the seeder made, for printing and for tests.
@@ -55,7 +56,12 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
         return Ok(None);
     }
     let mut orgs = BTreeMap::new();
-    for (name, kind) in [("Julemærkehjemmet Fjordlyst", "julemaerkehjem"), ("Egeskov Kommune", "kommune"), ("Lindeby Kommune", "kommune")] {
+    for (name, kind) in [
+        ("Julemærkehjemmet Fjordlyst", "julemaerkehjem"),
+        ("Egeskov Kommune", "kommune"),
+        ("Lindeby Kommune", "kommune"),
+        ("Region Syd, Børne- og Ungdomspsykiatrien", "region"),
+    ] {
         orgs.insert(name, app.store.add_org(name, kind).await?);
     }
     // One hash for all demo users: argon2 is slow on purpose, and they share the password.
@@ -78,6 +84,7 @@ fn org_domain(org: &str) -> &'static str {
     match org {
         "Egeskov Kommune" => "egeskov.dk",
         "Lindeby Kommune" => "lindeby.dk",
+        "Region Syd, Børne- og Ungdomspsykiatrien" => "regionsyd.dk",
         _ => "fjordlyst.dk",
     }
 }
