@@ -559,16 +559,26 @@ pub async fn open_course(app: &App, user: &CurrentUser, reg: Registration) -> Re
 /// access log only). The caller has checked that they may read it.
 pub async fn note_reading<A>(app: &App, course: &AuthorizedCourse<A>, doc: u32) -> Result<(), AppError> {
     let actor = course.user.actor();
-    let events = commands::read_document(&course.state, &actor, doc);
-    if events.is_empty() {
-        return Ok(());
+    let (mut version, mut state) = (course.version, course.state.clone());
+    // A reader must never be turned away because someone saved meanwhile: retry on the new version.
+    for _ in 0..3 {
+        let events = commands::read_document(&state, &actor, doc);
+        if events.is_empty() {
+            return Ok(());
+        }
+        let stamp = Stamp { at: app.clock.now(), by: actor.person };
+        let mut after = state.clone();
+        for e in &events {
+            after.apply(&stamp, e);
+        }
+        let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
+        match app.store.append(course.id, version, &commit(&course.model, after, entries, vec![], vec![])).await {
+            Err(tovholder_store::StoreError::Conflict { .. }) => {
+                let fresh = app.store.course(course.id).await?.ok_or(AppError::NotFound)?;
+                (version, state) = (fresh.version, fresh.state);
+            }
+            other => return other.map(|_| ()).map_err(AppError::from),
+        }
     }
-    let stamp = Stamp { at: app.clock.now(), by: actor.person };
-    let mut state = course.state.clone();
-    for e in &events {
-        state.apply(&stamp, e);
-    }
-    let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
-    app.store.append(course.id, course.version, &commit(&course.model, state, entries, vec![], vec![])).await?;
     Ok(())
 }
