@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default = "default_listen")]
@@ -25,6 +25,20 @@ pub struct Config {
     pub login_window_minutes: i64,
     /// Without it, e-mails wait in the outbox.
     pub smtp: Option<tovholder_web::mailer::SmtpConfig>,
+}
+
+/// `Debug` shows the database's scheme only: a PostgreSQL URL may carry a password.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scheme = self.database.as_deref().and_then(|d| d.split(':').next());
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database", &scheme)
+            .field("key_file", &self.key_file)
+            .field("base_url", &self.base_url)
+            .field("smtp", &self.smtp)
+            .finish_non_exhaustive()
+    }
 }
 
 fn default_listen() -> String {
@@ -112,6 +126,8 @@ mod tests {
         let smtp = Config::load(Some(&f), env(&[("TOVHOLDER_SMTP__PORT", "2525")])).unwrap().smtp.unwrap();
         assert_eq!((smtp.host.as_str(), smtp.port), ("mail", 2525));
         assert!(!format!("{c:?}").contains("hemmelig"), "secrets never print");
+        let c = Config::load(None, env(&[("TOVHOLDER_DATABASE", "postgres://tov:pw42@db/tov")])).unwrap();
+        assert!(!format!("{c:?}").contains("pw42"));
         let err = Config::load(Some(&f), env(&[("TOVHOLDER_LISTN", "x")])).unwrap_err();
         assert!(err.to_string().contains("listn"), "{err}");
     }

@@ -257,12 +257,14 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
     let store = open_store(&url, keys.clone()).await?;
     let listener = tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("binding {}", cfg.listen))?;
     let addr = listener.local_addr()?;
+    let base_url = cfg.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let web = WebConfig {
-        base_url: cfg.base_url.clone().unwrap_or_else(|| format!("http://{addr}")),
+        // Behind HTTPS the session cookie is Secure, whatever the setting says.
+        secure_cookies: cfg.secure_cookies || base_url.starts_with("https://"),
+        base_url,
         session_idle: jiff::SignedDuration::from_mins(cfg.session_idle_minutes),
         login_max_failures: cfg.login_max_failures,
         login_window_minutes: cfg.login_window_minutes,
-        secure_cookies: cfg.secure_cookies,
         ..WebConfig::default()
     };
     let clock = Clock::default();

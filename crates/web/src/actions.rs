@@ -176,6 +176,16 @@ async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
             orgs.insert(*person, app.store.user(*person).await?.map_or(OrgId(-1), |u| u.org));
         }
     }
+    // A whole organisation named in a consent must exist and be of a kind the model allows.
+    for op in &ops {
+        if let (Op::RecordConsent { recipients, .. }, Some(def)) = (op, &course.model.consent) {
+            let known = app.store.orgs().await?;
+            let bad = recipients.iter().filter(|r| r.department.is_none()).any(|r| !known.iter().any(|o| o.id == r.org && def.outside_kinds.contains(&o.kind)));
+            if bad {
+                return Err(AppError::Invalid(vec![commands::FieldError { field: "recipients".into(), message: "Vælg modtagere fra listen.".into() }]));
+            }
+        }
+    }
     let now = app.clock.now();
     let stamp = Stamp { at: now, by: actor.person };
     let mut state = course.state.clone();
@@ -388,8 +398,8 @@ async fn mails(app: &App, model: &Model, id: CourseId, before: &CourseState, aft
     Ok(out)
 }
 
-/// A family member as entered at registration.
-#[derive(Clone, Debug)]
+/// A family member as entered at registration. `Debug` shows the role only.
+#[derive(Clone)]
 pub struct FamilyMember {
     pub role: String,
     pub name: String,
@@ -397,6 +407,12 @@ pub struct FamilyMember {
     pub cpr: Option<Cpr>,
     /// For a parent: custody (forældremyndighed).
     pub custody: Option<bool>,
+}
+
+impl std::fmt::Debug for FamilyMember {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FamilyMember").field("role", &self.role).finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -409,7 +425,7 @@ pub struct Registration {
 }
 
 /// A registration as typed (a form or a JSON body), before it is checked.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct RegistrationInput {
     pub model: String,
     #[serde(default)]
@@ -422,7 +438,14 @@ pub struct RegistrationInput {
     pub decisions: BTreeMap<String, String>,
 }
 
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+/// `Debug` leaves out everything about the person: it is only for tracing the shape.
+impl std::fmt::Debug for RegistrationInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistrationInput").field("model", &self.model).field("family", &self.family.len()).finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct MemberInput {
     pub role: String,
     #[serde(default)]

@@ -127,9 +127,16 @@ pub async fn session_middleware(State(app): State<App>, mut req: Request<Body>, 
     }
     let mut resp = crate::pages::CURRENT_USER.scope(user.map(|u| (u, app.config.demo)), next.run(req)).await;
     // Pages and API answers carry personal data: no browser or proxy may keep a copy.
-    if !resp.headers().contains_key(header::CACHE_CONTROL) {
-        resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    let h = resp.headers_mut();
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    );
     resp
 }
 

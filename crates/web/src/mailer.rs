@@ -119,9 +119,14 @@ pub fn start(store: Arc<dyn Store>, clock: Clock, config: SmtpConfig) -> Result<
                 continue;
             };
             // Log the mail's id only: addresses are personal data.
+            // Never the error's text: SMTP servers echo the recipient's address in it.
             let result = match message(&from, &mail) {
-                Ok(msg) => smtp.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
-                Err(e) => Err(e),
+                Ok(msg) => smtp.send(msg).await.map(|_| ()).map_err(|e| match e.status() {
+                    Some(code) => format!("SMTP status {code}"),
+                    None if e.is_transient() => "transient SMTP error".to_string(),
+                    None => "SMTP error (connection, TLS or protocol)".to_string(),
+                }),
+                Err(_) => Err("the mail could not be built (recipient or sender address)".to_string()),
             };
             let done = match result {
                 Ok(()) => store.mail_sent(mail.id, clock.now()).await,

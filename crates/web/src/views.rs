@@ -188,6 +188,8 @@ pub struct CourseView {
     pub changes: Vec<ChangeView>,
     pub consents: Vec<ConsentView>,
     pub access: Vec<AccessLine>,
+    /// Seen by the family's consent: only dates, tasks and people are filled in.
+    pub restricted: bool,
 }
 
 pub async fn org_names(store: &dyn Store) -> Result<HashMap<OrgId, String>, AppError> {
@@ -195,6 +197,27 @@ pub async fn org_names(store: &dyn Store) -> Result<HashMap<OrgId, String>, AppE
 }
 
 pub async fn course_view(app: &crate::App, model: &Model, id: CourseId, version: i64, state: &CourseState, viewer: &Actor) -> Result<CourseView, AppError> {
+    let today = app.clock.today();
+    let view = full_course_view(app, model, id, version, state, viewer).await?;
+    // Consent opens the course's dates, tasks and people, nothing more: the one place that cuts.
+    let by_consent = matches!(tovholder_core::policy::decide(model, state, viewer, tovholder_core::model::Action::Read, today).reason, tovholder_core::policy::Reason::Consent { .. });
+    if !by_consent {
+        return Ok(view);
+    }
+    Ok(CourseView {
+        members: view.members.into_iter().map(|m| MemberView { cpr_masked: None, email: None, ..m }).collect(),
+        decisions: vec![],
+        fields: vec![],
+        documents: vec![],
+        changes: vec![],
+        consents: vec![],
+        access: vec![],
+        restricted: true,
+        ..view
+    })
+}
+
+async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version: i64, state: &CourseState, viewer: &Actor) -> Result<CourseView, AppError> {
     let (store, keys, today) = (app.store.as_ref(), &app.keys, app.clock.today());
     let mut ids: Vec<PersonId> = state.members.iter().map(|m| m.person).collect();
     for d in &state.documents {
@@ -306,6 +329,7 @@ pub async fn course_view(app: &crate::App, model: &Model, id: CourseId, version:
             .collect(),
         consents: consent_views(model, state, &pname, &orgs, today),
         access: access_lines(model, state, &pname, &orgs, today),
+        restricted: false,
         changes: state
             .changes
             .iter()

@@ -808,6 +808,13 @@ async fn consent_opens_and_closes_the_course_for_a_department() {
         "kinds": ["forloeb"], "purpose": "Jobcentret støtter familien", "valid_from": today.to_string(),
         "valid_to": today.checked_add(jiff::ToSpan::days(30)).unwrap().to_string()
     });
+    // Not the course's own municipality as a whole, nor an organisation that does not exist.
+    for bad in [serde_json::json!({"org": egeskov}), serde_json::json!({"org": 999})] {
+        let mut b = body.clone();
+        b["recipients"] = serde_json::json!([bad]);
+        let r = mette.post(t.url(&format!("/api/v1/courses/{id}/consents"))).header("x-csrf-token", &mcsrf).json(&b).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
     let r = mette.post(t.url(&format!("/api/v1/courses/{id}/consents"))).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(status(ole.clone(), course_url.clone()).await, StatusCode::NOT_FOUND, "not before it is signed");
@@ -831,6 +838,13 @@ async fn consent_opens_and_closes_the_course_for_a_department() {
     let page = ole.get(course_url.clone()).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Det omfatter ikke journalen") && !page.contains("Forløbet blev oprettet"), "consent opens dates, tasks and people, not the journal");
     assert_eq!(status(ole.clone(), t.url(&format!("/api/v1/courses/{id}/journal"))).await, StatusCode::NOT_FOUND);
+    let view: Value = ole.get(t.url(&format!("/api/v1/courses/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(view["restricted"], true);
+    for key in ["consents", "access", "fields", "decisions", "changes", "documents"] {
+        assert_eq!(view[key].as_array().map(Vec::len), Some(0), "a consent reader gets no {key}");
+    }
+    assert!(view["members"].as_array().unwrap().iter().all(|m| m["email"].is_null() && m["cpr_masked"].is_null()));
+    assert!(!view["dates"].as_array().unwrap().is_empty(), "but the dates, tasks and people");
     let shared: Vec<Value> = ole.get(t.url("/api/v1/shared")).send().await.unwrap().json().await.unwrap();
     assert_eq!(shared.len(), 1);
     assert_eq!(shared[0]["title"], "William Larsen");

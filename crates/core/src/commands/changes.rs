@@ -20,9 +20,7 @@ pub fn propose_change(ctx: &Ctx, kind: &str, dates: &BTreeMap<String, Date>, rea
     if reason.is_empty() {
         return Err(invalid("reason", "Skriv en begrundelse for ændringen."));
     }
-    if crate::cpr::contains_cpr(reason) {
-        return Err(invalid("reason", "Skriv ikke CPR-numre i begrundelsen."));
-    }
+    super::note_text("reason", Some(reason.to_string()))?;
     let changed: BTreeMap<String, Date> = dates.iter().filter(|(k, v)| ctx.state.dates.get(*k) != Some(v)).map(|(k, v)| (k.clone(), *v)).collect();
     if changed.is_empty() {
         return Err(invalid("dates", "Angiv mindst én ny dato."));
@@ -68,12 +66,9 @@ pub fn answer_change(ctx: &Ctx, change: u32, party: &str, agreed: bool, note: Op
     if c.answers.contains_key(party) {
         return Err(invalid("party", format!("{} har allerede svaret.", a.label)));
     }
-    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    let note = super::note_text("note", note)?;
     if a.on_behalf && note.is_none() {
         return Err(invalid("note", format!("Skriv hvordan og hvornår {} svarede.", a.label.to_lowercase())));
-    }
-    if note.as_deref().is_some_and(crate::cpr::contains_cpr) {
-        return Err(invalid("note", "Skriv ikke CPR-numre i bemærkningen."));
     }
     let mut events = vec![Event::ChangeAnswered { change, party: party.into(), agreed, note }];
     let all_agreed = agreed && def.agree.iter().all(|x| x.id == party || c.answers.get(&x.id).is_some_and(|ans| ans.agreed));

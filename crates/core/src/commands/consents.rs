@@ -3,7 +3,7 @@
 
 use jiff::civil::Date;
 
-use super::{CommandError, Ctx, FieldError, invalid};
+use super::{CommandError, Ctx, FieldError, invalid, note_text};
 use crate::consent::Recipient;
 use crate::course::{ConsentForm, Event};
 use crate::ids::PersonId;
@@ -43,9 +43,13 @@ pub fn record_consent(ctx: &Ctx, input: ConsentInput) -> Result<Vec<Event>, Comm
     }
     let municipality = def.department_party.as_ref().and_then(|p| ctx.state.parties.get(p));
     for r in &input.recipients {
-        match &r.department {
-            Some(d) if !def.departments.contains(d) || Some(&r.org) != municipality => err("recipients", "Vælg modtagere fra listen."),
-            _ => {}
+        let ok = match &r.department {
+            Some(d) => def.departments.contains(d) && Some(&r.org) == municipality,
+            // A whole organisation only as an outside party: never one of the course's own.
+            None => !ctx.state.parties.values().any(|o| *o == r.org),
+        };
+        if !ok {
+            err("recipients", "Vælg modtagere fra listen.");
         }
     }
     if input.kinds.is_empty() || !input.kinds.iter().all(|k| def.kinds.contains_key(k)) {
@@ -98,14 +102,13 @@ pub fn sign_consent(ctx: &Ctx, consent: u32, by: PersonId, how: &str, on: Date) 
     if c.signed_by(by) {
         return Err(invalid("by", "Underskriften er allerede registreret."));
     }
-    let how = how.trim();
-    if how.is_empty() {
+    let Some(how) = note_text("how", Some(how.to_string()))? else {
         return Err(invalid("how", "Skriv, hvordan der blev skrevet under (fx på papir ved mødet)."));
-    }
+    };
     if on > ctx.today {
         return Err(invalid("on", "Datoen for underskriften kan ikke ligge i fremtiden."));
     }
-    Ok(vec![Event::ConsentSigned { consent, by, how: how.into(), on }])
+    Ok(vec![Event::ConsentSigned { consent, by, how, on }])
 }
 
 /// Revokes a consent: from the next request on, it opens nothing.
@@ -116,6 +119,6 @@ pub fn revoke_consent(ctx: &Ctx, consent: u32, note: Option<String>) -> Result<V
     match ctx.state.consents.iter().find(|c| c.id == consent) {
         None => Err(invalid("consent", "Samtykket findes ikke.")),
         Some(c) if c.revoked.is_some() => Err(invalid("consent", "Samtykket er allerede tilbagekaldt.")),
-        Some(_) => Ok(vec![Event::ConsentRevoked { consent, note: note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) }]),
+        Some(_) => Ok(vec![Event::ConsentRevoked { consent, note: note_text("note", note)? }]),
     }
 }

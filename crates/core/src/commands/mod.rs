@@ -38,6 +38,19 @@ pub enum CommandError {
     Invalid(Vec<FieldError>),
 }
 
+/// A free-text note that goes into the journal: trimmed, at most 1,000 characters, and never a
+/// CPR number (the journal is append-only, so what is written cannot be removed).
+pub fn note_text(field: &str, note: Option<String>) -> Result<Option<String>, CommandError> {
+    let Some(n) = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) else { return Ok(None) };
+    if n.chars().count() > 1000 {
+        return Err(invalid(field, "Teksten er for lang (højst 1.000 tegn)."));
+    }
+    if crate::cpr::contains_cpr(&n) {
+        return Err(invalid(field, "Skriv ikke CPR-numre her."));
+    }
+    Ok(Some(n))
+}
+
 pub fn invalid(field: &str, message: impl Into<String>) -> CommandError {
     CommandError::Invalid(vec![FieldError { field: field.to_string(), message: message.into() }])
 }
@@ -228,7 +241,7 @@ pub fn set_dates(ctx: &Ctx, new: &BTreeMap<String, Date>, reason: Option<String>
     if changed.is_empty() {
         return Ok(vec![]);
     }
-    Ok(vec![Event::DatesSet { dates: changed, reason: reason.filter(|r| !r.trim().is_empty()) }])
+    Ok(vec![Event::DatesSet { dates: changed, reason: note_text("reason", reason)? }])
 }
 
 /// Appoints `person` (staff of `person_org`) to a course role; a previous holder steps down.
@@ -264,7 +277,7 @@ pub fn decide(ctx: &Ctx, decision: &str, value: &str, note: Option<String>) -> R
     if ctx.state.decision(decision) == Some(value) {
         return Ok(vec![]);
     }
-    Ok(vec![Event::DecisionRecorded { decision: decision.into(), value: value.into(), note: note.filter(|n| !n.trim().is_empty()) }])
+    Ok(vec![Event::DecisionRecorded { decision: decision.into(), value: value.into(), note: note_text("note", note)? }])
 }
 
 pub fn record_field(ctx: &Ctx, field: &str, value: &str) -> Result<Vec<Event>, CommandError> {
@@ -308,10 +321,7 @@ pub fn complete_task(ctx: &Ctx, task_id: &str, outcome: &str, note: Option<Strin
     if !def.outcomes.contains_key(outcome) {
         return Err(invalid("outcome", "Vælg, hvordan opgaven blev afsluttet."));
     }
-    let note = note.filter(|n| !n.trim().is_empty());
-    if note.as_deref().is_some_and(crate::cpr::contains_cpr) {
-        return Err(invalid("note", "Skriv ikke CPR-numre i bemærkningen."));
-    }
+    let note = note_text("note", note)?;
     let mut events = vec![Event::TaskCompleted { task: task_id.into(), outcome: outcome.into(), note }];
     if let Some(set) = def.on_outcome.get(outcome) {
         events.push(Event::DecisionRecorded { decision: set.decision.clone(), value: set.set.clone(), note: None });

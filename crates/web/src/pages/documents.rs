@@ -101,7 +101,8 @@ pub async fn add(State(app): State<App>, course: AuthorizedCourse<course_access:
             let ext = filename.rsplit('.').next().unwrap_or_default().to_lowercase();
             match ALLOWED.iter().find(|(e, _)| *e == ext) {
                 _ if bytes.len() > MAX_FILE => errors.push(FieldError { field: "file".into(), message: "Filen er for stor (højst 10 MB).".into() }),
-                Some((_, ct)) => file = Some((bytes.to_vec(), Some(filename), ct.to_string())),
+                // The original file name often carries a name or a CPR number: it is not kept.
+                Some((_, ct)) => file = Some((bytes.to_vec(), None, ct.to_string())),
                 None => errors.push(FieldError { field: "file".into(), message: "Filtypen kan ikke bruges. Brug pdf, docx, odt, txt, png eller jpg.".into() }),
             }
         } else {
