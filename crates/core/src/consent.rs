@@ -145,8 +145,10 @@ pub fn coverage(model: &Model, state: &CourseState, org: OrgId, department: Opti
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::testkit::*;
     use crate::commands::{ConsentInput, Ctx, record_consent, revoke_consent, sign_consent};
-    use crate::course::{Event, Stamp};
+    use crate::course::Event;
     use crate::model::Action;
     use crate::policy::{Actor, decide};
     use jiff::civil::date;
@@ -158,20 +160,11 @@ mod tests {
     const FAR: PersonId = PersonId(11);
     const BARN: PersonId = PersonId(12);
 
-    fn model() -> Model {
-        Model::parse(include_str!("../../../models/julemaerkehjem.toml")).unwrap()
-    }
     fn staff() -> Actor {
         Actor { person: PersonId(1), org: HOME, org_roles: vec!["personale".into()], department: None }
     }
     fn jobcentret() -> Actor {
         Actor { person: PersonId(5), org: KOMMUNE, org_roles: vec![], department: Some("Jobcentret".into()) }
-    }
-    fn apply(st: &mut CourseState, evs: Vec<Event>) {
-        let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
-        for e in &evs {
-            st.apply(&s, e);
-        }
     }
     /// A course with two parents with custody and a child born on `born`.
     fn course(born: Date) -> CourseState {

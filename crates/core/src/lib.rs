@@ -13,3 +13,5 @@ pub mod notices;
 pub mod policy;
 pub mod span;
 pub mod tasks;
+#[cfg(test)]
+pub(crate) mod testkit;

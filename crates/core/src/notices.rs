@@ -34,12 +34,11 @@ pub fn triggered<'m>(model: &'m Model, before: &CourseState, after: &CourseState
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::testkit::*;
     use crate::course::{Event, Stamp};
     use crate::ids::{OrgId, PersonId};
 
-    fn model() -> Model {
-        Model::parse(include_str!("../../../models/julemaerkehjem.toml")).unwrap()
-    }
 
     fn with(events: &[Event]) -> CourseState {
         let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };

@@ -168,15 +168,14 @@ pub fn holds_any(model: &Model, state: &CourseState, actor: &Actor, roles: &[Str
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::testkit::*;
     use crate::course::{Event, Stamp};
 
     const HOME: OrgId = OrgId(1);
     const KOMMUNE_A: OrgId = OrgId(2);
     const KOMMUNE_B: OrgId = OrgId(3);
 
-    fn model() -> Model {
-        Model::parse(include_str!("../../../models/julemaerkehjem.toml")).unwrap()
-    }
 
     fn course(samarbejde: Option<&str>, kontaktperson: Option<PersonId>) -> CourseState {
         let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(100) };
@@ -197,8 +196,6 @@ mod tests {
     fn actor(person: i64, org: OrgId, roles: &[&str]) -> Actor {
         Actor { person: PersonId(person), org, org_roles: roles.iter().map(|r| r.to_string()).collect(), department: None }
     }
-
-    const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 23);
 
     /// The decision matrix: who × parents' answer × action.
     #[test]

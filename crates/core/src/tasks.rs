@@ -140,12 +140,11 @@ fn owners(model: &Model, state: &CourseState, def: &TaskDef) -> Vec<Owner> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::testkit::*;
     use crate::course::{Event, Stamp};
     use jiff::civil::date;
 
-    fn model() -> Model {
-        Model::parse(include_str!("../../../models/julemaerkehjem.toml")).unwrap()
-    }
 
     fn state(events: &[Event]) -> CourseState {
         let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };

@@ -89,30 +89,13 @@ pub fn answer_change(ctx: &Ctx, change: u32, party: &str, agreed: bool, note: Op
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-
-    const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 23);
-    use crate::course::{CourseState, Stamp};
-    use crate::ids::{OrgId, PersonId};
-    use crate::model::Model;
-    use crate::policy::Actor;
+    #[allow(unused_imports)]
+    use crate::testkit::*;
+    use crate::course::CourseState;
+    use crate::ids::OrgId;
     use crate::tasks;
     use jiff::civil::date;
 
-    fn model() -> Model {
-        Model::parse(include_str!("../../../../models/julemaerkehjem.toml")).unwrap()
-    }
-    fn staff() -> Actor {
-        Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None }
-    }
-    fn tovholder() -> Actor {
-        Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None }
-    }
-    fn apply(st: &mut CourseState, evs: Vec<Event>) {
-        let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
-        for e in &evs {
-            st.apply(&s, e);
-        }
-    }
     fn course() -> CourseState {
         let mut st = CourseState::default();
         apply(&mut st, vec![

@@ -116,15 +116,12 @@ pub fn read_document(state: &CourseState, actor: &Actor, doc: u32) -> Vec<Event>
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-
-    const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 23);
+    #[allow(unused_imports)]
+    use crate::testkit::*;
     use crate::course::Stamp;
     use crate::ids::{OrgId, PersonId};
     use crate::tasks;
 
-    fn model() -> Model {
-        Model::parse(include_str!("../../../../models/julemaerkehjem.toml")).unwrap()
-    }
     fn actors() -> (Actor, Actor, Actor, Actor) {
         let staff = Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None };
         let tovholder = Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None };

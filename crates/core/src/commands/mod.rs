@@ -411,20 +411,11 @@ fn stand_ins(model: &Model, owners: &[String]) -> Vec<String> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-
-    const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 23);
+    #[allow(unused_imports)]
+    use crate::testkit::*;
     use crate::course::Stamp;
     use jiff::civil::date;
 
-    fn model() -> Model {
-        Model::parse(include_str!("../../../../models/julemaerkehjem.toml")).unwrap()
-    }
-    fn staff() -> Actor {
-        Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None }
-    }
-    fn tovholder() -> Actor {
-        Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None }
-    }
     fn opened(answer: &str) -> CourseState {
         let m = model();
         let input = OpenCourse {
@@ -439,12 +430,6 @@ mod tests {
         let events = open_course(&m, &staff(), &input, TODAY).unwrap();
         let stamp = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
         crate::course::replay(events.iter().map(|e| (&stamp, e)))
-    }
-    fn apply(state: &mut CourseState, events: Vec<Event>) {
-        let stamp = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
-        for e in &events {
-            state.apply(&stamp, e);
-        }
     }
     #[test]
     fn allowed_lists_what_each_party_may_change() {
