@@ -41,3 +41,17 @@ async fn tampering_is_refused_or_detected() {
     let broken = tovholder_store::verify_course(&store, &keys, id).await.unwrap().unwrap();
     assert!(broken.contains("head says 3"), "{broken}");
 }
+
+/// A projection changed behind the journal's back (e.g. someone adds themselves as a member in
+/// the state) is found by `audit verify`.
+#[tokio::test]
+async fn a_tampered_projection_is_detected() {
+    let (store, keys, dir) = fresh().await;
+    tovholder_store::story::run(&store, &keys).await.unwrap();
+    let id = store.course_ids().await.unwrap()[0];
+    assert_eq!(tovholder_store::verify_course(&store, &keys, id).await.unwrap(), None);
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("story.db").display())).await.unwrap();
+    sqlx::query("UPDATE courses SET state = replace(state, '\"barn\"', '\"kontaktperson\"')").execute(&raw).await.unwrap();
+    let broken = tovholder_store::verify_course(&store, &keys, id).await.unwrap().unwrap();
+    assert!(broken.contains("stored state differs"), "{broken}");
+}

@@ -290,7 +290,8 @@ pub trait Store: Send + Sync + 'static {
     async fn finish_import(&self) -> Result<()>;
 }
 
-/// Checks one course's hash chain against the key and its separately recorded head.
+/// Checks one course's hash chain against the key and its separately recorded head, and that
+/// the stored state is exactly what the journal adds up to.
 /// Returns the first broken link as a sentence, or None if the journal is intact.
 pub async fn verify_course(store: &dyn Store, keys: &Keys, id: CourseId) -> Result<Option<String>> {
     let entries = store.journal(id).await?;
@@ -307,8 +308,15 @@ pub async fn verify_course(store: &dyn Store, keys: &Keys, id: CourseId) -> Resu
         prev = e.hash.clone();
     }
     match store.head(id).await? {
-        Some((seq, hash)) if seq == entries.len() as i64 && hash == prev => Ok(None),
-        Some((seq, _)) => Ok(Some(format!("course {id}: the head says {seq} entries, the journal has {}", entries.len()))),
-        None => Ok(Some(format!("course {id}: no head recorded"))),
+        Some((seq, hash)) if seq == entries.len() as i64 && hash == prev => {}
+        Some((seq, _)) => return Ok(Some(format!("course {id}: the head says {seq} entries, the journal has {}", entries.len()))),
+        None => return Ok(Some(format!("course {id}: no head recorded"))),
+    }
+    // The projection pages and the policy read must be what the journal adds up to.
+    let replayed = tovholder_core::course::replay(entries.iter().map(|e| (&e.stamp, &e.event)));
+    match store.course(id).await? {
+        Some(c) if c.state == replayed => Ok(None),
+        Some(_) => Ok(Some(format!("course {id}: the stored state differs from what its journal adds up to"))),
+        None => Ok(Some(format!("course {id}: the course row is missing"))),
     }
 }
