@@ -17,12 +17,17 @@ pub struct Config {
     pub base_url: Option<String>,
     #[serde(default)]
     pub secure_cookies: bool,
+    /// Behind a reverse proxy (the client's address comes from X-Forwarded-For).
+    #[serde(default)]
+    pub behind_proxy: bool,
     #[serde(default = "default_idle")]
     pub session_idle_minutes: i64,
     #[serde(default = "default_max_failures")]
     pub login_max_failures: i64,
     #[serde(default = "default_window")]
     pub login_window_minutes: i64,
+    #[serde(default = "default_max_per_address")]
+    pub login_max_failures_per_address: i64,
     /// Without it, e-mails wait in the outbox.
     pub smtp: Option<tovholder_web::mailer::SmtpConfig>,
 }
@@ -49,6 +54,9 @@ fn default_idle() -> i64 {
 }
 fn default_max_failures() -> i64 {
     5
+}
+fn default_max_per_address() -> i64 {
+    100
 }
 fn default_window() -> i64 {
     15

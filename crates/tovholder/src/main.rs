@@ -265,6 +265,8 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         session_idle: jiff::SignedDuration::from_mins(cfg.session_idle_minutes),
         login_max_failures: cfg.login_max_failures,
         login_window_minutes: cfg.login_window_minutes,
+        login_max_failures_per_address: cfg.login_max_failures_per_address,
+        behind_proxy: cfg.behind_proxy,
         ..WebConfig::default()
     };
     let clock = Clock::default();

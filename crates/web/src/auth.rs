@@ -215,12 +215,29 @@ pub enum LoginOutcome {
     Refused(&'static str),
 }
 
-/// Checks the password (with throttling) and opens a new session.
-pub async fn login(app: &App, form: &LoginForm) -> Result<LoginOutcome, AppError> {
+/// The client's address: the peer, or behind a reverse proxy the address the proxy added last
+/// to `X-Forwarded-For` (anything before it is the client's own claim).
+pub fn client_address(app: &App, headers: &HeaderMap, peer: std::net::IpAddr) -> std::net::IpAddr {
+    if !app.config.behind_proxy {
+        return peer;
+    }
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|a| a.trim().parse().ok())
+        .unwrap_or(peer)
+}
+
+/// Checks the password (with throttling per user name and per address) and opens a new session.
+pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr) -> Result<LoginOutcome, AppError> {
     let username = form.username.trim().to_lowercase();
+    let address = format!("address:{from}");
     let now = app.clock.now();
     let since = now - jiff::SignedDuration::from_mins(app.config.login_window_minutes);
-    if app.store.failed_logins_since(&username, since).await? >= app.config.login_max_failures {
+    if app.store.failed_logins_since(&username, since).await? >= app.config.login_max_failures
+        || app.store.failed_logins_since(&address, since).await? >= app.config.login_max_failures_per_address
+    {
         return Err(AppError::Throttled);
     }
     let user = app.store.user_by_name(&username).await?;
@@ -231,6 +248,7 @@ pub async fn login(app: &App, form: &LoginForm) -> Result<LoginOutcome, AppError
         (true, Some(u)) => u,
         _ => {
             app.store.note_login(&username, false, now).await?;
+            app.store.note_login(&address, false, now).await?;
             return Ok(LoginOutcome::Refused(text::BAD_LOGIN));
         }
     };

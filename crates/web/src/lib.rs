@@ -34,9 +34,14 @@ pub struct WebConfig {
     pub session_idle: SignedDuration,
     pub session_max: SignedDuration,
     pub login_max_failures: i64,
+    /// Failed logins from one address (any user names) before it is refused for a while:
+    /// slows trying one password against many users.
+    pub login_max_failures_per_address: i64,
     pub login_window_minutes: i64,
     /// Send cookies with `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Behind a reverse proxy: the client's address is the last one in `X-Forwarded-For`.
+    pub behind_proxy: bool,
     /// The demo instance: mail is kept in the outbox page instead of sent.
     pub demo: bool,
 }
@@ -48,8 +53,10 @@ impl Default for WebConfig {
             session_idle: SignedDuration::from_mins(30),
             session_max: SignedDuration::from_hours(12),
             login_max_failures: 5,
+            login_max_failures_per_address: 100,
             login_window_minutes: 15,
             secure_cookies: false,
+            behind_proxy: false,
             demo: false,
         }
     }

@@ -180,6 +180,20 @@ async fn logins_are_throttled_per_user_name() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
+/// One password tried against many user names from one address is slowed down too.
+#[tokio::test]
+async fn logins_are_throttled_per_address() {
+    let t = TestApp::spawn_with(WebConfig { login_max_failures_per_address: 4, ..WebConfig::default() }).await;
+    let c = t.anonymous();
+    let csrf = hidden_csrf(&c.get(t.url("/login")).send().await.unwrap().text().await.unwrap());
+    for user in ["tove", "lars", "nina", "karim"] {
+        let r = c.post(t.url("/login")).form(&[("csrf", csrf.as_str()), ("username", user), ("password", "Sommer2026")]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = c.post(t.url("/login")).form(&[("csrf", csrf.as_str()), ("username", "sara"), ("password", demo::PASSWORD)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
 #[tokio::test]
 async fn state_changing_requests_need_the_csrf_token() {
     let t = TestApp::spawn().await;

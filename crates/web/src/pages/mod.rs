@@ -126,8 +126,13 @@ pub async fn login_page(State(app): State<App>, headers: HeaderMap, user: Option
     }
 }
 
-pub async fn login_submit(State(app): State<App>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Result<Response, PageError> {
-    match auth::login(&app, &form).await {
+pub async fn login_submit(
+    State(app): State<App>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    match auth::login(&app, &form, auth::client_address(&app, &headers, peer.ip())).await {
         Ok(LoginOutcome::LoggedIn { cookie }) => Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()),
         Ok(LoginOutcome::Refused(msg)) => {
             let (csrf, _) = auth::login_csrf(&app, &headers);
