@@ -579,6 +579,21 @@ step('axe (WCAG 2.1 A/AA): Mine opgaver', async () => {
   await runAxe(page, 'Mine opgaver (tove)');
 });
 
+step('the course list: tove opens "Forløb", searches for William by name (a POST), and axe finds nothing', async () => {
+  const page = await session('tove');
+  await page.goto(`${server.base}/`);
+  await page.getByRole('navigation', { name: 'Hovedmenu' }).first().getByRole('link', { name: 'Forløb', exact: true }).click();
+  await page.locator('#courses').waitFor();
+  await runAxe(page, 'Forløb (tove)');
+  await page.getByLabel('Søg efter barnets navn').fill('william');
+  await page.getByRole('button', { name: 'Søg' }).click();
+  await page.locator('#courses').waitFor();
+  assert.ok(!page.url().toLowerCase().includes('william'), 'the name must not go into the URL');
+  const titles = await page.locator('#courses tbody tr td:first-child a').allTextContents();
+  assert.deepEqual(titles.map((t) => t.trim()), ['William Larsen']);
+  await shot(page, '09-tove-forloeb-search.png');
+});
+
 step('axe (WCAG 2.1 A/AA): course page', async () => {
   const href = await courseHref('william', 'tove', 'William Larsen', 'udpeg_kontaktperson');
   const page = await session('tove');

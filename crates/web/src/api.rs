@@ -300,3 +300,7 @@ pub async fn revoke_consent(
 pub async fn shared(State(app): State<App>, user: CurrentUser) -> Result<Json<Vec<crate::queries::SharedCourse>>, ApiError> {
     Ok(Json(crate::queries::shared_with_me(&app, &user, "list:GET /api/v1/shared").await?))
 }
+
+pub async fn courses(State(app): State<App>, user: CurrentUser) -> Result<Json<Vec<crate::queries::CourseRow>>, ApiError> {
+    Ok(Json(crate::queries::course_list(&app, &user, None, "list:GET /api/v1/courses").await?))
+}

@@ -86,3 +86,59 @@ pub async fn shared_with_me(app: &App, user: &CurrentUser, what: &str) -> Result
         })
         .collect())
 }
+
+/// A course in the course list.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CourseRow {
+    pub course: CourseId,
+    pub title: String,
+    pub model: String,
+    /// The next date of the course, if any is ahead ("Opholdets start 22. feb. 2027").
+    pub next_da: Option<String>,
+    pub open_tasks: usize,
+    pub overdue_tasks: usize,
+}
+
+/// The courses the user takes part in through their organisation, newest first, optionally
+/// only those whose title contains `query` (case-insensitive). Each course shown is logged.
+pub async fn course_list(app: &App, user: &CurrentUser, query: Option<&str>, what: &str) -> Result<Vec<CourseRow>, AppError> {
+    let u = &user.user;
+    let ids = app.store.courses_of_org(u.org, 500).await?;
+    let actor = user.actor();
+    let today = app.clock.today();
+    let mut allowed = Vec::new();
+    for c in app.store.courses(&ids).await? {
+        let Some(model) = app.models.get(&c.state.model) else { continue };
+        if policy::decide(&model, &c.state, &actor, Action::Read, today).allowed {
+            allowed.push((c, model));
+        }
+    }
+    let states: Vec<_> = allowed.iter().map(|(c, _)| &c.state).collect();
+    let people = views::people_of(app.store.as_ref(), &states).await?;
+    let needle = query.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
+    let mut rows = Vec::new();
+    let now = app.clock.now();
+    let mut records = Vec::new();
+    for (c, model) in allowed.iter().rev() {
+        let title = views::course_title(model, &c.state, &people);
+        if needle.as_ref().is_some_and(|n| !title.to_lowercase().contains(n.as_str())) {
+            continue;
+        }
+        records.push(AccessRecord { at: now, person: Some(u.person), course: Some(c.id), action: what.to_string(), allowed: true, reason: "list".into() });
+        let tasks = tovholder_core::tasks::tasks(model, &c.state);
+        let status: Vec<_> = tasks.iter().map(|t| t.status(today)).collect();
+        let next = c.state.dates.iter().filter(|(_, d)| **d >= today).min_by_key(|(_, d)| **d);
+        rows.push(CourseRow {
+            course: c.id,
+            title,
+            model: model.name.clone(),
+            next_da: next.map(|(k, d)| format!("{} {}", model.date_label(k), views::date_da(*d))),
+            open_tasks: status.iter().filter(|s| matches!(s, tovholder_core::tasks::Status::Open | tovholder_core::tasks::Status::Upcoming)).count(),
+            overdue_tasks: status.iter().filter(|s| matches!(s, tovholder_core::tasks::Status::Overdue)).count(),
+        });
+    }
+    if !app.access.record_many(records).await {
+        return Err(AppError::Internal("access log unavailable".into()));
+    }
+    Ok(rows)
+}

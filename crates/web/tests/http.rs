@@ -925,3 +925,30 @@ async fn a_youth_of_fifteen_must_sign_too() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(pia.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::OK);
 }
+
+/// The course list shows the organisation's courses the user may see, and searches by the
+/// child's name without putting the name in a URL.
+#[tokio::test]
+async fn the_course_list_and_search() {
+    let t = TestApp::spawn().await;
+    let titles = |rows: &Vec<Value>| rows.iter().map(|r| r["title"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let (mette, mcsrf) = t.login("mette").await;
+    let rows: Vec<Value> = mette.get(t.url("/api/v1/courses")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(rows.len(), 10, "the home sees all its courses");
+    let (tove, _) = t.login("tove").await;
+    let rows: Vec<Value> = tove.get(t.url("/api/v1/courses")).send().await.unwrap().json().await.unwrap();
+    let names = titles(&rows);
+    assert!(names.contains(&"William Larsen".to_string()));
+    assert!(!names.contains(&"Oliver Nielsen".to_string()), "the parents said no");
+    assert!(!names.contains(&"Ida Sørensen".to_string()), "another municipality's course");
+    let (karim, _) = t.login("karim").await;
+    let rows: Vec<Value> = karim.get(t.url("/api/v1/courses")).send().await.unwrap().json().await.unwrap();
+    let mut names = titles(&rows);
+    names.sort();
+    assert_eq!(names, ["Lucas Andersen", "Noah Rasmussen"], "a kontaktperson sees the courses they are appointed to");
+    let (status, page) = post_form(&t, &mette, &mcsrf, "/forloeb/soeg", &[("q", "william")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("William Larsen") && !page.contains("Oliver Nielsen"), "{page}");
+    let log = t.app.store.access_log(Some(t.course("William")), 100).await.unwrap();
+    assert!(log.iter().any(|r| r.action == "list:POST /forloeb/soeg"), "each course shown is logged");
+}

@@ -71,7 +71,7 @@ impl Layout {
 
     /// Menu items: (href, label, key).
     pub fn nav(&self) -> Vec<(&'static str, &'static str, &'static str)> {
-        let mut items = vec![("/", "Mine opgaver", "tasks"), ("/delt", "Delt med mig", "shared")];
+        let mut items = vec![("/", "Mine opgaver", "tasks"), ("/forloeb", "Forløb", "courses"), ("/delt", "Delt med mig", "shared")];
         if self.demo {
             items.push(("/udbakke", "Udbakke (demo)", "outbox"));
         }
@@ -218,4 +218,33 @@ pub async fn shared(State(app): State<App>, user: CurrentUser) -> Result<Respons
     let courses = crate::queries::shared_with_me(&app, &user, "list:GET /delt").await?;
     let layout = Layout::for_user(&app, &user, "shared").await?;
     Ok(SharedPage { layout, courses }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "courses.html")]
+struct CoursesPage {
+    layout: Layout,
+    courses: Vec<crate::queries::CourseRow>,
+    csrf: String,
+    query: String,
+}
+
+/// The courses of the user's organisation.
+pub async fn courses(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
+    let courses = crate::queries::course_list(&app, &user, None, "list:GET /forloeb").await?;
+    let layout = Layout::for_user(&app, &user, "courses").await?;
+    Ok(CoursesPage { layout, courses, csrf: user.csrf.clone(), query: String::new() }.into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    q: String,
+}
+
+/// Searching by the child's name is a POST: a name never goes into a URL.
+pub async fn search_courses(State(app): State<App>, user: CurrentUser, Form(form): Form<SearchForm>) -> Result<Response, PageError> {
+    let courses = crate::queries::course_list(&app, &user, Some(&form.q), "list:POST /forloeb/soeg").await?;
+    let layout = Layout::for_user(&app, &user, "courses").await?;
+    Ok(CoursesPage { layout, courses, csrf: user.csrf.clone(), query: form.q }.into_response())
 }
