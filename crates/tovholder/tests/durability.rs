@@ -4,37 +4,17 @@
 //! (TOVHOLDER_CRASH_RUNS, default 5).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 
+use common::login;
 use serde_json::Value;
 
 fn start(data: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tovholder"))
-        .args(["demo", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    // Keep reading what it prints, as a terminal would.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, first.split_whitespace().last().unwrap().to_string())
-}
-
-async fn login(url: &str, username: &str) -> (reqwest::Client, String) {
-    let c = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let page = c.get(format!("{url}/login")).send().await.unwrap().text().await.unwrap();
-    let at = page.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
-    let csrf = page[at..].split('"').next().unwrap().to_string();
-    let r = c.post(format!("{url}/login")).form(&[("csrf", csrf.as_str()), ("username", username), ("password", "demo1234")]).send().await.unwrap();
-    assert_eq!(r.status(), 303);
-    let me: Value = c.get(format!("{url}/api/v1/me")).send().await.unwrap().json().await.unwrap();
-    (c, me["csrf"].as_str().unwrap().to_string())
+    common::start(&["demo", "--listen", "127.0.0.1:0", "--data", data.to_str().unwrap()], &[])
 }
 
 #[test]

@@ -2,34 +2,21 @@
 //! new store, logins and tasks are the same there, and new courses continue after the old ids.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
 
+use std::process::{Child, Command};
+
+use common::pg_url;
 use serde_json::Value;
 
-fn pg_url(db: &str) -> String {
-    let base = std::env::var("TOVHOLDER_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    format!("{}/{db}", base.rsplit_once('/').unwrap().0)
-}
-
 fn start(args: &[&str], key: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tovholder")).args(args).env("TOVHOLDER_KEY_FILE", key).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, first.split_whitespace().last().unwrap().to_string())
+    common::start(args, &[("TOVHOLDER_KEY_FILE", key.display().to_string())])
 }
 
 async fn tasks_of(url: &str, username: &str) -> (reqwest::Client, String, Vec<Value>) {
-    let c = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let page = c.get(format!("{url}/login")).send().await.unwrap().text().await.unwrap();
-    let at = page.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
-    let csrf = page[at..].split('"').next().unwrap().to_string();
-    let r = c.post(format!("{url}/login")).form(&[("csrf", csrf.as_str()), ("username", username), ("password", "demo1234")]).send().await.unwrap();
-    assert_eq!(r.status(), 303);
-    let me: Value = c.get(format!("{url}/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    let (c, csrf) = common::login(url, username).await;
     let tasks = c.get(format!("{url}/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
-    (c, me["csrf"].as_str().unwrap().to_string(), tasks)
+    (c, csrf, tasks)
 }
 
 #[test]

@@ -3,35 +3,15 @@
 //! one is killed the other carries on, and mail a dead process had claimed is picked up again.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
+use common::{pg_url, start};
 use serde_json::Value;
-
-fn pg_url(db: &str) -> String {
-    let base = std::env::var("TOVHOLDER_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    match base.rsplit_once('/') {
-        Some((server, _)) => format!("{server}/{db}"),
-        None => panic!("TOVHOLDER_TEST_POSTGRES must end in /DATABASE"),
-    }
-}
-
-/// Starts a process and returns it with the URL it prints first.
-fn start(args: &[&str], env: &[(&str, String)]) -> (Child, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tovholder"));
-    cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, first.split_whitespace().last().unwrap().to_string())
-}
 
 struct Sink {
     child: Child,
@@ -89,14 +69,6 @@ impl Drop for Sink {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-async fn login(c: &reqwest::Client, url: &str, username: &str) {
-    let page = c.get(format!("{url}/login")).send().await.unwrap().text().await.unwrap();
-    let at = page.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
-    let csrf = page[at..].split('"').next().unwrap().to_string();
-    let r = c.post(format!("{url}/login")).form(&[("csrf", csrf.as_str()), ("username", username), ("password", "demo1234")]).send().await.unwrap();
-    assert_eq!(r.status(), 303);
 }
 
 #[test]
@@ -159,8 +131,7 @@ fn two_processes_share_sessions_and_send_each_mail_once() {
 
     rt.block_on(async {
         // A login made through A works through B: the session lives in the database.
-        let c = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        login(&c, &url_a, "mette").await;
+        let (c, _) = common::login(&url_a, "mette").await;
         let me: Value = c.get(format!("{url_b}/api/v1/me")).send().await.unwrap().json().await.unwrap();
         assert_eq!(me["name"], "Mette Pedersen");
         // Kill A; B carries on with new work, and its mail arrives once.
