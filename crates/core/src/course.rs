@@ -9,7 +9,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::family_plan::{Agreement, AgreementForm, AgreementStatus, Goal, Intervention, Measurement, NetworkEntry, PlanVersion};
 use crate::ids::{OrgId, PersonId};
+use crate::meetings::{Apology, Meeting, MeetingForm, MeetingStatus, Minutes, Who};
 
 /// One change to a course, as written to its journal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +69,49 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    PhaseEntered { phase: String, on: Date },
+    /// A meeting planned, or re-planned under the same number.
+    MeetingPlanned(MeetingForm),
+    MeetingCancelled {
+        meeting: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// Invitations (with calendar files) went out for this version of the meeting.
+    InvitationsSent { meeting: u32, sequence: u32 },
+    ApologyRecorded {
+        meeting: u32,
+        who: Who,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        substitute: Option<String>,
+    },
+    MinutesRecorded { meeting: u32, minutes: Minutes },
+    ChecklistTicked { meeting: u32, step: String, on: Date },
+    /// Someone added to (or corrected in) the family's network.
+    NetworkSet(NetworkEntry),
+    NetworkRemoved { entry: u32 },
+    AgreementMade(AgreementForm),
+    AgreementClosed {
+        agreement: u32,
+        done: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// A goal added or corrected.
+    GoalSet(Goal),
+    Measured(Measurement),
+    /// An intervention added or corrected.
+    InterventionSet(Intervention),
+    StatusRecorded { person: PersonId, text: String },
+    /// A new version of the family plan, stored as document `doc`.
+    PlanIssued {
+        version: String,
+        doc: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        meeting: Option<u32>,
+        period_from: Date,
+        period_to: Date,
+    },
 }
 
 /// What a consent form says.
@@ -119,6 +164,19 @@ impl Event {
             Event::ChangeApplied { change } => vec![format!("change:{change}")],
             Event::ConsentSigned { consent, by, .. } => vec![format!("consent:{consent}:{by}")],
             Event::ConsentRevoked { consent, .. } => vec![format!("consent:{consent}")],
+            Event::PhaseEntered { .. } => vec!["phase".into()],
+            Event::MeetingPlanned(f) => vec![format!("meeting:{}", f.meeting)],
+            Event::MeetingCancelled { meeting, .. } | Event::InvitationsSent { meeting, .. } => vec![format!("meeting:{meeting}")],
+            Event::ApologyRecorded { meeting, who, .. } => vec![format!("meeting:{meeting}:{}", who.key())],
+            Event::MinutesRecorded { meeting, .. } => vec![format!("minutes:{meeting}")],
+            Event::ChecklistTicked { meeting, step, .. } => vec![format!("checklist:{meeting}:{step}")],
+            Event::NetworkSet(e) => vec![format!("network:{}", e.entry)],
+            Event::NetworkRemoved { entry } => vec![format!("network:{entry}")],
+            Event::AgreementClosed { agreement, .. } => vec![format!("agreement:{agreement}")],
+            Event::GoalSet(g) => vec![format!("goal:{}", g.goal)],
+            Event::InterventionSet(i) => vec![format!("intervention:{}", i.intervention)],
+            Event::StatusRecorded { person, .. } => vec![format!("status:{person}")],
+            Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
             Event::CourseOpened { .. }
             | Event::DocumentAdded(_)
             | Event::DocumentSent { .. }
@@ -134,6 +192,11 @@ impl Event {
             Event::DocumentSent { to, .. } => to.iter().map(|r| r.person).collect(),
             Event::ConsentRecorded(f) => std::iter::once(f.giver).chain(f.about.iter().copied()).collect(),
             Event::ConsentSigned { by, .. } => vec![*by],
+            Event::StatusRecorded { person, .. } => vec![*person],
+            Event::MeetingPlanned(f) => f.attendees.iter().filter_map(|w| match w {
+                Who::Person(p) => Some(*p),
+                Who::Network(_) => None,
+            }).collect(),
             _ => vec![],
         }
     }
@@ -157,6 +220,22 @@ impl Event {
             Event::ConsentRecorded(_) => "consent_recorded",
             Event::ConsentSigned { .. } => "consent_signed",
             Event::ConsentRevoked { .. } => "consent_revoked",
+            Event::PhaseEntered { .. } => "phase_entered",
+            Event::MeetingPlanned(_) => "meeting_planned",
+            Event::MeetingCancelled { .. } => "meeting_cancelled",
+            Event::InvitationsSent { .. } => "invitations_sent",
+            Event::ApologyRecorded { .. } => "apology_recorded",
+            Event::MinutesRecorded { .. } => "minutes_recorded",
+            Event::ChecklistTicked { .. } => "checklist_ticked",
+            Event::NetworkSet(_) => "network_set",
+            Event::NetworkRemoved { .. } => "network_removed",
+            Event::AgreementMade(_) => "agreement_made",
+            Event::AgreementClosed { .. } => "agreement_closed",
+            Event::GoalSet(_) => "goal_set",
+            Event::Measured(_) => "measured",
+            Event::InterventionSet(_) => "intervention_set",
+            Event::StatusRecorded { .. } => "status_recorded",
+            Event::PlanIssued { .. } => "plan_issued",
         }
     }
 }
@@ -203,6 +282,25 @@ pub struct CourseState {
     pub documents: Vec<Document>,
     #[serde(default)]
     pub consents: Vec<Consent>,
+    /// Phases entered, in order: (phase, from which day, recorded).
+    #[serde(default)]
+    pub phases: Vec<(String, Date, Stamp)>,
+    #[serde(default)]
+    pub meetings: Vec<Meeting>,
+    #[serde(default)]
+    pub network: Vec<NetworkEntry>,
+    #[serde(default)]
+    pub agreements: Vec<Agreement>,
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    #[serde(default)]
+    pub measurements: Vec<Measurement>,
+    #[serde(default)]
+    pub interventions: Vec<Intervention>,
+    #[serde(default)]
+    pub statuses: BTreeMap<PersonId, Recorded>,
+    #[serde(default)]
+    pub plans: Vec<PlanVersion>,
 }
 
 /// A consent as it stands: the form, its signatures and whether it was revoked.
@@ -372,6 +470,77 @@ impl CourseState {
                     c.revoked = Some(rec("revoked", note));
                 }
             }
+            Event::PhaseEntered { phase, on } => self.phases.push((phase.clone(), *on, stamp.clone())),
+            Event::MeetingPlanned(f) => match self.meeting_mut(f.meeting) {
+                Some(m) => {
+                    m.form = f.clone();
+                    m.sequence += 1;
+                }
+                None => self.meetings.push(Meeting {
+                    id: f.meeting,
+                    form: f.clone(),
+                    sequence: 0,
+                    status: MeetingStatus::Planned,
+                    planned: stamp.clone(),
+                    apologies: vec![],
+                    invited: None,
+                    minutes: None,
+                    checklist: BTreeMap::new(),
+                    cancelled: None,
+                }),
+            },
+            Event::MeetingCancelled { meeting, note } => {
+                if let Some(m) = self.meeting_mut(*meeting) {
+                    m.status = MeetingStatus::Cancelled;
+                    m.sequence += 1;
+                    m.cancelled = Some(rec("cancelled", note));
+                }
+            }
+            Event::InvitationsSent { meeting, sequence } => {
+                if let Some(m) = self.meeting_mut(*meeting) {
+                    m.invited = Some((*sequence, stamp.clone()));
+                }
+            }
+            Event::ApologyRecorded { meeting, who, substitute } => {
+                if let Some(m) = self.meeting_mut(*meeting) {
+                    m.apologies.retain(|a| a.who != *who);
+                    m.apologies.push(Apology { who: *who, substitute: substitute.clone(), stamp: stamp.clone() });
+                }
+            }
+            Event::MinutesRecorded { meeting, minutes } => {
+                if let Some(m) = self.meeting_mut(*meeting) {
+                    m.minutes = Some((minutes.clone(), stamp.clone()));
+                    m.status = MeetingStatus::Held;
+                }
+            }
+            Event::ChecklistTicked { meeting, step, on } => {
+                if let Some(m) = self.meeting_mut(*meeting) {
+                    m.checklist.insert(step.clone(), (*on, stamp.clone()));
+                }
+            }
+            Event::NetworkSet(e) => upsert(&mut self.network, e.clone(), |x| x.entry),
+            Event::NetworkRemoved { entry } => self.network.retain(|e| e.entry != *entry),
+            Event::AgreementMade(f) => self.agreements.push(Agreement { form: f.clone(), made: stamp.clone(), status: AgreementStatus::Open, closed: None }),
+            Event::AgreementClosed { agreement, done, note } => {
+                if let Some(a) = self.agreements.iter_mut().find(|a| a.form.agreement == *agreement) {
+                    a.status = if *done { AgreementStatus::Done } else { AgreementStatus::Dropped };
+                    a.closed = Some(rec(if *done { "done" } else { "dropped" }, note));
+                }
+            }
+            Event::GoalSet(g) => upsert(&mut self.goals, g.clone(), |x| x.goal),
+            Event::Measured(m) => self.measurements.push(m.clone()),
+            Event::InterventionSet(i) => upsert(&mut self.interventions, i.clone(), |x| x.intervention),
+            Event::StatusRecorded { person, text } => {
+                self.statuses.insert(*person, rec(text, &None));
+            }
+            Event::PlanIssued { version, doc, meeting, period_from, period_to } => self.plans.push(PlanVersion {
+                version: version.clone(),
+                doc: *doc,
+                meeting: *meeting,
+                period_from: *period_from,
+                period_to: *period_to,
+                stamp: stamp.clone(),
+            }),
             Event::DocumentRead { doc } => {
                 if let Some(d) = self.document_mut(*doc)
                     && !d.read.iter().any(|(p, _)| *p == stamp.by)
@@ -388,6 +557,19 @@ impl CourseState {
 
     fn document_mut(&mut self, doc: u32) -> Option<&mut Document> {
         self.documents.iter_mut().find(|d| d.meta.doc == doc)
+    }
+
+    pub fn meeting(&self, id: u32) -> Option<&Meeting> {
+        self.meetings.iter().find(|m| m.id == id)
+    }
+
+    fn meeting_mut(&mut self, id: u32) -> Option<&mut Meeting> {
+        self.meetings.iter_mut().find(|m| m.id == id)
+    }
+
+    /// The phase the course is in now (the last entered), with the day it was entered.
+    pub fn phase(&self) -> Option<(&str, Date)> {
+        self.phases.last().map(|(p, on, _)| (p.as_str(), *on))
     }
 
     pub fn change(&self, id: u32) -> Option<&Change> {
@@ -409,6 +591,14 @@ impl CourseState {
     /// Every organisation taking part, whether or not it currently shares.
     pub fn orgs(&self) -> impl Iterator<Item = OrgId> + '_ {
         self.parties.values().copied()
+    }
+}
+
+/// Replaces the item with the same key, or appends it (corrections keep their place).
+fn upsert<T>(items: &mut Vec<T>, item: T, key: impl Fn(&T) -> u32) {
+    match items.iter_mut().find(|x| key(x) == key(&item)) {
+        Some(slot) => *slot = item,
+        None => items.push(item),
     }
 }
 

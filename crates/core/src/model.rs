@@ -41,6 +41,19 @@ pub struct Model {
     pub letters: Vec<LetterDef>,
     /// How the family's consent opens the course to others (departments, outside parties).
     pub consent: Option<ConsentDef>,
+    /// The phases of the process, in order.
+    #[serde(default)]
+    pub phases: IndexMap<String, crate::meetings::PhaseDef>,
+    #[serde(default)]
+    pub meeting_types: IndexMap<String, crate::meetings::MeetingType>,
+    #[serde(default)]
+    pub checklists: IndexMap<String, crate::meetings::ChecklistDef>,
+    #[serde(default)]
+    pub cadences: Vec<crate::meetings::CadenceDef>,
+    /// The holistic family plan, if the model keeps one.
+    pub plan: Option<crate::family_plan::PlanDef>,
+    #[serde(default)]
+    pub indicators: IndexMap<String, crate::family_plan::IndicatorDef>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -253,10 +266,18 @@ pub enum Action {
     AddDocument,
     SendDocument,
     RecordConsent,
+    /// Plan meetings, send invitations, write minutes, record agreements and the network.
+    PlanMeeting,
+    /// Record goals, indicators, interventions and each person's status.
+    RecordPlan,
+    /// Issue a new version of the family plan and send it.
+    IssuePlan,
+    /// Move the course to another phase.
+    SetPhase,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 16] = [
         Action::Read,
         Action::OpenCourse,
         Action::SetDates,
@@ -269,6 +290,10 @@ impl Action {
         Action::AddDocument,
         Action::SendDocument,
         Action::RecordConsent,
+        Action::PlanMeeting,
+        Action::RecordPlan,
+        Action::IssuePlan,
+        Action::SetPhase,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -285,6 +310,10 @@ impl Action {
             Action::AddDocument => "add_document",
             Action::SendDocument => "send_document",
             Action::RecordConsent => "record_consent",
+            Action::PlanMeeting => "plan_meeting",
+            Action::RecordPlan => "record_plan",
+            Action::IssuePlan => "issue_plan",
+            Action::SetPhase => "set_phase",
         }
     }
 }
@@ -617,7 +646,62 @@ impl Model {
                 }
             }
         }
+        self.validate_meetings(&mut v);
         v.errors
+    }
+
+    fn validate_meetings(&self, v: &mut Validator) {
+        for (id, t) in &self.meeting_types {
+            let at = format!("meeting_types.{id}");
+            if t.minutes == 0 || t.minutes > 24 * 60 {
+                v.err(&format!("{at}.minutes"), "a meeting lasts between 1 minute and a day".into());
+            }
+            if let Some(c) = &t.checklist
+                && !self.checklists.contains_key(c)
+            {
+                v.err(&format!("{at}.checklist"), format!("unknown checklist '{c}'"));
+            }
+            if t.plan_within.is_some() && self.plan.is_none() {
+                v.err(&format!("{at}.plan_within"), "the model has no [plan]".into());
+            }
+        }
+        for (i, c) in self.cadences.iter().enumerate() {
+            let at = format!("cadences[{i}]");
+            for (j, m) in c.meetings.iter().enumerate() {
+                if !self.meeting_types.contains_key(m) {
+                    v.err(&format!("{at}.meetings[{j}]"), format!("unknown meeting type '{m}'"));
+                }
+            }
+            if let Some(d) = &c.start {
+                v.date(self, &format!("{at}.start"), d);
+            }
+            for (j, o) in c.owner.iter().enumerate() {
+                v.staff_role(self, &format!("{at}.owner[{j}]"), o);
+            }
+            if c.owner.is_empty() {
+                v.err(&format!("{at}.owner"), "a cadence needs an owner role".into());
+            }
+        }
+        if let Some(p) = &self.plan {
+            if !self.documents.contains_key(&p.document) {
+                v.err("plan.document", format!("unknown document kind '{}'", p.document));
+            }
+            for (name, roles) in [("issued_by", &p.issued_by), ("follow_up_by", &p.follow_up_by)] {
+                for (i, r) in roles.iter().enumerate() {
+                    v.staff_role(self, &format!("plan.{name}[{i}]"), r);
+                }
+                if roles.is_empty() {
+                    v.err(&format!("plan.{name}"), "needs at least one role".into());
+                }
+            }
+        }
+        for (id, ind) in &self.indicators {
+            if let (Some(a), Some(b)) = (ind.min, ind.max)
+                && a >= b
+            {
+                v.err(&format!("indicators.{id}"), "min must be below max".into());
+            }
+        }
     }
 
     /// Whether `id` comes before `other` in the model file (the order of the process).

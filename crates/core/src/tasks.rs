@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use crate::course::{CourseState, Recorded};
 use crate::ids::{OrgId, PersonId};
-use crate::model::{Model, Scope, TaskDef};
+use crate::family_plan::AgreementStatus;
+use crate::meetings::{MeetingStatus, Who, cadence_gaps};
+use crate::model::{Model, Scope};
 use crate::policy::party_shares;
 use crate::span::Window;
 
@@ -96,7 +98,7 @@ pub fn tasks(model: &Model, state: &CourseState) -> Vec<Task> {
             {
                 return None;
             }
-            let owners = owners(model, state, def);
+            let owners = owners(model, state, &def.owner);
             if owners.is_empty() {
                 return None;
             }
@@ -107,12 +109,69 @@ pub fn tasks(model: &Model, state: &CourseState) -> Vec<Task> {
             };
             Some(Task { id: def.id.clone(), label: def.label.clone(), window, owners, done })
         })
+        .chain(meeting_tasks(model, state))
         .collect()
 }
 
-fn owners(model: &Model, state: &CourseState, def: &TaskDef) -> Vec<Owner> {
+/// Tasks that come from meetings rather than from the model's task list: an open agreement
+/// on its responsible person's list, the family plan to send after a meeting, and a call to
+/// the family when no meeting is booked within the cadence.
+fn meeting_tasks(model: &Model, state: &CourseState) -> Vec<Task> {
     let mut out = Vec::new();
-    for role_id in &def.owner {
+    let follow_up: &[String] = model.plan.as_ref().map_or(&[], |p| &p.follow_up_by);
+    for a in &state.agreements {
+        let owners = match responsible_person(model, state, a.form.responsible) {
+            Some(person) => vec![Owner::Person { person, role: "ansvarlig".into() }],
+            None => owners(model, state, follow_up),
+        };
+        if owners.is_empty() {
+            continue;
+        }
+        let from = a.form.meeting.and_then(|m| state.meeting(m)).map_or(a.form.due, |m| m.date().min(a.form.due));
+        let done = a.closed.clone().filter(|_| a.status != AgreementStatus::Open).map(Done::Outcome);
+        out.push(Task { id: format!("aftale:{}", a.form.agreement), label: format!("Aftale: {}", a.form.what), window: Window { from, to: a.form.due }, owners, done });
+    }
+    if let Some(plan) = &model.plan {
+        for m in state.meetings.iter().filter(|m| m.status != MeetingStatus::Cancelled) {
+            let Some(within) = model.meeting_types.get(&m.form.kind).and_then(|t| t.plan_within) else { continue };
+            let Some(to) = within.shift(m.date(), 1) else { continue };
+            let id = format!("plan:{}", m.id);
+            let done = state.plans.iter().find(|p| p.meeting == Some(m.id) && state.document(p.doc).is_some_and(|d| !d.sent.is_empty())).map(|_| Done::Condition);
+            let done = done.or_else(|| state.completed.get(&id).cloned().map(Done::Outcome));
+            let owners = owners(model, state, &plan.issued_by);
+            if !owners.is_empty() {
+                out.push(Task { id, label: format!("Send {} efter mødet", plan.label.to_lowercase()), window: Window { from: m.date(), to }, owners, done });
+            }
+        }
+    }
+    for c in &model.cadences {
+        let dates: Vec<Date> = state.meetings.iter().filter(|m| m.status != MeetingStatus::Cancelled && c.meetings.contains(&m.form.kind)).map(|m| m.date()).collect();
+        let start = c.start.as_ref().and_then(|d| state.dates.get(d)).copied();
+        let owners = owners(model, state, &c.owner);
+        if owners.is_empty() {
+            continue;
+        }
+        for (anchor, window) in cadence_gaps(start, &dates, c.call_after, c.within) {
+            let id = format!("{}:{anchor}", c.id);
+            let done = state.completed.get(&id).cloned().map(Done::Outcome);
+            out.push(Task { id, label: c.label.clone(), window, owners: owners.clone(), done });
+        }
+    }
+    out
+}
+
+/// The staff member answering for an agreement, if it is one (family members and people named
+/// only in the network have no login; their agreements are followed up by the plan's roles).
+pub fn responsible_person(model: &Model, state: &CourseState, who: Who) -> Option<PersonId> {
+    match who {
+        Who::Person(p) => state.members.iter().any(|m| m.person == p && model.role(&m.role).is_some_and(|r| r.scope != Scope::Citizen)).then_some(p),
+        Who::Network(n) => state.network.iter().find(|e| e.entry == n).and_then(|e| e.person),
+    }
+}
+
+fn owners(model: &Model, state: &CourseState, roles: &[String]) -> Vec<Owner> {
+    let mut out = Vec::new();
+    for role_id in roles {
         let Some(role) = model.role(role_id) else { continue };
         let Some(party) = &role.party else { continue };
         let (Some(org), true) = (state.parties.get(party), party_shares(model, state, party)) else { continue };

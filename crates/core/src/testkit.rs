@@ -14,6 +14,16 @@ pub fn model() -> Model {
     Model::parse(include_str!("../../../models/julemaerkehjem.toml")).unwrap()
 }
 
+/// Furesø's Familiens Fremtid model.
+pub fn ff_model() -> Model {
+    Model::parse(include_str!("../../../models/familiens_fremtid.toml")).unwrap()
+}
+
+/// Ballerup's youth model.
+pub fn ballerup_model() -> Model {
+    Model::parse(include_str!("../../../models/ballerup_unge.toml")).unwrap()
+}
+
 /// Staff of the home (organisation 1).
 pub fn staff() -> Actor {
     Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None }

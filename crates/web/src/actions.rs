@@ -458,11 +458,6 @@ pub struct MemberInput {
     pub custody: Option<bool>,
 }
 
-fn looks_like_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace)
-}
-
 impl RegistrationInput {
     /// Checks what the model asks for at opening; field names follow the form's
     /// (`member.<role>.<n>.name` etc.), so each message lands next to its field.
@@ -497,7 +492,7 @@ impl RegistrationInput {
                 let email = m.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_string);
                 if reg.email {
                     match &email {
-                        Some(e) if looks_like_email(e) => {}
+                        Some(e) if tovholder_core::commands::looks_like_email(e) => {}
                         Some(_) => err(format!("member.{role_id}.{i}.email"), "Skriv en gyldig e-mailadresse, fx navn@eksempel.dk.".into()),
                         None if i < reg.required => err(format!("member.{role_id}.{i}.email"), format!("Skriv e-mailadressen på {}.", role.label.to_lowercase())),
                         None => {}

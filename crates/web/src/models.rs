@@ -9,7 +9,11 @@ use tovholder_core::model::{Model, ModelError};
 pub struct Models(BTreeMap<String, Arc<Model>>);
 
 /// The models shipped with the product, as (file name, text).
-pub const BUILTIN: &[(&str, &str)] = &[("julemaerkehjem.toml", include_str!("../../../models/julemaerkehjem.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("julemaerkehjem.toml", include_str!("../../../models/julemaerkehjem.toml")),
+    ("familiens_fremtid.toml", include_str!("../../../models/familiens_fremtid.toml")),
+    ("ballerup_unge.toml", include_str!("../../../models/ballerup_unge.toml")),
+];
 
 impl Models {
     pub fn builtin() -> Result<Models, (String, Vec<ModelError>)> {

@@ -9,9 +9,13 @@ use jiff::civil::Date;
 mod changes;
 mod consents;
 mod documents;
+mod meetings;
+mod plan;
 
 pub use consents::{ConsentInput, record_consent, revoke_consent, sign_consent};
 pub use changes::{answer_change, propose_change};
+pub use meetings::*;
+pub use plan::*;
 pub use documents::{NewDocument, add_document, meta as document_meta, may_read_document, read_document, send_document};
 
 use crate::calendar::{format_date_da, holiday_name, is_working_day, weekday_da, working_day_on_or_after, working_day_on_or_before};
@@ -305,7 +309,8 @@ pub fn record_field(ctx: &Ctx, field: &str, value: &str) -> Result<Vec<Event>, C
 /// Completes an open task with one of its outcomes; only one of its owners may.
 pub fn complete_task(ctx: &Ctx, task_id: &str, outcome: &str, note: Option<String>) -> Result<Vec<Event>, CommandError> {
     ctx.require(Action::CompleteTask)?;
-    let Some(def) = ctx.model.task(task_id) else {
+    let def = ctx.model.task(task_id);
+    let Some((outcomes, owner_roles)) = completable(ctx.model, task_id) else {
         return Err(invalid("task", "Opgaven findes ikke i dette forløb."));
     };
     let active = tasks::tasks(ctx.model, ctx.state);
@@ -315,27 +320,39 @@ pub fn complete_task(ctx: &Ctx, task_id: &str, outcome: &str, note: Option<Strin
     if task.done.is_some() {
         return Err(invalid("task", "Opgaven er allerede udført."));
     }
-    if !owns(ctx, task) {
+    if !owns(ctx, task, owner_roles) {
         return Err(invalid("task", "Opgaven er ikke din."));
     }
-    if !def.outcomes.contains_key(outcome) {
+    if !outcomes.iter().any(|(k, _)| *k == outcome) {
         return Err(invalid("outcome", "Vælg, hvordan opgaven blev afsluttet."));
     }
     let note = note_text("note", note)?;
     let mut events = vec![Event::TaskCompleted { task: task_id.into(), outcome: outcome.into(), note }];
-    if let Some(set) = def.on_outcome.get(outcome) {
+    if let Some(set) = def.and_then(|d| d.on_outcome.get(outcome)) {
         events.push(Event::DecisionRecorded { decision: set.decision.clone(), value: set.set.clone(), note: None });
     }
     Ok(events)
 }
 
+/// The outcomes a task can be completed with (id, label; none for a task done by its condition)
+/// and its owner roles; None for tasks of meetings that close otherwise (agreements, the plan).
+pub fn completable<'m>(model: &'m Model, task_id: &str) -> Option<(Vec<(&'m str, &'m str)>, &'m [String])> {
+    if let Some(d) = model.task(task_id) {
+        return Some((d.outcomes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(), d.owner.as_slice()));
+    }
+    let c = model.cadences.iter().find(|c| task_id.strip_prefix(c.id.as_str()).is_some_and(|r| r.starts_with(':')))?;
+    Some((CALL_OUTCOMES.to_vec(), c.owner.as_slice()))
+}
+
+/// How a cadence's call task is closed.
+pub const CALL_OUTCOMES: [(&str, &str); 2] = [("ringet", "Familien er ringet op"), ("ikke_truffet", "Forsøgt, familien blev ikke truffet")];
+
 /// Whether the actor is one of the task's owners (or holds a role that stands in for one).
-fn owns(ctx: &Ctx, task: &tasks::Task) -> bool {
-    let owners = ctx.model.task(&task.id).map(|d| d.owner.as_slice()).unwrap_or_default();
+fn owns(ctx: &Ctx, task: &tasks::Task, owner_roles: &[String]) -> bool {
     task.owners.iter().any(|o| match o {
         Owner::Person { person, .. } => *person == ctx.actor.person,
         Owner::OrgRole { org, role } => *org == ctx.actor.org && ctx.actor.org_roles.contains(role),
-    }) || policy::holds_any(ctx.model, ctx.state, ctx.actor, &stand_ins(ctx.model, owners))
+    }) || policy::holds_any(ctx.model, ctx.state, ctx.actor, &stand_ins(ctx.model, owner_roles))
 }
 
 /// What the actor may change in this course, item by item: what the forms offer.
@@ -355,6 +372,10 @@ pub struct Allowed {
     pub documents: Vec<String>,
     /// Whether the actor records, signs and revokes consents.
     pub consent: bool,
+    pub plan_meeting: bool,
+    pub record_plan: bool,
+    pub issue_plan: bool,
+    pub set_phase: bool,
 }
 
 pub fn allowed(model: &Model, state: &CourseState, actor: &Actor, today: Date) -> Allowed {
@@ -377,7 +398,7 @@ pub fn allowed(model: &Model, state: &CourseState, actor: &Actor, today: Date) -
     if may(Action::CompleteTask) {
         out.tasks = tasks::tasks(model, state)
             .iter()
-            .filter(|t| t.done.is_none() && model.task(&t.id).is_some_and(|d| !d.outcomes.is_empty()) && owns(&ctx, t))
+            .filter(|t| t.done.is_none() && completable(model, &t.id).is_some_and(|(outcomes, roles)| !outcomes.is_empty() && owns(&ctx, t, roles)))
             .map(|t| t.id.clone())
             .collect();
     }
@@ -396,6 +417,10 @@ pub fn allowed(model: &Model, state: &CourseState, actor: &Actor, today: Date) -
         out.documents = model.documents.iter().filter(|(_, d)| holds(&d.written_by)).map(|(k, _)| k.clone()).collect();
     }
     out.consent = may(Action::RecordConsent) && model.consent.as_ref().is_some_and(|c| holds(&c.recorded_by));
+    out.plan_meeting = may(Action::PlanMeeting) && !model.meeting_types.is_empty();
+    out.record_plan = may(Action::RecordPlan);
+    out.issue_plan = may(Action::IssuePlan) && model.plan.as_ref().is_some_and(|p| holds(&p.issued_by));
+    out.set_phase = may(Action::SetPhase) && !model.phases.is_empty();
     out
 }
 
