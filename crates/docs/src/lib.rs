@@ -1,4 +1,6 @@
-//! PDF documents for Tovholder, rendered from [Typst](https://typst.app) templates.
+//! PDF documents for Tovholder, rendered from [Typst](https://typst.app) templates,
+//! plus what goes with them: SVG drawings to embed ([`network_map`], [`plot`])
+//! and meeting invitations as iCalendar files ([`ics`]).
 //!
 //! [`render_pdf`] compiles a Typst template in memory and exports it to PDF
 //! with `typst` / `typst-pdf` used as libraries. Nothing is read from disk at
@@ -42,8 +44,12 @@
 //! milliseconds per document). From a tokio runtime call it through
 //! `tokio::task::spawn_blocking`.
 
+mod svg;
 mod world;
 
+pub mod ics;
+pub mod network_map;
+pub mod plot;
 pub mod templates;
 
 use typst::diag::{Severity, SourceDiagnostic};

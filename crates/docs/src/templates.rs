@@ -22,3 +22,39 @@ pub const CONSENT_EXAMPLE_DATA: &str = include_str!("../templates/consent.exampl
 /// The legal texts every consent form carries (the law in force since 2018: GDPR art. 7(3) and
 /// databeskyttelsesloven, not the replaced Persondataloven § 38), merged into its data.
 pub const CONSENT_LAW: &str = include_str!("../templates/consent_law.json");
+
+/// The family's holistic plan ("Familieplan"), A4 portrait.
+///
+/// Expects data shaped like [`FAMILY_PLAN_EXAMPLE_DATA`]; all values are
+/// strings unless noted, and every list may be empty or omitted (its section
+/// then prints "Intet registreret."):
+///
+/// - `title` ("Familieplan"), `organisation`, `family` ("Familien Hansen"),
+///   `version` ("2.1"), `period` ("1. dec. 2026 – 28. feb. 2027"), `updated`
+///   (a formatted date); optional `meeting` ("Netværksmøde 23. nov. 2026 kl.
+///   9.00") and `next_meeting`.
+/// - `agreements [{content, responsible, deadline}]`: 1. Aftaler fra
+///   netværksmødet.
+/// - `network {municipal, school, external, personal}`, each
+///   `[{name, role, contact}]`: 2. Netværk, one sub-table each (Kommunalt
+///   netværk, Skolen, Eksternt netværk, Personligt netværk).
+/// - `network_svg`: the drawing from [`crate::network_map::network_map_svg`],
+///   and `network_alt`, its text alternative from
+///   [`crate::network_map::network_map_description`]: 3. Netværkskort.
+///   Full width, shrunk to at most 21 cm high.
+/// - `interventions [{name, born, plan, offer, hours, follow_up, start, end}]`:
+///   4. Overblik over aktuelle indsatser. `born` is a birth date, never a CPR
+///   number; `hours` (per week) may be a number and prints with a decimal comma.
+/// - `status [{name, situation}]`: 5. Aktuel status.
+/// - `goals [{goal, when, who, sub: [{goal, when, who}]}]`: 6. Familiens egne
+///   mål, sub-goals indented under their goal.
+/// - `person_plans [{name, items: [{intervention, purpose, goal, responsible,
+///   tasks}]}]`: 7. Planer for hver person, a block per item with the rows
+///   Indsats / Formål / Mål / Ansvarlig, støtte fra / Hvem gør hvad. Line
+///   breaks in `tasks` are kept.
+///
+/// Footer: `organisation · Familieplan version X`, `Side n af m`.
+pub const FAMILY_PLAN: &str = include_str!("../templates/familieplan.typ");
+
+/// Example data for [`FAMILY_PLAN`] (a fictitious family, names with æ, ø, å).
+pub const FAMILY_PLAN_EXAMPLE_DATA: &str = include_str!("../templates/familieplan.example.json");

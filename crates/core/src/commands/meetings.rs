@@ -4,7 +4,7 @@ use jiff::civil::{Date, DateTime};
 
 use super::{CommandError, Ctx, FieldError, invalid};
 use crate::course::Event;
-use crate::family_plan::{AgreementForm, AgreementStatus, NetworkEntry, Quadrant};
+use crate::family_plan::{AgreementForm, AgreementStatus, NetworkEntry};
 use crate::meetings::{AgendaItem, MeetingForm, MeetingStatus, Minutes, Round, Who};
 use crate::model::Action;
 
@@ -220,21 +220,21 @@ pub fn tick_checklist(ctx: &Ctx, meeting: u32, step: &str, on: Date) -> Result<V
     Ok(vec![Event::ChecklistTicked { meeting, step: step.into(), on }])
 }
 
-/// Adds someone to the family's network (`entry` None) or corrects them.
-pub fn set_network(ctx: &Ctx, entry: Option<u32>, quadrant: Quadrant, name: &str, relation: &str, email: &str, phone: &str, person: Option<crate::ids::PersonId>) -> Result<Vec<Event>, CommandError> {
+/// Adds someone to the family's network (`is_new`: the entry number is given here) or corrects them.
+pub fn set_network(ctx: &Ctx, e: NetworkEntry, is_new: bool) -> Result<Vec<Event>, CommandError> {
     ctx.require(Action::PlanMeeting)?;
-    let name = text("name", name, 200, true)?;
-    let relation = text("relation", relation, 200, false)?;
-    let email = text("email", email, 200, false)?;
+    let name = text("name", &e.name, 200, true)?;
+    let relation = text("relation", &e.relation, 200, false)?;
+    let email = text("email", &e.email, 200, false)?;
     if !email.is_empty() && !looks_like_email(&email) {
         return Err(invalid("email", "Skriv en gyldig e-mailadresse."));
     }
-    let phone = text("phone", phone, 40, false)?;
-    if entry.is_some_and(|e| !ctx.state.network.iter().any(|n| n.entry == e)) {
+    let phone = text("phone", &e.phone, 40, false)?;
+    if !is_new && !ctx.state.network.iter().any(|n| n.entry == e.entry) {
         return Err(invalid("entry", "Personen findes ikke i netværket."));
     }
-    let entry = entry.unwrap_or_else(|| ctx.state.network.iter().map(|e| e.entry).max().unwrap_or(0) + 1);
-    Ok(vec![Event::NetworkSet(NetworkEntry { entry, quadrant, name, relation, email, phone, person })])
+    let entry = if is_new { ctx.state.network.iter().map(|e| e.entry).max().unwrap_or(0) + 1 } else { e.entry };
+    Ok(vec![Event::NetworkSet(NetworkEntry { entry, quadrant: e.quadrant, name, relation, email, phone, person: e.person })])
 }
 
 /// An agreement: what, who answers for it, by when; made at a meeting or between meetings.
@@ -289,6 +289,7 @@ pub fn close_agreement(ctx: &Ctx, agreement: u32, done: bool, note: Option<Strin
 mod tests {
     use super::*;
     use crate::course::{CourseState, Stamp};
+    use crate::family_plan::Quadrant;
     use crate::ids::{OrgId, PersonId};
     use crate::policy::Actor;
     use crate::tasks::{Owner, tasks};
@@ -348,7 +349,7 @@ mod tests {
     #[test]
     fn a_round_from_meeting_to_agreements_tasks_and_the_plan_deadline() {
         let mut st = course();
-        run(&mut st, |c| set_network(c, None, Quadrant::Familie, "Mormor Inge", "Mormor", "", "", None));
+        run(&mut st, |c| set_network(c, NetworkEntry { entry: 0, quadrant: Quadrant::Familie, name: "Mormor Inge".into(), relation: "Mormor".into(), email: String::new(), phone: String::new(), person: None }, true));
         run(&mut st, |c| plan_meeting(c, MeetingInput { attendees: vec![Who::Person(MOR), Who::Person(KOORDINATOR), Who::Network(1)], ..input(Some(TODAY.at(9, 0, 0, 0)), "Rådhuset") }, &[]));
         run(&mut st, |c| send_invitations(c, 1));
         assert!(st.meeting(1).unwrap().invitations_current());

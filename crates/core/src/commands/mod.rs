@@ -336,13 +336,16 @@ pub fn complete_task(ctx: &Ctx, task_id: &str, outcome: &str, note: Option<Strin
 
 /// The outcomes a task can be completed with (id, label; none for a task done by its condition)
 /// and its owner roles; None for tasks of meetings that close otherwise (agreements, the plan).
-pub fn completable<'m>(model: &'m Model, task_id: &str) -> Option<(Vec<(&'m str, &'m str)>, &'m [String])> {
+pub fn completable<'m>(model: &'m Model, task_id: &str) -> Option<Completable<'m>> {
     if let Some(d) = model.task(task_id) {
         return Some((d.outcomes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(), d.owner.as_slice()));
     }
     let c = model.cadences.iter().find(|c| task_id.strip_prefix(c.id.as_str()).is_some_and(|r| r.starts_with(':')))?;
     Some((CALL_OUTCOMES.to_vec(), c.owner.as_slice()))
 }
+
+/// A task's outcomes (id, label) and owner roles.
+pub type Completable<'m> = (Vec<(&'m str, &'m str)>, &'m [String]);
 
 /// How a cadence's call task is closed.
 pub const CALL_OUTCOMES: [(&str, &str); 2] = [("ringet", "Familien er ringet op"), ("ikke_truffet", "Forsøgt, familien blev ikke truffet")];
