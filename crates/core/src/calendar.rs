@@ -187,13 +187,17 @@ pub fn weekday_da(d: Date) -> &'static str {
 /// An instant in Copenhagen time, Dansk Sprognævn style: "23. nov. 2026 kl. 14.05",
 /// "3. jan. 2027 kl. 9.30".
 pub fn format_timestamp_da(t: Timestamp) -> Result<String, CalendarError> {
-    let dt = copenhagen()?.to_datetime(t);
-    Ok(format!(
-        "{} kl. {}.{:02}",
-        format_date_da(dt.date()),
-        dt.hour(),
-        dt.minute()
-    ))
+    Ok(format_datetime_da(copenhagen()?.to_datetime(t)))
+}
+
+/// A Copenhagen wall-clock time the same way: "3. dec. 2026 kl. 9.00".
+pub fn format_datetime_da(dt: jiff::civil::DateTime) -> String {
+    format!("{} kl. {}", format_date_da(dt.date()), format_time_da(dt.time()))
+}
+
+/// "9.00", "14.05".
+pub fn format_time_da(t: jiff::civil::Time) -> String {
+    format!("{}.{:02}", t.hour(), t.minute())
 }
 
 #[cfg(test)]

@@ -155,6 +155,7 @@ impl Measurement {
 
 /// An intervention for one family member: the overview row and the per-person plan together.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Intervention {
     pub intervention: u32,
     pub person: Option<PersonId>,

@@ -20,6 +20,7 @@ use tovholder_store::{
     StoreError, StoredCourse, TaskRow, User, entry_bytes, from_micros, task_rows, to_micros,
 };
 
+mod scale;
 mod sql;
 
 /// A schema name for tests: letters, digits and underscores only, since it is formatted into SQL.
@@ -82,6 +83,7 @@ impl PgStore {
     async fn connect(opts: PgConnectOptions, keys: Keys) -> Result<PgStore> {
         let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await.map_err(db)?;
         sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
+        Self::backfill_names(&pool).await?;
         Ok(PgStore { writer: pool.clone(), reader: pool, keys })
     }
 
@@ -133,6 +135,7 @@ impl PgStore {
             .await
             .map_err(db)?;
         sqlx::query(sql::UPSERT_HEAD).bind(id.0).bind(seq).bind(&prev).execute(&mut **tx).await.map_err(db)?;
+        Self::write_members(tx, id, &commit.state).await?;
         sqlx::query(sql::DELETE_TASKS).bind(id.0).execute(&mut **tx).await.map_err(db)?;
         for t in task_rows(id, &commit.tasks) {
             let (person, org, role) = match &t.owner {
@@ -164,6 +167,9 @@ impl PgStore {
         for (org, department) in &commit.recipients {
             sqlx::query(sql::INSERT_COURSE_RECIPIENT).bind(id.0).bind(org.0).bind(department).execute(&mut **tx).await.map_err(db)?;
         }
+        for key in &commit.withdraw {
+            sqlx::query(sql::WITHDRAW_MAIL).bind(key).execute(&mut **tx).await.map_err(db)?;
+        }
         for m in &commit.mails {
             sqlx::query(sql::INSERT_MAIL)
                 .bind(&m.to)
@@ -171,6 +177,10 @@ impl PgStore {
                 .bind(&m.body)
                 .bind(m.course.map(|c| c.0))
                 .bind(updated)
+                // A deferred mail is held until its time, so the claim query needs no change.
+                .bind(m.not_before.map(to_micros))
+                .bind(&m.key)
+                .bind(m.attachment.as_ref().map(json).transpose()?)
                 .execute(&mut **tx)
                 .await
                 .map_err(db)?;
@@ -245,6 +255,13 @@ fn mail_row(r: &PgRow) -> Result<Mail> {
             subject: r.try_get("subject").map_err(db)?,
             body: r.try_get("body").map_err(db)?,
             course: r.try_get::<Option<i64>, _>("course_id").map_err(db)?.map(CourseId),
+            // Only a mail never claimed still shows its deferral; a claim overwrites it.
+            not_before: match r.try_get::<i64, _>("attempts").map_err(db)? {
+                0 => r.try_get::<Option<i64>, _>("claimed_until_us").map_err(db)?.map(from_micros).transpose()?,
+                _ => None,
+            },
+            key: r.try_get("mail_key").map_err(db)?,
+            attachment: r.try_get::<Option<String>, _>("attachment").map_err(db)?.map(|a| serde_json::from_str(&a)).transpose().map_err(|e| StoreError::Database(e.to_string()))?,
         },
         created: from_micros(r.try_get("created_us").map_err(db)?)?,
         sent: r.try_get::<Option<i64>, _>("sent_us").map_err(db)?.map(from_micros).transpose()?,
@@ -285,6 +302,7 @@ impl tovholder_store::Store for PgStore {
             .bind(p.org.map(|o| o.0))
             .bind(p.cpr.as_ref().map(|c| c.ciphertext.clone()))
             .bind(p.cpr.as_ref().map(|c| c.blind_index.clone()))
+            .bind(tovholder_store::search_key(&p.name))
             .fetch_one(&self.writer)
             .await
             .map_err(db)?;
@@ -528,6 +546,7 @@ impl tovholder_store::Store for PgStore {
             .bind(p.org.map(|o| o.0))
             .bind(p.cpr.as_ref().map(|c| c.ciphertext.clone()))
             .bind(p.cpr.as_ref().map(|c| c.blind_index.clone()))
+            .bind(tovholder_store::search_key(&p.name))
             .execute(&self.writer)
             .await
             .map_err(db)?;
@@ -576,6 +595,10 @@ impl tovholder_store::Store for PgStore {
             .bind(m.mail.course.map(|c| c.0))
             .bind(to_micros(m.created))
             .bind(m.attempts)
+            .bind(m.mail.not_before.map(to_micros))
+            .bind(&m.mail.key)
+            .bind(m.mail.attachment.as_ref().map(json).transpose()?)
+            .bind(m.sent.map(to_micros))
             .execute(&self.writer)
             .await
             .map_err(db)?;
@@ -590,5 +613,25 @@ impl tovholder_store::Store for PgStore {
     async fn mail_failed(&self, id: i64, retry_at: Timestamp) -> Result<()> {
         sqlx::query(sql::MAIL_FAILED).bind(to_micros(retry_at)).bind(id).execute(&self.writer).await.map_err(db)?;
         Ok(())
+    }
+
+    async fn add_persons(&self, persons: &[NewPerson]) -> Result<Vec<PersonId>> {
+        self.bulk_add_persons(persons).await
+    }
+
+    async fn create_courses(&self, commits: &[Commit]) -> Result<Vec<CourseId>> {
+        self.bulk_create_courses(commits).await
+    }
+
+    async fn search_courses_of_org(&self, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>> {
+        self.search_of_org(org, needle, limit).await
+    }
+
+    async fn courses_after(&self, after: CourseId, limit: i64) -> Result<Vec<StoredCourse>> {
+        self.scan_courses(after, limit).await
+    }
+
+    async fn open_tasks_due(&self, until: Date, limit: i64) -> Result<Vec<TaskRow>> {
+        self.tasks_due(until, limit).await
     }
 }

@@ -4,7 +4,7 @@ pub const INSERT_ORG: &str = "INSERT INTO orgs (name, kind) VALUES ($1, $2) RETU
 pub const ORGS: &str = "SELECT id, name, kind FROM orgs ORDER BY name";
 
 pub const INSERT_PERSON: &str =
-    "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+    "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 pub const PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
      WHERE id = ANY($1) ORDER BY id";
 pub const PERSON_BY_CPR: &str =
@@ -63,13 +63,14 @@ pub const INSERT_ACCESS: &str =
 pub const ACCESS_LOG: &str = "SELECT at_us, person_id, course_id, action, allowed, reason FROM access_log \
      WHERE $1::BIGINT IS NULL OR course_id = $1 ORDER BY id DESC LIMIT $2";
 
-pub const INSERT_MAIL: &str =
-    "INSERT INTO outbox (recipient, subject, body, course_id, created_us) VALUES ($1, $2, $3, $4, $5)";
+pub const INSERT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, claimed_until_us, mail_key, attachment) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 pub const OUTBOX: &str =
-    "SELECT id, recipient, subject, body, course_id, created_us, sent_us, attempts FROM outbox ORDER BY id DESC LIMIT $1";
+    "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT $1";
 pub const CLAIM_MAIL: &str = "UPDATE outbox SET claimed_until_us = $2, attempts = attempts + 1 WHERE id = \
      (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= $1) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
      RETURNING id, recipient, subject, body, course_id, created_us, sent_us, attempts";
+pub const WITHDRAW_MAIL: &str = "DELETE FROM outbox WHERE mail_key = $1 AND sent_us IS NULL";
 pub const MAIL_SENT: &str = "UPDATE outbox SET sent_us = $1 WHERE id = $2";
 pub const MAIL_FAILED: &str = "UPDATE outbox SET claimed_until_us = $1 WHERE id = $2 AND sent_us IS NULL";
 
@@ -78,9 +79,10 @@ pub const BLOB: &str = "SELECT bytes FROM document_blobs WHERE course_id = $1 AN
 
 pub const ALL_PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons ORDER BY id";
 pub const IMPORT_ORG: &str = "INSERT INTO orgs (id, name, kind) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3)";
-pub const IMPORT_PERSON: &str = "INSERT INTO persons (id, name, email, org_id, cpr_sealed, cpr_index) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)";
+pub const IMPORT_PERSON: &str = "INSERT INTO persons (id, name, email, org_id, cpr_sealed, cpr_index, name_lc) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)";
 pub const IMPORT_COURSE: &str = "INSERT INTO courses (id, model, version, state, created_us, updated_us) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)";
-pub const IMPORT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, attempts) VALUES ($1, $2, $3, $4, $5, $6)";
+pub const IMPORT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, attempts, claimed_until_us, mail_key, attachment, sent_us) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 pub const RESET_IDS: &str = "SELECT setval(pg_get_serial_sequence('orgs', 'id'), COALESCE((SELECT max(id) FROM orgs), 0) + 1, false), \
      setval(pg_get_serial_sequence('persons', 'id'), COALESCE((SELECT max(id) FROM persons), 0) + 1, false), \
      setval(pg_get_serial_sequence('courses', 'id'), COALESCE((SELECT max(id) FROM courses), 0) + 1, false)";

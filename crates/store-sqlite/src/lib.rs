@@ -22,6 +22,7 @@ use tovholder_store::{
     StoreError, StoredCourse, TaskRow, User, entry_bytes, from_micros, task_rows, to_micros,
 };
 
+mod scale;
 mod sql;
 
 pub struct SqliteStore {
@@ -77,6 +78,7 @@ impl SqliteStore {
     async fn connect(opts: SqliteConnectOptions, keys: Keys) -> Result<SqliteStore> {
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(db)?;
         sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
+        Self::backfill_names(&writer).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(db)?;
         Ok(SqliteStore { writer, reader, keys })
     }
@@ -144,6 +146,7 @@ impl SqliteStore {
             .await
             .map_err(db)?;
         sqlx::query(sql::UPSERT_HEAD).bind(id.0).bind(seq).bind(&prev).execute(&mut **tx).await.map_err(db)?;
+        Self::write_members(tx, id, &commit.state).await?;
         sqlx::query(sql::DELETE_TASKS).bind(id.0).execute(&mut **tx).await.map_err(db)?;
         for t in task_rows(id, &commit.tasks) {
             let (person, org, role) = match &t.owner {
@@ -175,6 +178,9 @@ impl SqliteStore {
         for (org, department) in &commit.recipients {
             sqlx::query(sql::INSERT_COURSE_RECIPIENT).bind(id.0).bind(org.0).bind(department).execute(&mut **tx).await.map_err(db)?;
         }
+        for key in &commit.withdraw {
+            sqlx::query(sql::WITHDRAW_MAIL).bind(key).execute(&mut **tx).await.map_err(db)?;
+        }
         for m in &commit.mails {
             sqlx::query(sql::INSERT_MAIL)
                 .bind(&m.to)
@@ -182,6 +188,10 @@ impl SqliteStore {
                 .bind(&m.body)
                 .bind(m.course.map(|c| c.0))
                 .bind(updated)
+                // A deferred mail is held until its time, so the claim query needs no change.
+                .bind(m.not_before.map(to_micros))
+                .bind(&m.key)
+                .bind(m.attachment.as_ref().map(json).transpose()?)
                 .execute(&mut **tx)
                 .await
                 .map_err(db)?;
@@ -256,6 +266,13 @@ fn mail_row(r: &SqliteRow) -> Result<Mail> {
             subject: r.try_get("subject").map_err(db)?,
             body: r.try_get("body").map_err(db)?,
             course: r.try_get::<Option<i64>, _>("course_id").map_err(db)?.map(CourseId),
+            // Only a mail never claimed still shows its deferral; a claim overwrites it.
+            not_before: match r.try_get::<i64, _>("attempts").map_err(db)? {
+                0 => r.try_get::<Option<i64>, _>("claimed_until_us").map_err(db)?.map(from_micros).transpose()?,
+                _ => None,
+            },
+            key: r.try_get("mail_key").map_err(db)?,
+            attachment: r.try_get::<Option<String>, _>("attachment").map_err(db)?.map(|a| serde_json::from_str(&a)).transpose().map_err(|e| StoreError::Database(e.to_string()))?,
         },
         created: from_micros(r.try_get("created_us").map_err(db)?)?,
         sent: r.try_get::<Option<i64>, _>("sent_us").map_err(db)?.map(from_micros).transpose()?,
@@ -296,6 +313,7 @@ impl tovholder_store::Store for SqliteStore {
             .bind(p.org.map(|o| o.0))
             .bind(p.cpr.as_ref().map(|c| c.ciphertext.clone()))
             .bind(p.cpr.as_ref().map(|c| c.blind_index.clone()))
+            .bind(tovholder_store::search_key(&p.name))
             .fetch_one(&self.writer)
             .await
             .map_err(db)?;
@@ -539,6 +557,7 @@ impl tovholder_store::Store for SqliteStore {
             .bind(p.org.map(|o| o.0))
             .bind(p.cpr.as_ref().map(|c| c.ciphertext.clone()))
             .bind(p.cpr.as_ref().map(|c| c.blind_index.clone()))
+            .bind(tovholder_store::search_key(&p.name))
             .execute(&self.writer)
             .await
             .map_err(db)?;
@@ -587,6 +606,10 @@ impl tovholder_store::Store for SqliteStore {
             .bind(m.mail.course.map(|c| c.0))
             .bind(to_micros(m.created))
             .bind(m.attempts)
+            .bind(m.mail.not_before.map(to_micros))
+            .bind(&m.mail.key)
+            .bind(m.mail.attachment.as_ref().map(json).transpose()?)
+            .bind(m.sent.map(to_micros))
             .execute(&self.writer)
             .await
             .map_err(db)?;
@@ -601,5 +624,25 @@ impl tovholder_store::Store for SqliteStore {
     async fn mail_failed(&self, id: i64, retry_at: Timestamp) -> Result<()> {
         sqlx::query(sql::MAIL_FAILED).bind(to_micros(retry_at)).bind(id).execute(&self.writer).await.map_err(db)?;
         Ok(())
+    }
+
+    async fn add_persons(&self, persons: &[NewPerson]) -> Result<Vec<PersonId>> {
+        self.bulk_add_persons(persons).await
+    }
+
+    async fn create_courses(&self, commits: &[Commit]) -> Result<Vec<CourseId>> {
+        self.bulk_create_courses(commits).await
+    }
+
+    async fn search_courses_of_org(&self, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>> {
+        self.search_of_org(org, needle, limit).await
+    }
+
+    async fn courses_after(&self, after: CourseId, limit: i64) -> Result<Vec<StoredCourse>> {
+        self.scan_courses(after, limit).await
+    }
+
+    async fn open_tasks_due(&self, until: Date, limit: i64) -> Result<Vec<TaskRow>> {
+        self.tasks_due(until, limit).await
     }
 }

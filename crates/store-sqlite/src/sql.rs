@@ -4,7 +4,7 @@ pub const INSERT_ORG: &str = "INSERT INTO orgs (name, kind) VALUES (?, ?) RETURN
 pub const ORGS: &str = "SELECT id, name, kind FROM orgs ORDER BY name";
 
 pub const INSERT_PERSON: &str =
-    "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index) VALUES (?, ?, ?, ?, ?) RETURNING id";
+    "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
 pub const PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
      WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id";
 pub const PERSON_BY_CPR: &str =
@@ -63,13 +63,14 @@ pub const INSERT_ACCESS: &str =
 pub const ACCESS_LOG: &str = "SELECT at_us, person_id, course_id, action, allowed, reason FROM access_log \
      WHERE ?1 IS NULL OR course_id = ?1 ORDER BY id DESC LIMIT ?2";
 
-pub const INSERT_MAIL: &str =
-    "INSERT INTO outbox (recipient, subject, body, course_id, created_us) VALUES (?, ?, ?, ?, ?)";
+pub const INSERT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, claimed_until_us, mail_key, attachment) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 pub const OUTBOX: &str =
-    "SELECT id, recipient, subject, body, course_id, created_us, sent_us, attempts FROM outbox ORDER BY id DESC LIMIT ?";
+    "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT ?";
 pub const CLAIM_MAIL: &str = "UPDATE outbox SET claimed_until_us = ?2, attempts = attempts + 1 WHERE id = \
      (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= ?1) ORDER BY id LIMIT 1) \
      RETURNING id, recipient, subject, body, course_id, created_us, sent_us, attempts";
+pub const WITHDRAW_MAIL: &str = "DELETE FROM outbox WHERE mail_key = ? AND sent_us IS NULL";
 pub const MAIL_SENT: &str = "UPDATE outbox SET sent_us = ? WHERE id = ?";
 pub const MAIL_FAILED: &str = "UPDATE outbox SET claimed_until_us = ? WHERE id = ? AND sent_us IS NULL";
 
@@ -81,9 +82,10 @@ pub const INTEGRITY_CHECK: &str = "PRAGMA integrity_check";
 
 pub const ALL_PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons ORDER BY id";
 pub const IMPORT_ORG: &str = "INSERT INTO orgs (id, name, kind) VALUES (?, ?, ?)";
-pub const IMPORT_PERSON: &str = "INSERT INTO persons (id, name, email, org_id, cpr_sealed, cpr_index) VALUES (?, ?, ?, ?, ?, ?)";
+pub const IMPORT_PERSON: &str = "INSERT INTO persons (id, name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES (?, ?, ?, ?, ?, ?, ?)";
 pub const IMPORT_COURSE: &str = "INSERT INTO courses (id, model, version, state, created_us, updated_us) VALUES (?, ?, ?, ?, ?, ?)";
-pub const IMPORT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, attempts) VALUES (?, ?, ?, ?, ?, ?)";
+pub const IMPORT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, attempts, claimed_until_us, mail_key, attachment, sent_us) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 pub const DELETE_COURSE_RECIPIENTS: &str = "DELETE FROM course_recipients WHERE course_id = ?";
 pub const INSERT_COURSE_RECIPIENT: &str = "INSERT INTO course_recipients (course_id, org_id, department) VALUES (?, ?, ?)";

@@ -171,6 +171,8 @@ pub struct Commit {
     /// Who the family's consents name (organisation, department), for "shared with me".
     pub recipients: Vec<(OrgId, Option<String>)>,
     pub mails: Vec<NewMail>,
+    /// Keys of unsent mails to withdraw (before the new `mails` are queued).
+    pub withdraw: Vec<String>,
     /// Contents of documents added by these entries, stored by SHA-256.
     pub blobs: Vec<Blob>,
 }
@@ -204,6 +206,29 @@ pub struct NewMail {
     pub subject: String,
     pub body: String,
     pub course: Option<CourseId>,
+    /// Sent no earlier than this (e.g. the agenda a week before a meeting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<Timestamp>,
+    /// Names the thing the mail is about (e.g. "agenda:12:3"), so a later change can withdraw
+    /// mails not yet sent (`Commit::withdraw`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+impl NewMail {
+    pub fn new(to: String, subject: String, body: String, course: Option<CourseId>) -> NewMail {
+        NewMail { to, subject, body, course, not_before: None, key: None, attachment: None }
+    }
+}
+
+/// A text attachment, e.g. an iCalendar invitation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -288,6 +313,25 @@ pub trait Store: Send + Sync + 'static {
     async fn import_mail(&self, m: &Mail) -> Result<()>;
     /// After imports with explicit ids: the id counters continue above them.
     async fn finish_import(&self) -> Result<()>;
+
+    // Bulk loading and scans at scale (`tovholder generate`, `tovholder bench-scan`).
+    /// Adds many people in one transaction; their ids in the same order.
+    async fn add_persons(&self, persons: &[NewPerson]) -> Result<Vec<PersonId>>;
+    /// Creates many courses in one transaction, each exactly as `create_course` would (its
+    /// journal numbered and HMAC-chained, its head and projections written); ids in order.
+    async fn create_courses(&self, commits: &[Commit]) -> Result<Vec<CourseId>>;
+    /// Courses in which `org` takes part and shares, with a member whose name contains
+    /// `needle` (compared in lower case), newest first: the indexed candidates of a search.
+    async fn search_courses_of_org(&self, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>>;
+    /// Up to `limit` courses with ids above `after`, by id: for scans over every course.
+    async fn courses_after(&self, after: CourseId, limit: i64) -> Result<Vec<StoredCourse>>;
+    /// Open tasks (any owner) due on or before `until`, soonest first: the deadline scan.
+    async fn open_tasks_due(&self, until: Date, limit: i64) -> Result<Vec<TaskRow>>;
+}
+
+/// A name as the course search compares it.
+pub fn search_key(name: &str) -> String {
+    name.to_lowercase()
 }
 
 /// Checks one course's hash chain against the key and its separately recorded head, and that

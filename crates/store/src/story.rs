@@ -70,7 +70,8 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
         tasks: vec![task(None)],
         orgs: vec![("home".into(), home, true), ("municipality".into(), kommune, false)],
         recipients: vec![(kommune, Some("Jobcentret".into()))],
-        mails: vec![NewMail { to: "a@b.example".into(), subject: "Ny opgave i Tovholder".into(), body: "Se http://x/".into(), course: None }],
+        mails: vec![NewMail::new("a@b.example".into(), "Ny opgave i Tovholder".into(), "Se http://x/".into(), None)],
+        withdraw: vec![],
         blobs: vec![Blob { sha256: "ab".repeat(32), bytes: "Udtalelse om Åse".as_bytes().to_vec() }],
     };
     let id = store.create_course(&commit).await.map_err(e("create_course"))?;
@@ -87,7 +88,7 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let later = Stamp { at: t0 + jiff::SignedDuration::from_micros(1_500_001), by: staff };
     let ev = Event::DatesSet { dates: [("ophold_start".to_string(), date(2027, 3, 1))].into(), reason: Some("Udsat efter aftale".into()) };
     state.apply(&later, &ev);
-    let next = Commit { entries: vec![NewEntry { stamp: later.clone(), event: ev }], state: state.clone(), tasks: vec![task(Some(tovholder_core::tasks::Done::Condition))], orgs: commit.orgs.clone(), recipients: vec![], mails: vec![], blobs: vec![] };
+    let next = Commit { entries: vec![NewEntry { stamp: later.clone(), event: ev }], state: state.clone(), tasks: vec![task(Some(tovholder_core::tasks::Done::Condition))], orgs: commit.orgs.clone(), recipients: vec![], mails: vec![], withdraw: vec![], blobs: vec![] };
     let stale = store.append(id, 1, &next).await;
     ensure(matches!(stale, Err(StoreError::Conflict { current: 2 })), "a stale version is refused as a conflict")?;
     ensure(store.append(id, 2, &next).await.map_err(e("append"))? == 3, "append returns the new version")?;

@@ -32,7 +32,7 @@ pub fn commit(model: &Model, state: CourseState, entries: Vec<NewEntry>, mails: 
     let mut recipients: Vec<(OrgId, Option<String>)> = state.consents.iter().flat_map(|c| c.recipients.iter().map(|r| (r.org, r.department.clone()))).collect();
     recipients.sort();
     recipients.dedup();
-    Commit { entries, state, tasks, orgs, recipients, mails, blobs }
+    Commit { entries, state, tasks, orgs, recipients, mails, withdraw: vec![], blobs }
 }
 
 /// One action on a course. A form or an API call sends one or several; they are decided in
@@ -96,6 +96,9 @@ pub enum Op {
         #[serde(default)]
         note: Option<String>,
     },
+    /// Meetings, the network, agreements, goals and the family plan.
+    #[serde(untagged)]
+    Meeting(crate::meeting_actions::MeetingOp),
 }
 
 fn text_plain() -> String {
@@ -116,6 +119,7 @@ impl Op {
             Op::SignConsent { consent, by, .. } => vec![format!("consent:{consent}:{by}"), format!("consent:{consent}")],
             Op::RevokeConsent { consent, .. } => vec![format!("consent:{consent}")],
             Op::AddDocument { .. } | Op::SendDocument { .. } | Op::RecordConsent { .. } => vec![],
+            Op::Meeting(m) => m.touches(),
         }
     }
 
@@ -133,6 +137,7 @@ impl Op {
             Op::RecordConsent { .. } => "record_consent",
             Op::SignConsent { .. } => "sign_consent",
             Op::RevokeConsent { .. } => "revoke_consent",
+            Op::Meeting(m) => m.name(),
         }
     }
 }
@@ -239,6 +244,7 @@ async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
                 Some((_, Err(e))) => Err(e),
                 None => Ok(vec![]),
             },
+            Op::Meeting(m) => crate::meeting_actions::decide(app, &ctx, m, last_doc, &mut blobs).await?,
         };
         match decided {
             Ok(evs) => {
@@ -276,8 +282,12 @@ async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
     blobs.extend(letter_blobs);
     let mut mails = mails(app, &course.model, course.id, &course.state, &state).await?;
     mails.extend(document_mails(app, course.id, &events).await?);
+    let organizer = app.store.persons(&[actor.person]).await?.into_iter().next().and_then(|p| p.email);
+    let (meeting_mails, withdraw) = crate::meeting_actions::mails(app, &course.model, course.id, &state, &events, organizer).await?;
+    mails.extend(meeting_mails);
     let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
-    let c = commit(&course.model, state, entries, mails, blobs);
+    let mut c = commit(&course.model, state, entries, mails, blobs);
+    c.withdraw = withdraw;
     app.store.append(course.id, course.version, &c).await?;
     Ok(())
 }
@@ -378,7 +388,7 @@ async fn document_mails(app: &App, id: CourseId, events: &[Event]) -> Result<Vec
     people.sort();
     people.dedup();
     let body = format!("{}\n\nÅbn forløbet i Tovholder:\n{}/forloeb/{id}\n\n{}", crate::text::NEW_DOCUMENT_BODY, app.config.base_url, crate::text::MAIL_FOOTER);
-    Ok(app.store.persons(&people).await?.into_iter().filter_map(|p| p.email).map(|to| NewMail { to, subject: crate::text::NEW_DOCUMENT_SUBJECT.into(), body: body.clone(), course: Some(id) }).collect())
+    Ok(app.store.persons(&people).await?.into_iter().filter_map(|p| p.email).map(|to| NewMail::new(to, crate::text::NEW_DOCUMENT_SUBJECT.into(), body.clone(), Some(id))).collect())
 }
 
 /// The e-mails the change sets off, addressed to the people holding the notices' roles.
@@ -393,7 +403,7 @@ async fn mails(app: &App, model: &Model, id: CourseId, before: &CourseState, aft
         to.dedup();
         let link = if notice.link { format!("\n\nÅbn forløbet i Tovholder:\n{}/forloeb/{id}", app.config.base_url) } else { String::new() };
         let body = format!("{}{link}\n\n{}", notice.body, crate::text::MAIL_FOOTER);
-        out.extend(to.into_iter().map(|to| NewMail { to, subject: notice.subject.clone(), body: body.clone(), course: Some(id) }));
+        out.extend(to.into_iter().map(|to| NewMail::new(to, notice.subject.clone(), body.clone(), Some(id))));
     }
     Ok(out)
 }

@@ -304,3 +304,21 @@ pub async fn shared(State(app): State<App>, user: CurrentUser) -> Result<Json<Ve
 pub async fn courses(State(app): State<App>, user: CurrentUser) -> Result<Json<Vec<crate::queries::CourseRow>>, ApiError> {
     Ok(Json(crate::queries::course_list(&app, &user, None, "list:GET /api/v1/courses").await?))
 }
+
+pub async fn meeting(State(app): State<App>, course: AuthorizedCourse<Read>, Path((_, meeting)): Path<(i64, u32)>) -> Result<Json<crate::meeting_views::MeetingView>, ApiError> {
+    let Some(m) = course.state.meeting(meeting) else { return Err(AppError::NotFound.into()) };
+    let (people, orgs) = crate::meeting_actions::names_data(&app, &course.state).await?;
+    let names = crate::meeting_views::Names { model: &course.model, state: &course.state, people: &people, orgs: &orgs };
+    let actor = course.user.actor();
+    let today = app.clock.today();
+    let may_plan = tovholder_core::commands::allowed(&course.model, &course.state, &actor, today).plan_meeting;
+    let agreements = crate::meeting_views::agreements(&names, actor.person, may_plan, today);
+    Ok(Json(crate::meeting_views::meeting_view(&names, m, &agreements, course.via_consent())))
+}
+
+/// One operation on meetings, the network, agreements, goals or the plan. The route needs read
+/// access; the command asks the policy for the operation's own action.
+pub async fn meeting_action(State(app): State<App>, course: AuthorizedCourse<Read>, ApiJson(op): ApiJson<crate::meeting_actions::MeetingOp>) -> Result<Json<CourseView>, ApiError> {
+    actions::perform(&app, &course, vec![Op::Meeting(op)]).await?;
+    after(&app, &course).await
+}

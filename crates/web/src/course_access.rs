@@ -44,7 +44,11 @@ route_actions!(
     AnswerChange => AnswerChange,
     AddDocument => AddDocument,
     SendDocument => SendDocument,
-    RecordConsent => RecordConsent
+    RecordConsent => RecordConsent,
+    PlanMeeting => PlanMeeting,
+    RecordPlan => RecordPlan,
+    IssuePlan => IssuePlan,
+    SetPhase => SetPhase
 );
 
 pub struct AuthorizedCourse<A> {

@@ -17,6 +17,8 @@ use crate::course_access::{AuthorizedCourse, Read};
 use crate::error::AppError;
 use crate::App;
 
+mod families;
+
 pub const PASSWORD: &str = "demo1234";
 
 /// A demo login, printed by `tovholder demo`.
@@ -40,6 +42,12 @@ pub const LOGINS: &[Login] = &[
     Login { username: "ole", name: "Ole Dam", org: "Egeskov Kommune", role: "", department: Some("Jobcentret") },
     Login { username: "pia", name: "Pia Kjær", org: "Egeskov Kommune", role: "", department: Some("Folkeskole") },
     Login { username: "rikke", name: "Rikke Holt", org: "Region Syd, Børne- og Ungdomspsykiatrien", role: "", department: None },
+    Login { username: "hanne", name: "Hanne Vestergaard", org: "Furesø Kommune", role: "familiekoordinator", department: Some("Familiens Fremtid") },
+    Login { username: "bo", name: "Bo Winther", org: "Furesø Kommune", role: "", department: Some("Familierådgivningen") },
+    Login { username: "gitte", name: "Gitte Skov", org: "Furesø Kommune", role: "", department: Some("Sundhedsplejen") },
+    Login { username: "emil", name: "Emil Juhl", org: "Furesø Kommune", role: "", department: Some("Jobcentret") },
+    Login { username: "camilla", name: "Camilla Krogh", org: "Ballerup Kommune", role: "ungeteam", department: Some("Ungeteamet") },
+    Login { username: "jakob", name: "Jakob Lind", org: "Ballerup Kommune", role: "", department: Some("Skolen") },
 ];
 
 /// What the seeder made, for printing and for tests.
@@ -61,6 +69,8 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
         ("Egeskov Kommune", "kommune"),
         ("Lindeby Kommune", "kommune"),
         ("Region Syd, Børne- og Ungdomspsykiatrien", "region"),
+        ("Furesø Kommune", "kommune"),
+        ("Ballerup Kommune", "kommune"),
     ] {
         orgs.insert(name, app.store.add_org(name, kind).await?);
     }
@@ -77,6 +87,7 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
     }
     let mut s = Seeder { app, orgs, users, today: app.clock.today(), courses: BTreeMap::new() };
     s.children().await?;
+    s.families().await?;
     Ok(Some(Seeded { orgs: s.orgs, users: s.users, courses: s.courses }))
 }
 
@@ -85,6 +96,8 @@ fn org_domain(org: &str) -> &'static str {
         "Egeskov Kommune" => "egeskov.dk",
         "Lindeby Kommune" => "lindeby.dk",
         "Region Syd, Børne- og Ungdomspsykiatrien" => "regionsyd.dk",
+        "Furesø Kommune" => "furesoe.dk",
+        "Ballerup Kommune" => "ballerup.dk",
         _ => "fjordlyst.dk",
     }
 }

@@ -11,6 +11,8 @@ pub mod course_access;
 pub mod demo;
 pub mod error;
 pub mod mailer;
+pub mod meeting_actions;
+pub mod meeting_views;
 pub mod models;
 pub mod pages;
 pub mod queries;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::SignedDuration;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tovholder_store::{Mail, Store};
@@ -89,14 +89,16 @@ fn message(from: &Mailbox, m: &Mail) -> Result<Message, String> {
     let to: Mailbox = m.mail.to.parse().map_err(|e| format!("recipient: {e}"))?;
     // One Message-ID per outbox row: a receiving server can drop a repeat, and tests can count.
     let domain = from.email.domain().to_string();
-    Message::builder()
-        .message_id(Some(format!("<tovholder-mail-{}@{domain}>", m.id)))
-        .from(from.clone())
-        .to(to)
-        .subject(m.mail.subject.clone())
-        .header(ContentType::TEXT_PLAIN)
-        .body(m.mail.body.clone())
-        .map_err(|e| e.to_string())
+    let builder = Message::builder().message_id(Some(format!("<tovholder-mail-{}@{domain}>", m.id))).from(from.clone()).to(to).subject(m.mail.subject.clone());
+    match &m.mail.attachment {
+        None => builder.header(ContentType::TEXT_PLAIN).body(m.mail.body.clone()),
+        Some(a) => {
+            let ct = ContentType::parse(&a.content_type).map_err(|e| format!("attachment type: {e}"))?;
+            let file = lettre::message::Attachment::new(a.filename.clone()).body(a.text.clone(), ct);
+            builder.multipart(MultiPart::mixed().singlepart(SinglePart::plain(m.mail.body.clone())).singlepart(file))
+        }
+    }
+    .map_err(|e| e.to_string())
 }
 
 /// Starts the delivery worker; it runs until the runtime ends.

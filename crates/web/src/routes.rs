@@ -65,6 +65,25 @@ pub fn table() -> Vec<Route> {
         r("POST", "/forloeb/{id}/dokumenter", Course(Action::AddDocument), "Skriv eller upload et dokument (og send det).", post(pages::documents::add)),
         r("GET", "/forloeb/{id}/dokumenter/{doc}", Course(Action::Read), "Læs et dokument.", get(pages::documents::show)),
         r("POST", "/forloeb/{id}/dokumenter/{doc}/send", Course(Action::SendDocument), "Send eller videresend et dokument.", post(pages::documents::send)),
+        r("POST", "/forloeb/{id}/fase", Course(Action::SetPhase), "Skift forløbets fase.", post(pages::meetings::set_phase)),
+        r("GET", "/forloeb/{id}/moeder/ny", Course(Action::PlanMeeting), "Formularen til at planlægge et møde.", get(pages::meetings::new_meeting)),
+        r("POST", "/forloeb/{id}/moeder", Course(Action::PlanMeeting), "Planlæg et møde, eller ændr et planlagt møde.", post(pages::meetings::plan_meeting)),
+        r("GET", "/forloeb/{id}/moeder/{meeting}", Course(Action::Read), "Et møde: dagsorden, deltagere, tjekliste, referat og aftaler.", get(pages::meetings::show_meeting)),
+        r("POST", "/forloeb/{id}/moeder/{meeting}/invitationer", Course(Action::PlanMeeting), "Send invitationer med kalenderinvitation (uden personoplysninger).", post(pages::meetings::send_invitations)),
+        r("POST", "/forloeb/{id}/moeder/{meeting}/afbud", Course(Action::PlanMeeting), "Registrér et afbud og en eventuel afløser.", post(pages::meetings::apology)),
+        r("POST", "/forloeb/{id}/moeder/{meeting}/tjekliste", Course(Action::PlanMeeting), "Afkryds et trin på tjeklisten (dato og hvem).", post(pages::meetings::checklist)),
+        r("POST", "/forloeb/{id}/moeder/{meeting}/referat", Course(Action::PlanMeeting), "Skriv referatet.", post(pages::meetings::minutes)),
+        r("POST", "/forloeb/{id}/moeder/{meeting}/aflys", Course(Action::PlanMeeting), "Aflys mødet (deltagerne får en aflysning til kalenderen).", post(pages::meetings::cancel)),
+        r("POST", "/forloeb/{id}/aftaler", Course(Action::PlanMeeting), "Registrér en aftale: hvad, hvem, hvornår.", post(pages::meetings::agreement)),
+        r("POST", "/forloeb/{id}/aftaler/{agreement}", Course(Action::Read), "Markér en aftale som overholdt eller droppet (koordinatoren eller den ansvarlige).", post(pages::meetings::close_agreement)),
+        r("GET", "/forloeb/{id}/familieplan", Course(Action::Read), "Familieplanen: netværkskort, mål, indsatser, status og versioner.", get(pages::meetings::show_plan)),
+        r("POST", "/forloeb/{id}/netvaerk", Course(Action::PlanMeeting), "Tilføj en person til familiens netværk.", post(pages::meetings::network)),
+        r("POST", "/forloeb/{id}/maal", Course(Action::RecordPlan), "Tilføj et mål eller delmål.", post(pages::meetings::goal)),
+        r("POST", "/forloeb/{id}/maalinger", Course(Action::RecordPlan), "Registrér en måling (fx fravær).", post(pages::meetings::measure)),
+        r("POST", "/forloeb/{id}/indsatser", Course(Action::RecordPlan), "Tilføj en indsats.", post(pages::meetings::intervention)),
+        r("POST", "/forloeb/{id}/status", Course(Action::RecordPlan), "Opdatér en persons aktuelle status.", post(pages::meetings::status)),
+        r("POST", "/forloeb/{id}/familieplan", Course(Action::IssuePlan), "Udarbejd en ny version af familieplanen (pdf) og send den evt.", post(pages::meetings::issue)),
+        r("POST", "/forloeb/{id}/familieplan/{doc}/send", Course(Action::IssuePlan), "Send en version af planen til deltagerne, som samtykket dækker.", post(pages::meetings::send)),
         r("GET", "/api/openapi.json", Public, "Dette API's OpenAPI-beskrivelse.", get(openapi)),
         r("GET", "/api/v1/me", User, "Den indloggede bruger og CSRF-token til skrivninger.", get(api::me)),
         r("GET", "/api/v1/courses", User, "Min organisations forløb (titel, næste dato, antal åbne og overskredne opgaver).", get(api::courses)),
@@ -87,6 +106,8 @@ pub fn table() -> Vec<Route> {
         r("POST", "/api/v1/courses/{id}/documents", Course(Action::AddDocument), "Skriv et dokument: {kind, title, text, to}.", post(api::add_document)),
         r("GET", "/api/v1/courses/{id}/documents/{doc}", Course(Action::Read), "Læs et dokument (kun forfatterens organisation og modtagerne).", get(api::document)),
         r("GET", "/api/v1/courses/{id}/documents/{doc}/recipients", Course(Action::Read), "Hvem dokumentet kan sendes eller videresendes til.", get(api::document_recipients)),
+        r("GET", "/api/v1/courses/{id}/meetings/{meeting}", Course(Action::Read), "Et møde: dagsorden med tidsrammer, deltagere og roller, tjekliste, referat og aftaler.", get(api::meeting)),
+        r("POST", "/api/v1/courses/{id}/meeting-actions", Course(Action::Read), "Møder, netværk, aftaler, mål og familieplan: {action: plan_meeting|send_invitations|record_apology|record_minutes|tick_checklist|cancel_meeting|set_network|make_agreement|close_agreement|set_goal|measure|set_intervention|record_status|issue_plan|send_plan|set_phase, ...}; hver handling kræver sin egen ret.", post(api::meeting_action)),
         r("POST", "/api/v1/courses/{id}/documents/{doc}/send", Course(Action::SendDocument), "Send eller videresend et dokument: {to}.", post(api::send_document)),
     ]
 }
@@ -120,7 +141,7 @@ pub fn openapi_document() -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if matches!(name, "id" | "doc" | "change" | "consent") { "integer" } else { "string" }}}))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if matches!(name, "id" | "doc" | "change" | "consent" | "meeting" | "agreement") { "integer" } else { "string" }}}))
             .collect();
         let mut op = json!({
             "summary": d.summary,

@@ -18,3 +18,32 @@ pub const NEW_DOCUMENT_BODY: &str = "Du har fået et dokument i et forløb i Tov
 pub fn conflict_by(who: &str, when: &str) -> String {
     format!("Ikke gemt: {who} ændrede det samme {when}, mens du arbejdede. Se det nye nedenfor, og ret igen, hvis det stadig er nødvendigt. Intet af det gemte er gået tabt.")
 }
+
+// Meetings. Mails name the kind of meeting and its time, never the family.
+pub const INVITATION_BODY_FAMILY: &str = "I er inviteret til et møde. Tid og sted står i kalenderinvitationen, som er vedhæftet. Jeres koordinator gennemgår dagsordenen med jer før mødet. Ring til koordinatoren, hvis I ikke kan komme.";
+pub const INVITATION_ICS_FAMILY: &str = "Jeres koordinator gennemgår dagsordenen med jer før mødet.";
+pub const CANCELLED_BODY: &str = "Mødet er aflyst. Kalenderinvitationen er vedhæftet, så mødet kan fjernes fra kalenderen.";
+
+pub fn invitation_subject(kind: &str) -> String {
+    format!("Invitation: {kind}")
+}
+
+pub fn cancelled_subject(kind: &str) -> String {
+    format!("Aflyst: {kind}")
+}
+
+pub fn invitation_body_staff(link: &str) -> String {
+    format!("Du er inviteret til et møde. Tid og sted står i kalenderinvitationen, som er vedhæftet. Dagsordenen sendes en uge før mødet.\n\nSkulle du blive forhindret i at komme, bedes du i samspil med din leder pege på en afløser og give koordinatoren besked.\n\nSe mødet i Tovholder:\n{link}")
+}
+
+pub fn agenda_subject(kind: &str, date: &str) -> String {
+    format!("Dagsorden: {kind} {date}")
+}
+
+pub fn agenda_body_staff(when: &str, link: &str) -> String {
+    format!("Dagsordenen og deltagerlisten til mødet {when} er klar i Tovholder:\n{link}")
+}
+
+pub fn agenda_body_family(when: &str) -> String {
+    format!("Mødet {when} nærmer sig. Jeres koordinator har dagsordenen og deltagerlisten og gennemgår dem gerne med jer.")
+}

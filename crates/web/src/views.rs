@@ -188,8 +188,13 @@ pub struct CourseView {
     pub changes: Vec<ChangeView>,
     pub consents: Vec<ConsentView>,
     pub access: Vec<AccessLine>,
-    /// Seen by the family's consent: only dates, tasks and people are filled in.
+    /// Seen by the family's consent: only dates, tasks, people and meetings are filled in.
     pub restricted: bool,
+    pub phases: Vec<crate::meeting_views::PhaseView>,
+    pub meetings: Vec<crate::meeting_views::MeetingSummary>,
+    pub agreements: Vec<crate::meeting_views::AgreementView>,
+    /// The model keeps a family plan (the course has a plan page).
+    pub has_plan: bool,
 }
 
 pub async fn org_names(store: &dyn Store) -> Result<HashMap<OrgId, String>, AppError> {
@@ -271,7 +276,6 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
     let mut task_list: Vec<CourseTaskView> = tasks::tasks(model, state)
         .into_iter()
         .map(|t| {
-            let def = model.task(&t.id);
             let status = t.status(today);
             CourseTaskView {
                 window_da: if t.window.from == t.window.to { date_da(t.window.to) } else { format!("{} – {}", date_da(t.window.from), date_da(t.window.to)) },
@@ -280,17 +284,24 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
                 status_da: status.label_da(),
                 owners_da: t.owners.iter().map(|o| owner_da(model, o, &people, &orgs)).collect(),
                 outcome_da: match &t.done {
-                    Some(tasks::Done::Outcome(r)) => def.and_then(|d| d.outcomes.get(&r.value)).cloned(),
+                    Some(tasks::Done::Outcome(r)) => tovholder_core::commands::completable(model, &t.id).and_then(|(o, _)| o.iter().find(|(k, _)| *k == r.value).map(|(_, v)| v.to_string())),
                     _ => None,
                 },
-                outcomes: def.map(|d| d.outcomes.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+                outcomes: tovholder_core::commands::completable(model, &t.id).map(|(o, _)| o.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()).unwrap_or_default(),
                 id: t.id,
                 label: t.label,
             }
         })
         .collect();
     task_list.sort_by_key(|t| (t.status == Status::Done, t.due_to));
+    let staff_org_names: HashMap<PersonId, String> = staff_orgs.iter().filter_map(|(p, o)| Some((*p, orgs.get(o)?.clone()))).collect();
+    let names = crate::meeting_views::Names { model, state, people: &people, orgs: &staff_org_names };
+    let may_plan = tovholder_core::policy::decide(model, state, viewer, tovholder_core::model::Action::PlanMeeting, today).allowed;
     Ok(CourseView {
+        phases: crate::meeting_views::phases(model, state, today),
+        meetings: crate::meeting_views::meeting_summaries(model, state),
+        agreements: crate::meeting_views::agreements(&names, viewer.person, may_plan, today),
+        has_plan: model.plan.is_some(),
         id,
         version,
         model_name: model.name.clone(),
@@ -450,6 +461,7 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
             let note = note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default();
             format!("Samtykke nr. {consent} blev tilbagekaldt; det åbner ikke længere for noget.{note}")
         }
+        _ => crate::meeting_views::describe(model, e, name),
     }
 }
 

@@ -80,9 +80,8 @@ pub fn plan_meeting(ctx: &Ctx, input: MeetingInput, family_names: &[String]) -> 
     };
     match input.start {
         None => errors.push(FieldError { field: "start".into(), message: "Angiv dato og klokkeslæt for mødet.".into() }),
-        Some(s) if s.date() < ctx.today && current.is_none_or(|m| m.form.start != s) => {
-            errors.push(FieldError { field: "start".into(), message: "Mødet kan ikke lægges i fortiden.".into() })
-        }
+        // A meeting already held may be recorded afterwards; a year either way catches typos.
+        Some(s) if !within_a_year(ctx.today, s.date()) => errors.push(FieldError { field: "start".into(), message: "Datoen skal ligge inden for et år fra i dag.".into() }),
         Some(_) => {}
     }
     let minutes = input.minutes.unwrap_or(def.minutes);
@@ -125,6 +124,11 @@ pub fn plan_meeting(ctx: &Ctx, input: MeetingInput, family_names: &[String]) -> 
     Ok(vec![Event::MeetingPlanned(form)])
 }
 
+fn within_a_year(today: Date, d: Date) -> bool {
+    let span = jiff::ToSpan::years(1);
+    today.checked_sub(span).is_ok_and(|from| d >= from) && today.checked_add(span).is_ok_and(|to| d <= to)
+}
+
 fn known(ctx: &Ctx, who: Who) -> bool {
     match who {
         Who::Person(p) => ctx.state.members.iter().any(|m| m.person == p),
@@ -152,6 +156,9 @@ pub fn send_invitations(ctx: &Ctx, meeting: u32) -> Result<Vec<Event>, CommandEr
     let m = planned(ctx, meeting)?;
     if m.invitations_current() {
         return Err(invalid("meeting", "Invitationerne er allerede sendt."));
+    }
+    if m.date() < ctx.today {
+        return Err(invalid("meeting", "Mødet er overstået; der sendes ikke invitationer til det."));
     }
     Ok(vec![Event::InvitationsSent { meeting, sequence: m.sequence }])
 }
@@ -338,7 +345,7 @@ mod tests {
         let e = plan_meeting(&ctx, input(Some(date(2026, 12, 3).at(9, 0, 0, 0)), "Hos Hansen, Bygaden 3"), &family).unwrap_err();
         let CommandError::Invalid(errs) = e else { panic!() };
         assert_eq!(errs[0].field, "place");
-        let e = plan_meeting(&ctx, input(Some(date(2026, 11, 2).at(9, 0, 0, 0)), "Rådhuset"), &family).unwrap_err();
+        let e = plan_meeting(&ctx, input(Some(date(2028, 1, 2).at(9, 0, 0, 0)), "Rådhuset"), &family).unwrap_err();
         assert!(matches!(e, CommandError::Invalid(ref v) if v[0].field == "start"), "{e:?}");
         let evs = plan_meeting(&ctx, input(Some(date(2026, 12, 3).at(9, 0, 0, 0)), "Familiens Fremtid, mødelokale 2"), &family).unwrap();
         let Event::MeetingPlanned(f) = &evs[0] else { panic!() };

@@ -68,7 +68,7 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub(crate) fn require(&self, action: Action) -> Result<(), CommandError> {
+    pub fn require(&self, action: Action) -> Result<(), CommandError> {
         let d = policy::decide(self.model, self.state, self.actor, action, self.today);
         if d.allowed { Ok(()) } else { Err(CommandError::Denied(d)) }
     }

@@ -65,6 +65,8 @@ pub struct Forms {
     pub answers: Vec<(u32, String, String, bool)>,
     /// The consent form, for those who record consents.
     pub consent: Option<ConsentInputs>,
+    pub plan_meeting: bool,
+    pub set_phase: bool,
 }
 
 pub struct ConsentInputs {
@@ -133,7 +135,7 @@ impl CoursePage {
 
 #[derive(serde::Deserialize)]
 pub struct SavedQuery {
-    gemt: Option<String>,
+    pub gemt: Option<String>,
 }
 
 fn saved_text(what: &str) -> Option<&'static str> {
@@ -151,6 +153,8 @@ fn saved_text(what: &str) -> Option<&'static str> {
         "samtykke" => "Samtykket er registreret. Det gælder, når samtykkegiveren har skrevet under.",
         "underskrift" => "Underskriften er registreret.",
         "tilbagekaldt" => "Samtykket er tilbagekaldt. Fra nu af åbner det ikke for noget.",
+        "fase" => "Fasen er skiftet.",
+        "aftale" => "Aftalen er opdateret.",
         _ => return None,
     })
 }
@@ -180,7 +184,7 @@ async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<
     let state = &course.state;
     let allowed = commands::allowed(model, state, &course.user.actor(), app.clock.today());
     let actor = course.user.actor();
-    let mut out = Forms { tasks: allowed.tasks, ..Forms::default() };
+    let mut out = Forms { tasks: allowed.tasks, plan_meeting: allowed.plan_meeting, set_phase: allowed.set_phase, ..Forms::default() };
     for kind in &allowed.documents {
         let Some(def) = model.documents.get(kind) else { continue };
         out.document_kinds.push(Choice { value: kind.clone(), label: def.label.clone(), selected: submitted.get("doc.kind") == Some(kind) });

@@ -5,6 +5,7 @@ pub mod changes;
 pub mod consents;
 pub mod course;
 pub mod documents;
+pub mod meetings;
 pub mod register;
 
 use askama::Template;

@@ -1,0 +1,438 @@
+//! The command layer's part for meetings and the family plan: deciding their operations (with
+//! what only the edge knows: the family's names, people's organisations, the rendered plan),
+//! and the mails they set off: invitations with a calendar file, the agenda a week before,
+//! cancellations. Nothing in these mails names the family.
+
+use std::collections::HashMap;
+
+use jiff::civil::{Date, DateTime};
+use sha2::{Digest, Sha256};
+use tovholder_core::calendar::{format_date_da, format_datetime_da};
+use tovholder_core::commands::{self, Candidate, CommandError, Ctx, NewDocument};
+use tovholder_core::course::{CourseState, Event};
+use tovholder_core::family_plan::{Intervention, NetworkEntry, Quadrant};
+use tovholder_core::ids::{CourseId, PersonId};
+use tovholder_core::meetings::{AgendaItem, Meeting, Minutes, Who};
+use tovholder_core::model::{Model, Scope};
+use tovholder_docs::ics;
+use tovholder_store::{Attachment, Blob, NewMail, Person};
+
+use crate::App;
+use crate::error::AppError;
+use crate::meeting_views::{Names, family};
+use crate::text;
+
+/// The operations on meetings and the plan (part of `actions::Op`).
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum MeetingOp {
+    SetPhase { phase: String, on: Date },
+    PlanMeeting {
+        #[serde(default)]
+        meeting: Option<u32>,
+        kind: String,
+        start: Option<DateTime>,
+        #[serde(default)]
+        minutes: Option<u32>,
+        place: String,
+        attendees: Vec<Who>,
+        #[serde(default)]
+        agenda: Option<Vec<AgendaItem>>,
+    },
+    CancelMeeting {
+        meeting: u32,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    SendInvitations { meeting: u32 },
+    RecordApology {
+        meeting: u32,
+        who: Who,
+        #[serde(default)]
+        substitute: String,
+    },
+    RecordMinutes { meeting: u32, minutes: Minutes },
+    TickChecklist { meeting: u32, step: String, on: Date },
+    SetNetwork {
+        #[serde(default)]
+        entry: Option<u32>,
+        quadrant: Quadrant,
+        name: String,
+        #[serde(default)]
+        relation: String,
+        #[serde(default)]
+        email: String,
+        #[serde(default)]
+        phone: String,
+        /// A staff user this person is (they then see the course by consent).
+        #[serde(default)]
+        person: Option<PersonId>,
+    },
+    MakeAgreement {
+        #[serde(default)]
+        meeting: Option<u32>,
+        what: String,
+        responsible: Option<Who>,
+        due: Option<Date>,
+    },
+    CloseAgreement {
+        agreement: u32,
+        done: bool,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    SetGoal {
+        #[serde(default)]
+        goal: Option<u32>,
+        #[serde(default)]
+        parent: Option<u32>,
+        text: String,
+        #[serde(default)]
+        when: String,
+        #[serde(default)]
+        who: String,
+        #[serde(default)]
+        criteria: String,
+        #[serde(default)]
+        reached: bool,
+    },
+    Measure {
+        indicator: String,
+        #[serde(default)]
+        person: Option<PersonId>,
+        on: Option<Date>,
+        value: String,
+    },
+    /// `intervention` 0 adds a new one.
+    SetIntervention(Intervention),
+    RecordStatus { person: PersonId, text: String },
+    /// Renders the plan as it stands now as a new version.
+    IssuePlan {
+        #[serde(default)]
+        meeting: Option<u32>,
+    },
+    /// Sends a plan version to the participants the consent covers; `doc` 0: the one issued in
+    /// the same request.
+    SendPlan { doc: u32 },
+}
+
+impl MeetingOp {
+    pub fn touches(&self) -> Vec<String> {
+        match self {
+            MeetingOp::SetPhase { .. } => vec!["phase".into()],
+            MeetingOp::PlanMeeting { meeting: Some(m), .. } | MeetingOp::CancelMeeting { meeting: m, .. } | MeetingOp::SendInvitations { meeting: m } => vec![format!("meeting:{m}")],
+            MeetingOp::RecordMinutes { meeting, .. } => vec![format!("minutes:{meeting}")],
+            MeetingOp::TickChecklist { meeting, step, .. } => vec![format!("checklist:{meeting}:{step}")],
+            MeetingOp::SetNetwork { entry: Some(e), .. } => vec![format!("network:{e}")],
+            MeetingOp::CloseAgreement { agreement, .. } => vec![format!("agreement:{agreement}")],
+            MeetingOp::SetGoal { goal: Some(g), .. } => vec![format!("goal:{g}")],
+            MeetingOp::SetIntervention(i) if i.intervention > 0 => vec![format!("intervention:{}", i.intervention)],
+            MeetingOp::RecordStatus { person, .. } => vec![format!("status:{person}")],
+            _ => vec![],
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            MeetingOp::SetPhase { .. } => "set_phase",
+            MeetingOp::PlanMeeting { .. } => "plan_meeting",
+            MeetingOp::CancelMeeting { .. } => "cancel_meeting",
+            MeetingOp::SendInvitations { .. } => "send_invitations",
+            MeetingOp::RecordApology { .. } => "record_apology",
+            MeetingOp::RecordMinutes { .. } => "record_minutes",
+            MeetingOp::TickChecklist { .. } => "tick_checklist",
+            MeetingOp::SetNetwork { .. } => "set_network",
+            MeetingOp::MakeAgreement { .. } => "make_agreement",
+            MeetingOp::CloseAgreement { .. } => "close_agreement",
+            MeetingOp::SetGoal { .. } => "set_goal",
+            MeetingOp::Measure { .. } => "measure",
+            MeetingOp::SetIntervention(_) => "set_intervention",
+            MeetingOp::RecordStatus { .. } => "record_status",
+            MeetingOp::IssuePlan { .. } => "issue_plan",
+            MeetingOp::SendPlan { .. } => "send_plan",
+        }
+    }
+}
+
+/// Decides one operation against the evolving state. A new plan version's PDF goes to `blobs`.
+pub async fn decide(app: &App, ctx: &Ctx<'_>, op: &MeetingOp, last_doc: u32, blobs: &mut Vec<Blob>) -> Result<Result<Vec<Event>, CommandError>, AppError> {
+    Ok(match op {
+        MeetingOp::SetPhase { phase, on } => commands::set_phase(ctx, phase, *on),
+        MeetingOp::PlanMeeting { meeting, kind, start, minutes, place, attendees, agenda } => {
+            let input = commands::MeetingInput { meeting: *meeting, kind: kind.clone(), start: *start, minutes: *minutes, place: place.clone(), attendees: attendees.clone(), agenda: agenda.clone() };
+            let names: Vec<String> = app.store.persons(&family(ctx.model, ctx.state)).await?.into_iter().map(|p| p.name).collect();
+            commands::plan_meeting(ctx, input, &names)
+        }
+        MeetingOp::CancelMeeting { meeting, note } => commands::cancel_meeting(ctx, *meeting, note.clone()),
+        MeetingOp::SendInvitations { meeting } => commands::send_invitations(ctx, *meeting),
+        MeetingOp::RecordApology { meeting, who, substitute } => commands::record_apology(ctx, *meeting, *who, substitute),
+        MeetingOp::RecordMinutes { meeting, minutes } => commands::record_minutes(ctx, *meeting, minutes.clone()),
+        MeetingOp::TickChecklist { meeting, step, on } => commands::tick_checklist(ctx, *meeting, step, *on),
+        MeetingOp::SetNetwork { entry, quadrant, name, relation, email, phone, person } => {
+            // A linked person must be a staff user; the organisation comes from the store.
+            if let Some(p) = person
+                && app.store.user(*p).await?.is_none()
+            {
+                return Ok(Err(commands::invalid("person", "Vælg en bruger fra listen.")));
+            }
+            let e = NetworkEntry { entry: entry.unwrap_or(0), quadrant: *quadrant, name: name.clone(), relation: relation.clone(), email: email.clone(), phone: phone.clone(), person: *person };
+            commands::set_network(ctx, e, entry.is_none())
+        }
+        MeetingOp::MakeAgreement { meeting, what, responsible, due } => commands::make_agreement(ctx, *meeting, what, *responsible, *due),
+        MeetingOp::CloseAgreement { agreement, done, note } => commands::close_agreement(ctx, *agreement, *done, note.clone()),
+        MeetingOp::SetGoal { goal, parent, text, when, who, criteria, reached } => {
+            commands::set_goal(ctx, commands::GoalInput { goal: *goal, parent: *parent, text: text.clone(), when: when.clone(), who: who.clone(), criteria: criteria.clone(), reached: *reached })
+        }
+        MeetingOp::Measure { indicator, person, on, value } => commands::measure(ctx, indicator, *person, *on, value),
+        MeetingOp::SetIntervention(i) => commands::set_intervention(ctx, i.clone(), i.intervention == 0),
+        MeetingOp::RecordStatus { person, text } => commands::record_status(ctx, *person, text),
+        MeetingOp::IssuePlan { meeting } => {
+            if let Err(e) = ctx.require(tovholder_core::model::Action::IssuePlan) {
+                return Ok(Err(e));
+            }
+            let version = tovholder_core::family_plan::next_version(&ctx.state.plans);
+            let data = plan_data(app, ctx, &version, *meeting).await?;
+            let bytes = tokio::task::spawn_blocking(move || tovholder_docs::render_pdf(tovholder_docs::templates::FAMILY_PLAN, &data))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let sha256 = hex::encode(Sha256::digest(&bytes));
+            let label = ctx.model.plan.as_ref().map_or("Familieplan", |p| p.label.as_str());
+            let doc = NewDocument { kind: String::new(), title: format!("{label} {version}"), sha256: sha256.clone(), content_type: "application/pdf".into(), filename: Some(format!("familieplan-{version}.pdf")), size: bytes.len() as u64 };
+            let r = commands::issue_plan(ctx, doc, *meeting);
+            if r.is_ok() {
+                blobs.push(Blob { sha256, bytes });
+            }
+            r
+        }
+        MeetingOp::SendPlan { doc } => {
+            let doc = if *doc == 0 { last_doc } else { *doc };
+            commands::send_plan(ctx, doc, &candidates(app, ctx.state).await?)
+        }
+    })
+}
+
+/// Everyone a plan could go to: staff in the course and staff linked from the network, with
+/// their organisation and department as the store has them.
+pub async fn candidates(app: &App, state: &CourseState) -> Result<Vec<Candidate>, AppError> {
+    let mut people: Vec<PersonId> = state.members.iter().map(|m| m.person).chain(state.network.iter().filter_map(|e| e.person)).collect();
+    people.sort();
+    people.dedup();
+    let mut out = Vec::new();
+    for p in people {
+        if let Some(u) = app.store.user(p).await? {
+            out.push(Candidate { person: p, org: u.org, department: u.department });
+        }
+    }
+    Ok(out)
+}
+
+/// Names for a course: its members, the network's linked users and staff organisations.
+pub async fn names_data(app: &App, state: &CourseState) -> Result<(HashMap<PersonId, Person>, HashMap<PersonId, String>), AppError> {
+    let mut ids: Vec<PersonId> = state.members.iter().map(|m| m.person).collect();
+    ids.extend(state.meetings.iter().flat_map(|m| m.checklist.values().map(|(_, s)| s.by).chain(m.minutes.iter().map(|(_, s)| s.by))));
+    ids.sort();
+    ids.dedup();
+    let people: HashMap<PersonId, Person> = app.store.persons(&ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    let mut orgs = HashMap::new();
+    for m in &state.members {
+        if let Some(u) = app.store.user(m.person).await? {
+            let dept = u.department.map(|d| format!("{d}, ")).unwrap_or_default();
+            orgs.insert(m.person, format!("{dept}{}", u.org_name));
+        }
+    }
+    Ok((people, orgs))
+}
+
+/// The plan's content as the PDF template reads it. Birth dates, never CPR numbers.
+async fn plan_data(app: &App, ctx: &Ctx<'_>, version: &str, meeting: Option<u32>) -> Result<serde_json::Value, AppError> {
+    let (model, state) = (ctx.model, ctx.state);
+    let (people, orgs) = names_data(app, state).await?;
+    let names = Names { model, state, people: &people, orgs: &orgs };
+    let (from, to) = commands::plan_period(ctx);
+    let family_ids = family(model, state);
+    let family_names: Vec<String> = family_ids.iter().map(|p| names.name(Who::Person(*p))).collect();
+    let all_orgs = app.store.orgs().await?;
+    let organisation = state.parties.values().next().and_then(|o| all_orgs.iter().find(|x| x.id == *o)).map(|x| x.name.clone()).unwrap_or_default();
+    let meeting_da = |m: &Meeting| format!("{} {}", model.meeting_types.get(&m.form.kind).map_or("Møde", |t| t.label.as_str()), format_datetime_da(m.form.start));
+    let next = state.meetings.iter().filter(|m| m.status == tovholder_core::meetings::MeetingStatus::Planned && m.date() > ctx.today).min_by_key(|m| m.form.start);
+    let agreements: Vec<serde_json::Value> = state
+        .agreements
+        .iter()
+        .filter(|a| a.status == tovholder_core::family_plan::AgreementStatus::Open || meeting.is_some_and(|m| a.form.meeting == Some(m)))
+        .map(|a| serde_json::json!({"content": a.form.what, "responsible": names.name(a.form.responsible), "deadline": format_date_da(a.form.due)}))
+        .collect();
+    let row = |name: String, role: String, e: Option<&NetworkEntry>| {
+        let contact = e.map(|e| [e.phone.as_str(), e.email.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", ")).unwrap_or_default();
+        serde_json::json!({"name": name, "role": role, "contact": contact})
+    };
+    let mut municipal: Vec<serde_json::Value> = state
+        .members
+        .iter()
+        .filter(|m| model.role(&m.role).is_some_and(|r| r.scope != Scope::Citizen))
+        .map(|m| row(names.name(Who::Person(m.person)), names.role(Who::Person(m.person)), None))
+        .collect();
+    let (mut school, mut external, mut personal) = (vec![], vec![], vec![]);
+    for e in &state.network {
+        let r = row(e.name.clone(), e.relation.clone(), Some(e));
+        match e.quadrant {
+            Quadrant::Familie | Quadrant::Venner => personal.push(r),
+            Quadrant::Arbejde => school.push(r),
+            Quadrant::Professionelle if e.person.is_some() => municipal.push(r),
+            Quadrant::Professionelle => external.push(r),
+        }
+    }
+    let centre: Vec<String> = family_names.clone();
+    let entries: Vec<tovholder_docs::network_map::MapEntry> = network_entries(state);
+    let born = |p: PersonId| state.members.iter().find(|m| m.person == p).and_then(|m| m.born).map(format_date_da).unwrap_or_default();
+    let date_or = |d: Option<Date>| d.map(format_date_da).unwrap_or_default();
+    let interventions: Vec<serde_json::Value> = state
+        .interventions
+        .iter()
+        .map(|i| {
+            let who = i.person.map(|p| names.name(Who::Person(p))).unwrap_or_default();
+            serde_json::json!({"name": who, "born": i.person.map(born).unwrap_or_default(), "plan": i.plan, "offer": i.offer, "hours": i.hours, "follow_up": i.follow_up, "start": date_or(i.start), "end": date_or(i.end)})
+        })
+        .collect();
+    let status: Vec<serde_json::Value> = state.statuses.iter().map(|(p, r)| serde_json::json!({"name": names.name(Who::Person(*p)), "situation": r.value})).collect();
+    let goals: Vec<serde_json::Value> = state
+        .goals
+        .iter()
+        .filter(|g| g.parent.is_none())
+        .map(|g| {
+            let sub: Vec<serde_json::Value> = state.goals.iter().filter(|s| s.parent == Some(g.goal)).map(|s| serde_json::json!({"goal": s.text, "when": s.when, "who": s.who})).collect();
+            serde_json::json!({"goal": g.text, "when": g.when, "who": g.who, "sub": sub})
+        })
+        .collect();
+    let person_plans: Vec<serde_json::Value> = family_ids
+        .iter()
+        .filter(|p| state.interventions.iter().any(|i| i.person == Some(**p)))
+        .map(|p| {
+            let items: Vec<serde_json::Value> = state
+                .interventions
+                .iter()
+                .filter(|i| i.person == Some(*p))
+                .map(|i| serde_json::json!({"intervention": i.offer, "purpose": i.purpose, "goal": i.goal, "responsible": i.responsible, "tasks": i.who_does_what}))
+                .collect();
+            serde_json::json!({"name": names.name(Who::Person(*p)), "items": items})
+        })
+        .collect();
+    let surname = family_names.first().and_then(|n| n.split_whitespace().last()).unwrap_or("");
+    Ok(serde_json::json!({
+        "title": model.plan.as_ref().map_or("Familieplan", |p| p.label.as_str()),
+        "organisation": organisation,
+        "family": format!("Familien {surname}"),
+        "version": version,
+        "period": format!("{} – {}", format_date_da(from), format_date_da(to)),
+        "updated": format_date_da(ctx.today),
+        "meeting": meeting.and_then(|m| state.meeting(m)).map(meeting_da),
+        "next_meeting": next.map(meeting_da),
+        "agreements": agreements,
+        "network": {"municipal": municipal, "school": school, "external": external, "personal": personal},
+        "network_svg": tovholder_docs::network_map::network_map_svg(&centre, &entries),
+        "network_alt": tovholder_docs::network_map::network_map_description(&centre, &entries),
+        "interventions": interventions,
+        "status": status,
+        "goals": goals,
+        "person_plans": person_plans,
+    }))
+}
+
+/// The course's network as the map draws it.
+pub fn network_entries(state: &CourseState) -> Vec<tovholder_docs::network_map::MapEntry> {
+    use tovholder_docs::network_map::Quadrant as Q;
+    state
+        .network
+        .iter()
+        .map(|e| tovholder_docs::network_map::MapEntry {
+            name: e.name.clone(),
+            relation: e.relation.clone(),
+            quadrant: match e.quadrant {
+                Quadrant::Familie => Q::Familie,
+                Quadrant::Venner => Q::Venner,
+                Quadrant::Arbejde => Q::Arbejde,
+                Quadrant::Professionelle => Q::Professionelle,
+            },
+        })
+        .collect()
+}
+
+/// The mails meeting events set off, and the keys of queued mails they make obsolete.
+pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, events: &[Event], organizer: Option<String>) -> Result<(Vec<NewMail>, Vec<String>), AppError> {
+    let mut out = Vec::new();
+    let mut withdraw = Vec::new();
+    let (people, orgs) = names_data(app, after).await?;
+    let names = Names { model, state: after, people: &people, orgs: &orgs };
+    let host = app.config.base_url.split("://").nth(1).unwrap_or("tovholder.local").split(['/', ':']).next().unwrap_or("tovholder.local").to_string();
+    let organizer = organizer.unwrap_or_else(|| format!("tovholder@{host}"));
+    let staff: Vec<PersonId> = {
+        let mut v = Vec::new();
+        for p in people.keys() {
+            if app.store.user(*p).await?.is_some() {
+                v.push(*p);
+            }
+        }
+        v
+    };
+    for e in events {
+        let (meeting, cancel) = match e {
+            Event::InvitationsSent { meeting, .. } => (*meeting, false),
+            Event::MeetingCancelled { meeting, .. } => (*meeting, true),
+            Event::MeetingPlanned(f) => {
+                // Re-planned: the queued agenda waits for the new invitations.
+                withdraw.push(agenda_key(id, f.meeting));
+                continue;
+            }
+            _ => continue,
+        };
+        let Some(m) = after.meeting(meeting) else { continue };
+        withdraw.push(agenda_key(id, meeting));
+        if cancel && m.invited.is_none() {
+            continue;
+        }
+        let def = model.meeting_types.get(&m.form.kind);
+        let label = def.map_or("Møde", |d| d.label.as_str());
+        let link = format!("{}/forloeb/{id}/moeder/{meeting}", app.config.base_url);
+        for who in m.form.attendees.iter().filter(|w| m.apology(**w).is_none()) {
+            let Some(to) = names.email(*who) else { continue };
+            let is_staff = matches!(who, Who::Person(p) if staff.contains(p)) || matches!(who, Who::Network(n) if after.network.iter().any(|e| e.entry == *n && e.person.is_some()));
+            let description = format!("{}\n\n{}", def.map_or("", |d| d.purpose.as_str()), if is_staff { format!("Dagsorden og deltagere: {link}") } else { text::INVITATION_ICS_FAMILY.to_string() });
+            let inv = ics::Invitation {
+                method: if cancel { ics::Method::Cancel } else { ics::Method::Request },
+                uid: &format!("tovholder-{id}-{meeting}@{host}"),
+                sequence: m.sequence,
+                stamp: app.clock.now(),
+                start: m.form.start,
+                minutes: m.form.minutes,
+                summary: label,
+                location: &m.form.place,
+                description: &description,
+                organizer: &organizer,
+                attendee: &to,
+            };
+            let (subject, body) = if cancel {
+                (text::cancelled_subject(label), text::CANCELLED_BODY.to_string())
+            } else {
+                (text::invitation_subject(label), if is_staff { text::invitation_body_staff(&link) } else { text::INVITATION_BODY_FAMILY.to_string() })
+            };
+            let method = if cancel { "CANCEL" } else { "REQUEST" };
+            let mut mail = NewMail::new(to.clone(), subject, format!("{body}\n\n{}", text::MAIL_FOOTER), Some(id));
+            mail.attachment = Some(Attachment { filename: "invitation.ics".into(), content_type: format!("text/calendar; charset=utf-8; method={method}"), text: ics::invitation(&inv) });
+            out.push(mail);
+            // The agenda a set time before the meeting, unless the meeting is cancelled.
+            if let (false, Some(before)) = (cancel, def.and_then(|d| d.agenda_before)) {
+                let when = before.shift(m.date(), -1).and_then(|d| d.at(8, 0, 0, 0).to_zoned(tovholder_core::calendar::copenhagen().ok()?).ok()).map(|z| z.timestamp());
+                let body = if is_staff { text::agenda_body_staff(&format_datetime_da(m.form.start), &link) } else { text::agenda_body_family(&format_datetime_da(m.form.start)) };
+                let mut agenda = NewMail::new(to, text::agenda_subject(label, &format_date_da(m.date())), format!("{body}\n\n{}", text::MAIL_FOOTER), Some(id));
+                agenda.not_before = when.filter(|w| *w > app.clock.now());
+                agenda.key = Some(agenda_key(id, meeting));
+                out.push(agenda);
+            }
+        }
+    }
+    Ok((out, withdraw))
+}
+
+fn agenda_key(id: CourseId, meeting: u32) -> String {
+    format!("agenda:{id}:{meeting}")
+}
