@@ -69,7 +69,7 @@ pub const OUTBOX: &str =
     "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT $1";
 pub const CLAIM_MAIL: &str = "UPDATE outbox SET claimed_until_us = $2, attempts = attempts + 1 WHERE id = \
      (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= $1) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-     RETURNING id, recipient, subject, body, course_id, created_us, sent_us, attempts";
+     RETURNING id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment";
 pub const WITHDRAW_MAIL: &str = "DELETE FROM outbox WHERE mail_key = $1 AND sent_us IS NULL";
 pub const MAIL_SENT: &str = "UPDATE outbox SET sent_us = $1 WHERE id = $2";
 pub const MAIL_FAILED: &str = "UPDATE outbox SET claimed_until_us = $1 WHERE id = $2 AND sent_us IS NULL";

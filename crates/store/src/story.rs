@@ -132,5 +132,21 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     store.mail_sent(again.id, later.at).await.map_err(e("sent"))?;
     ensure(store.claim_mail(later.at + jiff::SignedDuration::from_hours(1), later.at + jiff::SignedDuration::from_hours(2)).await.map_err(e("claim"))?.is_none(), "a sent mail is never claimed again")?;
     ensure(store.outbox(10).await.map_err(e("outbox"))?[0].sent == Some(later.at), "the outbox shows it sent")?;
+
+    // A deferred mail with a calendar attachment: held until its time, withdrawn by its key.
+    let due = later.at + jiff::SignedDuration::from_hours(24);
+    let mut agenda = NewMail::new("c@d.example".into(), "Dagsorden".into(), "Se Tovholder".into(), Some(id));
+    agenda.not_before = Some(due);
+    agenda.key = Some("agenda:1:1".into());
+    agenda.attachment = Some(crate::Attachment { filename: "invitation.ics".into(), content_type: "text/calendar; method=REQUEST".into(), text: "BEGIN:VCALENDAR".into() });
+    let bare = |mails: Vec<NewMail>, withdraw: Vec<String>| Commit { entries: vec![], state: state.clone(), tasks: vec![], orgs: commit.orgs.clone(), recipients: vec![], mails, withdraw, blobs: vec![] };
+    store.append(id, 3, &bare(vec![agenda.clone()], vec![])).await.map_err(e("append mail"))?;
+    ensure(store.outbox(10).await.map_err(e("outbox"))?[0].mail == agenda, "the mail round-trips with its time, key and attachment")?;
+    ensure(store.claim_mail(later.at, later.at + jiff::SignedDuration::from_hours(1)).await.map_err(e("claim"))?.is_none(), "not before its time")?;
+    let got = store.claim_mail(due, due + jiff::SignedDuration::from_hours(1)).await.map_err(e("claim"))?.ok_or("story: due mail claimed")?;
+    ensure(got.mail.attachment == agenda.attachment, "the claimed mail carries its attachment")?;
+    store.mail_failed(got.id, due).await.map_err(e("failed"))?;
+    store.append(id, 3, &bare(vec![], vec!["agenda:1:1".into()])).await.map_err(e("withdraw"))?;
+    ensure(store.outbox(10).await.map_err(e("outbox"))?.len() == 1, "withdrawn before it was sent")?;
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! The `tovholder` command: run the demo or a server, check model files, verify journals.
 
+mod bench;
 mod config;
+mod generate;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -93,6 +95,39 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Fill a new, empty store with a synthetic data set shaped like the field (98
+    /// municipalities, five Julemærkehjem, courses of every model over six years), for benchmarks.
+    Generate {
+        #[arg(long, env = "TOVHOLDER_CONFIG")]
+        config: Option<PathBuf>,
+        /// The store to fill (default: the configured database): sqlite://PATH or postgres://….
+        #[arg(long)]
+        database: Option<String>,
+        /// The key file (made if missing, as `demo` does); default: the configured key_file.
+        #[arg(long)]
+        key_file: Option<PathBuf>,
+        #[arg(long, default_value_t = 1000)]
+        courses: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write what was made (logins, a sample course, counts) as JSON to this file.
+        #[arg(long)]
+        summary: Option<PathBuf>,
+    },
+    /// Benchmark helper: the full deadline scan over every course (prints JSON).
+    #[command(hide = true)]
+    BenchScan {
+        #[arg(long, env = "TOVHOLDER_CONFIG")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Benchmark helper: render the family-plan PDF (prints JSON).
+    #[command(hide = true)]
+    BenchPdf {
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -130,6 +165,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Model { command: ModelCommand::Check { files } } => return model_check(&files),
         Command::Keygen { file } => keygen(&file),
+        Command::BenchPdf { runs } => bench_pdf(runs),
         other => run_async(other),
     };
     match result {
@@ -151,7 +187,9 @@ fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             Command::Backup { config, database, to } => backup(config.as_deref(), database, &to).await,
             Command::MigrateStore { config, from, to } => migrate_store(config.as_deref(), from, &to).await,
             Command::Restore { config, database, from, force } => restore(config.as_deref(), database, &from, force).await,
-            Command::Model { .. } | Command::Keygen { .. } => Ok(ExitCode::SUCCESS),
+            Command::Generate { config, database, key_file, courses, seed, summary } => generate(config.as_deref(), database, key_file, courses, seed, summary).await,
+            Command::BenchScan { config, database } => bench_scan(config.as_deref(), database).await,
+            Command::Model { .. } | Command::Keygen { .. } | Command::BenchPdf { .. } => Ok(ExitCode::SUCCESS),
         }
     })
 }
@@ -396,6 +434,38 @@ async fn restore(file: Option<&Path>, database: Option<String>, from: &Path, for
     }
     std::fs::rename(&staging, &path).with_context(|| format!("moving the restored database to {}", path.display()))?;
     println!("Restored {} from {}.", path.display(), from.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn generate(file: Option<&Path>, database: Option<String>, key_file: Option<PathBuf>, courses: usize, seed: u64, summary: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let cfg = config::Config::load(file, std::env::vars())?;
+    let key_file = key_file.or(cfg.key_file).context("no key file: --key-file PATH or TOVHOLDER_KEY_FILE (made if missing)")?;
+    let keys = Keys::load_or_create(&key_file)?;
+    let url = database.or(cfg.database).context("no database: --database sqlite://PATH or postgres://…")?;
+    let store = open_store(&url, keys.clone()).await?;
+    let opts = generate::Options { courses, seed, today: tovholder_web::Clock::default().today() };
+    let s = generate::generate(store, &keys, &models()?, &opts).await?;
+    say!("Generated {} courses with {} journal entries, {} people and {} logins in {:.1} s.", s.courses, s.journal_entries, s.persons, s.logins, s.seconds);
+    for (model, n) in &s.by_model {
+        say!("  {model}: {n} courses");
+    }
+    say!("Busy coordinator: {} (password {}), {} open tasks; e.g. course {}.", s.busy_coordinator, s.password, s.busy_open_tasks, s.sample_course);
+    if let Some(path) = summary {
+        std::fs::write(&path, serde_json::to_string_pretty(&s)?).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn bench_scan(file: Option<&Path>, database: Option<String>) -> anyhow::Result<ExitCode> {
+    let (keys, url) = keys_and_url(file, database)?;
+    let store = open_store(&url, keys).await?;
+    let scan = bench::scan(store, &models()?, tovholder_web::Clock::default().today()).await?;
+    say!("{}", serde_json::to_string(&scan)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_pdf(runs: usize) -> anyhow::Result<ExitCode> {
+    say!("{}", serde_json::to_string(&bench::pdf(runs)?)?);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -145,3 +145,21 @@ pub fn start(store: Arc<dyn Store>, clock: Clock, config: SmtpConfig) -> Result<
     });
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use tovholder_store::{Attachment, NewMail};
+
+    #[test]
+    fn a_mail_with_a_calendar_attachment_is_multipart() {
+        let mut mail = NewMail::new("a@b.example".into(), "Invitation: Netværksmøde".into(), "Du er inviteret.".into(), None);
+        mail.attachment = Some(Attachment { filename: "invitation.ics".into(), content_type: "text/calendar; charset=utf-8; method=REQUEST".into(), text: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into() });
+        let m = Mail { id: 7, mail, created: jiff::Timestamp::UNIX_EPOCH, sent: None, attempts: 0 };
+        let from: Mailbox = "Tovholder <t@x.example>".parse().unwrap();
+        let msg = message(&from, &m).unwrap();
+        let raw = String::from_utf8(msg.formatted()).unwrap();
+        assert!(raw.contains("multipart/mixed") && raw.contains("text/calendar") && raw.contains("method=REQUEST"), "{raw}");
+    }
+}

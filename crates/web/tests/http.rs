@@ -293,7 +293,7 @@ async fn every_route_in_the_table_goes_through_the_policy() {
     assert!(routes.iter().any(|r| matches!(r.def.guard, Guard::Course(_))), "the table has course routes");
     for route in &routes {
         let d = &route.def;
-        let path = d.path.replace("{id}", &course.to_string()).replace("{*path}", "app.css").replace("{task}", "kontakt_efter_opfoelgning").replace("{change}", "1").replace("{doc}", "1");
+        let path = d.path.replace("{id}", &course.to_string()).replace("{*path}", "app.css").replace("{task}", "kontakt_efter_opfoelgning").replace("{change}", "1").replace("{doc}", "1").replace("{meeting}", "1").replace("{agreement}", "1");
         let method = reqwest::Method::from_bytes(d.method.as_bytes()).unwrap();
         match d.guard {
             Guard::Course(_) => {
@@ -729,7 +729,8 @@ impl Drop for SmtpSink {
 async fn mail_is_delivered_over_smtp_once_and_without_personal_data() {
     let sink = SmtpSink::start().await;
     let t = TestApp::spawn().await;
-    let waiting = outbox(&t).await.len();
+    // Mails due now (the demo also queues agendas for a week before its meetings).
+    let waiting = outbox(&t).await.iter().filter(|m| m.mail.not_before.is_none()).count();
     assert!(waiting > 0, "the demo's actions wrote mails");
     let smtp = tovholder_web::mailer::SmtpConfig { host: "127.0.0.1".into(), port: sink.port, from: "Tovholder <tovholder@fjordlyst.example>".into(), username: None, password: None, tls: tovholder_web::mailer::Tls::None, lease_seconds: 120 };
     tovholder_web::mailer::start(t.app.store.clone(), t.app.clock.clone(), smtp).unwrap();
@@ -737,7 +738,7 @@ async fn mail_is_delivered_over_smtp_once_and_without_personal_data() {
     assert!(msgs.iter().any(|(to, subject, body)| to == "tove@egeskov.dk.example" && subject == "Nyt forløb fra Julemærkehjemmet" && body.contains(&format!("{}/forloeb/", t.base))));
     assert!(msgs.iter().any(|(to, subject, _)| to.ends_with("@familie.example") && subject == "Tilsagn om ophold på Julemærkehjemmet"));
     for (_, subject, body) in &msgs {
-        for name in ["William", "Larsen", "Oliver", "Nielsen", "Emma", "Jensen"] {
+        for name in ["William", "Larsen", "Oliver", "Nielsen", "Emma", "Jensen", "Louise", "Sofie", "Malthe", "Friis"] {
             assert!(!subject.contains(name) && !body.contains(name), "{name} in a mail: {subject} / {body}");
         }
         assert!(!tovholder_core::cpr::contains_cpr(subject) && !tovholder_core::cpr::contains_cpr(body));
@@ -745,7 +746,7 @@ async fn mail_is_delivered_over_smtp_once_and_without_personal_data() {
     // Each mail exactly once, and marked sent.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(sink.messages(waiting).await.len(), waiting);
-    assert!(outbox(&t).await.iter().all(|m| m.sent.is_some()));
+    assert!(outbox(&t).await.iter().all(|m| m.sent.is_some() || m.mail.not_before.is_some()));
 }
 
 /// Two people edit the same course at once: the second save of the same thing is refused with
@@ -951,4 +952,168 @@ async fn the_course_list_and_search() {
     assert!(page.contains("William Larsen") && !page.contains("Oliver Nielsen"), "{page}");
     let log = t.app.store.access_log(Some(t.course("William")), 100).await.unwrap();
     assert!(log.iter().any(|r| r.action == "list:POST /forloeb/soeg"), "each course shown is logged");
+}
+
+/// The members of a course by role, from the API: (person id, name).
+async fn members(t: &TestApp, c: &reqwest::Client, course: CourseId, role: &str) -> Vec<(String, String)> {
+    let v: Value = c.get(t.url(&format!("/api/v1/courses/{course}"))).send().await.unwrap().json().await.unwrap();
+    v["members"].as_array().unwrap().iter().filter(|m| m["role"] == role).map(|m| (m["person"].to_string(), m["name"].as_str().unwrap().to_string())).collect()
+}
+
+/// A delivered mail's parts: (to, subject, text, calendar attachment).
+fn mail_parts(raw: &[u8]) -> (String, String, String, Option<String>) {
+    let m = mailparse::parse_mail(raw).unwrap();
+    let h = |k: &str| m.headers.iter().find(|x| x.get_key().eq_ignore_ascii_case(k)).map(|x| x.get_value()).unwrap_or_default();
+    let text = m.subparts.iter().find(|p| p.ctype.mimetype == "text/plain").map_or_else(|| m.get_body().unwrap(), |p| p.get_body().unwrap());
+    let ics = m.subparts.iter().find(|p| p.ctype.mimetype == "text/calendar").map(|p| p.get_body().unwrap());
+    (h("To"), h("Subject"), text, ics)
+}
+
+impl SmtpSink {
+    /// Every delivered mail so far, parsed.
+    fn all(&self) -> Vec<(String, String, String, Option<String>)> {
+        let new = self.dir.path().join("maildir").join("new");
+        std::fs::read_dir(&new).map(|d| d.filter_map(Result::ok).map(|e| mail_parts(&std::fs::read(e.path()).unwrap())).collect()).unwrap_or_default()
+    }
+
+    async fn wait_for(&self, what: impl Fn(&(String, String, String, Option<String>)) -> bool) -> (String, String, String, Option<String>) {
+        for _ in 0..150 {
+            if let Some(m) = self.all().into_iter().find(&what) {
+                return m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the expected mail did not arrive");
+    }
+}
+
+/// One network-meeting round of a Familiens Fremtid course: planned with the seed's agenda,
+/// invitations over real SMTP with an iCalendar file that names no one in the family, the
+/// agenda mailed a week before, minutes and an agreement, and the plan PDF sent within the
+/// week to the participants the consent covers.
+#[tokio::test]
+async fn a_network_meeting_round_from_invitation_to_the_plan() {
+    let sink = SmtpSink::start().await;
+    let t = TestApp::spawn().await;
+    let id = t.course("Sofie");
+    let (c, csrf) = t.login("hanne").await;
+    let louise = members(&t, &c, id, "voksen").await[0].0.clone();
+    let hanne = t.seeded.users["hanne"].person.to_string();
+    let today = t.app.clock.today();
+    let day = today.checked_add(jiff::ToSpan::days(14)).unwrap();
+    let start = format!("{day}T09:00");
+    let path = format!("/forloeb/{id}/moeder");
+    let base: Vec<(&str, String)> = vec![("kind", "netvaerksmoede".into()), ("start", start.clone()), ("attendees", format!("p{louise}")), ("attendees", format!("p{hanne}")), ("attendees", "n3".into()), ("attendees", "n4".into())];
+    let form = |place: &str| {
+        let mut f: Vec<(&str, String)> = base.clone();
+        f.push(("place", place.to_string()));
+        f.push(("csrf", csrf.clone()));
+        f
+    };
+    // The place goes into calendars: the family's name is refused, in Danish, and nothing is saved.
+    let r = c.post(t.url(&path)).form(&form("Hjemme hos Bak")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("må ikke nævne familiens navn"));
+    let r = c.post(t.url(&path)).form(&form("Rådhuset, mødelokale 1")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let meeting_url = r.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_string();
+    assert_eq!(meeting_url, format!("/forloeb/{id}/moeder/3"));
+    let m: Value = c.get(t.url(&format!("/api/v1/courses/{id}/meetings/3"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(m["agenda"].as_array().unwrap().len(), 9, "the seed's nine-point agenda");
+    assert_eq!(m["fits"], true, "{}", m["fit_da"]);
+    assert!(m["attendees"].as_array().unwrap().iter().any(|a| a["role"].as_str().unwrap().contains("Sundhedsplejerske")), "each participant's role is shown");
+
+    let (status, _) = post_form(&t, &c, &csrf, &format!("{meeting_url}/invitationer"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let smtp = tovholder_web::mailer::SmtpConfig { host: "127.0.0.1".into(), port: sink.port, from: "Tovholder <tovholder@furesoe.example>".into(), username: None, password: None, tls: tovholder_web::mailer::Tls::None, lease_seconds: 120 };
+    tovholder_web::mailer::start(t.app.store.clone(), t.app.clock.clone(), smtp).unwrap();
+    let (_, subject, text, ics) = sink.wait_for(|m| m.0 == "lise.holm@skole.example" && m.1 == "Invitation: Netværksmøde" && m.3.as_deref().is_some_and(|i| i.contains(&format!("tovholder-{id}-3@")))).await;
+    let ics = ics.unwrap();
+    let unfolded = icalendar::parser::unfold(&ics);
+    let cal = icalendar::parser::read_calendar(&unfolded).unwrap();
+    assert!(cal.properties.iter().any(|p| p.name == "METHOD" && p.val == "REQUEST"));
+    let ev = cal.components.iter().find(|c| c.name == "VEVENT").unwrap();
+    let prop = |n: &str| ev.properties.iter().find(|p| p.name == n).unwrap();
+    let dtstart = prop("DTSTART");
+    assert_eq!(dtstart.val.as_str(), format!("{}T090000", day.strftime("%Y%m%d")), "9.00 Copenhagen time, as planned");
+    assert!(dtstart.params.iter().any(|p| p.key == "TZID" && p.val.as_ref().is_some_and(|v| v.as_str() == "Europe/Copenhagen")));
+    assert_eq!(prop("LOCATION").val.as_str(), "Rådhuset, mødelokale 1");
+    assert_eq!(prop("ATTENDEE").val.as_str(), "mailto:lise.holm@skole.example", "each recipient sees only themselves");
+    for word in ["Bak", "Louise", "Sofie", "Malthe", "@familie.example"] {
+        assert!(!ics.contains(word) && !subject.contains(word) && !text.contains(word), "{word} in an invitation");
+    }
+    assert!(!tovholder_core::cpr::contains_cpr(&ics) && !tovholder_core::cpr::contains_cpr(&text));
+    // The family gets one too, without a link they could not open.
+    let (_, _, family_text, family_ics) = sink.wait_for(|m| m.0 == "louise.bak@familie.example" && m.1 == "Invitation: Netværksmøde" && m.3.as_deref().is_some_and(|i| i.contains(&format!("tovholder-{id}-3@")))).await;
+    assert!(!family_text.contains("/forloeb/") && family_ics.unwrap().contains("ATTENDEE"));
+
+    // The agenda waits until a week before the meeting.
+    let agenda_key = format!("agenda:{id}:3");
+    let queued: Vec<_> = outbox(&t).await.into_iter().filter(|m| m.mail.key.as_deref() == Some(agenda_key.as_str())).collect();
+    assert_eq!(queued.len(), 4);
+    assert!(queued.iter().all(|m| m.sent.is_none() && m.mail.not_before.is_some()));
+    t.app.clock.advance_days(8);
+    sink.wait_for(|m| m.0 == "lise.holm@skole.example" && m.1.starts_with("Dagsorden: Netværksmøde")).await;
+
+    // On the day: minutes, an agreement, and the plan within the week.
+    t.app.clock.advance_days(6);
+    let (c, csrf) = t.login("hanne").await;
+    let (status, body) = post_form(&t, &c, &csrf, &format!("{meeting_url}/referat"), &[("present", &format!("p{louise}")), ("present", "n4"), ("story", "Morgenerne går bedre nu, fortæller Louise."), ("best_hope", "Ro på hjemme"), ("works.n4", "Søvnen er bedre"), ("challenges.n4", "Mandage"), ("dialogue", "Vi fortsætter morgenplanen.")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let due = t.app.clock.today().checked_add(jiff::ToSpan::days(30)).unwrap().to_string();
+    let (status, body) = post_form(&t, &c, &csrf, &format!("/forloeb/{id}/aftaler"), &[("meeting", "3"), ("what", "Gitte følger op på søvnen hos Malthe"), ("responsible", "n4"), ("due", &due)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let tasks: Value = c.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(tasks.as_array().unwrap().iter().any(|x| x["task"] == "plan:3"), "sending the plan is on the coordinator's list: {tasks}");
+    let (status, body) = post_form(&t, &c, &csrf, &format!("/forloeb/{id}/familieplan"), &[("meeting", "3"), ("send", "ja")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let course: Value = c.get(t.url(&format!("/api/v1/courses/{id}"))).send().await.unwrap().json().await.unwrap();
+    let plan = course["documents"].as_array().unwrap().iter().find(|d| d["title"] == "Familieplan 2.0").expect("version 2.0 after the second network meeting");
+    let doc = plan["doc"].as_u64().unwrap();
+    let tasks: Value = c.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(!tasks.as_array().unwrap().iter().any(|x| x["task"] == "plan:3"), "sent: the deadline is done");
+    let pdf = c.get(t.url(&format!("/forloeb/{id}/dokumenter/{doc}"))).send().await.unwrap().bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = pdftotext(&pdf);
+    for section in ["Aftaler fra netværksmødet", "Netværk", "Netværkskort", "Overblik over aktuelle indsatser", "Aktuel status", "Familiens egne mål", "Planer for hver person", "Gitte følger op på søvnen hos Malthe", "Inge Bak", "Sundhedsplejerske"] {
+        assert!(text.contains(section), "{section} missing from the plan:\n{text}");
+    }
+    assert!(text.contains("Søvnen") || text.contains("Fraværet er faldet"), "Danish letters intact:\n{text}");
+    assert!(!tovholder_core::cpr::contains_cpr(&text), "no CPR number in the plan");
+    // Gitte (Sundhedsplejen, covered by the consent) got it and can read it; Emil was not at
+    // the meeting; Lise has no login.
+    let (gitte, _) = t.login("gitte").await;
+    assert_eq!(gitte.get(t.url(&format!("/forloeb/{id}/dokumenter/{doc}"))).send().await.unwrap().status(), StatusCode::OK);
+    let (emil, _) = t.login("emil").await;
+    assert_eq!(emil.get(t.url(&format!("/forloeb/{id}/dokumenter/{doc}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    // Gitte's agreement is on her own list.
+    let tasks: Value = gitte.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(tasks.as_array().unwrap().iter().any(|x| x["label"].as_str().unwrap().contains("følger op på søvnen")), "{tasks}");
+}
+
+/// Ballerup: no meeting booked within 12 weeks gives the caseworker a call task, which a call
+/// closes; the API takes meeting operations too and refuses one the role may not do.
+#[tokio::test]
+async fn ballerup_calls_the_family_when_no_meeting_is_booked() {
+    let t = TestApp::spawn().await;
+    let id = t.course("Jonas");
+    let (c, csrf) = t.login("camilla").await;
+    let tasks: Value = c.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    let call = tasks.as_array().unwrap().iter().find(|x| x["task"].as_str().unwrap().starts_with("ring_til_familien:")).expect("a call task").clone();
+    assert_eq!(call["status"], "overdue");
+    let task = call["task"].as_str().unwrap();
+    let (status, body) = post_form(&t, &c, &csrf, &format!("/forloeb/{id}/opgaver/{task}"), &[("outcome", "ringet"), ("note", "Aftalt nyt møde")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    // Booking the next meeting through the API; a second call task follows it.
+    let start = t.app.clock.today().checked_add(jiff::ToSpan::days(7)).unwrap().at(14, 0, 0, 0).to_string();
+    let jonas = members(&t, &c, id, "ung").await[0].0.clone();
+    let body = serde_json::json!({"action": "plan_meeting", "kind": "opfoelgningsmoede", "start": start, "place": "Ballerup Rådhus", "attendees": [{"person": jonas.parse::<i64>().unwrap()}]});
+    let r = c.post(t.url(&format!("/api/v1/courses/{id}/meeting-actions"))).header("x-csrf-token", &csrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let tasks: Value = c.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(!tasks.as_array().unwrap().iter().any(|x| x["task"] == call["task"]), "the call is done");
+    // Jakob (the school, no role, no consent yet) cannot use it.
+    let (j, jcsrf) = t.login("jakob").await;
+    let r = j.post(t.url(&format!("/api/v1/courses/{id}/meeting-actions"))).header("x-csrf-token", &jcsrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
