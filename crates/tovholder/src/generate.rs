@@ -179,7 +179,7 @@ struct World {
     munis: Vec<Muni>,
     homes: Vec<Home>,
     busy: Staff,
-    /// The chance that one of the largest municipality's Familiens Fremtid courses goes to the busy coordinator.
+    /// The chance that a Familiens Fremtid course is the busy coordinator's (in the largest municipality).
     busy_share: f64,
     jmh: Arc<Model>,
     ff: Arc<Model>,
@@ -353,9 +353,8 @@ async fn staff(store: &dyn Store, keys: &Keys, rng: &mut Rng, opts: &Options, jm
         }
     }
     let busy = busy.ok_or_else(|| anyhow!("the busy coordinator was not made"))?;
-    let total: u32 = weights.iter().sum();
     // About 40 of the busy coordinator's courses are active (the last nine months) at any scale.
-    let ff_recent = opts.courses as f64 * FF_SHARE * f64::from(weights[0]) / f64::from(total) * 0.75 / YEARS as f64;
+    let ff_recent = opts.courses as f64 * FF_SHARE * 0.75 / YEARS as f64;
     let busy_share = if ff_recent > 0.0 { (40.0 / ff_recent).min(1.0) } else { 1.0 };
     let start = opts.today.checked_sub((YEARS * 365).days())?;
     Ok(World { munis, homes, busy, busy_share, jmh, ff, bu, keys: keys.clone(), today: opts.today, start, tz: copenhagen()? })
@@ -388,6 +387,8 @@ struct CoursePlan {
     home: usize,
     begin: Date,
     family: Vec<FamilyMember>,
+    /// A Familiens Fremtid course of the busy coordinator.
+    busy: bool,
 }
 
 /// What the summary needs from each course.
@@ -408,7 +409,12 @@ fn plan_course(w: &World, seed: u64, i: usize, n: usize) -> anyhow::Result<Cours
     let x = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
     let kind = if x < JMH_SHARE { Kind::Jmh } else if x < JMH_SHARE + FF_SHARE { Kind::Ff } else { Kind::Bu };
     let weights: Vec<u32> = w.munis.iter().map(|m| m.weight).collect();
-    let muni = rng.weighted(&weights);
+    let mut muni = rng.weighted(&weights);
+    // The busy coordinator's courses are in the largest municipality.
+    let busy = kind == Kind::Ff && rng.chance(w.busy_share);
+    if busy {
+        muni = 0;
+    }
     let home = rng.below(w.homes.len() as u64) as usize;
     let surname = rng.pick(SURNAMES).to_string();
     let mut family = Vec::new();
@@ -445,7 +451,7 @@ fn plan_course(w: &World, seed: u64, i: usize, n: usize) -> anyhow::Result<Cours
             }
         }
     }
-    Ok(CoursePlan { rng, kind, muni, home, begin, family })
+    Ok(CoursePlan { rng, kind, muni, home, begin, family, busy })
 }
 
 /// A random CPR number for someone born on `born`: the serial's first digit gives the century
@@ -725,7 +731,7 @@ fn meeting(sim: &mut Sim, rng: &mut Rng, actor: &Actor, kind: &str, day: Date, a
 fn ff(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Result<(bool, bool)> {
     let muni = &w.munis[plan.muni];
     let fk = rng.pick(&muni.koordinatorer).clone();
-    let busy = plan.muni == 0 && rng.chance(w.busy_share);
+    let busy = plan.busy;
     let koordinator = if busy { w.busy.clone() } else { rng.pick(&muni.koordinatorer).clone() };
     let leader = muni.koordinatorer.iter().find(|s| s.person != koordinator.person).unwrap_or(&fk).clone();
     let fa = fk.actor();
