@@ -54,7 +54,7 @@ impl Quadrant {
     pub fn label_da(self) -> &'static str {
         match self {
             Quadrant::Familie => "Familie",
-            Quadrant::Venner => "Venner, bekendte, naboer",
+            Quadrant::Venner => "Venner, bekendte, naboer m.m.",
             Quadrant::Arbejde => "Arbejde, skole, uddannelse",
             Quadrant::Professionelle => "Professionelle",
         }

@@ -18,54 +18,25 @@ use crate::svg::{
     wrap,
 };
 
-/// Which part of the family's life a person in the network belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Quadrant {
-    /// Family.
-    Familie,
-    /// Friends, acquaintances, neighbours.
-    Venner,
-    /// Work, school, education.
-    Arbejde,
-    /// Professionals.
-    Professionelle,
+pub use tovholder_core::family_plan::Quadrant;
+
+const QUADRANTS: [Quadrant; 4] = Quadrant::ALL;
+
+fn is_left(q: Quadrant) -> bool {
+    matches!(q, Quadrant::Familie | Quadrant::Arbejde)
 }
 
-impl Quadrant {
-    const ALL: [Quadrant; 4] = [
-        Quadrant::Familie,
-        Quadrant::Venner,
-        Quadrant::Arbejde,
-        Quadrant::Professionelle,
-    ];
+fn is_top(q: Quadrant) -> bool {
+    matches!(q, Quadrant::Familie | Quadrant::Venner)
+}
 
-    /// The label printed in the quadrant.
-    pub fn label(self) -> &'static str {
-        match self {
-            Quadrant::Familie => "Familie",
-            Quadrant::Venner => "Venner, bekendte, naboer m.m.",
-            Quadrant::Arbejde => "Arbejde, skole, uddannelse",
-            Quadrant::Professionelle => "Professionelle",
-        }
-    }
-
-    fn is_left(self) -> bool {
-        matches!(self, Quadrant::Familie | Quadrant::Arbejde)
-    }
-
-    fn is_top(self) -> bool {
-        matches!(self, Quadrant::Familie | Quadrant::Venner)
-    }
-
-    /// Pale background; every text colour keeps ≥ 4.5:1 on it.
-    fn tint(self) -> &'static str {
-        match self {
-            Quadrant::Familie => "#fbf3ea",
-            Quadrant::Venner => "#eef6ee",
-            Quadrant::Arbejde => "#eef3fa",
-            Quadrant::Professionelle => "#f5f0f8",
-        }
+/// Pale background; every text colour keeps ≥ 4.5:1 on it.
+fn tint(q: Quadrant) -> &'static str {
+    match q {
+        Quadrant::Familie => "#fbf3ea",
+        Quadrant::Venner => "#eef6ee",
+        Quadrant::Arbejde => "#eef3fa",
+        Quadrant::Professionelle => "#f5f0f8",
     }
 }
 
@@ -153,7 +124,7 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
     let name_chars = chars_fitting(text_room, NAME.size);
     let rel_chars = chars_fitting(text_room, RELATION.size);
 
-    let mut columns: Vec<(Quadrant, Vec<Placed>)> = Quadrant::ALL
+    let mut columns: Vec<(Quadrant, Vec<Placed>)> = QUADRANTS
         .iter()
         .map(|&q| {
             let placed = entries
@@ -173,7 +144,7 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
     let (mut top_h, mut bottom_h) = (0.0_f64, 0.0_f64);
     for (q, placed) in &columns {
         let h = stack_height(placed);
-        if q.is_top() {
+        if is_top(*q) {
             top_h = top_h.max(h);
         } else {
             bottom_h = bottom_h.max(h);
@@ -190,7 +161,7 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
     // the divider; `cy` leaves room for the taller top stack, so the halves
     // never meet.
     for (q, placed) in &mut columns {
-        let mut y = if q.is_top() { LABEL_BAND } else { cy + MID_GAP };
+        let mut y = if is_top(*q) { LABEL_BAND } else { cy + MID_GAP };
         for p in placed.iter_mut() {
             p.top = y;
             y += p.height() + ENTRY_GAP;
@@ -213,9 +184,9 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
     );
 
     // Quadrant backgrounds and the dividing cross.
-    for q in Quadrant::ALL {
-        let x = if q.is_left() { 0.0 } else { CX };
-        let (y, h) = if q.is_top() {
+    for q in QUADRANTS {
+        let x = if is_left(q) { 0.0 } else { CX };
+        let (y, h) = if is_top(q) {
             (0.0, cy)
         } else {
             (cy, height - cy)
@@ -227,7 +198,7 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
             num(y),
             num(CX),
             num(h),
-            q.tint()
+            tint(q)
         );
     }
     let _ = writeln!(
@@ -240,23 +211,23 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
     );
 
     // Quadrant labels in the outer corners.
-    for q in Quadrant::ALL {
-        let (x, anchor) = if q.is_left() {
+    for q in QUADRANTS {
+        let (x, anchor) = if is_left(q) {
             (MARGIN, "start")
         } else {
             (WIDTH - MARGIN, "end")
         };
-        let y = if q.is_top() {
+        let y = if is_top(q) {
             LABEL_BAND - 18.0
         } else {
             height - 16.0
         };
-        text_el(&mut svg, x, y, anchor, &LABEL, q.label());
+        text_el(&mut svg, x, y, anchor, &LABEL, q.label_da());
     }
 
     // Connector lines first, so dots and the circle sit on top of them.
     for (q, placed) in &columns {
-        let dot_x = if q.is_left() {
+        let dot_x = if is_left(*q) {
             CX - dot_dx
         } else {
             CX + dot_dx
@@ -292,7 +263,7 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
 
     // The entries.
     for (q, placed) in &columns {
-        let (dot_x, text_x, anchor) = if q.is_left() {
+        let (dot_x, text_x, anchor) = if is_left(*q) {
             (CX - dot_dx, CX - dot_dx - DOT_TEXT, "end")
         } else {
             (CX + dot_dx, CX + dot_dx + DOT_TEXT, "start")
@@ -344,7 +315,7 @@ pub fn network_map_description(centre: &[String], entries: &[MapEntry]) -> Strin
         out.push_str(&centre.join(", "));
     }
     out.push('.');
-    for q in Quadrant::ALL {
+    for q in QUADRANTS {
         let people: Vec<String> = entries
             .iter()
             .filter(|e| e.quadrant == q)
@@ -361,7 +332,7 @@ pub fn network_map_description(centre: &[String], entries: &[MapEntry]) -> Strin
         } else {
             people.join(", ")
         };
-        let _ = write!(out, " {}: {listed}.", q.label());
+        let _ = write!(out, " {}: {listed}.", q.label_da());
     }
     out
 }
@@ -464,7 +435,7 @@ mod tests {
     #[test]
     fn twelve_long_entries_per_quadrant_do_not_overlap() {
         let mut entries = Vec::new();
-        for q in Quadrant::ALL {
+        for q in QUADRANTS {
             for i in 0..12 {
                 entries.push(entry(
                     &format!("Person nummer {i} med et meget langt dobbeltnavn-Østergård"),
@@ -533,9 +504,9 @@ mod tests {
 
     #[test]
     fn text_contrast_on_every_background() {
-        for q in Quadrant::ALL {
+        for q in QUADRANTS {
             for fg in [INK, MUTED, ACCENT] {
-                assert!(contrast(fg, q.tint()) >= 4.5, "{fg} on {}", q.tint());
+                assert!(contrast(fg, tint(q)) >= 4.5, "{fg} on {}", tint(q));
             }
         }
         assert!(contrast(WHITE, ACCENT) >= 4.5);

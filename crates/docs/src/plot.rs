@@ -47,19 +47,8 @@ const NOTE: TextStyle = TextStyle {
 };
 const GRID: &str = "#d9dee5";
 
-const MONTHS: [&str; 12] = [
-    "jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.",
-];
-
-/// A date the Danish way with an abbreviated month: `3. nov. 2026`, `1. maj 2027`.
-pub fn danish_date(date: Date) -> String {
-    let month = usize::try_from(date.month() - 1)
-        .ok()
-        .and_then(|i| MONTHS.get(i))
-        .copied()
-        .unwrap_or("");
-    format!("{}. {month} {}", date.day(), date.year())
-}
+/// A date the Danish way (`3. nov. 2026`): the one formatting the rest of Tovholder uses.
+pub use tovholder_core::calendar::format_date_da as danish_date;
 
 /// A value with a decimal comma and at most one decimal (`12,5`, `7`).
 fn danish_number(value: f64) -> String {
@@ -307,13 +296,6 @@ mod tests {
     fn danish_dates() {
         assert_eq!(danish_date(date(2026, 11, 3)), "3. nov. 2026");
         assert_eq!(danish_date(date(2027, 5, 1)), "1. maj 2027");
-        let all: Vec<String> = (1..=12).map(|m| danish_date(date(2026, m, 15))).collect();
-        assert_eq!(
-            all.iter()
-                .map(|s| s.split(' ').nth(1).unwrap())
-                .collect::<Vec<_>>(),
-            MONTHS
-        );
         assert_eq!(danish_number(12.5), "12,5");
         assert_eq!(with_unit(7.0, ""), "7");
         assert_eq!(with_unit(3.25, "%"), "3,3 %");

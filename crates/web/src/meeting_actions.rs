@@ -340,21 +340,7 @@ async fn plan_data(app: &App, ctx: &Ctx<'_>, version: &str, meeting: Option<u32>
 
 /// The course's network as the map draws it.
 pub fn network_entries(state: &CourseState) -> Vec<tovholder_docs::network_map::MapEntry> {
-    use tovholder_docs::network_map::Quadrant as Q;
-    state
-        .network
-        .iter()
-        .map(|e| tovholder_docs::network_map::MapEntry {
-            name: e.name.clone(),
-            relation: e.relation.clone(),
-            quadrant: match e.quadrant {
-                Quadrant::Familie => Q::Familie,
-                Quadrant::Venner => Q::Venner,
-                Quadrant::Arbejde => Q::Arbejde,
-                Quadrant::Professionelle => Q::Professionelle,
-            },
-        })
-        .collect()
+    state.network.iter().map(|e| tovholder_docs::network_map::MapEntry { name: e.name.clone(), relation: e.relation.clone(), quadrant: e.quadrant }).collect()
 }
 
 /// The mails meeting events set off, and the keys of queued mails they make obsolete.

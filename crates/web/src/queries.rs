@@ -99,11 +99,18 @@ pub struct CourseRow {
     pub overdue_tasks: usize,
 }
 
-/// The courses the user takes part in through their organisation, newest first, optionally
-/// only those whose title contains `query` (case-insensitive). Each course shown is logged.
+/// The courses the user takes part in through their organisation, newest first (at most 500),
+/// optionally only those whose title contains `query` (case-insensitive). Each course shown is logged.
 pub async fn course_list(app: &App, user: &CurrentUser, query: Option<&str>, what: &str) -> Result<Vec<CourseRow>, AppError> {
     let u = &user.user;
-    let ids = app.store.courses_of_org(u.org, 500).await?;
+    let needle = query.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
+    // A search asks the store for the courses with a member of that name (by index), so it
+    // reaches every course of the organisation, not only the newest 500; the title check below
+    // keeps to the child's name.
+    let ids = match &needle {
+        Some(n) => app.store.search_courses_of_org(u.org, n, 500).await?,
+        None => app.store.courses_of_org(u.org, 500).await?,
+    };
     let actor = user.actor();
     let today = app.clock.today();
     let mut allowed = Vec::new();
@@ -115,7 +122,6 @@ pub async fn course_list(app: &App, user: &CurrentUser, query: Option<&str>, wha
     }
     let states: Vec<_> = allowed.iter().map(|(c, _)| &c.state).collect();
     let people = views::people_of(app.store.as_ref(), &states).await?;
-    let needle = query.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
     let mut rows = Vec::new();
     let now = app.clock.now();
     let mut records = Vec::new();

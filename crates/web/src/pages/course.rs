@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use tovholder_core::commands::{self, FieldError};
 use tovholder_core::ids::PersonId;
 
-use super::Layout;
+use super::{FormState, Layout};
 use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
@@ -109,10 +109,9 @@ pub struct CoursePage {
     pub via_consent: bool,
 }
 
+super::form_state!(CoursePage, submitted);
+
 impl CoursePage {
-    pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
-    }
     /// Whether a refused form has errors, so its fold opens again.
     pub fn errors_in(&self, form: &str) -> bool {
         let prefix = match form {
@@ -126,10 +125,6 @@ impl CoursePage {
             _ => return false,
         };
         self.errors.iter().any(|e| e.field.starts_with(prefix))
-    }
-
-    pub fn submitted_value(&self, key: &str) -> &str {
-        self.submitted.get(key).map_or("", String::as_str)
     }
 }
 

@@ -16,7 +16,7 @@ use tovholder_core::family_plan::{Intervention, Quadrant};
 use tovholder_core::ids::PersonId;
 use tovholder_core::meetings::{AgendaItem, Minutes, Round, TimeBox, Who};
 
-use super::Layout;
+use super::{FormState, Layout};
 use super::course::{Choice, SavedQuery, parse_date};
 use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse};
@@ -207,11 +207,7 @@ pub struct NewMeetingPage {
     pub errors: Vec<FieldError>,
 }
 
-impl NewMeetingPage {
-    pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
-    }
-}
+super::form_state!(NewMeetingPage);
 
 #[derive(serde::Deserialize)]
 pub struct KindQuery {
@@ -269,14 +265,7 @@ pub struct MeetingPage {
     pub via_consent: bool,
 }
 
-impl MeetingPage {
-    pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
-    }
-    pub fn value(&self, key: &str) -> &str {
-        self.submitted.get(key).map_or("", String::as_str)
-    }
-}
+super::form_state!(MeetingPage, submitted);
 
 pub async fn show_meeting(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Path((_, meeting)): Path<(i64, u32)>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
     let saved = q.gemt.as_deref().and_then(saved_text);
@@ -399,6 +388,12 @@ pub struct IndicatorView {
     pub rows: Vec<(String, String)>,
 }
 
+pub struct NetworkRow {
+    pub name: String,
+    pub relation: String,
+    pub contact: String,
+}
+
 pub struct PlanVersionView {
     pub version: String,
     pub doc: u32,
@@ -433,8 +428,8 @@ pub struct PlanPage {
     pub title: String,
     pub plan_label: String,
     pub map_svg: String,
-    /// (quadrant label, [(name, relation, contact)])
-    pub network: Vec<(String, Vec<(String, String, String)>)>,
+    /// (quadrant label, the people in it)
+    pub network: Vec<(String, Vec<NetworkRow>)>,
     pub quadrants: Vec<Choice>,
     pub users: Vec<Choice>,
     pub goals: Vec<GoalView>,
@@ -458,14 +453,7 @@ pub struct PlanPage {
     pub today_iso: String,
 }
 
-impl PlanPage {
-    pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
-    }
-    pub fn value(&self, key: &str) -> &str {
-        self.submitted.get(key).map_or("", String::as_str)
-    }
-}
+super::form_state!(PlanPage, submitted);
 
 pub async fn show_plan(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
     let saved = q.gemt.as_deref().and_then(saved_text);
@@ -488,7 +476,12 @@ async fn plan_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTree
     let network = Quadrant::ALL
         .iter()
         .map(|q| {
-            let rows = state.network.iter().filter(|e| e.quadrant == *q).map(|e| (e.name.clone(), e.relation.clone(), [e.phone.as_str(), e.email.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", "))).collect();
+            let rows = state
+                .network
+                .iter()
+                .filter(|e| e.quadrant == *q)
+                .map(|e| NetworkRow { name: e.name.clone(), relation: e.relation.clone(), contact: [e.phone.as_str(), e.email.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", ") })
+                .collect();
             (q.label_da().to_string(), rows)
         })
         .collect();

@@ -22,6 +22,44 @@ use crate::error::{AppError, PageError};
 use crate::views::{self, TaskView};
 use crate::{App, text};
 
+/// A page that can come back with a refused form: the errors next to their fields, and what
+/// was typed, so nothing is lost.
+pub trait FormState {
+    fn errors(&self) -> &[tovholder_core::commands::FieldError];
+    fn submitted(&self) -> Option<&std::collections::BTreeMap<String, String>> {
+        None
+    }
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors().iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+    fn value(&self, key: &str) -> &str {
+        self.submitted().and_then(|s| s.get(key)).map_or("", String::as_str)
+    }
+}
+
+/// Implements `FormState` for a page from its `errors` field and, if given, its field of
+/// submitted values.
+macro_rules! form_state {
+    ($page:ty) => {
+        impl $crate::pages::FormState for $page {
+            fn errors(&self) -> &[tovholder_core::commands::FieldError] {
+                &self.errors
+            }
+        }
+    };
+    ($page:ty, $values:ident) => {
+        impl $crate::pages::FormState for $page {
+            fn errors(&self) -> &[tovholder_core::commands::FieldError] {
+                &self.errors
+            }
+            fn submitted(&self) -> Option<&std::collections::BTreeMap<String, String>> {
+                Some(&self.$values)
+            }
+        }
+    };
+}
+pub(crate) use form_state;
+
 pub struct LayoutUser {
     pub name: String,
     pub org: String,

@@ -14,7 +14,7 @@ use tovholder_core::ids::OrgId;
 use tovholder_core::model::{Model, Scope};
 use tovholder_core::policy;
 
-use super::Layout;
+use super::{FormState, Layout};
 use super::course::{Choice, SelectInput, parse_date};
 use crate::actions::{self, MemberInput, RegistrationInput};
 use crate::auth::CurrentUser;
@@ -44,16 +44,12 @@ pub struct RegisterPage {
     pub errors: Vec<FieldError>,
 }
 
+super::form_state!(RegisterPage, values);
+
 impl RegisterPage {
-    pub fn value(&self, key: &str) -> &str {
-        self.values.get(key).map_or("", String::as_str)
-    }
     /// A checkbox is ticked when submitted ticked, or on a fresh form.
     pub fn ticked(&self, key: &str) -> bool {
         self.values.is_empty() || self.values.contains_key(key)
-    }
-    pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
     }
 }
 
