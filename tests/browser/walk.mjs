@@ -15,7 +15,8 @@ import { readFileSync } from 'node:fs';
 //   CHROMIUM          browser to drive (default /usr/bin/chromium)
 //   WALK_ONLY         optional substring: run only the steps whose name contains it (and the
 //                     earlier steps those depend on, e.g. WALK_ONLY=Sofie runs the new-course walk,
-//                     WALK_ONLY=consent the consent walk on William Larsen's course)
+//                     WALK_ONLY=consent the consent walk on William Larsen's course, WALK_ONLY=Bak
+//                     the network-meeting round on the Bak family's course)
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -1261,6 +1262,439 @@ step('consent (William Larsen): ole\'s very next request gets 404, and "Delt med
   await expectSharedEmpty(page, 'ole');
   await shot(page, '48-ole-delt-empty-again.png');
 }, { needs: ['consent-revoked'] });
+
+// ---------------------------------------------------------------- a network-meeting round (Bak)
+//
+// One round of Furesø's Familiens Fremtid on the Bak family's course (demo data: meeting 1 held
+// with plan 1.0, meeting 2 planned in ten days): hanne (familiekoordinator) plans a network
+// meeting for today, is refused a place naming the family, sends the invitations, records an
+// apology, ticks the checklist, writes the minutes and an agreement, and issues plan 2.0 to the
+// network; gitte (Sundhedsplejen, sees the course by the family's consent) reads that PDF but
+// not the plan workspace. The round's steps form a chain (plan, invite, apology, checklist,
+// minutes, plan 2.0); the refused place, gitte's 404 for the plan page and the axe checks are
+// side steps, so their failure does not stop the round. WALK_ONLY=Bak runs this group.
+
+const BAK = 'Louise Bak';
+const BAK_FAMILY_WORDS = /\b(Bak|Louise|Sofie|Malthe)\b/;
+const BAK_PLACE = 'Rådhuset, mødelokale 1';
+const BAK_BAD_PLACE = 'Hjemme hos Bak';
+const BAK_SUBSTITUTE = 'Peter Lund, lærer i 8.b';
+const BAK_MINUTES = {
+  story: 'Louise fortæller, at morgenplanen hænger på køleskabet, og at Sofie er kommet i skole de fleste dage.',
+  bestHope: 'At morgenerne bliver ved med at være rolige, også når Malthe har kamp om morgenen.',
+  works: 'Søvnsamtalen har hjulpet Malthe til at falde i søvn tidligere.',
+  challenges: 'Sundhedsplejen når ikke hjem til familien i skoleferien.',
+  dialogue: 'Netværket drøftede fraværet om mandagen og aftalte, hvem der følger op på hvad.',
+};
+const BAK_AGREEMENT = 'Louise ringer til klasselæreren hver fredag om ugens fremmøde';
+const DA_MONTHS = ['jan.', 'feb.', 'mar.', 'apr.', 'maj', 'jun.', 'jul.', 'aug.', 'sep.', 'okt.', 'nov.', 'dec.'];
+const pad2 = (n) => String(n).padStart(2, '0');
+
+// Wall-clock date and time in Copenhagen (the app's time zone), `minutesAhead` from now.
+function copenhagenClock(minutesAhead = 0) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Copenhagen', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(Date.now() + minutesAhead * 60_000)).map((p) => [p.type, p.value]));
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour), minute: Number(parts.minute) };
+}
+
+// "2026-11-23" -> "23. nov. 2026", as the app writes dates.
+function danishDate(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${d}. ${DA_MONTHS[m - 1]} ${y}`;
+}
+
+function addDaysIso(iso, days) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+// The meeting's start: today in Copenhagen, about an hour from now (on a five-minute mark), so
+// that its minutes may be written the same day; late in the evening a little before now instead,
+// as the date must stay today. `value` is what a datetime-local input takes.
+function meetingStartToday() {
+  const now = copenhagenClock(0);
+  const later = copenhagenClock(60);
+  const t = later.date === now.date ? later : now;
+  const minute = Math.floor(t.minute / 5) * 5;
+  return {
+    date: now.date,
+    value: `${now.date}T${pad2(t.hour)}:${pad2(minute)}`,
+    whenDa: `${danishDate(now.date)} kl. ${t.hour}.${pad2(minute)}`,
+  };
+}
+
+// The Bak course page as `username` (expects 200).
+async function openBak(username) {
+  assert.ok(state.bak, 'the path of the Bak course is known');
+  const page = await session(username);
+  const res = await page.goto(`${server.base}${state.bak}`);
+  assert.equal(res.status(), 200, `GET ${state.bak} as ${username}`);
+  await page.getByRole('heading', { level: 1, name: BAK }).waitFor();
+  return page;
+}
+
+// The new meeting's page as hanne.
+async function openBakMeeting() {
+  assert.ok(state.bakMeeting, 'the path of the new network meeting is known');
+  const page = await session('hanne');
+  const res = await page.goto(`${server.base}${state.bakMeeting}`);
+  assert.equal(res.status(), 200, `GET ${state.bakMeeting} as hanne`);
+  await page.locator('#meeting-facts').waitFor();
+  return page;
+}
+
+// The value of the attendee checkbox (p12, n3 …) whose label starts with `name`.
+async function attendeeKey(form, name) {
+  const keys = await form.locator('input[name="attendees"]').evaluateAll((inputs, n) => inputs
+    .filter((i) => document.querySelector(`label[for="${i.id}"]`)?.textContent.trim().startsWith(`${n} (`))
+    .map((i) => i.value), name);
+  assert.equal(keys.length, 1, `one attendee checkbox labelled "${name} (…)" (got ${JSON.stringify(keys)})`);
+  return keys[0];
+}
+
+// The demo outbox as rows { to, subject, body }, newest first (as the page lists them).
+async function outboxMails(page) {
+  const res = await page.goto(`${server.base}/udbakke`);
+  assert.equal(res.status(), 200, 'GET /udbakke');
+  if (!(await page.locator('#outbox').count())) return [];
+  return page.locator('#outbox tbody tr').evaluateAll((rows) => rows.map((tr) => ({
+    to: tr.cells[1].textContent.trim(),
+    subject: tr.cells[2].textContent.trim(),
+    body: tr.cells[3].textContent.trim(),
+  })));
+}
+
+// Text of the meeting page's fact `label` (Status, Tid, Sted …).
+async function meetingFact(page, label) {
+  return page.locator('#meeting-facts').evaluate((dl, l) => {
+    const dt = [...dl.querySelectorAll('dt')].find((d) => d.textContent.trim() === l);
+    return dt?.nextElementSibling?.textContent.replace(/\s+/g, ' ').trim() ?? null;
+  }, label);
+}
+
+// GET `href` with the page's session; asserts a PDF and returns its bytes.
+async function fetchPdf(page, href, who) {
+  const res = await page.request.get(new URL(href, page.url()).href);
+  assert.equal(res.status(), 200, `GET ${href} as ${who}`);
+  assert.match(res.headers()['content-type'] ?? '', /^application\/pdf/, `GET ${href} content-type`);
+  const body = await res.body();
+  assert.equal(body.subarray(0, 4).toString('latin1'), '%PDF', `${href} starts with %PDF`);
+  return body;
+}
+
+function pdfText(bytes) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tovholder-walk-pdf-'));
+  try {
+    fs.writeFileSync(path.join(tmp, 'plan.pdf'), bytes);
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', path.join(tmp, 'plan.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+step('network meeting (Bak): hanne plans a Netværksmøde for today from the course page; agenda of 9 points fits', async () => {
+  const page = await freshSession('hanne');
+  await Promise.all([
+    page.waitForURL('**/forloeb'),
+    page.getByRole('navigation', { name: 'Hovedmenu' }).first().getByRole('link', { name: 'Forløb', exact: true }).click(),
+  ]);
+  const link = page.locator('#courses tbody tr td:first-child a').filter({ hasText: BAK });
+  assert.equal(await link.count(), 1, `hanne's "Forløb" lists one course titled ${BAK}`);
+  await Promise.all([page.waitForURL('**/forloeb/*'), link.click()]);
+  await page.getByRole('heading', { level: 1, name: BAK }).waitFor();
+  state.bak = pathOf(page);
+  const before = await page.locator('#meetings tbody tr[data-meeting]').count();
+  assert.ok(before >= 2, `#meetings lists the demo's meetings (got ${before})`);
+
+  await Promise.all([page.waitForURL('**/moeder/ny'), page.locator('#plan-meeting-link').click()]);
+  await page.getByRole('heading', { level: 1, name: 'Planlæg et møde' }).waitFor();
+  await page.locator('#type').selectOption({ label: 'Netværksmøde' });
+  await submit(page, page.locator('form:has(#type)'), 'Vælg mødetype');
+  const form = page.locator('#form-moede');
+  await form.waitFor();
+  const agenda = (await form.locator('#agenda').inputValue()).split('\n').filter((l) => l.trim());
+  assert.equal(agenda.length, 9, `the seed's default agenda has 9 points (got ${JSON.stringify(agenda)})`);
+  assert.ok(agenda.some((l) => l.includes('5/deltager')), `the agenda has a "5/deltager" point (got ${JSON.stringify(agenda)})`);
+  assert.equal(await form.locator('#minutes').inputValue(), '120', 'a Netværksmøde lasts 120 minutes by default');
+
+  const start = meetingStartToday();
+  state.bakStart = start;
+  await form.locator('#start').fill(start.value);
+  await form.locator('#place').fill(BAK_PLACE);
+  const who = {};
+  for (const [key, name] of [['louise', BAK], ['hanne', 'Hanne Vestergaard'], ['gitte', 'Gitte Skov'], ['lise', 'Lise Holm']]) {
+    who[key] = await attendeeKey(form, name);
+    await form.locator(`input[name="attendees"][value="${who[key]}"]`).check();
+  }
+  state.bakWho = who;
+  const res = await submit(page, form, 'Planlæg mødet');
+  assert.match(pathOf(page), /^\/forloeb\/\d+\/moeder\/\d+$/, `redirected to the meeting page (got ${page.url()})`);
+  await expectSaved(page, res, 'Mødet er gemt.', 'plan the network meeting');
+  state.bakMeeting = pathOf(page);
+  state.bakMeetingId = state.bakMeeting.split('/').pop();
+
+  await page.getByRole('heading', { level: 1, name: `Netværksmøde ${start.whenDa}` }).waitFor();
+  assert.equal((await page.locator('#meeting-status').innerText()).trim(), 'Planlagt', '#meeting-status');
+  assert.equal(await meetingFact(page, 'Sted'), BAK_PLACE, 'the place');
+  assert.equal(await meetingFact(page, 'Tid'), `${start.whenDa}, 120 minutter`, 'the time');
+  assert.match(await page.locator('#invitations').innerText(), /Invitationer er ikke sendt/, '#invitations before sending');
+  assert.equal(await page.locator('#agenda-table tbody tr').count(), 9, '#agenda-table has 9 rows');
+  assert.match(await page.locator('#agenda-table tbody').innerText(), /5 minutter pr\. deltager/,
+    'the per-participant time box "5 minutter pr. deltager" is shown');
+  const fit = page.locator('#agenda-fit');
+  const fitText = (await fit.innerText()).replace(/\s+/g, ' ').trim();
+  assert.ok(fitText.includes('Dagsordenen er planlagt til 100–105 minutter af mødets 120 (med 2 i netværkets runde).'),
+    `#agenda-fit: 100–105 of 120 minutes with 2 in the network's round (got: ${fitText})`);
+  assert.ok(!(await fit.evaluate((el) => el.classList.contains('alert-warning'))), '#agenda-fit is not a warning');
+  const attendees = await page.locator('#attendee-list > li[data-who]').evaluateAll((lis) =>
+    Object.fromEntries(lis.map((li) => [li.dataset.who, li.textContent.replace(/\s+/g, ' ').trim()])));
+  assert.deepEqual(Object.keys(attendees).sort(), Object.values(who).sort(), '#attendee-list has the four chosen attendees');
+  assert.match(attendees[who.louise], /^Louise Bak, Forælder/, `the mother with her role (got ${attendees[who.louise]})`);
+  assert.match(attendees[who.gitte], /^Gitte Skov, Sundhedsplejerske, Sundhedsplejen/, `Gitte Skov with her role (got ${attendees[who.gitte]})`);
+  assert.match(attendees[who.lise], /^Lise Holm, Klasselærer 8\.b, Farum Skole/, `Lise Holm with her role (got ${attendees[who.lise]})`);
+  await shot(page, 'ff-agenda.png');
+
+  await openBak('hanne');
+  const row = page.locator(`#meetings tbody tr[data-meeting="${state.bakMeetingId}"]`);
+  assert.equal(await row.count(), 1, 'the course page\'s #meetings lists the new meeting');
+  assert.match(await row.innerText(), /Netværksmøde.*Planlagt/s, 'the new meeting is listed as planned');
+}, { id: 'bak-planned' });
+
+step('axe (WCAG 2.1 A/AA): network meeting (Bak) "Planlæg et møde" form and the meeting page with its agenda (hanne)', async () => {
+  const page = await session('hanne');
+  await page.goto(`${server.base}${state.bak}/moeder/ny?type=netvaerksmoede`);
+  await page.locator('#form-moede').waitFor();
+  await runAxe(page, `${state.bak}/moeder/ny?type=netvaerksmoede (hanne)`);
+  await openBakMeeting();
+  await runAxe(page, `meeting page ${state.bakMeeting} (hanne)`);
+}, { needs: ['bak-planned'] });
+
+step('network meeting (Bak): re-planning with the place "Hjemme hos Bak" is refused (422), nothing changes', async () => {
+  const page = await openBakMeeting();
+  const form = await openForm(page, '#form-moede');
+  await form.locator('#place').fill(BAK_BAD_PLACE);
+  const res = await submit(page, form, 'Gem ændringerne');
+  assert.equal(res.status(), 422, 'status of the refused re-plan');
+  const summary = (await page.locator('#fejl').innerText()).replace(/\s+/g, ' ');
+  assert.ok(summary.includes('må ikke nævne familiens navn'), `#fejl says the place must not name the family (got: ${summary})`);
+  await checkErrorSummaryLinks(page);
+  const place = page.locator('#form-moede #place');
+  assert.ok(await place.isVisible(), 'the refused form is shown open');
+  assert.equal(await place.getAttribute('aria-invalid'), 'true', '#place marked aria-invalid');
+  assert.equal(await place.inputValue(), BAK_BAD_PLACE, 'the typed place is kept in the form');
+  assert.equal(await meetingFact(page, 'Sted'), BAK_PLACE, 'the facts still show the saved place');
+  await shot(page, 'ff-place-refused.png');
+  await openBakMeeting();
+  assert.equal(await meetingFact(page, 'Sted'), BAK_PLACE, 'after reloading, the place is unchanged');
+  assert.equal(await meetingFact(page, 'Tid'), `${state.bakStart.whenDa}, 120 minutter`, 'after reloading, the time is unchanged');
+  assert.match(await page.locator('#invitations').innerText(), /Invitationer er ikke sendt/, 'still no invitations');
+}, { id: 'bak-place-422', needs: ['bak-planned'] });
+
+step('axe (WCAG 2.1 A/AA): network meeting (Bak) meeting page with the refused re-plan (422, hanne)', async () => {
+  const page = await openBakMeeting();
+  const form = await openForm(page, '#form-moede');
+  await form.locator('#place').fill(BAK_BAD_PLACE);
+  const res = await submit(page, form, 'Gem ændringerne');
+  assert.equal(res.status(), 422, 'status of the refused re-plan');
+  await page.locator('#fejl').waitFor();
+  await runAxe(page, `refused re-plan on ${state.bakMeeting} (422, hanne)`);
+}, { needs: ['bak-planned'] });
+
+step('network meeting (Bak): hanne sends the invitations; the outbox has invitations and agendas without the family\'s name', async () => {
+  const page = await session('hanne');
+  const before = await outboxMails(page);
+  assert.ok(before.length < 180, `the outbox page lists all mails (it shows at most 200; had ${before.length})`);
+  await openBakMeeting();
+  const res = await submit(page, page.locator('#form-invitationer'), 'Send invitationer');
+  await expectSaved(page, res, 'Invitationerne er sendt', 'send invitations');
+  assert.match(await page.locator('#invitations').innerText(), /Invitationer sendt/, '#invitations says "Invitationer sendt"');
+  assert.equal(await page.locator('#form-invitationer').count(), 0, 'no send button once the invitations are current');
+
+  const after = await outboxMails(page);
+  const fresh = after.slice(0, after.length - before.length);
+  assert.ok(fresh.length > 0, 'sending the invitations put mails in the outbox');
+  const agendaSubject = `Dagsorden: Netværksmøde ${danishDate(state.bakStart.date)}`;
+  const recipients = ['louise.bak@familie.example', 'hanne@furesoe.dk.example', 'gitte@furesoe.dk', 'lise.holm@skole.example'];
+  for (const to of recipients) {
+    assert.ok(fresh.some((m) => m.to === to && m.subject === 'Invitation: Netværksmøde'), `"Invitation: Netværksmøde" to ${to}`);
+    assert.ok(fresh.some((m) => m.to === to && m.subject === agendaSubject), `"${agendaSubject}" to ${to}`);
+  }
+  const unexpected = fresh.filter((m) => !recipients.includes(m.to));
+  assert.deepEqual(unexpected, [], 'mails only to the attendees');
+  const staffInvite = fresh.find((m) => m.to === 'gitte@furesoe.dk' && m.subject === 'Invitation: Netværksmøde');
+  assert.ok(staffInvite.body.includes(state.bakMeeting), `the invitation to staff links to the meeting (body: ${staffInvite.body})`);
+  const leaks = fresh.filter((m) => BAK_FAMILY_WORDS.test(`${m.subject}\n${m.body}`));
+  assert.deepEqual(leaks, [], 'no subject or body of the new mails names the family');
+  await shot(page, 'ff-outbox.png');
+}, { id: 'bak-invited', needs: ['bak-planned'] });
+
+step('network meeting (Bak): Lise Holm sends an apology, Peter Lund comes instead', async () => {
+  const page = await openBakMeeting();
+  const form = await openForm(page, '#form-afbud');
+  await form.locator('#who').selectOption(state.bakWho.lise);
+  await form.locator('#substitute').fill(BAK_SUBSTITUTE);
+  const res = await submit(page, form, 'Registrér afbud');
+  await expectSaved(page, res, 'Afbuddet er registreret.', 'record the apology');
+  const lise = (await page.locator(`#attendee-list > li[data-who="${state.bakWho.lise}"]`).innerText()).replace(/\s+/g, ' ');
+  assert.ok(lise.includes(`Afbud; ${BAK_SUBSTITUTE} kommer i stedet`), `#attendee-list shows the apology and substitute (got: ${lise})`);
+  const others = await page.locator(`#attendee-list > li[data-who]:not([data-who="${state.bakWho.lise}"])`).allInnerTexts();
+  assert.ok(!others.some((t) => t.includes('Afbud')), 'nobody else has sent an apology');
+  assert.match(await page.locator('#agenda-fit').innerText(), /med 2 i netværkets runde/, 'the substitute still counts in the network\'s round');
+}, { id: 'bak-apology', needs: ['bak-invited'] });
+
+step('network meeting (Bak): hanne ticks two checklist steps; they show today\'s date and Hanne Vestergaard', async () => {
+  const page = await openBakMeeting();
+  const today = state.bakStart.date;
+  for (const stepId of ['formoede', 'netvaerksmoede']) {
+    const row = page.locator(`#checklist tbody tr[data-step="${stepId}"]`);
+    assert.equal(await row.count(), 1, `#checklist has the step "${stepId}"`);
+    assert.equal(await row.locator('input[type="date"]').inputValue(), today, `the date of "${stepId}" defaults to today (${today})`);
+    const res = await submit(page, row, 'Udført');
+    await expectSaved(page, res, 'Tjeklisten er opdateret.', `tick "${stepId}"`);
+  }
+  for (const stepId of ['formoede', 'netvaerksmoede']) {
+    const text = (await page.locator(`#checklist tbody tr[data-step="${stepId}"]`).innerText()).replace(/\s+/g, ' ');
+    assert.ok(text.includes(`${danishDate(today)} (Hanne Vestergaard)`), `step "${stepId}" shows the date and Hanne Vestergaard (got: ${text})`);
+  }
+  const open = await page.locator('#checklist tbody tr[data-step] form').count();
+  assert.ok(open >= 1, 'the other steps are still open');
+}, { id: 'bak-checklist', needs: ['bak-apology'] });
+
+step('network meeting (Bak): hanne writes the minutes and an agreement; the meeting is held', async () => {
+  const page = await openBakMeeting();
+  const form = await openForm(page, '#form-referat');
+  const { gitte, lise } = state.bakWho;
+  assert.ok(!(await form.locator(`input[name="present"][value="${lise}"]`).isChecked()), 'Lise Holm (apology) is not ticked as present');
+  assert.ok(await form.locator(`input[name="present"][value="${gitte}"]`).isChecked(), 'Gitte Skov is ticked as present');
+  await form.locator('#story').fill(BAK_MINUTES.story);
+  await form.locator('#best_hope').fill(BAK_MINUTES.bestHope);
+  await form.locator(`[id="works-${gitte}"]`).fill(BAK_MINUTES.works);
+  await form.locator(`[id="challenges-${gitte}"]`).fill(BAK_MINUTES.challenges);
+  await form.locator('#dialogue').fill(BAK_MINUTES.dialogue);
+  let res = await submit(page, form, 'Gem referatet');
+  await expectSaved(page, res, 'Referatet er gemt.', 'write the minutes');
+  assert.equal((await page.locator('#meeting-status').innerText()).trim(), 'Holdt', '#meeting-status after the minutes');
+  const minutes = (await page.locator('#minutes').innerText()).replace(/\s+/g, ' ');
+  for (const [what, text] of Object.entries(BAK_MINUTES)) {
+    assert.ok(minutes.includes(text), `#minutes shows the ${what} (got: ${minutes.slice(0, 600)} …)`);
+  }
+  assert.ok(minutes.includes('Gitte Skov'), '#minutes names Gitte Skov in the round');
+  assert.ok(minutes.includes(`Lise Holm (afløser: ${BAK_SUBSTITUTE})`), `#minutes lists the apology with the substitute (got: ${minutes.slice(0, 600)} …)`);
+
+  const agreement = await openForm(page, '#form-aftale');
+  await agreement.locator('#what').fill(BAK_AGREEMENT);
+  await agreement.locator('#responsible').selectOption(state.bakWho.louise);
+  const due = addDaysIso(state.bakStart.date, 14);
+  await agreement.locator('#due').fill(due);
+  res = await submit(page, agreement, 'Gem aftalen');
+  await expectSaved(page, res, 'Aftalen er gemt.', 'make the agreement');
+  const rows = await page.locator('#agreements tbody tr').allInnerTexts();
+  const row = rows.map((t) => t.replace(/\s+/g, ' ')).find((t) => t.includes(BAK_AGREEMENT));
+  assert.ok(row, `#agreements lists "${BAK_AGREEMENT}" (rows: ${JSON.stringify(rows)})`);
+  assert.ok(row.includes('Louise Bak') && row.includes(danishDate(due)) && row.includes('Åben'),
+    `the agreement names Louise Bak, the deadline ${danishDate(due)} and "Åben" (got: ${row})`);
+  await shot(page, 'ff-minutes.png');
+}, { id: 'bak-minutes', needs: ['bak-checklist'] });
+
+step('axe (WCAG 2.1 A/AA): network meeting (Bak) meeting page with minutes and agreements, fold open (hanne)', async () => {
+  const page = await openBakMeeting();
+  await page.locator('#minutes').waitFor();
+  await openForm(page, '#form-aftale');
+  await runAxe(page, `meeting page ${state.bakMeeting} with minutes (hanne)`);
+}, { needs: ['bak-minutes'] });
+
+step('network meeting (Bak): hanne issues plan 2.0 for the meeting and sends it; the plan page and the PDF', async () => {
+  const page = await openBak('hanne');
+  await Promise.all([page.waitForURL('**/familieplan'), page.locator('#plan-link').click()]);
+  await page.getByRole('heading', { level: 1, name: 'Familieplan' }).waitFor();
+  const before = await page.locator('#plan-versions tbody tr[data-version]').evaluateAll((trs) => trs.map((tr) => tr.dataset.version));
+  assert.deepEqual(before, ['1.0'], 'the demo has plan 1.0');
+  const form = await openForm(page, '#form-plan');
+  assert.match(await page.locator('#issue-plan summary').innerText(), /Udarbejd version 2\.0/, 'the fold offers version 2.0');
+  await form.locator('#plan-meeting').selectOption(state.bakMeetingId);
+  const send = form.locator('#send');
+  if (!(await send.isChecked())) await send.check();
+  const res = await submit(page, form, 'Udarbejd planen');
+  await expectSaved(page, res, 'Planen er sendt til deltagerne, som samtykket dækker.', 'issue and send plan 2.0');
+  const versions = await page.locator('#plan-versions tbody tr[data-version]').evaluateAll((trs) => trs.map((tr) => tr.dataset.version));
+  assert.deepEqual(versions, ['2.0', '1.0'], '#plan-versions lists 2.0 above 1.0');
+  const row = page.locator('#plan-versions tbody tr[data-version="2.0"]');
+  const sentTo = (await row.locator('td').nth(3).innerText()).trim();
+  assert.ok(sentTo && !sentTo.includes('Ikke sendt'), `version 2.0 is sent (got: ${sentTo})`);
+  assert.equal(await row.locator('form').count(), 0, 'no "Send til deltagerne" button on a sent version');
+
+  // The rest of the plan page: map, goals, plots, interventions, statuses.
+  assert.equal(await page.locator('#network-map svg').count(), 1, '#network-map holds one inline SVG');
+  const mapText = await page.locator('#network-map svg').evaluate((svg) => svg.textContent);
+  for (const name of ['Inge Bak', 'Gitte Skov', 'Lise Holm']) assert.ok(mapText.includes(name), `the network map names ${name}`);
+  assert.ok(await page.locator('#goals > li').count() >= 2, '#goals lists the family\'s goals');
+  assert.ok(await page.locator('figure.indicator svg').count() >= 1, 'an indicator plot (figure.indicator with SVG)');
+  assert.ok(await page.locator('#interventions tbody tr').count() >= 2, '#interventions lists the interventions');
+  assert.match(await page.locator('#statuses').innerText(), /12,5 %/, '#statuses shows the status');
+  await shot(page, 'ff-plan.png');
+  await page.locator('#network-map').screenshot({ path: path.join(SHOTS, 'ff-network-map.png') });
+
+  const href = await row.locator('a').first().getAttribute('href');
+  state.bakPlanHref = href;
+  // Gitte is told by mail, with a link to the course (not naming the family).
+  const notice = (await outboxMails(page)).filter((m) => m.to === 'gitte@furesoe.dk.example' && m.subject === 'Nyt dokument i Tovholder');
+  assert.ok(notice.length >= 1, 'the outbox has "Nyt dokument i Tovholder" to gitte@furesoe.dk.example');
+  assert.ok(notice[0].body.includes(state.bak), `the notice links to the course ${state.bak} (body: ${notice[0].body})`);
+  assert.ok(!BAK_FAMILY_WORDS.test(`${notice[0].subject}\n${notice[0].body}`), 'the notice does not name the family');
+  const text = pdfText(await fetchPdf(page, href, 'hanne'));
+  for (const needle of ['Familieplan', '2.0', 'Gitte Skov']) {
+    assert.ok(text.includes(needle), `the plan PDF contains "${needle}" (text: ${text.slice(0, 400)} …)`);
+  }
+  assert.deepEqual(fullCprsIn(text), [], 'no full CPR number in the plan PDF');
+}, { id: 'bak-plan', needs: ['bak-minutes'] });
+
+step('network meeting (Bak): version 2.0 shows it was sent to Gitte Skov (plan page and course page)', async () => {
+  const page = await openBak('hanne');
+  const item = documentItem(page, 'Familieplan 2.0');
+  assert.equal(await item.count(), 1, '#documents lists "Familieplan 2.0"');
+  const doc = (await item.innerText()).replace(/\s+/g, ' ');
+  assert.match(doc, /Sendt til:.*Gitte Skov/, `the course page's "Sendt til" of Familieplan 2.0 names Gitte Skov (got: ${doc})`);
+  await page.goto(`${server.base}${state.bak}/familieplan`);
+  const cells = await page.locator('#plan-versions tbody tr[data-version]').evaluateAll((trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.dataset.version, tr.cells[3].textContent.replace(/\s+/g, ' ').trim()])));
+  assert.ok(cells['2.0']?.includes('Gitte Skov'), `the plan page's "Sendt til" of version 2.0 lists Gitte Skov (got: ${JSON.stringify(cells)})`);
+  assert.ok(!Object.values(cells).some((c) => c.includes('(ukendt)')), `no recipient shown as "(ukendt)" in #plan-versions (got: ${JSON.stringify(cells)})`);
+}, { needs: ['bak-plan'] });
+
+step('axe (WCAG 2.1 A/AA): network meeting (Bak) family plan page with versions, map and plots, fold open (hanne)', async () => {
+  const page = await session('hanne');
+  const res = await page.goto(`${server.base}${state.bak}/familieplan`);
+  assert.equal(res.status(), 200, `GET ${state.bak}/familieplan as hanne`);
+  await page.locator('#plan-versions').waitFor();
+  await openForm(page, '#form-plan');
+  await runAxe(page, `${state.bak}/familieplan (hanne)`);
+}, { needs: ['bak-plan'] });
+
+step('network meeting (Bak): gitte (by consent) opens the plan 2.0 PDF sent to her, by URL and from #documents', async () => {
+  assert.ok(state.bakPlanHref, 'the link of plan 2.0 is known');
+  const page = await freshSession('gitte');
+  await openBak('gitte');
+  assert.equal(await page.locator('#plan-link').count(), 0, 'no link to the plan page for a consent reader');
+  await fetchPdf(page, state.bakPlanHref, 'gitte');
+  await shot(page, 'ff-gitte-course.png');
+  const docs = (await page.locator('#dokumenter').evaluate((h) => h.parentElement.textContent)).replace(/\s+/g, ' ').trim();
+  const item = documentItem(page, 'Familieplan 2.0');
+  assert.equal(await item.count(), 1, `gitte's #documents lists "Familieplan 2.0" (the section reads: ${docs.slice(0, 300)})`);
+  const href = await item.getByRole('link', { name: 'Familieplan 2.0', exact: true }).getAttribute('href');
+  assert.equal(href, state.bakPlanHref, 'the document link is the plan version\'s link');
+}, { needs: ['bak-plan'] });
+
+step('network meeting (Bak): gitte (by consent) gets the "not found" page for the plan workspace', async () => {
+  assert.ok(state.bak, 'the path of the Bak course is known');
+  const page = await freshSession('gitte');
+  const res = await page.goto(`${server.base}${state.bak}/familieplan`);
+  assert.equal(res.status(), 404, `GET ${state.bak}/familieplan as gitte`);
+  assert.ok(await page.getByText(NOT_FOUND_TEXT).isVisible(), '404 page text shown');
+  assert.ok(!(await page.content()).includes(BAK), 'the 404 page does not name the family');
+  await shot(page, 'ff-gitte-plan-404.png');
+}, { needs: ['bak-planned'] });
 
 step('no JavaScript errors or broken static assets on any page visited', async () => {
   assert.deepEqual(pageProblems, [], 'problems seen while walking');
