@@ -231,6 +231,9 @@ pub async fn candidates(app: &App, state: &CourseState) -> Result<Vec<Candidate>
 pub async fn names_data(app: &App, state: &CourseState) -> Result<(HashMap<PersonId, Person>, HashMap<PersonId, String>), AppError> {
     let mut ids: Vec<PersonId> = state.members.iter().map(|m| m.person).collect();
     ids.extend(state.meetings.iter().flat_map(|m| m.checklist.values().map(|(_, s)| s.by).chain(m.minutes.iter().map(|(_, s)| s.by))));
+    // People reached through the network (plan recipients, linked users) have names too.
+    ids.extend(state.network.iter().filter_map(|e| e.person));
+    ids.extend(state.documents.iter().flat_map(|d| d.sent.iter().map(|s| s.to.person)));
     ids.sort();
     ids.dedup();
     let people: HashMap<PersonId, Person> = app.store.persons(&ids).await?.into_iter().map(|p| (p.id, p)).collect();

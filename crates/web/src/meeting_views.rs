@@ -286,6 +286,7 @@ pub fn meeting_view(names: &Names, m: &Meeting, all_agreements: &[AgreementView]
     };
     let agenda_mail_da = match def.and_then(|d| d.agenda_before) {
         Some(before) if m.status == MeetingStatus::Planned => match before.shift(m.date(), -1) {
+            Some(d) if m.invitations_current() && m.invited.as_ref().is_some_and(|(_, s)| tovholder_core::calendar::today_in_copenhagen(s.at).is_ok_and(|sent| sent >= d)) => "Dagsordenen blev sendt sammen med invitationerne, da mødet er mindre end en uge væk.".to_string(),
             Some(d) if m.invitations_current() => format!("Dagsordenen sendes automatisk til deltagerne {} ({} før mødet).", date_da(d), before.to_danish()),
             Some(_) => format!("Dagsordenen sendes automatisk {} før mødet, når invitationerne er sendt.", before.to_danish()),
             None => String::new(),

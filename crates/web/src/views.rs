@@ -213,7 +213,8 @@ pub async fn course_view(app: &crate::App, model: &Model, id: CourseId, version:
         members: view.members.into_iter().map(|m| MemberView { cpr_masked: None, email: None, ..m }).collect(),
         decisions: vec![],
         fields: vec![],
-        documents: vec![],
+        // Documents stay: `may_read_document` kept only those sent to the viewer while the
+        // consent covers documents (e.g. the family plan).
         changes: vec![],
         consents: vec![],
         access: vec![],
@@ -334,7 +335,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
                 org_da: orgs.get(&d.meta.org).cloned().unwrap_or_default(),
                 added_da: format!("{}, {}", format_timestamp_da(d.added.at).unwrap_or_default(), pname(&d.added.by)),
                 text: d.meta.content_type.starts_with("text/plain"),
-                sent_da: d.sent.iter().map(|s| format!("{} ({}){}, {}", pname(&s.to.person), model.role_label(&s.to.role).to_lowercase(), if s.forwarded { ", videresendt" } else { "" }, format_timestamp_da(s.stamp.at).unwrap_or_default())).collect(),
+                sent_da: d.sent.iter().map(|s| format!("{} ({}){}, {}", pname(&s.to.person), recipient_role_da(model, &s.to.role), if s.forwarded { ", videresendt" } else { "" }, format_timestamp_da(s.stamp.at).unwrap_or_default())).collect(),
                 read_da: d.read.iter().map(|(p, at)| format!("{}, {}", pname(p), format_timestamp_da(*at).unwrap_or_default())).collect(),
             })
             .collect(),
@@ -444,7 +445,7 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
         Event::ChangeApplied { change } => format!("Alle parter er enige; ændring nr. {change} er gennemført."),
         Event::DocumentAdded(m) => format!("Dokumentet «{}» ({}) blev tilføjet.", m.title, doc_kind(model, &m.kind)),
         Event::DocumentSent { doc, to, forwarded } => {
-            let list: Vec<String> = to.iter().map(|r| format!("{} ({})", name(&r.person), model.role_label(&r.role).to_lowercase())).collect();
+            let list: Vec<String> = to.iter().map(|r| format!("{} ({})", name(&r.person), recipient_role_da(model, &r.role))).collect();
             format!("Dokument nr. {doc} blev {} til {}.", if *forwarded { "videresendt" } else { "sendt" }, list.join(", "))
         }
         Event::DocumentRead { doc } => format!("Dokument nr. {doc} blev læst første gang."),
@@ -463,6 +464,11 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
         }
         _ => crate::meeting_views::describe(model, e, name),
     }
+}
+
+/// The role a document went to someone in; "netværk (samtykke)" for a consent reader.
+fn recipient_role_da(model: &Model, role: &str) -> String {
+    if role == tovholder_core::commands::NETWORK_ROLE { "netværk, ved samtykke".into() } else { model.role_label(role).to_lowercase() }
 }
 
 pub fn recipient_label(r: &tovholder_core::consent::Recipient, orgs: &HashMap<OrgId, String>) -> String {
