@@ -29,6 +29,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     keys: Keys,
+    cache: scale::Cache,
+    states: scale::States,
 }
 
 fn db(e: sqlx::Error) -> StoreError {
@@ -80,7 +82,7 @@ impl SqliteStore {
         sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
         Self::backfill_names(&writer).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(db)?;
-        Ok(SqliteStore { writer, reader, keys })
+        Ok(SqliteStore { writer, reader, keys, cache: scale::Cache::default(), states: scale::States::default() })
     }
 
     /// Writes a consistent copy of the live database to `path` (which must not exist), while
@@ -295,15 +297,23 @@ fn access_row(r: &SqliteRow) -> Result<AccessRecord> {
 #[async_trait]
 impl tovholder_store::Store for SqliteStore {
     async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId> {
-        let r = sqlx::query(sql::INSERT_ORG).bind(name).bind(kind).fetch_one(&self.writer).await.map_err(db)?;
-        Ok(OrgId(r.try_get("id").map_err(db)?))
+        let r = sqlx::query(sql::INSERT_ORG).bind(name).bind(kind).fetch_one(&self.writer).await.map_err(db);
+        self.cache.invalidate();
+        Ok(OrgId(r?.try_get("id").map_err(db)?))
     }
 
     async fn orgs(&self) -> Result<Vec<Org>> {
+        if let Some(orgs) = self.cache.orgs() {
+            return Ok(orgs);
+        }
+        let generation = self.cache.generation();
         let rows = sqlx::query(sql::ORGS).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter()
+        let orgs = rows
+            .iter()
             .map(|r| Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? }))
-            .collect()
+            .collect::<Result<Vec<Org>>>()?;
+        self.cache.put_orgs(generation, &orgs);
+        Ok(orgs)
     }
 
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {
@@ -332,12 +342,18 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn staff(&self, org: OrgId) -> Result<Vec<User>> {
+        if let Some(staff) = self.cache.staff(org) {
+            return Ok(staff);
+        }
+        let generation = self.cache.generation();
         let rows = sqlx::query(sql::STAFF).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(user_row).collect()
+        let staff = rows.iter().map(user_row).collect::<Result<Vec<User>>>()?;
+        self.cache.put_staff(generation, org, &staff);
+        Ok(staff)
     }
 
     async fn add_user(&self, u: &NewUser) -> Result<()> {
-        sqlx::query(sql::INSERT_USER)
+        let r = sqlx::query(sql::INSERT_USER)
             .bind(u.person.0)
             .bind(&u.username)
             .bind(&u.password_hash)
@@ -345,7 +361,9 @@ impl tovholder_store::Store for SqliteStore {
             .bind(&u.department)
             .execute(&self.writer)
             .await
-            .map_err(db)?;
+            .map_err(db);
+        self.cache.invalidate();
+        r?;
         Ok(())
     }
 
@@ -355,8 +373,14 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn user(&self, person: PersonId) -> Result<Option<User>> {
+        if let Some(user) = self.cache.user(person) {
+            return Ok(user);
+        }
+        let generation = self.cache.generation();
         let row = sqlx::query(sql::USER_BY_PERSON).bind(person.0).fetch_optional(&self.reader).await.map_err(db)?;
-        row.as_ref().map(user_row).transpose()
+        let user = row.as_ref().map(user_row).transpose()?;
+        self.cache.put_user(generation, person, &user);
+        Ok(user)
     }
 
     async fn put_session(&self, s: &Session) -> Result<()> {
@@ -440,13 +464,13 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn course(&self, id: CourseId) -> Result<Option<StoredCourse>> {
-        let row = sqlx::query(sql::COURSE).bind(id.0).fetch_optional(&self.reader).await.map_err(db)?;
-        row.as_ref().map(course_row).transpose()
+        // Always the stored row: the access policy and `verify_course` read this one, and a
+        // state changed behind the store's back (tampering) must show. Lists use the cache.
+        self.course_uncached(id).await
     }
 
     async fn courses(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
-        let rows = sqlx::query(sql::COURSES).bind(json(&ids.iter().map(|c| c.0).collect::<Vec<i64>>())?).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(course_row).collect()
+        self.courses_cached(ids).await
     }
 
     async fn course_ids(&self) -> Result<Vec<CourseId>> {
@@ -503,20 +527,8 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()> {
-        let mut tx = self.begin().await?;
-        for a in batch {
-            sqlx::query(sql::INSERT_ACCESS)
-                .bind(to_micros(a.at))
-                .bind(a.person.map(|p| p.0))
-                .bind(a.course.map(|c| c.0))
-                .bind(&a.action)
-                .bind(a.allowed)
-                .bind(&a.reason)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-        }
-        tx.commit().await.map_err(db)
+        // One statement, in its own (durable) transaction.
+        self.access_batch(batch).await
     }
 
     async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>> {
@@ -545,7 +557,9 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn import_org(&self, org: &Org) -> Result<()> {
-        sqlx::query(sql::IMPORT_ORG).bind(org.id.0).bind(&org.name).bind(&org.kind).execute(&self.writer).await.map_err(db)?;
+        let r = sqlx::query(sql::IMPORT_ORG).bind(org.id.0).bind(&org.name).bind(&org.kind).execute(&self.writer).await.map_err(db);
+        self.cache.invalidate();
+        r?;
         Ok(())
     }
 

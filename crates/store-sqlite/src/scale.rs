@@ -1,11 +1,15 @@
 //! What the store needs at scale: bulk loading in few transactions, the course search by
 //! index, and scans over every course or every open task.
 
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
 use tovholder_core::course::CourseState;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
-use tovholder_store::{Commit, NewPerson, Result, StoredCourse, TaskRow, search_key, to_micros};
+use tovholder_store::{AccessRecord, Commit, NewPerson, Org, Result, StoredCourse, TaskRow, User, search_key, to_micros};
 
 use crate::{SqliteStore, course_row, db, json, task_row};
 
@@ -95,5 +99,171 @@ impl SqliteStore {
     pub(crate) async fn tasks_due(&self, until: jiff::civil::Date, limit: i64) -> Result<Vec<TaskRow>> {
         let rows = sqlx::query(OPEN_TASKS_DUE).bind(until.to_string()).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
         rows.iter().map(task_row).collect()
+    }
+}
+
+/// Rows that never change once written (the store has no update for organisations or users),
+/// kept in memory: a course page asks for the organisations and for each member's login, and
+/// each of those queries crosses to an SQLite connection's thread and back. SQLite serves one
+/// process, so every write passes here and drops what it changes; a generation counter keeps a
+/// read that raced a write from putting back what it read before.
+#[derive(Default)]
+pub(crate) struct Cache {
+    generation: AtomicU64,
+    orgs: RwLock<Option<Vec<Org>>>,
+    staff: RwLock<HashMap<i64, Vec<User>>>,
+    users: RwLock<HashMap<i64, Option<User>>>,
+}
+
+/// Most logins (or people without one) remembered; beyond it the map starts over.
+const MAX_USERS: usize = 50_000;
+
+impl Cache {
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Drops everything: after a write of organisations or logins.
+    pub(crate) fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut o) = self.orgs.write() {
+            *o = None;
+        }
+        if let Ok(mut s) = self.staff.write() {
+            s.clear();
+        }
+        if let Ok(mut u) = self.users.write() {
+            u.clear();
+        }
+    }
+
+    pub(crate) fn orgs(&self) -> Option<Vec<Org>> {
+        self.orgs.read().ok().and_then(|o| o.clone())
+    }
+
+    pub(crate) fn put_orgs(&self, generation: u64, orgs: &[Org]) {
+        if let Ok(mut o) = self.orgs.write()
+            && self.generation() == generation
+        {
+            *o = Some(orgs.to_vec());
+        }
+    }
+
+    pub(crate) fn staff(&self, org: OrgId) -> Option<Vec<User>> {
+        self.staff.read().ok().and_then(|s| s.get(&org.0).cloned())
+    }
+
+    pub(crate) fn put_staff(&self, generation: u64, org: OrgId, staff: &[User]) {
+        if let Ok(mut s) = self.staff.write()
+            && self.generation() == generation
+        {
+            s.insert(org.0, staff.to_vec());
+        }
+    }
+
+    pub(crate) fn user(&self, person: PersonId) -> Option<Option<User>> {
+        self.users.read().ok().and_then(|u| u.get(&person.0).cloned())
+    }
+
+    pub(crate) fn put_user(&self, generation: u64, person: PersonId, user: &Option<User>) {
+        if let Ok(mut u) = self.users.write()
+            && self.generation() == generation
+        {
+            if u.len() >= MAX_USERS {
+                u.clear();
+            }
+            u.insert(person.0, user.clone());
+        }
+    }
+}
+
+const INSERT_ACCESS_BATCH: &str = "INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) \
+     SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), \
+     json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?)";
+
+impl SqliteStore {
+    /// A batch of access records in one statement (one trip to the writer's thread, not one per record).
+    pub(crate) async fn access_batch(&self, batch: &[AccessRecord]) -> Result<()> {
+        let rows: Vec<(i64, Option<i64>, Option<i64>, &str, i64, &str)> =
+            batch.iter().map(|a| (to_micros(a.at), a.person.map(|p| p.0), a.course.map(|c| c.0), a.action.as_str(), i64::from(a.allowed), a.reason.as_str())).collect();
+        sqlx::query(INSERT_ACCESS_BATCH).bind(json(&rows)?).execute(&self.writer).await.map_err(db)?;
+        Ok(())
+    }
+}
+
+/// Course states as last read, by id with their version. A state at a given version never
+/// changes (every append bumps the version), so a list asks SQLite for the state only when the
+/// version it holds is not the current one: lists showing the same courses again (a
+/// coordinator's "Mine opgaver", the course list) skip parsing each state's JSON. A single
+/// course (`Store::course`: the access policy, `verify_course`) is always read whole.
+#[derive(Default)]
+pub(crate) struct States {
+    map: RwLock<HashMap<i64, StoredCourse>>,
+}
+
+/// Most states kept; beyond it the map starts over.
+const MAX_STATES: usize = 1024;
+
+impl States {
+    fn get(&self, id: i64, version: i64) -> Option<StoredCourse> {
+        self.map.read().ok().and_then(|m| m.get(&id).filter(|c| c.version == version).cloned())
+    }
+
+    fn version(&self, id: i64) -> i64 {
+        self.map.read().ok().and_then(|m| m.get(&id).map(|c| c.version)).unwrap_or(-1)
+    }
+
+    fn put(&self, c: &StoredCourse) {
+        if let Ok(mut m) = self.map.write() {
+            if m.len() >= MAX_STATES && !m.contains_key(&c.id.0) {
+                m.clear();
+            }
+            m.insert(c.id.0, c.clone());
+        }
+    }
+}
+
+const COURSES_IF_CHANGED: &str = "SELECT c.id, c.version, c.created_us, \
+     CASE WHEN c.version = json_extract(j.value, '$[1]') THEN NULL ELSE c.state END AS state \
+     FROM json_each(?) j JOIN courses c ON c.id = json_extract(j.value, '$[0]') ORDER BY c.id";
+const COURSE: &str = "SELECT id, version, state, created_us FROM courses WHERE id = ?";
+
+impl SqliteStore {
+    /// A row of `COURSES_IF_CHANGED`: the held state if SQLite left it out, else the parsed one.
+    async fn course_from(&self, r: &sqlx::sqlite::SqliteRow) -> Result<StoredCourse> {
+        let id: i64 = r.try_get("id").map_err(db)?;
+        let version: i64 = r.try_get("version").map_err(db)?;
+        if r.try_get::<Option<String>, _>("state").map_err(db)?.is_some() {
+            let c = course_row(r)?;
+            self.states.put(&c);
+            return Ok(c);
+        }
+        if let Some(c) = self.states.get(id, version) {
+            return Ok(c);
+        }
+        // Replaced meanwhile by another version: read it whole.
+        let row = sqlx::query(COURSE).bind(id).fetch_one(&self.reader).await.map_err(db)?;
+        course_row(&row)
+    }
+
+    /// One course as stored; what it reads also refreshes the list cache.
+    pub(crate) async fn course_uncached(&self, id: CourseId) -> Result<Option<StoredCourse>> {
+        let row = sqlx::query(COURSE).bind(id.0).fetch_optional(&self.reader).await.map_err(db)?;
+        let c = row.as_ref().map(course_row).transpose()?;
+        if let Some(c) = &c {
+            self.states.put(c);
+        }
+        Ok(c)
+    }
+
+    pub(crate) async fn courses_cached(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
+        let held: Vec<(i64, i64)> = ids.iter().map(|c| (c.0, self.states.version(c.0))).collect();
+        let rows = sqlx::query(COURSES_IF_CHANGED).bind(json(&held)?).fetch_all(&self.reader).await.map_err(db)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.course_from(r).await?);
+        }
+        out.dedup_by_key(|c| c.id);
+        Ok(out)
     }
 }

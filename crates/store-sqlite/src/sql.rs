@@ -31,9 +31,6 @@ pub const INSERT_COURSE: &str =
     "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES (?, 0, ?, ?3, ?3) RETURNING id";
 pub const COURSE_VERSION: &str = "SELECT version FROM courses WHERE id = ?";
 pub const UPDATE_COURSE: &str = "UPDATE courses SET version = ?, state = ?, updated_us = ? WHERE id = ?";
-pub const COURSE: &str = "SELECT id, version, state, created_us FROM courses WHERE id = ?";
-pub const COURSES: &str =
-    "SELECT id, version, state, created_us FROM courses WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id";
 pub const COURSE_IDS: &str = "SELECT id FROM courses ORDER BY id";
 pub const COURSES_OF_ORG: &str =
     "SELECT course_id FROM course_orgs WHERE org_id = ? AND shares = 1 ORDER BY course_id DESC LIMIT ?";
@@ -58,8 +55,6 @@ pub const OPEN_TASKS_FOR: &str = "SELECT course_id, task, label, due_from, due_t
 pub const DELETE_COURSE_ORGS: &str = "DELETE FROM course_orgs WHERE course_id = ?";
 pub const INSERT_COURSE_ORG: &str = "INSERT INTO course_orgs (course_id, party, org_id, shares) VALUES (?, ?, ?, ?)";
 
-pub const INSERT_ACCESS: &str =
-    "INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) VALUES (?, ?, ?, ?, ?, ?)";
 pub const ACCESS_LOG: &str = "SELECT at_us, person_id, course_id, action, allowed, reason FROM access_log \
      WHERE ?1 IS NULL OR course_id = ?1 ORDER BY id DESC LIMIT ?2";
 
