@@ -224,7 +224,7 @@ fn course_row(r: &PgRow) -> Result<StoredCourse> {
     Ok(StoredCourse {
         id: CourseId(r.try_get("id").map_err(db)?),
         version: r.try_get("version").map_err(db)?,
-        state: serde_json::from_str::<CourseState>(&state).map_err(corrupt)?,
+        state: std::sync::Arc::new(serde_json::from_str::<CourseState>(&state).map_err(corrupt)?),
         created: from_micros(r.try_get("created_us").map_err(db)?)?,
     })
 }
@@ -453,8 +453,8 @@ impl tovholder_store::Store for PgStore {
         rows.iter().map(|r| Ok(CourseId(r.try_get("course_id").map_err(db)?))).collect()
     }
 
-    async fn journal(&self, id: CourseId) -> Result<Vec<JournalEntry>> {
-        let rows = sqlx::query(sql::JOURNAL).bind(id.0).fetch_all(&self.reader).await.map_err(db)?;
+    async fn journal_after(&self, id: CourseId, seq: i64) -> Result<Vec<JournalEntry>> {
+        let rows = sqlx::query(sql::JOURNAL).bind(id.0).bind(seq).fetch_all(&self.reader).await.map_err(db)?;
         rows.iter()
             .map(|r| {
                 let payload: String = r.try_get("payload").map_err(db)?;

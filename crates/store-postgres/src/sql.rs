@@ -43,7 +43,7 @@ pub const UPSERT_HEAD: &str = "INSERT INTO course_heads (course_id, seq, hash) V
      ON CONFLICT (course_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
 pub const INSERT_ENTRY: &str =
     "INSERT INTO journal (course_id, seq, at_us, actor, kind, payload, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-pub const JOURNAL: &str = "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = $1 ORDER BY seq";
+pub const JOURNAL: &str = "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = $1 AND seq > $2 ORDER BY seq";
 
 pub const DELETE_TASKS: &str = "DELETE FROM tasks WHERE course_id = $1";
 pub const INSERT_TASK: &str = "INSERT INTO tasks (course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role) \

@@ -78,6 +78,10 @@ impl SqliteStore {
     }
 
     async fn connect(opts: SqliteConnectOptions, keys: Keys) -> Result<SqliteStore> {
+        // Each connection keeps 8 MB of pages (SQLite's default is 2 MB): at 100,000 courses the
+        // hot index pages (the access log's among them) no longer fit, and each page missed is a
+        // system call.
+        let opts = opts.pragma("cache_size", "-8000");
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(db)?;
         sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
         Self::backfill_names(&writer).await?;
@@ -237,7 +241,7 @@ fn course_row(r: &SqliteRow) -> Result<StoredCourse> {
     Ok(StoredCourse {
         id: CourseId(r.try_get("id").map_err(db)?),
         version: r.try_get("version").map_err(db)?,
-        state: serde_json::from_str::<CourseState>(&state).map_err(corrupt)?,
+        state: std::sync::Arc::new(serde_json::from_str::<CourseState>(&state).map_err(corrupt)?),
         created: from_micros(r.try_get("created_us").map_err(db)?)?,
     })
 }
@@ -331,9 +335,16 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>> {
-        let ids: Vec<i64> = ids.iter().map(|p| p.0).collect();
-        let rows = sqlx::query(sql::PERSONS).bind(json(&ids)?).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(person_row).collect()
+        let (mut found, missing) = self.cache.persons(ids);
+        if !missing.is_empty() {
+            let rows = sqlx::query(sql::PERSONS).bind(json(&missing)?).fetch_all(&self.reader).await.map_err(db)?;
+            let read = rows.iter().map(person_row).collect::<Result<Vec<_>>>()?;
+            self.cache.put_persons(&read);
+            found.extend(read);
+        }
+        found.sort_by_key(|p| p.id);
+        found.dedup_by_key(|p| p.id);
+        Ok(found)
     }
 
     async fn person_by_cpr_index(&self, index: &str) -> Result<Option<Person>> {
@@ -464,8 +475,12 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn course(&self, id: CourseId) -> Result<Option<StoredCourse>> {
-        // Always the stored row: the access policy and `verify_course` read this one, and a
-        // state changed behind the store's back (tampering) must show. Lists use the cache.
+        // The version is always read; the state comes from memory when it is that version's.
+        Ok(self.courses_cached(&[id]).await?.into_iter().next())
+    }
+
+    async fn course_as_stored(&self, id: CourseId) -> Result<Option<StoredCourse>> {
+        // A state changed behind the store's back (tampering, same version) must show here.
         self.course_uncached(id).await
     }
 
@@ -488,8 +503,8 @@ impl tovholder_store::Store for SqliteStore {
         rows.iter().map(|r| Ok(CourseId(r.try_get("course_id").map_err(db)?))).collect()
     }
 
-    async fn journal(&self, id: CourseId) -> Result<Vec<JournalEntry>> {
-        let rows = sqlx::query(sql::JOURNAL).bind(id.0).fetch_all(&self.reader).await.map_err(db)?;
+    async fn journal_after(&self, id: CourseId, seq: i64) -> Result<Vec<JournalEntry>> {
+        let rows = sqlx::query(sql::JOURNAL).bind(id.0).bind(seq).fetch_all(&self.reader).await.map_err(db)?;
         rows.iter()
             .map(|r| {
                 let payload: String = r.try_get("payload").map_err(db)?;
@@ -516,14 +531,7 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn open_tasks_for(&self, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>> {
-        let rows = sqlx::query(sql::OPEN_TASKS_FOR)
-            .bind(person.0)
-            .bind(org.0)
-            .bind(json(&org_roles)?)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db)?;
-        rows.iter().map(task_row).collect()
+        self.open_tasks_of(person, org, org_roles).await
     }
 
     async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()> {

@@ -7,11 +7,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
+use jiff::civil::Date;
 use tovholder_core::course::CourseState;
+use tovholder_core::tasks::Owner;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
-use tovholder_store::{AccessRecord, Commit, NewPerson, Org, Result, StoredCourse, TaskRow, User, search_key, to_micros};
+use tovholder_store::{AccessRecord, Commit, NewPerson, Org, Person, Result, StoredCourse, TaskRow, User, search_key, to_micros};
 
-use crate::{SqliteStore, course_row, db, json, task_row};
+use crate::{SqliteStore, corrupt, course_row, db, json, task_row};
 
 pub(crate) const SET_NAME_LC: &str = "UPDATE persons SET name_lc = ? WHERE id = ?";
 const NAMES_MISSING: &str = "SELECT id, name FROM persons WHERE name_lc IS NULL";
@@ -113,10 +115,14 @@ pub(crate) struct Cache {
     orgs: RwLock<Option<Vec<Org>>>,
     staff: RwLock<HashMap<i64, Vec<User>>>,
     users: RwLock<HashMap<i64, Option<User>>>,
+    /// People are never changed or deleted once stored, so a person read is good for ever.
+    persons: RwLock<HashMap<i64, Person>>,
 }
 
 /// Most logins (or people without one) remembered; beyond it the map starts over.
 const MAX_USERS: usize = 50_000;
+/// Most people remembered (a course page names a few dozen, Mine opgaver a few hundred).
+const MAX_PERSONS: usize = 20_000;
 
 impl Cache {
     pub(crate) fn generation(&self) -> u64 {
@@ -175,13 +181,64 @@ impl Cache {
             u.insert(person.0, user.clone());
         }
     }
+
+    /// The people of `ids` held in memory, and the ids to read.
+    pub(crate) fn persons(&self, ids: &[PersonId]) -> (Vec<Person>, Vec<i64>) {
+        let Ok(held) = self.persons.read() else { return (vec![], ids.iter().map(|p| p.0).collect()) };
+        let mut found = Vec::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        for id in ids {
+            match held.get(&id.0) {
+                Some(p) => found.push(p.clone()),
+                None => missing.push(id.0),
+            }
+        }
+        (found, missing)
+    }
+
+    pub(crate) fn put_persons(&self, persons: &[Person]) {
+        if let Ok(mut held) = self.persons.write() {
+            if held.len() + persons.len() > MAX_PERSONS {
+                held.clear();
+            }
+            held.extend(persons.iter().map(|p| (p.id.0, p.clone())));
+        }
+    }
 }
+
+/// `sql::OPEN_TASKS_FOR` as one row of JSON: sqlx's SQLite driver hands every row across
+/// threads and copies each value, which for a busy coordinator's 90 tasks cost three times the
+/// query itself.
+const OPEN_TASKS_FOR_JSON: &str = "SELECT json_group_array(json_array(course_id, task, label, due_from, due_to, done, \
+     owner_person, owner_org, owner_role)) AS rows FROM (SELECT * FROM tasks WHERE done = 0 AND owner_person = ?1 \
+     UNION ALL SELECT * FROM tasks WHERE done = 0 AND owner_org = ?2 AND owner_role IN (SELECT value FROM json_each(?3)))";
+
+type TaskTuple = (i64, String, String, Date, Date, i64, Option<i64>, Option<i64>, String);
 
 const INSERT_ACCESS_BATCH: &str = "INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) \
      SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), \
      json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?)";
 
 impl SqliteStore {
+    /// The open tasks `person` holds, or holds through a standing role in `org`, by due date.
+    pub(crate) async fn open_tasks_of(&self, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>> {
+        let row = sqlx::query(OPEN_TASKS_FOR_JSON).bind(person.0).bind(org.0).bind(json(&org_roles)?).fetch_one(&self.reader).await.map_err(db)?;
+        let tuples: Vec<TaskTuple> = serde_json::from_str(&row.try_get::<String, _>("rows").map_err(db)?).map_err(corrupt)?;
+        let mut tasks = tuples
+            .into_iter()
+            .map(|(course, task, label, due_from, due_to, done, person, org, role)| {
+                let owner = match (person, org) {
+                    (Some(p), _) => Owner::Person { person: PersonId(p), role },
+                    (None, Some(o)) => Owner::OrgRole { org: OrgId(o), role },
+                    (None, None) => return Err(corrupt("a task without an owner")),
+                };
+                Ok(TaskRow { course: CourseId(course), task, label, due_from, due_to, done: done != 0, owner })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        tasks.sort_by(|a, b| (a.due_to, a.course, &a.task).cmp(&(b.due_to, b.course, &b.task)));
+        Ok(tasks)
+    }
+
     /// A batch of access records in one statement (one trip to the writer's thread, not one per record).
     pub(crate) async fn access_batch(&self, batch: &[AccessRecord]) -> Result<()> {
         let rows: Vec<(i64, Option<i64>, Option<i64>, &str, i64, &str)> =
@@ -193,9 +250,9 @@ impl SqliteStore {
 
 /// Course states as last read, by id with their version. A state at a given version never
 /// changes (every append bumps the version), so a list asks SQLite for the state only when the
-/// version it holds is not the current one: lists showing the same courses again (a
-/// coordinator's "Mine opgaver", the course list) skip parsing each state's JSON. A single
-/// course (`Store::course`: the access policy, `verify_course`) is always read whole.
+/// version it holds is not the current one: pages showing the same courses again (a
+/// coordinator's "Mine opgaver", a course page) skip parsing each state's JSON, and share it
+/// (`Arc`) instead of copying it. Only `Store::course_as_stored` (`verify_course`) reads whole.
 #[derive(Default)]
 pub(crate) struct States {
     map: RwLock<HashMap<i64, StoredCourse>>,

@@ -40,17 +40,11 @@ pub const UPSERT_HEAD: &str = "INSERT INTO course_heads (course_id, seq, hash) V
      ON CONFLICT (course_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
 pub const INSERT_ENTRY: &str =
     "INSERT INTO journal (course_id, seq, at_us, actor, kind, payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
-pub const JOURNAL: &str = "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = ? ORDER BY seq";
+pub const JOURNAL: &str = "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = ? AND seq > ? ORDER BY seq";
 
 pub const DELETE_TASKS: &str = "DELETE FROM tasks WHERE course_id = ?";
 pub const INSERT_TASK: &str = "INSERT INTO tasks (course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role) \
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-pub const OPEN_TASKS_FOR: &str = "SELECT course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role \
-     FROM tasks WHERE done = 0 AND owner_person = ?1 \
-     UNION ALL \
-     SELECT course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role \
-     FROM tasks WHERE done = 0 AND owner_org = ?2 AND owner_role IN (SELECT value FROM json_each(?3)) \
-     ORDER BY due_to, course_id, task";
 
 pub const DELETE_COURSE_ORGS: &str = "DELETE FROM course_orgs WHERE course_id = ?";
 pub const INSERT_COURSE_ORG: &str = "INSERT INTO course_orgs (course_id, party, org_id, shares) VALUES (?, ?, ?, ?)";

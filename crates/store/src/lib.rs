@@ -194,7 +194,8 @@ impl std::fmt::Debug for Blob {
 pub struct StoredCourse {
     pub id: CourseId,
     pub version: i64,
-    pub state: CourseState,
+    /// Shared: the stores keep states they have read, and a page reads them without a copy.
+    pub state: std::sync::Arc<CourseState>,
     pub created: Timestamp,
 }
 
@@ -277,14 +278,24 @@ pub trait Store: Send + Sync + 'static {
     async fn create_course(&self, commit: &Commit) -> Result<CourseId>;
     /// Appends if the course is still at `expected_version`, else `StoreError::Conflict`.
     async fn append(&self, id: CourseId, expected_version: i64, commit: &Commit) -> Result<i64>;
+    /// The course at its current version (a store may answer from states it has read before).
     async fn course(&self, id: CourseId) -> Result<Option<StoredCourse>>;
+    /// The course row exactly as stored now, never from memory: what `verify_course` compares.
+    async fn course_as_stored(&self, id: CourseId) -> Result<Option<StoredCourse>> {
+        self.course(id).await
+    }
     async fn courses(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>>;
     async fn course_ids(&self) -> Result<Vec<CourseId>>;
     /// Courses in which `org` takes part and currently shares, newest first.
     async fn courses_of_org(&self, org: OrgId, limit: i64) -> Result<Vec<CourseId>>;
     /// Courses whose consents name this organisation (or this department of it), newest first.
     async fn courses_shared_with(&self, org: OrgId, department: Option<&str>, limit: i64) -> Result<Vec<CourseId>>;
-    async fn journal(&self, id: CourseId) -> Result<Vec<JournalEntry>>;
+    /// The course's whole journal, oldest first.
+    async fn journal(&self, id: CourseId) -> Result<Vec<JournalEntry>> {
+        self.journal_after(id, 0).await
+    }
+    /// The entries after `seq`, oldest first: the newest of a long journal, for a page.
+    async fn journal_after(&self, id: CourseId, seq: i64) -> Result<Vec<JournalEntry>>;
     /// A document's content, by the SHA-256 its journal entry names.
     async fn blob(&self, course: CourseId, sha256: &str) -> Result<Option<Vec<u8>>>;
     /// The head recorded apart from the journal: (last seq, its hash).
@@ -358,8 +369,8 @@ pub async fn verify_course(store: &dyn Store, keys: &Keys, id: CourseId) -> Resu
     }
     // The projection pages and the policy read must be what the journal adds up to.
     let replayed = tovholder_core::course::replay(entries.iter().map(|e| (&e.stamp, &e.event)));
-    match store.course(id).await? {
-        Some(c) if c.state == replayed => Ok(None),
+    match store.course_as_stored(id).await? {
+        Some(c) if *c.state == replayed => Ok(None),
         Some(_) => Ok(Some(format!("course {id}: the stored state differs from what its journal adds up to"))),
         None => Ok(Some(format!("course {id}: the course row is missing"))),
     }

@@ -76,7 +76,7 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     };
     let id = store.create_course(&commit).await.map_err(e("create_course"))?;
     let c = store.course(id).await.map_err(e("course"))?.ok_or("story: course found")?;
-    ensure(c.version == 2 && c.state == state, "version counts entries and the state round-trips")?;
+    ensure(c.version == 2 && *c.state == state, "version counts entries and the state round-trips")?;
     ensure(store.courses_of_org(home, 10).await.map_err(e("of org"))? == [id], "the home's course list")?;
     ensure(store.courses_of_org(kommune, 10).await.map_err(e("of org"))?.is_empty(), "a party that does not share does not list it")?;
     ensure(store.courses_shared_with(kommune, Some("Jobcentret"), 10).await.map_err(e("shared"))? == [id], "a department a consent names")?;

@@ -31,7 +31,7 @@ async fn check_invariants(store: Arc<dyn Store>, keys: &Keys) -> usize {
         assert_eq!(tovholder_store::verify_course(store.as_ref(), keys, *id).await.unwrap(), None, "course {id}");
         let course = store.course(*id).await.unwrap().unwrap();
         let journal = store.journal(*id).await.unwrap();
-        assert_eq!(course.state, replay(journal.iter().map(|e| (&e.stamp, &e.event))), "course {id}: state = replay");
+        assert_eq!(*course.state, replay(journal.iter().map(|e| (&e.stamp, &e.event))), "course {id}: state = replay");
         assert_eq!(course.version, journal.len() as i64);
         let model = models.get(&course.state.model).unwrap_or_else(|| panic!("course {id}: unknown model {}", course.state.model));
         let st = &course.state;

@@ -193,7 +193,7 @@ async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
     }
     let now = app.clock.now();
     let stamp = Stamp { at: now, by: actor.person };
-    let mut state = course.state.clone();
+    let mut state = (*course.state).clone();
     let mut events = Vec::new();
     let mut blobs = Vec::new();
     let mut outcome: Result<(), CommandError> = Ok(());
@@ -595,7 +595,7 @@ pub async fn note_reading<A>(app: &App, course: &AuthorizedCourse<A>, doc: u32) 
             return Ok(());
         }
         let stamp = Stamp { at: app.clock.now(), by: actor.person };
-        let mut after = state.clone();
+        let mut after = (*state).clone();
         for e in &events {
             after.apply(&stamp, e);
         }

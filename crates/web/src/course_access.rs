@@ -54,7 +54,7 @@ route_actions!(
 pub struct AuthorizedCourse<A> {
     pub id: CourseId,
     pub version: i64,
-    pub state: CourseState,
+    pub state: std::sync::Arc<CourseState>,
     pub model: Arc<Model>,
     pub user: CurrentUser,
     pub decision: Decision,

@@ -35,7 +35,7 @@ pub async fn my_tasks(app: &App, user: &CurrentUser, what: &str) -> Result<Vec<T
     if !app.access.record_many(records).await {
         return Err(AppError::Internal("access log unavailable".into()));
     }
-    let states: Vec<_> = courses.values().map(|(c, _)| &c.state).collect();
+    let states: Vec<_> = courses.values().map(|(c, _)| &*c.state).collect();
     let people = views::people_of(app.store.as_ref(), &states).await?;
     Ok(views::task_views(&rows, &courses, &people, app.clock.today()))
 }
@@ -74,7 +74,7 @@ pub async fn shared_with_me(app: &App, user: &CurrentUser, what: &str) -> Result
     if !app.access.record_many(records).await {
         return Err(AppError::Internal("access log unavailable".into()));
     }
-    let states: Vec<_> = shown.iter().map(|(c, _, _)| &c.state).collect();
+    let states: Vec<_> = shown.iter().map(|(c, _, _)| &*c.state).collect();
     let people = views::people_of(app.store.as_ref(), &states).await?;
     Ok(shown
         .iter()
@@ -120,7 +120,7 @@ pub async fn course_list(app: &App, user: &CurrentUser, query: Option<&str>, wha
             allowed.push((c, model));
         }
     }
-    let states: Vec<_> = allowed.iter().map(|(c, _)| &c.state).collect();
+    let states: Vec<_> = allowed.iter().map(|(c, _)| &*c.state).collect();
     let people = views::people_of(app.store.as_ref(), &states).await?;
     let mut rows = Vec::new();
     let now = app.clock.now();

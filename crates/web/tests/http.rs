@@ -549,7 +549,7 @@ async fn a_postponement_needs_all_three_parties() {
     let fields = [("kind", "udsaettelse"), ("change.date.ophold_start", &shift(start)), ("change.date.ophold_slut", &shift(before["ophold_slut"])), ("change.date.opfoelgningsdag", &new_opf), ("change.date.foraeldredag", &shift(before["foraeldredag"])), ("change.date.slutsamtale", &shift(before["slutsamtale"])), ("reason", "Barnet afslutter et behandlingsforløb")];
     let (status, _) = post_form(&t, &nina, &ncsrf, &path, &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let dates = |t: &TestApp| { let t = t.app.clone(); async move { t.store.course(id).await.unwrap().unwrap().state.dates } };
+    let dates = |t: &TestApp| { let t = t.app.clone(); async move { t.store.course(id).await.unwrap().unwrap().state.dates.clone() } };
     assert_eq!(dates(&t).await, before, "nothing moves on a proposal");
     let (mette, mcsrf) = t.login("mette").await;
     let answer = format!("/forloeb/{id}/aendringer/1/svar");

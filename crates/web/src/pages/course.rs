@@ -107,7 +107,15 @@ pub struct CoursePage {
     /// The viewer sees the course only by the family's consent: no journal, and the way back
     /// is "Delt med mig".
     pub via_consent: bool,
+    /// Older journal entries are left out (the page shows the newest `JOURNAL_PAGE`).
+    pub journal_more: bool,
+    /// Entries in the whole journal (the newest's number).
+    pub journal_total: i64,
 }
+
+/// Journal entries a course page shows; the whole journal is one link away. A course runs
+/// for years, and the page must stay quick however long its journal grows.
+const JOURNAL_PAGE: i64 = 20;
 
 super::form_state!(CoursePage, submitted);
 
@@ -131,6 +139,8 @@ impl CoursePage {
 #[derive(serde::Deserialize)]
 pub struct SavedQuery {
     pub gemt: Option<String>,
+    /// `alle`: the whole journal.
+    pub journal: Option<String>,
 }
 
 fn saved_text(what: &str) -> Option<&'static str> {
@@ -156,7 +166,12 @@ fn saved_text(what: &str) -> Option<&'static str> {
 
 pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
     let saved = q.gemt.as_deref().and_then(saved_text);
-    Ok(render(&app, &course, &BTreeMap::new(), vec![], saved).await?.into_response())
+    let mut page = render(&app, &course, &BTreeMap::new(), vec![], saved).await?;
+    if q.journal.as_deref() == Some("alle") && page.journal_more {
+        page.journal = views::journal_view(app.store.as_ref(), &course.model, &app.store.journal(course.id).await?).await?;
+        page.journal_more = false;
+    }
+    Ok(page.into_response())
 }
 
 /// Renders the page; `submitted` holds values from a refused form so nothing typed is lost.
@@ -166,12 +181,15 @@ async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap
     let journal = if via_consent {
         vec![]
     } else {
-        let entries = app.store.journal(course.id).await?;
+        // The version counts the journal's entries.
+        let entries = app.store.journal_after(course.id, course.version - JOURNAL_PAGE).await?;
         views::journal_view(app.store.as_ref(), &course.model, &entries).await?
     };
+    let journal_more = journal.last().is_some_and(|j| j.seq > 1);
+    let journal_total = journal.first().map_or(0, |j| j.seq);
     let layout = Layout::for_user(app, &course.user, if via_consent { "shared" } else { "tasks" }).await?;
     let forms = forms(app, course, submitted).await?;
-    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved, submitted: submitted.clone(), today_iso: app.clock.today().to_string(), via_consent })
+    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved, submitted: submitted.clone(), today_iso: app.clock.today().to_string(), via_consent, journal_more, journal_total })
 }
 
 async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>) -> Result<Forms, AppError> {
