@@ -19,7 +19,7 @@ const INSERT_COURSE: &str =
     "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES ($1, 0, $2, $3, $3) RETURNING id";
 const SEARCH: &str = "SELECT DISTINCT co.course_id FROM course_orgs co \
      JOIN course_members m ON m.course_id = co.course_id JOIN persons p ON p.id = m.person_id \
-     WHERE co.org_id = $1 AND co.shares = TRUE AND strpos(p.name_lc, $2) > 0 ORDER BY co.course_id DESC LIMIT $3";
+     WHERE co.org_id = $1 AND co.shares = TRUE AND p.name_lc LIKE $2 ORDER BY co.course_id DESC LIMIT $3";
 const COURSES_AFTER: &str = "SELECT id, version, state, created_us FROM courses WHERE id > $1 ORDER BY id LIMIT $2";
 const OPEN_TASKS_DUE: &str = "SELECT course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role \
      FROM tasks WHERE done = FALSE AND due_to <= $1 ORDER BY due_to, course_id, task LIMIT $2";
@@ -83,7 +83,9 @@ impl PgStore {
     }
 
     pub(crate) async fn search_of_org(&self, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>> {
-        let rows = sqlx::query(SEARCH).bind(org.0).bind(search_key(needle)).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+        // LIKE, so the trigram index (migration 0004) is used; the needle's own %, _ and backslash match only themselves.
+        let pattern = format!("%{}%", search_key(needle).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let rows = sqlx::query(SEARCH).bind(org.0).bind(pattern).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
         rows.iter().map(|r| Ok(CourseId(r.try_get("course_id").map_err(db)?))).collect()
     }
 

@@ -36,7 +36,7 @@ pub const COURSES: &str =
     "SELECT id, version, state, created_us FROM courses WHERE id = ANY($1) ORDER BY id";
 pub const COURSE_IDS: &str = "SELECT id FROM courses ORDER BY id";
 pub const COURSES_OF_ORG: &str =
-    "SELECT course_id FROM course_orgs WHERE org_id = $1 AND shares = TRUE ORDER BY course_id DESC LIMIT $2";
+    "SELECT course_id FROM course_orgs WHERE org_id = $1 AND shares = TRUE AND course_id < $2 ORDER BY course_id DESC LIMIT $3";
 
 pub const HEAD: &str = "SELECT seq, hash FROM course_heads WHERE course_id = $1";
 pub const UPSERT_HEAD: &str = "INSERT INTO course_heads (course_id, seq, hash) VALUES ($1, $2, $3) \

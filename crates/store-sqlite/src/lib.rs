@@ -493,8 +493,9 @@ impl tovholder_store::Store for SqliteStore {
         rows.iter().map(|r| Ok(CourseId(r.try_get("id").map_err(db)?))).collect()
     }
 
-    async fn courses_of_org(&self, org: OrgId, limit: i64) -> Result<Vec<CourseId>> {
-        let rows = sqlx::query(sql::COURSES_OF_ORG).bind(org.0).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+    async fn courses_of_org(&self, org: OrgId, before: Option<CourseId>, limit: i64) -> Result<Vec<CourseId>> {
+        let before = before.map_or(i64::MAX, |c| c.0);
+        let rows = sqlx::query(sql::COURSES_OF_ORG).bind(org.0).bind(before).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
         rows.iter().map(|r| Ok(CourseId(r.try_get("course_id").map_err(db)?))).collect()
     }
 

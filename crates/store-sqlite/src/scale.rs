@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use tovholder_core::course::CourseState;
 use tovholder_core::tasks::Owner;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
-use tovholder_store::{AccessRecord, Commit, NewPerson, Org, Person, Result, StoredCourse, TaskRow, User, search_key, to_micros};
+use tovholder_store::{AccessRecord, Commit, NewPerson, Org, Person, Result, StoredCourse, TaskRow, User, from_micros, search_key, to_micros};
 
 use crate::{SqliteStore, corrupt, course_row, db, json, task_row};
 
@@ -26,6 +26,11 @@ const INSERT_COURSE: &str =
 const SEARCH: &str = "SELECT DISTINCT co.course_id FROM course_orgs co \
      JOIN course_members m ON m.course_id = co.course_id JOIN persons p ON p.id = m.person_id \
      WHERE co.org_id = ?1 AND co.shares = 1 AND instr(p.name_lc, ?2) > 0 ORDER BY co.course_id DESC LIMIT ?3";
+/// The same by the trigram index (migration 0004), for three letters or more: from the people
+/// of that name to their courses (CROSS JOIN keeps SQLite to that order), then the organisation.
+const SEARCH_BY_NAME: &str = "SELECT DISTINCT co.course_id FROM person_names n \
+     CROSS JOIN course_members m ON m.person_id = n.rowid CROSS JOIN course_orgs co ON co.course_id = m.course_id \
+     WHERE person_names MATCH ?2 AND co.org_id = ?1 AND co.shares = 1 ORDER BY co.course_id DESC LIMIT ?3";
 const COURSES_AFTER: &str = "SELECT id, version, state, created_us FROM courses WHERE id > ? ORDER BY id LIMIT ?";
 const OPEN_TASKS_DUE: &str = "SELECT course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role \
      FROM tasks WHERE done = 0 AND due_to <= ? ORDER BY due_to, course_id, task LIMIT ?";
@@ -89,7 +94,15 @@ impl SqliteStore {
     }
 
     pub(crate) async fn search_of_org(&self, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>> {
-        let rows = sqlx::query(SEARCH).bind(org.0).bind(search_key(needle)).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+        let key = search_key(needle);
+        let rows = if key.chars().count() >= 3 {
+            // One FTS5 phrase: the trigram tokenizer matches it anywhere in the name.
+            let phrase = format!("\"{}\"", key.replace('"', "\"\""));
+            sqlx::query(SEARCH_BY_NAME).bind(org.0).bind(phrase).bind(limit).fetch_all(&self.reader).await
+        } else {
+            sqlx::query(SEARCH).bind(org.0).bind(key).bind(limit).fetch_all(&self.reader).await
+        }
+        .map_err(db)?;
         rows.iter().map(|r| Ok(CourseId(r.try_get("course_id").map_err(db)?))).collect()
     }
 
@@ -280,18 +293,18 @@ impl States {
     }
 }
 
-const COURSES_IF_CHANGED: &str = "SELECT c.id, c.version, c.created_us, \
-     CASE WHEN c.version = json_extract(j.value, '$[1]') THEN NULL ELSE c.state END AS state \
-     FROM json_each(?) j JOIN courses c ON c.id = json_extract(j.value, '$[0]') ORDER BY c.id";
+/// The courses of a list with their versions, and each state only where the version held in
+/// memory is not the current one; all in one row of JSON (one hand-over from SQLite's thread).
+const COURSES_IF_CHANGED: &str = "SELECT json_group_array(json_array(c.id, c.version, c.created_us, \
+     CASE WHEN c.version = json_extract(j.value, '$[1]') THEN NULL ELSE json(c.state) END)) AS rows \
+     FROM json_each(?) j JOIN courses c ON c.id = json_extract(j.value, '$[0]')";
 const COURSE: &str = "SELECT id, version, state, created_us FROM courses WHERE id = ?";
 
 impl SqliteStore {
-    /// A row of `COURSES_IF_CHANGED`: the held state if SQLite left it out, else the parsed one.
-    async fn course_from(&self, r: &sqlx::sqlite::SqliteRow) -> Result<StoredCourse> {
-        let id: i64 = r.try_get("id").map_err(db)?;
-        let version: i64 = r.try_get("version").map_err(db)?;
-        if r.try_get::<Option<String>, _>("state").map_err(db)?.is_some() {
-            let c = course_row(r)?;
+    /// A course of `COURSES_IF_CHANGED`: the held state if SQLite left it out, else the read one.
+    async fn course_from(&self, (id, version, created, state): (i64, i64, i64, Option<CourseState>)) -> Result<StoredCourse> {
+        if let Some(state) = state {
+            let c = StoredCourse { id: CourseId(id), version, state: std::sync::Arc::new(state), created: from_micros(created)? };
             self.states.put(&c);
             return Ok(c);
         }
@@ -315,12 +328,14 @@ impl SqliteStore {
 
     pub(crate) async fn courses_cached(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
         let held: Vec<(i64, i64)> = ids.iter().map(|c| (c.0, self.states.version(c.0))).collect();
-        let rows = sqlx::query(COURSES_IF_CHANGED).bind(json(&held)?).fetch_all(&self.reader).await.map_err(db)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            out.push(self.course_from(r).await?);
+        let row = sqlx::query(COURSES_IF_CHANGED).bind(json(&held)?).fetch_one(&self.reader).await.map_err(db)?;
+        let mut read: Vec<(i64, i64, i64, Option<CourseState>)> = serde_json::from_str(&row.try_get::<String, _>("rows").map_err(db)?).map_err(corrupt)?;
+        read.sort_by_key(|c| c.0);
+        read.dedup_by_key(|c| c.0);
+        let mut out = Vec::with_capacity(read.len());
+        for c in read {
+            out.push(self.course_from(c).await?);
         }
-        out.dedup_by_key(|c| c.id);
         Ok(out)
     }
 }

@@ -33,7 +33,7 @@ pub const COURSE_VERSION: &str = "SELECT version FROM courses WHERE id = ?";
 pub const UPDATE_COURSE: &str = "UPDATE courses SET version = ?, state = ?, updated_us = ? WHERE id = ?";
 pub const COURSE_IDS: &str = "SELECT id FROM courses ORDER BY id";
 pub const COURSES_OF_ORG: &str =
-    "SELECT course_id FROM course_orgs WHERE org_id = ? AND shares = 1 ORDER BY course_id DESC LIMIT ?";
+    "SELECT course_id FROM course_orgs WHERE org_id = ?1 AND shares = 1 AND course_id < ?2 ORDER BY course_id DESC LIMIT ?3";
 
 pub const HEAD: &str = "SELECT seq, hash FROM course_heads WHERE course_id = ?";
 pub const UPSERT_HEAD: &str = "INSERT INTO course_heads (course_id, seq, hash) VALUES (?, ?, ?) \

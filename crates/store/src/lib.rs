@@ -286,8 +286,8 @@ pub trait Store: Send + Sync + 'static {
     }
     async fn courses(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>>;
     async fn course_ids(&self) -> Result<Vec<CourseId>>;
-    /// Courses in which `org` takes part and currently shares, newest first.
-    async fn courses_of_org(&self, org: OrgId, limit: i64) -> Result<Vec<CourseId>>;
+    /// Courses in which `org` takes part and currently shares, newest first (older than `before`).
+    async fn courses_of_org(&self, org: OrgId, before: Option<CourseId>, limit: i64) -> Result<Vec<CourseId>>;
     /// Courses whose consents name this organisation (or this department of it), newest first.
     async fn courses_shared_with(&self, org: OrgId, department: Option<&str>, limit: i64) -> Result<Vec<CourseId>>;
     /// The course's whole journal, oldest first.

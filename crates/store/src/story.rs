@@ -77,8 +77,17 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let id = store.create_course(&commit).await.map_err(e("create_course"))?;
     let c = store.course(id).await.map_err(e("course"))?.ok_or("story: course found")?;
     ensure(c.version == 2 && *c.state == state, "version counts entries and the state round-trips")?;
-    ensure(store.courses_of_org(home, 10).await.map_err(e("of org"))? == [id], "the home's course list")?;
-    ensure(store.courses_of_org(kommune, 10).await.map_err(e("of org"))?.is_empty(), "a party that does not share does not list it")?;
+    ensure(store.courses_of_org(home, None, 10).await.map_err(e("of org"))? == [id], "the home's course list")?;
+    ensure(store.courses_of_org(home, Some(id), 10).await.map_err(e("of org"))?.is_empty(), "nothing older than the first course")?;
+    // The search by part of a member's name: by index (three letters or more) and without.
+    for needle in ["ødeg", "Åse Ø", "ÅS", "å"] {
+        ensure(store.search_courses_of_org(home, needle, 10).await.map_err(e("search"))? == [id], "a name part finds the course")?;
+    }
+    for needle in ["%", "ødegaard", "_se"] {
+        ensure(store.search_courses_of_org(home, needle, 10).await.map_err(e("search"))?.is_empty(), "only the name's own letters match")?;
+    }
+    ensure(store.search_courses_of_org(kommune, "åse", 10).await.map_err(e("search"))?.is_empty(), "a party that does not share finds nothing")?;
+    ensure(store.courses_of_org(kommune, None, 10).await.map_err(e("of org"))?.is_empty(), "a party that does not share does not list it")?;
     ensure(store.courses_shared_with(kommune, Some("Jobcentret"), 10).await.map_err(e("shared"))? == [id], "a department a consent names")?;
     ensure(store.courses_shared_with(kommune, Some("Sundhedsplejen"), 10).await.map_err(e("shared"))?.is_empty(), "not another department")?;
     let mine = store.open_tasks_for(staff, kommune, &["tovholder".into()]).await.map_err(e("tasks"))?;

@@ -94,6 +94,22 @@ fn a_generated_data_set_passes_the_invariants_of_real_data() {
         let found = store.search_courses_of_org(org, s["sample_search"].as_str().unwrap(), 500).await.unwrap();
         assert!(found.contains(&sample), "{found:?}");
         assert!(store.search_courses_of_org(org, "ingen-hedder-sådan", 500).await.unwrap().is_empty());
+        // A name part shorter than the index's three letters is still found.
+        let short: String = s["sample_search"].as_str().unwrap().chars().take(2).collect();
+        assert!(!store.search_courses_of_org(org, &short, 500).await.unwrap().is_empty(), "{short}");
+        // Paging the organisation's list reaches every course once, newest first.
+        let all = store.courses_of_org(org, None, 100_000).await.unwrap();
+        let (mut paged, mut before) = (Vec::new(), None);
+        loop {
+            let page = store.courses_of_org(org, before, 7).await.unwrap();
+            paged.extend(&page);
+            if page.len() < 7 {
+                break;
+            }
+            before = page.last().copied();
+        }
+        assert!(all.len() > 7 && all.windows(2).all(|w| w[0] > w[1]), "{all:?}");
+        assert_eq!(paged, all);
     });
 
     // The server reads it with the same key: the busy coordinator's tasks and course.

@@ -301,8 +301,14 @@ pub async fn shared(State(app): State<App>, user: CurrentUser) -> Result<Json<Ve
     Ok(Json(crate::queries::shared_with_me(&app, &user, "list:GET /api/v1/shared").await?))
 }
 
-pub async fn courses(State(app): State<App>, user: CurrentUser) -> Result<Json<Vec<crate::queries::CourseRow>>, ApiError> {
-    Ok(Json(crate::queries::course_list(&app, &user, None, "list:GET /api/v1/courses").await?))
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    /// Course id: the page of courses older than it (the `older` of the previous page).
+    before: Option<i64>,
+}
+
+pub async fn courses(State(app): State<App>, user: CurrentUser, axum::extract::Query(q): axum::extract::Query<ListQuery>) -> Result<Json<crate::queries::CourseList>, ApiError> {
+    Ok(Json(crate::queries::course_list(&app, &user, None, q.before.map(tovholder_core::ids::CourseId), "list:GET /api/v1/courses").await?))
 }
 
 pub async fn meeting(State(app): State<App>, course: AuthorizedCourse<Read>, Path((_, meeting)): Path<(i64, u32)>) -> Result<Json<crate::meeting_views::MeetingView>, ApiError> {

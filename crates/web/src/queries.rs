@@ -99,18 +99,31 @@ pub struct CourseRow {
     pub overdue_tasks: usize,
 }
 
-/// The courses the user takes part in through their organisation, newest first (at most 500),
-/// optionally only those whose title contains `query` (case-insensitive). Each course shown is logged.
-pub async fn course_list(app: &App, user: &CurrentUser, query: Option<&str>, what: &str) -> Result<Vec<CourseRow>, AppError> {
+/// Courses a list shows at a time (a page of the list, or a search's hits); a municipality
+/// holds thousands, and every course shown is loaded, checked and logged.
+pub const LIST_PAGE: i64 = 50;
+
+/// A page of the course list.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CourseList {
+    pub rows: Vec<CourseRow>,
+    /// There are older courses: the next page starts before this one.
+    pub older: Option<CourseId>,
+}
+
+/// The courses the user takes part in through their organisation, newest first, `LIST_PAGE`
+/// at a time from `before`; or those whose title contains `query` (case-insensitive, the
+/// newest `LIST_PAGE` with a member of that name). Each course shown is logged.
+pub async fn course_list(app: &App, user: &CurrentUser, query: Option<&str>, before: Option<CourseId>, what: &str) -> Result<CourseList, AppError> {
     let u = &user.user;
     let needle = query.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
     // A search asks the store for the courses with a member of that name (by index), so it
-    // reaches every course of the organisation, not only the newest 500; the title check below
-    // keeps to the child's name.
+    // reaches every course of the organisation; the title check below keeps to the child's name.
     let ids = match &needle {
-        Some(n) => app.store.search_courses_of_org(u.org, n, 500).await?,
-        None => app.store.courses_of_org(u.org, 500).await?,
+        Some(n) => app.store.search_courses_of_org(u.org, n, LIST_PAGE).await?,
+        None => app.store.courses_of_org(u.org, before, LIST_PAGE).await?,
     };
+    let older = if ids.len() as i64 == LIST_PAGE && needle.is_none() { ids.last().copied() } else { None };
     let actor = user.actor();
     let today = app.clock.today();
     let mut allowed = Vec::new();
@@ -146,5 +159,5 @@ pub async fn course_list(app: &App, user: &CurrentUser, query: Option<&str>, wha
     if !app.access.record_many(records).await {
         return Err(AppError::Internal("access log unavailable".into()));
     }
-    Ok(rows)
+    Ok(CourseList { rows, older })
 }

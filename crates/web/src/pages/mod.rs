@@ -266,13 +266,25 @@ struct CoursesPage {
     courses: Vec<crate::queries::CourseRow>,
     csrf: String,
     query: String,
+    /// The link to the next (older) page, and whether this is a later page.
+    older: Option<tovholder_core::ids::CourseId>,
+    paged: bool,
+    /// A search showed as many hits as a page holds: there may be more.
+    capped: bool,
 }
 
-/// The courses of the user's organisation.
-pub async fn courses(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
-    let courses = crate::queries::course_list(&app, &user, None, "list:GET /forloeb").await?;
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    /// Course id: the page of courses older than it.
+    foer: Option<i64>,
+}
+
+/// The courses of the user's organisation, a page at a time.
+pub async fn courses(State(app): State<App>, user: CurrentUser, axum::extract::Query(q): axum::extract::Query<ListQuery>) -> Result<Response, PageError> {
+    let before = q.foer.map(tovholder_core::ids::CourseId);
+    let list = crate::queries::course_list(&app, &user, None, before, "list:GET /forloeb").await?;
     let layout = Layout::for_user(&app, &user, "courses").await?;
-    Ok(CoursesPage { layout, courses, csrf: user.csrf.clone(), query: String::new() }.into_response())
+    Ok(CoursesPage { layout, courses: list.rows, csrf: user.csrf.clone(), query: String::new(), older: list.older, paged: before.is_some(), capped: false }.into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -283,7 +295,8 @@ pub struct SearchForm {
 
 /// Searching by the child's name is a POST: a name never goes into a URL.
 pub async fn search_courses(State(app): State<App>, user: CurrentUser, Form(form): Form<SearchForm>) -> Result<Response, PageError> {
-    let courses = crate::queries::course_list(&app, &user, Some(&form.q), "list:POST /forloeb/soeg").await?;
+    let list = crate::queries::course_list(&app, &user, Some(&form.q), None, "list:POST /forloeb/soeg").await?;
     let layout = Layout::for_user(&app, &user, "courses").await?;
-    Ok(CoursesPage { layout, courses, csrf: user.csrf.clone(), query: form.q }.into_response())
+    let capped = list.rows.len() as i64 >= crate::queries::LIST_PAGE;
+    Ok(CoursesPage { layout, courses: list.rows, csrf: user.csrf.clone(), query: form.q, older: None, paged: false, capped }.into_response())
 }
