@@ -295,8 +295,9 @@ impl States {
 
 /// The courses of a list with their versions, and each state only where the version held in
 /// memory is not the current one; all in one row of JSON (one hand-over from SQLite's thread).
-const COURSES_IF_CHANGED: &str = "SELECT json_group_array(json_array(c.id, c.version, c.created_us, \
-     CASE WHEN c.version = json_extract(j.value, '$[1]') THEN NULL ELSE json(c.state) END)) AS rows \
+/// (`created_us` is stored after the state: reading it would read the state's pages too.)
+const COURSES_IF_CHANGED: &str = "SELECT json_group_array(CASE WHEN c.version = json_extract(j.value, '$[1]') \
+     THEN json_array(c.id, c.version, 0, NULL) ELSE json_array(c.id, c.version, c.created_us, json(c.state)) END) AS rows \
      FROM json_each(?) j JOIN courses c ON c.id = json_extract(j.value, '$[0]')";
 const COURSE: &str = "SELECT id, version, state, created_us FROM courses WHERE id = ?";
 

@@ -937,6 +937,15 @@ async fn the_course_list_and_search() {
     let list: Value = mette.get(t.url("/api/v1/courses")).send().await.unwrap().json().await.unwrap();
     let rows: Vec<Value> = serde_json::from_value(list["rows"].clone()).unwrap();
     assert_eq!(rows.len(), 10, "the home sees all its courses");
+    assert!(list["older"].is_null(), "one page holds them");
+    // The list pages on by course id: the courses older than the fourth.
+    let fourth = rows[3]["course"].as_i64().unwrap();
+    let older: Value = mette.get(t.url(&format!("/api/v1/courses?before={fourth}"))).send().await.unwrap().json().await.unwrap();
+    let older_ids: Vec<i64> = older["rows"].as_array().unwrap().iter().map(|r| r["course"].as_i64().unwrap()).collect();
+    let expected: Vec<i64> = rows[4..].iter().map(|r| r["course"].as_i64().unwrap()).collect();
+    assert_eq!(older_ids, expected);
+    let page = mette.get(t.url(&format!("/forloeb?foer={fourth}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"<a href="/forloeb">Nyeste forløb</a>"#) && !page.contains(&format!(r#"data-course="{fourth}""#)), "{page}");
     let (tove, _) = t.login("tove").await;
     let list: Value = tove.get(t.url("/api/v1/courses")).send().await.unwrap().json().await.unwrap();
     let rows: Vec<Value> = serde_json::from_value(list["rows"].clone()).unwrap();
