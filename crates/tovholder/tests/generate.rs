@@ -99,7 +99,7 @@ fn a_generated_data_set_passes_the_invariants_of_real_data() {
         assert!(!store.search_courses_of_org(org, &short, 500).await.unwrap().is_empty(), "{short}");
         // Paging the organisation's list reaches every course once, newest first.
         let all = store.courses_of_org(org, None, 100_000).await.unwrap();
-        let (mut paged, mut before) = (Vec::new(), None);
+        let (mut paged, mut before): (Vec<CourseId>, Option<CourseId>) = (Vec::new(), None);
         loop {
             let page = store.courses_of_org(org, before, 7).await.unwrap();
             paged.extend(&page);
