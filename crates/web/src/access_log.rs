@@ -7,15 +7,16 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 use tovholder_store::{AccessRecord, Store};
 
-type Job = (AccessRecord, oneshot::Sender<bool>);
+/// One request's records and the answer it waits for.
+type Job = (Vec<AccessRecord>, oneshot::Sender<bool>);
 
 #[derive(Clone)]
 pub struct AccessLog {
     tx: mpsc::Sender<Job>,
 }
 
-/// Most records one transaction takes; more wait for the next.
-const BATCH: usize = 512;
+/// Most requests one transaction takes; more wait for the next.
+const BATCH: usize = 64;
 
 impl AccessLog {
     pub fn start(store: Arc<dyn Store>) -> AccessLog {
@@ -23,8 +24,9 @@ impl AccessLog {
         tokio::spawn(async move {
             let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
             while rx.recv_many(&mut jobs, BATCH).await > 0 {
-                let records: Vec<AccessRecord> = jobs.iter().map(|(r, _)| r.clone()).collect();
-                let ok = match store.write_access_log(&records).await {
+                let records: Vec<AccessRecord> = jobs.iter_mut().flat_map(|(r, _)| std::mem::take(r)).collect();
+                let written = if records.is_empty() { Ok(()) } else { store.write_access_log(&records).await };
+                let ok = match written {
                     Ok(()) => true,
                     Err(e) => {
                         tracing::error!(error = %e, "access log write failed");
@@ -46,19 +48,10 @@ impl AccessLog {
 
     /// Writes several records (e.g. one per course in a list); true once all are durable.
     pub async fn record_many(&self, recs: Vec<AccessRecord>) -> bool {
-        let mut waits = Vec::with_capacity(recs.len());
-        for rec in recs {
-            let (done, wait) = oneshot::channel();
-            if self.tx.send((rec, done)).await.is_err() {
-                return false;
-            }
-            waits.push(wait);
+        let (done, wait) = oneshot::channel();
+        if self.tx.send((recs, done)).await.is_err() {
+            return false;
         }
-        for w in waits {
-            if !w.await.unwrap_or(false) {
-                return false;
-            }
-        }
-        true
+        wait.await.unwrap_or(false)
     }
 }

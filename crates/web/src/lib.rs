@@ -10,6 +10,7 @@ pub mod clock;
 pub mod course_access;
 pub mod demo;
 pub mod error;
+pub mod journal_pages;
 pub mod mailer;
 pub mod meeting_actions;
 pub mod meeting_views;
@@ -71,6 +72,7 @@ pub struct Inner {
     pub clock: Clock,
     pub config: WebConfig,
     pub access: access_log::AccessLog,
+    pub journal_pages: journal_pages::JournalPages,
 }
 
 /// The application state every handler gets; cheap to clone.
@@ -88,7 +90,7 @@ impl App {
     /// Must be called inside a Tokio runtime (it starts the access-log writer).
     pub fn new(store: Arc<dyn Store>, keys: Keys, models: Models, clock: Clock, config: WebConfig) -> App {
         let access = access_log::AccessLog::start(store.clone());
-        App(Arc::new(Inner { store, keys, models, clock, config, access }))
+        App(Arc::new(Inner { store, keys, models, clock, config, access, journal_pages: Default::default() }))
     }
 }
 

@@ -96,7 +96,7 @@ impl Forms {
 pub struct CoursePage {
     pub layout: Layout,
     pub c: CourseView,
-    pub journal: Vec<JournalView>,
+    pub journal: std::sync::Arc<Vec<JournalView>>,
     pub forms: Forms,
     pub csrf: String,
     pub errors: Vec<FieldError>,
@@ -168,7 +168,7 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access
     let saved = q.gemt.as_deref().and_then(saved_text);
     let mut page = render(&app, &course, &BTreeMap::new(), vec![], saved).await?;
     if q.journal.as_deref() == Some("alle") && page.journal_more {
-        page.journal = views::journal_view(app.store.as_ref(), &course.model, &app.store.journal(course.id).await?).await?;
+        page.journal = std::sync::Arc::new(views::journal_view(app.store.as_ref(), &course.model, &app.store.journal(course.id).await?).await?);
         page.journal_more = false;
     }
     Ok(page.into_response())
@@ -179,11 +179,15 @@ async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap
     let c = views::course_view(app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?;
     let via_consent = course.via_consent();
     let journal = if via_consent {
-        vec![]
+        Default::default()
+    } else if let Some(page) = app.journal_pages.get(course.id, course.version) {
+        page
     } else {
         // The version counts the journal's entries.
         let entries = app.store.journal_after(course.id, course.version - JOURNAL_PAGE).await?;
-        views::journal_view(app.store.as_ref(), &course.model, &entries).await?
+        let page = std::sync::Arc::new(views::journal_view(app.store.as_ref(), &course.model, &entries).await?);
+        app.journal_pages.put(course.id, course.version, page.clone());
+        page
     };
     let journal_more = journal.last().is_some_and(|j| j.seq > 1);
     let journal_total = journal.first().map_or(0, |j| j.seq);
