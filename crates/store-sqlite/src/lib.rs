@@ -81,7 +81,9 @@ impl SqliteStore {
         // Each connection keeps 8 MB of pages (SQLite's default is 2 MB): at 100,000 courses the
         // hot index pages (the access log's among them) no longer fit, and each page missed is a
         // system call.
-        let opts = opts.pragma("cache_size", "-8000");
+        // Temporary data in memory: the access log's batch is several INSERTs in one
+        // transaction, and each keeps a statement journal in case it fails halfway.
+        let opts = opts.pragma("cache_size", "-8000").pragma("temp_store", "memory");
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(db)?;
         sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
         Self::backfill_names(&writer).await?;
@@ -536,7 +538,7 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()> {
-        // One statement, in its own (durable) transaction.
+        // One durable transaction.
         self.access_batch(batch).await
     }
 

@@ -15,6 +15,9 @@ pub struct AccessLog {
     tx: mpsc::Sender<Job>,
 }
 
+/// A batch taking longer than this is logged (as a count and a time, nothing more).
+const SLOW_MS: u128 = 200;
+
 /// Most requests one transaction takes; more wait for the next.
 const BATCH: usize = 64;
 
@@ -25,7 +28,13 @@ impl AccessLog {
             let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
             while rx.recv_many(&mut jobs, BATCH).await > 0 {
                 let records: Vec<AccessRecord> = jobs.iter_mut().flat_map(|(r, _)| std::mem::take(r)).collect();
+                let started = std::time::Instant::now();
                 let written = if records.is_empty() { Ok(()) } else { store.write_access_log(&records).await };
+                // Every request of the batch waited this long: worth seeing in the log (counts only).
+                let ms = started.elapsed().as_millis();
+                if ms >= SLOW_MS {
+                    tracing::warn!(ms, records = records.len(), requests = jobs.len(), "access log batch was slow");
+                }
                 let ok = match written {
                     Ok(()) => true,
                     Err(e) => {

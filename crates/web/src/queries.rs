@@ -35,8 +35,7 @@ pub async fn my_tasks(app: &App, user: &CurrentUser, what: &str) -> Result<Vec<T
     if !app.access.record_many(records).await {
         return Err(AppError::Internal("access log unavailable".into()));
     }
-    let states: Vec<_> = courses.values().map(|(c, _)| &*c.state).collect();
-    let people = views::people_of(app.store.as_ref(), &states).await?;
+    let people = views::title_people(app.store.as_ref(), courses.values().map(|(c, m)| (&**m, &*c.state))).await?;
     Ok(views::task_views(&rows, &courses, &people, app.clock.today()))
 }
 
@@ -74,8 +73,7 @@ pub async fn shared_with_me(app: &App, user: &CurrentUser, what: &str) -> Result
     if !app.access.record_many(records).await {
         return Err(AppError::Internal("access log unavailable".into()));
     }
-    let states: Vec<_> = shown.iter().map(|(c, _, _)| &*c.state).collect();
-    let people = views::people_of(app.store.as_ref(), &states).await?;
+    let people = views::title_people(app.store.as_ref(), shown.iter().map(|(c, m, _)| (&**m, &*c.state))).await?;
     Ok(shown
         .iter()
         .map(|(c, model, until)| SharedCourse {
@@ -133,8 +131,7 @@ pub async fn course_list(app: &App, user: &CurrentUser, query: Option<&str>, bef
             allowed.push((c, model));
         }
     }
-    let states: Vec<_> = allowed.iter().map(|(c, _)| &*c.state).collect();
-    let people = views::people_of(app.store.as_ref(), &states).await?;
+    let people = views::title_people(app.store.as_ref(), allowed.iter().map(|(c, m)| (&**m, &*c.state))).await?;
     let mut rows = Vec::new();
     let now = app.clock.now();
     let mut records = Vec::new();

@@ -36,8 +36,21 @@ pub struct TaskView {
 
 /// A course's display title: the child's (or first family member's) name.
 pub fn course_title(model: &Model, state: &CourseState, people: &HashMap<PersonId, Person>) -> String {
-    let family = state.members.iter().filter(|m| model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen));
-    family.map(|m| people.get(&m.person).map_or("(ukendt)", |p| p.name.as_str())).next().unwrap_or("Forløb").to_string()
+    title_person(model, state).map(|p| people.get(&p).map_or("(ukendt)", |p| p.name.as_str())).unwrap_or("Forløb").to_string()
+}
+
+/// The person a course is named after: its first member in a citizen role.
+fn title_person(model: &Model, state: &CourseState) -> Option<PersonId> {
+    state.members.iter().find(|m| model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen)).map(|m| m.person)
+}
+
+/// The people a list names its courses after (one per course), for `course_title`: a list of
+/// 50 courses needs 50 names, not every member of each.
+pub async fn title_people<'a>(store: &dyn Store, courses: impl Iterator<Item = (&'a Model, &'a CourseState)>) -> Result<HashMap<PersonId, Person>, AppError> {
+    let mut ids: Vec<PersonId> = courses.filter_map(|(m, s)| title_person(m, s)).collect();
+    ids.sort();
+    ids.dedup();
+    Ok(store.persons(&ids).await?.into_iter().map(|p| (p.id, p)).collect())
 }
 
 pub async fn people_of(store: &dyn Store, states: &[&CourseState]) -> Result<HashMap<PersonId, Person>, AppError> {

@@ -475,6 +475,9 @@ async fn the_first_course_through_the_forms() {
     let tasks: Vec<Value> = s.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
     let contact = tasks.iter().find(|x| x["course"] == id && x["task"] == "kontakt_efter_opfoelgning").unwrap();
     assert_eq!(contact["status"], "overdue");
+    // Seen before the change: the page's journal is kept for this version, and must not be shown again after it.
+    let before = s.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(before.contains("id=\"journal-list\"") && !before.contains("blev afsluttet: Ikke nødvendigt"));
     let (status, _) = post_form(&t, &s, &scsrf, &format!("/forloeb/{id}/opgaver/kontakt_efter_opfoelgning"), &[("outcome", "ikke_noedvendigt")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (j, _) = t.login("jonas").await;
