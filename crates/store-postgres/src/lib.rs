@@ -611,6 +611,13 @@ impl tovholder_store::Store for PgStore {
         Ok(())
     }
 
+    async fn after_bulk_load(&self) -> Result<()> {
+        // Autovacuum analyses in its own time; until then a search over 100,000 freshly loaded
+        // courses took 0.5 s instead of 12 ms, and 64 of them at once emptied the pool.
+        sqlx::query("ANALYZE").execute(&self.writer).await.map_err(db)?;
+        Ok(())
+    }
+
     async fn mail_failed(&self, id: i64, retry_at: Timestamp) -> Result<()> {
         sqlx::query(sql::MAIL_FAILED).bind(to_micros(retry_at)).bind(id).execute(&self.writer).await.map_err(db)?;
         Ok(())

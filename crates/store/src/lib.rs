@@ -338,6 +338,11 @@ pub trait Store: Send + Sync + 'static {
     async fn courses_after(&self, after: CourseId, limit: i64) -> Result<Vec<StoredCourse>>;
     /// Open tasks (any owner) due on or before `until`, soonest first: the deadline scan.
     async fn open_tasks_due(&self, until: Date, limit: i64) -> Result<Vec<TaskRow>>;
+    /// After a bulk load (`generate`, `migrate-store`): refresh the query planner's statistics,
+    /// so the first searches do not run on plans made for empty tables.
+    async fn after_bulk_load(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A name as the course search compares it.

@@ -257,6 +257,7 @@ pub async fn generate(store: Arc<dyn Store>, keys: &Keys, models: &Models, opts:
             note(&mut summary, id, meta);
         }
     }
+    store.after_bulk_load().await?;
     if summary.sample_search.is_empty() {
         summary.sample_search = "hansen".into();
     }

@@ -390,6 +390,7 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
     let log = source.access_log(None, i64::MAX).await?;
     target.write_access_log(&log.into_iter().rev().collect::<Vec<_>>()).await?;
     target.finish_import().await?;
+    target.after_bulk_load().await?;
     say!("Copied {} courses. Checking every journal on the new store:", ids.len());
     verify_all(target.as_ref(), &keys).await
 }

@@ -147,6 +147,14 @@ fn generates_into_postgresql_too() {
     rt.block_on(async {
         let store: Arc<dyn Store> = Arc::new(tovholder_store_postgres::PgStore::open_url(&url, keys.clone()).await.unwrap());
         assert_eq!(check_invariants(store, &keys).await, 60);
+        // The generator refreshed the planner's statistics (else searches run on plans for empty tables).
+        let generated = sqlx::PgPool::connect(&url).await.unwrap();
+        let analysed: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('persons', 'course_members', 'course_orgs') AND last_analyze IS NOT NULL")
+            .fetch_one(&generated)
+            .await
+            .unwrap();
+        assert_eq!(analysed, 3, "ANALYZE after the bulk load");
+        generated.close().await;
         let pool = sqlx::PgPool::connect(&common::pg_url("test")).await.unwrap();
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))).execute(&pool).await.unwrap();
     });
