@@ -47,14 +47,14 @@ fn title_person(model: &Model, state: &CourseState) -> Option<PersonId> {
 /// The people a list names its courses after (one per course), for `course_title`: a list of
 /// 50 courses needs 50 names, not every member of each.
 pub async fn title_people<'a>(store: &dyn Store, courses: impl Iterator<Item = (&'a Model, &'a CourseState)>) -> Result<HashMap<PersonId, Person>, AppError> {
-    let mut ids: Vec<PersonId> = courses.filter_map(|(m, s)| title_person(m, s)).collect();
-    ids.sort();
-    ids.dedup();
-    Ok(store.persons(&ids).await?.into_iter().map(|p| (p.id, p)).collect())
+    people_by_id(store, courses.filter_map(|(m, s)| title_person(m, s)).collect()).await
 }
 
 pub async fn people_of(store: &dyn Store, states: &[&CourseState]) -> Result<HashMap<PersonId, Person>, AppError> {
-    let mut ids: Vec<PersonId> = states.iter().flat_map(|s| s.members.iter().map(|m| m.person)).collect();
+    people_by_id(store, states.iter().flat_map(|s| s.members.iter().map(|m| m.person)).collect()).await
+}
+
+async fn people_by_id(store: &dyn Store, mut ids: Vec<PersonId>) -> Result<HashMap<PersonId, Person>, AppError> {
     ids.sort();
     ids.dedup();
     Ok(store.persons(&ids).await?.into_iter().map(|p| (p.id, p)).collect())
