@@ -14,9 +14,12 @@ use crate::views::JournalView;
 /// Most courses kept; beyond it the map starts over.
 const MAX_COURSES: usize = 1024;
 
+/// A course's described entries, with the version they were read at.
+type Page = (i64, Arc<Vec<JournalView>>);
+
 #[derive(Default)]
 pub struct JournalPages {
-    map: Mutex<HashMap<CourseId, (i64, Arc<Vec<JournalView>>)>>,
+    map: Mutex<HashMap<CourseId, Page>>,
 }
 
 impl JournalPages {
