@@ -36,6 +36,7 @@ pub struct PgStore {
     writer: PgPool,
     reader: PgPool,
     keys: Keys,
+    states: tovholder_store::states::States,
 }
 
 fn db(e: sqlx::Error) -> StoreError {
@@ -84,7 +85,7 @@ impl PgStore {
         let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await.map_err(db)?;
         sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
         Self::backfill_names(&pool).await?;
-        Ok(PgStore { writer: pool.clone(), reader: pool, keys })
+        Ok(PgStore { writer: pool.clone(), reader: pool, keys, states: Default::default() })
     }
 
     pub async fn close(&self) {
@@ -429,13 +430,17 @@ impl tovholder_store::Store for PgStore {
     }
 
     async fn course(&self, id: CourseId) -> Result<Option<StoredCourse>> {
-        let row = sqlx::query(sql::COURSE).bind(id.0).fetch_optional(&self.reader).await.map_err(db)?;
-        row.as_ref().map(course_row).transpose()
+        // The version is always read; the state comes from memory when it is that version's.
+        Ok(self.courses_cached(&[id]).await?.into_iter().next())
+    }
+
+    async fn course_as_stored(&self, id: CourseId) -> Result<Option<StoredCourse>> {
+        // A state changed behind the store's back (tampering, same version) must show here.
+        self.course_uncached(id).await
     }
 
     async fn courses(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
-        let rows = sqlx::query(sql::COURSES).bind(ids.iter().map(|c| c.0).collect::<Vec<i64>>()).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(course_row).collect()
+        self.courses_cached(ids).await
     }
 
     async fn course_ids(&self) -> Result<Vec<CourseId>> {

@@ -99,3 +99,44 @@ impl PgStore {
         rows.iter().map(task_row).collect()
     }
 }
+
+/// The courses of a list with their versions, and each state only where the version held in
+/// memory (`$2`, -1 for none) is not the current one.
+const COURSES_IF_CHANGED: &str = "SELECT c.id, c.version, c.created_us, CASE WHEN c.version = h.v THEN NULL ELSE c.state END AS state \
+     FROM courses c JOIN unnest($1::BIGINT[], $2::BIGINT[]) AS h(id, v) ON c.id = h.id ORDER BY c.id";
+
+impl PgStore {
+    /// One course as stored; what it reads also refreshes the held states.
+    pub(crate) async fn course_uncached(&self, id: CourseId) -> Result<Option<StoredCourse>> {
+        let row = sqlx::query(crate::sql::COURSE).bind(id.0).fetch_optional(&self.reader).await.map_err(db)?;
+        let c = row.as_ref().map(course_row).transpose()?;
+        if let Some(c) = &c {
+            self.states.put(c);
+        }
+        Ok(c)
+    }
+
+    pub(crate) async fn courses_cached(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
+        let held: Vec<i64> = ids.iter().map(|c| self.states.version(c.0)).collect();
+        let ids: Vec<i64> = ids.iter().map(|c| c.0).collect();
+        let rows = sqlx::query(COURSES_IF_CHANGED).bind(&ids).bind(&held).fetch_all(&self.reader).await.map_err(db)?;
+        let mut out: Vec<StoredCourse> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let (id, version): (i64, i64) = (r.try_get("id").map_err(db)?, r.try_get("version").map_err(db)?);
+            if out.last().is_some_and(|c| c.id.0 == id) {
+                continue; // an id asked for twice
+            }
+            if !sqlx::ValueRef::is_null(&r.try_get_raw("state").map_err(db)?) {
+                let c = course_row(r)?;
+                self.states.put(&c);
+                out.push(c);
+            } else if let Some(c) = self.states.get(id, version) {
+                out.push(c);
+            } else if let Some(c) = self.course_uncached(CourseId(id)).await? {
+                // Replaced meanwhile by another version: read it whole.
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+}

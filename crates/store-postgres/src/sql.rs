@@ -32,8 +32,6 @@ pub const INSERT_COURSE: &str =
 pub const COURSE_VERSION: &str = "SELECT version FROM courses WHERE id = $1 FOR UPDATE";
 pub const UPDATE_COURSE: &str = "UPDATE courses SET version = $1, state = $2, updated_us = $3 WHERE id = $4";
 pub const COURSE: &str = "SELECT id, version, state, created_us FROM courses WHERE id = $1";
-pub const COURSES: &str =
-    "SELECT id, version, state, created_us FROM courses WHERE id = ANY($1) ORDER BY id";
 pub const COURSE_IDS: &str = "SELECT id FROM courses ORDER BY id";
 pub const COURSES_OF_ORG: &str =
     "SELECT course_id FROM course_orgs WHERE org_id = $1 AND shares = TRUE AND course_id < $2 ORDER BY course_id DESC LIMIT $3";

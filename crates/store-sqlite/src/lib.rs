@@ -30,7 +30,7 @@ pub struct SqliteStore {
     reader: SqlitePool,
     keys: Keys,
     cache: scale::Cache,
-    states: scale::States,
+    states: tovholder_store::states::States,
 }
 
 fn db(e: sqlx::Error) -> StoreError {
@@ -88,7 +88,7 @@ impl SqliteStore {
         sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
         Self::backfill_names(&writer).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(db)?;
-        Ok(SqliteStore { writer, reader, keys, cache: scale::Cache::default(), states: scale::States::default() })
+        Ok(SqliteStore { writer, reader, keys, cache: scale::Cache::default(), states: tovholder_store::states::States::default() })
     }
 
     /// Writes a consistent copy of the live database to `path` (which must not exist), while
@@ -397,7 +397,7 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn put_session(&self, s: &Session) -> Result<()> {
-        sqlx::query(sql::INSERT_SESSION)
+        let r = sqlx::query(sql::INSERT_SESSION)
             .bind(&s.token_hash)
             .bind(s.person.0)
             .bind(&s.csrf)
@@ -405,30 +405,42 @@ impl tovholder_store::Store for SqliteStore {
             .bind(to_micros(s.last_seen))
             .execute(&self.writer)
             .await
-            .map_err(db)?;
+            .map_err(db);
+        self.cache.session_written(&s.token_hash);
+        r?;
         Ok(())
     }
 
     async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+        if let Some(s) = self.cache.session(token_hash) {
+            return Ok(Some(s));
+        }
+        let writes = self.cache.session_writes();
         let Some(r) = sqlx::query(sql::SESSION).bind(token_hash).fetch_optional(&self.reader).await.map_err(db)? else {
             return Ok(None);
         };
-        Ok(Some(Session {
+        let s = Session {
             token_hash: r.try_get("token_hash").map_err(db)?,
             person: PersonId(r.try_get("person_id").map_err(db)?),
             csrf: r.try_get("csrf").map_err(db)?,
             created: from_micros(r.try_get("created_us").map_err(db)?)?,
             last_seen: from_micros(r.try_get("last_seen_us").map_err(db)?)?,
-        }))
+        };
+        self.cache.put_session(writes, &s);
+        Ok(Some(s))
     }
 
     async fn touch_session(&self, token_hash: &str, at: Timestamp) -> Result<()> {
-        sqlx::query(sql::TOUCH_SESSION).bind(to_micros(at)).bind(token_hash).execute(&self.writer).await.map_err(db)?;
+        let r = sqlx::query(sql::TOUCH_SESSION).bind(to_micros(at)).bind(token_hash).execute(&self.writer).await.map_err(db);
+        self.cache.session_written(token_hash);
+        r?;
         Ok(())
     }
 
     async fn drop_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query(sql::DELETE_SESSION).bind(token_hash).execute(&self.writer).await.map_err(db)?;
+        let r = sqlx::query(sql::DELETE_SESSION).bind(token_hash).execute(&self.writer).await.map_err(db);
+        self.cache.session_written(token_hash);
+        r?;
         Ok(())
     }
 

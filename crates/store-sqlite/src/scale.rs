@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use tovholder_core::course::CourseState;
 use tovholder_core::tasks::Owner;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
-use tovholder_store::{AccessRecord, Commit, NewPerson, Org, Person, Result, StoredCourse, TaskRow, User, from_micros, search_key, to_micros};
+use tovholder_store::{AccessRecord, Commit, NewPerson, Org, Person, Result, Session, StoredCourse, TaskRow, User, from_micros, search_key, to_micros};
 
 use crate::{SqliteStore, corrupt, course_row, db, json, task_row};
 
@@ -118,6 +118,7 @@ impl SqliteStore {
 }
 
 /// Rows that never change once written (the store has no update for organisations or users),
+/// and sessions (read by every request),
 /// kept in memory: a course page asks for the organisations and for each member's login, and
 /// each of those queries crosses to an SQLite connection's thread and back. SQLite serves one
 /// process, so every write passes here and drops what it changes; a generation counter keeps a
@@ -130,10 +131,17 @@ pub(crate) struct Cache {
     users: RwLock<HashMap<i64, Option<User>>>,
     /// People are never changed or deleted once stored, so a person read is good for ever.
     persons: RwLock<HashMap<i64, Person>>,
+    /// Sessions by token hash: read by every request, written only here (at login, once a
+    /// minute per session for "last seen", at logout), and each write drops its own.
+    sessions: RwLock<HashMap<String, Session>>,
+    /// Counts session writes, so a read that raced one does not put back what it read before.
+    session_writes: AtomicU64,
 }
 
 /// Most logins (or people without one) remembered; beyond it the map starts over.
 const MAX_USERS: usize = 50_000;
+/// Most sessions remembered; beyond it the map starts over.
+const MAX_SESSIONS: usize = 50_000;
 /// Most people remembered (a course page names a few dozen, Mine opgaver a few hundred).
 const MAX_PERSONS: usize = 20_000;
 
@@ -192,6 +200,34 @@ impl Cache {
                 u.clear();
             }
             u.insert(person.0, user.clone());
+        }
+    }
+
+    pub(crate) fn session_writes(&self) -> u64 {
+        self.session_writes.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn session(&self, token_hash: &str) -> Option<Session> {
+        self.sessions.read().ok().and_then(|s| s.get(token_hash).cloned())
+    }
+
+    /// Keeps a session read from SQLite, unless a session was written since the read began.
+    pub(crate) fn put_session(&self, writes: u64, session: &Session) {
+        if let Ok(mut s) = self.sessions.write()
+            && self.session_writes() == writes
+        {
+            if s.len() >= MAX_SESSIONS {
+                s.clear();
+            }
+            s.insert(session.token_hash.clone(), session.clone());
+        }
+    }
+
+    /// After a session was written (or its write failed): the next read goes to SQLite.
+    pub(crate) fn session_written(&self, token_hash: &str) {
+        self.session_writes.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut s) = self.sessions.write() {
+            s.remove(token_hash);
         }
     }
 
@@ -278,38 +314,6 @@ impl SqliteStore {
         }
         tx.commit().await.map_err(db)?;
         Ok(())
-    }
-}
-
-/// Course states as last read, by id with their version. A state at a given version never
-/// changes (every append bumps the version), so a list asks SQLite for the state only when the
-/// version it holds is not the current one: pages showing the same courses again (a
-/// coordinator's "Mine opgaver", a course page) skip parsing each state's JSON, and share it
-/// (`Arc`) instead of copying it. Only `Store::course_as_stored` (`verify_course`) reads whole.
-#[derive(Default)]
-pub(crate) struct States {
-    map: RwLock<HashMap<i64, StoredCourse>>,
-}
-
-/// Most states kept; beyond it the map starts over.
-const MAX_STATES: usize = 1024;
-
-impl States {
-    fn get(&self, id: i64, version: i64) -> Option<StoredCourse> {
-        self.map.read().ok().and_then(|m| m.get(&id).filter(|c| c.version == version).cloned())
-    }
-
-    fn version(&self, id: i64) -> i64 {
-        self.map.read().ok().and_then(|m| m.get(&id).map(|c| c.version)).unwrap_or(-1)
-    }
-
-    fn put(&self, c: &StoredCourse) {
-        if let Ok(mut m) = self.map.write() {
-            if m.len() >= MAX_STATES && !m.contains_key(&c.id.0) {
-                m.clear();
-            }
-            m.insert(c.id.0, c.clone());
-        }
     }
 }
 

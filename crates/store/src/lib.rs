@@ -2,6 +2,7 @@
 //! server's keys, and the journal's hash chain.
 
 pub mod keys;
+pub mod states;
 pub mod story;
 
 use async_trait::async_trait;

@@ -115,6 +115,9 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     // Sessions and login attempts.
     let s = Session { token_hash: "h".into(), person: staff, csrf: "c".into(), created: t0, last_seen: t0 };
     store.put_session(&s).await.map_err(e("put_session"))?;
+    // Read before and after the touch: a store that keeps sessions in memory must see the write.
+    ensure(store.session("h").await.map_err(e("session"))?.is_some_and(|g| g.last_seen == t0), "session read back")?;
+    ensure(store.session("h").await.map_err(e("session"))?.is_some_and(|g| g.last_seen == t0), "session read again")?;
     store.touch_session("h", later.at).await.map_err(e("touch"))?;
     let got = store.session("h").await.map_err(e("session"))?.ok_or("story: session found")?;
     ensure(got.last_seen == later.at && got.csrf == "c", "session touched")?;
