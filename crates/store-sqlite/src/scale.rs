@@ -117,10 +117,10 @@ impl SqliteStore {
     }
 }
 
-/// Rows that never change once written (the store has no update for organisations or users),
-/// and sessions (read by every request),
-/// kept in memory: a course page asks for the organisations and for each member's login, and
-/// each of those queries crosses to an SQLite connection's thread and back. SQLite serves one
+/// Rows kept in memory: those that never change once written (the store has no update for
+/// organisations or users), and sessions, read by every request. A course page asks for the
+/// organisations and for each member's login, and each of those queries crosses to an SQLite
+/// connection's thread and back. SQLite serves one
 /// process, so every write passes here and drops what it changes; a generation counter keeps a
 /// read that raced a write from putting back what it read before.
 #[derive(Default)]
