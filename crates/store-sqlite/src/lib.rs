@@ -22,6 +22,7 @@ use tovholder_store::{
     StoreError, StoredCourse, TaskRow, User, entry_bytes, from_micros, task_rows, to_micros,
 };
 
+mod current;
 mod scale;
 mod sql;
 
@@ -31,6 +32,7 @@ pub struct SqliteStore {
     keys: Keys,
     cache: scale::Cache,
     states: tovholder_store::states::States,
+    current: current::Current,
 }
 
 fn db(e: sqlx::Error) -> StoreError {
@@ -88,7 +90,7 @@ impl SqliteStore {
         sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
         Self::backfill_names(&writer).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(db)?;
-        Ok(SqliteStore { writer, reader, keys, cache: scale::Cache::default(), states: tovholder_store::states::States::default() })
+        Ok(SqliteStore { writer, reader, keys, cache: scale::Cache::default(), states: tovholder_store::states::States::default(), current: current::Current::default() })
     }
 
     /// Writes a consistent copy of the live database to `path` (which must not exist), while
@@ -466,7 +468,9 @@ impl tovholder_store::Store for SqliteStore {
             .map_err(db)?;
         let id = CourseId(r.try_get("id").map_err(db)?);
         self.write_commit(&mut tx, id, 0, commit).await?;
-        tx.commit().await.map_err(db)?;
+        let committed = tx.commit().await.map_err(db);
+        self.current.written(id, &task_rows(id, &commit.tasks));
+        committed?;
         Ok(id)
     }
 
@@ -484,13 +488,14 @@ impl tovholder_store::Store for SqliteStore {
             return Err(StoreError::Conflict { current });
         }
         let seq = self.write_commit(&mut tx, id, current, commit).await?;
-        tx.commit().await.map_err(db)?;
+        let committed = tx.commit().await.map_err(db);
+        self.current.written(id, &task_rows(id, &commit.tasks));
+        committed?;
         Ok(seq)
     }
 
     async fn course(&self, id: CourseId) -> Result<Option<StoredCourse>> {
-        // The version is always read; the state comes from memory when it is that version's.
-        Ok(self.courses_cached(&[id]).await?.into_iter().next())
+        Ok(self.courses_current(&[id]).await?.into_iter().next())
     }
 
     async fn course_as_stored(&self, id: CourseId) -> Result<Option<StoredCourse>> {
@@ -499,7 +504,7 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn courses(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
-        self.courses_cached(ids).await
+        self.courses_current(ids).await
     }
 
     async fn course_ids(&self) -> Result<Vec<CourseId>> {
@@ -632,7 +637,9 @@ impl tovholder_store::Store for SqliteStore {
         let head = journal.last().map(|e| e.hash.clone()).unwrap_or_default();
         sqlx::query(sql::UPSERT_HEAD).bind(course.id.0).bind(version).bind(&head).execute(&mut *tx).await.map_err(db)?;
         self.write_commit(&mut tx, course.id, version, projection).await?;
-        tx.commit().await.map_err(db)
+        let committed = tx.commit().await.map_err(db);
+        self.current.all_written();
+        committed
     }
 
     async fn import_mail(&self, m: &Mail) -> Result<()> {

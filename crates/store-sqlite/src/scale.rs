@@ -89,7 +89,9 @@ impl SqliteStore {
             self.write_commit(&mut tx, id, 0, commit).await?;
             ids.push(id);
         }
-        tx.commit().await.map_err(db)?;
+        let committed = tx.commit().await.map_err(db);
+        self.current.all_written();
+        committed?;
         Ok(ids)
     }
 
@@ -278,6 +280,16 @@ fn insert_access(rows: usize) -> String {
 impl SqliteStore {
     /// The open tasks `person` holds, or holds through a standing role in `org`, by due date.
     pub(crate) async fn open_tasks_of(&self, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>> {
+        if let Some(rows) = self.current.tasks(person, org, org_roles) {
+            return Ok(rows);
+        }
+        let writes = self.current.writes();
+        let rows = self.open_tasks_read(person, org, org_roles).await?;
+        self.current.put_tasks(writes, person, org, org_roles, &rows);
+        Ok(rows)
+    }
+
+    async fn open_tasks_read(&self, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>> {
         let row = sqlx::query(OPEN_TASKS_FOR_JSON).bind(person.0).bind(org.0).bind(json(&org_roles)?).fetch_one(&self.reader).await.map_err(db)?;
         let tuples: Vec<TaskTuple> = serde_json::from_str(&row.try_get::<String, _>("rows").map_err(db)?).map_err(corrupt)?;
         let mut tasks = tuples
@@ -351,7 +363,23 @@ impl SqliteStore {
         Ok(c)
     }
 
-    pub(crate) async fn courses_cached(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
+    /// Courses by id, in id order: from memory where the version known to be current has its
+    /// state held, else asking SQLite for the versions (and the states that changed).
+    pub(crate) async fn courses_current(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
+        let mut ids = ids.to_vec();
+        ids.sort();
+        ids.dedup();
+        let held: Option<Vec<StoredCourse>> = ids.iter().map(|id| self.current.version(*id).and_then(|v| self.states.get(id.0, v))).collect();
+        if let Some(held) = held {
+            return Ok(held);
+        }
+        let writes = self.current.writes();
+        let read = self.courses_cached(&ids).await?;
+        self.current.put_versions(writes, read.iter().map(|c| (c.id, c.version)));
+        Ok(read)
+    }
+
+    async fn courses_cached(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
         let held: Vec<(i64, i64)> = ids.iter().map(|c| (c.0, self.states.version(c.0))).collect();
         let row = sqlx::query(COURSES_IF_CHANGED).bind(json(&held)?).fetch_one(&self.reader).await.map_err(db)?;
         let mut read: Vec<(i64, i64, i64, Option<CourseState>)> = serde_json::from_str(&row.try_get::<String, _>("rows").map_err(db)?).map_err(corrupt)?;

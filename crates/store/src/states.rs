@@ -4,7 +4,8 @@
 //! showing the same courses again (a coordinator's "Mine opgaver", a course page) skip parsing
 //! each state's JSON, and share it (`Arc`) instead of copying it. Only
 //! `Store::course_as_stored` (`verify_course`) reads whole. Safe with several server processes:
-//! the version always comes from the database.
+//! the version always comes from the database (or, for SQLite, which serves one process, from
+//! the store's own record of what it wrote: `store-sqlite/src/current.rs`).
 
 use std::collections::HashMap;
 use std::sync::RwLock;

@@ -101,6 +101,10 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let stale = store.append(id, 1, &next).await;
     ensure(matches!(stale, Err(StoreError::Conflict { current: 2 })), "a stale version is refused as a conflict")?;
     ensure(store.append(id, 2, &next).await.map_err(e("append"))? == 3, "append returns the new version")?;
+    // Read back one by one and as a list: a store that keeps versions in memory must see the append.
+    let c = store.course(id).await.map_err(e("course"))?.ok_or("story: course found")?;
+    ensure(c.version == 3 && *c.state == state, "the course read after the append is the new version")?;
+    ensure(store.courses(&[id, id]).await.map_err(e("courses"))?.iter().map(|c| c.version).collect::<Vec<_>>() == [3], "the list too, once")?;
     ensure(store.open_tasks_for(staff, kommune, &["tovholder".into()]).await.map_err(e("tasks"))?.is_empty(), "a done task leaves the list")?;
     let journal = store.journal(id).await.map_err(e("journal"))?;
     ensure(journal.iter().map(|j| j.seq).collect::<Vec<_>>() == [1, 2, 3], "journal numbered 1..3")?;
