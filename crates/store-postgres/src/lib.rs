@@ -37,6 +37,7 @@ pub struct PgStore {
     reader: PgPool,
     keys: Keys,
     states: tovholder_store::states::States,
+    held: tovholder_store::held::Held,
 }
 
 fn db(e: sqlx::Error) -> StoreError {
@@ -85,7 +86,7 @@ impl PgStore {
         let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await.map_err(db)?;
         sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
         Self::backfill_names(&pool).await?;
-        Ok(PgStore { writer: pool.clone(), reader: pool, keys, states: Default::default() })
+        Ok(PgStore { writer: pool.clone(), reader: pool, keys, states: Default::default(), held: tovholder_store::held::Held::shared() })
     }
 
     pub async fn close(&self) {
@@ -285,15 +286,23 @@ fn access_row(r: &PgRow) -> Result<AccessRecord> {
 #[async_trait]
 impl tovholder_store::Store for PgStore {
     async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId> {
-        let r = sqlx::query(sql::INSERT_ORG).bind(name).bind(kind).fetch_one(&self.writer).await.map_err(db)?;
-        Ok(OrgId(r.try_get("id").map_err(db)?))
+        let r = sqlx::query(sql::INSERT_ORG).bind(name).bind(kind).fetch_one(&self.writer).await.map_err(db);
+        self.held.invalidate();
+        Ok(OrgId(r?.try_get("id").map_err(db)?))
     }
 
     async fn orgs(&self) -> Result<Vec<Org>> {
+        if let Some(orgs) = self.held.orgs() {
+            return Ok(orgs);
+        }
+        let generation = self.held.generation();
         let rows = sqlx::query(sql::ORGS).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter()
+        let orgs = rows
+            .iter()
             .map(|r| Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? }))
-            .collect()
+            .collect::<Result<Vec<Org>>>()?;
+        self.held.put_orgs(generation, &orgs);
+        Ok(orgs)
     }
 
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {
@@ -311,9 +320,16 @@ impl tovholder_store::Store for PgStore {
     }
 
     async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>> {
-        let ids: Vec<i64> = ids.iter().map(|p| p.0).collect();
-        let rows = sqlx::query(sql::PERSONS).bind(&ids).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(person_row).collect()
+        let (mut found, missing) = self.held.persons(ids);
+        if !missing.is_empty() {
+            let rows = sqlx::query(sql::PERSONS).bind(&missing).fetch_all(&self.reader).await.map_err(db)?;
+            let read = rows.iter().map(person_row).collect::<Result<Vec<_>>>()?;
+            self.held.put_persons(&read);
+            found.extend(read);
+        }
+        found.sort_by_key(|p| p.id);
+        found.dedup_by_key(|p| p.id);
+        Ok(found)
     }
 
     async fn person_by_cpr_index(&self, index: &str) -> Result<Option<Person>> {
@@ -322,12 +338,18 @@ impl tovholder_store::Store for PgStore {
     }
 
     async fn staff(&self, org: OrgId) -> Result<Vec<User>> {
+        if let Some(staff) = self.held.staff(org) {
+            return Ok(staff);
+        }
+        let generation = self.held.generation();
         let rows = sqlx::query(sql::STAFF).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(user_row).collect()
+        let staff = rows.iter().map(user_row).collect::<Result<Vec<User>>>()?;
+        self.held.put_staff(generation, org, &staff);
+        Ok(staff)
     }
 
     async fn add_user(&self, u: &NewUser) -> Result<()> {
-        sqlx::query(sql::INSERT_USER)
+        let r = sqlx::query(sql::INSERT_USER)
             .bind(u.person.0)
             .bind(&u.username)
             .bind(&u.password_hash)
@@ -335,7 +357,9 @@ impl tovholder_store::Store for PgStore {
             .bind(&u.department)
             .execute(&self.writer)
             .await
-            .map_err(db)?;
+            .map_err(db);
+        self.held.invalidate();
+        r?;
         Ok(())
     }
 
@@ -345,8 +369,14 @@ impl tovholder_store::Store for PgStore {
     }
 
     async fn user(&self, person: PersonId) -> Result<Option<User>> {
+        if let Some(user) = self.held.user(person) {
+            return Ok(user);
+        }
+        let generation = self.held.generation();
         let row = sqlx::query(sql::USER_BY_PERSON).bind(person.0).fetch_optional(&self.reader).await.map_err(db)?;
-        row.as_ref().map(user_row).transpose()
+        let user = row.as_ref().map(user_row).transpose()?;
+        self.held.put_user(generation, person, &user);
+        Ok(user)
     }
 
     async fn put_session(&self, s: &Session) -> Result<()> {
@@ -498,20 +528,19 @@ impl tovholder_store::Store for PgStore {
     }
 
     async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()> {
-        let mut tx = self.begin().await?;
-        for a in batch {
-            sqlx::query(sql::INSERT_ACCESS)
-                .bind(to_micros(a.at))
-                .bind(a.person.map(|p| p.0))
-                .bind(a.course.map(|c| c.0))
-                .bind(&a.action)
-                .bind(a.allowed)
-                .bind(&a.reason)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-        }
-        tx.commit().await.map_err(db)
+        // One statement (its own transaction, one commit): a round trip per record made a
+        // batch of list views thousands of round trips long.
+        sqlx::query(sql::INSERT_ACCESS)
+            .bind(batch.iter().map(|a| to_micros(a.at)).collect::<Vec<i64>>())
+            .bind(batch.iter().map(|a| a.person.map(|p| p.0)).collect::<Vec<Option<i64>>>())
+            .bind(batch.iter().map(|a| a.course.map(|c| c.0)).collect::<Vec<Option<i64>>>())
+            .bind(batch.iter().map(|a| a.action.as_str()).collect::<Vec<&str>>())
+            .bind(batch.iter().map(|a| a.allowed).collect::<Vec<bool>>())
+            .bind(batch.iter().map(|a| a.reason.as_str()).collect::<Vec<&str>>())
+            .execute(&self.writer)
+            .await
+            .map_err(db)?;
+        Ok(())
     }
 
     async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>> {
@@ -540,7 +569,9 @@ impl tovholder_store::Store for PgStore {
     }
 
     async fn import_org(&self, org: &Org) -> Result<()> {
-        sqlx::query(sql::IMPORT_ORG).bind(org.id.0).bind(&org.name).bind(&org.kind).execute(&self.writer).await.map_err(db)?;
+        let r = sqlx::query(sql::IMPORT_ORG).bind(org.id.0).bind(&org.name).bind(&org.kind).execute(&self.writer).await.map_err(db);
+        self.held.invalidate();
+        r?;
         Ok(())
     }
 

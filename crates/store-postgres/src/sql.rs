@@ -56,8 +56,11 @@ pub const OPEN_TASKS_FOR: &str = "SELECT course_id, task, label, due_from, due_t
 pub const DELETE_COURSE_ORGS: &str = "DELETE FROM course_orgs WHERE course_id = $1";
 pub const INSERT_COURSE_ORG: &str = "INSERT INTO course_orgs (course_id, party, org_id, shares) VALUES ($1, $2, $3, $4)";
 
-pub const INSERT_ACCESS: &str =
-    "INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) VALUES ($1, $2, $3, $4, $5, $6)";
+/// A whole batch in one statement (one round trip), in the order given.
+pub const INSERT_ACCESS: &str = "INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) \
+     SELECT at_us, person_id, course_id, action, allowed, reason \
+     FROM unnest($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::BOOLEAN[], $6::TEXT[]) \
+     WITH ORDINALITY AS t(at_us, person_id, course_id, action, allowed, reason, n) ORDER BY n";
 pub const ACCESS_LOG: &str = "SELECT at_us, person_id, course_id, action, allowed, reason FROM access_log \
      WHERE $1::BIGINT IS NULL OR course_id = $1 ORDER BY id DESC LIMIT $2";
 

@@ -30,7 +30,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     keys: Keys,
-    cache: scale::Cache,
+    held: tovholder_store::held::Held,
+    sessions: scale::Sessions,
     states: tovholder_store::states::States,
     current: current::Current,
 }
@@ -90,7 +91,7 @@ impl SqliteStore {
         sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
         Self::backfill_names(&writer).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(db)?;
-        Ok(SqliteStore { writer, reader, keys, cache: scale::Cache::default(), states: tovholder_store::states::States::default(), current: current::Current::default() })
+        Ok(SqliteStore { writer, reader, keys, held: tovholder_store::held::Held::one_process(), sessions: scale::Sessions::default(), states: tovholder_store::states::States::default(), current: current::Current::default() })
     }
 
     /// Writes a consistent copy of the live database to `path` (which must not exist), while
@@ -306,21 +307,21 @@ fn access_row(r: &SqliteRow) -> Result<AccessRecord> {
 impl tovholder_store::Store for SqliteStore {
     async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId> {
         let r = sqlx::query(sql::INSERT_ORG).bind(name).bind(kind).fetch_one(&self.writer).await.map_err(db);
-        self.cache.invalidate();
+        self.held.invalidate();
         Ok(OrgId(r?.try_get("id").map_err(db)?))
     }
 
     async fn orgs(&self) -> Result<Vec<Org>> {
-        if let Some(orgs) = self.cache.orgs() {
+        if let Some(orgs) = self.held.orgs() {
             return Ok(orgs);
         }
-        let generation = self.cache.generation();
+        let generation = self.held.generation();
         let rows = sqlx::query(sql::ORGS).fetch_all(&self.reader).await.map_err(db)?;
         let orgs = rows
             .iter()
             .map(|r| Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? }))
             .collect::<Result<Vec<Org>>>()?;
-        self.cache.put_orgs(generation, &orgs);
+        self.held.put_orgs(generation, &orgs);
         Ok(orgs)
     }
 
@@ -339,11 +340,11 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>> {
-        let (mut found, missing) = self.cache.persons(ids);
+        let (mut found, missing) = self.held.persons(ids);
         if !missing.is_empty() {
             let rows = sqlx::query(sql::PERSONS).bind(json(&missing)?).fetch_all(&self.reader).await.map_err(db)?;
             let read = rows.iter().map(person_row).collect::<Result<Vec<_>>>()?;
-            self.cache.put_persons(&read);
+            self.held.put_persons(&read);
             found.extend(read);
         }
         found.sort_by_key(|p| p.id);
@@ -357,13 +358,13 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn staff(&self, org: OrgId) -> Result<Vec<User>> {
-        if let Some(staff) = self.cache.staff(org) {
+        if let Some(staff) = self.held.staff(org) {
             return Ok(staff);
         }
-        let generation = self.cache.generation();
+        let generation = self.held.generation();
         let rows = sqlx::query(sql::STAFF).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
         let staff = rows.iter().map(user_row).collect::<Result<Vec<User>>>()?;
-        self.cache.put_staff(generation, org, &staff);
+        self.held.put_staff(generation, org, &staff);
         Ok(staff)
     }
 
@@ -377,7 +378,7 @@ impl tovholder_store::Store for SqliteStore {
             .execute(&self.writer)
             .await
             .map_err(db);
-        self.cache.invalidate();
+        self.held.invalidate();
         r?;
         Ok(())
     }
@@ -388,13 +389,13 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn user(&self, person: PersonId) -> Result<Option<User>> {
-        if let Some(user) = self.cache.user(person) {
+        if let Some(user) = self.held.user(person) {
             return Ok(user);
         }
-        let generation = self.cache.generation();
+        let generation = self.held.generation();
         let row = sqlx::query(sql::USER_BY_PERSON).bind(person.0).fetch_optional(&self.reader).await.map_err(db)?;
         let user = row.as_ref().map(user_row).transpose()?;
-        self.cache.put_user(generation, person, &user);
+        self.held.put_user(generation, person, &user);
         Ok(user)
     }
 
@@ -408,16 +409,16 @@ impl tovholder_store::Store for SqliteStore {
             .execute(&self.writer)
             .await
             .map_err(db);
-        self.cache.session_written(&s.token_hash);
+        self.sessions.written(&s.token_hash);
         r?;
         Ok(())
     }
 
     async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
-        if let Some(s) = self.cache.session(token_hash) {
+        if let Some(s) = self.sessions.get(token_hash) {
             return Ok(Some(s));
         }
-        let writes = self.cache.session_writes();
+        let writes = self.sessions.writes();
         let Some(r) = sqlx::query(sql::SESSION).bind(token_hash).fetch_optional(&self.reader).await.map_err(db)? else {
             return Ok(None);
         };
@@ -428,20 +429,20 @@ impl tovholder_store::Store for SqliteStore {
             created: from_micros(r.try_get("created_us").map_err(db)?)?,
             last_seen: from_micros(r.try_get("last_seen_us").map_err(db)?)?,
         };
-        self.cache.put_session(writes, &s);
+        self.sessions.put(writes, &s);
         Ok(Some(s))
     }
 
     async fn touch_session(&self, token_hash: &str, at: Timestamp) -> Result<()> {
         let r = sqlx::query(sql::TOUCH_SESSION).bind(to_micros(at)).bind(token_hash).execute(&self.writer).await.map_err(db);
-        self.cache.session_written(token_hash);
+        self.sessions.written(token_hash);
         r?;
         Ok(())
     }
 
     async fn drop_session(&self, token_hash: &str) -> Result<()> {
         let r = sqlx::query(sql::DELETE_SESSION).bind(token_hash).execute(&self.writer).await.map_err(db);
-        self.cache.session_written(token_hash);
+        self.sessions.written(token_hash);
         r?;
         Ok(())
     }
@@ -586,7 +587,7 @@ impl tovholder_store::Store for SqliteStore {
 
     async fn import_org(&self, org: &Org) -> Result<()> {
         let r = sqlx::query(sql::IMPORT_ORG).bind(org.id.0).bind(&org.name).bind(&org.kind).execute(&self.writer).await.map_err(db);
-        self.cache.invalidate();
+        self.held.invalidate();
         r?;
         Ok(())
     }

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use tovholder_core::course::CourseState;
 use tovholder_core::tasks::Owner;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
-use tovholder_store::{AccessRecord, Commit, NewPerson, Org, Person, Result, Session, StoredCourse, TaskRow, User, from_micros, search_key, to_micros};
+use tovholder_store::{AccessRecord, Commit, NewPerson, Result, Session, StoredCourse, TaskRow, from_micros, search_key, to_micros};
 
 use crate::{SqliteStore, corrupt, course_row, db, json, task_row};
 
@@ -119,104 +119,32 @@ impl SqliteStore {
     }
 }
 
-/// Rows kept in memory: those that never change once written (the store has no update for
-/// organisations or users), and sessions, read by every request. A course page asks for the
-/// organisations and for each member's login, and each of those queries crosses to an SQLite
-/// connection's thread and back. SQLite serves one
-/// process, so every write passes here and drops what it changes; a generation counter keeps a
-/// read that raced a write from putting back what it read before.
+/// Sessions kept in memory by token hash: every request reads one. SQLite serves one process,
+/// so every session write passes here (at login, once a minute per session for "last seen",
+/// at logout) and drops its own; a counter of session writes keeps a read that raced a write
+/// from putting back what it read before.
 #[derive(Default)]
-pub(crate) struct Cache {
-    generation: AtomicU64,
-    orgs: RwLock<Option<Vec<Org>>>,
-    staff: RwLock<HashMap<i64, Vec<User>>>,
-    users: RwLock<HashMap<i64, Option<User>>>,
-    /// People are never changed or deleted once stored, so a person read is good for ever.
-    persons: RwLock<HashMap<i64, Person>>,
-    /// Sessions by token hash: read by every request, written only here (at login, once a
-    /// minute per session for "last seen", at logout), and each write drops its own.
+pub(crate) struct Sessions {
     sessions: RwLock<HashMap<String, Session>>,
-    /// Counts session writes, so a read that raced one does not put back what it read before.
-    session_writes: AtomicU64,
+    writes: AtomicU64,
 }
 
-/// Most logins (or people without one) remembered; beyond it the map starts over.
-const MAX_USERS: usize = 50_000;
 /// Most sessions remembered; beyond it the map starts over.
 const MAX_SESSIONS: usize = 50_000;
-/// Most people remembered (a course page names a few dozen, Mine opgaver a few hundred).
-const MAX_PERSONS: usize = 20_000;
 
-impl Cache {
-    pub(crate) fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+impl Sessions {
+    pub(crate) fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
     }
 
-    /// Drops everything: after a write of organisations or logins.
-    pub(crate) fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        if let Ok(mut o) = self.orgs.write() {
-            *o = None;
-        }
-        if let Ok(mut s) = self.staff.write() {
-            s.clear();
-        }
-        if let Ok(mut u) = self.users.write() {
-            u.clear();
-        }
-    }
-
-    pub(crate) fn orgs(&self) -> Option<Vec<Org>> {
-        self.orgs.read().ok().and_then(|o| o.clone())
-    }
-
-    pub(crate) fn put_orgs(&self, generation: u64, orgs: &[Org]) {
-        if let Ok(mut o) = self.orgs.write()
-            && self.generation() == generation
-        {
-            *o = Some(orgs.to_vec());
-        }
-    }
-
-    pub(crate) fn staff(&self, org: OrgId) -> Option<Vec<User>> {
-        self.staff.read().ok().and_then(|s| s.get(&org.0).cloned())
-    }
-
-    pub(crate) fn put_staff(&self, generation: u64, org: OrgId, staff: &[User]) {
-        if let Ok(mut s) = self.staff.write()
-            && self.generation() == generation
-        {
-            s.insert(org.0, staff.to_vec());
-        }
-    }
-
-    pub(crate) fn user(&self, person: PersonId) -> Option<Option<User>> {
-        self.users.read().ok().and_then(|u| u.get(&person.0).cloned())
-    }
-
-    pub(crate) fn put_user(&self, generation: u64, person: PersonId, user: &Option<User>) {
-        if let Ok(mut u) = self.users.write()
-            && self.generation() == generation
-        {
-            if u.len() >= MAX_USERS {
-                u.clear();
-            }
-            u.insert(person.0, user.clone());
-        }
-    }
-
-    pub(crate) fn session_writes(&self) -> u64 {
-        self.session_writes.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn session(&self, token_hash: &str) -> Option<Session> {
+    pub(crate) fn get(&self, token_hash: &str) -> Option<Session> {
         self.sessions.read().ok().and_then(|s| s.get(token_hash).cloned())
     }
 
     /// Keeps a session read from SQLite, unless a session was written since the read began.
-    pub(crate) fn put_session(&self, writes: u64, session: &Session) {
+    pub(crate) fn put(&self, writes: u64, session: &Session) {
         if let Ok(mut s) = self.sessions.write()
-            && self.session_writes() == writes
+            && self.writes() == writes
         {
             if s.len() >= MAX_SESSIONS {
                 s.clear();
@@ -226,33 +154,10 @@ impl Cache {
     }
 
     /// After a session was written (or its write failed): the next read goes to SQLite.
-    pub(crate) fn session_written(&self, token_hash: &str) {
-        self.session_writes.fetch_add(1, Ordering::AcqRel);
+    pub(crate) fn written(&self, token_hash: &str) {
+        self.writes.fetch_add(1, Ordering::AcqRel);
         if let Ok(mut s) = self.sessions.write() {
             s.remove(token_hash);
-        }
-    }
-
-    /// The people of `ids` held in memory, and the ids to read.
-    pub(crate) fn persons(&self, ids: &[PersonId]) -> (Vec<Person>, Vec<i64>) {
-        let Ok(held) = self.persons.read() else { return (vec![], ids.iter().map(|p| p.0).collect()) };
-        let mut found = Vec::with_capacity(ids.len());
-        let mut missing = Vec::new();
-        for id in ids {
-            match held.get(&id.0) {
-                Some(p) => found.push(p.clone()),
-                None => missing.push(id.0),
-            }
-        }
-        (found, missing)
-    }
-
-    pub(crate) fn put_persons(&self, persons: &[Person]) {
-        if let Ok(mut held) = self.persons.write() {
-            if held.len() + persons.len() > MAX_PERSONS {
-                held.clear();
-            }
-            held.extend(persons.iter().map(|p| (p.id.0, p.clone())));
         }
     }
 }
