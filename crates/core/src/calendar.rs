@@ -138,12 +138,19 @@ pub fn working_day_on_or_before(d: Date) -> Option<Date> {
 
 /// The Europe/Copenhagen time zone. Prefers the system tzdb (it may carry
 /// newer rules) and falls back to the copy bundled into the binary, so it
-/// also works on hosts with a missing or partial /usr/share/zoneinfo.
+/// also works on hosts with a missing or partial /usr/share/zoneinfo. Looked up once per
+/// process: a page asks for today's date once per course it shows, and each lookup in the
+/// tzdb took a few per cent of "Mine opgaver".
 pub fn copenhagen() -> Result<TimeZone, CalendarError> {
-    jiff::tz::db()
+    static HELD: std::sync::OnceLock<TimeZone> = std::sync::OnceLock::new();
+    if let Some(tz) = HELD.get() {
+        return Ok(tz.clone());
+    }
+    let tz = jiff::tz::db()
         .get(COPENHAGEN)
         .or_else(|_| TimeZoneDatabase::bundled().get(COPENHAGEN))
-        .map_err(CalendarError::TimeZone)
+        .map_err(CalendarError::TimeZone)?;
+    Ok(HELD.get_or_init(|| tz).clone())
 }
 
 /// The civil date in Copenhagen at the instant `now`.
