@@ -312,17 +312,14 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn orgs(&self) -> Result<Vec<Org>> {
-        if let Some(orgs) = self.held.orgs() {
-            return Ok(orgs);
-        }
-        let generation = self.held.generation();
-        let rows = sqlx::query(sql::ORGS).fetch_all(&self.reader).await.map_err(db)?;
-        let orgs = rows
-            .iter()
-            .map(|r| Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? }))
-            .collect::<Result<Vec<Org>>>()?;
-        self.held.put_orgs(generation, &orgs);
-        Ok(orgs)
+        self.held
+            .orgs_or(async {
+                let rows = sqlx::query(sql::ORGS).fetch_all(&self.reader).await.map_err(db)?;
+                rows.iter()
+                    .map(|r| Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? }))
+                    .collect()
+            })
+            .await
     }
 
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {
@@ -340,16 +337,12 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>> {
-        let (mut found, missing) = self.held.persons(ids);
-        if !missing.is_empty() {
-            let rows = sqlx::query(sql::PERSONS).bind(json(&missing)?).fetch_all(&self.reader).await.map_err(db)?;
-            let read = rows.iter().map(person_row).collect::<Result<Vec<_>>>()?;
-            self.held.put_persons(&read);
-            found.extend(read);
-        }
-        found.sort_by_key(|p| p.id);
-        found.dedup_by_key(|p| p.id);
-        Ok(found)
+        self.held
+            .persons_or(ids, |missing| async move {
+                let rows = sqlx::query(sql::PERSONS).bind(json(&missing)?).fetch_all(&self.reader).await.map_err(db)?;
+                rows.iter().map(person_row).collect()
+            })
+            .await
     }
 
     async fn person_by_cpr_index(&self, index: &str) -> Result<Option<Person>> {
@@ -358,14 +351,12 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn staff(&self, org: OrgId) -> Result<Vec<User>> {
-        if let Some(staff) = self.held.staff(org) {
-            return Ok(staff);
-        }
-        let generation = self.held.generation();
-        let rows = sqlx::query(sql::STAFF).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
-        let staff = rows.iter().map(user_row).collect::<Result<Vec<User>>>()?;
-        self.held.put_staff(generation, org, &staff);
-        Ok(staff)
+        self.held
+            .staff_or(org, async {
+                let rows = sqlx::query(sql::STAFF).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
+                rows.iter().map(user_row).collect()
+            })
+            .await
     }
 
     async fn add_user(&self, u: &NewUser) -> Result<()> {
@@ -389,14 +380,12 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn user(&self, person: PersonId) -> Result<Option<User>> {
-        if let Some(user) = self.held.user(person) {
-            return Ok(user);
-        }
-        let generation = self.held.generation();
-        let row = sqlx::query(sql::USER_BY_PERSON).bind(person.0).fetch_optional(&self.reader).await.map_err(db)?;
-        let user = row.as_ref().map(user_row).transpose()?;
-        self.held.put_user(generation, person, &user);
-        Ok(user)
+        self.held
+            .user_or(person, async {
+                let row = sqlx::query(sql::USER_BY_PERSON).bind(person.0).fetch_optional(&self.reader).await.map_err(db)?;
+                row.as_ref().map(user_row).transpose()
+            })
+            .await
     }
 
     async fn put_session(&self, s: &Session) -> Result<()> {

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use tovholder_core::ids::{OrgId, PersonId};
 
-use crate::{Org, Person, User};
+use crate::{Org, Person, Result, User};
 
 /// How long a list is trusted when other processes may add to it.
 pub const SHARED_FOR: Duration = Duration::from_secs(5);
@@ -56,9 +56,54 @@ impl Held {
         self.trust_for.is_none_or(|d| read.elapsed() < d)
     }
 
-    /// Taken before a read from the database, and handed back with what it read.
-    pub fn generation(&self) -> u64 {
+    fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
+    }
+
+    /// The organisations: held, or by `read` (a future: it runs only if needed).
+    pub async fn orgs_or(&self, read: impl Future<Output = Result<Vec<Org>>>) -> Result<Vec<Org>> {
+        if let Some(orgs) = self.orgs() {
+            return Ok(orgs);
+        }
+        let generation = self.generation();
+        let orgs = read.await?;
+        self.put_orgs(generation, &orgs);
+        Ok(orgs)
+    }
+
+    /// An organisation's staff: held, or by `read`.
+    pub async fn staff_or(&self, org: OrgId, read: impl Future<Output = Result<Vec<User>>>) -> Result<Vec<User>> {
+        if let Some(staff) = self.staff(org) {
+            return Ok(staff);
+        }
+        let generation = self.generation();
+        let staff = read.await?;
+        self.put_staff(generation, org, &staff);
+        Ok(staff)
+    }
+
+    /// A person's login (or none): held, or by `read`.
+    pub async fn user_or(&self, person: PersonId, read: impl Future<Output = Result<Option<User>>>) -> Result<Option<User>> {
+        if let Some(user) = self.user(person) {
+            return Ok(user);
+        }
+        let generation = self.generation();
+        let user = read.await?;
+        self.put_user(generation, person, &user);
+        Ok(user)
+    }
+
+    /// The people of `ids` in id order, once each: those held, and the others by `read`.
+    pub async fn persons_or<F: Future<Output = Result<Vec<Person>>>>(&self, ids: &[PersonId], read: impl FnOnce(Vec<i64>) -> F) -> Result<Vec<Person>> {
+        let (mut found, missing) = self.persons(ids);
+        if !missing.is_empty() {
+            let read = read(missing).await?;
+            self.put_persons(&read);
+            found.extend(read);
+        }
+        found.sort_by_key(|p| p.id);
+        found.dedup_by_key(|p| p.id);
+        Ok(found)
     }
 
     /// After this store wrote an organisation or a login (or failed to): lists are read again.
@@ -75,11 +120,11 @@ impl Held {
         }
     }
 
-    pub fn orgs(&self) -> Option<Vec<Org>> {
+    fn orgs(&self) -> Option<Vec<Org>> {
         self.orgs.read().ok().and_then(|o| o.as_ref().filter(|(at, _)| self.fresh(*at)).map(|(_, orgs)| orgs.clone()))
     }
 
-    pub fn put_orgs(&self, generation: u64, orgs: &[Org]) {
+    fn put_orgs(&self, generation: u64, orgs: &[Org]) {
         if let Ok(mut o) = self.orgs.write()
             && self.generation() == generation
         {
@@ -87,11 +132,11 @@ impl Held {
         }
     }
 
-    pub fn staff(&self, org: OrgId) -> Option<Vec<User>> {
+    fn staff(&self, org: OrgId) -> Option<Vec<User>> {
         self.staff.read().ok().and_then(|s| s.get(&org.0).filter(|(at, _)| self.fresh(*at)).map(|(_, staff)| staff.clone()))
     }
 
-    pub fn put_staff(&self, generation: u64, org: OrgId, staff: &[User]) {
+    fn put_staff(&self, generation: u64, org: OrgId, staff: &[User]) {
         if let Ok(mut s) = self.staff.write()
             && self.generation() == generation
         {
@@ -100,11 +145,11 @@ impl Held {
     }
 
     /// A login, or that the person has none (trusted like a list: one may be added).
-    pub fn user(&self, person: PersonId) -> Option<Option<User>> {
+    fn user(&self, person: PersonId) -> Option<Option<User>> {
         self.users.read().ok().and_then(|u| u.get(&person.0).filter(|(at, user)| user.is_some() || self.fresh(*at)).map(|(_, user)| user.clone()))
     }
 
-    pub fn put_user(&self, generation: u64, person: PersonId, user: &Option<User>) {
+    fn put_user(&self, generation: u64, person: PersonId, user: &Option<User>) {
         if let Ok(mut u) = self.users.write()
             && self.generation() == generation
         {
@@ -116,7 +161,7 @@ impl Held {
     }
 
     /// The people of `ids` held in memory, and the ids to read.
-    pub fn persons(&self, ids: &[PersonId]) -> (Vec<Person>, Vec<i64>) {
+    fn persons(&self, ids: &[PersonId]) -> (Vec<Person>, Vec<i64>) {
         let Ok(held) = self.persons.read() else { return (vec![], ids.iter().map(|p| p.0).collect()) };
         let mut found = Vec::with_capacity(ids.len());
         let mut missing = Vec::new();
@@ -129,7 +174,7 @@ impl Held {
         (found, missing)
     }
 
-    pub fn put_persons(&self, persons: &[Person]) {
+    fn put_persons(&self, persons: &[Person]) {
         if let Ok(mut held) = self.persons.write() {
             if held.len() + persons.len() > MAX_PERSONS {
                 held.clear();
