@@ -60,37 +60,31 @@ impl Held {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// The organisations: held, or by `read` (a future: it runs only if needed).
-    pub async fn orgs_or(&self, read: impl Future<Output = Result<Vec<Org>>>) -> Result<Vec<Org>> {
-        if let Some(orgs) = self.orgs() {
-            return Ok(orgs);
+    /// What is held, or else what `read` (a future: it runs only if needed) finds, which `keep`
+    /// holds unless this store wrote meanwhile.
+    async fn through<T>(&self, held: Option<T>, read: impl Future<Output = Result<T>>, keep: impl FnOnce(u64, &T)) -> Result<T> {
+        if let Some(v) = held {
+            return Ok(v);
         }
         let generation = self.generation();
-        let orgs = read.await?;
-        self.put_orgs(generation, &orgs);
-        Ok(orgs)
+        let v = read.await?;
+        keep(generation, &v);
+        Ok(v)
+    }
+
+    /// The organisations: held, or by `read`.
+    pub async fn orgs_or(&self, read: impl Future<Output = Result<Vec<Org>>>) -> Result<Vec<Org>> {
+        self.through(self.orgs(), read, |g, orgs| self.put_orgs(g, orgs)).await
     }
 
     /// An organisation's staff: held, or by `read`.
     pub async fn staff_or(&self, org: OrgId, read: impl Future<Output = Result<Vec<User>>>) -> Result<Vec<User>> {
-        if let Some(staff) = self.staff(org) {
-            return Ok(staff);
-        }
-        let generation = self.generation();
-        let staff = read.await?;
-        self.put_staff(generation, org, &staff);
-        Ok(staff)
+        self.through(self.staff(org), read, |g, staff| self.put_staff(g, org, staff)).await
     }
 
     /// A person's login (or none): held, or by `read`.
     pub async fn user_or(&self, person: PersonId, read: impl Future<Output = Result<Option<User>>>) -> Result<Option<User>> {
-        if let Some(user) = self.user(person) {
-            return Ok(user);
-        }
-        let generation = self.generation();
-        let user = read.await?;
-        self.put_user(generation, person, &user);
-        Ok(user)
+        self.through(self.user(person), read, |g, user| self.put_user(g, person, user)).await
     }
 
     /// The people of `ids` in id order, once each: those held, and the others by `read`.
