@@ -1112,7 +1112,10 @@ step('consent (William Larsen): mette registers the parent\'s consent for Jobcen
   assert.ok(await access.locator('li').count() >= 1, '#access lists the parties');
   const before = await page.locator('#consents > li[data-consent]').evaluateAll((lis) => lis.map((li) => li.dataset.consent));
 
-  const form = await openForm(page, '#form-samtykke');
+  // The form is a page of its own, linked from the course page.
+  await Promise.all([page.waitForURL('**/samtykker/ny'), page.locator('#consent-new-link').click()]);
+  await page.getByRole('heading', { level: 1, name: 'Registrér et samtykke' }).waitFor();
+  const form = page.locator('#form-samtykke');
   const giver = form.locator('[id="consent.giver"]');
   const options = await giver.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent.trim() })));
   assert.equal(options.length, 2, `the giver select has the placeholder and one parent (got ${JSON.stringify(options)})`);
@@ -1168,12 +1171,14 @@ step('consent (William Larsen): mette registers the parent\'s consent for Jobcen
   await shot(page, '41-consent-recorded.png');
 }, { id: 'consent-recorded' });
 
-step('axe (WCAG 2.1 A/AA): consent (William Larsen) course page with the consent section, fold open (mette)', async () => {
+step('axe (WCAG 2.1 A/AA): consent (William Larsen) course page with the consent section, and the consent form (mette)', async () => {
   const page = await openWilliam('mette');
-  await openForm(page, '#form-samtykke');
   assert.equal(await consentItem(page, state.williamConsent).locator('form.sign-form').count(), 1,
     'the unsigned consent shows its signature form');
   await runAxe(page, `course page ${state.william} with the consent section (mette)`);
+  await Promise.all([page.waitForURL('**/samtykker/ny'), page.locator('#consent-new-link').click()]);
+  await page.locator('#form-samtykke').waitFor();
+  await runAxe(page, `${state.william}/samtykker/ny (mette)`);
 }, { needs: ['consent-recorded'] });
 
 step('consent (William Larsen): ole still gets 404 while the consent is not signed', async () => {
@@ -1217,7 +1222,7 @@ step('consent (William Larsen): ole finds the course under "Delt med mig" and op
   await page.getByRole('heading', { level: 1, name: WILLIAM }).waitFor();
   assert.ok(await page.locator('#timeline li[data-date]').count() >= 1, 'the timeline is shown');
   assert.deepEqual(fullCprsIn(await page.content()), [], 'no full CPR number in the page HTML');
-  assert.equal(await page.locator('#form-samtykke').count(), 0, 'ole cannot register consents');
+  assert.equal(await page.locator('#consent-new-link').count(), 0, 'ole cannot register consents');
   await shot(page, '45-ole-course-william.png');
 }, { id: 'consent-ole-sees', needs: ['consent-signed'] });
 

@@ -55,6 +55,7 @@ pub fn table() -> Vec<Route> {
         r("POST", "/forloeb/{id}/oplysninger", Course(Action::RecordField), "Udfyld oplysninger.", post(pages::course::record_fields)),
         r("POST", "/forloeb/{id}/beslutning", Course(Action::Decide), "Registrér en beslutning.", post(pages::course::decide)),
         r("POST", "/forloeb/{id}/opgaver/{task}", Course(Action::CompleteTask), "Afslut en opgave med et udfald.", post(pages::course::complete_task)),
+        r("GET", "/forloeb/{id}/samtykker/ny", Course(Action::RecordConsent), "Formularen til at registrere et samtykke.", get(pages::consents::new_consent)),
         r("POST", "/forloeb/{id}/samtykker", Course(Action::RecordConsent), "Registrér et samtykke (én samtykkegiver pr. formular).", post(pages::consents::record)),
         r("POST", "/forloeb/{id}/samtykker/{consent}/underskrift", Course(Action::RecordConsent), "Registrér en underskrift på et samtykke.", post(pages::consents::sign)),
         r("GET", "/forloeb/{id}/samtykker/{consent}/pdf", Course(Action::RecordConsent), "Samtykkeerklæringen til underskrift (pdf).", get(pages::consents::pdf)),

@@ -794,6 +794,49 @@ async fn concurrent_edits_name_who_changed_it_and_lose_nothing() {
     assert_eq!(now.state.dates["infodag"].to_string(), day(-30));
 }
 
+/// The consent form is a page of its own (it lists every organisation a consent may open the
+/// course to): only for those who record consents; a refused form keeps every tick and saves
+/// nothing; a good one comes back to the course page with the consent listed.
+#[tokio::test]
+async fn the_consent_form_is_a_page_of_its_own() {
+    let t = TestApp::spawn().await;
+    let id = t.course("William");
+    let egeskov = org(&t, "Egeskov Kommune");
+    let (mette, mcsrf) = t.login("mette").await;
+    let (ole, _) = t.login("ole").await;
+    let form_url = format!("/forloeb/{id}/samtykker/ny");
+    let course = mette.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(course.contains(&format!("href=\"{form_url}\"")), "the course page links to the form");
+    assert!(!course.contains("id=\"form-samtykke\""), "the form is not on the course page");
+    let page = mette.get(t.url(&form_url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<h1>Registrér et samtykke</h1>") && page.contains("id=\"form-samtykke\""));
+    assert_eq!(ole.get(t.url(&form_url)).send().await.unwrap().status(), StatusCode::NOT_FOUND, "not for those outside the course");
+
+    let version = t.app.store.course(id).await.unwrap().unwrap().version;
+    let jobcentret = format!("dept:{egeskov}:Jobcentret");
+    let action = format!("/forloeb/{id}/samtykker?version={version}");
+    let today = t.app.clock.today();
+    let (from, to) = (today.to_string(), today.checked_add(jiff::ToSpan::days(30)).unwrap().to_string());
+    let fields = [("recipient", jobcentret.as_str()), ("kind", "forloeb"), ("purpose", "Jobcentret støtter familien"), ("valid_from", from.as_str()), ("valid_to", to.as_str())];
+    let (status, page) = post_form(&t, &mette, &mcsrf, &action, &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Vælg, hvem der giver samtykket."), "{page}");
+    assert!(page.contains(&format!("value=\"{jobcentret}\" checked")), "the ticked recipient is kept");
+    assert!(page.contains("Jobcentret støtter familien"), "the typed purpose is kept");
+    assert_eq!(t.app.store.course(id).await.unwrap().unwrap().version, version, "nothing saved");
+
+    let state = t.app.store.course(id).await.unwrap().unwrap().state;
+    let parent = state.members.iter().find(|m| m.role == "foraelder").unwrap().person.to_string();
+    let child = state.members.iter().find(|m| m.role == "barn").unwrap().person.to_string();
+    let mut good = fields.to_vec();
+    good.extend([("giver", parent.as_str()), ("about", child.as_str())]);
+    let (status, location) = post_form(&t, &mette, &mcsrf, &action, &good).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    assert_eq!(location, format!("/forloeb/{id}?gemt=samtykke#adgang"));
+    let course = mette.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(course.contains("data-consent=\"1\"") && course.contains("Afventer underskrift"), "the consent is listed, awaiting signature");
+}
+
 /// Consent governs every read: before it, not signed, signed, revoked, expired; a youth of 15
 /// or more must sign too; each answer is in the access log with its reason.
 #[tokio::test]

@@ -1,16 +1,22 @@
-//! The family's consents on the course page: record one (a form per consent giver), record
-//! signatures, revoke, and print the form for signature as a PDF.
+//! The family's consents: record one (a form per consent giver, on a page of its own: it lists
+//! every organisation a consent may open the course to), record signatures and revoke (on the
+//! course page), and print the form for signature as a PDF.
 
 use std::collections::BTreeMap;
 
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use tovholder_core::commands::FieldError;
+use tovholder_core::ids::CourseId;
 use tovholder_core::consent::Recipient;
 use tovholder_core::ids::{OrgId, PersonId};
 
-use super::course::{outcome, parse_date};
+use super::{FormState, Layout};
+use super::course::{Choice, outcome, parse_date};
 use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
@@ -51,6 +57,88 @@ pub fn recipient_value(r: &Recipient) -> String {
     }
 }
 
+pub struct ConsentInputs {
+    pub givers: Vec<Choice>,
+    pub children: Vec<Choice>,
+    pub recipients: Vec<Choice>,
+    pub kinds: Vec<Choice>,
+    pub purpose: String,
+    pub valid_from: String,
+    pub valid_to: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "consent_new.html")]
+pub struct NewConsentPage {
+    pub layout: Layout,
+    pub course: CourseId,
+    pub version: i64,
+    pub title: String,
+    pub inputs: ConsentInputs,
+    pub csrf: String,
+    pub errors: Vec<FieldError>,
+}
+
+super::form_state!(NewConsentPage);
+
+/// The form to record a consent.
+pub async fn new_consent(State(app): State<App>, course: AuthorizedCourse<course_access::RecordConsent>) -> Result<Response, PageError> {
+    Ok(new_consent_page(&app, &course, &[], vec![]).await?.into_response())
+}
+
+/// The page, with `submitted` (a refused form's values, checkboxes too) so nothing typed is lost.
+async fn new_consent_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &[(String, String)], errors: Vec<FieldError>) -> Result<NewConsentPage, AppError> {
+    let (model, state) = (&course.model, &course.state);
+    let def = model.consent.as_ref().ok_or(AppError::NotFound)?;
+    let names = crate::views::people_of(app.store.as_ref(), &[state]).await?;
+    let refused = !submitted.is_empty();
+    let ticked = |key: &str, value: &str, default: bool| if refused { all(submitted, key).any(|v| v == value) } else { default };
+    let member_choices = |roles: &[String], key: &str, default: bool| -> Vec<Choice> {
+        state
+            .members
+            .iter()
+            .filter(|m| roles.contains(&m.role))
+            .map(|m| {
+                let value = m.person.to_string();
+                Choice { selected: ticked(key, &value, default), label: names.get(&m.person).map_or_else(String::new, |p| p.name.clone()), value }
+            })
+            .collect()
+    };
+    let orgs = app.store.orgs().await?;
+    let mut recipients = Vec::new();
+    if let Some(org) = def.department_party.as_ref().and_then(|p| state.parties.get(p)) {
+        let org_name = orgs.iter().find(|o| o.id == *org).map_or(String::new(), |o| o.name.clone());
+        for d in &def.departments {
+            let value = recipient_value(&Recipient { org: *org, department: Some(d.clone()) });
+            recipients.push(Choice { selected: ticked("recipient", &value, false), label: format!("{d}, {org_name}"), value });
+        }
+    }
+    for o in orgs.iter().filter(|o| def.outside_kinds.contains(&o.kind)) {
+        let value = recipient_value(&Recipient { org: o.id, department: None });
+        recipients.push(Choice { selected: ticked("recipient", &value, false), label: o.name.clone(), value });
+    }
+    let today = app.clock.today();
+    let typed = |key: &str, default: String| if refused { one(submitted, key).to_string() } else { default };
+    let inputs = ConsentInputs {
+        givers: member_choices(&def.giver_roles, "giver", false),
+        children: member_choices(&def.about_roles, "about", true),
+        recipients,
+        kinds: def.kinds.iter().map(|(k, v)| Choice { selected: ticked("kind", k, false), value: k.clone(), label: v.clone() }).collect(),
+        purpose: typed("purpose", def.purpose.clone()),
+        valid_from: typed("valid_from", today.to_string()),
+        valid_to: typed("valid_to", today.checked_add(jiff::ToSpan::months(6)).unwrap_or(today).to_string()),
+    };
+    Ok(NewConsentPage {
+        layout: Layout::for_user(app, &course.user, "tasks").await?,
+        course: course.id,
+        version: course.version,
+        title: crate::views::course_title(model, state, &names),
+        inputs,
+        csrf: course.user.csrf.clone(),
+        errors,
+    })
+}
+
 pub async fn record(State(app): State<App>, course: AuthorizedCourse<course_access::RecordConsent>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let mut errors = Vec::new();
     let date = |key: &str, errors: &mut Vec<FieldError>| match parse_date(&format!("consent.{key}"), one(&form, key)) {
@@ -77,8 +165,20 @@ pub async fn record(State(app): State<App>, course: AuthorizedCourse<course_acce
         }
         _ => Err(AppError::Invalid(errors)),
     };
-    let form = form.into_iter().map(|(k, v)| (format!("consent.{k}"), v)).collect();
-    outcome(&app, &course, result, form, "samtykke").await
+    let (errors, status) = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/forloeb/{}?gemt=samtykke#adgang", course.id)).into_response()),
+        Err(AppError::Invalid(errors)) => (errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AppError::Conflict(message)) => (vec![FieldError { field: "gemt".into(), message }], StatusCode::CONFLICT),
+        Err(e) => return Err(e.into()),
+    };
+    let page = if status == StatusCode::CONFLICT {
+        // Someone else changed the course meanwhile: the form again on what is saved now.
+        let now = AuthorizedCourse::<course_access::RecordConsent>::load(&app, course.user.clone(), course.id, "read:conflict".into()).await?;
+        new_consent_page(&app, &now, &form, errors).await?
+    } else {
+        new_consent_page(&app, &course, &form, errors).await?
+    };
+    Ok((status, page).into_response())
 }
 
 pub async fn sign(

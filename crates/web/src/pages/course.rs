@@ -63,20 +63,10 @@ pub struct Forms {
     pub changes: Vec<(String, String, Vec<DateInput>)>,
     /// Answers the user may record: (change, party, party label, on behalf).
     pub answers: Vec<(u32, String, String, bool)>,
-    /// The consent form, for those who record consents.
-    pub consent: Option<ConsentInputs>,
+    /// The user records consents (the form is a page of its own: `consents::new_consent`).
+    pub consent: bool,
     pub plan_meeting: bool,
     pub set_phase: bool,
-}
-
-pub struct ConsentInputs {
-    pub givers: Vec<Choice>,
-    pub children: Vec<Choice>,
-    pub recipients: Vec<Choice>,
-    pub kinds: Vec<Choice>,
-    pub purpose: String,
-    pub valid_from: String,
-    pub valid_to: String,
 }
 
 impl Forms {
@@ -129,7 +119,6 @@ impl CoursePage {
             "form-datoer" => "date.",
             "form-dokument" => "doc.",
             "form-aendring" => "change.",
-            "form-samtykke" => "consent.",
             _ => return false,
         };
         self.errors.iter().any(|e| e.field.starts_with(prefix))
@@ -201,7 +190,7 @@ async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<
     let state = &course.state;
     let allowed = commands::allowed(model, state, &course.user.actor(), app.clock.today());
     let actor = course.user.actor();
-    let mut out = Forms { tasks: allowed.tasks, plan_meeting: allowed.plan_meeting, set_phase: allowed.set_phase, ..Forms::default() };
+    let mut out = Forms { tasks: allowed.tasks, plan_meeting: allowed.plan_meeting, set_phase: allowed.set_phase, consent: allowed.consent && model.consent.is_some(), ..Forms::default() };
     for kind in &allowed.documents {
         let Some(def) = model.documents.get(kind) else { continue };
         out.document_kinds.push(Choice { value: kind.clone(), label: def.label.clone(), selected: submitted.get("doc.kind") == Some(kind) });
@@ -228,42 +217,6 @@ async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<
             .collect();
         out.changes.push((kind.clone(), def.label.clone(), inputs));
     }
-    if allowed.consent
-        && let Some(def) = &model.consent
-    {
-        let names = views::people_of(app.store.as_ref(), &[state]).await?;
-        let member_choices = |roles: &[String], key: &str| -> Vec<Choice> {
-            state
-                .members
-                .iter()
-                .filter(|m| roles.contains(&m.role))
-                .map(|m| Choice { value: m.person.to_string(), label: names.get(&m.person).map_or_else(String::new, |p| p.name.clone()), selected: submitted.get(key).is_some_and(|v| *v == m.person.to_string()) })
-                .collect()
-        };
-        let orgs = app.store.orgs().await?;
-        let mut recipients = Vec::new();
-        if let Some(org) = def.department_party.as_ref().and_then(|p| state.parties.get(p)) {
-            let org_name = orgs.iter().find(|o| o.id == *org).map_or(String::new(), |o| o.name.clone());
-            for d in &def.departments {
-                let r = tovholder_core::consent::Recipient { org: *org, department: Some(d.clone()) };
-                recipients.push(Choice { value: super::consents::recipient_value(&r), label: format!("{d}, {org_name}"), selected: false });
-            }
-        }
-        for o in orgs.iter().filter(|o| def.outside_kinds.contains(&o.kind)) {
-            let r = tovholder_core::consent::Recipient { org: o.id, department: None };
-            recipients.push(Choice { value: super::consents::recipient_value(&r), label: o.name.clone(), selected: false });
-        }
-        let today = app.clock.today();
-        out.consent = Some(ConsentInputs {
-            givers: member_choices(&def.giver_roles, "consent.giver"),
-            children: member_choices(&def.about_roles, "consent.about"),
-            recipients,
-            kinds: def.kinds.iter().map(|(k, v)| Choice { value: k.clone(), label: v.clone(), selected: false }).collect(),
-            purpose: submitted.get("consent.purpose").cloned().unwrap_or_else(|| def.purpose.clone()),
-            valid_from: submitted.get("consent.valid_from").cloned().unwrap_or_else(|| today.to_string()),
-            valid_to: submitted.get("consent.valid_to").cloned().unwrap_or_else(|| today.checked_add(jiff::ToSpan::months(6)).unwrap_or(today).to_string()),
-        });
-    }
     for (change, party) in &allowed.answers {
         let Some(a) = state.change(*change).and_then(|c| model.changes.get(&c.kind)).and_then(|d| d.agree.iter().find(|a| a.id == *party)) else { continue };
         out.answers.push((*change, party.clone(), a.label.clone(), a.on_behalf));
@@ -289,7 +242,7 @@ async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<
         let key = format!("role.{id}");
         let chosen = submitted.get(&key).cloned().or_else(|| holder.map(|p| p.to_string())).unwrap_or_default();
         let mut options = vec![Choice { value: String::new(), label: "Vælg en person".into(), selected: chosen.is_empty() }];
-        options.extend(app.store.staff(*org).await?.into_iter().map(|u| Choice { selected: u.person.to_string() == chosen, value: u.person.to_string(), label: u.name }));
+        options.extend(app.store.staff(*org).await?.iter().map(|u| Choice { selected: u.person.to_string() == chosen, value: u.person.to_string(), label: u.name.clone() }));
         out.roles.push(SelectInput { id: id.clone(), label: role.label.clone(), options });
     }
     for id in &allowed.fields {
