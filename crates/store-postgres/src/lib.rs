@@ -291,7 +291,7 @@ impl tovholder_store::Store for PgStore {
         Ok(OrgId(r?.try_get("id").map_err(db)?))
     }
 
-    async fn orgs(&self) -> Result<Vec<Org>> {
+    async fn orgs(&self) -> Result<std::sync::Arc<[Org]>> {
         self.held
             .orgs_or(async {
                 let rows = sqlx::query(sql::ORGS).fetch_all(&self.reader).await.map_err(db)?;
@@ -330,7 +330,7 @@ impl tovholder_store::Store for PgStore {
         row.as_ref().map(person_row).transpose()
     }
 
-    async fn staff(&self, org: OrgId) -> Result<Vec<User>> {
+    async fn staff(&self, org: OrgId) -> Result<std::sync::Arc<[User]>> {
         self.held
             .staff_or(org, async {
                 let rows = sqlx::query(sql::STAFF).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;

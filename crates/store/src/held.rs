@@ -11,7 +11,7 @@
 //! `SHARED_FOR`, so what another process added shows within that time.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -31,8 +31,8 @@ pub struct Held {
     /// `None`: this process is the database's only user.
     trust_for: Option<Duration>,
     generation: AtomicU64,
-    orgs: RwLock<Option<(Instant, Vec<Org>)>>,
-    staff: RwLock<HashMap<i64, (Instant, Vec<User>)>>,
+    orgs: RwLock<Option<(Instant, Arc<[Org]>)>>,
+    staff: RwLock<HashMap<i64, (Instant, Arc<[User]>)>>,
     users: RwLock<HashMap<i64, (Instant, Option<User>)>>,
     persons: RwLock<HashMap<i64, Person>>,
 }
@@ -72,14 +72,14 @@ impl Held {
         Ok(v)
     }
 
-    /// The organisations: held, or by `read`.
-    pub async fn orgs_or(&self, read: impl Future<Output = Result<Vec<Org>>>) -> Result<Vec<Org>> {
-        self.through(self.orgs(), read, |g, orgs| self.put_orgs(g, orgs)).await
+    /// The organisations: held, or by `read`. Shared, not copied: a page asks several times.
+    pub async fn orgs_or(&self, read: impl Future<Output = Result<Vec<Org>>>) -> Result<Arc<[Org]>> {
+        self.through(self.orgs(), async { read.await.map(Arc::from) }, |g, orgs| self.put_orgs(g, orgs.clone())).await
     }
 
     /// An organisation's staff: held, or by `read`.
-    pub async fn staff_or(&self, org: OrgId, read: impl Future<Output = Result<Vec<User>>>) -> Result<Vec<User>> {
-        self.through(self.staff(org), read, |g, staff| self.put_staff(g, org, staff)).await
+    pub async fn staff_or(&self, org: OrgId, read: impl Future<Output = Result<Vec<User>>>) -> Result<Arc<[User]>> {
+        self.through(self.staff(org), async { read.await.map(Arc::from) }, |g, staff| self.put_staff(g, org, staff.clone())).await
     }
 
     /// A person's login (or none): held, or by `read`.
@@ -114,27 +114,27 @@ impl Held {
         }
     }
 
-    fn orgs(&self) -> Option<Vec<Org>> {
+    fn orgs(&self) -> Option<Arc<[Org]>> {
         self.orgs.read().ok().and_then(|o| o.as_ref().filter(|(at, _)| self.fresh(*at)).map(|(_, orgs)| orgs.clone()))
     }
 
-    fn put_orgs(&self, generation: u64, orgs: &[Org]) {
+    fn put_orgs(&self, generation: u64, orgs: Arc<[Org]>) {
         if let Ok(mut o) = self.orgs.write()
             && self.generation() == generation
         {
-            *o = Some((Instant::now(), orgs.to_vec()));
+            *o = Some((Instant::now(), orgs));
         }
     }
 
-    fn staff(&self, org: OrgId) -> Option<Vec<User>> {
+    fn staff(&self, org: OrgId) -> Option<Arc<[User]>> {
         self.staff.read().ok().and_then(|s| s.get(&org.0).filter(|(at, _)| self.fresh(*at)).map(|(_, staff)| staff.clone()))
     }
 
-    fn put_staff(&self, generation: u64, org: OrgId, staff: &[User]) {
+    fn put_staff(&self, generation: u64, org: OrgId, staff: Arc<[User]>) {
         if let Ok(mut s) = self.staff.write()
             && self.generation() == generation
         {
-            s.insert(org.0, (Instant::now(), staff.to_vec()));
+            s.insert(org.0, (Instant::now(), staff));
         }
     }
 
@@ -190,7 +190,7 @@ mod tests {
     fn a_shared_store_trusts_lists_for_a_while_and_logins_for_ever() {
         let held = Held::new(Some(Duration::from_millis(30)));
         let g = held.generation();
-        held.put_orgs(g, &[org(1)]);
+        held.put_orgs(g, Arc::from([org(1)]));
         held.put_user(g, PersonId(1), &None);
         assert_eq!(held.orgs().map(|o| o.len()), Some(1));
         assert!(matches!(held.user(PersonId(1)), Some(None)));
@@ -204,10 +204,10 @@ mod tests {
     fn a_write_drops_lists_and_a_raced_read_is_not_kept() {
         let held = Held::one_process();
         let before = held.generation();
-        held.put_orgs(before, &[org(1)]);
+        held.put_orgs(before, Arc::from([org(1)]));
         held.invalidate();
         assert!(held.orgs().is_none());
-        held.put_orgs(before, &[org(1)]);
+        held.put_orgs(before, Arc::from([org(1)]));
         assert!(held.orgs().is_none(), "read before the write");
     }
 }

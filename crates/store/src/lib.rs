@@ -258,12 +258,12 @@ pub struct AccessRecord {
 pub trait Store: Send + Sync + 'static {
     // Organisations, people and logins.
     async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId>;
-    async fn orgs(&self) -> Result<Vec<Org>>;
+    async fn orgs(&self) -> Result<std::sync::Arc<[Org]>>;
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId>;
     async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>>;
     async fn person_by_cpr_index(&self, index: &str) -> Result<Option<Person>>;
     /// Staff of an organisation who have a login.
-    async fn staff(&self, org: OrgId) -> Result<Vec<User>>;
+    async fn staff(&self, org: OrgId) -> Result<std::sync::Arc<[User]>>;
     async fn add_user(&self, u: &NewUser) -> Result<()>;
     async fn user_by_name(&self, username: &str) -> Result<Option<User>>;
     async fn user(&self, person: PersonId) -> Result<Option<User>>;

@@ -359,14 +359,14 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
     if !target.orgs().await?.is_empty() {
         bail!("the target store is not empty");
     }
-    for org in source.orgs().await? {
-        target.import_org(&org).await?;
+    for org in source.orgs().await?.iter() {
+        target.import_org(org).await?;
     }
     for person in source.all_persons().await? {
         target.import_person(&person).await?;
     }
-    for org in source.orgs().await? {
-        for u in source.staff(org.id).await? {
+    for org in source.orgs().await?.iter() {
+        for u in source.staff(org.id).await?.iter().cloned() {
             let user = tovholder_store::NewUser { person: u.person, username: u.username, password_hash: u.password_hash, org_roles: u.org_roles, department: u.department };
             target.add_user(&user).await?;
         }

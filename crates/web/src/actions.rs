@@ -333,7 +333,7 @@ async fn holders_with_email(app: &App, model: &Model, state: &CourseState, role_
     Ok(match role.scope {
         Scope::Organisation => {
             let Some(org) = role.party.as_ref().and_then(|p| state.parties.get(p)) else { return Ok(vec![]) };
-            app.store.staff(*org).await?.into_iter().filter(|u| u.org_roles.iter().any(|r| r == role_id)).map(|u| (u.person, u.name, u.email)).collect()
+            app.store.staff(*org).await?.iter().filter(|u| u.org_roles.iter().any(|r| r == role_id)).map(|u| (u.person, u.name.clone(), u.email.clone())).collect()
         }
         Scope::Course | Scope::Citizen => {
             let ids: Vec<PersonId> = state.holders(role_id).collect();

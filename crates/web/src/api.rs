@@ -156,7 +156,7 @@ pub async fn complete_task(
 
 /// Organisations (for choosing a course's parties); names and kinds only.
 pub async fn organisations(State(app): State<App>, _user: CurrentUser) -> Result<Json<Vec<tovholder_store::Org>>, ApiError> {
-    Ok(Json(app.store.orgs().await?))
+    Ok(Json(app.store.orgs().await?.to_vec()))
 }
 
 #[derive(serde::Deserialize)]

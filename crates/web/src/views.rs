@@ -211,7 +211,7 @@ pub struct CourseView {
 }
 
 pub async fn org_names(store: &dyn Store) -> Result<HashMap<OrgId, String>, AppError> {
-    Ok(store.orgs().await?.into_iter().map(|o| (o.id, o.name)).collect())
+    Ok(store.orgs().await?.iter().map(|o| (o.id, o.name.clone())).collect())
 }
 
 pub async fn course_view(app: &crate::App, model: &Model, id: CourseId, version: i64, state: &CourseState, viewer: &Actor) -> Result<CourseView, AppError> {

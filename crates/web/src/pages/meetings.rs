@@ -514,7 +514,7 @@ async fn plan_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTree
     orgs_in.sort();
     orgs_in.dedup();
     for o in orgs_in {
-        for u in app.store.staff(o).await? {
+        for u in app.store.staff(o).await?.iter() {
             let dept = u.department.clone().map(|d| format!("{d}, ")).unwrap_or_default();
             users.push(Choice { value: u.person.to_string(), label: format!("{} ({dept}{})", u.name, u.org_name), selected: false });
         }
