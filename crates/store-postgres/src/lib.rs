@@ -519,13 +519,19 @@ impl tovholder_store::Store for PgStore {
     async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()> {
         // One statement (its own transaction, one commit): a round trip per record made a
         // batch of list views thousands of round trips long.
+        let (rows, seen) = tovholder_store::access::log_rows(batch);
+        let records = || rows.iter().map(|r| r.record);
         sqlx::query(sql::INSERT_ACCESS)
-            .bind(batch.iter().map(|a| to_micros(a.at)).collect::<Vec<i64>>())
-            .bind(batch.iter().map(|a| a.person.map(|p| p.0)).collect::<Vec<Option<i64>>>())
-            .bind(batch.iter().map(|a| a.course.map(|c| c.0)).collect::<Vec<Option<i64>>>())
-            .bind(batch.iter().map(|a| a.action.as_str()).collect::<Vec<&str>>())
-            .bind(batch.iter().map(|a| a.allowed).collect::<Vec<bool>>())
-            .bind(batch.iter().map(|a| a.reason.as_str()).collect::<Vec<&str>>())
+            .bind(records().map(|a| to_micros(a.at)).collect::<Vec<i64>>())
+            .bind(records().map(|a| a.person.map(|p| p.0)).collect::<Vec<Option<i64>>>())
+            .bind(rows.iter().map(|r| if r.courses.is_some() { None } else { r.record.course.map(|c| c.0) }).collect::<Vec<Option<i64>>>())
+            .bind(records().map(|a| a.action.as_str()).collect::<Vec<&str>>())
+            .bind(records().map(|a| a.allowed).collect::<Vec<bool>>())
+            .bind(records().map(|a| a.reason.as_str()).collect::<Vec<&str>>())
+            .bind(rows.iter().map(|r| r.courses.as_deref()).collect::<Vec<Option<&str>>>())
+            .bind(seen.iter().map(|s| s.0).collect::<Vec<i64>>())
+            .bind(seen.iter().map(|s| s.1).collect::<Vec<i64>>())
+            .bind(seen.iter().map(|s| s.2).collect::<Vec<i64>>())
             .execute(&self.writer)
             .await
             .map_err(db)?;
@@ -533,7 +539,11 @@ impl tovholder_store::Store for PgStore {
     }
 
     async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>> {
-        let rows = sqlx::query(sql::ACCESS_LOG).bind(course.map(|c| c.0)).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+        let q = match course {
+            Some(c) => sqlx::query(sql::ACCESS_LOG_COURSE).bind(c.0).bind(limit),
+            None => sqlx::query(sql::ACCESS_LOG_ALL).bind(limit),
+        };
+        let rows = q.fetch_all(&self.reader).await.map_err(db)?;
         rows.iter().map(access_row).collect()
     }
 

@@ -57,12 +57,40 @@ pub const DELETE_COURSE_ORGS: &str = "DELETE FROM course_orgs WHERE course_id = 
 pub const INSERT_COURSE_ORG: &str = "INSERT INTO course_orgs (course_id, party, org_id, shares) VALUES ($1, $2, $3, $4)";
 
 /// A whole batch in one statement (one round trip), in the order given.
-pub const INSERT_ACCESS: &str = "INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) \
-     SELECT at_us, person_id, course_id, action, allowed, reason \
-     FROM unnest($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::BOOLEAN[], $6::TEXT[]) \
-     WITH ORDINALITY AS t(at_us, person_id, course_id, action, allowed, reason, n) ORDER BY n";
-pub const ACCESS_LOG: &str = "SELECT at_us, person_id, course_id, action, allowed, reason FROM access_log \
-     WHERE $1::BIGINT IS NULL OR course_id = $1 ORDER BY id DESC LIMIT $2";
+/// A batch of access-log rows and, in the same statement, the list views' "seen" entries
+/// (`tovholder_store::access`); an entry already there is left alone, so nothing is written.
+pub const INSERT_ACCESS: &str = "WITH seen AS (INSERT INTO access_seen (course_id, day, person_id) \
+     SELECT * FROM unnest($8::BIGINT[], $9::BIGINT[], $10::BIGINT[]) ON CONFLICT DO NOTHING) \
+     INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason, courses) \
+     SELECT at_us, person_id, course_id, action, allowed, reason, courses \
+     FROM unnest($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::BOOLEAN[], $6::TEXT[], $7::TEXT[]) \
+     WITH ORDINALITY AS t(at_us, person_id, course_id, action, allowed, reason, courses, n) ORDER BY n";
+
+/// A list view's courses, one record each.
+macro_rules! view_records {
+    () => {
+        "SELECT a.id, j.k, a.at_us, a.person_id, (j.e->>0)::BIGINT AS course_id, a.action, (j.e->>1)::BOOLEAN AS allowed, j.e->>2 AS reason"
+    };
+}
+
+/// The newest records of a course: its single reads, and the list views of the people who saw
+/// it, on the days they saw it, that name it.
+pub const ACCESS_LOG_COURSE: &str = concat!(
+    "SELECT id, 0::BIGINT AS k, at_us, person_id, course_id, action, allowed, reason FROM access_log WHERE course_id = $1 UNION ALL ",
+    view_records!(),
+    " FROM access_seen s JOIN access_log a ON a.person_id = s.person_id AND a.courses IS NOT NULL \
+     AND a.at_us >= s.day * 86400000000 AND a.at_us < (s.day + 1) * 86400000000 \
+     CROSS JOIN LATERAL jsonb_array_elements(a.courses::jsonb) WITH ORDINALITY AS j(e, k) \
+     WHERE s.course_id = $1 AND (j.e->>0)::BIGINT = $1 ORDER BY id DESC, k DESC LIMIT $2"
+);
+
+/// The newest records of the whole log, list views as one record per course.
+pub const ACCESS_LOG_ALL: &str = concat!(
+    "SELECT id, 0::BIGINT AS k, at_us, person_id, course_id, action, allowed, reason FROM access_log WHERE courses IS NULL UNION ALL ",
+    view_records!(),
+    " FROM access_log a CROSS JOIN LATERAL jsonb_array_elements(a.courses::jsonb) WITH ORDINALITY AS j(e, k) \
+     WHERE a.courses IS NOT NULL ORDER BY id DESC, k DESC LIMIT $1"
+);
 
 pub const INSERT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, claimed_until_us, mail_key, attachment) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";

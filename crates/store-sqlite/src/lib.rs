@@ -550,7 +550,11 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>> {
-        let rows = sqlx::query(sql::ACCESS_LOG).bind(course.map(|c| c.0)).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+        let q = match course {
+            Some(c) => sqlx::query(sql::ACCESS_LOG_COURSE).bind(c.0).bind(limit),
+            None => sqlx::query(sql::ACCESS_LOG_ALL).bind(limit),
+        };
+        let rows = q.fetch_all(&self.reader).await.map_err(db)?;
         rows.iter().map(access_row).collect()
     }
 

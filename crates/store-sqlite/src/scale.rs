@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use tovholder_core::course::CourseState;
 use tovholder_core::tasks::Owner;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_store::access::LogRow;
 use tovholder_store::{AccessRecord, Commit, NewPerson, Result, Session, StoredCourse, TaskRow, from_micros, search_key, to_micros};
 
 use crate::{SqliteStore, corrupt, course_row, db, json, task_row};
@@ -171,15 +172,27 @@ const OPEN_TASKS_FOR_JSON: &str = "SELECT json_group_array(json_array(course_id,
 
 type TaskTuple = (i64, String, String, Date, Date, i64, Option<i64>, Option<i64>, String);
 
-/// Access records one statement inserts at most, and the smaller statements a remainder is
-/// split into (powers of two): few distinct statements, each prepared once per connection.
-const ACCESS_ROWS: [usize; 10] = [500, 256, 128, 64, 32, 16, 8, 4, 2, 1];
+/// Rows one statement inserts at most, and the smaller statements a remainder is split into
+/// (powers of two): few distinct statements, each prepared once per connection.
+const INSERT_ROWS: [usize; 10] = [500, 256, 128, 64, 32, 16, 8, 4, 2, 1];
 
-/// `INSERT … VALUES (?, …), …` for `rows` access records.
-fn insert_access(rows: usize) -> String {
-    let mut q = String::from("INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) VALUES ");
-    q.push_str(&vec!["(?, ?, ?, ?, ?, ?)"; rows].join(", "));
-    q
+/// `head` followed by `rows` groups of `group` (`(?, …)`).
+fn insert_rows(head: &str, group: &str, rows: usize) -> String {
+    format!("{head} VALUES {}", vec![group; rows].join(", "))
+}
+
+const INSERT_ACCESS: &str = "INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason, courses)";
+/// Already seen that day: nothing is written (the look-up finds the key).
+const INSERT_SEEN: &str = "INSERT OR IGNORE INTO access_seen (course_id, day, person_id)";
+
+/// `items` in chunks of `INSERT_ROWS`, each with its count.
+fn chunks<T>(mut items: &[T]) -> impl Iterator<Item = (usize, &[T])> {
+    std::iter::from_fn(move || {
+        let n = INSERT_ROWS.into_iter().find(|n| *n <= items.len())?;
+        let (chunk, more) = items.split_at(n);
+        items = more;
+        Some((n, chunk))
+    })
 }
 
 impl SqliteStore {
@@ -213,21 +226,26 @@ impl SqliteStore {
     }
 
     /// A batch of access records in one transaction: one commit (and one sync) for all of
-    /// them. The values are bound, not passed as JSON: parsing JSON in SQLite took more of the
-    /// writer's time than the inserts did.
+    /// them, list views as one row each (`tovholder_store::access`). The values are bound, not
+    /// passed as JSON: parsing JSON in SQLite took more of the writer's time than the inserts.
     pub(crate) async fn access_batch(&self, batch: &[AccessRecord]) -> Result<()> {
+        let (rows, seen) = tovholder_store::access::log_rows(batch);
         let mut tx = self.writer.begin().await.map_err(db)?;
-        let mut rest = batch;
-        while !rest.is_empty() {
-            let n = ACCESS_ROWS.into_iter().find(|n| *n <= rest.len()).unwrap_or(1);
-            let (chunk, more) = rest.split_at(n);
-            // Built from a constant and a count only: nothing of the records is in the text.
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(insert_access(n)));
-            for a in chunk {
-                q = q.bind(to_micros(a.at)).bind(a.person.map(|p| p.0)).bind(a.course.map(|c| c.0)).bind(&a.action).bind(a.allowed).bind(&a.reason);
+        for (n, chunk) in chunks(&rows) {
+            // Built from constants and a count only: nothing of the records is in the text.
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(insert_rows(INSERT_ACCESS, "(?, ?, ?, ?, ?, ?, ?)", n)));
+            for LogRow { record: a, courses } in chunk {
+                q = q.bind(to_micros(a.at)).bind(a.person.map(|p| p.0)).bind(if courses.is_some() { None } else { a.course.map(|c| c.0) });
+                q = q.bind(&a.action).bind(a.allowed).bind(&a.reason).bind(courses);
             }
             q.execute(&mut *tx).await.map_err(db)?;
-            rest = more;
+        }
+        for (n, chunk) in chunks(&seen) {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(insert_rows(INSERT_SEEN, "(?, ?, ?)", n)));
+            for (course, day, person) in chunk {
+                q = q.bind(course).bind(day).bind(person);
+            }
+            q.execute(&mut *tx).await.map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
         Ok(())

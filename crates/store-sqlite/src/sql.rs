@@ -49,8 +49,30 @@ pub const INSERT_TASK: &str = "INSERT INTO tasks (course_id, task, label, due_fr
 pub const DELETE_COURSE_ORGS: &str = "DELETE FROM course_orgs WHERE course_id = ?";
 pub const INSERT_COURSE_ORG: &str = "INSERT INTO course_orgs (course_id, party, org_id, shares) VALUES (?, ?, ?, ?)";
 
-pub const ACCESS_LOG: &str = "SELECT at_us, person_id, course_id, action, allowed, reason FROM access_log \
-     WHERE ?1 IS NULL OR course_id = ?1 ORDER BY id DESC LIMIT ?2";
+/// A list view's courses, one record each (`tovholder_store::access`).
+macro_rules! view_records {
+    () => {
+        "SELECT a.id, j.key AS k, a.at_us, a.person_id, json_extract(j.value, '$[0]') AS course_id, a.action, \
+         json_extract(j.value, '$[1]') AS allowed, json_extract(j.value, '$[2]') AS reason"
+    };
+}
+
+/// The newest records of a course: its single reads, and the list views of the people who saw
+/// it, on the days they saw it, that name it.
+pub const ACCESS_LOG_COURSE: &str = concat!(
+    "SELECT id, 0 AS k, at_us, person_id, course_id, action, allowed, reason FROM access_log WHERE course_id = ?1 UNION ALL ",
+    view_records!(),
+    " FROM access_seen s JOIN access_log a ON a.person_id = s.person_id AND a.courses IS NOT NULL \
+     AND a.at_us >= s.day * 86400000000 AND a.at_us < (s.day + 1) * 86400000000, json_each(a.courses) j \
+     WHERE s.course_id = ?1 AND json_extract(j.value, '$[0]') = ?1 ORDER BY id DESC, k DESC LIMIT ?2"
+);
+
+/// The newest records of the whole log, list views as one record per course.
+pub const ACCESS_LOG_ALL: &str = concat!(
+    "SELECT id, 0 AS k, at_us, person_id, course_id, action, allowed, reason FROM access_log WHERE courses IS NULL UNION ALL ",
+    view_records!(),
+    " FROM access_log a, json_each(a.courses) j WHERE a.courses IS NOT NULL ORDER BY id DESC, k DESC LIMIT ?1"
+);
 
 pub const INSERT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, claimed_until_us, mail_key, attachment) \
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)";

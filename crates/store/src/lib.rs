@@ -1,6 +1,7 @@
 //! The storage boundary: the `Store` trait every backend implements, its records and errors, the
 //! server's keys, and the journal's hash chain.
 
+pub mod access;
 pub mod held;
 pub mod keys;
 pub mod states;

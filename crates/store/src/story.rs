@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use jiff::civil::date;
 use tovholder_core::course::{CourseState, Event, Stamp};
-use tovholder_core::ids::{OrgId, PersonId};
+use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::span::Window;
 use tovholder_core::tasks::{Owner, Task};
 
@@ -136,8 +136,23 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     // Access log and outbox.
     let rec = AccessRecord { at: t0, person: Some(staff), course: Some(id), action: "read:GET /forloeb/{id}".into(), allowed: false, reason: "no_relation".into() };
     store.write_access_log(&[rec.clone(), AccessRecord { course: None, ..rec.clone() }]).await.map_err(e("access"))?;
-    ensure(store.access_log(Some(id), 10).await.map_err(e("access_log"))? == [rec], "the course's access log")?;
+    ensure(store.access_log(Some(id), 10).await.map_err(e("access_log"))? == [rec.clone()], "the course's access log")?;
     ensure(store.access_log(None, 10).await.map_err(e("access_log"))?.len() == 2, "the whole access log")?;
+    // A list view (one request's records of several courses) is stored as one row naming them;
+    // each course's log still has its record, with its own decision, newest first.
+    let other = CourseId(id.0 + 1_000);
+    let view = |at: Timestamp, course: CourseId, allowed: bool| AccessRecord { at, person: Some(staff), course: Some(course), action: "read:GET /".into(), allowed, reason: if allowed { "role".into() } else { "no_relation".into() } };
+    let first = vec![view(later.at, id, true), view(later.at, other, false)];
+    let second_at = later.at + jiff::SignedDuration::from_secs(60);
+    let second = vec![view(second_at, other, true), view(second_at, id, true)];
+    store.write_access_log(&first).await.map_err(e("access view"))?;
+    store.write_access_log(&second).await.map_err(e("access view"))?;
+    let of_course = store.access_log(Some(id), 10).await.map_err(e("access_log"))?;
+    ensure(of_course == [second[1].clone(), first[0].clone(), rec.clone()], "the course's log names both list views, newest first")?;
+    ensure(store.access_log(Some(other), 10).await.map_err(e("access_log"))? == [second[0].clone(), first[1].clone()], "the other course's log, with the refusal")?;
+    ensure(store.access_log(Some(id), 1).await.map_err(e("access_log"))? == [second[1].clone()], "the limit counts records")?;
+    let all = store.access_log(None, 10).await.map_err(e("access_log"))?;
+    ensure(all.len() == 6 && all[..4] == [second[1].clone(), second[0].clone(), first[1].clone(), first[0].clone()], "the whole log, a record per course")?;
     let out = store.outbox(10).await.map_err(e("outbox"))?;
     ensure(out.len() == 1 && out[0].mail.subject == "Ny opgave i Tovholder", "the mail written with the course")?;
     let claimed = store.claim_mail(t0, later.at).await.map_err(e("claim"))?.ok_or("story: a mail to claim")?;
