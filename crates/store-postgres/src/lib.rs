@@ -38,6 +38,7 @@ pub struct PgStore {
     keys: Keys,
     states: tovholder_store::states::States,
     held: tovholder_store::held::Held,
+    sessions: tovholder_store::sessions::Sessions,
 }
 
 fn db(e: sqlx::Error) -> StoreError {
@@ -86,7 +87,7 @@ impl PgStore {
         let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await.map_err(db)?;
         sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
         Self::backfill_names(&pool).await?;
-        Ok(PgStore { writer: pool.clone(), reader: pool, keys, states: Default::default(), held: tovholder_store::held::Held::shared() })
+        Ok(PgStore { writer: pool.clone(), reader: pool, keys, states: Default::default(), held: tovholder_store::held::Held::shared(), sessions: tovholder_store::sessions::Sessions::shared() })
     }
 
     pub async fn close(&self) {
@@ -369,7 +370,7 @@ impl tovholder_store::Store for PgStore {
     }
 
     async fn put_session(&self, s: &Session) -> Result<()> {
-        sqlx::query(sql::INSERT_SESSION)
+        let r = sqlx::query(sql::INSERT_SESSION)
             .bind(&s.token_hash)
             .bind(s.person.0)
             .bind(&s.csrf)
@@ -377,30 +378,40 @@ impl tovholder_store::Store for PgStore {
             .bind(to_micros(s.last_seen))
             .execute(&self.writer)
             .await
-            .map_err(db)?;
+            .map_err(db);
+        self.sessions.written(&s.token_hash);
+        r?;
         Ok(())
     }
 
     async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
-        let Some(r) = sqlx::query(sql::SESSION).bind(token_hash).fetch_optional(&self.reader).await.map_err(db)? else {
-            return Ok(None);
-        };
-        Ok(Some(Session {
-            token_hash: r.try_get("token_hash").map_err(db)?,
-            person: PersonId(r.try_get("person_id").map_err(db)?),
-            csrf: r.try_get("csrf").map_err(db)?,
-            created: from_micros(r.try_get("created_us").map_err(db)?)?,
-            last_seen: from_micros(r.try_get("last_seen_us").map_err(db)?)?,
-        }))
+        self.sessions
+            .get_or(token_hash, async {
+                let Some(r) = sqlx::query(sql::SESSION).bind(token_hash).fetch_optional(&self.reader).await.map_err(db)? else {
+                    return Ok(None);
+                };
+                Ok(Some(Session {
+                    token_hash: r.try_get("token_hash").map_err(db)?,
+                    person: PersonId(r.try_get("person_id").map_err(db)?),
+                    csrf: r.try_get("csrf").map_err(db)?,
+                    created: from_micros(r.try_get("created_us").map_err(db)?)?,
+                    last_seen: from_micros(r.try_get("last_seen_us").map_err(db)?)?,
+                }))
+            })
+            .await
     }
 
     async fn touch_session(&self, token_hash: &str, at: Timestamp) -> Result<()> {
-        sqlx::query(sql::TOUCH_SESSION).bind(to_micros(at)).bind(token_hash).execute(&self.writer).await.map_err(db)?;
+        let r = sqlx::query(sql::TOUCH_SESSION).bind(to_micros(at)).bind(token_hash).execute(&self.writer).await.map_err(db);
+        self.sessions.written(token_hash);
+        r?;
         Ok(())
     }
 
     async fn drop_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query(sql::DELETE_SESSION).bind(token_hash).execute(&self.writer).await.map_err(db)?;
+        let r = sqlx::query(sql::DELETE_SESSION).bind(token_hash).execute(&self.writer).await.map_err(db);
+        self.sessions.written(token_hash);
+        r?;
         Ok(())
     }
 
@@ -519,7 +530,7 @@ impl tovholder_store::Store for PgStore {
     async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()> {
         // One statement (its own transaction, one commit): a round trip per record made a
         // batch of list views thousands of round trips long.
-        let (rows, seen) = tovholder_store::access::log_rows(batch);
+        let (rows, seen) = tovholder_store::access::log_rows(batch)?;
         let records = || rows.iter().map(|r| r.record);
         sqlx::query(sql::INSERT_ACCESS)
             .bind(records().map(|a| to_micros(a.at)).collect::<Vec<i64>>())

@@ -31,7 +31,7 @@ pub struct SqliteStore {
     reader: SqlitePool,
     keys: Keys,
     held: tovholder_store::held::Held,
-    sessions: scale::Sessions,
+    sessions: tovholder_store::sessions::Sessions,
     states: tovholder_store::states::States,
     current: current::Current,
 }
@@ -91,7 +91,7 @@ impl SqliteStore {
         sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
         Self::backfill_names(&writer).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(db)?;
-        Ok(SqliteStore { writer, reader, keys, held: tovholder_store::held::Held::one_process(), sessions: scale::Sessions::default(), states: tovholder_store::states::States::default(), current: current::Current::default() })
+        Ok(SqliteStore { writer, reader, keys, held: tovholder_store::held::Held::one_process(), sessions: tovholder_store::sessions::Sessions::one_process(), states: tovholder_store::states::States::default(), current: current::Current::default() })
     }
 
     /// Writes a consistent copy of the live database to `path` (which must not exist), while
@@ -404,22 +404,20 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
-        if let Some(s) = self.sessions.get(token_hash) {
-            return Ok(Some(s));
-        }
-        let writes = self.sessions.writes();
-        let Some(r) = sqlx::query(sql::SESSION).bind(token_hash).fetch_optional(&self.reader).await.map_err(db)? else {
-            return Ok(None);
-        };
-        let s = Session {
-            token_hash: r.try_get("token_hash").map_err(db)?,
-            person: PersonId(r.try_get("person_id").map_err(db)?),
-            csrf: r.try_get("csrf").map_err(db)?,
-            created: from_micros(r.try_get("created_us").map_err(db)?)?,
-            last_seen: from_micros(r.try_get("last_seen_us").map_err(db)?)?,
-        };
-        self.sessions.put(writes, &s);
-        Ok(Some(s))
+        self.sessions
+            .get_or(token_hash, async {
+                let Some(r) = sqlx::query(sql::SESSION).bind(token_hash).fetch_optional(&self.reader).await.map_err(db)? else {
+                    return Ok(None);
+                };
+                Ok(Some(Session {
+                    token_hash: r.try_get("token_hash").map_err(db)?,
+                    person: PersonId(r.try_get("person_id").map_err(db)?),
+                    csrf: r.try_get("csrf").map_err(db)?,
+                    created: from_micros(r.try_get("created_us").map_err(db)?)?,
+                    last_seen: from_micros(r.try_get("last_seen_us").map_err(db)?)?,
+                }))
+            })
+            .await
     }
 
     async fn touch_session(&self, token_hash: &str, at: Timestamp) -> Result<()> {

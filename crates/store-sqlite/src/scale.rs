@@ -1,9 +1,6 @@
 //! What the store needs at scale: bulk loading in few transactions, the course search by
 //! index, and scans over every course or every open task.
 
-use std::collections::HashMap;
-use std::sync::RwLock;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
@@ -12,7 +9,7 @@ use tovholder_core::course::CourseState;
 use tovholder_core::tasks::Owner;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::access::LogRow;
-use tovholder_store::{AccessRecord, Commit, NewPerson, Result, Session, StoredCourse, TaskRow, from_micros, search_key, to_micros};
+use tovholder_store::{AccessRecord, Commit, NewPerson, Result, StoredCourse, TaskRow, from_micros, search_key, to_micros};
 
 use crate::{SqliteStore, corrupt, course_row, db, json, task_row};
 
@@ -120,49 +117,6 @@ impl SqliteStore {
     }
 }
 
-/// Sessions kept in memory by token hash: every request reads one. SQLite serves one process,
-/// so every session write passes here (at login, once a minute per session for "last seen",
-/// at logout) and drops its own; a counter of session writes keeps a read that raced a write
-/// from putting back what it read before.
-#[derive(Default)]
-pub(crate) struct Sessions {
-    sessions: RwLock<HashMap<String, Session>>,
-    writes: AtomicU64,
-}
-
-/// Most sessions remembered; beyond it the map starts over.
-const MAX_SESSIONS: usize = 50_000;
-
-impl Sessions {
-    pub(crate) fn writes(&self) -> u64 {
-        self.writes.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn get(&self, token_hash: &str) -> Option<Session> {
-        self.sessions.read().ok().and_then(|s| s.get(token_hash).cloned())
-    }
-
-    /// Keeps a session read from SQLite, unless a session was written since the read began.
-    pub(crate) fn put(&self, writes: u64, session: &Session) {
-        if let Ok(mut s) = self.sessions.write()
-            && self.writes() == writes
-        {
-            if s.len() >= MAX_SESSIONS {
-                s.clear();
-            }
-            s.insert(session.token_hash.clone(), session.clone());
-        }
-    }
-
-    /// After a session was written (or its write failed): the next read goes to SQLite.
-    pub(crate) fn written(&self, token_hash: &str) {
-        self.writes.fetch_add(1, Ordering::AcqRel);
-        if let Ok(mut s) = self.sessions.write() {
-            s.remove(token_hash);
-        }
-    }
-}
-
 /// `sql::OPEN_TASKS_FOR` as one row of JSON: sqlx's SQLite driver hands every row across
 /// threads and copies each value, which for a busy coordinator's 90 tasks cost three times the
 /// query itself.
@@ -229,7 +183,7 @@ impl SqliteStore {
     /// them, list views as one row each (`tovholder_store::access`). The values are bound, not
     /// passed as JSON: parsing JSON in SQLite took more of the writer's time than the inserts.
     pub(crate) async fn access_batch(&self, batch: &[AccessRecord]) -> Result<()> {
-        let (rows, seen) = tovholder_store::access::log_rows(batch);
+        let (rows, seen) = tovholder_store::access::log_rows(batch)?;
         let mut tx = self.writer.begin().await.map_err(db)?;
         for (n, chunk) in chunks(&rows) {
             // Built from constants and a count only: nothing of the records is in the text.

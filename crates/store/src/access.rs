@@ -12,9 +12,7 @@
 //! same transaction as the rest of the batch. "Who has seen this course" is found from the
 //! "seen" entries (which people, which days) and those people's view rows of those days.
 
-use serde_json::json;
-
-use crate::{AccessRecord, to_micros};
+use crate::{AccessRecord, Result, StoreError, to_micros};
 
 /// Microseconds in a day (UTC): the "seen" entries' unit.
 pub const DAY_US: i64 = 86_400_000_000;
@@ -31,7 +29,7 @@ pub type Seen = (i64, i64, i64);
 
 /// A batch as rows: records of one request (the same time, person and action) for two or more
 /// courses become one list view's row and its "seen" entries; every other record its own row.
-pub fn log_rows(batch: &[AccessRecord]) -> (Vec<LogRow<'_>>, Vec<Seen>) {
+pub fn log_rows(batch: &[AccessRecord]) -> Result<(Vec<LogRow<'_>>, Vec<Seen>)> {
     let mut rows = Vec::new();
     let mut seen = Vec::new();
     let mut rest = batch;
@@ -41,15 +39,16 @@ pub fn log_rows(batch: &[AccessRecord]) -> (Vec<LogRow<'_>>, Vec<Seen>) {
         match (first.person, view.len()) {
             (Some(person), 2..) => {
                 let day = to_micros(first.at).div_euclid(DAY_US);
-                let courses: Vec<_> = view.iter().filter_map(|r| Some(json!([r.course?.0, r.allowed, r.reason]))).collect();
-                seen.extend(view.iter().filter_map(|r| Some((r.course?.0, day, person.0))));
-                rows.push(LogRow { record: first, courses: Some(serde_json::Value::from(courses).to_string()) });
+                let courses: Vec<(i64, bool, &str)> = view.iter().filter_map(|r| Some((r.course?.0, r.allowed, r.reason.as_str()))).collect();
+                seen.extend(courses.iter().map(|(course, _, _)| (*course, day, person.0)));
+                let courses = serde_json::to_string(&courses).map_err(|e| StoreError::Database(e.to_string()))?;
+                rows.push(LogRow { record: first, courses: Some(courses) });
             }
             _ => rows.extend(view.iter().map(|record| LogRow { record, courses: None })),
         }
         rest = more;
     }
-    (rows, seen)
+    Ok((rows, seen))
 }
 
 fn same_view(a: &AccessRecord, b: &AccessRecord) -> bool {
@@ -72,7 +71,7 @@ mod tests {
         denied.allowed = false;
         denied.reason = "no_relation".into();
         let batch = [rec(1, Some(10), "read"), rec(1, Some(11), "list"), denied, rec(2, Some(11), "list"), rec(2, None, "login")];
-        let (rows, seen) = log_rows(&batch);
+        let (rows, seen) = log_rows(&batch).unwrap();
         let shape: Vec<(i64, Option<&str>)> = rows.iter().map(|r| (r.record.person.unwrap().0, r.courses.as_deref())).collect();
         assert_eq!(shape, [(1, None), (1, Some(r#"[[11,true,"role"],[12,false,"no_relation"]]"#)), (2, None), (2, None)]);
         let day = 1_800_000_000 * 1_000_000 / DAY_US;

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod held;
+pub mod sessions;
 pub mod keys;
 pub mod states;
 pub mod story;

@@ -135,6 +135,7 @@ fn two_processes_share_sessions_and_send_each_mail_once() {
         let (c, _) = common::login(&url_a, "mette").await;
         let me: Value = c.get(format!("{url_b}/api/v1/me")).send().await.unwrap().json().await.unwrap();
         assert_eq!(me["name"], "Mette Pedersen");
+        logging_out_through_one_process_ends_the_session_in_the_other(&url_a, &url_b).await;
         // Kill A; B carries on with new work, and its mail arrives once.
         a.kill().unwrap();
         a.wait().unwrap();
@@ -161,4 +162,32 @@ fn two_processes_share_sessions_and_send_each_mail_once() {
         let pool = sqlx::PgPool::connect(&admin).await.unwrap();
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))).execute(&pool).await.unwrap();
     });
+}
+
+/// B holds a session it has read for a few seconds (`tovholder_store::sessions`): a logout
+/// through A ends it there at once, and in B within that time.
+async fn logging_out_through_one_process_ends_the_session_in_the_other(url_a: &str, url_b: &str) {
+    use reqwest::cookie::CookieStore;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let c = reqwest::Client::builder().cookie_provider(jar.clone()).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = c.get(format!("{url_a}/login")).send().await.unwrap().text().await.unwrap();
+    let at = page.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    let csrf = page[at..].split('"').next().unwrap().to_string();
+    let r = c.post(format!("{url_a}/login")).form(&[("csrf", csrf.as_str()), ("username", "mette"), ("password", "demo1234")]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let cookie = jar.cookies(&url_a.parse().unwrap()).unwrap().to_str().unwrap().to_string();
+    let me = |url: String| {
+        let cookie = cookie.clone();
+        async move { reqwest::Client::new().get(url).header("cookie", cookie).send().await.unwrap().status() }
+    };
+    assert_eq!(me(format!("{url_b}/api/v1/me")).await, 200, "B reads the session, and holds it");
+    let csrf: Value = c.get(format!("{url_a}/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    let r = c.post(format!("{url_a}/logout")).form(&[("csrf", csrf["csrf"].as_str().unwrap())]).send().await.unwrap();
+    assert_eq!(r.status(), 200, "the login page, logged out");
+    assert_eq!(me(format!("{url_a}/api/v1/me")).await, 401, "ended at once where the logout was");
+    let t0 = std::time::Instant::now();
+    while me(format!("{url_b}/api/v1/me")).await != 401 {
+        assert!(t0.elapsed() < tovholder_store::held::SHARED_FOR + Duration::from_secs(1), "B still accepts the session after {:?}", t0.elapsed());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
