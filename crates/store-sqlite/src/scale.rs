@@ -1,7 +1,6 @@
 //! What the store needs at scale: bulk loading in few transactions, the course search by
 //! index, and scans over every course or every open task.
 
-
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
 use jiff::civil::Date;
@@ -188,9 +187,9 @@ impl SqliteStore {
         for (n, chunk) in chunks(&rows) {
             // Built from constants and a count only: nothing of the records is in the text.
             let mut q = sqlx::query(sqlx::AssertSqlSafe(insert_rows(INSERT_ACCESS, "(?, ?, ?, ?, ?, ?, ?)", n)));
-            for LogRow { record: a, courses } in chunk {
+            for LogRow { record: a, courses, allowed, reason } in chunk {
                 q = q.bind(to_micros(a.at)).bind(a.person.map(|p| p.0)).bind(if courses.is_some() { None } else { a.course.map(|c| c.0) });
-                q = q.bind(&a.action).bind(a.allowed).bind(&a.reason).bind(courses);
+                q = q.bind(&a.action).bind(allowed).bind(reason).bind(courses);
             }
             q.execute(&mut *tx).await.map_err(db)?;
         }

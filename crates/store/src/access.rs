@@ -17,12 +17,20 @@ use crate::{AccessRecord, Result, StoreError, to_micros};
 /// Microseconds in a day (UTC): the "seen" entries' unit.
 pub const DAY_US: i64 = 86_400_000_000;
 
-/// One row of the log: a record on its own, or the first record of a list view with its courses.
+/// One row of the log: a record on its own, or a list view (the time, person and action of its
+/// records) with its courses.
 pub struct LogRow<'a> {
     pub record: &'a AccessRecord,
     /// A list view's courses as JSON `[[course, allowed, reason], …]`; `None` for a single record.
     pub courses: Option<String>,
+    /// The record's answer; for a list view whether every course was allowed, and "view" (each
+    /// course's own answer is in `courses`).
+    pub allowed: bool,
+    pub reason: &'a str,
 }
+
+/// The reason a list view's row gives.
+pub const VIEW: &str = "view";
 
 /// "This person saw this course on this day (UTC)": (course, day, person).
 pub type Seen = (i64, i64, i64);
@@ -42,9 +50,9 @@ pub fn log_rows(batch: &[AccessRecord]) -> Result<(Vec<LogRow<'_>>, Vec<Seen>)> 
                 let courses: Vec<(i64, bool, &str)> = view.iter().filter_map(|r| Some((r.course?.0, r.allowed, r.reason.as_str()))).collect();
                 seen.extend(courses.iter().map(|(course, _, _)| (*course, day, person.0)));
                 let courses = serde_json::to_string(&courses).map_err(|e| StoreError::Database(e.to_string()))?;
-                rows.push(LogRow { record: first, courses: Some(courses) });
+                rows.push(LogRow { record: first, courses: Some(courses), allowed: view.iter().all(|r| r.allowed), reason: VIEW });
             }
-            _ => rows.extend(view.iter().map(|record| LogRow { record, courses: None })),
+            _ => rows.extend(view.iter().map(|record| LogRow { record, courses: None, allowed: record.allowed, reason: &record.reason })),
         }
         rest = more;
     }
@@ -72,8 +80,9 @@ mod tests {
         denied.reason = "no_relation".into();
         let batch = [rec(1, Some(10), "read"), rec(1, Some(11), "list"), denied, rec(2, Some(11), "list"), rec(2, None, "login")];
         let (rows, seen) = log_rows(&batch).unwrap();
-        let shape: Vec<(i64, Option<&str>)> = rows.iter().map(|r| (r.record.person.unwrap().0, r.courses.as_deref())).collect();
-        assert_eq!(shape, [(1, None), (1, Some(r#"[[11,true,"role"],[12,false,"no_relation"]]"#)), (2, None), (2, None)]);
+        let shape: Vec<(i64, Option<&str>, bool, &str)> = rows.iter().map(|r| (r.record.person.unwrap().0, r.courses.as_deref(), r.allowed, r.reason)).collect();
+        let view = r#"[[11,true,"role"],[12,false,"no_relation"]]"#;
+        assert_eq!(shape, [(1, None, true, "role"), (1, Some(view), false, VIEW), (2, None, true, "role"), (2, None, true, "role")]);
         let day = 1_800_000_000 * 1_000_000 / DAY_US;
         assert_eq!(seen, [(11, day, 1), (12, day, 1)]);
     }
