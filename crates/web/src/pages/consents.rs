@@ -11,9 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tovholder_core::commands::FieldError;
-use tovholder_core::ids::CourseId;
 use tovholder_core::consent::Recipient;
-use tovholder_core::ids::{OrgId, PersonId};
+use tovholder_core::ids::{CourseId, OrgId, PersonId};
 
 use super::{FormState, Layout};
 use super::course::{Choice, outcome, parse_date};
