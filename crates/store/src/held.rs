@@ -27,12 +27,15 @@ const MAX_USERS: usize = 50_000;
 /// Most people remembered (a course page names a few dozen, Mine opgaver a few hundred).
 const MAX_PERSONS: usize = 20_000;
 
+/// A list and when it was read.
+type Read<T> = (Instant, Arc<[T]>);
+
 pub struct Held {
     /// `None`: this process is the database's only user.
     trust_for: Option<Duration>,
     generation: AtomicU64,
-    orgs: RwLock<Option<(Instant, Arc<[Org]>)>>,
-    staff: RwLock<HashMap<i64, (Instant, Arc<[User]>)>>,
+    orgs: RwLock<Option<Read<Org>>>,
+    staff: RwLock<HashMap<i64, Read<User>>>,
     users: RwLock<HashMap<i64, (Instant, Option<User>)>>,
     persons: RwLock<HashMap<i64, Person>>,
 }

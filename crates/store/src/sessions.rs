@@ -92,7 +92,7 @@ mod tests {
     use super::*;
 
     fn session() -> Session {
-        let t = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+        let t = jiff::Timestamp::constant(1_800_000_000, 0);
         Session { token_hash: "h".into(), person: PersonId(1), csrf: "c".into(), created: t, last_seen: t }
     }
 
