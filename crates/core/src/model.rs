@@ -328,10 +328,21 @@ pub struct Role {
     pub appointed_by: Vec<String>,
     /// Until someone holds this course role, its tasks go to holders of this role.
     pub stands_in: Option<String>,
+    /// Course roles: the standing (organisation) roles whose holders may be appointed to it;
+    /// empty: anyone on the party's staff.
+    #[serde(default)]
+    pub held_by: Vec<String>,
     #[serde(default)]
     pub may: Vec<Action>,
     /// For citizen roles: entered at opening.
     pub register: Option<Register>,
+}
+
+impl Role {
+    /// Whether a staff member with these standing roles may be appointed to this course role.
+    pub fn may_be_held_by(&self, org_roles: &[String]) -> bool {
+        self.held_by.is_empty() || self.held_by.iter().any(|h| org_roles.contains(h))
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -465,8 +476,14 @@ impl Model {
             if r.scope == Scope::Course && r.appointed_by.is_empty() {
                 v.err(&format!("{at}.appointed_by"), "nobody could ever fill this course role".into());
             }
-            if r.scope != Scope::Course && (!r.appointed_by.is_empty() || r.stands_in.is_some()) {
+            if r.scope != Scope::Course && (!r.appointed_by.is_empty() || r.stands_in.is_some() || !r.held_by.is_empty()) {
                 v.err(&at, "only a course role is appointed or has a stand-in".into());
+            }
+            for (i, h) in r.held_by.iter().enumerate() {
+                match self.roles.get(h) {
+                    Some(hr) if hr.scope == Scope::Organisation && hr.party == r.party => {}
+                    _ => v.err(&format!("{at}.held_by[{i}]"), format!("'{h}' must be an organisation role of the same party")),
+                }
             }
             if let Some(s) = &r.stands_in {
                 match self.roles.get(s) {

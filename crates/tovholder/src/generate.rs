@@ -318,7 +318,7 @@ async fn staff(store: &dyn Store, keys: &Keys, rng: &mut Rng, opts: &Options, jm
             }
         };
         add("tovholder", "tovholder", count(1.0, 3.0), 0, rng);
-        add("", "kontakt", count(2.0, 14.0), 1, rng);
+        add("raadgiver", "kontakt", count(2.0, 14.0), 1, rng);
         add("familiekoordinator", "koordinator", count(2.0, 6.0), 2, rng);
         add("ungeteam", "ungeteam", count(1.0, 6.0), 3, rng);
     }
@@ -591,7 +591,7 @@ fn jmh(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Re
     let called = add_days(tilsagn, rng.range(7, 21))?;
     let start = working_day_on_or_after(add_days(called, rng.range(75, 110))?).ok_or_else(|| anyhow!("no working day"))?;
     let end = add_days(start, 67)?;
-    let opf = commands::suggest_date(sim.model, &[("ophold_slut".to_string(), end)].into(), "opfoelgningsdag").ok_or_else(|| anyhow!("no opfølgningsdag"))?;
+    let opf = commands::suggest_date(sim.model, &[("ophold_slut".to_string(), end)].into(), "opfoelgningsdag", end).ok_or_else(|| anyhow!("no opfølgningsdag"))?;
     let forbesoeg = working_day_on_or_before(start.checked_sub(2.months())?).ok_or_else(|| anyhow!("no working day"))?;
     let dates: BTreeMap<String, Date> = [
         ("indkaldelse", called),

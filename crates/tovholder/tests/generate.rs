@@ -36,7 +36,7 @@ async fn check_invariants(store: Arc<dyn Store>, keys: &Keys) -> usize {
         let model = models.get(&course.state.model).unwrap_or_else(|| panic!("course {id}: unknown model {}", course.state.model));
         let st = &course.state;
         for (date, value) in &st.dates {
-            tovholder_core::commands::check_date(&model, &st.dates, date, *value).unwrap_or_else(|e| panic!("course {id}: {e}"));
+            tovholder_core::commands::check_date(&model, &st.dates, date, *value, jiff::civil::Date::MIN).unwrap_or_else(|e| panic!("course {id}: {e}"));
         }
         for m in &st.members {
             assert!(model.role(&m.role).is_some(), "course {id}: role {}", m.role);

@@ -177,8 +177,18 @@ async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
     // An appointee's organisation comes from the store, never from the request.
     let mut orgs = BTreeMap::new();
     for op in &ops {
-        if let Op::Appoint { person, .. } = op {
-            orgs.insert(*person, app.store.user(*person).await?.map_or(OrgId(-1), |u| u.org));
+        if let Op::Appoint { person, role } = op {
+            let user = app.store.user(*person).await?;
+            // Only a holder of a standing role the model names may be appointed (a kontaktperson
+            // is a caseworker, not someone from the school): the form offers only them.
+            let party_org = course.model.role(role).and_then(|r| r.party.as_ref()).and_then(|p| course.state.parties.get(p));
+            if let (Some(u), Some(def)) = (&user, course.model.role(role))
+                && party_org == Some(&u.org)
+                && !def.may_be_held_by(&u.org_roles)
+            {
+                return Err(AppError::Invalid(vec![commands::FieldError { field: format!("role.{role}"), message: format!("{} kan ikke være {}.", u.name, def.label.to_lowercase()) }]));
+            }
+            orgs.insert(*person, user.map_or(OrgId(-1), |u| u.org));
         }
     }
     // A whole organisation named in a consent must exist and be of a kind the model allows.
@@ -559,10 +569,20 @@ pub async fn open_course(app: &App, user: &CurrentUser, reg: Registration) -> Re
         Ok(_) => {}
     }
     checked?;
-    for party_org in reg.parties.values() {
-        if !app.store.orgs().await?.iter().any(|o| o.id == *party_org) {
-            return Err(AppError::Invalid(vec![commands::FieldError { field: "parties".into(), message: "Vælg en organisation fra listen.".into() }]));
+    // Each party must be an organisation of the kind the model names (a home is no
+    // municipality): the form offers only those, but a request can name any id.
+    let orgs = app.store.orgs().await?;
+    let mut errors = Vec::new();
+    for (party, party_org) in &reg.parties {
+        let Some(def) = model.parties.get(party) else { continue };
+        match orgs.iter().find(|o| o.id == *party_org) {
+            Some(o) if o.kind == def.org_kind => {}
+            Some(o) => errors.push(commands::FieldError { field: format!("party.{party}"), message: format!("{} kan ikke være {}: vælg en organisation fra listen.", o.name, def.label.to_lowercase()) }),
+            None => errors.push(commands::FieldError { field: format!("party.{party}"), message: "Vælg en organisation fra listen.".into() }),
         }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
     }
     let mut family = Vec::new();
     for (m, slot) in reg.family.iter().zip(input.family.iter_mut()) {

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::path::Path;
 use axum::http::StatusCode;
 use jiff::civil::Date;
 use serde::Serialize;

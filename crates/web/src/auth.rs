@@ -94,38 +94,17 @@ fn is_api(path: &str) -> bool {
 
 /// Loads the session (if any) and checks the CSRF token on every state-changing request:
 /// the `X-CSRF-Token` header, or the `csrf` field of a form. (axum's `from_fn_with_state`.)
-pub async fn session_middleware(State(app): State<App>, mut req: Request<Body>, next: Next) -> Response {
+/// Everything after the session is read runs in the request's frame, so every error page,
+/// the CSRF refusal included, keeps the user's navigation and a way back.
+pub async fn session_middleware(State(app): State<App>, req: Request<Body>, next: Next) -> Response {
     let api = is_api(req.uri().path());
-    let fail = |e: AppError| if api { ApiError(e).into_response() } else { PageError(e).into_response() };
-    let user = match current_user(&app, req.headers()).await {
-        Ok(u) => u,
-        Err(e) => return fail(e),
-    };
-    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method {
-        // The login form has no session yet; it carries its own double-submit token.
-        let expected = match &user {
-            Some(u) => Some(u.csrf.clone()),
-            None => cookie(req.headers(), LOGIN_CSRF_COOKIE),
-        };
-        let (parts, body) = req.into_parts();
-        let (given, body) = match parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-            Some(h) => (Some(h.to_string()), body),
-            None => match form_field(&parts.headers, body, CSRF_FIELD).await {
-                Ok(x) => x,
-                Err(e) => return fail(e),
-            },
-        };
-        match (expected, given) {
-            (Some(e), Some(g)) if !e.is_empty() && constant_time_eq(e.as_bytes(), g.as_bytes()) => {}
-            _ => return fail(AppError::Csrf),
+    let mut resp = match current_user(&app, req.headers()).await {
+        Ok(user) => {
+            let frame = crate::pages::RequestFrame { user: user.clone(), demo: app.config.demo, path: req.uri().path().to_string() };
+            crate::pages::FRAME.scope(frame, checked(user, api, req, next)).await
         }
-        req = Request::from_parts(parts, body);
-    }
-    if let Some(u) = &user {
-        req.extensions_mut().insert(u.clone());
-    }
-    let mut resp = crate::pages::CURRENT_USER.scope(user.map(|u| (u, app.config.demo)), next.run(req)).await;
+        Err(e) => fail(api, e),
+    };
     // Pages and API answers carry personal data: no browser or proxy may keep a copy.
     let h = resp.headers_mut();
     if !h.contains_key(header::CACHE_CONTROL) {
@@ -140,22 +119,81 @@ pub async fn session_middleware(State(app): State<App>, mut req: Request<Body>, 
     resp
 }
 
+fn fail(api: bool, e: AppError) -> Response {
+    if api { ApiError(e).into_response() } else { PageError(e).into_response() }
+}
+
+/// The CSRF check, the handler, and the product's own answer for what the framework refused.
+async fn checked(user: Option<CurrentUser>, api: bool, mut req: Request<Body>, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method {
+        // The login form has no session yet; it carries its own double-submit token.
+        let expected = match &user {
+            Some(u) => Some(u.csrf.clone()),
+            None => cookie(req.headers(), LOGIN_CSRF_COOKIE),
+        };
+        let (parts, body) = req.into_parts();
+        let (given, body) = match parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+            Some(h) => (Some(h.to_string()), body),
+            None => match form_field(&parts.headers, &parts.extensions, body, CSRF_FIELD).await {
+                Ok(x) => x,
+                Err(e) => return fail(api, e),
+            },
+        };
+        match (expected, given) {
+            (Some(e), Some(g)) if !e.is_empty() && constant_time_eq(e.as_bytes(), g.as_bytes()) => {}
+            _ => return fail(api, AppError::Csrf),
+        }
+        req = Request::from_parts(parts, body);
+    }
+    if let Some(u) = user {
+        req.extensions_mut().insert(u);
+    }
+    let resp = next.run(req).await;
+    match framework_refusal(&resp) {
+        Some(e) => fail(api, e),
+        None => resp,
+    }
+}
+
+/// An extractor's own refusal (a path id that is no number, a form of the wrong type, a
+/// method the route lacks) comes as English `text/plain` or an empty body; the product
+/// answers it as every other error instead.
+fn framework_refusal(resp: &Response) -> Option<AppError> {
+    let status = resp.status();
+    if !status.is_client_error() {
+        return None;
+    }
+    let plain = resp.headers().get(header::CONTENT_TYPE).is_none_or(|v| v.to_str().is_ok_and(|v| v.starts_with("text/plain")));
+    if !plain {
+        return None;
+    }
+    Some(match status.as_u16() {
+        404 | 405 => AppError::NotFound,
+        413 => AppError::TooLarge,
+        _ => AppError::Malformed(text::MALFORMED.into()),
+    })
+}
+
 /// The largest request body: an uploaded document and its form.
 pub const MAX_BODY: usize = 12 * 1024 * 1024;
 
 /// Reads a form's field (urlencoded or multipart) and hands back an identical body.
-async fn form_field(headers: &HeaderMap, body: Body, name: &str) -> Result<(Option<String>, Body), AppError> {
+/// `extensions` are the request's: they carry the body limit (`DefaultBodyLimit`, set
+/// outside this middleware), without which a multipart parse stops at axum's 2 MB default.
+async fn form_field(headers: &HeaderMap, extensions: &axum::http::Extensions, body: Body, name: &str) -> Result<(Option<String>, Body), AppError> {
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     if ct.starts_with("application/x-www-form-urlencoded") {
-        let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| AppError::Malformed("body too large".into()))?;
+        let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
         let value = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
             .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v));
         return Ok((value, Body::from(bytes)));
     }
     if ct.starts_with("multipart/form-data") {
-        let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| AppError::Malformed("body too large".into()))?;
-        let req = Request::builder().header(header::CONTENT_TYPE, &ct).body(Body::from(bytes.clone())).map_err(|e| AppError::Internal(e.to_string()))?;
+        let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
+        let mut req = Request::builder().header(header::CONTENT_TYPE, &ct).body(Body::from(bytes.clone())).map_err(|e| AppError::Internal(e.to_string()))?;
+        *req.extensions_mut() = extensions.clone();
         let mut value = None;
         if let Ok(mut mp) = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(req, &()).await {
             while let Ok(Some(field)) = mp.next_field().await {

@@ -35,10 +35,10 @@ pub const LOGINS: &[Login] = &[
     Login { username: "mette", name: "Mette Pedersen", org: "Julemærkehjemmet Fjordlyst", role: "personale", department: None },
     Login { username: "jonas", name: "Jonas Holm", org: "Julemærkehjemmet Fjordlyst", role: "personale", department: None },
     Login { username: "tove", name: "Tove Lund", org: "Egeskov Kommune", role: "tovholder", department: None },
-    Login { username: "karim", name: "Karim Aziz", org: "Egeskov Kommune", role: "", department: None },
-    Login { username: "sara", name: "Sara Berg", org: "Egeskov Kommune", role: "", department: None },
+    Login { username: "karim", name: "Karim Aziz", org: "Egeskov Kommune", role: "raadgiver", department: None },
+    Login { username: "sara", name: "Sara Berg", org: "Egeskov Kommune", role: "raadgiver", department: None },
     Login { username: "lars", name: "Lars Møller", org: "Lindeby Kommune", role: "tovholder", department: None },
-    Login { username: "nina", name: "Nina Friis", org: "Lindeby Kommune", role: "", department: None },
+    Login { username: "nina", name: "Nina Friis", org: "Lindeby Kommune", role: "raadgiver", department: None },
     Login { username: "ole", name: "Ole Dam", org: "Egeskov Kommune", role: "", department: Some("Jobcentret") },
     Login { username: "pia", name: "Pia Kjær", org: "Egeskov Kommune", role: "", department: Some("Folkeskole") },
     Login { username: "rikke", name: "Rikke Holt", org: "Region Syd, Børne- og Ungdomspsykiatrien", role: "", department: None },
@@ -93,12 +93,12 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
 
 fn org_domain(org: &str) -> &'static str {
     match org {
-        "Egeskov Kommune" => "egeskov.dk",
-        "Lindeby Kommune" => "lindeby.dk",
-        "Region Syd, Børne- og Ungdomspsykiatrien" => "regionsyd.dk",
-        "Furesø Kommune" => "furesoe.dk",
-        "Ballerup Kommune" => "ballerup.dk",
-        _ => "fjordlyst.dk",
+        "Egeskov Kommune" => "egeskov",
+        "Lindeby Kommune" => "lindeby",
+        "Region Syd, Børne- og Ungdomspsykiatrien" => "regionsyd",
+        "Furesø Kommune" => "furesoe",
+        "Ballerup Kommune" => "ballerup",
+        _ => "fjordlyst",
     }
 }
 

@@ -26,6 +26,9 @@ pub enum AppError {
     Malformed(String),
     #[error("changed meanwhile")]
     Conflict(String),
+    /// A request body over the largest allowed.
+    #[error("too large")]
+    TooLarge,
     #[error("too many failed logins")]
     Throttled,
     #[error("internal: {0}")]
@@ -59,6 +62,7 @@ impl AppError {
             AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -72,6 +76,7 @@ impl AppError {
             AppError::Csrf => text::CSRF_FAILED,
             AppError::Invalid(_) | AppError::Malformed(_) => text::INVALID_INPUT,
             AppError::Conflict(_) => text::CONFLICT,
+            AppError::TooLarge => text::TOO_LARGE,
             AppError::Throttled => text::THROTTLED,
             AppError::Internal(_) => text::INTERNAL,
         }
@@ -108,7 +113,8 @@ impl IntoResponse for PageError {
             AppError::Conflict(m) => m.clone(),
             _ => String::new(),
         };
-        let page = crate::pages::ErrorPage { layout: crate::pages::Layout::for_error(), title: self.0.title(), detail, correlation_id: id };
+        let path = crate::pages::FRAME.try_with(|f| f.path.clone()).unwrap_or_default();
+        let page = crate::pages::ErrorPage { layout: crate::pages::Layout::for_error(), title: self.0.title(), detail, correlation_id: id, back: crate::pages::way_back(&path) };
         (self.0.status(), page).into_response()
     }
 }
@@ -145,6 +151,7 @@ impl IntoResponse for ApiError {
             AppError::Csrf => "csrf",
             AppError::Invalid(_) => "invalid-input",
             AppError::Malformed(_) => "malformed",
+            AppError::TooLarge => "too-large",
             AppError::Conflict(_) => "conflict",
             AppError::Throttled => "throttled",
             AppError::Internal(_) => "internal",

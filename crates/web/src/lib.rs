@@ -16,6 +16,7 @@ pub mod meeting_actions;
 pub mod meeting_views;
 pub mod models;
 pub mod pages;
+pub mod path;
 pub mod queries;
 pub mod routes;
 pub mod text;

@@ -121,8 +121,9 @@ pub fn router(app: App) -> Router {
     router
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .fallback(pages::not_found)
-        .layer(axum::extract::DefaultBodyLimit::max(crate::auth::MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::auth::session_middleware))
+        // Outside the session middleware, so its CSRF check of a multipart form sees the limit too.
+        .layer(axum::extract::DefaultBodyLimit::max(crate::auth::MAX_BODY))
         .with_state(app)
 }
 

@@ -281,7 +281,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
                 label: d.label.clone(),
                 date,
                 date_da: date.map(date_da).unwrap_or_default(),
-                suggestion_da: if date.is_none() { tovholder_core::commands::suggest_date(model, &state.dates, k).map(date_da) } else { None },
+                suggestion_da: if date.is_none() { tovholder_core::commands::suggest_date(model, &state.dates, k, today).map(date_da) } else { None },
             }
         })
         .collect::<Vec<_>>();

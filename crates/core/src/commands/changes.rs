@@ -31,7 +31,7 @@ pub fn propose_change(ctx: &Ctx, kind: &str, dates: &BTreeMap<String, Date>, rea
             errors.push(FieldError { field: id.clone(), message: format!("{} kan ikke ændres med en {}.", ctx.model.date_label(id), def.label.to_lowercase()) });
         }
     }
-    errors.extend(check_changed(ctx.model, &ctx.state.dates, &changed));
+    errors.extend(check_changed(ctx.model, &ctx.state.dates, &changed, ctx.today));
     if !errors.is_empty() {
         return Err(CommandError::Invalid(errors));
     }
@@ -74,7 +74,7 @@ pub fn answer_change(ctx: &Ctx, change: u32, party: &str, agreed: bool, note: Op
     let all_agreed = agreed && def.agree.iter().all(|x| x.id == party || c.answers.get(&x.id).is_some_and(|ans| ans.agreed));
     if all_agreed {
         // The course may have moved on since the proposal: the dates must still be valid.
-        let errors = check_changed(ctx.model, &ctx.state.dates, &c.dates);
+        let errors = check_changed(ctx.model, &ctx.state.dates, &c.dates, ctx.today);
         if !errors.is_empty() {
             return Err(CommandError::Invalid(errors));
         }

@@ -7,6 +7,9 @@ use crate::course::{CourseState, Document, DocumentMeta, Event, Recipient};
 use crate::model::{Action, Model};
 use crate::policy::{self, Actor, Decision, Reason};
 
+/// The largest written (plain-text) document, in bytes: about a hundred pages.
+pub const MAX_TEXT: u64 = 200 * 1024;
+
 /// A document as added (the content is stored apart under its SHA-256).
 pub struct NewDocument {
     pub kind: String,
@@ -32,6 +35,10 @@ pub fn add_document(ctx: &Ctx, doc: NewDocument) -> Result<Vec<Event>, CommandEr
     }
     if doc.size == 0 {
         return Err(invalid("content", "Dokumentet er tomt."));
+    }
+    // A written document is shown as a page: a long one belongs in a file.
+    if doc.content_type.starts_with("text/plain") && doc.size > MAX_TEXT {
+        return Err(invalid("text", "Et skrevet dokument må højst fylde 200 kB (ca. 100 sider). Upload en længere tekst som pdf-, docx- eller odt-fil."));
     }
     Ok(vec![Event::DocumentAdded(meta(ctx.state, ctx.actor, doc))])
 }
@@ -139,6 +146,21 @@ mod tests {
 
     fn doc(kind: &str) -> NewDocument {
         NewDocument { kind: kind.into(), title: format!("{kind} for barnet"), sha256: "ab".repeat(32), content_type: "text/plain; charset=utf-8".into(), filename: None, size: 10 }
+    }
+
+    #[test]
+    fn a_written_document_is_bounded_and_a_file_is_not() {
+        let m = model();
+        let (staff, ..) = actors();
+        let mut st = CourseState::default();
+        apply(&mut st, PersonId(1), vec![Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() }]);
+        let ctx = Ctx { model: &m, state: &st, actor: &staff, today: TODAY };
+        assert!(add_document(&ctx, NewDocument { size: MAX_TEXT, ..doc("udtalelse") }).is_ok());
+        let Err(CommandError::Invalid(e)) = add_document(&ctx, NewDocument { size: MAX_TEXT + 1, ..doc("udtalelse") }) else { panic!("a written document over 200 kB is refused") };
+        assert_eq!(e[0].field, "text");
+        assert!(e[0].message.contains("200 kB"));
+        let pdf = NewDocument { size: 8 * 1024 * 1024, content_type: "application/pdf".into(), ..doc("udtalelse") };
+        assert!(add_document(&ctx, pdf).is_ok(), "an uploaded file is bounded by the upload limit, not this one");
     }
 
     #[test]

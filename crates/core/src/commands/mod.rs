@@ -150,29 +150,26 @@ pub fn open_course(model: &Model, actor: &Actor, input: &OpenCourse, today: Date
     Ok(events)
 }
 
-/// The date the model proposes for `id`, given the dates known so far: for a window after its
-/// anchor the first (working) day of it; for one before, the (working) day nearest the anchor
-/// side of the rule's far end, e.g. "ca. 2 måneder før" moved back to a working day.
-pub fn suggest_date(model: &Model, dates: &BTreeMap<String, Date>, id: &str) -> Option<Date> {
+/// The date the model proposes for `id`, given the dates known so far, from its `suggest`
+/// rule (the typical distance from another date) moved to a working day where the date must
+/// be one: never a day before `today`, never outside the date's window. A window alone says
+/// what is allowed, not what is typical, so a date with no `suggest` rule gets no proposal
+/// (the first day of "1 day to 2 years after" is no sensible end of a course).
+pub fn suggest_date(model: &Model, dates: &BTreeMap<String, Date>, id: &str, today: Date) -> Option<Date> {
     let def = model.dates.get(id)?;
-    let (rule, inside) = match (&def.window, &def.suggest) {
-        (Some(w), _) => (w, true),
-        (None, Some(s)) => (s, false),
-        (None, None) => return None,
-    };
+    let rule = def.suggest.as_ref()?;
     let w = rule.resolve(dates)?;
-    if !def.working_day {
-        return Some(w.from);
-    }
-    let d = match rule.side {
-        Side::After => working_day_on_or_after(w.from)?,
-        Side::Before => working_day_on_or_before(w.to)?,
+    let d = match (def.working_day, rule.side) {
+        (false, _) => w.from,
+        (true, Side::After) => working_day_on_or_after(w.from)?,
+        (true, Side::Before) => working_day_on_or_before(w.to)?,
     };
-    if inside && !w.contains(d) { None } else { Some(d) }
+    let inside = def.window.as_ref().and_then(|r| r.resolve(dates)).is_none_or(|w| w.contains(d));
+    (inside && d >= today).then_some(d)
 }
 
 /// Checks one date against its model rules, given all the course's dates (with the new ones).
-pub fn check_date(model: &Model, dates: &BTreeMap<String, Date>, id: &str, value: Date) -> Result<(), String> {
+pub fn check_date(model: &Model, dates: &BTreeMap<String, Date>, id: &str, value: Date, today: Date) -> Result<(), String> {
     let Some(def) = model.dates.get(id) else {
         return Err(format!("Forløbet har ingen dato ved navn '{id}'."));
     };
@@ -187,7 +184,7 @@ pub fn check_date(model: &Model, dates: &BTreeMap<String, Date>, id: &str, value
             format_date_da(w.to),
             rule.describe(model.date_label(&rule.anchor)),
         );
-        if let Some(s) = suggest_date(model, dates, id) {
+        if let Some(s) = suggest_date(model, dates, id, today) {
             msg.push_str(&format!(" Forslag: {} {}.", weekday_da(s), format_date_da(s)));
         }
         return Err(msg);
@@ -204,7 +201,7 @@ pub fn check_date(model: &Model, dates: &BTreeMap<String, Date>, id: &str, value
 
 /// Checks new dates against every rule, with the course's other dates: the new ones and those
 /// whose window hangs on a moved date (a later stay can push the follow-up day out of its window).
-pub(crate) fn check_changed(model: &Model, current: &BTreeMap<String, Date>, new: &BTreeMap<String, Date>) -> Vec<FieldError> {
+pub(crate) fn check_changed(model: &Model, current: &BTreeMap<String, Date>, new: &BTreeMap<String, Date>, today: Date) -> Vec<FieldError> {
     let mut merged = current.clone();
     merged.extend(new.iter().map(|(k, v)| (k.clone(), *v)));
     let mut errors = Vec::new();
@@ -212,7 +209,7 @@ pub(crate) fn check_changed(model: &Model, current: &BTreeMap<String, Date>, new
         let Some(value) = merged.get(id) else { continue };
         let anchor_moved = def.window.as_ref().is_some_and(|w| new.contains_key(&w.anchor));
         if (new.contains_key(id) || anchor_moved)
-            && let Err(message) = check_date(model, &merged, id, *value)
+            && let Err(message) = check_date(model, &merged, id, *value, today)
         {
             errors.push(FieldError { field: id.clone(), message });
         }
@@ -236,7 +233,7 @@ pub fn set_dates(ctx: &Ctx, new: &BTreeMap<String, Date>, reason: Option<String>
             Some(_) => {}
         }
     }
-    errors.extend(check_changed(ctx.model, &ctx.state.dates, new));
+    errors.extend(check_changed(ctx.model, &ctx.state.dates, new, ctx.today));
     if !errors.is_empty() {
         return Err(CommandError::Invalid(errors));
     }
@@ -487,7 +484,7 @@ mod tests {
         // Stay ends Friday 2027-04-16; 4 weeks later is Friday 2027-05-14, 2027's Kristi himmelfartsdag is 6 May.
         let evs = set_dates(&ctx, &[("ophold_start".to_string(), date(2027, 2, 22)), ("ophold_slut".to_string(), date(2027, 4, 16))].into(), None).unwrap();
         apply(&mut st, evs);
-        assert_eq!(suggest_date(&m, &st.dates, "opfoelgningsdag"), Some(date(2027, 5, 14)));
+        assert_eq!(suggest_date(&m, &st.dates, "opfoelgningsdag", TODAY), Some(date(2027, 5, 14)));
         let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: TODAY };
         let e = errors(set_dates(&ctx, &[("opfoelgningsdag".to_string(), date(2027, 6, 4))].into(), None));
         assert_eq!(e[0].field, "opfoelgningsdag");
@@ -574,13 +571,31 @@ mod tests {
             let m = model();
             let end = date(2000, 1, 1).checked_add(jiff::ToSpan::days(days)).unwrap();
             let dates: BTreeMap<String, Date> = [("ophold_slut".to_string(), end)].into();
-            let s = suggest_date(&m, &dates, "opfoelgningsdag").unwrap();
+            let s = suggest_date(&m, &dates, "opfoelgningsdag", date(1999, 1, 1)).unwrap();
             proptest::prop_assert!(crate::calendar::is_working_day(s), "{s}");
             proptest::prop_assert!(end.checked_add(jiff::ToSpan::weeks(4)).unwrap() <= s && s <= end.checked_add(jiff::ToSpan::weeks(6)).unwrap());
-            proptest::prop_assert!(check_date(&m, &dates, "opfoelgningsdag", s).is_ok());
+            proptest::prop_assert!(check_date(&m, &dates, "opfoelgningsdag", s, date(1999, 1, 1)).is_ok());
             let easter = crate::calendar::easter_sunday(s.year()).unwrap();
             proptest::prop_assert_ne!(s, easter.checked_add(jiff::ToSpan::days(39)).unwrap(), "Kristi himmelfartsdag");
         }
+    }
+
+    #[test]
+    fn a_suggestion_is_never_in_the_past_and_a_window_alone_suggests_nothing() {
+        let m = model();
+        let dates: BTreeMap<String, Date> = [("ophold_slut".to_string(), date(2026, 9, 4)), ("ophold_start".to_string(), date(2026, 7, 1))].into();
+        // 4 weeks after 4 Sep is 2 Oct, before TODAY (23 Nov 2026): no proposal in the past.
+        assert_eq!(suggest_date(&m, &dates, "opfoelgningsdag", date(2026, 9, 1)), Some(date(2026, 10, 2)));
+        assert_eq!(suggest_date(&m, &dates, "opfoelgningsdag", TODAY), None);
+        // "Slutsamtale" may lie anywhere in the stay: no typical day, so no proposal.
+        assert_eq!(suggest_date(&m, &dates, "slutsamtale", date(2026, 1, 1)), None);
+        // Familiens Fremtid's "Udsluset" was proposed one day after visitation.
+        let ff = crate::testkit::ff_model();
+        let visited: BTreeMap<String, Date> = [("visiteret".to_string(), TODAY)].into();
+        assert_eq!(suggest_date(&ff, &visited, "udsluset", TODAY), None);
+        // The forbesøg is proposed about two months before the stay, on a working day.
+        let start: BTreeMap<String, Date> = [("ophold_start".to_string(), date(2027, 4, 5))].into();
+        assert_eq!(suggest_date(&m, &start, "forbesoeg", TODAY), Some(date(2027, 2, 5)));
     }
 
     #[test]
@@ -588,9 +603,9 @@ mod tests {
         let m = model();
         // Kristi himmelfartsdag 2027 is Thursday 6 May; a stay ending 1 April puts it in the window.
         let dates: BTreeMap<String, Date> = [("ophold_slut".to_string(), date(2027, 4, 1))].into();
-        let err = check_date(&m, &dates, "opfoelgningsdag", date(2027, 5, 6)).unwrap_err();
+        let err = check_date(&m, &dates, "opfoelgningsdag", date(2027, 5, 6), TODAY).unwrap_err();
         assert!(err.contains("Kristi himmelfartsdag"), "{err}");
-        assert_eq!(suggest_date(&m, &dates, "opfoelgningsdag"), Some(date(2027, 4, 29)));
+        assert_eq!(suggest_date(&m, &dates, "opfoelgningsdag", TODAY), Some(date(2027, 4, 29)));
     }
 
     #[test]

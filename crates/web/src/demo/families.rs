@@ -25,7 +25,32 @@ impl Seeder<'_> {
         self.courses.insert("Sofie", bak);
         let friis = self.friis().await?;
         self.courses.insert("Jonas", friis);
-        Ok(())
+        self.noahs_consent().await
+    }
+
+    /// Noah's parent lets Egeskov's Jobcentret and school and the region's child psychiatry
+    /// follow his stay, so their logins (ole, pia, rikke) see what reading by consent is.
+    async fn noahs_consent(&self) -> Result<(), AppError> {
+        let id = self.courses["Noah"];
+        let c = self.course("tove", id).await?;
+        let (noah, parent) = (self.person_in(&c.state, "barn", 0), self.person_in(&c.state, "foraelder", 0));
+        let egeskov = self.orgs["Egeskov Kommune"];
+        let recipients = vec![
+            Recipient { org: egeskov, department: Some("Jobcentret".into()) },
+            Recipient { org: egeskov, department: Some("Folkeskole".into()) },
+            Recipient { org: self.orgs["Region Syd, Børne- og Ungdomspsykiatrien"], department: None },
+        ];
+        self.run("tove", id, vec![Op::RecordConsent {
+            giver: parent,
+            about: vec![noah],
+            recipients,
+            kinds: vec!["forloeb".into()],
+            purpose: "At de valgte parter kan følge barnets forløb med Julemærkehjemmet og støtte barnet og familien før, under og efter opholdet.".into(),
+            valid_from: self.day(-40),
+            valid_to: self.day(200),
+        }]).await?;
+        let consent = self.course("tove", id).await?.state.consents.len() as u32;
+        self.run("tove", id, vec![Op::SignConsent { consent, by: parent, how: "På papir ved indkaldelsen".into(), on: self.day(-40) }]).await
     }
 
     async fn run(&self, user: &str, id: CourseId, ops: Vec<Op>) -> Result<(), AppError> {
@@ -85,8 +110,8 @@ impl Seeder<'_> {
             net(Quadrant::Familie, "Inge Bak", "Mormor", "", "20 11 22 33", None),
             net(Quadrant::Venner, "Ahmed Nasser", "Nabo, Malthes fodboldtræner", "", "", None),
             net(Quadrant::Arbejde, "Lise Holm", "Klasselærer 8.b, Farum Skole", "lise.holm@skole.example", "", None),
-            net(Quadrant::Professionelle, "Gitte Skov", "Sundhedsplejerske, Sundhedsplejen", "gitte@furesoe.dk", "", Some(gitte)),
-            net(Quadrant::Professionelle, "Emil Juhl", "Jobkonsulent, Jobcentret", "emil@furesoe.dk", "", Some(emil)),
+            net(Quadrant::Professionelle, "Gitte Skov", "Sundhedsplejerske, Sundhedsplejen", "gitte@furesoe.example", "", Some(gitte)),
+            net(Quadrant::Professionelle, "Emil Juhl", "Jobkonsulent, Jobcentret", "emil@furesoe.example", "", Some(emil)),
         ]).await?;
         let attendees = vec![Who::Person(louise), Who::Person(hanne), Who::Person(bo), Who::Network(3), Who::Network(4), Who::Network(5)];
         let place = "Familiens Fremtid, Paltholmterrasserne 1, mødelokale 2";

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::path::Path;
 use axum::response::Response;
 use tovholder_core::commands::FieldError;
 

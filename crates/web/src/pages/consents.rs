@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::path::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tovholder_core::commands::FieldError;
@@ -128,7 +129,7 @@ async fn new_consent_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted:
         valid_to: typed("valid_to", today.checked_add(jiff::ToSpan::months(6)).unwrap_or(today).to_string()),
     };
     Ok(NewConsentPage {
-        layout: Layout::for_user(app, &course.user, "tasks").await?,
+        layout: Layout::for_course(app, course),
         course: course.id,
         version: course.version,
         title: crate::views::course_title(model, state, &names),

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
+use crate::path::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
@@ -180,7 +181,7 @@ async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap
     };
     let journal_more = journal.last().is_some_and(|j| j.seq > 1);
     let journal_total = journal.first().map_or(0, |j| j.seq);
-    let layout = Layout::for_user(app, &course.user, if via_consent { "shared" } else { "tasks" }).await?;
+    let layout = Layout::for_course(app, course);
     let forms = forms(app, course, submitted).await?;
     Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved, submitted: submitted.clone(), today_iso: app.clock.today().to_string(), via_consent, journal_more, journal_total })
 }
@@ -230,7 +231,7 @@ async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<
             hint = rule.describe(model.date_label(&rule.anchor)).to_string();
             hint = format!("{}{hint}.", hint.remove(0).to_uppercase());
         }
-        if let Some(s) = commands::suggest_date(model, &state.dates, id) {
+        if let Some(s) = commands::suggest_date(model, &state.dates, id, app.clock.today()) {
             hint.push_str(&format!(" Forslag: {} {}.", tovholder_core::calendar::weekday_da(s), views::date_da(s)));
         }
         out.dates.push(DateInput { id: id.clone(), label: def.label.clone(), value: submitted.get(&key).cloned().unwrap_or(current), hint: hint.trim().to_string() });
@@ -242,7 +243,7 @@ async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<
         let key = format!("role.{id}");
         let chosen = submitted.get(&key).cloned().or_else(|| holder.map(|p| p.to_string())).unwrap_or_default();
         let mut options = vec![Choice { value: String::new(), label: "Vælg en person".into(), selected: chosen.is_empty() }];
-        options.extend(app.store.staff(*org).await?.iter().map(|u| Choice { selected: u.person.to_string() == chosen, value: u.person.to_string(), label: u.name.clone() }));
+        options.extend(app.store.staff(*org).await?.iter().filter(|u| role.may_be_held_by(&u.org_roles)).map(|u| Choice { selected: u.person.to_string() == chosen, value: u.person.to_string(), label: u.name.clone() }));
         out.roles.push(SelectInput { id: id.clone(), label: role.label.clone(), options });
     }
     for id in &allowed.fields {

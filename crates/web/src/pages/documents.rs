@@ -3,7 +3,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
+use crate::path::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
@@ -31,6 +32,22 @@ const ALLOWED: &[(&str, &str)] = &[
 ];
 
 const MAX_FILE: usize = 10 * 1024 * 1024;
+
+/// Whether a file's first bytes are those of the type its name claims: a program renamed
+/// `brev.pdf` is refused, not stored and sent on.
+fn is_really(ext: &str, bytes: &[u8]) -> bool {
+    let zip = bytes.starts_with(b"PK\x03\x04");
+    match ext {
+        "pdf" => bytes.starts_with(b"%PDF-"),
+        "png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "jpg" | "jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        // An OpenDocument file names its type first, uncompressed, at a fixed place.
+        "odt" => zip && bytes.get(30..).is_some_and(|b| b.starts_with(b"mimetypeapplication/vnd.oasis.opendocument.text")),
+        "docx" => zip && bytes.windows(5).any(|w| w == b"word/"),
+        "txt" => std::str::from_utf8(bytes).is_ok_and(|t| !t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))),
+        _ => false,
+    }
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "document.html")]
@@ -75,7 +92,7 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access
     let view = views::course_view(&app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?;
     let d = view.documents.iter().find(|x| x.doc == doc).cloned().ok_or(AppError::NotFound)?;
     let page = DocumentPage {
-        layout: Layout::for_user(&app, &course.user, "tasks").await?,
+        layout: Layout::for_course(&app, &course),
         course: course.id,
         course_title: view.title,
         d,
@@ -101,6 +118,7 @@ pub async fn add(State(app): State<App>, course: AuthorizedCourse<course_access:
             let ext = filename.rsplit('.').next().unwrap_or_default().to_lowercase();
             match ALLOWED.iter().find(|(e, _)| *e == ext) {
                 _ if bytes.len() > MAX_FILE => errors.push(FieldError { field: "file".into(), message: "Filen er for stor (højst 10 MB).".into() }),
+                Some(_) if !is_really(&ext, &bytes) => errors.push(FieldError { field: "file".into(), message: format!("Filen er ikke en {ext}-fil, selv om den hedder sådan. Vælg den rigtige fil, eller gem den som pdf.") }),
                 // The original file name often carries a name or a CPR number: it is not kept.
                 Some((_, ct)) => file = Some((bytes.to_vec(), None, ct.to_string())),
                 None => errors.push(FieldError { field: "file".into(), message: "Filtypen kan ikke bruges. Brug pdf, docx, odt, txt, png eller jpg.".into() }),
@@ -151,4 +169,27 @@ pub async fn send(State(app): State<App>, course: AuthorizedCourse<course_access
     let to: Vec<PersonId> = form.iter().filter(|(k, _)| k == "to").filter_map(|(_, v)| v.parse().ok()).map(PersonId).collect();
     let result = actions::perform(&app, &course, vec![Op::SendDocument { doc, to }]).await;
     outcome(&app, &course, result.map_err(prefix(if doc > 0 { "send." } else { "" })), form, "sendt").await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_really;
+
+    #[test]
+    fn a_file_is_what_its_first_bytes_say() {
+        assert!(is_really("pdf", b"%PDF-1.7\n..."));
+        assert!(!is_really("pdf", b"MZ\x90\x00 a Windows program"));
+        assert!(!is_really("pdf", b"\x7fELF a Linux program"));
+        assert!(is_really("png", b"\x89PNG\r\n\x1a\n...."));
+        assert!(is_really("jpg", &[0xFF, 0xD8, 0xFF, 0xE0]));
+        assert!(!is_really("jpg", b"%PDF-1.7"));
+        assert!(is_really("txt", "Mødet gik godt.\r\nVi ses.".as_bytes()));
+        assert!(!is_really("txt", b"MZ\x90\x00\x03"));
+        let mut odt = b"PK\x03\x04".to_vec();
+        odt.resize(30, 0);
+        odt.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.text");
+        assert!(is_really("odt", &odt));
+        assert!(!is_really("docx", &odt));
+        assert!(is_really("docx", b"PK\x03\x04....[Content_Types].xml....word/document.xml"));
+    }
 }

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
+use crate::path::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::DateTime;
@@ -226,7 +227,7 @@ async fn new_meeting_page<A>(app: &App, course: &AuthorizedCourse<A>, kind: Opti
     let chosen: Vec<String> = if errors.is_empty() { vec![] } else { submitted.iter().filter(|(k, _)| k.starts_with("attendees")).map(|(_, v)| v.clone()).collect() };
     let title = crate::views::course_title(&course.model, &course.state, &people);
     Ok(NewMeetingPage {
-        layout: Layout::for_user(app, &course.user, "tasks").await?,
+        layout: Layout::for_course(app, course),
         course: course.id,
         version: course.version,
         title,
@@ -284,7 +285,7 @@ async fn meeting_page<A>(app: &App, course: &AuthorizedCourse<A>, meeting: u32, 
     let view = meeting_views::meeting_view(&names, m, &agreements, via_consent);
     let form = meeting_form(&names, &m.form.kind, Some(&view), submitted, &[]);
     Ok(MeetingPage {
-        layout: Layout::for_user(app, &course.user, if via_consent { "shared" } else { "tasks" }).await?,
+        layout: Layout::for_course(app, course),
         course: course.id,
         version: course.version,
         title: crate::views::course_title(&course.model, &course.state, &people),
@@ -521,7 +522,7 @@ async fn plan_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTree
     }
     let plan_label = model.plan.as_ref().map_or_else(String::new, |p| p.label.clone());
     Ok(PlanPage {
-        layout: Layout::for_user(app, &course.user, "tasks").await?,
+        layout: Layout::for_course(app, course),
         course: course.id,
         version: course.version,
         title: crate::views::course_title(model, state, &people),

@@ -98,7 +98,7 @@ async fn page(app: &App, user: &CurrentUser, model: &Model, values: BTreeMap<Str
         values.entry(format!("date.{d}")).or_insert_with(|| app.clock.today().to_string());
     }
     Ok(RegisterPage {
-        layout: Layout::for_user(app, user, "tasks").await?,
+        layout: Layout { below: true, ..Layout::for_user(app, user, "courses").await? },
         csrf: user.csrf.clone(),
         model_name: model.name.clone(),
         members,
@@ -111,8 +111,22 @@ async fn page(app: &App, user: &CurrentUser, model: &Model, values: BTreeMap<Str
 }
 
 pub async fn form(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
-    let model = model_for(&app, &user).ok_or(AppError::NotFound)?;
-    Ok(page(&app, &user, &model, BTreeMap::new(), vec![]).await?.into_response())
+    match model_for(&app, &user) {
+        Some(model) => Ok(page(&app, &user, &model, BTreeMap::new(), vec![]).await?.into_response()),
+        None => Ok((StatusCode::FORBIDDEN, not_yours(&app, &user).await?).into_response()),
+    }
+}
+
+/// A user whose organisation registers no applications is told who does, not "not found".
+async fn not_yours(app: &App, user: &CurrentUser) -> Result<super::NoticePage, AppError> {
+    let mut lines = vec!["Du kan ikke selv registrere ansøgninger i Tovholder.".to_string()];
+    lines.extend(app.models.all().map(|m| {
+        let by = m.parties.get(&m.opened_by).map_or(m.opened_by.as_str(), |p| p.label.as_str()).to_lowercase();
+        format!("Ansøgninger til {} registreres af {by}. Forløbet vises under «Forløb», når det er oprettet, og du har en rolle i det.", m.name)
+    }));
+    let mut layout = Layout::for_user(app, user, "courses").await?;
+    layout.below = true;
+    Ok(super::NoticePage { layout, title: "Ny ansøgning".into(), lines, back: ("/forloeb".into(), "Til listen over forløb") })
 }
 
 pub async fn submit(State(app): State<App>, user: CurrentUser, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
