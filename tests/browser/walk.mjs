@@ -1272,7 +1272,8 @@ step('consent (William Larsen): ole\'s very next request gets 404, and "Delt med
 //
 // One round of Furesø's Familiens Fremtid on the Bak family's course (demo data: meeting 1 held
 // with plan 1.0, meeting 2 planned in ten days): hanne (familiekoordinator) plans a network
-// meeting for today, is refused a place naming the family, sends the invitations, records an
+// meeting for today at one of Furesø's registered meeting places, keeps a place of the family's
+// inside Tovholder and is refused an empty one, sends the invitations, records an
 // apology, ticks the checklist, writes the minutes and an agreement, and issues plan 2.0 to the
 // network; gitte (Sundhedsplejen, sees the course by the family's consent) reads that PDF but
 // not the plan workspace. The round's steps form a chain (plan, invite, apology, checklist,
@@ -1281,8 +1282,8 @@ step('consent (William Larsen): ole\'s very next request gets 404, and "Delt med
 
 const BAK = 'Louise Bak';
 const BAK_FAMILY_WORDS = /\b(Bak|Louise|Sofie|Malthe)\b/;
-const BAK_PLACE = 'Rådhuset, mødelokale 1';
-const BAK_BAD_PLACE = 'Hjemme hos Bak';
+const BAK_PLACE = 'Familiens Fremtid, mødelokale 2, Paltholmterrasserne 1, 3520 Farum';
+const BAK_HOME_PLACE = 'Hjemme hos Bak';
 const BAK_SUBSTITUTE = 'Peter Lund, lærer i 8.b';
 const BAK_MINUTES = {
   story: 'Louise fortæller, at morgenplanen hænger på køleskabet, og at Sofie er kommet i skole de fleste dage.',
@@ -1427,7 +1428,7 @@ step('network meeting (Bak): hanne plans a Netværksmøde for today from the cou
   const start = meetingStartToday();
   state.bakStart = start;
   await form.locator('#start').fill(start.value);
-  await form.locator('#place').fill(BAK_PLACE);
+  await form.locator('#place_choice').selectOption(BAK_PLACE);
   const who = {};
   for (const [key, name] of [['louise', BAK], ['hanne', 'Hanne Vestergaard'], ['gitte', 'Gitte Skov'], ['lise', 'Lise Holm']]) {
     who[key] = await attendeeKey(form, name);
@@ -1476,23 +1477,35 @@ step('axe (WCAG 2.1 A/AA): network meeting (Bak) "Planlæg et møde" form and th
   await runAxe(page, `meeting page ${state.bakMeeting} (hanne)`);
 }, { needs: ['bak-planned'] });
 
-step('network meeting (Bak): re-planning with the place "Hjemme hos Bak" is refused (422), nothing changes', async () => {
+step('network meeting (Bak): a place of the family\'s own stays in Tovholder; no place at all is refused (422), nothing changes', async () => {
   const page = await openBakMeeting();
-  const form = await openForm(page, '#form-moede');
-  await form.locator('#place').fill(BAK_BAD_PLACE);
+  let form = await openForm(page, '#form-moede');
+  await form.locator('#place_choice').selectOption('andet');
+  await form.locator('#place').fill('');
   const res = await submit(page, form, 'Gem ændringerne');
   assert.equal(res.status(), 422, 'status of the refused re-plan');
   const summary = (await page.locator('#fejl').innerText()).replace(/\s+/g, ' ');
-  assert.ok(summary.includes('må ikke nævne familiens navn'), `#fejl says the place must not name the family (got: ${summary})`);
+  assert.ok(summary.includes('Vælg et af jeres mødesteder, eller skriv, hvor mødet holdes.'), `#fejl asks for a place (got: ${summary})`);
   await checkErrorSummaryLinks(page);
   const place = page.locator('#form-moede #place');
   assert.ok(await place.isVisible(), 'the refused form is shown open');
   assert.equal(await place.getAttribute('aria-invalid'), 'true', '#place marked aria-invalid');
-  assert.equal(await place.inputValue(), BAK_BAD_PLACE, 'the typed place is kept in the form');
+  assert.equal(await page.locator('#form-moede #place_choice').inputValue(), 'andet', 'the choice is kept in the form');
   assert.equal(await meetingFact(page, 'Sted'), BAK_PLACE, 'the facts still show the saved place');
   await shot(page, 'ff-place-refused.png');
+  // A place of the family's own is saved, shown in Tovholder, and the registered one comes back.
   await openBakMeeting();
-  assert.equal(await meetingFact(page, 'Sted'), BAK_PLACE, 'after reloading, the place is unchanged');
+  form = await openForm(page, '#form-moede');
+  await form.locator('#place_choice').selectOption('andet');
+  await form.locator('#place').fill(BAK_HOME_PLACE);
+  await expectSaved(page, await submit(page, form, 'Gem ændringerne'), 'Mødet er gemt.', 're-plan at the family\'s home');
+  assert.equal(await meetingFact(page, 'Sted'), BAK_HOME_PLACE, 'the family\'s own place is shown in Tovholder');
+  form = await openForm(page, '#form-moede');
+  assert.equal(await form.locator('#place_choice').inputValue(), 'andet', '"Et andet sted" is chosen for it');
+  await form.locator('#place_choice').selectOption(BAK_PLACE);
+  await expectSaved(page, await submit(page, form, 'Gem ændringerne'), 'Mødet er gemt.', 're-plan at the registered place');
+  await openBakMeeting();
+  assert.equal(await meetingFact(page, 'Sted'), BAK_PLACE, 'after reloading, the registered place');
   assert.equal(await meetingFact(page, 'Tid'), `${state.bakStart.whenDa}, 120 minutter`, 'after reloading, the time is unchanged');
   assert.match(await page.locator('#invitations').innerText(), /Invitationer er ikke sendt/, 'still no invitations');
 }, { id: 'bak-place-422', needs: ['bak-planned'] });
@@ -1500,7 +1513,8 @@ step('network meeting (Bak): re-planning with the place "Hjemme hos Bak" is refu
 step('axe (WCAG 2.1 A/AA): network meeting (Bak) meeting page with the refused re-plan (422, hanne)', async () => {
   const page = await openBakMeeting();
   const form = await openForm(page, '#form-moede');
-  await form.locator('#place').fill(BAK_BAD_PLACE);
+  await form.locator('#place_choice').selectOption('andet');
+  await form.locator('#place').fill('');
   const res = await submit(page, form, 'Gem ændringerne');
   assert.equal(res.status(), 422, 'status of the refused re-plan');
   await page.locator('#fejl').waitFor();

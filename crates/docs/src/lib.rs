@@ -37,6 +37,10 @@
 //!   so it is a compile error). Pass any date the document shows in the data,
 //!   already formatted; that also keeps output reproducible.
 //! - The PDF carries no creation timestamp; it is tagged (accessible) PDF.
+//! - The PDF's title (`set document(title: ..)`) is what viewers show in
+//!   their title bar (`/DisplayDocTitle`, added after export, see
+//!   [`render_pdf`]), so it must not carry personal data: the shipped
+//!   templates use the document's name and version only.
 //!
 //! # Calling it from async code
 //!
@@ -45,6 +49,7 @@
 //! `tokio::task::spawn_blocking`.
 
 mod svg;
+mod viewer;
 mod world;
 
 pub mod ics;
@@ -76,6 +81,12 @@ pub enum DocError {
 /// `#let d = json("data.json")`; `data` is served as that file (so no escaping
 /// of user text into markup is ever needed).
 ///
+/// The PDF opens with its document title (`set document(title: ..)`) in the
+/// viewer's title bar rather than the file name:
+/// `/ViewerPreferences << /DisplayDocTitle true >>` is added to the catalog
+/// as an incremental update appended to typst's output (typst-pdf writes the
+/// flag only for PDF/UA-1 output).
+///
 /// Synchronous and CPU-bound: from async code, call it via
 /// `tokio::task::spawn_blocking`. Safe to call from several threads at once.
 pub fn render_pdf(template: &str, data: &serde_json::Value) -> Result<Vec<u8>, DocError> {
@@ -86,6 +97,7 @@ pub fn render_pdf(template: &str, data: &serde_json::Value) -> Result<Vec<u8>, D
     let result = typst::compile::<PagedDocument>(&world).output;
     let pdf = match result {
         Ok(document) => typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
+            .map(viewer::display_doc_title)
             .map_err(|diags| DocError::Export(world.format_diagnostics(&diags))),
         Err(diags) => Err(DocError::Compile(world.format_diagnostics(&diags))),
     };

@@ -10,7 +10,8 @@
 /// given, so pass them masked (e.g. `150385-XXXX`).
 ///
 /// Prints a signature block (Dato / Underskrift) for the giver and one for
-/// every child with `"youth": true`.
+/// every child with `"youth": true`. The PDF's title (shown in the viewer's
+/// title bar) is `title` ("Samtykkeerklæring"), so it must not name anyone.
 pub const CONSENT: &str = include_str!("../templates/consent.typ");
 
 /// Example data for [`CONSENT`], including the standard Danish paraphrases of
@@ -54,6 +55,12 @@ pub const CONSENT_LAW: &str = include_str!("../templates/consent_law.json");
 ///   breaks in `tasks` are kept.
 ///
 /// Footer: `organisation · Familieplan version X`, `Side n af m`.
+///
+/// The PDF's title (shown in the viewer's title bar) is `title version X`,
+/// e.g. "Familieplan version 2.1", never the family's name. Tables repeat
+/// their header row on every page they span, never split a row (unless it
+/// alone is too tall for a page), and a table of at most 12 rows that fits
+/// on a page is kept whole, so no page holds only a table's last row or two.
 pub const FAMILY_PLAN: &str = include_str!("../templates/familieplan.typ");
 
 /// Example data for [`FAMILY_PLAN`] (a fictitious family, names with æ, ø, å).

@@ -16,7 +16,7 @@ use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Owner;
 use tovholder_store::{
-    AccessRecord, Commit, JournalEntry, Keys, Mail, NewMail, NewPerson, NewUser, Org, Person, Result, SealedCpr, Session,
+    AccessRecord, Commit, JournalEntry, Keys, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, Person, Result, SealedCpr, Session,
     StoreError, StoredCourse, TaskRow, User, entry_bytes, from_micros, task_rows, to_micros,
 };
 
@@ -301,6 +301,23 @@ impl tovholder_store::Store for PgStore {
                     .collect()
             })
             .await
+    }
+
+    async fn meeting_places(&self, org: OrgId) -> Result<Vec<MeetingPlace>> {
+        let rows = sqlx::query(sql::MEETING_PLACES).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
+        rows.iter()
+            .map(|r| Ok(MeetingPlace { id: r.try_get("id").map_err(db)?, org: OrgId(r.try_get("org_id").map_err(db)?), name: r.try_get("name").map_err(db)?, address: r.try_get("address").map_err(db)? }))
+            .collect()
+    }
+
+    async fn add_meeting_place(&self, org: OrgId, name: &str, address: &str) -> Result<i64> {
+        let r = sqlx::query(sql::INSERT_MEETING_PLACE).bind(org.0).bind(name).bind(address).fetch_one(&self.writer).await.map_err(db)?;
+        r.try_get("id").map_err(db)
+    }
+
+    async fn remove_meeting_place(&self, org: OrgId, id: i64) -> Result<()> {
+        let done = sqlx::query(sql::DELETE_MEETING_PLACE).bind(org.0).bind(id).execute(&self.writer).await.map_err(db)?;
+        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {

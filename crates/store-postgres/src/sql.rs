@@ -2,6 +2,9 @@
 
 pub const INSERT_ORG: &str = "INSERT INTO orgs (name, kind) VALUES ($1, $2) RETURNING id";
 pub const ORGS: &str = "SELECT id, name, kind FROM orgs ORDER BY name";
+pub const INSERT_MEETING_PLACE: &str = "INSERT INTO meeting_places (org_id, name, address) VALUES ($1, $2, $3) RETURNING id";
+pub const MEETING_PLACES: &str = "SELECT id, org_id, name, address FROM meeting_places WHERE org_id = $1 ORDER BY name, id";
+pub const DELETE_MEETING_PLACE: &str = "DELETE FROM meeting_places WHERE org_id = $1 AND id = $2";
 
 pub const INSERT_PERSON: &str =
     "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";

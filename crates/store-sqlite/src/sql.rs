@@ -2,6 +2,9 @@
 
 pub const INSERT_ORG: &str = "INSERT INTO orgs (name, kind) VALUES (?, ?) RETURNING id";
 pub const ORGS: &str = "SELECT id, name, kind FROM orgs ORDER BY name";
+pub const INSERT_MEETING_PLACE: &str = "INSERT INTO meeting_places (org_id, name, address) VALUES (?, ?, ?) RETURNING id";
+pub const MEETING_PLACES: &str = "SELECT id, org_id, name, address FROM meeting_places WHERE org_id = ? ORDER BY name, id";
+pub const DELETE_MEETING_PLACE: &str = "DELETE FROM meeting_places WHERE org_id = ? AND id = ?";
 
 pub const INSERT_PERSON: &str =
     "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";

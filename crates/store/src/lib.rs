@@ -43,6 +43,22 @@ pub struct Org {
     pub kind: String,
 }
 
+/// One of an organisation's own meeting places: only these go into calendar invitations.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct MeetingPlace {
+    pub id: i64,
+    pub org: OrgId,
+    pub name: String,
+    pub address: String,
+}
+
+impl MeetingPlace {
+    /// The place as a meeting records it and a calendar shows it.
+    pub fn label(&self) -> String {
+        format!("{}, {}", self.name, self.address)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct NewPerson {
     pub name: String,
@@ -261,6 +277,11 @@ pub trait Store: Send + Sync + 'static {
     // Organisations, people and logins.
     async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId>;
     async fn orgs(&self) -> Result<std::sync::Arc<[Org]>>;
+    /// An organisation's meeting places, by name.
+    async fn meeting_places(&self, org: OrgId) -> Result<Vec<MeetingPlace>>;
+    async fn add_meeting_place(&self, org: OrgId, name: &str, address: &str) -> Result<i64>;
+    /// Removes one of `org`'s places (meetings keep the place they had); NotFound if it has none such.
+    async fn remove_meeting_place(&self, org: OrgId, id: i64) -> Result<()>;
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId>;
     async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>>;
     async fn person_by_cpr_index(&self, index: &str) -> Result<Option<Person>>;

@@ -27,6 +27,16 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let home = store.add_org("Julemærkehjemmet Testlyst", "julemaerkehjem").await.map_err(e("add_org"))?;
     let kommune = store.add_org("Prøvekommune", "kommune").await.map_err(e("add_org"))?;
     ensure(store.orgs().await.map_err(e("orgs"))?.len() == 2, "two orgs")?;
+    // Meeting places are each organisation's own.
+    let hall = store.add_meeting_place(kommune, "Rådhuset, mødelokale 2", "Torvet 1, 9999 Prøveby").await.map_err(e("add_meeting_place"))?;
+    store.add_meeting_place(kommune, "Familiehuset", "Skolevej 4, 9999 Prøveby").await.map_err(e("add_meeting_place"))?;
+    let places = store.meeting_places(kommune).await.map_err(e("meeting_places"))?;
+    ensure(places.iter().map(|p| p.name.as_str()).collect::<Vec<_>>() == ["Familiehuset", "Rådhuset, mødelokale 2"], "a municipality's places, by name")?;
+    ensure(places[1].label() == "Rådhuset, mødelokale 2, Torvet 1, 9999 Prøveby", "a place's label")?;
+    ensure(store.meeting_places(home).await.map_err(e("meeting_places"))?.is_empty(), "the home has none")?;
+    ensure(matches!(store.remove_meeting_place(home, hall).await, Err(StoreError::NotFound)), "a place is removed only by its own organisation")?;
+    store.remove_meeting_place(kommune, hall).await.map_err(e("remove_meeting_place"))?;
+    ensure(store.meeting_places(kommune).await.map_err(e("meeting_places"))?.len() == 1, "one place left")?;
     let cpr = tovholder_core::cpr::Cpr::parse("010115-4321").map_err(e("cpr"))?;
     let child = store
         .add_person(&NewPerson { name: "Åse Ødegård".into(), email: None, org: None, cpr: Some(keys.seal_cpr(&cpr).map_err(e("seal"))?) })

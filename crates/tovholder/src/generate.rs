@@ -696,7 +696,7 @@ fn wind_up(sim: &mut Sim, actor: &Actor, day: Date, cadence: &str) -> anyhow::Re
 fn meeting(sim: &mut Sim, rng: &mut Rng, actor: &Actor, kind: &str, day: Date, ahead: i64, attendees: Vec<Who>, agreements: &[(&str, Who)], invite: bool) -> anyhow::Result<Option<u32>> {
     let planned = add_days(day, -ahead)?;
     let input = commands::MeetingInput { meeting: None, kind: kind.into(), start: Some(day.at(9, 0, 0, 0)), minutes: None, place: PLACE.into(), attendees: attendees.clone(), agenda: None };
-    if !sim.act(actor, planned, |c| commands::plan_meeting(c, input, &[]))? {
+    if !sim.act(actor, planned, |c| commands::plan_meeting(c, input))? {
         return Ok(None);
     }
     let id = sim.state.meetings.iter().map(|m| m.id).max().unwrap_or(0);

@@ -370,6 +370,9 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
             let user = tovholder_store::NewUser { person: u.person, username: u.username, password_hash: u.password_hash, org_roles: u.org_roles, department: u.department };
             target.add_user(&user).await?;
         }
+        for p in source.meeting_places(org.id).await? {
+            target.add_meeting_place(org.id, &p.name, &p.address).await?;
+        }
     }
     let ids = source.course_ids().await?;
     for id in &ids {

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use crate::path::Path;
 use axum::http::StatusCode;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -13,6 +12,7 @@ use tovholder_core::commands::FieldError;
 use tovholder_core::ids::{CourseId, PersonId};
 
 use crate::auth::CurrentUser;
+use crate::path::Path;
 use crate::actions::{self, Op, RegistrationInput};
 use crate::course_access::{self, AuthorizedCourse, Read};
 use crate::error::{ApiError, AppError};
@@ -158,6 +158,17 @@ pub async fn complete_task(
 /// Organisations (for choosing a course's parties); names and kinds only.
 pub async fn organisations(State(app): State<App>, _user: CurrentUser) -> Result<Json<Vec<tovholder_store::Org>>, ApiError> {
     Ok(Json(app.store.orgs().await?.to_vec()))
+}
+
+/// The user's organisation's meeting places.
+pub async fn meeting_places(State(app): State<App>, user: CurrentUser) -> Result<Json<Vec<tovholder_store::MeetingPlace>>, ApiError> {
+    Ok(Json(app.store.meeting_places(user.user.org).await?))
+}
+
+pub async fn add_meeting_place(State(app): State<App>, user: CurrentUser, ApiJson(b): ApiJson<crate::pages::places::PlaceForm>) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let (name, address) = b.check()?;
+    let id = app.store.add_meeting_place(user.user.org, &name, &address).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": id}))))
 }
 
 #[derive(serde::Deserialize)]

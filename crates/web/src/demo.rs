@@ -74,6 +74,15 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
     ] {
         orgs.insert(name, app.store.add_org(name, kind).await?);
     }
+    // Meeting places of their own: only these go into calendar invitations.
+    for (org, name, address) in [
+        ("Furesø Kommune", "Familiens Fremtid, mødelokale 2", "Paltholmterrasserne 1, 3520 Farum"),
+        ("Ballerup Kommune", "Ballerup Rådhus, mødelokale 3", "Hold-An Vej 7, 2750 Ballerup"),
+        ("Egeskov Kommune", "Egeskov Rådhus, mødelokale 1", "Torvet 1, 5999 Egeskov"),
+        ("Julemærkehjemmet Fjordlyst", "Julemærkehjemmet, mødelokalet", "Fjordvej 12, 7999 Fjordlyst"),
+    ] {
+        app.store.add_meeting_place(orgs[org], name, address).await?;
+    }
     // One hash for all demo users: argon2 is slow on purpose, and they share the password.
     let hash = hash_password(PASSWORD)?;
     let mut users = BTreeMap::new();

@@ -160,8 +160,7 @@ pub async fn decide(app: &App, ctx: &Ctx<'_>, op: &MeetingOp, last_doc: u32, blo
         MeetingOp::SetPhase { phase, on } => commands::set_phase(ctx, phase, *on),
         MeetingOp::PlanMeeting { meeting, kind, start, minutes, place, attendees, agenda } => {
             let input = commands::MeetingInput { meeting: *meeting, kind: kind.clone(), start: *start, minutes: *minutes, place: place.clone(), attendees: attendees.clone(), agenda: agenda.clone() };
-            let names: Vec<String> = app.store.persons(&family(ctx.model, ctx.state)).await?.into_iter().map(|p| p.name).collect();
-            commands::plan_meeting(ctx, input, &names)
+            commands::plan_meeting(ctx, input)
         }
         MeetingOp::CancelMeeting { meeting, note } => commands::cancel_meeting(ctx, *meeting, note.clone()),
         MeetingOp::SendInvitations { meeting } => commands::send_invitations(ctx, *meeting),
@@ -346,6 +345,16 @@ pub fn network_entries(state: &CourseState) -> Vec<tovholder_docs::network_map::
     state.network.iter().map(|e| tovholder_docs::network_map::MapEntry { name: e.name.clone(), relation: e.relation.clone(), quadrant: e.quadrant }).collect()
 }
 
+/// The meeting places registered by the course's parties' organisations, as meetings record
+/// them (`MeetingPlace::label`): the only places a calendar invitation names.
+pub async fn registered_places(app: &App, state: &CourseState) -> Result<Vec<String>, AppError> {
+    let mut out = Vec::new();
+    for org in state.parties.values().collect::<std::collections::BTreeSet<_>>() {
+        out.extend(app.store.meeting_places(*org).await?.iter().map(tovholder_store::MeetingPlace::label));
+    }
+    Ok(out)
+}
+
 /// The mails meeting events set off, and the keys of queued mails they make obsolete.
 pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, events: &[Event], organizer: Option<String>) -> Result<(Vec<NewMail>, Vec<String>), AppError> {
     let mut out = Vec::new();
@@ -363,6 +372,9 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
         }
         v
     };
+    // Only a registered place goes into calendars (Outlook, Exchange): any other may name the
+    // family ("Sofies skole") in ways no filter catches, so it stays inside Tovholder.
+    let registered = registered_places(app, after).await?;
     for e in events {
         let (meeting, cancel) = match e {
             Event::InvitationsSent { meeting, .. } => (*meeting, false),
@@ -385,7 +397,9 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
         for who in m.form.attendees.iter().filter(|w| m.apology(**w).is_none()) {
             let Some(to) = names.email(*who) else { continue };
             let is_staff = matches!(who, Who::Person(p) if staff.contains(p)) || matches!(who, Who::Network(n) if after.network.iter().any(|e| e.entry == *n && e.person.is_some()));
-            let description = format!("{}\n\n{}", def.map_or("", |d| d.purpose.as_str()), if is_staff { format!("Dagsorden og deltagere: {link}") } else { text::INVITATION_ICS_FAMILY.to_string() });
+            let public_place = registered.contains(&m.form.place);
+            let place_line = if public_place { String::new() } else { format!("{}\n\n", text::PLACE_IN_TOVHOLDER) };
+            let description = format!("{}\n\n{place_line}{}", def.map_or("", |d| d.purpose.as_str()), if is_staff { format!("Dagsorden og deltagere: {link}") } else { text::INVITATION_ICS_FAMILY.to_string() });
             let inv = ics::Invitation {
                 method: if cancel { ics::Method::Cancel } else { ics::Method::Request },
                 uid: &format!("tovholder-{id}-{meeting}@{host}"),
@@ -394,7 +408,7 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
                 start: m.form.start,
                 minutes: m.form.minutes,
                 summary: label,
-                location: &m.form.place,
+                location: if public_place { &m.form.place } else { text::PLACE_IN_TOVHOLDER_SHORT },
                 description: &description,
                 organizer: &organizer,
                 attendee: &to,
@@ -402,7 +416,11 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
             let (subject, body) = if cancel {
                 (text::cancelled_subject(label), text::CANCELLED_BODY.to_string())
             } else {
-                (text::invitation_subject(label), if is_staff { text::invitation_body_staff(&link) } else { text::INVITATION_BODY_FAMILY.to_string() })
+                (text::invitation_subject(label), match (is_staff, public_place) {
+                    (true, _) => text::invitation_body_staff(&link),
+                    (false, true) => text::INVITATION_BODY_FAMILY.to_string(),
+                    (false, false) => text::INVITATION_BODY_FAMILY_NO_PLACE.to_string(),
+                })
             };
             let method = if cancel { "CANCEL" } else { "REQUEST" };
             let mut mail = NewMail::new(to.clone(), subject, format!("{body}\n\n{}", text::MAIL_FOOTER), Some(id));

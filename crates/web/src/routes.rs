@@ -60,6 +60,9 @@ pub fn table() -> Vec<Route> {
         r("POST", "/forloeb/{id}/samtykker/{consent}/underskrift", Course(Action::RecordConsent), "Registrér en underskrift på et samtykke.", post(pages::consents::sign)),
         r("GET", "/forloeb/{id}/samtykker/{consent}/pdf", Course(Action::RecordConsent), "Samtykkeerklæringen til underskrift (pdf).", get(pages::consents::pdf)),
         r("POST", "/forloeb/{id}/samtykker/{consent}/tilbagekald", Course(Action::RecordConsent), "Tilbagekald et samtykke.", post(pages::consents::revoke)),
+        r("GET", "/moedesteder", User, "Min organisations mødesteder (kun de kommer med i kalenderinvitationer).", get(pages::places::list)),
+        r("POST", "/moedesteder", User, "Tilføj et mødested: navn og adresse.", post(pages::places::add)),
+        r("POST", "/moedesteder/{place}/fjern", User, "Fjern et af min organisations mødesteder.", post(pages::places::remove)),
         r("GET", "/delt", User, "Forløb, som familiens samtykke deler med min afdeling eller organisation.", get(pages::shared)),
         r("POST", "/forloeb/{id}/aendringer", Course(Action::ProposeChange), "Foreslå en ændring, fx en udsættelse.", post(pages::changes::propose)),
         r("POST", "/forloeb/{id}/aendringer/{change}/svar", Course(Action::AnswerChange), "Registrér en parts svar på en ændring.", post(pages::changes::answer)),
@@ -91,6 +94,8 @@ pub fn table() -> Vec<Route> {
         r("GET", "/api/v1/me/tasks", User, "Mine åbne og overskredne opgaver, nærmeste frist først.", get(api::my_tasks)),
         r("GET", "/api/v1/courses/{id}", Course(Action::Read), "Et forløb.", get(api::course)),
         r("GET", "/api/v1/courses/{id}/journal", Course(Action::Read), "Et forløbs journal, nyeste først.", get(api::journal)),
+        r("GET", "/api/v1/meeting-places", User, "Min organisations mødesteder: {id, name, address}; et møde med et af dem som sted (`name, address`) får stedet med i kalenderinvitationen.", get(api::meeting_places)),
+        r("POST", "/api/v1/meeting-places", User, "Tilføj et mødested: {name, address}; svarer 201 med dets id.", post(api::add_meeting_place)),
         r("GET", "/api/v1/organisations", User, "Organisationerne (navn og art).", get(api::organisations)),
         r("POST", "/api/v1/courses", User, "Registrér en ansøgning; svarer 201 med forløbets id.", post(api::open_course)),
         r("POST", "/api/v1/courses/{id}/dates", Course(Action::SetDates), "Sæt eller flyt datoer: {dates: {id: dato}, reason}.", post(api::set_dates)),
@@ -143,7 +148,7 @@ pub fn openapi_document() -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if matches!(name, "id" | "doc" | "change" | "consent" | "meeting" | "agreement") { "integer" } else { "string" }}}))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if matches!(name, "id" | "doc" | "change" | "consent" | "meeting" | "agreement" | "place") { "integer" } else { "string" }}}))
             .collect();
         let mut op = json!({
             "summary": d.summary,

@@ -24,6 +24,11 @@ pub fn conflict_by(who: &str, when: &str) -> String {
 // Meetings. Mails name the kind of meeting and its time, never the family.
 pub const INVITATION_BODY_FAMILY: &str = "I er inviteret til et møde. Tid og sted står i kalenderinvitationen, som er vedhæftet. Jeres koordinator gennemgår dagsordenen med jer før mødet. Ring til koordinatoren, hvis I ikke kan komme.";
 pub const INVITATION_ICS_FAMILY: &str = "Jeres koordinator gennemgår dagsordenen med jer før mødet.";
+/// An invitation's place when it is not one of the organisations' registered meeting places.
+pub const PLACE_IN_TOVHOLDER: &str = "Sted: se mødet i Tovholder.";
+pub const PLACE_IN_TOVHOLDER_SHORT: &str = "Se mødet i Tovholder";
+/// The family's invitation when the place is not in it (families do not log in yet).
+pub const INVITATION_BODY_FAMILY_NO_PLACE: &str = "I er inviteret til et møde. Tiden står i kalenderinvitationen, som er vedhæftet; jeres koordinator fortæller jer, hvor mødet holdes, og gennemgår dagsordenen med jer før mødet. Ring til koordinatoren, hvis I ikke kan komme.";
 pub const CANCELLED_BODY: &str = "Mødet er aflyst. Kalenderinvitationen er vedhæftet, så mødet kan fjernes fra kalenderen.";
 
 pub fn invitation_subject(kind: &str) -> String {

@@ -924,7 +924,7 @@ async fn consent_opens_and_closes_the_course_for_a_department() {
     assert_eq!(status(ole.clone(), course_url.clone()).await, StatusCode::NOT_FOUND);
     assert_eq!(last_reason("ole").await, "consent_revoked:1");
     let shared: Vec<Value> = ole.get(t.url("/api/v1/shared")).send().await.unwrap().json().await.unwrap();
-    assert!(!shared.iter().any(|s| s["course"] == id), "{shared:?}");
+    assert!(!shared.iter().any(|s| s["course"] == id.0), "{shared:?}");
 
     // A new consent for ten days; after that the clock alone closes it.
     let mut body2 = body.clone();
@@ -1045,6 +1045,9 @@ impl SmtpSink {
     }
 }
 
+/// Furesø's registered meeting place in the demo, as a meeting records it.
+const FF_PLACE: &str = "Familiens Fremtid, mødelokale 2, Paltholmterrasserne 1, 3520 Farum";
+
 /// One network-meeting round of a Familiens Fremtid course: planned with the seed's agenda,
 /// invitations over real SMTP with an iCalendar file that names no one in the family, the
 /// agenda mailed a week before, minutes and an agreement, and the plan PDF sent within the
@@ -1068,11 +1071,13 @@ async fn a_network_meeting_round_from_invitation_to_the_plan() {
         f.push(("csrf", csrf.clone()));
         f
     };
-    // The place goes into calendars: the family's name is refused, in Danish, and nothing is saved.
-    let r = c.post(t.url(&path)).form(&form("Hjemme hos Bak")).send().await.unwrap();
+    // A meeting needs a place: none is refused, in Danish, and nothing is saved.
+    let r = c.post(t.url(&path)).form(&form("")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("må ikke nævne familiens navn"));
-    let r = c.post(t.url(&path)).form(&form("Rådhuset, mødelokale 1")).send().await.unwrap();
+    assert!(r.text().await.unwrap().contains("Vælg et af jeres mødesteder, eller skriv, hvor mødet holdes."));
+    let mut registered = form("");
+    registered.push(("place_choice", FF_PLACE.to_string()));
+    let r = c.post(t.url(&path)).form(&registered).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let meeting_url = r.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_string();
     assert_eq!(meeting_url, format!("/forloeb/{id}/moeder/3"));
@@ -1095,7 +1100,7 @@ async fn a_network_meeting_round_from_invitation_to_the_plan() {
     let dtstart = prop("DTSTART");
     assert_eq!(dtstart.val.as_str(), format!("{}T090000", day.strftime("%Y%m%d")), "9.00 Copenhagen time, as planned");
     assert!(dtstart.params.iter().any(|p| p.key == "TZID" && p.val.as_ref().is_some_and(|v| v.as_str() == "Europe/Copenhagen")));
-    assert_eq!(prop("LOCATION").val.as_str(), "Rådhuset, mødelokale 1");
+    assert_eq!(prop("LOCATION").val.as_str(), FF_PLACE, "a registered meeting place goes into the calendar");
     assert_eq!(prop("ATTENDEE").val.as_str(), "mailto:lise.holm@skole.example", "each recipient sees only themselves");
     for word in ["Bak", "Louise", "Sofie", "Malthe", "@familie.example"] {
         assert!(!ics.contains(word) && !subject.contains(word) && !text.contains(word), "{word} in an invitation");
@@ -1403,4 +1408,102 @@ async fn the_menu_marks_the_section_of_a_course_page() {
     let (pia, _) = t.login("pia").await;
     let page = pia.get(t.url(&format!("/forloeb/{}", t.course("Noah").0))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("<li class=\"active current\"><a href=\"/delt\" class=\"nav-link\">"), "a course seen by consent is under Delt med mig");
+}
+
+/// Whatever is typed as a meeting's place, no first or last name of anyone in the family, in
+/// any form ("Sofies skole", "BAK"), reaches an invitation, a mail or a calendar file: only an
+/// organisation's registered meeting places go out, any other place stays in Tovholder.
+#[tokio::test]
+async fn no_family_name_reaches_a_calendar_or_a_mail_whatever_the_place() {
+    let t = TestApp::spawn().await;
+    let id = t.course("Sofie");
+    let (c, csrf) = t.login("hanne").await;
+    let course = t.app.store.course(id).await.unwrap().unwrap();
+    let family: Vec<_> = course.state.members.iter().filter(|m| matches!(m.role.as_str(), "voksen" | "barn")).map(|m| m.person).collect();
+    let names: Vec<String> = t.app.store.persons(&family).await.unwrap().into_iter().flat_map(|p| p.name.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>()).collect();
+    assert!(names.len() >= 6 && names.contains(&"sofie".to_string()) && names.contains(&"malthe".to_string()), "a family of several members: {names:?}");
+    let louise = members(&t, &c, id, "voksen").await[0].0.clone();
+    let hanne = t.seeded.users["hanne"].person.to_string();
+    let day = t.app.clock.today().checked_add(jiff::ToSpan::days(14)).unwrap();
+    let before = outbox(&t).await.len();
+    let places = ["Sofies skole", "Hjemme hos Louise Bak", "Baks have", "Malthes fodboldklub", "hos familien BAK", "Louise-Sofies sted"];
+    for (i, place) in places.iter().enumerate() {
+        let form: Vec<(&str, String)> = vec![
+            ("csrf", csrf.clone()),
+            ("kind", "netvaerksmoede".into()),
+            ("start", format!("{day}T{:02}:00", 8 + i)),
+            ("place_choice", "andet".into()),
+            ("place", place.to_string()),
+            ("attendees", format!("p{louise}")),
+            ("attendees", format!("p{hanne}")),
+            ("attendees", "n3".into()),
+            ("attendees", "n4".into()),
+        ];
+        let r = c.post(t.url(&format!("/forloeb/{id}/moeder"))).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{place}");
+        let meeting = r.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_string();
+        let page = c.get(t.url(&meeting)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(place), "{place} is shown inside Tovholder");
+        assert_eq!(post_form(&t, &c, &csrf, &format!("{meeting}/invitationer"), &[]).await.0, StatusCode::SEE_OTHER);
+        if i == 0 {
+            assert_eq!(post_form(&t, &c, &csrf, &format!("{meeting}/aflys"), &[("note", "Sofie er syg")]).await.0, StatusCode::SEE_OTHER);
+        }
+    }
+    let mails = outbox(&t).await;
+    let fresh = &mails[..mails.len() - before];
+    let invitations: Vec<&str> = fresh.iter().filter_map(|m| m.mail.attachment.as_ref()).map(|a| a.text.as_str()).collect();
+    assert!(invitations.len() >= places.len() * 4, "every attendee got a calendar file ({} of them)", invitations.len());
+    for ics in &invitations {
+        assert!(ics.contains("LOCATION:Se mødet i Tovholder"), "{ics}");
+        assert!(icalendar::parser::unfold(ics).contains("Sted: se mødet i Tovholder."), "{ics}");
+    }
+    for m in fresh {
+        // The recipient's own address (To, ATTENDEE) is the one thing a mail must name.
+        let text = format!("{}\n{}\n{}", m.mail.subject, m.mail.body, m.mail.attachment.as_ref().map_or(String::new(), |a| icalendar::parser::unfold(&a.text))).replace(&m.mail.to, "").to_lowercase();
+        let mut words = text.split(|ch: char| !ch.is_alphanumeric());
+        if let Some(w) = words.find(|w| names.iter().any(|n| w.starts_with(n.as_str()))) {
+            panic!("«{w}» names the family in a mail to {}: {}\n{text}", m.mail.to, m.mail.subject);
+        }
+    }
+    // A registered place does go out, to staff and family alike.
+    let r = c.post(t.url(&format!("/api/v1/courses/{id}/meeting-actions"))).header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"action": "plan_meeting", "kind": "netvaerksmoede", "start": format!("{day}T15:00:00"), "place": FF_PLACE, "attendees": [{"person": louise.parse::<i64>().unwrap()}]}))
+        .send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let view: Value = r.json().await.unwrap();
+    let meeting = view["meetings"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).max().unwrap();
+    let r = c.post(t.url(&format!("/api/v1/courses/{id}/meeting-actions"))).header("x-csrf-token", &csrf).json(&serde_json::json!({"action": "send_invitations", "meeting": meeting})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let last = outbox(&t).await.into_iter().find(|m| m.mail.attachment.as_ref().is_some_and(|a| a.text.contains(&format!("tovholder-{id}-{meeting}@")))).expect("the invitation");
+    let ics = icalendar::parser::unfold(&last.mail.attachment.unwrap().text);
+    assert!(ics.contains(&format!("LOCATION:{}", FF_PLACE.replace(',', "\\,"))), "{ics}");
+    assert!(!ics.contains("se mødet i Tovholder"), "{ics}");
+}
+
+/// Meeting places are the organisation's own: staff add them in a page of their own (and the
+/// API), the planning form offers them, and another organisation neither sees nor removes them.
+#[tokio::test]
+async fn an_organisations_meeting_places() {
+    let t = TestApp::spawn().await;
+    let (c, csrf) = t.login("camilla").await;
+    let (status, page) = post_form(&t, &c, &csrf, "/moedesteder", &[("name", ""), ("address", "Hold-An Vej 7")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Skriv mødestedets navn") && page.contains("value=\"Hold-An Vej 7\""));
+    let (status, _) = post_form(&t, &c, &csrf, "/moedesteder", &[("name", "Ungehuset, lokale 1"), ("address", "Banegårdspladsen 1, 2750 Ballerup")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let places: Vec<Value> = c.get(t.url("/api/v1/meeting-places")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(places.len(), 2, "the demo's and the new one: {places:?}");
+    let new = places.iter().find(|p| p["name"] == "Ungehuset, lokale 1").unwrap()["id"].as_i64().unwrap();
+    let form = c.get(t.url(&format!("/forloeb/{}/moeder/ny?type=startmoede", t.course("Jonas")))).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains("<option value=\"Ungehuset, lokale 1, Banegårdspladsen 1, 2750 Ballerup\">"), "the planning form offers it");
+    // Furesø's coordinator neither sees nor removes Ballerup's places.
+    let (h, hcsrf) = t.login("hanne").await;
+    let theirs: Vec<Value> = h.get(t.url("/api/v1/meeting-places")).send().await.unwrap().json().await.unwrap();
+    assert!(theirs.iter().all(|p| p["name"] != "Ungehuset, lokale 1"));
+    assert_eq!(post_form(&t, &h, &hcsrf, &format!("/moedesteder/{new}/fjern"), &[]).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(post_form(&t, &c, &csrf, &format!("/moedesteder/{new}/fjern"), &[]).await.0, StatusCode::SEE_OTHER);
+    let r = c.post(t.url("/api/v1/meeting-places")).header("x-csrf-token", &csrf).json(&serde_json::json!({"name": "Lokale 010115-4321", "address": "Her"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no CPR number in a place");
+    let places: Vec<Value> = c.get(t.url("/api/v1/meeting-places")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(places.len(), 1);
 }

@@ -114,7 +114,7 @@ impl Seeder<'_> {
             net(Quadrant::Professionelle, "Emil Juhl", "Jobkonsulent, Jobcentret", "emil@furesoe.example", "", Some(emil)),
         ]).await?;
         let attendees = vec![Who::Person(louise), Who::Person(hanne), Who::Person(bo), Who::Network(3), Who::Network(4), Who::Network(5)];
-        let place = "Familiens Fremtid, Paltholmterrasserne 1, mødelokale 2";
+        let place = "Familiens Fremtid, mødelokale 2, Paltholmterrasserne 1, 3520 Farum";
         // The first network meeting, a month ago, with minutes, agreements and plan 1.0.
         self.run("hanne", id, vec![m(MeetingOp::PlanMeeting { meeting: None, kind: "netvaerksmoede".into(), start: Some(self.day(-30).at(9, 0, 0, 0)), minutes: None, place: place.into(), attendees: attendees.clone(), agenda: None })]).await?;
         self.run("hanne", id, vec![
@@ -176,7 +176,7 @@ impl Seeder<'_> {
         let c = self.course("camilla", id).await?;
         let (jonas, mads) = (self.person_in(&c.state, "ung", 0), self.person_in(&c.state, "foraelder", 0));
         let people = vec![Who::Person(jonas), Who::Person(mads), Who::Person(camilla)];
-        self.run("camilla", id, vec![m(MeetingOp::PlanMeeting { meeting: None, kind: "startmoede".into(), start: Some(self.day(-90).at(14, 0, 0, 0)), minutes: None, place: "Ballerup Rådhus, mødelokale 3".into(), attendees: people, agenda: None })]).await?;
+        self.run("camilla", id, vec![m(MeetingOp::PlanMeeting { meeting: None, kind: "startmoede".into(), start: Some(self.day(-90).at(14, 0, 0, 0)), minutes: None, place: "Ballerup Rådhus, mødelokale 3, Hold-An Vej 7, 2750 Ballerup".into(), attendees: people, agenda: None })]).await?;
         let held: Date = self.day(-90);
         self.run("camilla", id, vec![
             m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Jonas møder i skole kl. 8 alle dage".into(), responsible: Some(Who::Person(jonas)), due: Some(self.day(14)) }),

@@ -120,14 +120,26 @@ pub struct MeetingFormView {
     pub kind_da: String,
     pub start: String,
     pub minutes: String,
+    /// The text of a place that is not a registered one.
     pub place: String,
+    /// The organisations' registered meeting places, and "another place" (`andet`).
+    pub places: Vec<Choice>,
     pub attendees: Vec<Choice>,
     pub agenda: String,
 }
 
-fn meeting_form(names: &Names, kind: &str, current: Option<&MeetingView>, submitted: &BTreeMap<String, String>, chosen: &[String]) -> MeetingFormView {
+/// The choice that means "a place of my own, shown only inside Tovholder".
+const OTHER_PLACE: &str = "andet";
+
+fn meeting_form(names: &Names, kind: &str, current: Option<&MeetingView>, submitted: &BTreeMap<String, String>, chosen: &[String], registered: &[String]) -> MeetingFormView {
     let def = names.model.meeting_types.get(kind);
     let pick = |key: &str, fallback: String| submitted.get(key).cloned().unwrap_or(fallback);
+    let current_place = current.map(|m| m.place.clone()).unwrap_or_default();
+    let is_registered = registered.contains(&current_place);
+    let choice = pick("place_choice", if is_registered { current_place.clone() } else if current_place.is_empty() { String::new() } else { OTHER_PLACE.into() });
+    let mut places = vec![Choice { value: String::new(), label: "Vælg et mødested".into(), selected: choice.is_empty() }];
+    places.extend(registered.iter().map(|p| Choice { value: p.clone(), label: p.clone(), selected: *p == choice }));
+    places.push(Choice { value: OTHER_PLACE.into(), label: "Et andet sted (står kun i Tovholder)".into(), selected: choice == OTHER_PLACE });
     let default_agenda = def.map(|d| d.agenda.iter().map(|i| format!("{} | {}", i.title, i.time)).collect::<Vec<_>>().join("\n")).unwrap_or_default();
     let in_meeting: Vec<String> = current.map(|m| m.attendees.iter().map(|a| a.key.clone()).collect()).unwrap_or_default();
     MeetingFormView {
@@ -135,7 +147,8 @@ fn meeting_form(names: &Names, kind: &str, current: Option<&MeetingView>, submit
         kind_da: def.map_or_else(String::new, |d| d.label.clone()),
         start: pick("start", current.map(|m| m.start_iso.clone()).unwrap_or_default()),
         minutes: pick("minutes", current.map(|m| m.minutes).or(def.map(|d| d.minutes)).map(|m| m.to_string()).unwrap_or_default()),
-        place: pick("place", current.map(|m| m.place.clone()).unwrap_or_default()),
+        place: pick("place", if is_registered { String::new() } else { current_place.clone() }),
+        places,
         attendees: names
             .choices()
             .into_iter()
@@ -192,7 +205,12 @@ fn meeting_op(form: &FormData, meeting: Option<u32>) -> Result<Vec<Op>, Vec<Fiel
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(vec![Op::Meeting(MeetingOp::PlanMeeting { meeting, kind: get(form, "kind").to_string(), start, minutes, place: get(form, "place").to_string(), attendees, agenda })])
+    // A registered place is chosen from the list; any other is typed (and stays in Tovholder).
+    let place = match get(form, "place_choice") {
+        "" | OTHER_PLACE => get(form, "place"),
+        registered => registered,
+    };
+    Ok(vec![Op::Meeting(MeetingOp::PlanMeeting { meeting, kind: get(form, "kind").to_string(), start, minutes, place: place.to_string(), attendees, agenda })])
 }
 
 #[derive(Template, WebTemplate)]
@@ -226,13 +244,14 @@ async fn new_meeting_page<A>(app: &App, course: &AuthorizedCourse<A>, kind: Opti
     let kind = kind.filter(|k| course.model.meeting_types.contains_key(k));
     let chosen: Vec<String> = if errors.is_empty() { vec![] } else { submitted.iter().filter(|(k, _)| k.starts_with("attendees")).map(|(_, v)| v.clone()).collect() };
     let title = crate::views::course_title(&course.model, &course.state, &people);
+    let registered = crate::meeting_actions::registered_places(app, &course.state).await?;
     Ok(NewMeetingPage {
         layout: Layout::for_course(app, course),
         course: course.id,
         version: course.version,
         title,
         kinds: course.model.meeting_types.iter().map(|(k, t)| Choice { value: k.clone(), label: t.label.clone(), selected: kind.as_deref() == Some(k.as_str()) }).collect(),
-        form: kind.as_deref().map(|k| meeting_form(&names, k, None, submitted, &chosen)),
+        form: kind.as_deref().map(|k| meeting_form(&names, k, None, submitted, &chosen, &registered)),
         csrf: course.user.csrf.clone(),
         errors,
     })
@@ -283,7 +302,8 @@ async fn meeting_page<A>(app: &App, course: &AuthorizedCourse<A>, meeting: u32, 
     let agreements = meeting_views::agreements(&names, actor.person, may_plan, today);
     let via_consent = course.via_consent();
     let view = meeting_views::meeting_view(&names, m, &agreements, via_consent);
-    let form = meeting_form(&names, &m.form.kind, Some(&view), submitted, &[]);
+    let registered = crate::meeting_actions::registered_places(app, &course.state).await?;
+    let form = meeting_form(&names, &m.form.kind, Some(&view), submitted, &[], &registered);
     Ok(MeetingPage {
         layout: Layout::for_course(app, course),
         course: course.id,

@@ -6,6 +6,7 @@ pub mod consents;
 pub mod course;
 pub mod documents;
 pub mod meetings;
+pub mod places;
 pub mod register;
 
 use askama::Template;
@@ -128,7 +129,7 @@ impl Layout {
 
     /// Menu items: (href, label, key).
     pub fn nav(&self) -> Vec<(&'static str, &'static str, &'static str)> {
-        let mut items = vec![("/", "Mine opgaver", "tasks"), ("/forloeb", "Forløb", "courses"), ("/delt", "Delt med mig", "shared")];
+        let mut items = vec![("/", "Mine opgaver", "tasks"), ("/forloeb", "Forløb", "courses"), ("/delt", "Delt med mig", "shared"), ("/moedesteder", "Mødesteder", "places")];
         if self.demo {
             items.push(("/udbakke", "Udbakke (demo)", "outbox"));
         }
