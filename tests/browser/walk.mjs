@@ -1374,9 +1374,9 @@ async function outboxMails(page) {
 
 // Text of the meeting page's fact `label` (Status, Tid, Sted …).
 async function meetingFact(page, label) {
-  return page.locator('#meeting-facts').evaluate((dl, l) => {
-    const dt = [...dl.querySelectorAll('dt')].find((d) => d.textContent.trim() === l);
-    return dt?.nextElementSibling?.textContent.replace(/\s+/g, ' ').trim() ?? null;
+  return page.locator('#meeting-facts').evaluate((table, l) => {
+    const th = [...table.querySelectorAll('th[scope="row"]')].find((h) => h.textContent.trim() === l);
+    return th?.nextElementSibling?.textContent.replace(/\s+/g, ' ').trim() ?? null;
   }, label);
 }
 

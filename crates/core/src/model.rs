@@ -394,6 +394,9 @@ pub struct TaskDef {
     pub outcomes: IndexMap<String, String>,
     #[serde(default)]
     pub on_outcome: IndexMap<String, SetDecision>,
+    /// What completing it means, in one line, where the words made from `done_when` are not
+    /// enough (e.g. that Tovholder does not send the letter itself).
+    pub how: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

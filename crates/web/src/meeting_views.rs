@@ -253,6 +253,18 @@ pub struct MeetingView {
     /// (step, label, done: "23. nov. 2026 (Tove Holm)")
     pub checklist: Vec<(String, String, Option<String>)>,
     pub minutes_text: Option<MinutesView>,
+    /// A planned meeting on a public holiday or a weekend, named (a warning, not a refusal).
+    pub day_warning: Option<String>,
+}
+
+/// "Mødet ligger på 2. påskedag …" for a meeting on a Danish public holiday or a weekend.
+pub fn day_warning(day: jiff::civil::Date) -> Option<String> {
+    let what = match tovholder_core::calendar::holiday_name(day) {
+        Some(h) => format!("{h}, en helligdag"),
+        None if !tovholder_core::calendar::is_working_day(day) => format!("en {}", tovholder_core::calendar::weekday_da(day)),
+        None => return None,
+    };
+    Some(format!("Bemærk: mødet ligger på {what} ({}). Mange har fri den dag; tjek, at deltagerne kan komme, eller flyt mødet.", date_da(day)))
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -314,6 +326,7 @@ pub fn meeting_view(names: &Names, m: &Meeting, all_agreements: &[AgreementView]
         start_iso: m.form.start.strftime("%Y-%m-%dT%H:%M").to_string(),
         minutes: m.form.minutes,
         room_da,
+        day_warning: if m.status == MeetingStatus::Planned { day_warning(m.date()) } else { None },
         place: m.form.place.clone(),
         status_da: status_da(m),
         planned: m.status == MeetingStatus::Planned,

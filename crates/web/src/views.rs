@@ -32,6 +32,7 @@ pub struct TaskView {
     pub status_da: &'static str,
     /// "Din opgave" or the role it is held for, e.g. "som tovholder".
     pub owner_da: String,
+    pub step: TaskStep,
 }
 
 /// A course's display title: the child's (or first family member's) name.
@@ -81,6 +82,7 @@ pub fn task_views(rows: &[TaskRow], courses: &BTreeMap<CourseId, (StoredCourse, 
                 status,
                 status_da: status.label_da(),
                 owner_da,
+                step: task_step(model, r.course, &r.task),
             })
         })
         .collect();
@@ -123,6 +125,66 @@ pub struct CourseTaskView {
     pub owners_da: Vec<String>,
     pub outcome_da: Option<String>,
     pub outcomes: Vec<(String, String)>,
+    /// What completes the task and, unless it is completed right here, the way to that form.
+    pub step: TaskStep,
+}
+
+/// What completes a task: one line, and a link straight to the form that does it (opened,
+/// with its field focused), unless the task is completed by choosing an outcome in place.
+#[derive(Clone, Debug, Serialize)]
+pub struct TaskStep {
+    pub how: String,
+    pub link: Option<(String, String)>,
+}
+
+/// The step for `task` of `model` in `course`; see `TaskStep`.
+pub fn task_step(model: &Model, course: CourseId, task: &str) -> TaskStep {
+    let Some(def) = model.tasks.iter().find(|t| t.id == task) else { return TaskStep { how: String::new(), link: None } };
+    let to = |form: &str, field: &str| format!("/forloeb/{course}?aaben={form}&felt={field}#{field}");
+    let lower = |s: &str| s.to_lowercase();
+    let (how, link) = match def.done_when.as_ref() {
+        _ if !def.outcomes.is_empty() => ("Vælg udfaldet her, når opgaven er løst.".to_string(), Some((to("opgaver", &format!("outcome.{task}")), "Afslut opgaven".to_string()))),
+        Some(c) if c.role.is_some() => {
+            let role = c.role.as_deref().unwrap_or_default();
+            let label = lower(model.role_label(role));
+            let field = c.field.as_ref().and_then(|f| model.fields.get(f)).map(|f| format!(", og «{}» er udfyldt", f.label)).unwrap_or_default();
+            (format!("Løses, når {label} er udpeget{field}."), Some((to("form-udpegning", &format!("role.{role}")), format!("Udpeg {label}"))))
+        }
+        Some(c) if c.field.is_some() => {
+            let field = c.field.as_deref().unwrap_or_default();
+            let label = model.fields.get(field).map_or(field, |f| f.label.as_str());
+            (format!("Løses, når «{label}» er udfyldt."), Some((to("form-oplysninger", &format!("field.{field}")), "Udfyld oplysningen".to_string())))
+        }
+        Some(c) if c.decision.is_some() => {
+            let decision = c.decision.as_deref().unwrap_or_default();
+            let label = model.decisions.get(decision).map_or(decision, |d| d.label.as_str());
+            (format!("Løses, når beslutningen «{label}» er registreret."), Some((to("form-beslutning", "form-beslutning"), "Registrér beslutningen".to_string())))
+        }
+        Some(c) if c.date.is_some() => {
+            let date = c.date.as_deref().unwrap_or_default();
+            (format!("Løses, når datoen «{}» er sat.", model.date_label(date)), Some((to("form-datoer", &format!("date.{date}")), "Sæt datoen".to_string())))
+        }
+        Some(c) if !c.documents.is_empty() => {
+            let kinds: Vec<&str> = c.documents.iter().map(|k| model.documents.get(k).map_or(k.as_str(), |d| d.label.as_str())).collect();
+            let to_role = c.to_role.as_deref().map(|r| format!(" til {}", lower(model.role_label(r)))).unwrap_or_default();
+            let how = format!("Løses, når {} er sendt{to_role}.", join_da(&kinds).to_lowercase());
+            // The authors write them; anyone else forwards what is already there.
+            let writes = c.documents.iter().any(|k| model.documents.get(k).is_some_and(|d| d.written_by.iter().any(|w| def.owner.contains(w))));
+            let link = if writes { (to("form-dokument", "doc.kind"), "Skriv eller upload dokumentet".to_string()) } else { (format!("/forloeb/{course}#dokumenter"), "Gå til dokumenterne".to_string()) };
+            (how, Some(link))
+        }
+        _ => (String::new(), None),
+    };
+    TaskStep { how: def.how.clone().unwrap_or(how), link }
+}
+
+/// "a", "a og b", "a, b og c".
+fn join_da(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} og {last}", rest.join(", ")),
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -302,6 +364,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
                     _ => None,
                 },
                 outcomes: tovholder_core::commands::completable(model, &t.id).map(|(o, _)| o.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()).unwrap_or_default(),
+                step: task_step(model, id, &t.id),
                 id: t.id,
                 label: t.label,
             }

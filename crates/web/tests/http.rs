@@ -1507,3 +1507,77 @@ async fn an_organisations_meeting_places() {
     let places: Vec<Value> = c.get(t.url("/api/v1/meeting-places")).send().await.unwrap().json().await.unwrap();
     assert_eq!(places.len(), 1);
 }
+
+/// A meeting on a public holiday or a weekend is saved, with a warning that names the day.
+#[tokio::test]
+async fn a_meeting_on_a_holiday_or_a_weekend_is_warned_about_not_refused() {
+    let t = TestApp::spawn().await;
+    let id = t.course("Sofie");
+    let (c, csrf) = t.login("hanne").await;
+    let louise = members(&t, &c, id, "voksen").await[0].0.clone();
+    let today = t.app.clock.today();
+    let mut year = today.year();
+    let easter_monday = loop {
+        let d = tovholder_core::calendar::easter_sunday(year).unwrap().checked_add(jiff::ToSpan::days(1)).unwrap();
+        if d > today {
+            break d;
+        }
+        year += 1;
+    };
+    let mut saturday = today.checked_add(jiff::ToSpan::days(7)).unwrap();
+    while saturday.weekday() != jiff::civil::Weekday::Saturday || tovholder_core::calendar::holiday_name(saturday).is_some() {
+        saturday = saturday.checked_add(jiff::ToSpan::days(1)).unwrap();
+    }
+    let mut weekday = saturday.checked_add(jiff::ToSpan::days(2)).unwrap();
+    while !tovholder_core::calendar::is_working_day(weekday) {
+        weekday = weekday.checked_add(jiff::ToSpan::days(1)).unwrap();
+    }
+    for (day, warning) in [(easter_monday, Some("Bemærk: mødet ligger på 2. påskedag, en helligdag")), (saturday, Some("Bemærk: mødet ligger på en lørdag")), (weekday, None)] {
+        let form = [("csrf", csrf.clone()), ("kind", "netvaerksmoede".into()), ("start", format!("{day}T10:00")), ("place_choice", FF_PLACE.into()), ("attendees", format!("p{louise}"))];
+        let r = c.post(t.url(&format!("/forloeb/{id}/moeder"))).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{day}: saved, not refused");
+        let meeting = r.headers()["location"].to_str().unwrap().to_string();
+        let page = c.get(t.url(&meeting)).send().await.unwrap().text().await.unwrap();
+        match warning {
+            Some(w) => assert!(page.contains("id=\"day-warning\"") && page.contains(w), "{day}: {w}"),
+            None => assert!(!page.contains("id=\"day-warning\""), "{day}: an ordinary weekday"),
+        }
+    }
+}
+
+/// Every task leads to what completes it: Mine opgaver and the course page link straight to
+/// the form (opened, its field focused) and say in one line what completing it means; a task
+/// whose time has not come shows no completion form up front.
+#[tokio::test]
+async fn a_task_leads_to_the_form_that_completes_it() {
+    let t = TestApp::spawn().await;
+    let (tove, _) = t.login("tove").await;
+    let william = t.course("William").0;
+    let tasks = tove.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    let href = format!("/forloeb/{william}?aaben=form-udpegning&#38;felt=role.kontaktperson#role.kontaktperson");
+    assert!(tasks.contains(&format!("<a href=\"{href}\" class=\"task-link\">Udpeg kontaktperson")), "Mine opgaver links to the appointment form: {}", &tasks[tasks.find("<tbody>").unwrap_or(0)..]);
+    assert!(tasks.contains("Løses, når kontaktperson er udpeget, og «"), "and says what completes it");
+    let page = tove.get(t.url(&href.replace("&#38;", "&"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<details class=\"action\" open><summary>Udpeg til en rolle</summary>"), "the form is opened");
+    assert!(page.contains("id=\"role.kontaktperson\" name=\"role.kontaktperson\" autofocus"), "its field is focused");
+    let plain = tove.get(t.url(&format!("/forloeb/{william}"))).send().await.unwrap().text().await.unwrap();
+    assert!(plain.contains("<details class=\"action\"><summary>Udpeg til en rolle</summary>") && !plain.contains(" autofocus"), "folded without the link");
+
+    // The home's application: done by a date, and Tovholder does not send the letter.
+    let (mette, _) = t.login("mette").await;
+    let emma = t.course("Emma").0;
+    let tasks = mette.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(tasks.contains(&format!("/forloeb/{emma}?aaben=form-datoer&#38;felt=date.tilsagn#date.tilsagn")));
+    assert!(tasks.contains("(Tovholder sender det ikke)"));
+    let page = mette.get(t.url(&format!("/forloeb/{emma}?aaben=form-datoer&felt=date.tilsagn"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<details class=\"action\" open><summary>Sæt eller ret datoer</summary>"));
+    assert!(page.contains("id=\"date.tilsagn\" name=\"date.tilsagn\" value=\"\" autofocus"));
+
+    // Noah's stay is under way: the follow-up contact's time has not come.
+    let (jonas, _) = t.login("jonas").await;
+    let page = jonas.get(t.url(&format!("/forloeb/{}", t.course("Noah").0))).send().await.unwrap().text().await.unwrap();
+    let row = &page[page.find("data-task=\"kontakt_efter_opfoelgning\"").expect("the follow-up contact task")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("data-status=\"upcoming\"") || row.contains("<summary>Afslut før tid</summary>"), "{row}");
+    assert!(row.contains("<summary>Afslut før tid</summary>"), "an upcoming task's form is folded away: {row}");
+}

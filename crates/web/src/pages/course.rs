@@ -102,6 +102,9 @@ pub struct CoursePage {
     pub journal_more: bool,
     /// Entries in the whole journal (the newest's number).
     pub journal_total: i64,
+    /// The form a task's link asked to open (`?aaben=`), and the field to focus (`?felt=`).
+    pub open_form: String,
+    pub focus: String,
 }
 
 /// Journal entries a course page shows; the whole journal is one link away. A course runs
@@ -124,11 +127,21 @@ impl CoursePage {
         };
         self.errors.iter().any(|e| e.field.starts_with(prefix))
     }
+
+    /// Whether a form's fold starts open: it was refused, or a task's link asked for it. The
+    /// fields are part of the appointment form when the user also appoints.
+    pub fn opens(&self, form: &str) -> bool {
+        let asked = self.open_form == form || (form == "form-udpegning" && self.open_form == "form-oplysninger" && !self.forms.roles.is_empty());
+        asked || self.errors_in(form)
+    }
 }
 
 #[derive(serde::Deserialize)]
 pub struct SavedQuery {
     pub gemt: Option<String>,
+    /// A task's link: the form to open and the field to focus.
+    pub aaben: Option<String>,
+    pub felt: Option<String>,
     /// `alle`: the whole journal.
     pub journal: Option<String>,
 }
@@ -157,6 +170,8 @@ fn saved_text(what: &str) -> Option<&'static str> {
 pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
     let saved = q.gemt.as_deref().and_then(saved_text);
     let mut page = render(&app, &course, &BTreeMap::new(), vec![], saved).await?;
+    page.open_form = q.aaben.unwrap_or_default();
+    page.focus = q.felt.unwrap_or_default();
     if q.journal.as_deref() == Some("alle") && page.journal_more {
         page.journal = std::sync::Arc::new(views::journal_view(app.store.as_ref(), &course.model, &app.store.journal(course.id).await?).await?);
         page.journal_more = false;
@@ -183,7 +198,7 @@ async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap
     let journal_total = journal.first().map_or(0, |j| j.seq);
     let layout = Layout::for_course(app, course);
     let forms = forms(app, course, submitted).await?;
-    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved, submitted: submitted.clone(), today_iso: app.clock.today().to_string(), via_consent, journal_more, journal_total })
+    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved, submitted: submitted.clone(), today_iso: app.clock.today().to_string(), via_consent, journal_more, journal_total, open_form: String::new(), focus: String::new() })
 }
 
 async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>) -> Result<Forms, AppError> {
