@@ -134,35 +134,43 @@ pub struct CourseTaskView {
 #[derive(Clone, Debug, Serialize)]
 pub struct TaskStep {
     pub how: String,
-    pub link: Option<(String, String)>,
+    pub link: Option<TaskLink>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TaskLink {
+    pub href: String,
+    pub label: String,
+    /// The course page's form it opens (`form-datoer`, …, or `dokumenter`).
+    pub form: String,
 }
 
 /// The step for `task` of `model` in `course`; see `TaskStep`.
 pub fn task_step(model: &Model, course: CourseId, task: &str) -> TaskStep {
     let Some(def) = model.tasks.iter().find(|t| t.id == task) else { return TaskStep { how: String::new(), link: None } };
-    let to = |form: &str, field: &str| format!("/forloeb/{course}?aaben={form}&felt={field}#{field}");
+    let to = |form: &str, field: &str, label: String| Some(TaskLink { href: format!("/forloeb/{course}?aaben={form}&felt={field}#{field}"), label, form: form.to_string() });
     let lower = |s: &str| s.to_lowercase();
     let (how, link) = match def.done_when.as_ref() {
-        _ if !def.outcomes.is_empty() => ("Vælg udfaldet her, når opgaven er løst.".to_string(), Some((to("opgaver", &format!("outcome.{task}")), "Afslut opgaven".to_string()))),
+        _ if !def.outcomes.is_empty() => ("Vælg udfaldet her, når opgaven er løst.".to_string(), to("opgaver", &format!("outcome.{task}"), "Afslut opgaven".to_string())),
         Some(c) if c.role.is_some() => {
             let role = c.role.as_deref().unwrap_or_default();
             let label = lower(model.role_label(role));
             let field = c.field.as_ref().and_then(|f| model.fields.get(f)).map(|f| format!(", og «{}» er udfyldt", f.label)).unwrap_or_default();
-            (format!("Løses, når {label} er udpeget{field}."), Some((to("form-udpegning", &format!("role.{role}")), format!("Udpeg {label}"))))
+            (format!("Løses, når {label} er udpeget{field}."), to("form-udpegning", &format!("role.{role}"), format!("Udpeg {label}")))
         }
         Some(c) if c.field.is_some() => {
             let field = c.field.as_deref().unwrap_or_default();
             let label = model.fields.get(field).map_or(field, |f| f.label.as_str());
-            (format!("Løses, når «{label}» er udfyldt."), Some((to("form-oplysninger", &format!("field.{field}")), "Udfyld oplysningen".to_string())))
+            (format!("Løses, når «{label}» er udfyldt."), to("form-oplysninger", &format!("field.{field}"), "Udfyld oplysningen".to_string()))
         }
         Some(c) if c.decision.is_some() => {
             let decision = c.decision.as_deref().unwrap_or_default();
             let label = model.decisions.get(decision).map_or(decision, |d| d.label.as_str());
-            (format!("Løses, når beslutningen «{label}» er registreret."), Some((to("form-beslutning", "form-beslutning"), "Registrér beslutningen".to_string())))
+            (format!("Løses, når beslutningen «{label}» er registreret."), to("form-beslutning", "form-beslutning", "Registrér beslutningen".to_string()))
         }
         Some(c) if c.date.is_some() => {
             let date = c.date.as_deref().unwrap_or_default();
-            (format!("Løses, når datoen «{}» er sat.", model.date_label(date)), Some((to("form-datoer", &format!("date.{date}")), "Sæt datoen".to_string())))
+            (format!("Løses, når datoen «{}» er sat.", model.date_label(date)), to("form-datoer", &format!("date.{date}"), "Sæt datoen".to_string()))
         }
         Some(c) if !c.documents.is_empty() => {
             let kinds: Vec<&str> = c.documents.iter().map(|k| model.documents.get(k).map_or(k.as_str(), |d| d.label.as_str())).collect();
@@ -170,8 +178,12 @@ pub fn task_step(model: &Model, course: CourseId, task: &str) -> TaskStep {
             let how = format!("Løses, når {} er sendt{to_role}.", join_da(&kinds).to_lowercase());
             // The authors write them; anyone else forwards what is already there.
             let writes = c.documents.iter().any(|k| model.documents.get(k).is_some_and(|d| d.written_by.iter().any(|w| def.owner.contains(w))));
-            let link = if writes { (to("form-dokument", "doc.kind"), "Skriv eller upload dokumentet".to_string()) } else { (format!("/forloeb/{course}#dokumenter"), "Gå til dokumenterne".to_string()) };
-            (how, Some(link))
+            let link = if writes {
+                to("form-dokument", "doc.kind", "Skriv eller upload dokumentet".to_string())
+            } else {
+                Some(TaskLink { href: format!("/forloeb/{course}#dokumenter"), label: "Gå til dokumenterne".to_string(), form: "dokumenter".into() })
+            };
+            (how, link)
         }
         _ => (String::new(), None),
     };

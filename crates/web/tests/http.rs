@@ -1581,3 +1581,21 @@ async fn a_task_leads_to_the_form_that_completes_it() {
     assert!(row.contains("data-status=\"upcoming\"") || row.contains("<summary>Afslut før tid</summary>"), "{row}");
     assert!(row.contains("<summary>Afslut før tid</summary>"), "an upcoming task's form is folded away: {row}");
 }
+
+/// A task's link is shown only to whoever has its form: tove sees that the kontaktpædagog
+/// sends the statement, without a link to a form she does not have.
+#[tokio::test]
+async fn a_task_link_is_shown_only_to_whoever_has_its_form() {
+    let t = TestApp::spawn().await;
+    let william = t.course("William").0;
+    let (tove, _) = t.login("tove").await;
+    let page = tove.get(t.url(&format!("/forloeb/{william}"))).send().await.unwrap().text().await.unwrap();
+    let row = &page[page.find("data-task=\"udtalelse_handleplan\"").expect("the statement task")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("Løses, når udtalelse og handleplan er sendt til tovholder."), "{row}");
+    assert!(!row.contains("task-link"), "tove cannot write the home's statement: {row}");
+    let (jonas, _) = t.login("jonas").await;
+    let page = jonas.get(t.url(&format!("/forloeb/{william}"))).send().await.unwrap().text().await.unwrap();
+    let row = &page[page.find("data-task=\"udtalelse_handleplan\"").unwrap()..];
+    assert!(row[..row.find("</tr>").unwrap()].contains("?aaben=form-dokument&#38;felt=doc.kind#doc.kind\" class=\"task-link\">Skriv eller upload dokumentet</a>"));
+}

@@ -128,6 +128,20 @@ impl CoursePage {
         self.errors.iter().any(|e| e.field.starts_with(prefix))
     }
 
+    /// Whether this user has the form a task's link leads to (it may be someone else's task).
+    pub fn has_form(&self, form: &str) -> bool {
+        let f = &self.forms;
+        match form {
+            "form-udpegning" => !f.roles.is_empty(),
+            "form-oplysninger" => !f.fields.is_empty(),
+            "form-beslutning" => !f.decisions.is_empty(),
+            "form-datoer" => !f.dates.is_empty(),
+            "form-dokument" => !f.document_kinds.is_empty(),
+            "dokumenter" => f.sendable.iter().any(|(_, c)| !c.is_empty()),
+            _ => false,
+        }
+    }
+
     /// Whether a form's fold starts open: it was refused, or a task's link asked for it. The
     /// fields are part of the appointment form when the user also appoints.
     pub fn opens(&self, form: &str) -> bool {
