@@ -3,8 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::process::Command;
+mod common;
+
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -52,23 +52,8 @@ fn example_map() -> (Vec<String>, Vec<MapEntry>) {
     (centre, entries)
 }
 
-/// `pdftotext -layout` output.
 fn pdf_text(pdf: &[u8]) -> String {
-    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
-    file.write_all(pdf).unwrap();
-    file.flush().unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(file.path())
-        .arg("-")
-        .output()
-        .expect("pdftotext must be installed (apt-get install -y poppler-utils)");
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("pdftotext emits UTF-8")
+    common::pdftotext(pdf, &["-layout"])
 }
 
 /// First match of `\d{6}-?\d{4}` not inside a longer digit run.

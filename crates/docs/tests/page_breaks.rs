@@ -5,22 +5,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::process::Command;
+mod common;
+
 
 use serde_json::{Value, json};
 use tovholder_docs::{render_pdf, templates};
 
 /// The text of each page (`pdftotext -layout -f N -l N`), first page first.
 fn pages(pdf: &[u8]) -> Vec<String> {
-    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
-    file.write_all(pdf).unwrap();
-    file.flush().unwrap();
-    let info = Command::new("pdfinfo")
-        .arg(file.path())
-        .output()
-        .expect("pdfinfo must be installed (apt-get install -y poppler-utils)");
-    let info = String::from_utf8(info.stdout).unwrap();
+    let info = String::from_utf8(common::poppler("pdfinfo", &[], pdf).stdout).unwrap();
     let count: u32 = info
         .lines()
         .find_map(|l| l.strip_prefix("Pages:"))
@@ -31,18 +24,7 @@ fn pages(pdf: &[u8]) -> Vec<String> {
     (1..=count)
         .map(|n| {
             let n = n.to_string();
-            let out = Command::new("pdftotext")
-                .args(["-layout", "-enc", "UTF-8", "-f", &n, "-l", &n])
-                .arg(file.path())
-                .arg("-")
-                .output()
-                .expect("pdftotext must be installed (apt-get install -y poppler-utils)");
-            assert!(
-                out.status.success(),
-                "pdftotext failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8(out.stdout).expect("pdftotext emits UTF-8")
+            common::pdftotext(pdf, &["-layout", "-f", &n, "-l", &n])
         })
         .collect()
 }

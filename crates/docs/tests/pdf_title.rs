@@ -5,8 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::process::Command;
+mod common;
+
 
 use serde_json::{Value, json};
 use tovholder_docs::{render_pdf, templates};
@@ -15,18 +15,8 @@ use tovholder_docs::{render_pdf, templates};
 /// any problem reading the file, other than one it has with every tagged PDF
 /// typst writes ("Suspects object is wrong type").
 fn pdfinfo(pdf: &[u8], meta: bool) -> String {
-    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
-    file.write_all(pdf).unwrap();
-    file.flush().unwrap();
-    let mut cmd = Command::new("pdfinfo");
-    if meta {
-        cmd.arg("-meta");
-    }
-    let out = cmd
-        .args(["-enc", "UTF-8"])
-        .arg(file.path())
-        .output()
-        .expect("pdfinfo must be installed (apt-get install -y poppler-utils)");
+    let args: &[&str] = if meta { &["-meta", "-enc", "UTF-8"] } else { &["-enc", "UTF-8"] };
+    let out = common::poppler("pdfinfo", args, pdf);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let problems: Vec<&str> = stderr
         .lines()

@@ -3,8 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::process::Command;
+mod common;
+
 use std::time::Instant;
 
 use serde_json::{Value, json};
@@ -17,21 +17,7 @@ fn example() -> Value {
 /// Extracts the PDF's text with `pdftotext`, whitespace collapsed to single
 /// spaces (page breaks are kept as form feeds, one after each page).
 fn pdf_text(pdf: &[u8]) -> String {
-    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
-    file.write_all(pdf).unwrap();
-    file.flush().unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(file.path())
-        .arg("-")
-        .output()
-        .expect("pdftotext must be installed (apt-get install -y poppler-utils)");
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("pdftotext emits UTF-8");
+    let text = common::pdftotext(pdf, &[]);
     let mut collapsed = String::with_capacity(text.len());
     let mut last_space = false;
     for ch in text.chars() {

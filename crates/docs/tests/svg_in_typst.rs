@@ -3,8 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::process::Command;
+mod common;
+
 
 use jiff::civil::date;
 use serde_json::json;
@@ -22,17 +22,7 @@ const TEMPLATE: &str = r#"
 "#;
 
 fn pdf_text(pdf: &[u8]) -> String {
-    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
-    file.write_all(pdf).unwrap();
-    file.flush().unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(file.path())
-        .arg("-")
-        .output()
-        .expect("pdftotext must be installed (apt-get install -y poppler-utils)");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
+    common::pdftotext(pdf, &[])
 }
 
 #[test]

@@ -585,16 +585,7 @@ async fn a_postponement_needs_all_three_parties() {
 #[tokio::test]
 async fn documents_reach_exactly_their_recipients() {
     let t = TestApp::spawn().await;
-    let (mette, mcsrf) = t.login("mette").await;
-    let body = serde_json::json!({
-        "model": "julemaerkehjem",
-        "parties": {"municipality": t.seeded.orgs["Egeskov Kommune"]},
-        "family": [{"role": "barn", "name": "Asta Vinter", "cpr": "050515-4321"}, {"role": "foraelder", "name": "Ib Vinter", "email": "ib@familie.example"}],
-        "dates": {"ansoegning": "2026-11-02"},
-        "decisions": {"samarbejde": "ja"}
-    });
-    let r = mette.post(t.url("/api/v1/courses")).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
-    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let (mette, mcsrf, id) = fresh_course(&t).await;
     let api = |p: &str| t.url(&format!("/api/v1/courses/{id}{p}"));
     let dates = serde_json::json!({"dates": {"tilsagn": "2026-11-10", "indkaldelse": "2026-11-23", "forbesoeg": "2026-12-03", "infodag": "2026-12-10", "ophold_start": "2027-02-22", "ophold_slut": "2027-04-16", "foraeldredag": "2027-03-20", "slutsamtale": "2027-04-15", "opfoelgningsdag": "2027-05-14"}});
     assert_eq!(mette.post(api("/dates")).header("x-csrf-token", &mcsrf).json(&dates).send().await.unwrap().status(), StatusCode::OK);
@@ -1183,8 +1174,7 @@ async fn ballerup_calls_the_family_when_no_meeting_is_booked() {
 
 // ---- What people trip over (issue 15): each test failed before its fix. ----
 
-/// A course of the home's for Egeskov opened through the API, with its dates set, as a
-/// starting point for the home's documents.
+/// A course of the home's for Egeskov (Asta Vinter) opened through the API by mette.
 async fn fresh_course(t: &TestApp) -> (reqwest::Client, String, i64) {
     let (mette, mcsrf) = t.login("mette").await;
     let body = serde_json::json!({
