@@ -769,10 +769,8 @@ fn ff(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Res
     };
     sim.act(&ka, screened, |c| commands::record_consent(c, consent))?;
     sim.act(&ka, screened, |c| commands::sign_consent(c, 1, adults[0], "på papir ved screeningsmødet", screened))?;
-    for (q, name, relation) in [(Quadrant::Familie, "Mormor", "Mormor")] {
-        let e = NetworkEntry { entry: 0, quadrant: q, name: name.into(), relation: relation.into(), email: String::new(), phone: String::new(), person: None };
-        sim.act(&ka, screened, |c| commands::set_network(c, e, true))?;
-    }
+    let granny = NetworkEntry { entry: 0, quadrant: Quadrant::Familie, name: "Mormor".into(), relation: "Mormor".into(), email: String::new(), phone: String::new(), person: None };
+    sim.act(&ka, screened, |c| commands::set_network(c, granny, true))?;
     let rounds = [0, 0, 0, 1, 1, 1, 2, 3][rng.below(8) as usize];
     let mut day = working_day_on_or_after(add_days(screened, rng.range(28, 45))?).ok_or_else(|| anyhow!("no working day"))?;
     let mut rich = false;
@@ -783,7 +781,7 @@ fn ff(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Res
     if leader.person != koordinator.person {
         attendees.push(who(leader.person));
     }
-    for r in 0..rounds {
+    for (r, phase) in phases.iter().enumerate().take(rounds) {
         let agreements = [("Forælderen kontakter skolen om fremmødet", who(adults[0])), ("Koordinatoren samler netværkets tilbud", who(koordinator.person)), ("Mormor henter i SFO om torsdagen", Who::Network(1))];
         let n_agree = rng.range(1, 3) as usize;
         let ahead = rng.range(14, 24);
@@ -795,8 +793,8 @@ fn ff(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Res
             finished = false;
             break;
         }
-        if r < 4 && sim.state.phase().is_none_or(|(p, _)| p != phases[r]) {
-            sim.act(&ka, day, |c| commands::set_phase(c, phases[r], day))?;
+        if sim.state.phase().is_none_or(|(p, _)| p != *phase) {
+            sim.act(&ka, day, |c| commands::set_phase(c, phase, day))?;
         }
         if r == 0 {
             for (text, when) in [("Mikkel kommer i skole hver dag", "inden sommerferien"), ("Mere ro om morgenen", "inden jul")] {
