@@ -36,12 +36,7 @@ use std::process::Command;
 const DKFDS_CSS_FILE: &str = "dkfds.min.css";
 
 /// npm packages that must be present, with a file that proves the install.
-const REQUIRED: &[(&str, &str)] = &[
-    ("dkfds", "dist/css/dkfds.min.css"),
-    ("dkfds", "dist/js/dkfds.min.js"),
-    ("dkfds", "dist/img/all-svg-icons.svg"),
-    ("htmx.org", "dist/htmx.min.js"),
-];
+const REQUIRED: &[(&str, &str)] = &[("dkfds", "dist/css/dkfds.min.css"), ("dkfds", "dist/js/dkfds.min.js"), ("dkfds", "dist/img/all-svg-icons.svg"), ("htmx.org", "dist/htmx.min.js")];
 
 type BoxError = Box<dyn std::error::Error>;
 
@@ -92,11 +87,7 @@ fn run() -> Result<(), BoxError> {
         }
         let file = dist.join(&target);
         if !file.is_file() {
-            return Err(format!(
-                "{css_url} references {reference}, but {} does not exist",
-                file.display()
-            )
-            .into());
+            return Err(format!("{css_url} references {reference}, but {} does not exist", file.display()).into());
         }
         add_file(&mut table, &target, file)?;
     }
@@ -104,10 +95,7 @@ fn run() -> Result<(), BoxError> {
     add_text(&mut table, &gen_dir, &css_url, dist.join("css").join(DKFDS_CSS_FILE), &css_src, css)?;
 
     // 2. Scripts and the icon sprite.
-    for (url, file) in [
-        ("js/dkfds.min.js", dist.join("js").join("dkfds.min.js")),
-        ("js/htmx.min.js", node_modules.join("htmx.org").join("dist").join("htmx.min.js")),
-    ] {
+    for (url, file) in [("js/dkfds.min.js", dist.join("js").join("dkfds.min.js")), ("js/htmx.min.js", node_modules.join("htmx.org").join("dist").join("htmx.min.js"))] {
         let src = read_text(&file)?;
         let js = strip_source_map(&src);
         add_text(&mut table, &gen_dir, url, file, &src, js)?;
@@ -141,15 +129,8 @@ fn run() -> Result<(), BoxError> {
     code.push_str("/// All served assets, sorted by `path` (binary-searchable).\n");
     code.push_str("pub static ASSETS: &[Asset] = &[\n");
     for (url, entry) in &table {
-        let file = entry
-            .file
-            .to_str()
-            .ok_or_else(|| format!("non-UTF-8 path {}", entry.file.display()))?;
-        writeln!(
-            code,
-            "    Asset {{ path: {url:?}, bytes: include_bytes!({file:?}), content_type: {:?}, hash: {:?} }},",
-            entry.content_type, entry.hash
-        )?;
+        let file = entry.file.to_str().ok_or_else(|| format!("non-UTF-8 path {}", entry.file.display()))?;
+        writeln!(code, "    Asset {{ path: {url:?}, bytes: include_bytes!({file:?}), content_type: {:?}, hash: {:?} }},", entry.content_type, entry.hash)?;
     }
     code.push_str("];\n\n");
     for (name, path, doc) in [
@@ -177,15 +158,8 @@ fn ensure_node_modules(manifest_dir: &Path) -> Result<(), BoxError> {
     // Serialise concurrent build scripts (e.g. `cargo clippy` and
     // `cargo test` with different target dirs) so two `npm ci` never race
     // in the same node_modules.
-    let lock_path = env::temp_dir().join(format!(
-        "tovholder-web-npm-{}.lock",
-        &hash_hex(manifest_dir.to_string_lossy().as_bytes())
-    ));
-    let lock = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)?;
+    let lock_path = env::temp_dir().join(format!("tovholder-web-npm-{}.lock", &hash_hex(manifest_dir.to_string_lossy().as_bytes())));
+    let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
     lock.lock()?;
     let Some(reason) = install_problem(manifest_dir)? else {
         return Ok(()); // another build installed it while we waited
@@ -193,27 +167,16 @@ fn ensure_node_modules(manifest_dir: &Path) -> Result<(), BoxError> {
     println!("cargo:warning=tovholder-web: {reason}; running `npm ci`");
 
     let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
-    let output = Command::new(npm)
-        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
-        .current_dir(manifest_dir)
-        .output()
-        .map_err(|e| {
-            format!(
-                "{reason}, and `npm` could not be run ({e}).\n  \
+    let output = Command::new(npm).args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"]).current_dir(manifest_dir).output().map_err(|e| {
+        format!(
+            "{reason}, and `npm` could not be run ({e}).\n  \
                  Install Node.js/npm (e.g. `apt-get install npm`) or run \
                  `npm ci` in {} yourself.",
-                manifest_dir.display()
-            )
-        })?;
-    if !output.status.success() {
-        return Err(format!(
-            "`npm ci` in {} failed ({}):\n{}\n{}",
-            manifest_dir.display(),
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+            manifest_dir.display()
         )
-        .into());
+    })?;
+    if !output.status.success() {
+        return Err(format!("`npm ci` in {} failed ({}):\n{}\n{}", manifest_dir.display(), output.status, String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)).into());
     }
     if let Some(still) = install_problem(manifest_dir)? {
         return Err(format!("`npm ci` succeeded but {still}").into());
@@ -224,24 +187,17 @@ fn ensure_node_modules(manifest_dir: &Path) -> Result<(), BoxError> {
 /// `None` when node_modules is complete and matches the lock file, else why not.
 fn install_problem(manifest_dir: &Path) -> Result<Option<String>, BoxError> {
     let lock_path = manifest_dir.join("package-lock.json");
-    let lock = fs::read_to_string(&lock_path)
-        .map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
+    let lock = fs::read_to_string(&lock_path).map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
     let node_modules = manifest_dir.join("node_modules");
     for (package, file) in REQUIRED {
         let pkg_dir = node_modules.join(package);
         if !pkg_dir.join(file).is_file() {
             return Ok(Some(format!("node_modules/{package}/{file} is missing")));
         }
-        let wanted = lock_version(&lock, package)
-            .ok_or_else(|| format!("package-lock.json has no entry for {package}"))?;
-        let installed = fs::read_to_string(pkg_dir.join("package.json"))
-            .ok()
-            .and_then(|json| json_string_field(&json, "version"));
+        let wanted = lock_version(&lock, package).ok_or_else(|| format!("package-lock.json has no entry for {package}"))?;
+        let installed = fs::read_to_string(pkg_dir.join("package.json")).ok().and_then(|json| json_string_field(&json, "version"));
         if installed.as_deref() != Some(wanted.as_str()) {
-            return Ok(Some(format!(
-                "node_modules/{package} is {}, package-lock.json wants {wanted}",
-                installed.as_deref().unwrap_or("unreadable")
-            )));
+            return Ok(Some(format!("node_modules/{package} is {}, package-lock.json wants {wanted}", installed.as_deref().unwrap_or("unreadable"))));
         }
     }
     Ok(None)
@@ -317,16 +273,13 @@ fn rewrite_css(from: &str, css: &str, table: &BTreeMap<String, Entry>) -> String
         let arg = raw.trim();
         let quote = arg.chars().next().filter(|c| *c == '"' || *c == '\'');
         let inner = arg.trim_matches(|c| c == '"' || c == '\'');
-        let versioned = resolve(from, inner)
-            .and_then(|target| table.get(&target))
-            .filter(|_| !inner.contains('?'))
-            .map(|entry| {
-                let (path, fragment) = match inner.find('#') {
-                    Some(i) => inner.split_at(i),
-                    None => (inner, ""),
-                };
-                format!("{path}?v={}{fragment}", entry.hash)
-            });
+        let versioned = resolve(from, inner).and_then(|target| table.get(&target)).filter(|_| !inner.contains('?')).map(|entry| {
+            let (path, fragment) = match inner.find('#') {
+                Some(i) => inner.split_at(i),
+                None => (inner, ""),
+            };
+            format!("{path}?v={}{fragment}", entry.hash)
+        });
         match (versioned, quote) {
             (Some(v), Some(q)) => {
                 out.push(q);
@@ -338,9 +291,7 @@ fn rewrite_css(from: &str, css: &str, table: &BTreeMap<String, Entry>) -> String
         }
         rest = &rest[end..];
         let after = rest.get(1..).unwrap_or_default();
-        if inner.split(['?', '#']).next().is_some_and(|p| p.ends_with(".eot"))
-            && !after.trim_start().starts_with("format(")
-        {
+        if inner.split(['?', '#']).next().is_some_and(|p| p.ends_with(".eot")) && !after.trim_start().starts_with("format(") {
             out.push_str(") format(\"embedded-opentype\")");
             rest = after;
         }
@@ -372,28 +323,12 @@ fn add_file(table: &mut BTreeMap<String, Entry>, url: &str, file: PathBuf) -> Re
 
 /// Embeds `file` itself when `content` equals its `original` text, else a
 /// copy of `content` written to OUT_DIR.
-fn add_text(
-    table: &mut BTreeMap<String, Entry>,
-    gen_dir: &Path,
-    url: &str,
-    file: PathBuf,
-    original: &str,
-    content: String,
-) -> Result<(), BoxError> {
-    if content == original {
-        add_file(table, url, file)
-    } else {
-        add_generated(table, gen_dir, url, content)
-    }
+fn add_text(table: &mut BTreeMap<String, Entry>, gen_dir: &Path, url: &str, file: PathBuf, original: &str, content: String) -> Result<(), BoxError> {
+    if content == original { add_file(table, url, file) } else { add_generated(table, gen_dir, url, content) }
 }
 
 /// Writes modified content to `$OUT_DIR/assets/<url>` and embeds that.
-fn add_generated(
-    table: &mut BTreeMap<String, Entry>,
-    gen_dir: &Path,
-    url: &str,
-    content: String,
-) -> Result<(), BoxError> {
+fn add_generated(table: &mut BTreeMap<String, Entry>, gen_dir: &Path, url: &str, content: String) -> Result<(), BoxError> {
     let file = gen_dir.join(url);
     if let Some(parent) = file.parent() {
         fs::create_dir_all(parent)?;
@@ -406,17 +341,8 @@ fn add_generated(
 }
 
 fn insert(table: &mut BTreeMap<String, Entry>, url: &str, file: PathBuf, bytes: &[u8]) -> Result<(), BoxError> {
-    let content_type = content_type(url).ok_or_else(|| {
-        format!("don't know the content type of {url}: add its extension to content_type() in build.rs")
-    })?;
-    table.insert(
-        url.to_string(),
-        Entry {
-            file,
-            content_type,
-            hash: hash_hex(bytes),
-        },
-    );
+    let content_type = content_type(url).ok_or_else(|| format!("don't know the content type of {url}: add its extension to content_type() in build.rs"))?;
+    table.insert(url.to_string(), Entry { file, content_type, hash: hash_hex(bytes) });
     Ok(())
 }
 

@@ -89,9 +89,7 @@ pub fn closing_days(year: i16) -> Vec<(Date, &'static str)> {
             let date = match *rule {
                 Rule::Fixed { month, day } => Date::new(year, month, day).ok(),
                 Rule::Easter(offset) => easter.checked_add(offset.days()).ok(),
-                Rule::StoreBededag if year <= LAST_STORE_BEDEDAG => {
-                    easter.checked_add(26.days()).ok()
-                }
+                Rule::StoreBededag if year <= LAST_STORE_BEDEDAG => easter.checked_add(26.days()).ok(),
                 Rule::StoreBededag => None,
             };
             date.map(|d| (d, *name))
@@ -105,9 +103,7 @@ pub fn closing_days(year: i16) -> Vec<(Date, &'static str)> {
 
 /// The name of the closing day `d` falls on, if any.
 pub fn holiday_name(d: Date) -> Option<&'static str> {
-    closing_days(d.year())
-        .into_iter()
-        .find_map(|(day, name)| (day == d).then_some(name))
+    closing_days(d.year()).into_iter().find_map(|(day, name)| (day == d).then_some(name))
 }
 
 /// Monday–Friday and not a closing day.
@@ -146,10 +142,7 @@ pub fn copenhagen() -> Result<TimeZone, CalendarError> {
     if let Some(tz) = HELD.get() {
         return Ok(tz.clone());
     }
-    let tz = jiff::tz::db()
-        .get(COPENHAGEN)
-        .or_else(|_| TimeZoneDatabase::bundled().get(COPENHAGEN))
-        .map_err(CalendarError::TimeZone)?;
+    let tz = jiff::tz::db().get(COPENHAGEN).or_else(|_| TimeZoneDatabase::bundled().get(COPENHAGEN)).map_err(CalendarError::TimeZone)?;
     Ok(HELD.get_or_init(|| tz).clone())
 }
 
@@ -220,18 +213,7 @@ mod tests {
 
     #[test]
     fn known_easter_dates() {
-        for (y, m, d) in [
-            (2024, 3, 31),
-            (2025, 4, 20),
-            (2026, 4, 5),
-            (2027, 3, 28),
-            (2038, 4, 25),
-            (2285, 3, 22),
-            (1583, 4, 10),
-            (2000, 4, 23),
-            (1818, 3, 22),
-            (1943, 4, 25),
-        ] {
+        for (y, m, d) in [(2024, 3, 31), (2025, 4, 20), (2026, 4, 5), (2027, 3, 28), (2038, 4, 25), (2285, 3, 22), (1583, 4, 10), (2000, 4, 23), (1818, 3, 22), (1943, 4, 25)] {
             assert_eq!(easter_sunday(y), Some(date(y, m, d)), "{y}");
         }
         assert_eq!(easter_sunday(10_000), None);
@@ -266,11 +248,7 @@ mod tests {
         // 2024's would have been 26 April.
         assert_eq!(holiday_name(date(2024, 4, 26)), None);
         assert!(is_working_day(date(2024, 4, 26)));
-        assert!(
-            closing_days(2024)
-                .iter()
-                .all(|&(_, n)| n != "store bededag")
-        );
+        assert!(closing_days(2024).iter().all(|&(_, n)| n != "store bededag"));
         assert_eq!(closing_days(2023).len(), 14);
         assert_eq!(closing_days(2024).len(), 13);
     }
@@ -287,18 +265,9 @@ mod tests {
     #[test]
     fn working_day_navigation() {
         // Skærtorsdag 2026 → first working day after Easter is Tuesday 7 April.
-        assert_eq!(
-            working_day_on_or_after(date(2026, 4, 2)),
-            Some(date(2026, 4, 7))
-        );
-        assert_eq!(
-            working_day_on_or_before(date(2026, 4, 6)),
-            Some(date(2026, 4, 1))
-        );
-        assert_eq!(
-            working_day_on_or_after(date(2026, 11, 23)),
-            Some(date(2026, 11, 23))
-        );
+        assert_eq!(working_day_on_or_after(date(2026, 4, 2)), Some(date(2026, 4, 7)));
+        assert_eq!(working_day_on_or_before(date(2026, 4, 6)), Some(date(2026, 4, 1)));
+        assert_eq!(working_day_on_or_after(date(2026, 11, 23)), Some(date(2026, 11, 23)));
         // 9999-12-31 is nytårsaftensdag and -9999-01-01 nytårsdag.
         assert_eq!(working_day_on_or_after(Date::MAX), None);
         assert_eq!(working_day_on_or_before(Date::MIN), None);
@@ -311,14 +280,8 @@ mod tests {
         assert_eq!(format_date_da(date(2027, 1, 3)), "3. jan. 2027");
         assert_eq!(weekday_da(date(2026, 11, 23)), "mandag");
         assert_eq!(weekday_da(date(2026, 11, 29)), "søndag");
-        assert_eq!(
-            format_timestamp_da(ts("2026-11-23T13:05:00Z")).unwrap(),
-            "23. nov. 2026 kl. 14.05"
-        );
-        assert_eq!(
-            format_timestamp_da(ts("2026-07-01T07:30:00Z")).unwrap(),
-            "1. jul. 2026 kl. 9.30"
-        );
+        assert_eq!(format_timestamp_da(ts("2026-11-23T13:05:00Z")).unwrap(), "23. nov. 2026 kl. 14.05");
+        assert_eq!(format_timestamp_da(ts("2026-07-01T07:30:00Z")).unwrap(), "1. jul. 2026 kl. 9.30");
     }
 
     #[test]
@@ -331,11 +294,7 @@ mod tests {
             ("2026-10-25T22:59:59Z", date(2026, 10, 25)),
             ("2026-12-31T23:30:00Z", date(2027, 1, 1)),
         ] {
-            assert_eq!(
-                today_in_copenhagen(ts(instant)).unwrap(),
-                expected,
-                "{instant}"
-            );
+            assert_eq!(today_in_copenhagen(ts(instant)).unwrap(), expected, "{instant}");
         }
     }
 
@@ -345,8 +304,7 @@ mod tests {
     }
 
     fn any_date() -> impl Strategy<Value = Date> {
-        (1583i16..=9999, 1i8..=12, 1i8..=31)
-            .prop_filter_map("no such date", |(y, m, d)| Date::new(y, m, d).ok())
+        (1583i16..=9999, 1i8..=12, 1i8..=31).prop_filter_map("no such date", |(y, m, d)| Date::new(y, m, d).ok())
     }
 
     /// Dates on or up to a week around closing days, where navigation is interesting.
@@ -369,23 +327,11 @@ mod tests {
         let utc = TimeZone::UTC.to_datetime(t);
         let year = utc.year();
         let switch = |month| {
-            let sunday = date(year, month, 1)
-                .nth_weekday_of_month(-1, Weekday::Sunday)
-                .unwrap();
-            sunday
-                .at(1, 0, 0, 0)
-                .to_zoned(TimeZone::UTC)
-                .unwrap()
-                .timestamp()
+            let sunday = date(year, month, 1).nth_weekday_of_month(-1, Weekday::Sunday).unwrap();
+            sunday.at(1, 0, 0, 0).to_zoned(TimeZone::UTC).unwrap().timestamp()
         };
-        let hours = if switch(3) <= t && t < switch(10) {
-            2
-        } else {
-            1
-        };
-        TimeZone::UTC
-            .to_datetime(t.checked_add(hours.hours()).unwrap())
-            .date()
+        let hours = if switch(3) <= t && t < switch(10) { 2 } else { 1 };
+        TimeZone::UTC.to_datetime(t.checked_add(hours.hours()).unwrap()).date()
     }
 
     proptest! {

@@ -31,18 +31,36 @@ impl Recipient {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Coverage {
     /// Covered by these consents (one per giver needed) until the earliest end.
-    Covered { consents: Vec<u32>, until: Date },
+    Covered {
+        consents: Vec<u32>,
+        until: Date,
+    },
     /// No consent names this recipient and kind at all.
     None,
     /// Consents exist, but none counts today; the most telling reason.
-    NotYetValid { consent: u32, from: Date },
-    Expired { consent: u32, ended: Date },
-    Revoked { consent: u32 },
-    Unsigned { consent: u32 },
+    NotYetValid {
+        consent: u32,
+        from: Date,
+    },
+    Expired {
+        consent: u32,
+        ended: Date,
+    },
+    Revoked {
+        consent: u32,
+    },
+    Unsigned {
+        consent: u32,
+    },
     /// Some givers with custody have consented, these have not (and the model needs all).
-    WaitingFor { givers: Vec<PersonId> },
+    WaitingFor {
+        givers: Vec<PersonId>,
+    },
     /// A youth of 15 or more has not signed.
-    YouthMissing { youth: PersonId, consent: u32 },
+    YouthMissing {
+        youth: PersonId,
+        consent: u32,
+    },
 }
 
 impl Coverage {
@@ -114,11 +132,7 @@ fn blocker(def: &ConsentDef, state: &CourseState, c: &Consent, kind: &str, today
 /// May `org`/`department` see information of `kind` in this course on `today`, by consent?
 pub fn coverage(model: &Model, state: &CourseState, org: OrgId, department: Option<&str>, kind: &str, today: Date) -> Coverage {
     let Some(def) = &model.consent else { return Coverage::None };
-    let naming: Vec<&Consent> = state
-        .consents
-        .iter()
-        .filter(|c| c.kinds.iter().any(|k| k == kind) && c.recipients.iter().any(|r| r.includes(org, department)))
-        .collect();
+    let naming: Vec<&Consent> = state.consents.iter().filter(|c| c.kinds.iter().any(|k| k == kind) && c.recipients.iter().any(|r| r.includes(org, department))).collect();
     if naming.is_empty() {
         return Coverage::None;
     }
@@ -145,12 +159,12 @@ pub fn coverage(model: &Model, state: &CourseState, org: OrgId, department: Opti
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::testkit::*;
     use crate::commands::{ConsentInput, Ctx, record_consent, revoke_consent, sign_consent};
     use crate::course::Event;
     use crate::model::Action;
     use crate::policy::{Actor, decide};
+    #[allow(unused_imports)]
+    use crate::testkit::*;
     use jiff::civil::date;
 
     const HOME: OrgId = OrgId(1);
@@ -169,13 +183,16 @@ mod tests {
     /// A course with two parents with custody and a child born on `born`.
     fn course(born: Date) -> CourseState {
         let mut st = CourseState::default();
-        apply(&mut st, vec![
-            Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), HOME), ("municipality".to_string(), KOMMUNE)].into() },
-            Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None },
-            Event::PersonJoined { person: BARN, role: "barn".into(), custody: None, born: Some(born) },
-            Event::PersonJoined { person: MOR, role: "foraelder".into(), custody: Some(true), born: None },
-            Event::PersonJoined { person: FAR, role: "foraelder".into(), custody: Some(true), born: None },
-        ]);
+        apply(
+            &mut st,
+            vec![
+                Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), HOME), ("municipality".to_string(), KOMMUNE)].into() },
+                Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None },
+                Event::PersonJoined { person: BARN, role: "barn".into(), custody: None, born: Some(born) },
+                Event::PersonJoined { person: MOR, role: "foraelder".into(), custody: Some(true), born: None },
+                Event::PersonJoined { person: FAR, role: "foraelder".into(), custody: Some(true), born: None },
+            ],
+        );
         st
     }
     fn give(m: &Model, st: &mut CourseState, giver: PersonId, recipient: Recipient, kinds: &[&str], sign: &[PersonId]) -> u32 {
@@ -279,12 +296,28 @@ mod tests {
         let m = model();
         let st = course(date(2015, 3, 15));
         let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: date(2027, 1, 3) };
-        let bad = ConsentInput { giver: BARN, about: vec![], recipients: vec![dept("Skattecenter")], kinds: vec!["alt".into()], purpose: " ".into(), valid_from: date(2027, 1, 3), valid_to: date(2026, 1, 1) };
+        let bad = ConsentInput {
+            giver: BARN,
+            about: vec![],
+            recipients: vec![dept("Skattecenter")],
+            kinds: vec!["alt".into()],
+            purpose: " ".into(),
+            valid_from: date(2027, 1, 3),
+            valid_to: date(2026, 1, 1),
+        };
         let Err(crate::commands::CommandError::Invalid(errors)) = record_consent(&ctx, bad) else { panic!() };
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["giver", "about", "recipients", "kinds", "purpose", "valid_to"]);
         let tov = Actor { person: PersonId(2), org: OrgId(99), org_roles: vec!["tovholder".into()], department: None };
-        let ok = ConsentInput { giver: MOR, about: vec![BARN], recipients: vec![dept("Jobcentret")], kinds: vec!["forloeb".into()], purpose: "x".into(), valid_from: date(2027, 1, 3), valid_to: date(2027, 2, 1) };
+        let ok = ConsentInput {
+            giver: MOR,
+            about: vec![BARN],
+            recipients: vec![dept("Jobcentret")],
+            kinds: vec!["forloeb".into()],
+            purpose: "x".into(),
+            valid_from: date(2027, 1, 3),
+            valid_to: date(2027, 2, 1),
+        };
         assert!(matches!(record_consent(&Ctx { model: &m, state: &st, actor: &tov, today: date(2027, 1, 3) }, ok), Err(crate::commands::CommandError::Denied(_))));
     }
 }

@@ -17,7 +17,10 @@ use crate::meetings::{Apology, Meeting, MeetingForm, MeetingStatus, Minutes, Who
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    CourseOpened { model: String, parties: BTreeMap<String, OrgId> },
+    CourseOpened {
+        model: String,
+        parties: BTreeMap<String, OrgId>,
+    },
     PersonJoined {
         person: PersonId,
         role: String,
@@ -28,7 +31,10 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         born: Option<Date>,
     },
-    PersonLeft { person: PersonId, role: String },
+    PersonLeft {
+        person: PersonId,
+        role: String,
+    },
     DatesSet {
         dates: BTreeMap<String, Date>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,7 +46,10 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
-    FieldRecorded { field: String, value: String },
+    FieldRecorded {
+        field: String,
+        value: String,
+    },
     TaskCompleted {
         task: String,
         outcome: String,
@@ -48,7 +57,12 @@ pub enum Event {
         note: Option<String>,
     },
     /// A change that needs several parties' agreement, e.g. a postponement with new dates.
-    ChangeProposed { change: u32, kind: String, dates: BTreeMap<String, Date>, reason: String },
+    ChangeProposed {
+        change: u32,
+        kind: String,
+        dates: BTreeMap<String, Date>,
+        reason: String,
+    },
     ChangeAnswered {
         change: u32,
         party: String,
@@ -57,19 +71,35 @@ pub enum Event {
         note: Option<String>,
     },
     /// Every party agreed; the dates were set in the same commit.
-    ChangeApplied { change: u32 },
+    ChangeApplied {
+        change: u32,
+    },
     DocumentAdded(DocumentMeta),
-    DocumentSent { doc: u32, to: Vec<Recipient>, forwarded: bool },
-    DocumentRead { doc: u32 },
+    DocumentSent {
+        doc: u32,
+        to: Vec<Recipient>,
+        forwarded: bool,
+    },
+    DocumentRead {
+        doc: u32,
+    },
     /// A consent form as filled in with one consent giver (it counts once they have signed).
     ConsentRecorded(ConsentForm),
-    ConsentSigned { consent: u32, by: PersonId, how: String, on: Date },
+    ConsentSigned {
+        consent: u32,
+        by: PersonId,
+        how: String,
+        on: Date,
+    },
     ConsentRevoked {
         consent: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
-    PhaseEntered { phase: String, on: Date },
+    PhaseEntered {
+        phase: String,
+        on: Date,
+    },
     /// A meeting planned, or re-planned under the same number.
     MeetingPlanned(MeetingForm),
     MeetingCancelled {
@@ -78,18 +108,30 @@ pub enum Event {
         note: Option<String>,
     },
     /// Invitations (with calendar files) went out for this version of the meeting.
-    InvitationsSent { meeting: u32, sequence: u32 },
+    InvitationsSent {
+        meeting: u32,
+        sequence: u32,
+    },
     ApologyRecorded {
         meeting: u32,
         who: Who,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         substitute: Option<String>,
     },
-    MinutesRecorded { meeting: u32, minutes: Minutes },
-    ChecklistTicked { meeting: u32, step: String, on: Date },
+    MinutesRecorded {
+        meeting: u32,
+        minutes: Minutes,
+    },
+    ChecklistTicked {
+        meeting: u32,
+        step: String,
+        on: Date,
+    },
     /// Someone added to (or corrected in) the family's network.
     NetworkSet(NetworkEntry),
-    NetworkRemoved { entry: u32 },
+    NetworkRemoved {
+        entry: u32,
+    },
     AgreementMade(AgreementForm),
     AgreementClosed {
         agreement: u32,
@@ -102,7 +144,10 @@ pub enum Event {
     Measured(Measurement),
     /// An intervention added or corrected.
     InterventionSet(Intervention),
-    StatusRecorded { person: PersonId, text: String },
+    StatusRecorded {
+        person: PersonId,
+        text: String,
+    },
     /// A new version of the family plan, stored as document `doc`.
     PlanIssued {
         version: String,
@@ -177,11 +222,7 @@ impl Event {
             Event::InterventionSet(i) => vec![format!("intervention:{}", i.intervention)],
             Event::StatusRecorded { person, .. } => vec![format!("status:{person}")],
             Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
-            Event::CourseOpened { .. }
-            | Event::DocumentAdded(_)
-            | Event::DocumentSent { .. }
-            | Event::DocumentRead { .. }
-            | Event::ConsentRecorded(_) => vec![],
+            Event::CourseOpened { .. } | Event::DocumentAdded(_) | Event::DocumentSent { .. } | Event::DocumentRead { .. } | Event::ConsentRecorded(_) => vec![],
         }
     }
 
@@ -193,10 +234,14 @@ impl Event {
             Event::ConsentRecorded(f) => std::iter::once(f.giver).chain(f.about.iter().copied()).collect(),
             Event::ConsentSigned { by, .. } => vec![*by],
             Event::StatusRecorded { person, .. } => vec![*person],
-            Event::MeetingPlanned(f) => f.attendees.iter().filter_map(|w| match w {
-                Who::Person(p) => Some(*p),
-                Who::Network(_) => None,
-            }).collect(),
+            Event::MeetingPlanned(f) => f
+                .attendees
+                .iter()
+                .filter_map(|w| match w {
+                    Who::Person(p) => Some(*p),
+                    Who::Network(_) => None,
+                })
+                .collect(),
             _ => vec![],
         }
     }
@@ -389,11 +434,7 @@ impl Document {
 
 impl CourseState {
     pub fn apply(&mut self, stamp: &Stamp, event: &Event) {
-        let rec = |value: &str, note: &Option<String>| Recorded {
-            value: value.to_string(),
-            note: note.clone(),
-            stamp: stamp.clone(),
-        };
+        let rec = |value: &str, note: &Option<String>| Recorded { value: value.to_string(), note: note.clone(), stamp: stamp.clone() };
         match event {
             Event::CourseOpened { model, parties } => {
                 self.model = model.clone();
@@ -533,14 +574,9 @@ impl CourseState {
             Event::StatusRecorded { person, text } => {
                 self.statuses.insert(*person, rec(text, &None));
             }
-            Event::PlanIssued { version, doc, meeting, period_from, period_to } => self.plans.push(PlanVersion {
-                version: version.clone(),
-                doc: *doc,
-                meeting: *meeting,
-                period_from: *period_from,
-                period_to: *period_to,
-                stamp: stamp.clone(),
-            }),
+            Event::PlanIssued { version, doc, meeting, period_from, period_to } => {
+                self.plans.push(PlanVersion { version: version.clone(), doc: *doc, meeting: *meeting, period_from: *period_from, period_to: *period_to, stamp: stamp.clone() })
+            }
             Event::DocumentRead { doc } => {
                 if let Some(d) = self.document_mut(*doc)
                     && !d.read.iter().any(|(p, _)| *p == stamp.by)

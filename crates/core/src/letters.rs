@@ -45,10 +45,7 @@ fn value(model: &Model, state: &CourseState, key: &str, names: &HashMap<PersonId
             if list.is_empty() { missing() } else { list.join(", ") }
         }
         Some(("field", f)) => state.fields.get(f).map(|x| x.value.clone()).unwrap_or_else(missing),
-        Some(("decision", d)) => state
-            .decision(d)
-            .map(|v| model.decisions.get(d).and_then(|def| def.options.get(v)).cloned().unwrap_or_else(|| v.to_string()))
-            .unwrap_or_else(missing),
+        Some(("decision", d)) => state.decision(d).map(|v| model.decisions.get(d).and_then(|def| def.options.get(v)).cloned().unwrap_or_else(|| v.to_string())).unwrap_or_else(missing),
         _ if key == "title" => title.to_string(),
         _ => format!("{{{key}}}"),
     }
@@ -57,11 +54,7 @@ fn value(model: &Model, state: &CourseState, key: &str, names: &HashMap<PersonId
 /// The letters that `before` → `after` sets off: their condition holds now and did not before,
 /// and the course has no document of the letter's kind yet (a letter is written once).
 pub fn triggered<'m>(model: &'m Model, before: &CourseState, after: &CourseState) -> Vec<&'m LetterDef> {
-    model
-        .letters
-        .iter()
-        .filter(|l| l.when.holds(after) && !l.when.holds(before) && !after.documents.iter().any(|d| d.meta.kind == l.document))
-        .collect()
+    model.letters.iter().filter(|l| l.when.holds(after) && !l.when.holds(before) && !after.documents.iter().any(|d| d.meta.kind == l.document)).collect()
 }
 
 #[cfg(test)]

@@ -323,10 +323,20 @@ mod tests {
 
     #[test]
     fn time_boxes_parse_and_sum_like_the_seed_agenda() {
-        let items: Vec<AgendaItem> = [("Velkomst", "5"), ("Rammer", "5"), ("Familiens indlæg", "5-10"), ("Netværket", "5/deltager"), ("Pause", "10"), ("Dialog", "50"), ("Opsamling", "10"), ("Næste møde", "5"), ("Afrunding", "")]
-            .iter()
-            .map(|(t, b)| AgendaItem { title: t.to_string(), time: TimeBox::parse(b).unwrap() })
-            .collect();
+        let items: Vec<AgendaItem> = [
+            ("Velkomst", "5"),
+            ("Rammer", "5"),
+            ("Familiens indlæg", "5-10"),
+            ("Netværket", "5/deltager"),
+            ("Pause", "10"),
+            ("Dialog", "50"),
+            ("Opsamling", "10"),
+            ("Næste møde", "5"),
+            ("Afrunding", ""),
+        ]
+        .iter()
+        .map(|(t, b)| AgendaItem { title: t.to_string(), time: TimeBox::parse(b).unwrap() })
+        .collect();
         let fit = agenda_fit(&items, 4, 120);
         assert_eq!((fit.least, fit.most), (110, 115));
         assert!(fit.fits());

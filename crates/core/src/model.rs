@@ -415,11 +415,7 @@ pub struct ModelError {
 
 impl std::fmt::Display for ModelError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.field.is_empty() {
-            write!(f, "{}", self.message)
-        } else {
-            write!(f, "{}: {}", self.field, self.message)
-        }
+        if self.field.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.field, self.message) }
     }
 }
 
@@ -465,12 +461,8 @@ impl Model {
             let at = format!("roles.{id}");
             match (&r.party, r.scope) {
                 (Some(p), Scope::Organisation | Scope::Course) => v.party(self, &format!("{at}.party"), p),
-                (None, Scope::Organisation | Scope::Course) => {
-                    v.err(&format!("{at}.party"), "a staff role must name its party".into())
-                }
-                (Some(_), Scope::Citizen) => {
-                    v.err(&format!("{at}.party"), "a citizen role belongs to no party".into())
-                }
+                (None, Scope::Organisation | Scope::Course) => v.err(&format!("{at}.party"), "a staff role must name its party".into()),
+                (Some(_), Scope::Citizen) => v.err(&format!("{at}.party"), "a citizen role belongs to no party".into()),
                 (None, Scope::Citizen) => {}
             }
             for (i, a) in r.appointed_by.iter().enumerate() {
@@ -491,10 +483,7 @@ impl Model {
             if let Some(s) = &r.stands_in {
                 match self.roles.get(s) {
                     Some(sr) if sr.scope == Scope::Organisation && sr.party == r.party => {}
-                    Some(_) => v.err(
-                        &format!("{at}.stands_in"),
-                        format!("'{s}' must be an organisation role of the same party"),
-                    ),
+                    Some(_) => v.err(&format!("{at}.stands_in"), format!("'{s}' must be an organisation role of the same party")),
                     None => v.err(&format!("{at}.stands_in"), format!("unknown role '{s}'")),
                 }
             }
@@ -868,9 +857,8 @@ mod tests {
 
     #[test]
     fn reports_unknown_roles_options_and_keys() {
-        let bad = JMH
-            .replace(r#"owner = ["tovholder"]"#, r#"owner = ["borgmester"]"#)
-            .replace(r#"when = { decision = "samarbejde", is = "nej" }"#, r#"when = { decision = "samarbejde", is = "maaske" }"#);
+        let bad =
+            JMH.replace(r#"owner = ["tovholder"]"#, r#"owner = ["borgmester"]"#).replace(r#"when = { decision = "samarbejde", is = "nej" }"#, r#"when = { decision = "samarbejde", is = "maaske" }"#);
         let errs = Model::parse(&bad).unwrap_err();
         let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
         assert!(text.iter().any(|e| e.contains("owner[0]: unknown role 'borgmester'")), "{text:?}");

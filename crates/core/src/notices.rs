@@ -18,12 +18,7 @@ pub fn triggered<'m>(model: &'m Model, before: &CourseState, after: &CourseState
         .iter()
         .filter(|n| n.when.holds(after) && (!n.when.holds(before) || new_holder(&n.when, before, after)))
         .map(|n| {
-            let roles = n
-                .to
-                .iter()
-                .filter(|r| model.role(r).and_then(|role| role.party.as_deref()).is_none_or(|p| party_shares(model, after, p)))
-                .map(String::as_str)
-                .collect();
+            let roles = n.to.iter().filter(|r| model.role(r).and_then(|role| role.party.as_deref()).is_none_or(|p| party_shares(model, after, p))).map(String::as_str).collect();
             (n, roles)
         })
         .filter(|(_, roles): &(_, Vec<&str>)| !roles.is_empty())
@@ -34,11 +29,10 @@ pub fn triggered<'m>(model: &'m Model, before: &CourseState, after: &CourseState
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::testkit::*;
     use crate::course::{Event, Stamp};
     use crate::ids::{OrgId, PersonId};
-
+    #[allow(unused_imports)]
+    use crate::testkit::*;
 
     fn with(events: &[Event]) -> CourseState {
         let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };

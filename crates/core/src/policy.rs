@@ -118,7 +118,8 @@ pub fn decide(model: &Model, state: &CourseState, actor: &Actor, action: Action,
         return Decision::deny(Reason::UnknownModel);
     }
     let (caps, withheld) = capacities_and_withheld(model, state, actor);
-    if caps.is_empty() && withheld.is_none()
+    if caps.is_empty()
+        && withheld.is_none()
         && let Some(def) = &model.consent
     {
         let coverage = crate::consent::coverage(model, state, actor.org, actor.department.as_deref(), &def.read_kind, today);
@@ -129,10 +130,7 @@ pub fn decide(model: &Model, state: &CourseState, actor: &Actor, action: Action,
     }
     if caps.is_empty() {
         return Decision::deny(match withheld {
-            Some(party) => Reason::NotShared {
-                decision: model.parties.get(&party).and_then(|p| p.shares_when.as_ref()).map(|c| c.decision.clone()).unwrap_or_default(),
-                party,
-            },
+            Some(party) => Reason::NotShared { decision: model.parties.get(&party).and_then(|p| p.shares_when.as_ref()).map(|c| c.decision.clone()).unwrap_or_default(), party },
             None => Reason::NoRelation,
         });
     }
@@ -147,11 +145,7 @@ pub fn decide(model: &Model, state: &CourseState, actor: &Actor, action: Action,
 /// May `actor` open a new course of this model with their own organisation as the opening party?
 pub fn may_open(model: &Model, actor: &Actor) -> Decision {
     for (role_id, role) in &model.roles {
-        if role.scope == Scope::Organisation
-            && role.party.as_deref() == Some(model.opened_by.as_str())
-            && role.may.contains(&Action::OpenCourse)
-            && actor.org_roles.iter().any(|r| r == role_id)
-        {
+        if role.scope == Scope::Organisation && role.party.as_deref() == Some(model.opened_by.as_str()) && role.may.contains(&Action::OpenCourse) && actor.org_roles.iter().any(|r| r == role_id) {
             return Decision::allow(role_id);
         }
     }
@@ -168,22 +162,18 @@ pub fn holds_any(model: &Model, state: &CourseState, actor: &Actor, roles: &[Str
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::course::{Event, Stamp};
     #[allow(unused_imports)]
     use crate::testkit::*;
-    use crate::course::{Event, Stamp};
 
     const HOME: OrgId = OrgId(1);
     const KOMMUNE_A: OrgId = OrgId(2);
     const KOMMUNE_B: OrgId = OrgId(3);
 
-
     fn course(samarbejde: Option<&str>, kontaktperson: Option<PersonId>) -> CourseState {
         let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(100) };
         let mut st = CourseState::default();
-        st.apply(&s, &Event::CourseOpened {
-            model: "julemaerkehjem".into(),
-            parties: [("home".to_string(), HOME), ("municipality".to_string(), KOMMUNE_A)].into(),
-        });
+        st.apply(&s, &Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), HOME), ("municipality".to_string(), KOMMUNE_A)].into() });
         if let Some(v) = samarbejde {
             st.apply(&s, &Event::DecisionRecorded { decision: "samarbejde".into(), value: v.into(), note: None });
         }

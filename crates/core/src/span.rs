@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use jiff::civil::Date;
 use jiff::ToSpan;
+use jiff::civil::Date;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -23,9 +23,7 @@ impl Span {
         let s = s.trim();
         let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
         let (num, unit) = s.split_at(split);
-        let n: i32 = num
-            .parse()
-            .map_err(|_| format!("'{s}' is not a length of time such as \"10d\", \"4w\" or \"2mo\""))?;
+        let n: i32 = num.parse().map_err(|_| format!("'{s}' is not a length of time such as \"10d\", \"4w\" or \"2mo\""))?;
         if n > 520 {
             return Err(format!("'{s}': at most 520 of a unit"));
         }
@@ -167,9 +165,7 @@ impl<'de> Deserialize<'de> for DateRule {
             (None, Some(o), None, None) => (o, o),
             (None, None, Some(f), Some(t)) => (f, t),
             _ => {
-                return Err(D::Error::custom(
-                    "a date rule needs exactly one of `within`, `offset`, or both `from` and `to`",
-                ));
+                return Err(D::Error::custom("a date rule needs exactly one of `within`, `offset`, or both `from` and `to`"));
             }
         };
         Ok(DateRule { anchor, side, near, far })

@@ -5,8 +5,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::course::{CourseState, Recorded};
-use crate::ids::{OrgId, PersonId};
 use crate::family_plan::AgreementStatus;
+use crate::ids::{OrgId, PersonId};
 use crate::meetings::{MeetingStatus, Who, cadence_gaps};
 use crate::model::{Model, Scope};
 use crate::policy::party_shares;
@@ -199,19 +199,15 @@ fn owners(model: &Model, state: &CourseState, roles: &[String]) -> Vec<Owner> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::course::{Event, Stamp};
     #[allow(unused_imports)]
     use crate::testkit::*;
-    use crate::course::{Event, Stamp};
     use jiff::civil::date;
-
 
     fn state(events: &[Event]) -> CourseState {
         let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
         let mut st = CourseState::default();
-        st.apply(&s, &Event::CourseOpened {
-            model: "julemaerkehjem".into(),
-            parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into(),
-        });
+        st.apply(&s, &Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() });
         for e in events {
             st.apply(&s, e);
         }
@@ -233,10 +229,7 @@ mod tests {
         let t = tasks(&m, &state(&events));
         let contact = t.iter().find(|t| t.id == "kontakt_efter_opfoelgning").unwrap();
         assert_eq!(contact.window.to, date(2027, 3, 5));
-        assert_eq!(contact.owners, vec![
-            Owner::OrgRole { org: OrgId(1), role: "personale".into() },
-            Owner::OrgRole { org: OrgId(2), role: "tovholder".into() },
-        ]);
+        assert_eq!(contact.owners, vec![Owner::OrgRole { org: OrgId(1), role: "personale".into() }, Owner::OrgRole { org: OrgId(2), role: "tovholder".into() },]);
         events.push(Event::PersonJoined { person: PersonId(9), role: "kontaktperson".into(), custody: None, born: None });
         let t = tasks(&m, &state(&events));
         let contact = t.iter().find(|t| t.id == "kontakt_efter_opfoelgning").unwrap();

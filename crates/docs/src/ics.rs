@@ -89,13 +89,7 @@ pub fn invitation(inv: &Invitation) -> String {
     };
     let end = end_time(inv.start, inv.minutes);
 
-    let mut lines: Vec<String> = vec![
-        "BEGIN:VCALENDAR".into(),
-        "VERSION:2.0".into(),
-        "PRODID:-//Tovholder//Tovholder//DA".into(),
-        "CALSCALE:GREGORIAN".into(),
-        format!("METHOD:{method}"),
-    ];
+    let mut lines: Vec<String> = vec!["BEGIN:VCALENDAR".into(), "VERSION:2.0".into(), "PRODID:-//Tovholder//Tovholder//DA".into(), "CALSCALE:GREGORIAN".into(), format!("METHOD:{method}")];
     lines.extend(VTIMEZONE.iter().map(|l| (*l).to_owned()));
     lines.extend([
         "BEGIN:VEVENT".into(),
@@ -108,10 +102,7 @@ pub fn invitation(inv: &Invitation) -> String {
         format!("LOCATION:{}", text(inv.location)),
         format!("DESCRIPTION:{}", text(inv.description)),
         format!("ORGANIZER:mailto:{}", plain(inv.organizer)),
-        format!(
-            "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{}",
-            plain(inv.attendee)
-        ),
+        format!("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{}", plain(inv.attendee)),
         format!("STATUS:{status}"),
         "TRANSP:OPAQUE".into(),
         "END:VEVENT".into(),
@@ -129,9 +120,7 @@ pub fn invitation(inv: &Invitation) -> String {
 /// 60-minute meeting at 02:30 on the October change ends at 02:30 (CET).
 fn end_time(start: DateTime, minutes: u32) -> DateTime {
     let elapsed = SignedDuration::from_mins(i64::from(minutes));
-    let zoned = TimeZone::get(TZID)
-        .and_then(|tz| start.to_zoned(tz))
-        .and_then(|z| z.checked_add(elapsed));
+    let zoned = TimeZone::get(TZID).and_then(|tz| start.to_zoned(tz)).and_then(|z| z.checked_add(elapsed));
     match zoned {
         Ok(z) => z.datetime(),
         // Unreachable with the bundled tzdb; wall-clock arithmetic is the
@@ -215,22 +204,15 @@ mod tests {
     }
 
     fn prop<'a>(c: &'a Component<'a>, name: &str) -> &'a Property<'a> {
-        c.find_prop(name)
-            .unwrap_or_else(|| panic!("{} lacks {name}", c.name.as_str()))
+        c.find_prop(name).unwrap_or_else(|| panic!("{} lacks {name}", c.name.as_str()))
     }
 
     fn param<'a>(p: &'a Property<'a>, key: &str) -> Option<&'a str> {
-        p.params
-            .iter()
-            .find(|x| x.key.as_str() == key)
-            .and_then(|x| x.val.as_ref())
-            .map(|v| v.as_str())
+        p.params.iter().find(|x| x.key.as_str() == key).and_then(|x| x.val.as_ref()).map(|v| v.as_str())
     }
 
     fn child<'a>(c: &'a [Component<'a>], name: &str) -> &'a Component<'a> {
-        c.iter()
-            .find(|x| x.name.as_str() == name)
-            .unwrap_or_else(|| panic!("no {name} component"))
+        c.iter().find(|x| x.name.as_str() == name).unwrap_or_else(|| panic!("no {name} component"))
     }
 
     #[test]
@@ -241,10 +223,7 @@ mod tests {
 
         assert_eq!(prop_val(&cal.properties, "METHOD"), "REQUEST");
         assert_eq!(prop_val(&cal.properties, "VERSION"), "2.0");
-        assert_eq!(
-            prop_val(&cal.properties, "PRODID"),
-            "-//Tovholder//Tovholder//DA"
-        );
+        assert_eq!(prop_val(&cal.properties, "PRODID"), "-//Tovholder//Tovholder//DA");
 
         let tz = child(&cal.components, "VTIMEZONE");
         assert_eq!(prop(tz, "TZID").val.as_str(), TZID);
@@ -252,10 +231,7 @@ mod tests {
         child(&tz.components, "DAYLIGHT");
 
         let ev = child(&cal.components, "VEVENT");
-        assert_eq!(
-            prop(ev, "UID").val.as_str(),
-            "tovholder-12-3@tovholder.local"
-        );
+        assert_eq!(prop(ev, "UID").val.as_str(), "tovholder-12-3@tovholder.local");
         assert_eq!(prop(ev, "SEQUENCE").val.as_str(), "2");
         assert_eq!(prop(ev, "DTSTAMP").val.as_str(), "20261101T081530Z");
         let start = prop(ev, "DTSTART");
@@ -265,30 +241,15 @@ mod tests {
         assert_eq!(end.val.as_str(), "20261123T103000");
         assert_eq!(param(end, "TZID"), Some(TZID));
         assert_eq!(prop(ev, "SUMMARY").val.as_str(), "Netværksmøde");
-        assert_eq!(
-            prop(ev, "LOCATION").val.as_str(),
-            "Rådhuset, mødelokale 2; 1. sal"
-        );
-        assert_eq!(
-            prop(ev, "DESCRIPTION").val.as_str(),
-            "Vi taler om planen.\nMedbring gerne noter, spørgsmål\\ønsker."
-        );
-        assert_eq!(
-            prop(ev, "ORGANIZER").val.as_str(),
-            "mailto:raadgiver@kommune.dk"
-        );
+        assert_eq!(prop(ev, "LOCATION").val.as_str(), "Rådhuset, mødelokale 2; 1. sal");
+        assert_eq!(prop(ev, "DESCRIPTION").val.as_str(), "Vi taler om planen.\nMedbring gerne noter, spørgsmål\\ønsker.");
+        assert_eq!(prop(ev, "ORGANIZER").val.as_str(), "mailto:raadgiver@kommune.dk");
         let att = prop(ev, "ATTENDEE");
         assert_eq!(att.val.as_str(), "mailto:soeren@example.dk");
         assert_eq!(param(att, "ROLE"), Some("REQ-PARTICIPANT"));
         assert_eq!(param(att, "PARTSTAT"), Some("NEEDS-ACTION"));
         assert_eq!(param(att, "RSVP"), Some("TRUE"));
-        assert_eq!(
-            ev.properties
-                .iter()
-                .filter(|p| p.name.as_str() == "ATTENDEE")
-                .count(),
-            1
-        );
+        assert_eq!(ev.properties.iter().filter(|p| p.name.as_str() == "ATTENDEE").count(), 1);
         assert_eq!(prop(ev, "STATUS").val.as_str(), "CONFIRMED");
         assert_eq!(prop(ev, "TRANSP").val.as_str(), "OPAQUE");
 
@@ -307,11 +268,7 @@ mod tests {
     }
 
     fn prop_val<'a>(props: &'a [Property<'a>], name: &str) -> &'a str {
-        props
-            .iter()
-            .find(|p| p.name.as_str() == name)
-            .map(|p| p.val.as_str())
-            .unwrap_or_else(|| panic!("no {name}"))
+        props.iter().find(|p| p.name.as_str() == name).map(|p| p.val.as_str()).unwrap_or_else(|| panic!("no {name}"))
     }
 
     #[test]
@@ -345,15 +302,8 @@ mod tests {
         let ev = child(&cal.components, "VEVENT");
         let start_prop = prop(ev, "DTSTART");
         let tzid = param(start_prop, "TZID").unwrap();
-        let vtz = cal
-            .components
-            .iter()
-            .find(|c| c.name.as_str() == "VTIMEZONE" && prop(c, "TZID").val.as_str() == tzid)
-            .expect("VTIMEZONE matching the TZID");
-        let local: DateTime = jiff::fmt::strtime::parse("%Y%m%dT%H%M%S", start_prop.val.as_str())
-            .unwrap()
-            .to_datetime()
-            .unwrap();
+        let vtz = cal.components.iter().find(|c| c.name.as_str() == "VTIMEZONE" && prop(c, "TZID").val.as_str() == tzid).expect("VTIMEZONE matching the TZID");
+        let local: DateTime = jiff::fmt::strtime::parse("%Y%m%dT%H%M%S", start_prop.val.as_str()).unwrap().to_datetime().unwrap();
 
         // Each rule: (instant in local wall time of the year it starts, offset after).
         let mut changes: Vec<(DateTime, i32)> = vtz
@@ -361,18 +311,9 @@ mod tests {
             .iter()
             .map(|rule| {
                 let rrule = prop(rule, "RRULE").val.as_str();
-                let month: i8 = rrule
-                    .split(';')
-                    .find_map(|p| p.strip_prefix("BYMONTH="))
-                    .unwrap()
-                    .parse()
-                    .unwrap();
+                let month: i8 = rrule.split(';').find_map(|p| p.strip_prefix("BYMONTH=")).unwrap().parse().unwrap();
                 assert!(rrule.contains("FREQ=YEARLY") && rrule.contains("BYDAY=-1SU"));
-                let at: DateTime =
-                    jiff::fmt::strtime::parse("%Y%m%dT%H%M%S", prop(rule, "DTSTART").val.as_str())
-                        .unwrap()
-                        .to_datetime()
-                        .unwrap();
+                let at: DateTime = jiff::fmt::strtime::parse("%Y%m%dT%H%M%S", prop(rule, "DTSTART").val.as_str()).unwrap().to_datetime().unwrap();
                 let last = date(local.year(), month, 1).last_of_month();
                 let sunday = last.nth_weekday_of_month(-1, Weekday::Sunday).unwrap();
                 let offset = prop(rule, "TZOFFSETTO").val.as_str();
@@ -385,13 +326,7 @@ mod tests {
         changes.sort();
         // In force: the latest change this year at or before the local time,
         // else the last change of the previous year (same rules: the latest).
-        let offset = changes
-            .iter()
-            .rev()
-            .find(|(at, _)| *at <= local)
-            .or(changes.last())
-            .unwrap()
-            .1;
+        let offset = changes.iter().rev().find(|(at, _)| *at <= local).or(changes.last()).unwrap().1;
         let offset = jiff::tz::Offset::from_seconds(offset).unwrap();
         offset.to_timestamp(local).unwrap()
     }
@@ -411,11 +346,7 @@ mod tests {
             let ics = invitation(&sample(start, 60));
             let expected: jiff::Timestamp = utc.parse().unwrap();
             assert_eq!(utc_by_vtimezone(&ics), expected, "{start} by VTIMEZONE");
-            assert_eq!(
-                start.to_zoned(cph.clone()).unwrap().timestamp(),
-                expected,
-                "{start} by tzdb"
-            );
+            assert_eq!(start.to_zoned(cph.clone()).unwrap().timestamp(), expected, "{start} by tzdb");
         }
     }
 
@@ -423,20 +354,11 @@ mod tests {
     fn end_is_computed_through_the_zone() {
         // 60 minutes from 02:30 on the autumn change (first 02:30 is CEST)
         // ends at the second 02:30, which is CET.
-        assert_eq!(
-            end_time(date(2026, 10, 25).at(2, 30, 0, 0), 60),
-            date(2026, 10, 25).at(2, 30, 0, 0)
-        );
+        assert_eq!(end_time(date(2026, 10, 25).at(2, 30, 0, 0), 60), date(2026, 10, 25).at(2, 30, 0, 0));
         // 90 minutes from 01:30 on the spring change skips the missing hour.
-        assert_eq!(
-            end_time(date(2026, 3, 29).at(1, 30, 0, 0), 90),
-            date(2026, 3, 29).at(4, 0, 0, 0)
-        );
+        assert_eq!(end_time(date(2026, 3, 29).at(1, 30, 0, 0), 90), date(2026, 3, 29).at(4, 0, 0, 0));
         // Across midnight on an ordinary day.
-        assert_eq!(
-            end_time(date(2026, 12, 31).at(23, 30, 0, 0), 45),
-            date(2027, 1, 1).at(0, 15, 0, 0)
-        );
+        assert_eq!(end_time(date(2026, 12, 31).at(23, 30, 0, 0), 45), date(2027, 1, 1).at(0, 15, 0, 0));
     }
 
     #[test]

@@ -90,15 +90,12 @@ pub enum DocError {
 /// Synchronous and CPU-bound: from async code, call it via
 /// `tokio::task::spawn_blocking`. Safe to call from several threads at once.
 pub fn render_pdf(template: &str, data: &serde_json::Value) -> Result<Vec<u8>, DocError> {
-    let data = serde_json::to_vec(data)
-        .map_err(|err| DocError::Compile(format!("data.json: cannot serialise data: {err}")))?;
+    let data = serde_json::to_vec(data).map_err(|err| DocError::Compile(format!("data.json: cannot serialise data: {err}")))?;
     let world = DocWorld::new(template, data).map_err(DocError::Compile)?;
 
     let result = typst::compile::<PagedDocument>(&world).output;
     let pdf = match result {
-        Ok(document) => typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
-            .map(viewer::display_doc_title)
-            .map_err(|diags| DocError::Export(world.format_diagnostics(&diags))),
+        Ok(document) => typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map(viewer::display_doc_title).map_err(|diags| DocError::Export(world.format_diagnostics(&diags))),
         Err(diags) => Err(DocError::Compile(world.format_diagnostics(&diags))),
     };
 
@@ -119,10 +116,7 @@ impl DocWorld {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            let location = self
-                .locate(diag.span)
-                .map(|loc| format!("{loc}: "))
-                .unwrap_or_default();
+            let location = self.locate(diag.span).map(|loc| format!("{loc}: ")).unwrap_or_default();
             out.push(format!("{location}{severity}: {}", diag.message));
             for hint in &diag.hints {
                 out.push(format!("  hint: {}", hint.v));

@@ -13,10 +13,7 @@
 
 use std::fmt::Write as _;
 
-use crate::svg::{
-    ACCENT, FONT_FAMILY, INK, MUTED, RULE, TextStyle, WHITE, chars_fitting, escape, num, text_el,
-    wrap,
-};
+use crate::svg::{ACCENT, FONT_FAMILY, INK, MUTED, RULE, TextStyle, WHITE, chars_fitting, escape, num, text_el, wrap};
 
 pub use tovholder_core::family_plan::Quadrant;
 
@@ -55,27 +52,15 @@ const MARGIN: f64 = 14.0;
 /// Room above the top quadrants' entries (and below the bottom ones) for the label.
 const LABEL_BAND: f64 = 44.0;
 /// Quadrant labels.
-const LABEL: TextStyle = TextStyle {
-    size: 15.0,
-    fill: ACCENT,
-    bold: true,
-};
+const LABEL: TextStyle = TextStyle { size: 15.0, fill: ACCENT, bold: true };
 /// Vertical gap between the horizontal divider and the nearest entries.
 const MID_GAP: f64 = 18.0;
 /// Least distance from the centre line to the middle of the drawing's edge.
 const MIN_HALF: f64 = 170.0;
 
-const NAME: TextStyle = TextStyle {
-    size: 13.5,
-    fill: INK,
-    bold: true,
-};
+const NAME: TextStyle = TextStyle { size: 13.5, fill: INK, bold: true };
 const NAME_LEAD: f64 = 16.0;
-const RELATION: TextStyle = TextStyle {
-    size: 11.5,
-    fill: MUTED,
-    bold: false,
-};
+const RELATION: TextStyle = TextStyle { size: 11.5, fill: MUTED, bold: false };
 const REL_LEAD: f64 = 14.0;
 const ENTRY_GAP: f64 = 9.0;
 const DOT_R: f64 = 4.5;
@@ -83,11 +68,7 @@ const DOT_R: f64 = 4.5;
 const DOT_TEXT: f64 = 8.0;
 
 /// The family's names, white on the accent circle.
-const CENTRE: TextStyle = TextStyle {
-    size: 13.5,
-    fill: WHITE,
-    bold: true,
-};
+const CENTRE: TextStyle = TextStyle { size: 13.5, fill: WHITE, bold: true };
 const CENTRE_LEAD: f64 = 17.0;
 const CENTRE_MIN_R: f64 = 88.0;
 
@@ -110,10 +91,7 @@ impl Placed {
 pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
     // The centre circle grows with the number of lines it holds.
     let centre_chars = chars_fitting(2.0 * CENTRE_MIN_R * 0.8, CENTRE.size);
-    let mut centre_lines: Vec<String> = centre
-        .iter()
-        .flat_map(|name| wrap(name, centre_chars))
-        .collect();
+    let mut centre_lines: Vec<String> = centre.iter().flat_map(|name| wrap(name, centre_chars)).collect();
     if centre_lines.is_empty() {
         centre_lines.push("Familien".to_owned());
     }
@@ -127,20 +105,11 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
     let mut columns: Vec<(Quadrant, Vec<Placed>)> = QUADRANTS
         .iter()
         .map(|&q| {
-            let placed = entries
-                .iter()
-                .filter(|e| e.quadrant == q)
-                .map(|e| Placed {
-                    name: non_empty(wrap(&e.name, name_chars)),
-                    relation: wrap(&e.relation, rel_chars),
-                    top: 0.0,
-                })
-                .collect();
+            let placed = entries.iter().filter(|e| e.quadrant == q).map(|e| Placed { name: non_empty(wrap(&e.name, name_chars)), relation: wrap(&e.relation, rel_chars), top: 0.0 }).collect();
             (q, placed)
         })
         .collect();
-    let stack_height =
-        |placed: &[Placed]| -> f64 { placed.iter().map(|p| p.height() + ENTRY_GAP).sum::<f64>() };
+    let stack_height = |placed: &[Placed]| -> f64 { placed.iter().map(|p| p.height() + ENTRY_GAP).sum::<f64>() };
     let (mut top_h, mut bottom_h) = (0.0_f64, 0.0_f64);
     for (q, placed) in &columns {
         let h = stack_height(placed);
@@ -150,12 +119,8 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
             bottom_h = bottom_h.max(h);
         }
     }
-    let cy = (LABEL_BAND + top_h + MID_GAP)
-        .max(MIN_HALF)
-        .max(LABEL_BAND + radius + 8.0);
-    let height = (cy + MID_GAP + bottom_h + LABEL_BAND)
-        .max(cy + MIN_HALF)
-        .max(cy + radius + LABEL_BAND);
+    let cy = (LABEL_BAND + top_h + MID_GAP).max(MIN_HALF).max(LABEL_BAND + radius + 8.0);
+    let height = (cy + MID_GAP + bottom_h + LABEL_BAND).max(cy + MIN_HALF).max(cy + radius + LABEL_BAND);
 
     // Top quadrants stack down from under their label, bottom ones from under
     // the divider; `cy` leaves room for the taller top stack, so the halves
@@ -170,36 +135,16 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
 
     let mut svg = String::new();
     // Writing to a String cannot fail.
-    let _ = writeln!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\">",
-        w = num(WIDTH),
-        h = num(height),
-    );
+    let _ =
+        writeln!(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\">", w = num(WIDTH), h = num(height),);
     let _ = writeln!(svg, "<title>Familiens netværkskort</title>");
-    let _ = writeln!(
-        svg,
-        "<desc>{}</desc>",
-        escape(&network_map_description(centre, entries))
-    );
+    let _ = writeln!(svg, "<desc>{}</desc>", escape(&network_map_description(centre, entries)));
 
     // Quadrant backgrounds and the dividing cross.
     for q in QUADRANTS {
         let x = if is_left(q) { 0.0 } else { CX };
-        let (y, h) = if is_top(q) {
-            (0.0, cy)
-        } else {
-            (cy, height - cy)
-        };
-        let _ = writeln!(
-            svg,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>",
-            num(x),
-            num(y),
-            num(CX),
-            num(h),
-            tint(q)
-        );
+        let (y, h) = if is_top(q) { (0.0, cy) } else { (cy, height - cy) };
+        let _ = writeln!(svg, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>", num(x), num(y), num(CX), num(h), tint(q));
     }
     let _ = writeln!(
         svg,
@@ -212,26 +157,14 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
 
     // Quadrant labels in the outer corners.
     for q in QUADRANTS {
-        let (x, anchor) = if is_left(q) {
-            (MARGIN, "start")
-        } else {
-            (WIDTH - MARGIN, "end")
-        };
-        let y = if is_top(q) {
-            LABEL_BAND - 18.0
-        } else {
-            height - 16.0
-        };
+        let (x, anchor) = if is_left(q) { (MARGIN, "start") } else { (WIDTH - MARGIN, "end") };
+        let y = if is_top(q) { LABEL_BAND - 18.0 } else { height - 16.0 };
         text_el(&mut svg, x, y, anchor, &LABEL, q.label_da());
     }
 
     // Connector lines first, so dots and the circle sit on top of them.
     for (q, placed) in &columns {
-        let dot_x = if is_left(*q) {
-            CX - dot_dx
-        } else {
-            CX + dot_dx
-        };
+        let dot_x = if is_left(*q) { CX - dot_dx } else { CX + dot_dx };
         for p in placed {
             let dot_y = p.top + NAME_LEAD * 0.7;
             let (dx, dy) = (dot_x - CX, dot_y - cy);
@@ -248,13 +181,7 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
     }
 
     // The family in the middle.
-    let _ = writeln!(
-        svg,
-        "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{ACCENT}\"/>",
-        num(CX),
-        num(cy),
-        num(radius)
-    );
+    let _ = writeln!(svg, "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{ACCENT}\"/>", num(CX), num(cy), num(radius));
     let first = cy - (centre_lines.len() as f64 - 1.0) * CENTRE_LEAD / 2.0 + CENTRE.size * 0.35;
     for (i, line) in centre_lines.iter().enumerate() {
         let y = first + i as f64 * CENTRE_LEAD;
@@ -263,20 +190,10 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
 
     // The entries.
     for (q, placed) in &columns {
-        let (dot_x, text_x, anchor) = if is_left(*q) {
-            (CX - dot_dx, CX - dot_dx - DOT_TEXT, "end")
-        } else {
-            (CX + dot_dx, CX + dot_dx + DOT_TEXT, "start")
-        };
+        let (dot_x, text_x, anchor) = if is_left(*q) { (CX - dot_dx, CX - dot_dx - DOT_TEXT, "end") } else { (CX + dot_dx, CX + dot_dx + DOT_TEXT, "start") };
         for p in placed {
             let _ = writeln!(svg, "<g>");
-            let _ = writeln!(
-                svg,
-                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{ACCENT}\"/>",
-                num(dot_x),
-                num(p.top + NAME_LEAD * 0.7),
-                num(DOT_R)
-            );
+            let _ = writeln!(svg, "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{ACCENT}\"/>", num(dot_x), num(p.top + NAME_LEAD * 0.7), num(DOT_R));
             // Baselines: name lines NAME_LEAD apart, relation lines REL_LEAD
             // below the last name line and each other.
             let mut baseline = p.top + NAME.size - NAME_LEAD;
@@ -297,11 +214,7 @@ pub fn network_map_svg(centre: &[String], entries: &[MapEntry]) -> String {
 
 /// A nameless entry still gets a line, so its relation stays readable.
 fn non_empty(lines: Vec<String>) -> Vec<String> {
-    if lines.is_empty() {
-        vec!["(uden navn)".to_owned()]
-    } else {
-        lines
-    }
+    if lines.is_empty() { vec!["(uden navn)".to_owned()] } else { lines }
 }
 
 /// The map as sentences, for screen readers: the SVG's `<desc>`, and the
@@ -316,22 +229,8 @@ pub fn network_map_description(centre: &[String], entries: &[MapEntry]) -> Strin
     }
     out.push('.');
     for q in QUADRANTS {
-        let people: Vec<String> = entries
-            .iter()
-            .filter(|e| e.quadrant == q)
-            .map(|e| {
-                if e.relation.trim().is_empty() {
-                    e.name.clone()
-                } else {
-                    format!("{} ({})", e.name, e.relation)
-                }
-            })
-            .collect();
-        let listed = if people.is_empty() {
-            "ingen".to_owned()
-        } else {
-            people.join(", ")
-        };
+        let people: Vec<String> = entries.iter().filter(|e| e.quadrant == q).map(|e| if e.relation.trim().is_empty() { e.name.clone() } else { format!("{} ({})", e.name, e.relation) }).collect();
+        let listed = if people.is_empty() { "ingen".to_owned() } else { people.join(", ") };
         let _ = write!(out, " {}: {listed}.", q.label_da());
     }
     out
@@ -346,11 +245,7 @@ mod tests {
     use crate::svg::text_width;
 
     fn entry(name: &str, relation: &str, quadrant: Quadrant) -> MapEntry {
-        MapEntry {
-            name: name.to_owned(),
-            relation: relation.to_owned(),
-            quadrant,
-        }
+        MapEntry { name: name.to_owned(), relation: relation.to_owned(), quadrant }
     }
 
     fn family() -> Vec<String> {
@@ -363,11 +258,7 @@ mod tests {
             entry("Mormor & morfar", "bedsteforældre", Quadrant::Familie),
             entry("Ole <Nabo>", "nabo, \"gode\" Ole", Quadrant::Venner),
             entry("Egeskov Skole", "5. B", Quadrant::Arbejde),
-            entry(
-                "Karen Østergård",
-                "familierådgiver",
-                Quadrant::Professionelle,
-            ),
+            entry("Karen Østergård", "familierådgiver", Quadrant::Professionelle),
         ];
         let svg = network_map_svg(&family(), &entries);
         assert!(svg.contains("Mormor &amp; morfar"));
@@ -391,18 +282,12 @@ mod tests {
             "Professionelle",
             "familierådgiver",
         ] {
-            assert!(
-                texts.iter().any(|t| t == needle),
-                "no text {needle:?}: {texts:?}"
-            );
+            assert!(texts.iter().any(|t| t == needle), "no text {needle:?}: {texts:?}");
             assert!(desc.contains(needle), "desc lacks {needle:?}: {desc}");
         }
         assert!(desc.contains("Ole <Nabo> (nabo, \"gode\" Ole)"), "{desc}");
         // One connector per entry.
-        assert_eq!(
-            doc.descendants().filter(|n| n.has_tag_name("line")).count(),
-            4
-        );
+        assert_eq!(doc.descendants().filter(|n| n.has_tag_name("line")).count(), 4);
     }
 
     #[test]
@@ -418,11 +303,7 @@ mod tests {
     fn text_box(node: roxmltree::Node) -> (f64, f64, f64, f64) {
         let attr = |k: &str| node.attribute(k).unwrap().parse::<f64>().unwrap();
         let (x, y, size) = (attr("x"), attr("y"), attr("font-size"));
-        let text: String = node
-            .descendants()
-            .filter(|t| t.is_text())
-            .filter_map(|t| t.text())
-            .collect();
+        let text: String = node.descendants().filter(|t| t.is_text()).filter_map(|t| t.text()).collect();
         let w = text_width(&text, size);
         let x0 = match node.attribute("text-anchor") {
             Some("end") => x - w,
@@ -437,11 +318,7 @@ mod tests {
         let mut entries = Vec::new();
         for q in QUADRANTS {
             for i in 0..12 {
-                entries.push(entry(
-                    &format!("Person nummer {i} med et meget langt dobbeltnavn-Østergård"),
-                    &format!("relation {i}, som også kan være ret lang at læse"),
-                    q,
-                ));
+                entries.push(entry(&format!("Person nummer {i} med et meget langt dobbeltnavn-Østergård"), &format!("relation {i}, som også kan være ret lang at læse"), q));
             }
         }
         let svg = network_map_svg(&family(), &entries);
@@ -451,17 +328,10 @@ mod tests {
         let width: f64 = root.attribute("width").unwrap().parse().unwrap();
         let height: f64 = root.attribute("height").unwrap().parse().unwrap();
 
-        let boxes: Vec<_> = doc
-            .descendants()
-            .filter(|n| n.has_tag_name("text"))
-            .map(text_box)
-            .collect();
+        let boxes: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("text")).map(text_box).collect();
         assert!(boxes.len() > 4 * 12 * 2);
         for (i, a) in boxes.iter().enumerate() {
-            assert!(
-                a.0 >= 0.0 && a.2 <= width && a.1 >= 0.0 && a.3 <= height,
-                "{a:?} outside"
-            );
+            assert!(a.0 >= 0.0 && a.2 <= width && a.1 >= 0.0 && a.3 <= height, "{a:?} outside");
             for b in &boxes[i + 1..] {
                 let overlap = a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
                 assert!(!overlap, "text boxes overlap: {a:?} {b:?}");
@@ -489,11 +359,7 @@ mod tests {
         let doc = parse(&doc_src);
         let root = doc.root_element();
         let height: f64 = root.attribute("height").unwrap().parse().unwrap();
-        let circle = doc
-            .descendants()
-            .filter(|n| n.has_tag_name("circle"))
-            .find(|n| n.attribute("r").unwrap().parse::<f64>().unwrap() > 50.0)
-            .unwrap();
+        let circle = doc.descendants().filter(|n| n.has_tag_name("circle")).find(|n| n.attribute("r").unwrap().parse::<f64>().unwrap() > 50.0).unwrap();
         let a = |k: &str| circle.attribute(k).unwrap().parse::<f64>().unwrap();
         assert!(a("cy") - a("r") >= LABEL_BAND, "{doc_src}");
         assert!(a("cy") + a("r") <= height - LABEL_BAND + 1e-9, "{doc_src}");
@@ -523,9 +389,6 @@ mod tests {
     fn quadrant_serde_is_snake_case() {
         let q: Quadrant = serde_json::from_str("\"professionelle\"").unwrap();
         assert_eq!(q, Quadrant::Professionelle);
-        assert_eq!(
-            serde_json::to_string(&Quadrant::Venner).unwrap(),
-            "\"venner\""
-        );
+        assert_eq!(serde_json::to_string(&Quadrant::Venner).unwrap(), "\"venner\"");
     }
 }

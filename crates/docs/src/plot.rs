@@ -13,9 +13,7 @@ use std::fmt::Write as _;
 
 use jiff::civil::Date;
 
-use crate::svg::{
-    ACCENT, FONT_FAMILY, INK, MUTED, RULE, TextStyle, WHITE, escape, num, text_el, text_width,
-};
+use crate::svg::{ACCENT, FONT_FAMILY, INK, MUTED, RULE, TextStyle, WHITE, escape, num, text_el, text_width};
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 320.0;
@@ -23,28 +21,12 @@ const LEFT: f64 = 60.0;
 const RIGHT: f64 = 36.0;
 const TOP: f64 = 58.0;
 const BOTTOM: f64 = 46.0;
-const TITLE: TextStyle = TextStyle {
-    size: 15.0,
-    fill: INK,
-    bold: true,
-};
+const TITLE: TextStyle = TextStyle { size: 15.0, fill: INK, bold: true };
 /// Axis labels.
-const LABEL: TextStyle = TextStyle {
-    size: 11.5,
-    fill: MUTED,
-    bold: false,
-};
+const LABEL: TextStyle = TextStyle { size: 11.5, fill: MUTED, bold: false };
 /// The value at each point.
-const VALUE: TextStyle = TextStyle {
-    size: 11.5,
-    fill: INK,
-    bold: true,
-};
-const NOTE: TextStyle = TextStyle {
-    size: 13.0,
-    fill: MUTED,
-    bold: false,
-};
+const VALUE: TextStyle = TextStyle { size: 11.5, fill: INK, bold: true };
+const NOTE: TextStyle = TextStyle { size: 13.0, fill: MUTED, bold: false };
 const GRID: &str = "#d9dee5";
 
 /// A date the Danish way (`3. nov. 2026`): the one formatting the rest of Tovholder uses.
@@ -56,64 +38,29 @@ fn danish_number(value: f64) -> String {
 }
 
 fn with_unit(value: f64, unit: &str) -> String {
-    if unit.trim().is_empty() {
-        danish_number(value)
-    } else {
-        format!("{} {unit}", danish_number(value))
-    }
+    if unit.trim().is_empty() { danish_number(value) } else { format!("{} {unit}", danish_number(value)) }
 }
 
 /// Draws `points` (any order; non-finite values are ignored) as a line chart
 /// titled `title`, with values in `unit` (e.g. `%`, `dage`; may be empty).
 pub fn indicator_plot_svg(title: &str, unit: &str, points: &[(Date, f64)]) -> String {
-    let mut points: Vec<(Date, f64)> = points
-        .iter()
-        .copied()
-        .filter(|(_, v)| v.is_finite())
-        .collect();
+    let mut points: Vec<(Date, f64)> = points.iter().copied().filter(|(_, v)| v.is_finite()).collect();
     points.sort_by_key(|&(date, _)| date);
 
     let mut svg = String::new();
     // Writing to a String cannot fail.
-    let _ = writeln!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\">",
-        w = num(WIDTH),
-        h = num(HEIGHT),
-    );
+    let _ =
+        writeln!(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\">", w = num(WIDTH), h = num(HEIGHT),);
     let _ = writeln!(svg, "<title>{}</title>", escape(title));
-    let _ = writeln!(
-        svg,
-        "<desc>{}</desc>",
-        escape(&description(title, unit, &points))
-    );
-    let _ = writeln!(
-        svg,
-        "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"{WHITE}\"/>",
-        num(WIDTH),
-        num(HEIGHT)
-    );
+    let _ = writeln!(svg, "<desc>{}</desc>", escape(&description(title, unit, &points)));
+    let _ = writeln!(svg, "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"{WHITE}\"/>", num(WIDTH), num(HEIGHT));
     text_el(&mut svg, 12.0, 24.0, "start", &TITLE, title);
 
     let (Some(&(first, _)), Some(&(last, _))) = (points.first(), points.last()) else {
-        let _ = writeln!(
-            svg,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{GRID}\"/>",
-            num(LEFT),
-            num(TOP),
-            num(WIDTH - LEFT - RIGHT),
-            num(HEIGHT - TOP - BOTTOM)
-        );
+        let _ = writeln!(svg, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{GRID}\"/>", num(LEFT), num(TOP), num(WIDTH - LEFT - RIGHT), num(HEIGHT - TOP - BOTTOM));
         let mid_x = LEFT + (WIDTH - LEFT - RIGHT) / 2.0;
         let mid_y = TOP + (HEIGHT - TOP - BOTTOM) / 2.0;
-        text_el(
-            &mut svg,
-            mid_x,
-            mid_y,
-            "middle",
-            &NOTE,
-            "Ingen målinger endnu",
-        );
+        text_el(&mut svg, mid_x, mid_y, "middle", &NOTE, "Ingen målinger endnu");
         svg.push_str("</svg>\n");
         return svg;
     };
@@ -144,34 +91,14 @@ pub fn indicator_plot_svg(title: &str, unit: &str, points: &[(Date, f64)]) -> St
     // Grid and y ticks.
     for &t in &ticks {
         let y = y_of(t);
-        let _ = writeln!(
-            svg,
-            "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{GRID}\" stroke-width=\"1\"/>",
-            num(LEFT),
-            num(WIDTH - RIGHT),
-            y = num(y)
-        );
-        text_el(
-            &mut svg,
-            LEFT - 8.0,
-            y + 4.0,
-            "end",
-            &LABEL,
-            &danish_number(t),
-        );
+        let _ = writeln!(svg, "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{GRID}\" stroke-width=\"1\"/>", num(LEFT), num(WIDTH - RIGHT), y = num(y));
+        text_el(&mut svg, LEFT - 8.0, y + 4.0, "end", &LABEL, &danish_number(t));
     }
     if !unit.trim().is_empty() {
         text_el(&mut svg, LEFT - 8.0, TOP - 16.0, "end", &LABEL, unit);
     }
     // Axes.
-    let _ = writeln!(
-        svg,
-        "<path d=\"M {l} {t} V {b} H {r}\" stroke=\"{RULE}\" stroke-width=\"1.2\" fill=\"none\"/>",
-        l = num(LEFT),
-        t = num(TOP),
-        b = num(TOP + plot_h),
-        r = num(WIDTH - RIGHT),
-    );
+    let _ = writeln!(svg, "<path d=\"M {l} {t} V {b} H {r}\" stroke=\"{RULE}\" stroke-width=\"1.2\" fill=\"none\"/>", l = num(LEFT), t = num(TOP), b = num(TOP + plot_h), r = num(WIDTH - RIGHT),);
 
     // Date labels under the points, skipping any that would collide; the
     // newest date matters most, so it displaces earlier ones.
@@ -196,52 +123,24 @@ pub fn indicator_plot_svg(title: &str, unit: &str, points: &[(Date, f64)]) -> St
     }
     let axis_y = TOP + plot_h;
     for (x, x0, x1, text) in &shown {
-        let _ = writeln!(
-            svg,
-            "<line x1=\"{x}\" y1=\"{b}\" x2=\"{x}\" y2=\"{b5}\" stroke=\"{RULE}\" stroke-width=\"1\"/>",
-            x = num(*x),
-            b = num(axis_y),
-            b5 = num(axis_y + 5.0),
-        );
-        text_el(
-            &mut svg,
-            (x0 + x1) / 2.0,
-            axis_y + 20.0,
-            "middle",
-            &LABEL,
-            text,
-        );
+        let _ = writeln!(svg, "<line x1=\"{x}\" y1=\"{b}\" x2=\"{x}\" y2=\"{b5}\" stroke=\"{RULE}\" stroke-width=\"1\"/>", x = num(*x), b = num(axis_y), b5 = num(axis_y + 5.0),);
+        text_el(&mut svg, (x0 + x1) / 2.0, axis_y + 20.0, "middle", &LABEL, text);
     }
 
     // The line, then points and values on top.
     if points.len() > 1 {
-        let path: Vec<String> = points
-            .iter()
-            .map(|&(d, v)| format!("{},{}", num(x_of(d)), num(y_of(v))))
-            .collect();
-        let _ = writeln!(
-            svg,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{ACCENT}\" stroke-width=\"2\" stroke-linejoin=\"round\"/>",
-            path.join(" ")
-        );
+        let path: Vec<String> = points.iter().map(|&(d, v)| format!("{},{}", num(x_of(d)), num(y_of(v)))).collect();
+        let _ = writeln!(svg, "<polyline points=\"{}\" fill=\"none\" stroke=\"{ACCENT}\" stroke-width=\"2\" stroke-linejoin=\"round\"/>", path.join(" "));
     }
     let mut value_boxes: Vec<(f64, f64, f64, f64)> = Vec::new();
     for &(d, v) in &points {
         let (x, y) = (x_of(d), y_of(v));
-        let _ = writeln!(
-            svg,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{ACCENT}\"/>",
-            num(x),
-            num(y)
-        );
+        let _ = writeln!(svg, "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{ACCENT}\"/>", num(x), num(y));
         let text = with_unit(v, unit);
         let half = text_width(&text, VALUE.size) / 2.0;
         let base = y - 9.0;
         let b = (x - half, base - VALUE.size, x + half, base + 3.0);
-        if value_boxes
-            .iter()
-            .any(|o| b.0 < o.2 && o.0 < b.2 && b.1 < o.3 && o.1 < b.3)
-        {
+        if value_boxes.iter().any(|o| b.0 < o.2 && o.0 < b.2 && b.1 < o.3 && o.1 < b.3) {
             continue;
         }
         value_boxes.push(b);
@@ -254,18 +153,10 @@ pub fn indicator_plot_svg(title: &str, unit: &str, points: &[(Date, f64)]) -> St
 
 /// Round tick values covering `lo..=hi`, about four to six of them.
 fn nice_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let (lo, hi) = if hi - lo < 1e-9 {
-        (lo, lo + 1.0)
-    } else {
-        (lo, hi)
-    };
+    let (lo, hi) = if hi - lo < 1e-9 { (lo, lo + 1.0) } else { (lo, hi) };
     let rough = (hi - lo) / 4.0;
     let magnitude = 10f64.powf(rough.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|s| *s >= rough)
-        .unwrap_or(10.0 * magnitude);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= rough).unwrap_or(10.0 * magnitude);
     let start = (lo / step).floor() * step;
     let end = (hi / step).ceil() * step;
     let count = ((end - start) / step).round() as i64;
@@ -277,10 +168,7 @@ fn description(title: &str, unit: &str, points: &[(Date, f64)]) -> String {
     if points.is_empty() {
         return format!("{title}: Ingen målinger endnu.");
     }
-    let values: Vec<String> = points
-        .iter()
-        .map(|&(d, v)| format!("{}: {}", danish_date(d), with_unit(v, unit)))
-        .collect();
+    let values: Vec<String> = points.iter().map(|&(d, v)| format!("{}: {}", danish_date(d), with_unit(v, unit))).collect();
     format!("{title}. Målinger: {}.", values.join("; "))
 }
 
@@ -302,12 +190,7 @@ mod tests {
     }
 
     fn absence() -> Vec<(Date, f64)> {
-        vec![
-            (date(2026, 12, 1), 8.0),
-            (date(2026, 9, 1), 22.5),
-            (date(2026, 11, 3), 12.5),
-            (date(2027, 2, 1), 4.0),
-        ]
+        vec![(date(2026, 12, 1), 8.0), (date(2026, 9, 1), 22.5), (date(2026, 11, 3), 12.5), (date(2027, 2, 1), 4.0)]
     }
 
     #[test]
@@ -323,10 +206,7 @@ mod tests {
         );
         let texts = texts(&doc);
         for needle in ["1. sep. 2026", "1. feb. 2027", "22,5 %", "4 %", "0", "%"] {
-            assert!(
-                texts.iter().any(|t| t == needle),
-                "no {needle:?} in {texts:?}"
-            );
+            assert!(texts.iter().any(|t| t == needle), "no {needle:?} in {texts:?}");
         }
         let circles: Vec<(f64, f64)> = doc
             .descendants()
@@ -343,12 +223,7 @@ mod tests {
         // Time in proportion: Sep 1 → Nov 3 is 63 of 153 days.
         let frac = (circles[1].0 - circles[0].0) / (circles[3].0 - circles[0].0);
         assert!((frac - 63.0 / 153.0).abs() < 0.01, "{frac}");
-        assert_eq!(
-            doc.descendants()
-                .filter(|n| n.has_tag_name("polyline"))
-                .count(),
-            1
-        );
+        assert_eq!(doc.descendants().filter(|n| n.has_tag_name("polyline")).count(), 1);
         // Text colours meet WCAG AA on the white background.
         for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
             assert!(contrast(t.attribute("fill").unwrap(), WHITE) >= 4.5);
@@ -373,12 +248,7 @@ mod tests {
         let (_, desc) = check_root(&doc);
         assert!(texts(&doc).iter().any(|t| t == "Ingen målinger endnu"));
         assert_eq!(desc, "Karakterer: Ingen målinger endnu.");
-        assert_eq!(
-            doc.descendants()
-                .filter(|n| n.has_tag_name("circle"))
-                .count(),
-            0
-        );
+        assert_eq!(doc.descendants().filter(|n| n.has_tag_name("circle")).count(), 0);
     }
 
     #[test]
@@ -389,30 +259,15 @@ mod tests {
         let texts = texts(&doc);
         assert!(texts.iter().any(|t| t == "20. jun. 2026"), "{texts:?}");
         assert!(texts.iter().any(|t| t == "7"), "{texts:?}");
-        assert_eq!(
-            doc.descendants()
-                .filter(|n| n.has_tag_name("polyline"))
-                .count(),
-            0
-        );
-        let c = doc
-            .descendants()
-            .find(|n| n.has_tag_name("circle"))
-            .unwrap();
+        assert_eq!(doc.descendants().filter(|n| n.has_tag_name("polyline")).count(), 0);
+        let c = doc.descendants().find(|n| n.has_tag_name("circle")).unwrap();
         let cx: f64 = c.attribute("cx").unwrap().parse().unwrap();
         assert!((cx - (LEFT + (WIDTH - LEFT - RIGHT) / 2.0)).abs() < 0.1);
     }
 
     #[test]
     fn dense_dates_keep_the_newest_label_and_do_not_overlap() {
-        let points: Vec<(Date, f64)> = (0..30)
-            .map(|i| {
-                (
-                    date(2026, 9, 1) + jiff::Span::new().days(i * 3),
-                    f64::from(i % 7),
-                )
-            })
-            .collect();
+        let points: Vec<(Date, f64)> = (0..30).map(|i| (date(2026, 9, 1) + jiff::Span::new().days(i * 3), f64::from(i % 7))).collect();
         let svg = indicator_plot_svg("Fravær", "dage", &points);
         let doc = parse(&svg);
         let (_, desc) = check_root(&doc);
@@ -430,11 +285,7 @@ mod tests {
             .filter(|n| n.has_tag_name("text"))
             .map(|n| {
                 let a = |k| n.attribute(k).unwrap().parse::<f64>().unwrap();
-                let text: String = n
-                    .descendants()
-                    .filter(|t| t.is_text())
-                    .filter_map(|t| t.text())
-                    .collect();
+                let text: String = n.descendants().filter(|t| t.is_text()).filter_map(|t| t.text()).collect();
                 let (x, y, s) = (a("x"), a("y"), a("font-size"));
                 let w = text_width(&text, s);
                 let x0 = match n.attribute("text-anchor") {

@@ -6,8 +6,7 @@ use std::fmt::Write as _;
 
 /// Ends in the generic `sans-serif`. Typst has no sans font bundled and uses
 /// the document's font for SVG text it cannot match; browsers pick one of these.
-pub(crate) const FONT_FAMILY: &str =
-    "'Helvetica Neue', Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif";
+pub(crate) const FONT_FAMILY: &str = "'Helvetica Neue', Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif";
 
 /// Near-black body text.
 pub(crate) const INK: &str = "#1a1a1a";
@@ -47,11 +46,7 @@ pub(crate) fn escape(text: &str) -> String {
 pub(crate) fn num(value: f64) -> String {
     // `+ 0.0` turns -0 into 0.
     let rounded = (value * 10.0).round() / 10.0 + 0.0;
-    if rounded == rounded.trunc() {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded:.1}")
-    }
+    if rounded == rounded.trunc() { format!("{rounded:.0}") } else { format!("{rounded:.1}") }
 }
 
 /// Estimated rendered width of `text` at `size` px.
@@ -108,29 +103,10 @@ pub(crate) struct TextStyle {
 }
 
 /// One `<text>` element (content escaped); `anchor` is `start`, `middle` or `end`.
-pub(crate) fn text_el(
-    out: &mut String,
-    x: f64,
-    y: f64,
-    anchor: &str,
-    style: &TextStyle,
-    content: &str,
-) {
-    let weight = if style.bold {
-        " font-weight=\"bold\""
-    } else {
-        ""
-    };
+pub(crate) fn text_el(out: &mut String, x: f64, y: f64, anchor: &str, style: &TextStyle, content: &str) {
+    let weight = if style.bold { " font-weight=\"bold\"" } else { "" };
     // Writing to a String cannot fail.
-    let _ = writeln!(
-        out,
-        "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"{anchor}\" fill=\"{}\"{weight}>{}</text>",
-        num(x),
-        num(y),
-        num(style.size),
-        style.fill,
-        escape(content)
-    );
+    let _ = writeln!(out, "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"{anchor}\" fill=\"{}\"{weight}>{}</text>", num(x), num(y), num(style.size), style.fill, escape(content));
 }
 
 #[cfg(test)]
@@ -144,11 +120,7 @@ pub(crate) mod tests {
         let hex = hex.trim_start_matches('#');
         let channel = |i: usize| {
             let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
-            if c <= 0.03928 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
+            if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
         };
         0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
     }
@@ -166,32 +138,16 @@ pub(crate) mod tests {
 
     /// The concatenated text of every `<text>` element.
     pub(crate) fn texts(doc: &roxmltree::Document) -> Vec<String> {
-        doc.descendants()
-            .filter(|n| n.has_tag_name("text"))
-            .map(|n| {
-                n.descendants()
-                    .filter(|t| t.is_text())
-                    .filter_map(|t| t.text())
-                    .collect()
-            })
-            .collect()
+        doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| n.descendants().filter(|t| t.is_text()).filter_map(|t| t.text()).collect()).collect()
     }
 
     /// Checks the root is an accessible, sized SVG; returns (title, desc).
     pub(crate) fn check_root(doc: &roxmltree::Document) -> (String, String) {
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "svg");
-        assert_eq!(
-            root.tag_name().namespace(),
-            Some("http://www.w3.org/2000/svg")
-        );
+        assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2000/svg"));
         assert_eq!(root.attribute("role"), Some("img"));
-        let vb: Vec<f64> = root
-            .attribute("viewBox")
-            .unwrap()
-            .split_whitespace()
-            .map(|v| v.parse().unwrap())
-            .collect();
+        let vb: Vec<f64> = root.attribute("viewBox").unwrap().split_whitespace().map(|v| v.parse().unwrap()).collect();
         assert_eq!(vb.len(), 4);
         let w: f64 = root.attribute("width").unwrap().parse().unwrap();
         let h: f64 = root.attribute("height").unwrap().parse().unwrap();
@@ -199,10 +155,7 @@ pub(crate) mod tests {
         let font = root.attribute("font-family").unwrap();
         assert!(font.trim_end().ends_with("sans-serif"), "{font}");
         let child_text = |name: &str| -> String {
-            let node = root
-                .children()
-                .find(|n| n.has_tag_name(name))
-                .unwrap_or_else(|| panic!("no <{name}>"));
+            let node = root.children().find(|n| n.has_tag_name(name)).unwrap_or_else(|| panic!("no <{name}>"));
             node.text().unwrap_or_default().to_owned()
         };
         // <title> must be the first element child to name the image.
@@ -222,10 +175,7 @@ pub(crate) mod tests {
 
     #[test]
     fn escapes_markup_and_drops_invalid_chars() {
-        assert_eq!(
-            escape("A & B <c> \"d\" 'e'\u{1}\u{b}"),
-            "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;"
-        );
+        assert_eq!(escape("A & B <c> \"d\" 'e'\u{1}\u{b}"), "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;");
     }
 
     #[test]

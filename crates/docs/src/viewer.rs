@@ -39,11 +39,7 @@ fn update(pdf: &[u8]) -> Option<Vec<u8>> {
     // The trailer dictionary between `trailer` and `startxref`.
     let trailer_kw = find(pdf.get(..startxref)?, b"trailer", xref_offset)?;
     let trailer = trim(pdf.get(trailer_kw + b"trailer".len()..startxref)?);
-    if !(trailer.starts_with(b"<<") && trailer.ends_with(b">>"))
-        || [&b"/Prev"[..], b"/Encrypt", b"/XRefStm"]
-            .iter()
-            .any(|key| find(trailer, key, 0).is_some())
-    {
+    if !(trailer.starts_with(b"<<") && trailer.ends_with(b">>")) || [&b"/Prev"[..], b"/Encrypt", b"/XRefStm"].iter().any(|key| find(trailer, key, 0).is_some()) {
         return None;
     }
     let root_key = find(trailer, b"/Root", 0)?;
@@ -62,9 +58,7 @@ fn update(pdf: &[u8]) -> Option<Vec<u8>> {
     }
     let body_end = find(pdf, b"endobj", body_start)?;
     let catalog = trim(pdf.get(body_start..body_end)?);
-    if !(catalog.starts_with(b"<<") && catalog.ends_with(b">>"))
-        || find(catalog, b"/Catalog", 0).is_none()
-    {
+    if !(catalog.starts_with(b"<<") && catalog.ends_with(b">>")) || find(catalog, b"/Catalog", 0).is_none() {
         return None;
     }
     if find(catalog, b"/DisplayDocTitle", 0).is_some() {
@@ -97,25 +91,15 @@ fn update(pdf: &[u8]) -> Option<Vec<u8>> {
     out.extend_from_slice(b"\nendobj\n");
     let new_xref_offset = pdf.len() + out.len();
     // Each entry is exactly 20 bytes, ending in a two-byte end of line.
-    out.extend_from_slice(
-        format!("xref\n{root_num} 1\n{object_offset:010} {root_gen:05} n\r\ntrailer\n").as_bytes(),
-    );
+    out.extend_from_slice(format!("xref\n{root_num} 1\n{object_offset:010} {root_gen:05} n\r\ntrailer\n").as_bytes());
     out.extend_from_slice(trailer.get(..trailer.len() - 2)?);
-    out.extend_from_slice(
-        format!("/Prev {xref_offset}>>\nstartxref\n{new_xref_offset}\n%%EOF\n").as_bytes(),
-    );
+    out.extend_from_slice(format!("/Prev {xref_offset}>>\nstartxref\n{new_xref_offset}\n%%EOF\n").as_bytes());
     Some(out)
 }
 
 /// The offset of object `num` (generation `generation`, in use) in the
 /// classic cross-reference table at `xref_offset`, which ends at `end`.
-fn xref_entry(
-    pdf: &[u8],
-    xref_offset: usize,
-    end: usize,
-    num: u64,
-    generation: u64,
-) -> Option<usize> {
+fn xref_entry(pdf: &[u8], xref_offset: usize, end: usize, num: u64, generation: u64) -> Option<usize> {
     let table = pdf.get(xref_offset + b"xref".len()..end)?;
     let mut at = skip_ws(table, 0);
     while at < table.len() {
@@ -140,10 +124,7 @@ fn xref_entry(
 
 /// Position of the first `needle` in `hay` at or after `from`.
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
 }
 
 /// Position of the last `needle` in `hay`.
@@ -153,10 +134,7 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// The first position at or after `at` that is not PDF white space.
 fn skip_ws(bytes: &[u8], mut at: usize) -> usize {
-    while bytes
-        .get(at)
-        .is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0'))
-    {
+    while bytes.get(at).is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0')) {
         at += 1;
     }
     at
@@ -166,12 +144,7 @@ fn skip_ws(bytes: &[u8], mut at: usize) -> usize {
 fn trim(bytes: &[u8]) -> &[u8] {
     let start = skip_ws(bytes, 0);
     let mut end = bytes.len();
-    while end > start
-        && matches!(
-            bytes[end - 1],
-            b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0'
-        )
-    {
+    while end > start && matches!(bytes[end - 1], b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0') {
         end -= 1;
     }
     &bytes[start..end]
@@ -179,18 +152,11 @@ fn trim(bytes: &[u8]) -> &[u8] {
 
 /// An unsigned decimal integer at `at`, and the position after it.
 fn uint(bytes: &[u8], at: usize) -> Option<(u64, usize)> {
-    let digits = bytes
-        .get(at..)?
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
+    let digits = bytes.get(at..)?.iter().take_while(|b| b.is_ascii_digit()).count();
     if digits == 0 || digits > 18 {
         return None;
     }
-    let value = std::str::from_utf8(bytes.get(at..at + digits)?)
-        .ok()?
-        .parse()
-        .ok()?;
+    let value = std::str::from_utf8(bytes.get(at..at + digits)?).ok()?.parse().ok()?;
     Some((value, at + digits))
 }
 
@@ -202,12 +168,8 @@ mod tests {
 
     /// A minimal one-page PDF laid out as pdf-writer does (offsets computed).
     fn tiny_pdf(catalog: &str) -> Vec<u8> {
-        let objects = [
-            catalog.to_owned(),
-            "<</Type/Pages/Count 1/Kids[3 0 R]>>".to_owned(),
-            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>".to_owned(),
-            "<</Title(Familieplan version 2.1)>>".to_owned(),
-        ];
+        let objects =
+            [catalog.to_owned(), "<</Type/Pages/Count 1/Kids[3 0 R]>>".to_owned(), "<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>".to_owned(), "<</Title(Familieplan version 2.1)>>".to_owned()];
         let mut pdf = b"%PDF-1.7\n".to_vec();
         let mut offsets = Vec::new();
         for (i, body) in objects.iter().enumerate() {
@@ -215,16 +177,11 @@ mod tests {
             pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
         }
         let xref = pdf.len();
-        pdf.extend_from_slice(
-            format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
-        );
+        pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes());
         for offset in offsets {
             pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
         }
-        pdf.extend_from_slice(
-            format!("trailer\n<</Size 5/Root 1 0 R/Info 4 0 R>>\nstartxref\n{xref}\n%%EOF")
-                .as_bytes(),
-        );
+        pdf.extend_from_slice(format!("trailer\n<</Size 5/Root 1 0 R/Info 4 0 R>>\nstartxref\n{xref}\n%%EOF").as_bytes());
         pdf
     }
 
@@ -236,13 +193,7 @@ mod tests {
         let tail = String::from_utf8(out[pdf.len()..].to_vec()).unwrap();
         let object_offset = pdf.len() + 1; // after the added newline
         let xref_offset = out.len() - tail.len() + tail.find("xref\n").unwrap();
-        let original_xref = String::from_utf8_lossy(&pdf)
-            .rsplit("startxref\n")
-            .next()
-            .unwrap()
-            .trim_end_matches("%%EOF")
-            .trim()
-            .to_owned();
+        let original_xref = String::from_utf8_lossy(&pdf).rsplit("startxref\n").next().unwrap().trim_end_matches("%%EOF").trim().to_owned();
         assert_eq!(
             tail,
             format!(
@@ -264,25 +215,16 @@ mod tests {
         let pdf = tiny_pdf("<</Type/Catalog/Pages 2 0 R/ViewerPreferences<</Direction/L2R>>>>");
         let out = display_doc_title(pdf.clone());
         let tail = String::from_utf8(out[pdf.len()..].to_vec()).unwrap();
-        assert!(
-            tail.contains("/ViewerPreferences<</DisplayDocTitle true/Direction/L2R>>>>"),
-            "{tail}"
-        );
+        assert!(tail.contains("/ViewerPreferences<</DisplayDocTitle true/Direction/L2R>>>>"), "{tail}");
     }
 
     #[test]
     fn leaves_other_files_alone() {
-        let has_flag =
-            tiny_pdf("<</Type/Catalog/Pages 2 0 R/ViewerPreferences<</DisplayDocTitle true>>>>");
+        let has_flag = tiny_pdf("<</Type/Catalog/Pages 2 0 R/ViewerPreferences<</DisplayDocTitle true>>>>");
         assert_eq!(display_doc_title(has_flag.clone()), has_flag);
         let indirect = tiny_pdf("<</Type/Catalog/Pages 2 0 R/ViewerPreferences 9 0 R>>");
         assert_eq!(display_doc_title(indirect.clone()), indirect);
-        for junk in [
-            &b""[..],
-            b"%PDF-1.7\nstartxref\n",
-            b"startxref\n99999999\n%%EOF",
-            b"not a pdf",
-        ] {
+        for junk in [&b""[..], b"%PDF-1.7\nstartxref\n", b"startxref\n99999999\n%%EOF", b"not a pdf"] {
             assert_eq!(display_doc_title(junk.to_vec()), junk);
         }
         let mut broken = tiny_pdf("<</Type/Catalog/Pages 2 0 R>>");

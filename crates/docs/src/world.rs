@@ -24,13 +24,8 @@ struct Fonts {
 fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
     FONTS.get_or_init(|| {
-        let fonts: Vec<Font> = typst_assets::fonts()
-            .flat_map(|data| Font::iter(Bytes::new(data)))
-            .collect();
-        Fonts {
-            book: LazyHash::new(FontBook::from_fonts(&fonts)),
-            fonts,
-        }
+        let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
+        Fonts { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
     })
 }
 
@@ -57,11 +52,7 @@ impl DocWorld {
     pub(crate) fn new(template: &str, data: Vec<u8>) -> Result<Self, String> {
         let main_id = project_file(MAIN_PATH)?;
         let data_id = project_file(DATA_PATH)?;
-        Ok(Self {
-            main: Source::new(main_id, template.to_owned()),
-            data: Bytes::new(data),
-            data_id,
-        })
+        Ok(Self { main: Source::new(main_id, template.to_owned()), data: Bytes::new(data), data_id })
     }
 
     /// `file:line:column` (1-based) of a diagnostic span, if it points into
@@ -86,9 +77,7 @@ impl DocWorld {
 fn not_found(id: FileId) -> FileError {
     match id.root() {
         VirtualRoot::Project => FileError::NotFound(PathBuf::from(id.vpath().get_with_slash())),
-        VirtualRoot::Package(spec) => {
-            FileError::Other(Some(format!("packages are not available ({spec})").into()))
-        }
+        VirtualRoot::Package(spec) => FileError::Other(Some(format!("packages are not available ({spec})").into())),
     }
 }
 
@@ -106,21 +95,13 @@ impl World for DocWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.main.id() {
-            Ok(self.main.clone())
-        } else {
-            Err(not_found(id))
-        }
+        if id == self.main.id() { Ok(self.main.clone()) } else { Err(not_found(id)) }
     }
 
     /// Serves only `data.json`; everything else (including the template's own
     /// path) fails, so a template can read nothing but its data.
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.data_id {
-            Ok(self.data.clone())
-        } else {
-            Err(not_found(id))
-        }
+        if id == self.data_id { Ok(self.data.clone()) } else { Err(not_found(id)) }
     }
 
     fn font(&self, index: usize) -> Option<Font> {

@@ -11,10 +11,7 @@ use serde_json::{Value, json};
 use tovholder_docs::network_map::{MapEntry, Quadrant, network_map_description, network_map_svg};
 use tovholder_docs::{render_pdf, templates};
 
-const EXAMPLE_PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/templates/familieplan.example.json"
-);
+const EXAMPLE_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/familieplan.example.json");
 
 fn example() -> Value {
     serde_json::from_str(templates::FAMILY_PLAN_EXAMPLE_DATA).expect("example data is valid JSON")
@@ -22,32 +19,18 @@ fn example() -> Value {
 
 /// The network map the example's `network_svg` was drawn from.
 fn example_map() -> (Vec<String>, Vec<MapEntry>) {
-    let centre = ["Søren Ærø Åberg", "Mikkel Ærø Åberg", "Sofie Åberg"]
-        .map(str::to_owned)
-        .to_vec();
-    let e = |name: &str, relation: &str, quadrant| MapEntry {
-        name: name.to_owned(),
-        relation: relation.to_owned(),
-        quadrant,
-    };
+    let centre = ["Søren Ærø Åberg", "Mikkel Ærø Åberg", "Sofie Åberg"].map(str::to_owned).to_vec();
+    let e = |name: &str, relation: &str, quadrant| MapEntry { name: name.to_owned(), relation: relation.to_owned(), quadrant };
     let entries = vec![
         e("Birthe Ærø", "mormor", Quadrant::Familie),
         e("Jens & Tove Åberg", "farfar og farmor", Quadrant::Familie),
         e("Ahmed", "nabo, Mikkels fodboldtræner", Quadrant::Venner),
         e("Anne Lykke", "klasselærer 5. B", Quadrant::Arbejde),
         e("Per Holm", "AKT-lærer", Quadrant::Arbejde),
-        e(
-            "Karen Østergård",
-            "familierådgiver",
-            Quadrant::Professionelle,
-        ),
+        e("Karen Østergård", "familierådgiver", Quadrant::Professionelle),
         e("Lone Bøgh", "familiebehandler", Quadrant::Professionelle),
         e("Jesper Kjær", "jobkonsulent", Quadrant::Professionelle),
-        e(
-            "Julemærkehjem Kildemose",
-            "ophold for Mikkel",
-            Quadrant::Professionelle,
-        ),
+        e("Julemærkehjem Kildemose", "ophold for Mikkel", Quadrant::Professionelle),
     ];
     (centre, entries)
 }
@@ -59,9 +42,7 @@ fn pdf_text(pdf: &[u8]) -> String {
 /// First match of `\d{6}-?\d{4}` not inside a longer digit run.
 fn find_cpr(text: &str) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
-    let digits = |from: usize, n: usize| {
-        from + n <= chars.len() && chars[from..from + n].iter().all(char::is_ascii_digit)
-    };
+    let digits = |from: usize, n: usize| from + n <= chars.len() && chars[from..from + n].iter().all(char::is_ascii_digit);
     for i in 0..chars.len() {
         if !digits(i, 6) {
             continue;
@@ -122,10 +103,7 @@ fn family_plan_renders_all_sections() {
     let pages = text.matches('\u{c}').count();
 
     let must_contain = |needle: &str| {
-        assert!(
-            text.contains(needle),
-            "PDF text lacks {needle:?}; text was:\n{text}"
-        );
+        assert!(text.contains(needle), "PDF text lacks {needle:?}; text was:\n{text}");
     };
     for heading in [
         "1. Aftaler fra netværksmødet",
@@ -209,18 +187,9 @@ fn user_text_is_not_markup() {
 #[test]
 fn tall_network_map_is_capped_to_the_page() {
     let (centre, mut entries) = example_map();
-    for q in [
-        Quadrant::Familie,
-        Quadrant::Venner,
-        Quadrant::Arbejde,
-        Quadrant::Professionelle,
-    ] {
+    for q in [Quadrant::Familie, Quadrant::Venner, Quadrant::Arbejde, Quadrant::Professionelle] {
         for i in 0..12 {
-            entries.push(MapEntry {
-                name: format!("Person {i} med et langt navn-Østergård"),
-                relation: "relation der også er lang nok til to linjer".to_owned(),
-                quadrant: q,
-            });
+            entries.push(MapEntry { name: format!("Person {i} med et langt navn-Østergård"), relation: "relation der også er lang nok til to linjer".to_owned(), quadrant: q });
         }
     }
     let mut data = example();
@@ -229,11 +198,7 @@ fn tall_network_map_is_capped_to_the_page() {
     save("familieplan-stort-kort.pdf", &pdf);
     let text = pdf_text(&pdf);
     // The map's bottom labels are only on the page if the map was shrunk to fit.
-    for needle in [
-        "Arbejde, skole, uddannelse",
-        "Professionelle",
-        "4. Overblik over aktuelle indsatser",
-    ] {
+    for needle in ["Arbejde, skole, uddannelse", "Professionelle", "4. Overblik over aktuelle indsatser"] {
         assert!(text.contains(needle), "{needle:?} not in\n{text}");
     }
 }
@@ -253,10 +218,7 @@ fn bench_family_plan() {
         total += start.elapsed();
         assert!(pdf.starts_with(b"%PDF-"));
     }
-    eprintln!(
-        "familieplan: mean render {:?} over {runs} runs",
-        total / runs
-    );
+    eprintln!("familieplan: mean render {:?} over {runs} runs", total / runs);
 
     // Typst memoizes across renders, so identical data is partly served from
     // cache; a different family name each run shows the cost of new data.
@@ -269,8 +231,5 @@ fn bench_family_plan() {
         render_pdf(templates::FAMILY_PLAN, &data).unwrap();
         total += start.elapsed();
     }
-    eprintln!(
-        "familieplan: mean render {:?} over {runs} runs with changed data",
-        total / runs
-    );
+    eprintln!("familieplan: mean render {:?} over {runs} runs with changed data", total / runs);
 }

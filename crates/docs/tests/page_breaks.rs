@@ -7,20 +7,13 @@
 
 mod common;
 
-
 use serde_json::{Value, json};
 use tovholder_docs::{render_pdf, templates};
 
 /// The text of each page (`pdftotext -layout -f N -l N`), first page first.
 fn pages(pdf: &[u8]) -> Vec<String> {
     let info = String::from_utf8(common::poppler("pdfinfo", &[], pdf).stdout).unwrap();
-    let count: u32 = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .expect("pdfinfo prints Pages:")
-        .trim()
-        .parse()
-        .unwrap();
+    let count: u32 = info.lines().find_map(|l| l.strip_prefix("Pages:")).expect("pdfinfo prints Pages:").trim().parse().unwrap();
     (1..=count)
         .map(|n| {
             let n = n.to_string();
@@ -46,20 +39,12 @@ fn find_all(pages: &[String], needle: &str) -> Vec<(usize, usize)> {
 fn find_one(pages: &[String], needle: &str) -> (usize, usize) {
     match find_all(pages, needle).as_slice() {
         [one] => *one,
-        other => panic!(
-            "{needle:?} found {} times: {other:?}\n{}",
-            other.len(),
-            dump(pages)
-        ),
+        other => panic!("{needle:?} found {} times: {other:?}\n{}", other.len(), dump(pages)),
     }
 }
 
 fn dump(pages: &[String]) -> String {
-    pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("----- page {} -----\n{p}", i + 1))
-        .collect()
+    pages.iter().enumerate().map(|(i, p)| format!("----- page {} -----\n{p}", i + 1)).collect()
 }
 
 fn save(name: &str, pdf: &[u8]) {
@@ -110,27 +95,13 @@ fn long_agreements(n: usize) -> Value {
 /// - starts on the page of its section heading `heading`.
 ///
 /// Returns the pages (indexes) the table's rows are on.
-fn assert_table_pages(
-    pages: &[String],
-    heading: &str,
-    header: &[&str],
-    start: char,
-    end: char,
-    rows: usize,
-) -> Vec<usize> {
+fn assert_table_pages(pages: &[String], heading: &str, header: &[&str], start: char, end: char, rows: usize) -> Vec<usize> {
     let mut on_pages = Vec::new();
     let mut last = (0, 0);
     for i in 1..=rows {
         let first = find_one(pages, &format!("[{start}{i:02}]"));
         let last_line = find_one(pages, &format!("[{end}{i:02}]"));
-        assert_eq!(
-            first.0,
-            last_line.0,
-            "row {i} is split across pages {} and {}\n{}",
-            first.0 + 1,
-            last_line.0 + 1,
-            dump(pages)
-        );
+        assert_eq!(first.0, last_line.0, "row {i} is split across pages {} and {}\n{}", first.0 + 1, last_line.0 + 1, dump(pages));
         assert!(first > last, "row {i} out of order\n{}", dump(pages));
         last = last_line;
         if on_pages.last() != Some(&first.0) {
@@ -138,13 +109,8 @@ fn assert_table_pages(
         }
     }
     for &page in &on_pages {
-        let first_row = pages[page]
-            .lines()
-            .position(|l| l.contains(&format!("[{start}")))
-            .unwrap();
-        let header_line = pages[page]
-            .lines()
-            .position(|l| header.iter().all(|h| l.contains(h)));
+        let first_row = pages[page].lines().position(|l| l.contains(&format!("[{start}"))).unwrap();
+        let header_line = pages[page].lines().position(|l| header.iter().all(|h| l.contains(h)));
         assert!(
             header_line.is_some_and(|h| h < first_row),
             "page {} has rows of the table under {heading:?} without its header {header:?} \
@@ -154,12 +120,7 @@ fn assert_table_pages(
         );
     }
     let (heading_page, _) = find_one(pages, heading);
-    assert_eq!(
-        heading_page,
-        on_pages[0],
-        "heading {heading:?} is not on the page where its table starts\n{}",
-        dump(pages)
-    );
+    assert_eq!(heading_page, on_pages[0], "heading {heading:?} is not on the page where its table starts\n{}", dump(pages));
     on_pages
 }
 
@@ -171,19 +132,8 @@ fn long_table_repeats_its_header_on_every_page() {
     let pdf = render_pdf(templates::FAMILY_PLAN, &data).unwrap();
     save("familieplan-lang-tabel.pdf", &pdf);
     let pages = pages(&pdf);
-    let on_pages = assert_table_pages(
-        &pages,
-        "1. Aftaler fra netværksmødet",
-        &["Indhold", "Ansvarlig", "Tidsfrist"],
-        'A',
-        'S',
-        rows,
-    );
-    assert!(
-        on_pages.len() >= 3,
-        "30 agreements should span at least three pages: {on_pages:?}\n{}",
-        dump(&pages)
-    );
+    let on_pages = assert_table_pages(&pages, "1. Aftaler fra netværksmødet", &["Indhold", "Ansvarlig", "Tidsfrist"], 'A', 'S', rows);
+    assert!(on_pages.len() >= 3, "30 agreements should span at least three pages: {on_pages:?}\n{}", dump(&pages));
     // The next section follows the table (nothing was lost).
     assert!(find_one(&pages, "2. Netværk").0 >= *on_pages.last().unwrap());
 }
@@ -206,32 +156,13 @@ fn long_goal_and_intervention_tables_repeat_their_headers() {
             })
         })
         .collect();
-    data["goals"] = (1..=rows)
-        .map(|i| json!({"goal": format!("[G{i:02}] Mål nummer {i} [H{i:02}]"), "when": "Løbende", "who": "Hele familien"}))
-        .collect();
+    data["goals"] = (1..=rows).map(|i| json!({"goal": format!("[G{i:02}] Mål nummer {i} [H{i:02}]"), "when": "Løbende", "who": "Hele familien"})).collect();
     let pdf = render_pdf(templates::FAMILY_PLAN, &data).unwrap();
     save("familieplan-lange-tabeller.pdf", &pdf);
     let pages = pages(&pdf);
-    let interventions = assert_table_pages(
-        &pages,
-        "4. Overblik over aktuelle indsatser",
-        &["Navn", "Født", "Tilbud", "Timer pr. uge", "Slut"],
-        'I',
-        'J',
-        rows,
-    );
-    let goals = assert_table_pages(
-        &pages,
-        "6. Familiens egne mål",
-        &["Mål", "Hvornår", "Hvem"],
-        'G',
-        'H',
-        rows,
-    );
-    assert!(
-        interventions.len() >= 2 && goals.len() >= 2,
-        "{interventions:?} {goals:?}"
-    );
+    let interventions = assert_table_pages(&pages, "4. Overblik over aktuelle indsatser", &["Navn", "Født", "Tilbud", "Timer pr. uge", "Slut"], 'I', 'J', rows);
+    let goals = assert_table_pages(&pages, "6. Familiens egne mål", &["Mål", "Hvornår", "Hvem"], 'G', 'H', rows);
+    assert!(interventions.len() >= 2 && goals.len() >= 2, "{interventions:?} {goals:?}");
 }
 
 /// Moves a short status table (6 rows) and a person's plan (5 rows, no
@@ -243,9 +174,7 @@ fn short_tables_move_whole_to_the_next_page() {
     let mut plan_pages = Vec::new();
     for k in 1..=70 {
         let mut data = minimal_plan();
-        data["agreements"] = (1..=k)
-            .map(|i| json!({"content": format!("Aftale {i}"), "responsible": "Karen", "deadline": "Løbende"}))
-            .collect();
+        data["agreements"] = (1..=k).map(|i| json!({"content": format!("Aftale {i}"), "responsible": "Karen", "deadline": "Løbende"})).collect();
         data["status"] = (1..=6)
             .map(|i| {
                 json!({
@@ -270,63 +199,32 @@ fn short_tables_move_whole_to_the_next_page() {
             save("familieplan-kort-tabel.pdf", &pdf);
         }
         let pages = pages(&pdf);
-        let status = assert_table_pages(
-            &pages,
-            "5. Aktuel status",
-            &["Navn", "Aktuel situation"],
-            'T',
-            'U',
-            6,
-        );
-        assert_eq!(
-            status.len(),
-            1,
-            "k = {k}: status table split over {status:?}"
-        );
+        let status = assert_table_pages(&pages, "5. Aktuel status", &["Navn", "Aktuel situation"], 'T', 'U', 6);
+        assert_eq!(status.len(), 1, "k = {k}: status table split over {status:?}");
         // The plan table has no header row; check only that it is whole and
         // stays with its heading.
         let first = find_one(&pages, "[P01]");
         let last = find_one(&pages, "[Q05]");
         assert_eq!(first.0, last.0, "k = {k}: plan split\n{}", dump(&pages));
-        assert_eq!(
-            find_one(&pages, "7.1. Ida Ærø").0,
-            first.0,
-            "k = {k}\n{}",
-            dump(&pages)
-        );
+        assert_eq!(find_one(&pages, "7.1. Ida Ærø").0, first.0, "k = {k}\n{}", dump(&pages));
         status_pages.push(status[0]);
         plan_pages.push(first.0);
     }
     // The sweep moved both tables across a page end, so each was, for some
     // k, where it would have been split.
     let crossed = |p: &[usize]| p.windows(2).any(|w| w[1] > w[0]);
-    assert!(
-        crossed(&status_pages),
-        "status never crossed a page end: {status_pages:?}"
-    );
-    assert!(
-        crossed(&plan_pages),
-        "plan never crossed a page end: {plan_pages:?}"
-    );
+    assert!(crossed(&status_pages), "status never crossed a page end: {status_pages:?}");
+    assert!(crossed(&plan_pages), "plan never crossed a page end: {plan_pages:?}");
 }
 
 #[test]
 fn consent_children_table_repeats_its_header() {
     let mut data = serde_json::from_str::<Value>(templates::CONSENT_EXAMPLE_DATA).unwrap();
     let rows = 70;
-    data["children"] = (1..=rows)
-        .map(|i| json!({"name": format!("[C{i:02}] Barn {i} [D{i:02}]"), "cpr": "010115-XXXX", "youth": false}))
-        .collect();
+    data["children"] = (1..=rows).map(|i| json!({"name": format!("[C{i:02}] Barn {i} [D{i:02}]"), "cpr": "010115-XXXX", "youth": false})).collect();
     let pdf = render_pdf(templates::CONSENT, &data).unwrap();
     let pages = pages(&pdf);
-    let on_pages = assert_table_pages(
-        &pages,
-        "Samtykket omfatter også oplysninger om",
-        &["Barn / ung", "CPR-nr.", "Skal selv underskrive"],
-        'C',
-        'D',
-        rows,
-    );
+    let on_pages = assert_table_pages(&pages, "Samtykket omfatter også oplysninger om", &["Barn / ung", "CPR-nr.", "Skal selv underskrive"], 'C', 'D', rows);
     assert!(on_pages.len() >= 2, "{on_pages:?}\n{}", dump(&pages));
 }
 
@@ -344,11 +242,7 @@ fn a_row_taller_than_a_page_still_prints_whole() {
     let pages = pages(&pdf);
     let text = pages.concat();
     for i in 1..=1400 {
-        assert!(
-            text.contains(&format!("ord{i} ")) || text.contains(&format!("ord{i}\n")),
-            "ord{i} is missing\n{}",
-            dump(&pages)
-        );
+        assert!(text.contains(&format!("ord{i} ")) || text.contains(&format!("ord{i}\n")), "ord{i} is missing\n{}", dump(&pages));
     }
     assert!(find_one(&pages, "[U02]").0 > find_one(&pages, "[T02]").0);
 }

@@ -40,9 +40,7 @@ fn pdf_text(pdf: &[u8]) -> String {
 /// Finds a full CPR number: six digits, an optional hyphen or space, four digits.
 fn find_full_cpr(text: &str) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
-    let digits = |from: usize, n: usize| {
-        from + n <= chars.len() && chars[from..from + n].iter().all(char::is_ascii_digit)
-    };
+    let digits = |from: usize, n: usize| from + n <= chars.len() && chars[from..from + n].iter().all(char::is_ascii_digit);
     for i in 0..chars.len() {
         if i > 0 && chars[i - 1].is_ascii_digit() {
             continue;
@@ -92,10 +90,7 @@ fn consent_form_contains_all_data() {
     assert!(pdf_text(&pdf2).contains("Karen Østergård"));
 
     let must_contain = |needle: &str| {
-        assert!(
-            text.contains(needle),
-            "PDF text lacks {needle:?}; text was:\n{text}"
-        );
+        assert!(text.contains(needle), "PDF text lacks {needle:?}; text was:\n{text}");
     };
     must_contain("Søren Ærø Åberg");
     must_contain("Samtykkeerklæring");
@@ -128,17 +123,8 @@ fn consent_form_contains_all_data() {
     }
 
     // One signature block for the giver and one per youth (1 in the example).
-    let youths = data["children"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["youth"] == json!(true))
-        .count();
-    assert_eq!(
-        text.matches("Underskrift").count(),
-        1 + youths + 1,
-        "{text}"
-    ); // +1: section heading
+    let youths = data["children"].as_array().unwrap().iter().filter(|c| c["youth"] == json!(true)).count();
+    assert_eq!(text.matches("Underskrift").count(), 1 + youths + 1, "{text}"); // +1: section heading
 }
 
 #[test]
@@ -160,10 +146,7 @@ fn user_text_is_not_markup() {
     let mut data = example();
     data["giver"]["name"] = json!("*Ole* _Bøg_ #panic(\"x\") $x$ \\ [a] <l> @ref // c");
     let text = pdf_text(&render_pdf(templates::CONSENT, &data).unwrap());
-    assert!(
-        text.contains("*Ole* _Bøg_ #panic(\"x\") $x$ \\ [a] <l> @ref // c"),
-        "{text}"
-    );
+    assert!(text.contains("*Ole* _Bøg_ #panic(\"x\") $x$ \\ [a] <l> @ref // c"), "{text}");
 }
 
 #[test]
@@ -182,10 +165,7 @@ fn syntax_error_is_compile_error_with_typst_message() {
 #[test]
 fn missing_field_is_compile_error() {
     let err = render_pdf(templates::CONSENT, &json!({"title": "x"})).unwrap_err();
-    assert!(
-        matches!(&err, DocError::Compile(msg) if msg.contains("error:")),
-        "{err}"
-    );
+    assert!(matches!(&err, DocError::Compile(msg) if msg.contains("error:")), "{err}");
 }
 
 #[test]
@@ -193,14 +173,7 @@ fn only_data_json_is_readable() {
     let ok = render_pdf("#let d = json(\"data.json\")\n#d.a", &json!({"a": "æøå"})).unwrap();
     assert!(pdf_text(&ok).contains("æøå"));
 
-    for template in [
-        "#read(\"/etc/passwd\")",
-        "#read(\"../../etc/hostname\")",
-        "#read(\"main.typ\")",
-        "#include \"other.typ\"",
-        "#import \"@preview/example:0.1.0\": *",
-        "#image(\"logo.png\")",
-    ] {
+    for template in ["#read(\"/etc/passwd\")", "#read(\"../../etc/hostname\")", "#read(\"main.typ\")", "#include \"other.typ\"", "#import \"@preview/example:0.1.0\": *", "#image(\"logo.png\")"] {
         let err = render_pdf(template, &json!({})).unwrap_err();
         assert!(matches!(err, DocError::Compile(_)), "{template}: {err:?}");
     }

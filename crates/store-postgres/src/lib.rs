@@ -16,8 +16,8 @@ use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Owner;
 use tovholder_store::{
-    AccessRecord, Commit, JournalEntry, Keys, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, Person, Result, SealedCpr, Session,
-    StoreError, StoredCourse, TaskRow, User, entry_bytes, from_micros, task_rows, to_micros,
+    AccessRecord, Commit, JournalEntry, Keys, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, Person, Result, SealedCpr, Session, StoreError, StoredCourse, TaskRow, User, entry_bytes,
+    from_micros, task_rows, to_micros,
 };
 
 mod scale;
@@ -25,11 +25,7 @@ mod sql;
 
 /// A schema name for tests: letters, digits and underscores only, since it is formatted into SQL.
 fn schema_name(s: &str) -> Result<&str> {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        Ok(s)
-    } else {
-        Err(StoreError::Database(format!("invalid schema name {s:?}")))
-    }
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') { Ok(s) } else { Err(StoreError::Database(format!("invalid schema name {s:?}"))) }
 }
 
 pub struct PgStore {
@@ -100,43 +96,18 @@ impl PgStore {
 
     /// Writes entries and the projection; the caller has checked the version.
     async fn write_commit(&self, tx: &mut Transaction<'static, Postgres>, id: CourseId, version: i64, commit: &Commit) -> Result<i64> {
-        let mut prev: String = sqlx::query(sql::HEAD)
-            .bind(id.0)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db)?
-            .map(|r| r.try_get("hash"))
-            .transpose()
-            .map_err(db)?
-            .unwrap_or_default();
+        let mut prev: String = sqlx::query(sql::HEAD).bind(id.0).fetch_optional(&mut **tx).await.map_err(db)?.map(|r| r.try_get("hash")).transpose().map_err(db)?.unwrap_or_default();
         let mut seq = version;
         for e in &commit.entries {
             seq += 1;
             let payload = json(&e.event)?;
             let at = to_micros(e.stamp.at);
             let hash = self.keys.chain(&prev, &entry_bytes(id, seq, at, e.stamp.by, &payload));
-            sqlx::query(sql::INSERT_ENTRY)
-                .bind(id.0)
-                .bind(seq)
-                .bind(at)
-                .bind(e.stamp.by.0)
-                .bind(e.event.kind())
-                .bind(&payload)
-                .bind(&hash)
-                .execute(&mut **tx)
-                .await
-                .map_err(db)?;
+            sqlx::query(sql::INSERT_ENTRY).bind(id.0).bind(seq).bind(at).bind(e.stamp.by.0).bind(e.event.kind()).bind(&payload).bind(&hash).execute(&mut **tx).await.map_err(db)?;
             prev = hash;
         }
         let updated = commit.entries.last().map_or(0, |e| to_micros(e.stamp.at));
-        sqlx::query(sql::UPDATE_COURSE)
-            .bind(seq)
-            .bind(json(&commit.state)?)
-            .bind(updated)
-            .bind(id.0)
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
+        sqlx::query(sql::UPDATE_COURSE).bind(seq).bind(json(&commit.state)?).bind(updated).bind(id.0).execute(&mut **tx).await.map_err(db)?;
         sqlx::query(sql::UPSERT_HEAD).bind(id.0).bind(seq).bind(&prev).execute(&mut **tx).await.map_err(db)?;
         Self::write_members(tx, id, &commit.state).await?;
         sqlx::query(sql::DELETE_TASKS).bind(id.0).execute(&mut **tx).await.map_err(db)?;
@@ -283,7 +254,6 @@ fn access_row(r: &PgRow) -> Result<AccessRecord> {
     })
 }
 
-
 #[async_trait]
 impl tovholder_store::Store for PgStore {
     async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId> {
@@ -296,9 +266,7 @@ impl tovholder_store::Store for PgStore {
         self.held
             .orgs_or(async {
                 let rows = sqlx::query(sql::ORGS).fetch_all(&self.reader).await.map_err(db)?;
-                rows.iter()
-                    .map(|r| Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? }))
-                    .collect()
+                rows.iter().map(|r| Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? })).collect()
             })
             .await
     }
@@ -306,7 +274,9 @@ impl tovholder_store::Store for PgStore {
     async fn meeting_places(&self, org: OrgId) -> Result<Vec<MeetingPlace>> {
         let rows = sqlx::query(sql::MEETING_PLACES).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
         rows.iter()
-            .map(|r| Ok(MeetingPlace { id: r.try_get("id").map_err(db)?, org: OrgId(r.try_get("org_id").map_err(db)?), name: r.try_get("name").map_err(db)?, address: r.try_get("address").map_err(db)? }))
+            .map(|r| {
+                Ok(MeetingPlace { id: r.try_get("id").map_err(db)?, org: OrgId(r.try_get("org_id").map_err(db)?), name: r.try_get("name").map_err(db)?, address: r.try_get("address").map_err(db)? })
+            })
             .collect()
     }
 
@@ -358,15 +328,7 @@ impl tovholder_store::Store for PgStore {
     }
 
     async fn add_user(&self, u: &NewUser) -> Result<()> {
-        let r = sqlx::query(sql::INSERT_USER)
-            .bind(u.person.0)
-            .bind(&u.username)
-            .bind(&u.password_hash)
-            .bind(json(&u.org_roles)?)
-            .bind(&u.department)
-            .execute(&self.writer)
-            .await
-            .map_err(db);
+        let r = sqlx::query(sql::INSERT_USER).bind(u.person.0).bind(&u.username).bind(&u.password_hash).bind(json(&u.org_roles)?).bind(&u.department).execute(&self.writer).await.map_err(db);
         self.held.invalidate();
         r?;
         Ok(())
@@ -387,15 +349,7 @@ impl tovholder_store::Store for PgStore {
     }
 
     async fn put_session(&self, s: &Session) -> Result<()> {
-        let r = sqlx::query(sql::INSERT_SESSION)
-            .bind(&s.token_hash)
-            .bind(s.person.0)
-            .bind(&s.csrf)
-            .bind(to_micros(s.created))
-            .bind(to_micros(s.last_seen))
-            .execute(&self.writer)
-            .await
-            .map_err(db);
+        let r = sqlx::query(sql::INSERT_SESSION).bind(&s.token_hash).bind(s.person.0).bind(&s.csrf).bind(to_micros(s.created)).bind(to_micros(s.last_seen)).execute(&self.writer).await.map_err(db);
         self.sessions.written(&s.token_hash);
         r?;
         Ok(())
@@ -445,13 +399,7 @@ impl tovholder_store::Store for PgStore {
     async fn create_course(&self, commit: &Commit) -> Result<CourseId> {
         let created = commit.entries.first().map_or(0, |e| to_micros(e.stamp.at));
         let mut tx = self.begin().await?;
-        let r = sqlx::query(sql::INSERT_COURSE)
-            .bind(&commit.state.model)
-            .bind(json(&commit.state)?)
-            .bind(created)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db)?;
+        let r = sqlx::query(sql::INSERT_COURSE).bind(&commit.state.model).bind(json(&commit.state)?).bind(created).fetch_one(&mut *tx).await.map_err(db)?;
         let id = CourseId(r.try_get("id").map_err(db)?);
         self.write_commit(&mut tx, id, 0, commit).await?;
         tx.commit().await.map_err(db)?;
@@ -460,14 +408,7 @@ impl tovholder_store::Store for PgStore {
 
     async fn append(&self, id: CourseId, expected_version: i64, commit: &Commit) -> Result<i64> {
         let mut tx = self.begin().await?;
-        let current: i64 = sqlx::query(sql::COURSE_VERSION)
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?
-            .ok_or(StoreError::NotFound)?
-            .try_get("version")
-            .map_err(db)?;
+        let current: i64 = sqlx::query(sql::COURSE_VERSION).bind(id.0).fetch_optional(&mut *tx).await.map_err(db)?.ok_or(StoreError::NotFound)?.try_get("version").map_err(db)?;
         if current != expected_version {
             return Err(StoreError::Conflict { current });
         }
@@ -534,13 +475,7 @@ impl tovholder_store::Store for PgStore {
     }
 
     async fn open_tasks_for(&self, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>> {
-        let rows = sqlx::query(sql::OPEN_TASKS_FOR)
-            .bind(person.0)
-            .bind(org.0)
-            .bind(org_roles)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query(sql::OPEN_TASKS_FOR).bind(person.0).bind(org.0).bind(org_roles).fetch_all(&self.reader).await.map_err(db)?;
         rows.iter().map(task_row).collect()
     }
 

@@ -11,12 +11,10 @@ use crate::{PgStore, course_row, db, json, task_row};
 
 pub(crate) const SET_NAME_LC: &str = "UPDATE persons SET name_lc = $1 WHERE id = $2";
 const NAMES_MISSING: &str = "SELECT id, name FROM persons WHERE name_lc IS NULL";
-const INSERT_PERSON: &str =
-    "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+const INSERT_PERSON: &str = "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 const DELETE_MEMBERS: &str = "DELETE FROM course_members WHERE course_id = $1";
 const INSERT_MEMBER: &str = "INSERT INTO course_members (course_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-const INSERT_COURSE: &str =
-    "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES ($1, 0, $2, $3, $3) RETURNING id";
+const INSERT_COURSE: &str = "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES ($1, 0, $2, $3, $3) RETURNING id";
 const SEARCH: &str = "SELECT DISTINCT co.course_id FROM course_orgs co \
      JOIN course_members m ON m.course_id = co.course_id JOIN persons p ON p.id = m.person_id \
      WHERE co.org_id = $1 AND co.shares = TRUE AND p.name_lc LIKE $2 ORDER BY co.course_id DESC LIMIT $3";

@@ -6,12 +6,10 @@ pub const INSERT_MEETING_PLACE: &str = "INSERT INTO meeting_places (org_id, name
 pub const MEETING_PLACES: &str = "SELECT id, org_id, name, address FROM meeting_places WHERE org_id = $1 ORDER BY name, id";
 pub const DELETE_MEETING_PLACE: &str = "DELETE FROM meeting_places WHERE org_id = $1 AND id = $2";
 
-pub const INSERT_PERSON: &str =
-    "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+pub const INSERT_PERSON: &str = "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 pub const PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
      WHERE id = ANY($1) ORDER BY id";
-pub const PERSON_BY_CPR: &str =
-    "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = $1 LIMIT 1";
+pub const PERSON_BY_CPR: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = $1 LIMIT 1";
 
 pub const STAFF: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.name";
@@ -21,29 +19,24 @@ pub const USER_BY_NAME: &str = "SELECT u.person_id, p.name, p.email, u.username,
 pub const USER_BY_PERSON: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.person_id = $1";
 
-pub const INSERT_SESSION: &str =
-    "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES ($1, $2, $3, $4, $5)";
+pub const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES ($1, $2, $3, $4, $5)";
 pub const SESSION: &str = "SELECT token_hash, person_id, csrf, created_us, last_seen_us FROM sessions WHERE token_hash = $1";
 pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_us = $1 WHERE token_hash = $2";
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 pub const INSERT_LOGIN_ATTEMPT: &str = "INSERT INTO login_attempts (username, ok, at_us) VALUES ($1, $2, $3)";
-pub const FAILED_LOGINS: &str =
-    "SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND ok = FALSE AND at_us >= $2";
+pub const FAILED_LOGINS: &str = "SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND ok = FALSE AND at_us >= $2";
 
-pub const INSERT_COURSE: &str =
-    "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES ($1, 0, $2, $3, $3) RETURNING id";
+pub const INSERT_COURSE: &str = "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES ($1, 0, $2, $3, $3) RETURNING id";
 pub const COURSE_VERSION: &str = "SELECT version FROM courses WHERE id = $1 FOR UPDATE";
 pub const UPDATE_COURSE: &str = "UPDATE courses SET version = $1, state = $2, updated_us = $3 WHERE id = $4";
 pub const COURSE: &str = "SELECT id, version, state, created_us FROM courses WHERE id = $1";
 pub const COURSE_IDS: &str = "SELECT id FROM courses ORDER BY id";
-pub const COURSES_OF_ORG: &str =
-    "SELECT course_id FROM course_orgs WHERE org_id = $1 AND shares = TRUE AND course_id < $2 ORDER BY course_id DESC LIMIT $3";
+pub const COURSES_OF_ORG: &str = "SELECT course_id FROM course_orgs WHERE org_id = $1 AND shares = TRUE AND course_id < $2 ORDER BY course_id DESC LIMIT $3";
 
 pub const HEAD: &str = "SELECT seq, hash FROM course_heads WHERE course_id = $1";
 pub const UPSERT_HEAD: &str = "INSERT INTO course_heads (course_id, seq, hash) VALUES ($1, $2, $3) \
      ON CONFLICT (course_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
-pub const INSERT_ENTRY: &str =
-    "INSERT INTO journal (course_id, seq, at_us, actor, kind, payload, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+pub const INSERT_ENTRY: &str = "INSERT INTO journal (course_id, seq, at_us, actor, kind, payload, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 pub const JOURNAL: &str = "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = $1 AND seq > $2 ORDER BY seq";
 
 pub const DELETE_TASKS: &str = "DELETE FROM tasks WHERE course_id = $1";
@@ -97,8 +90,7 @@ pub const ACCESS_LOG_ALL: &str = concat!(
 
 pub const INSERT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, claimed_until_us, mail_key, attachment) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-pub const OUTBOX: &str =
-    "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT $1";
+pub const OUTBOX: &str = "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT $1";
 pub const CLAIM_MAIL: &str = "UPDATE outbox SET claimed_until_us = $2, attempts = attempts + 1 WHERE id = \
      (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= $1) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
      RETURNING id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment";

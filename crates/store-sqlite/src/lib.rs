@@ -18,8 +18,8 @@ use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Owner;
 use tovholder_store::{
-    AccessRecord, Commit, JournalEntry, Keys, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, Person, Result, SealedCpr, Session,
-    StoreError, StoredCourse, TaskRow, User, entry_bytes, from_micros, task_rows, to_micros,
+    AccessRecord, Commit, JournalEntry, Keys, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, Person, Result, SealedCpr, Session, StoreError, StoredCourse, TaskRow, User, entry_bytes,
+    from_micros, task_rows, to_micros,
 };
 
 mod current;
@@ -91,7 +91,15 @@ impl SqliteStore {
         sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
         Self::backfill_names(&writer).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(db)?;
-        Ok(SqliteStore { writer, reader, keys, held: tovholder_store::held::Held::one_process(), sessions: tovholder_store::sessions::Sessions::one_process(), states: tovholder_store::states::States::default(), current: current::Current::default() })
+        Ok(SqliteStore {
+            writer,
+            reader,
+            keys,
+            held: tovholder_store::held::Held::one_process(),
+            sessions: tovholder_store::sessions::Sessions::one_process(),
+            states: tovholder_store::states::States::default(),
+            current: current::Current::default(),
+        })
     }
 
     /// Writes a consistent copy of the live database to `path` (which must not exist), while
@@ -119,43 +127,18 @@ impl SqliteStore {
 
     /// Writes entries and the projection; the caller has checked the version.
     async fn write_commit(&self, tx: &mut Transaction<'static, Sqlite>, id: CourseId, version: i64, commit: &Commit) -> Result<i64> {
-        let mut prev: String = sqlx::query(sql::HEAD)
-            .bind(id.0)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db)?
-            .map(|r| r.try_get("hash"))
-            .transpose()
-            .map_err(db)?
-            .unwrap_or_default();
+        let mut prev: String = sqlx::query(sql::HEAD).bind(id.0).fetch_optional(&mut **tx).await.map_err(db)?.map(|r| r.try_get("hash")).transpose().map_err(db)?.unwrap_or_default();
         let mut seq = version;
         for e in &commit.entries {
             seq += 1;
             let payload = json(&e.event)?;
             let at = to_micros(e.stamp.at);
             let hash = self.keys.chain(&prev, &entry_bytes(id, seq, at, e.stamp.by, &payload));
-            sqlx::query(sql::INSERT_ENTRY)
-                .bind(id.0)
-                .bind(seq)
-                .bind(at)
-                .bind(e.stamp.by.0)
-                .bind(e.event.kind())
-                .bind(&payload)
-                .bind(&hash)
-                .execute(&mut **tx)
-                .await
-                .map_err(db)?;
+            sqlx::query(sql::INSERT_ENTRY).bind(id.0).bind(seq).bind(at).bind(e.stamp.by.0).bind(e.event.kind()).bind(&payload).bind(&hash).execute(&mut **tx).await.map_err(db)?;
             prev = hash;
         }
         let updated = commit.entries.last().map_or(0, |e| to_micros(e.stamp.at));
-        sqlx::query(sql::UPDATE_COURSE)
-            .bind(seq)
-            .bind(json(&commit.state)?)
-            .bind(updated)
-            .bind(id.0)
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
+        sqlx::query(sql::UPDATE_COURSE).bind(seq).bind(json(&commit.state)?).bind(updated).bind(id.0).execute(&mut **tx).await.map_err(db)?;
         sqlx::query(sql::UPSERT_HEAD).bind(id.0).bind(seq).bind(&prev).execute(&mut **tx).await.map_err(db)?;
         Self::write_members(tx, id, &commit.state).await?;
         sqlx::query(sql::DELETE_TASKS).bind(id.0).execute(&mut **tx).await.map_err(db)?;
@@ -302,7 +285,6 @@ fn access_row(r: &SqliteRow) -> Result<AccessRecord> {
     })
 }
 
-
 #[async_trait]
 impl tovholder_store::Store for SqliteStore {
     async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId> {
@@ -315,9 +297,7 @@ impl tovholder_store::Store for SqliteStore {
         self.held
             .orgs_or(async {
                 let rows = sqlx::query(sql::ORGS).fetch_all(&self.reader).await.map_err(db)?;
-                rows.iter()
-                    .map(|r| Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? }))
-                    .collect()
+                rows.iter().map(|r| Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? })).collect()
             })
             .await
     }
@@ -325,7 +305,9 @@ impl tovholder_store::Store for SqliteStore {
     async fn meeting_places(&self, org: OrgId) -> Result<Vec<MeetingPlace>> {
         let rows = sqlx::query(sql::MEETING_PLACES).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
         rows.iter()
-            .map(|r| Ok(MeetingPlace { id: r.try_get("id").map_err(db)?, org: OrgId(r.try_get("org_id").map_err(db)?), name: r.try_get("name").map_err(db)?, address: r.try_get("address").map_err(db)? }))
+            .map(|r| {
+                Ok(MeetingPlace { id: r.try_get("id").map_err(db)?, org: OrgId(r.try_get("org_id").map_err(db)?), name: r.try_get("name").map_err(db)?, address: r.try_get("address").map_err(db)? })
+            })
             .collect()
     }
 
@@ -377,15 +359,7 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn add_user(&self, u: &NewUser) -> Result<()> {
-        let r = sqlx::query(sql::INSERT_USER)
-            .bind(u.person.0)
-            .bind(&u.username)
-            .bind(&u.password_hash)
-            .bind(json(&u.org_roles)?)
-            .bind(&u.department)
-            .execute(&self.writer)
-            .await
-            .map_err(db);
+        let r = sqlx::query(sql::INSERT_USER).bind(u.person.0).bind(&u.username).bind(&u.password_hash).bind(json(&u.org_roles)?).bind(&u.department).execute(&self.writer).await.map_err(db);
         self.held.invalidate();
         r?;
         Ok(())
@@ -406,15 +380,7 @@ impl tovholder_store::Store for SqliteStore {
     }
 
     async fn put_session(&self, s: &Session) -> Result<()> {
-        let r = sqlx::query(sql::INSERT_SESSION)
-            .bind(&s.token_hash)
-            .bind(s.person.0)
-            .bind(&s.csrf)
-            .bind(to_micros(s.created))
-            .bind(to_micros(s.last_seen))
-            .execute(&self.writer)
-            .await
-            .map_err(db);
+        let r = sqlx::query(sql::INSERT_SESSION).bind(&s.token_hash).bind(s.person.0).bind(&s.csrf).bind(to_micros(s.created)).bind(to_micros(s.last_seen)).execute(&self.writer).await.map_err(db);
         self.sessions.written(&s.token_hash);
         r?;
         Ok(())
@@ -464,13 +430,7 @@ impl tovholder_store::Store for SqliteStore {
     async fn create_course(&self, commit: &Commit) -> Result<CourseId> {
         let created = commit.entries.first().map_or(0, |e| to_micros(e.stamp.at));
         let mut tx = self.begin().await?;
-        let r = sqlx::query(sql::INSERT_COURSE)
-            .bind(&commit.state.model)
-            .bind(json(&commit.state)?)
-            .bind(created)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db)?;
+        let r = sqlx::query(sql::INSERT_COURSE).bind(&commit.state.model).bind(json(&commit.state)?).bind(created).fetch_one(&mut *tx).await.map_err(db)?;
         let id = CourseId(r.try_get("id").map_err(db)?);
         self.write_commit(&mut tx, id, 0, commit).await?;
         let committed = tx.commit().await.map_err(db);
@@ -481,14 +441,7 @@ impl tovholder_store::Store for SqliteStore {
 
     async fn append(&self, id: CourseId, expected_version: i64, commit: &Commit) -> Result<i64> {
         let mut tx = self.begin().await?;
-        let current: i64 = sqlx::query(sql::COURSE_VERSION)
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?
-            .ok_or(StoreError::NotFound)?
-            .try_get("version")
-            .map_err(db)?;
+        let current: i64 = sqlx::query(sql::COURSE_VERSION).bind(id.0).fetch_optional(&mut *tx).await.map_err(db)?.ok_or(StoreError::NotFound)?.try_get("version").map_err(db)?;
         if current != expected_version {
             return Err(StoreError::Conflict { current });
         }

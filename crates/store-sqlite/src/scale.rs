@@ -5,8 +5,8 @@ use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
 use jiff::civil::Date;
 use tovholder_core::course::CourseState;
-use tovholder_core::tasks::Owner;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_core::tasks::Owner;
 use tovholder_store::access::LogRow;
 use tovholder_store::{AccessRecord, Commit, NewPerson, Result, StoredCourse, TaskRow, from_micros, search_key, to_micros};
 
@@ -14,12 +14,10 @@ use crate::{SqliteStore, corrupt, course_row, db, json, task_row};
 
 pub(crate) const SET_NAME_LC: &str = "UPDATE persons SET name_lc = ? WHERE id = ?";
 const NAMES_MISSING: &str = "SELECT id, name FROM persons WHERE name_lc IS NULL";
-const INSERT_PERSON: &str =
-    "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+const INSERT_PERSON: &str = "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
 const DELETE_MEMBERS: &str = "DELETE FROM course_members WHERE course_id = ?";
 const INSERT_MEMBER: &str = "INSERT OR IGNORE INTO course_members (course_id, person_id) VALUES (?, ?)";
-const INSERT_COURSE: &str =
-    "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES (?, 0, ?, ?3, ?3) RETURNING id";
+const INSERT_COURSE: &str = "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES (?, 0, ?, ?3, ?3) RETURNING id";
 const SEARCH: &str = "SELECT DISTINCT co.course_id FROM course_orgs co \
      JOIN course_members m ON m.course_id = co.course_id JOIN persons p ON p.id = m.person_id \
      WHERE co.org_id = ?1 AND co.shares = 1 AND instr(p.name_lc, ?2) > 0 ORDER BY co.course_id DESC LIMIT ?3";

@@ -6,12 +6,10 @@ pub const INSERT_MEETING_PLACE: &str = "INSERT INTO meeting_places (org_id, name
 pub const MEETING_PLACES: &str = "SELECT id, org_id, name, address FROM meeting_places WHERE org_id = ? ORDER BY name, id";
 pub const DELETE_MEETING_PLACE: &str = "DELETE FROM meeting_places WHERE org_id = ? AND id = ?";
 
-pub const INSERT_PERSON: &str =
-    "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+pub const INSERT_PERSON: &str = "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
 pub const PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
      WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id";
-pub const PERSON_BY_CPR: &str =
-    "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = ? LIMIT 1";
+pub const PERSON_BY_CPR: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = ? LIMIT 1";
 
 pub const STAFF: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = ? ORDER BY p.name";
@@ -21,28 +19,23 @@ pub const USER_BY_NAME: &str = "SELECT u.person_id, p.name, p.email, u.username,
 pub const USER_BY_PERSON: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.person_id = ?";
 
-pub const INSERT_SESSION: &str =
-    "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES (?, ?, ?, ?, ?)";
+pub const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES (?, ?, ?, ?, ?)";
 pub const SESSION: &str = "SELECT token_hash, person_id, csrf, created_us, last_seen_us FROM sessions WHERE token_hash = ?";
 pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_us = ? WHERE token_hash = ?";
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = ?";
 pub const INSERT_LOGIN_ATTEMPT: &str = "INSERT INTO login_attempts (username, ok, at_us) VALUES (?, ?, ?)";
-pub const FAILED_LOGINS: &str =
-    "SELECT COUNT(*) AS n FROM login_attempts WHERE username = ? AND ok = 0 AND at_us >= ?";
+pub const FAILED_LOGINS: &str = "SELECT COUNT(*) AS n FROM login_attempts WHERE username = ? AND ok = 0 AND at_us >= ?";
 
-pub const INSERT_COURSE: &str =
-    "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES (?, 0, ?, ?3, ?3) RETURNING id";
+pub const INSERT_COURSE: &str = "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES (?, 0, ?, ?3, ?3) RETURNING id";
 pub const COURSE_VERSION: &str = "SELECT version FROM courses WHERE id = ?";
 pub const UPDATE_COURSE: &str = "UPDATE courses SET version = ?, state = ?, updated_us = ? WHERE id = ?";
 pub const COURSE_IDS: &str = "SELECT id FROM courses ORDER BY id";
-pub const COURSES_OF_ORG: &str =
-    "SELECT course_id FROM course_orgs WHERE org_id = ?1 AND shares = 1 AND course_id < ?2 ORDER BY course_id DESC LIMIT ?3";
+pub const COURSES_OF_ORG: &str = "SELECT course_id FROM course_orgs WHERE org_id = ?1 AND shares = 1 AND course_id < ?2 ORDER BY course_id DESC LIMIT ?3";
 
 pub const HEAD: &str = "SELECT seq, hash FROM course_heads WHERE course_id = ?";
 pub const UPSERT_HEAD: &str = "INSERT INTO course_heads (course_id, seq, hash) VALUES (?, ?, ?) \
      ON CONFLICT (course_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
-pub const INSERT_ENTRY: &str =
-    "INSERT INTO journal (course_id, seq, at_us, actor, kind, payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
+pub const INSERT_ENTRY: &str = "INSERT INTO journal (course_id, seq, at_us, actor, kind, payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
 pub const JOURNAL: &str = "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = ? AND seq > ? ORDER BY seq";
 
 pub const DELETE_TASKS: &str = "DELETE FROM tasks WHERE course_id = ?";
@@ -79,8 +72,7 @@ pub const ACCESS_LOG_ALL: &str = concat!(
 
 pub const INSERT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, claimed_until_us, mail_key, attachment) \
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-pub const OUTBOX: &str =
-    "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT ?";
+pub const OUTBOX: &str = "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT ?";
 pub const CLAIM_MAIL: &str = "UPDATE outbox SET claimed_until_us = ?2, attempts = attempts + 1 WHERE id = \
      (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= ?1) ORDER BY id LIMIT 1) \
      RETURNING id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment";

@@ -11,8 +11,8 @@
 //! `SHARED_FOR`, so what another process added shows within that time.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use tovholder_core::ids::{OrgId, PersonId};

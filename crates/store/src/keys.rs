@@ -59,11 +59,7 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], KeyError> {
 
 impl Keys {
     pub fn from_master(master: &[u8; 32]) -> Keys {
-        Keys {
-            cpr: derive(master, "tovholder cpr encryption v1"),
-            index: derive(master, "tovholder cpr blind index v1"),
-            journal: derive(master, "tovholder journal chain v1"),
-        }
+        Keys { cpr: derive(master, "tovholder cpr encryption v1"), index: derive(master, "tovholder cpr blind index v1"), journal: derive(master, "tovholder journal chain v1") }
     }
 
     pub fn load(path: &Path) -> Result<Keys, KeyError> {
@@ -98,9 +94,7 @@ impl Keys {
     pub fn seal_cpr(&self, cpr: &Cpr) -> Result<SealedCpr, KeyError> {
         let cipher = Aes256Gcm::new((&self.cpr).into());
         let nonce_bytes: [u8; 12] = random_bytes()?;
-        let ct = cipher
-            .encrypt(&Nonce::from(nonce_bytes), cpr.expose().as_bytes())
-            .map_err(|_| KeyError::Decrypt)?;
+        let ct = cipher.encrypt(&Nonce::from(nonce_bytes), cpr.expose().as_bytes()).map_err(|_| KeyError::Decrypt)?;
         let mut sealed = nonce_bytes.to_vec();
         sealed.extend(ct);
         Ok(SealedCpr { ciphertext: sealed, blind_index: self.cpr_index(cpr) })

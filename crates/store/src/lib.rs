@@ -3,8 +3,8 @@
 
 pub mod access;
 pub mod held;
-pub mod sessions;
 pub mod keys;
+pub mod sessions;
 pub mod states;
 pub mod story;
 
@@ -166,15 +166,7 @@ pub fn task_rows(course: CourseId, tasks: &[Task]) -> Vec<TaskRow> {
     tasks
         .iter()
         .flat_map(|t| {
-            t.owners.iter().map(move |o| TaskRow {
-                course,
-                task: t.id.clone(),
-                label: t.label.clone(),
-                due_from: t.window.from,
-                due_to: t.window.to,
-                done: t.done.is_some(),
-                owner: o.clone(),
-            })
+            t.owners.iter().map(move |o| TaskRow { course, task: t.id.clone(), label: t.label.clone(), due_from: t.window.from, due_to: t.window.to, done: t.done.is_some(), owner: o.clone() })
         })
         .collect()
 }

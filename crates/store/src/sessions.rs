@@ -13,8 +13,8 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::{Result, Session};
 use crate::held::SHARED_FOR;
+use crate::{Result, Session};
 
 /// Most sessions remembered; beyond it the map starts over.
 const MAX_SESSIONS: usize = 50_000;

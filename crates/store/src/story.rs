@@ -38,10 +38,7 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     store.remove_meeting_place(kommune, hall).await.map_err(e("remove_meeting_place"))?;
     ensure(store.meeting_places(kommune).await.map_err(e("meeting_places"))?.len() == 1, "one place left")?;
     let cpr = tovholder_core::cpr::Cpr::parse("010115-4321").map_err(e("cpr"))?;
-    let child = store
-        .add_person(&NewPerson { name: "Åse Ødegård".into(), email: None, org: None, cpr: Some(keys.seal_cpr(&cpr).map_err(e("seal"))?) })
-        .await
-        .map_err(e("add_person"))?;
+    let child = store.add_person(&NewPerson { name: "Åse Ødegård".into(), email: None, org: None, cpr: Some(keys.seal_cpr(&cpr).map_err(e("seal"))?) }).await.map_err(e("add_person"))?;
     let staff = store.add_person(&NewPerson { name: "Bo Berg".into(), email: Some("bo@x.example".into()), org: Some(kommune), cpr: None }).await.map_err(e("add_person"))?;
     store
         .add_user(&NewUser { person: staff, username: "bo".into(), password_hash: "$argon2id$x".into(), org_roles: vec!["tovholder".into()], department: Some("Familierådgivningen".into()) })
@@ -107,7 +104,16 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let later = Stamp { at: t0 + jiff::SignedDuration::from_micros(1_500_001), by: staff };
     let ev = Event::DatesSet { dates: [("ophold_start".to_string(), date(2027, 3, 1))].into(), reason: Some("Udsat efter aftale".into()) };
     state.apply(&later, &ev);
-    let next = Commit { entries: vec![NewEntry { stamp: later.clone(), event: ev }], state: state.clone(), tasks: vec![task(Some(tovholder_core::tasks::Done::Condition))], orgs: commit.orgs.clone(), recipients: vec![], mails: vec![], withdraw: vec![], blobs: vec![] };
+    let next = Commit {
+        entries: vec![NewEntry { stamp: later.clone(), event: ev }],
+        state: state.clone(),
+        tasks: vec![task(Some(tovholder_core::tasks::Done::Condition))],
+        orgs: commit.orgs.clone(),
+        recipients: vec![],
+        mails: vec![],
+        withdraw: vec![],
+        blobs: vec![],
+    };
     let stale = store.append(id, 1, &next).await;
     ensure(matches!(stale, Err(StoreError::Conflict { current: 2 })), "a stale version is refused as a conflict")?;
     ensure(store.append(id, 2, &next).await.map_err(e("append"))? == 3, "append returns the new version")?;
@@ -151,7 +157,14 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     // A list view (one request's records of several courses) is stored as one row naming them;
     // each course's log still has its record, with its own decision, newest first.
     let other = CourseId(id.0 + 1_000);
-    let view = |at: Timestamp, course: CourseId, allowed: bool| AccessRecord { at, person: Some(staff), course: Some(course), action: "read:GET /".into(), allowed, reason: if allowed { "role".into() } else { "no_relation".into() } };
+    let view = |at: Timestamp, course: CourseId, allowed: bool| AccessRecord {
+        at,
+        person: Some(staff),
+        course: Some(course),
+        action: "read:GET /".into(),
+        allowed,
+        reason: if allowed { "role".into() } else { "no_relation".into() },
+    };
     let first = vec![view(later.at, id, true), view(later.at, other, false)];
     let second_at = later.at + jiff::SignedDuration::from_secs(60);
     let second = vec![view(second_at, other, true), view(second_at, id, true)];
@@ -171,7 +184,10 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     store.mail_failed(claimed.id, t0).await.map_err(e("failed"))?;
     let again = store.claim_mail(t0, later.at).await.map_err(e("claim"))?.ok_or("story: a failed mail is tried again")?;
     store.mail_sent(again.id, later.at).await.map_err(e("sent"))?;
-    ensure(store.claim_mail(later.at + jiff::SignedDuration::from_hours(1), later.at + jiff::SignedDuration::from_hours(2)).await.map_err(e("claim"))?.is_none(), "a sent mail is never claimed again")?;
+    ensure(
+        store.claim_mail(later.at + jiff::SignedDuration::from_hours(1), later.at + jiff::SignedDuration::from_hours(2)).await.map_err(e("claim"))?.is_none(),
+        "a sent mail is never claimed again",
+    )?;
     ensure(store.outbox(10).await.map_err(e("outbox"))?[0].sent == Some(later.at), "the outbox shows it sent")?;
 
     // A deferred mail with a calendar attachment: held until its time, withdrawn by its key.
@@ -180,7 +196,8 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     agenda.not_before = Some(due);
     agenda.key = Some("agenda:1:1".into());
     agenda.attachment = Some(crate::Attachment { filename: "invitation.ics".into(), content_type: "text/calendar; method=REQUEST".into(), text: "BEGIN:VCALENDAR".into() });
-    let bare = |mails: Vec<NewMail>, withdraw: Vec<String>| Commit { entries: vec![], state: state.clone(), tasks: vec![], orgs: commit.orgs.clone(), recipients: vec![], mails, withdraw, blobs: vec![] };
+    let bare =
+        |mails: Vec<NewMail>, withdraw: Vec<String>| Commit { entries: vec![], state: state.clone(), tasks: vec![], orgs: commit.orgs.clone(), recipients: vec![], mails, withdraw, blobs: vec![] };
     store.append(id, 3, &bare(vec![agenda.clone()], vec![])).await.map_err(e("append mail"))?;
     ensure(store.outbox(10).await.map_err(e("outbox"))?[0].mail == agenda, "the mail round-trips with its time, key and attachment")?;
     ensure(store.claim_mail(later.at, later.at + jiff::SignedDuration::from_hours(1)).await.map_err(e("claim"))?.is_none(), "not before its time")?;

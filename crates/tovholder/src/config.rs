@@ -87,11 +87,7 @@ impl Config {
             }
             let path: Vec<String> = name.to_lowercase().split("__").map(str::to_string).collect();
             // Numbers and booleans are read as TOML values; anything else is a string.
-            let v = toml::from_str::<toml::Table>(&format!("v = {value}"))
-                .ok()
-                .and_then(|mut t| t.remove("v"))
-                .filter(|v| !v.is_table())
-                .unwrap_or(toml::Value::String(value));
+            let v = toml::from_str::<toml::Table>(&format!("v = {value}")).ok().and_then(|mut t| t.remove("v")).filter(|v| !v.is_table()).unwrap_or(toml::Value::String(value));
             insert(&mut table, &path, v);
         }
         table.try_into::<Config>().map_err(|e| ConfigError::Invalid(e.to_string()))
@@ -127,7 +123,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("t.toml");
         std::fs::write(&f, "listen = \"0.0.0.0:80\"\nlogin_max_failures = 3\nsession_idle_minutes = 10\n[smtp]\nhost = \"mail\"\nfrom = \"a@b.example\"\npassword = \"hemmelig\"\n").unwrap();
-        let c = Config::load(Some(&f), env(&[("TOVHOLDER_LISTEN", "127.0.0.1:9"), ("TOVHOLDER_SESSION_IDLE_MINUTES", "20"), ("OTHER", "x"), ("TOVHOLDER_CONFIG", "t.toml"), ("TOVHOLDER_LOG", "debug")])).unwrap();
+        let c =
+            Config::load(Some(&f), env(&[("TOVHOLDER_LISTEN", "127.0.0.1:9"), ("TOVHOLDER_SESSION_IDLE_MINUTES", "20"), ("OTHER", "x"), ("TOVHOLDER_CONFIG", "t.toml"), ("TOVHOLDER_LOG", "debug")]))
+                .unwrap();
         assert_eq!(c.listen, "127.0.0.1:9");
         assert_eq!(c.login_max_failures, 3);
         assert_eq!(c.session_idle_minutes, 20);

@@ -117,27 +117,76 @@ impl Rng {
     }
 }
 
-const PLACE_PREFIX: &[&str] = &[
-    "Ege", "Lin", "Fjord", "Bakke", "Sø", "Skov", "Lyng", "Hav", "Mølle", "Strand", "Høj", "Vester", "Øster", "Nør", "Sønder", "Kilde",
-    "Rosen", "Bøge", "Ask", "Eng", "Hvid", "Grøn", "Rav", "Sol",
-];
+const PLACE_PREFIX: &[&str] =
+    &["Ege", "Lin", "Fjord", "Bakke", "Sø", "Skov", "Lyng", "Hav", "Mølle", "Strand", "Høj", "Vester", "Øster", "Nør", "Sønder", "Kilde", "Rosen", "Bøge", "Ask", "Eng", "Hvid", "Grøn", "Rav", "Sol"];
 const PLACE_SUFFIX: &[&str] = &["skov", "by", "holm", "rup", "sted", "løse", "bjerg", "havn", "lev", "købing", "vig", "dal", "ager", "strup", "bæk"];
 const HOMES: &[&str] = &["Fjordlyst", "Bakkely", "Strandhøj", "Skovbrynet", "Lyngholm"];
 const CHILD_NAMES: &[&str] = &[
-    "Emma", "Ida", "Clara", "Freja", "Alma", "Ella", "Sofie", "Anna", "Laura", "Karla", "Agnes", "Olivia", "Lærke", "Asta", "Marie",
-    "Esther", "Nora", "Liva", "Maja", "Josefine", "William", "Noah", "Oscar", "Lucas", "Carl", "Victor", "Malthe", "Alfred", "Oliver",
-    "Emil", "Aksel", "Valdemar", "Magnus", "Frederik", "August", "Elias", "Storm", "Arthur", "Johan", "Søren",
+    "Emma", "Ida", "Clara", "Freja", "Alma", "Ella", "Sofie", "Anna", "Laura", "Karla", "Agnes", "Olivia", "Lærke", "Asta", "Marie", "Esther", "Nora", "Liva", "Maja", "Josefine", "William", "Noah",
+    "Oscar", "Lucas", "Carl", "Victor", "Malthe", "Alfred", "Oliver", "Emil", "Aksel", "Valdemar", "Magnus", "Frederik", "August", "Elias", "Storm", "Arthur", "Johan", "Søren",
 ];
 const ADULT_NAMES: &[&str] = &[
-    "Anne", "Mette", "Hanne", "Susanne", "Camilla", "Louise", "Maria", "Pernille", "Tina", "Helle", "Birgitte", "Rikke", "Peter",
-    "Thomas", "Jens", "Lars", "Henrik", "Martin", "Søren", "Morten", "Jesper", "Anders", "Michael", "Kasper", "Brian", "Jakob",
+    "Anne", "Mette", "Hanne", "Susanne", "Camilla", "Louise", "Maria", "Pernille", "Tina", "Helle", "Birgitte", "Rikke", "Peter", "Thomas", "Jens", "Lars", "Henrik", "Martin", "Søren", "Morten",
+    "Jesper", "Anders", "Michael", "Kasper", "Brian", "Jakob",
 ];
 const SURNAMES: &[&str] = &[
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen", "Rasmussen", "Jørgensen", "Petersen",
-    "Madsen", "Kristensen", "Olsen", "Thomsen", "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Knudsen", "Jakobsen",
-    "Mikkelsen", "Frederiksen", "Lund", "Holm", "Schmidt", "Eriksen", "Kristiansen", "Simonsen", "Clausen", "Svendsen", "Andreasen",
-    "Iversen", "Østergaard", "Jeppesen", "Vestergaard", "Nissen", "Lauridsen", "Kjær", "Jespersen", "Mogensen", "Skov", "Bak",
-    "Nørgaard", "Bech", "Dam", "Søndergaard", "Bruun", "Holst", "Ærø", "Åberg", "Krogh", "Friis", "Kofoed", "Lindhardt", "Bøgh",
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Christiansen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Knudsen",
+    "Jakobsen",
+    "Mikkelsen",
+    "Frederiksen",
+    "Lund",
+    "Holm",
+    "Schmidt",
+    "Eriksen",
+    "Kristiansen",
+    "Simonsen",
+    "Clausen",
+    "Svendsen",
+    "Andreasen",
+    "Iversen",
+    "Østergaard",
+    "Jeppesen",
+    "Vestergaard",
+    "Nissen",
+    "Lauridsen",
+    "Kjær",
+    "Jespersen",
+    "Mogensen",
+    "Skov",
+    "Bak",
+    "Nørgaard",
+    "Bech",
+    "Dam",
+    "Søndergaard",
+    "Bruun",
+    "Holst",
+    "Ærø",
+    "Åberg",
+    "Krogh",
+    "Friis",
+    "Kofoed",
+    "Lindhardt",
+    "Bøgh",
 ];
 
 /// ASCII for user names and addresses: æ → ae, ø → oe, å → aa.
@@ -200,17 +249,12 @@ pub async fn generate(store: Arc<dyn Store>, keys: &Keys, models: &Models, opts:
     let (jmh, ff, bu) = (model("julemaerkehjem")?, model("familiens_fremtid")?, model("ballerup_unge")?);
     let mut rng = Rng::new(opts.seed);
     let world = Arc::new(staff(store.as_ref(), keys, &mut rng, opts, jmh, ff, bu).await?);
-    let logins = world.munis.iter().map(|m| m.tovholdere.len() + m.kontakt.len() + m.koordinatorer.len() + m.ungeteam.len()).sum::<usize>()
-        + world.homes.iter().map(|h| h.staff.len()).sum::<usize>();
+    let logins = world.munis.iter().map(|m| m.tovholdere.len() + m.kontakt.len() + m.koordinatorer.len() + m.ungeteam.len()).sum::<usize>() + world.homes.iter().map(|h| h.staff.len()).sum::<usize>();
     eprintln!("generate: {} organisations, {logins} logins ({:.1} s)", world.munis.len() + world.homes.len(), t0.elapsed().as_secs_f64());
 
     let mut summary = Summary { logins, busy_coordinator: BUSY_COORDINATOR.into(), password: PASSWORD.into(), ..Summary::default() };
-    summary.other_logins = vec![
-        world.munis[0].tovholdere[0].username.clone(),
-        world.munis[0].kontakt[0].username.clone(),
-        world.homes[0].staff[0].username.clone(),
-        world.munis[0].ungeteam[0].username.clone(),
-    ];
+    summary.other_logins =
+        vec![world.munis[0].tovholdere[0].username.clone(), world.munis[0].kontakt[0].username.clone(), world.homes[0].staff[0].username.clone(), world.munis[0].ungeteam[0].username.clone()];
     let n = opts.courses;
     // The previous batch is written while the next is simulated.
     let mut pending: Option<tokio::task::JoinHandle<anyhow::Result<Vec<CourseId>>>> = None;
@@ -336,9 +380,7 @@ async fn staff(store: &dyn Store, keys: &Keys, rng: &mut Rng, opts: &Options, jm
         .map(|p| NewPerson { name: p.name.clone(), email: Some(format!("{}@{}.example", p.username, if p.org < muni_count { "kommune" } else { "jmh" })), org: Some(orgs[p.org]), cpr: None })
         .collect();
     let ids = store.add_persons(&persons).await?;
-    let mut munis: Vec<Muni> = (0..muni_count)
-        .map(|i| Muni { org: orgs[i], weight: weights[i], tovholdere: vec![], kontakt: vec![], koordinatorer: vec![], ungeteam: vec![] })
-        .collect();
+    let mut munis: Vec<Muni> = (0..muni_count).map(|i| Muni { org: orgs[i], weight: weights[i], tovholdere: vec![], kontakt: vec![], koordinatorer: vec![], ungeteam: vec![] }).collect();
     let mut homes: Vec<Home> = (0..HOMES.len()).map(|h| Home { org: orgs[muni_count + h], staff: vec![] }).collect();
     let mut busy = None;
     for (p, id) in pending.into_iter().zip(ids) {
@@ -408,7 +450,13 @@ fn plan_course(w: &World, seed: u64, i: usize, n: usize) -> anyhow::Result<Cours
     let offset = ((i as f64 + 0.5) / n.max(1) as f64 * span) as i64;
     let begin = w.start.checked_add(offset.days())?;
     let x = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
-    let kind = if x < JMH_SHARE { Kind::Jmh } else if x < JMH_SHARE + FF_SHARE { Kind::Ff } else { Kind::Bu };
+    let kind = if x < JMH_SHARE {
+        Kind::Jmh
+    } else if x < JMH_SHARE + FF_SHARE {
+        Kind::Ff
+    } else {
+        Kind::Bu
+    };
     let weights: Vec<u32> = w.munis.iter().map(|m| m.weight).collect();
     let mut muni = rng.weighted(&weights);
     // The busy coordinator's courses are in the largest municipality.
@@ -552,10 +600,7 @@ fn simulate(w: &World, plan: CoursePlan) -> anyhow::Result<(Commit, CourseMeta)>
         Kind::Bu => bu(w, &mut sim, &mut rng, &plan)?,
     }
     let busy_open_tasks = if busy {
-        tasks::tasks(&model, &sim.state)
-            .iter()
-            .filter(|t| t.done.is_none() && t.owners.iter().any(|o| matches!(o, tasks::Owner::Person { person, .. } if *person == w.busy.person)))
-            .count()
+        tasks::tasks(&model, &sim.state).iter().filter(|t| t.done.is_none() && t.owners.iter().any(|o| matches!(o, tasks::Owner::Person { person, .. } if *person == w.busy.person))).count()
     } else {
         0
     };
@@ -782,7 +827,8 @@ fn ff(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Res
         attendees.push(who(leader.person));
     }
     for (r, phase) in phases.iter().enumerate().take(rounds) {
-        let agreements = [("Forælderen kontakter skolen om fremmødet", who(adults[0])), ("Koordinatoren samler netværkets tilbud", who(koordinator.person)), ("Mormor henter i SFO om torsdagen", Who::Network(1))];
+        let agreements =
+            [("Forælderen kontakter skolen om fremmødet", who(adults[0])), ("Koordinatoren samler netværkets tilbud", who(koordinator.person)), ("Mormor henter i SFO om torsdagen", Who::Network(1))];
         let n_agree = rng.range(1, 3) as usize;
         let ahead = rng.range(14, 24);
         let Some(m) = meeting(sim, rng, &ka, "netvaerksmoede", day, ahead, attendees.clone(), &agreements[..n_agree], true)? else {
@@ -865,7 +911,15 @@ fn bu(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Res
             return Ok(());
         }
         if k == 0 {
-            let g = commands::GoalInput { goal: None, parent: None, text: "At komme i skole hver dag".into(), when: "inden jul".into(), who: "Den unge".into(), criteria: "Fravær under 10 %".into(), reached: false };
+            let g = commands::GoalInput {
+                goal: None,
+                parent: None,
+                text: "At komme i skole hver dag".into(),
+                when: "inden jul".into(),
+                who: "Den unge".into(),
+                criteria: "Fravær under 10 %".into(),
+                reached: false,
+            };
             sim.act(&ca, day, |c| commands::set_goal(c, g))?;
             let doc = sim.document("plan", "Plan for den unge 1.0", "Plan for den unge 1.0\nMål, delmål og aftaler fra startmødet.\n");
             sim.act(&ca, day, |c| commands::issue_plan(c, doc, None))?;

@@ -163,10 +163,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TOVHOLDER_LOG").unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TOVHOLDER_LOG").unwrap_or_else(|_| "info".into())).with_writer(std::io::stderr).init();
     let result = match cli.command {
         Command::Model { command: ModelCommand::Check { files } } => return model_check(&files),
         Command::Keygen { file } => keygen(&file),

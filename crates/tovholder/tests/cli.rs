@@ -26,12 +26,7 @@ fn model_check_accepts_the_shipped_model_and_names_file_and_field_of_errors() {
 #[test]
 fn serve_refuses_to_start_without_a_key_file() {
     let dir = tempfile::tempdir().unwrap();
-    let out = bin()
-        .args(["serve", "--listen", "127.0.0.1:0", "--database"])
-        .arg(format!("sqlite://{}", dir.path().join("t.db").display()))
-        .env_remove("TOVHOLDER_KEY_FILE")
-        .output()
-        .unwrap();
+    let out = bin().args(["serve", "--listen", "127.0.0.1:0", "--database"]).arg(format!("sqlite://{}", dir.path().join("t.db").display())).env_remove("TOVHOLDER_KEY_FILE").output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no key_file configured"));
     assert!(!dir.path().join("t.db").exists(), "nothing is created before the key is there");
@@ -85,12 +80,7 @@ fn demo_runs_and_its_journals_verify() {
     assert!(!out.status.success(), "a backup that does not verify is not put in place");
     let out = bin().args(["audit", "verify", "--database", &restored]).env("TOVHOLDER_KEY_FILE", &key).output().unwrap();
     assert!(out.status.success(), "the restored database is untouched");
-    let out = bin()
-        .args(["audit", "verify", "--database"])
-        .arg(format!("sqlite://{}", data.join("tovholder.db").display()))
-        .env("TOVHOLDER_KEY_FILE", data.join("tovholder.key"))
-        .output()
-        .unwrap();
+    let out = bin().args(["audit", "verify", "--database"]).arg(format!("sqlite://{}", data.join("tovholder.db").display())).env("TOVHOLDER_KEY_FILE", data.join("tovholder.key")).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 12 journals verified"));
 }

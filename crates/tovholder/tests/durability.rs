@@ -37,12 +37,7 @@ fn every_acknowledged_write_survives_sigkill() {
                 writers.push(tokio::spawn(async move {
                     for i in 0.. {
                         let value = format!("run {run} writer {w} write {i}");
-                        let r = c
-                            .post(format!("{url}/api/v1/courses/{course}/fields"))
-                            .header("x-csrf-token", &csrf)
-                            .json(&serde_json::json!({"field": "aktiviteter", "value": value}))
-                            .send()
-                            .await;
+                        let r = c.post(format!("{url}/api/v1/courses/{course}/fields")).header("x-csrf-token", &csrf).json(&serde_json::json!({"field": "aktiviteter", "value": value})).send().await;
                         match r {
                             Ok(r) if r.status() == 200 => acked.lock().unwrap().push(value),
                             Ok(r) if r.status() == 409 => {}
@@ -85,11 +80,7 @@ fn every_acknowledged_write_survives_sigkill() {
             eprintln!("run {run}: {} writes acknowledged so far, all present after SIGKILL", acked.len());
             pool.close().await;
         });
-        let out = Command::new(env!("CARGO_BIN_EXE_tovholder"))
-            .args(["audit", "verify", "--database", &db])
-            .env("TOVHOLDER_KEY_FILE", data.join("tovholder.key"))
-            .output()
-            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_tovholder")).args(["audit", "verify", "--database", &db]).env("TOVHOLDER_KEY_FILE", data.join("tovholder.key")).output().unwrap();
         assert!(out.status.success(), "run {run}: {}", String::from_utf8_lossy(&out.stdout));
     }
 }

@@ -24,11 +24,7 @@ impl Sink {
     fn start() -> Sink {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let dir = tempfile::tempdir().unwrap();
-        let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(dir.path().join("maildir"))
-            .spawn()
-            .unwrap();
+        let child = Command::new("python3").args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"]).arg(dir.path().join("maildir")).spawn().unwrap();
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Sink { child, port, dir };
@@ -93,18 +89,19 @@ fn two_processes_share_sessions_and_send_each_mail_once() {
     let held_id: i64 = rt.block_on(async {
         let pool = sqlx::PgPool::connect(&url).await.unwrap();
         let now_us = jiff::Timestamp::now().as_microsecond();
-        let id = sqlx::query_scalar("UPDATE outbox SET claimed_until_us = $1, attempts = 1 WHERE id = (SELECT min(id) FROM outbox) RETURNING id")
-            .bind(now_us + 3_000_000)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let id =
+            sqlx::query_scalar("UPDATE outbox SET claimed_until_us = $1, attempts = 1 WHERE id = (SELECT min(id) FROM outbox) RETURNING id").bind(now_us + 3_000_000).fetch_one(&pool).await.unwrap();
         pool.close().await;
         id
     });
     let waiting: usize = rt.block_on(async {
         let pool = sqlx::PgPool::connect(&url).await.unwrap();
         // Mails due now: the demo also queues agendas for a week before its meetings.
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE claimed_until_us IS NULL OR claimed_until_us <= $1").bind(jiff::Timestamp::now().as_microsecond() + 10_000_000).fetch_one(&pool).await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE claimed_until_us IS NULL OR claimed_until_us <= $1")
+            .bind(jiff::Timestamp::now().as_microsecond() + 10_000_000)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         pool.close().await;
         n as usize
     });

@@ -6,16 +6,16 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use tovholder_core::commands::{self, CommandError, Ctx, OpenCourse};
 use sha2::{Digest, Sha256};
 use tovholder_core::commands::NewDocument;
+use tovholder_core::commands::{self, CommandError, Ctx, OpenCourse};
 use tovholder_core::course::{CourseState, Event, Recipient, Stamp};
-use tovholder_core::policy::Actor;
 use tovholder_core::cpr::Cpr;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::model::{Model, Scope};
 use tovholder_core::notices;
 use tovholder_core::policy;
+use tovholder_core::policy::Actor;
 use tovholder_core::tasks;
 use tovholder_store::{AccessRecord, Blob, Commit, NewEntry, NewMail, NewPerson};
 
@@ -45,21 +45,31 @@ pub enum Op {
         #[serde(default)]
         reason: Option<String>,
     },
-    Appoint { role: String, person: PersonId },
+    Appoint {
+        role: String,
+        person: PersonId,
+    },
     Decide {
         decision: String,
         value: String,
         #[serde(default)]
         note: Option<String>,
     },
-    RecordField { field: String, value: String },
+    RecordField {
+        field: String,
+        value: String,
+    },
     CompleteTask {
         task: String,
         outcome: String,
         #[serde(default)]
         note: Option<String>,
     },
-    ProposeChange { kind: String, dates: BTreeMap<String, Date>, reason: String },
+    ProposeChange {
+        kind: String,
+        dates: BTreeMap<String, Date>,
+        reason: String,
+    },
     AnswerChange {
         change: u32,
         party: String,
@@ -80,7 +90,10 @@ pub enum Op {
     },
     /// Sends (or forwards) a document to people chosen from `recipients()`; `doc` 0 means the
     /// document added earlier in the same request.
-    SendDocument { doc: u32, to: Vec<PersonId> },
+    SendDocument {
+        doc: u32,
+        to: Vec<PersonId>,
+    },
     RecordConsent {
         giver: PersonId,
         about: Vec<PersonId>,
@@ -90,7 +103,12 @@ pub enum Op {
         valid_from: Date,
         valid_to: Date,
     },
-    SignConsent { consent: u32, by: PersonId, how: String, on: Date },
+    SignConsent {
+        consent: u32,
+        by: PersonId,
+        how: String,
+        on: Date,
+    },
     RevokeConsent {
         consent: u32,
         #[serde(default)]
@@ -217,10 +235,8 @@ async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
                     // Someone who has it already is no error: sending again changes nothing.
                     candidates.extend(d.sent.iter().map(|s| (s.to.clone(), String::new())));
                 }
-                let chosen: Result<Vec<Recipient>, CommandError> = to
-                    .iter()
-                    .map(|p| candidates.iter().find(|c| c.0.person == *p).map(|c| c.0.clone()).ok_or_else(|| commands::invalid("to", "Vælg modtagere fra listen.")))
-                    .collect();
+                let chosen: Result<Vec<Recipient>, CommandError> =
+                    to.iter().map(|p| candidates.iter().find(|c| c.0.person == *p).map(|c| c.0.clone()).ok_or_else(|| commands::invalid("to", "Vælg modtagere fra listen."))).collect();
                 Some((doc, chosen))
             }
             _ => None,
@@ -244,7 +260,15 @@ async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -
                 r
             }
             Op::RecordConsent { giver, about, recipients, kinds, purpose, valid_from, valid_to } => {
-                let input = commands::ConsentInput { giver: *giver, about: about.clone(), recipients: recipients.clone(), kinds: kinds.clone(), purpose: purpose.clone(), valid_from: *valid_from, valid_to: *valid_to };
+                let input = commands::ConsentInput {
+                    giver: *giver,
+                    about: about.clone(),
+                    recipients: recipients.clone(),
+                    kinds: kinds.clone(),
+                    purpose: purpose.clone(),
+                    valid_from: *valid_from,
+                    valid_to: *valid_to,
+                };
                 commands::record_consent(&ctx, input)
             }
             Op::SignConsent { consent, by, how, on } => commands::sign_consent(&ctx, *consent, *by, how, *on),
@@ -391,10 +415,14 @@ async fn letters(app: &App, model: &Model, before: &CourseState, after: &CourseS
 
 /// A notice to each new recipient of a document: no title, no names, only a link.
 async fn document_mails(app: &App, id: CourseId, events: &[Event]) -> Result<Vec<NewMail>, AppError> {
-    let mut people: Vec<PersonId> = events.iter().filter_map(|e| match e {
-        Event::DocumentSent { to, .. } => Some(to.iter().map(|r| r.person)),
-        _ => None,
-    }).flatten().collect();
+    let mut people: Vec<PersonId> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::DocumentSent { to, .. } => Some(to.iter().map(|r| r.person)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
     people.sort();
     people.dedup();
     let body = format!("{}\n\nÅbn forløbet i Tovholder:\n{}/forloeb/{id}\n\n{}", crate::text::NEW_DOCUMENT_BODY, app.config.base_url, crate::text::MAIL_FOOTER);
@@ -577,7 +605,9 @@ pub async fn open_course(app: &App, user: &CurrentUser, reg: Registration) -> Re
         let Some(def) = model.parties.get(party) else { continue };
         match orgs.iter().find(|o| o.id == *party_org) {
             Some(o) if o.kind == def.org_kind => {}
-            Some(o) => errors.push(commands::FieldError { field: format!("party.{party}"), message: format!("{} kan ikke være {}: vælg en organisation fra listen.", o.name, def.label.to_lowercase()) }),
+            Some(o) => {
+                errors.push(commands::FieldError { field: format!("party.{party}"), message: format!("{} kan ikke være {}: vælg en organisation fra listen.", o.name, def.label.to_lowercase()) })
+            }
             None => errors.push(commands::FieldError { field: format!("party.{party}"), message: "Vælg en organisation fra listen.".into() }),
         }
     }

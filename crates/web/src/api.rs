@@ -11,13 +11,13 @@ use serde::Serialize;
 use tovholder_core::commands::FieldError;
 use tovholder_core::ids::{CourseId, PersonId};
 
-use crate::auth::CurrentUser;
-use crate::path::Path;
+use crate::App;
 use crate::actions::{self, Op, RegistrationInput};
+use crate::auth::CurrentUser;
 use crate::course_access::{self, AuthorizedCourse, Read};
 use crate::error::{ApiError, AppError};
+use crate::path::Path;
 use crate::views::{self, CourseView, JournalView, TaskView};
-use crate::App;
 
 #[derive(Serialize)]
 pub struct Me {

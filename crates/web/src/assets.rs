@@ -40,10 +40,7 @@ pub fn all() -> &'static [Asset] {
 /// The asset served at `/static/<path>` (a leading `/` is ignored).
 pub fn get(path: &str) -> Option<&'static Asset> {
     let path = path.strip_prefix('/').unwrap_or(path);
-    ASSETS
-        .binary_search_by(|asset| asset.path.cmp(path))
-        .ok()
-        .and_then(|i| ASSETS.get(i))
+    ASSETS.binary_search_by(|asset| asset.path.cmp(path)).ok().and_then(|i| ASSETS.get(i))
 }
 
 /// Cache-busting URL for templates: `/static/<path>?v=<hash>`.
@@ -61,23 +58,12 @@ pub fn url(path: &str) -> String {
 /// 200 with the asset's `Content-Type`; `Cache-Control` is one year
 /// `immutable` when the query has the matching `v=<hash>`, else `no-cache`.
 /// Answers 304 to a matching `If-None-Match`, 404 for unknown paths.
-pub async fn serve(
-    Path(path): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
+pub async fn serve(Path(path): Path<String>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
     let Some(asset) = get(&path) else {
-        return (
-            StatusCode::NOT_FOUND,
-            [(CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-            "Not Found",
-        )
-            .into_response();
+        return (StatusCode::NOT_FOUND, [(CACHE_CONTROL, HeaderValue::from_static("no-store"))], "Not Found").into_response();
     };
 
-    let versioned = query
-        .as_deref()
-        .is_some_and(|q| q.split('&').any(|pair| pair.strip_prefix("v=") == Some(asset.hash)));
+    let versioned = query.as_deref().is_some_and(|q| q.split('&').any(|pair| pair.strip_prefix("v=") == Some(asset.hash)));
     let cache_control = if versioned { CACHE_IMMUTABLE } else { CACHE_REVALIDATE };
 
     let mut response_headers = HeaderMap::new();
@@ -103,15 +89,7 @@ fn etag_matches(headers: &HeaderMap, hash: &str) -> bool {
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
         .map(|tag| tag.trim())
-        .any(|tag| {
-            tag == "*"
-                || tag
-                    .strip_prefix("W/")
-                    .unwrap_or(tag)
-                    .strip_prefix('"')
-                    .and_then(|t| t.strip_suffix('"'))
-                    == Some(hash)
-        })
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag).strip_prefix('"').and_then(|t| t.strip_suffix('"')) == Some(hash))
 }
 
 #[cfg(test)]

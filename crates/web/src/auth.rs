@@ -53,14 +53,7 @@ fn dummy_hash() -> &'static str {
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).filter_map(|kv| kv.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
 }
 
 fn set_cookie(app: &App, name: &str, value: &str, max_age: Option<i64>) -> String {
@@ -185,9 +178,7 @@ async fn form_field(headers: &HeaderMap, extensions: &axum::http::Extensions, bo
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     if ct.starts_with("application/x-www-form-urlencoded") {
         let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
-        let value = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .ok()
-            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v));
+        let value = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).ok().and_then(|pairs| pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v));
         return Ok((value, Body::from(bytes)));
     }
     if ct.starts_with("multipart/form-data") {
@@ -259,12 +250,7 @@ pub fn client_address(app: &App, headers: &HeaderMap, peer: std::net::IpAddr) ->
     if !app.config.behind_proxy {
         return peer;
     }
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.rsplit(',').next())
-        .and_then(|a| a.trim().parse().ok())
-        .unwrap_or(peer)
+    headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next()).and_then(|a| a.trim().parse().ok()).unwrap_or(peer)
 }
 
 /// Checks the password (with throttling per user name and per address) and opens a new session.
@@ -273,9 +259,7 @@ pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr) -> Resul
     let address = format!("address:{from}");
     let now = app.clock.now();
     let since = now - jiff::SignedDuration::from_mins(app.config.login_window_minutes);
-    if app.store.failed_logins_since(&username, since).await? >= app.config.login_max_failures
-        || app.store.failed_logins_since(&address, since).await? >= app.config.login_max_failures_per_address
-    {
+    if app.store.failed_logins_since(&username, since).await? >= app.config.login_max_failures || app.store.failed_logins_since(&address, since).await? >= app.config.login_max_failures_per_address {
         return Err(AppError::Throttled);
     }
     let user = app.store.user_by_name(&username).await?;

@@ -90,14 +90,7 @@ impl<A: RouteAction> AuthorizedCourse<A> {
     /// Loads a course for `user` if the policy allows the action, logging the answer either way.
     /// `what` names the route (or the internal caller) in the access log.
     pub async fn load(app: &App, user: CurrentUser, id: CourseId, what: String) -> Result<Self, AppError> {
-        let mut rec = AccessRecord {
-            at: app.clock.now(),
-            person: Some(user.user.person),
-            course: Some(id),
-            action: what,
-            allowed: false,
-            reason: "no_such_course".into(),
-        };
+        let mut rec = AccessRecord { at: app.clock.now(), person: Some(user.user.person), course: Some(id), action: what, allowed: false, reason: "no_such_course".into() };
         let course = app.store.course(id).await?;
         let loaded = course.and_then(|c| app.models.get(&c.state.model).map(|m| (c, m)));
         let Some((course, model)) = loaded else {

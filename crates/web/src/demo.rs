@@ -11,11 +11,11 @@ use tovholder_core::cpr::Cpr;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::{NewPerson, NewUser, User};
 
+use crate::App;
 use crate::actions::{self, FamilyMember, Op, Registration};
 use crate::auth::{CurrentUser, hash_password};
 use crate::course_access::{AuthorizedCourse, Read};
 use crate::error::AppError;
-use crate::App;
 
 mod families;
 
@@ -175,7 +175,13 @@ impl Seeder<'_> {
             parties: [("home".to_string(), self.orgs["Julemærkehjemmet Fjordlyst"]), ("municipality".to_string(), self.orgs[municipality])].into(),
             family: vec![
                 FamilyMember { role: "barn".into(), name: format!("{first} {last}"), email: None, cpr: Some(cpr), custody: None },
-                FamilyMember { role: "foraelder".into(), name: format!("{} {last}", parent_name(first)), email: Some(format!("{}.{}@familie.example", parent_name(first).to_lowercase(), last.to_lowercase().replace('ø', "oe"))), cpr: None, custody: Some(true) },
+                FamilyMember {
+                    role: "foraelder".into(),
+                    name: format!("{} {last}", parent_name(first)),
+                    email: Some(format!("{}.{}@familie.example", parent_name(first).to_lowercase(), last.to_lowercase().replace('ø', "oe"))),
+                    cpr: None,
+                    custody: Some(true),
+                },
             ],
             dates: [("ansoegning".to_string(), applied)].into(),
             decisions: [("samarbejde".to_string(), answer.to_string())].into(),
@@ -234,18 +240,12 @@ impl Seeder<'_> {
         }
         let c = self.course(tovholder, id).await?;
         let offer = "Familien tilbydes et forløb i Familiehuset efter opholdet, og skolen er orienteret om opholdet.";
-        let ops = vec![
-            Op::Appoint { role: "kontaktperson".into(), person: self.users[kontaktperson].person },
-            Op::RecordField { field: "aktiviteter".into(), value: offer.into() },
-        ];
+        let ops = vec![Op::Appoint { role: "kontaktperson".into(), person: self.users[kontaktperson].person }, Op::RecordField { field: "aktiviteter".into(), value: offer.into() }];
         actions::perform(self.app, &c, ops).await?;
         if stage >= Stage::FollowUp {
             // The home's statement and action plan go to the tovholder, who forwards them.
             let tov = self.users[tovholder].person;
-            for (kind, title, text) in [
-                ("udtalelse", "Udtalelse efter opholdet", UDTALELSE),
-                ("handleplan", "Handleplan lavet med familien", HANDLEPLAN),
-            ] {
+            for (kind, title, text) in [("udtalelse", "Udtalelse efter opholdet", UDTALELSE), ("handleplan", "Handleplan lavet med familien", HANDLEPLAN)] {
                 let c = self.course("jonas", id).await?;
                 let ops = vec![
                     Op::AddDocument { kind: kind.into(), title: title.into(), content: format!("{text}\n").into_bytes(), content_type: "text/plain; charset=utf-8".into(), filename: None },
@@ -260,7 +260,12 @@ impl Seeder<'_> {
         }
         if stage == Stage::Closed {
             let c = self.course(kontaktperson, id).await?;
-            actions::perform(self.app, &c, vec![Op::CompleteTask { task: "kontakt_efter_opfoelgning".into(), outcome: "kontakt_holdt".into(), note: Some("Telefonsamtale med kontaktpædagogen om handleplanen.".into()) }]).await?;
+            actions::perform(
+                self.app,
+                &c,
+                vec![Op::CompleteTask { task: "kontakt_efter_opfoelgning".into(), outcome: "kontakt_holdt".into(), note: Some("Telefonsamtale med kontaktpædagogen om handleplanen.".into()) }],
+            )
+            .await?;
         }
         Ok(id)
     }

@@ -155,7 +155,8 @@ mod tests {
     #[test]
     fn a_mail_with_a_calendar_attachment_is_multipart() {
         let mut mail = NewMail::new("a@b.example".into(), "Invitation: Netværksmøde".into(), "Du er inviteret.".into(), None);
-        mail.attachment = Some(Attachment { filename: "invitation.ics".into(), content_type: "text/calendar; charset=utf-8; method=REQUEST".into(), text: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into() });
+        mail.attachment =
+            Some(Attachment { filename: "invitation.ics".into(), content_type: "text/calendar; charset=utf-8; method=REQUEST".into(), text: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into() });
         let m = Mail { id: 7, mail, created: jiff::Timestamp::UNIX_EPOCH, sent: None, attempts: 0 };
         let from: Mailbox = "Tovholder <t@x.example>".parse().unwrap();
         let msg = message(&from, &m).unwrap();

@@ -26,7 +26,10 @@ use crate::text;
 #[derive(Clone, Debug, serde::Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum MeetingOp {
-    SetPhase { phase: String, on: Date },
+    SetPhase {
+        phase: String,
+        on: Date,
+    },
     PlanMeeting {
         #[serde(default)]
         meeting: Option<u32>,
@@ -44,15 +47,24 @@ pub enum MeetingOp {
         #[serde(default)]
         note: Option<String>,
     },
-    SendInvitations { meeting: u32 },
+    SendInvitations {
+        meeting: u32,
+    },
     RecordApology {
         meeting: u32,
         who: Who,
         #[serde(default)]
         substitute: String,
     },
-    RecordMinutes { meeting: u32, minutes: Minutes },
-    TickChecklist { meeting: u32, step: String, on: Date },
+    RecordMinutes {
+        meeting: u32,
+        minutes: Minutes,
+    },
+    TickChecklist {
+        meeting: u32,
+        step: String,
+        on: Date,
+    },
     SetNetwork {
         #[serde(default)]
         entry: Option<u32>,
@@ -105,7 +117,10 @@ pub enum MeetingOp {
     },
     /// `intervention` 0 adds a new one.
     SetIntervention(Intervention),
-    RecordStatus { person: PersonId, text: String },
+    RecordStatus {
+        person: PersonId,
+        text: String,
+    },
     /// Renders the plan as it stands now as a new version.
     IssuePlan {
         #[serde(default)]
@@ -113,7 +128,9 @@ pub enum MeetingOp {
     },
     /// Sends a plan version to the participants the consent covers; `doc` 0: the one issued in
     /// the same request.
-    SendPlan { doc: u32 },
+    SendPlan {
+        doc: u32,
+    },
 }
 
 impl MeetingOp {
@@ -197,7 +214,14 @@ pub async fn decide(app: &App, ctx: &Ctx<'_>, op: &MeetingOp, last_doc: u32, blo
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             let sha256 = hex::encode(Sha256::digest(&bytes));
             let label = ctx.model.plan.as_ref().map_or("Familieplan", |p| p.label.as_str());
-            let doc = NewDocument { kind: String::new(), title: format!("{label} {version}"), sha256: sha256.clone(), content_type: "application/pdf".into(), filename: Some(format!("familieplan-{version}.pdf")), size: bytes.len() as u64 };
+            let doc = NewDocument {
+                kind: String::new(),
+                title: format!("{label} {version}"),
+                sha256: sha256.clone(),
+                content_type: "application/pdf".into(),
+                filename: Some(format!("familieplan-{version}.pdf")),
+                size: bytes.len() as u64,
+            };
             let r = commands::issue_plan(ctx, doc, *meeting);
             if r.is_ok() {
                 blobs.push(Blob { sha256, bytes });
@@ -399,7 +423,8 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
             let is_staff = matches!(who, Who::Person(p) if staff.contains(p)) || matches!(who, Who::Network(n) if after.network.iter().any(|e| e.entry == *n && e.person.is_some()));
             let public_place = registered.contains(&m.form.place);
             let place_line = if public_place { String::new() } else { format!("{}\n\n", text::PLACE_IN_TOVHOLDER) };
-            let description = format!("{}\n\n{place_line}{}", def.map_or("", |d| d.purpose.as_str()), if is_staff { format!("Dagsorden og deltagere: {link}") } else { text::INVITATION_ICS_FAMILY.to_string() });
+            let description =
+                format!("{}\n\n{place_line}{}", def.map_or("", |d| d.purpose.as_str()), if is_staff { format!("Dagsorden og deltagere: {link}") } else { text::INVITATION_ICS_FAMILY.to_string() });
             let inv = ics::Invitation {
                 method: if cancel { ics::Method::Cancel } else { ics::Method::Request },
                 uid: &format!("tovholder-{id}-{meeting}@{host}"),
@@ -416,11 +441,14 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
             let (subject, body) = if cancel {
                 (text::cancelled_subject(label), text::CANCELLED_BODY.to_string())
             } else {
-                (text::invitation_subject(label), match (is_staff, public_place) {
-                    (true, _) => text::invitation_body_staff(&link),
-                    (false, true) => text::INVITATION_BODY_FAMILY.to_string(),
-                    (false, false) => text::INVITATION_BODY_FAMILY_NO_PLACE.to_string(),
-                })
+                (
+                    text::invitation_subject(label),
+                    match (is_staff, public_place) {
+                        (true, _) => text::invitation_body_staff(&link),
+                        (false, true) => text::INVITATION_BODY_FAMILY.to_string(),
+                        (false, false) => text::INVITATION_BODY_FAMILY_NO_PLACE.to_string(),
+                    },
+                )
             };
             let method = if cancel { "CANCEL" } else { "REQUEST" };
             let mut mail = NewMail::new(to.clone(), subject, format!("{body}\n\n{}", text::MAIL_FOOTER), Some(id));

@@ -198,7 +198,12 @@ pub fn agreements(names: &Names, viewer: PersonId, may_plan: bool, today: Date) 
                 responsible: format!("{} ({})", names.name(a.form.responsible), names.role(a.form.responsible)),
                 due_da: date_da(a.form.due),
                 meeting: a.form.meeting,
-                meeting_da: a.form.meeting.and_then(|m| state.meeting(m)).map(|m| format!("{}, {}", model.meeting_types.get(&m.form.kind).map_or("Møde", |t| t.label.as_str()), date_da(m.date()))).unwrap_or_default(),
+                meeting_da: a
+                    .form
+                    .meeting
+                    .and_then(|m| state.meeting(m))
+                    .map(|m| format!("{}, {}", model.meeting_types.get(&m.form.kind).map_or("Møde", |t| t.label.as_str()), date_da(m.date())))
+                    .unwrap_or_default(),
                 open,
                 status_da: match a.status {
                     AgreementStatus::Open if overdue => "Overskredet".into(),
@@ -298,7 +303,9 @@ pub fn meeting_view(names: &Names, m: &Meeting, all_agreements: &[AgreementView]
     };
     let agenda_mail_da = match def.and_then(|d| d.agenda_before) {
         Some(before) if m.status == MeetingStatus::Planned => match before.shift(m.date(), -1) {
-            Some(d) if m.invitations_current() && m.invited.as_ref().is_some_and(|(_, s)| tovholder_core::calendar::today_in_copenhagen(s.at).is_ok_and(|sent| sent >= d)) => "Dagsordenen blev sendt sammen med invitationerne, da mødet er mindre end en uge væk.".to_string(),
+            Some(d) if m.invitations_current() && m.invited.as_ref().is_some_and(|(_, s)| tovholder_core::calendar::today_in_copenhagen(s.at).is_ok_and(|sent| sent >= d)) => {
+                "Dagsordenen blev sendt sammen med invitationerne, da mødet er mindre end en uge væk.".to_string()
+            }
             Some(d) if m.invitations_current() => format!("Dagsordenen sendes automatisk til deltagerne {} ({} før mødet).", date_da(d), before.to_danish()),
             Some(_) => format!("Dagsordenen sendes automatisk {} før mødet, når invitationerne er sendt.", before.to_danish()),
             None => String::new(),
@@ -308,12 +315,7 @@ pub fn meeting_view(names: &Names, m: &Meeting, all_agreements: &[AgreementView]
     let checklist = def
         .and_then(|d| d.checklist.as_ref())
         .and_then(|c| model.checklists.get(c))
-        .map(|c| {
-            c.steps
-                .iter()
-                .map(|(id, label)| (id.clone(), label.clone(), m.checklist.get(id).map(|(d, s)| format!("{} ({})", date_da(*d), names.name(Who::Person(s.by))))))
-                .collect()
-        })
+        .map(|c| c.steps.iter().map(|(id, label)| (id.clone(), label.clone(), m.checklist.get(id).map(|(d, s)| format!("{} ({})", date_da(*d), names.name(Who::Person(s.by)))))).collect())
         .unwrap_or_default();
     // Open agreements from earlier meetings (or between meetings) come up for follow-up.
     let earlier = |a: &&AgreementView| a.open && a.meeting.is_none_or(|id| id != m.id && state.meeting(id).is_some_and(|o| o.form.start < m.form.start));
@@ -391,7 +393,9 @@ pub fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String) ->
         Event::MeetingPlanned(f) => format!("{} nr. {} planlagt {} ({}).", kind(&f.kind), f.meeting, format_datetime_da(f.start), f.place),
         Event::MeetingCancelled { meeting, note } => format!("Møde nr. {meeting} blev aflyst.{}", note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default()),
         Event::InvitationsSent { meeting, .. } => format!("Invitationer til møde nr. {meeting} blev sendt med kalenderinvitation."),
-        Event::ApologyRecorded { meeting, who: w, substitute } => format!("{} meldte afbud til møde nr. {meeting}{}.", who(w), substitute.as_ref().map(|s| format!("; {s} kommer i stedet")).unwrap_or_default()),
+        Event::ApologyRecorded { meeting, who: w, substitute } => {
+            format!("{} meldte afbud til møde nr. {meeting}{}.", who(w), substitute.as_ref().map(|s| format!("; {s} kommer i stedet")).unwrap_or_default())
+        }
         Event::MinutesRecorded { meeting, .. } => format!("Referatet af møde nr. {meeting} blev skrevet."),
         Event::ChecklistTicked { meeting, step, on } => {
             let label = model.checklists.values().find_map(|c| c.steps.get(step)).map_or(step.as_str(), String::as_str);
@@ -400,7 +404,9 @@ pub fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String) ->
         Event::NetworkSet(n) => format!("{} ({}) er registreret i familiens netværk under «{}».", n.name, n.relation, n.quadrant.label_da()),
         Event::NetworkRemoved { entry } => format!("Netværksperson nr. {entry} blev fjernet fra netværket."),
         Event::AgreementMade(a) => format!("Aftale nr. {}: {}. Ansvarlig: {}. Frist: {}.", a.agreement, a.what, who(&a.responsible), date_da(a.due)),
-        Event::AgreementClosed { agreement, done, note } => format!("Aftale nr. {agreement} er {}.{}", if *done { "overholdt" } else { "droppet" }, note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default()),
+        Event::AgreementClosed { agreement, done, note } => {
+            format!("Aftale nr. {agreement} er {}.{}", if *done { "overholdt" } else { "droppet" }, note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default())
+        }
         Event::GoalSet(g) => format!("{} nr. {}: {}.", if g.parent.is_some() { "Delmål" } else { "Mål" }, g.goal, g.text),
         Event::Measured(m) => format!("{} målt {}: {}.", model.indicators.get(&m.indicator).map_or(m.indicator.as_str(), |i| i.label.as_str()), date_da(m.on), m.value.replace('.', ",")),
         Event::InterventionSet(i) => format!("Indsats nr. {}: {} for {}.", i.intervention, i.offer, i.person.map(|p| name(&p)).unwrap_or_default()),

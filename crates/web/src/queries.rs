@@ -74,15 +74,7 @@ pub async fn shared_with_me(app: &App, user: &CurrentUser, what: &str) -> Result
         return Err(AppError::Internal("access log unavailable".into()));
     }
     let people = views::title_people(app.store.as_ref(), shown.iter().map(|(c, m, _)| (&**m, &*c.state))).await?;
-    Ok(shown
-        .iter()
-        .map(|(c, model, until)| SharedCourse {
-            course: c.id,
-            title: views::course_title(model, &c.state, &people),
-            model: model.name.clone(),
-            until_da: views::date_da(*until),
-        })
-        .collect())
+    Ok(shown.iter().map(|(c, model, until)| SharedCourse { course: c.id, title: views::course_title(model, &c.state, &people), model: model.name.clone(), until_da: views::date_da(*until) }).collect())
 }
 
 /// A course in the course list.

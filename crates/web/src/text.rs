@@ -22,7 +22,8 @@ pub fn conflict_by(who: &str, when: &str) -> String {
 }
 
 // Meetings. Mails name the kind of meeting and its time, never the family.
-pub const INVITATION_BODY_FAMILY: &str = "I er inviteret til et møde. Tid og sted står i kalenderinvitationen, som er vedhæftet. Jeres koordinator gennemgår dagsordenen med jer før mødet. Ring til koordinatoren, hvis I ikke kan komme.";
+pub const INVITATION_BODY_FAMILY: &str =
+    "I er inviteret til et møde. Tid og sted står i kalenderinvitationen, som er vedhæftet. Jeres koordinator gennemgår dagsordenen med jer før mødet. Ring til koordinatoren, hvis I ikke kan komme.";
 pub const INVITATION_ICS_FAMILY: &str = "Jeres koordinator gennemgår dagsordenen med jer før mødet.";
 /// An invitation's place when it is not one of the organisations' registered meeting places.
 pub const PLACE_IN_TOVHOLDER: &str = "Sted: se mødet i Tovholder.";
@@ -40,7 +41,9 @@ pub fn cancelled_subject(kind: &str) -> String {
 }
 
 pub fn invitation_body_staff(link: &str) -> String {
-    format!("Du er inviteret til et møde. Tid og sted står i kalenderinvitationen, som er vedhæftet. Dagsordenen sendes en uge før mødet.\n\nSkulle du blive forhindret i at komme, bedes du i samspil med din leder pege på en afløser og give koordinatoren besked.\n\nSe mødet i Tovholder:\n{link}")
+    format!(
+        "Du er inviteret til et møde. Tid og sted står i kalenderinvitationen, som er vedhæftet. Dagsordenen sendes en uge før mødet.\n\nSkulle du blive forhindret i at komme, bedes du i samspil med din leder pege på en afløser og give koordinatoren besked.\n\nSe mødet i Tovholder:\n{link}"
+    )
 }
 
 pub fn agenda_subject(kind: &str, date: &str) -> String {

@@ -7,9 +7,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tovholder_core::calendar::{format_date_da, format_timestamp_da};
 use tovholder_core::course::{ChangeStatus, CourseState, Event};
-use tovholder_core::policy::Actor;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::model::{Model, Scope};
+use tovholder_core::policy::Actor;
 use tovholder_core::tasks::{self, Owner, Status};
 use tovholder_store::{JournalEntry, Person, Store, StoredCourse, TaskRow};
 
@@ -395,11 +395,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         version,
         model_name: model.name.clone(),
         title: course_title(model, state, &people),
-        parties: state
-            .parties
-            .iter()
-            .map(|(p, o)| (model.parties.get(p).map_or(p.clone(), |x| x.label.clone()), orgs.get(o).cloned().unwrap_or_default()))
-            .collect(),
+        parties: state.parties.iter().map(|(p, o)| (model.parties.get(p).map_or(p.clone(), |x| x.label.clone()), orgs.get(o).cloned().unwrap_or_default())).collect(),
         members,
         dates,
         tasks: task_list,
@@ -423,7 +419,19 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
                 org_da: orgs.get(&d.meta.org).cloned().unwrap_or_default(),
                 added_da: format!("{}, {}", format_timestamp_da(d.added.at).unwrap_or_default(), pname(&d.added.by)),
                 text: d.meta.content_type.starts_with("text/plain"),
-                sent_da: d.sent.iter().map(|s| format!("{} ({}){}, {}", pname(&s.to.person), recipient_role_da(model, &s.to.role), if s.forwarded { ", videresendt" } else { "" }, format_timestamp_da(s.stamp.at).unwrap_or_default())).collect(),
+                sent_da: d
+                    .sent
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{} ({}){}, {}",
+                            pname(&s.to.person),
+                            recipient_role_da(model, &s.to.role),
+                            if s.forwarded { ", videresendt" } else { "" },
+                            format_timestamp_da(s.stamp.at).unwrap_or_default()
+                        )
+                    })
+                    .collect(),
                 read_da: d.read.iter().map(|(p, at)| format!("{}, {}", pname(p), format_timestamp_da(*at).unwrap_or_default())).collect(),
             })
             .collect(),
@@ -488,12 +496,7 @@ pub async fn journal_view(store: &dyn Store, model: &Model, entries: &[JournalEn
     Ok(entries
         .iter()
         .rev()
-        .map(|e| JournalView {
-            seq: e.seq,
-            at_da: format_timestamp_da(e.stamp.at).unwrap_or_default(),
-            by: name(&e.stamp.by),
-            text: describe(model, &e.event, &name, &orgs),
-        })
+        .map(|e| JournalView { seq: e.seq, at_da: format_timestamp_da(e.stamp.at).unwrap_or_default(), by: name(&e.stamp.by), text: describe(model, &e.event, &name, &orgs) })
         .collect())
 }
 
@@ -542,7 +545,13 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
             let kinds: Vec<&str> = f.kinds.iter().map(|k| kind_label(model, k)).collect();
             format!(
                 "Samtykke nr. {} registreret: {} giver samtykke til, at {} må se {}, fra {} til {}. Formål: {}",
-                f.consent, name(&f.giver), to.join(", "), kinds.join(" og ").to_lowercase(), date_da(f.valid_from), date_da(f.valid_to), f.purpose
+                f.consent,
+                name(&f.giver),
+                to.join(", "),
+                kinds.join(" og ").to_lowercase(),
+                date_da(f.valid_from),
+                date_da(f.valid_to),
+                f.purpose
             )
         }
         Event::ConsentSigned { consent, by, how, on } => format!("{} skrev under på samtykke nr. {consent} den {} ({how}).", name(by), date_da(*on)),
@@ -591,8 +600,7 @@ fn consent_views(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) -
         .iter()
         .rev()
         .map(|c| {
-            let youths: Vec<PersonId> =
-                c.about.iter().copied().filter(|p| tovholder_core::consent::is_youth(state.members.iter().find(|m| m.person == *p).and_then(|m| m.born), today)).collect();
+            let youths: Vec<PersonId> = c.about.iter().copied().filter(|p| tovholder_core::consent::is_youth(state.members.iter().find(|m| m.person == *p).and_then(|m| m.born), today)).collect();
             let mut unsigned: Vec<(PersonId, String)> = Vec::new();
             for p in std::iter::once(c.giver).chain(youths) {
                 if !c.signed_by(p) {
@@ -659,7 +667,11 @@ fn access_lines(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) ->
             let why = match &cov {
                 Coverage::None => continue,
                 Coverage::Covered { consents, until } => {
-                    let givers: Vec<String> = consents.iter().filter_map(consent_by).map(|c| format!("{} den {}", pname(&c.giver), c.signatures.iter().find(|s| s.by == c.giver).map(|s| date_da(s.on)).unwrap_or_default())).collect();
+                    let givers: Vec<String> = consents
+                        .iter()
+                        .filter_map(consent_by)
+                        .map(|c| format!("{} den {}", pname(&c.giver), c.signatures.iter().find(|s| s.by == c.giver).map(|s| date_da(s.on)).unwrap_or_default()))
+                        .collect();
                     format!("{} ifølge samtykke givet af {}, gyldigt til {}", kind_da.to_lowercase(), givers.join(" og "), date_da(*until))
                 }
                 Coverage::WaitingFor { givers } => format!("ikke {}: afventer samtykke fra {}", kind_da.to_lowercase(), givers.iter().map(pname).collect::<Vec<_>>().join(" og ")),

@@ -293,7 +293,15 @@ async fn every_route_in_the_table_goes_through_the_policy() {
     assert!(routes.iter().any(|r| matches!(r.def.guard, Guard::Course(_))), "the table has course routes");
     for route in &routes {
         let d = &route.def;
-        let path = d.path.replace("{id}", &course.to_string()).replace("{*path}", "app.css").replace("{task}", "kontakt_efter_opfoelgning").replace("{change}", "1").replace("{doc}", "1").replace("{meeting}", "1").replace("{agreement}", "1");
+        let path = d
+            .path
+            .replace("{id}", &course.to_string())
+            .replace("{*path}", "app.css")
+            .replace("{task}", "kontakt_efter_opfoelgning")
+            .replace("{change}", "1")
+            .replace("{doc}", "1")
+            .replace("{meeting}", "1")
+            .replace("{agreement}", "1");
         let method = reqwest::Method::from_bytes(d.method.as_bytes()).unwrap();
         match d.guard {
             Guard::Course(_) => {
@@ -318,12 +326,8 @@ async fn every_route_in_the_table_goes_through_the_policy() {
 /// The text of a PDF, by Debian's pdftotext (poppler-utils; scripts/test installs it).
 fn pdftotext(pdf: &[u8]) -> String {
     use std::io::Write;
-    let mut child = std::process::Command::new("pdftotext")
-        .args(["-", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("pdftotext (apt-get install poppler-utils)");
+    let mut child =
+        std::process::Command::new("pdftotext").args(["-", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().expect("pdftotext (apt-get install poppler-utils)");
     child.stdin.take().unwrap().write_all(pdf).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
@@ -385,9 +389,12 @@ async fn the_first_course_through_the_forms() {
     let egeskov = org(&t, "Egeskov Kommune");
     // 1. Registration, first with mistakes: nothing is saved and the typed values are kept.
     let bad = [
-        ("member.barn.0.name", "Sofie Holm"), ("member.barn.0.cpr", "310215-4321"),
-        ("member.foraelder.0.name", "Lise Holm"), ("member.foraelder.0.email", "lise"),
-        ("party.municipality", egeskov.as_str()), ("date.ansoegning", "2026-11-20"),
+        ("member.barn.0.name", "Sofie Holm"),
+        ("member.barn.0.cpr", "310215-4321"),
+        ("member.foraelder.0.name", "Lise Holm"),
+        ("member.foraelder.0.email", "lise"),
+        ("party.municipality", egeskov.as_str()),
+        ("date.ansoegning", "2026-11-20"),
     ];
     let courses_before = t.app.store.course_ids().await.unwrap().len();
     let (status, page) = post_form(&t, &mette, &mcsrf, "/forloeb", &bad).await;
@@ -399,9 +406,13 @@ async fn the_first_course_through_the_forms() {
     assert_eq!(t.app.store.course_ids().await.unwrap().len(), courses_before, "nothing saved");
 
     let good = [
-        ("member.barn.0.name", "Sofie Holm"), ("member.barn.0.cpr", "150315-4321"),
-        ("member.foraelder.0.name", "Lise Holm"), ("member.foraelder.0.email", "lise.holm@familie.example"),
-        ("party.municipality", egeskov.as_str()), ("decision.samarbejde", "ja"), ("date.ansoegning", "2026-11-20"),
+        ("member.barn.0.name", "Sofie Holm"),
+        ("member.barn.0.cpr", "150315-4321"),
+        ("member.foraelder.0.name", "Lise Holm"),
+        ("member.foraelder.0.email", "lise.holm@familie.example"),
+        ("party.municipality", egeskov.as_str()),
+        ("decision.samarbejde", "ja"),
+        ("date.ansoegning", "2026-11-20"),
     ];
     let (status, location) = post_form(&t, &mette, &mcsrf, "/forloeb", &good).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
@@ -422,9 +433,14 @@ async fn the_first_course_through_the_forms() {
     // Calling in: an opfølgningsdag outside its window is refused with the window and a proposal.
     let call_in = |opf: &'static str| {
         vec![
-            ("date.indkaldelse", "2026-11-23"), ("date.forbesoeg", "2026-12-03"), ("date.infodag", "2026-12-10"),
-            ("date.ophold_start", "2027-02-22"), ("date.ophold_slut", "2027-04-16"), ("date.foraeldredag", "2027-03-20"),
-            ("date.slutsamtale", "2027-04-15"), ("date.opfoelgningsdag", opf),
+            ("date.indkaldelse", "2026-11-23"),
+            ("date.forbesoeg", "2026-12-03"),
+            ("date.infodag", "2026-12-10"),
+            ("date.ophold_start", "2027-02-22"),
+            ("date.ophold_slut", "2027-04-16"),
+            ("date.foraeldredag", "2027-03-20"),
+            ("date.slutsamtale", "2027-04-15"),
+            ("date.opfoelgningsdag", opf),
         ]
     };
     let (status, page) = post_form(&t, &mette, &mcsrf, &format!("/forloeb/{id}/datoer"), &call_in("2027-06-04")).await;
@@ -471,7 +487,10 @@ async fn the_first_course_through_the_forms() {
     let tasks: Vec<Value> = j.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
     assert!(tasks.iter().any(|x| x["course"] == id && x["task"] == "kontakt_efter_opfoelgning"));
     t.app.clock.advance_days(190); // past 21 May 2027
-    let (s, scsrf) = { let _ = scsrf; t.login("sara").await };
+    let (s, scsrf) = {
+        let _ = scsrf;
+        t.login("sara").await
+    };
     let tasks: Vec<Value> = s.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
     let contact = tasks.iter().find(|x| x["course"] == id && x["task"] == "kontakt_efter_opfoelgning").unwrap();
     assert_eq!(contact["status"], "overdue");
@@ -522,7 +541,13 @@ async fn a_parents_no_and_a_later_yes_through_the_api() {
     let r = mette.post(t.url(&format!("/api/v1/courses/{id}/tasks/opfoelg_nej"))).header("x-csrf-token", &mcsrf).body("{not json").header("content-type", "application/json").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
-    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/tasks/opfoelg_nej"))).header("x-csrf-token", &mcsrf).json(&serde_json::json!({"outcome": "ja", "note": "Talt med mor i telefonen"})).send().await.unwrap();
+    let r = mette
+        .post(t.url(&format!("/api/v1/courses/{id}/tasks/opfoelg_nej")))
+        .header("x-csrf-token", &mcsrf)
+        .json(&serde_json::json!({"outcome": "ja", "note": "Talt med mor i telefonen"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let view: Value = tove.get(t.url(&format!("/api/v1/courses/{id}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(view["title"], "Malte Krogh");
@@ -546,13 +571,37 @@ async fn a_postponement_needs_all_three_parties() {
     let new_opf = tovholder_core::calendar::working_day_on_or_after(before["ophold_slut"].checked_add(jiff::ToSpan::weeks(13)).unwrap()).unwrap().to_string();
     let (nina, ncsrf) = t.login("nina").await;
     let path = format!("/forloeb/{id}/aendringer");
-    let (status, page) = post_form(&t, &nina, &ncsrf, &path, &[("kind", "udsaettelse"), ("change.date.ophold_start", &shift(start)), ("change.date.ophold_slut", &shift(before["ophold_slut"])), ("change.date.opfoelgningsdag", &before["opfoelgningsdag"].to_string()), ("reason", "Barnet afslutter et behandlingsforløb")]).await;
+    let (status, page) = post_form(
+        &t,
+        &nina,
+        &ncsrf,
+        &path,
+        &[
+            ("kind", "udsaettelse"),
+            ("change.date.ophold_start", &shift(start)),
+            ("change.date.ophold_slut", &shift(before["ophold_slut"])),
+            ("change.date.opfoelgningsdag", &before["opfoelgningsdag"].to_string()),
+            ("reason", "Barnet afslutter et behandlingsforløb"),
+        ],
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the old follow-up day no longer fits the new stay");
     assert!(page.contains("Opfølgningsdag skal ligge mellem"));
-    let fields = [("kind", "udsaettelse"), ("change.date.ophold_start", &shift(start)), ("change.date.ophold_slut", &shift(before["ophold_slut"])), ("change.date.opfoelgningsdag", &new_opf), ("change.date.foraeldredag", &shift(before["foraeldredag"])), ("change.date.slutsamtale", &shift(before["slutsamtale"])), ("reason", "Barnet afslutter et behandlingsforløb")];
+    let fields = [
+        ("kind", "udsaettelse"),
+        ("change.date.ophold_start", &shift(start)),
+        ("change.date.ophold_slut", &shift(before["ophold_slut"])),
+        ("change.date.opfoelgningsdag", &new_opf),
+        ("change.date.foraeldredag", &shift(before["foraeldredag"])),
+        ("change.date.slutsamtale", &shift(before["slutsamtale"])),
+        ("reason", "Barnet afslutter et behandlingsforløb"),
+    ];
     let (status, _) = post_form(&t, &nina, &ncsrf, &path, &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let dates = |t: &TestApp| { let t = t.app.clone(); async move { t.store.course(id).await.unwrap().unwrap().state.dates.clone() } };
+    let dates = |t: &TestApp| {
+        let t = t.app.clone();
+        async move { t.store.course(id).await.unwrap().unwrap().state.dates.clone() }
+    };
     assert_eq!(dates(&t).await, before, "nothing moves on a proposal");
     let (mette, mcsrf) = t.login("mette").await;
     let answer = format!("/forloeb/{id}/aendringer/1/svar");
@@ -726,7 +775,15 @@ async fn mail_is_delivered_over_smtp_once_and_without_personal_data() {
     // Mails due now (the demo also queues agendas for a week before its meetings).
     let waiting = outbox(&t).await.iter().filter(|m| m.mail.not_before.is_none()).count();
     assert!(waiting > 0, "the demo's actions wrote mails");
-    let smtp = tovholder_web::mailer::SmtpConfig { host: "127.0.0.1".into(), port: sink.port, from: "Tovholder <tovholder@fjordlyst.example>".into(), username: None, password: None, tls: tovholder_web::mailer::Tls::None, lease_seconds: 120 };
+    let smtp = tovholder_web::mailer::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        from: "Tovholder <tovholder@fjordlyst.example>".into(),
+        username: None,
+        password: None,
+        tls: tovholder_web::mailer::Tls::None,
+        lease_seconds: 120,
+    };
     tovholder_web::mailer::start(t.app.store.clone(), t.app.clock.clone(), smtp).unwrap();
     let msgs = sink.messages(waiting).await;
     assert!(msgs.iter().any(|(to, subject, body)| to == "tove@egeskov.example" && subject == "Nyt forløb fra Julemærkehjemmet" && body.contains(&format!("{}/forloeb/", t.base))));
@@ -874,7 +931,9 @@ async fn consent_opens_and_closes_the_course_for_a_department() {
     let r = mette.get(t.url(&format!("/forloeb/{id}/samtykker/1/pdf"))).send().await.unwrap();
     assert_eq!(r.headers()["content-type"], "application/pdf");
     let text = pdftotext(&r.bytes().await.unwrap());
-    for needle in ["Samtykkeerklæring", "Jobcentret", "Familierådgivningen", "Retssikkerhedsloven § 11 a", "Forvaltningsloven § 27", "art. 7, stk. 3", "Databeskyttelsesloven", "William Larsen", "110813-XXXX"] {
+    for needle in
+        ["Samtykkeerklæring", "Jobcentret", "Familierådgivningen", "Retssikkerhedsloven § 11 a", "Forvaltningsloven § 27", "art. 7, stk. 3", "Databeskyttelsesloven", "William Larsen", "110813-XXXX"]
+    {
         assert!(text.contains(needle), "{needle} missing from the consent PDF:\n{text}");
     }
     assert!(!text.contains("Persondataloven"), "the replaced law is not cited");
@@ -952,14 +1011,26 @@ async fn a_youth_of_fifteen_must_sign_too() {
     let consent = serde_json::json!({"giver": parent, "about": [youth], "recipients": [{"org": egeskov, "department": "Folkeskole"}], "kinds": ["forloeb"], "purpose": "Skolen følger opholdet", "valid_from": today, "valid_to": t.app.clock.today().checked_add(jiff::ToSpan::days(60)).unwrap().to_string()});
     mette.post(t.url(&format!("/api/v1/courses/{id}/consents"))).header("x-csrf-token", &mcsrf).json(&consent).send().await.unwrap();
     for by in [parent] {
-        let r = mette.post(t.url(&format!("/api/v1/courses/{id}/consents/1/signatures"))).header("x-csrf-token", &mcsrf).json(&serde_json::json!({"by": by, "how": "På papir", "on": today})).send().await.unwrap();
+        let r = mette
+            .post(t.url(&format!("/api/v1/courses/{id}/consents/1/signatures")))
+            .header("x-csrf-token", &mcsrf)
+            .json(&serde_json::json!({"by": by, "how": "På papir", "on": today}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
     }
     let (pia, _) = t.login("pia").await;
     assert_eq!(pia.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND, "the 16-year-old has not signed");
     let page = mette.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Ung Pige er fyldt 15 og har ikke skrevet under"), "the course shows what blocks it");
-    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/consents/1/signatures"))).header("x-csrf-token", &mcsrf).json(&serde_json::json!({"by": youth, "how": "På papir", "on": today})).send().await.unwrap();
+    let r = mette
+        .post(t.url(&format!("/api/v1/courses/{id}/consents/1/signatures")))
+        .header("x-csrf-token", &mcsrf)
+        .json(&serde_json::json!({"by": youth, "how": "På papir", "on": today}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(pia.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::OK);
 }
@@ -1055,7 +1126,14 @@ async fn a_network_meeting_round_from_invitation_to_the_plan() {
     let day = today.checked_add(jiff::ToSpan::days(14)).unwrap();
     let start = format!("{day}T09:00");
     let path = format!("/forloeb/{id}/moeder");
-    let base: Vec<(&str, String)> = vec![("kind", "netvaerksmoede".into()), ("start", start.clone()), ("attendees", format!("p{louise}")), ("attendees", format!("p{hanne}")), ("attendees", "n3".into()), ("attendees", "n4".into())];
+    let base: Vec<(&str, String)> = vec![
+        ("kind", "netvaerksmoede".into()),
+        ("start", start.clone()),
+        ("attendees", format!("p{louise}")),
+        ("attendees", format!("p{hanne}")),
+        ("attendees", "n3".into()),
+        ("attendees", "n4".into()),
+    ];
     let form = |place: &str| {
         let mut f: Vec<(&str, String)> = base.clone();
         f.push(("place", place.to_string()));
@@ -1079,9 +1157,18 @@ async fn a_network_meeting_round_from_invitation_to_the_plan() {
 
     let (status, _) = post_form(&t, &c, &csrf, &format!("{meeting_url}/invitationer"), &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let smtp = tovholder_web::mailer::SmtpConfig { host: "127.0.0.1".into(), port: sink.port, from: "Tovholder <tovholder@furesoe.example>".into(), username: None, password: None, tls: tovholder_web::mailer::Tls::None, lease_seconds: 120 };
+    let smtp = tovholder_web::mailer::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        from: "Tovholder <tovholder@furesoe.example>".into(),
+        username: None,
+        password: None,
+        tls: tovholder_web::mailer::Tls::None,
+        lease_seconds: 120,
+    };
     tovholder_web::mailer::start(t.app.store.clone(), t.app.clock.clone(), smtp).unwrap();
-    let (_, subject, text, ics) = sink.wait_for(|m| m.0 == "lise.holm@skole.example" && m.1 == "Invitation: Netværksmøde" && m.3.as_deref().is_some_and(|i| i.contains(&format!("tovholder-{id}-3@")))).await;
+    let (_, subject, text, ics) =
+        sink.wait_for(|m| m.0 == "lise.holm@skole.example" && m.1 == "Invitation: Netværksmøde" && m.3.as_deref().is_some_and(|i| i.contains(&format!("tovholder-{id}-3@")))).await;
     let ics = ics.unwrap();
     let unfolded = icalendar::parser::unfold(&ics);
     let cal = icalendar::parser::read_calendar(&unfolded).unwrap();
@@ -1098,7 +1185,8 @@ async fn a_network_meeting_round_from_invitation_to_the_plan() {
     }
     assert!(!tovholder_core::cpr::contains_cpr(&ics) && !tovholder_core::cpr::contains_cpr(&text));
     // The family gets one too, without a link they could not open.
-    let (_, _, family_text, family_ics) = sink.wait_for(|m| m.0 == "louise.bak@familie.example" && m.1 == "Invitation: Netværksmøde" && m.3.as_deref().is_some_and(|i| i.contains(&format!("tovholder-{id}-3@")))).await;
+    let (_, _, family_text, family_ics) =
+        sink.wait_for(|m| m.0 == "louise.bak@familie.example" && m.1 == "Invitation: Netværksmøde" && m.3.as_deref().is_some_and(|i| i.contains(&format!("tovholder-{id}-3@")))).await;
     assert!(!family_text.contains("/forloeb/") && family_ics.unwrap().contains("ATTENDEE"));
 
     // The agenda waits until a week before the meeting.
@@ -1112,7 +1200,22 @@ async fn a_network_meeting_round_from_invitation_to_the_plan() {
     // On the day: minutes, an agreement, and the plan within the week.
     t.app.clock.advance_days(6);
     let (c, csrf) = t.login("hanne").await;
-    let (status, body) = post_form(&t, &c, &csrf, &format!("{meeting_url}/referat"), &[("present", &format!("p{louise}")), ("present", "n4"), ("story", "Morgenerne går bedre nu, fortæller Louise."), ("best_hope", "Ro på hjemme"), ("works.n4", "Søvnen er bedre"), ("challenges.n4", "Mandage"), ("dialogue", "Vi fortsætter morgenplanen.")]).await;
+    let (status, body) = post_form(
+        &t,
+        &c,
+        &csrf,
+        &format!("{meeting_url}/referat"),
+        &[
+            ("present", &format!("p{louise}")),
+            ("present", "n4"),
+            ("story", "Morgenerne går bedre nu, fortæller Louise."),
+            ("best_hope", "Ro på hjemme"),
+            ("works.n4", "Søvnen er bedre"),
+            ("challenges.n4", "Mandage"),
+            ("dialogue", "Vi fortsætter morgenplanen."),
+        ],
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let due = t.app.clock.today().checked_add(jiff::ToSpan::days(30)).unwrap().to_string();
     let (status, body) = post_form(&t, &c, &csrf, &format!("/forloeb/{id}/aftaler"), &[("meeting", "3"), ("what", "Gitte følger op på søvnen hos Malthe"), ("responsible", "n4"), ("due", &due)]).await;
@@ -1129,7 +1232,18 @@ async fn a_network_meeting_round_from_invitation_to_the_plan() {
     let pdf = c.get(t.url(&format!("/forloeb/{id}/dokumenter/{doc}"))).send().await.unwrap().bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     let text = pdftotext(&pdf);
-    for section in ["Aftaler fra netværksmødet", "Netværk", "Netværkskort", "Overblik over aktuelle indsatser", "Aktuel status", "Familiens egne mål", "Planer for hver person", "Gitte følger op på søvnen hos Malthe", "Inge Bak", "Sundhedsplejerske"] {
+    for section in [
+        "Aftaler fra netværksmødet",
+        "Netværk",
+        "Netværkskort",
+        "Overblik over aktuelle indsatser",
+        "Aktuel status",
+        "Familiens egne mål",
+        "Planer for hver person",
+        "Gitte følger op på søvnen hos Malthe",
+        "Inge Bak",
+        "Sundhedsplejerske",
+    ] {
         assert!(text.contains(section), "{section} missing from the plan:\n{text}");
     }
     assert!(text.contains("Søvnen") || text.contains("Fraværet er faldet"), "Danish letters intact:\n{text}");
@@ -1280,16 +1394,23 @@ async fn a_party_of_the_wrong_kind_is_refused() {
         assert!(p["errors"][0]["message"].as_str().unwrap().contains("kan ikke være hjemkommune"), "{p}");
     }
     let region = org(&t, "Region Syd, Børne- og Ungdomspsykiatrien");
-    let (status, page) = post_form(&t, &mette, &mcsrf, "/forloeb", &[
-        ("party.municipality", region.as_str()),
-        ("member.barn.0.name", "Asta Vinter"),
-        ("member.barn.0.cpr", "050515-4321"),
-        ("member.foraelder.0.name", "Ib Vinter"),
-        ("member.foraelder.0.email", "ib@familie.example"),
-        ("member.foraelder.0.custody", "on"),
-        ("date.ansoegning", "2026-11-02"),
-        ("decision.samarbejde", "ja"),
-    ]).await;
+    let (status, page) = post_form(
+        &t,
+        &mette,
+        &mcsrf,
+        "/forloeb",
+        &[
+            ("party.municipality", region.as_str()),
+            ("member.barn.0.name", "Asta Vinter"),
+            ("member.barn.0.cpr", "050515-4321"),
+            ("member.foraelder.0.name", "Ib Vinter"),
+            ("member.foraelder.0.email", "ib@familie.example"),
+            ("member.foraelder.0.custody", "on"),
+            ("date.ansoegning", "2026-11-02"),
+            ("decision.samarbejde", "ja"),
+        ],
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("kan ikke være hjemkommune") && page.contains("value=\"Asta Vinter\""), "the message, and what was typed");
     assert_eq!(t.app.store.course_ids().await.unwrap().len(), before, "no course was made");
@@ -1456,13 +1577,25 @@ async fn no_family_name_reaches_a_calendar_or_a_mail_whatever_the_place() {
         }
     }
     // A registered place does go out, to staff and family alike.
-    let r = c.post(t.url(&format!("/api/v1/courses/{id}/meeting-actions"))).header("x-csrf-token", &csrf)
-        .json(&serde_json::json!({"action": "plan_meeting", "kind": "netvaerksmoede", "start": format!("{day}T15:00:00"), "place": FF_PLACE, "attendees": [{"person": louise.parse::<i64>().unwrap()}]}))
-        .send().await.unwrap();
+    let r = c
+        .post(t.url(&format!("/api/v1/courses/{id}/meeting-actions")))
+        .header("x-csrf-token", &csrf)
+        .json(
+            &serde_json::json!({"action": "plan_meeting", "kind": "netvaerksmoede", "start": format!("{day}T15:00:00"), "place": FF_PLACE, "attendees": [{"person": louise.parse::<i64>().unwrap()}]}),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let view: Value = r.json().await.unwrap();
     let meeting = view["meetings"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).max().unwrap();
-    let r = c.post(t.url(&format!("/api/v1/courses/{id}/meeting-actions"))).header("x-csrf-token", &csrf).json(&serde_json::json!({"action": "send_invitations", "meeting": meeting})).send().await.unwrap();
+    let r = c
+        .post(t.url(&format!("/api/v1/courses/{id}/meeting-actions")))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"action": "send_invitations", "meeting": meeting}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let last = outbox(&t).await.into_iter().find(|m| m.mail.attachment.as_ref().is_some_and(|a| a.text.contains(&format!("tovholder-{id}-{meeting}@")))).expect("the invitation");
     let ics = icalendar::parser::unfold(&last.mail.attachment.unwrap().text);

@@ -89,20 +89,26 @@ pub fn answer_change(ctx: &Ctx, change: u32, party: &str, agreed: bool, note: Op
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::testkit::*;
     use crate::course::CourseState;
     use crate::ids::OrgId;
     use crate::tasks;
+    #[allow(unused_imports)]
+    use crate::testkit::*;
     use jiff::civil::date;
 
     fn course() -> CourseState {
         let mut st = CourseState::default();
-        apply(&mut st, vec![
-            Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() },
-            Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None },
-            Event::DatesSet { dates: [("ophold_start", date(2027, 2, 22)), ("ophold_slut", date(2027, 4, 16)), ("opfoelgningsdag", date(2027, 5, 18))].into_iter().map(|(k, v)| (k.to_string(), v)).collect(), reason: None },
-        ]);
+        apply(
+            &mut st,
+            vec![
+                Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() },
+                Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None },
+                Event::DatesSet {
+                    dates: [("ophold_start", date(2027, 2, 22)), ("ophold_slut", date(2027, 4, 16)), ("opfoelgningsdag", date(2027, 5, 18))].into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+                    reason: None,
+                },
+            ],
+        );
         st
     }
     fn new_dates() -> BTreeMap<String, Date> {

@@ -74,11 +74,7 @@ pub fn may_read_document(model: &Model, state: &CourseState, actor: &Actor, doc:
             _ => Decision { allowed: false, reason: Reason::NotPermitted { roles: vec!["document_recipient".into()] } },
         };
     }
-    if doc.meta.org == actor.org || doc.sent_to(actor.person) {
-        course
-    } else {
-        Decision { allowed: false, reason: Reason::NotPermitted { roles: vec!["document_recipient".into()] } }
-    }
+    if doc.meta.org == actor.org || doc.sent_to(actor.person) { course } else { Decision { allowed: false, reason: Reason::NotPermitted { roles: vec!["document_recipient".into()] } } }
 }
 
 /// Sends (as its author's organisation) or forwards (as a recipient) a document. The edge
@@ -123,11 +119,11 @@ pub fn read_document(state: &CourseState, actor: &Actor, doc: u32) -> Vec<Event>
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::testkit::*;
     use crate::course::Stamp;
     use crate::ids::{OrgId, PersonId};
     use crate::tasks;
+    #[allow(unused_imports)]
+    use crate::testkit::*;
 
     fn actors() -> (Actor, Actor, Actor, Actor) {
         let staff = Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None };
@@ -168,12 +164,16 @@ mod tests {
         let m = model();
         let (staff, tovholder, kp, colleague) = actors();
         let mut st = CourseState::default();
-        apply(&mut st, PersonId(1), vec![
-            Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() },
-            Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None },
-            Event::PersonJoined { person: PersonId(3), role: "kontaktperson".into(), custody: None, born: None },
-            Event::DatesSet { dates: [("ophold_slut".to_string(), jiff::civil::date(2027, 4, 16))].into(), reason: None },
-        ]);
+        apply(
+            &mut st,
+            PersonId(1),
+            vec![
+                Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() },
+                Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None },
+                Event::PersonJoined { person: PersonId(3), role: "kontaktperson".into(), custody: None, born: None },
+                Event::DatesSet { dates: [("ophold_slut".to_string(), jiff::civil::date(2027, 4, 16))].into(), reason: None },
+            ],
+        );
         for kind in ["udtalelse", "handleplan"] {
             let evs = add_document(&Ctx { model: &m, state: &st, actor: &staff, today: TODAY }, doc(kind)).unwrap();
             apply(&mut st, PersonId(1), evs);

@@ -306,12 +306,15 @@ mod tests {
 
     fn course() -> CourseState {
         let mut st = CourseState::default();
-        apply(&mut st, vec![
-            Event::CourseOpened { model: "familiens_fremtid".into(), parties: [("kommune".to_string(), OrgId(7))].into() },
-            Event::PersonJoined { person: MOR, role: "voksen".into(), custody: Some(true), born: None },
-            Event::PersonJoined { person: PersonId(21), role: "barn".into(), custody: None, born: Some(date(2012, 5, 1)) },
-            Event::PersonJoined { person: KOORDINATOR, role: "koordinator".into(), custody: None, born: None },
-        ]);
+        apply(
+            &mut st,
+            vec![
+                Event::CourseOpened { model: "familiens_fremtid".into(), parties: [("kommune".to_string(), OrgId(7))].into() },
+                Event::PersonJoined { person: MOR, role: "voksen".into(), custody: Some(true), born: None },
+                Event::PersonJoined { person: PersonId(21), role: "barn".into(), custody: None, born: Some(date(2012, 5, 1)) },
+                Event::PersonJoined { person: KOORDINATOR, role: "koordinator".into(), custody: None, born: None },
+            ],
+        );
         st
     }
 
@@ -349,15 +352,29 @@ mod tests {
     #[test]
     fn a_round_from_meeting_to_agreements_tasks_and_the_plan_deadline() {
         let mut st = course();
-        run(&mut st, |c| set_network(c, NetworkEntry { entry: 0, quadrant: Quadrant::Familie, name: "Mormor Inge".into(), relation: "Mormor".into(), email: String::new(), phone: String::new(), person: None }, true));
+        run(&mut st, |c| {
+            set_network(
+                c,
+                NetworkEntry { entry: 0, quadrant: Quadrant::Familie, name: "Mormor Inge".into(), relation: "Mormor".into(), email: String::new(), phone: String::new(), person: None },
+                true,
+            )
+        });
         run(&mut st, |c| plan_meeting(c, MeetingInput { attendees: vec![Who::Person(MOR), Who::Person(KOORDINATOR), Who::Network(1)], ..input(Some(TODAY.at(9, 0, 0, 0)), "Rådhuset") }));
         run(&mut st, |c| send_invitations(c, 1));
         assert!(st.meeting(1).unwrap().invitations_current());
         // Re-planning makes the invitations out of date (a new SEQUENCE goes out).
-        run(&mut st, |c| plan_meeting(c, MeetingInput { meeting: Some(1), attendees: vec![Who::Person(MOR), Who::Person(KOORDINATOR), Who::Network(1)], ..input(Some(TODAY.at(10, 0, 0, 0)), "Rådhuset") }));
+        run(&mut st, |c| {
+            plan_meeting(c, MeetingInput { meeting: Some(1), attendees: vec![Who::Person(MOR), Who::Person(KOORDINATOR), Who::Network(1)], ..input(Some(TODAY.at(10, 0, 0, 0)), "Rådhuset") })
+        });
         assert!(!st.meeting(1).unwrap().invitations_current());
         run(&mut st, |c| record_apology(c, 1, Who::Network(1), "Morfar Ib"));
-        run(&mut st, |c| record_minutes(c, 1, Minutes { present: vec![Who::Person(MOR)], story: "Vi vil gerne have ro på hjemme.".into(), best_hope: "At Søren kommer i skole".into(), rounds: vec![], dialogue: "".into() }));
+        run(&mut st, |c| {
+            record_minutes(
+                c,
+                1,
+                Minutes { present: vec![Who::Person(MOR)], story: "Vi vil gerne have ro på hjemme.".into(), best_hope: "At Søren kommer i skole".into(), rounds: vec![], dialogue: "".into() },
+            )
+        });
         assert_eq!(st.meeting(1).unwrap().status, MeetingStatus::Held);
         run(&mut st, |c| make_agreement(c, Some(1), "Mor kontakter skolen", Some(Who::Person(MOR)), Some(date(2026, 12, 1))));
         run(&mut st, |c| make_agreement(c, Some(1), "Koordinatoren booker næste møde", Some(Who::Person(KOORDINATOR)), Some(date(2026, 12, 1))));
@@ -384,11 +401,14 @@ mod tests {
     fn ballerup_gives_the_caseworker_a_call_task_when_no_meeting_is_booked() {
         let m = ballerup_model();
         let mut st = CourseState::default();
-        apply(&mut st, vec![
-            Event::CourseOpened { model: "ballerup_unge".into(), parties: [("kommune".to_string(), OrgId(7))].into() },
-            Event::PersonJoined { person: KOORDINATOR, role: "sagsbehandler".into(), custody: None, born: None },
-            Event::DatesSet { dates: [("foerste_kontakt".to_string(), date(2026, 9, 1))].into(), reason: None },
-        ]);
+        apply(
+            &mut st,
+            vec![
+                Event::CourseOpened { model: "ballerup_unge".into(), parties: [("kommune".to_string(), OrgId(7))].into() },
+                Event::PersonJoined { person: KOORDINATOR, role: "sagsbehandler".into(), custody: None, born: None },
+                Event::DatesSet { dates: [("foerste_kontakt".to_string(), date(2026, 9, 1))].into(), reason: None },
+            ],
+        );
         let call = |st: &CourseState| tasks(&m, st).into_iter().filter(|t| t.id.starts_with("ring_til_familien:")).collect::<Vec<_>>();
         assert_eq!(call(&st).len(), 1);
         assert_eq!(call(&st)[0].window.to, date(2026, 11, 24));
@@ -398,5 +418,4 @@ mod tests {
         apply(&mut st, evs);
         assert!(call(&st)[0].done.is_some(), "the call closes that gap");
     }
-
 }

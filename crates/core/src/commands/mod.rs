@@ -12,11 +12,11 @@ mod documents;
 mod meetings;
 mod plan;
 
-pub use consents::{ConsentInput, record_consent, revoke_consent, sign_consent};
 pub use changes::{answer_change, propose_change};
+pub use consents::{ConsentInput, record_consent, revoke_consent, sign_consent};
+pub use documents::{NewDocument, add_document, may_read_document, meta as document_meta, read_document, send_document};
 pub use meetings::*;
 pub use plan::*;
-pub use documents::{NewDocument, add_document, meta as document_meta, may_read_document, read_document, send_document};
 
 use crate::calendar::{format_date_da, holiday_name, is_working_day, weekday_da, working_day_on_or_after, working_day_on_or_before};
 use crate::course::{CourseState, Event};
@@ -177,13 +177,7 @@ pub fn check_date(model: &Model, dates: &BTreeMap<String, Date>, id: &str, value
         && let Some(w) = rule.resolve(dates)
         && !w.contains(value)
     {
-        let mut msg = format!(
-            "{} skal ligge mellem {} og {} ({}).",
-            def.label,
-            format_date_da(w.from),
-            format_date_da(w.to),
-            rule.describe(model.date_label(&rule.anchor)),
-        );
+        let mut msg = format!("{} skal ligge mellem {} og {} ({}).", def.label, format_date_da(w.from), format_date_da(w.to), rule.describe(model.date_label(&rule.anchor)),);
         if let Some(s) = suggest_date(model, dates, id, today) {
             msg.push_str(&format!(" Forslag: {} {}.", weekday_da(s), format_date_da(s)));
         }
@@ -226,10 +220,9 @@ pub fn set_dates(ctx: &Ctx, new: &BTreeMap<String, Date>, reason: Option<String>
     for id in new.keys() {
         match ctx.model.dates.get(id) {
             None => errors.push(FieldError { field: id.clone(), message: format!("Forløbet har ingen dato ved navn '{id}'.") }),
-            Some(def) if !policy::holds_any(ctx.model, ctx.state, ctx.actor, &def.set_by) => errors.push(FieldError {
-                field: id.clone(),
-                message: format!("Du kan ikke ændre {}.", def.label.to_lowercase()),
-            }),
+            Some(def) if !policy::holds_any(ctx.model, ctx.state, ctx.actor, &def.set_by) => {
+                errors.push(FieldError { field: id.clone(), message: format!("Du kan ikke ændre {}.", def.label.to_lowercase()) })
+            }
             Some(_) => {}
         }
     }
@@ -237,8 +230,7 @@ pub fn set_dates(ctx: &Ctx, new: &BTreeMap<String, Date>, reason: Option<String>
     if !errors.is_empty() {
         return Err(CommandError::Invalid(errors));
     }
-    let changed: BTreeMap<String, Date> =
-        new.iter().filter(|(k, v)| ctx.state.dates.get(*k) != Some(v)).map(|(k, v)| (k.clone(), *v)).collect();
+    let changed: BTreeMap<String, Date> = new.iter().filter(|(k, v)| ctx.state.dates.get(*k) != Some(v)).map(|(k, v)| (k.clone(), *v)).collect();
     if changed.is_empty() {
         return Ok(vec![]);
     }
@@ -260,8 +252,7 @@ pub fn appoint(ctx: &Ctx, role_id: &str, person: PersonId, person_org: OrgId) ->
     if ctx.state.holds(person, role_id) {
         return Ok(vec![]);
     }
-    let mut events: Vec<Event> =
-        ctx.state.holders(role_id).map(|p| Event::PersonLeft { person: p, role: role_id.to_string() }).collect();
+    let mut events: Vec<Event> = ctx.state.holders(role_id).map(|p| Event::PersonLeft { person: p, role: role_id.to_string() }).collect();
     events.push(Event::PersonJoined { person, role: role_id.to_string(), custody: None, born: None });
     Ok(events)
 }
@@ -436,9 +427,9 @@ fn stand_ins(model: &Model, owners: &[String]) -> Vec<String> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::course::Stamp;
     #[allow(unused_imports)]
     use crate::testkit::*;
-    use crate::course::Stamp;
     use jiff::civil::date;
 
     fn opened(answer: &str) -> CourseState {
@@ -500,7 +491,8 @@ mod tests {
         let m = model();
         let mut st = opened("ja");
         let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: TODAY };
-        let evs = set_dates(&ctx, &[("ophold_start".to_string(), date(2027, 2, 22)), ("ophold_slut".to_string(), date(2027, 4, 16)), ("opfoelgningsdag".to_string(), date(2027, 5, 18))].into(), None).unwrap();
+        let evs = set_dates(&ctx, &[("ophold_start".to_string(), date(2027, 2, 22)), ("ophold_slut".to_string(), date(2027, 4, 16)), ("opfoelgningsdag".to_string(), date(2027, 5, 18))].into(), None)
+            .unwrap();
         apply(&mut st, evs);
         let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: TODAY };
         let e = errors(set_dates(&ctx, &[("ophold_slut".to_string(), date(2027, 5, 14))].into(), None));
@@ -548,7 +540,8 @@ mod tests {
         let m = model();
         let mut st = opened("ja");
         let ctx = Ctx { model: &m, state: &st, actor: &staff(), today: TODAY };
-        let evs = set_dates(&ctx, &[("ophold_start".to_string(), date(2027, 2, 22)), ("ophold_slut".to_string(), date(2027, 4, 16)), ("opfoelgningsdag".to_string(), date(2027, 5, 18))].into(), None).unwrap();
+        let evs = set_dates(&ctx, &[("ophold_start".to_string(), date(2027, 2, 22)), ("ophold_slut".to_string(), date(2027, 4, 16)), ("opfoelgningsdag".to_string(), date(2027, 5, 18))].into(), None)
+            .unwrap();
         apply(&mut st, evs);
         let ctx = Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY };
         let e = errors(complete_task(&ctx, "kontakt_efter_opfoelgning", "maaske", None));

@@ -49,10 +49,9 @@ pub fn measure(ctx: &Ctx, indicator: &str, person: Option<PersonId>, on: Option<
     let number: Option<f64> = value.trim().replace(',', ".").parse().ok().filter(|n: &f64| n.is_finite());
     match number {
         None => errors.push(FieldError { field: "value".into(), message: "Skriv et tal, fx 12,5.".into() }),
-        Some(n) if def.min.is_some_and(|m| n < m) || def.max.is_some_and(|m| n > m) => errors.push(FieldError {
-            field: "value".into(),
-            message: format!("{} skal ligge mellem {} og {}.", def.label, def.min.unwrap_or(f64::MIN), def.max.unwrap_or(f64::MAX)),
-        }),
+        Some(n) if def.min.is_some_and(|m| n < m) || def.max.is_some_and(|m| n > m) => {
+            errors.push(FieldError { field: "value".into(), message: format!("{} skal ligge mellem {} og {}.", def.label, def.min.unwrap_or(f64::MIN), def.max.unwrap_or(f64::MAX)) })
+        }
         Some(_) => {}
     }
     match on {
@@ -103,7 +102,7 @@ fn is_family(ctx: &Ctx, p: PersonId) -> bool {
 pub fn record_status(ctx: &Ctx, person: PersonId, status: &str) -> Result<Vec<Event>, CommandError> {
     ctx.require(Action::RecordPlan)?;
     if !is_family(ctx, person) {
-        return Err(invalid("person", "Vælg hvem i familien.")); 
+        return Err(invalid("person", "Vælg hvem i familien."));
     }
     Ok(vec![Event::StatusRecorded { person, text: text("status", status, 2000, true)? }])
 }

@@ -40,15 +40,20 @@ impl Seeder<'_> {
             Recipient { org: egeskov, department: Some("Folkeskole".into()) },
             Recipient { org: self.orgs["Region Syd, Børne- og Ungdomspsykiatrien"], department: None },
         ];
-        self.run("tove", id, vec![Op::RecordConsent {
-            giver: parent,
-            about: vec![noah],
-            recipients,
-            kinds: vec!["forloeb".into()],
-            purpose: "At de valgte parter kan følge barnets forløb med Julemærkehjemmet og støtte barnet og familien før, under og efter opholdet.".into(),
-            valid_from: self.day(-40),
-            valid_to: self.day(200),
-        }]).await?;
+        self.run(
+            "tove",
+            id,
+            vec![Op::RecordConsent {
+                giver: parent,
+                about: vec![noah],
+                recipients,
+                kinds: vec!["forloeb".into()],
+                purpose: "At de valgte parter kan følge barnets forløb med Julemærkehjemmet og støtte barnet og familien før, under og efter opholdet.".into(),
+                valid_from: self.day(-40),
+                valid_to: self.day(200),
+            }],
+        )
+        .await?;
         let consent = self.course("tove", id).await?.state.consents.len() as u32;
         self.run("tove", id, vec![Op::SignConsent { consent, by: parent, how: "På papir ved indkaldelsen".into(), on: self.day(-40) }]).await
     }
@@ -78,11 +83,16 @@ impl Seeder<'_> {
         let id = actions::open_course(self.app, &self.as_user("hanne")?, reg).await?;
         let (hanne, bo, gitte, emil) = (self.users["hanne"].person, self.users["bo"].person, self.users["gitte"].person, self.users["emil"].person);
         let furesoe = self.orgs["Furesø Kommune"];
-        self.run("hanne", id, vec![
-            Op::Appoint { role: "koordinator".into(), person: hanne },
-            Op::Appoint { role: "moedeleder".into(), person: bo },
-            m(MeetingOp::SetPhase { phase: "visitation".into(), on: self.day(-75) }),
-        ]).await?;
+        self.run(
+            "hanne",
+            id,
+            vec![
+                Op::Appoint { role: "koordinator".into(), person: hanne },
+                Op::Appoint { role: "moedeleder".into(), person: bo },
+                m(MeetingOp::SetPhase { phase: "visitation".into(), on: self.day(-75) }),
+            ],
+        )
+        .await?;
         for (phase, on) in [("tillid", -70), ("udredning", -55), ("plan_1", -35)] {
             self.run("hanne", id, vec![m(MeetingOp::SetPhase { phase: phase.into(), on: self.day(on) })]).await?;
         }
@@ -92,66 +102,154 @@ impl Seeder<'_> {
         // The family's consent: Sundhedsplejen, Jobcentret and the school see the course and
         // get the plan; Sofie is over 15 and signs too.
         let recipients = ["Sundhedsplejen", "Jobcentret", "Folkeskole", "Familierådgivningen"].iter().map(|d| Recipient { org: furesoe, department: Some(d.to_string()) }).collect();
-        self.run("hanne", id, vec![Op::RecordConsent {
-            giver: louise,
-            about: vec![sofie, malthe],
-            recipients,
-            kinds: vec!["forloeb".into(), "familieplan".into()],
-            purpose: "I arbejdet med familieplanen at kunne udveksle oplysninger med de valgte samarbejdsparter.".into(),
-            valid_from: self.day(-60),
-            valid_to: self.day(300),
-        }]).await?;
-        self.run("hanne", id, vec![
-            Op::SignConsent { consent: 1, by: louise, how: "På papir ved screeningsmødet".into(), on: self.day(-60) },
-            Op::SignConsent { consent: 1, by: sofie, how: "På papir ved screeningsmødet".into(), on: self.day(-60) },
-        ]).await?;
-        let net = |quadrant, name: &str, relation: &str, email: &str, phone: &str, person| m(MeetingOp::SetNetwork { entry: None, quadrant, name: name.into(), relation: relation.into(), email: email.into(), phone: phone.into(), person });
-        self.run("hanne", id, vec![
-            net(Quadrant::Familie, "Inge Bak", "Mormor", "", "20 11 22 33", None),
-            net(Quadrant::Venner, "Ahmed Nasser", "Nabo, Malthes fodboldtræner", "", "", None),
-            net(Quadrant::Arbejde, "Lise Holm", "Klasselærer 8.b, Farum Skole", "lise.holm@skole.example", "", None),
-            net(Quadrant::Professionelle, "Gitte Skov", "Sundhedsplejerske, Sundhedsplejen", "gitte@furesoe.example", "", Some(gitte)),
-            net(Quadrant::Professionelle, "Emil Juhl", "Jobkonsulent, Jobcentret", "emil@furesoe.example", "", Some(emil)),
-        ]).await?;
+        self.run(
+            "hanne",
+            id,
+            vec![Op::RecordConsent {
+                giver: louise,
+                about: vec![sofie, malthe],
+                recipients,
+                kinds: vec!["forloeb".into(), "familieplan".into()],
+                purpose: "I arbejdet med familieplanen at kunne udveksle oplysninger med de valgte samarbejdsparter.".into(),
+                valid_from: self.day(-60),
+                valid_to: self.day(300),
+            }],
+        )
+        .await?;
+        self.run(
+            "hanne",
+            id,
+            vec![
+                Op::SignConsent { consent: 1, by: louise, how: "På papir ved screeningsmødet".into(), on: self.day(-60) },
+                Op::SignConsent { consent: 1, by: sofie, how: "På papir ved screeningsmødet".into(), on: self.day(-60) },
+            ],
+        )
+        .await?;
+        let net = |quadrant, name: &str, relation: &str, email: &str, phone: &str, person| {
+            m(MeetingOp::SetNetwork { entry: None, quadrant, name: name.into(), relation: relation.into(), email: email.into(), phone: phone.into(), person })
+        };
+        self.run(
+            "hanne",
+            id,
+            vec![
+                net(Quadrant::Familie, "Inge Bak", "Mormor", "", "20 11 22 33", None),
+                net(Quadrant::Venner, "Ahmed Nasser", "Nabo, Malthes fodboldtræner", "", "", None),
+                net(Quadrant::Arbejde, "Lise Holm", "Klasselærer 8.b, Farum Skole", "lise.holm@skole.example", "", None),
+                net(Quadrant::Professionelle, "Gitte Skov", "Sundhedsplejerske, Sundhedsplejen", "gitte@furesoe.example", "", Some(gitte)),
+                net(Quadrant::Professionelle, "Emil Juhl", "Jobkonsulent, Jobcentret", "emil@furesoe.example", "", Some(emil)),
+            ],
+        )
+        .await?;
         let attendees = vec![Who::Person(louise), Who::Person(hanne), Who::Person(bo), Who::Network(3), Who::Network(4), Who::Network(5)];
         let place = "Familiens Fremtid, mødelokale 2, Paltholmterrasserne 1, 3520 Farum";
         // The first network meeting, a month ago, with minutes, agreements and plan 1.0.
-        self.run("hanne", id, vec![m(MeetingOp::PlanMeeting { meeting: None, kind: "netvaerksmoede".into(), start: Some(self.day(-30).at(9, 0, 0, 0)), minutes: None, place: place.into(), attendees: attendees.clone(), agenda: None })]).await?;
-        self.run("hanne", id, vec![
-            m(MeetingOp::RecordApology { meeting: 1, who: Who::Network(5), substitute: "Karen Due, jobkonsulent".into() }),
-            m(MeetingOp::TickChecklist { meeting: 1, step: "brev".into(), on: self.day(-50) }),
-            m(MeetingOp::TickChecklist { meeting: 1, step: "moede_1".into(), on: self.day(-45) }),
-            m(MeetingOp::TickChecklist { meeting: 1, step: "netvaerksmoede".into(), on: self.day(-30) }),
-            m(MeetingOp::RecordMinutes { meeting: 1, minutes: Minutes {
-                present: vec![Who::Person(louise), Who::Person(hanne), Who::Person(bo), Who::Network(3), Who::Network(4)],
-                story: "Louise fortæller, at morgenerne er svære, og at Sofie ofte bliver hjemme. Malthe er glad for fodbold.".into(),
-                best_hope: "At Sofie kommer i skole hver dag, og at der bliver mere ro om morgenen.".into(),
-                rounds: vec![
-                    Round { who: Who::Network(3), works: "Sofie deltager godt, når hun er der.".into(), challenges: "Højt fravær, især mandage.".into() },
-                    Round { who: Who::Network(4), works: "Tæt kontakt med Louise.".into(), challenges: "Malthes søvn.".into() },
-                ],
-                dialogue: "Netværket aftalte en fælles morgenplan og ugentlig kontakt mellem skole og hjem.".into(),
-            } }),
-            m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Louise og Sofie laver en morgenplan og hænger den op".into(), responsible: Some(Who::Person(louise)), due: Some(self.day(5)) }),
-            m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Skolen ringer hjem ved fravær inden kl. 9".into(), responsible: Some(Who::Network(3)), due: Some(self.day(20)) }),
-            m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Sundhedsplejen tilbyder samtale om søvn".into(), responsible: Some(Who::Network(4)), due: Some(self.day(3)) }),
-        ]).await?;
-        self.run("hanne", id, vec![
-            m(MeetingOp::SetGoal { goal: None, parent: None, text: "Sofie kommer i skole hver dag".into(), when: "Inden sommerferien".into(), who: "Sofie og Louise".into(), criteria: "Fravær under 5 %".into(), reached: false }),
-            m(MeetingOp::SetGoal { goal: None, parent: Some(1), text: "Fast morgenrutine".into(), when: "Fra december".into(), who: "Louise".into(), criteria: String::new(), reached: false }),
-            m(MeetingOp::SetGoal { goal: None, parent: None, text: "Louise kommer tættere på job".into(), when: "Inden for et år".into(), who: "Louise og Jobcentret".into(), criteria: String::new(), reached: false }),
-            m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-90)), value: "32,5".into() }),
-            m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-60)), value: "24".into() }),
-            m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-7)), value: "12,5".into() }),
-            m(MeetingOp::SetIntervention(Intervention { person: Some(sofie), plan: "Handleplan (§ 140)".into(), offer: "Kontaktperson".into(), hours: "3".into(), follow_up: "Hver 3. måned".into(), start: Some(self.day(-40)), purpose: "Støtte til skolegang".into(), goal: "Fravær under 5 %".into(), responsible: "Familierådgivningen".into(), who_does_what: "Kontaktpersonen følger Sofie i skole mandag morgen.".into(), ..Default::default() })),
-            m(MeetingOp::SetIntervention(Intervention { person: Some(louise), plan: "Jobplan".into(), offer: "Mentor".into(), hours: "2".into(), follow_up: "Hver 4. uge".into(), start: Some(self.day(-20)), purpose: "Afklaring af job".into(), goal: "Praktik inden sommer".into(), responsible: "Jobcentret".into(), who_does_what: "Mentoren mødes med Louise hver anden uge.".into(), ..Default::default() })),
-            m(MeetingOp::RecordStatus { person: sofie, text: "Fraværet er faldet fra 32,5 % til 12,5 %.".into() }),
-        ]).await?;
+        self.run(
+            "hanne",
+            id,
+            vec![m(MeetingOp::PlanMeeting {
+                meeting: None,
+                kind: "netvaerksmoede".into(),
+                start: Some(self.day(-30).at(9, 0, 0, 0)),
+                minutes: None,
+                place: place.into(),
+                attendees: attendees.clone(),
+                agenda: None,
+            })],
+        )
+        .await?;
+        self.run(
+            "hanne",
+            id,
+            vec![
+                m(MeetingOp::RecordApology { meeting: 1, who: Who::Network(5), substitute: "Karen Due, jobkonsulent".into() }),
+                m(MeetingOp::TickChecklist { meeting: 1, step: "brev".into(), on: self.day(-50) }),
+                m(MeetingOp::TickChecklist { meeting: 1, step: "moede_1".into(), on: self.day(-45) }),
+                m(MeetingOp::TickChecklist { meeting: 1, step: "netvaerksmoede".into(), on: self.day(-30) }),
+                m(MeetingOp::RecordMinutes {
+                    meeting: 1,
+                    minutes: Minutes {
+                        present: vec![Who::Person(louise), Who::Person(hanne), Who::Person(bo), Who::Network(3), Who::Network(4)],
+                        story: "Louise fortæller, at morgenerne er svære, og at Sofie ofte bliver hjemme. Malthe er glad for fodbold.".into(),
+                        best_hope: "At Sofie kommer i skole hver dag, og at der bliver mere ro om morgenen.".into(),
+                        rounds: vec![
+                            Round { who: Who::Network(3), works: "Sofie deltager godt, når hun er der.".into(), challenges: "Højt fravær, især mandage.".into() },
+                            Round { who: Who::Network(4), works: "Tæt kontakt med Louise.".into(), challenges: "Malthes søvn.".into() },
+                        ],
+                        dialogue: "Netværket aftalte en fælles morgenplan og ugentlig kontakt mellem skole og hjem.".into(),
+                    },
+                }),
+                m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Louise og Sofie laver en morgenplan og hænger den op".into(), responsible: Some(Who::Person(louise)), due: Some(self.day(5)) }),
+                m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Skolen ringer hjem ved fravær inden kl. 9".into(), responsible: Some(Who::Network(3)), due: Some(self.day(20)) }),
+                m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Sundhedsplejen tilbyder samtale om søvn".into(), responsible: Some(Who::Network(4)), due: Some(self.day(3)) }),
+            ],
+        )
+        .await?;
+        self.run(
+            "hanne",
+            id,
+            vec![
+                m(MeetingOp::SetGoal {
+                    goal: None,
+                    parent: None,
+                    text: "Sofie kommer i skole hver dag".into(),
+                    when: "Inden sommerferien".into(),
+                    who: "Sofie og Louise".into(),
+                    criteria: "Fravær under 5 %".into(),
+                    reached: false,
+                }),
+                m(MeetingOp::SetGoal { goal: None, parent: Some(1), text: "Fast morgenrutine".into(), when: "Fra december".into(), who: "Louise".into(), criteria: String::new(), reached: false }),
+                m(MeetingOp::SetGoal {
+                    goal: None,
+                    parent: None,
+                    text: "Louise kommer tættere på job".into(),
+                    when: "Inden for et år".into(),
+                    who: "Louise og Jobcentret".into(),
+                    criteria: String::new(),
+                    reached: false,
+                }),
+                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-90)), value: "32,5".into() }),
+                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-60)), value: "24".into() }),
+                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-7)), value: "12,5".into() }),
+                m(MeetingOp::SetIntervention(Intervention {
+                    person: Some(sofie),
+                    plan: "Handleplan (§ 140)".into(),
+                    offer: "Kontaktperson".into(),
+                    hours: "3".into(),
+                    follow_up: "Hver 3. måned".into(),
+                    start: Some(self.day(-40)),
+                    purpose: "Støtte til skolegang".into(),
+                    goal: "Fravær under 5 %".into(),
+                    responsible: "Familierådgivningen".into(),
+                    who_does_what: "Kontaktpersonen følger Sofie i skole mandag morgen.".into(),
+                    ..Default::default()
+                })),
+                m(MeetingOp::SetIntervention(Intervention {
+                    person: Some(louise),
+                    plan: "Jobplan".into(),
+                    offer: "Mentor".into(),
+                    hours: "2".into(),
+                    follow_up: "Hver 4. uge".into(),
+                    start: Some(self.day(-20)),
+                    purpose: "Afklaring af job".into(),
+                    goal: "Praktik inden sommer".into(),
+                    responsible: "Jobcentret".into(),
+                    who_does_what: "Mentoren mødes med Louise hver anden uge.".into(),
+                    ..Default::default()
+                })),
+                m(MeetingOp::RecordStatus { person: sofie, text: "Fraværet er faldet fra 32,5 % til 12,5 %.".into() }),
+            ],
+        )
+        .await?;
         self.run("hanne", id, vec![m(MeetingOp::IssuePlan { meeting: Some(1) }), m(MeetingOp::SendPlan { doc: 0 })]).await?;
         // The next network meeting, in ten days, invited.
         let next = self.day(10);
         let next = tovholder_core::calendar::working_day_on_or_after(next).unwrap_or(next);
-        self.run("hanne", id, vec![m(MeetingOp::PlanMeeting { meeting: None, kind: "netvaerksmoede".into(), start: Some(next.at(9, 0, 0, 0)), minutes: None, place: place.into(), attendees, agenda: None })]).await?;
+        self.run(
+            "hanne",
+            id,
+            vec![m(MeetingOp::PlanMeeting { meeting: None, kind: "netvaerksmoede".into(), start: Some(next.at(9, 0, 0, 0)), minutes: None, place: place.into(), attendees, agenda: None })],
+        )
+        .await?;
         self.run("hanne", id, vec![m(MeetingOp::SendInvitations { meeting: 2 })]).await?;
         Ok(id)
     }
@@ -161,7 +259,13 @@ impl Seeder<'_> {
             model: "ballerup_unge".into(),
             parties: [("kommune".to_string(), self.orgs["Ballerup Kommune"])].into(),
             family: vec![
-                FamilyMember { role: "ung".into(), name: "Jonas Friis".into(), email: Some("jonas.friis@familie.example".into()), cpr: Some(Cpr::parse("110611-4137").map_err(|e| AppError::Internal(e.to_string()))?), custody: None },
+                FamilyMember {
+                    role: "ung".into(),
+                    name: "Jonas Friis".into(),
+                    email: Some("jonas.friis@familie.example".into()),
+                    cpr: Some(Cpr::parse("110611-4137").map_err(|e| AppError::Internal(e.to_string()))?),
+                    custody: None,
+                },
                 FamilyMember { role: "foraelder".into(), name: "Mads Friis".into(), email: Some("mads.friis@familie.example".into()), cpr: None, custody: Some(true) },
             ],
             dates: [("underretning".to_string(), self.day(-110))].into(),
@@ -169,22 +273,46 @@ impl Seeder<'_> {
         };
         let id = actions::open_course(self.app, &self.as_user("camilla")?, reg).await?;
         let camilla = self.users["camilla"].person;
-        self.run("camilla", id, vec![
-            Op::Appoint { role: "sagsbehandler".into(), person: camilla },
-            Op::SetDates { dates: [("foerste_kontakt".to_string(), self.day(-100))].into(), reason: None },
-        ]).await?;
+        self.run("camilla", id, vec![Op::Appoint { role: "sagsbehandler".into(), person: camilla }, Op::SetDates { dates: [("foerste_kontakt".to_string(), self.day(-100))].into(), reason: None }])
+            .await?;
         let c = self.course("camilla", id).await?;
         let (jonas, mads) = (self.person_in(&c.state, "ung", 0), self.person_in(&c.state, "foraelder", 0));
         let people = vec![Who::Person(jonas), Who::Person(mads), Who::Person(camilla)];
-        self.run("camilla", id, vec![m(MeetingOp::PlanMeeting { meeting: None, kind: "startmoede".into(), start: Some(self.day(-90).at(14, 0, 0, 0)), minutes: None, place: "Ballerup Rådhus, mødelokale 3, Hold-An Vej 7, 2750 Ballerup".into(), attendees: people, agenda: None })]).await?;
+        self.run(
+            "camilla",
+            id,
+            vec![m(MeetingOp::PlanMeeting {
+                meeting: None,
+                kind: "startmoede".into(),
+                start: Some(self.day(-90).at(14, 0, 0, 0)),
+                minutes: None,
+                place: "Ballerup Rådhus, mødelokale 3, Hold-An Vej 7, 2750 Ballerup".into(),
+                attendees: people,
+                agenda: None,
+            })],
+        )
+        .await?;
         let held: Date = self.day(-90);
-        self.run("camilla", id, vec![
-            m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Jonas møder i skole kl. 8 alle dage".into(), responsible: Some(Who::Person(jonas)), due: Some(self.day(14)) }),
-            m(MeetingOp::SetGoal { goal: None, parent: None, text: "Jonas gennemfører 9. klasse".into(), when: "Sommeren".into(), who: "Jonas".into(), criteria: "Fravær under 10 %, karakterer på mindst 4".into(), reached: false }),
-            m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(held), value: "36,6".into() }),
-            m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(held.checked_add(6.weeks()).unwrap_or(held)), value: "18".into() }),
-            m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(self.day(-3)), value: "4".into() }),
-        ]).await?;
+        self.run(
+            "camilla",
+            id,
+            vec![
+                m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Jonas møder i skole kl. 8 alle dage".into(), responsible: Some(Who::Person(jonas)), due: Some(self.day(14)) }),
+                m(MeetingOp::SetGoal {
+                    goal: None,
+                    parent: None,
+                    text: "Jonas gennemfører 9. klasse".into(),
+                    when: "Sommeren".into(),
+                    who: "Jonas".into(),
+                    criteria: "Fravær under 10 %, karakterer på mindst 4".into(),
+                    reached: false,
+                }),
+                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(held), value: "36,6".into() }),
+                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(held.checked_add(6.weeks()).unwrap_or(held)), value: "18".into() }),
+                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(self.day(-3)), value: "4".into() }),
+            ],
+        )
+        .await?;
         Ok(id)
     }
 }

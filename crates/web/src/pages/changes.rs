@@ -3,17 +3,17 @@
 
 use std::collections::BTreeMap;
 
+use crate::path::Path;
 use axum::Form;
 use axum::extract::State;
-use crate::path::Path;
 use axum::response::Response;
 use tovholder_core::commands::FieldError;
 
 use super::course::{outcome, parse_date};
+use crate::App;
 use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
-use crate::App;
 
 fn get<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
     form.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
@@ -37,10 +37,14 @@ pub async fn propose(State(app): State<App>, course: AuthorizedCourse<course_acc
     let result = if errors.is_empty() {
         let op = Op::ProposeChange { kind: get(&form, "kind").to_string(), dates, reason: get(&form, "reason").to_string() };
         actions::perform(&app, &course, vec![op]).await.map_err(|e| match e {
-            AppError::Invalid(errs) => AppError::Invalid(errs.into_iter().map(|mut f| {
-                f.field = if f.field == "reason" { "change.reason".into() } else { format!("change.date.{}", f.field) };
-                f
-            }).collect()),
+            AppError::Invalid(errs) => AppError::Invalid(
+                errs.into_iter()
+                    .map(|mut f| {
+                        f.field = if f.field == "reason" { "change.reason".into() } else { format!("change.date.{}", f.field) };
+                        f
+                    })
+                    .collect(),
+            ),
             other => other,
         })
     } else {
@@ -49,7 +53,12 @@ pub async fn propose(State(app): State<App>, course: AuthorizedCourse<course_acc
     outcome(&app, &course, result, form, "aendring").await
 }
 
-pub async fn answer(State(app): State<App>, course: AuthorizedCourse<course_access::AnswerChange>, Path((_, change)): Path<(i64, u32)>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+pub async fn answer(
+    State(app): State<App>,
+    course: AuthorizedCourse<course_access::AnswerChange>,
+    Path((_, change)): Path<(i64, u32)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     let party = get(&form, "party").to_string();
     let field = format!("answer.{change}.{party}");
     let result = match get(&form, "agreed") {
@@ -62,10 +71,14 @@ pub async fn answer(State(app): State<App>, course: AuthorizedCourse<course_acce
     };
     // The note's own error goes next to the note; anything else to the answer as a whole.
     let result = result.map_err(|e| match e {
-        AppError::Invalid(errs) => AppError::Invalid(errs.into_iter().map(|mut f| {
-            f.field = if f.field == "note" { format!("{field}.note") } else { field.clone() };
-            f
-        }).collect()),
+        AppError::Invalid(errs) => AppError::Invalid(
+            errs.into_iter()
+                .map(|mut f| {
+                    f.field = if f.field == "note" { format!("{field}.note") } else { field.clone() };
+                    f
+                })
+                .collect(),
+        ),
         other => other,
     });
     let form: Vec<(String, String)> = form.into_iter().map(|(k, v)| if k == "agreed" || k == "note" { (format!("{field}.{k}"), v) } else { (k, v) }).collect();

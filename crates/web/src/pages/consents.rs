@@ -4,23 +4,23 @@
 
 use std::collections::BTreeMap;
 
+use crate::path::Path;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
-use crate::path::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tovholder_core::commands::FieldError;
 use tovholder_core::consent::Recipient;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 
-use super::{FormState, Layout};
 use super::course::{Choice, outcome, parse_date};
+use super::{FormState, Layout};
+use crate::App;
 use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
-use crate::App;
 
 fn all<'a>(form: &'a [(String, String)], key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     form.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
@@ -32,10 +32,14 @@ fn one<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
 
 fn prefixed(errors: AppError) -> AppError {
     match errors {
-        AppError::Invalid(e) => AppError::Invalid(e.into_iter().map(|mut f| {
-            f.field = format!("consent.{}", f.field);
-            f
-        }).collect()),
+        AppError::Invalid(e) => AppError::Invalid(
+            e.into_iter()
+                .map(|mut f| {
+                    f.field = format!("consent.{}", f.field);
+                    f
+                })
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -196,10 +200,14 @@ pub async fn sign(
         Err(e) => Err(AppError::Invalid(vec![e])),
     };
     let result = result.map_err(|e| match e {
-        AppError::Invalid(errs) => AppError::Invalid(errs.into_iter().map(|mut f| {
-            f.field = field.clone();
-            f
-        }).collect()),
+        AppError::Invalid(errs) => AppError::Invalid(
+            errs.into_iter()
+                .map(|mut f| {
+                    f.field = field.clone();
+                    f
+                })
+                .collect(),
+        ),
         other => other,
     });
     outcome(&app, &course, result, vec![], "underskrift").await
@@ -269,9 +277,5 @@ pub async fn pdf(State(app): State<App>, course: AuthorizedCourse<course_access:
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let disposition = format!("inline; filename=\"samtykke-{consent}.pdf\"");
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "application/pdf".to_string()), (axum::http::header::CONTENT_DISPOSITION, disposition)],
-        bytes,
-    )
-        .into_response())
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/pdf".to_string()), (axum::http::header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::path::Path;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
-use crate::path::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
@@ -15,11 +15,11 @@ use tovholder_core::commands::{self, FieldError};
 use tovholder_core::ids::PersonId;
 
 use super::{FormState, Layout};
+use crate::App;
 use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
 use crate::views::{self, CourseView, JournalView};
-use crate::App;
 
 pub struct DateInput {
     pub id: String,
@@ -212,7 +212,22 @@ async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap
     let journal_total = journal.first().map_or(0, |j| j.seq);
     let layout = Layout::for_course(app, course);
     let forms = forms(app, course, submitted).await?;
-    Ok(CoursePage { layout, c, journal, forms, csrf: course.user.csrf.clone(), errors, saved, submitted: submitted.clone(), today_iso: app.clock.today().to_string(), via_consent, journal_more, journal_total, open_form: String::new(), focus: String::new() })
+    Ok(CoursePage {
+        layout,
+        c,
+        journal,
+        forms,
+        csrf: course.user.csrf.clone(),
+        errors,
+        saved,
+        submitted: submitted.clone(),
+        today_iso: app.clock.today().to_string(),
+        via_consent,
+        journal_more,
+        journal_total,
+        open_form: String::new(),
+        focus: String::new(),
+    })
 }
 
 async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>) -> Result<Forms, AppError> {
@@ -272,7 +287,11 @@ async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<
         let key = format!("role.{id}");
         let chosen = submitted.get(&key).cloned().or_else(|| holder.map(|p| p.to_string())).unwrap_or_default();
         let mut options = vec![Choice { value: String::new(), label: "Vælg en person".into(), selected: chosen.is_empty() }];
-        options.extend(app.store.staff(*org).await?.iter().filter(|u| role.may_be_held_by(&u.org_roles)).map(|u| Choice { selected: u.person.to_string() == chosen, value: u.person.to_string(), label: u.name.clone() }));
+        options.extend(app.store.staff(*org).await?.iter().filter(|u| role.may_be_held_by(&u.org_roles)).map(|u| Choice {
+            selected: u.person.to_string() == chosen,
+            value: u.person.to_string(),
+            label: u.name.clone(),
+        }));
         out.roles.push(SelectInput { id: id.clone(), label: role.label.clone(), options });
     }
     for id in &allowed.fields {
@@ -360,12 +379,15 @@ pub async fn set_dates(State(app): State<App>, course: AuthorizedCourse<course_a
 fn prefix_errors(prefix: &'static str) -> impl Fn(AppError) -> AppError {
     move |e| match e {
         AppError::Invalid(errors) => AppError::Invalid(
-            errors.into_iter().map(|mut f| {
-                if !f.field.contains('.') {
-                    f.field = format!("{prefix}{}", f.field);
-                }
-                f
-            }).collect(),
+            errors
+                .into_iter()
+                .map(|mut f| {
+                    if !f.field.contains('.') {
+                        f.field = format!("{prefix}{}", f.field);
+                    }
+                    f
+                })
+                .collect(),
         ),
         other => other,
     }
@@ -380,11 +402,7 @@ pub async fn appoint(State(app): State<App>, course: AuthorizedCourse<course_acc
         ops.push(Op::Appoint { role: role.to_string(), person });
     }
     ops.extend(field_ops(&course, &form));
-    let result = if ops.is_empty() {
-        Err(AppError::Invalid(vec![FieldError { field: "role".into(), message: "Vælg en person.".into() }]))
-    } else {
-        actions::perform(&app, &course, ops).await
-    };
+    let result = if ops.is_empty() { Err(AppError::Invalid(vec![FieldError { field: "role".into(), message: "Vælg en person.".into() }])) } else { actions::perform(&app, &course, ops).await };
     outcome(&app, &course, result, form, "udpegning").await
 }
 
@@ -403,9 +421,7 @@ pub async fn record_fields(State(app): State<App>, course: AuthorizedCourse<cour
 
 pub async fn decide(State(app): State<App>, course: AuthorizedCourse<course_access::Decide>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let note = value(&form, "note").map(str::to_string);
-    let ops: Vec<Op> = prefixed(&form, "decision.")
-        .map(|(id, v)| Op::Decide { decision: id.to_string(), value: v.to_string(), note: note.clone() })
-        .collect();
+    let ops: Vec<Op> = prefixed(&form, "decision.").map(|(id, v)| Op::Decide { decision: id.to_string(), value: v.to_string(), note: note.clone() }).collect();
     let result = if ops.is_empty() { Ok(()) } else { actions::perform(&app, &course, ops).await.map_err(prefix_errors("decision.")) };
     outcome(&app, &course, result, form, "beslutning").await
 }
@@ -422,10 +438,15 @@ pub async fn complete_task(
     };
     let op = Op::CompleteTask { task: task.clone(), outcome: outcome_value.to_string(), note: value(&form, "note").map(str::to_string) };
     let result = actions::perform(&app, &course, vec![op]).await.map_err(|e| match e {
-        AppError::Invalid(errors) => AppError::Invalid(errors.into_iter().map(|mut f| {
-            f.field = format!("outcome.{task}");
-            f
-        }).collect()),
+        AppError::Invalid(errors) => AppError::Invalid(
+            errors
+                .into_iter()
+                .map(|mut f| {
+                    f.field = format!("outcome.{task}");
+                    f
+                })
+                .collect(),
+        ),
         other => other,
     });
     outcome(&app, &course, result, form, "opgave").await

@@ -1,24 +1,24 @@
 //! Documents: reading (text in a page, files as downloads), writing or uploading, and sending
 //! or forwarding. Reading is allowed only to the author's organisation and the recipients.
 
+use crate::path::Path;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{Multipart, State};
-use crate::path::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use tovholder_core::commands::{self, FieldError};
 use tovholder_core::ids::PersonId;
 use tovholder_store::AccessRecord;
 
 use super::Layout;
 use super::course::outcome;
+use crate::App;
 use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse, log};
 use crate::error::{AppError, PageError};
 use crate::views::{self, DocumentView};
-use crate::App;
 
 /// The file types accepted for upload: extension, content type.
 const ALLOWED: &[(&str, &str)] = &[
@@ -91,13 +91,7 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access
     }
     let view = views::course_view(&app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?;
     let d = view.documents.iter().find(|x| x.doc == doc).cloned().ok_or(AppError::NotFound)?;
-    let page = DocumentPage {
-        layout: Layout::for_course(&app, &course),
-        course: course.id,
-        course_title: view.title,
-        d,
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-    };
+    let page = DocumentPage { layout: Layout::for_course(&app, &course), course: course.id, course_title: view.title, d, text: String::from_utf8_lossy(&bytes).into_owned() };
     Ok(([(header::CACHE_CONTROL, "no-store")], page).into_response())
 }
 
@@ -118,7 +112,9 @@ pub async fn add(State(app): State<App>, course: AuthorizedCourse<course_access:
             let ext = filename.rsplit('.').next().unwrap_or_default().to_lowercase();
             match ALLOWED.iter().find(|(e, _)| *e == ext) {
                 _ if bytes.len() > MAX_FILE => errors.push(FieldError { field: "file".into(), message: "Filen er for stor (højst 10 MB).".into() }),
-                Some(_) if !is_really(&ext, &bytes) => errors.push(FieldError { field: "file".into(), message: format!("Filen er ikke en {ext}-fil, selv om den hedder sådan. Vælg den rigtige fil, eller gem den som pdf.") }),
+                Some(_) if !is_really(&ext, &bytes) => {
+                    errors.push(FieldError { field: "file".into(), message: format!("Filen er ikke en {ext}-fil, selv om den hedder sådan. Vælg den rigtige fil, eller gem den som pdf.") })
+                }
                 // The original file name often carries a name or a CPR number: it is not kept.
                 Some((_, ct)) => file = Some((bytes.to_vec(), None, ct.to_string())),
                 None => errors.push(FieldError { field: "file".into(), message: "Filtypen kan ikke bruges. Brug pdf, docx, odt, txt, png eller jpg.".into() }),
@@ -156,15 +152,25 @@ pub async fn add(State(app): State<App>, course: AuthorizedCourse<course_access:
 
 fn prefix(p: &'static str) -> impl Fn(AppError) -> AppError {
     move |e| match e {
-        AppError::Invalid(errors) => AppError::Invalid(errors.into_iter().map(|mut f| {
-            f.field = format!("{p}{}", f.field);
-            f
-        }).collect()),
+        AppError::Invalid(errors) => AppError::Invalid(
+            errors
+                .into_iter()
+                .map(|mut f| {
+                    f.field = format!("{p}{}", f.field);
+                    f
+                })
+                .collect(),
+        ),
         other => other,
     }
 }
 
-pub async fn send(State(app): State<App>, course: AuthorizedCourse<course_access::SendDocument>, Path((_, doc)): Path<(i64, u32)>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+pub async fn send(
+    State(app): State<App>,
+    course: AuthorizedCourse<course_access::SendDocument>,
+    Path((_, doc)): Path<(i64, u32)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     readable(&app, &course, doc).await?;
     let to: Vec<PersonId> = form.iter().filter(|(k, _)| k == "to").filter_map(|(_, v)| v.parse().ok()).map(PersonId).collect();
     let result = actions::perform(&app, &course, vec![Op::SendDocument { doc, to }]).await;

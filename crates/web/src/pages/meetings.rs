@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::path::Path;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
-use crate::path::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::DateTime;
@@ -17,15 +17,15 @@ use tovholder_core::family_plan::{Intervention, Quadrant};
 use tovholder_core::ids::PersonId;
 use tovholder_core::meetings::{AgendaItem, Minutes, Round, TimeBox, Who};
 
-use super::{FormState, Layout};
 use super::course::{Choice, SavedQuery, parse_date};
+use super::{FormState, Layout};
+use crate::App;
 use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
 use crate::meeting_actions::{MeetingOp, names_data, network_entries};
 use crate::meeting_views::{self, MeetingView, Names};
 use crate::views::date_da;
-use crate::App;
 
 type FormData = Vec<(String, String)>;
 
@@ -136,7 +136,16 @@ fn meeting_form(names: &Names, kind: &str, current: Option<&MeetingView>, submit
     let pick = |key: &str, fallback: String| submitted.get(key).cloned().unwrap_or(fallback);
     let current_place = current.map(|m| m.place.clone()).unwrap_or_default();
     let is_registered = registered.contains(&current_place);
-    let choice = pick("place_choice", if is_registered { current_place.clone() } else if current_place.is_empty() { String::new() } else { OTHER_PLACE.into() });
+    let choice = pick(
+        "place_choice",
+        if is_registered {
+            current_place.clone()
+        } else if current_place.is_empty() {
+            String::new()
+        } else {
+            OTHER_PLACE.into()
+        },
+    );
     let mut places = vec![Choice { value: String::new(), label: "Vælg et mødested".into(), selected: choice.is_empty() }];
     places.extend(registered.iter().map(|p| Choice { value: p.clone(), label: p.clone(), selected: *p == choice }));
     places.push(Choice { value: OTHER_PLACE.into(), label: "Et andet sted (står kun i Tovholder)".into(), selected: choice == OTHER_PLACE });
@@ -149,11 +158,7 @@ fn meeting_form(names: &Names, kind: &str, current: Option<&MeetingView>, submit
         minutes: pick("minutes", current.map(|m| m.minutes).or(def.map(|d| d.minutes)).map(|m| m.to_string()).unwrap_or_default()),
         place: pick("place", if is_registered { String::new() } else { current_place.clone() }),
         places,
-        attendees: names
-            .choices()
-            .into_iter()
-            .map(|(value, label)| Choice { selected: if chosen.is_empty() { in_meeting.contains(&value) } else { chosen.contains(&value) }, value, label })
-            .collect(),
+        attendees: names.choices().into_iter().map(|(value, label)| Choice { selected: if chosen.is_empty() { in_meeting.contains(&value) } else { chosen.contains(&value) }, value, label }).collect(),
         agenda: pick("agenda", current.map(|m| m.agenda_text.clone()).unwrap_or(default_agenda)),
     }
 }
@@ -164,9 +169,7 @@ fn parse_agenda(text: &str) -> Result<Vec<AgendaItem>, FieldError> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let (title, time) = l.rsplit_once('|').unwrap_or((l, ""));
-            TimeBox::parse(time)
-                .map(|time| AgendaItem { title: title.trim().to_string(), time })
-                .map_err(|e| FieldError { field: "agenda".into(), message: format!("Dagsordenen: {e}.") })
+            TimeBox::parse(time).map(|time| AgendaItem { title: title.trim().to_string(), time }).map_err(|e| FieldError { field: "agenda".into(), message: format!("Dagsordenen: {e}.") })
         })
         .collect()
 }
@@ -292,7 +295,14 @@ pub async fn show_meeting(State(app): State<App>, course: AuthorizedCourse<cours
     Ok(meeting_page(&app, &course, meeting, &BTreeMap::new(), vec![], saved).await?.into_response())
 }
 
-async fn meeting_page<A>(app: &App, course: &AuthorizedCourse<A>, meeting: u32, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<MeetingPage, AppError> {
+async fn meeting_page<A>(
+    app: &App,
+    course: &AuthorizedCourse<A>,
+    meeting: u32,
+    submitted: &BTreeMap<String, String>,
+    errors: Vec<FieldError>,
+    saved: Option<&'static str>,
+) -> Result<MeetingPage, AppError> {
     let Some(m) = course.state.meeting(meeting) else { return Err(AppError::NotFound) };
     let (people, orgs) = names_data(app, &course.state).await?;
     let names = Names { model: &course.model, state: &course.state, people: &people, orgs: &orgs };
@@ -322,7 +332,12 @@ async fn meeting_page<A>(app: &App, course: &AuthorizedCourse<A>, meeting: u32, 
     })
 }
 
-pub async fn send_invitations(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn send_invitations(
+    State(app): State<App>,
+    course: AuthorizedCourse<course_access::PlanMeeting>,
+    Path((_, meeting)): Path<(i64, u32)>,
+    Form(form): Form<FormData>,
+) -> Result<Response, PageError> {
     submit(&app, &course, Ok(vec![Op::Meeting(MeetingOp::SendInvitations { meeting })]), form, "invitationer", Back::Meeting(meeting)).await
 }
 
@@ -396,7 +411,8 @@ pub async fn close_agreement(State(app): State<App>, course: AuthorizedCourse<co
 pub async fn set_phase(State(app): State<App>, course: AuthorizedCourse<course_access::SetPhase>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let mut errors = Vec::new();
     let on = opt_date(&form, "on", &mut errors).unwrap_or_else(|| app.clock.today());
-    let result = if errors.is_empty() { actions::perform(&app, &course, vec![Op::Meeting(MeetingOp::SetPhase { phase: get(&form, "phase").to_string(), on })]).await } else { Err(AppError::Invalid(errors)) };
+    let result =
+        if errors.is_empty() { actions::perform(&app, &course, vec![Op::Meeting(MeetingOp::SetPhase { phase: get(&form, "phase").to_string(), on })]).await } else { Err(AppError::Invalid(errors)) };
     super::course::outcome(&app, &course, result, form, "fase").await
 }
 
@@ -501,18 +517,18 @@ async fn plan_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTree
                 .network
                 .iter()
                 .filter(|e| e.quadrant == *q)
-                .map(|e| NetworkRow { name: e.name.clone(), relation: e.relation.clone(), contact: [e.phone.as_str(), e.email.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", ") })
+                .map(|e| NetworkRow {
+                    name: e.name.clone(),
+                    relation: e.relation.clone(),
+                    contact: [e.phone.as_str(), e.email.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", "),
+                })
                 .collect();
             (q.label_da().to_string(), rows)
         })
         .collect();
-    let goal = |g: &tovholder_core::family_plan::Goal| GoalView { id: g.goal, text: g.text.clone(), when: g.when.clone(), who: g.who.clone(), criteria: g.criteria.clone(), reached: g.reached, sub: vec![] };
-    let goals = state
-        .goals
-        .iter()
-        .filter(|g| g.parent.is_none())
-        .map(|g| GoalView { sub: state.goals.iter().filter(|s| s.parent == Some(g.goal)).map(goal).collect(), ..goal(g) })
-        .collect();
+    let goal =
+        |g: &tovholder_core::family_plan::Goal| GoalView { id: g.goal, text: g.text.clone(), when: g.when.clone(), who: g.who.clone(), criteria: g.criteria.clone(), reached: g.reached, sub: vec![] };
+    let goals = state.goals.iter().filter(|g| g.parent.is_none()).map(|g| GoalView { sub: state.goals.iter().filter(|s| s.parent == Some(g.goal)).map(goal).collect(), ..goal(g) }).collect();
     let mut indicators = Vec::new();
     for (id, def) in &model.indicators {
         let mut keys: Vec<Option<PersonId>> = state.measurements.iter().filter(|m| m.indicator == *id).map(|m| m.person).collect();
@@ -557,7 +573,12 @@ async fn plan_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTree
         interventions: state
             .interventions
             .iter()
-            .map(|i| InterventionView { name: i.person.map(|p| names.name(Who::Person(p))).unwrap_or_default(), start_da: i.start.map(date_da).unwrap_or_default(), end_da: i.end.map(date_da).unwrap_or_default(), i: i.clone() })
+            .map(|i| InterventionView {
+                name: i.person.map(|p| names.name(Who::Person(p))).unwrap_or_default(),
+                start_da: i.start.map(date_da).unwrap_or_default(),
+                end_da: i.end.map(date_da).unwrap_or_default(),
+                i: i.clone(),
+            })
             .collect(),
         statuses: state.statuses.iter().map(|(p, r)| (names.name(Who::Person(*p)), r.value.clone())).collect(),
         versions: state

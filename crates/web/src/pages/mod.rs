@@ -155,10 +155,10 @@ impl Layout {
     /// The badge class for a task status (colours in static/app.css meet WCAG AA contrast).
     pub fn badge(&self, s: &Status) -> &'static str {
         match s {
-        Status::Overdue => "badge-overdue",
-        Status::Open => "badge-due-soon",
-        Status::Upcoming => "badge-info",
-        Status::Done => "badge-done",
+            Status::Overdue => "badge-overdue",
+            Status::Open => "badge-due-soon",
+            Status::Upcoming => "badge-info",
+            Status::Done => "badge-done",
         }
     }
 }
@@ -283,13 +283,7 @@ pub async fn outbox(State(app): State<App>, user: CurrentUser) -> Result<Respons
     if !app.config.demo {
         return Err(AppError::NotFound.into());
     }
-    let mails = app
-        .store
-        .outbox(200)
-        .await?
-        .into_iter()
-        .map(|m| (format_timestamp_da(m.created).unwrap_or_default(), m.mail.to, m.mail.subject, m.mail.body))
-        .collect();
+    let mails = app.store.outbox(200).await?.into_iter().map(|m| (format_timestamp_da(m.created).unwrap_or_default(), m.mail.to, m.mail.subject, m.mail.body)).collect();
     let layout = Layout::for_user(&app, &user, "outbox").await?;
     Ok(OutboxPage { layout, mails }.into_response())
 }

@@ -14,12 +14,12 @@ use tovholder_core::ids::OrgId;
 use tovholder_core::model::{Model, Scope};
 use tovholder_core::policy;
 
-use super::{FormState, Layout};
 use super::course::{Choice, SelectInput, parse_date};
+use super::{FormState, Layout};
+use crate::App;
 use crate::actions::{self, MemberInput, RegistrationInput};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
-use crate::App;
 
 pub struct MemberFields {
     pub key: String,
