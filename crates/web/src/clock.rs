@@ -9,12 +9,19 @@ use jiff::civil::Date;
 #[derive(Clone, Default)]
 pub struct Clock {
     offset_us: Arc<AtomicI64>,
+    /// A clock that stands still at this instant (tests whose answers must not change by day).
+    fixed_us: Option<i64>,
 }
 
 impl Clock {
+    /// A clock standing at `at` (moved only by `advance_days`).
+    pub fn fixed(at: Timestamp) -> Clock {
+        Clock { offset_us: Arc::default(), fixed_us: Some(at.as_microsecond()) }
+    }
+
     /// Now, in whole microseconds: what the stores keep, so a stamp survives a round trip intact.
     pub fn now(&self) -> Timestamp {
-        let us = Timestamp::now().as_microsecond() + self.offset_us.load(Ordering::Relaxed);
+        let us = self.fixed_us.unwrap_or_else(|| Timestamp::now().as_microsecond()) + self.offset_us.load(Ordering::Relaxed);
         Timestamp::from_microsecond(us).unwrap_or(Timestamp::UNIX_EPOCH)
     }
 
