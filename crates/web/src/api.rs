@@ -48,7 +48,9 @@ pub async fn journal(State(app): State<App>, course: AuthorizedCourse<Read>) -> 
         return Err(AppError::NotFound.into());
     }
     let entries = app.store.journal(course.id).await?;
-    Ok(Json(views::journal_view(app.store.as_ref(), &course.model, &entries).await?))
+    let described = std::sync::Arc::new(views::journal_view(app.store.as_ref(), &course.model, &entries).await?);
+    let readable = views::journal_for(&course.model, &course.state, &course.user.actor(), app.clock.today(), described);
+    Ok(Json(readable.to_vec()))
 }
 
 pub async fn not_found() -> ApiError {

@@ -43,7 +43,7 @@ mod tests {
     use super::*;
 
     fn page(seq: i64) -> Arc<Vec<JournalView>> {
-        Arc::new(vec![JournalView { seq, at_da: String::new(), by: String::new(), text: String::new() }])
+        Arc::new(vec![JournalView { seq, at_da: String::new(), by: String::new(), text: String::new(), doc: None, unreadable: String::new() }])
     }
 
     #[test]

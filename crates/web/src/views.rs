@@ -205,6 +205,34 @@ pub struct JournalView {
     pub at_da: String,
     pub by: String,
     pub text: String,
+    /// The document the entry is about, if any: its title and recipients are for those who
+    /// may read it; anyone else reads `unreadable` instead.
+    #[serde(skip)]
+    pub doc: Option<u32>,
+    #[serde(skip)]
+    pub unreadable: String,
+}
+
+/// The journal as `viewer` may read it: an entry about a document the viewer may not read says
+/// that something happened to a document, not its title or to whom it went. The described
+/// entries are shared between readers, so they are copied only when one must change.
+pub fn journal_for(model: &Model, state: &CourseState, viewer: &Actor, today: Date, entries: std::sync::Arc<Vec<JournalView>>) -> std::sync::Arc<Vec<JournalView>> {
+    let hidden = |j: &JournalView| j.doc.is_some_and(|d| !state.document(d).is_some_and(|d| tovholder_core::commands::may_read_document(model, state, viewer, d, today).allowed));
+    if !entries.iter().any(hidden) {
+        return entries;
+    }
+    std::sync::Arc::new(entries.iter().map(|j| if hidden(j) { JournalView { text: j.unreadable.clone(), ..j.clone() } } else { j.clone() }).collect())
+}
+
+/// The document an event is about, and how it reads to someone who may not read that document.
+fn about_document(e: &Event) -> Option<(u32, &'static str)> {
+    Some(match e {
+        Event::DocumentAdded(m) => (m.doc, "Et dokument blev tilføjet."),
+        Event::DocumentSent { doc, forwarded: false, .. } => (*doc, "Et dokument blev sendt."),
+        Event::DocumentSent { doc, forwarded: true, .. } => (*doc, "Et dokument blev videresendt."),
+        Event::DocumentRead { doc } => (*doc, "Et dokument blev læst første gang."),
+        _ => return None,
+    })
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -496,7 +524,10 @@ pub async fn journal_view(store: &dyn Store, model: &Model, entries: &[JournalEn
     Ok(entries
         .iter()
         .rev()
-        .map(|e| JournalView { seq: e.seq, at_da: format_timestamp_da(e.stamp.at).unwrap_or_default(), by: name(&e.stamp.by), text: describe(model, &e.event, &name, &orgs) })
+        .map(|e| {
+            let (doc, unreadable) = about_document(&e.event).map_or((None, String::new()), |(d, t)| (Some(d), t.to_string()));
+            JournalView { seq: e.seq, at_da: format_timestamp_da(e.stamp.at).unwrap_or_default(), by: name(&e.stamp.by), text: describe(model, &e.event, &name, &orgs), doc, unreadable }
+        })
         .collect())
 }
 

@@ -1629,3 +1629,26 @@ async fn a_task_link_is_shown_only_to_whoever_has_its_form() {
     let row = &page[page.find("data-task=\"udtalelse_handleplan\"").unwrap()..];
     assert!(row[..row.find("</tr>").unwrap()].contains("?aaben=form-dokument&#38;felt=doc.kind#doc.kind\" class=\"task-link\">Skriv eller upload dokumentet</a>"));
 }
+
+/// The journal is described for its reader: a document's title and recipients appear only to
+/// those who may read that document (a home-internal note's title is not the municipality's).
+#[tokio::test]
+async fn the_journal_names_a_document_only_to_those_who_may_read_it() {
+    let t = TestApp::spawn().await;
+    let (mette, mcsrf, id) = fresh_course(&t).await;
+    let body = serde_json::json!({"kind": "udtalelse", "title": "Intern note om far", "text": "Kun til hjemmet.", "to": []});
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/documents"))).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (tove, _) = t.login("tove").await;
+    let journal = tove.get(t.url(&format!("/api/v1/courses/{id}/journal"))).send().await.unwrap().text().await.unwrap();
+    assert!(!journal.contains("Intern note om far") && journal.contains("Et dokument blev tilføjet."), "{journal}");
+    let page = tove.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Intern note om far") && page.contains("Et dokument blev tilføjet."));
+    let page = tove.get(t.url(&format!("/forloeb/{id}?journal=alle"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Intern note om far"));
+    // The home, whose note it is, reads it all.
+    let journal = mette.get(t.url(&format!("/api/v1/courses/{id}/journal"))).send().await.unwrap().text().await.unwrap();
+    assert!(journal.contains("Dokumentet «Intern note om far» (Udtalelse) blev tilføjet."), "{journal}");
+    let page = mette.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Intern note om far"));
+}

@@ -187,7 +187,8 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access
     page.open_form = q.aaben.unwrap_or_default();
     page.focus = q.felt.unwrap_or_default();
     if q.journal.as_deref() == Some("alle") && page.journal_more {
-        page.journal = std::sync::Arc::new(views::journal_view(app.store.as_ref(), &course.model, &app.store.journal(course.id).await?).await?);
+        let all = std::sync::Arc::new(views::journal_view(app.store.as_ref(), &course.model, &app.store.journal(course.id).await?).await?);
+        page.journal = views::journal_for(&course.model, &course.state, &course.user.actor(), app.clock.today(), all);
         page.journal_more = false;
     }
     Ok(page.into_response())
@@ -208,6 +209,7 @@ async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap
         app.journal_pages.put(course.id, course.version, page.clone());
         page
     };
+    let journal = views::journal_for(&course.model, &course.state, &course.user.actor(), app.clock.today(), journal);
     let journal_more = journal.last().is_some_and(|j| j.seq > 1);
     let journal_total = journal.first().map_or(0, |j| j.seq);
     let layout = Layout::for_course(app, course);
