@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde::Serialize;
 use tovholder_core::calendar::{format_datetime_da, format_time_da, format_timestamp_da};
-use tovholder_core::course::{CourseState, Event};
+use tovholder_core::course::CourseState;
 use tovholder_core::family_plan::AgreementStatus;
 use tovholder_core::ids::PersonId;
 use tovholder_core::meetings::{Meeting, MeetingStatus, Who, agenda_fit};
@@ -379,39 +379,4 @@ pub fn family(model: &Model, state: &CourseState) -> Vec<PersonId> {
     let mut out: Vec<PersonId> = state.members.iter().filter(|m| model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen)).map(|m| m.person).collect();
     out.dedup();
     out
-}
-
-/// The journal's wording for the events of meetings and plans.
-pub fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String) -> String {
-    let kind = |k: &str| model.meeting_types.get(k).map_or_else(|| k.to_string(), |t| t.label.clone());
-    let who = |w: &Who| match w {
-        Who::Person(p) => name(p),
-        Who::Network(n) => format!("netværksperson nr. {n}"),
-    };
-    match e {
-        Event::PhaseEntered { phase, on } => format!("Forløbet gik over i fasen «{}» fra {}.", model.phases.get(phase).map_or(phase.as_str(), |p| p.label.as_str()), date_da(*on)),
-        Event::MeetingPlanned(f) => format!("{} nr. {} planlagt {} ({}).", kind(&f.kind), f.meeting, format_datetime_da(f.start), f.place),
-        Event::MeetingCancelled { meeting, note } => format!("Møde nr. {meeting} blev aflyst.{}", note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default()),
-        Event::InvitationsSent { meeting, .. } => format!("Invitationer til møde nr. {meeting} blev sendt med kalenderinvitation."),
-        Event::ApologyRecorded { meeting, who: w, substitute } => {
-            format!("{} meldte afbud til møde nr. {meeting}{}.", who(w), substitute.as_ref().map(|s| format!("; {s} kommer i stedet")).unwrap_or_default())
-        }
-        Event::MinutesRecorded { meeting, .. } => format!("Referatet af møde nr. {meeting} blev skrevet."),
-        Event::ChecklistTicked { meeting, step, on } => {
-            let label = model.checklists.values().find_map(|c| c.steps.get(step)).map_or(step.as_str(), String::as_str);
-            format!("Tjekliste for møde nr. {meeting}: «{label}» udført {}.", date_da(*on))
-        }
-        Event::NetworkSet(n) => format!("{} ({}) er registreret i familiens netværk under «{}».", n.name, n.relation, n.quadrant.label_da()),
-        Event::NetworkRemoved { entry } => format!("Netværksperson nr. {entry} blev fjernet fra netværket."),
-        Event::AgreementMade(a) => format!("Aftale nr. {}: {}. Ansvarlig: {}. Frist: {}.", a.agreement, a.what, who(&a.responsible), date_da(a.due)),
-        Event::AgreementClosed { agreement, done, note } => {
-            format!("Aftale nr. {agreement} er {}.{}", if *done { "overholdt" } else { "droppet" }, note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default())
-        }
-        Event::GoalSet(g) => format!("{} nr. {}: {}.", if g.parent.is_some() { "Delmål" } else { "Mål" }, g.goal, g.text),
-        Event::Measured(m) => format!("{} målt {}: {}.", model.indicators.get(&m.indicator).map_or(m.indicator.as_str(), |i| i.label.as_str()), date_da(m.on), m.value.replace('.', ",")),
-        Event::InterventionSet(i) => format!("Indsats nr. {}: {} for {}.", i.intervention, i.offer, i.person.map(|p| name(&p)).unwrap_or_default()),
-        Event::StatusRecorded { person, .. } => format!("Aktuel status for {} blev opdateret.", name(person)),
-        Event::PlanIssued { version, doc, .. } => format!("{} version {version} blev udarbejdet (dokument nr. {doc}).", model.plan.as_ref().map_or("Familieplan", |p| p.label.as_str())),
-        _ => String::new(),
-    }
 }

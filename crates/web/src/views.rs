@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use serde::Serialize;
-use tovholder_core::calendar::{format_date_da, format_timestamp_da};
+use tovholder_core::calendar::{format_date_da, format_datetime_da, format_timestamp_da};
 use tovholder_core::course::{ChangeStatus, CourseState, Event};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_core::meetings::Who;
 use tovholder_core::model::{Model, Scope};
 use tovholder_core::policy::Actor;
 use tovholder_core::tasks::{self, Owner, Status};
@@ -531,7 +532,14 @@ pub async fn journal_view(store: &dyn Store, model: &Model, entries: &[JournalEn
         .collect())
 }
 
+/// One line of the journal. The match names every event (no catch-all), so a new event
+/// without wording does not compile.
 fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: &HashMap<OrgId, String>) -> String {
+    let kind = |k: &str| model.meeting_types.get(k).map_or_else(|| k.to_string(), |t| t.label.clone());
+    let who = |w: &Who| match w {
+        Who::Person(p) => name(p),
+        Who::Network(n) => format!("netværksperson nr. {n}"),
+    };
     match e {
         Event::CourseOpened { .. } => format!("Forløbet blev oprettet ({}).", model.name),
         Event::PersonJoined { person, role, .. } => format!("{} blev tilknyttet som {}.", name(person), model.role_label(role).to_lowercase()),
@@ -590,7 +598,29 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
             let note = note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default();
             format!("Samtykke nr. {consent} blev tilbagekaldt; det åbner ikke længere for noget.{note}")
         }
-        _ => crate::meeting_views::describe(model, e, name),
+        Event::PhaseEntered { phase, on } => format!("Forløbet gik over i fasen «{}» fra {}.", model.phases.get(phase).map_or(phase.as_str(), |p| p.label.as_str()), date_da(*on)),
+        Event::MeetingPlanned(f) => format!("{} nr. {} planlagt {} ({}).", kind(&f.kind), f.meeting, format_datetime_da(f.start), f.place),
+        Event::MeetingCancelled { meeting, note } => format!("Møde nr. {meeting} blev aflyst.{}", note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default()),
+        Event::InvitationsSent { meeting, .. } => format!("Invitationer til møde nr. {meeting} blev sendt med kalenderinvitation."),
+        Event::ApologyRecorded { meeting, who: w, substitute } => {
+            format!("{} meldte afbud til møde nr. {meeting}{}.", who(w), substitute.as_ref().map(|s| format!("; {s} kommer i stedet")).unwrap_or_default())
+        }
+        Event::MinutesRecorded { meeting, .. } => format!("Referatet af møde nr. {meeting} blev skrevet."),
+        Event::ChecklistTicked { meeting, step, on } => {
+            let label = model.checklists.values().find_map(|c| c.steps.get(step)).map_or(step.as_str(), String::as_str);
+            format!("Tjekliste for møde nr. {meeting}: «{label}» udført {}.", date_da(*on))
+        }
+        Event::NetworkSet(n) => format!("{} ({}) er registreret i familiens netværk under «{}».", n.name, n.relation, n.quadrant.label_da()),
+        Event::NetworkRemoved { entry } => format!("Netværksperson nr. {entry} blev fjernet fra netværket."),
+        Event::AgreementMade(a) => format!("Aftale nr. {}: {}. Ansvarlig: {}. Frist: {}.", a.agreement, a.what, who(&a.responsible), date_da(a.due)),
+        Event::AgreementClosed { agreement, done, note } => {
+            format!("Aftale nr. {agreement} er {}.{}", if *done { "overholdt" } else { "droppet" }, note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default())
+        }
+        Event::GoalSet(g) => format!("{} nr. {}: {}.", if g.parent.is_some() { "Delmål" } else { "Mål" }, g.goal, g.text),
+        Event::Measured(m) => format!("{} målt {}: {}.", model.indicators.get(&m.indicator).map_or(m.indicator.as_str(), |i| i.label.as_str()), date_da(m.on), m.value.replace('.', ",")),
+        Event::InterventionSet(i) => format!("Indsats nr. {}: {} for {}.", i.intervention, i.offer, i.person.map(|p| name(&p)).unwrap_or_default()),
+        Event::StatusRecorded { person, .. } => format!("Aktuel status for {} blev opdateret.", name(person)),
+        Event::PlanIssued { version, doc, .. } => format!("{} version {version} blev udarbejdet (dokument nr. {doc}).", model.plan.as_ref().map_or("Familieplan", |p| p.label.as_str())),
     }
 }
 
