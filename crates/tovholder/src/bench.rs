@@ -6,10 +6,10 @@ use std::time::Instant;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
+use tovholder_app::Models;
 use tovholder_core::ids::CourseId;
 use tovholder_core::tasks::{self, Status};
 use tovholder_store::Store;
-use tovholder_web::Models;
 
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Scan {

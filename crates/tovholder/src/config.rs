@@ -29,7 +29,7 @@ pub struct Config {
     #[serde(default = "default_max_per_address")]
     pub login_max_failures_per_address: i64,
     /// Without it, e-mails wait in the outbox.
-    pub smtp: Option<tovholder_web::mailer::SmtpConfig>,
+    pub smtp: Option<tovholder_app::mailer::SmtpConfig>,
 }
 
 /// `Debug` shows the database's scheme only: a PostgreSQL URL may carry a password.

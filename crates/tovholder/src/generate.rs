@@ -21,6 +21,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use sha2::{Digest, Sha256};
+use tovholder_app::Models;
 use tovholder_core::calendar::{copenhagen, working_day_on_or_after, working_day_on_or_before};
 use tovholder_core::commands::{self, CommandError, Ctx};
 use tovholder_core::consent::Recipient as ConsentRecipient;
@@ -33,10 +34,9 @@ use tovholder_core::model::Model;
 use tovholder_core::policy::Actor;
 use tovholder_core::tasks;
 use tovholder_store::{Blob, Commit, Keys, NewEntry, NewPerson, NewUser, Store};
-use tovholder_web::Models;
 
 /// The password of every generated login (the demo's).
-pub const PASSWORD: &str = tovholder_web::demo::PASSWORD;
+pub const PASSWORD: &str = tovholder_app::demo::PASSWORD;
 /// The family coordinator with many open tasks ("Mine opgaver"), in the largest municipality.
 pub const BUSY_COORDINATOR: &str = "travl.koordinator";
 
@@ -324,7 +324,7 @@ fn note(summary: &mut Summary, id: CourseId, meta: CourseMeta) {
 
 /// The municipalities, homes and their staff, with logins (one password hash for all: argon2 is slow on purpose).
 async fn staff(store: &dyn Store, keys: &Keys, rng: &mut Rng, opts: &Options, jmh: Arc<Model>, ff: Arc<Model>, bu: Arc<Model>) -> anyhow::Result<World> {
-    let hash = tovholder_web::auth::hash_password(PASSWORD).map_err(|e| anyhow!("{e}"))?;
+    let hash = tovholder_app::passwords::hash_password(PASSWORD).map_err(|e| anyhow!("{e}"))?;
     let mut names = Vec::new();
     for p in PLACE_PREFIX {
         for s in PLACE_SUFFIX {
@@ -607,7 +607,7 @@ fn simulate(w: &World, plan: CoursePlan) -> anyhow::Result<(Commit, CourseMeta)>
     let searchable = (busy && rich).then(|| plan.family.first().map(|f| f.name.split_whitespace().last().unwrap_or_default().to_lowercase())).flatten();
     let meta = CourseMeta { model: model.id.clone(), entries: sim.entries.len(), busy_open_tasks, busy_rich: busy && rich, searchable };
     let Sim { state, entries, blobs, .. } = sim;
-    let commit = tovholder_web::actions::commit(&model, state, entries, vec![], blobs);
+    let commit = tovholder_app::actions::commit(&model, state, entries, vec![], blobs);
     Ok((commit, meta))
 }
 

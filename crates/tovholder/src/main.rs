@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use tovholder_app::{App, AppConfig, Clock, Models};
 use tovholder_core::model::Model;
 use tovholder_store::{Keys, Store};
 use tovholder_store_postgres::PgStore;
 use tovholder_store_sqlite::SqliteStore;
-use tovholder_web::{App, Clock, Models, WebConfig};
 
 #[derive(Parser)]
 #[command(name = "tovholder", version, about = "Tovholder: fælles forløb om barnet og familien")]
@@ -262,13 +262,13 @@ async fn demo(listen: &str, data: &Path, database: Option<String>) -> anyhow::Re
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
-    let config = WebConfig { base_url: base_url.clone(), demo: true, ..WebConfig::default() };
+    let config = AppConfig { base_url: base_url.clone(), demo: true, ..AppConfig::default() };
     let app = App::new(store, keys, models()?, Clock::default(), config);
-    let fresh = tovholder_web::demo::seed(&app).await?.is_some();
+    let fresh = tovholder_app::demo::seed(&app).await?.is_some();
     say!("Tovholder (demo) kører på {base_url}");
     say!("Data: {} ({})", data.display(), if fresh { "ny demo-data" } else { "eksisterende data" });
-    say!("Demo-logins (adgangskode for alle: {}):", tovholder_web::demo::PASSWORD);
-    for l in tovholder_web::demo::LOGINS {
+    say!("Demo-logins (adgangskode for alle: {}):", tovholder_app::demo::PASSWORD);
+    for l in tovholder_app::demo::LOGINS {
         let role = match (l.role, l.department) {
             ("", Some(d)) => format!("{d} (ser forløb ved samtykke)"),
             ("", None) if l.org.starts_with("Region") => "ekstern part (ser forløb ved samtykke)".to_string(),
@@ -298,7 +298,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
     let listener = tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("binding {}", cfg.listen))?;
     let addr = listener.local_addr()?;
     let base_url = cfg.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let web = WebConfig {
+    let web = AppConfig {
         // Behind HTTPS the session cookie is Secure, whatever the setting says.
         secure_cookies: cfg.secure_cookies || base_url.starts_with("https://"),
         base_url,
@@ -307,11 +307,11 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         login_window_minutes: cfg.login_window_minutes,
         login_max_failures_per_address: cfg.login_max_failures_per_address,
         behind_proxy: cfg.behind_proxy,
-        ..WebConfig::default()
+        ..AppConfig::default()
     };
     let clock = Clock::default();
     match cfg.smtp.clone() {
-        Some(smtp) => tovholder_web::mailer::start(store.clone(), clock.clone(), smtp)?,
+        Some(smtp) => tovholder_app::mailer::start(store.clone(), clock.clone(), smtp)?,
         None => tracing::warn!("no [smtp] configured: e-mails wait in the outbox"),
     }
     let app = App::new(store, keys, models()?, clock, web);
@@ -381,7 +381,7 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
             let bytes = source.blob(*id, &d.meta.sha256).await?.with_context(|| format!("course {id}: a document's content is missing"))?;
             blobs.push(tovholder_store::Blob { sha256: d.meta.sha256.clone(), bytes });
         }
-        let projection = tovholder_web::actions::commit(&model, (*course.state).clone(), vec![], vec![], blobs);
+        let projection = tovholder_app::actions::commit(&model, (*course.state).clone(), vec![], vec![], blobs);
         target.import_course(&course, &journal, &projection).await?;
     }
     for m in source.outbox(i64::MAX).await?.into_iter().filter(|m| m.sent.is_none()) {
@@ -449,7 +449,7 @@ async fn generate(file: Option<&Path>, database: Option<String>, key_file: Optio
     let keys = Keys::load_or_create(&key_file)?;
     let url = database.or(cfg.database).context("no database: --database sqlite://PATH or postgres://…")?;
     let store = open_store(&url, keys.clone()).await?;
-    let opts = generate::Options { courses, seed, today: tovholder_web::Clock::default().today() };
+    let opts = generate::Options { courses, seed, today: tovholder_app::Clock::default().today() };
     let s = generate::generate(store, &keys, &models()?, &opts).await?;
     say!("Generated {} courses with {} journal entries, {} people and {} logins in {:.1} s.", s.courses, s.journal_entries, s.persons, s.logins, s.seconds);
     for (model, n) in &s.by_model {
@@ -465,7 +465,7 @@ async fn generate(file: Option<&Path>, database: Option<String>, key_file: Optio
 async fn bench_scan(file: Option<&Path>, database: Option<String>) -> anyhow::Result<ExitCode> {
     let (keys, url) = keys_and_url(file, database)?;
     let store = open_store(&url, keys).await?;
-    let scan = bench::scan(store, &models()?, tovholder_web::Clock::default().today()).await?;
+    let scan = bench::scan(store, &models()?, tovholder_app::Clock::default().today()).await?;
     say!("{}", serde_json::to_string(&scan)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use std::process::Command;
 use std::sync::Arc;
 
+use tovholder_app::Models;
 use tovholder_core::course::replay;
 use tovholder_core::ids::CourseId;
 use tovholder_store::{Keys, Store, task_rows};
 use tovholder_store_sqlite::SqliteStore;
-use tovholder_web::Models;
 
 fn run(args: &[&str], key: &std::path::Path) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_tovholder")).args(args).env("TOVHOLDER_KEY_FILE", key).env("TOVHOLDER_LOG", "error").output().unwrap();

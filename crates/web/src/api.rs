@@ -12,12 +12,12 @@ use tovholder_core::commands::FieldError;
 use tovholder_core::ids::{CourseId, PersonId};
 
 use crate::App;
-use crate::actions::{self, Op, RegistrationInput};
 use crate::auth::CurrentUser;
 use crate::course_access::{self, AuthorizedCourse, Read};
 use crate::error::{ApiError, AppError};
 use crate::path::Path;
-use crate::views::{self, CourseView, JournalView, TaskView};
+use tovholder_app::actions::{self, Op, RegistrationInput};
+use tovholder_app::views::{self, CourseView, JournalView, TaskView};
 
 #[derive(Serialize)]
 pub struct Me {
@@ -35,7 +35,7 @@ pub async fn me(user: CurrentUser) -> Json<Me> {
 }
 
 pub async fn my_tasks(State(app): State<App>, user: CurrentUser) -> Result<Json<Vec<TaskView>>, ApiError> {
-    Ok(Json(crate::queries::my_tasks(&app, &user, "list:GET /api/v1/me/tasks").await?))
+    Ok(Json(tovholder_app::queries::my_tasks(&app, &user, "list:GET /api/v1/me/tasks").await?))
 }
 
 pub async fn course(State(app): State<App>, course: AuthorizedCourse<Read>) -> Result<Json<CourseView>, ApiError> {
@@ -311,8 +311,8 @@ pub async fn revoke_consent(
     after(&app, &course).await
 }
 
-pub async fn shared(State(app): State<App>, user: CurrentUser) -> Result<Json<Vec<crate::queries::SharedCourse>>, ApiError> {
-    Ok(Json(crate::queries::shared_with_me(&app, &user, "list:GET /api/v1/shared").await?))
+pub async fn shared(State(app): State<App>, user: CurrentUser) -> Result<Json<Vec<tovholder_app::queries::SharedCourse>>, ApiError> {
+    Ok(Json(tovholder_app::queries::shared_with_me(&app, &user, "list:GET /api/v1/shared").await?))
 }
 
 #[derive(serde::Deserialize)]
@@ -321,24 +321,24 @@ pub struct ListQuery {
     before: Option<i64>,
 }
 
-pub async fn courses(State(app): State<App>, user: CurrentUser, axum::extract::Query(q): axum::extract::Query<ListQuery>) -> Result<Json<crate::queries::CourseList>, ApiError> {
-    Ok(Json(crate::queries::course_list(&app, &user, None, q.before.map(tovholder_core::ids::CourseId), "list:GET /api/v1/courses").await?))
+pub async fn courses(State(app): State<App>, user: CurrentUser, axum::extract::Query(q): axum::extract::Query<ListQuery>) -> Result<Json<tovholder_app::queries::CourseList>, ApiError> {
+    Ok(Json(tovholder_app::queries::course_list(&app, &user, None, q.before.map(tovholder_core::ids::CourseId), "list:GET /api/v1/courses").await?))
 }
 
-pub async fn meeting(State(app): State<App>, course: AuthorizedCourse<Read>, Path((_, meeting)): Path<(i64, u32)>) -> Result<Json<crate::meeting_views::MeetingView>, ApiError> {
+pub async fn meeting(State(app): State<App>, course: AuthorizedCourse<Read>, Path((_, meeting)): Path<(i64, u32)>) -> Result<Json<tovholder_app::meeting_views::MeetingView>, ApiError> {
     let Some(m) = course.state.meeting(meeting) else { return Err(AppError::NotFound.into()) };
-    let (people, orgs) = crate::meeting_actions::names_data(&app, &course.state).await?;
-    let names = crate::meeting_views::Names { model: &course.model, state: &course.state, people: &people, orgs: &orgs };
+    let (people, orgs) = tovholder_app::meeting_actions::names_data(&app, &course.state).await?;
+    let names = tovholder_app::meeting_views::Names { model: &course.model, state: &course.state, people: &people, orgs: &orgs };
     let actor = course.user.actor();
     let today = app.clock.today();
     let may_plan = tovholder_core::commands::allowed(&course.model, &course.state, &actor, today).plan_meeting;
-    let agreements = crate::meeting_views::agreements(&names, actor.person, may_plan, today);
-    Ok(Json(crate::meeting_views::meeting_view(&names, m, &agreements, course.via_consent())))
+    let agreements = tovholder_app::meeting_views::agreements(&names, actor.person, may_plan, today);
+    Ok(Json(tovholder_app::meeting_views::meeting_view(&names, m, &agreements, course.via_consent())))
 }
 
 /// One operation on meetings, the network, agreements, goals or the plan. The route needs read
 /// access; the command asks the policy for the operation's own action.
-pub async fn meeting_action(State(app): State<App>, course: AuthorizedCourse<Read>, ApiJson(op): ApiJson<crate::meeting_actions::MeetingOp>) -> Result<Json<CourseView>, ApiError> {
+pub async fn meeting_action(State(app): State<App>, course: AuthorizedCourse<Read>, ApiJson(op): ApiJson<tovholder_app::meeting_actions::MeetingOp>) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Op::Meeting(op)]).await?;
     after(&app, &course).await
 }

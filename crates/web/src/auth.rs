@@ -3,8 +3,6 @@
 //! The session cookie holds a random token; the store keeps only its SHA-256, so a copy of the
 //! database cannot be used to log in. A new token is issued at every login (no fixation).
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::body::Body;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -15,8 +13,11 @@ use sha2::{Digest, Sha256};
 use tovholder_core::policy::Actor;
 use tovholder_store::{Session, User};
 
+use tovholder_app::passwords::{hash_password, verify_password};
+
+use crate::App;
 use crate::error::{ApiError, AppError, PageError};
-use crate::{App, text};
+use tovholder_app::text;
 
 pub const SESSION_COOKIE: &str = "tovholder_session";
 pub const LOGIN_CSRF_COOKIE: &str = "tovholder_login_csrf";
@@ -35,14 +36,6 @@ pub fn random_token(bytes: usize) -> String {
 
 fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
-}
-
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AppError::Internal(e.to_string()))
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
 }
 
 /// A hash of a password nobody has, verified when the user name is unknown, so the answer
@@ -70,14 +63,17 @@ pub struct CurrentUser {
     token_hash: String,
 }
 
-impl CurrentUser {
-    /// A user acting without a request, for trusted internal callers such as the demo seeder.
-    pub fn internal(user: User) -> CurrentUser {
-        CurrentUser { user, csrf: String::new(), token_hash: String::new() }
+/// The request's user is a `User` to the application layer.
+impl std::ops::Deref for CurrentUser {
+    type Target = User;
+    fn deref(&self) -> &User {
+        &self.user
     }
+}
 
+impl CurrentUser {
     pub fn actor(&self) -> Actor {
-        Actor { person: self.user.person, org: self.user.org, org_roles: self.user.org_roles.clone(), department: self.user.department.clone() }
+        tovholder_app::actor(&self.user)
     }
 }
 

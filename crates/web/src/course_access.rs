@@ -1,19 +1,15 @@
-//! The one way in to a course: the `AuthorizedCourse` extractor loads it, asks the access policy
-//! for the route's action, writes the answer to the access log, and answers "not found" when
+//! The one way in to a course: the `AuthorizedCourse` extractor loads it (`Course::load`: the
+//! access policy asked for the route's action, the answer in the access log), and answers "not found" when
 //! the policy says no. A handler that takes a course id any other way is a bug; the route-table
 //! test requests every course route as an outsider to catch one.
-
-use std::marker::PhantomData;
-use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, MatchedPath, Path};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use tovholder_core::course::CourseState;
+use std::marker::PhantomData;
+use tovholder_app::course::Course;
 use tovholder_core::ids::CourseId;
-use tovholder_core::model::{Action, Model};
-use tovholder_core::policy::{self, Decision};
-use tovholder_store::AccessRecord;
+use tovholder_core::model::Action;
 
 use crate::App;
 use crate::auth::CurrentUser;
@@ -51,16 +47,19 @@ route_actions!(
     SetPhase => SetPhase
 );
 
+/// A course loaded for the route's action (see `tovholder_app::course::Course`, which it
+/// derefs to), with the logged-in user of the request.
 pub struct AuthorizedCourse<A> {
-    pub id: CourseId,
-    pub version: i64,
-    pub state: std::sync::Arc<CourseState>,
-    pub model: Arc<Model>,
+    pub course: Course,
     pub user: CurrentUser,
-    pub decision: Decision,
-    /// The version the user's form or request was made on (`?version=` or `If-Match`).
-    pub seen: Option<i64>,
     _action: PhantomData<A>,
+}
+
+impl<A> std::ops::Deref for AuthorizedCourse<A> {
+    type Target = Course;
+    fn deref(&self) -> &Course {
+        &self.course
+    }
 }
 
 /// The course version a write was made on: `If-Match: "7"` (API) or `?version=7` (forms).
@@ -74,37 +73,12 @@ fn reject(api: bool, e: AppError) -> Response {
     if api { ApiError(e).into_response() } else { PageError(e).into_response() }
 }
 
-/// Writes an access record and waits until it is durable; fails the request if it cannot be.
-pub async fn log(app: &App, rec: AccessRecord) -> Result<(), AppError> {
-    if app.access.record(rec).await { Ok(()) } else { Err(AppError::Internal("access log unavailable".into())) }
-}
-
-impl<A> AuthorizedCourse<A> {
-    /// Whether the user sees this course only by the family's consent (not by a role).
-    pub fn via_consent(&self) -> bool {
-        matches!(self.decision.reason, policy::Reason::Consent { .. })
-    }
-}
-
 impl<A: RouteAction> AuthorizedCourse<A> {
     /// Loads a course for `user` if the policy allows the action, logging the answer either way.
     /// `what` names the route (or the internal caller) in the access log.
     pub async fn load(app: &App, user: CurrentUser, id: CourseId, what: String) -> Result<Self, AppError> {
-        let mut rec = AccessRecord { at: app.clock.now(), person: Some(user.user.person), course: Some(id), action: what, allowed: false, reason: "no_such_course".into() };
-        let course = app.store.course(id).await?;
-        let loaded = course.and_then(|c| app.models.get(&c.state.model).map(|m| (c, m)));
-        let Some((course, model)) = loaded else {
-            log(app, rec).await?;
-            return Err(AppError::NotFound);
-        };
-        let decision = policy::decide(&model, &course.state, &user.actor(), A::ACTION, app.clock.today());
-        rec.allowed = decision.allowed;
-        rec.reason = decision.reason.code();
-        log(app, rec).await?;
-        if !decision.allowed {
-            return Err(AppError::NotFound);
-        }
-        Ok(AuthorizedCourse { id, version: course.version, state: course.state, model, user, decision, seen: None, _action: PhantomData })
+        let course = Course::load(app, user.user.clone(), id, A::ACTION, what).await?;
+        Ok(AuthorizedCourse { course, user, _action: PhantomData })
     }
 }
 
@@ -124,7 +98,7 @@ impl<A: RouteAction> FromRequestParts<App> for AuthorizedCourse<A> {
         };
         let seen = seen_version(parts);
         let mut course = Self::load(app, user, id, what).await.map_err(|e| reject(api, e))?;
-        course.seen = seen;
+        course.course.seen = seen;
         Ok(course)
     }
 }

@@ -5,57 +5,20 @@
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use tovholder_core::commands::{CommandError, FieldError};
-use tovholder_store::StoreError;
+use tovholder_app::text;
+use tovholder_core::commands::FieldError;
 
-use crate::text;
+pub use tovholder_app::AppError;
 
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    /// Missing, or not allowed: the two look the same from outside.
-    #[error("not found")]
-    NotFound,
-    #[error("not logged in")]
-    Unauthenticated,
-    #[error("missing or wrong CSRF token")]
-    Csrf,
-    #[error("invalid input")]
-    Invalid(Vec<FieldError>),
-    /// A request body that is not even well-formed (e.g. broken JSON).
-    #[error("malformed request: {0}")]
-    Malformed(String),
-    #[error("changed meanwhile")]
-    Conflict(String),
-    /// A request body over the largest allowed.
-    #[error("too large")]
-    TooLarge,
-    #[error("too many failed logins")]
-    Throttled,
-    #[error("internal: {0}")]
-    Internal(String),
+/// How an error answers over HTTP.
+trait Answer {
+    fn status(&self) -> StatusCode;
+    fn title(&self) -> &'static str;
+    fn correlate(&self) -> String;
 }
 
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> AppError {
-        match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict { .. } => AppError::Conflict(text::CONFLICT.into()),
-            other => AppError::Internal(other.to_string()),
-        }
-    }
-}
-
-impl From<CommandError> for AppError {
-    fn from(e: CommandError) -> AppError {
-        match e {
-            CommandError::Denied(_) => AppError::NotFound,
-            CommandError::Invalid(errors) => AppError::Invalid(errors),
-        }
-    }
-}
-
-impl AppError {
-    pub fn status(&self) -> StatusCode {
+impl Answer for AppError {
+    fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,

@@ -7,9 +7,9 @@ mod common;
 use common::{TestApp, hidden_csrf};
 use reqwest::StatusCode;
 use serde_json::Value;
+use tovholder_app::AppConfig;
+use tovholder_app::demo;
 use tovholder_core::ids::CourseId;
-use tovholder_web::WebConfig;
-use tovholder_web::demo;
 use tovholder_web::routes::{self, Guard};
 
 #[tokio::test]
@@ -71,7 +71,7 @@ async fn sessions_expire_when_idle() {
 
 #[tokio::test]
 async fn logins_are_throttled_per_user_name() {
-    let t = TestApp::spawn_with(WebConfig { login_max_failures: 3, ..WebConfig::default() }).await;
+    let t = TestApp::spawn_with(AppConfig { login_max_failures: 3, ..AppConfig::default() }).await;
     let c = t.anonymous();
     let csrf = hidden_csrf(&c.get(t.url("/login")).send().await.unwrap().text().await.unwrap());
     for _ in 0..3 {
@@ -90,7 +90,7 @@ async fn logins_are_throttled_per_user_name() {
 /// One password tried against many user names from one address is slowed down too.
 #[tokio::test]
 async fn logins_are_throttled_per_address() {
-    let t = TestApp::spawn_with(WebConfig { login_max_failures_per_address: 4, ..WebConfig::default() }).await;
+    let t = TestApp::spawn_with(AppConfig { login_max_failures_per_address: 4, ..AppConfig::default() }).await;
     let c = t.anonymous();
     let csrf = hidden_csrf(&c.get(t.url("/login")).send().await.unwrap().text().await.unwrap());
     for user in ["tove", "lars", "nina", "karim"] {
@@ -682,16 +682,16 @@ async fn mail_is_delivered_over_smtp_once_and_without_personal_data() {
     // Mails due now (the demo also queues agendas for a week before its meetings).
     let waiting = outbox(&t).await.iter().filter(|m| m.mail.not_before.is_none()).count();
     assert!(waiting > 0, "the demo's actions wrote mails");
-    let smtp = tovholder_web::mailer::SmtpConfig {
+    let smtp = tovholder_app::mailer::SmtpConfig {
         host: "127.0.0.1".into(),
         port: sink.port,
         from: "Tovholder <tovholder@fjordlyst.example>".into(),
         username: None,
         password: None,
-        tls: tovholder_web::mailer::Tls::None,
+        tls: tovholder_app::mailer::Tls::None,
         lease_seconds: 120,
     };
-    tovholder_web::mailer::start(t.app.store.clone(), t.app.clock.clone(), smtp).unwrap();
+    tovholder_app::mailer::start(t.app.store.clone(), t.app.clock.clone(), smtp).unwrap();
     let msgs = sink.messages(waiting).await;
     assert!(msgs.iter().any(|(to, subject, body)| to == "tove@egeskov.example" && subject == "Nyt forløb fra Julemærkehjemmet" && body.contains(&format!("{}/forloeb/", t.base))));
     assert!(msgs.iter().any(|(to, subject, _)| to.ends_with("@familie.example") && subject == "Tilsagn om ophold på Julemærkehjemmet"));
@@ -1064,16 +1064,16 @@ async fn a_network_meeting_round_from_invitation_to_the_plan() {
 
     let (status, _) = post_form(&t, &c, &csrf, &format!("{meeting_url}/invitationer"), &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let smtp = tovholder_web::mailer::SmtpConfig {
+    let smtp = tovholder_app::mailer::SmtpConfig {
         host: "127.0.0.1".into(),
         port: sink.port,
         from: "Tovholder <tovholder@furesoe.example>".into(),
         username: None,
         password: None,
-        tls: tovholder_web::mailer::Tls::None,
+        tls: tovholder_app::mailer::Tls::None,
         lease_seconds: 120,
     };
-    tovholder_web::mailer::start(t.app.store.clone(), t.app.clock.clone(), smtp).unwrap();
+    tovholder_app::mailer::start(t.app.store.clone(), t.app.clock.clone(), smtp).unwrap();
     let (_, subject, text, ics) =
         sink.wait_for(|m| m.0 == "lise.holm@skole.example" && m.1 == "Invitation: Netværksmøde" && m.3.as_deref().is_some_and(|i| i.contains(&format!("tovholder-{id}-3@")))).await;
     let ics = ics.unwrap();

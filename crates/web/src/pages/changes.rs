@@ -11,9 +11,9 @@ use tovholder_core::commands::FieldError;
 
 use super::course::{outcome, parse_date};
 use crate::App;
-use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
+use tovholder_app::actions::{self, Op};
 
 fn get<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
     form.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())

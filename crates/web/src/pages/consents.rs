@@ -18,9 +18,9 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use super::course::{Choice, outcome, parse_date};
 use super::{FormState, Layout};
 use crate::App;
-use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
+use tovholder_app::actions::{self, Op};
 
 fn all<'a>(form: &'a [(String, String)], key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     form.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
@@ -94,7 +94,7 @@ pub async fn new_consent(State(app): State<App>, course: AuthorizedCourse<course
 async fn new_consent_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &[(String, String)], errors: Vec<FieldError>) -> Result<NewConsentPage, AppError> {
     let (model, state) = (&course.model, &course.state);
     let def = model.consent.as_ref().ok_or(AppError::NotFound)?;
-    let names = crate::views::people_of(app.store.as_ref(), &[state]).await?;
+    let names = tovholder_app::views::people_of(app.store.as_ref(), &[state]).await?;
     let refused = !submitted.is_empty();
     let ticked = |key: &str, value: &str, default: bool| if refused { all(submitted, key).any(|v| v == value) } else { default };
     let member_choices = |roles: &[String], key: &str, default: bool| -> Vec<Choice> {
@@ -136,7 +136,7 @@ async fn new_consent_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted:
         layout: Layout::for_course(app, course),
         course: course.id,
         version: course.version,
-        title: crate::views::course_title(model, state, &names),
+        title: tovholder_app::views::course_title(model, state, &names),
         inputs,
         csrf: course.user.csrf.clone(),
         errors,
@@ -235,7 +235,7 @@ pub async fn pdf(State(app): State<App>, course: AuthorizedCourse<course_access:
     let people = app.store.persons(&ids).await?;
     let name = |p: PersonId| people.iter().find(|x| x.id == p).map_or_else(String::new, |x| x.name.clone());
     let masked = |p: PersonId| people.iter().find(|x| x.id == p).and_then(|x| x.cpr.as_ref()).and_then(|s| app.keys.open_cpr(s).ok()).map(|c| c.masked()).unwrap_or_default();
-    let orgs = crate::views::org_names(app.store.as_ref()).await?;
+    let orgs = tovholder_app::views::org_names(app.store.as_ref()).await?;
     let today = app.clock.today();
     let mut recipients = Vec::new();
     if let Some(org) = def.department_party.as_ref().and_then(|p| course.state.parties.get(p)) {
@@ -265,8 +265,8 @@ pub async fn pdf(State(app): State<App>, course: AuthorizedCourse<course_access:
         "recipients": recipients,
         "kinds": def.kinds.iter().map(|(k, v)| serde_json::json!({"label": v, "checked": c.kinds.contains(k)})).collect::<Vec<_>>(),
         "purpose": c.purpose,
-        "valid_from": crate::views::date_da(c.valid_from),
-        "valid_to": crate::views::date_da(c.valid_to),
+        "valid_from": tovholder_app::views::date_da(c.valid_from),
+        "valid_to": tovholder_app::views::date_da(c.valid_to),
     });
     let law: serde_json::Value = serde_json::from_str(tovholder_docs::templates::CONSENT_LAW).map_err(|e| AppError::Internal(e.to_string()))?;
     if let (Some(d), Some(l)) = (data.as_object_mut(), law.as_object()) {

@@ -16,10 +16,10 @@ use tovholder_core::ids::PersonId;
 
 use super::{FormState, Layout};
 use crate::App;
-use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
-use crate::views::{self, CourseView, JournalView};
+use tovholder_app::actions::{self, Op};
+use tovholder_app::views::{self, CourseView, JournalView};
 
 pub struct DateInput {
     pub id: String,

@@ -15,10 +15,11 @@ use tovholder_store::AccessRecord;
 use super::Layout;
 use super::course::outcome;
 use crate::App;
-use crate::actions::{self, Op};
-use crate::course_access::{self, AuthorizedCourse, log};
+use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
-use crate::views::{self, DocumentView};
+use tovholder_app::actions::{self, Op};
+use tovholder_app::course::log;
+use tovholder_app::views::{self, DocumentView};
 
 /// The file types accepted for upload: extension, content type.
 const ALLOWED: &[(&str, &str)] = &[

@@ -20,12 +20,12 @@ use tovholder_core::meetings::{AgendaItem, Minutes, Round, TimeBox, Who};
 use super::course::{Choice, SavedQuery, parse_date};
 use super::{FormState, Layout};
 use crate::App;
-use crate::actions::{self, Op};
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
-use crate::meeting_actions::{MeetingOp, names_data, network_entries};
-use crate::meeting_views::{self, MeetingView, Names};
-use crate::views::date_da;
+use tovholder_app::actions::{self, Op};
+use tovholder_app::meeting_actions::{MeetingOp, names_data, network_entries};
+use tovholder_app::meeting_views::{self, MeetingView, Names};
+use tovholder_app::views::date_da;
 
 type FormData = Vec<(String, String)>;
 
@@ -246,8 +246,8 @@ async fn new_meeting_page<A>(app: &App, course: &AuthorizedCourse<A>, kind: Opti
     let names = Names { model: &course.model, state: &course.state, people: &people, orgs: &orgs };
     let kind = kind.filter(|k| course.model.meeting_types.contains_key(k));
     let chosen: Vec<String> = if errors.is_empty() { vec![] } else { submitted.iter().filter(|(k, _)| k.starts_with("attendees")).map(|(_, v)| v.clone()).collect() };
-    let title = crate::views::course_title(&course.model, &course.state, &people);
-    let registered = crate::meeting_actions::registered_places(app, &course.state).await?;
+    let title = tovholder_app::views::course_title(&course.model, &course.state, &people);
+    let registered = tovholder_app::meeting_actions::registered_places(app, &course.state).await?;
     Ok(NewMeetingPage {
         layout: Layout::for_course(app, course),
         course: course.id,
@@ -312,13 +312,13 @@ async fn meeting_page<A>(
     let agreements = meeting_views::agreements(&names, actor.person, may_plan, today);
     let via_consent = course.via_consent();
     let view = meeting_views::meeting_view(&names, m, &agreements, via_consent);
-    let registered = crate::meeting_actions::registered_places(app, &course.state).await?;
+    let registered = tovholder_app::meeting_actions::registered_places(app, &course.state).await?;
     let form = meeting_form(&names, &m.form.kind, Some(&view), submitted, &[], &registered);
     Ok(MeetingPage {
         layout: Layout::for_course(app, course),
         course: course.id,
         version: course.version,
-        title: crate::views::course_title(&course.model, &course.state, &people),
+        title: tovholder_app::views::course_title(&course.model, &course.state, &people),
         people: names.choices().into_iter().map(|(value, label)| Choice { selected: submitted.get("responsible") == Some(&value), value, label }).collect(),
         m: view,
         may_plan,
@@ -561,7 +561,7 @@ async fn plan_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTree
         layout: Layout::for_course(app, course),
         course: course.id,
         version: course.version,
-        title: crate::views::course_title(model, state, &people),
+        title: tovholder_app::views::course_title(model, state, &people),
         map_svg: tovholder_docs::network_map::network_map_svg(&centre, &network_entries(state)),
         network,
         quadrants: Quadrant::ALL.iter().map(|q| Choice { value: q.as_str().into(), label: q.label_da().into(), selected: submitted.get("quadrant").map(String::as_str) == Some(q.as_str()) }).collect(),

@@ -18,10 +18,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tovholder_core::calendar::format_timestamp_da;
 use tovholder_core::tasks::Status;
 
+use crate::App;
 use crate::auth::{self, CurrentUser, LoginForm, LoginOutcome};
 use crate::error::{AppError, PageError};
-use crate::views::{self, TaskView};
-use crate::{App, text};
+use tovholder_app::text;
+use tovholder_app::views::{self, TaskView};
 
 /// A page that can come back with a refused form: the errors next to their fields, and what
 /// was typed, so nothing is lost.
@@ -264,7 +265,7 @@ struct TasksPage {
 }
 
 pub async fn my_tasks(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
-    let tasks = crate::queries::my_tasks(&app, &user, "list:GET /").await?;
+    let tasks = tovholder_app::queries::my_tasks(&app, &user, "list:GET /").await?;
     let layout = Layout::for_user(&app, &user, "tasks").await?;
     let actor = user.actor();
     let can_open = app.models.all().any(|m| tovholder_core::policy::may_open(m, &actor).allowed);
@@ -296,12 +297,12 @@ pub async fn not_found() -> PageError {
 #[template(path = "shared.html")]
 struct SharedPage {
     layout: Layout,
-    courses: Vec<crate::queries::SharedCourse>,
+    courses: Vec<tovholder_app::queries::SharedCourse>,
 }
 
 /// Courses the family's consent shares with the user's department or organisation.
 pub async fn shared(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
-    let courses = crate::queries::shared_with_me(&app, &user, "list:GET /delt").await?;
+    let courses = tovholder_app::queries::shared_with_me(&app, &user, "list:GET /delt").await?;
     let layout = Layout::for_user(&app, &user, "shared").await?;
     Ok(SharedPage { layout, courses }.into_response())
 }
@@ -310,7 +311,7 @@ pub async fn shared(State(app): State<App>, user: CurrentUser) -> Result<Respons
 #[template(path = "courses.html")]
 struct CoursesPage {
     layout: Layout,
-    courses: Vec<crate::queries::CourseRow>,
+    courses: Vec<tovholder_app::queries::CourseRow>,
     csrf: String,
     query: String,
     /// The link to the next (older) page, and whether this is a later page.
@@ -329,7 +330,7 @@ pub struct ListQuery {
 /// The courses of the user's organisation, a page at a time.
 pub async fn courses(State(app): State<App>, user: CurrentUser, axum::extract::Query(q): axum::extract::Query<ListQuery>) -> Result<Response, PageError> {
     let before = q.foer.map(tovholder_core::ids::CourseId);
-    let list = crate::queries::course_list(&app, &user, None, before, "list:GET /forloeb").await?;
+    let list = tovholder_app::queries::course_list(&app, &user, None, before, "list:GET /forloeb").await?;
     let layout = Layout::for_user(&app, &user, "courses").await?;
     Ok(CoursesPage { layout, courses: list.rows, csrf: user.csrf.clone(), query: String::new(), older: list.older, paged: before.is_some(), capped: false }.into_response())
 }
@@ -342,8 +343,8 @@ pub struct SearchForm {
 
 /// Searching by the child's name is a POST: a name never goes into a URL.
 pub async fn search_courses(State(app): State<App>, user: CurrentUser, Form(form): Form<SearchForm>) -> Result<Response, PageError> {
-    let list = crate::queries::course_list(&app, &user, Some(&form.q), None, "list:POST /forloeb/soeg").await?;
+    let list = tovholder_app::queries::course_list(&app, &user, Some(&form.q), None, "list:POST /forloeb/soeg").await?;
     let layout = Layout::for_user(&app, &user, "courses").await?;
-    let capped = list.rows.len() as i64 >= crate::queries::LIST_PAGE;
+    let capped = list.rows.len() as i64 >= tovholder_app::queries::LIST_PAGE;
     Ok(CoursesPage { layout, courses: list.rows, csrf: user.csrf.clone(), query: form.q, older: None, paged: false, capped }.into_response())
 }

@@ -17,9 +17,9 @@ use tovholder_core::policy;
 use super::course::{Choice, SelectInput, parse_date};
 use super::{FormState, Layout};
 use crate::App;
-use crate::actions::{self, MemberInput, RegistrationInput};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
+use tovholder_app::actions::{self, MemberInput, RegistrationInput};
 
 pub struct MemberFields {
     pub key: String,

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use tovholder_app::demo::{self, Seeded};
+use tovholder_app::{App, AppConfig, Clock, Models};
 use tovholder_core::ids::CourseId;
 use tovholder_store::{Keys, Store};
 use tovholder_store_sqlite::SqliteStore;
-use tovholder_web::demo::{self, Seeded};
-use tovholder_web::{App, Clock, Models, WebConfig};
 
 pub struct TestApp {
     pub base: String,
@@ -56,25 +56,25 @@ impl Drop for TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        Self::spawn_with(WebConfig::default()).await
+        Self::spawn_with(AppConfig::default()).await
     }
 
-    pub async fn spawn_with(config: WebConfig) -> TestApp {
+    pub async fn spawn_with(config: AppConfig) -> TestApp {
         Self::spawn_on(config, Clock::default()).await
     }
 
     /// On a clock that stands still, so answers are the same whatever day the test runs.
     pub async fn spawn_fixed(at: jiff::Timestamp) -> TestApp {
-        Self::spawn_on(WebConfig::default(), Clock::fixed(at)).await
+        Self::spawn_on(AppConfig::default(), Clock::fixed(at)).await
     }
 
-    pub async fn spawn_on(config: WebConfig, clock: Clock) -> TestApp {
+    pub async fn spawn_on(config: AppConfig, clock: Clock) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let keys = Keys::from_master(&[42u8; 32]);
         let (store, pg_schema) = open_store(dir.path(), keys.clone()).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = WebConfig { base_url: base.clone(), demo: true, ..config };
+        let config = AppConfig { base_url: base.clone(), demo: true, ..config };
         let app = App::new(store, keys, Models::builtin().unwrap(), clock, config);
         let seeded = demo::seed(&app).await.unwrap().unwrap();
         tokio::spawn(tovholder_web::serve(listener, app.clone(), std::future::pending()));

@@ -9,17 +9,17 @@ use tovholder_core::policy;
 use tovholder_store::AccessRecord;
 
 use crate::App;
-use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::views::{self, TaskView};
+use tovholder_store::User;
 
-pub async fn my_tasks(app: &App, user: &CurrentUser, what: &str) -> Result<Vec<TaskView>, AppError> {
-    let u = &user.user;
+pub async fn my_tasks(app: &App, user: &User, what: &str) -> Result<Vec<TaskView>, AppError> {
+    let u = user;
     let rows = app.store.open_tasks_for(u.person, u.org, &u.org_roles).await?;
     let mut ids: Vec<CourseId> = rows.iter().map(|r| r.course).collect();
     ids.sort();
     ids.dedup();
-    let actor = user.actor();
+    let actor = crate::actor(user);
     let now = app.clock.now();
     let mut courses = BTreeMap::new();
     let mut records = Vec::new();
@@ -49,10 +49,10 @@ pub struct SharedCourse {
     pub until_da: String,
 }
 
-pub async fn shared_with_me(app: &App, user: &CurrentUser, what: &str) -> Result<Vec<SharedCourse>, AppError> {
-    let u = &user.user;
+pub async fn shared_with_me(app: &App, user: &User, what: &str) -> Result<Vec<SharedCourse>, AppError> {
+    let u = user;
     let ids = app.store.courses_shared_with(u.org, u.department.as_deref(), 500).await?;
-    let actor = user.actor();
+    let actor = crate::actor(user);
     let today = app.clock.today();
     let now = app.clock.now();
     let mut shown = Vec::new();
@@ -104,8 +104,8 @@ pub struct CourseList {
 /// The courses the user takes part in through their organisation, newest first, `LIST_PAGE`
 /// at a time from `before`; or those whose title contains `query` (case-insensitive, the
 /// newest `LIST_PAGE` with a member of that name). Each course shown is logged.
-pub async fn course_list(app: &App, user: &CurrentUser, query: Option<&str>, before: Option<CourseId>, what: &str) -> Result<CourseList, AppError> {
-    let u = &user.user;
+pub async fn course_list(app: &App, user: &User, query: Option<&str>, before: Option<CourseId>, what: &str) -> Result<CourseList, AppError> {
+    let u = user;
     let needle = query.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
     // A search asks the store for the courses with a member of that name (by index), so it
     // reaches every course of the organisation; the title check below keeps to the child's name.
@@ -114,7 +114,7 @@ pub async fn course_list(app: &App, user: &CurrentUser, query: Option<&str>, bef
         None => app.store.courses_of_org(u.org, before, LIST_PAGE).await?,
     };
     let older = if ids.len() as i64 == LIST_PAGE && needle.is_none() { ids.last().copied() } else { None };
-    let actor = user.actor();
+    let actor = crate::actor(user);
     let today = app.clock.today();
     let mut allowed = Vec::new();
     for c in app.store.courses(&ids).await? {

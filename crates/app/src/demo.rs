@@ -13,9 +13,9 @@ use tovholder_store::{NewPerson, NewUser, User};
 
 use crate::App;
 use crate::actions::{self, FamilyMember, Op, Registration};
-use crate::auth::{CurrentUser, hash_password};
-use crate::course_access::{AuthorizedCourse, Read};
+use crate::course::Course;
 use crate::error::AppError;
+use crate::passwords::hash_password;
 
 mod families;
 
@@ -137,12 +137,12 @@ impl Seeder<'_> {
         self.today.checked_add(offset.days()).unwrap_or(self.today)
     }
 
-    fn as_user(&self, username: &str) -> Result<CurrentUser, AppError> {
-        self.users.get(username).cloned().map(CurrentUser::internal).ok_or(AppError::NotFound)
+    fn as_user(&self, username: &str) -> Result<User, AppError> {
+        self.users.get(username).cloned().ok_or(AppError::NotFound)
     }
 
-    async fn course(&self, username: &str, id: CourseId) -> Result<AuthorizedCourse<Read>, AppError> {
-        AuthorizedCourse::load(self.app, self.as_user(username)?, id, "demo:seed".into()).await
+    async fn course(&self, username: &str, id: CourseId) -> Result<Course, AppError> {
+        Course::load(self.app, self.as_user(username)?, id, tovholder_core::model::Action::Read, "demo:seed".into()).await
     }
 
     async fn children(&mut self) -> Result<(), AppError> {

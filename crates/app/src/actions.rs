@@ -20,8 +20,7 @@ use tovholder_core::tasks;
 use tovholder_store::{AccessRecord, Blob, Commit, NewEntry, NewMail, NewPerson};
 
 use crate::App;
-use crate::auth::CurrentUser;
-use crate::course_access::{AuthorizedCourse, log};
+use crate::course::{Course, log};
 use crate::error::AppError;
 use crate::views;
 
@@ -165,7 +164,7 @@ impl Op {
 /// A form or request made on an older version of the course (`course.seen`) is refused, naming
 /// who and when, if someone has changed the same things since; nothing saved is lost
 /// (optimistic concurrency). Changes to other things go through.
-pub async fn perform<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -> Result<(), AppError> {
+pub async fn perform(app: &App, course: &Course, ops: Vec<Op>) -> Result<(), AppError> {
     if let Some(seen) = course.seen.filter(|s| *s < course.version) {
         let mine: Vec<String> = ops.iter().flat_map(Op::touches).collect();
         if let Some(msg) = conflict(app, course.id, seen, &mine).await? {
@@ -190,8 +189,8 @@ async fn conflict(app: &App, id: CourseId, since: i64, keys: &[String]) -> Resul
     Ok(Some(crate::text::conflict_by(&who, &when)))
 }
 
-async fn perform_now<A>(app: &App, course: &AuthorizedCourse<A>, ops: Vec<Op>) -> Result<(), AppError> {
-    let actor = course.user.actor();
+async fn perform_now(app: &App, course: &Course, ops: Vec<Op>) -> Result<(), AppError> {
+    let actor = course.actor();
     // An appointee's organisation comes from the store, never from the request.
     let mut orgs = BTreeMap::new();
     for op in &ops {
@@ -573,9 +572,9 @@ impl RegistrationInput {
 }
 
 /// Opens a course: checks it with core first, then creates the family's records and the course.
-pub async fn open_course(app: &App, user: &CurrentUser, reg: Registration) -> Result<CourseId, AppError> {
+pub async fn open_course(app: &App, user: &tovholder_store::User, reg: Registration) -> Result<CourseId, AppError> {
     let model = app.models.get(&reg.model).ok_or(AppError::NotFound)?;
-    let actor = user.actor();
+    let actor = crate::actor(user);
     let now = app.clock.now();
     // Decide with placeholder person ids first, so nothing is written for a refused registration.
     let mut input = OpenCourse {
@@ -635,8 +634,8 @@ pub async fn open_course(app: &App, user: &CurrentUser, reg: Registration) -> Re
 
 /// Records a person's first reading of a document in the journal (later readings are in the
 /// access log only). The caller has checked that they may read it.
-pub async fn note_reading<A>(app: &App, course: &AuthorizedCourse<A>, doc: u32) -> Result<(), AppError> {
-    let actor = course.user.actor();
+pub async fn note_reading(app: &App, course: &Course, doc: u32) -> Result<(), AppError> {
+    let actor = course.actor();
     let (mut version, mut state) = (course.version, course.state.clone());
     // A reader must never be turned away because someone saved meanwhile: retry on the new version.
     for _ in 0..3 {

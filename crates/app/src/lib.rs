@@ -1,0 +1,99 @@
+//! Tovholder's application layer, free of HTTP: the one command layer (prepare, decide,
+//! commit), list queries and view models, the access-log writer, the mailer and the demo.
+//! The web crate and the binary use it; it uses neither.
+
+pub mod access_log;
+pub mod actions;
+pub mod clock;
+pub mod course;
+pub mod demo;
+pub mod error;
+pub mod journal_pages;
+pub mod mailer;
+pub mod meeting_actions;
+pub mod meeting_views;
+pub mod models;
+pub mod passwords;
+pub mod queries;
+pub mod text;
+pub mod views;
+
+use std::sync::Arc;
+
+use jiff::SignedDuration;
+use tovholder_core::policy::Actor;
+use tovholder_store::{Keys, Store, User};
+
+pub use clock::Clock;
+pub use error::AppError;
+pub use models::Models;
+
+/// Settings of an instance; the binary reads them from its configuration.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    /// The address users reach the server at, for links in e-mails (no trailing slash).
+    pub base_url: String,
+    pub session_idle: SignedDuration,
+    pub session_max: SignedDuration,
+    pub login_max_failures: i64,
+    /// Failed logins from one address (any user names) before it is refused for a while:
+    /// slows trying one password against many users.
+    pub login_max_failures_per_address: i64,
+    pub login_window_minutes: i64,
+    /// Send cookies with `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    /// Behind a reverse proxy: the client's address is the last one in `X-Forwarded-For`.
+    pub behind_proxy: bool,
+    /// The demo instance: mail is kept in the outbox page instead of sent.
+    pub demo: bool,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            base_url: "http://127.0.0.1:8080".into(),
+            session_idle: SignedDuration::from_mins(30),
+            session_max: SignedDuration::from_hours(12),
+            login_max_failures: 5,
+            login_max_failures_per_address: 100,
+            login_window_minutes: 15,
+            secure_cookies: false,
+            behind_proxy: false,
+            demo: false,
+        }
+    }
+}
+
+pub struct Inner {
+    pub store: Arc<dyn Store>,
+    pub keys: Keys,
+    pub models: Models,
+    pub clock: Clock,
+    pub config: AppConfig,
+    pub access: access_log::AccessLog,
+    pub journal_pages: journal_pages::JournalPages,
+}
+
+/// The application state every handler gets; cheap to clone.
+#[derive(Clone)]
+pub struct App(Arc<Inner>);
+
+impl std::ops::Deref for App {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl App {
+    /// Must be called inside a Tokio runtime (it starts the access-log writer).
+    pub fn new(store: Arc<dyn Store>, keys: Keys, models: Models, clock: Clock, config: AppConfig) -> App {
+        let access = access_log::AccessLog::start(store.clone());
+        App(Arc::new(Inner { store, keys, models, clock, config, access, journal_pages: Default::default() }))
+    }
+}
+
+/// What a user may do is asked of the policy as this actor.
+pub fn actor(user: &User) -> Actor {
+    Actor { person: user.person, org: user.org, org_roles: user.org_roles.clone(), department: user.department.clone() }
+}
