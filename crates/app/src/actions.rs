@@ -5,13 +5,15 @@
 
 use std::collections::BTreeMap;
 
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use sha2::{Digest, Sha256};
 use tovholder_core::commands::NewDocument;
 use tovholder_core::commands::{self, CommandError, Ctx, OpenCourse};
 use tovholder_core::course::{CourseState, Event, Recipient, Stamp};
 use tovholder_core::cpr::Cpr;
+use tovholder_core::family_plan::{Intervention, NetworkEntry, Quadrant};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_core::meetings::{AgendaItem, Minutes, Who};
 use tovholder_core::model::{Model, Scope};
 use tovholder_core::notices;
 use tovholder_core::policy;
@@ -34,11 +36,11 @@ pub fn commit(model: &Model, state: CourseState, entries: Vec<NewEntry>, mails: 
     Commit { entries, state, tasks, orgs, recipients, mails, withdraw: vec![], blobs }
 }
 
-/// One action on a course. A form or an API call sends one or several; they are decided in
-/// order against the evolving state and stored together, or not at all.
+/// One command on a course, the one list of them: a form or an API call sends one or several;
+/// they are decided in order against the evolving state and stored together, or not at all.
 #[derive(Clone, Debug, serde::Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
-pub enum Op {
+pub enum Command {
     SetDates {
         dates: BTreeMap<String, Date>,
         #[serde(default)]
@@ -113,48 +115,198 @@ pub enum Op {
         #[serde(default)]
         note: Option<String>,
     },
-    /// Meetings, the network, agreements, goals and the family plan.
-    #[serde(untagged)]
-    Meeting(crate::meeting_actions::MeetingOp),
+    // Meetings, the network, agreements, goals and the family plan.
+    SetPhase {
+        phase: String,
+        on: Date,
+    },
+    PlanMeeting {
+        #[serde(default)]
+        meeting: Option<u32>,
+        kind: String,
+        start: Option<DateTime>,
+        #[serde(default)]
+        minutes: Option<u32>,
+        place: String,
+        attendees: Vec<Who>,
+        #[serde(default)]
+        agenda: Option<Vec<AgendaItem>>,
+    },
+    CancelMeeting {
+        meeting: u32,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    SendInvitations {
+        meeting: u32,
+    },
+    RecordApology {
+        meeting: u32,
+        who: Who,
+        #[serde(default)]
+        substitute: String,
+    },
+    RecordMinutes {
+        meeting: u32,
+        minutes: Minutes,
+    },
+    TickChecklist {
+        meeting: u32,
+        step: String,
+        on: Date,
+    },
+    SetNetwork {
+        #[serde(default)]
+        entry: Option<u32>,
+        quadrant: Quadrant,
+        name: String,
+        #[serde(default)]
+        relation: String,
+        #[serde(default)]
+        email: String,
+        #[serde(default)]
+        phone: String,
+        /// A staff user this person is (they then see the course by consent).
+        #[serde(default)]
+        person: Option<PersonId>,
+    },
+    MakeAgreement {
+        #[serde(default)]
+        meeting: Option<u32>,
+        what: String,
+        responsible: Option<Who>,
+        due: Option<Date>,
+    },
+    CloseAgreement {
+        agreement: u32,
+        done: bool,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    SetGoal {
+        #[serde(default)]
+        goal: Option<u32>,
+        #[serde(default)]
+        parent: Option<u32>,
+        text: String,
+        #[serde(default)]
+        when: String,
+        #[serde(default)]
+        who: String,
+        #[serde(default)]
+        criteria: String,
+        #[serde(default)]
+        reached: bool,
+    },
+    Measure {
+        indicator: String,
+        #[serde(default)]
+        person: Option<PersonId>,
+        on: Option<Date>,
+        value: String,
+    },
+    /// `intervention` 0 adds a new one.
+    SetIntervention(Intervention),
+    RecordStatus {
+        person: PersonId,
+        text: String,
+    },
+    /// Renders the plan as it stands now as a new version.
+    IssuePlan {
+        #[serde(default)]
+        meeting: Option<u32>,
+    },
+    /// Sends a plan version to the participants the consent covers; `doc` 0: the one issued in
+    /// the same request.
+    SendPlan {
+        doc: u32,
+    },
 }
 
 fn text_plain() -> String {
     "text/plain; charset=utf-8".into()
 }
 
-impl Op {
+impl Command {
     /// What the action would change, in the keys of `Event::touches`.
     fn touches(&self) -> Vec<String> {
         match self {
-            Op::SetDates { dates, .. } => dates.keys().map(|d| format!("date:{d}")).collect(),
-            Op::Appoint { role, .. } => vec![format!("role:{role}")],
-            Op::Decide { decision, .. } => vec![format!("decision:{decision}")],
-            Op::RecordField { field, .. } => vec![format!("field:{field}")],
-            Op::CompleteTask { task, .. } => vec![format!("task:{task}")],
-            Op::ProposeChange { kind, .. } => vec![format!("change-kind:{kind}")],
-            Op::AnswerChange { change, party, .. } => vec![format!("change:{change}:{party}"), format!("change:{change}")],
-            Op::SignConsent { consent, by, .. } => vec![format!("consent:{consent}:{by}"), format!("consent:{consent}")],
-            Op::RevokeConsent { consent, .. } => vec![format!("consent:{consent}")],
-            Op::AddDocument { .. } | Op::SendDocument { .. } | Op::RecordConsent { .. } => vec![],
-            Op::Meeting(m) => m.touches(),
+            Command::SetDates { dates, .. } => dates.keys().map(|d| format!("date:{d}")).collect(),
+            Command::Appoint { role, .. } => vec![format!("role:{role}")],
+            Command::Decide { decision, .. } => vec![format!("decision:{decision}")],
+            Command::RecordField { field, .. } => vec![format!("field:{field}")],
+            Command::CompleteTask { task, .. } => vec![format!("task:{task}")],
+            Command::ProposeChange { kind, .. } => vec![format!("change-kind:{kind}")],
+            Command::AnswerChange { change, party, .. } => vec![format!("change:{change}:{party}"), format!("change:{change}")],
+            Command::SignConsent { consent, by, .. } => vec![format!("consent:{consent}:{by}"), format!("consent:{consent}")],
+            Command::RevokeConsent { consent, .. } => vec![format!("consent:{consent}")],
+            Command::SetPhase { .. } => vec!["phase".into()],
+            Command::PlanMeeting { meeting: Some(m), .. } | Command::CancelMeeting { meeting: m, .. } | Command::SendInvitations { meeting: m } => vec![format!("meeting:{m}")],
+            Command::RecordMinutes { meeting, .. } => vec![format!("minutes:{meeting}")],
+            Command::TickChecklist { meeting, step, .. } => vec![format!("checklist:{meeting}:{step}")],
+            Command::SetNetwork { entry: Some(e), .. } => vec![format!("network:{e}")],
+            Command::CloseAgreement { agreement, .. } => vec![format!("agreement:{agreement}")],
+            Command::SetGoal { goal: Some(g), .. } => vec![format!("goal:{g}")],
+            Command::SetIntervention(i) if i.intervention > 0 => vec![format!("intervention:{}", i.intervention)],
+            Command::RecordStatus { person, .. } => vec![format!("status:{person}")],
+            _ => vec![],
         }
     }
 
-    fn name(&self) -> &'static str {
+    /// A command on meetings, the network, agreements, goals or the family plan (the API's
+    /// `meeting-actions` route takes only these).
+    pub fn is_meeting(&self) -> bool {
+        matches!(
+            self,
+            Command::SetPhase { .. }
+                | Command::PlanMeeting { .. }
+                | Command::CancelMeeting { .. }
+                | Command::SendInvitations { .. }
+                | Command::RecordApology { .. }
+                | Command::RecordMinutes { .. }
+                | Command::TickChecklist { .. }
+                | Command::SetNetwork { .. }
+                | Command::MakeAgreement { .. }
+                | Command::CloseAgreement { .. }
+                | Command::SetGoal { .. }
+                | Command::Measure { .. }
+                | Command::SetIntervention(_)
+                | Command::RecordStatus { .. }
+                | Command::IssuePlan { .. }
+                | Command::SendPlan { .. }
+        )
+    }
+
+    pub fn name(&self) -> &'static str {
         match self {
-            Op::SetDates { .. } => "set_dates",
-            Op::Appoint { .. } => "appoint",
-            Op::Decide { .. } => "decide",
-            Op::RecordField { .. } => "record_field",
-            Op::CompleteTask { .. } => "complete_task",
-            Op::ProposeChange { .. } => "propose_change",
-            Op::AnswerChange { .. } => "answer_change",
-            Op::AddDocument { .. } => "add_document",
-            Op::SendDocument { .. } => "send_document",
-            Op::RecordConsent { .. } => "record_consent",
-            Op::SignConsent { .. } => "sign_consent",
-            Op::RevokeConsent { .. } => "revoke_consent",
-            Op::Meeting(m) => m.name(),
+            Command::SetDates { .. } => "set_dates",
+            Command::Appoint { .. } => "appoint",
+            Command::Decide { .. } => "decide",
+            Command::RecordField { .. } => "record_field",
+            Command::CompleteTask { .. } => "complete_task",
+            Command::ProposeChange { .. } => "propose_change",
+            Command::AnswerChange { .. } => "answer_change",
+            Command::AddDocument { .. } => "add_document",
+            Command::SendDocument { .. } => "send_document",
+            Command::RecordConsent { .. } => "record_consent",
+            Command::SignConsent { .. } => "sign_consent",
+            Command::RevokeConsent { .. } => "revoke_consent",
+            Command::SetPhase { .. } => "set_phase",
+            Command::PlanMeeting { .. } => "plan_meeting",
+            Command::CancelMeeting { .. } => "cancel_meeting",
+            Command::SendInvitations { .. } => "send_invitations",
+            Command::RecordApology { .. } => "record_apology",
+            Command::RecordMinutes { .. } => "record_minutes",
+            Command::TickChecklist { .. } => "tick_checklist",
+            Command::SetNetwork { .. } => "set_network",
+            Command::MakeAgreement { .. } => "make_agreement",
+            Command::CloseAgreement { .. } => "close_agreement",
+            Command::SetGoal { .. } => "set_goal",
+            Command::Measure { .. } => "measure",
+            Command::SetIntervention(_) => "set_intervention",
+            Command::RecordStatus { .. } => "record_status",
+            Command::IssuePlan { .. } => "issue_plan",
+            Command::SendPlan { .. } => "send_plan",
         }
     }
 }
@@ -164,9 +316,9 @@ impl Op {
 /// A form or request made on an older version of the course (`course.seen`) is refused, naming
 /// who and when, if someone has changed the same things since; nothing saved is lost
 /// (optimistic concurrency). Changes to other things go through.
-pub async fn perform(app: &App, course: &Course, ops: Vec<Op>) -> Result<(), AppError> {
+pub async fn perform(app: &App, course: &Course, ops: Vec<Command>) -> Result<(), AppError> {
     if let Some(seen) = course.seen.filter(|s| *s < course.version) {
-        let mine: Vec<String> = ops.iter().flat_map(Op::touches).collect();
+        let mine: Vec<String> = ops.iter().flat_map(Command::touches).collect();
         if let Some(msg) = conflict(app, course.id, seen, &mine).await? {
             return Err(AppError::Conflict(msg));
         }
@@ -189,12 +341,12 @@ async fn conflict(app: &App, id: CourseId, since: i64, keys: &[String]) -> Resul
     Ok(Some(crate::text::conflict_by(&who, &when)))
 }
 
-async fn perform_now(app: &App, course: &Course, ops: Vec<Op>) -> Result<(), AppError> {
+async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<(), AppError> {
     let actor = course.actor();
     // An appointee's organisation comes from the store, never from the request.
     let mut orgs = BTreeMap::new();
     for op in &ops {
-        if let Op::Appoint { person, role } = op {
+        if let Command::Appoint { person, role } = op {
             let user = app.store.user(*person).await?;
             // Only a holder of a standing role the model names may be appointed (a kontaktperson
             // is a caseworker, not someone from the school): the form offers only them.
@@ -210,7 +362,7 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Op>) -> Result<(), App
     }
     // A whole organisation named in a consent must exist and be of a kind the model allows.
     for op in &ops {
-        if let (Op::RecordConsent { recipients, .. }, Some(def)) = (op, &course.model.consent) {
+        if let (Command::RecordConsent { recipients, .. }, Some(def)) = (op, &course.model.consent) {
             let known = app.store.orgs().await?;
             let bad = recipients.iter().filter(|r| r.department.is_none()).any(|r| !known.iter().any(|o| o.id == r.org && def.outside_kinds.contains(&o.kind)));
             if bad {
@@ -227,7 +379,7 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Op>) -> Result<(), App
     let mut last_doc = 0;
     for op in &ops {
         let to = match op {
-            Op::SendDocument { doc, to } => {
+            Command::SendDocument { doc, to } => {
                 let doc = if *doc == 0 { last_doc } else { *doc };
                 let mut candidates = recipients(app, &course.model, &state, &actor, doc).await?;
                 if let Some(d) = state.document(doc) {
@@ -242,14 +394,14 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Op>) -> Result<(), App
         };
         let ctx = Ctx { model: &course.model, state: &state, actor: &actor, today: app.clock.today() };
         let decided = match op {
-            Op::SetDates { dates, reason } => commands::set_dates(&ctx, dates, reason.clone()),
-            Op::Appoint { role, person } => commands::appoint(&ctx, role, *person, orgs[person]),
-            Op::Decide { decision, value, note } => commands::decide(&ctx, decision, value, note.clone()),
-            Op::RecordField { field, value } => commands::record_field(&ctx, field, value),
-            Op::CompleteTask { task, outcome, note } => commands::complete_task(&ctx, task, outcome, note.clone()),
-            Op::ProposeChange { kind, dates, reason } => commands::propose_change(&ctx, kind, dates, reason),
-            Op::AnswerChange { change, party, agreed, note } => commands::answer_change(&ctx, *change, party, *agreed, note.clone()),
-            Op::AddDocument { kind, title, content, content_type, filename } => {
+            Command::SetDates { dates, reason } => commands::set_dates(&ctx, dates, reason.clone()),
+            Command::Appoint { role, person } => commands::appoint(&ctx, role, *person, orgs[person]),
+            Command::Decide { decision, value, note } => commands::decide(&ctx, decision, value, note.clone()),
+            Command::RecordField { field, value } => commands::record_field(&ctx, field, value),
+            Command::CompleteTask { task, outcome, note } => commands::complete_task(&ctx, task, outcome, note.clone()),
+            Command::ProposeChange { kind, dates, reason } => commands::propose_change(&ctx, kind, dates, reason),
+            Command::AnswerChange { change, party, agreed, note } => commands::answer_change(&ctx, *change, party, *agreed, note.clone()),
+            Command::AddDocument { kind, title, content, content_type, filename } => {
                 let sha256 = hex::encode(Sha256::digest(content));
                 let doc = NewDocument { kind: kind.clone(), title: title.clone(), sha256: sha256.clone(), content_type: content_type.clone(), filename: filename.clone(), size: content.len() as u64 };
                 let r = commands::add_document(&ctx, doc);
@@ -258,7 +410,7 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Op>) -> Result<(), App
                 }
                 r
             }
-            Op::RecordConsent { giver, about, recipients, kinds, purpose, valid_from, valid_to } => {
+            Command::RecordConsent { giver, about, recipients, kinds, purpose, valid_from, valid_to } => {
                 let input = commands::ConsentInput {
                     giver: *giver,
                     about: about.clone(),
@@ -270,14 +422,46 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Op>) -> Result<(), App
                 };
                 commands::record_consent(&ctx, input)
             }
-            Op::SignConsent { consent, by, how, on } => commands::sign_consent(&ctx, *consent, *by, how, *on),
-            Op::RevokeConsent { consent, note } => commands::revoke_consent(&ctx, *consent, note.clone()),
-            Op::SendDocument { .. } => match to {
+            Command::SignConsent { consent, by, how, on } => commands::sign_consent(&ctx, *consent, *by, how, *on),
+            Command::RevokeConsent { consent, note } => commands::revoke_consent(&ctx, *consent, note.clone()),
+            Command::SendDocument { .. } => match to {
                 Some((doc, Ok(chosen))) => commands::send_document(&ctx, doc, chosen),
                 Some((_, Err(e))) => Err(e),
                 None => Ok(vec![]),
             },
-            Op::Meeting(m) => crate::meeting_actions::decide(app, &ctx, m, last_doc, &mut blobs).await?,
+            Command::SetPhase { phase, on } => commands::set_phase(&ctx, phase, *on),
+            Command::PlanMeeting { meeting, kind, start, minutes, place, attendees, agenda } => {
+                let input =
+                    commands::MeetingInput { meeting: *meeting, kind: kind.clone(), start: *start, minutes: *minutes, place: place.clone(), attendees: attendees.clone(), agenda: agenda.clone() };
+                commands::plan_meeting(&ctx, input)
+            }
+            Command::CancelMeeting { meeting, note } => commands::cancel_meeting(&ctx, *meeting, note.clone()),
+            Command::SendInvitations { meeting } => commands::send_invitations(&ctx, *meeting),
+            Command::RecordApology { meeting, who, substitute } => commands::record_apology(&ctx, *meeting, *who, substitute),
+            Command::RecordMinutes { meeting, minutes } => commands::record_minutes(&ctx, *meeting, minutes.clone()),
+            Command::TickChecklist { meeting, step, on } => commands::tick_checklist(&ctx, *meeting, step, *on),
+            Command::SetNetwork { entry, quadrant, name, relation, email, phone, person } => {
+                // A linked person must be a staff user; the organisation comes from the store.
+                let known = match person {
+                    Some(p) => app.store.user(*p).await?.is_some(),
+                    None => true,
+                };
+                let e = NetworkEntry { entry: entry.unwrap_or(0), quadrant: *quadrant, name: name.clone(), relation: relation.clone(), email: email.clone(), phone: phone.clone(), person: *person };
+                if known { commands::set_network(&ctx, e, entry.is_none()) } else { Err(commands::invalid("person", "Vælg en bruger fra listen.")) }
+            }
+            Command::MakeAgreement { meeting, what, responsible, due } => commands::make_agreement(&ctx, *meeting, what, *responsible, *due),
+            Command::CloseAgreement { agreement, done, note } => commands::close_agreement(&ctx, *agreement, *done, note.clone()),
+            Command::SetGoal { goal, parent, text, when, who, criteria, reached } => {
+                commands::set_goal(&ctx, commands::GoalInput { goal: *goal, parent: *parent, text: text.clone(), when: when.clone(), who: who.clone(), criteria: criteria.clone(), reached: *reached })
+            }
+            Command::Measure { indicator, person, on, value } => commands::measure(&ctx, indicator, *person, *on, value),
+            Command::SetIntervention(i) => commands::set_intervention(&ctx, i.clone(), i.intervention == 0),
+            Command::RecordStatus { person, text } => commands::record_status(&ctx, *person, text),
+            Command::IssuePlan { meeting } => crate::meeting_actions::issue_plan(app, &ctx, *meeting, &mut blobs).await?,
+            Command::SendPlan { doc } => {
+                let doc = if *doc == 0 { last_doc } else { *doc };
+                commands::send_plan(&ctx, doc, &crate::meeting_actions::candidates(app, &state).await?)
+            }
         };
         match decided {
             Ok(evs) => {
@@ -300,7 +484,7 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Op>) -> Result<(), App
         Err(CommandError::Invalid(_)) => (true, "invalid_input".to_string()),
         Ok(()) => (true, course.decision.reason.code()),
     };
-    let names: Vec<&str> = ops.iter().map(Op::name).collect();
+    let names: Vec<&str> = ops.iter().map(Command::name).collect();
     let rec = AccessRecord { at: now, person: Some(actor.person), course: Some(course.id), action: format!("write:{}", names.join("+")), allowed, reason };
     log(app, rec).await?;
     outcome?;

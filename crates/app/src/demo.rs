@@ -12,7 +12,7 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::{NewPerson, NewUser, User};
 
 use crate::App;
-use crate::actions::{self, FamilyMember, Op, Registration};
+use crate::actions::{self, Command, FamilyMember, Registration};
 use crate::course::Course;
 use crate::error::AppError;
 use crate::passwords::hash_password;
@@ -209,7 +209,7 @@ impl Seeder<'_> {
         };
         let c = self.course("mette", id).await?;
         let tilsagn = if stage == Stage::Approved { self.day(offset) } else { applied.checked_add(7.days()).unwrap_or(applied) };
-        actions::perform(self.app, &c, vec![Op::SetDates { dates: [("tilsagn".to_string(), tilsagn)].into(), reason: None }]).await?;
+        actions::perform(self.app, &c, vec![Command::SetDates { dates: [("tilsagn".to_string(), tilsagn)].into(), reason: None }]).await?;
         if stage == Stage::Approved {
             return Ok(id);
         }
@@ -232,15 +232,15 @@ impl Seeder<'_> {
             dates.insert("opfoelgningsdag".into(), o);
         }
         let c = self.course("mette", id).await?;
-        actions::perform(self.app, &c, vec![Op::SetDates { dates, reason: None }]).await?;
+        actions::perform(self.app, &c, vec![Command::SetDates { dates, reason: None }]).await?;
         let c = self.course("mette", id).await?;
-        actions::perform(self.app, &c, vec![Op::Appoint { role: "kontaktpaedagog".into(), person: self.users["jonas"].person }]).await?;
+        actions::perform(self.app, &c, vec![Command::Appoint { role: "kontaktpaedagog".into(), person: self.users["jonas"].person }]).await?;
         if stage == Stage::CalledIn {
             return Ok(id);
         }
         let c = self.course(tovholder, id).await?;
         let offer = "Familien tilbydes et forløb i Familiehuset efter opholdet, og skolen er orienteret om opholdet.";
-        let ops = vec![Op::Appoint { role: "kontaktperson".into(), person: self.users[kontaktperson].person }, Op::RecordField { field: "aktiviteter".into(), value: offer.into() }];
+        let ops = vec![Command::Appoint { role: "kontaktperson".into(), person: self.users[kontaktperson].person }, Command::RecordField { field: "aktiviteter".into(), value: offer.into() }];
         actions::perform(self.app, &c, ops).await?;
         if stage >= Stage::FollowUp {
             // The home's statement and action plan go to the tovholder, who forwards them.
@@ -248,22 +248,22 @@ impl Seeder<'_> {
             for (kind, title, text) in [("udtalelse", "Udtalelse efter opholdet", UDTALELSE), ("handleplan", "Handleplan lavet med familien", HANDLEPLAN)] {
                 let c = self.course("jonas", id).await?;
                 let ops = vec![
-                    Op::AddDocument { kind: kind.into(), title: title.into(), content: format!("{text}\n").into_bytes(), content_type: "text/plain; charset=utf-8".into(), filename: None },
-                    Op::SendDocument { doc: 0, to: vec![tov] },
+                    Command::AddDocument { kind: kind.into(), title: title.into(), content: format!("{text}\n").into_bytes(), content_type: "text/plain; charset=utf-8".into(), filename: None },
+                    Command::SendDocument { doc: 0, to: vec![tov] },
                 ];
                 actions::perform(self.app, &c, ops).await?;
             }
             let c = self.course(tovholder, id).await?;
             let docs: Vec<u32> = c.state.documents.iter().filter(|d| d.meta.kind == "udtalelse" || d.meta.kind == "handleplan").map(|d| d.meta.doc).collect();
             let kp = self.users[kontaktperson].person;
-            actions::perform(self.app, &c, docs.into_iter().map(|doc| Op::SendDocument { doc, to: vec![kp] }).collect()).await?;
+            actions::perform(self.app, &c, docs.into_iter().map(|doc| Command::SendDocument { doc, to: vec![kp] }).collect()).await?;
         }
         if stage == Stage::Closed {
             let c = self.course(kontaktperson, id).await?;
             actions::perform(
                 self.app,
                 &c,
-                vec![Op::CompleteTask { task: "kontakt_efter_opfoelgning".into(), outcome: "kontakt_holdt".into(), note: Some("Telefonsamtale med kontaktpædagogen om handleplanen.".into()) }],
+                vec![Command::CompleteTask { task: "kontakt_efter_opfoelgning".into(), outcome: "kontakt_holdt".into(), note: Some("Telefonsamtale med kontaktpædagogen om handleplanen.".into()) }],
             )
             .await?;
         }

@@ -5,14 +5,14 @@
 
 use std::collections::HashMap;
 
-use jiff::civil::{Date, DateTime};
+use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 use tovholder_core::calendar::{format_date_da, format_datetime_da};
 use tovholder_core::commands::{self, Candidate, CommandError, Ctx, NewDocument};
 use tovholder_core::course::{CourseState, Event};
-use tovholder_core::family_plan::{Intervention, NetworkEntry, Quadrant};
+use tovholder_core::family_plan::{NetworkEntry, Quadrant};
 use tovholder_core::ids::{CourseId, PersonId};
-use tovholder_core::meetings::{AgendaItem, Meeting, Minutes, Who};
+use tovholder_core::meetings::{Meeting, Who};
 use tovholder_core::model::{Model, Scope};
 use tovholder_docs::ics;
 use tovholder_store::{Attachment, Blob, NewMail, Person};
@@ -22,217 +22,32 @@ use crate::error::AppError;
 use crate::meeting_views::{Names, family};
 use crate::text;
 
-/// The operations on meetings and the plan (part of `actions::Op`).
-#[derive(Clone, Debug, serde::Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum MeetingOp {
-    SetPhase {
-        phase: String,
-        on: Date,
-    },
-    PlanMeeting {
-        #[serde(default)]
-        meeting: Option<u32>,
-        kind: String,
-        start: Option<DateTime>,
-        #[serde(default)]
-        minutes: Option<u32>,
-        place: String,
-        attendees: Vec<Who>,
-        #[serde(default)]
-        agenda: Option<Vec<AgendaItem>>,
-    },
-    CancelMeeting {
-        meeting: u32,
-        #[serde(default)]
-        note: Option<String>,
-    },
-    SendInvitations {
-        meeting: u32,
-    },
-    RecordApology {
-        meeting: u32,
-        who: Who,
-        #[serde(default)]
-        substitute: String,
-    },
-    RecordMinutes {
-        meeting: u32,
-        minutes: Minutes,
-    },
-    TickChecklist {
-        meeting: u32,
-        step: String,
-        on: Date,
-    },
-    SetNetwork {
-        #[serde(default)]
-        entry: Option<u32>,
-        quadrant: Quadrant,
-        name: String,
-        #[serde(default)]
-        relation: String,
-        #[serde(default)]
-        email: String,
-        #[serde(default)]
-        phone: String,
-        /// A staff user this person is (they then see the course by consent).
-        #[serde(default)]
-        person: Option<PersonId>,
-    },
-    MakeAgreement {
-        #[serde(default)]
-        meeting: Option<u32>,
-        what: String,
-        responsible: Option<Who>,
-        due: Option<Date>,
-    },
-    CloseAgreement {
-        agreement: u32,
-        done: bool,
-        #[serde(default)]
-        note: Option<String>,
-    },
-    SetGoal {
-        #[serde(default)]
-        goal: Option<u32>,
-        #[serde(default)]
-        parent: Option<u32>,
-        text: String,
-        #[serde(default)]
-        when: String,
-        #[serde(default)]
-        who: String,
-        #[serde(default)]
-        criteria: String,
-        #[serde(default)]
-        reached: bool,
-    },
-    Measure {
-        indicator: String,
-        #[serde(default)]
-        person: Option<PersonId>,
-        on: Option<Date>,
-        value: String,
-    },
-    /// `intervention` 0 adds a new one.
-    SetIntervention(Intervention),
-    RecordStatus {
-        person: PersonId,
-        text: String,
-    },
-    /// Renders the plan as it stands now as a new version.
-    IssuePlan {
-        #[serde(default)]
-        meeting: Option<u32>,
-    },
-    /// Sends a plan version to the participants the consent covers; `doc` 0: the one issued in
-    /// the same request.
-    SendPlan {
-        doc: u32,
-    },
-}
-
-impl MeetingOp {
-    pub fn touches(&self) -> Vec<String> {
-        match self {
-            MeetingOp::SetPhase { .. } => vec!["phase".into()],
-            MeetingOp::PlanMeeting { meeting: Some(m), .. } | MeetingOp::CancelMeeting { meeting: m, .. } | MeetingOp::SendInvitations { meeting: m } => vec![format!("meeting:{m}")],
-            MeetingOp::RecordMinutes { meeting, .. } => vec![format!("minutes:{meeting}")],
-            MeetingOp::TickChecklist { meeting, step, .. } => vec![format!("checklist:{meeting}:{step}")],
-            MeetingOp::SetNetwork { entry: Some(e), .. } => vec![format!("network:{e}")],
-            MeetingOp::CloseAgreement { agreement, .. } => vec![format!("agreement:{agreement}")],
-            MeetingOp::SetGoal { goal: Some(g), .. } => vec![format!("goal:{g}")],
-            MeetingOp::SetIntervention(i) if i.intervention > 0 => vec![format!("intervention:{}", i.intervention)],
-            MeetingOp::RecordStatus { person, .. } => vec![format!("status:{person}")],
-            _ => vec![],
-        }
+/// A new version of the family plan, rendered as it stands now (its PDF goes to `blobs`).
+pub async fn issue_plan(app: &App, ctx: &Ctx<'_>, meeting: Option<u32>, blobs: &mut Vec<Blob>) -> Result<Result<Vec<Event>, CommandError>, AppError> {
+    if let Err(e) = ctx.require(tovholder_core::model::Action::IssuePlan) {
+        return Ok(Err(e));
     }
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            MeetingOp::SetPhase { .. } => "set_phase",
-            MeetingOp::PlanMeeting { .. } => "plan_meeting",
-            MeetingOp::CancelMeeting { .. } => "cancel_meeting",
-            MeetingOp::SendInvitations { .. } => "send_invitations",
-            MeetingOp::RecordApology { .. } => "record_apology",
-            MeetingOp::RecordMinutes { .. } => "record_minutes",
-            MeetingOp::TickChecklist { .. } => "tick_checklist",
-            MeetingOp::SetNetwork { .. } => "set_network",
-            MeetingOp::MakeAgreement { .. } => "make_agreement",
-            MeetingOp::CloseAgreement { .. } => "close_agreement",
-            MeetingOp::SetGoal { .. } => "set_goal",
-            MeetingOp::Measure { .. } => "measure",
-            MeetingOp::SetIntervention(_) => "set_intervention",
-            MeetingOp::RecordStatus { .. } => "record_status",
-            MeetingOp::IssuePlan { .. } => "issue_plan",
-            MeetingOp::SendPlan { .. } => "send_plan",
-        }
+    let version = tovholder_core::family_plan::next_version(&ctx.state.plans);
+    let data = plan_data(app, ctx, &version, meeting).await?;
+    let bytes = tokio::task::spawn_blocking(move || tovholder_docs::render_pdf(tovholder_docs::templates::FAMILY_PLAN, &data))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let label = ctx.model.plan.as_ref().map_or("Familieplan", |p| p.label.as_str());
+    let doc = NewDocument {
+        kind: String::new(),
+        title: format!("{label} {version}"),
+        sha256: sha256.clone(),
+        content_type: "application/pdf".into(),
+        filename: Some(format!("familieplan-{version}.pdf")),
+        size: bytes.len() as u64,
+    };
+    let r = commands::issue_plan(ctx, doc, meeting);
+    if r.is_ok() {
+        blobs.push(Blob { sha256, bytes });
     }
-}
-
-/// Decides one operation against the evolving state. A new plan version's PDF goes to `blobs`.
-pub async fn decide(app: &App, ctx: &Ctx<'_>, op: &MeetingOp, last_doc: u32, blobs: &mut Vec<Blob>) -> Result<Result<Vec<Event>, CommandError>, AppError> {
-    Ok(match op {
-        MeetingOp::SetPhase { phase, on } => commands::set_phase(ctx, phase, *on),
-        MeetingOp::PlanMeeting { meeting, kind, start, minutes, place, attendees, agenda } => {
-            let input = commands::MeetingInput { meeting: *meeting, kind: kind.clone(), start: *start, minutes: *minutes, place: place.clone(), attendees: attendees.clone(), agenda: agenda.clone() };
-            commands::plan_meeting(ctx, input)
-        }
-        MeetingOp::CancelMeeting { meeting, note } => commands::cancel_meeting(ctx, *meeting, note.clone()),
-        MeetingOp::SendInvitations { meeting } => commands::send_invitations(ctx, *meeting),
-        MeetingOp::RecordApology { meeting, who, substitute } => commands::record_apology(ctx, *meeting, *who, substitute),
-        MeetingOp::RecordMinutes { meeting, minutes } => commands::record_minutes(ctx, *meeting, minutes.clone()),
-        MeetingOp::TickChecklist { meeting, step, on } => commands::tick_checklist(ctx, *meeting, step, *on),
-        MeetingOp::SetNetwork { entry, quadrant, name, relation, email, phone, person } => {
-            // A linked person must be a staff user; the organisation comes from the store.
-            if let Some(p) = person
-                && app.store.user(*p).await?.is_none()
-            {
-                return Ok(Err(commands::invalid("person", "Vælg en bruger fra listen.")));
-            }
-            let e = NetworkEntry { entry: entry.unwrap_or(0), quadrant: *quadrant, name: name.clone(), relation: relation.clone(), email: email.clone(), phone: phone.clone(), person: *person };
-            commands::set_network(ctx, e, entry.is_none())
-        }
-        MeetingOp::MakeAgreement { meeting, what, responsible, due } => commands::make_agreement(ctx, *meeting, what, *responsible, *due),
-        MeetingOp::CloseAgreement { agreement, done, note } => commands::close_agreement(ctx, *agreement, *done, note.clone()),
-        MeetingOp::SetGoal { goal, parent, text, when, who, criteria, reached } => {
-            commands::set_goal(ctx, commands::GoalInput { goal: *goal, parent: *parent, text: text.clone(), when: when.clone(), who: who.clone(), criteria: criteria.clone(), reached: *reached })
-        }
-        MeetingOp::Measure { indicator, person, on, value } => commands::measure(ctx, indicator, *person, *on, value),
-        MeetingOp::SetIntervention(i) => commands::set_intervention(ctx, i.clone(), i.intervention == 0),
-        MeetingOp::RecordStatus { person, text } => commands::record_status(ctx, *person, text),
-        MeetingOp::IssuePlan { meeting } => {
-            if let Err(e) = ctx.require(tovholder_core::model::Action::IssuePlan) {
-                return Ok(Err(e));
-            }
-            let version = tovholder_core::family_plan::next_version(&ctx.state.plans);
-            let data = plan_data(app, ctx, &version, *meeting).await?;
-            let bytes = tokio::task::spawn_blocking(move || tovholder_docs::render_pdf(tovholder_docs::templates::FAMILY_PLAN, &data))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            let sha256 = hex::encode(Sha256::digest(&bytes));
-            let label = ctx.model.plan.as_ref().map_or("Familieplan", |p| p.label.as_str());
-            let doc = NewDocument {
-                kind: String::new(),
-                title: format!("{label} {version}"),
-                sha256: sha256.clone(),
-                content_type: "application/pdf".into(),
-                filename: Some(format!("familieplan-{version}.pdf")),
-                size: bytes.len() as u64,
-            };
-            let r = commands::issue_plan(ctx, doc, *meeting);
-            if r.is_ok() {
-                blobs.push(Blob { sha256, bytes });
-            }
-            r
-        }
-        MeetingOp::SendPlan { doc } => {
-            let doc = if *doc == 0 { last_doc } else { *doc };
-            commands::send_plan(ctx, doc, &candidates(app, ctx.state).await?)
-        }
-    })
+    Ok(r)
 }
 
 /// Everyone a plan could go to: staff in the course and staff linked from the network, with

@@ -16,7 +16,7 @@ use crate::auth::CurrentUser;
 use crate::course_access::{self, AuthorizedCourse, Read};
 use crate::error::{ApiError, AppError};
 use crate::path::Path;
-use tovholder_app::actions::{self, Op, RegistrationInput};
+use tovholder_app::actions::{self, Command, RegistrationInput};
 use tovholder_app::views::{self, CourseView, JournalView, TaskView};
 
 #[derive(Serialize)]
@@ -101,7 +101,7 @@ pub struct DatesBody {
 }
 
 pub async fn set_dates(State(app): State<App>, course: AuthorizedCourse<course_access::SetDates>, ApiJson(b): ApiJson<DatesBody>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Op::SetDates { dates: b.dates, reason: b.reason }]).await?;
+    actions::perform(&app, &course, vec![Command::SetDates { dates: b.dates, reason: b.reason }]).await?;
     after(&app, &course).await
 }
 
@@ -112,7 +112,7 @@ pub struct AppointBody {
 }
 
 pub async fn appoint(State(app): State<App>, course: AuthorizedCourse<course_access::Appoint>, ApiJson(b): ApiJson<AppointBody>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Op::Appoint { role: b.role, person: b.person }]).await?;
+    actions::perform(&app, &course, vec![Command::Appoint { role: b.role, person: b.person }]).await?;
     after(&app, &course).await
 }
 
@@ -125,7 +125,7 @@ pub struct DecideBody {
 }
 
 pub async fn decide(State(app): State<App>, course: AuthorizedCourse<course_access::Decide>, ApiJson(b): ApiJson<DecideBody>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Op::Decide { decision: b.decision, value: b.value, note: b.note }]).await?;
+    actions::perform(&app, &course, vec![Command::Decide { decision: b.decision, value: b.value, note: b.note }]).await?;
     after(&app, &course).await
 }
 
@@ -136,7 +136,7 @@ pub struct FieldBody {
 }
 
 pub async fn record_field(State(app): State<App>, course: AuthorizedCourse<course_access::RecordField>, ApiJson(b): ApiJson<FieldBody>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Op::RecordField { field: b.field, value: b.value }]).await?;
+    actions::perform(&app, &course, vec![Command::RecordField { field: b.field, value: b.value }]).await?;
     after(&app, &course).await
 }
 
@@ -153,7 +153,7 @@ pub async fn complete_task(
     Path((_, task)): Path<(i64, String)>,
     ApiJson(b): ApiJson<CompleteBody>,
 ) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Op::CompleteTask { task, outcome: b.outcome, note: b.note }]).await?;
+    actions::perform(&app, &course, vec![Command::CompleteTask { task, outcome: b.outcome, note: b.note }]).await?;
     after(&app, &course).await
 }
 
@@ -181,7 +181,7 @@ pub struct ChangeBody {
 }
 
 pub async fn propose_change(State(app): State<App>, course: AuthorizedCourse<course_access::ProposeChange>, ApiJson(b): ApiJson<ChangeBody>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Op::ProposeChange { kind: b.kind, dates: b.dates, reason: b.reason }]).await?;
+    actions::perform(&app, &course, vec![Command::ProposeChange { kind: b.kind, dates: b.dates, reason: b.reason }]).await?;
     after(&app, &course).await
 }
 
@@ -199,7 +199,7 @@ pub async fn answer_change(
     Path((_, change)): Path<(i64, u32)>,
     ApiJson(b): ApiJson<AnswerBody>,
 ) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Op::AnswerChange { change, party: b.party, agreed: b.agreed, note: b.note }]).await?;
+    actions::perform(&app, &course, vec![Command::AnswerChange { change, party: b.party, agreed: b.agreed, note: b.note }]).await?;
     after(&app, &course).await
 }
 
@@ -214,9 +214,9 @@ pub struct DocumentBody {
 }
 
 pub async fn add_document(State(app): State<App>, course: AuthorizedCourse<course_access::AddDocument>, ApiJson(b): ApiJson<DocumentBody>) -> Result<Json<CourseView>, ApiError> {
-    let mut ops = vec![Op::AddDocument { kind: b.kind, title: b.title, content: b.text.into_bytes(), content_type: "text/plain; charset=utf-8".into(), filename: None }];
+    let mut ops = vec![Command::AddDocument { kind: b.kind, title: b.title, content: b.text.into_bytes(), content_type: "text/plain; charset=utf-8".into(), filename: None }];
     if !b.to.is_empty() {
-        ops.push(Op::SendDocument { doc: 0, to: b.to });
+        ops.push(Command::SendDocument { doc: 0, to: b.to });
     }
     actions::perform(&app, &course, ops).await?;
     after(&app, &course).await
@@ -233,7 +233,7 @@ pub async fn send_document(
     Path((_, doc)): Path<(i64, u32)>,
     ApiJson(b): ApiJson<SendBody>,
 ) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Op::SendDocument { doc, to: b.to }]).await?;
+    actions::perform(&app, &course, vec![Command::SendDocument { doc, to: b.to }]).await?;
     after(&app, &course).await
 }
 
@@ -273,7 +273,7 @@ pub struct ConsentBody {
 }
 
 pub async fn record_consent(State(app): State<App>, course: AuthorizedCourse<course_access::RecordConsent>, ApiJson(b): ApiJson<ConsentBody>) -> Result<Json<CourseView>, ApiError> {
-    let op = Op::RecordConsent { giver: b.giver, about: b.about, recipients: b.recipients, kinds: b.kinds, purpose: b.purpose, valid_from: b.valid_from, valid_to: b.valid_to };
+    let op = Command::RecordConsent { giver: b.giver, about: b.about, recipients: b.recipients, kinds: b.kinds, purpose: b.purpose, valid_from: b.valid_from, valid_to: b.valid_to };
     actions::perform(&app, &course, vec![op]).await?;
     after(&app, &course).await
 }
@@ -291,7 +291,7 @@ pub async fn sign_consent(
     Path((_, consent)): Path<(i64, u32)>,
     ApiJson(b): ApiJson<SignBody>,
 ) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Op::SignConsent { consent, by: b.by, how: b.how, on: b.on }]).await?;
+    actions::perform(&app, &course, vec![Command::SignConsent { consent, by: b.by, how: b.how, on: b.on }]).await?;
     after(&app, &course).await
 }
 
@@ -307,7 +307,7 @@ pub async fn revoke_consent(
     Path((_, consent)): Path<(i64, u32)>,
     ApiJson(b): ApiJson<RevokeBody>,
 ) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Op::RevokeConsent { consent, note: b.note }]).await?;
+    actions::perform(&app, &course, vec![Command::RevokeConsent { consent, note: b.note }]).await?;
     after(&app, &course).await
 }
 
@@ -338,7 +338,10 @@ pub async fn meeting(State(app): State<App>, course: AuthorizedCourse<Read>, Pat
 
 /// One operation on meetings, the network, agreements, goals or the plan. The route needs read
 /// access; the command asks the policy for the operation's own action.
-pub async fn meeting_action(State(app): State<App>, course: AuthorizedCourse<Read>, ApiJson(op): ApiJson<tovholder_app::meeting_actions::MeetingOp>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Op::Meeting(op)]).await?;
+pub async fn meeting_action(State(app): State<App>, course: AuthorizedCourse<Read>, ApiJson(op): ApiJson<Command>) -> Result<Json<CourseView>, ApiError> {
+    if !op.is_meeting() {
+        return Err(AppError::Malformed(format!("«{}» er ikke en handling på møder, netværk, aftaler, mål eller familieplan.", op.name())).into());
+    }
+    actions::perform(&app, &course, vec![op]).await?;
     after(&app, &course).await
 }

@@ -1652,3 +1652,24 @@ async fn the_journal_names_a_document_only_to_those_who_may_read_it() {
     let page = mette.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Intern note om far"));
 }
+
+/// One flat list of commands: the meeting-actions route still takes only the commands on
+/// meetings, the network, agreements, goals and the plan.
+#[tokio::test]
+async fn the_meeting_actions_route_takes_only_meeting_commands() {
+    let t = TestApp::spawn().await;
+    let id = t.course("Sofie");
+    let (c, csrf) = t.login("hanne").await;
+    let before = t.app.store.course(id).await.unwrap().unwrap().version;
+    let r = c
+        .post(t.url(&format!("/api/v1/courses/{id}/meeting-actions")))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"action": "set_dates", "dates": {"udsluset": "2027-06-01"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    assert!(r.text().await.unwrap().contains("set_dates"));
+    assert_eq!(t.app.store.course(id).await.unwrap().unwrap().version, before, "nothing changed");
+}

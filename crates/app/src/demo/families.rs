@@ -11,13 +11,8 @@ use tovholder_core::ids::{CourseId, PersonId};
 use tovholder_core::meetings::{Minutes, Round, Who};
 
 use super::Seeder;
-use crate::actions::{self, FamilyMember, Op, Registration};
+use crate::actions::{self, Command, FamilyMember, Registration};
 use crate::error::AppError;
-use crate::meeting_actions::MeetingOp;
-
-fn m(op: MeetingOp) -> Op {
-    Op::Meeting(op)
-}
 
 impl Seeder<'_> {
     pub(super) async fn families(&mut self) -> Result<(), AppError> {
@@ -43,7 +38,7 @@ impl Seeder<'_> {
         self.run(
             "tove",
             id,
-            vec![Op::RecordConsent {
+            vec![Command::RecordConsent {
                 giver: parent,
                 about: vec![noah],
                 recipients,
@@ -55,10 +50,10 @@ impl Seeder<'_> {
         )
         .await?;
         let consent = self.course("tove", id).await?.state.consents.len() as u32;
-        self.run("tove", id, vec![Op::SignConsent { consent, by: parent, how: "På papir ved indkaldelsen".into(), on: self.day(-40) }]).await
+        self.run("tove", id, vec![Command::SignConsent { consent, by: parent, how: "På papir ved indkaldelsen".into(), on: self.day(-40) }]).await
     }
 
-    async fn run(&self, user: &str, id: CourseId, ops: Vec<Op>) -> Result<(), AppError> {
+    async fn run(&self, user: &str, id: CourseId, ops: Vec<Command>) -> Result<(), AppError> {
         let c = self.course(user, id).await?;
         actions::perform(self.app, &c, ops).await
     }
@@ -87,16 +82,16 @@ impl Seeder<'_> {
             "hanne",
             id,
             vec![
-                Op::Appoint { role: "koordinator".into(), person: hanne },
-                Op::Appoint { role: "moedeleder".into(), person: bo },
-                m(MeetingOp::SetPhase { phase: "visitation".into(), on: self.day(-75) }),
+                Command::Appoint { role: "koordinator".into(), person: hanne },
+                Command::Appoint { role: "moedeleder".into(), person: bo },
+                Command::SetPhase { phase: "visitation".into(), on: self.day(-75) },
             ],
         )
         .await?;
         for (phase, on) in [("tillid", -70), ("udredning", -55), ("plan_1", -35)] {
-            self.run("hanne", id, vec![m(MeetingOp::SetPhase { phase: phase.into(), on: self.day(on) })]).await?;
+            self.run("hanne", id, vec![Command::SetPhase { phase: phase.into(), on: self.day(on) }]).await?;
         }
-        self.run("hanne", id, vec![Op::CompleteTask { task: "screening".into(), outcome: "holdt".into(), note: None }]).await?;
+        self.run("hanne", id, vec![Command::CompleteTask { task: "screening".into(), outcome: "holdt".into(), note: None }]).await?;
         let c = self.course("hanne", id).await?;
         let (louise, sofie, malthe) = (self.person_in(&c.state, "voksen", 0), self.person_in(&c.state, "barn", 0), self.person_in(&c.state, "barn", 1));
         // The family's consent: Sundhedsplejen, Jobcentret and the school see the course and
@@ -105,7 +100,7 @@ impl Seeder<'_> {
         self.run(
             "hanne",
             id,
-            vec![Op::RecordConsent {
+            vec![Command::RecordConsent {
                 giver: louise,
                 about: vec![sofie, malthe],
                 recipients,
@@ -120,13 +115,19 @@ impl Seeder<'_> {
             "hanne",
             id,
             vec![
-                Op::SignConsent { consent: 1, by: louise, how: "På papir ved screeningsmødet".into(), on: self.day(-60) },
-                Op::SignConsent { consent: 1, by: sofie, how: "På papir ved screeningsmødet".into(), on: self.day(-60) },
+                Command::SignConsent { consent: 1, by: louise, how: "På papir ved screeningsmødet".into(), on: self.day(-60) },
+                Command::SignConsent { consent: 1, by: sofie, how: "På papir ved screeningsmødet".into(), on: self.day(-60) },
             ],
         )
         .await?;
-        let net = |quadrant, name: &str, relation: &str, email: &str, phone: &str, person| {
-            m(MeetingOp::SetNetwork { entry: None, quadrant, name: name.into(), relation: relation.into(), email: email.into(), phone: phone.into(), person })
+        let net = |quadrant, name: &str, relation: &str, email: &str, phone: &str, person| Command::SetNetwork {
+            entry: None,
+            quadrant,
+            name: name.into(),
+            relation: relation.into(),
+            email: email.into(),
+            phone: phone.into(),
+            person,
         };
         self.run(
             "hanne",
@@ -146,7 +147,7 @@ impl Seeder<'_> {
         self.run(
             "hanne",
             id,
-            vec![m(MeetingOp::PlanMeeting {
+            vec![Command::PlanMeeting {
                 meeting: None,
                 kind: "netvaerksmoede".into(),
                 start: Some(self.day(-30).at(9, 0, 0, 0)),
@@ -154,18 +155,18 @@ impl Seeder<'_> {
                 place: place.into(),
                 attendees: attendees.clone(),
                 agenda: None,
-            })],
+            }],
         )
         .await?;
         self.run(
             "hanne",
             id,
             vec![
-                m(MeetingOp::RecordApology { meeting: 1, who: Who::Network(5), substitute: "Karen Due, jobkonsulent".into() }),
-                m(MeetingOp::TickChecklist { meeting: 1, step: "brev".into(), on: self.day(-50) }),
-                m(MeetingOp::TickChecklist { meeting: 1, step: "moede_1".into(), on: self.day(-45) }),
-                m(MeetingOp::TickChecklist { meeting: 1, step: "netvaerksmoede".into(), on: self.day(-30) }),
-                m(MeetingOp::RecordMinutes {
+                Command::RecordApology { meeting: 1, who: Who::Network(5), substitute: "Karen Due, jobkonsulent".into() },
+                Command::TickChecklist { meeting: 1, step: "brev".into(), on: self.day(-50) },
+                Command::TickChecklist { meeting: 1, step: "moede_1".into(), on: self.day(-45) },
+                Command::TickChecklist { meeting: 1, step: "netvaerksmoede".into(), on: self.day(-30) },
+                Command::RecordMinutes {
                     meeting: 1,
                     minutes: Minutes {
                         present: vec![Who::Person(louise), Who::Person(hanne), Who::Person(bo), Who::Network(3), Who::Network(4)],
@@ -177,10 +178,10 @@ impl Seeder<'_> {
                         ],
                         dialogue: "Netværket aftalte en fælles morgenplan og ugentlig kontakt mellem skole og hjem.".into(),
                     },
-                }),
-                m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Louise og Sofie laver en morgenplan og hænger den op".into(), responsible: Some(Who::Person(louise)), due: Some(self.day(5)) }),
-                m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Skolen ringer hjem ved fravær inden kl. 9".into(), responsible: Some(Who::Network(3)), due: Some(self.day(20)) }),
-                m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Sundhedsplejen tilbyder samtale om søvn".into(), responsible: Some(Who::Network(4)), due: Some(self.day(3)) }),
+                },
+                Command::MakeAgreement { meeting: Some(1), what: "Louise og Sofie laver en morgenplan og hænger den op".into(), responsible: Some(Who::Person(louise)), due: Some(self.day(5)) },
+                Command::MakeAgreement { meeting: Some(1), what: "Skolen ringer hjem ved fravær inden kl. 9".into(), responsible: Some(Who::Network(3)), due: Some(self.day(20)) },
+                Command::MakeAgreement { meeting: Some(1), what: "Sundhedsplejen tilbyder samtale om søvn".into(), responsible: Some(Who::Network(4)), due: Some(self.day(3)) },
             ],
         )
         .await?;
@@ -188,7 +189,7 @@ impl Seeder<'_> {
             "hanne",
             id,
             vec![
-                m(MeetingOp::SetGoal {
+                Command::SetGoal {
                     goal: None,
                     parent: None,
                     text: "Sofie kommer i skole hver dag".into(),
@@ -196,9 +197,9 @@ impl Seeder<'_> {
                     who: "Sofie og Louise".into(),
                     criteria: "Fravær under 5 %".into(),
                     reached: false,
-                }),
-                m(MeetingOp::SetGoal { goal: None, parent: Some(1), text: "Fast morgenrutine".into(), when: "Fra december".into(), who: "Louise".into(), criteria: String::new(), reached: false }),
-                m(MeetingOp::SetGoal {
+                },
+                Command::SetGoal { goal: None, parent: Some(1), text: "Fast morgenrutine".into(), when: "Fra december".into(), who: "Louise".into(), criteria: String::new(), reached: false },
+                Command::SetGoal {
                     goal: None,
                     parent: None,
                     text: "Louise kommer tættere på job".into(),
@@ -206,11 +207,11 @@ impl Seeder<'_> {
                     who: "Louise og Jobcentret".into(),
                     criteria: String::new(),
                     reached: false,
-                }),
-                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-90)), value: "32,5".into() }),
-                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-60)), value: "24".into() }),
-                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-7)), value: "12,5".into() }),
-                m(MeetingOp::SetIntervention(Intervention {
+                },
+                Command::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-90)), value: "32,5".into() },
+                Command::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-60)), value: "24".into() },
+                Command::Measure { indicator: "fravaer".into(), person: Some(sofie), on: Some(self.day(-7)), value: "12,5".into() },
+                Command::SetIntervention(Intervention {
                     person: Some(sofie),
                     plan: "Handleplan (§ 140)".into(),
                     offer: "Kontaktperson".into(),
@@ -222,8 +223,8 @@ impl Seeder<'_> {
                     responsible: "Familierådgivningen".into(),
                     who_does_what: "Kontaktpersonen følger Sofie i skole mandag morgen.".into(),
                     ..Default::default()
-                })),
-                m(MeetingOp::SetIntervention(Intervention {
+                }),
+                Command::SetIntervention(Intervention {
                     person: Some(louise),
                     plan: "Jobplan".into(),
                     offer: "Mentor".into(),
@@ -235,22 +236,22 @@ impl Seeder<'_> {
                     responsible: "Jobcentret".into(),
                     who_does_what: "Mentoren mødes med Louise hver anden uge.".into(),
                     ..Default::default()
-                })),
-                m(MeetingOp::RecordStatus { person: sofie, text: "Fraværet er faldet fra 32,5 % til 12,5 %.".into() }),
+                }),
+                Command::RecordStatus { person: sofie, text: "Fraværet er faldet fra 32,5 % til 12,5 %.".into() },
             ],
         )
         .await?;
-        self.run("hanne", id, vec![m(MeetingOp::IssuePlan { meeting: Some(1) }), m(MeetingOp::SendPlan { doc: 0 })]).await?;
+        self.run("hanne", id, vec![Command::IssuePlan { meeting: Some(1) }, Command::SendPlan { doc: 0 }]).await?;
         // The next network meeting, in ten days, invited.
         let next = self.day(10);
         let next = tovholder_core::calendar::working_day_on_or_after(next).unwrap_or(next);
         self.run(
             "hanne",
             id,
-            vec![m(MeetingOp::PlanMeeting { meeting: None, kind: "netvaerksmoede".into(), start: Some(next.at(9, 0, 0, 0)), minutes: None, place: place.into(), attendees, agenda: None })],
+            vec![Command::PlanMeeting { meeting: None, kind: "netvaerksmoede".into(), start: Some(next.at(9, 0, 0, 0)), minutes: None, place: place.into(), attendees, agenda: None }],
         )
         .await?;
-        self.run("hanne", id, vec![m(MeetingOp::SendInvitations { meeting: 2 })]).await?;
+        self.run("hanne", id, vec![Command::SendInvitations { meeting: 2 }]).await?;
         Ok(id)
     }
 
@@ -273,15 +274,19 @@ impl Seeder<'_> {
         };
         let id = actions::open_course(self.app, &self.as_user("camilla")?, reg).await?;
         let camilla = self.users["camilla"].person;
-        self.run("camilla", id, vec![Op::Appoint { role: "sagsbehandler".into(), person: camilla }, Op::SetDates { dates: [("foerste_kontakt".to_string(), self.day(-100))].into(), reason: None }])
-            .await?;
+        self.run(
+            "camilla",
+            id,
+            vec![Command::Appoint { role: "sagsbehandler".into(), person: camilla }, Command::SetDates { dates: [("foerste_kontakt".to_string(), self.day(-100))].into(), reason: None }],
+        )
+        .await?;
         let c = self.course("camilla", id).await?;
         let (jonas, mads) = (self.person_in(&c.state, "ung", 0), self.person_in(&c.state, "foraelder", 0));
         let people = vec![Who::Person(jonas), Who::Person(mads), Who::Person(camilla)];
         self.run(
             "camilla",
             id,
-            vec![m(MeetingOp::PlanMeeting {
+            vec![Command::PlanMeeting {
                 meeting: None,
                 kind: "startmoede".into(),
                 start: Some(self.day(-90).at(14, 0, 0, 0)),
@@ -289,7 +294,7 @@ impl Seeder<'_> {
                 place: "Ballerup Rådhus, mødelokale 3, Hold-An Vej 7, 2750 Ballerup".into(),
                 attendees: people,
                 agenda: None,
-            })],
+            }],
         )
         .await?;
         let held: Date = self.day(-90);
@@ -297,8 +302,8 @@ impl Seeder<'_> {
             "camilla",
             id,
             vec![
-                m(MeetingOp::MakeAgreement { meeting: Some(1), what: "Jonas møder i skole kl. 8 alle dage".into(), responsible: Some(Who::Person(jonas)), due: Some(self.day(14)) }),
-                m(MeetingOp::SetGoal {
+                Command::MakeAgreement { meeting: Some(1), what: "Jonas møder i skole kl. 8 alle dage".into(), responsible: Some(Who::Person(jonas)), due: Some(self.day(14)) },
+                Command::SetGoal {
                     goal: None,
                     parent: None,
                     text: "Jonas gennemfører 9. klasse".into(),
@@ -306,10 +311,10 @@ impl Seeder<'_> {
                     who: "Jonas".into(),
                     criteria: "Fravær under 10 %, karakterer på mindst 4".into(),
                     reached: false,
-                }),
-                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(held), value: "36,6".into() }),
-                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(held.checked_add(6.weeks()).unwrap_or(held)), value: "18".into() }),
-                m(MeetingOp::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(self.day(-3)), value: "4".into() }),
+                },
+                Command::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(held), value: "36,6".into() },
+                Command::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(held.checked_add(6.weeks()).unwrap_or(held)), value: "18".into() },
+                Command::Measure { indicator: "fravaer".into(), person: Some(jonas), on: Some(self.day(-3)), value: "4".into() },
             ],
         )
         .await?;

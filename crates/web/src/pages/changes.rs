@@ -13,7 +13,7 @@ use super::course::{outcome, parse_date};
 use crate::App;
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
-use tovholder_app::actions::{self, Op};
+use tovholder_app::actions::{self, Command};
 
 fn get<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
     form.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
@@ -35,7 +35,7 @@ pub async fn propose(State(app): State<App>, course: AuthorizedCourse<course_acc
         }
     }
     let result = if errors.is_empty() {
-        let op = Op::ProposeChange { kind: get(&form, "kind").to_string(), dates, reason: get(&form, "reason").to_string() };
+        let op = Command::ProposeChange { kind: get(&form, "kind").to_string(), dates, reason: get(&form, "reason").to_string() };
         actions::perform(&app, &course, vec![op]).await.map_err(|e| match e {
             AppError::Invalid(errs) => AppError::Invalid(
                 errs.into_iter()
@@ -64,7 +64,7 @@ pub async fn answer(
     let result = match get(&form, "agreed") {
         "ja" | "nej" => {
             let note = Some(get(&form, "note").to_string()).filter(|n| !n.trim().is_empty());
-            let op = Op::AnswerChange { change, party: party.clone(), agreed: get(&form, "agreed") == "ja", note };
+            let op = Command::AnswerChange { change, party: party.clone(), agreed: get(&form, "agreed") == "ja", note };
             actions::perform(&app, &course, vec![op]).await
         }
         _ => Err(AppError::Invalid(vec![FieldError { field: "agreed".into(), message: "Vælg enig eller ikke enig.".into() }])),

@@ -20,7 +20,7 @@ use super::{FormState, Layout};
 use crate::App;
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
-use tovholder_app::actions::{self, Op};
+use tovholder_app::actions::{self, Command};
 
 fn all<'a>(form: &'a [(String, String)], key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     form.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
@@ -156,7 +156,7 @@ pub async fn record(State(app): State<App>, course: AuthorizedCourse<course_acce
     let to = date("valid_to", &mut errors);
     let result = match (from, to) {
         (Some(valid_from), Some(valid_to)) if errors.is_empty() => {
-            let op = Op::RecordConsent {
+            let op = Command::RecordConsent {
                 giver: PersonId(one(&form, "giver").parse().unwrap_or(-1)),
                 about: all(&form, "about").filter_map(|v| v.parse().ok()).map(PersonId).collect(),
                 recipients: all(&form, "recipient").filter_map(parse_recipient).collect(),
@@ -194,7 +194,7 @@ pub async fn sign(
     let field = format!("sign.{consent}");
     let result = match parse_date(&field, one(&form, "on")) {
         Ok(on) => {
-            let op = Op::SignConsent { consent, by: PersonId(one(&form, "by").parse().unwrap_or(-1)), how: one(&form, "how").to_string(), on };
+            let op = Command::SignConsent { consent, by: PersonId(one(&form, "by").parse().unwrap_or(-1)), how: one(&form, "how").to_string(), on };
             actions::perform(&app, &course, vec![op]).await
         }
         Err(e) => Err(AppError::Invalid(vec![e])),
@@ -220,7 +220,7 @@ pub async fn revoke(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let note = Some(one(&form, "note").to_string()).filter(|n| !n.trim().is_empty());
-    let result = actions::perform(&app, &course, vec![Op::RevokeConsent { consent, note }]).await;
+    let result = actions::perform(&app, &course, vec![Command::RevokeConsent { consent, note }]).await;
     outcome(&app, &course, result, BTreeMap::<String, String>::new().into_iter().collect(), "tilbagekaldt").await
 }
 

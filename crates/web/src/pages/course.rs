@@ -1,5 +1,5 @@
 //! The course page and its forms. Each form posts to a route whose extractor runs the policy,
-//! builds `actions::Op`s and hands them to the command layer, like the JSON API does.
+//! builds `actions::Command`s and hands them to the command layer, like the JSON API does.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +18,7 @@ use super::{FormState, Layout};
 use crate::App;
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
-use tovholder_app::actions::{self, Op};
+use tovholder_app::actions::{self, Command};
 use tovholder_app::views::{self, CourseView, JournalView};
 
 pub struct DateInput {
@@ -372,7 +372,7 @@ pub async fn set_dates(State(app): State<App>, course: AuthorizedCourse<course_a
     } else if dates.is_empty() {
         Ok(())
     } else {
-        actions::perform(&app, &course, vec![Op::SetDates { dates, reason: value(&form, "reason").map(str::to_string) }]).await.map_err(prefix_errors("date."))
+        actions::perform(&app, &course, vec![Command::SetDates { dates, reason: value(&form, "reason").map(str::to_string) }]).await.map_err(prefix_errors("date."))
     };
     outcome(&app, &course, result, form, "datoer").await
 }
@@ -401,17 +401,17 @@ pub async fn appoint(State(app): State<App>, course: AuthorizedCourse<course_acc
     let mut ops = Vec::new();
     for (role, person) in prefixed(&form, "role.") {
         let Ok(person) = person.parse::<i64>().map(PersonId) else { continue };
-        ops.push(Op::Appoint { role: role.to_string(), person });
+        ops.push(Command::Appoint { role: role.to_string(), person });
     }
     ops.extend(field_ops(&course, &form));
     let result = if ops.is_empty() { Err(AppError::Invalid(vec![FieldError { field: "role".into(), message: "Vælg en person.".into() }])) } else { actions::perform(&app, &course, ops).await };
     outcome(&app, &course, result, form, "udpegning").await
 }
 
-fn field_ops<A>(course: &AuthorizedCourse<A>, form: &[(String, String)]) -> Vec<Op> {
+fn field_ops<A>(course: &AuthorizedCourse<A>, form: &[(String, String)]) -> Vec<Command> {
     prefixed(form, "field.")
         .filter(|(id, v)| course.state.fields.get(*id).map(|r| r.value.as_str()) != Some(v.trim()))
-        .map(|(id, v)| Op::RecordField { field: id.to_string(), value: v.to_string() })
+        .map(|(id, v)| Command::RecordField { field: id.to_string(), value: v.to_string() })
         .collect()
 }
 
@@ -423,7 +423,7 @@ pub async fn record_fields(State(app): State<App>, course: AuthorizedCourse<cour
 
 pub async fn decide(State(app): State<App>, course: AuthorizedCourse<course_access::Decide>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let note = value(&form, "note").map(str::to_string);
-    let ops: Vec<Op> = prefixed(&form, "decision.").map(|(id, v)| Op::Decide { decision: id.to_string(), value: v.to_string(), note: note.clone() }).collect();
+    let ops: Vec<Command> = prefixed(&form, "decision.").map(|(id, v)| Command::Decide { decision: id.to_string(), value: v.to_string(), note: note.clone() }).collect();
     let result = if ops.is_empty() { Ok(()) } else { actions::perform(&app, &course, ops).await.map_err(prefix_errors("decision.")) };
     outcome(&app, &course, result, form, "beslutning").await
 }
@@ -438,7 +438,7 @@ pub async fn complete_task(
         let errors = vec![FieldError { field: format!("outcome.{task}"), message: "Vælg, hvordan opgaven blev afsluttet.".into() }];
         return outcome(&app, &course, Err(AppError::Invalid(errors)), form, "opgave").await;
     };
-    let op = Op::CompleteTask { task: task.clone(), outcome: outcome_value.to_string(), note: value(&form, "note").map(str::to_string) };
+    let op = Command::CompleteTask { task: task.clone(), outcome: outcome_value.to_string(), note: value(&form, "note").map(str::to_string) };
     let result = actions::perform(&app, &course, vec![op]).await.map_err(|e| match e {
         AppError::Invalid(errors) => AppError::Invalid(
             errors

@@ -17,7 +17,7 @@ use super::course::outcome;
 use crate::App;
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
-use tovholder_app::actions::{self, Op};
+use tovholder_app::actions::{self, Command};
 use tovholder_app::course::log;
 use tovholder_app::views::{self, DocumentView};
 
@@ -140,9 +140,9 @@ pub async fn add(State(app): State<App>, course: AuthorizedCourse<course_access:
         Err(AppError::Invalid(errors))
     } else {
         let to: Vec<PersonId> = form.iter().filter(|(k, _)| k == "to").filter_map(|(_, v)| v.parse().ok()).map(PersonId).collect();
-        let mut ops = vec![Op::AddDocument { kind: get("kind"), title: get("title"), content, content_type, filename }];
+        let mut ops = vec![Command::AddDocument { kind: get("kind"), title: get("title"), content, content_type, filename }];
         if !to.is_empty() {
-            ops.push(Op::SendDocument { doc: 0, to });
+            ops.push(Command::SendDocument { doc: 0, to });
         }
         actions::perform(&app, &course, ops).await
     };
@@ -174,7 +174,7 @@ pub async fn send(
 ) -> Result<Response, PageError> {
     readable(&app, &course, doc).await?;
     let to: Vec<PersonId> = form.iter().filter(|(k, _)| k == "to").filter_map(|(_, v)| v.parse().ok()).map(PersonId).collect();
-    let result = actions::perform(&app, &course, vec![Op::SendDocument { doc, to }]).await;
+    let result = actions::perform(&app, &course, vec![Command::SendDocument { doc, to }]).await;
     outcome(&app, &course, result.map_err(prefix(if doc > 0 { "send." } else { "" })), form, "sendt").await
 }
 

@@ -22,8 +22,8 @@ use super::{FormState, Layout};
 use crate::App;
 use crate::course_access::{self, AuthorizedCourse};
 use crate::error::{AppError, PageError};
-use tovholder_app::actions::{self, Op};
-use tovholder_app::meeting_actions::{MeetingOp, names_data, network_entries};
+use tovholder_app::actions::{self, Command};
+use tovholder_app::meeting_actions::{names_data, network_entries};
 use tovholder_app::meeting_views::{self, MeetingView, Names};
 use tovholder_app::views::date_da;
 
@@ -80,7 +80,7 @@ fn saved_text(what: &str) -> Option<&'static str> {
 }
 
 /// Runs the ops; on success back to the page, on bad input the page again with the errors.
-async fn submit<A>(app: &App, course: &AuthorizedCourse<A>, ops: Result<Vec<Op>, Vec<FieldError>>, form: FormData, saved: &str, back: Back) -> Result<Response, PageError> {
+async fn submit<A>(app: &App, course: &AuthorizedCourse<A>, ops: Result<Vec<Command>, Vec<FieldError>>, form: FormData, saved: &str, back: Back) -> Result<Response, PageError> {
     let result = match ops {
         Ok(ops) => actions::perform(app, course, ops).await,
         Err(e) => Err(AppError::Invalid(e)),
@@ -174,7 +174,7 @@ fn parse_agenda(text: &str) -> Result<Vec<AgendaItem>, FieldError> {
         .collect()
 }
 
-fn meeting_op(form: &FormData, meeting: Option<u32>) -> Result<Vec<Op>, Vec<FieldError>> {
+fn meeting_op(form: &FormData, meeting: Option<u32>) -> Result<Vec<Command>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let start = match get(form, "start").trim() {
         "" => None,
@@ -213,7 +213,7 @@ fn meeting_op(form: &FormData, meeting: Option<u32>) -> Result<Vec<Op>, Vec<Fiel
         "" | OTHER_PLACE => get(form, "place"),
         registered => registered,
     };
-    Ok(vec![Op::Meeting(MeetingOp::PlanMeeting { meeting, kind: get(form, "kind").to_string(), start, minutes, place: place.to_string(), attendees, agenda })])
+    Ok(vec![Command::PlanMeeting { meeting, kind: get(form, "kind").to_string(), start, minutes, place: place.to_string(), attendees, agenda }])
 }
 
 #[derive(Template, WebTemplate)]
@@ -338,17 +338,17 @@ pub async fn send_invitations(
     Path((_, meeting)): Path<(i64, u32)>,
     Form(form): Form<FormData>,
 ) -> Result<Response, PageError> {
-    submit(&app, &course, Ok(vec![Op::Meeting(MeetingOp::SendInvitations { meeting })]), form, "invitationer", Back::Meeting(meeting)).await
+    submit(&app, &course, Ok(vec![Command::SendInvitations { meeting }]), form, "invitationer", Back::Meeting(meeting)).await
 }
 
 pub async fn cancel(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let note = Some(get(&form, "note").to_string()).filter(|n| !n.trim().is_empty());
-    submit(&app, &course, Ok(vec![Op::Meeting(MeetingOp::CancelMeeting { meeting, note })]), form, "aflyst", Back::Meeting(meeting)).await
+    submit(&app, &course, Ok(vec![Command::CancelMeeting { meeting, note }]), form, "aflyst", Back::Meeting(meeting)).await
 }
 
 pub async fn apology(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let ops = match Who::from_key(get(&form, "who")) {
-        Some(who) => Ok(vec![Op::Meeting(MeetingOp::RecordApology { meeting, who, substitute: get(&form, "substitute").to_string() })]),
+        Some(who) => Ok(vec![Command::RecordApology { meeting, who, substitute: get(&form, "substitute").to_string() }]),
         None => Err(vec![FieldError { field: "who".into(), message: "Vælg, hvem der har meldt afbud.".into() }]),
     };
     submit(&app, &course, ops, form, "afbud", Back::Meeting(meeting)).await
@@ -357,7 +357,7 @@ pub async fn apology(State(app): State<App>, course: AuthorizedCourse<course_acc
 pub async fn checklist(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let mut errors = Vec::new();
     let on = opt_date(&form, "on", &mut errors).unwrap_or_else(|| app.clock.today());
-    let ops = if errors.is_empty() { Ok(vec![Op::Meeting(MeetingOp::TickChecklist { meeting, step: get(&form, "step").to_string(), on })]) } else { Err(errors) };
+    let ops = if errors.is_empty() { Ok(vec![Command::TickChecklist { meeting, step: get(&form, "step").to_string(), on }]) } else { Err(errors) };
     submit(&app, &course, ops, form, "tjekliste", Back::Meeting(meeting)).await
 }
 
@@ -380,7 +380,7 @@ pub async fn minutes(State(app): State<App>, course: AuthorizedCourse<course_acc
         rounds,
         dialogue: get(&form, "dialogue").to_string(),
     };
-    submit(&app, &course, Ok(vec![Op::Meeting(MeetingOp::RecordMinutes { meeting, minutes })]), form, "referat", Back::Meeting(meeting)).await
+    submit(&app, &course, Ok(vec![Command::RecordMinutes { meeting, minutes }]), form, "referat", Back::Meeting(meeting)).await
 }
 
 /// An agreement from the meeting page (with `meeting`) or between meetings.
@@ -388,7 +388,7 @@ pub async fn agreement(State(app): State<App>, course: AuthorizedCourse<course_a
     let mut errors = Vec::new();
     let due = opt_date(&form, "due", &mut errors);
     let meeting = get(&form, "meeting").parse::<u32>().ok();
-    let op = Op::Meeting(MeetingOp::MakeAgreement { meeting, what: get(&form, "what").to_string(), responsible: Who::from_key(get(&form, "responsible")), due });
+    let op = Command::MakeAgreement { meeting, what: get(&form, "what").to_string(), responsible: Who::from_key(get(&form, "responsible")), due };
     let back = meeting.map_or(Back::Plan, Back::Meeting);
     submit(&app, &course, if errors.is_empty() { Ok(vec![op]) } else { Err(errors) }, form, "aftale", back).await
 }
@@ -396,7 +396,7 @@ pub async fn agreement(State(app): State<App>, course: AuthorizedCourse<course_a
 /// Marks an agreement kept or dropped; the command lets the responsible staff member do it too.
 pub async fn close_agreement(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Path((_, agreement)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let note = Some(get(&form, "note").to_string()).filter(|n| !n.trim().is_empty());
-    let op = Op::Meeting(MeetingOp::CloseAgreement { agreement, done: get(&form, "done") != "nej", note });
+    let op = Command::CloseAgreement { agreement, done: get(&form, "done") != "nej", note };
     let back = match get(&form, "back").parse::<u32>() {
         Ok(m) => Back::Meeting(m),
         Err(_) => Back::Course,
@@ -411,8 +411,7 @@ pub async fn close_agreement(State(app): State<App>, course: AuthorizedCourse<co
 pub async fn set_phase(State(app): State<App>, course: AuthorizedCourse<course_access::SetPhase>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let mut errors = Vec::new();
     let on = opt_date(&form, "on", &mut errors).unwrap_or_else(|| app.clock.today());
-    let result =
-        if errors.is_empty() { actions::perform(&app, &course, vec![Op::Meeting(MeetingOp::SetPhase { phase: get(&form, "phase").to_string(), on })]).await } else { Err(AppError::Invalid(errors)) };
+    let result = if errors.is_empty() { actions::perform(&app, &course, vec![Command::SetPhase { phase: get(&form, "phase").to_string(), on }]).await } else { Err(AppError::Invalid(errors)) };
     super::course::outcome(&app, &course, result, form, "fase").await
 }
 
@@ -615,7 +614,7 @@ async fn plan_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTree
 
 pub async fn network(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let ops = match Quadrant::parse(get(&form, "quadrant")) {
-        Some(quadrant) => Ok(vec![Op::Meeting(MeetingOp::SetNetwork {
+        Some(quadrant) => Ok(vec![Command::SetNetwork {
             entry: None,
             quadrant,
             name: get(&form, "name").to_string(),
@@ -623,14 +622,14 @@ pub async fn network(State(app): State<App>, course: AuthorizedCourse<course_acc
             email: get(&form, "email").to_string(),
             phone: get(&form, "phone").to_string(),
             person: person(get(&form, "person")),
-        })]),
+        }]),
         None => Err(vec![FieldError { field: "quadrant".into(), message: "Vælg, hvor i netværket personen hører til.".into() }]),
     };
     submit(&app, &course, ops, form, "netvaerk", Back::Plan).await
 }
 
 pub async fn goal(State(app): State<App>, course: AuthorizedCourse<course_access::RecordPlan>, Form(form): Form<FormData>) -> Result<Response, PageError> {
-    let op = Op::Meeting(MeetingOp::SetGoal {
+    let op = Command::SetGoal {
         goal: None,
         parent: get(&form, "parent").parse().ok(),
         text: get(&form, "text").to_string(),
@@ -638,14 +637,14 @@ pub async fn goal(State(app): State<App>, course: AuthorizedCourse<course_access
         who: get(&form, "who").to_string(),
         criteria: get(&form, "criteria").to_string(),
         reached: false,
-    });
+    };
     submit(&app, &course, Ok(vec![op]), form, "maal", Back::Plan).await
 }
 
 pub async fn measure(State(app): State<App>, course: AuthorizedCourse<course_access::RecordPlan>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let mut errors = Vec::new();
     let on = opt_date(&form, "on", &mut errors);
-    let op = Op::Meeting(MeetingOp::Measure { indicator: get(&form, "indicator").to_string(), person: person(get(&form, "person")), on, value: get(&form, "value").to_string() });
+    let op = Command::Measure { indicator: get(&form, "indicator").to_string(), person: person(get(&form, "person")), on, value: get(&form, "value").to_string() };
     submit(&app, &course, if errors.is_empty() { Ok(vec![op]) } else { Err(errors) }, form, "maaling", Back::Plan).await
 }
 
@@ -667,12 +666,12 @@ pub async fn intervention(State(app): State<App>, course: AuthorizedCourse<cours
         responsible: get(&form, "responsible_text").into(),
         who_does_what: get(&form, "who_does_what").into(),
     };
-    submit(&app, &course, if errors.is_empty() { Ok(vec![Op::Meeting(MeetingOp::SetIntervention(i))]) } else { Err(errors) }, form, "indsats", Back::Plan).await
+    submit(&app, &course, if errors.is_empty() { Ok(vec![Command::SetIntervention(i)]) } else { Err(errors) }, form, "indsats", Back::Plan).await
 }
 
 pub async fn status(State(app): State<App>, course: AuthorizedCourse<course_access::RecordPlan>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let ops = match person(get(&form, "person")) {
-        Some(p) => Ok(vec![Op::Meeting(MeetingOp::RecordStatus { person: p, text: get(&form, "status").to_string() })]),
+        Some(p) => Ok(vec![Command::RecordStatus { person: p, text: get(&form, "status").to_string() }]),
         None => Err(vec![FieldError { field: "person".into(), message: "Vælg hvem i familien.".into() }]),
     };
     submit(&app, &course, ops, form, "status", Back::Plan).await
@@ -680,14 +679,14 @@ pub async fn status(State(app): State<App>, course: AuthorizedCourse<course_acce
 
 /// Issues a new version, and sends it at once when asked.
 pub async fn issue(State(app): State<App>, course: AuthorizedCourse<course_access::IssuePlan>, Form(form): Form<FormData>) -> Result<Response, PageError> {
-    let mut ops = vec![Op::Meeting(MeetingOp::IssuePlan { meeting: get(&form, "meeting").parse().ok() })];
+    let mut ops = vec![Command::IssuePlan { meeting: get(&form, "meeting").parse().ok() }];
     if get(&form, "send") == "ja" {
-        ops.push(Op::Meeting(MeetingOp::SendPlan { doc: 0 }));
+        ops.push(Command::SendPlan { doc: 0 });
     }
     let saved = if ops.len() > 1 { "plan_sendt" } else { "plan" };
     submit(&app, &course, Ok(ops), form, saved, Back::Plan).await
 }
 
 pub async fn send(State(app): State<App>, course: AuthorizedCourse<course_access::IssuePlan>, Path((_, doc)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
-    submit(&app, &course, Ok(vec![Op::Meeting(MeetingOp::SendPlan { doc })]), form, "plan_sendt", Back::Plan).await
+    submit(&app, &course, Ok(vec![Command::SendPlan { doc }]), form, "plan_sendt", Back::Plan).await
 }
