@@ -12,10 +12,10 @@ use tovholder_core::commands::FieldError;
 use tovholder_core::ids::{CourseId, PersonId};
 
 use crate::App;
-use crate::auth::CurrentUser;
-use crate::course_access::{self, AuthorizedCourse, Read};
-use crate::error::{ApiError, AppError};
-use crate::path::Path;
+use crate::http::auth::CurrentUser;
+use crate::http::course_access::{self, AuthorizedCourse, Read};
+use crate::http::error::{ApiError, AppError};
+use crate::http::path::Path;
 use tovholder_app::actions::{self, Command, RegistrationInput};
 use tovholder_app::views::{self, CourseView, JournalView, TaskView};
 

@@ -2,13 +2,10 @@
 //! Everything else is the application layer's (`tovholder_app`).
 
 pub mod api;
-pub mod assets;
-pub mod auth;
-pub mod course_access;
-pub mod error;
+pub mod http;
 pub mod pages;
-pub mod path;
 pub mod routes;
+pub mod ui;
 
 pub use tovholder_app::App;
 

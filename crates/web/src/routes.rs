@@ -7,7 +7,8 @@ use axum::routing::{MethodRouter, get, post};
 use serde_json::{Value, json};
 use tovholder_core::model::Action;
 
-use crate::{App, api, assets, pages};
+use crate::ui::assets;
+use crate::{App, api, pages};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Guard {
@@ -162,9 +163,9 @@ pub fn router(app: App) -> Router {
     router
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(app.clone(), crate::auth::session_middleware))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), crate::http::auth::session_middleware))
         // Outside the session middleware, so its CSRF check of a multipart form sees the limit too.
-        .layer(axum::extract::DefaultBodyLimit::max(crate::auth::MAX_BODY))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::http::auth::MAX_BODY))
         .with_state(app)
 }
 
@@ -215,7 +216,7 @@ pub fn openapi_document() -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": {
-                "session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE},
+                "session": {"type": "apiKey", "in": "cookie", "name": crate::http::auth::SESSION_COOKIE},
                 "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
             },
             "responses": {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::path::Path;
+use crate::http::path::Path;
 use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
@@ -11,8 +11,8 @@ use tovholder_core::commands::FieldError;
 
 use super::course::{outcome, parse_date};
 use crate::App;
-use crate::course_access::{self, AuthorizedCourse};
-use crate::error::{AppError, PageError};
+use crate::http::course_access::{self, AuthorizedCourse};
+use crate::http::error::{AppError, PageError};
 use tovholder_app::actions::{self, Command};
 
 fn get<'a>(form: &'a [(String, String)], key: &str) -> &'a str {

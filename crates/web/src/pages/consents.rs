@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::path::Path;
+use crate::http::path::Path;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -18,8 +18,8 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use super::course::{Choice, outcome, parse_date};
 use super::{FormState, Layout};
 use crate::App;
-use crate::course_access::{self, AuthorizedCourse};
-use crate::error::{AppError, PageError};
+use crate::http::course_access::{self, AuthorizedCourse};
+use crate::http::error::{AppError, PageError};
 use tovholder_app::actions::{self, Command};
 
 fn all<'a>(form: &'a [(String, String)], key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -83,7 +83,7 @@ pub struct NewConsentPage {
     pub errors: Vec<FieldError>,
 }
 
-super::form_state!(NewConsentPage);
+crate::ui::form_state!(NewConsentPage);
 
 /// The form to record a consent.
 pub async fn new_consent(State(app): State<App>, course: AuthorizedCourse<course_access::RecordConsent>) -> Result<Response, PageError> {

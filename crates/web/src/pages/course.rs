@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::path::Path;
+use crate::http::path::Path;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -16,8 +16,8 @@ use tovholder_core::ids::PersonId;
 
 use super::{FormState, Layout};
 use crate::App;
-use crate::course_access::{self, AuthorizedCourse};
-use crate::error::{AppError, PageError};
+use crate::http::course_access::{self, AuthorizedCourse};
+use crate::http::error::{AppError, PageError};
 use tovholder_app::actions::{self, Command};
 use tovholder_app::views::{self, CourseView, JournalView};
 
@@ -111,7 +111,7 @@ pub struct CoursePage {
 /// for years, and the page must stay quick however long its journal grows.
 const JOURNAL_PAGE: i64 = 20;
 
-super::form_state!(CoursePage, submitted);
+crate::ui::form_state!(CoursePage, submitted);
 
 impl CoursePage {
     /// Whether a refused form has errors, so its fold opens again.

@@ -1,7 +1,7 @@
 //! Documents: reading (text in a page, files as downloads), writing or uploading, and sending
 //! or forwarding. Reading is allowed only to the author's organisation and the recipients.
 
-use crate::path::Path;
+use crate::http::path::Path;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -15,8 +15,8 @@ use tovholder_store::AccessRecord;
 use super::Layout;
 use super::course::outcome;
 use crate::App;
-use crate::course_access::{self, AuthorizedCourse};
-use crate::error::{AppError, PageError};
+use crate::http::course_access::{self, AuthorizedCourse};
+use crate::http::error::{AppError, PageError};
 use tovholder_app::actions::{self, Command};
 use tovholder_app::course::log;
 use tovholder_app::views::{self, DocumentView};

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::path::Path;
+use crate::http::path::Path;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -20,8 +20,8 @@ use tovholder_core::meetings::{AgendaItem, Minutes, Round, TimeBox, Who};
 use super::course::{Choice, SavedQuery, parse_date};
 use super::{FormState, Layout};
 use crate::App;
-use crate::course_access::{self, AuthorizedCourse};
-use crate::error::{AppError, PageError};
+use crate::http::course_access::{self, AuthorizedCourse};
+use crate::http::error::{AppError, PageError};
 use tovholder_app::actions::{self, Command};
 use tovholder_app::meeting_actions::{names_data, network_entries};
 use tovholder_app::meeting_views::{self, MeetingView, Names};
@@ -229,7 +229,7 @@ pub struct NewMeetingPage {
     pub errors: Vec<FieldError>,
 }
 
-super::form_state!(NewMeetingPage);
+crate::ui::form_state!(NewMeetingPage);
 
 #[derive(serde::Deserialize)]
 pub struct KindQuery {
@@ -288,7 +288,7 @@ pub struct MeetingPage {
     pub via_consent: bool,
 }
 
-super::form_state!(MeetingPage, submitted);
+crate::ui::form_state!(MeetingPage, submitted);
 
 pub async fn show_meeting(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Path((_, meeting)): Path<(i64, u32)>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
     let saved = q.gemt.as_deref().and_then(saved_text);
@@ -489,7 +489,7 @@ pub struct PlanPage {
     pub today_iso: String,
 }
 
-super::form_state!(PlanPage, submitted);
+crate::ui::form_state!(PlanPage, submitted);
 
 pub async fn show_plan(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
     let saved = q.gemt.as_deref().and_then(saved_text);

@@ -13,9 +13,9 @@ use tovholder_store::MeetingPlace;
 
 use super::{FormState, Layout};
 use crate::App;
-use crate::auth::CurrentUser;
-use crate::error::{AppError, PageError};
-use crate::path::Path;
+use crate::http::auth::CurrentUser;
+use crate::http::error::{AppError, PageError};
+use crate::http::path::Path;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "places.html")]
@@ -29,7 +29,7 @@ pub struct PlacesPage {
     pub saved: Option<&'static str>,
 }
 
-super::form_state!(PlacesPage);
+crate::ui::form_state!(PlacesPage);
 
 #[derive(serde::Deserialize, Default)]
 pub struct PlaceForm {

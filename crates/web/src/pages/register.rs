@@ -17,8 +17,8 @@ use tovholder_core::policy;
 use super::course::{Choice, SelectInput, parse_date};
 use super::{FormState, Layout};
 use crate::App;
-use crate::auth::CurrentUser;
-use crate::error::{AppError, PageError};
+use crate::http::auth::CurrentUser;
+use crate::http::error::{AppError, PageError};
 use tovholder_app::actions::{self, MemberInput, RegistrationInput};
 
 pub struct MemberFields {
@@ -44,7 +44,7 @@ pub struct RegisterPage {
     pub errors: Vec<FieldError>,
 }
 
-super::form_state!(RegisterPage, values);
+crate::ui::form_state!(RegisterPage, values);
 
 impl RegisterPage {
     /// A checkbox is ticked when submitted ticked, or on a fresh form.

@@ -47,7 +47,7 @@ impl Answer for AppError {
 
     /// Logs what the user must not see, and returns the id that ties the two together.
     fn correlate(&self) -> String {
-        let id = crate::auth::random_token(6);
+        let id = crate::http::auth::random_token(6);
         if let AppError::Internal(detail) = self {
             tracing::error!(correlation_id = %id, %detail, "request failed");
         }
@@ -76,8 +76,8 @@ impl IntoResponse for PageError {
             AppError::Conflict(m) => m.clone(),
             _ => String::new(),
         };
-        let path = crate::pages::FRAME.try_with(|f| f.path.clone()).unwrap_or_default();
-        let page = crate::pages::ErrorPage { layout: crate::pages::Layout::for_error(), title: self.0.title(), detail, correlation_id: id, back: crate::pages::way_back(&path) };
+        let path = crate::ui::FRAME.try_with(|f| f.path.clone()).unwrap_or_default();
+        let page = crate::ui::ErrorPage { layout: crate::ui::Layout::for_error(), title: self.0.title(), detail, correlation_id: id, back: crate::ui::way_back(&path) };
         (self.0.status(), page).into_response()
     }
 }

@@ -16,7 +16,7 @@ use tovholder_store::{Session, User};
 use tovholder_app::passwords::{hash_password, verify_password};
 
 use crate::App;
-use crate::error::{ApiError, AppError, PageError};
+use crate::http::error::{ApiError, AppError, PageError};
 use tovholder_app::text;
 
 pub const SESSION_COOKIE: &str = "tovholder_session";
@@ -89,8 +89,8 @@ pub async fn session_middleware(State(app): State<App>, req: Request<Body>, next
     let api = is_api(req.uri().path());
     let mut resp = match current_user(&app, req.headers()).await {
         Ok(user) => {
-            let frame = crate::pages::RequestFrame { user: user.clone(), demo: app.config.demo, path: req.uri().path().to_string() };
-            crate::pages::FRAME.scope(frame, checked(user, api, req, next)).await
+            let frame = crate::ui::RequestFrame { user: user.clone(), demo: app.config.demo, path: req.uri().path().to_string() };
+            crate::ui::FRAME.scope(frame, checked(user, api, req, next)).await
         }
         Err(e) => fail(api, e),
     };

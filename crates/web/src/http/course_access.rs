@@ -12,8 +12,8 @@ use tovholder_core::ids::CourseId;
 use tovholder_core::model::Action;
 
 use crate::App;
-use crate::auth::CurrentUser;
-use crate::error::{ApiError, AppError, PageError};
+use crate::http::auth::CurrentUser;
+use crate::http::error::{ApiError, AppError, PageError};
 
 /// A route's action, as a type, so the extractor knows what to ask the policy.
 pub trait RouteAction: Send + Sync + 'static {

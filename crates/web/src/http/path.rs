@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, AppError, PageError};
+use crate::http::error::{ApiError, AppError, PageError};
 
 pub struct Path<T>(pub T);
 

@@ -1,0 +1,7 @@
+//! What every request goes through: the session and CSRF check, login, the authorized-course
+//! extractor, path parameters, and errors as pages or problem documents.
+
+pub mod auth;
+pub mod course_access;
+pub mod error;
+pub mod path;
