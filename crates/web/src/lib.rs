@@ -1,9 +1,8 @@
 //! Tovholder's web layer: HTML pages and the JSON API over one route table, sessions and CSRF.
 //! Everything else is the application layer's (`tovholder_app`).
 
-pub mod api;
+pub mod features;
 pub mod http;
-pub mod pages;
 pub mod routes;
 pub mod ui;
 

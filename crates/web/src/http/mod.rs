@@ -4,4 +4,5 @@
 pub mod auth;
 pub mod course_access;
 pub mod error;
+pub mod json;
 pub mod path;

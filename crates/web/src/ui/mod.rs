@@ -184,3 +184,8 @@ pub struct NoticePage {
     pub lines: Vec<String>,
     pub back: (String, &'static str),
 }
+
+/// The page for a path no route has.
+pub async fn not_found() -> crate::http::error::PageError {
+    crate::http::error::PageError(AppError::NotFound)
+}

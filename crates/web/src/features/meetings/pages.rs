@@ -17,11 +17,11 @@ use tovholder_core::family_plan::{Intervention, Quadrant};
 use tovholder_core::ids::PersonId;
 use tovholder_core::meetings::{AgendaItem, Minutes, Round, TimeBox, Who};
 
-use super::course::{Choice, SavedQuery, parse_date};
-use super::{FormState, Layout};
 use crate::App;
+use crate::features::courses::pages::{Choice, SavedQuery, parse_date};
 use crate::http::course_access::{self, AuthorizedCourse};
 use crate::http::error::{AppError, PageError};
+use crate::ui::{FormState, Layout};
 use tovholder_app::actions::{self, Command};
 use tovholder_app::meeting_actions::{names_data, network_entries};
 use tovholder_app::meeting_views::{self, MeetingView, Names};
@@ -217,7 +217,7 @@ fn meeting_op(form: &FormData, meeting: Option<u32>) -> Result<Vec<Command>, Vec
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "meeting_new.html")]
+#[template(path = "meetings/new.html")]
 pub struct NewMeetingPage {
     pub layout: Layout,
     pub course: tovholder_core::ids::CourseId,
@@ -268,7 +268,7 @@ pub async fn plan_meeting(State(app): State<App>, course: AuthorizedCourse<cours
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "meeting.html")]
+#[template(path = "meetings/meeting.html")]
 pub struct MeetingPage {
     pub layout: Layout,
     pub course: tovholder_core::ids::CourseId,
@@ -403,7 +403,7 @@ pub async fn close_agreement(State(app): State<App>, course: AuthorizedCourse<co
     };
     if let Back::Course = back {
         let result = actions::perform(&app, &course, vec![op]).await;
-        return super::course::outcome(&app, &course, result, form, "aftale").await;
+        return crate::features::courses::pages::outcome(&app, &course, result, form, "aftale").await;
     }
     submit(&app, &course, Ok(vec![op]), form, "aftale", back).await
 }
@@ -412,7 +412,7 @@ pub async fn set_phase(State(app): State<App>, course: AuthorizedCourse<course_a
     let mut errors = Vec::new();
     let on = opt_date(&form, "on", &mut errors).unwrap_or_else(|| app.clock.today());
     let result = if errors.is_empty() { actions::perform(&app, &course, vec![Command::SetPhase { phase: get(&form, "phase").to_string(), on }]).await } else { Err(AppError::Invalid(errors)) };
-    super::course::outcome(&app, &course, result, form, "fase").await
+    crate::features::courses::pages::outcome(&app, &course, result, form, "fase").await
 }
 
 // The family plan page.
@@ -456,7 +456,7 @@ pub struct InterventionView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "family_plan.html")]
+#[template(path = "meetings/family_plan.html")]
 pub struct PlanPage {
     pub layout: Layout,
     pub course: tovholder_core::ids::CourseId,

@@ -14,11 +14,11 @@ use tovholder_core::ids::OrgId;
 use tovholder_core::model::{Model, Scope};
 use tovholder_core::policy;
 
-use super::course::{Choice, SelectInput, parse_date};
-use super::{FormState, Layout};
 use crate::App;
+use crate::features::courses::pages::{Choice, SelectInput, parse_date};
 use crate::http::auth::CurrentUser;
 use crate::http::error::{AppError, PageError};
+use crate::ui::{FormState, Layout};
 use tovholder_app::actions::{self, MemberInput, RegistrationInput};
 
 pub struct MemberFields {
@@ -31,7 +31,7 @@ pub struct MemberFields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "register.html")]
+#[template(path = "courses/register.html")]
 pub struct RegisterPage {
     pub layout: Layout,
     pub csrf: String,
@@ -118,7 +118,7 @@ pub async fn form(State(app): State<App>, user: CurrentUser) -> Result<Response,
 }
 
 /// A user whose organisation registers no applications is told who does, not "not found".
-async fn not_yours(app: &App, user: &CurrentUser) -> Result<super::NoticePage, AppError> {
+async fn not_yours(app: &App, user: &CurrentUser) -> Result<crate::ui::NoticePage, AppError> {
     let mut lines = vec!["Du kan ikke selv registrere ansøgninger i Tovholder.".to_string()];
     lines.extend(app.models.all().map(|m| {
         let by = m.parties.get(&m.opened_by).map_or(m.opened_by.as_str(), |p| p.label.as_str()).to_lowercase();
@@ -126,7 +126,7 @@ async fn not_yours(app: &App, user: &CurrentUser) -> Result<super::NoticePage, A
     }));
     let mut layout = Layout::for_user(app, user, "courses").await?;
     layout.below = true;
-    Ok(super::NoticePage { layout, title: "Ny ansøgning".into(), lines, back: ("/forloeb".into(), "Til listen over forløb") })
+    Ok(crate::ui::NoticePage { layout, title: "Ny ansøgning".into(), lines, back: ("/forloeb".into(), "Til listen over forløb") })
 }
 
 pub async fn submit(State(app): State<App>, user: CurrentUser, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {

@@ -14,10 +14,10 @@ use jiff::civil::Date;
 use tovholder_core::commands::{self, FieldError};
 use tovholder_core::ids::PersonId;
 
-use super::{FormState, Layout};
 use crate::App;
 use crate::http::course_access::{self, AuthorizedCourse};
 use crate::http::error::{AppError, PageError};
+use crate::ui::{FormState, Layout};
 use tovholder_app::actions::{self, Command};
 use tovholder_app::views::{self, CourseView, JournalView};
 
@@ -83,7 +83,7 @@ impl Forms {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "course.html")]
+#[template(path = "courses/course.html")]
 pub struct CoursePage {
     pub layout: Layout,
     pub c: CourseView,

@@ -12,11 +12,11 @@ use tovholder_core::commands::{self, FieldError};
 use tovholder_core::ids::PersonId;
 use tovholder_store::AccessRecord;
 
-use super::Layout;
-use super::course::outcome;
 use crate::App;
+use crate::features::courses::pages::outcome;
 use crate::http::course_access::{self, AuthorizedCourse};
 use crate::http::error::{AppError, PageError};
+use crate::ui::Layout;
 use tovholder_app::actions::{self, Command};
 use tovholder_app::course::log;
 use tovholder_app::views::{self, DocumentView};
@@ -51,7 +51,7 @@ fn is_really(ext: &str, bytes: &[u8]) -> bool {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "document.html")]
+#[template(path = "documents/document.html")]
 struct DocumentPage {
     layout: Layout,
     course: tovholder_core::ids::CourseId,

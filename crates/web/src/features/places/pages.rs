@@ -11,14 +11,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tovholder_core::commands::FieldError;
 use tovholder_store::MeetingPlace;
 
-use super::{FormState, Layout};
 use crate::App;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{AppError, PageError};
 use crate::http::path::Path;
+use crate::ui::{FormState, Layout};
 
 #[derive(Template, WebTemplate)]
-#[template(path = "places.html")]
+#[template(path = "places/places.html")]
 pub struct PlacesPage {
     pub layout: Layout,
     pub csrf: String,

@@ -15,11 +15,11 @@ use tovholder_core::commands::FieldError;
 use tovholder_core::consent::Recipient;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 
-use super::course::{Choice, outcome, parse_date};
-use super::{FormState, Layout};
 use crate::App;
+use crate::features::courses::pages::{Choice, outcome, parse_date};
 use crate::http::course_access::{self, AuthorizedCourse};
 use crate::http::error::{AppError, PageError};
+use crate::ui::{FormState, Layout};
 use tovholder_app::actions::{self, Command};
 
 fn all<'a>(form: &'a [(String, String)], key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -72,7 +72,7 @@ pub struct ConsentInputs {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "consent_new.html")]
+#[template(path = "consents/new.html")]
 pub struct NewConsentPage {
     pub layout: Layout,
     pub course: CourseId,

@@ -9,8 +9,8 @@ use axum::extract::State;
 use axum::response::Response;
 use tovholder_core::commands::FieldError;
 
-use super::course::{outcome, parse_date};
 use crate::App;
+use crate::features::courses::pages::{outcome, parse_date};
 use crate::http::course_access::{self, AuthorizedCourse};
 use crate::http::error::{AppError, PageError};
 use tovholder_app::actions::{self, Command};

@@ -1,0 +1,20 @@
+//! Changes that need every party's agreement, such as a postponement.
+
+pub mod api;
+pub mod pages;
+
+use axum::routing::post;
+use tovholder_core::model::Action;
+
+use crate::routes::Guard::Course;
+use crate::routes::{Route, r};
+
+/// This feature's rows of the route table.
+pub fn routes() -> Vec<Route> {
+    vec![
+        r("POST", "/forloeb/{id}/aendringer", Course(Action::ProposeChange), "Foreslå en ændring, fx en udsættelse.", post(pages::propose)),
+        r("POST", "/forloeb/{id}/aendringer/{change}/svar", Course(Action::AnswerChange), "Registrér en parts svar på en ændring.", post(pages::answer)),
+        r("POST", "/api/v1/courses/{id}/changes", Course(Action::ProposeChange), "Foreslå en ændring: {kind, dates, reason}.", post(api::propose_change)),
+        r("POST", "/api/v1/courses/{id}/changes/{change}/answers", Course(Action::AnswerChange), "En parts svar: {party, agreed, note}.", post(api::answer_change)),
+    ]
+}

@@ -1,0 +1,23 @@
+//! Documents: writing or uploading, reading, sending and forwarding.
+
+pub mod api;
+pub mod pages;
+
+use axum::routing::{get, post};
+use tovholder_core::model::Action;
+
+use crate::routes::Guard::Course;
+use crate::routes::{Route, r};
+
+/// This feature's rows of the route table.
+pub fn routes() -> Vec<Route> {
+    vec![
+        r("POST", "/forloeb/{id}/dokumenter", Course(Action::AddDocument), "Skriv eller upload et dokument (og send det).", post(pages::add)),
+        r("GET", "/forloeb/{id}/dokumenter/{doc}", Course(Action::Read), "Læs et dokument.", get(pages::show)),
+        r("POST", "/forloeb/{id}/dokumenter/{doc}/send", Course(Action::SendDocument), "Send eller videresend et dokument.", post(pages::send)),
+        r("POST", "/api/v1/courses/{id}/documents", Course(Action::AddDocument), "Skriv et dokument: {kind, title, text, to}.", post(api::add_document)),
+        r("GET", "/api/v1/courses/{id}/documents/{doc}", Course(Action::Read), "Læs et dokument (kun forfatterens organisation og modtagerne).", get(api::document)),
+        r("GET", "/api/v1/courses/{id}/documents/{doc}/recipients", Course(Action::Read), "Hvem dokumentet kan sendes eller videresendes til.", get(api::document_recipients)),
+        r("POST", "/api/v1/courses/{id}/documents/{doc}/send", Course(Action::SendDocument), "Send eller videresend et dokument: {to}.", post(api::send_document)),
+    ]
+}

@@ -1,0 +1,43 @@
+//! Meetings and the family plan: phases, meetings and their minutes, agreements, the network, goals, measurements, interventions, status and the plan's versions.
+
+pub mod api;
+pub mod pages;
+
+use axum::routing::{get, post};
+use tovholder_core::model::Action;
+
+use crate::routes::Guard::Course;
+use crate::routes::{Route, r};
+
+/// This feature's rows of the route table.
+pub fn routes() -> Vec<Route> {
+    vec![
+        r("POST", "/forloeb/{id}/fase", Course(Action::SetPhase), "Skift forløbets fase.", post(pages::set_phase)),
+        r("GET", "/forloeb/{id}/moeder/ny", Course(Action::PlanMeeting), "Formularen til at planlægge et møde.", get(pages::new_meeting)),
+        r("POST", "/forloeb/{id}/moeder", Course(Action::PlanMeeting), "Planlæg et møde, eller ændr et planlagt møde.", post(pages::plan_meeting)),
+        r("GET", "/forloeb/{id}/moeder/{meeting}", Course(Action::Read), "Et møde: dagsorden, deltagere, tjekliste, referat og aftaler.", get(pages::show_meeting)),
+        r("POST", "/forloeb/{id}/moeder/{meeting}/invitationer", Course(Action::PlanMeeting), "Send invitationer med kalenderinvitation (uden personoplysninger).", post(pages::send_invitations)),
+        r("POST", "/forloeb/{id}/moeder/{meeting}/afbud", Course(Action::PlanMeeting), "Registrér et afbud og en eventuel afløser.", post(pages::apology)),
+        r("POST", "/forloeb/{id}/moeder/{meeting}/tjekliste", Course(Action::PlanMeeting), "Afkryds et trin på tjeklisten (dato og hvem).", post(pages::checklist)),
+        r("POST", "/forloeb/{id}/moeder/{meeting}/referat", Course(Action::PlanMeeting), "Skriv referatet.", post(pages::minutes)),
+        r("POST", "/forloeb/{id}/moeder/{meeting}/aflys", Course(Action::PlanMeeting), "Aflys mødet (deltagerne får en aflysning til kalenderen).", post(pages::cancel)),
+        r("POST", "/forloeb/{id}/aftaler", Course(Action::PlanMeeting), "Registrér en aftale: hvad, hvem, hvornår.", post(pages::agreement)),
+        r("POST", "/forloeb/{id}/aftaler/{agreement}", Course(Action::Read), "Markér en aftale som overholdt eller droppet (koordinatoren eller den ansvarlige).", post(pages::close_agreement)),
+        r("GET", "/forloeb/{id}/familieplan", Course(Action::Read), "Familieplanen: netværkskort, mål, indsatser, status og versioner.", get(pages::show_plan)),
+        r("POST", "/forloeb/{id}/netvaerk", Course(Action::PlanMeeting), "Tilføj en person til familiens netværk.", post(pages::network)),
+        r("POST", "/forloeb/{id}/maal", Course(Action::RecordPlan), "Tilføj et mål eller delmål.", post(pages::goal)),
+        r("POST", "/forloeb/{id}/maalinger", Course(Action::RecordPlan), "Registrér en måling (fx fravær).", post(pages::measure)),
+        r("POST", "/forloeb/{id}/indsatser", Course(Action::RecordPlan), "Tilføj en indsats.", post(pages::intervention)),
+        r("POST", "/forloeb/{id}/status", Course(Action::RecordPlan), "Opdatér en persons aktuelle status.", post(pages::status)),
+        r("POST", "/forloeb/{id}/familieplan", Course(Action::IssuePlan), "Udarbejd en ny version af familieplanen (pdf) og send den evt.", post(pages::issue)),
+        r("POST", "/forloeb/{id}/familieplan/{doc}/send", Course(Action::IssuePlan), "Send en version af planen til deltagerne, som samtykket dækker.", post(pages::send)),
+        r("GET", "/api/v1/courses/{id}/meetings/{meeting}", Course(Action::Read), "Et møde: dagsorden med tidsrammer, deltagere og roller, tjekliste, referat og aftaler.", get(api::meeting)),
+        r(
+            "POST",
+            "/api/v1/courses/{id}/meeting-actions",
+            Course(Action::Read),
+            "Møder, netværk, aftaler, mål og familieplan: {action: plan_meeting|send_invitations|record_apology|record_minutes|tick_checklist|cancel_meeting|set_network|make_agreement|close_agreement|set_goal|measure|set_intervention|record_status|issue_plan|send_plan|set_phase, ...}; hver handling kræver sin egen ret.",
+            post(api::meeting_action),
+        ),
+    ]
+}

@@ -1,0 +1,13 @@
+//! One folder per feature: its page handlers, its API handlers and its rows of the route
+//! table (`routes()`); its templates are in `templates/<feature>/`.
+
+pub mod changes;
+pub mod consents;
+pub mod courses;
+pub mod documents;
+pub mod login;
+pub mod meetings;
+pub mod outbox;
+pub mod places;
+pub mod shared;
+pub mod tasks;

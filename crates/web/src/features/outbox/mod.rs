@@ -1,0 +1,13 @@
+//! The demo's outbox.
+
+pub mod pages;
+
+use axum::routing::get;
+
+use crate::routes::Guard::User;
+use crate::routes::{Route, r};
+
+/// This feature's rows of the route table.
+pub fn routes() -> Vec<Route> {
+    vec![r("GET", "/udbakke", User, "Demoens udbakke.", get(pages::outbox))]
+}
