@@ -13,7 +13,7 @@ use tovholder_core::meetings::{Meeting, MeetingStatus, Who, agenda_fit};
 use tovholder_core::model::{Model, Scope};
 use tovholder_store::Person;
 
-use crate::views::date_da;
+use tovholder_core::calendar::format_date_da as date_da;
 
 /// Names and roles of everyone a course's meetings can name.
 pub struct Names<'a> {

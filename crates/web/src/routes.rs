@@ -3,38 +3,13 @@
 //! route reaches a course without the access policy.
 
 use axum::Router;
-use axum::routing::{MethodRouter, get};
+use axum::routing::get;
 use serde_json::{Value, json};
-use tovholder_core::model::Action;
 
 use crate::App;
 use crate::ui::assets;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Guard {
-    /// No login needed.
-    Public,
-    /// A logged-in staff member.
-    User,
-    /// A logged-in staff member allowed this action on the course `{id}` by the policy.
-    Course(Action),
-}
-
-pub struct RouteDef {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub guard: Guard,
-    pub summary: &'static str,
-}
-
-pub struct Route {
-    pub def: RouteDef,
-    pub handler: MethodRouter<App>,
-}
-
-pub(crate) fn r(method: &'static str, path: &'static str, guard: Guard, summary: &'static str, handler: MethodRouter<App>) -> Route {
-    Route { def: RouteDef { method, path, guard, summary }, handler }
-}
+pub use crate::http::route::{Guard, Route, RouteDef, r};
 
 pub fn table() -> Vec<Route> {
     use Guard::*;
@@ -63,7 +38,7 @@ pub fn router(app: App) -> Router {
     }
     router
         .route("/api/{*rest}", axum::routing::any(crate::http::json::not_found))
-        .fallback(crate::ui::not_found)
+        .fallback(crate::http::error::not_found)
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::http::auth::session_middleware))
         // Outside the session middleware, so its CSRF check of a multipart form sees the limit too.
         .layer(axum::extract::DefaultBodyLimit::max(crate::http::auth::MAX_BODY))

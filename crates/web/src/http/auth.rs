@@ -17,6 +17,7 @@ use tovholder_app::passwords::{hash_password, verify_password};
 
 use crate::App;
 use crate::http::error::{ApiError, AppError, PageError};
+use crate::ui::{LayoutUser, Viewer};
 use tovholder_app::text;
 
 pub const SESSION_COOKIE: &str = "tovholder_session";
@@ -71,6 +72,12 @@ impl std::ops::Deref for CurrentUser {
     }
 }
 
+impl Viewer for CurrentUser {
+    fn frame_user(&self) -> LayoutUser {
+        LayoutUser { name: self.user.name.clone(), org: self.user.org_name.clone(), csrf: self.csrf.clone() }
+    }
+}
+
 impl CurrentUser {
     pub fn actor(&self) -> Actor {
         tovholder_app::actor(&self.user)
@@ -89,7 +96,7 @@ pub async fn session_middleware(State(app): State<App>, req: Request<Body>, next
     let api = is_api(req.uri().path());
     let mut resp = match current_user(&app, req.headers()).await {
         Ok(user) => {
-            let frame = crate::ui::RequestFrame { user: user.clone(), demo: app.config.demo, path: req.uri().path().to_string() };
+            let frame = crate::ui::RequestFrame { user: user.as_ref().map(Viewer::frame_user), demo: app.config.demo, path: req.uri().path().to_string() };
             crate::ui::FRAME.scope(frame, checked(user, api, req, next)).await
         }
         Err(e) => fail(api, e),

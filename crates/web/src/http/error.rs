@@ -135,3 +135,8 @@ impl IntoResponse for ApiError {
         (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response()
     }
 }
+
+/// The page for a path no route has.
+pub async fn not_found() -> PageError {
+    PageError(AppError::NotFound)
+}

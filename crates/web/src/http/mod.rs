@@ -6,3 +6,4 @@ pub mod course_access;
 pub mod error;
 pub mod json;
 pub mod path;
+pub mod route;

@@ -9,8 +9,8 @@ use askama_web::WebTemplate;
 use tovholder_core::tasks::Status;
 
 use crate::App;
-use crate::http::auth::CurrentUser;
-use crate::http::error::AppError;
+use tovholder_app::AppError;
+use tovholder_app::course::Course;
 
 /// A page that can come back with a refused form: the errors next to their fields, and what
 /// was typed, so nothing is lost.
@@ -50,21 +50,21 @@ macro_rules! form_state {
 }
 pub(crate) use form_state;
 
+#[derive(Clone)]
 pub struct LayoutUser {
     pub name: String,
     pub org: String,
     pub csrf: String,
 }
 
-impl LayoutUser {
-    fn of(u: &CurrentUser) -> LayoutUser {
-        LayoutUser { name: u.user.name.clone(), org: u.user.org_name.clone(), csrf: u.csrf.clone() }
-    }
+/// Whoever a page is shown to, as its frame names them (the web layer's logged-in user).
+pub trait Viewer {
+    fn frame_user(&self) -> LayoutUser;
 }
 
 /// What an error page needs of its request: the user's frame and where the user came from.
 pub struct RequestFrame {
-    pub user: Option<CurrentUser>,
+    pub user: Option<LayoutUser>,
     pub demo: bool,
     pub path: String,
 }
@@ -90,20 +90,20 @@ impl Layout {
         Layout { user: None, current: "", below: false, demo: false }
     }
 
-    pub async fn for_user(app: &App, user: &CurrentUser, current: &'static str) -> Result<Layout, AppError> {
-        Ok(Layout { user: Some(LayoutUser::of(user)), current, below: false, demo: app.config.demo })
+    pub async fn for_user(app: &App, user: &impl Viewer, current: &'static str) -> Result<Layout, AppError> {
+        Ok(Layout { user: Some(user.frame_user()), current, below: false, demo: app.config.demo })
     }
 
     /// The frame of a page inside a course: under "Forløb", or under "Delt med mig" for a
     /// course seen by the family's consent.
-    pub fn for_course<A>(app: &App, course: &crate::http::course_access::AuthorizedCourse<A>) -> Layout {
+    pub fn for_course(app: &App, course: &Course, user: &impl Viewer) -> Layout {
         let current = if course.via_consent() { "shared" } else { "courses" };
-        Layout { user: Some(LayoutUser::of(&course.user)), current, below: true, demo: app.config.demo }
+        Layout { user: Some(user.frame_user()), current, below: true, demo: app.config.demo }
     }
 
     /// The frame for an error page: the user of the current request, if logged in.
     pub fn for_error() -> Layout {
-        let user = FRAME.try_with(|f| f.user.as_ref().map(LayoutUser::of)).ok().flatten();
+        let user = FRAME.try_with(|f| f.user.clone()).ok().flatten();
         let demo = FRAME.try_with(|f| f.demo).unwrap_or(false);
         Layout { user, current: "", below: false, demo }
     }
@@ -183,9 +183,4 @@ pub struct NoticePage {
     pub title: String,
     pub lines: Vec<String>,
     pub back: (String, &'static str),
-}
-
-/// The page for a path no route has.
-pub async fn not_found() -> crate::http::error::PageError {
-    crate::http::error::PageError(AppError::NotFound)
 }

@@ -6,8 +6,8 @@ pub mod pages;
 use axum::routing::{get, post};
 use tovholder_core::model::Action;
 
-use crate::routes::Guard::Course;
-use crate::routes::{Route, r};
+use crate::http::route::Guard::Course;
+use crate::http::route::{Route, r};
 
 /// This feature's rows of the route table.
 pub fn routes() -> Vec<Route> {

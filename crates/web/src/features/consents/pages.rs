@@ -133,7 +133,7 @@ async fn new_consent_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted:
         valid_to: typed("valid_to", today.checked_add(jiff::ToSpan::months(6)).unwrap_or(today).to_string()),
     };
     Ok(NewConsentPage {
-        layout: Layout::for_course(app, course),
+        layout: Layout::for_course(app, course, &course.user),
         course: course.id,
         version: course.version,
         title: tovholder_app::views::course_title(model, state, &names),

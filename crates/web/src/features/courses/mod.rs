@@ -8,8 +8,8 @@ pub mod register;
 use axum::routing::{get, post};
 use tovholder_core::model::Action;
 
-use crate::routes::Guard::{Course, User};
-use crate::routes::{Route, r};
+use crate::http::route::Guard::{Course, User};
+use crate::http::route::{Route, r};
 
 /// This feature's rows of the route table.
 pub fn routes() -> Vec<Route> {

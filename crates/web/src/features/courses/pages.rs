@@ -212,7 +212,7 @@ async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap
     let journal = views::journal_for(&course.model, &course.state, &course.user.actor(), app.clock.today(), journal);
     let journal_more = journal.last().is_some_and(|j| j.seq > 1);
     let journal_total = journal.first().map_or(0, |j| j.seq);
-    let layout = Layout::for_course(app, course);
+    let layout = Layout::for_course(app, course, &course.user);
     let forms = forms(app, course, submitted).await?;
     Ok(CoursePage {
         layout,

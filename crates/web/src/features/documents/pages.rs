@@ -92,7 +92,7 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access
     }
     let view = views::course_view(&app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?;
     let d = view.documents.iter().find(|x| x.doc == doc).cloned().ok_or(AppError::NotFound)?;
-    let page = DocumentPage { layout: Layout::for_course(&app, &course), course: course.id, course_title: view.title, d, text: String::from_utf8_lossy(&bytes).into_owned() };
+    let page = DocumentPage { layout: Layout::for_course(&app, &course, &course.user), course: course.id, course_title: view.title, d, text: String::from_utf8_lossy(&bytes).into_owned() };
     Ok(([(header::CACHE_CONTROL, "no-store")], page).into_response())
 }
 

@@ -5,8 +5,8 @@ pub mod pages;
 
 use axum::routing::{get, post};
 
-use crate::routes::Guard::{Public, User};
-use crate::routes::{Route, r};
+use crate::http::route::Guard::{Public, User};
+use crate::http::route::{Route, r};
 
 /// This feature's rows of the route table.
 pub fn routes() -> Vec<Route> {

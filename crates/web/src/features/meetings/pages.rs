@@ -249,7 +249,7 @@ async fn new_meeting_page<A>(app: &App, course: &AuthorizedCourse<A>, kind: Opti
     let title = tovholder_app::views::course_title(&course.model, &course.state, &people);
     let registered = tovholder_app::meeting_actions::registered_places(app, &course.state).await?;
     Ok(NewMeetingPage {
-        layout: Layout::for_course(app, course),
+        layout: Layout::for_course(app, course, &course.user),
         course: course.id,
         version: course.version,
         title,
@@ -315,7 +315,7 @@ async fn meeting_page<A>(
     let registered = tovholder_app::meeting_actions::registered_places(app, &course.state).await?;
     let form = meeting_form(&names, &m.form.kind, Some(&view), submitted, &[], &registered);
     Ok(MeetingPage {
-        layout: Layout::for_course(app, course),
+        layout: Layout::for_course(app, course, &course.user),
         course: course.id,
         version: course.version,
         title: tovholder_app::views::course_title(&course.model, &course.state, &people),
@@ -557,7 +557,7 @@ async fn plan_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTree
     }
     let plan_label = model.plan.as_ref().map_or_else(String::new, |p| p.label.clone());
     Ok(PlanPage {
-        layout: Layout::for_course(app, course),
+        layout: Layout::for_course(app, course, &course.user),
         course: course.id,
         version: course.version,
         title: tovholder_app::views::course_title(model, state, &people),

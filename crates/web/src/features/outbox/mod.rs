@@ -4,8 +4,8 @@ pub mod pages;
 
 use axum::routing::get;
 
-use crate::routes::Guard::User;
-use crate::routes::{Route, r};
+use crate::http::route::Guard::User;
+use crate::http::route::{Route, r};
 
 /// This feature's rows of the route table.
 pub fn routes() -> Vec<Route> {
