@@ -113,3 +113,147 @@ pub fn hidden_csrf(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
     html[at..].split('"').next().unwrap().to_string()
 }
+
+/// The text of a PDF, by Debian's pdftotext (poppler-utils; scripts/test installs it).
+pub fn pdftotext(pdf: &[u8]) -> String {
+    use std::io::Write;
+    let mut child =
+        std::process::Command::new("pdftotext").args(["-", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().expect("pdftotext (apt-get install poppler-utils)");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+pub async fn csrf_of(t: &TestApp, c: &reqwest::Client) -> String {
+    let me: Value = c.get(t.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    me["csrf"].as_str().unwrap().to_string()
+}
+
+/// Posts a form with the session's CSRF token; returns status and body.
+pub async fn post_form(t: &TestApp, c: &reqwest::Client, csrf: &str, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let mut all = vec![("csrf", csrf)];
+    all.extend_from_slice(fields);
+    let r = c.post(t.url(path)).form(&all).send().await.unwrap();
+    let status = r.status();
+    let location = r.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+    let body = r.text().await.unwrap();
+    (status, location.unwrap_or(body))
+}
+
+pub fn org(t: &TestApp, name: &str) -> String {
+    t.seeded.orgs[name].to_string()
+}
+
+pub async fn outbox(t: &TestApp) -> Vec<tovholder_store::Mail> {
+    t.app.store.outbox(1000).await.unwrap()
+}
+
+/// A local SMTP sink (Python's aiosmtpd, installed by scripts/test) writing into a Maildir.
+pub struct SmtpSink {
+    child: std::process::Child,
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    /// Every delivered mail so far, parsed.
+    pub fn all(&self) -> Vec<(String, String, String, Option<String>)> {
+        let new = self.dir.path().join("maildir").join("new");
+        std::fs::read_dir(&new).map(|d| d.filter_map(Result::ok).map(|e| mail_parts(&std::fs::read(e.path()).unwrap())).collect()).unwrap_or_default()
+    }
+
+    pub async fn wait_for(&self, what: impl Fn(&(String, String, String, Option<String>)) -> bool) -> (String, String, String, Option<String>) {
+        for _ in 0..150 {
+            if let Some(m) = self.all().into_iter().find(&what) {
+                return m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the expected mail did not arrive");
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The members of a course by role, from the API: (person id, name).
+pub async fn members(t: &TestApp, c: &reqwest::Client, course: CourseId, role: &str) -> Vec<(String, String)> {
+    let v: Value = c.get(t.url(&format!("/api/v1/courses/{course}"))).send().await.unwrap().json().await.unwrap();
+    v["members"].as_array().unwrap().iter().filter(|m| m["role"] == role).map(|m| (m["person"].to_string(), m["name"].as_str().unwrap().to_string())).collect()
+}
+
+/// A delivered mail's parts: (to, subject, text, calendar attachment).
+pub fn mail_parts(raw: &[u8]) -> (String, String, String, Option<String>) {
+    let m = mailparse::parse_mail(raw).unwrap();
+    let h = |k: &str| m.headers.iter().find(|x| x.get_key().eq_ignore_ascii_case(k)).map(|x| x.get_value()).unwrap_or_default();
+    let text = m.subparts.iter().find(|p| p.ctype.mimetype == "text/plain").map_or_else(|| m.get_body().unwrap(), |p| p.get_body().unwrap());
+    let ics = m.subparts.iter().find(|p| p.ctype.mimetype == "text/calendar").map(|p| p.get_body().unwrap());
+    (h("To"), h("Subject"), text, ics)
+}
+
+impl SmtpSink {
+    #[allow(clippy::zombie_processes)] // Drop kills and waits for it.
+    pub async fn start() -> SmtpSink {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let child = std::process::Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.path().join("maildir"))
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/test installs it)");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return SmtpSink { child, port, dir };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the SMTP sink did not start (is aiosmtpd installed? pip install aiosmtpd)");
+    }
+
+    /// The delivered messages as (to, subject, body), waiting until at least `n` have arrived.
+    pub async fn messages(&self, n: usize) -> Vec<(String, String, String)> {
+        let new = self.dir.path().join("maildir").join("new");
+        for _ in 0..150 {
+            let files: Vec<_> = std::fs::read_dir(&new).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+            if files.len() >= n {
+                return files
+                    .iter()
+                    .map(|f| {
+                        let raw = std::fs::read(f).unwrap();
+                        let m = mailparse::parse_mail(&raw).unwrap();
+                        let h = |k: &str| m.headers.iter().find(|x| x.get_key().eq_ignore_ascii_case(k)).map(|x| x.get_value()).unwrap_or_default();
+                        (h("To"), h("Subject"), m.get_body().unwrap())
+                    })
+                    .collect();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("fewer than {n} mails arrived");
+    }
+}
+
+/// Furesø's registered meeting place in the demo, as a meeting records it.
+pub const FF_PLACE: &str = "Familiens Fremtid, mødelokale 2, Paltholmterrasserne 1, 3520 Farum";
+
+// ---- What people trip over (issue 15): each test failed before its fix. ----
+
+/// A course of the home's for Egeskov (Asta Vinter) opened through the API by mette.
+pub async fn fresh_course(t: &TestApp) -> (reqwest::Client, String, i64) {
+    let (mette, mcsrf) = t.login("mette").await;
+    let body = serde_json::json!({
+        "model": "julemaerkehjem",
+        "parties": {"municipality": t.seeded.orgs["Egeskov Kommune"]},
+        "family": [{"role": "barn", "name": "Asta Vinter", "cpr": "050515-4321"}, {"role": "foraelder", "name": "Ib Vinter", "email": "ib@familie.example"}],
+        "dates": {"ansoegning": "2026-11-02"},
+        "decisions": {"samarbejde": "ja"}
+    });
+    let r = mette.post(t.url("/api/v1/courses")).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    (mette, mcsrf, id)
+}
