@@ -34,7 +34,12 @@ pub fn table() -> Vec<Route> {
 pub fn router(app: App) -> Router {
     let mut router = Router::new();
     for route in table() {
-        router = router.route(route.def.path, route.handler);
+        // A course route's action goes with each of its requests, for the `AuthorizedCourse` extractor.
+        let handler = match route.def.guard {
+            Guard::Course(action) => route.handler.layer(axum::Extension(crate::http::course_access::CourseAction(action))),
+            _ => route.handler,
+        };
+        router = router.route(route.def.path, handler);
     }
     router
         .route("/api/{*rest}", axum::routing::any(crate::http::json::not_found))

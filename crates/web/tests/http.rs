@@ -268,3 +268,24 @@ async fn the_meeting_actions_route_takes_only_meeting_commands() {
     assert!(r.text().await.unwrap().contains("set_dates"));
     assert_eq!(t.app.store.course(id).await.unwrap().unwrap().version, before, "nothing changed");
 }
+
+/// The route table is the only place a course route's action is named: the extractor asks the
+/// policy for the row's action, as the access log shows.
+#[tokio::test]
+async fn a_course_route_asks_the_policy_for_its_rows_action() {
+    let t = TestApp::spawn().await;
+    let id = t.course("William");
+    let (tove, tcsrf) = t.login("tove").await;
+    // The tovholder reads the course, but may not set the home's dates.
+    assert_eq!(tove.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::OK);
+    let (status, _) = post_form(&t, &tove, &tcsrf, &format!("/forloeb/{id}/datoer"), &[("date.infodag", "2026-12-10")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let log = t.app.store.access_log(Some(id), 100).await.unwrap();
+    let tove_id = demo::person(&t.seeded, "tove");
+    let actions: Vec<(&str, bool)> = log.iter().filter(|r| r.person == tove_id).map(|r| (r.action.as_str(), r.allowed)).collect();
+    assert!(actions.contains(&("read:GET /forloeb/{id}", true)), "{actions:?}");
+    assert!(actions.contains(&("set_dates:POST /forloeb/{id}/datoer", false)), "{actions:?}");
+    for row in routes::table().iter().filter(|r| matches!(r.def.guard, Guard::Course(_))) {
+        assert!(row.def.path.contains("{id}"), "{} names a course action but no course", row.def.path);
+    }
+}

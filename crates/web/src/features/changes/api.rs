@@ -10,7 +10,7 @@ use tovholder_app::views::CourseView;
 
 use crate::App;
 use crate::features::courses::api::after;
-use crate::http::course_access::{self, AuthorizedCourse};
+use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::http::path::Path;
@@ -22,7 +22,7 @@ pub struct ChangeBody {
     pub reason: String,
 }
 
-pub async fn propose_change(State(app): State<App>, course: AuthorizedCourse<course_access::ProposeChange>, ApiJson(b): ApiJson<ChangeBody>) -> Result<Json<CourseView>, ApiError> {
+pub async fn propose_change(State(app): State<App>, course: AuthorizedCourse, ApiJson(b): ApiJson<ChangeBody>) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Command::ProposeChange { kind: b.kind, dates: b.dates, reason: b.reason }]).await?;
     after(&app, &course).await
 }
@@ -35,12 +35,7 @@ pub struct AnswerBody {
     pub note: Option<String>,
 }
 
-pub async fn answer_change(
-    State(app): State<App>,
-    course: AuthorizedCourse<course_access::AnswerChange>,
-    Path((_, change)): Path<(i64, u32)>,
-    ApiJson(b): ApiJson<AnswerBody>,
-) -> Result<Json<CourseView>, ApiError> {
+pub async fn answer_change(State(app): State<App>, course: AuthorizedCourse, Path((_, change)): Path<(i64, u32)>, ApiJson(b): ApiJson<AnswerBody>) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Command::AnswerChange { change, party: b.party, agreed: b.agreed, note: b.note }]).await?;
     after(&app, &course).await
 }

@@ -11,7 +11,7 @@ use tovholder_core::commands::FieldError;
 
 use crate::App;
 use crate::features::courses::pages::{outcome, parse_date};
-use crate::http::course_access::{self, AuthorizedCourse};
+use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{AppError, PageError};
 use tovholder_app::actions::{self, Command};
 
@@ -19,7 +19,7 @@ fn get<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
     form.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
 }
 
-pub async fn propose(State(app): State<App>, course: AuthorizedCourse<course_access::ProposeChange>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+pub async fn propose(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let mut dates = BTreeMap::new();
     let mut errors = Vec::new();
     for (k, v) in &form {
@@ -53,12 +53,7 @@ pub async fn propose(State(app): State<App>, course: AuthorizedCourse<course_acc
     outcome(&app, &course, result, form, "aendring").await
 }
 
-pub async fn answer(
-    State(app): State<App>,
-    course: AuthorizedCourse<course_access::AnswerChange>,
-    Path((_, change)): Path<(i64, u32)>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+pub async fn answer(State(app): State<App>, course: AuthorizedCourse, Path((_, change)): Path<(i64, u32)>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let party = get(&form, "party").to_string();
     let field = format!("answer.{change}.{party}");
     let result = match get(&form, "agreed") {

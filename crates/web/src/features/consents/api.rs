@@ -9,7 +9,7 @@ use tovholder_core::ids::PersonId;
 
 use crate::App;
 use crate::features::courses::api::after;
-use crate::http::course_access::{self, AuthorizedCourse};
+use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::ApiError;
 use crate::http::json::ApiJson;
 use crate::http::path::Path;
@@ -25,7 +25,7 @@ pub struct ConsentBody {
     pub valid_to: Date,
 }
 
-pub async fn record_consent(State(app): State<App>, course: AuthorizedCourse<course_access::RecordConsent>, ApiJson(b): ApiJson<ConsentBody>) -> Result<Json<CourseView>, ApiError> {
+pub async fn record_consent(State(app): State<App>, course: AuthorizedCourse, ApiJson(b): ApiJson<ConsentBody>) -> Result<Json<CourseView>, ApiError> {
     let op = Command::RecordConsent { giver: b.giver, about: b.about, recipients: b.recipients, kinds: b.kinds, purpose: b.purpose, valid_from: b.valid_from, valid_to: b.valid_to };
     actions::perform(&app, &course, vec![op]).await?;
     after(&app, &course).await
@@ -38,12 +38,7 @@ pub struct SignBody {
     pub on: Date,
 }
 
-pub async fn sign_consent(
-    State(app): State<App>,
-    course: AuthorizedCourse<course_access::RecordConsent>,
-    Path((_, consent)): Path<(i64, u32)>,
-    ApiJson(b): ApiJson<SignBody>,
-) -> Result<Json<CourseView>, ApiError> {
+pub async fn sign_consent(State(app): State<App>, course: AuthorizedCourse, Path((_, consent)): Path<(i64, u32)>, ApiJson(b): ApiJson<SignBody>) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Command::SignConsent { consent, by: b.by, how: b.how, on: b.on }]).await?;
     after(&app, &course).await
 }
@@ -54,12 +49,7 @@ pub struct RevokeBody {
     pub note: Option<String>,
 }
 
-pub async fn revoke_consent(
-    State(app): State<App>,
-    course: AuthorizedCourse<course_access::RecordConsent>,
-    Path((_, consent)): Path<(i64, u32)>,
-    ApiJson(b): ApiJson<RevokeBody>,
-) -> Result<Json<CourseView>, ApiError> {
+pub async fn revoke_consent(State(app): State<App>, course: AuthorizedCourse, Path((_, consent)): Path<(i64, u32)>, ApiJson(b): ApiJson<RevokeBody>) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Command::RevokeConsent { consent, note: b.note }]).await?;
     after(&app, &course).await
 }

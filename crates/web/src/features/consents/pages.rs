@@ -17,7 +17,7 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 
 use crate::App;
 use crate::features::courses::pages::{Choice, outcome, parse_date};
-use crate::http::course_access::{self, AuthorizedCourse};
+use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{AppError, PageError};
 use crate::ui::{FormState, Layout};
 use tovholder_app::actions::{self, Command};
@@ -86,12 +86,12 @@ pub struct NewConsentPage {
 crate::ui::form_state!(NewConsentPage);
 
 /// The form to record a consent.
-pub async fn new_consent(State(app): State<App>, course: AuthorizedCourse<course_access::RecordConsent>) -> Result<Response, PageError> {
+pub async fn new_consent(State(app): State<App>, course: AuthorizedCourse) -> Result<Response, PageError> {
     Ok(new_consent_page(&app, &course, &[], vec![]).await?.into_response())
 }
 
 /// The page, with `submitted` (a refused form's values, checkboxes too) so nothing typed is lost.
-async fn new_consent_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &[(String, String)], errors: Vec<FieldError>) -> Result<NewConsentPage, AppError> {
+async fn new_consent_page(app: &App, course: &AuthorizedCourse, submitted: &[(String, String)], errors: Vec<FieldError>) -> Result<NewConsentPage, AppError> {
     let (model, state) = (&course.model, &course.state);
     let def = model.consent.as_ref().ok_or(AppError::NotFound)?;
     let names = tovholder_app::views::people_of(app.store.as_ref(), &[state]).await?;
@@ -143,7 +143,7 @@ async fn new_consent_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted:
     })
 }
 
-pub async fn record(State(app): State<App>, course: AuthorizedCourse<course_access::RecordConsent>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+pub async fn record(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let mut errors = Vec::new();
     let date = |key: &str, errors: &mut Vec<FieldError>| match parse_date(&format!("consent.{key}"), one(&form, key)) {
         Ok(d) => Some(d),
@@ -177,7 +177,7 @@ pub async fn record(State(app): State<App>, course: AuthorizedCourse<course_acce
     };
     let page = if status == StatusCode::CONFLICT {
         // Someone else changed the course meanwhile: the form again on what is saved now.
-        let now = AuthorizedCourse::<course_access::RecordConsent>::load(&app, course.user.clone(), course.id, "read:conflict".into()).await?;
+        let now = AuthorizedCourse::load(&app, course.user.clone(), course.id, tovholder_core::model::Action::RecordConsent, "read:conflict".into()).await?;
         new_consent_page(&app, &now, &form, errors).await?
     } else {
         new_consent_page(&app, &course, &form, errors).await?
@@ -185,12 +185,7 @@ pub async fn record(State(app): State<App>, course: AuthorizedCourse<course_acce
     Ok((status, page).into_response())
 }
 
-pub async fn sign(
-    State(app): State<App>,
-    course: AuthorizedCourse<course_access::RecordConsent>,
-    Path((_, consent)): Path<(i64, u32)>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+pub async fn sign(State(app): State<App>, course: AuthorizedCourse, Path((_, consent)): Path<(i64, u32)>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let field = format!("sign.{consent}");
     let result = match parse_date(&field, one(&form, "on")) {
         Ok(on) => {
@@ -213,12 +208,7 @@ pub async fn sign(
     outcome(&app, &course, result, vec![], "underskrift").await
 }
 
-pub async fn revoke(
-    State(app): State<App>,
-    course: AuthorizedCourse<course_access::RecordConsent>,
-    Path((_, consent)): Path<(i64, u32)>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+pub async fn revoke(State(app): State<App>, course: AuthorizedCourse, Path((_, consent)): Path<(i64, u32)>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let note = Some(one(&form, "note").to_string()).filter(|n| !n.trim().is_empty());
     let result = actions::perform(&app, &course, vec![Command::RevokeConsent { consent, note }]).await;
     outcome(&app, &course, result, BTreeMap::<String, String>::new().into_iter().collect(), "tilbagekaldt").await
@@ -226,7 +216,7 @@ pub async fn revoke(
 
 /// The consent form for signature, as a PDF: the form's choices ticked, every possible
 /// recipient and kind listed, the children's CPR numbers masked, the law in force cited.
-pub async fn pdf(State(app): State<App>, course: AuthorizedCourse<course_access::RecordConsent>, Path((_, consent)): Path<(i64, u32)>) -> Result<Response, PageError> {
+pub async fn pdf(State(app): State<App>, course: AuthorizedCourse, Path((_, consent)): Path<(i64, u32)>) -> Result<Response, PageError> {
     let model = &course.model;
     let def = model.consent.as_ref().ok_or(AppError::NotFound)?;
     let c = course.state.consents.iter().find(|c| c.id == consent).ok_or(AppError::NotFound)?;

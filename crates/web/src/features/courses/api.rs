@@ -14,16 +14,16 @@ use tovholder_core::ids::{CourseId, PersonId};
 
 use crate::App;
 use crate::http::auth::CurrentUser;
-use crate::http::course_access::{self, AuthorizedCourse, Read};
+use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{ApiError, AppError};
 use crate::http::json::ApiJson;
 use crate::http::path::Path;
 
-pub async fn course(State(app): State<App>, course: AuthorizedCourse<Read>) -> Result<Json<CourseView>, ApiError> {
+pub async fn course(State(app): State<App>, course: AuthorizedCourse) -> Result<Json<CourseView>, ApiError> {
     Ok(Json(views::course_view(&app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?))
 }
 
-pub async fn journal(State(app): State<App>, course: AuthorizedCourse<Read>) -> Result<Json<Vec<JournalView>>, ApiError> {
+pub async fn journal(State(app): State<App>, course: AuthorizedCourse) -> Result<Json<Vec<JournalView>>, ApiError> {
     // Consent opens the course's dates, tasks and people, not its journal.
     if course.via_consent() {
         return Err(AppError::NotFound.into());
@@ -50,7 +50,7 @@ pub async fn open_course(State(app): State<App>, user: CurrentUser, ApiJson(inpu
 }
 
 /// Answers a write with the course as it is now.
-pub(crate) async fn after<A>(app: &App, course: &AuthorizedCourse<A>) -> Result<Json<CourseView>, ApiError> {
+pub(crate) async fn after(app: &App, course: &AuthorizedCourse) -> Result<Json<CourseView>, ApiError> {
     let c = app.store.course(course.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(views::course_view(app, &course.model, c.id, c.version, &c.state, &course.user.actor()).await?))
 }
@@ -62,7 +62,7 @@ pub struct DatesBody {
     pub reason: Option<String>,
 }
 
-pub async fn set_dates(State(app): State<App>, course: AuthorizedCourse<course_access::SetDates>, ApiJson(b): ApiJson<DatesBody>) -> Result<Json<CourseView>, ApiError> {
+pub async fn set_dates(State(app): State<App>, course: AuthorizedCourse, ApiJson(b): ApiJson<DatesBody>) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Command::SetDates { dates: b.dates, reason: b.reason }]).await?;
     after(&app, &course).await
 }
@@ -73,7 +73,7 @@ pub struct AppointBody {
     pub person: PersonId,
 }
 
-pub async fn appoint(State(app): State<App>, course: AuthorizedCourse<course_access::Appoint>, ApiJson(b): ApiJson<AppointBody>) -> Result<Json<CourseView>, ApiError> {
+pub async fn appoint(State(app): State<App>, course: AuthorizedCourse, ApiJson(b): ApiJson<AppointBody>) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Command::Appoint { role: b.role, person: b.person }]).await?;
     after(&app, &course).await
 }
@@ -86,7 +86,7 @@ pub struct DecideBody {
     pub note: Option<String>,
 }
 
-pub async fn decide(State(app): State<App>, course: AuthorizedCourse<course_access::Decide>, ApiJson(b): ApiJson<DecideBody>) -> Result<Json<CourseView>, ApiError> {
+pub async fn decide(State(app): State<App>, course: AuthorizedCourse, ApiJson(b): ApiJson<DecideBody>) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Command::Decide { decision: b.decision, value: b.value, note: b.note }]).await?;
     after(&app, &course).await
 }
@@ -97,7 +97,7 @@ pub struct FieldBody {
     pub value: String,
 }
 
-pub async fn record_field(State(app): State<App>, course: AuthorizedCourse<course_access::RecordField>, ApiJson(b): ApiJson<FieldBody>) -> Result<Json<CourseView>, ApiError> {
+pub async fn record_field(State(app): State<App>, course: AuthorizedCourse, ApiJson(b): ApiJson<FieldBody>) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Command::RecordField { field: b.field, value: b.value }]).await?;
     after(&app, &course).await
 }
@@ -109,12 +109,7 @@ pub struct CompleteBody {
     pub note: Option<String>,
 }
 
-pub async fn complete_task(
-    State(app): State<App>,
-    course: AuthorizedCourse<course_access::CompleteTask>,
-    Path((_, task)): Path<(i64, String)>,
-    ApiJson(b): ApiJson<CompleteBody>,
-) -> Result<Json<CourseView>, ApiError> {
+pub async fn complete_task(State(app): State<App>, course: AuthorizedCourse, Path((_, task)): Path<(i64, String)>, ApiJson(b): ApiJson<CompleteBody>) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Command::CompleteTask { task, outcome: b.outcome, note: b.note }]).await?;
     after(&app, &course).await
 }

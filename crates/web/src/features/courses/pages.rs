@@ -15,7 +15,7 @@ use tovholder_core::commands::{self, FieldError};
 use tovholder_core::ids::PersonId;
 
 use crate::App;
-use crate::http::course_access::{self, AuthorizedCourse};
+use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{AppError, PageError};
 use crate::ui::{FormState, Layout};
 use tovholder_app::actions::{self, Command};
@@ -181,7 +181,7 @@ fn saved_text(what: &str) -> Option<&'static str> {
     })
 }
 
-pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
+pub async fn show(State(app): State<App>, course: AuthorizedCourse, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
     let saved = q.gemt.as_deref().and_then(saved_text);
     let mut page = render(&app, &course, &BTreeMap::new(), vec![], saved).await?;
     page.open_form = q.aaben.unwrap_or_default();
@@ -195,7 +195,7 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse<course_access
 }
 
 /// Renders the page; `submitted` holds values from a refused form so nothing typed is lost.
-async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<CoursePage, AppError> {
+async fn render(app: &App, course: &AuthorizedCourse, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<CoursePage, AppError> {
     let c = views::course_view(app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?;
     let via_consent = course.via_consent();
     let journal = if via_consent {
@@ -232,7 +232,7 @@ async fn render<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap
     })
 }
 
-async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>) -> Result<Forms, AppError> {
+async fn forms(app: &App, course: &AuthorizedCourse, submitted: &BTreeMap<String, String>) -> Result<Forms, AppError> {
     let model = &course.model;
     let state = &course.state;
     let allowed = commands::allowed(model, state, &course.user.actor(), app.clock.today());
@@ -312,7 +312,7 @@ async fn forms<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<
 }
 
 /// Turns a refused action into the page with the errors (422) and the user's input kept.
-pub async fn outcome<A>(app: &App, course: &AuthorizedCourse<A>, result: Result<(), AppError>, form: Vec<(String, String)>, saved: &str) -> Result<Response, PageError> {
+pub async fn outcome(app: &App, course: &AuthorizedCourse, result: Result<(), AppError>, form: Vec<(String, String)>, saved: &str) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/forloeb/{}?gemt={saved}#handlinger", course.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
@@ -322,7 +322,7 @@ pub async fn outcome<A>(app: &App, course: &AuthorizedCourse<A>, result: Result<
         }
         Err(AppError::Conflict(message)) => {
             // Show what is saved now, with who changed it.
-            let now = AuthorizedCourse::<course_access::Read>::load(app, course.user.clone(), course.id, "read:conflict".into()).await?;
+            let now = AuthorizedCourse::load(app, course.user.clone(), course.id, tovholder_core::model::Action::Read, "read:conflict".into()).await?;
             let page = render(app, &now, &BTreeMap::new(), vec![FieldError { field: "gemt".into(), message }], None).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
@@ -351,7 +351,7 @@ fn value<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> {
     form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).filter(|v| !v.trim().is_empty())
 }
 
-pub async fn set_dates(State(app): State<App>, course: AuthorizedCourse<course_access::SetDates>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+pub async fn set_dates(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let mut dates = BTreeMap::new();
     let mut errors = Vec::new();
     for (id, text) in prefixed(&form, "date.") {
@@ -397,7 +397,7 @@ fn prefix_errors(prefix: &'static str) -> impl Fn(AppError) -> AppError {
 
 /// Appointments and, in the same form, the fields the appointing party fills in (the
 /// municipality's answer to the home: who the kontaktperson is and what it offers).
-pub async fn appoint(State(app): State<App>, course: AuthorizedCourse<course_access::Appoint>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+pub async fn appoint(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let mut ops = Vec::new();
     for (role, person) in prefixed(&form, "role.") {
         let Ok(person) = person.parse::<i64>().map(PersonId) else { continue };
@@ -408,32 +408,27 @@ pub async fn appoint(State(app): State<App>, course: AuthorizedCourse<course_acc
     outcome(&app, &course, result, form, "udpegning").await
 }
 
-fn field_ops<A>(course: &AuthorizedCourse<A>, form: &[(String, String)]) -> Vec<Command> {
+fn field_ops(course: &AuthorizedCourse, form: &[(String, String)]) -> Vec<Command> {
     prefixed(form, "field.")
         .filter(|(id, v)| course.state.fields.get(*id).map(|r| r.value.as_str()) != Some(v.trim()))
         .map(|(id, v)| Command::RecordField { field: id.to_string(), value: v.to_string() })
         .collect()
 }
 
-pub async fn record_fields(State(app): State<App>, course: AuthorizedCourse<course_access::RecordField>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+pub async fn record_fields(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let ops = field_ops(&course, &form);
     let result = if ops.is_empty() { Ok(()) } else { actions::perform(&app, &course, ops).await.map_err(prefix_errors("field.")) };
     outcome(&app, &course, result, form, "oplysninger").await
 }
 
-pub async fn decide(State(app): State<App>, course: AuthorizedCourse<course_access::Decide>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+pub async fn decide(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let note = value(&form, "note").map(str::to_string);
     let ops: Vec<Command> = prefixed(&form, "decision.").map(|(id, v)| Command::Decide { decision: id.to_string(), value: v.to_string(), note: note.clone() }).collect();
     let result = if ops.is_empty() { Ok(()) } else { actions::perform(&app, &course, ops).await.map_err(prefix_errors("decision.")) };
     outcome(&app, &course, result, form, "beslutning").await
 }
 
-pub async fn complete_task(
-    State(app): State<App>,
-    course: AuthorizedCourse<course_access::CompleteTask>,
-    Path((_, task)): Path<(i64, String)>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
+pub async fn complete_task(State(app): State<App>, course: AuthorizedCourse, Path((_, task)): Path<(i64, String)>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     let Some(outcome_value) = value(&form, "outcome") else {
         let errors = vec![FieldError { field: format!("outcome.{task}"), message: "Vælg, hvordan opgaven blev afsluttet.".into() }];
         return outcome(&app, &course, Err(AppError::Invalid(errors)), form, "opgave").await;

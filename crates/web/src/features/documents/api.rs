@@ -9,7 +9,7 @@ use tovholder_core::ids::PersonId;
 
 use crate::App;
 use crate::features::courses::api::after;
-use crate::http::course_access::{self, AuthorizedCourse, Read};
+use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{ApiError, AppError};
 use crate::http::json::ApiJson;
 use crate::http::path::Path;
@@ -24,7 +24,7 @@ pub struct DocumentBody {
     pub to: Vec<PersonId>,
 }
 
-pub async fn add_document(State(app): State<App>, course: AuthorizedCourse<course_access::AddDocument>, ApiJson(b): ApiJson<DocumentBody>) -> Result<Json<CourseView>, ApiError> {
+pub async fn add_document(State(app): State<App>, course: AuthorizedCourse, ApiJson(b): ApiJson<DocumentBody>) -> Result<Json<CourseView>, ApiError> {
     let mut ops = vec![Command::AddDocument { kind: b.kind, title: b.title, content: b.text.into_bytes(), content_type: "text/plain; charset=utf-8".into(), filename: None }];
     if !b.to.is_empty() {
         ops.push(Command::SendDocument { doc: 0, to: b.to });
@@ -38,12 +38,7 @@ pub struct SendBody {
     pub to: Vec<PersonId>,
 }
 
-pub async fn send_document(
-    State(app): State<App>,
-    course: AuthorizedCourse<course_access::SendDocument>,
-    Path((_, doc)): Path<(i64, u32)>,
-    ApiJson(b): ApiJson<SendBody>,
-) -> Result<Json<CourseView>, ApiError> {
+pub async fn send_document(State(app): State<App>, course: AuthorizedCourse, Path((_, doc)): Path<(i64, u32)>, ApiJson(b): ApiJson<SendBody>) -> Result<Json<CourseView>, ApiError> {
     actions::perform(&app, &course, vec![Command::SendDocument { doc, to: b.to }]).await?;
     after(&app, &course).await
 }
@@ -57,7 +52,7 @@ pub struct DocumentContent {
     pub text: Option<String>,
 }
 
-pub async fn document(State(app): State<App>, course: AuthorizedCourse<Read>, Path((_, doc)): Path<(i64, u32)>) -> Result<Json<DocumentContent>, ApiError> {
+pub async fn document(State(app): State<App>, course: AuthorizedCourse, Path((_, doc)): Path<(i64, u32)>) -> Result<Json<DocumentContent>, ApiError> {
     let d = super::pages::readable(&app, &course, doc).await?;
     let bytes = app.store.blob(course.id, &d.meta.sha256).await?.ok_or(AppError::NotFound)?;
     actions::note_reading(&app, &course, doc).await?;
@@ -66,7 +61,7 @@ pub async fn document(State(app): State<App>, course: AuthorizedCourse<Read>, Pa
 }
 
 /// Who a document may be sent or forwarded to by the caller now.
-pub async fn document_recipients(State(app): State<App>, course: AuthorizedCourse<Read>, Path((_, doc)): Path<(i64, u32)>) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
+pub async fn document_recipients(State(app): State<App>, course: AuthorizedCourse, Path((_, doc)): Path<(i64, u32)>) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
     super::pages::readable(&app, &course, doc).await?;
     let list = actions::recipients(&app, &course.model, &course.state, &course.user.actor(), doc).await?;
     Ok(Json(list.into_iter().map(|(r, label)| serde_json::json!({"person": r.person, "role": r.role, "label": label})).collect()))

@@ -7,12 +7,12 @@ use tovholder_app::views::CourseView;
 
 use crate::App;
 use crate::features::courses::api::after;
-use crate::http::course_access::{AuthorizedCourse, Read};
+use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{ApiError, AppError};
 use crate::http::json::ApiJson;
 use crate::http::path::Path;
 
-pub async fn meeting(State(app): State<App>, course: AuthorizedCourse<Read>, Path((_, meeting)): Path<(i64, u32)>) -> Result<Json<tovholder_app::meeting_views::MeetingView>, ApiError> {
+pub async fn meeting(State(app): State<App>, course: AuthorizedCourse, Path((_, meeting)): Path<(i64, u32)>) -> Result<Json<tovholder_app::meeting_views::MeetingView>, ApiError> {
     let Some(m) = course.state.meeting(meeting) else { return Err(AppError::NotFound.into()) };
     let (people, orgs) = tovholder_app::meeting_actions::names_data(&app, &course.state).await?;
     let names = tovholder_app::meeting_views::Names { model: &course.model, state: &course.state, people: &people, orgs: &orgs };
@@ -25,7 +25,7 @@ pub async fn meeting(State(app): State<App>, course: AuthorizedCourse<Read>, Pat
 
 /// One operation on meetings, the network, agreements, goals or the plan. The route needs read
 /// access; the command asks the policy for the operation's own action.
-pub async fn meeting_action(State(app): State<App>, course: AuthorizedCourse<Read>, ApiJson(op): ApiJson<Command>) -> Result<Json<CourseView>, ApiError> {
+pub async fn meeting_action(State(app): State<App>, course: AuthorizedCourse, ApiJson(op): ApiJson<Command>) -> Result<Json<CourseView>, ApiError> {
     if !op.is_meeting() {
         return Err(AppError::Malformed(format!("«{}» er ikke en handling på møder, netværk, aftaler, mål eller familieplan.", op.name())).into());
     }

@@ -19,7 +19,7 @@ use tovholder_core::meetings::{AgendaItem, Minutes, Round, TimeBox, Who};
 
 use crate::App;
 use crate::features::courses::pages::{Choice, SavedQuery, parse_date};
-use crate::http::course_access::{self, AuthorizedCourse};
+use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{AppError, PageError};
 use crate::ui::{FormState, Layout};
 use tovholder_app::actions::{self, Command};
@@ -80,7 +80,7 @@ fn saved_text(what: &str) -> Option<&'static str> {
 }
 
 /// Runs the ops; on success back to the page, on bad input the page again with the errors.
-async fn submit<A>(app: &App, course: &AuthorizedCourse<A>, ops: Result<Vec<Command>, Vec<FieldError>>, form: FormData, saved: &str, back: Back) -> Result<Response, PageError> {
+async fn submit(app: &App, course: &AuthorizedCourse, ops: Result<Vec<Command>, Vec<FieldError>>, form: FormData, saved: &str, back: Back) -> Result<Response, PageError> {
     let result = match ops {
         Ok(ops) => actions::perform(app, course, ops).await,
         Err(e) => Err(AppError::Invalid(e)),
@@ -101,7 +101,7 @@ async fn submit<A>(app: &App, course: &AuthorizedCourse<A>, ops: Result<Vec<Comm
         Err(e) => return Err(e.into()),
     };
     // A conflict shows what is saved now.
-    let now = AuthorizedCourse::<course_access::Read>::load(app, course.user.clone(), course.id, "read:after_refusal".into()).await?;
+    let now = AuthorizedCourse::load(app, course.user.clone(), course.id, tovholder_core::model::Action::Read, "read:after_refusal".into()).await?;
     let page = match back {
         Back::Meeting(m) => meeting_page(app, &now, m, &submitted, errors, None).await?.into_response(),
         Back::NewMeeting | Back::Course => new_meeting_page(app, &now, get_kind(&submitted), &submitted, errors).await?.into_response(),
@@ -237,11 +237,11 @@ pub struct KindQuery {
     kind: Option<String>,
 }
 
-pub async fn new_meeting(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Query(q): Query<KindQuery>) -> Result<Response, PageError> {
+pub async fn new_meeting(State(app): State<App>, course: AuthorizedCourse, Query(q): Query<KindQuery>) -> Result<Response, PageError> {
     Ok(new_meeting_page(&app, &course, q.kind, &BTreeMap::new(), vec![]).await?.into_response())
 }
 
-async fn new_meeting_page<A>(app: &App, course: &AuthorizedCourse<A>, kind: Option<String>, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>) -> Result<NewMeetingPage, AppError> {
+async fn new_meeting_page(app: &App, course: &AuthorizedCourse, kind: Option<String>, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>) -> Result<NewMeetingPage, AppError> {
     let (people, orgs) = names_data(app, &course.state).await?;
     let names = Names { model: &course.model, state: &course.state, people: &people, orgs: &orgs };
     let kind = kind.filter(|k| course.model.meeting_types.contains_key(k));
@@ -260,7 +260,7 @@ async fn new_meeting_page<A>(app: &App, course: &AuthorizedCourse<A>, kind: Opti
     })
 }
 
-pub async fn plan_meeting(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn plan_meeting(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let meeting = get(&form, "meeting").parse::<u32>().ok();
     let ops = meeting_op(&form, meeting);
     let back = meeting.map_or(Back::NewMeeting, Back::Meeting);
@@ -290,19 +290,12 @@ pub struct MeetingPage {
 
 crate::ui::form_state!(MeetingPage, submitted);
 
-pub async fn show_meeting(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Path((_, meeting)): Path<(i64, u32)>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
+pub async fn show_meeting(State(app): State<App>, course: AuthorizedCourse, Path((_, meeting)): Path<(i64, u32)>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
     let saved = q.gemt.as_deref().and_then(saved_text);
     Ok(meeting_page(&app, &course, meeting, &BTreeMap::new(), vec![], saved).await?.into_response())
 }
 
-async fn meeting_page<A>(
-    app: &App,
-    course: &AuthorizedCourse<A>,
-    meeting: u32,
-    submitted: &BTreeMap<String, String>,
-    errors: Vec<FieldError>,
-    saved: Option<&'static str>,
-) -> Result<MeetingPage, AppError> {
+async fn meeting_page(app: &App, course: &AuthorizedCourse, meeting: u32, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<MeetingPage, AppError> {
     let Some(m) = course.state.meeting(meeting) else { return Err(AppError::NotFound) };
     let (people, orgs) = names_data(app, &course.state).await?;
     let names = Names { model: &course.model, state: &course.state, people: &people, orgs: &orgs };
@@ -332,21 +325,16 @@ async fn meeting_page<A>(
     })
 }
 
-pub async fn send_invitations(
-    State(app): State<App>,
-    course: AuthorizedCourse<course_access::PlanMeeting>,
-    Path((_, meeting)): Path<(i64, u32)>,
-    Form(form): Form<FormData>,
-) -> Result<Response, PageError> {
+pub async fn send_invitations(State(app): State<App>, course: AuthorizedCourse, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     submit(&app, &course, Ok(vec![Command::SendInvitations { meeting }]), form, "invitationer", Back::Meeting(meeting)).await
 }
 
-pub async fn cancel(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn cancel(State(app): State<App>, course: AuthorizedCourse, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let note = Some(get(&form, "note").to_string()).filter(|n| !n.trim().is_empty());
     submit(&app, &course, Ok(vec![Command::CancelMeeting { meeting, note }]), form, "aflyst", Back::Meeting(meeting)).await
 }
 
-pub async fn apology(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn apology(State(app): State<App>, course: AuthorizedCourse, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let ops = match Who::from_key(get(&form, "who")) {
         Some(who) => Ok(vec![Command::RecordApology { meeting, who, substitute: get(&form, "substitute").to_string() }]),
         None => Err(vec![FieldError { field: "who".into(), message: "Vælg, hvem der har meldt afbud.".into() }]),
@@ -354,14 +342,14 @@ pub async fn apology(State(app): State<App>, course: AuthorizedCourse<course_acc
     submit(&app, &course, ops, form, "afbud", Back::Meeting(meeting)).await
 }
 
-pub async fn checklist(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn checklist(State(app): State<App>, course: AuthorizedCourse, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let mut errors = Vec::new();
     let on = opt_date(&form, "on", &mut errors).unwrap_or_else(|| app.clock.today());
     let ops = if errors.is_empty() { Ok(vec![Command::TickChecklist { meeting, step: get(&form, "step").to_string(), on }]) } else { Err(errors) };
     submit(&app, &course, ops, form, "tjekliste", Back::Meeting(meeting)).await
 }
 
-pub async fn minutes(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn minutes(State(app): State<App>, course: AuthorizedCourse, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let rounds = course
         .state
         .meeting(meeting)
@@ -384,7 +372,7 @@ pub async fn minutes(State(app): State<App>, course: AuthorizedCourse<course_acc
 }
 
 /// An agreement from the meeting page (with `meeting`) or between meetings.
-pub async fn agreement(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn agreement(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let mut errors = Vec::new();
     let due = opt_date(&form, "due", &mut errors);
     let meeting = get(&form, "meeting").parse::<u32>().ok();
@@ -394,7 +382,7 @@ pub async fn agreement(State(app): State<App>, course: AuthorizedCourse<course_a
 }
 
 /// Marks an agreement kept or dropped; the command lets the responsible staff member do it too.
-pub async fn close_agreement(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Path((_, agreement)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn close_agreement(State(app): State<App>, course: AuthorizedCourse, Path((_, agreement)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let note = Some(get(&form, "note").to_string()).filter(|n| !n.trim().is_empty());
     let op = Command::CloseAgreement { agreement, done: get(&form, "done") != "nej", note };
     let back = match get(&form, "back").parse::<u32>() {
@@ -408,7 +396,7 @@ pub async fn close_agreement(State(app): State<App>, course: AuthorizedCourse<co
     submit(&app, &course, Ok(vec![op]), form, "aftale", back).await
 }
 
-pub async fn set_phase(State(app): State<App>, course: AuthorizedCourse<course_access::SetPhase>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn set_phase(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let mut errors = Vec::new();
     let on = opt_date(&form, "on", &mut errors).unwrap_or_else(|| app.clock.today());
     let result = if errors.is_empty() { actions::perform(&app, &course, vec![Command::SetPhase { phase: get(&form, "phase").to_string(), on }]).await } else { Err(AppError::Invalid(errors)) };
@@ -491,12 +479,12 @@ pub struct PlanPage {
 
 crate::ui::form_state!(PlanPage, submitted);
 
-pub async fn show_plan(State(app): State<App>, course: AuthorizedCourse<course_access::Read>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
+pub async fn show_plan(State(app): State<App>, course: AuthorizedCourse, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
     let saved = q.gemt.as_deref().and_then(saved_text);
     Ok(plan_page(&app, &course, &BTreeMap::new(), vec![], saved).await?.into_response())
 }
 
-async fn plan_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<PlanPage, AppError> {
+async fn plan_page(app: &App, course: &AuthorizedCourse, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<PlanPage, AppError> {
     let (model, state) = (&course.model, &course.state);
     // The plan's content is for those with a role; consent readers get plan versions sent.
     if course.via_consent() || model.plan.is_none() {
@@ -612,7 +600,7 @@ async fn plan_page<A>(app: &App, course: &AuthorizedCourse<A>, submitted: &BTree
     })
 }
 
-pub async fn network(State(app): State<App>, course: AuthorizedCourse<course_access::PlanMeeting>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn network(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let ops = match Quadrant::parse(get(&form, "quadrant")) {
         Some(quadrant) => Ok(vec![Command::SetNetwork {
             entry: None,
@@ -628,7 +616,7 @@ pub async fn network(State(app): State<App>, course: AuthorizedCourse<course_acc
     submit(&app, &course, ops, form, "netvaerk", Back::Plan).await
 }
 
-pub async fn goal(State(app): State<App>, course: AuthorizedCourse<course_access::RecordPlan>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn goal(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let op = Command::SetGoal {
         goal: None,
         parent: get(&form, "parent").parse().ok(),
@@ -641,14 +629,14 @@ pub async fn goal(State(app): State<App>, course: AuthorizedCourse<course_access
     submit(&app, &course, Ok(vec![op]), form, "maal", Back::Plan).await
 }
 
-pub async fn measure(State(app): State<App>, course: AuthorizedCourse<course_access::RecordPlan>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn measure(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let mut errors = Vec::new();
     let on = opt_date(&form, "on", &mut errors);
     let op = Command::Measure { indicator: get(&form, "indicator").to_string(), person: person(get(&form, "person")), on, value: get(&form, "value").to_string() };
     submit(&app, &course, if errors.is_empty() { Ok(vec![op]) } else { Err(errors) }, form, "maaling", Back::Plan).await
 }
 
-pub async fn intervention(State(app): State<App>, course: AuthorizedCourse<course_access::RecordPlan>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn intervention(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let mut errors = Vec::new();
     let start = opt_date(&form, "start", &mut errors);
     let end = opt_date(&form, "end", &mut errors);
@@ -669,7 +657,7 @@ pub async fn intervention(State(app): State<App>, course: AuthorizedCourse<cours
     submit(&app, &course, if errors.is_empty() { Ok(vec![Command::SetIntervention(i)]) } else { Err(errors) }, form, "indsats", Back::Plan).await
 }
 
-pub async fn status(State(app): State<App>, course: AuthorizedCourse<course_access::RecordPlan>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn status(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let ops = match person(get(&form, "person")) {
         Some(p) => Ok(vec![Command::RecordStatus { person: p, text: get(&form, "status").to_string() }]),
         None => Err(vec![FieldError { field: "person".into(), message: "Vælg hvem i familien.".into() }]),
@@ -678,7 +666,7 @@ pub async fn status(State(app): State<App>, course: AuthorizedCourse<course_acce
 }
 
 /// Issues a new version, and sends it at once when asked.
-pub async fn issue(State(app): State<App>, course: AuthorizedCourse<course_access::IssuePlan>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn issue(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let mut ops = vec![Command::IssuePlan { meeting: get(&form, "meeting").parse().ok() }];
     if get(&form, "send") == "ja" {
         ops.push(Command::SendPlan { doc: 0 });
@@ -687,6 +675,6 @@ pub async fn issue(State(app): State<App>, course: AuthorizedCourse<course_acces
     submit(&app, &course, Ok(ops), form, saved, Back::Plan).await
 }
 
-pub async fn send(State(app): State<App>, course: AuthorizedCourse<course_access::IssuePlan>, Path((_, doc)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+pub async fn send(State(app): State<App>, course: AuthorizedCourse, Path((_, doc)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     submit(&app, &course, Ok(vec![Command::SendPlan { doc }]), form, "plan_sendt", Back::Plan).await
 }
