@@ -317,12 +317,13 @@ pub async fn org_names(store: &dyn Store) -> Result<HashMap<OrgId, String>, AppE
     Ok(store.orgs().await?.iter().map(|o| (o.id, o.name.clone())).collect())
 }
 
-pub async fn course_view(app: &crate::App, model: &Model, id: CourseId, version: i64, state: &CourseState, viewer: &Actor) -> Result<CourseView, AppError> {
-    let today = app.clock.today();
-    let view = full_course_view(app, model, id, version, state, viewer).await?;
+/// The course as its viewer sees it at `version` (`state`): the loaded course's, or the state a
+/// write just stored. Whether the viewer reads by consent is the policy's answer when the course
+/// was loaded, not asked again.
+pub async fn course_view(app: &crate::App, course: &crate::course::Course, version: i64, state: &CourseState) -> Result<CourseView, AppError> {
+    let view = full_course_view(app, &course.model, course.id, version, state, &course.actor()).await?;
     // Consent opens the course's dates, tasks and people, nothing more: the one place that cuts.
-    let by_consent = matches!(tovholder_core::policy::decide(model, state, viewer, tovholder_core::model::Action::Read, today).reason, tovholder_core::policy::Reason::Consent { .. });
-    if !by_consent {
+    if !course.via_consent() {
         return Ok(view);
     }
     Ok(CourseView {

@@ -20,7 +20,7 @@ use crate::http::json::ApiJson;
 use crate::http::path::Path;
 
 pub async fn course(State(app): State<App>, course: AuthorizedCourse) -> Result<Json<CourseView>, ApiError> {
-    Ok(Json(views::course_view(&app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?))
+    Ok(Json(views::course_view(&app, &course, course.version, &course.state).await?))
 }
 
 pub async fn journal(State(app): State<App>, course: AuthorizedCourse) -> Result<Json<Vec<JournalView>>, ApiError> {
@@ -52,7 +52,7 @@ pub async fn open_course(State(app): State<App>, user: CurrentUser, ApiJson(inpu
 /// Answers a write with the course as it is now.
 pub(crate) async fn after(app: &App, course: &AuthorizedCourse) -> Result<Json<CourseView>, ApiError> {
     let c = app.store.course(course.id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(views::course_view(app, &course.model, c.id, c.version, &c.state, &course.user.actor()).await?))
+    Ok(Json(views::course_view(app, course, c.version, &c.state).await?))
 }
 
 #[derive(serde::Deserialize)]

@@ -196,7 +196,7 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse, Query(q): Qu
 
 /// Renders the page; `submitted` holds values from a refused form so nothing typed is lost.
 async fn render(app: &App, course: &AuthorizedCourse, submitted: &BTreeMap<String, String>, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<CoursePage, AppError> {
-    let c = views::course_view(app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?;
+    let c = views::course_view(app, course, course.version, &course.state).await?;
     let via_consent = course.via_consent();
     let journal = if via_consent {
         Default::default()

@@ -90,7 +90,7 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse, Path((_, doc
         let disposition = format!("attachment; filename=\"tovholder-dokument-{doc}.{ext}\"");
         return Ok(([(header::CONTENT_TYPE, d.meta.content_type.clone()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".into())], bytes).into_response());
     }
-    let view = views::course_view(&app, &course.model, course.id, course.version, &course.state, &course.user.actor()).await?;
+    let view = views::course_view(&app, &course, course.version, &course.state).await?;
     let d = view.documents.iter().find(|x| x.doc == doc).cloned().ok_or(AppError::NotFound)?;
     let page = DocumentPage { layout: Layout::for_course(&app, &course, &course.user), course: course.id, course_title: view.title, d, text: String::from_utf8_lossy(&bytes).into_owned() };
     Ok(([(header::CACHE_CONTROL, "no-store")], page).into_response())
