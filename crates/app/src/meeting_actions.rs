@@ -196,6 +196,10 @@ pub async fn registered_places(app: &App, state: &CourseState) -> Result<Vec<Str
 
 /// The mails meeting events set off, and the keys of queued mails they make obsolete.
 pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, events: &[Event], organizer: Option<String>) -> Result<(Vec<NewMail>, Vec<String>), AppError> {
+    // Most writes touch no meeting: they need none of the look-ups below.
+    if !events.iter().any(|e| matches!(e, Event::InvitationsSent { .. } | Event::MeetingCancelled { .. } | Event::MeetingPlanned(_))) {
+        return Ok((vec![], vec![]));
+    }
     let mut out = Vec::new();
     let mut withdraw = Vec::new();
     let (people, orgs) = names_data(app, after).await?;

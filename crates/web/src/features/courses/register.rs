@@ -124,8 +124,7 @@ async fn not_yours(app: &App, user: &CurrentUser) -> Result<crate::ui::NoticePag
         let by = m.parties.get(&m.opened_by).map_or(m.opened_by.as_str(), |p| p.label.as_str()).to_lowercase();
         format!("Ansøgninger til {} registreres af {by}. Forløbet vises under «Forløb», når det er oprettet, og du har en rolle i det.", m.name)
     }));
-    let mut layout = Layout::for_user(app, user, "courses").await?;
-    layout.below = true;
+    let layout = Layout { below: true, ..Layout::for_user(app, user, "courses").await? };
     Ok(crate::ui::NoticePage { layout, title: "Ny ansøgning".into(), lines, back: ("/forloeb".into(), "Til listen over forløb") })
 }
 
