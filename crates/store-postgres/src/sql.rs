@@ -1,56 +1,105 @@
-//! The SQL for PostgreSQL, as constants (sqlx 0.9 takes `&'static str`; nothing is ever formatted into SQL).
+//! The SQL for PostgreSQL (sqlx 0.9 takes `&'static str`; nothing is ever formatted into SQL).
 
-pub const INSERT_ORG: &str = "INSERT INTO orgs (name, kind) VALUES ($1, $2) RETURNING id";
-pub const ORGS: &str = "SELECT id, name, kind FROM orgs ORDER BY name";
-pub const INSERT_MEETING_PLACE: &str = "INSERT INTO meeting_places (org_id, name, address) VALUES ($1, $2, $3) RETURNING id";
-pub const MEETING_PLACES: &str = "SELECT id, org_id, name, address FROM meeting_places WHERE org_id = $1 ORDER BY name, id";
-pub const DELETE_MEETING_PLACE: &str = "DELETE FROM meeting_places WHERE org_id = $1 AND id = $2";
+use tovholder_store_sql::Sql;
 
-pub const INSERT_PERSON: &str = "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
-pub const PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
-     WHERE id = ANY($1) ORDER BY id";
-pub const PERSON_BY_CPR: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = $1 LIMIT 1";
+/// A list view's courses, one record each.
+macro_rules! view_records {
+    () => {
+        "SELECT a.id, j.k, a.at_us, a.person_id, (j.e->>0)::BIGINT AS course_id, a.action, (j.e->>1)::BOOLEAN AS allowed, j.e->>2 AS reason"
+    };
+}
 
-pub const STAFF: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
-     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.name";
-pub const INSERT_USER: &str = "INSERT INTO users (person_id, username, password_hash, org_roles, department) VALUES ($1, $2, $3, $4, $5)";
-pub const USER_BY_NAME: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
-     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.username = $1";
-pub const USER_BY_PERSON: &str = "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
-     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.person_id = $1";
+pub const SQL: Sql = Sql {
+    insert_org: "INSERT INTO orgs (name, kind) VALUES ($1, $2) RETURNING id",
+    orgs: "SELECT id, name, kind FROM orgs ORDER BY name",
+    meeting_places: "SELECT id, org_id, name, address FROM meeting_places WHERE org_id = $1 ORDER BY name, id",
+    insert_meeting_place: "INSERT INTO meeting_places (org_id, name, address) VALUES ($1, $2, $3) RETURNING id",
+    delete_meeting_place: "DELETE FROM meeting_places WHERE org_id = $1 AND id = $2 RETURNING id",
+    insert_person: "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    persons: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
+     WHERE id = ANY($1) ORDER BY id",
+    person_by_cpr: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = $1 LIMIT 1",
+    staff: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.name",
+    insert_user: "INSERT INTO users (person_id, username, password_hash, org_roles, department) VALUES ($1, $2, $3, $4, $5)",
+    user_by_name: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.username = $1",
+    user_by_person: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.person_id = $1",
+    insert_session: "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES ($1, $2, $3, $4, $5)",
+    session: "SELECT token_hash, person_id, csrf, created_us, last_seen_us FROM sessions WHERE token_hash = $1",
+    touch_session: "UPDATE sessions SET last_seen_us = $1 WHERE token_hash = $2",
+    delete_session: "DELETE FROM sessions WHERE token_hash = $1",
+    insert_login_attempt: "INSERT INTO login_attempts (username, ok, at_us) VALUES ($1, $2, $3)",
+    failed_logins: "SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND ok = FALSE AND at_us >= $2",
+    insert_course: "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES ($1, 0, $2, $3, $3) RETURNING id",
+    course_version: "SELECT version FROM courses WHERE id = $1 FOR UPDATE",
+    update_course: "UPDATE courses SET version = $1, state = $2, updated_us = $3 WHERE id = $4",
+    course: "SELECT id, version, state, created_us FROM courses WHERE id = $1",
+    course_ids: "SELECT id FROM courses ORDER BY id",
+    courses_of_org: "SELECT course_id FROM course_orgs WHERE org_id = $1 AND shares = TRUE AND course_id < $2 ORDER BY course_id DESC LIMIT $3",
+    courses_shared_with: "SELECT DISTINCT course_id FROM course_recipients WHERE org_id = $1 AND (department IS NULL OR department = $2) ORDER BY course_id DESC LIMIT $3",
+    journal: "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = $1 AND seq > $2 ORDER BY seq",
+    blob: "SELECT bytes FROM document_blobs WHERE course_id = $1 AND sha256 = $2",
+    head: "SELECT seq, hash FROM course_heads WHERE course_id = $1",
+    upsert_head: "INSERT INTO course_heads (course_id, seq, hash) VALUES ($1, $2, $3) \
+     ON CONFLICT (course_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+    insert_entry: "INSERT INTO journal (course_id, seq, at_us, actor, kind, payload, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    delete_tasks: "DELETE FROM tasks WHERE course_id = $1",
+    insert_task: "INSERT INTO tasks (course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    delete_course_orgs: "DELETE FROM course_orgs WHERE course_id = $1",
+    insert_course_org: "INSERT INTO course_orgs (course_id, party, org_id, shares) VALUES ($1, $2, $3, $4)",
+    insert_blob: "INSERT INTO document_blobs (course_id, sha256, bytes) VALUES ($1, $2, $3) ON CONFLICT (course_id, sha256) DO NOTHING",
+    delete_course_recipients: "DELETE FROM course_recipients WHERE course_id = $1",
+    insert_course_recipient: "INSERT INTO course_recipients (course_id, org_id, department) VALUES ($1, $2, $3)",
+    withdraw_mail: "DELETE FROM outbox WHERE mail_key = $1 AND sent_us IS NULL",
+    insert_mail: "INSERT INTO outbox (recipient, subject, body, course_id, created_us, claimed_until_us, mail_key, attachment) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    // The newest records of a course: its single reads, and the list views of the people who saw
+    // it, on the days they saw it, that name it.
+    access_log_course: concat!(
+        "SELECT id, 0::BIGINT AS k, at_us, person_id, course_id, action, allowed, reason FROM access_log WHERE course_id = $1 UNION ALL ",
+        view_records!(),
+        " FROM access_seen s JOIN access_log a ON a.person_id = s.person_id AND a.courses IS NOT NULL \
+     AND a.at_us >= s.day * 86400000000 AND a.at_us < (s.day + 1) * 86400000000 \
+     CROSS JOIN LATERAL jsonb_array_elements(a.courses::jsonb) WITH ORDINALITY AS j(e, k) \
+     WHERE s.course_id = $1 AND (j.e->>0)::BIGINT = $1 ORDER BY id DESC, k DESC LIMIT $2"
+    ),
+    // The newest records of the whole log, list views as one record per course.
+    access_log_all: concat!(
+        "SELECT id, 0::BIGINT AS k, at_us, person_id, course_id, action, allowed, reason FROM access_log WHERE courses IS NULL UNION ALL ",
+        view_records!(),
+        " FROM access_log a CROSS JOIN LATERAL jsonb_array_elements(a.courses::jsonb) WITH ORDINALITY AS j(e, k) \
+     WHERE a.courses IS NOT NULL ORDER BY id DESC, k DESC LIMIT $1"
+    ),
+    outbox: "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT $1",
+    claim_mail: "UPDATE outbox SET claimed_until_us = $2, attempts = attempts + 1 WHERE id = \
+     (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= $1) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+     RETURNING id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment",
+    mail_sent: "UPDATE outbox SET sent_us = $1 WHERE id = $2",
+    mail_failed: "UPDATE outbox SET claimed_until_us = $1 WHERE id = $2 AND sent_us IS NULL",
+    all_persons: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons ORDER BY id",
+    import_org: "INSERT INTO orgs (id, name, kind) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3)",
+    import_person: "INSERT INTO persons (id, name, email, org_id, cpr_sealed, cpr_index, name_lc) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    import_course: "INSERT INTO courses (id, model, version, state, created_us, updated_us) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)",
+    import_mail: "INSERT INTO outbox (recipient, subject, body, course_id, created_us, attempts, claimed_until_us, mail_key, attachment, sent_us) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    names_missing: "SELECT id, name FROM persons WHERE name_lc IS NULL",
+    set_name_lc: "UPDATE persons SET name_lc = $1 WHERE id = $2",
+    delete_members: "DELETE FROM course_members WHERE course_id = $1",
+    insert_member: "INSERT INTO course_members (course_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    courses_after: "SELECT id, version, state, created_us FROM courses WHERE id > $1 ORDER BY id LIMIT $2",
+    open_tasks_due: "SELECT course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role \
+     FROM tasks WHERE done = FALSE AND due_to <= $1 ORDER BY due_to, course_id, task LIMIT $2",
+};
 
-pub const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES ($1, $2, $3, $4, $5)";
-pub const SESSION: &str = "SELECT token_hash, person_id, csrf, created_us, last_seen_us FROM sessions WHERE token_hash = $1";
-pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_us = $1 WHERE token_hash = $2";
-pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
-pub const INSERT_LOGIN_ATTEMPT: &str = "INSERT INTO login_attempts (username, ok, at_us) VALUES ($1, $2, $3)";
-pub const FAILED_LOGINS: &str = "SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND ok = FALSE AND at_us >= $2";
-
-pub const INSERT_COURSE: &str = "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES ($1, 0, $2, $3, $3) RETURNING id";
-pub const COURSE_VERSION: &str = "SELECT version FROM courses WHERE id = $1 FOR UPDATE";
-pub const UPDATE_COURSE: &str = "UPDATE courses SET version = $1, state = $2, updated_us = $3 WHERE id = $4";
-pub const COURSE: &str = "SELECT id, version, state, created_us FROM courses WHERE id = $1";
-pub const COURSE_IDS: &str = "SELECT id FROM courses ORDER BY id";
-pub const COURSES_OF_ORG: &str = "SELECT course_id FROM course_orgs WHERE org_id = $1 AND shares = TRUE AND course_id < $2 ORDER BY course_id DESC LIMIT $3";
-
-pub const HEAD: &str = "SELECT seq, hash FROM course_heads WHERE course_id = $1";
-pub const UPSERT_HEAD: &str = "INSERT INTO course_heads (course_id, seq, hash) VALUES ($1, $2, $3) \
-     ON CONFLICT (course_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
-pub const INSERT_ENTRY: &str = "INSERT INTO journal (course_id, seq, at_us, actor, kind, payload, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-pub const JOURNAL: &str = "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = $1 AND seq > $2 ORDER BY seq";
-
-pub const DELETE_TASKS: &str = "DELETE FROM tasks WHERE course_id = $1";
-pub const INSERT_TASK: &str = "INSERT INTO tasks (course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 pub const OPEN_TASKS_FOR: &str = "SELECT course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role \
      FROM tasks WHERE done = FALSE AND owner_person = $1 \
      UNION ALL \
      SELECT course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role \
      FROM tasks WHERE done = FALSE AND owner_org = $2 AND owner_role = ANY($3) \
      ORDER BY due_to, course_id, task";
-
-pub const DELETE_COURSE_ORGS: &str = "DELETE FROM course_orgs WHERE course_id = $1";
-pub const INSERT_COURSE_ORG: &str = "INSERT INTO course_orgs (course_id, party, org_id, shares) VALUES ($1, $2, $3, $4)";
 
 /// A whole batch in one statement (one round trip), in the order given.
 /// A batch of access-log rows and, in the same statement, the list views' "seen" entries
@@ -62,55 +111,6 @@ pub const INSERT_ACCESS: &str = "WITH seen AS (INSERT INTO access_seen (course_i
      FROM unnest($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::BOOLEAN[], $6::TEXT[], $7::TEXT[]) \
      WITH ORDINALITY AS t(at_us, person_id, course_id, action, allowed, reason, courses, n) ORDER BY n";
 
-/// A list view's courses, one record each.
-macro_rules! view_records {
-    () => {
-        "SELECT a.id, j.k, a.at_us, a.person_id, (j.e->>0)::BIGINT AS course_id, a.action, (j.e->>1)::BOOLEAN AS allowed, j.e->>2 AS reason"
-    };
-}
-
-/// The newest records of a course: its single reads, and the list views of the people who saw
-/// it, on the days they saw it, that name it.
-pub const ACCESS_LOG_COURSE: &str = concat!(
-    "SELECT id, 0::BIGINT AS k, at_us, person_id, course_id, action, allowed, reason FROM access_log WHERE course_id = $1 UNION ALL ",
-    view_records!(),
-    " FROM access_seen s JOIN access_log a ON a.person_id = s.person_id AND a.courses IS NOT NULL \
-     AND a.at_us >= s.day * 86400000000 AND a.at_us < (s.day + 1) * 86400000000 \
-     CROSS JOIN LATERAL jsonb_array_elements(a.courses::jsonb) WITH ORDINALITY AS j(e, k) \
-     WHERE s.course_id = $1 AND (j.e->>0)::BIGINT = $1 ORDER BY id DESC, k DESC LIMIT $2"
-);
-
-/// The newest records of the whole log, list views as one record per course.
-pub const ACCESS_LOG_ALL: &str = concat!(
-    "SELECT id, 0::BIGINT AS k, at_us, person_id, course_id, action, allowed, reason FROM access_log WHERE courses IS NULL UNION ALL ",
-    view_records!(),
-    " FROM access_log a CROSS JOIN LATERAL jsonb_array_elements(a.courses::jsonb) WITH ORDINALITY AS j(e, k) \
-     WHERE a.courses IS NOT NULL ORDER BY id DESC, k DESC LIMIT $1"
-);
-
-pub const INSERT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, claimed_until_us, mail_key, attachment) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-pub const OUTBOX: &str = "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT $1";
-pub const CLAIM_MAIL: &str = "UPDATE outbox SET claimed_until_us = $2, attempts = attempts + 1 WHERE id = \
-     (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= $1) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-     RETURNING id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment";
-pub const WITHDRAW_MAIL: &str = "DELETE FROM outbox WHERE mail_key = $1 AND sent_us IS NULL";
-pub const MAIL_SENT: &str = "UPDATE outbox SET sent_us = $1 WHERE id = $2";
-pub const MAIL_FAILED: &str = "UPDATE outbox SET claimed_until_us = $1 WHERE id = $2 AND sent_us IS NULL";
-
-pub const INSERT_BLOB: &str = "INSERT INTO document_blobs (course_id, sha256, bytes) VALUES ($1, $2, $3) ON CONFLICT (course_id, sha256) DO NOTHING";
-pub const BLOB: &str = "SELECT bytes FROM document_blobs WHERE course_id = $1 AND sha256 = $2";
-
-pub const ALL_PERSONS: &str = "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons ORDER BY id";
-pub const IMPORT_ORG: &str = "INSERT INTO orgs (id, name, kind) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3)";
-pub const IMPORT_PERSON: &str = "INSERT INTO persons (id, name, email, org_id, cpr_sealed, cpr_index, name_lc) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)";
-pub const IMPORT_COURSE: &str = "INSERT INTO courses (id, model, version, state, created_us, updated_us) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)";
-pub const IMPORT_MAIL: &str = "INSERT INTO outbox (recipient, subject, body, course_id, created_us, attempts, claimed_until_us, mail_key, attachment, sent_us) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 pub const RESET_IDS: &str = "SELECT setval(pg_get_serial_sequence('orgs', 'id'), COALESCE((SELECT max(id) FROM orgs), 0) + 1, false), \
      setval(pg_get_serial_sequence('persons', 'id'), COALESCE((SELECT max(id) FROM persons), 0) + 1, false), \
      setval(pg_get_serial_sequence('courses', 'id'), COALESCE((SELECT max(id) FROM courses), 0) + 1, false)";
-
-pub const DELETE_COURSE_RECIPIENTS: &str = "DELETE FROM course_recipients WHERE course_id = $1";
-pub const INSERT_COURSE_RECIPIENT: &str = "INSERT INTO course_recipients (course_id, org_id, department) VALUES ($1, $2, $3)";
-pub const COURSES_SHARED_WITH: &str = "SELECT DISTINCT course_id FROM course_recipients WHERE org_id = $1 AND (department IS NULL OR department = $2) ORDER BY course_id DESC LIMIT $3";

@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use tovholder_store::{Keys, Store};
-use tovholder_store_postgres::PgStore;
 
 fn url() -> String {
     std::env::var("TOVHOLDER_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
@@ -19,10 +18,10 @@ fn schema() -> String {
 async fn the_store_story() {
     let schema = schema();
     let keys = Keys::from_master(&[3u8; 32]);
-    let store = PgStore::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
-    let result = tovholder_store::story::run(&store, &keys).await;
+    let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
+    let result = tovholder_test_kit::story::run(&store, &keys).await;
     store.close().await;
-    PgStore::drop_schema(&url(), &schema).await.unwrap();
+    tovholder_store_postgres::drop_schema(&url(), &schema).await.unwrap();
     result.unwrap();
 }
 
@@ -30,8 +29,8 @@ async fn the_store_story() {
 async fn tampering_is_refused_or_detected() {
     let schema = schema();
     let keys = Keys::from_master(&[3u8; 32]);
-    let store = PgStore::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
-    tovholder_store::story::run(&store, &keys).await.unwrap();
+    let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
+    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
     let id = store.course_ids().await.unwrap()[0];
     let opts: sqlx::postgres::PgConnectOptions = url().parse().unwrap();
     let raw = sqlx::PgPool::connect_with(opts.options([("search_path", schema.as_str())])).await.unwrap();
@@ -42,6 +41,6 @@ async fn tampering_is_refused_or_detected() {
     let broken = tovholder_store::verify_course(&store, &keys, id).await.unwrap();
     raw.close().await;
     store.close().await;
-    PgStore::drop_schema(&url(), &schema).await.unwrap();
+    tovholder_store_postgres::drop_schema(&url(), &schema).await.unwrap();
     assert!(broken.unwrap().contains("entry 3"));
 }

@@ -6,14 +6,14 @@ use tovholder_store_sqlite::SqliteStore;
 async fn fresh() -> (SqliteStore, Keys, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let keys = Keys::from_master(&[3u8; 32]);
-    let store = SqliteStore::open(&dir.path().join("story.db"), keys.clone()).await.unwrap();
+    let store = tovholder_store_sqlite::open(&dir.path().join("story.db"), keys.clone()).await.unwrap();
     (store, keys, dir)
 }
 
 #[tokio::test]
 async fn the_store_story() {
     let (store, keys, _dir) = fresh().await;
-    tovholder_store::story::run(&store, &keys).await.unwrap();
+    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
 }
 
 /// The journal refuses edits, and an edit made behind its back (trigger dropped) is found by
@@ -21,7 +21,7 @@ async fn the_store_story() {
 #[tokio::test]
 async fn tampering_is_refused_or_detected() {
     let (store, keys, dir) = fresh().await;
-    tovholder_store::story::run(&store, &keys).await.unwrap();
+    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
     let id = store.course_ids().await.unwrap()[0];
     let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("story.db").display())).await.unwrap();
     let err = sqlx::query("UPDATE journal SET payload = '{}' WHERE seq = 2").execute(&raw).await.unwrap_err();
@@ -34,7 +34,7 @@ async fn tampering_is_refused_or_detected() {
     assert!(broken.contains("entry 3"), "{broken}");
 
     let (store, keys, dir) = fresh().await;
-    tovholder_store::story::run(&store, &keys).await.unwrap();
+    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
     let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("story.db").display())).await.unwrap();
     sqlx::query("DROP TRIGGER journal_no_delete").execute(&raw).await.unwrap();
     sqlx::query("DELETE FROM journal WHERE seq = 3").execute(&raw).await.unwrap();
@@ -47,7 +47,7 @@ async fn tampering_is_refused_or_detected() {
 #[tokio::test]
 async fn a_tampered_projection_is_detected() {
     let (store, keys, dir) = fresh().await;
-    tovholder_store::story::run(&store, &keys).await.unwrap();
+    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
     let id = store.course_ids().await.unwrap()[0];
     assert_eq!(tovholder_store::verify_course(&store, &keys, id).await.unwrap(), None);
     let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("story.db").display())).await.unwrap();

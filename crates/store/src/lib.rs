@@ -2,11 +2,11 @@
 //! server's keys, and the journal's hash chain.
 
 pub mod access;
+pub mod cache;
 pub mod held;
 pub mod keys;
 pub mod sessions;
 pub mod states;
-pub mod story;
 
 use async_trait::async_trait;
 use jiff::Timestamp;

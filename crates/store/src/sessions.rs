@@ -2,28 +2,23 @@
 //! database for it was most of a bare request's time.
 //!
 //! Every session write of this process (login, "last seen" once a minute, logout) passes here
-//! and drops its own entry; a counter of session writes keeps a read that raced a write from
-//! putting back what it read before. A store that is its database's only user (SQLite) trusts a
-//! session until then. A store shared by several server processes (PostgreSQL) trusts it for
-//! `SHARED_FOR` only: a logout in another process ends the session here within that time (the
-//! browser's cookie is gone at once), and "last seen" from another process shows within it.
+//! and drops its own entry, and a read that raced it is not kept (`cache`). A store that is its
+//! database's only user (SQLite) trusts a session until then. A store shared by several server
+//! processes (PostgreSQL) trusts it for `SHARED_FOR` only: a logout in another process ends the
+//! session here within that time (the browser's cookie is gone at once), and "last seen" from
+//! another process shows within it.
 
-use std::collections::HashMap;
-use std::sync::RwLock;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::cache::Cache;
 use crate::held::SHARED_FOR;
 use crate::{Result, Session};
 
-/// Most sessions remembered; beyond it the map starts over.
+/// Most sessions remembered; beyond it the cache starts over.
 const MAX_SESSIONS: usize = 50_000;
 
 pub struct Sessions {
-    /// `None`: this process is the database's only user.
-    trust_for: Option<Duration>,
-    sessions: RwLock<HashMap<String, (Instant, Session)>>,
-    writes: AtomicU64,
+    held: Cache<String, Session>,
 }
 
 impl Sessions {
@@ -38,50 +33,26 @@ impl Sessions {
     }
 
     fn new(trust_for: Option<Duration>) -> Sessions {
-        Sessions { trust_for, sessions: Default::default(), writes: AtomicU64::new(0) }
+        Sessions { held: Cache::new(MAX_SESSIONS, trust_for) }
     }
 
-    /// A session: held, or by `read` (a future: it runs only if needed), which is kept unless
-    /// this process wrote a session meanwhile.
+    /// A session: held, or by `read` (a future: it runs only if needed). Only a session found
+    /// is kept: an unknown token is asked again.
     pub async fn get_or(&self, token_hash: &str, read: impl Future<Output = Result<Option<Session>>>) -> Result<Option<Session>> {
-        if let Some(s) = self.get(token_hash) {
+        if let Some(s) = self.held.get(token_hash) {
             return Ok(Some(s));
         }
-        let writes = self.writes();
+        let ticket = self.held.ticket();
         let session = read.await?;
         if let Some(s) = &session {
-            self.put(writes, s);
+            self.held.put(ticket, s.token_hash.clone(), s.clone());
         }
         Ok(session)
     }
 
-    fn writes(&self) -> u64 {
-        self.writes.load(Ordering::Acquire)
-    }
-
-    fn get(&self, token_hash: &str) -> Option<Session> {
-        let held = self.sessions.read().ok()?;
-        held.get(token_hash).filter(|(at, _)| self.trust_for.is_none_or(|d| at.elapsed() < d)).map(|(_, s)| s.clone())
-    }
-
-    /// Keeps a session read from the database, unless a session was written since the read began.
-    fn put(&self, writes: u64, session: &Session) {
-        if let Ok(mut s) = self.sessions.write()
-            && self.writes() == writes
-        {
-            if s.len() >= MAX_SESSIONS {
-                s.clear();
-            }
-            s.insert(session.token_hash.clone(), (Instant::now(), session.clone()));
-        }
-    }
-
     /// After a session was written (or its write failed): the next read goes to the database.
     pub fn written(&self, token_hash: &str) {
-        self.writes.fetch_add(1, Ordering::AcqRel);
-        if let Ok(mut s) = self.sessions.write() {
-            s.remove(token_hash);
-        }
+        self.held.remove(token_hash);
     }
 }
 
@@ -96,24 +67,19 @@ mod tests {
         Session { token_hash: "h".into(), person: PersonId(1), csrf: "c".into(), created: t, last_seen: t }
     }
 
-    #[test]
-    fn a_write_drops_the_session_and_a_raced_read_is_not_kept() {
+    #[tokio::test]
+    async fn a_session_is_read_once_until_it_is_written() {
         let s = Sessions::one_process();
-        let before = s.writes();
-        s.put(before, &session());
-        assert!(s.get("h").is_some());
+        let reads = std::sync::atomic::AtomicU32::new(0);
+        let read = || async {
+            reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(Some(session()))
+        };
+        s.get_or("h", read()).await.ok();
+        s.get_or("h", read()).await.ok();
+        assert_eq!(reads.load(std::sync::atomic::Ordering::Relaxed), 1);
         s.written("h");
-        assert!(s.get("h").is_none(), "dropped by the write");
-        s.put(before, &session());
-        assert!(s.get("h").is_none(), "read before the write");
-    }
-
-    #[test]
-    fn a_shared_store_trusts_a_session_only_for_a_while() {
-        let s = Sessions::new(Some(Duration::from_millis(30)));
-        s.put(s.writes(), &session());
-        assert!(s.get("h").is_some());
-        std::thread::sleep(Duration::from_millis(40));
-        assert!(s.get("h").is_none(), "another process may have ended it");
+        s.get_or("h", read()).await.ok();
+        assert_eq!(reads.load(std::sync::atomic::Ordering::Relaxed), 2, "read again after the write");
     }
 }

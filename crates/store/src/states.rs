@@ -7,35 +7,34 @@
 //! the version always comes from the database (or, for SQLite, which serves one process, from
 //! the store's own record of what it wrote: `store-sqlite/src/current.rs`).
 
-use std::collections::HashMap;
-use std::sync::RwLock;
-
 use crate::StoredCourse;
+use crate::cache::Cache;
 
-#[derive(Default)]
+/// Most states kept; beyond it the cache starts over.
+const MAX_STATES: usize = 1024;
+
 pub struct States {
-    map: RwLock<HashMap<i64, StoredCourse>>,
+    held: Cache<i64, StoredCourse>,
 }
 
-/// Most states kept; beyond it the map starts over.
-const MAX_STATES: usize = 1024;
+impl Default for States {
+    fn default() -> States {
+        States { held: Cache::new(MAX_STATES, None) }
+    }
+}
 
 impl States {
     pub fn get(&self, id: i64, version: i64) -> Option<StoredCourse> {
-        self.map.read().ok().and_then(|m| m.get(&id).filter(|c| c.version == version).cloned())
+        self.held.get_if(&id, |c, _| c.version == version)
     }
 
     /// The version held for `id`, or -1 (no version is negative).
     pub fn version(&self, id: i64) -> i64 {
-        self.map.read().ok().and_then(|m| m.get(&id).map(|c| c.version)).unwrap_or(-1)
+        self.held.get(&id).map_or(-1, |c| c.version)
     }
 
+    /// A state as read: a state at a version is the same whenever it was read.
     pub fn put(&self, c: &StoredCourse) {
-        if let Ok(mut m) = self.map.write() {
-            if m.len() >= MAX_STATES && !m.contains_key(&c.id.0) {
-                m.clear();
-            }
-            m.insert(c.id.0, c.clone());
-        }
+        self.held.put(self.held.ticket(), c.id.0, c.clone());
     }
 }

@@ -13,8 +13,6 @@ use clap::{Parser, Subcommand};
 use tovholder_app::{App, AppConfig, Clock, Models};
 use tovholder_core::model::Model;
 use tovholder_store::{Keys, Store};
-use tovholder_store_postgres::PgStore;
-use tovholder_store_sqlite::SqliteStore;
 
 #[derive(Parser)]
 #[command(name = "tovholder", version, about = "Tovholder: fælles forløb om barnet og familien")]
@@ -244,9 +242,9 @@ fn models() -> anyhow::Result<Models> {
 async fn open_store(url: &str, keys: Keys) -> anyhow::Result<Arc<dyn Store>> {
     // Name the store without the URL itself: it may hold a password.
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::open_url(url, keys).await.context("opening the SQLite store")?))
+        Ok(Arc::new(tovholder_store_sqlite::open_url(url, keys).await.context("opening the SQLite store")?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Ok(Arc::new(PgStore::open_url(url, keys).await.context("opening the PostgreSQL store")?))
+        Ok(Arc::new(tovholder_store_postgres::open_url(url, keys).await.context("opening the PostgreSQL store")?))
     } else {
         bail!("unsupported database URL: use sqlite://PATH or postgres://USER@HOST/DB")
     }
@@ -257,7 +255,7 @@ async fn demo(listen: &str, data: &Path, database: Option<String>) -> anyhow::Re
     let keys = Keys::load_or_create(&data.join("tovholder.key"))?;
     let store: Arc<dyn Store> = match database {
         Some(url) => open_store(&url, keys.clone()).await?,
-        None => Arc::new(SqliteStore::open(&data.join("tovholder.db"), keys.clone()).await?),
+        None => Arc::new(tovholder_store_sqlite::open(&data.join("tovholder.db"), keys.clone()).await?),
     };
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
     let addr = listener.local_addr()?;
@@ -408,8 +406,8 @@ async fn backup(file: Option<&Path>, database: Option<String>, to: &Path) -> any
     if to.exists() {
         bail!("{} exists already", to.display());
     }
-    let store = SqliteStore::open(&path, keys).await?;
-    store.backup_to(to).await?;
+    let store = tovholder_store_sqlite::open(&path, keys).await?;
+    tovholder_store_sqlite::backup_to(&store, to).await?;
     println!("Wrote a consistent copy to {}. Keep the key file backed up apart from it.", to.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -424,8 +422,8 @@ async fn restore(file: Option<&Path>, database: Option<String>, from: &Path, for
     let staging = path.with_extension("restoring");
     let _ = std::fs::remove_file(&staging);
     std::fs::copy(from, &staging).with_context(|| format!("copying {}", from.display()))?;
-    let store = SqliteStore::open(&staging, keys.clone()).await?;
-    let integrity = store.integrity_check().await?;
+    let store = tovholder_store_sqlite::open(&staging, keys.clone()).await?;
+    let integrity = tovholder_store_sqlite::integrity_check(&store).await?;
     if integrity != "ok" {
         bail!("the backup is damaged: {integrity}");
     }

@@ -11,7 +11,6 @@ use tovholder_app::demo::{self, Seeded};
 use tovholder_app::{App, AppConfig, Clock, Models};
 use tovholder_core::ids::CourseId;
 use tovholder_store::{Keys, Store};
-use tovholder_store_sqlite::SqliteStore;
 
 pub struct TestApp {
     pub base: String,
@@ -30,10 +29,10 @@ async fn open_store(dir: &std::path::Path, keys: Keys) -> (Arc<dyn Store>, Optio
         let mut b = [0u8; 6];
         getrandom::fill(&mut b).unwrap();
         let schema = format!("t_{}", hex::encode(b));
-        let store = tovholder_store_postgres::PgStore::open_in_schema(&pg_url(), &schema, keys).await.unwrap();
+        let store = tovholder_store_postgres::open_in_schema(&pg_url(), &schema, keys).await.unwrap();
         (Arc::new(store), Some(schema))
     } else {
-        (Arc::new(SqliteStore::open(&dir.join("t.db"), keys).await.unwrap()), None)
+        (Arc::new(tovholder_store_sqlite::open(&dir.join("t.db"), keys).await.unwrap()), None)
     }
 }
 
@@ -47,7 +46,7 @@ impl Drop for TestApp {
             // Drop is not async: a short-lived runtime of its own does the clean-up.
             let _ = std::thread::spawn(move || {
                 let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-                rt.block_on(tovholder_store_postgres::PgStore::drop_schema(&pg_url(), &schema))
+                rt.block_on(tovholder_store_postgres::drop_schema(&pg_url(), &schema))
             })
             .join();
         }

@@ -9,7 +9,7 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::span::Window;
 use tovholder_core::tasks::{Owner, Task};
 
-use crate::{AccessRecord, Blob, Commit, Keys, NewEntry, NewMail, NewPerson, NewUser, Session, Store, StoreError, verify_course};
+use tovholder_store::{AccessRecord, Blob, Commit, Keys, NewEntry, NewMail, NewPerson, NewUser, Session, Store, StoreError, verify_course};
 
 type Check = Result<(), String>;
 
@@ -195,7 +195,7 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let mut agenda = NewMail::new("c@d.example".into(), "Dagsorden".into(), "Se Tovholder".into(), Some(id));
     agenda.not_before = Some(due);
     agenda.key = Some("agenda:1:1".into());
-    agenda.attachment = Some(crate::Attachment { filename: "invitation.ics".into(), content_type: "text/calendar; method=REQUEST".into(), text: "BEGIN:VCALENDAR".into() });
+    agenda.attachment = Some(tovholder_store::Attachment { filename: "invitation.ics".into(), content_type: "text/calendar; method=REQUEST".into(), text: "BEGIN:VCALENDAR".into() });
     let bare =
         |mails: Vec<NewMail>, withdraw: Vec<String>| Commit { entries: vec![], state: state.clone(), tasks: vec![], orgs: commit.orgs.clone(), recipients: vec![], mails, withdraw, blobs: vec![] };
     store.append(id, 3, &bare(vec![agenda.clone()], vec![])).await.map_err(e("append mail"))?;

@@ -1,0 +1,98 @@
+//! The Rust both SQL stores share, written once over sqlx's `Database`: the store's state, the
+//! row decoders, the commit writer and every `Store` method that differs between SQLite and
+//! PostgreSQL only in its SQL. A backend (`store-sqlite`, `store-postgres`) is a `Dialect`: its
+//! statements (`Sql`), its migrations, how it opens, and the few operations it does its own
+//! way (lists of ids, the course cache, the access-log batch, the search, bulk loads).
+//!
+//! What sqlx must be able to do with a backend's types is said in one `where` list, which
+//! stands on each of the three generic `impl` blocks (rows, commit, store): Rust does not carry
+//! bounds on other types along from a trait.
+
+use async_trait::async_trait;
+use sqlx::{Database, Pool};
+
+use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_core::tasks::Task;
+use tovholder_store::{AccessRecord, Keys, Person, Result, StoreError, StoredCourse, TaskRow};
+
+mod commit;
+mod rows;
+mod sql;
+mod store;
+
+pub use sql::Sql;
+
+/// What one SQL database does its own way.
+#[async_trait]
+pub trait Dialect: Send + Sync + Sized + 'static {
+    type Db: Database;
+    /// Its statements.
+    const SQL: Sql;
+    /// Whether several server processes may share the database: its lists are then trusted
+    /// in memory only briefly (`tovholder_store::held`).
+    const SHARED: bool;
+
+    /// People by id (`missing`: those not held in memory).
+    async fn read_persons(s: &SqlStore<Self>, missing: Vec<i64>) -> Result<Vec<Person>>;
+    /// Courses by id, in id order, each once; from memory where the state held is current.
+    async fn courses(s: &SqlStore<Self>, ids: &[CourseId]) -> Result<Vec<StoredCourse>>;
+    async fn open_tasks_for(s: &SqlStore<Self>, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>>;
+    /// A batch of access records, durable when this returns.
+    async fn write_access_log(s: &SqlStore<Self>, batch: &[AccessRecord]) -> Result<()>;
+    async fn search_courses_of_org(s: &SqlStore<Self>, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>>;
+    /// After an import: ids made later continue above the imported ones.
+    async fn finish_import(_s: &SqlStore<Self>) -> Result<()> {
+        Ok(())
+    }
+    /// After a bulk load: whatever the query planner needs to know of it.
+    async fn after_bulk_load(_s: &SqlStore<Self>) -> Result<()> {
+        Ok(())
+    }
+
+    /// After a write to course `id` (committed or failed), with its open tasks as written.
+    fn written(&self, _id: CourseId, _tasks: &[Task]) {}
+    /// After a write to many courses at once.
+    fn all_written(&self) {}
+}
+
+/// A store on one SQL database.
+pub struct SqlStore<D: Dialect> {
+    /// Where every write goes (SQLite: its one connection).
+    pub writer: Pool<D::Db>,
+    pub reader: Pool<D::Db>,
+    pub keys: Keys,
+    pub states: tovholder_store::states::States,
+    pub held: tovholder_store::held::Held,
+    pub sessions: tovholder_store::sessions::Sessions,
+    /// The dialect's own state (SQLite: what it knows to be current).
+    pub dialect: D,
+}
+
+impl<D: Dialect> SqlStore<D> {
+    pub fn new(writer: Pool<D::Db>, reader: Pool<D::Db>, keys: Keys, dialect: D) -> SqlStore<D> {
+        use tovholder_store::{held::Held, sessions::Sessions};
+        let (held, sessions) = if D::SHARED { (Held::shared(), Sessions::shared()) } else { (Held::one_process(), Sessions::one_process()) };
+        SqlStore { writer, reader, keys, states: Default::default(), held, sessions, dialect }
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+/// A database error as the store's, a duplicate key as `Duplicate`.
+pub fn db(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Duplicate(d.message().to_string()),
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+pub fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+pub fn json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(corrupt)
+}

@@ -1,0 +1,3 @@
+//! What the tests of several crates share: the store story every backend must pass.
+
+pub mod story;
