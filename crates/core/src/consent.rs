@@ -5,26 +5,12 @@
 //! says; it ends at its last day or when revoked, with no job to run: the date decides.
 
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::course::{Consent, CourseState};
+pub use crate::ids::Recipient;
 use crate::ids::{OrgId, PersonId};
 use crate::model::{ConsentDef, Givers, Model, Scope};
-
-/// Who a consent lets see the course: a department of an organisation, or a whole organisation.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Recipient {
-    pub org: OrgId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-}
-
-impl Recipient {
-    /// Does this recipient include a staff member of `org` working in `department`?
-    pub fn includes(&self, org: OrgId, department: Option<&str>) -> bool {
-        self.org == org && self.department.as_deref().is_none_or(|d| Some(d) == department)
-    }
-}
 
 /// The answer for one recipient and kind on one day, with its reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::family_plan::{Agreement, AgreementForm, AgreementStatus, Goal, Intervention, Measurement, NetworkEntry, PlanVersion};
 use crate::ids::{OrgId, PersonId};
 use crate::meetings::{Apology, Meeting, MeetingForm, MeetingStatus, Minutes, Who};
+pub use crate::stamp::{Recorded, Stamp};
 
 /// One change to a course, as written to its journal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,7 +166,7 @@ pub struct ConsentForm {
     pub consent: u32,
     pub giver: PersonId,
     pub about: Vec<PersonId>,
-    pub recipients: Vec<crate::consent::Recipient>,
+    pub recipients: Vec<crate::ids::Recipient>,
     pub kinds: Vec<String>,
     pub purpose: String,
     pub valid_from: Date,
@@ -285,13 +286,6 @@ impl Event {
     }
 }
 
-/// Who did something and when.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
-    pub at: Timestamp,
-    pub by: PersonId,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub person: PersonId,
@@ -301,14 +295,6 @@ pub struct Member {
     pub custody: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub born: Option<Date>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Recorded {
-    pub value: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    pub stamp: Stamp,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,7 +340,7 @@ pub struct Consent {
     pub id: u32,
     pub giver: PersonId,
     pub about: Vec<PersonId>,
-    pub recipients: Vec<crate::consent::Recipient>,
+    pub recipients: Vec<crate::ids::Recipient>,
     pub kinds: Vec<String>,
     pub purpose: String,
     pub valid_from: Date,

@@ -6,10 +6,10 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::course::{Recorded, Stamp};
 use crate::ids::PersonId;
 use crate::meetings::Who;
 use crate::span::Span;
+use crate::stamp::{Recorded, Stamp};
 
 /// How a model issues its family plan (`[plan]`).
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -1,4 +1,5 @@
-//! Typed ids, so a person id cannot be passed where a course id is meant.
+//! Typed ids, so a person id cannot be passed where a course id is meant, and the
+//! recipient a consent names (an organisation, or a department of it).
 
 use serde::{Deserialize, Serialize};
 
@@ -17,3 +18,18 @@ macro_rules! id_type {
 }
 
 id_type!(CourseId, PersonId, OrgId);
+
+/// Who a consent lets see the course: a department of an organisation, or a whole organisation.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Recipient {
+    pub org: OrgId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+}
+
+impl Recipient {
+    /// Does this recipient include a staff member of `org` working in `department`?
+    pub fn includes(&self, org: OrgId, department: Option<&str>) -> bool {
+        self.org == org && self.department.as_deref().is_none_or(|d| Some(d) == department)
+    }
+}

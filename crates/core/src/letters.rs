@@ -7,19 +7,8 @@ use std::collections::HashMap;
 use crate::calendar::format_date_da;
 use crate::course::CourseState;
 use crate::ids::PersonId;
+pub use crate::model::placeholders;
 use crate::model::{LetterDef, Model};
-
-/// The placeholders in a template, without braces.
-pub fn placeholders(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
-        out.push(&rest[start + 1..start + end]);
-        rest = &rest[start + end + 1..];
-    }
-    out
-}
 
 /// Fills in a letter. `names` gives people's names; `title` the course's title.
 pub fn render(model: &Model, state: &CourseState, letter: &LetterDef, names: &HashMap<PersonId, String>, title: &str) -> String {

@@ -14,6 +14,7 @@ pub mod model;
 pub mod notices;
 pub mod policy;
 pub mod span;
+pub mod stamp;
 pub mod tasks;
 #[cfg(test)]
 pub(crate) mod testkit;

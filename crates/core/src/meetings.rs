@@ -11,9 +11,9 @@ use jiff::civil::{Date, DateTime};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::course::{Recorded, Stamp};
 use crate::ids::PersonId;
 use crate::span::{Span, Window};
+use crate::stamp::{Recorded, Stamp};
 
 /// A kind of meeting in a model file (`[meeting_types.netvaerksmoede]`).
 #[derive(Clone, Debug, Deserialize, Serialize)]

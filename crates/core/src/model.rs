@@ -642,7 +642,7 @@ impl Model {
             for (j, r) in l.to.iter().enumerate() {
                 v.staff_role(self, &format!("{at}.to[{j}]"), r);
             }
-            for placeholder in crate::letters::placeholders(&l.text) {
+            for placeholder in placeholders(&l.text) {
                 let known = match placeholder.split_once('.') {
                     Some(("date", d)) => self.dates.contains_key(d),
                     Some(("role", r)) => self.roles.contains_key(r),
@@ -822,6 +822,18 @@ impl Validator {
             None => self.err(at, format!("unknown decision '{}'", d.decision)),
         }
     }
+}
+
+/// The placeholders in a template, without braces.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        out.push(&rest[start + 1..start + end]);
+        rest = &rest[start + end + 1..];
+    }
+    out
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! `test`, or TOVHOLDER_TEST_POSTGRES), each test in a fresh schema that is dropped afterwards.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use tovholder_store::{Keys, Store};
+use tovholder_store::Keys;
+use tovholder_store::parts::*;
 
 fn url() -> String {
     std::env::var("TOVHOLDER_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())

@@ -2,178 +2,167 @@
 //! (members, tasks, parties, recipients, blobs, mails), in the caller's transaction. Bulk
 //! loads write the same in few transactions.
 
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Transaction, Type};
+use sqlx::{Executor, Pool, Row, Transaction};
 
 use tovholder_core::course::CourseState;
 use tovholder_core::ids::{CourseId, PersonId};
 use tovholder_core::tasks::Owner;
 use tovholder_store::{Commit, NewPerson, Result, StoredCourse, entry_bytes, search_key, task_rows, to_micros};
 
-use crate::{Dialect, SqlStore, db, json};
+use crate::{Dialect, db, json};
 
 type Tx<D> = Transaction<'static, <D as Dialect>::Db>;
 
-impl<D: Dialect> SqlStore<D>
-where
-    for<'c> &'c mut <D::Db as Database>::Connection: Executor<'c, Database = D::Db>,
-    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
-    for<'a> &'a str: ColumnIndex<<D::Db as Database>::Row> + Type<D::Db> + Encode<'a, D::Db>,
-    for<'a> Option<&'a str>: Encode<'a, D::Db>,
-    i64: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    bool: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    String: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    Vec<u8>: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    Option<i64>: for<'q> Encode<'q, D::Db>,
-    Option<String>: for<'q> Encode<'q, D::Db>,
-    Option<Vec<u8>>: for<'q> Encode<'q, D::Db>,
-{
-    /// Fills in the search names of people stored before they were kept (migration 0003).
-    pub async fn backfill_names(writer: &Pool<D::Db>) -> Result<()> {
-        let rows = sqlx::query(D::SQL.names_missing).fetch_all(writer).await.map_err(db)?;
-        if rows.is_empty() {
-            return Ok(());
+for_every_dialect! {
+    impl {
+        /// Fills in the search names of people stored before they were kept (migration 0003).
+        pub async fn backfill_names(writer: &Pool<D::Db>) -> Result<()> {
+            let rows = sqlx::query(D::SQL.names_missing).fetch_all(writer).await.map_err(db)?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let mut tx = writer.begin().await.map_err(db)?;
+            for r in &rows {
+                let (id, name): (i64, String) = (r.try_get("id").map_err(db)?, r.try_get("name").map_err(db)?);
+                sqlx::query(D::SQL.set_name_lc).bind(search_key(&name)).bind(id).execute(&mut *tx).await.map_err(db)?;
+            }
+            tx.commit().await.map_err(db)
         }
-        let mut tx = writer.begin().await.map_err(db)?;
-        for r in &rows {
-            let (id, name): (i64, String) = (r.try_get("id").map_err(db)?, r.try_get("name").map_err(db)?);
-            sqlx::query(D::SQL.set_name_lc).bind(search_key(&name)).bind(id).execute(&mut *tx).await.map_err(db)?;
+
+        pub(crate) async fn begin(&self) -> Result<Tx<D>> {
+            self.writer.begin().await.map_err(db)
         }
-        tx.commit().await.map_err(db)
-    }
 
-    pub(crate) async fn begin(&self) -> Result<Tx<D>> {
-        self.writer.begin().await.map_err(db)
-    }
-
-    /// A new course row and its first commit; its id.
-    pub(crate) async fn insert_course(&self, tx: &mut Tx<D>, commit: &Commit) -> Result<CourseId> {
-        let created = commit.entries.first().map_or(0, |e| to_micros(e.stamp.at));
-        let r = sqlx::query(D::SQL.insert_course).bind(&commit.state.model).bind(json(&commit.state)?).bind(created).fetch_one(&mut **tx).await.map_err(db)?;
-        let id = CourseId(r.try_get("id").map_err(db)?);
-        self.write_commit(tx, id, 0, commit).await?;
-        Ok(id)
-    }
-
-    /// Writes entries and the projection; the caller has checked the version.
-    pub(crate) async fn write_commit(&self, tx: &mut Tx<D>, id: CourseId, version: i64, commit: &Commit) -> Result<i64> {
-        let mut prev: String = sqlx::query(D::SQL.head).bind(id.0).fetch_optional(&mut **tx).await.map_err(db)?.map(|r| r.try_get("hash")).transpose().map_err(db)?.unwrap_or_default();
-        let mut seq = version;
-        for e in &commit.entries {
-            seq += 1;
-            let payload = json(&e.event)?;
-            let at = to_micros(e.stamp.at);
-            let hash = self.keys.chain(&prev, &entry_bytes(id, seq, at, e.stamp.by, &payload));
-            sqlx::query(D::SQL.insert_entry).bind(id.0).bind(seq).bind(at).bind(e.stamp.by.0).bind(e.event.kind()).bind(&payload).bind(&hash).execute(&mut **tx).await.map_err(db)?;
-            prev = hash;
+        /// A new course row and its first commit; its id.
+        pub(crate) async fn insert_course(&self, tx: &mut Tx<D>, commit: &Commit) -> Result<CourseId> {
+            let created = commit.entries.first().map_or(0, |e| to_micros(e.stamp.at));
+            let r = sqlx::query(D::SQL.insert_course).bind(&commit.state.model).bind(json(&commit.state)?).bind(created).fetch_one(&mut **tx).await.map_err(db)?;
+            let id = CourseId(r.try_get("id").map_err(db)?);
+            self.write_commit(tx, id, 0, commit).await?;
+            Ok(id)
         }
-        let updated = commit.entries.last().map_or(0, |e| to_micros(e.stamp.at));
-        sqlx::query(D::SQL.update_course).bind(seq).bind(json(&commit.state)?).bind(updated).bind(id.0).execute(&mut **tx).await.map_err(db)?;
-        sqlx::query(D::SQL.upsert_head).bind(id.0).bind(seq).bind(&prev).execute(&mut **tx).await.map_err(db)?;
-        Self::write_members(tx, id, &commit.state).await?;
-        sqlx::query(D::SQL.delete_tasks).bind(id.0).execute(&mut **tx).await.map_err(db)?;
-        for t in task_rows(id, &commit.tasks) {
-            let (person, org, role) = match &t.owner {
-                Owner::Person { person, role } => (Some(person.0), None, role),
-                Owner::OrgRole { org, role } => (None, Some(org.0), role),
-            };
-            sqlx::query(D::SQL.insert_task)
-                .bind(id.0)
-                .bind(&t.task)
-                .bind(&t.label)
-                .bind(t.due_from.to_string())
-                .bind(t.due_to.to_string())
-                .bind(t.done)
-                .bind(person)
-                .bind(org)
-                .bind(role)
-                .execute(&mut **tx)
+
+        /// Writes entries and the projection; the caller has checked the version.
+        pub(crate) async fn write_commit(&self, tx: &mut Tx<D>, id: CourseId, version: i64, commit: &Commit) -> Result<i64> {
+            let mut prev: String = sqlx::query(D::SQL.head).bind(id.0).fetch_optional(&mut **tx).await.map_err(db)?.map(|r| r.try_get("hash")).transpose().map_err(db)?.unwrap_or_default();
+            let mut seq = version;
+            for e in &commit.entries {
+                seq += 1;
+                let payload = json(&e.event)?;
+                let at = to_micros(e.stamp.at);
+                let hash = self.keys.chain(&prev, &entry_bytes(id, seq, at, e.stamp.by, &payload));
+                sqlx::query(D::SQL.insert_entry).bind(id.0).bind(seq).bind(at).bind(e.stamp.by.0).bind(e.event.kind()).bind(&payload).bind(&hash).execute(&mut **tx).await.map_err(db)?;
+                prev = hash;
+            }
+            let updated = commit.entries.last().map_or(0, |e| to_micros(e.stamp.at));
+            sqlx::query(D::SQL.update_course).bind(seq).bind(json(&commit.state)?).bind(updated).bind(id.0).execute(&mut **tx).await.map_err(db)?;
+            sqlx::query(D::SQL.upsert_head).bind(id.0).bind(seq).bind(&prev).execute(&mut **tx).await.map_err(db)?;
+            Self::write_members(tx, id, &commit.state).await?;
+            sqlx::query(D::SQL.delete_tasks).bind(id.0).execute(&mut **tx).await.map_err(db)?;
+            for t in task_rows(id, &commit.tasks) {
+                let (person, org, role) = match &t.owner {
+                    Owner::Person { person, role } => (Some(person.0), None, role),
+                    Owner::OrgRole { org, role } => (None, Some(org.0), role),
+                };
+                sqlx::query(D::SQL.insert_task)
+                    .bind(id.0)
+                    .bind(&t.task)
+                    .bind(&t.label)
+                    .bind(t.due_from.to_string())
+                    .bind(t.due_to.to_string())
+                    .bind(t.done)
+                    .bind(person)
+                    .bind(org)
+                    .bind(role)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db)?;
+            }
+            sqlx::query(D::SQL.delete_course_orgs).bind(id.0).execute(&mut **tx).await.map_err(db)?;
+            for (party, org, shares) in &commit.orgs {
+                sqlx::query(D::SQL.insert_course_org).bind(id.0).bind(party).bind(org.0).bind(shares).execute(&mut **tx).await.map_err(db)?;
+            }
+            for b in &commit.blobs {
+                sqlx::query(D::SQL.insert_blob).bind(id.0).bind(&b.sha256).bind(&b.bytes).execute(&mut **tx).await.map_err(db)?;
+            }
+            sqlx::query(D::SQL.delete_course_recipients).bind(id.0).execute(&mut **tx).await.map_err(db)?;
+            for (org, department) in &commit.recipients {
+                sqlx::query(D::SQL.insert_course_recipient).bind(id.0).bind(org.0).bind(department).execute(&mut **tx).await.map_err(db)?;
+            }
+            for key in &commit.withdraw {
+                sqlx::query(D::SQL.withdraw_mail).bind(key).execute(&mut **tx).await.map_err(db)?;
+            }
+            for m in &commit.mails {
+                sqlx::query(D::SQL.insert_mail)
+                    .bind(&m.to)
+                    .bind(&m.subject)
+                    .bind(&m.body)
+                    .bind(m.course.map(|c| c.0))
+                    .bind(updated)
+                    // A deferred mail is held until its time, so the claim query needs no change.
+                    .bind(m.not_before.map(to_micros))
+                    .bind(&m.key)
+                    .bind(m.attachment.as_ref().map(json).transpose()?)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db)?;
+            }
+            Ok(seq)
+        }
+
+        /// The course's members, as the search reads them; written with every commit.
+        async fn write_members(tx: &mut Tx<D>, id: CourseId, state: &CourseState) -> Result<()> {
+            sqlx::query(D::SQL.delete_members).bind(id.0).execute(&mut **tx).await.map_err(db)?;
+            for m in &state.members {
+                sqlx::query(D::SQL.insert_member).bind(id.0).bind(m.person.0).execute(&mut **tx).await.map_err(db)?;
+            }
+            Ok(())
+        }
+
+        /// One course as stored; what it reads also refreshes the held states.
+        pub async fn course_uncached(&self, id: CourseId) -> Result<Option<StoredCourse>> {
+            let row = sqlx::query(D::SQL.course).bind(id.0).fetch_optional(&self.reader).await.map_err(db)?;
+            let c = row.as_ref().map(Self::course_row).transpose()?;
+            if let Some(c) = &c {
+                self.states.put(c);
+            }
+            Ok(c)
+        }
+
+        pub(crate) async fn bulk_add_persons(&self, persons: &[NewPerson]) -> Result<Vec<PersonId>> {
+            let mut tx = self.begin().await?;
+            let mut ids = Vec::with_capacity(persons.len());
+            for p in persons {
+                ids.push(Self::insert_person(&mut *tx, p).await?);
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(ids)
+        }
+
+        pub(crate) async fn insert_person<'c, E: Executor<'c, Database = D::Db>>(to: E, p: &NewPerson) -> Result<PersonId> {
+            let r = sqlx::query(D::SQL.insert_person)
+                .bind(&p.name)
+                .bind(&p.email)
+                .bind(p.org.map(|o| o.0))
+                .bind(p.cpr.as_ref().map(|c| c.ciphertext.clone()))
+                .bind(p.cpr.as_ref().map(|c| c.blind_index.clone()))
+                .bind(search_key(&p.name))
+                .fetch_one(to)
                 .await
                 .map_err(db)?;
+            Ok(PersonId(r.try_get("id").map_err(db)?))
         }
-        sqlx::query(D::SQL.delete_course_orgs).bind(id.0).execute(&mut **tx).await.map_err(db)?;
-        for (party, org, shares) in &commit.orgs {
-            sqlx::query(D::SQL.insert_course_org).bind(id.0).bind(party).bind(org.0).bind(shares).execute(&mut **tx).await.map_err(db)?;
-        }
-        for b in &commit.blobs {
-            sqlx::query(D::SQL.insert_blob).bind(id.0).bind(&b.sha256).bind(&b.bytes).execute(&mut **tx).await.map_err(db)?;
-        }
-        sqlx::query(D::SQL.delete_course_recipients).bind(id.0).execute(&mut **tx).await.map_err(db)?;
-        for (org, department) in &commit.recipients {
-            sqlx::query(D::SQL.insert_course_recipient).bind(id.0).bind(org.0).bind(department).execute(&mut **tx).await.map_err(db)?;
-        }
-        for key in &commit.withdraw {
-            sqlx::query(D::SQL.withdraw_mail).bind(key).execute(&mut **tx).await.map_err(db)?;
-        }
-        for m in &commit.mails {
-            sqlx::query(D::SQL.insert_mail)
-                .bind(&m.to)
-                .bind(&m.subject)
-                .bind(&m.body)
-                .bind(m.course.map(|c| c.0))
-                .bind(updated)
-                // A deferred mail is held until its time, so the claim query needs no change.
-                .bind(m.not_before.map(to_micros))
-                .bind(&m.key)
-                .bind(m.attachment.as_ref().map(json).transpose()?)
-                .execute(&mut **tx)
-                .await
-                .map_err(db)?;
-        }
-        Ok(seq)
-    }
 
-    /// The course's members, as the search reads them; written with every commit.
-    async fn write_members(tx: &mut Tx<D>, id: CourseId, state: &CourseState) -> Result<()> {
-        sqlx::query(D::SQL.delete_members).bind(id.0).execute(&mut **tx).await.map_err(db)?;
-        for m in &state.members {
-            sqlx::query(D::SQL.insert_member).bind(id.0).bind(m.person.0).execute(&mut **tx).await.map_err(db)?;
+        pub(crate) async fn bulk_create_courses(&self, commits: &[Commit]) -> Result<Vec<CourseId>> {
+            let mut tx = self.begin().await?;
+            let mut ids = Vec::with_capacity(commits.len());
+            for commit in commits {
+                ids.push(self.insert_course(&mut tx, commit).await?);
+            }
+            let committed = tx.commit().await.map_err(db);
+            self.dialect.all_written();
+            committed?;
+            Ok(ids)
         }
-        Ok(())
-    }
-
-    /// One course as stored; what it reads also refreshes the held states.
-    pub async fn course_uncached(&self, id: CourseId) -> Result<Option<StoredCourse>> {
-        let row = sqlx::query(D::SQL.course).bind(id.0).fetch_optional(&self.reader).await.map_err(db)?;
-        let c = row.as_ref().map(Self::course_row).transpose()?;
-        if let Some(c) = &c {
-            self.states.put(c);
-        }
-        Ok(c)
-    }
-
-    pub(crate) async fn bulk_add_persons(&self, persons: &[NewPerson]) -> Result<Vec<PersonId>> {
-        let mut tx = self.begin().await?;
-        let mut ids = Vec::with_capacity(persons.len());
-        for p in persons {
-            ids.push(Self::insert_person(&mut *tx, p).await?);
-        }
-        tx.commit().await.map_err(db)?;
-        Ok(ids)
-    }
-
-    pub(crate) async fn insert_person<'c, E: Executor<'c, Database = D::Db>>(to: E, p: &NewPerson) -> Result<PersonId> {
-        let r = sqlx::query(D::SQL.insert_person)
-            .bind(&p.name)
-            .bind(&p.email)
-            .bind(p.org.map(|o| o.0))
-            .bind(p.cpr.as_ref().map(|c| c.ciphertext.clone()))
-            .bind(p.cpr.as_ref().map(|c| c.blind_index.clone()))
-            .bind(search_key(&p.name))
-            .fetch_one(to)
-            .await
-            .map_err(db)?;
-        Ok(PersonId(r.try_get("id").map_err(db)?))
-    }
-
-    pub(crate) async fn bulk_create_courses(&self, commits: &[Commit]) -> Result<Vec<CourseId>> {
-        let mut tx = self.begin().await?;
-        let mut ids = Vec::with_capacity(commits.len());
-        for commit in commits {
-            ids.push(self.insert_course(&mut tx, commit).await?);
-        }
-        let committed = tx.commit().await.map_err(db);
-        self.dialect.all_written();
-        committed?;
-        Ok(ids)
     }
 }

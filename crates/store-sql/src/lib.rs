@@ -4,9 +4,10 @@
 //! statements (`Sql`), its migrations, how it opens, and the few operations it does its own
 //! way (lists of ids, the course cache, the access-log batch, the search, bulk loads).
 //!
-//! What sqlx must be able to do with a backend's types is said in one `where` list, which
-//! stands on each of the three generic `impl` blocks (rows, commit, store): Rust does not carry
-//! bounds on other types along from a trait.
+//! What sqlx must be able to do with a backend's types is said once, in `for_every_dialect!`,
+//! which puts that `where` list on each generic `impl` block: Rust does not carry bounds on
+//! other types (`i64: Encode<D::Db>`) along from a trait, and six copies of the list would
+//! drift apart. (rustfmt leaves the macro's blocks alone: format them by hand.)
 
 use async_trait::async_trait;
 use sqlx::{Database, Pool};
@@ -14,6 +15,44 @@ use sqlx::{Database, Pool};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Task;
 use tovholder_store::{AccessRecord, Keys, Person, Result, StoreError, StoredCourse, TaskRow};
+
+/// `impl<D: Dialect> [Trait for] SqlStore<D> { … }` with the one list of what sqlx must do with
+/// a dialect's types.
+macro_rules! for_every_dialect {
+    ($(#[$attr:meta])* impl $($part:ident)::+ { $($body:tt)* }) => {
+        $(#[$attr])*
+        impl<D: $crate::Dialect> $($part)::+ for $crate::SqlStore<D>
+        where
+            for<'c> &'c mut <<D as $crate::Dialect>::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = <D as $crate::Dialect>::Db>,
+            <<D as $crate::Dialect>::Db as sqlx::Database>::Arguments: sqlx::IntoArguments<<D as $crate::Dialect>::Db>,
+            for<'a> &'a str: sqlx::ColumnIndex<<<D as $crate::Dialect>::Db as sqlx::Database>::Row> + sqlx::Type<<D as $crate::Dialect>::Db> + sqlx::Encode<'a, <D as $crate::Dialect>::Db>,
+            for<'a> Option<&'a str>: sqlx::Encode<'a, <D as $crate::Dialect>::Db>,
+            i64: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            bool: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            String: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            Vec<u8>: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            Option<i64>: for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            Option<String>: for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            Option<Vec<u8>>: for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+        { $($body)* }
+    };
+    (impl { $($body:tt)* }) => {
+        impl<D: $crate::Dialect> $crate::SqlStore<D>
+        where
+            for<'c> &'c mut <<D as $crate::Dialect>::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = <D as $crate::Dialect>::Db>,
+            <<D as $crate::Dialect>::Db as sqlx::Database>::Arguments: sqlx::IntoArguments<<D as $crate::Dialect>::Db>,
+            for<'a> &'a str: sqlx::ColumnIndex<<<D as $crate::Dialect>::Db as sqlx::Database>::Row> + sqlx::Type<<D as $crate::Dialect>::Db> + sqlx::Encode<'a, <D as $crate::Dialect>::Db>,
+            for<'a> Option<&'a str>: sqlx::Encode<'a, <D as $crate::Dialect>::Db>,
+            i64: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            bool: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            String: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            Vec<u8>: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            Option<i64>: for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            Option<String>: for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+            Option<Vec<u8>>: for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
+        { $($body)* }
+    };
+}
 
 mod commit;
 mod rows;

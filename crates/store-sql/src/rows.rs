@@ -1,153 +1,142 @@
 //! Rows as the store's types: the same columns in both dialects.
 
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
+use sqlx::{Database, Row};
 
 use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Owner;
 use tovholder_store::{AccessRecord, JournalEntry, Mail, MeetingPlace, NewMail, Org, Person, Result, SealedCpr, Session, StoredCourse, TaskRow, User, from_micros};
 
-use crate::{Dialect, SqlStore, corrupt, db};
+use crate::{Dialect, corrupt, db};
 
 type DbRow<D> = <<D as Dialect>::Db as Database>::Row;
 
-impl<D: Dialect> SqlStore<D>
-where
-    for<'c> &'c mut <D::Db as Database>::Connection: Executor<'c, Database = D::Db>,
-    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
-    for<'a> &'a str: ColumnIndex<<D::Db as Database>::Row> + Type<D::Db> + Encode<'a, D::Db>,
-    for<'a> Option<&'a str>: Encode<'a, D::Db>,
-    i64: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    bool: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    String: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    Vec<u8>: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    Option<i64>: for<'q> Encode<'q, D::Db>,
-    Option<String>: for<'q> Encode<'q, D::Db>,
-    Option<Vec<u8>>: for<'q> Encode<'q, D::Db>,
-{
-    pub fn id_row(r: &DbRow<D>, column: &str) -> Result<i64> {
-        r.try_get(column).map_err(db)
-    }
+for_every_dialect! {
+    impl {
+        pub fn id_row(r: &DbRow<D>, column: &str) -> Result<i64> {
+            r.try_get(column).map_err(db)
+        }
 
-    pub fn org_row(r: &DbRow<D>) -> Result<Org> {
-        Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? })
-    }
+        pub fn org_row(r: &DbRow<D>) -> Result<Org> {
+            Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? })
+        }
 
-    pub fn meeting_place_row(r: &DbRow<D>) -> Result<MeetingPlace> {
-        Ok(MeetingPlace { id: r.try_get("id").map_err(db)?, org: OrgId(r.try_get("org_id").map_err(db)?), name: r.try_get("name").map_err(db)?, address: r.try_get("address").map_err(db)? })
-    }
+        pub fn meeting_place_row(r: &DbRow<D>) -> Result<MeetingPlace> {
+            Ok(MeetingPlace { id: r.try_get("id").map_err(db)?, org: OrgId(r.try_get("org_id").map_err(db)?), name: r.try_get("name").map_err(db)?, address: r.try_get("address").map_err(db)? })
+        }
 
-    pub fn person_row(r: &DbRow<D>) -> Result<Person> {
-        let sealed: Option<Vec<u8>> = r.try_get("cpr_sealed").map_err(db)?;
-        let index: Option<String> = r.try_get("cpr_index").map_err(db)?;
-        Ok(Person {
-            id: PersonId(r.try_get("id").map_err(db)?),
-            name: r.try_get("name").map_err(db)?,
-            email: r.try_get("email").map_err(db)?,
-            org: r.try_get::<Option<i64>, _>("org_id").map_err(db)?.map(OrgId),
-            cpr: match (sealed, index) {
-                (Some(ciphertext), Some(blind_index)) => Some(SealedCpr { ciphertext, blind_index }),
-                _ => None,
-            },
-        })
-    }
-
-    pub fn user_row(r: &DbRow<D>) -> Result<User> {
-        let roles: String = r.try_get("org_roles").map_err(db)?;
-        Ok(User {
-            person: PersonId(r.try_get("person_id").map_err(db)?),
-            name: r.try_get("name").map_err(db)?,
-            email: r.try_get("email").map_err(db)?,
-            username: r.try_get("username").map_err(db)?,
-            password_hash: r.try_get("password_hash").map_err(db)?,
-            org: OrgId(r.try_get("org_id").map_err(db)?),
-            org_name: r.try_get("org_name").map_err(db)?,
-            org_roles: serde_json::from_str(&roles).map_err(corrupt)?,
-            department: r.try_get("department").map_err(db)?,
-        })
-    }
-
-    pub fn session_row(r: &DbRow<D>) -> Result<Session> {
-        Ok(Session {
-            token_hash: r.try_get("token_hash").map_err(db)?,
-            person: PersonId(r.try_get("person_id").map_err(db)?),
-            csrf: r.try_get("csrf").map_err(db)?,
-            created: from_micros(r.try_get("created_us").map_err(db)?)?,
-            last_seen: from_micros(r.try_get("last_seen_us").map_err(db)?)?,
-        })
-    }
-
-    pub fn course_row(r: &DbRow<D>) -> Result<StoredCourse> {
-        let state: String = r.try_get("state").map_err(db)?;
-        Ok(StoredCourse {
-            id: CourseId(r.try_get("id").map_err(db)?),
-            version: r.try_get("version").map_err(db)?,
-            state: std::sync::Arc::new(serde_json::from_str::<CourseState>(&state).map_err(corrupt)?),
-            created: from_micros(r.try_get("created_us").map_err(db)?)?,
-        })
-    }
-
-    pub fn journal_row(course: CourseId, r: &DbRow<D>) -> Result<JournalEntry> {
-        let payload: String = r.try_get("payload").map_err(db)?;
-        Ok(JournalEntry {
-            course,
-            seq: r.try_get("seq").map_err(db)?,
-            stamp: Stamp { at: from_micros(r.try_get("at_us").map_err(db)?)?, by: PersonId(r.try_get("actor").map_err(db)?) },
-            event: serde_json::from_str::<Event>(&payload).map_err(corrupt)?,
-            payload,
-            hash: r.try_get("hash").map_err(db)?,
-        })
-    }
-
-    pub fn task_row(r: &DbRow<D>) -> Result<TaskRow> {
-        let role: String = r.try_get("owner_role").map_err(db)?;
-        let owner = match (r.try_get::<Option<i64>, _>("owner_person").map_err(db)?, r.try_get::<Option<i64>, _>("owner_org").map_err(db)?) {
-            (Some(p), _) => Owner::Person { person: PersonId(p), role },
-            (None, Some(o)) => Owner::OrgRole { org: OrgId(o), role },
-            (None, None) => return Err(corrupt("a task without an owner")),
-        };
-        let date = |column: &str| -> Result<jiff::civil::Date> { r.try_get::<String, _>(column).map_err(db)?.parse().map_err(corrupt) };
-        Ok(TaskRow {
-            course: CourseId(r.try_get("course_id").map_err(db)?),
-            task: r.try_get("task").map_err(db)?,
-            label: r.try_get("label").map_err(db)?,
-            due_from: date("due_from")?,
-            due_to: date("due_to")?,
-            done: r.try_get("done").map_err(db)?,
-            owner,
-        })
-    }
-
-    pub fn mail_row(r: &DbRow<D>) -> Result<Mail> {
-        Ok(Mail {
-            id: r.try_get("id").map_err(db)?,
-            mail: NewMail {
-                to: r.try_get("recipient").map_err(db)?,
-                subject: r.try_get("subject").map_err(db)?,
-                body: r.try_get("body").map_err(db)?,
-                course: r.try_get::<Option<i64>, _>("course_id").map_err(db)?.map(CourseId),
-                // Only a mail never claimed still shows its deferral; a claim overwrites it.
-                not_before: match r.try_get::<i64, _>("attempts").map_err(db)? {
-                    0 => r.try_get::<Option<i64>, _>("claimed_until_us").map_err(db)?.map(from_micros).transpose()?,
+        pub fn person_row(r: &DbRow<D>) -> Result<Person> {
+            let sealed: Option<Vec<u8>> = r.try_get("cpr_sealed").map_err(db)?;
+            let index: Option<String> = r.try_get("cpr_index").map_err(db)?;
+            Ok(Person {
+                id: PersonId(r.try_get("id").map_err(db)?),
+                name: r.try_get("name").map_err(db)?,
+                email: r.try_get("email").map_err(db)?,
+                org: r.try_get::<Option<i64>, _>("org_id").map_err(db)?.map(OrgId),
+                cpr: match (sealed, index) {
+                    (Some(ciphertext), Some(blind_index)) => Some(SealedCpr { ciphertext, blind_index }),
                     _ => None,
                 },
-                key: r.try_get("mail_key").map_err(db)?,
-                attachment: r.try_get::<Option<String>, _>("attachment").map_err(db)?.map(|a| serde_json::from_str(&a)).transpose().map_err(corrupt)?,
-            },
-            created: from_micros(r.try_get("created_us").map_err(db)?)?,
-            sent: r.try_get::<Option<i64>, _>("sent_us").map_err(db)?.map(from_micros).transpose()?,
-            attempts: r.try_get("attempts").map_err(db)?,
-        })
-    }
+            })
+        }
 
-    pub fn access_row(r: &DbRow<D>) -> Result<AccessRecord> {
-        Ok(AccessRecord {
-            at: from_micros(r.try_get("at_us").map_err(db)?)?,
-            person: r.try_get::<Option<i64>, _>("person_id").map_err(db)?.map(PersonId),
-            course: r.try_get::<Option<i64>, _>("course_id").map_err(db)?.map(CourseId),
-            action: r.try_get("action").map_err(db)?,
-            allowed: r.try_get("allowed").map_err(db)?,
-            reason: r.try_get("reason").map_err(db)?,
-        })
+        pub fn user_row(r: &DbRow<D>) -> Result<User> {
+            let roles: String = r.try_get("org_roles").map_err(db)?;
+            Ok(User {
+                person: PersonId(r.try_get("person_id").map_err(db)?),
+                name: r.try_get("name").map_err(db)?,
+                email: r.try_get("email").map_err(db)?,
+                username: r.try_get("username").map_err(db)?,
+                password_hash: r.try_get("password_hash").map_err(db)?,
+                org: OrgId(r.try_get("org_id").map_err(db)?),
+                org_name: r.try_get("org_name").map_err(db)?,
+                org_roles: serde_json::from_str(&roles).map_err(corrupt)?,
+                department: r.try_get("department").map_err(db)?,
+            })
+        }
+
+        pub fn session_row(r: &DbRow<D>) -> Result<Session> {
+            Ok(Session {
+                token_hash: r.try_get("token_hash").map_err(db)?,
+                person: PersonId(r.try_get("person_id").map_err(db)?),
+                csrf: r.try_get("csrf").map_err(db)?,
+                created: from_micros(r.try_get("created_us").map_err(db)?)?,
+                last_seen: from_micros(r.try_get("last_seen_us").map_err(db)?)?,
+            })
+        }
+
+        pub fn course_row(r: &DbRow<D>) -> Result<StoredCourse> {
+            let state: String = r.try_get("state").map_err(db)?;
+            Ok(StoredCourse {
+                id: CourseId(r.try_get("id").map_err(db)?),
+                version: r.try_get("version").map_err(db)?,
+                state: std::sync::Arc::new(serde_json::from_str::<CourseState>(&state).map_err(corrupt)?),
+                created: from_micros(r.try_get("created_us").map_err(db)?)?,
+            })
+        }
+
+        pub fn journal_row(course: CourseId, r: &DbRow<D>) -> Result<JournalEntry> {
+            let payload: String = r.try_get("payload").map_err(db)?;
+            Ok(JournalEntry {
+                course,
+                seq: r.try_get("seq").map_err(db)?,
+                stamp: Stamp { at: from_micros(r.try_get("at_us").map_err(db)?)?, by: PersonId(r.try_get("actor").map_err(db)?) },
+                event: serde_json::from_str::<Event>(&payload).map_err(corrupt)?,
+                payload,
+                hash: r.try_get("hash").map_err(db)?,
+            })
+        }
+
+        pub fn task_row(r: &DbRow<D>) -> Result<TaskRow> {
+            let role: String = r.try_get("owner_role").map_err(db)?;
+            let owner = match (r.try_get::<Option<i64>, _>("owner_person").map_err(db)?, r.try_get::<Option<i64>, _>("owner_org").map_err(db)?) {
+                (Some(p), _) => Owner::Person { person: PersonId(p), role },
+                (None, Some(o)) => Owner::OrgRole { org: OrgId(o), role },
+                (None, None) => return Err(corrupt("a task without an owner")),
+            };
+            let date = |column: &str| -> Result<jiff::civil::Date> { r.try_get::<String, _>(column).map_err(db)?.parse().map_err(corrupt) };
+            Ok(TaskRow {
+                course: CourseId(r.try_get("course_id").map_err(db)?),
+                task: r.try_get("task").map_err(db)?,
+                label: r.try_get("label").map_err(db)?,
+                due_from: date("due_from")?,
+                due_to: date("due_to")?,
+                done: r.try_get("done").map_err(db)?,
+                owner,
+            })
+        }
+
+        pub fn mail_row(r: &DbRow<D>) -> Result<Mail> {
+            Ok(Mail {
+                id: r.try_get("id").map_err(db)?,
+                mail: NewMail {
+                    to: r.try_get("recipient").map_err(db)?,
+                    subject: r.try_get("subject").map_err(db)?,
+                    body: r.try_get("body").map_err(db)?,
+                    course: r.try_get::<Option<i64>, _>("course_id").map_err(db)?.map(CourseId),
+                    // Only a mail never claimed still shows its deferral; a claim overwrites it.
+                    not_before: match r.try_get::<i64, _>("attempts").map_err(db)? {
+                        0 => r.try_get::<Option<i64>, _>("claimed_until_us").map_err(db)?.map(from_micros).transpose()?,
+                        _ => None,
+                    },
+                    key: r.try_get("mail_key").map_err(db)?,
+                    attachment: r.try_get::<Option<String>, _>("attachment").map_err(db)?.map(|a| serde_json::from_str(&a)).transpose().map_err(corrupt)?,
+                },
+                created: from_micros(r.try_get("created_us").map_err(db)?)?,
+                sent: r.try_get::<Option<i64>, _>("sent_us").map_err(db)?.map(from_micros).transpose()?,
+                attempts: r.try_get("attempts").map_err(db)?,
+            })
+        }
+
+        pub fn access_row(r: &DbRow<D>) -> Result<AccessRecord> {
+            Ok(AccessRecord {
+                at: from_micros(r.try_get("at_us").map_err(db)?)?,
+                person: r.try_get::<Option<i64>, _>("person_id").map_err(db)?.map(PersonId),
+                course: r.try_get::<Option<i64>, _>("course_id").map_err(db)?.map(CourseId),
+                action: r.try_get("action").map_err(db)?,
+                allowed: r.try_get("allowed").map_err(db)?,
+                reason: r.try_get("reason").map_err(db)?,
+            })
+        }
     }
 }

@@ -3,339 +3,354 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
+use sqlx::Row;
 
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
-use tovholder_store::{AccessRecord, Commit, JournalEntry, Mail, MeetingPlace, NewPerson, NewUser, Org, Person, Result, Session, Store, StoreError, StoredCourse, TaskRow, User, to_micros};
+use tovholder_store::parts::*;
+use tovholder_store::{AccessRecord, Commit, JournalEntry, Mail, MeetingPlace, NewPerson, NewUser, Org, Person, Result, Session, StoreError, StoredCourse, TaskRow, User, to_micros};
 
-use crate::{Dialect, SqlStore, db, json};
+use crate::{db, json};
 
-#[async_trait]
-impl<D: Dialect> Store for SqlStore<D>
-where
-    for<'c> &'c mut <D::Db as Database>::Connection: Executor<'c, Database = D::Db>,
-    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
-    for<'a> &'a str: ColumnIndex<<D::Db as Database>::Row> + Type<D::Db> + Encode<'a, D::Db>,
-    for<'a> Option<&'a str>: Encode<'a, D::Db>,
-    i64: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    bool: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    String: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    Vec<u8>: Type<D::Db> + for<'r> Decode<'r, D::Db> + for<'q> Encode<'q, D::Db>,
-    Option<i64>: for<'q> Encode<'q, D::Db>,
-    Option<String>: for<'q> Encode<'q, D::Db>,
-    Option<Vec<u8>>: for<'q> Encode<'q, D::Db>,
-{
-    async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId> {
-        let r = sqlx::query(D::SQL.insert_org).bind(name).bind(kind).fetch_one(&self.writer).await.map_err(db);
-        self.held.invalidate();
-        Ok(OrgId(Self::id_row(&r?, "id")?))
-    }
-
-    async fn orgs(&self) -> Result<std::sync::Arc<[Org]>> {
-        self.held.orgs_or(async { sqlx::query(D::SQL.orgs).fetch_all(&self.reader).await.map_err(db)?.iter().map(Self::org_row).collect() }).await
-    }
-
-    async fn meeting_places(&self, org: OrgId) -> Result<Vec<MeetingPlace>> {
-        let rows = sqlx::query(D::SQL.meeting_places).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(Self::meeting_place_row).collect()
-    }
-
-    async fn add_meeting_place(&self, org: OrgId, name: &str, address: &str) -> Result<i64> {
-        let r = sqlx::query(D::SQL.insert_meeting_place).bind(org.0).bind(name).bind(address).fetch_one(&self.writer).await.map_err(db)?;
-        Self::id_row(&r, "id")
-    }
-
-    async fn remove_meeting_place(&self, org: OrgId, id: i64) -> Result<()> {
-        let removed = sqlx::query(D::SQL.delete_meeting_place).bind(org.0).bind(id).fetch_optional(&self.writer).await.map_err(db)?;
-        removed.map(|_| ()).ok_or(StoreError::NotFound)
-    }
-
-    async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {
-        Self::insert_person(&self.writer, p).await
-    }
-
-    async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>> {
-        self.held.persons_or(ids, |missing| D::read_persons(self, missing)).await
-    }
-
-    async fn person_by_cpr_index(&self, index: &str) -> Result<Option<Person>> {
-        let row = sqlx::query(D::SQL.person_by_cpr).bind(index).fetch_optional(&self.reader).await.map_err(db)?;
-        row.as_ref().map(Self::person_row).transpose()
-    }
-
-    async fn staff(&self, org: OrgId) -> Result<std::sync::Arc<[User]>> {
-        self.held.staff_or(org, async { sqlx::query(D::SQL.staff).bind(org.0).fetch_all(&self.reader).await.map_err(db)?.iter().map(Self::user_row).collect() }).await
-    }
-
-    async fn add_user(&self, u: &NewUser) -> Result<()> {
-        let r = sqlx::query(D::SQL.insert_user).bind(u.person.0).bind(&u.username).bind(&u.password_hash).bind(json(&u.org_roles)?).bind(&u.department).execute(&self.writer).await.map_err(db);
-        self.held.invalidate();
-        r.map(|_| ())
-    }
-
-    async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
-        let row = sqlx::query(D::SQL.user_by_name).bind(username).fetch_optional(&self.reader).await.map_err(db)?;
-        row.as_ref().map(Self::user_row).transpose()
-    }
-
-    async fn user(&self, person: PersonId) -> Result<Option<User>> {
-        self.held
-            .user_or(person, async {
-                let row = sqlx::query(D::SQL.user_by_person).bind(person.0).fetch_optional(&self.reader).await.map_err(db)?;
-                row.as_ref().map(Self::user_row).transpose()
-            })
-            .await
-    }
-
-    async fn put_session(&self, s: &Session) -> Result<()> {
-        let q = sqlx::query(D::SQL.insert_session).bind(&s.token_hash).bind(s.person.0).bind(&s.csrf).bind(to_micros(s.created)).bind(to_micros(s.last_seen));
-        let r = q.execute(&self.writer).await.map_err(db);
-        self.sessions.written(&s.token_hash);
-        r.map(|_| ())
-    }
-
-    async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
-        self.sessions
-            .get_or(token_hash, async {
-                let row = sqlx::query(D::SQL.session).bind(token_hash).fetch_optional(&self.reader).await.map_err(db)?;
-                row.as_ref().map(Self::session_row).transpose()
-            })
-            .await
-    }
-
-    async fn touch_session(&self, token_hash: &str, at: Timestamp) -> Result<()> {
-        let r = sqlx::query(D::SQL.touch_session).bind(to_micros(at)).bind(token_hash).execute(&self.writer).await.map_err(db);
-        self.sessions.written(token_hash);
-        r.map(|_| ())
-    }
-
-    async fn drop_session(&self, token_hash: &str) -> Result<()> {
-        let r = sqlx::query(D::SQL.delete_session).bind(token_hash).execute(&self.writer).await.map_err(db);
-        self.sessions.written(token_hash);
-        r.map(|_| ())
-    }
-
-    async fn note_login(&self, username: &str, ok: bool, at: Timestamp) -> Result<()> {
-        sqlx::query(D::SQL.insert_login_attempt).bind(username).bind(ok).bind(to_micros(at)).execute(&self.writer).await.map_err(db)?;
-        Ok(())
-    }
-
-    async fn failed_logins_since(&self, username: &str, since: Timestamp) -> Result<i64> {
-        let r = sqlx::query(D::SQL.failed_logins).bind(username).bind(to_micros(since)).fetch_one(&self.reader).await.map_err(db)?;
-        Self::id_row(&r, "n")
-    }
-
-    async fn create_course(&self, commit: &Commit) -> Result<CourseId> {
-        let mut tx = self.begin().await?;
-        let id = self.insert_course(&mut tx, commit).await?;
-        let committed = tx.commit().await.map_err(db);
-        self.dialect.written(id, &commit.tasks);
-        committed?;
-        Ok(id)
-    }
-
-    async fn append(&self, id: CourseId, expected_version: i64, commit: &Commit) -> Result<i64> {
-        let mut tx = self.begin().await?;
-        let current = sqlx::query(D::SQL.course_version).bind(id.0).fetch_optional(&mut *tx).await.map_err(db)?.ok_or(StoreError::NotFound)?;
-        let current = Self::id_row(&current, "version")?;
-        if current != expected_version {
-            return Err(StoreError::Conflict { current });
+for_every_dialect! {
+    #[async_trait]
+    impl Directory {
+        async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId> {
+            let r = sqlx::query(D::SQL.insert_org).bind(name).bind(kind).fetch_one(&self.writer).await.map_err(db);
+            self.held.invalidate();
+            Ok(OrgId(Self::id_row(&r?, "id")?))
         }
-        let seq = self.write_commit(&mut tx, id, current, commit).await?;
-        let committed = tx.commit().await.map_err(db);
-        self.dialect.written(id, &commit.tasks);
-        committed?;
-        Ok(seq)
-    }
 
-    async fn course(&self, id: CourseId) -> Result<Option<StoredCourse>> {
-        // The version is always current; the state comes from memory when it is that version's.
-        Ok(D::courses(self, &[id]).await?.into_iter().next())
-    }
+        async fn orgs(&self) -> Result<std::sync::Arc<[Org]>> {
+            self.held.orgs_or(async { sqlx::query(D::SQL.orgs).fetch_all(&self.reader).await.map_err(db)?.iter().map(Self::org_row).collect() }).await
+        }
 
-    async fn course_as_stored(&self, id: CourseId) -> Result<Option<StoredCourse>> {
-        // A state changed behind the store's back (tampering, same version) must show here.
-        self.course_uncached(id).await
-    }
+        async fn meeting_places(&self, org: OrgId) -> Result<Vec<MeetingPlace>> {
+            let rows = sqlx::query(D::SQL.meeting_places).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::meeting_place_row).collect()
+        }
 
-    async fn courses(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
-        D::courses(self, ids).await
-    }
+        async fn add_meeting_place(&self, org: OrgId, name: &str, address: &str) -> Result<i64> {
+            let r = sqlx::query(D::SQL.insert_meeting_place).bind(org.0).bind(name).bind(address).fetch_one(&self.writer).await.map_err(db)?;
+            Self::id_row(&r, "id")
+        }
 
-    async fn course_ids(&self) -> Result<Vec<CourseId>> {
-        let rows = sqlx::query(D::SQL.course_ids).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(|r| Ok(CourseId(Self::id_row(r, "id")?))).collect()
-    }
+        async fn remove_meeting_place(&self, org: OrgId, id: i64) -> Result<()> {
+            let removed = sqlx::query(D::SQL.delete_meeting_place).bind(org.0).bind(id).fetch_optional(&self.writer).await.map_err(db)?;
+            removed.map(|_| ()).ok_or(StoreError::NotFound)
+        }
 
-    async fn courses_of_org(&self, org: OrgId, before: Option<CourseId>, limit: i64) -> Result<Vec<CourseId>> {
-        let before = before.map_or(i64::MAX, |c| c.0);
-        let rows = sqlx::query(D::SQL.courses_of_org).bind(org.0).bind(before).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(|r| Ok(CourseId(Self::id_row(r, "course_id")?))).collect()
-    }
+        async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {
+            Self::insert_person(&self.writer, p).await
+        }
 
-    async fn courses_shared_with(&self, org: OrgId, department: Option<&str>, limit: i64) -> Result<Vec<CourseId>> {
-        let rows = sqlx::query(D::SQL.courses_shared_with).bind(org.0).bind(department).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(|r| Ok(CourseId(Self::id_row(r, "course_id")?))).collect()
-    }
+        async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>> {
+            self.held.persons_or(ids, |missing| D::read_persons(self, missing)).await
+        }
 
-    async fn journal_after(&self, id: CourseId, seq: i64) -> Result<Vec<JournalEntry>> {
-        let rows = sqlx::query(D::SQL.journal).bind(id.0).bind(seq).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(|r| Self::journal_row(id, r)).collect()
-    }
+        async fn person_by_cpr_index(&self, index: &str) -> Result<Option<Person>> {
+            let row = sqlx::query(D::SQL.person_by_cpr).bind(index).fetch_optional(&self.reader).await.map_err(db)?;
+            row.as_ref().map(Self::person_row).transpose()
+        }
 
-    async fn blob(&self, course: CourseId, sha256: &str) -> Result<Option<Vec<u8>>> {
-        let row = sqlx::query(D::SQL.blob).bind(course.0).bind(sha256).fetch_optional(&self.reader).await.map_err(db)?;
-        row.map(|r| r.try_get("bytes").map_err(db)).transpose()
-    }
+        async fn staff(&self, org: OrgId) -> Result<std::sync::Arc<[User]>> {
+            self.held.staff_or(org, async { sqlx::query(D::SQL.staff).bind(org.0).fetch_all(&self.reader).await.map_err(db)?.iter().map(Self::user_row).collect() }).await
+        }
 
-    async fn head(&self, id: CourseId) -> Result<Option<(i64, String)>> {
-        let row = sqlx::query(D::SQL.head).bind(id.0).fetch_optional(&self.reader).await.map_err(db)?;
-        row.map(|r| Ok((r.try_get("seq").map_err(db)?, r.try_get("hash").map_err(db)?))).transpose()
-    }
+        async fn add_user(&self, u: &NewUser) -> Result<()> {
+            let r = sqlx::query(D::SQL.insert_user).bind(u.person.0).bind(&u.username).bind(&u.password_hash).bind(json(&u.org_roles)?).bind(&u.department).execute(&self.writer).await.map_err(db);
+            self.held.invalidate();
+            r.map(|_| ())
+        }
 
-    async fn open_tasks_for(&self, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>> {
-        D::open_tasks_for(self, person, org, org_roles).await
-    }
+        async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+            let row = sqlx::query(D::SQL.user_by_name).bind(username).fetch_optional(&self.reader).await.map_err(db)?;
+            row.as_ref().map(Self::user_row).transpose()
+        }
 
-    async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()> {
-        D::write_access_log(self, batch).await
+        async fn user(&self, person: PersonId) -> Result<Option<User>> {
+            self.held
+                .user_or(person, async {
+                    let row = sqlx::query(D::SQL.user_by_person).bind(person.0).fetch_optional(&self.reader).await.map_err(db)?;
+                    row.as_ref().map(Self::user_row).transpose()
+                })
+                .await
+        }
     }
+}
 
-    async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>> {
-        let q = match course {
-            Some(c) => sqlx::query(D::SQL.access_log_course).bind(c.0).bind(limit),
-            None => sqlx::query(D::SQL.access_log_all).bind(limit),
-        };
-        q.fetch_all(&self.reader).await.map_err(db)?.iter().map(Self::access_row).collect()
+for_every_dialect! {
+    #[async_trait]
+    impl Logins {
+        async fn put_session(&self, s: &Session) -> Result<()> {
+            let q = sqlx::query(D::SQL.insert_session).bind(&s.token_hash).bind(s.person.0).bind(&s.csrf).bind(to_micros(s.created)).bind(to_micros(s.last_seen));
+            let r = q.execute(&self.writer).await.map_err(db);
+            self.sessions.written(&s.token_hash);
+            r.map(|_| ())
+        }
+
+        async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+            self.sessions
+                .get_or(token_hash, async {
+                    let row = sqlx::query(D::SQL.session).bind(token_hash).fetch_optional(&self.reader).await.map_err(db)?;
+                    row.as_ref().map(Self::session_row).transpose()
+                })
+                .await
+        }
+
+        async fn touch_session(&self, token_hash: &str, at: Timestamp) -> Result<()> {
+            let r = sqlx::query(D::SQL.touch_session).bind(to_micros(at)).bind(token_hash).execute(&self.writer).await.map_err(db);
+            self.sessions.written(token_hash);
+            r.map(|_| ())
+        }
+
+        async fn drop_session(&self, token_hash: &str) -> Result<()> {
+            let r = sqlx::query(D::SQL.delete_session).bind(token_hash).execute(&self.writer).await.map_err(db);
+            self.sessions.written(token_hash);
+            r.map(|_| ())
+        }
+
+        async fn note_login(&self, username: &str, ok: bool, at: Timestamp) -> Result<()> {
+            sqlx::query(D::SQL.insert_login_attempt).bind(username).bind(ok).bind(to_micros(at)).execute(&self.writer).await.map_err(db)?;
+            Ok(())
+        }
+
+        async fn failed_logins_since(&self, username: &str, since: Timestamp) -> Result<i64> {
+            let r = sqlx::query(D::SQL.failed_logins).bind(username).bind(to_micros(since)).fetch_one(&self.reader).await.map_err(db)?;
+            Self::id_row(&r, "n")
+        }
     }
+}
 
-    async fn outbox(&self, limit: i64) -> Result<Vec<Mail>> {
-        let rows = sqlx::query(D::SQL.outbox).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(Self::mail_row).collect()
+for_every_dialect! {
+    #[async_trait]
+    impl Courses {
+        async fn create_course(&self, commit: &Commit) -> Result<CourseId> {
+            let mut tx = self.begin().await?;
+            let id = self.insert_course(&mut tx, commit).await?;
+            let committed = tx.commit().await.map_err(db);
+            self.dialect.written(id, &commit.tasks);
+            committed?;
+            Ok(id)
+        }
+
+        async fn append(&self, id: CourseId, expected_version: i64, commit: &Commit) -> Result<i64> {
+            let mut tx = self.begin().await?;
+            let current = sqlx::query(D::SQL.course_version).bind(id.0).fetch_optional(&mut *tx).await.map_err(db)?.ok_or(StoreError::NotFound)?;
+            let current = Self::id_row(&current, "version")?;
+            if current != expected_version {
+                return Err(StoreError::Conflict { current });
+            }
+            let seq = self.write_commit(&mut tx, id, current, commit).await?;
+            let committed = tx.commit().await.map_err(db);
+            self.dialect.written(id, &commit.tasks);
+            committed?;
+            Ok(seq)
+        }
+
+        async fn course(&self, id: CourseId) -> Result<Option<StoredCourse>> {
+            // The version is always current; the state comes from memory when it is that version's.
+            Ok(D::courses(self, &[id]).await?.into_iter().next())
+        }
+
+        async fn course_as_stored(&self, id: CourseId) -> Result<Option<StoredCourse>> {
+            // A state changed behind the store's back (tampering, same version) must show here.
+            self.course_uncached(id).await
+        }
+
+        async fn courses(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
+            D::courses(self, ids).await
+        }
+
+        async fn course_ids(&self) -> Result<Vec<CourseId>> {
+            let rows = sqlx::query(D::SQL.course_ids).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| Ok(CourseId(Self::id_row(r, "id")?))).collect()
+        }
+
+        async fn courses_of_org(&self, org: OrgId, before: Option<CourseId>, limit: i64) -> Result<Vec<CourseId>> {
+            let before = before.map_or(i64::MAX, |c| c.0);
+            let rows = sqlx::query(D::SQL.courses_of_org).bind(org.0).bind(before).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| Ok(CourseId(Self::id_row(r, "course_id")?))).collect()
+        }
+
+        async fn courses_shared_with(&self, org: OrgId, department: Option<&str>, limit: i64) -> Result<Vec<CourseId>> {
+            let rows = sqlx::query(D::SQL.courses_shared_with).bind(org.0).bind(department).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| Ok(CourseId(Self::id_row(r, "course_id")?))).collect()
+        }
+
+        async fn journal_after(&self, id: CourseId, seq: i64) -> Result<Vec<JournalEntry>> {
+            let rows = sqlx::query(D::SQL.journal).bind(id.0).bind(seq).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| Self::journal_row(id, r)).collect()
+        }
+
+        async fn blob(&self, course: CourseId, sha256: &str) -> Result<Option<Vec<u8>>> {
+            let row = sqlx::query(D::SQL.blob).bind(course.0).bind(sha256).fetch_optional(&self.reader).await.map_err(db)?;
+            row.map(|r| r.try_get("bytes").map_err(db)).transpose()
+        }
+
+        async fn head(&self, id: CourseId) -> Result<Option<(i64, String)>> {
+            let row = sqlx::query(D::SQL.head).bind(id.0).fetch_optional(&self.reader).await.map_err(db)?;
+            row.map(|r| Ok((r.try_get("seq").map_err(db)?, r.try_get("hash").map_err(db)?))).transpose()
+        }
+
+        async fn open_tasks_for(&self, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>> {
+            D::open_tasks_for(self, person, org, org_roles).await
+        }
+
+        async fn search_courses_of_org(&self, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>> {
+            D::search_courses_of_org(self, org, needle, limit).await
+        }
     }
+}
 
-    async fn claim_mail(&self, now: Timestamp, until: Timestamp) -> Result<Option<Mail>> {
-        let row = sqlx::query(D::SQL.claim_mail).bind(to_micros(now)).bind(to_micros(until)).fetch_optional(&self.writer).await.map_err(db)?;
-        row.as_ref().map(Self::mail_row).transpose()
+for_every_dialect! {
+    #[async_trait]
+    impl AccessLog {
+        async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()> {
+            D::write_access_log(self, batch).await
+        }
+
+        async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>> {
+            let q = match course {
+                Some(c) => sqlx::query(D::SQL.access_log_course).bind(c.0).bind(limit),
+                None => sqlx::query(D::SQL.access_log_all).bind(limit),
+            };
+            q.fetch_all(&self.reader).await.map_err(db)?.iter().map(Self::access_row).collect()
+        }
     }
+}
 
-    async fn mail_sent(&self, id: i64, at: Timestamp) -> Result<()> {
-        sqlx::query(D::SQL.mail_sent).bind(to_micros(at)).bind(id).execute(&self.writer).await.map_err(db)?;
-        Ok(())
+for_every_dialect! {
+    #[async_trait]
+    impl Outbox {
+        async fn outbox(&self, limit: i64) -> Result<Vec<Mail>> {
+            let rows = sqlx::query(D::SQL.outbox).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::mail_row).collect()
+        }
+
+        async fn claim_mail(&self, now: Timestamp, until: Timestamp) -> Result<Option<Mail>> {
+            let row = sqlx::query(D::SQL.claim_mail).bind(to_micros(now)).bind(to_micros(until)).fetch_optional(&self.writer).await.map_err(db)?;
+            row.as_ref().map(Self::mail_row).transpose()
+        }
+
+        async fn mail_sent(&self, id: i64, at: Timestamp) -> Result<()> {
+            sqlx::query(D::SQL.mail_sent).bind(to_micros(at)).bind(id).execute(&self.writer).await.map_err(db)?;
+            Ok(())
+        }
+
+        async fn mail_failed(&self, id: i64, retry_at: Timestamp) -> Result<()> {
+            sqlx::query(D::SQL.mail_failed).bind(to_micros(retry_at)).bind(id).execute(&self.writer).await.map_err(db)?;
+            Ok(())
+        }
     }
+}
 
-    async fn mail_failed(&self, id: i64, retry_at: Timestamp) -> Result<()> {
-        sqlx::query(D::SQL.mail_failed).bind(to_micros(retry_at)).bind(id).execute(&self.writer).await.map_err(db)?;
-        Ok(())
-    }
+for_every_dialect! {
+    #[async_trait]
+    impl Bulk {
+        async fn all_persons(&self) -> Result<Vec<Person>> {
+            let rows = sqlx::query(D::SQL.all_persons).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::person_row).collect()
+        }
 
-    async fn all_persons(&self) -> Result<Vec<Person>> {
-        let rows = sqlx::query(D::SQL.all_persons).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(Self::person_row).collect()
-    }
+        async fn import_org(&self, org: &Org) -> Result<()> {
+            let r = sqlx::query(D::SQL.import_org).bind(org.id.0).bind(&org.name).bind(&org.kind).execute(&self.writer).await.map_err(db);
+            self.held.invalidate();
+            r.map(|_| ())
+        }
 
-    async fn import_org(&self, org: &Org) -> Result<()> {
-        let r = sqlx::query(D::SQL.import_org).bind(org.id.0).bind(&org.name).bind(&org.kind).execute(&self.writer).await.map_err(db);
-        self.held.invalidate();
-        r.map(|_| ())
-    }
+        async fn import_person(&self, p: &Person) -> Result<()> {
+            sqlx::query(D::SQL.import_person)
+                .bind(p.id.0)
+                .bind(&p.name)
+                .bind(&p.email)
+                .bind(p.org.map(|o| o.0))
+                .bind(p.cpr.as_ref().map(|c| c.ciphertext.clone()))
+                .bind(p.cpr.as_ref().map(|c| c.blind_index.clone()))
+                .bind(tovholder_store::search_key(&p.name))
+                .execute(&self.writer)
+                .await
+                .map_err(db)?;
+            Ok(())
+        }
 
-    async fn import_person(&self, p: &Person) -> Result<()> {
-        sqlx::query(D::SQL.import_person)
-            .bind(p.id.0)
-            .bind(&p.name)
-            .bind(&p.email)
-            .bind(p.org.map(|o| o.0))
-            .bind(p.cpr.as_ref().map(|c| c.ciphertext.clone()))
-            .bind(p.cpr.as_ref().map(|c| c.blind_index.clone()))
-            .bind(tovholder_store::search_key(&p.name))
-            .execute(&self.writer)
-            .await
-            .map_err(db)?;
-        Ok(())
-    }
-
-    async fn import_course(&self, course: &StoredCourse, journal: &[JournalEntry], projection: &Commit) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let updated = journal.last().map_or(0, |e| to_micros(e.stamp.at));
-        sqlx::query(D::SQL.import_course)
-            .bind(course.id.0)
-            .bind(&course.state.model)
-            .bind(0i64)
-            .bind(json(&course.state)?)
-            .bind(to_micros(course.created))
-            .bind(updated)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        for e in journal {
-            sqlx::query(D::SQL.insert_entry)
+        async fn import_course(&self, course: &StoredCourse, journal: &[JournalEntry], projection: &Commit) -> Result<()> {
+            let mut tx = self.begin().await?;
+            let updated = journal.last().map_or(0, |e| to_micros(e.stamp.at));
+            sqlx::query(D::SQL.import_course)
                 .bind(course.id.0)
-                .bind(e.seq)
-                .bind(to_micros(e.stamp.at))
-                .bind(e.stamp.by.0)
-                .bind(e.event.kind())
-                .bind(&e.payload)
-                .bind(&e.hash)
+                .bind(&course.state.model)
+                .bind(0i64)
+                .bind(json(&course.state)?)
+                .bind(to_micros(course.created))
+                .bind(updated)
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
+            for e in journal {
+                sqlx::query(D::SQL.insert_entry)
+                    .bind(course.id.0)
+                    .bind(e.seq)
+                    .bind(to_micros(e.stamp.at))
+                    .bind(e.stamp.by.0)
+                    .bind(e.event.kind())
+                    .bind(&e.payload)
+                    .bind(&e.hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            }
+            // The projection and head, written as an append of no entries on top of the journal.
+            let version = journal.last().map_or(0, |e| e.seq);
+            let head = journal.last().map(|e| e.hash.clone()).unwrap_or_default();
+            sqlx::query(D::SQL.upsert_head).bind(course.id.0).bind(version).bind(&head).execute(&mut *tx).await.map_err(db)?;
+            self.write_commit(&mut tx, course.id, version, projection).await?;
+            let committed = tx.commit().await.map_err(db);
+            self.dialect.all_written();
+            committed
         }
-        // The projection and head, written as an append of no entries on top of the journal.
-        let version = journal.last().map_or(0, |e| e.seq);
-        let head = journal.last().map(|e| e.hash.clone()).unwrap_or_default();
-        sqlx::query(D::SQL.upsert_head).bind(course.id.0).bind(version).bind(&head).execute(&mut *tx).await.map_err(db)?;
-        self.write_commit(&mut tx, course.id, version, projection).await?;
-        let committed = tx.commit().await.map_err(db);
-        self.dialect.all_written();
-        committed
-    }
 
-    async fn import_mail(&self, m: &Mail) -> Result<()> {
-        sqlx::query(D::SQL.import_mail)
-            .bind(&m.mail.to)
-            .bind(&m.mail.subject)
-            .bind(&m.mail.body)
-            .bind(m.mail.course.map(|c| c.0))
-            .bind(to_micros(m.created))
-            .bind(m.attempts)
-            .bind(m.mail.not_before.map(to_micros))
-            .bind(&m.mail.key)
-            .bind(m.mail.attachment.as_ref().map(json).transpose()?)
-            .bind(m.sent.map(to_micros))
-            .execute(&self.writer)
-            .await
-            .map_err(db)?;
-        Ok(())
-    }
+        async fn import_mail(&self, m: &Mail) -> Result<()> {
+            sqlx::query(D::SQL.import_mail)
+                .bind(&m.mail.to)
+                .bind(&m.mail.subject)
+                .bind(&m.mail.body)
+                .bind(m.mail.course.map(|c| c.0))
+                .bind(to_micros(m.created))
+                .bind(m.attempts)
+                .bind(m.mail.not_before.map(to_micros))
+                .bind(&m.mail.key)
+                .bind(m.mail.attachment.as_ref().map(json).transpose()?)
+                .bind(m.sent.map(to_micros))
+                .execute(&self.writer)
+                .await
+                .map_err(db)?;
+            Ok(())
+        }
 
-    async fn finish_import(&self) -> Result<()> {
-        D::finish_import(self).await
-    }
+        async fn finish_import(&self) -> Result<()> {
+            D::finish_import(self).await
+        }
 
-    async fn after_bulk_load(&self) -> Result<()> {
-        D::after_bulk_load(self).await
-    }
+        async fn after_bulk_load(&self) -> Result<()> {
+            D::after_bulk_load(self).await
+        }
 
-    async fn add_persons(&self, persons: &[NewPerson]) -> Result<Vec<PersonId>> {
-        self.bulk_add_persons(persons).await
-    }
+        async fn add_persons(&self, persons: &[NewPerson]) -> Result<Vec<PersonId>> {
+            self.bulk_add_persons(persons).await
+        }
 
-    async fn create_courses(&self, commits: &[Commit]) -> Result<Vec<CourseId>> {
-        self.bulk_create_courses(commits).await
-    }
+        async fn create_courses(&self, commits: &[Commit]) -> Result<Vec<CourseId>> {
+            self.bulk_create_courses(commits).await
+        }
 
-    async fn search_courses_of_org(&self, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>> {
-        D::search_courses_of_org(self, org, needle, limit).await
-    }
+        async fn courses_after(&self, after: CourseId, limit: i64) -> Result<Vec<StoredCourse>> {
+            let rows = sqlx::query(D::SQL.courses_after).bind(after.0).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::course_row).collect()
+        }
 
-    async fn courses_after(&self, after: CourseId, limit: i64) -> Result<Vec<StoredCourse>> {
-        let rows = sqlx::query(D::SQL.courses_after).bind(after.0).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(Self::course_row).collect()
-    }
-
-    async fn open_tasks_due(&self, until: Date, limit: i64) -> Result<Vec<TaskRow>> {
-        let rows = sqlx::query(D::SQL.open_tasks_due).bind(until.to_string()).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
-        rows.iter().map(Self::task_row).collect()
+        async fn open_tasks_due(&self, until: Date, limit: i64) -> Result<Vec<TaskRow>> {
+            let rows = sqlx::query(D::SQL.open_tasks_due).bind(until.to_string()).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::task_row).collect()
+        }
     }
 }

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use tovholder_store::{Keys, Store};
+use tovholder_store::Keys;
+use tovholder_store::parts::*;
 use tovholder_store_sqlite::SqliteStore;
 
 async fn fresh() -> (SqliteStore, Keys, tempfile::TempDir) {

@@ -264,9 +264,24 @@ pub struct AccessRecord {
     pub reason: String,
 }
 
+/// What the application needs of a store, in parts: `Directory`, `Logins`, `Courses`,
+/// `AccessLog` and `Outbox`. A store is every part; bulk loading and moving an instance
+/// (`Bulk`) are for the binary only (`BulkStore`).
+pub trait Store: Directory + Logins + Courses + AccessLog + Outbox {}
+impl<T: Directory + Logins + Courses + AccessLog + Outbox> Store for T {}
+
+/// A store the binary can also load in bulk and move to another store.
+pub trait BulkStore: Store + Bulk {}
+impl<T: Store + Bulk> BulkStore for T {}
+
+/// The parts of `Store`, for `use tovholder_store::parts::*` where their methods are called.
+pub mod parts {
+    pub use crate::{AccessLog, Bulk, Courses, Directory, Logins, Outbox};
+}
+
+/// Organisations, their meeting places, people and logins.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
-    // Organisations, people and logins.
+pub trait Directory: Send + Sync + 'static {
     async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId>;
     async fn orgs(&self) -> Result<std::sync::Arc<[Org]>>;
     /// An organisation's meeting places, by name.
@@ -282,16 +297,22 @@ pub trait Store: Send + Sync + 'static {
     async fn add_user(&self, u: &NewUser) -> Result<()>;
     async fn user_by_name(&self, username: &str) -> Result<Option<User>>;
     async fn user(&self, person: PersonId) -> Result<Option<User>>;
+}
 
-    // Sessions and login throttling.
+/// Sessions and login throttling.
+#[async_trait]
+pub trait Logins: Send + Sync + 'static {
     async fn put_session(&self, s: &Session) -> Result<()>;
     async fn session(&self, token_hash: &str) -> Result<Option<Session>>;
     async fn touch_session(&self, token_hash: &str, at: Timestamp) -> Result<()>;
     async fn drop_session(&self, token_hash: &str) -> Result<()>;
     async fn note_login(&self, username: &str, ok: bool, at: Timestamp) -> Result<()>;
     async fn failed_logins_since(&self, username: &str, since: Timestamp) -> Result<i64>;
+}
 
-    // Courses: the journal and its projections.
+/// Courses: the journal and what is read from it.
+#[async_trait]
+pub trait Courses: Send + Sync + 'static {
     async fn create_course(&self, commit: &Commit) -> Result<CourseId>;
     /// Appends if the course is still at `expected_version`, else `StoreError::Conflict`.
     async fn append(&self, id: CourseId, expected_version: i64, commit: &Commit) -> Result<i64>;
@@ -319,10 +340,21 @@ pub trait Store: Send + Sync + 'static {
     async fn head(&self, id: CourseId) -> Result<Option<(i64, String)>>;
     /// Open tasks owned by this person, or by one of their standing roles in their organisation.
     async fn open_tasks_for(&self, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>>;
+    /// Courses in which `org` takes part and shares, with a member whose name contains
+    /// `needle` (compared in lower case), newest first: the indexed candidates of a search.
+    async fn search_courses_of_org(&self, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>>;
+}
 
-    // Access log and outbox.
+/// Every read of personal data and every write, allowed or denied.
+#[async_trait]
+pub trait AccessLog: Send + Sync + 'static {
     async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()>;
     async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>>;
+}
+
+/// Mail waiting to be sent, claimed by one sender at a time.
+#[async_trait]
+pub trait Outbox: Send + Sync + 'static {
     async fn outbox(&self, limit: i64) -> Result<Vec<Mail>>;
     /// Takes the oldest unsent mail nobody holds (or whose hold ran out) and holds it until
     /// `until`: with several server processes each mail is claimed by one at a time.
@@ -330,9 +362,13 @@ pub trait Store: Send + Sync + 'static {
     async fn mail_sent(&self, id: i64, at: Timestamp) -> Result<()>;
     /// Gives a claimed mail back, to be tried again from `retry_at`.
     async fn mail_failed(&self, id: i64, retry_at: Timestamp) -> Result<()>;
+}
 
-    // Moving an instance to another store (`tovholder migrate-store`): ids are kept, so every
-    // journal entry and reference stays valid and the hash chains verify on the new store.
+/// Bulk loading and scans at scale (`tovholder generate`, `bench-scan`), and moving an
+/// instance to another store (`tovholder migrate-store`): ids are kept, so every journal entry
+/// and reference stays valid and the hash chains verify on the new store.
+#[async_trait]
+pub trait Bulk: Send + Sync + 'static {
     async fn all_persons(&self) -> Result<Vec<Person>>;
     async fn import_org(&self, org: &Org) -> Result<()>;
     async fn import_person(&self, p: &Person) -> Result<()>;
@@ -342,15 +378,11 @@ pub trait Store: Send + Sync + 'static {
     /// After imports with explicit ids: the id counters continue above them.
     async fn finish_import(&self) -> Result<()>;
 
-    // Bulk loading and scans at scale (`tovholder generate`, `tovholder bench-scan`).
     /// Adds many people in one transaction; their ids in the same order.
     async fn add_persons(&self, persons: &[NewPerson]) -> Result<Vec<PersonId>>;
     /// Creates many courses in one transaction, each exactly as `create_course` would (its
     /// journal numbered and HMAC-chained, its head and projections written); ids in order.
     async fn create_courses(&self, commits: &[Commit]) -> Result<Vec<CourseId>>;
-    /// Courses in which `org` takes part and shares, with a member whose name contains
-    /// `needle` (compared in lower case), newest first: the indexed candidates of a search.
-    async fn search_courses_of_org(&self, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>>;
     /// Up to `limit` courses with ids above `after`, by id: for scans over every course.
     async fn courses_after(&self, after: CourseId, limit: i64) -> Result<Vec<StoredCourse>>;
     /// Open tasks (any owner) due on or before `until`, soonest first: the deadline scan.

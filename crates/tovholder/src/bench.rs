@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use tovholder_app::Models;
 use tovholder_core::ids::CourseId;
 use tovholder_core::tasks::{self, Status};
-use tovholder_store::Store;
+use tovholder_store::BulkStore;
 
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Scan {
@@ -27,7 +27,7 @@ pub struct Scan {
 
 /// Reads every course in pages and computes its tasks on a blocking thread while the next page
 /// is read; then asks the projection.
-pub async fn scan(store: Arc<dyn Store>, models: &Models, today: Date) -> anyhow::Result<Scan> {
+pub async fn scan(store: Arc<dyn BulkStore>, models: &Models, today: Date) -> anyhow::Result<Scan> {
     const PAGE: i64 = 2000;
     let mut out = Scan::default();
     let t0 = Instant::now();

@@ -33,7 +33,7 @@ use tovholder_core::meetings::{Minutes, Who};
 use tovholder_core::model::Model;
 use tovholder_core::policy::Actor;
 use tovholder_core::tasks;
-use tovholder_store::{Blob, Commit, Keys, NewEntry, NewPerson, NewUser, Store};
+use tovholder_store::{Blob, BulkStore, Commit, Keys, NewEntry, NewPerson, NewUser};
 
 /// The password of every generated login (the demo's).
 pub const PASSWORD: &str = tovholder_app::demo::PASSWORD;
@@ -240,7 +240,7 @@ struct World {
 }
 
 /// Fills an empty store. Prints progress to stderr.
-pub async fn generate(store: Arc<dyn Store>, keys: &Keys, models: &Models, opts: &Options) -> anyhow::Result<Summary> {
+pub async fn generate(store: Arc<dyn BulkStore>, keys: &Keys, models: &Models, opts: &Options) -> anyhow::Result<Summary> {
     let t0 = Instant::now();
     if !store.orgs().await?.is_empty() {
         bail!("the store is not empty: generate into a new database");
@@ -323,7 +323,7 @@ fn note(summary: &mut Summary, id: CourseId, meta: CourseMeta) {
 }
 
 /// The municipalities, homes and their staff, with logins (one password hash for all: argon2 is slow on purpose).
-async fn staff(store: &dyn Store, keys: &Keys, rng: &mut Rng, opts: &Options, jmh: Arc<Model>, ff: Arc<Model>, bu: Arc<Model>) -> anyhow::Result<World> {
+async fn staff(store: &dyn BulkStore, keys: &Keys, rng: &mut Rng, opts: &Options, jmh: Arc<Model>, ff: Arc<Model>, bu: Arc<Model>) -> anyhow::Result<World> {
     let hash = tovholder_app::passwords::hash_password(PASSWORD).map_err(|e| anyhow!("{e}"))?;
     let mut names = Vec::new();
     for p in PLACE_PREFIX {

@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use tovholder_app::{App, AppConfig, Clock, Models};
 use tovholder_core::model::Model;
-use tovholder_store::{Keys, Store};
+use tovholder_store::{BulkStore, Keys, Store};
 
 #[derive(Parser)]
 #[command(name = "tovholder", version, about = "Tovholder: fælles forløb om barnet og familien")]
@@ -239,7 +239,7 @@ fn models() -> anyhow::Result<Models> {
 }
 
 /// The store is chosen once, from the URL's scheme; migrations run on opening.
-async fn open_store(url: &str, keys: Keys) -> anyhow::Result<Arc<dyn Store>> {
+async fn open_store(url: &str, keys: Keys) -> anyhow::Result<Arc<dyn BulkStore>> {
     // Name the store without the URL itself: it may hold a password.
     if url.starts_with("sqlite:") {
         Ok(Arc::new(tovholder_store_sqlite::open_url(url, keys).await.context("opening the SQLite store")?))
@@ -253,7 +253,7 @@ async fn open_store(url: &str, keys: Keys) -> anyhow::Result<Arc<dyn Store>> {
 async fn demo(listen: &str, data: &Path, database: Option<String>) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
     let keys = Keys::load_or_create(&data.join("tovholder.key"))?;
-    let store: Arc<dyn Store> = match database {
+    let store: Arc<dyn BulkStore> = match database {
         Some(url) => open_store(&url, keys.clone()).await?,
         None => Arc::new(tovholder_store_sqlite::open(&data.join("tovholder.db"), keys.clone()).await?),
     };

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use tovholder_app::Models;
 use tovholder_core::course::replay;
 use tovholder_core::ids::CourseId;
-use tovholder_store::{Keys, Store, task_rows};
+use tovholder_store::{BulkStore, Keys, task_rows};
 
 fn run(args: &[&str], key: &std::path::Path) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_tovholder")).args(args).env("TOVHOLDER_KEY_FILE", key).env("TOVHOLDER_LOG", "error").output().unwrap();
@@ -22,7 +22,7 @@ fn run(args: &[&str], key: &std::path::Path) -> String {
 }
 
 /// Every invariant a course must meet, checked on every course of the store.
-async fn check_invariants(store: Arc<dyn Store>, keys: &Keys) -> usize {
+async fn check_invariants(store: Arc<dyn BulkStore>, keys: &Keys) -> usize {
     let models = Models::builtin().unwrap();
     let ids = store.course_ids().await.unwrap();
     let mut expected = Vec::new();
@@ -84,7 +84,7 @@ fn a_generated_data_set_passes_the_invariants_of_real_data() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let keys = Keys::load(&key).unwrap();
     rt.block_on(async {
-        let store: Arc<dyn Store> = Arc::new(tovholder_store_sqlite::open_url(&db, keys.clone()).await.unwrap());
+        let store: Arc<dyn BulkStore> = Arc::new(tovholder_store_sqlite::open_url(&db, keys.clone()).await.unwrap());
         assert_eq!(check_invariants(store.clone(), &keys).await, 240);
         // The indexed search finds the sample family among the busy coordinator's municipality's courses.
         let sample = CourseId(s["sample_course"].as_i64().unwrap());
@@ -144,7 +144,7 @@ fn generates_into_postgresql_too() {
     assert!(run(&["audit", "verify", "--database", &url], &key).contains("ok: 60 journals verified"));
     let keys = Keys::load(&key).unwrap();
     rt.block_on(async {
-        let store: Arc<dyn Store> = Arc::new(tovholder_store_postgres::open_url(&url, keys.clone()).await.unwrap());
+        let store: Arc<dyn BulkStore> = Arc::new(tovholder_store_postgres::open_url(&url, keys.clone()).await.unwrap());
         assert_eq!(check_invariants(store, &keys).await, 60);
         // The generator refreshed the planner's statistics (else searches run on plans for empty tables).
         let generated = sqlx::PgPool::connect(&url).await.unwrap();

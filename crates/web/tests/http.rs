@@ -234,7 +234,7 @@ async fn the_menu_marks_the_section_of_a_course_page() {
 #[tokio::test]
 async fn the_demo_shows_what_it_promises() {
     let t = TestApp::spawn().await;
-    for p in t.app.store.all_persons().await.unwrap() {
+    for p in t.bulk.all_persons().await.unwrap() {
         if let Some(email) = &p.email {
             let domain = email.rsplit('@').next().unwrap();
             assert!(domain.ends_with(".example") || domain == "example.com" || domain == "example.org", "{email} is not a reserved example domain");

@@ -331,3 +331,54 @@ async fn a_meeting_on_a_holiday_or_a_weekend_is_warned_about_not_refused() {
         }
     }
 }
+
+/// Each meeting command has an API route of its own, whose row in the route table names the
+/// action it needs: plan, invite, write the minutes, tick the checklist, make and close an
+/// agreement, cancel. A reader by consent may read the meeting but none of them; a meeting
+/// number that is not a number names nothing.
+#[tokio::test]
+async fn each_meeting_command_has_a_route_of_its_own() {
+    let t = TestApp::spawn().await;
+    let id = t.course("Sofie");
+    let (c, csrf) = t.login("hanne").await;
+    let louise: i64 = members(&t, &c, id, "voksen").await[0].0.parse().unwrap();
+    let day = t.app.clock.today().checked_add(jiff::ToSpan::days(10)).unwrap();
+    let post = |path: String, body: Value| {
+        let (c, csrf) = (&c, &csrf);
+        let url = t.url(&format!("/api/v1/courses/{id}/{path}"));
+        async move { c.post(url).header("x-csrf-token", csrf).json(&body).send().await.unwrap() }
+    };
+    let r = post("meetings".into(), serde_json::json!({"kind": "netvaerksmoede", "start": format!("{day}T10:00:00"), "place": FF_PLACE, "attendees": [{"person": louise}]})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let view: Value = r.json().await.unwrap();
+    let m = view["meetings"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).max().unwrap();
+    let today = t.app.clock.today().to_string();
+    for (path, body) in [
+        (format!("meetings/{m}/invitations"), serde_json::json!({})),
+        (format!("meetings/{m}/apologies"), serde_json::json!({"who": {"person": louise}, "substitute": "Morfar"})),
+        (format!("meetings/{m}/checklist"), serde_json::json!({"step": "dagsorden", "on": today})),
+        ("agreements".into(), serde_json::json!({"meeting": m, "what": "Louise ringer til skolen", "responsible": {"person": louise}, "due": day.to_string()})),
+    ] {
+        let r = post(path.clone(), body).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}: {}", r.text().await.unwrap());
+    }
+    let meeting: Value = c.get(t.url(&format!("/api/v1/courses/{id}/meetings/{m}"))).send().await.unwrap().json().await.unwrap();
+    assert!(meeting.to_string().contains("Morfar") && meeting.to_string().contains("Louise ringer til skolen"), "{meeting}");
+    // The minutes' route reaches the command, which waits for the meeting to be held.
+    let minutes = serde_json::json!({"minutes": {"present": [{"person": louise}], "story": "Familien fortalte", "best_hope": "Ro", "rounds": [], "dialogue": ""}});
+    let r = post(format!("meetings/{m}/minutes"), minutes).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("først skrives, når mødet er holdt"));
+    let agreement = meeting["agreements"].as_array().unwrap()[0]["id"].as_i64().unwrap();
+    assert_eq!(post(format!("agreements/{agreement}/close"), serde_json::json!({"done": true})).await.status(), StatusCode::OK);
+    assert_eq!(post("meetings/x/cancel".into(), serde_json::json!({})).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(post("meetings/2/minutes".into(), serde_json::json!({"minutes": "kort"})).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Gitte reads the course by consent: she sees the meeting, and may do none of this.
+    let (g, gcsrf) = t.login("gitte").await;
+    assert_eq!(g.get(t.url(&format!("/api/v1/courses/{id}/meetings/{m}"))).send().await.unwrap().status(), StatusCode::OK);
+    let r = g.post(t.url(&format!("/api/v1/courses/{id}/meetings/{m}/cancel"))).header("x-csrf-token", &gcsrf).json(&serde_json::json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(post(format!("meetings/{m}/cancel"), serde_json::json!({"note": "Flyttes"})).await.status(), StatusCode::OK);
+    let meeting: Value = c.get(t.url(&format!("/api/v1/courses/{id}/meetings/{m}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(meeting["planned"], false, "{meeting}");
+}

@@ -2,6 +2,7 @@
 //! extractor, path parameters, and errors as pages or problem documents.
 
 pub mod auth;
+pub mod command;
 pub mod course_access;
 pub mod error;
 pub mod json;

@@ -10,11 +10,13 @@ use serde_json::Value;
 use tovholder_app::demo::{self, Seeded};
 use tovholder_app::{App, AppConfig, Clock, Models};
 use tovholder_core::ids::CourseId;
-use tovholder_store::{Keys, Store};
+use tovholder_store::{BulkStore, Keys};
 
 pub struct TestApp {
     pub base: String,
     pub app: App,
+    /// The same store, with what only the binary uses (for checks over every row).
+    pub bulk: Arc<dyn BulkStore>,
     pub seeded: Seeded,
     _dir: tempfile::TempDir,
     /// The PostgreSQL schema to drop afterwards, when the tests run on PostgreSQL.
@@ -24,7 +26,7 @@ pub struct TestApp {
 /// The store under test: SQLite by default, PostgreSQL with TOVHOLDER_TEST_STORE=postgres
 /// (on TOVHOLDER_TEST_POSTGRES, default the local server's database `test`), each test in a
 /// fresh schema.
-async fn open_store(dir: &std::path::Path, keys: Keys) -> (Arc<dyn Store>, Option<String>) {
+async fn open_store(dir: &std::path::Path, keys: Keys) -> (Arc<dyn BulkStore>, Option<String>) {
     if std::env::var("TOVHOLDER_TEST_STORE").as_deref() == Ok("postgres") {
         let mut b = [0u8; 6];
         getrandom::fill(&mut b).unwrap();
@@ -74,10 +76,10 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let config = AppConfig { base_url: base.clone(), demo: true, ..config };
-        let app = App::new(store, keys, Models::builtin().unwrap(), clock, config);
+        let app = App::new(store.clone(), keys, Models::builtin().unwrap(), clock, config);
         let seeded = demo::seed(&app).await.unwrap().unwrap();
         tokio::spawn(tovholder_web::serve(listener, app.clone(), std::future::pending()));
-        TestApp { base, app, seeded, _dir: dir, pg_schema }
+        TestApp { base, app, bulk: store, seeded, _dir: dir, pg_schema }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -14,6 +14,7 @@ use tovholder_core::ids::{CourseId, PersonId};
 
 use crate::App;
 use crate::http::auth::CurrentUser;
+use crate::http::command::after;
 use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{ApiError, AppError};
 use crate::http::json::ApiJson;
@@ -47,12 +48,6 @@ pub async fn open_course(State(app): State<App>, user: CurrentUser, ApiJson(inpu
     let reg = input.check(&model)?;
     let id = actions::open_course(&app, &user, reg).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
-}
-
-/// Answers a write with the course as it is now.
-pub(crate) async fn after(app: &App, course: &AuthorizedCourse) -> Result<Json<CourseView>, ApiError> {
-    let c = app.store.course(course.id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(views::course_view(app, course, c.version, &c.state).await?))
 }
 
 #[derive(serde::Deserialize)]

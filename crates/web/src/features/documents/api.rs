@@ -8,7 +8,7 @@ use tovholder_app::views::CourseView;
 use tovholder_core::ids::PersonId;
 
 use crate::App;
-use crate::features::courses::api::after;
+use crate::http::command::after;
 use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{ApiError, AppError};
 use crate::http::json::ApiJson;

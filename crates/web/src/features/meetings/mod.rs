@@ -6,6 +6,7 @@ pub mod pages;
 use axum::routing::{get, post};
 use tovholder_core::model::Action;
 
+use crate::http::command::command;
 use crate::http::route::Guard::Course;
 use crate::http::route::{Route, r};
 
@@ -32,6 +33,29 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/forloeb/{id}/familieplan", Course(Action::IssuePlan), "Udarbejd en ny version af familieplanen (pdf) og send den evt.", post(pages::issue)),
         r("POST", "/forloeb/{id}/familieplan/{doc}/send", Course(Action::IssuePlan), "Send en version af planen til deltagerne, som samtykket dækker.", post(pages::send)),
         r("GET", "/api/v1/courses/{id}/meetings/{meeting}", Course(Action::Read), "Et møde: dagsorden med tidsrammer, deltagere og roller, tjekliste, referat og aftaler.", get(api::meeting)),
+        r("POST", "/api/v1/courses/{id}/phase", Course(Action::SetPhase), "Skift forløbets fase: {phase, on}.", command("set_phase")),
+        r(
+            "POST",
+            "/api/v1/courses/{id}/meetings",
+            Course(Action::PlanMeeting),
+            "Planlæg et møde, eller ændr et planlagt: {meeting?, kind, start, minutes, place, attendees, agenda?}.",
+            command("plan_meeting"),
+        ),
+        r(
+            "POST",
+            "/api/v1/courses/{id}/meetings/{meeting}/invitations",
+            Course(Action::PlanMeeting),
+            "Send invitationerne med kalenderinvitation (uden personoplysninger).",
+            command("send_invitations"),
+        ),
+        r("POST", "/api/v1/courses/{id}/meetings/{meeting}/apologies", Course(Action::PlanMeeting), "Registrér et afbud og en eventuel afløser: {who, substitute}.", command("record_apology")),
+        r("POST", "/api/v1/courses/{id}/meetings/{meeting}/minutes", Course(Action::PlanMeeting), "Skriv referatet: {minutes}.", command("record_minutes")),
+        r("POST", "/api/v1/courses/{id}/meetings/{meeting}/checklist", Course(Action::PlanMeeting), "Afkryds et trin på tjeklisten: {step, on}.", command("tick_checklist")),
+        r("POST", "/api/v1/courses/{id}/meetings/{meeting}/cancel", Course(Action::PlanMeeting), "Aflys mødet (deltagerne får en aflysning til kalenderen): {note?}.", command("cancel_meeting")),
+        r("POST", "/api/v1/courses/{id}/agreements", Course(Action::PlanMeeting), "Registrér en aftale: {meeting?, what, responsible, due}.", command("make_agreement")),
+        // Also the one responsible for the agreement, whom core names: the row asks for reading.
+        r("POST", "/api/v1/courses/{id}/agreements/{agreement}/close", Course(Action::Read), "Markér en aftale som overholdt eller droppet: {done, note?}.", command("close_agreement")),
+        // The earlier single route for all of them, kept for clients that use it.
         r(
             "POST",
             "/api/v1/courses/{id}/meeting-actions",

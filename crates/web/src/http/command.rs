@@ -1,0 +1,60 @@
+//! A command route of the API: `POST` a JSON object to a path that names the command, and the
+//! body, the path's numbered parameters (`{meeting}`, `{agreement}`, `{doc}`) and the command's
+//! name make one `Command`. The route table's row names the action the course must allow, so
+//! a route per command needs no handler of its own.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::routing::{MethodRouter, post};
+use serde_json::{Map, Value};
+use tovholder_app::actions::{self, Command};
+use tovholder_app::views::{self, CourseView};
+
+use crate::App;
+use crate::http::course_access::AuthorizedCourse;
+use crate::http::error::{ApiError, AppError};
+use crate::http::json::ApiJson;
+use crate::http::path::Path;
+
+/// The handler of the command `name` (as `Command` names it: `record_minutes`, …).
+pub fn command(name: &'static str) -> MethodRouter<App> {
+    post(move |State(app): State<App>, course: AuthorizedCourse, Path(params): Path<BTreeMap<String, String>>, ApiJson(body): ApiJson<Map<String, Value>>| async move {
+        let op = parse(name, params, body)?;
+        actions::perform(&app, &course, vec![op]).await?;
+        after(&app, &course).await
+    })
+}
+
+/// The command from its name, the path's parameters and the body; a parameter that is not a
+/// number names nothing (404), a body that does not fit the command is refused (422).
+fn parse(name: &str, params: BTreeMap<String, String>, mut body: Map<String, Value>) -> Result<Command, ApiError> {
+    for (key, value) in params.into_iter().filter(|(k, _)| k != "id") {
+        let n: u32 = value.parse().map_err(|_| AppError::NotFound)?;
+        body.insert(key, n.into());
+    }
+    body.insert("action".into(), name.into());
+    serde_json::from_value(Value::Object(body)).map_err(|e| AppError::Invalid(vec![tovholder_core::commands::FieldError { field: "body".into(), message: e.to_string() }]).into())
+}
+
+/// Answers a write with the course as it is now.
+pub async fn after(app: &App, course: &AuthorizedCourse) -> Result<Json<CourseView>, ApiError> {
+    let c = app.store.course(course.id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(views::course_view(app, course, c.version, &c.state).await?))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parameters_and_the_name_complete_the_body() {
+        let params = [("id".to_string(), "4".to_string()), ("meeting".to_string(), "2".to_string())].into();
+        let body = serde_json::json!({"meeting": 9, "action": "cancel_meeting", "note": "syg"}).as_object().cloned().unwrap();
+        let Ok(Command::SendInvitations { meeting }) = parse("send_invitations", params, body) else { panic!("not the named command") };
+        assert_eq!(meeting, 2, "the path wins over the body");
+        assert!(parse("send_invitations", [("meeting".to_string(), "x".to_string())].into(), Map::new()).is_err());
+    }
+}
