@@ -28,6 +28,7 @@ pub fn table() -> Vec<Route> {
     rows.extend(crate::features::changes::routes());
     rows.extend(crate::features::documents::routes());
     rows.extend(crate::features::meetings::routes());
+    rows.extend(crate::features::family_plan::routes());
     rows
 }
 

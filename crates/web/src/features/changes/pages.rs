@@ -10,9 +10,10 @@ use axum::response::Response;
 use tovholder_core::commands::FieldError;
 
 use crate::App;
-use crate::features::courses::pages::{outcome, parse_date};
+use crate::features::courses::pages::outcome;
 use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{AppError, PageError};
+use crate::http::form::parse_date;
 use tovholder_app::actions::{self, Command};
 
 fn get<'a>(form: &'a [(String, String)], key: &str) -> &'a str {

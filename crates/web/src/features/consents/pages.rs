@@ -16,9 +16,10 @@ use tovholder_core::consent::Recipient;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 
 use crate::App;
-use crate::features::courses::pages::{Choice, outcome, parse_date};
+use crate::features::courses::pages::{Choice, outcome};
 use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{AppError, PageError};
+use crate::http::form::parse_date;
 use crate::ui::{FormState, Layout};
 use tovholder_app::actions::{self, Command};
 

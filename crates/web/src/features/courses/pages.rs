@@ -10,13 +10,13 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::civil::Date;
 use tovholder_core::commands::{self, FieldError};
 use tovholder_core::ids::PersonId;
 
 use crate::App;
 use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{AppError, PageError};
+use crate::http::form::parse_date;
 use crate::ui::{FormState, Layout};
 use tovholder_app::actions::{self, Command};
 use tovholder_app::views::{self, CourseView, JournalView};
@@ -328,19 +328,6 @@ pub async fn outcome(app: &App, course: &AuthorizedCourse, result: Result<(), Ap
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// Reads a date typed as 2027-05-14 (a date field) or 14.05.2027 / 14-05-2027 (typed by hand).
-pub fn parse_date(field: &str, text: &str) -> Result<Date, FieldError> {
-    let t = text.trim();
-    let parsed = t.parse::<Date>().ok().or_else(|| {
-        let parts: Vec<&str> = t.split(['.', '-', '/']).collect();
-        match parts.as_slice() {
-            [d, m, y] if y.len() == 4 => jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok(),
-            _ => None,
-        }
-    });
-    parsed.ok_or_else(|| FieldError { field: field.to_string(), message: format!("«{t}» er ikke en gyldig dato. Skriv den som dd.mm.åååå.") })
 }
 
 fn prefixed<'a>(form: &'a [(String, String)], prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {

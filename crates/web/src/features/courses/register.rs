@@ -15,9 +15,10 @@ use tovholder_core::model::{Model, Scope};
 use tovholder_core::policy;
 
 use crate::App;
-use crate::features::courses::pages::{Choice, SelectInput, parse_date};
+use crate::features::courses::pages::{Choice, SelectInput};
 use crate::http::auth::CurrentUser;
 use crate::http::error::{AppError, PageError};
+use crate::http::form::parse_date;
 use crate::ui::{FormState, Layout};
 use tovholder_app::actions::{self, MemberInput, RegistrationInput};
 

@@ -1,4 +1,4 @@
-//! Meetings and the family plan: phases, meetings and their minutes, agreements, the network, goals, measurements, interventions, status and the plan's versions.
+//! Meetings: phases, meetings with their invitations, checklist and minutes, and agreements.
 
 pub mod api;
 pub mod pages;
@@ -24,14 +24,6 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/forloeb/{id}/moeder/{meeting}/aflys", Course(Action::PlanMeeting), "Aflys mødet (deltagerne får en aflysning til kalenderen).", post(pages::cancel)),
         r("POST", "/forloeb/{id}/aftaler", Course(Action::PlanMeeting), "Registrér en aftale: hvad, hvem, hvornår.", post(pages::agreement)),
         r("POST", "/forloeb/{id}/aftaler/{agreement}", Course(Action::Read), "Markér en aftale som overholdt eller droppet (koordinatoren eller den ansvarlige).", post(pages::close_agreement)),
-        r("GET", "/forloeb/{id}/familieplan", Course(Action::Read), "Familieplanen: netværkskort, mål, indsatser, status og versioner.", get(pages::show_plan)),
-        r("POST", "/forloeb/{id}/netvaerk", Course(Action::PlanMeeting), "Tilføj en person til familiens netværk.", post(pages::network)),
-        r("POST", "/forloeb/{id}/maal", Course(Action::RecordPlan), "Tilføj et mål eller delmål.", post(pages::goal)),
-        r("POST", "/forloeb/{id}/maalinger", Course(Action::RecordPlan), "Registrér en måling (fx fravær).", post(pages::measure)),
-        r("POST", "/forloeb/{id}/indsatser", Course(Action::RecordPlan), "Tilføj en indsats.", post(pages::intervention)),
-        r("POST", "/forloeb/{id}/status", Course(Action::RecordPlan), "Opdatér en persons aktuelle status.", post(pages::status)),
-        r("POST", "/forloeb/{id}/familieplan", Course(Action::IssuePlan), "Udarbejd en ny version af familieplanen (pdf) og send den evt.", post(pages::issue)),
-        r("POST", "/forloeb/{id}/familieplan/{doc}/send", Course(Action::IssuePlan), "Send en version af planen til deltagerne, som samtykket dækker.", post(pages::send)),
         r("GET", "/api/v1/courses/{id}/meetings/{meeting}", Course(Action::Read), "Et møde: dagsorden med tidsrammer, deltagere og roller, tjekliste, referat og aftaler.", get(api::meeting)),
         r("POST", "/api/v1/courses/{id}/phase", Course(Action::SetPhase), "Skift forløbets fase: {phase, on}.", command("set_phase")),
         r(

@@ -1,0 +1,44 @@
+//! The family plan: the network, goals and measurements, interventions, each person's status,
+//! and the plan's versions (PDF), issued and sent.
+
+pub mod pages;
+
+use axum::routing::{get, post};
+use tovholder_core::model::Action;
+
+use crate::http::command::command;
+use crate::http::route::Guard::Course;
+use crate::http::route::{Route, r};
+
+/// This feature's rows of the route table.
+pub fn routes() -> Vec<Route> {
+    vec![
+        r("GET", "/forloeb/{id}/familieplan", Course(Action::Read), "Familieplanen: netværkskort, mål, indsatser, status og versioner.", get(pages::show_plan)),
+        r("POST", "/forloeb/{id}/netvaerk", Course(Action::PlanMeeting), "Tilføj en person til familiens netværk.", post(pages::network)),
+        r("POST", "/forloeb/{id}/maal", Course(Action::RecordPlan), "Tilføj et mål eller delmål.", post(pages::goal)),
+        r("POST", "/forloeb/{id}/maalinger", Course(Action::RecordPlan), "Registrér en måling (fx fravær).", post(pages::measure)),
+        r("POST", "/forloeb/{id}/indsatser", Course(Action::RecordPlan), "Tilføj en indsats.", post(pages::intervention)),
+        r("POST", "/forloeb/{id}/status", Course(Action::RecordPlan), "Opdatér en persons aktuelle status.", post(pages::status)),
+        r("POST", "/forloeb/{id}/familieplan", Course(Action::IssuePlan), "Udarbejd en ny version af familieplanen (pdf) og send den evt.", post(pages::issue)),
+        r("POST", "/forloeb/{id}/familieplan/{doc}/send", Course(Action::IssuePlan), "Send en version af planen til deltagerne, som samtykket dækker.", post(pages::send)),
+        r(
+            "POST",
+            "/api/v1/courses/{id}/network",
+            Course(Action::PlanMeeting),
+            "Tilføj eller ret en person i familiens netværk: {entry?, quadrant, name, relation?, email?, phone?, person?}.",
+            command("set_network"),
+        ),
+        r("POST", "/api/v1/courses/{id}/goals", Course(Action::RecordPlan), "Tilføj eller ret et mål eller delmål: {goal?, parent?, text, when?, who?, criteria?, reached?}.", command("set_goal")),
+        r("POST", "/api/v1/courses/{id}/measurements", Course(Action::RecordPlan), "Registrér en måling (fx fravær): {indicator, person?, on, value}.", command("measure")),
+        r(
+            "POST",
+            "/api/v1/courses/{id}/interventions",
+            Course(Action::RecordPlan),
+            "Tilføj eller ret en indsats: {intervention (0: ny), person?, plan, offer, hours, follow_up, start?, end?, purpose, goal, responsible, who_does_what}.",
+            command("set_intervention"),
+        ),
+        r("POST", "/api/v1/courses/{id}/status", Course(Action::RecordPlan), "Opdatér en persons aktuelle status: {person, text}.", command("record_status")),
+        r("POST", "/api/v1/courses/{id}/family-plan", Course(Action::IssuePlan), "Udarbejd en ny version af familieplanen (pdf): {meeting?}.", command("issue_plan")),
+        r("POST", "/api/v1/courses/{id}/family-plan/{doc}/send", Course(Action::IssuePlan), "Send en version af planen til deltagerne, som samtykket dækker.", command("send_plan")),
+    ]
+}
