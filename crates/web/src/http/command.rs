@@ -1,6 +1,6 @@
 //! A command route of the API: `POST` a JSON object to a path that names the command, and the
-//! body, the path's numbered parameters (`{meeting}`, `{agreement}`, `{doc}`) and the command's
-//! name make one `Command`. The route table's row names the action the course must allow, so
+//! body, the path's parameters (`{meeting}`, `{doc}`, `{task}`) and the command's name make one
+//! `Command`: the body is the command's own fields, so the API has no body types of its own. The route table's row names the action the course must allow, so
 //! a route per command needs no handler of its own.
 
 use std::collections::BTreeMap;
@@ -27,12 +27,15 @@ pub fn command(name: &'static str) -> MethodRouter<App> {
     })
 }
 
-/// The command from its name, the path's parameters and the body; a parameter that is not a
-/// number names nothing (404), a body that does not fit the command is refused (422).
+/// Path parameters that are text; every other one is a number.
+const TEXT_PARAMETERS: [&str; 1] = ["task"];
+
+/// The command from its name, the path's parameters and the body; a number parameter that is
+/// not a number names nothing (404), a body that does not fit the command is refused (422).
 fn parse(name: &str, params: BTreeMap<String, String>, mut body: Map<String, Value>) -> Result<Command, ApiError> {
     for (key, value) in params.into_iter().filter(|(k, _)| k != "id") {
-        let n: u32 = value.parse().map_err(|_| AppError::NotFound)?;
-        body.insert(key, n.into());
+        let value = if TEXT_PARAMETERS.contains(&key.as_str()) { Value::from(value) } else { value.parse::<u32>().map_err(|_| AppError::NotFound)?.into() };
+        body.insert(key, value);
     }
     body.insert("action".into(), name.into());
     serde_json::from_value(Value::Object(body)).map_err(|e| AppError::Invalid(vec![tovholder_core::commands::FieldError { field: "body".into(), message: e.to_string() }]).into())

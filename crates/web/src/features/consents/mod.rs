@@ -1,11 +1,11 @@
 //! The family's consents: recording, signing and revoking them, and the consent form as PDF.
 
-pub mod api;
 pub mod pages;
 
 use axum::routing::{get, post};
 use tovholder_core::model::Action;
 
+use crate::http::command::command;
 use crate::http::route::Guard::Course;
 use crate::http::route::{Route, r};
 
@@ -22,9 +22,9 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/courses/{id}/consents",
             Course(Action::RecordConsent),
             "Registrér et samtykke: {giver, about, recipients, kinds, purpose, valid_from, valid_to}.",
-            post(api::record_consent),
+            command("record_consent"),
         ),
-        r("POST", "/api/v1/courses/{id}/consents/{consent}/signatures", Course(Action::RecordConsent), "Registrér en underskrift: {by, how, on}.", post(api::sign_consent)),
-        r("POST", "/api/v1/courses/{id}/consents/{consent}/revoke", Course(Action::RecordConsent), "Tilbagekald et samtykke: {note}.", post(api::revoke_consent)),
+        r("POST", "/api/v1/courses/{id}/consents/{consent}/signatures", Course(Action::RecordConsent), "Registrér en underskrift: {by, how, on}.", command("sign_consent")),
+        r("POST", "/api/v1/courses/{id}/consents/{consent}/revoke", Course(Action::RecordConsent), "Tilbagekald et samtykke: {note}.", command("revoke_consent")),
     ]
 }

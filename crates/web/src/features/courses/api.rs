@@ -1,24 +1,19 @@
 //! The JSON API of this feature (under `/api/v1`).
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jiff::civil::Date;
 use serde::Serialize;
-use tovholder_app::actions::{self, Command, RegistrationInput};
+use tovholder_app::actions::{self, RegistrationInput};
 use tovholder_app::views::{self, CourseView, JournalView};
 use tovholder_core::commands::FieldError;
-use tovholder_core::ids::{CourseId, PersonId};
+use tovholder_core::ids::CourseId;
 
 use crate::App;
 use crate::http::auth::CurrentUser;
-use crate::http::command::after;
 use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{ApiError, AppError};
 use crate::http::json::ApiJson;
-use crate::http::path::Path;
 
 pub async fn course(State(app): State<App>, course: AuthorizedCourse) -> Result<Json<CourseView>, ApiError> {
     Ok(Json(views::course_view(&app, &course, course.version, &course.state).await?))
@@ -48,65 +43,6 @@ pub async fn open_course(State(app): State<App>, user: CurrentUser, ApiJson(inpu
     let reg = input.check(&model)?;
     let id = actions::open_course(&app, &user, reg).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
-}
-
-#[derive(serde::Deserialize)]
-pub struct DatesBody {
-    pub dates: BTreeMap<String, Date>,
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-pub async fn set_dates(State(app): State<App>, course: AuthorizedCourse, ApiJson(b): ApiJson<DatesBody>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Command::SetDates { dates: b.dates, reason: b.reason }]).await?;
-    after(&app, &course).await
-}
-
-#[derive(serde::Deserialize)]
-pub struct AppointBody {
-    pub role: String,
-    pub person: PersonId,
-}
-
-pub async fn appoint(State(app): State<App>, course: AuthorizedCourse, ApiJson(b): ApiJson<AppointBody>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Command::Appoint { role: b.role, person: b.person }]).await?;
-    after(&app, &course).await
-}
-
-#[derive(serde::Deserialize)]
-pub struct DecideBody {
-    pub decision: String,
-    pub value: String,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-pub async fn decide(State(app): State<App>, course: AuthorizedCourse, ApiJson(b): ApiJson<DecideBody>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Command::Decide { decision: b.decision, value: b.value, note: b.note }]).await?;
-    after(&app, &course).await
-}
-
-#[derive(serde::Deserialize)]
-pub struct FieldBody {
-    pub field: String,
-    pub value: String,
-}
-
-pub async fn record_field(State(app): State<App>, course: AuthorizedCourse, ApiJson(b): ApiJson<FieldBody>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Command::RecordField { field: b.field, value: b.value }]).await?;
-    after(&app, &course).await
-}
-
-#[derive(serde::Deserialize)]
-pub struct CompleteBody {
-    pub outcome: String,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-pub async fn complete_task(State(app): State<App>, course: AuthorizedCourse, Path((_, task)): Path<(i64, String)>, ApiJson(b): ApiJson<CompleteBody>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Command::CompleteTask { task, outcome: b.outcome, note: b.note }]).await?;
-    after(&app, &course).await
 }
 
 /// Organisations (for choosing a course's parties); names and kinds only.

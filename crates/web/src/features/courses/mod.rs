@@ -8,6 +8,7 @@ pub mod register;
 use axum::routing::{get, post};
 use tovholder_core::model::Action;
 
+use crate::http::command::command;
 use crate::http::route::Guard::{Course, User};
 use crate::http::route::{Route, r};
 
@@ -35,10 +36,10 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/api/v1/courses/{id}/journal", Course(Action::Read), "Et forløbs journal, nyeste først.", get(api::journal)),
         r("GET", "/api/v1/organisations", User, "Organisationerne (navn og art).", get(api::organisations)),
         r("POST", "/api/v1/courses", User, "Registrér en ansøgning; svarer 201 med forløbets id.", post(api::open_course)),
-        r("POST", "/api/v1/courses/{id}/dates", Course(Action::SetDates), "Sæt eller flyt datoer: {dates: {id: dato}, reason}.", post(api::set_dates)),
-        r("POST", "/api/v1/courses/{id}/appointments", Course(Action::Appoint), "Udpeg til en rolle: {role, person}.", post(api::appoint)),
-        r("POST", "/api/v1/courses/{id}/decisions", Course(Action::Decide), "Registrér en beslutning: {decision, value, note}.", post(api::decide)),
-        r("POST", "/api/v1/courses/{id}/fields", Course(Action::RecordField), "Udfyld et felt: {field, value}.", post(api::record_field)),
-        r("POST", "/api/v1/courses/{id}/tasks/{task}", Course(Action::CompleteTask), "Afslut en opgave: {outcome, note}.", post(api::complete_task)),
+        r("POST", "/api/v1/courses/{id}/dates", Course(Action::SetDates), "Sæt eller flyt datoer: {dates: {id: dato}, reason}.", command("set_dates")),
+        r("POST", "/api/v1/courses/{id}/appointments", Course(Action::Appoint), "Udpeg til en rolle: {role, person}.", command("appoint")),
+        r("POST", "/api/v1/courses/{id}/decisions", Course(Action::Decide), "Registrér en beslutning: {decision, value, note}.", command("decide")),
+        r("POST", "/api/v1/courses/{id}/fields", Course(Action::RecordField), "Udfyld et felt: {field, value}.", command("record_field")),
+        r("POST", "/api/v1/courses/{id}/tasks/{task}", Course(Action::CompleteTask), "Afslut en opgave: {outcome, note}.", command("complete_task")),
     ]
 }

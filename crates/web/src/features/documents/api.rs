@@ -33,16 +33,6 @@ pub async fn add_document(State(app): State<App>, course: AuthorizedCourse, ApiJ
     after(&app, &course).await
 }
 
-#[derive(serde::Deserialize)]
-pub struct SendBody {
-    pub to: Vec<PersonId>,
-}
-
-pub async fn send_document(State(app): State<App>, course: AuthorizedCourse, Path((_, doc)): Path<(i64, u32)>, ApiJson(b): ApiJson<SendBody>) -> Result<Json<CourseView>, ApiError> {
-    actions::perform(&app, &course, vec![Command::SendDocument { doc, to: b.to }]).await?;
-    after(&app, &course).await
-}
-
 #[derive(Serialize)]
 pub struct DocumentContent {
     pub doc: u32,

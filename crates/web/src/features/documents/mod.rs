@@ -6,6 +6,7 @@ pub mod pages;
 use axum::routing::{get, post};
 use tovholder_core::model::Action;
 
+use crate::http::command::command;
 use crate::http::route::Guard::Course;
 use crate::http::route::{Route, r};
 
@@ -18,6 +19,6 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/api/v1/courses/{id}/documents", Course(Action::AddDocument), "Skriv et dokument: {kind, title, text, to}.", post(api::add_document)),
         r("GET", "/api/v1/courses/{id}/documents/{doc}", Course(Action::Read), "Læs et dokument (kun forfatterens organisation og modtagerne).", get(api::document)),
         r("GET", "/api/v1/courses/{id}/documents/{doc}/recipients", Course(Action::Read), "Hvem dokumentet kan sendes eller videresendes til.", get(api::document_recipients)),
-        r("POST", "/api/v1/courses/{id}/documents/{doc}/send", Course(Action::SendDocument), "Send eller videresend et dokument: {to}.", post(api::send_document)),
+        r("POST", "/api/v1/courses/{id}/documents/{doc}/send", Course(Action::SendDocument), "Send eller videresend et dokument: {to}.", command("send_document")),
     ]
 }
