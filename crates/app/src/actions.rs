@@ -1,7 +1,8 @@
-//! The command layer: each action on a course is one function here, called by both the HTML
-//! form handler and the JSON handler. Each asks core for the events (core decides), stamps
-//! them, recomputes the projection and appends it all in one transaction, with an access-log
-//! record of the write, allowed or denied.
+//! The command layer: the one list of commands on a course (`Command`), for the HTML forms and
+//! the JSON API alike. `perform` runs them in three steps: *prepare* (what only the store knows,
+//! whatever the state: appointees' organisations, consent recipients, linked users), *decide*
+//! (core, command by command against the evolving state), *commit* (the access-log record of
+//! the write, allowed or denied; letters, mails and the projection in one append).
 
 use std::collections::BTreeMap;
 
@@ -342,10 +343,70 @@ async fn conflict(app: &App, id: CourseId, since: i64, keys: &[String]) -> Resul
 }
 
 async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<(), AppError> {
+    let known = prepare(app, course, &ops).await?;
+    let stamp = Stamp { at: app.clock.now(), by: course.actor().person };
+    let Decided { state, events, blobs, outcome } = decide(app, course, &ops, &known, &stamp).await?;
+    let (allowed, reason) = match &outcome {
+        Err(CommandError::Denied(d)) => (false, d.reason.code()),
+        Err(CommandError::Invalid(_)) => (true, "invalid_input".to_string()),
+        Ok(()) => (true, course.decision.reason.code()),
+    };
+    let names: Vec<&str> = ops.iter().map(Command::name).collect();
+    let rec = AccessRecord { at: stamp.at, person: Some(stamp.by), course: Some(course.id), action: format!("write:{}", names.join("+")), allowed, reason };
+    log(app, rec).await?;
+    outcome?;
+    if events.is_empty() {
+        return Ok(());
+    }
+    commit_decided(app, course, state, events, blobs, &stamp).await
+}
+
+/// What `prepare` found in the store.
+struct Known {
+    /// Each appointee's organisation (-1: none).
+    orgs: BTreeMap<PersonId, OrgId>,
+    /// The network's linked people who are staff users.
+    users: std::collections::BTreeSet<PersonId>,
+}
+
+/// The commands' outcome: the state they lead to, their events and documents, or the first refusal.
+struct Decided {
+    state: CourseState,
+    events: Vec<Event>,
+    blobs: Vec<Blob>,
+    outcome: Result<(), CommandError>,
+}
+
+/// Stores the decided events in one append with all they set off: letters, mails, calendar
+/// invitations, withdrawn agenda mails.
+async fn commit_decided(app: &App, course: &Course, mut state: CourseState, mut events: Vec<Event>, mut blobs: Vec<Blob>, stamp: &Stamp) -> Result<(), AppError> {
     let actor = course.actor();
+    let (letter_events, letter_blobs) = letters(app, &course.model, &course.state, &state, &actor).await?;
+    for e in &letter_events {
+        state.apply(stamp, e);
+    }
+    events.extend(letter_events);
+    blobs.extend(letter_blobs);
+    let mut mails = mails(app, &course.model, course.id, &course.state, &state).await?;
+    mails.extend(document_mails(app, course.id, &events).await?);
+    let organizer = app.store.persons(&[actor.person]).await?.into_iter().next().and_then(|p| p.email);
+    let (meeting_mails, withdraw) = crate::meeting_actions::mails(app, &course.model, course.id, &state, &events, organizer).await?;
+    mails.extend(meeting_mails);
+    let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
+    let mut c = commit(&course.model, state, entries, mails, blobs);
+    c.withdraw = withdraw;
+    app.store.append(course.id, course.version, &c).await?;
+    Ok(())
+}
+
+/// What the commands need to know that only the store knows, independent of the state they
+/// change: the organisations of appointees, consent recipients, linked users. Refuses at once
+/// what cannot be right whatever the state.
+async fn prepare(app: &App, course: &Course, ops: &[Command]) -> Result<Known, AppError> {
     // An appointee's organisation comes from the store, never from the request.
     let mut orgs = BTreeMap::new();
-    for op in &ops {
+    let mut users = std::collections::BTreeSet::new();
+    for op in ops {
         if let Command::Appoint { person, role } = op {
             let user = app.store.user(*person).await?;
             // Only a holder of a standing role the model names may be appointed (a kontaktperson
@@ -361,7 +422,7 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<()
         }
     }
     // A whole organisation named in a consent must exist and be of a kind the model allows.
-    for op in &ops {
+    for op in ops {
         if let (Command::RecordConsent { recipients, .. }, Some(def)) = (op, &course.model.consent) {
             let known = app.store.orgs().await?;
             let bad = recipients.iter().filter(|r| r.department.is_none()).any(|r| !known.iter().any(|o| o.id == r.org && def.outside_kinds.contains(&o.kind)));
@@ -370,14 +431,28 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<()
             }
         }
     }
-    let now = app.clock.now();
-    let stamp = Stamp { at: now, by: actor.person };
+    // A person linked from the network must be a staff user.
+    for op in ops {
+        if let Command::SetNetwork { person: Some(p), .. } = op
+            && app.store.user(*p).await?.is_some()
+        {
+            users.insert(*p);
+        }
+    }
+    Ok(Known { orgs, users })
+}
+
+/// The commands decided in order by core against the evolving state. What depends on that
+/// state and lives outside core is looked up as each command comes: a document's possible
+/// recipients, the plan's rendering and its recipients.
+async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stamp: &Stamp) -> Result<Decided, AppError> {
+    let actor = course.actor();
     let mut state = (*course.state).clone();
     let mut events = Vec::new();
     let mut blobs = Vec::new();
     let mut outcome: Result<(), CommandError> = Ok(());
     let mut last_doc = 0;
-    for op in &ops {
+    for op in ops {
         let to = match op {
             Command::SendDocument { doc, to } => {
                 let doc = if *doc == 0 { last_doc } else { *doc };
@@ -395,7 +470,7 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<()
         let ctx = Ctx { model: &course.model, state: &state, actor: &actor, today: app.clock.today() };
         let decided = match op {
             Command::SetDates { dates, reason } => commands::set_dates(&ctx, dates, reason.clone()),
-            Command::Appoint { role, person } => commands::appoint(&ctx, role, *person, orgs[person]),
+            Command::Appoint { role, person } => commands::appoint(&ctx, role, *person, known.orgs[person]),
             Command::Decide { decision, value, note } => commands::decide(&ctx, decision, value, note.clone()),
             Command::RecordField { field, value } => commands::record_field(&ctx, field, value),
             Command::CompleteTask { task, outcome, note } => commands::complete_task(&ctx, task, outcome, note.clone()),
@@ -441,13 +516,8 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<()
             Command::RecordMinutes { meeting, minutes } => commands::record_minutes(&ctx, *meeting, minutes.clone()),
             Command::TickChecklist { meeting, step, on } => commands::tick_checklist(&ctx, *meeting, step, *on),
             Command::SetNetwork { entry, quadrant, name, relation, email, phone, person } => {
-                // A linked person must be a staff user; the organisation comes from the store.
-                let known = match person {
-                    Some(p) => app.store.user(*p).await?.is_some(),
-                    None => true,
-                };
                 let e = NetworkEntry { entry: entry.unwrap_or(0), quadrant: *quadrant, name: name.clone(), relation: relation.clone(), email: email.clone(), phone: phone.clone(), person: *person };
-                if known { commands::set_network(&ctx, e, entry.is_none()) } else { Err(commands::invalid("person", "Vælg en bruger fra listen.")) }
+                if person.is_none_or(|p| known.users.contains(&p)) { commands::set_network(&ctx, e, entry.is_none()) } else { Err(commands::invalid("person", "Vælg en bruger fra listen.")) }
             }
             Command::MakeAgreement { meeting, what, responsible, due } => commands::make_agreement(&ctx, *meeting, what, *responsible, *due),
             Command::CloseAgreement { agreement, done, note } => commands::close_agreement(&ctx, *agreement, *done, note.clone()),
@@ -457,7 +527,17 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<()
             Command::Measure { indicator, person, on, value } => commands::measure(&ctx, indicator, *person, *on, value),
             Command::SetIntervention(i) => commands::set_intervention(&ctx, i.clone(), i.intervention == 0),
             Command::RecordStatus { person, text } => commands::record_status(&ctx, *person, text),
-            Command::IssuePlan { meeting } => crate::meeting_actions::issue_plan(app, &ctx, *meeting, &mut blobs).await?,
+            Command::IssuePlan { meeting } => match ctx.require(tovholder_core::model::Action::IssuePlan) {
+                Ok(()) => {
+                    let (doc, blob) = crate::meeting_actions::render_plan(app, &ctx, *meeting).await?;
+                    let r = commands::issue_plan(&ctx, doc, *meeting);
+                    if r.is_ok() {
+                        blobs.push(blob);
+                    }
+                    r
+                }
+                Err(e) => Err(e),
+            },
             Command::SendPlan { doc } => {
                 let doc = if *doc == 0 { last_doc } else { *doc };
                 commands::send_plan(&ctx, doc, &crate::meeting_actions::candidates(app, &state).await?)
@@ -469,7 +549,7 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<()
                     if let Event::DocumentAdded(m) = e {
                         last_doc = m.doc;
                     }
-                    state.apply(&stamp, e);
+                    state.apply(stamp, e);
                 }
                 events.extend(evs);
             }
@@ -479,34 +559,7 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<()
             }
         }
     }
-    let (allowed, reason) = match &outcome {
-        Err(CommandError::Denied(d)) => (false, d.reason.code()),
-        Err(CommandError::Invalid(_)) => (true, "invalid_input".to_string()),
-        Ok(()) => (true, course.decision.reason.code()),
-    };
-    let names: Vec<&str> = ops.iter().map(Command::name).collect();
-    let rec = AccessRecord { at: now, person: Some(actor.person), course: Some(course.id), action: format!("write:{}", names.join("+")), allowed, reason };
-    log(app, rec).await?;
-    outcome?;
-    if events.is_empty() {
-        return Ok(());
-    }
-    let (letter_events, letter_blobs) = letters(app, &course.model, &course.state, &state, &actor).await?;
-    for e in &letter_events {
-        state.apply(&stamp, e);
-    }
-    events.extend(letter_events);
-    blobs.extend(letter_blobs);
-    let mut mails = mails(app, &course.model, course.id, &course.state, &state).await?;
-    mails.extend(document_mails(app, course.id, &events).await?);
-    let organizer = app.store.persons(&[actor.person]).await?.into_iter().next().and_then(|p| p.email);
-    let (meeting_mails, withdraw) = crate::meeting_actions::mails(app, &course.model, course.id, &state, &events, organizer).await?;
-    mails.extend(meeting_mails);
-    let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
-    let mut c = commit(&course.model, state, entries, mails, blobs);
-    c.withdraw = withdraw;
-    app.store.append(course.id, course.version, &c).await?;
-    Ok(())
+    Ok(Decided { state, events, blobs, outcome })
 }
 
 /// Who may receive a document from the actor now: the holders of the roles its kind may be

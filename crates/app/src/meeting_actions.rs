@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 use tovholder_core::calendar::{format_date_da, format_datetime_da};
-use tovholder_core::commands::{self, Candidate, CommandError, Ctx, NewDocument};
+use tovholder_core::commands::{self, Candidate, Ctx, NewDocument};
 use tovholder_core::course::{CourseState, Event};
 use tovholder_core::family_plan::{NetworkEntry, Quadrant};
 use tovholder_core::ids::{CourseId, PersonId};
@@ -22,11 +22,9 @@ use crate::error::AppError;
 use crate::meeting_views::{Names, family};
 use crate::text;
 
-/// A new version of the family plan, rendered as it stands now (its PDF goes to `blobs`).
-pub async fn issue_plan(app: &App, ctx: &Ctx<'_>, meeting: Option<u32>, blobs: &mut Vec<Blob>) -> Result<Result<Vec<Event>, CommandError>, AppError> {
-    if let Err(e) = ctx.require(tovholder_core::model::Action::IssuePlan) {
-        return Ok(Err(e));
-    }
+/// The family plan as it stands now, rendered as its next version: the document to record and
+/// its PDF.
+pub async fn render_plan(app: &App, ctx: &Ctx<'_>, meeting: Option<u32>) -> Result<(NewDocument, Blob), AppError> {
     let version = tovholder_core::family_plan::next_version(&ctx.state.plans);
     let data = plan_data(app, ctx, &version, meeting).await?;
     let bytes = tokio::task::spawn_blocking(move || tovholder_docs::render_pdf(tovholder_docs::templates::FAMILY_PLAN, &data))
@@ -43,11 +41,7 @@ pub async fn issue_plan(app: &App, ctx: &Ctx<'_>, meeting: Option<u32>, blobs: &
         filename: Some(format!("familieplan-{version}.pdf")),
         size: bytes.len() as u64,
     };
-    let r = commands::issue_plan(ctx, doc, meeting);
-    if r.is_ok() {
-        blobs.push(Blob { sha256, bytes });
-    }
-    Ok(r)
+    Ok((doc, Blob { sha256, bytes }))
 }
 
 /// Everyone a plan could go to: staff in the course and staff linked from the network, with
