@@ -51,6 +51,7 @@ pub const LOGINS: &[Login] = &[
 ];
 
 /// What the seeder made, for printing and for tests.
+#[derive(Default)]
 pub struct Seeded {
     pub orgs: BTreeMap<&'static str, OrgId>,
     pub users: BTreeMap<&'static str, User>,
@@ -90,7 +91,17 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
         let org = orgs[l.org];
         let person = app.store.add_person(&NewPerson { name: l.name.into(), email: Some(format!("{}@{}.example", l.username, org_domain(l.org))), org: Some(org), cpr: None }).await?;
         let roles = if l.role.is_empty() { vec![] } else { vec![l.role.to_string()] };
-        app.store.add_user(&NewUser { person, username: l.username.into(), password_hash: hash.clone(), org_roles: roles, department: l.department.map(str::to_string) }).await?;
+        app.store
+            .add_user(&NewUser {
+                person,
+                username: l.username.into(),
+                password_hash: hash.clone(),
+                org_roles: roles,
+                department: l.department.map(str::to_string),
+                instance_admin: false,
+                active: true,
+            })
+            .await?;
         let user = app.store.user(person).await?.ok_or(AppError::NotFound)?;
         users.insert(l.username, user);
     }

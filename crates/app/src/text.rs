@@ -11,6 +11,8 @@ pub const MALFORMED: &str = "Forespørgslen kunne ikke læses.";
 pub const THROTTLED: &str = "For mange forkerte login-forsøg. Vent et kvarter, og prøv igen.";
 pub const INTERNAL: &str = "Der skete en fejl hos os. Prøv igen om lidt. Oplys fejl-id'et, hvis du kontakter support.";
 pub const BAD_LOGIN: &str = "Forkert brugernavn eller adgangskode.";
+/// Said only after the right password: the login exists, and is closed.
+pub const LOGIN_CLOSED: &str = "Din adgang er lukket. Kontakt din administrator, hvis du skal bruge Tovholder igen.";
 pub const LOGGED_OUT: &str = "Du er logget ud.";
 pub const MAIL_FOOTER: &str = "Denne e-mail er sendt automatisk af Tovholder og indeholder ingen personoplysninger. Svar ikke på den.";
 pub const NEW_DOCUMENT_SUBJECT: &str = "Nyt dokument i Tovholder";

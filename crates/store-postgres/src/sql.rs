@@ -19,13 +19,20 @@ pub const SQL: Sql = Sql {
     persons: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
      WHERE id = ANY($1) ORDER BY id",
     person_by_cpr: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = $1 LIMIT 1",
-    staff: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
-     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.name",
-    insert_user: "INSERT INTO users (person_id, username, password_hash, org_roles, department) VALUES ($1, $2, $3, $4, $5)",
-    user_by_name: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
+    staff: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = $1 AND u.active ORDER BY p.name",
+    insert_user: "INSERT INTO users (person_id, username, password_hash, org_roles, department, active, instance_admin) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    user_by_name: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.username = $1",
-    user_by_person: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
+    user_by_person: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.person_id = $1",
+    users_of_org: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.name",
+    update_user: "UPDATE users SET active = $1, org_roles = $2, department = $3 WHERE person_id = $4 RETURNING person_id",
+    delete_sessions_of: "DELETE FROM sessions WHERE person_id = $1",
+    user_count: "SELECT COUNT(*) AS n FROM users",
+    departments: "SELECT id, org_id, name, kind FROM departments WHERE org_id = $1 ORDER BY name",
+    insert_department: "INSERT INTO departments (org_id, name, kind) VALUES ($1, $2, $3) RETURNING id",
     insert_session: "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES ($1, $2, $3, $4, $5)",
     session: "SELECT token_hash, person_id, csrf, created_us, last_seen_us FROM sessions WHERE token_hash = $1",
     touch_session: "UPDATE sessions SET last_seen_us = $1 WHERE token_hash = $2",

@@ -5,7 +5,7 @@ use sqlx::{Database, Row};
 use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Owner;
-use tovholder_store::{AccessRecord, JournalEntry, Mail, MeetingPlace, NewMail, Org, Person, Result, SealedCpr, Session, StoredCourse, TaskRow, User, from_micros};
+use tovholder_store::{AccessRecord, Department, JournalEntry, Mail, MeetingPlace, NewMail, Org, Person, Result, SealedCpr, Session, StoredCourse, TaskRow, User, from_micros};
 
 use crate::{Dialect, corrupt, db};
 
@@ -23,6 +23,10 @@ for_every_dialect! {
 
         pub fn meeting_place_row(r: &DbRow<D>) -> Result<MeetingPlace> {
             Ok(MeetingPlace { id: r.try_get("id").map_err(db)?, org: OrgId(r.try_get("org_id").map_err(db)?), name: r.try_get("name").map_err(db)?, address: r.try_get("address").map_err(db)? })
+        }
+
+        pub fn department_row(r: &DbRow<D>) -> Result<Department> {
+            Ok(Department { id: r.try_get("id").map_err(db)?, org: OrgId(r.try_get("org_id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? })
         }
 
         pub fn person_row(r: &DbRow<D>) -> Result<Person> {
@@ -52,6 +56,8 @@ for_every_dialect! {
                 org_name: r.try_get("org_name").map_err(db)?,
                 org_roles: serde_json::from_str(&roles).map_err(corrupt)?,
                 department: r.try_get("department").map_err(db)?,
+                active: r.try_get("active").map_err(db)?,
+                instance_admin: r.try_get("instance_admin").map_err(db)?,
             })
         }
 

@@ -15,6 +15,13 @@ pub struct Sql {
     pub insert_user: &'static str,
     pub user_by_name: &'static str,
     pub user_by_person: &'static str,
+    /// Every login of an organisation, deactivated ones too (`staff` is the active ones).
+    pub users_of_org: &'static str,
+    pub update_user: &'static str,
+    pub delete_sessions_of: &'static str,
+    pub user_count: &'static str,
+    pub departments: &'static str,
+    pub insert_department: &'static str,
     pub insert_session: &'static str,
     pub session: &'static str,
     pub touch_session: &'static str,

@@ -7,7 +7,9 @@ use sqlx::Row;
 
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::parts::*;
-use tovholder_store::{AccessRecord, Commit, JournalEntry, Mail, MeetingPlace, NewPerson, NewUser, Org, Person, Result, Session, StoreError, StoredCourse, TaskRow, User, to_micros};
+use tovholder_store::{
+    AccessRecord, Commit, Department, JournalEntry, Mail, MeetingPlace, NewPerson, NewUser, Org, Person, Result, Session, StoreError, StoredCourse, TaskRow, User, UserChange, to_micros,
+};
 
 use crate::{db, json};
 
@@ -57,7 +59,8 @@ for_every_dialect! {
         }
 
         async fn add_user(&self, u: &NewUser) -> Result<()> {
-            let r = sqlx::query(D::SQL.insert_user).bind(u.person.0).bind(&u.username).bind(&u.password_hash).bind(json(&u.org_roles)?).bind(&u.department).execute(&self.writer).await.map_err(db);
+            let q = sqlx::query(D::SQL.insert_user).bind(u.person.0).bind(&u.username).bind(&u.password_hash).bind(json(&u.org_roles)?).bind(&u.department);
+            let r = q.bind(u.active).bind(u.instance_admin).execute(&self.writer).await.map_err(db);
             self.held.invalidate();
             r.map(|_| ())
         }
@@ -74,6 +77,41 @@ for_every_dialect! {
                     row.as_ref().map(Self::user_row).transpose()
                 })
                 .await
+        }
+
+        async fn users_of_org(&self, org: OrgId) -> Result<Vec<User>> {
+            let rows = sqlx::query(D::SQL.users_of_org).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::user_row).collect()
+        }
+
+        async fn update_user(&self, person: PersonId, change: &UserChange) -> Result<()> {
+            let mut tx = self.begin().await?;
+            let q = sqlx::query(D::SQL.update_user).bind(change.active).bind(json(&change.org_roles)?).bind(&change.department).bind(person.0);
+            let found = q.fetch_optional(&mut *tx).await.map_err(db)?;
+            if !change.active {
+                sqlx::query(D::SQL.delete_sessions_of).bind(person.0).execute(&mut *tx).await.map_err(db)?;
+            }
+            let r = tx.commit().await.map_err(db);
+            // The login as held (and the sessions, which this store cannot name by person) are read again.
+            self.held.forget_user(person);
+            self.sessions.clear();
+            r?;
+            found.map(|_| ()).ok_or(StoreError::NotFound)
+        }
+
+        async fn user_count(&self) -> Result<i64> {
+            let r = sqlx::query(D::SQL.user_count).fetch_one(&self.reader).await.map_err(db)?;
+            Self::id_row(&r, "n")
+        }
+
+        async fn departments(&self, org: OrgId) -> Result<Vec<Department>> {
+            let rows = sqlx::query(D::SQL.departments).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::department_row).collect()
+        }
+
+        async fn add_department(&self, org: OrgId, name: &str, kind: &str) -> Result<i64> {
+            let r = sqlx::query(D::SQL.insert_department).bind(org.0).bind(name).bind(kind).fetch_one(&self.writer).await.map_err(db)?;
+            Self::id_row(&r, "id")
         }
     }
 }

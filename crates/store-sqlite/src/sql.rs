@@ -20,13 +20,20 @@ pub const SQL: Sql = Sql {
     persons: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
      WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
     person_by_cpr: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = ? LIMIT 1",
-    staff: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
-     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = ? ORDER BY p.name",
-    insert_user: "INSERT INTO users (person_id, username, password_hash, org_roles, department) VALUES (?, ?, ?, ?, ?)",
-    user_by_name: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
+    staff: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = ? AND u.active = 1 ORDER BY p.name",
+    insert_user: "INSERT INTO users (person_id, username, password_hash, org_roles, department, active, instance_admin) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    user_by_name: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.username = ?",
-    user_by_person: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department \
+    user_by_person: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.person_id = ?",
+    users_of_org: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+     FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = ? ORDER BY p.name",
+    update_user: "UPDATE users SET active = ?, org_roles = ?, department = ? WHERE person_id = ? RETURNING person_id",
+    delete_sessions_of: "DELETE FROM sessions WHERE person_id = ?",
+    user_count: "SELECT COUNT(*) AS n FROM users",
+    departments: "SELECT id, org_id, name, kind FROM departments WHERE org_id = ? ORDER BY name",
+    insert_department: "INSERT INTO departments (org_id, name, kind) VALUES (?, ?, ?) RETURNING id",
     insert_session: "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES (?, ?, ?, ?, ?)",
     session: "SELECT token_hash, person_id, csrf, created_us, last_seen_us FROM sessions WHERE token_hash = ?",
     touch_session: "UPDATE sessions SET last_seen_us = ? WHERE token_hash = ?",

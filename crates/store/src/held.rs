@@ -81,6 +81,12 @@ impl Held {
         Ok(found)
     }
 
+    /// After this store changed a login (or failed to): it, and the lists it is in, are read again.
+    pub fn forget_user(&self, person: PersonId) {
+        self.users.remove(&person.0);
+        self.invalidate();
+    }
+
     /// After this store wrote an organisation or a login (or failed to): lists are read again.
     pub fn invalidate(&self) {
         self.orgs.clear();
@@ -110,6 +116,8 @@ mod tests {
             org_name: "Org 1".into(),
             org_roles: vec![],
             department: None,
+            active: true,
+            instance_admin: false,
         };
         held.orgs_or(async { Ok(vec![org(1)]) }).await.ok();
         held.user_or(PersonId(1), async { Ok(Some(user.clone())) }).await.ok();

@@ -84,6 +84,27 @@ pub struct NewUser {
     pub password_hash: String,
     pub org_roles: Vec<String>,
     pub department: Option<String>,
+    /// Administers the whole instance (every organisation).
+    pub instance_admin: bool,
+    /// False: the login exists but cannot be used (kept for the history it signed).
+    pub active: bool,
+}
+
+/// What an administrator changes about a login: all three, as they are to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserChange {
+    pub active: bool,
+    pub org_roles: Vec<String>,
+    pub department: Option<String>,
+}
+
+/// A department of an organisation: a consent names it by name; its kind says what it does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Department {
+    pub id: i64,
+    pub org: OrgId,
+    pub name: String,
+    pub kind: String,
 }
 
 /// A staff login. `Debug` leaves out the password hash.
@@ -98,6 +119,9 @@ pub struct User {
     pub org_name: String,
     pub org_roles: Vec<String>,
     pub department: Option<String>,
+    /// False: deactivated; cannot log in, and a session of theirs ends.
+    pub active: bool,
+    pub instance_admin: bool,
 }
 
 impl std::fmt::Debug for User {
@@ -297,6 +321,16 @@ pub trait Directory: Send + Sync + 'static {
     async fn add_user(&self, u: &NewUser) -> Result<()>;
     async fn user_by_name(&self, username: &str) -> Result<Option<User>>;
     async fn user(&self, person: PersonId) -> Result<Option<User>>;
+    /// Every login of an organisation, deactivated ones too, by name (`staff`: the active ones).
+    async fn users_of_org(&self, org: OrgId) -> Result<Vec<User>>;
+    /// Changes a login as an administrator says (NotFound if there is none); a deactivated
+    /// login's sessions end.
+    async fn update_user(&self, person: PersonId, change: &UserChange) -> Result<()>;
+    /// How many logins there are: none on an instance set up from empty.
+    async fn user_count(&self) -> Result<i64>;
+    async fn departments(&self, org: OrgId) -> Result<Vec<Department>>;
+    /// Adds a department (Duplicate if the organisation has one of that name).
+    async fn add_department(&self, org: OrgId, name: &str, kind: &str) -> Result<i64>;
 }
 
 /// Sessions and login throttling.

@@ -50,6 +50,11 @@ impl Sessions {
         Ok(session)
     }
 
+    /// After a person's sessions were ended (deactivated): every session is read again.
+    pub fn clear(&self) {
+        self.held.clear();
+    }
+
     /// After a session was written (or its write failed): the next read goes to the database.
     pub fn written(&self, token_hash: &str) {
         self.held.remove(token_hash);

@@ -9,7 +9,7 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::span::Window;
 use tovholder_core::tasks::{Owner, Task};
 
-use tovholder_store::{AccessRecord, Blob, Commit, Keys, NewEntry, NewMail, NewPerson, NewUser, Session, Store, StoreError, verify_course};
+use tovholder_store::{AccessRecord, Blob, Commit, Keys, NewEntry, NewMail, NewPerson, NewUser, Session, Store, StoreError, UserChange, verify_course};
 
 type Check = Result<(), String>;
 
@@ -41,14 +41,44 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let child = store.add_person(&NewPerson { name: "Åse Ødegård".into(), email: None, org: None, cpr: Some(keys.seal_cpr(&cpr).map_err(e("seal"))?) }).await.map_err(e("add_person"))?;
     let staff = store.add_person(&NewPerson { name: "Bo Berg".into(), email: Some("bo@x.example".into()), org: Some(kommune), cpr: None }).await.map_err(e("add_person"))?;
     store
-        .add_user(&NewUser { person: staff, username: "bo".into(), password_hash: "$argon2id$x".into(), org_roles: vec!["tovholder".into()], department: Some("Familierådgivningen".into()) })
+        .add_user(&NewUser {
+            person: staff,
+            username: "bo".into(),
+            password_hash: "$argon2id$x".into(),
+            org_roles: vec!["tovholder".into()],
+            department: Some("Familierådgivningen".into()),
+            instance_admin: false,
+            active: true,
+        })
         .await
         .map_err(e("add_user"))?;
-    let dup = store.add_user(&NewUser { person: staff, username: "bo".into(), password_hash: "x".into(), org_roles: vec![], department: None }).await;
+    let dup = store.add_user(&NewUser { person: staff, username: "bo".into(), password_hash: "x".into(), org_roles: vec![], department: None, instance_admin: false, active: true }).await;
     ensure(matches!(dup, Err(StoreError::Duplicate(_))), "a second user with the same name is a Duplicate")?;
     let u = store.user_by_name("bo").await.map_err(e("user_by_name"))?.ok_or("story: user_by_name finds bo")?;
     ensure(u.org == kommune && u.org_roles == ["tovholder"] && u.name == "Bo Berg" && u.department.as_deref() == Some("Familierådgivningen"), "user fields round-trip")?;
     ensure(store.staff(kommune).await.map_err(e("staff"))?.len() == 1, "staff of the municipality")?;
+    // Administration: departments, and a login changed and deactivated while it is held.
+    ensure(store.user_count().await.map_err(e("user_count"))? == 1, "one login")?;
+    store.add_department(kommune, "Familierådgivningen", "familieraadgivning").await.map_err(e("add_department"))?;
+    let dup = store.add_department(kommune, "Familierådgivningen", "sundhedspleje").await;
+    ensure(matches!(dup, Err(StoreError::Duplicate(_))), "a department's name is used once in its organisation")?;
+    let depts = store.departments(kommune).await.map_err(e("departments"))?;
+    ensure(depts.len() == 1 && depts[0].kind == "familieraadgivning" && depts[0].org == kommune, "a department round-trips")?;
+    ensure(store.departments(home).await.map_err(e("departments"))?.is_empty(), "departments are each organisation's own")?;
+    let held = Session { token_hash: "held".into(), person: staff, csrf: "c".into(), created: t0, last_seen: t0 };
+    store.put_session(&held).await.map_err(e("put_session"))?;
+    ensure(store.session("held").await.map_err(e("session"))?.is_some() && store.user(staff).await.map_err(e("user"))?.is_some_and(|u| u.active), "session and login held")?;
+    let off = UserChange { active: false, org_roles: vec!["leder".into()], department: None };
+    store.update_user(staff, &off).await.map_err(e("update_user"))?;
+    let u = store.user(staff).await.map_err(e("user"))?.ok_or("story: the login is still there")?;
+    ensure(!u.active && u.org_roles == ["leder"] && u.department.is_none(), "a change shows at once, though the login was held")?;
+    ensure(store.staff(kommune).await.map_err(e("staff"))?.is_empty(), "a deactivated login is not staff")?;
+    ensure(store.users_of_org(kommune).await.map_err(e("users_of_org"))?.len() == 1, "but still a login of its organisation")?;
+    ensure(store.session("held").await.map_err(e("session"))?.is_none(), "a deactivated login's sessions end")?;
+    ensure(matches!(store.update_user(child, &off).await, Err(StoreError::NotFound)), "no login, nothing to change")?;
+    let on = UserChange { active: true, org_roles: vec!["tovholder".into()], department: Some("Familierådgivningen".into()) };
+    store.update_user(staff, &on).await.map_err(e("update_user"))?;
+    ensure(store.staff(kommune).await.map_err(e("staff"))?.len() == 1, "reactivated")?;
     let found = store.person_by_cpr_index(&keys.cpr_index(&cpr)).await.map_err(e("by cpr"))?.ok_or("story: blind index finds the child")?;
     ensure(found.id == child && found.name == "Åse Ødegård", "the child by blind index, æøå intact")?;
     let sealed = found.cpr.ok_or("story: sealed cpr kept")?;

@@ -384,7 +384,7 @@ async fn staff(store: &dyn BulkStore, keys: &Keys, rng: &mut Rng, opts: &Options
     let mut homes: Vec<Home> = (0..HOMES.len()).map(|h| Home { org: orgs[muni_count + h], staff: vec![] }).collect();
     let mut busy = None;
     for (p, id) in pending.into_iter().zip(ids) {
-        store.add_user(&NewUser { person: id, username: p.username.clone(), password_hash: hash.clone(), org_roles: p.roles.clone(), department: None }).await?;
+        store.add_user(&NewUser { person: id, username: p.username.clone(), password_hash: hash.clone(), org_roles: p.roles.clone(), department: None, instance_admin: false, active: true }).await?;
         let s = Staff { person: id, name: p.name, org: orgs[p.org], roles: p.roles, username: p.username };
         match p.kind {
             0 => munis[p.org].tovholdere.push(s),

@@ -83,6 +83,11 @@ enum Command {
     },
     /// Make a new key file (mode 0600) for `key_file`.
     Keygen { file: PathBuf },
+    /// Logins and administrators, from the command line (everything else is in the browser, at /admin).
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Collaboration model files.
     Model {
         #[command(subcommand)]
@@ -125,6 +130,40 @@ enum Command {
     BenchPdf {
         #[arg(long, default_value_t = 10)]
         runs: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a staff login, e.g. an instance's first administrator (`--admin`); the
+    /// organisation is made if there is none of that name. The password is read from standard
+    /// input (one line), never from the command line.
+    CreateUser {
+        #[arg(long, env = "TOVHOLDER_CONFIG")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        database: Option<String>,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// The organisation's name.
+        #[arg(long)]
+        org: String,
+        /// The kind of a new organisation (kommune, region, julemaerkehjem, skole, …).
+        #[arg(long, default_value = "kommune")]
+        org_kind: String,
+        /// A standing role in the organisation (repeat for several), e.g. tovholder.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Administers every organisation of the instance.
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from standard input (required).
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 
@@ -189,6 +228,10 @@ fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             Command::Restore { config, database, from, force } => restore(config.as_deref(), database, &from, force).await,
             Command::Generate { config, database, key_file, courses, seed, summary } => generate(config.as_deref(), database, key_file, courses, seed, summary).await,
             Command::BenchScan { config, database } => bench_scan(config.as_deref(), database).await,
+            Command::Admin { command: AdminCommand::CreateUser { config, database, login, name, email, org, org_kind, roles, admin, password_stdin } } => {
+                let staff = tovholder_app::admin::NewStaff { login, name, email, organisation: tovholder_core::ids::OrgId(0), department: None, roles, password: String::new(), instance_admin: admin };
+                create_user(config.as_deref(), database, &org, &org_kind, staff, password_stdin).await
+            }
             Command::Model { .. } | Command::Keygen { .. } | Command::BenchPdf { .. } => Ok(ExitCode::SUCCESS),
         }
     })
@@ -312,11 +355,43 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         Some(smtp) => tovholder_app::mailer::start(store.clone(), clock.clone(), smtp)?,
         None => tracing::warn!("no [smtp] configured: e-mails wait in the outbox"),
     }
+    let empty = store.user_count().await? == 0;
     let app = App::new(store, keys, models()?, clock, web);
     tracing::info!(%addr, "tovholder serving");
     say!("Tovholder kører på http://{addr}");
+    if empty {
+        say!("Ingen brugere endnu. Opret den første administrator: tovholder admin create-user --login LOGIN --name NAVN --email E-MAIL --org ORGANISATION --admin --password-stdin");
+    }
     tovholder_web::serve(listener, app, shutdown()).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `tovholder admin create-user`: a login made through the same checks as the browser's.
+async fn create_user(file: Option<&Path>, database: Option<String>, org: &str, org_kind: &str, mut staff: tovholder_app::admin::NewStaff, password_stdin: bool) -> anyhow::Result<ExitCode> {
+    if !password_stdin {
+        bail!("give the password on standard input with --password-stdin (never on the command line, where others can read it)");
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
+    staff.password = line.trim_end_matches(['\r', '\n']).to_string();
+    let (keys, url) = keys_and_url(file, database)?;
+    let store = open_store(&url, keys.clone()).await?;
+    let app = App::new(store, keys, models()?, Clock::default(), AppConfig::default());
+    let (login, admin) = (staff.login.clone(), staff.instance_admin);
+    match tovholder_app::admin::bootstrap(&app, org, org_kind, staff).await {
+        Ok(_) => {
+            let what = if admin { "administrator for hele instansen" } else { "bruger" };
+            say!("Oprettede {what} «{}» i {org}. Log ind i browseren; resten sker under Administration.", login.trim().to_lowercase());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(tovholder_app::AppError::Invalid(errors)) => {
+            for e in errors {
+                eprintln!("tovholder admin create-user: {}: {}", e.field, e.message);
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The key and database URL from the configuration (with a `--database` override).
@@ -362,7 +437,15 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
     }
     for org in source.orgs().await?.iter() {
         for u in source.staff(org.id).await?.iter().cloned() {
-            let user = tovholder_store::NewUser { person: u.person, username: u.username, password_hash: u.password_hash, org_roles: u.org_roles, department: u.department };
+            let user = tovholder_store::NewUser {
+                person: u.person,
+                username: u.username,
+                password_hash: u.password_hash,
+                org_roles: u.org_roles,
+                department: u.department,
+                instance_admin: u.instance_admin,
+                active: u.active,
+            };
             target.add_user(&user).await?;
         }
         for p in source.meeting_places(org.id).await? {

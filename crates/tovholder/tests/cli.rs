@@ -84,3 +84,48 @@ fn demo_runs_and_its_journals_verify() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 12 journals verified"));
 }
+
+/// A real instance from empty, as the README sets one up: keygen, `serve` says how to make the
+/// first administrator, `admin create-user` makes them (password on standard input, checked as
+/// the browser checks it), and `serve` then starts without the hint.
+#[test]
+fn the_first_administrator_is_made_from_the_command_line() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("k.key");
+    assert!(bin().arg("keygen").arg(&key).status().unwrap().success());
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let first_lines = |db: &str| {
+        let mut child = bin().args(["serve", "--listen", "127.0.0.1:0", "--database", db]).env("TOVHOLDER_KEY_FILE", &key).stdout(Stdio::piped()).spawn().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let url = first.split_whitespace().last().unwrap().to_string();
+        // The hint, if any, comes before the server answers.
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        assert_eq!(rt.block_on(async { reqwest::get(format!("{url}/healthz")).await.unwrap().status() }), 200);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        lines.map_while(Result::ok).collect::<Vec<String>>().join("\n")
+    };
+    let hint = first_lines(&db);
+    assert!(hint.contains("tovholder admin create-user") && hint.contains("--admin"), "{hint}");
+    let create = |password: &str| {
+        let mut child = bin()
+            .args(["admin", "create-user", "--database", &db, "--login", "rita", "--name", "Rita Root", "--email", "rita@kommune.example", "--org", "Nordby Kommune", "--admin", "--password-stdin"])
+            .env("TOVHOLDER_KEY_FILE", &key)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = create("kort");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("password: Adgangskoden skal have mindst 12 tegn."), "{}", String::from_utf8_lossy(&short.stderr));
+    let made = create("en lang og god adgangskode");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(String::from_utf8_lossy(&made.stdout).contains("«rita» i Nordby Kommune"));
+    assert!(!first_lines(&db).contains("create-user"), "no hint once there is a login");
+}

@@ -29,6 +29,7 @@ pub fn table() -> Vec<Route> {
     rows.extend(crate::features::documents::routes());
     rows.extend(crate::features::meetings::routes());
     rows.extend(crate::features::family_plan::routes());
+    rows.extend(crate::features::admin::routes());
     rows
 }
 
@@ -67,7 +68,7 @@ pub fn openapi_document() -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if matches!(name, "id" | "doc" | "change" | "consent" | "meeting" | "agreement" | "place") { "integer" } else { "string" }}}))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if matches!(name, "id" | "doc" | "change" | "consent" | "meeting" | "agreement" | "place" | "org" | "user") { "integer" } else { "string" }}}))
             .collect();
         let mut op = json!({
             "summary": d.summary,

@@ -74,7 +74,7 @@ impl std::ops::Deref for CurrentUser {
 
 impl Viewer for CurrentUser {
     fn frame_user(&self) -> LayoutUser {
-        LayoutUser { name: self.user.name.clone(), org: self.user.org_name.clone(), csrf: self.csrf.clone() }
+        LayoutUser { name: self.user.name.clone(), org: self.user.org_name.clone(), csrf: self.csrf.clone(), admin: tovholder_app::admin::scope(&self.user).is_some() }
     }
 }
 
@@ -220,7 +220,8 @@ async fn current_user(app: &App, headers: &HeaderMap) -> Result<Option<CurrentUs
     if idle > jiff::SignedDuration::from_secs(60) {
         app.store.touch_session(&token_hash, now).await?;
     }
-    let Some(user) = app.store.user(session.person).await? else { return Ok(None) };
+    // A login deactivated since: its session ends here even before the store has dropped it.
+    let Some(user) = app.store.user(session.person).await?.filter(|u| u.active) else { return Ok(None) };
     Ok(Some(CurrentUser { user, csrf: session.csrf, token_hash }))
 }
 
@@ -278,6 +279,9 @@ pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr) -> Resul
         }
     };
     app.store.note_login(&username, true, now).await?;
+    if !user.active {
+        return Ok(LoginOutcome::Refused(text::LOGIN_CLOSED));
+    }
     let token = random_token(32);
     if token.is_empty() {
         return Err(AppError::Internal("no randomness for a session token".into()));

@@ -55,6 +55,8 @@ pub struct LayoutUser {
     pub name: String,
     pub org: String,
     pub csrf: String,
+    /// Administers an organisation or the instance: the menu shows "Administration".
+    pub admin: bool,
 }
 
 /// Whoever a page is shown to, as its frame names them (the web layer's logged-in user).
@@ -119,6 +121,9 @@ impl Layout {
     /// Menu items: (href, label, key).
     pub fn nav(&self) -> Vec<(&'static str, &'static str, &'static str)> {
         let mut items = vec![("/", "Mine opgaver", "tasks"), ("/forloeb", "Forløb", "courses"), ("/delt", "Delt med mig", "shared"), ("/moedesteder", "Mødesteder", "places")];
+        if self.user.as_ref().is_some_and(|u| u.admin) {
+            items.push(("/admin", "Administration", "admin"));
+        }
         if self.demo {
             items.push(("/udbakke", "Udbakke (demo)", "outbox"));
         }

@@ -70,14 +70,23 @@ impl TestApp {
     }
 
     pub async fn spawn_on(config: AppConfig, clock: Clock) -> TestApp {
+        Self::start(config, clock, true).await
+    }
+
+    /// On an empty store, as `tovholder serve` starts on a new instance: no demo data.
+    pub async fn spawn_empty() -> TestApp {
+        Self::start(AppConfig::default(), Clock::default(), false).await
+    }
+
+    async fn start(config: AppConfig, clock: Clock, demo_data: bool) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let keys = Keys::from_master(&[42u8; 32]);
         let (store, pg_schema) = open_store(dir.path(), keys.clone()).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = AppConfig { base_url: base.clone(), demo: true, ..config };
+        let config = AppConfig { base_url: base.clone(), demo: demo_data, ..config };
         let app = App::new(store.clone(), keys, Models::builtin().unwrap(), clock, config);
-        let seeded = demo::seed(&app).await.unwrap().unwrap();
+        let seeded = if demo_data { demo::seed(&app).await.unwrap().unwrap() } else { Seeded::default() };
         tokio::spawn(tovholder_web::serve(listener, app.clone(), std::future::pending()));
         TestApp { base, app, bulk: store, seeded, _dir: dir, pg_schema }
     }
@@ -92,13 +101,24 @@ impl TestApp {
 
     /// A client logged in as a demo user, with the session's CSRF token.
     pub async fn login(&self, username: &str) -> (reqwest::Client, String) {
-        let c = self.anonymous();
-        let page = c.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
-        let csrf = hidden_csrf(&page);
-        let r = c.post(self.url("/login")).form(&[("csrf", csrf.as_str()), ("username", username), ("password", demo::PASSWORD)]).send().await.unwrap();
+        self.login_as(username, demo::PASSWORD).await
+    }
+
+    /// A client logged in with this password, with the session's CSRF token.
+    pub async fn login_as(&self, username: &str, password: &str) -> (reqwest::Client, String) {
+        let (c, r) = self.try_login(username, password).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "login as {username}");
         let me: Value = c.get(self.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
         (c, me["csrf"].as_str().unwrap().to_string())
+    }
+
+    /// The login form sent, and its answer.
+    pub async fn try_login(&self, username: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
+        let c = self.anonymous();
+        let page = c.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
+        let csrf = hidden_csrf(&page);
+        let r = c.post(self.url("/login")).form(&[("csrf", csrf.as_str()), ("username", username), ("password", password)]).send().await.unwrap();
+        (c, r)
     }
 
     pub fn course(&self, child: &str) -> CourseId {

@@ -1,0 +1,370 @@
+//! Administration: organisations, their departments and staff logins. An instance administrator
+//! administers every organisation; a holder of the standing role `administrator` administers
+//! their own. To anyone else, and for another organisation, it all answers "not found". Every
+//! act is written to the access log (`admin:…`, allowed or not), so it can be read back.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use tovholder_core::commands::FieldError;
+use tovholder_core::ids::{OrgId, PersonId};
+use tovholder_core::model::Scope;
+use tovholder_store::{AccessRecord, Department, NewPerson, NewUser, Org, StoreError, User, UserChange};
+
+use crate::error::AppError;
+use crate::{App, passwords};
+
+/// The standing role that makes its holder their organisation's administrator.
+pub const ADMINISTRATOR: &str = "administrator";
+
+/// The kinds of organisation, as stored and as shown. A model's consent names some of them
+/// (`outside_kinds`).
+pub const ORG_KINDS: &[(&str, &str)] = &[
+    ("kommune", "Kommune"),
+    ("region", "Region"),
+    ("julemaerkehjem", "Julemærkehjem"),
+    ("doegninstitution", "Døgninstitution"),
+    ("opholdssted", "Opholdssted"),
+    ("plejefamilie", "Plejefamilie"),
+    ("skole", "Skole"),
+    ("dagtilbud", "Dagtilbud"),
+    ("institution", "Anden institution"),
+    ("privat_leverandoer", "Privat leverandør"),
+];
+
+/// The kinds of department: what a department does, whatever its local name.
+pub const DEPARTMENT_KINDS: &[(&str, &str)] = &[
+    ("familieraadgivning", "Familierådgivning"),
+    ("sundhedspleje", "Sundhedspleje"),
+    ("jobcenter", "Jobcenter"),
+    ("ppr", "PPR"),
+    ("skole", "Skole"),
+    ("dagtilbud", "Dagtilbud"),
+    ("familiehus", "Familiehus"),
+    ("handicap", "Handicap"),
+    ("psykiatri", "Børne- og ungdomspsykiatri"),
+    ("andet", "Andet"),
+];
+
+/// A new password's least length.
+pub const MIN_PASSWORD: usize = 12;
+
+/// Whom a user administers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdminScope {
+    Instance,
+    Org(OrgId),
+}
+
+/// What `user` may administer, if anything.
+pub fn scope(user: &User) -> Option<AdminScope> {
+    if user.instance_admin {
+        Some(AdminScope::Instance)
+    } else if user.org_roles.iter().any(|r| r == ADMINISTRATOR) {
+        Some(AdminScope::Org(user.org))
+    } else {
+        None
+    }
+}
+
+fn may_administer(user: &User, org: OrgId) -> bool {
+    match scope(user) {
+        Some(AdminScope::Instance) => true,
+        Some(AdminScope::Org(o)) => o == org,
+        None => false,
+    }
+}
+
+/// The standing roles a login may be given: every model's organisation roles, and administrator.
+pub fn standing_roles(app: &App) -> Vec<(String, String)> {
+    let mut roles: BTreeMap<String, String> = BTreeMap::new();
+    for model in app.models.all() {
+        for (id, role) in &model.roles {
+            if role.scope == Scope::Organisation {
+                roles.entry(id.clone()).or_insert_with(|| role.label.clone());
+            }
+        }
+    }
+    roles.insert(ADMINISTRATOR.into(), "Administrator".into());
+    roles.into_iter().collect()
+}
+
+pub fn label(list: &[(&str, &str)], id: &str) -> String {
+    list.iter().find(|(k, _)| *k == id).map_or_else(|| id.to_string(), |(_, l)| l.to_string())
+}
+
+async fn log(app: &App, by: Option<&User>, action: &str, allowed: bool, reason: &str) -> Result<(), AppError> {
+    let rec = AccessRecord { at: app.clock.now(), person: by.map(|u| u.person), course: None, action: format!("admin:{action}"), allowed, reason: reason.into() };
+    crate::course::log(app, rec).await
+}
+
+/// Refuses (and logs) an act on `org` by someone who does not administer it.
+async fn require(app: &App, user: &User, org: OrgId, action: &str) -> Result<(), AppError> {
+    if may_administer(user, org) {
+        return Ok(());
+    }
+    log(app, Some(user), action, false, "not_administrator").await?;
+    Err(AppError::NotFound)
+}
+
+fn field(name: &str, message: &str) -> FieldError {
+    FieldError { field: name.into(), message: message.into() }
+}
+
+/// A required text of at most `max` characters, trimmed.
+fn text(errors: &mut Vec<FieldError>, name: &str, value: &str, max: usize, missing: &str) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.push(field(name, missing));
+    } else if v.chars().count() > max {
+        errors.push(field(name, &format!("Højst {max} tegn.")));
+    }
+    v.to_string()
+}
+
+fn done(errors: Vec<FieldError>) -> Result<(), AppError> {
+    if errors.is_empty() { Ok(()) } else { Err(AppError::Invalid(errors)) }
+}
+
+/// The organisations `user` administers, by name.
+pub async fn organisations(app: &App, user: &User) -> Result<Vec<Org>, AppError> {
+    let Some(scope) = scope(user) else { return Err(AppError::NotFound) };
+    Ok(app.store.orgs().await?.iter().filter(|o| scope == AdminScope::Instance || scope == AdminScope::Org(o.id)).cloned().collect())
+}
+
+/// One organisation `user` administers.
+pub async fn organisation(app: &App, user: &User, org: OrgId) -> Result<Org, AppError> {
+    if !may_administer(user, org) {
+        return Err(AppError::NotFound);
+    }
+    app.store.orgs().await?.iter().find(|o| o.id == org).cloned().ok_or(AppError::NotFound)
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct NewOrg {
+    pub name: String,
+    pub kind: String,
+}
+
+/// A new organisation; only an instance administrator makes one.
+pub async fn create_org(app: &App, user: Option<&User>, input: &NewOrg) -> Result<OrgId, AppError> {
+    if let Some(u) = user
+        && scope(u) != Some(AdminScope::Instance)
+    {
+        log(app, Some(u), "create_org", false, "not_instance_administrator").await?;
+        return Err(AppError::NotFound);
+    }
+    let mut errors = Vec::new();
+    let name = text(&mut errors, "name", &input.name, 200, "Skriv organisationens navn.");
+    if !ORG_KINDS.iter().any(|(k, _)| *k == input.kind) {
+        errors.push(field("kind", "Vælg hvilken slags organisation det er."));
+    }
+    if app.store.orgs().await?.iter().any(|o| o.name.eq_ignore_ascii_case(&name)) {
+        errors.push(field("name", "Der findes allerede en organisation med det navn."));
+    }
+    done(errors)?;
+    let id = app.store.add_org(&name, &input.kind).await?;
+    log(app, user, "create_org", true, "administrator").await?;
+    Ok(id)
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct NewDepartment {
+    pub name: String,
+    pub kind: String,
+}
+
+pub async fn departments(app: &App, user: &User, org: OrgId) -> Result<Vec<Department>, AppError> {
+    organisation(app, user, org).await?;
+    Ok(app.store.departments(org).await?)
+}
+
+pub async fn add_department(app: &App, user: &User, org: OrgId, input: &NewDepartment) -> Result<i64, AppError> {
+    require(app, user, org, "add_department").await?;
+    organisation(app, user, org).await?;
+    let mut errors = Vec::new();
+    let name = text(&mut errors, "name", &input.name, 200, "Skriv afdelingens navn.");
+    if !DEPARTMENT_KINDS.iter().any(|(k, _)| *k == input.kind) {
+        errors.push(field("kind", "Vælg hvad afdelingen arbejder med."));
+    }
+    done(errors)?;
+    let id = match app.store.add_department(org, &name, &input.kind).await {
+        Err(StoreError::Duplicate(_)) => return Err(AppError::Invalid(vec![field("name", "Organisationen har allerede en afdeling med det navn.")])),
+        other => other?,
+    };
+    log(app, Some(user), "add_department", true, "administrator").await?;
+    Ok(id)
+}
+
+/// A new staff login, as an administrator or the command line enters it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct NewStaff {
+    pub login: String,
+    pub name: String,
+    pub email: String,
+    pub organisation: OrgId,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    pub password: String,
+    /// Administers every organisation (only an instance administrator, or the command line,
+    /// makes one).
+    #[serde(default)]
+    pub instance_admin: bool,
+}
+
+/// The login name as stored: lower case, letters, digits, `.`, `-`, `_` and `@`.
+fn login_name(errors: &mut Vec<FieldError>, login: &str) -> String {
+    let l = login.trim().to_lowercase();
+    if l.chars().count() < 2 || l.len() > 256 || !l.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@')) {
+        errors.push(field("login", "Brugernavnet skal være 2 til 256 tegn: bogstaver, tal, punktum, bindestreg, understreg eller @."));
+    }
+    l
+}
+
+/// Checks a new staff login; the errors name the fields.
+async fn check_staff(app: &App, input: &NewStaff) -> Result<(String, String, String, Option<String>), AppError> {
+    let mut errors = Vec::new();
+    let login = login_name(&mut errors, &input.login);
+    let name = text(&mut errors, "name", &input.name, 200, "Skriv personens navn.");
+    let email = input.email.trim().to_string();
+    if !(email.contains('@') && !email.starts_with('@') && !email.ends_with('@') && !email.contains(char::is_whitespace) && email.len() <= 254) {
+        errors.push(field("email", "Skriv en gyldig e-mailadresse."));
+    }
+    if input.password.chars().count() < MIN_PASSWORD || input.password.len() > 256 {
+        errors.push(field("password", &format!("Adgangskoden skal have mindst {MIN_PASSWORD} tegn.")));
+    }
+    let known = standing_roles(app);
+    if input.roles.iter().any(|r| !known.iter().any(|(k, _)| k == r)) {
+        errors.push(field("roles", "Vælg roller fra listen."));
+    }
+    let department = input.department.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string);
+    if let Some(d) = &department
+        && !app.store.departments(input.organisation).await?.iter().any(|x| &x.name == d)
+    {
+        errors.push(field("department", "Vælg en af organisationens afdelinger."));
+    }
+    if app.store.user_by_name(&login).await?.is_some() {
+        errors.push(field("login", "Brugernavnet er taget."));
+    }
+    done(errors)?;
+    Ok((login, name, email, department))
+}
+
+/// A new staff login in an organisation `user` administers (the command line: `user` None).
+pub async fn create_user(app: &App, user: Option<&User>, input: &NewStaff) -> Result<PersonId, AppError> {
+    if let Some(u) = user {
+        require(app, u, input.organisation, "create_user").await?;
+        if input.instance_admin && !u.instance_admin {
+            log(app, Some(u), "create_user", false, "not_instance_administrator").await?;
+            return Err(AppError::NotFound);
+        }
+    }
+    if !app.store.orgs().await?.iter().any(|o| o.id == input.organisation) {
+        return Err(AppError::Invalid(vec![field("organisation", "Vælg en organisation fra listen.")]));
+    }
+    let (login, name, email, department) = check_staff(app, input).await?;
+    let password = input.password.clone();
+    let password_hash = tokio::task::spawn_blocking(move || passwords::hash_password(&password)).await.map_err(|e| AppError::Internal(e.to_string()))??;
+    let person = app.store.add_person(&NewPerson { name, email: Some(email), org: Some(input.organisation), cpr: None }).await?;
+    let new = NewUser { person, username: login, password_hash, org_roles: input.roles.clone(), department, instance_admin: input.instance_admin, active: true };
+    match app.store.add_user(&new).await {
+        Err(StoreError::Duplicate(_)) => return Err(AppError::Invalid(vec![field("login", "Brugernavnet er taget.")])),
+        other => other?,
+    }
+    log(app, user, "create_user", true, if user.is_some() { "administrator" } else { "command_line" }).await?;
+    Ok(person)
+}
+
+/// What an administrator changes about a login; what is left out stays.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct StaffChange {
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
+    /// `Some("")`: no department.
+    #[serde(default)]
+    pub department: Option<String>,
+}
+
+/// A login as an administrator sees it.
+#[derive(Clone, Debug, Serialize)]
+pub struct StaffRow {
+    pub id: PersonId,
+    pub login: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub organisation: OrgId,
+    pub department: Option<String>,
+    pub roles: Vec<String>,
+    pub active: bool,
+    pub instance_admin: bool,
+}
+
+impl From<&User> for StaffRow {
+    fn from(u: &User) -> StaffRow {
+        StaffRow {
+            id: u.person,
+            login: u.username.clone(),
+            name: u.name.clone(),
+            email: u.email.clone(),
+            organisation: u.org,
+            department: u.department.clone(),
+            roles: u.org_roles.clone(),
+            active: u.active,
+            instance_admin: u.instance_admin,
+        }
+    }
+}
+
+/// The logins of an organisation `user` administers, deactivated ones too.
+pub async fn staff(app: &App, user: &User, org: OrgId) -> Result<Vec<StaffRow>, AppError> {
+    organisation(app, user, org).await?;
+    Ok(app.store.users_of_org(org).await?.iter().map(StaffRow::from).collect())
+}
+
+/// Changes a login of an organisation `user` administers. Nobody deactivates themselves or
+/// takes their own administrator role: an instance must keep someone who can administer it.
+pub async fn change_user(app: &App, user: &User, person: PersonId, change: &StaffChange) -> Result<StaffRow, AppError> {
+    let Some(target) = app.store.user(person).await? else { return Err(AppError::NotFound) };
+    require(app, user, target.org, "change_user").await?;
+    let mut errors = Vec::new();
+    let active = change.active.unwrap_or(target.active);
+    let roles = change.roles.clone().unwrap_or_else(|| target.org_roles.clone());
+    let known = standing_roles(app);
+    if roles.iter().any(|r| !known.iter().any(|(k, _)| k == r)) {
+        errors.push(field("roles", "Vælg roller fra listen."));
+    }
+    let department = match &change.department {
+        None => target.department.clone(),
+        Some(d) if d.trim().is_empty() => None,
+        Some(d) => {
+            if !app.store.departments(target.org).await?.iter().any(|x| x.name == d.trim()) {
+                errors.push(field("department", "Vælg en af organisationens afdelinger."));
+            }
+            Some(d.trim().to_string())
+        }
+    };
+    if person == user.person && (!active || (scope(user) == Some(AdminScope::Org(user.org)) && !roles.iter().any(|r| r == ADMINISTRATOR))) {
+        errors.push(field("active", "Du kan ikke lukke din egen adgang eller fjerne din egen administratorrolle."));
+    }
+    done(errors)?;
+    app.store.update_user(person, &UserChange { active, org_roles: roles, department }).await?;
+    let what = if active != target.active { if active { "reactivate_user" } else { "deactivate_user" } } else { "change_user" };
+    log(app, Some(user), what, true, "administrator").await?;
+    let changed = app.store.user(person).await?.ok_or(AppError::NotFound)?;
+    Ok(StaffRow::from(&changed))
+}
+
+/// The first administrator of an instance, from the command line: the organisation is made if
+/// there is none of that name.
+pub async fn bootstrap(app: &App, org_name: &str, org_kind: &str, mut staff: NewStaff) -> Result<PersonId, AppError> {
+    let org = match app.store.orgs().await?.iter().find(|o| o.name == org_name.trim()) {
+        Some(o) => o.id,
+        None => create_org(app, None, &NewOrg { name: org_name.into(), kind: org_kind.into() }).await?,
+    };
+    staff.organisation = org;
+    create_user(app, None, &staff).await
+}

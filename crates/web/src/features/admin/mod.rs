@@ -1,0 +1,29 @@
+//! Administration: organisations, their departments and staff logins (`tovholder_app::admin`
+//! decides who may do what; to anyone else every page and answer here is "not found").
+
+pub mod api;
+pub mod pages;
+
+use axum::routing::{get, patch, post};
+
+use crate::http::route::Guard::User;
+use crate::http::route::{Route, r};
+
+/// This feature's rows of the route table.
+pub fn routes() -> Vec<Route> {
+    vec![
+        r("GET", "/admin", User, "Administration: organisationerne, man administrerer.", get(pages::index)),
+        r("POST", "/admin/organisationer", User, "Opret en organisation (kun instansens administrator).", post(pages::create_org)),
+        r("GET", "/admin/organisationer/{org}", User, "En organisation: afdelinger og brugere.", get(pages::organisation)),
+        r("POST", "/admin/organisationer/{org}/afdelinger", User, "Tilføj en afdeling.", post(pages::add_department)),
+        r("POST", "/admin/organisationer/{org}/brugere", User, "Opret en bruger.", post(pages::create_user)),
+        r("POST", "/admin/brugere/{user}", User, "Ret en bruger: aktiv eller lukket, roller, afdeling.", post(pages::change_user)),
+        r("GET", "/api/v1/admin/organisations", User, "Organisationerne, man administrerer: {id, name, kind}.", get(api::organisations)),
+        r("POST", "/api/v1/admin/organisations", User, "Opret en organisation: {name, kind}; svarer 201 med dens id (kun instansens administrator).", post(api::create_org)),
+        r("GET", "/api/v1/admin/organisations/{org}/departments", User, "En organisations afdelinger: {id, name, kind}.", get(api::departments)),
+        r("POST", "/api/v1/admin/organisations/{org}/departments", User, "Tilføj en afdeling: {name, kind?}; svarer 201 med dens id.", post(api::add_department)),
+        r("GET", "/api/v1/admin/organisations/{org}/users", User, "En organisations brugere, også de lukkede.", get(api::users)),
+        r("POST", "/api/v1/admin/users", User, "Opret en bruger: {login, name, email, organisation, department?, roles, password}; svarer 201 med id.", post(api::create_user)),
+        r("PATCH", "/api/v1/admin/users/{user}", User, "Ret en bruger: {active?, roles?, department?}; en lukket bruger logges ud.", patch(api::change_user)),
+    ]
+}

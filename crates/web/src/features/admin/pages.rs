@@ -1,0 +1,207 @@
+//! The administration pages: the organisations one administers, and one organisation's
+//! departments and staff, with the forms to add them and to close or reopen a login.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tovholder_app::admin::{self, AdminScope, NewDepartment, NewOrg, NewStaff, StaffChange, StaffRow};
+use tovholder_core::commands::FieldError;
+use tovholder_core::ids::{OrgId, PersonId};
+use tovholder_store::{Department, Org};
+
+use crate::App;
+use crate::features::courses::pages::{Choice, SavedQuery};
+use crate::http::auth::CurrentUser;
+use crate::http::error::{AppError, PageError};
+use crate::http::form::{FormData, all, get};
+use crate::http::path::Path;
+use crate::ui::{FormState, Layout};
+
+fn saved_text(what: &str) -> Option<&'static str> {
+    Some(match what {
+        "organisation" => "Organisationen er oprettet. Tilføj dens afdelinger og brugere herunder.",
+        "afdeling" => "Afdelingen er tilføjet.",
+        "bruger" => "Brugeren er oprettet og kan logge ind med brugernavn og adgangskode.",
+        "lukket" => "Brugerens adgang er lukket, og brugeren er logget ud.",
+        "aabnet" => "Brugerens adgang er åbnet igen.",
+        "rettet" => "Brugeren er rettet.",
+        _ => return None,
+    })
+}
+
+fn kinds(list: &[(&str, &str)], chosen: &str) -> Vec<Choice> {
+    list.iter().map(|(k, l)| Choice { value: (*k).into(), label: (*l).into(), selected: *k == chosen }).collect()
+}
+
+pub struct OrgRow {
+    pub org: Org,
+    pub kind_da: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/index.html")]
+pub struct IndexPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub orgs: Vec<OrgRow>,
+    pub may_create: bool,
+    pub kinds: Vec<Choice>,
+    pub errors: Vec<FieldError>,
+    pub submitted: BTreeMap<String, String>,
+    pub saved: Option<&'static str>,
+}
+
+crate::ui::form_state!(IndexPage, submitted);
+
+async fn index_page(app: &App, user: &CurrentUser, submitted: BTreeMap<String, String>, errors: Vec<FieldError>) -> Result<IndexPage, AppError> {
+    let orgs = admin::organisations(app, user).await?;
+    Ok(IndexPage {
+        layout: Layout::for_user(app, user, "admin").await?,
+        csrf: user.csrf.clone(),
+        orgs: orgs.into_iter().map(|org| OrgRow { kind_da: admin::label(admin::ORG_KINDS, &org.kind), org }).collect(),
+        may_create: admin::scope(user) == Some(AdminScope::Instance),
+        kinds: kinds(admin::ORG_KINDS, submitted.get("kind").map_or("", String::as_str)),
+        errors,
+        submitted,
+        saved: None,
+    })
+}
+
+pub async fn index(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
+    Ok(index_page(&app, &user, BTreeMap::new(), vec![]).await?.into_response())
+}
+
+pub async fn create_org(State(app): State<App>, user: CurrentUser, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let input = NewOrg { name: get(&form, "name").into(), kind: get(&form, "kind").into() };
+    match admin::create_org(&app, Some(&user), &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/admin/organisationer/{id}?gemt=organisation")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, index_page(&app, &user, form.into_iter().collect(), errors).await?).into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct StaffView {
+    pub row: StaffRow,
+    pub roles_da: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/organisation.html")]
+pub struct OrgPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub org: Org,
+    pub kind_da: String,
+    pub departments: Vec<(Department, String)>,
+    pub department_kinds: Vec<Choice>,
+    pub department_choices: Vec<Choice>,
+    pub staff: Vec<StaffView>,
+    pub roles: Vec<Choice>,
+    pub min_password: usize,
+    pub me: PersonId,
+    pub errors: Vec<FieldError>,
+    pub submitted: BTreeMap<String, String>,
+    pub saved: Option<&'static str>,
+}
+
+crate::ui::form_state!(OrgPage, submitted);
+
+async fn org_page(app: &App, user: &CurrentUser, org: OrgId, form: &FormData, errors: Vec<FieldError>, saved: Option<&'static str>) -> Result<OrgPage, AppError> {
+    let o = admin::organisation(app, user, org).await?;
+    let departments = admin::departments(app, user, org).await?;
+    let roles = admin::standing_roles(app);
+    let role_label = |id: &str| roles.iter().find(|(k, _)| k == id).map_or_else(|| id.to_string(), |(_, l)| l.clone());
+    let staff = admin::staff(app, user, org).await?.into_iter().map(|row| StaffView { roles_da: row.roles.iter().map(|r| role_label(r)).collect::<Vec<_>>().join(", "), row }).collect();
+    let chosen_roles: Vec<&str> = all(form, "roles").collect();
+    let submitted: BTreeMap<String, String> = form.iter().filter(|(k, _)| k != "password").cloned().collect();
+    let chosen_department = get(form, "department");
+    Ok(OrgPage {
+        layout: Layout { below: true, ..Layout::for_user(app, user, "admin").await? },
+        csrf: user.csrf.clone(),
+        kind_da: admin::label(admin::ORG_KINDS, &o.kind),
+        org: o,
+        department_kinds: kinds(admin::DEPARTMENT_KINDS, get(form, "department_kind")),
+        department_choices: std::iter::once(Choice { value: String::new(), label: "Ingen afdeling".into(), selected: chosen_department.is_empty() })
+            .chain(departments.iter().map(|d| Choice { value: d.name.clone(), label: d.name.clone(), selected: d.name == chosen_department }))
+            .collect(),
+        departments: departments.into_iter().map(|d| (admin::label(admin::DEPARTMENT_KINDS, &d.kind), d)).map(|(k, d)| (d, k)).collect(),
+        staff,
+        roles: roles.iter().map(|(k, l)| Choice { value: k.clone(), label: l.clone(), selected: chosen_roles.contains(&k.as_str()) }).collect(),
+        min_password: admin::MIN_PASSWORD,
+        me: user.person,
+        errors,
+        submitted,
+        saved,
+    })
+}
+
+pub async fn organisation(State(app): State<App>, user: CurrentUser, Path(org): Path<i64>, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
+    let saved = q.gemt.as_deref().and_then(saved_text);
+    Ok(org_page(&app, &user, OrgId(org), &vec![], vec![], saved).await?.into_response())
+}
+
+/// On success back to the organisation's page; refused input shows it again with the errors.
+async fn done<T>(app: &App, user: &CurrentUser, org: OrgId, form: FormData, result: Result<T, AppError>, saved: &str) -> Result<Response, PageError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/organisationer/{org}?gemt={saved}")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, org_page(app, user, org, &form, errors, None).await?).into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn add_department(State(app): State<App>, user: CurrentUser, Path(org): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let input = NewDepartment { name: get(&form, "department_name").into(), kind: get(&form, "department_kind").into() };
+    let result = admin::add_department(&app, &user, OrgId(org), &input).await.map_err(|e| rename(e, &[("name", "department_name"), ("kind", "department_kind")]));
+    done(&app, &user, OrgId(org), form, result, "afdeling").await
+}
+
+pub async fn create_user(State(app): State<App>, user: CurrentUser, Path(org): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let input = NewStaff {
+        login: get(&form, "login").into(),
+        name: get(&form, "name").into(),
+        email: get(&form, "email").into(),
+        organisation: OrgId(org),
+        department: Some(get(&form, "department").to_string()),
+        roles: all(&form, "roles").map(str::to_string).collect(),
+        password: get(&form, "password").into(),
+        instance_admin: false,
+    };
+    let result = admin::create_user(&app, Some(&user), &input).await;
+    done(&app, &user, OrgId(org), form, result, "bruger").await
+}
+
+/// Closes or reopens a login (`active` = ja/nej); the page it came from is its organisation's.
+pub async fn change_user(State(app): State<App>, user: CurrentUser, Path(person): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let active = get(&form, "active") == "ja";
+    let change = StaffChange { active: Some(active), roles: None, department: None };
+    let result = admin::change_user(&app, &user, PersonId(person), &change).await;
+    let org = match &result {
+        Ok(row) => row.organisation,
+        Err(AppError::Invalid(_)) => app.store.user(PersonId(person)).await.map_err(AppError::from)?.map_or(user.org, |u| u.org),
+        Err(_) => user.org,
+    };
+    done(&app, &user, org, form, result, if active { "aabnet" } else { "lukket" }).await
+}
+
+/// The same errors, named as this page's fields are.
+fn rename(e: AppError, names: &[(&str, &str)]) -> AppError {
+    match e {
+        AppError::Invalid(errors) => AppError::Invalid(
+            errors
+                .into_iter()
+                .map(|mut f| {
+                    if let Some((_, to)) = names.iter().find(|(from, _)| *from == f.field) {
+                        f.field = (*to).into();
+                    }
+                    f
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}

@@ -1,0 +1,127 @@
+//! Administration on an instance set up from empty: the first administrator (made as the
+//! command line makes one) sets up an organisation, a department and a user; that user logs in;
+//! a login closed is logged out and cannot log in; nobody else administers anything.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tovholder_app::admin::{self, NewStaff};
+use tovholder_core::ids::OrgId;
+
+const ROOT_PASSWORD: &str = "en lang og god adgangskode";
+
+/// The first administrator, as `tovholder admin create-user --admin` makes them.
+async fn first_admin(t: &TestApp) {
+    let staff = NewStaff {
+        login: "Root".into(),
+        name: "Rita Root".into(),
+        email: "rita@kommune.example".into(),
+        organisation: OrgId(0),
+        department: None,
+        roles: vec![],
+        password: ROOT_PASSWORD.into(),
+        instance_admin: true,
+    };
+    admin::bootstrap(&t.app, "Prøvekommune", "kommune", staff).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_instance_from_empty_is_set_up_in_the_browser() {
+    let t = TestApp::spawn_empty().await;
+    assert_eq!(t.app.store.user_count().await.unwrap(), 0);
+    first_admin(&t).await;
+    let (root, csrf) = t.login_as("root", ROOT_PASSWORD).await;
+    let home = root.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("href=\"/admin\""), "the menu has Administration");
+    // An organisation, refused first for want of a kind, then made.
+    let (status, page) = post_form(&t, &root, &csrf, "/admin/organisationer", &[("name", "Nordby Kommune"), ("kind", "")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Vælg hvilken slags organisation det er.") && page.contains("value=\"Nordby Kommune\""), "the name typed is kept");
+    let r = root.post(t.url("/admin/organisationer")).form(&[("csrf", csrf.as_str()), ("name", "Nordby Kommune"), ("kind", "kommune")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let org_page = r.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_string();
+    let org: i64 = org_page.rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(post_form(&t, &root, &csrf, &format!("{org_page}/afdelinger"), &[("department_name", "Familierådgivningen"), ("department_kind", "familieraadgivning")]).await.0, StatusCode::SEE_OTHER);
+    // A user: a short password is refused with the fields kept (the password never is).
+    let form = |password: &'static str| {
+        vec![("name", "Anna Berg"), ("login", "anna.berg"), ("email", "anna@nordby.example"), ("department", "Familierådgivningen"), ("roles", "tovholder"), ("password", password)]
+    };
+    let (status, page) = post_form(&t, &root, &csrf, &format!("{org_page}/brugere"), &form("kort")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Adgangskoden skal have mindst 12 tegn.") && page.contains("value=\"anna.berg\"") && !page.contains("value=\"kort\""));
+    assert_eq!(post_form(&t, &root, &csrf, &format!("{org_page}/brugere"), &form("korrekt hest batteri")).await.0, StatusCode::SEE_OTHER);
+    let page = root.get(t.url(&org_page)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Anna Berg") && page.contains("Familierådgivningen"), "the organisation's page lists them");
+    // Anna logs in, sees her tasks (none yet), and administers nothing.
+    let (anna, acsrf) = t.login_as("anna.berg", "korrekt hest batteri").await;
+    let tasks = anna.get(t.url("/")).send().await.unwrap();
+    assert_eq!(tasks.status(), StatusCode::OK);
+    assert!(!tasks.text().await.unwrap().contains("href=\"/admin\""));
+    for path in ["/admin".to_string(), org_page.clone()] {
+        assert_eq!(anna.get(t.url(&path)).send().await.unwrap().status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let r = anna.post(t.url("/api/v1/admin/organisations")).header("x-csrf-token", &acsrf).json(&json!({"name": "Min egen", "kind": "kommune"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Closing Anna's login logs her out at once and keeps her out.
+    let users: Vec<Value> = root.get(t.url(&format!("/api/v1/admin/organisations/{org}/users"))).send().await.unwrap().json().await.unwrap();
+    let anna_id = users.iter().find(|u| u["login"] == "anna.berg").unwrap()["id"].as_i64().unwrap();
+    assert_eq!(post_form(&t, &root, &csrf, &format!("/admin/brugere/{anna_id}"), &[("active", "nej")]).await.0, StatusCode::SEE_OTHER);
+    let r = anna.get(t.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "logged out");
+    let (_, r) = t.try_login("anna.berg", "korrekt hest batteri").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.text().await.unwrap().contains("Din adgang er lukket"));
+    // Reopened through the API, she logs in again.
+    let r = root.patch(t.url(&format!("/api/v1/admin/users/{anna_id}"))).header("x-csrf-token", &csrf).json(&json!({"active": true})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    t.login_as("anna.berg", "korrekt hest batteri").await;
+    // Every act is in the access log.
+    let log = t.app.store.access_log(None, 100).await.unwrap();
+    for act in ["admin:create_org", "admin:add_department", "admin:create_user", "admin:deactivate_user", "admin:reactivate_user"] {
+        assert!(log.iter().any(|r| r.action == act && r.allowed), "{act} logged");
+    }
+    assert!(log.iter().any(|r| r.action == "admin:create_org" && !r.allowed), "Anna's refused attempt is logged too");
+}
+
+/// The same set-up through the API, as a script would do it; an organisation's administrator
+/// administers only their own organisation, and nobody closes their own login.
+#[tokio::test]
+async fn the_api_sets_up_an_organisation_and_an_organisation_administrator_keeps_to_it() {
+    let t = TestApp::spawn_empty().await;
+    first_admin(&t).await;
+    let (root, csrf) = t.login_as("root", ROOT_PASSWORD).await;
+    let post = |path: &'static str, body: Value| {
+        let (root, csrf) = (&root, &csrf);
+        let url = t.url(path);
+        async move { root.post(url).header("x-csrf-token", csrf).json(&body).send().await.unwrap() }
+    };
+    let r = post("/api/v1/admin/organisations", json!({"name": "Sydby Skole", "kind": "skole"})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let school = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = root.post(t.url(&format!("/api/v1/admin/organisations/{school}/departments"))).header("x-csrf-token", &csrf).json(&json!({"name": "Indskolingen"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let body = json!({"login": "sune", "name": "Sune Skoleleder", "email": "sune@sydby.example", "organisation": school, "department": "Indskolingen", "roles": ["administrator"], "password": "skolen er et godt sted"});
+    assert_eq!(post("/api/v1/admin/users", body.clone()).await.status(), StatusCode::CREATED);
+    let r = post("/api/v1/admin/users", body).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "the login is taken");
+    let (sune, scsrf) = t.login_as("sune", "skolen er et godt sted").await;
+    let orgs: Vec<Value> = sune.get(t.url("/api/v1/admin/organisations")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(orgs.len(), 1, "only his own: {orgs:?}");
+    let kommune = t.app.store.orgs().await.unwrap().iter().find(|o| o.name == "Prøvekommune").unwrap().id.0;
+    assert_eq!(sune.get(t.url(&format!("/api/v1/admin/organisations/{kommune}/users"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let r = sune
+        .post(t.url("/api/v1/admin/users"))
+        .header("x-csrf-token", &scsrf)
+        .json(&json!({"login": "lis", "name": "Lis Lærer", "email": "lis@sydby.example", "organisation": kommune, "roles": [], "password": "en lang adgangskode"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "not in another organisation");
+    let me: Value = sune.get(t.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    let sune_id = me["person"].as_i64().or_else(|| me["id"].as_i64()).expect("my id");
+    let r = sune.patch(t.url(&format!("/api/v1/admin/users/{sune_id}"))).header("x-csrf-token", &scsrf).json(&json!({"active": false})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "nobody closes their own login");
+}
