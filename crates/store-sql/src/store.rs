@@ -93,7 +93,7 @@ for_every_dialect! {
             }
             let r = tx.commit().await.map_err(db);
             // The login as held (and the sessions, which this store cannot name by person) are read again.
-            self.held.forget_user(person);
+            self.held.invalidate();
             self.sessions.clear();
             r?;
             found.map(|_| ()).ok_or(StoreError::NotFound)

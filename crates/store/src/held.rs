@@ -3,8 +3,8 @@
 //! asks for its members' people and logins, the organisations and the staff of each role it
 //! may appoint; each answer from the database is a round trip.
 //!
-//! People and logins are never changed once stored (the store has no update for them), so a
-//! person or a login read is good for ever. Lists can grow (a new organisation, a new login):
+//! People are never changed once stored, so a person read is good for ever. Logins change (an
+//! administrator closes one or changes its roles) and lists grow (a new organisation, a login):
 //! a store that is its database's only user drops them when it writes one (and keeps no read
 //! that raced the write: `cache`); a store shared by several server
 //! processes (PostgreSQL) also trusts a list, or "this person has no login", only for
@@ -61,10 +61,11 @@ impl Held {
         self.staff.get_or(org.0, async { read.await.map(Arc::from) }).await
     }
 
-    /// A person's login (or none): held, or by `read`. A login is good for ever; that a person
-    /// has none is trusted like a list, since one may be added.
+    /// A person's login (or none): held, or by `read`. An administrator may change or close a
+    /// login, so it is trusted like a list: until this store writes one, or for `SHARED_FOR`
+    /// where other processes may.
     pub async fn user_or(&self, person: PersonId, read: impl Future<Output = Result<Option<User>>>) -> Result<Option<User>> {
-        self.users.get_if_or(person.0, |user, fresh| user.is_some() || fresh, read).await
+        self.users.get_or(person.0, read).await
     }
 
     /// The people of `ids` in id order, once each: those held, and the others by `read`.
@@ -81,17 +82,11 @@ impl Held {
         Ok(found)
     }
 
-    /// After this store changed a login (or failed to): it, and the lists it is in, are read again.
-    pub fn forget_user(&self, person: PersonId) {
-        self.users.remove(&person.0);
-        self.invalidate();
-    }
-
-    /// After this store wrote an organisation or a login (or failed to): lists are read again.
+    /// After this store wrote an organisation or a login (or failed to): logins and lists are read again.
     pub fn invalidate(&self) {
         self.orgs.clear();
         self.staff.clear();
-        self.users.retain(|_, user| user.is_some());
+        self.users.clear();
     }
 }
 
@@ -104,7 +99,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_write_drops_the_lists_and_logins_stay() {
+    async fn a_write_drops_the_lists_and_the_logins() {
         let held = Held::one_process();
         let user = User {
             person: PersonId(1),
@@ -125,8 +120,8 @@ mod tests {
         held.invalidate();
         let orgs = held.orgs_or(async { Ok(vec![org(1), org(2)]) }).await.ok();
         assert_eq!(orgs.map(|o| o.len()), Some(2), "read again");
-        let kept = held.user_or(PersonId(1), async { Ok(None) }).await.ok();
-        assert_eq!(kept.flatten().map(|u| u.username), Some("a".into()), "a login is good for ever");
+        let again = held.user_or(PersonId(1), async { Ok(None) }).await.ok();
+        assert_eq!(again.flatten().map(|u| u.username), None, "a login may have been closed: read again");
         let added = held.user_or(PersonId(2), async { Ok(Some(user)) }).await.ok();
         assert!(added.flatten().is_some(), "no login was read again");
     }
