@@ -1806,6 +1806,42 @@ step('trip: the meeting\'s facts are a design-system table, and a meeting place 
   await runAxe(page, '/moedesteder (hanne)');
 }, { needs: ['bak-planned'] });
 
+step('admin: the administrator adds a department and a login in the browser, axe finds nothing, and the new user logs in', async () => {
+  const page = await session('admin');
+  await page.goto(`${server.base}/`);
+  await page.getByRole('navigation', { name: 'Hovedmenu' }).first().getByRole('link', { name: 'Administration', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
+  await runAxe(page, '/admin (admin)');
+  await page.locator('#organisationer').getByRole('link', { name: 'Egeskov Kommune' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Egeskov Kommune' }).waitFor();
+  await runAxe(page, 'an organisation (admin)');
+  await page.locator('#form-afdeling').getByLabel('Navn').fill('PPR Egeskov');
+  await page.locator('#form-afdeling').getByLabel('Arbejder med').selectOption('ppr');
+  await Promise.all([page.waitForURL(/gemt=afdeling/), page.getByRole('button', { name: 'Tilføj afdeling' }).click()]);
+  assert.ok((await page.locator('#afdelinger').innerText()).includes('PPR Egeskov'), 'the department is listed');
+  // A password too short is refused on the same page, with what was typed kept.
+  const form = page.locator('#form-bruger');
+  await form.getByLabel('Navn', { exact: true }).fill('Vera Vang');
+  await form.getByLabel('Brugernavn').fill('vera');
+  await form.getByLabel('E-mail').fill('vera@egeskov.example');
+  await form.getByLabel('Afdeling').selectOption('PPR Egeskov');
+  await form.getByLabel('Tovholder', { exact: true }).check();
+  await form.getByLabel('Adgangskode').fill('kort');
+  await form.getByRole('button', { name: 'Opret bruger' }).click();
+  await page.locator('.error-summary, #password-error').first().waitFor();
+  assert.equal(await page.locator('#form-bruger').getByLabel('Brugernavn').inputValue(), 'vera', 'the login typed is kept');
+  await runAxe(page, 'a refused new login (admin)');
+  await page.locator('#form-bruger').getByLabel('Adgangskode').fill('vera har en lang adgangskode');
+  await Promise.all([page.waitForURL(/gemt=bruger/), page.locator('#form-bruger').getByRole('button', { name: 'Opret bruger' }).click()]);
+  assert.ok((await page.locator('#brugere').innerText()).includes('Vera Vang'), 'the login is listed');
+  await shot(page, 'admin-organisation.png');
+  const { page: vera } = await newPage();
+  await loginOnPage(vera, 'vera', 'vera har en lang adgangskode');
+  await vera.locator('#tasks, main').first().waitFor();
+  assert.equal(await vera.getByRole('navigation', { name: 'Hovedmenu' }).first().getByRole('link', { name: 'Administration' }).count(), 0, 'no Administration for her');
+  await vera.context().close();
+});
+
 step('no JavaScript errors or broken static assets on any page visited', async () => {
   assert.deepEqual(pageProblems, [], 'problems seen while walking');
 });

@@ -48,7 +48,20 @@ pub const LOGINS: &[Login] = &[
     Login { username: "emil", name: "Emil Juhl", org: "Furesø Kommune", role: "", department: Some("Jobcentret") },
     Login { username: "camilla", name: "Camilla Krogh", org: "Ballerup Kommune", role: "ungeteam", department: Some("Ungeteamet") },
     Login { username: "jakob", name: "Jakob Lind", org: "Ballerup Kommune", role: "", department: Some("Skolen") },
+    // The instance's administrator (Administration in the menu).
+    Login { username: "admin", name: "Ada Andersen", org: "Egeskov Kommune", role: crate::admin::ADMINISTRATOR, department: None },
 ];
+
+/// What each demo department works with (`crate::admin::DEPARTMENT_KINDS`).
+fn department_kind(name: &str) -> &'static str {
+    match name {
+        "Jobcentret" => "jobcenter",
+        "Folkeskole" | "Skolen" => "skole",
+        "Familiens Fremtid" => "familiehus",
+        "Sundhedsplejen" => "sundhedspleje",
+        _ => "familieraadgivning",
+    }
+}
 
 /// What the seeder made, for printing and for tests.
 #[derive(Default)]
@@ -84,6 +97,14 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
     ] {
         app.store.add_meeting_place(orgs[org], name, address).await?;
     }
+    // The departments the demo's staff work in, as an administrator would have set them up.
+    for l in LOGINS {
+        if let Some(d) = l.department
+            && !app.store.departments(orgs[l.org]).await?.iter().any(|x| x.name == d)
+        {
+            app.store.add_department(orgs[l.org], d, department_kind(d)).await?;
+        }
+    }
     // One hash for all demo users: argon2 is slow on purpose, and they share the password.
     let hash = hash_password(PASSWORD)?;
     let mut users = BTreeMap::new();
@@ -98,7 +119,7 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
                 password_hash: hash.clone(),
                 org_roles: roles,
                 department: l.department.map(str::to_string),
-                instance_admin: false,
+                instance_admin: l.role == crate::admin::ADMINISTRATOR,
                 active: true,
             })
             .await?;
