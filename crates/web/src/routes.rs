@@ -82,8 +82,8 @@ pub fn openapi_document() -> Value {
         });
         if d.method != "GET" {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {}}});
-            // Optimistic concurrency: the course version the change was made on.
-            if let Some(p) = op["parameters"].as_array_mut() {
+            // Optimistic concurrency: the course version the change was made on (course routes only).
+            if let (Guard::Course(_), Some(p)) = (d.guard, op["parameters"].as_array_mut()) {
                 p.push(json!({"name": "If-Match", "in": "header", "required": false, "schema": {"type": "string"}, "description": "The course version the change was made on, e.g. \"7\"; 409 if the same things changed since."}));
             }
             op["security"] = json!([{"session": [], "csrf": []}]);
