@@ -41,6 +41,8 @@ pub fn router(app: App) -> Router {
             Guard::Course(action) => route.handler.layer(axum::Extension(crate::http::course_access::CourseAction(action))),
             _ => route.handler,
         };
+        // The extractors (form, JSON, multipart) keep to the route's limit too.
+        let handler = handler.layer(axum::extract::DefaultBodyLimit::max(route.def.body_limit));
         router = router.route(route.def.path, handler);
     }
     router
@@ -48,7 +50,7 @@ pub fn router(app: App) -> Router {
         .fallback(crate::http::error::not_found)
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::http::auth::session_middleware))
         // Outside the session middleware, so its CSRF check of a multipart form sees the limit too.
-        .layer(axum::extract::DefaultBodyLimit::max(crate::http::auth::MAX_BODY))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::http::route::UPLOAD_BODY))
         .with_state(app)
 }
 

@@ -128,10 +128,18 @@ async fn checked(user: Option<CurrentUser>, api: bool, mut req: Request<Body>, n
             Some(u) => Some(u.csrf.clone()),
             None => cookie(req.headers(), LOGIN_CSRF_COOKIE),
         };
+        // The route's body limit, kept before a byte is read: a body said to be larger is refused unread.
+        let matched = req.extensions().get::<axum::extract::MatchedPath>().map(|p| p.as_str().to_string());
+        let limit =
+            matched.and_then(|p| crate::http::route::body_limits().iter().find(|((m, path), _)| *m == req.method().as_str() && *path == p).map(|(_, l)| *l)).unwrap_or(crate::http::route::FORM_BODY);
+        let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > limit) {
+            return fail(api, AppError::TooLarge);
+        }
         let (parts, body) = req.into_parts();
         let (given, body) = match parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
             Some(h) => (Some(h.to_string()), body),
-            None => match form_field(&parts.headers, &parts.extensions, body, CSRF_FIELD).await {
+            None => match form_field(&parts.headers, &parts.extensions, body, CSRF_FIELD, limit).await {
                 Ok(x) => x,
                 Err(e) => return fail(api, e),
             },
@@ -171,21 +179,18 @@ fn framework_refusal(resp: &Response) -> Option<AppError> {
     })
 }
 
-/// The largest request body: an uploaded document and its form.
-pub const MAX_BODY: usize = 12 * 1024 * 1024;
-
 /// Reads a form's field (urlencoded or multipart) and hands back an identical body.
 /// `extensions` are the request's: they carry the body limit (`DefaultBodyLimit`, set
 /// outside this middleware), without which a multipart parse stops at axum's 2 MB default.
-async fn form_field(headers: &HeaderMap, extensions: &axum::http::Extensions, body: Body, name: &str) -> Result<(Option<String>, Body), AppError> {
+async fn form_field(headers: &HeaderMap, extensions: &axum::http::Extensions, body: Body, name: &str, limit: usize) -> Result<(Option<String>, Body), AppError> {
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     if ct.starts_with("application/x-www-form-urlencoded") {
-        let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
+        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| AppError::TooLarge)?;
         let value = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).ok().and_then(|pairs| pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v));
         return Ok((value, Body::from(bytes)));
     }
     if ct.starts_with("multipart/form-data") {
-        let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
+        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| AppError::TooLarge)?;
         let mut req = Request::builder().header(header::CONTENT_TYPE, &ct).body(Body::from(bytes.clone())).map_err(|e| AppError::Internal(e.to_string()))?;
         *req.extensions_mut() = extensions.clone();
         let mut value = None;
@@ -259,6 +264,10 @@ pub fn client_address(app: &App, headers: &HeaderMap, peer: std::net::IpAddr) ->
 
 /// Checks the password (with throttling per user name and per address) and opens a new session.
 pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr) -> Result<LoginOutcome, AppError> {
+    // No login name or password is longer; a longer one is not hashed (argon2 takes its time).
+    if form.username.len() > 256 || form.password.len() > 256 {
+        return Ok(LoginOutcome::Refused(text::BAD_LOGIN));
+    }
     let username = form.username.trim().to_lowercase();
     let address = format!("address:{from}");
     let now = app.clock.now();

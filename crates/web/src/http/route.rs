@@ -21,7 +21,15 @@ pub struct RouteDef {
     pub path: &'static str,
     pub guard: Guard,
     pub summary: &'static str,
+    /// The largest body the route reads: `FORM_BODY`, or `UPLOAD_BODY` on an upload route.
+    pub body_limit: usize,
 }
+
+/// The largest body of a form or a JSON request: a written document (200 kB of text) or a
+/// meeting's minutes (up to some 100,000 characters) fit, with room; 12 MB does not.
+pub const FORM_BODY: usize = 1024 * 1024;
+/// The largest body of an upload route: a document of up to 10 MB and its form.
+pub const UPLOAD_BODY: usize = 12 * 1024 * 1024;
 
 pub struct Route {
     pub def: RouteDef,
@@ -29,5 +37,20 @@ pub struct Route {
 }
 
 pub fn r(method: &'static str, path: &'static str, guard: Guard, summary: &'static str, handler: MethodRouter<App>) -> Route {
-    Route { def: RouteDef { method, path, guard, summary }, handler }
+    Route { def: RouteDef { method, path, guard, summary, body_limit: FORM_BODY }, handler }
+}
+
+impl Route {
+    /// A route that takes uploaded files: its body may be as large as `UPLOAD_BODY`.
+    pub fn uploads(mut self) -> Route {
+        self.def.body_limit = UPLOAD_BODY;
+        self
+    }
+}
+
+/// The body limit of each route, by method and path as the router matched them; what the
+/// session middleware reads (for the CSRF field) is limited before it is read.
+pub fn body_limits() -> &'static std::collections::HashMap<(&'static str, &'static str), usize> {
+    static LIMITS: std::sync::OnceLock<std::collections::HashMap<(&'static str, &'static str), usize>> = std::sync::OnceLock::new();
+    LIMITS.get_or_init(|| crate::routes::table().into_iter().map(|r| ((r.def.method, r.def.path), r.def.body_limit)).collect())
 }
