@@ -73,6 +73,8 @@ pub struct Inner {
     pub config: AppConfig,
     pub access: access_log::AccessLog,
     pub journal_pages: journal_pages::JournalPages,
+    /// How many passwords this process has checked (each an argon2 hash: the throttle's cost).
+    pub password_checks: std::sync::atomic::AtomicU64,
 }
 
 /// The application state every handler gets; cheap to clone.
@@ -90,7 +92,7 @@ impl App {
     /// Must be called inside a Tokio runtime (it starts the access-log writer).
     pub fn new(store: Arc<dyn Store>, keys: Keys, models: Models, clock: Clock, config: AppConfig) -> App {
         let access = access_log::AccessLog::start(store.clone());
-        App(Arc::new(Inner { store, keys, models, clock, config, access, journal_pages: Default::default() }))
+        App(Arc::new(Inner { store, keys, models, clock, config, access, journal_pages: Default::default(), password_checks: Default::default() }))
     }
 }
 

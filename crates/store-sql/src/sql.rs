@@ -27,6 +27,8 @@ pub struct Sql {
     pub touch_session: &'static str,
     pub delete_session: &'static str,
     pub insert_login_attempt: &'static str,
+    /// An attempt noted as failed before its password was checked, which then proved right.
+    pub login_ok: &'static str,
     pub failed_logins: &'static str,
     pub insert_course: &'static str,
     /// The course's version, locked for the append where the database can.

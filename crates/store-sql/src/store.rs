@@ -147,8 +147,13 @@ for_every_dialect! {
             r.map(|_| ())
         }
 
-        async fn note_login(&self, username: &str, ok: bool, at: Timestamp) -> Result<()> {
-            sqlx::query(D::SQL.insert_login_attempt).bind(username).bind(ok).bind(to_micros(at)).execute(&self.writer).await.map_err(db)?;
+        async fn note_login(&self, username: &str, ok: bool, at: Timestamp) -> Result<i64> {
+            let r = sqlx::query(D::SQL.insert_login_attempt).bind(username).bind(ok).bind(to_micros(at)).fetch_one(&self.writer).await.map_err(db)?;
+            Self::id_row(&r, "id")
+        }
+
+        async fn login_ok(&self, attempt: i64) -> Result<()> {
+            sqlx::query(D::SQL.login_ok).bind(attempt).execute(&self.writer).await.map_err(db)?;
             Ok(())
         }
 

@@ -340,7 +340,10 @@ pub trait Logins: Send + Sync + 'static {
     async fn session(&self, token_hash: &str) -> Result<Option<Session>>;
     async fn touch_session(&self, token_hash: &str, at: Timestamp) -> Result<()>;
     async fn drop_session(&self, token_hash: &str) -> Result<()>;
-    async fn note_login(&self, username: &str, ok: bool, at: Timestamp) -> Result<()>;
+    /// Notes a login attempt; its id. An attempt is noted as failed before its password is
+    /// checked (so parallel guesses count at once) and marked `login_ok` if it was right.
+    async fn note_login(&self, username: &str, ok: bool, at: Timestamp) -> Result<i64>;
+    async fn login_ok(&self, attempt: i64) -> Result<()>;
     async fn failed_logins_since(&self, username: &str, since: Timestamp) -> Result<i64>;
 }
 

@@ -176,6 +176,9 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     for ok in [false, false, true] {
         store.note_login("bo", ok, later.at).await.map_err(e("note_login"))?;
     }
+    let right = store.note_login("bo", false, later.at).await.map_err(e("note_login"))?;
+    ensure(store.failed_logins_since("bo", t0).await.map_err(e("failed"))? == 3, "an attempt counts as failed until its password proves right")?;
+    store.login_ok(right).await.map_err(e("login_ok"))?;
     ensure(store.failed_logins_since("bo", t0).await.map_err(e("failed"))? == 2, "two failures counted")?;
     ensure(store.failed_logins_since("bo", later.at + jiff::SignedDuration::from_secs(1)).await.map_err(e("failed"))? == 0, "old failures age out")?;
 

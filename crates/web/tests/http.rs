@@ -317,3 +317,23 @@ async fn a_body_larger_than_its_route_takes_is_refused_unread() {
     let (_, r) = t.try_login("tove", &long).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// Fifty wrong passwords at once are counted before any is checked: at most five (the limit)
+/// are checked at all, and the right password is then throttled too.
+#[tokio::test]
+async fn parallel_guesses_get_the_throttles_tries_and_no_more() {
+    let t = TestApp::spawn().await;
+    let before = t.app.password_checks.load(std::sync::atomic::Ordering::Relaxed);
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..50 {
+        let base = t.base.clone();
+        guesses.spawn(async move { try_login_at(&base, "tove", &format!("gæt nummer {i}")).await.1.status() });
+    }
+    let answers = guesses.join_all().await;
+    let checked = t.app.password_checks.load(std::sync::atomic::Ordering::Relaxed) - before;
+    assert!(checked <= t.app.config.login_max_failures as u64, "{checked} passwords checked");
+    assert!(answers.iter().all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS), "{answers:?}");
+    assert!(answers.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count() >= 45);
+    let (_, r) = t.try_login("tove", "demo1234").await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "the right password waits too");
+}

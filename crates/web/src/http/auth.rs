@@ -272,22 +272,24 @@ pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr) -> Resul
     let address = format!("address:{from}");
     let now = app.clock.now();
     let since = now - jiff::SignedDuration::from_mins(app.config.login_window_minutes);
-    if app.store.failed_logins_since(&username, since).await? >= app.config.login_max_failures || app.store.failed_logins_since(&address, since).await? >= app.config.login_max_failures_per_address {
+    // Counted before the password is checked, and the count read after: of many guesses at once
+    // only the first `login_max_failures` are checked, whatever their order.
+    let by_name = app.store.note_login(&username, false, now).await?;
+    let by_address = app.store.note_login(&address, false, now).await?;
+    if app.store.failed_logins_since(&username, since).await? > app.config.login_max_failures || app.store.failed_logins_since(&address, since).await? > app.config.login_max_failures_per_address {
         return Err(AppError::Throttled);
     }
     let user = app.store.user_by_name(&username).await?;
     let hash = user.as_ref().map_or(dummy_hash(), |u| u.password_hash.as_str()).to_string();
     let password = form.password.clone();
+    app.password_checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
     let user = match (ok, user) {
         (true, Some(u)) => u,
-        _ => {
-            app.store.note_login(&username, false, now).await?;
-            app.store.note_login(&address, false, now).await?;
-            return Ok(LoginOutcome::Refused(text::BAD_LOGIN));
-        }
+        _ => return Ok(LoginOutcome::Refused(text::BAD_LOGIN)),
     };
-    app.store.note_login(&username, true, now).await?;
+    app.store.login_ok(by_name).await?;
+    app.store.login_ok(by_address).await?;
     if !user.active {
         return Ok(LoginOutcome::Refused(text::LOGIN_CLOSED));
     }

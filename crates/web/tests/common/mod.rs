@@ -114,11 +114,7 @@ impl TestApp {
 
     /// The login form sent, and its answer.
     pub async fn try_login(&self, username: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
-        let c = self.anonymous();
-        let page = c.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
-        let csrf = hidden_csrf(&page);
-        let r = c.post(self.url("/login")).form(&[("csrf", csrf.as_str()), ("username", username), ("password", password)]).send().await.unwrap();
-        (c, r)
+        try_login_at(&self.base, username, password).await
     }
 
     pub fn course(&self, child: &str) -> CourseId {
@@ -128,6 +124,15 @@ impl TestApp {
     pub async fn denials(&self, course: CourseId) -> Vec<tovholder_store::AccessRecord> {
         self.app.store.access_log(Some(course), 1000).await.unwrap().into_iter().filter(|r| !r.allowed).collect()
     }
+}
+
+/// The login form sent to the server at `base`, and its answer (for tasks of their own).
+pub async fn try_login_at(base: &str, username: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
+    let c = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = c.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden_csrf(&page);
+    let r = c.post(format!("{base}/login")).form(&[("csrf", csrf.as_str()), ("username", username), ("password", password)]).send().await.unwrap();
+    (c, r)
 }
 
 pub fn hidden_csrf(html: &str) -> String {
