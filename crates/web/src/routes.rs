@@ -35,7 +35,9 @@ pub fn table() -> Vec<Route> {
 
 pub fn router(app: App) -> Router {
     let mut router = Router::new();
+    let mut limits = std::collections::HashMap::new();
     for route in table() {
+        limits.insert((route.def.method, route.def.path), route.def.body_limit);
         // A course route's action goes with each of its requests, for the `AuthorizedCourse` extractor.
         let handler = match route.def.guard {
             Guard::Course(action) => route.handler.layer(axum::Extension(crate::http::course_access::CourseAction(action))),
@@ -49,6 +51,8 @@ pub fn router(app: App) -> Router {
         .route("/api/{*rest}", axum::routing::any(crate::http::json::not_found))
         .fallback(crate::http::error::not_found)
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::http::auth::session_middleware))
+        // Outside it, so the session middleware knows each route's body limit.
+        .layer(axum::Extension(crate::http::route::BodyLimits(std::sync::Arc::new(limits))))
         // Outside the session middleware, so its CSRF check of a multipart form sees the limit too.
         .layer(axum::extract::DefaultBodyLimit::max(crate::http::route::UPLOAD_BODY))
         .with_state(app)

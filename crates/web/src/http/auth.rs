@@ -129,9 +129,8 @@ async fn checked(user: Option<CurrentUser>, api: bool, mut req: Request<Body>, n
             None => cookie(req.headers(), LOGIN_CSRF_COOKIE),
         };
         // The route's body limit, kept before a byte is read: a body said to be larger is refused unread.
-        let matched = req.extensions().get::<axum::extract::MatchedPath>().map(|p| p.as_str().to_string());
-        let limit =
-            matched.and_then(|p| crate::http::route::body_limits().iter().find(|((m, path), _)| *m == req.method().as_str() && *path == p).map(|(_, l)| *l)).unwrap_or(crate::http::route::FORM_BODY);
+        let matched = req.extensions().get::<axum::extract::MatchedPath>().map(|p| p.as_str());
+        let limit = req.extensions().get::<crate::http::route::BodyLimits>().map_or(crate::http::route::FORM_BODY, |l| l.of(req.method().as_str(), matched));
         let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
         if declared.is_some_and(|n| n > limit) {
             return fail(api, AppError::TooLarge);

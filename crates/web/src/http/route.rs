@@ -48,9 +48,14 @@ impl Route {
     }
 }
 
-/// The body limit of each route, by method and path as the router matched them; what the
-/// session middleware reads (for the CSRF field) is limited before it is read.
-pub fn body_limits() -> &'static std::collections::HashMap<(&'static str, &'static str), usize> {
-    static LIMITS: std::sync::OnceLock<std::collections::HashMap<(&'static str, &'static str), usize>> = std::sync::OnceLock::new();
-    LIMITS.get_or_init(|| crate::routes::table().into_iter().map(|r| ((r.def.method, r.def.path), r.def.body_limit)).collect())
+/// The body limit of each route, by method and path as the router matched them: the router
+/// hands it to every request, so the session middleware limits what it reads (for the CSRF
+/// field) before it reads it.
+#[derive(Clone, Default)]
+pub struct BodyLimits(pub std::sync::Arc<std::collections::HashMap<(&'static str, &'static str), usize>>);
+
+impl BodyLimits {
+    pub fn of(&self, method: &str, matched: Option<&str>) -> usize {
+        matched.and_then(|p| self.0.iter().find(|((m, path), _)| *m == method && *path == p).map(|(_, l)| *l)).unwrap_or(FORM_BODY)
+    }
 }
