@@ -50,12 +50,24 @@ pub fn router(app: App) -> Router {
     router
         .route("/api/{*rest}", axum::routing::any(crate::http::json::not_found))
         .fallback(crate::http::error::not_found)
+        .layer(catch_panics())
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::http::auth::session_middleware))
         // Outside it, so the session middleware knows each route's body limit.
         .layer(axum::Extension(crate::http::route::BodyLimits(std::sync::Arc::new(limits))))
         // Outside the session middleware, so its CSRF check of a multipart form sees the limit too.
         .layer(axum::extract::DefaultBodyLimit::max(crate::http::route::UPLOAD_BODY))
         .with_state(app)
+}
+
+/// A handler that panics answers with the product's error page (and a correlation id in the
+/// log), not a dropped connection. Inside the session middleware, so the page keeps the
+/// user's frame.
+fn catch_panics() -> tower_http::catch_panic::CatchPanicLayer<fn(Box<dyn std::any::Any + Send>) -> axum::response::Response> {
+    fn answer(_: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        crate::http::error::PageError(crate::http::error::AppError::Internal("a handler panicked".into())).into_response()
+    }
+    tower_http::catch_panic::CatchPanicLayer::custom(answer as fn(Box<dyn std::any::Any + Send>) -> axum::response::Response)
 }
 
 async fn healthz() -> &'static str {
@@ -124,4 +136,24 @@ pub fn openapi_document() -> Value {
 
 async fn openapi() -> axum::Json<Value> {
     axum::Json(openapi_document())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_gets_the_error_page_with_an_id() {
+        let router = axum::Router::new().route("/boom", axum::routing::get(boom)).layer(super::catch_panics());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let resp = reqwest::get(format!("http://{addr}/boom")).await.unwrap();
+        assert_eq!(resp.status(), 500);
+        let page = resp.text().await.unwrap();
+        assert!(page.contains("Der skete en fejl hos os") && page.contains("lang=\"da\""), "{page}");
+    }
 }
