@@ -20,24 +20,14 @@ use tovholder_store::{AccessRecord, Keys, Person, Result, StoreError, StoredCour
 /// a dialect's types.
 macro_rules! for_every_dialect {
     ($(#[$attr:meta])* impl $($part:ident)::+ { $($body:tt)* }) => {
-        $(#[$attr])*
-        impl<D: $crate::Dialect> $($part)::+ for $crate::SqlStore<D>
-        where
-            for<'c> &'c mut <<D as $crate::Dialect>::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = <D as $crate::Dialect>::Db>,
-            <<D as $crate::Dialect>::Db as sqlx::Database>::Arguments: sqlx::IntoArguments<<D as $crate::Dialect>::Db>,
-            for<'a> &'a str: sqlx::ColumnIndex<<<D as $crate::Dialect>::Db as sqlx::Database>::Row> + sqlx::Type<<D as $crate::Dialect>::Db> + sqlx::Encode<'a, <D as $crate::Dialect>::Db>,
-            for<'a> Option<&'a str>: sqlx::Encode<'a, <D as $crate::Dialect>::Db>,
-            i64: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
-            bool: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
-            String: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
-            Vec<u8>: sqlx::Type<<D as $crate::Dialect>::Db> + for<'r> sqlx::Decode<'r, <D as $crate::Dialect>::Db> + for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
-            Option<i64>: for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
-            Option<String>: for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
-            Option<Vec<u8>>: for<'q> sqlx::Encode<'q, <D as $crate::Dialect>::Db>,
-        { $($body)* }
+        for_every_dialect!(@bounded [$(#[$attr])* impl<D: $crate::Dialect> $($part)::+ for $crate::SqlStore<D>] { $($body)* });
     };
     (impl { $($body:tt)* }) => {
-        impl<D: $crate::Dialect> $crate::SqlStore<D>
+        for_every_dialect!(@bounded [impl<D: $crate::Dialect> $crate::SqlStore<D>] { $($body)* });
+    };
+    // The impl's head with the one list of bounds.
+    (@bounded [$($head:tt)*] { $($body:tt)* }) => {
+        $($head)*
         where
             for<'c> &'c mut <<D as $crate::Dialect>::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = <D as $crate::Dialect>::Db>,
             <<D as $crate::Dialect>::Db as sqlx::Database>::Arguments: sqlx::IntoArguments<<D as $crate::Dialect>::Db>,
