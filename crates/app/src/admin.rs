@@ -46,9 +46,6 @@ pub const DEPARTMENT_KINDS: &[(&str, &str)] = &[
     ("andet", "Andet"),
 ];
 
-/// A new password's least length.
-pub const MIN_PASSWORD: usize = 12;
-
 /// Whom a user administers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AdminScope {
@@ -99,7 +96,7 @@ async fn log(app: &App, by: Option<&User>, action: &str, allowed: bool, reason: 
 }
 
 /// Refuses (and logs) an act on `org` by someone who does not administer it.
-async fn require(app: &App, user: &User, org: OrgId, action: &str) -> Result<(), AppError> {
+pub(crate) async fn require(app: &App, user: &User, org: OrgId, action: &str) -> Result<(), AppError> {
     if may_administer(user, org) {
         return Ok(());
     }
@@ -207,6 +204,8 @@ pub struct NewStaff {
     pub department: Option<String>,
     #[serde(default)]
     pub roles: Vec<String>,
+    /// Empty: the login gets a link by mail to choose their password.
+    #[serde(default)]
     pub password: String,
     /// Administers every organisation (only an instance administrator, or the command line,
     /// makes one).
@@ -232,8 +231,10 @@ async fn check_staff(app: &App, input: &NewStaff) -> Result<(String, String, Str
     if !(email.contains('@') && !email.starts_with('@') && !email.ends_with('@') && !email.contains(char::is_whitespace) && email.len() <= 254) {
         errors.push(field("email", "Skriv en gyldig e-mailadresse."));
     }
-    if input.password.chars().count() < MIN_PASSWORD || input.password.len() > 256 {
-        errors.push(field("password", &format!("Adgangskoden skal have mindst {MIN_PASSWORD} tegn.")));
+    if !input.password.is_empty()
+        && let Some(why) = passwords::weakness(&input.password, &[&login, &name, &email])
+    {
+        errors.push(field("password", why));
     }
     let known = standing_roles(app);
     if input.roles.iter().any(|r| !known.iter().any(|(k, _)| k == r)) {
@@ -265,8 +266,8 @@ pub async fn create_user(app: &App, user: Option<&User>, input: &NewStaff) -> Re
         return Err(AppError::Invalid(vec![field("organisation", "Vælg en organisation fra listen.")]));
     }
     let (login, name, email, department) = check_staff(app, input).await?;
-    let password = input.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || passwords::hash_password(&password)).await.map_err(|e| AppError::Internal(e.to_string()))??;
+    // No password: none works until the login chooses one by the mailed link.
+    let password_hash = if input.password.is_empty() { String::new() } else { passwords::hash_in_background(&input.password).await? };
     let person = app.store.add_person(&NewPerson { name, email: Some(email), org: Some(input.organisation), cpr: None }).await?;
     let new = NewUser { person, username: login, password_hash, org_roles: input.roles.clone(), department, instance_admin: input.instance_admin, active: true };
     match app.store.add_user(&new).await {
@@ -274,7 +275,19 @@ pub async fn create_user(app: &App, user: Option<&User>, input: &NewStaff) -> Re
         other => other?,
     }
     log(app, user, "create_user", true, if user.is_some() { "administrator" } else { "command_line" }).await?;
+    if input.password.is_empty() {
+        let created = app.store.user(person).await?.ok_or(AppError::NotFound)?;
+        crate::login_links::send(app, &created, true).await?;
+    }
     Ok(person)
+}
+
+/// Mails a login of an organisation `user` administers a link to choose a new password.
+pub async fn send_password_link(app: &App, user: &User, person: PersonId) -> Result<(), AppError> {
+    let Some(target) = app.store.user(person).await? else { return Err(AppError::NotFound) };
+    require(app, user, target.org, "password_link").await?;
+    crate::login_links::send(app, &target, false).await?;
+    log(app, Some(user), "password_link", true, &format!("administrator for {}", person.0)).await
 }
 
 /// What an administrator changes about a login; what is left out stays.
@@ -301,6 +314,8 @@ pub struct StaffRow {
     pub roles: Vec<String>,
     pub active: bool,
     pub instance_admin: bool,
+    /// Has set up a second factor (TOTP).
+    pub second_factor: bool,
 }
 
 impl From<&User> for StaffRow {
@@ -315,6 +330,7 @@ impl From<&User> for StaffRow {
             roles: u.org_roles.clone(),
             active: u.active,
             instance_admin: u.instance_admin,
+            second_factor: u.totp_sealed.is_some(),
         }
     }
 }

@@ -32,6 +32,11 @@ impl Clock {
 
     /// Moves this clock (and every clone of it) by a number of days; for tests and demos.
     pub fn advance_days(&self, days: i64) {
-        self.offset_us.fetch_add(days * 86_400_000_000, Ordering::Relaxed);
+        self.advance(jiff::SignedDuration::from_hours(days * 24));
+    }
+
+    /// Moves this clock (and every clone of it); for tests (a link running out).
+    pub fn advance(&self, by: jiff::SignedDuration) {
+        self.offset_us.fetch_add(i64::try_from(by.as_micros()).unwrap_or(i64::MAX), Ordering::Relaxed);
     }
 }

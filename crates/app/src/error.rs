@@ -31,6 +31,13 @@ pub enum AppError {
     Internal(String),
 }
 
+impl AppError {
+    /// Input refused for one field, with the message to show by it.
+    pub fn invalid(field: &str, message: &str) -> AppError {
+        AppError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         match e {

@@ -9,13 +9,16 @@ pub mod clock;
 pub mod course;
 pub mod demo;
 pub mod error;
+pub mod housekeeping;
 pub mod journal_pages;
+pub mod login_links;
 pub mod mailer;
 pub mod meeting_actions;
 pub mod meeting_views;
 pub mod models;
 pub mod passwords;
 pub mod queries;
+pub mod second_factor;
 pub mod text;
 pub mod views;
 
@@ -47,6 +50,8 @@ pub struct AppConfig {
     pub behind_proxy: bool,
     /// The demo instance: mail is kept in the outbox page instead of sent.
     pub demo: bool,
+    /// Who must log in with a second factor.
+    pub totp: second_factor::Policy,
 }
 
 impl Default for AppConfig {
@@ -61,6 +66,7 @@ impl Default for AppConfig {
             secure_cookies: false,
             behind_proxy: false,
             demo: false,
+            totp: second_factor::Policy::Admins,
         }
     }
 }

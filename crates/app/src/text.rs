@@ -59,3 +59,28 @@ pub fn agenda_body_staff(when: &str, link: &str) -> String {
 pub fn agenda_body_family(when: &str) -> String {
     format!("Mødet {when} nærmer sig. Jeres koordinator har dagsordenen og deltagerlisten og gennemgår dem gerne med jer.")
 }
+
+// Passwords and the second factor. Mails carry a link, never a name.
+pub const NO_EMAIL: &str = "Brugeren har ingen e-mailadresse at sende linket til.";
+pub const WRONG_CURRENT_PASSWORD: &str = "Den nuværende adgangskode er forkert.";
+pub const PASSWORDS_DIFFER: &str = "De to nye adgangskoder er ikke ens.";
+pub const WELCOME_SUBJECT: &str = "Du er oprettet i Tovholder";
+pub const RESET_SUBJECT: &str = "Ny adgangskode til Tovholder";
+pub const RESET_ASKED: &str = "Hvis brugernavnet findes og har en e-mailadresse, har vi sendt et link til at vælge en ny adgangskode. Linket virker i 30 minutter.";
+pub const LINK_USED: &str = "Linket er brugt eller udløbet. Bed om et nyt under »Glemt adgangskode«, eller kontakt din administrator.";
+pub const PASSWORD_SET: &str = "Din adgangskode er gemt. Log ind med den nye adgangskode.";
+pub const PASSWORD_CHANGED: &str = "Din adgangskode er skiftet. Du er logget ud alle andre steder.";
+pub const BAD_CODE: &str = "Koden passer ikke. Skriv den kode, din app viser nu, eller en af dine reservekoder.";
+pub const STEP_EXPIRED: &str = "Login-trinnet er udløbet. Log ind igen.";
+pub const FACTOR_RESET: &str = "Totrinsbekræftelsen er nulstillet. Brugeren sætter den op igen ved næste login.";
+pub const LINK_SENT: &str = "Linket til at vælge adgangskode er sendt.";
+
+pub fn welcome_body(link: &str) -> String {
+    format!("Du har fået et login til Tovholder. Vælg din adgangskode her (linket virker i 7 dage og kun én gang):\n{link}")
+}
+
+pub fn reset_body(link: &str) -> String {
+    format!(
+        "Nogen har bedt om en ny adgangskode til dit login i Tovholder. Vælg den her (linket virker i 30 minutter og kun én gang):\n{link}\n\nHar du ikke selv bedt om det, kan du se bort fra denne e-mail; din adgangskode er uændret."
+    )
+}

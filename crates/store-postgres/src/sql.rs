@@ -19,14 +19,14 @@ pub const SQL: Sql = Sql {
     persons: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
      WHERE id = ANY($1) ORDER BY id",
     person_by_cpr: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = $1 LIMIT 1",
-    staff: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+    staff: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin, u.totp_sealed \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = $1 AND u.active ORDER BY p.name",
     insert_user: "INSERT INTO users (person_id, username, password_hash, org_roles, department, active, instance_admin) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    user_by_name: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+    user_by_name: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin, u.totp_sealed \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.username = $1",
-    user_by_person: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+    user_by_person: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin, u.totp_sealed \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.person_id = $1",
-    users_of_org: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+    users_of_org: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin, u.totp_sealed \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = $1 ORDER BY p.name",
     update_user: "UPDATE users SET active = $1, org_roles = $2, department = $3 WHERE person_id = $4 RETURNING person_id",
     delete_sessions_of: "DELETE FROM sessions WHERE person_id = $1",
@@ -40,6 +40,21 @@ pub const SQL: Sql = Sql {
     insert_login_attempt: "INSERT INTO login_attempts (username, ok, at_us) VALUES ($1, $2, $3) RETURNING id",
     login_ok: "UPDATE login_attempts SET ok = TRUE WHERE id = $1",
     failed_logins: "SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND ok = FALSE AND at_us >= $2",
+    set_password: "UPDATE users SET password_hash = $1 WHERE person_id = $2 RETURNING person_id",
+    delete_tokens_of: "DELETE FROM login_tokens WHERE person_id = $1",
+    insert_token: "INSERT INTO login_tokens (token_hash, person_id, purpose, expires_us) VALUES ($1, $2, $3, $4)",
+    token: "SELECT person_id FROM login_tokens WHERE token_hash = $1 AND purpose = $2 AND expires_us > $3",
+    take_token: "DELETE FROM login_tokens WHERE token_hash = $1 AND purpose = $2 AND expires_us > $3 RETURNING person_id",
+    set_totp: "UPDATE users SET totp_sealed = $1, totp_step = 0 WHERE person_id = $2 RETURNING person_id",
+    delete_recovery_codes: "DELETE FROM recovery_codes WHERE person_id = $1",
+    insert_recovery_code: "INSERT INTO recovery_codes (person_id, code_hash) VALUES ($1, $2)",
+    use_totp_step: "UPDATE users SET totp_step = $1 WHERE person_id = $2 AND totp_step < $1 RETURNING person_id",
+    use_recovery_code: "DELETE FROM recovery_codes WHERE person_id = $1 AND code_hash = $2 RETURNING person_id",
+    recovery_codes_left: "SELECT COUNT(*) AS n FROM recovery_codes WHERE person_id = $1",
+    recovery_codes: "SELECT code_hash FROM recovery_codes WHERE person_id = $1 ORDER BY code_hash",
+    purge_attempts: "DELETE FROM login_attempts WHERE at_us < $1",
+    purge_sessions: "DELETE FROM sessions WHERE last_seen_us < $1 OR created_us < $2",
+    purge_tokens: "DELETE FROM login_tokens WHERE expires_us <= $1",
     insert_course: "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES ($1, 0, $2, $3, $3) RETURNING id",
     course_version: "SELECT version FROM courses WHERE id = $1 FOR UPDATE",
     update_course: "UPDATE courses SET version = $1, state = $2, updated_us = $3 WHERE id = $4",

@@ -7,7 +7,7 @@ use sqlx::{Executor, Pool, Row, Transaction};
 use tovholder_core::course::CourseState;
 use tovholder_core::ids::{CourseId, PersonId};
 use tovholder_core::tasks::Owner;
-use tovholder_store::{Commit, NewPerson, Result, StoredCourse, entry_bytes, search_key, task_rows, to_micros};
+use tovholder_store::{Commit, NewMail, NewPerson, Result, StoredCourse, entry_bytes, search_key, task_rows, to_micros};
 
 use crate::{Dialect, db, json};
 
@@ -93,21 +93,27 @@ for_every_dialect! {
                 sqlx::query(D::SQL.withdraw_mail).bind(key).execute(&mut **tx).await.map_err(db)?;
             }
             for m in &commit.mails {
-                sqlx::query(D::SQL.insert_mail)
-                    .bind(&m.to)
-                    .bind(&m.subject)
-                    .bind(&m.body)
-                    .bind(m.course.map(|c| c.0))
-                    .bind(updated)
-                    // A deferred mail is held until its time, so the claim query needs no change.
-                    .bind(m.not_before.map(to_micros))
-                    .bind(&m.key)
-                    .bind(m.attachment.as_ref().map(json).transpose()?)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db)?;
+                Self::insert_mail(tx, m, updated).await?;
             }
             Ok(seq)
+        }
+
+        /// A mail into the outbox, in the caller's transaction.
+        pub(crate) async fn insert_mail(tx: &mut Tx<D>, m: &NewMail, created_us: i64) -> Result<()> {
+            sqlx::query(D::SQL.insert_mail)
+                .bind(&m.to)
+                .bind(&m.subject)
+                .bind(&m.body)
+                .bind(m.course.map(|c| c.0))
+                .bind(created_us)
+                // A deferred mail is held until its time, so the claim query needs no change.
+                .bind(m.not_before.map(to_micros))
+                .bind(&m.key)
+                .bind(m.attachment.as_ref().map(json).transpose()?)
+                .execute(&mut **tx)
+                .await
+                .map_err(db)?;
+            Ok(())
         }
 
         /// The course's members, as the search reads them; written with every commit.

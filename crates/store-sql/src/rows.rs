@@ -58,6 +58,7 @@ for_every_dialect! {
                 department: r.try_get("department").map_err(db)?,
                 active: r.try_get("active").map_err(db)?,
                 instance_admin: r.try_get("instance_admin").map_err(db)?,
+                totp_sealed: r.try_get("totp_sealed").map_err(db)?,
             })
         }
 

@@ -30,6 +30,23 @@ pub struct Sql {
     /// An attempt noted as failed before its password was checked, which then proved right.
     pub login_ok: &'static str,
     pub failed_logins: &'static str,
+    pub set_password: &'static str,
+    pub delete_tokens_of: &'static str,
+    pub insert_token: &'static str,
+    pub token: &'static str,
+    /// Takes a token: deletes it and returns whose it was, so it works once however many ask.
+    pub take_token: &'static str,
+    pub set_totp: &'static str,
+    pub delete_recovery_codes: &'static str,
+    pub insert_recovery_code: &'static str,
+    /// Notes a second-factor code's time step as used, if no later one was: a code works once.
+    pub use_totp_step: &'static str,
+    pub use_recovery_code: &'static str,
+    pub recovery_codes_left: &'static str,
+    pub recovery_codes: &'static str,
+    pub purge_attempts: &'static str,
+    pub purge_sessions: &'static str,
+    pub purge_tokens: &'static str,
     pub insert_course: &'static str,
     /// The course's version, locked for the append where the database can.
     pub course_version: &'static str,

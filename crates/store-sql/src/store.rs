@@ -8,7 +8,8 @@ use sqlx::Row;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::parts::*;
 use tovholder_store::{
-    AccessRecord, Commit, Department, JournalEntry, Mail, MeetingPlace, NewPerson, NewUser, Org, Person, Result, Session, StoreError, StoredCourse, TaskRow, User, UserChange, to_micros,
+    AccessRecord, Commit, Department, JournalEntry, LoginToken, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, Person, Result, Session, StoreError, StoredCourse, TaskRow, User, UserChange,
+    to_micros,
 };
 
 use crate::{db, json};
@@ -161,6 +162,74 @@ for_every_dialect! {
             let r = sqlx::query(D::SQL.failed_logins).bind(username).bind(to_micros(since)).fetch_one(&self.reader).await.map_err(db)?;
             Self::id_row(&r, "n")
         }
+
+        async fn set_password(&self, person: PersonId, hash: &str) -> Result<()> {
+            let mut tx = self.begin().await?;
+            let found = sqlx::query(D::SQL.set_password).bind(hash).bind(person.0).fetch_optional(&mut *tx).await.map_err(db)?;
+            sqlx::query(D::SQL.delete_sessions_of).bind(person.0).execute(&mut *tx).await.map_err(db)?;
+            sqlx::query(D::SQL.delete_tokens_of).bind(person.0).execute(&mut *tx).await.map_err(db)?;
+            let r = tx.commit().await.map_err(db);
+            self.held.invalidate();
+            self.sessions.clear();
+            r?;
+            found.map(|_| ()).ok_or(StoreError::NotFound)
+        }
+
+        async fn put_login_token(&self, token: &LoginToken, mail: Option<&NewMail>, at: Timestamp) -> Result<()> {
+            let mut tx = self.begin().await?;
+            let q = sqlx::query(D::SQL.insert_token).bind(&token.token_hash).bind(token.person.0).bind(&token.purpose).bind(to_micros(token.expires));
+            q.execute(&mut *tx).await.map_err(db)?;
+            if let Some(m) = mail {
+                Self::insert_mail(&mut tx, m, to_micros(at)).await?;
+            }
+            tx.commit().await.map_err(db)
+        }
+
+        async fn login_token(&self, token_hash: &str, purpose: &str, now: Timestamp) -> Result<Option<PersonId>> {
+            let row = sqlx::query(D::SQL.token).bind(token_hash).bind(purpose).bind(to_micros(now)).fetch_optional(&self.writer).await.map_err(db)?;
+            row.map(|r| Self::id_row(&r, "person_id").map(PersonId)).transpose()
+        }
+
+        async fn take_login_token(&self, token_hash: &str, purpose: &str, now: Timestamp) -> Result<Option<PersonId>> {
+            let row = sqlx::query(D::SQL.take_token).bind(token_hash).bind(purpose).bind(to_micros(now)).fetch_optional(&self.writer).await.map_err(db)?;
+            row.map(|r| Self::id_row(&r, "person_id").map(PersonId)).transpose()
+        }
+
+        async fn set_second_factor(&self, person: PersonId, sealed: Option<&str>, recovery_hashes: &[String]) -> Result<()> {
+            let mut tx = self.begin().await?;
+            let found = sqlx::query(D::SQL.set_totp).bind(sealed).bind(person.0).fetch_optional(&mut *tx).await.map_err(db)?;
+            sqlx::query(D::SQL.delete_recovery_codes).bind(person.0).execute(&mut *tx).await.map_err(db)?;
+            for h in recovery_hashes {
+                sqlx::query(D::SQL.insert_recovery_code).bind(person.0).bind(h).execute(&mut *tx).await.map_err(db)?;
+            }
+            let r = tx.commit().await.map_err(db);
+            self.held.invalidate();
+            r?;
+            found.map(|_| ()).ok_or(StoreError::NotFound)
+        }
+
+        async fn use_factor_step(&self, person: PersonId, step: i64) -> Result<bool> {
+            let row = sqlx::query(D::SQL.use_totp_step).bind(step).bind(person.0).fetch_optional(&self.writer).await.map_err(db)?;
+            Ok(row.is_some())
+        }
+
+        async fn use_recovery_code(&self, person: PersonId, code_hash: &str) -> Result<bool> {
+            let row = sqlx::query(D::SQL.use_recovery_code).bind(person.0).bind(code_hash).fetch_optional(&self.writer).await.map_err(db)?;
+            Ok(row.is_some())
+        }
+
+        async fn recovery_codes_left(&self, person: PersonId) -> Result<i64> {
+            let r = sqlx::query(D::SQL.recovery_codes_left).bind(person.0).fetch_one(&self.reader).await.map_err(db)?;
+            Self::id_row(&r, "n")
+        }
+
+        async fn purge_logins(&self, attempts_before: Timestamp, seen_before: Timestamp, begun_before: Timestamp, now: Timestamp) -> Result<()> {
+            sqlx::query(D::SQL.purge_attempts).bind(to_micros(attempts_before)).execute(&self.writer).await.map_err(db)?;
+            sqlx::query(D::SQL.purge_sessions).bind(to_micros(seen_before)).bind(to_micros(begun_before)).execute(&self.writer).await.map_err(db)?;
+            sqlx::query(D::SQL.purge_tokens).bind(to_micros(now)).execute(&self.writer).await.map_err(db)?;
+            self.sessions.clear();
+            Ok(())
+        }
     }
 }
 
@@ -293,6 +362,11 @@ for_every_dialect! {
         async fn all_persons(&self) -> Result<Vec<Person>> {
             let rows = sqlx::query(D::SQL.all_persons).fetch_all(&self.reader).await.map_err(db)?;
             rows.iter().map(Self::person_row).collect()
+        }
+
+        async fn recovery_code_hashes(&self, person: PersonId) -> Result<Vec<String>> {
+            let rows = sqlx::query(D::SQL.recovery_codes).bind(person.0).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| r.try_get("code_hash").map_err(db)).collect()
         }
 
         async fn import_org(&self, org: &Org) -> Result<()> {

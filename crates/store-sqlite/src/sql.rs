@@ -20,14 +20,14 @@ pub const SQL: Sql = Sql {
     persons: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
      WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
     person_by_cpr: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = ? LIMIT 1",
-    staff: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+    staff: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin, u.totp_sealed \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = ? AND u.active = 1 ORDER BY p.name",
     insert_user: "INSERT INTO users (person_id, username, password_hash, org_roles, department, active, instance_admin) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    user_by_name: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+    user_by_name: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin, u.totp_sealed \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.username = ?",
-    user_by_person: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+    user_by_person: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin, u.totp_sealed \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE u.person_id = ?",
-    users_of_org: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin \
+    users_of_org: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin, u.totp_sealed \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = ? ORDER BY p.name",
     update_user: "UPDATE users SET active = ?, org_roles = ?, department = ? WHERE person_id = ? RETURNING person_id",
     delete_sessions_of: "DELETE FROM sessions WHERE person_id = ?",
@@ -41,6 +41,21 @@ pub const SQL: Sql = Sql {
     insert_login_attempt: "INSERT INTO login_attempts (username, ok, at_us) VALUES (?, ?, ?) RETURNING id",
     login_ok: "UPDATE login_attempts SET ok = 1 WHERE id = ?",
     failed_logins: "SELECT COUNT(*) AS n FROM login_attempts WHERE username = ? AND ok = 0 AND at_us >= ?",
+    set_password: "UPDATE users SET password_hash = ? WHERE person_id = ? RETURNING person_id",
+    delete_tokens_of: "DELETE FROM login_tokens WHERE person_id = ?",
+    insert_token: "INSERT INTO login_tokens (token_hash, person_id, purpose, expires_us) VALUES (?, ?, ?, ?)",
+    token: "SELECT person_id FROM login_tokens WHERE token_hash = ? AND purpose = ? AND expires_us > ?",
+    take_token: "DELETE FROM login_tokens WHERE token_hash = ? AND purpose = ? AND expires_us > ? RETURNING person_id",
+    set_totp: "UPDATE users SET totp_sealed = ?, totp_step = 0 WHERE person_id = ? RETURNING person_id",
+    delete_recovery_codes: "DELETE FROM recovery_codes WHERE person_id = ?",
+    insert_recovery_code: "INSERT INTO recovery_codes (person_id, code_hash) VALUES (?, ?)",
+    use_totp_step: "UPDATE users SET totp_step = ?1 WHERE person_id = ?2 AND totp_step < ?1 RETURNING person_id",
+    use_recovery_code: "DELETE FROM recovery_codes WHERE person_id = ? AND code_hash = ? RETURNING person_id",
+    recovery_codes_left: "SELECT COUNT(*) AS n FROM recovery_codes WHERE person_id = ?",
+    recovery_codes: "SELECT code_hash FROM recovery_codes WHERE person_id = ? ORDER BY code_hash",
+    purge_attempts: "DELETE FROM login_attempts WHERE at_us < ?",
+    purge_sessions: "DELETE FROM sessions WHERE last_seen_us < ? OR created_us < ?",
+    purge_tokens: "DELETE FROM login_tokens WHERE expires_us <= ?",
     insert_course: "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES (?, 0, ?, ?3, ?3) RETURNING id",
     course_version: "SELECT version FROM courses WHERE id = ?",
     update_course: "UPDATE courses SET version = ?, state = ?, updated_us = ? WHERE id = ?",

@@ -113,6 +113,7 @@ mod tests {
             department: None,
             active: true,
             instance_admin: false,
+            totp_sealed: None,
         };
         held.orgs_or(async { Ok(vec![org(1)]) }).await.ok();
         held.user_or(PersonId(1), async { Ok(Some(user.clone())) }).await.ok();

@@ -23,7 +23,7 @@ pub enum KeyError {
     Format { path: String },
     #[error("no randomness available: {0}")]
     Random(String),
-    #[error("a stored CPR number could not be decrypted (wrong key file?)")]
+    #[error("a stored secret (a CPR number or a second factor) could not be decrypted (wrong key file?)")]
     Decrypt,
 }
 
@@ -33,6 +33,7 @@ pub struct Keys {
     cpr: [u8; 32],
     index: [u8; 32],
     journal: [u8; 32],
+    factor: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -59,7 +60,12 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], KeyError> {
 
 impl Keys {
     pub fn from_master(master: &[u8; 32]) -> Keys {
-        Keys { cpr: derive(master, "tovholder cpr encryption v1"), index: derive(master, "tovholder cpr blind index v1"), journal: derive(master, "tovholder journal chain v1") }
+        Keys {
+            cpr: derive(master, "tovholder cpr encryption v1"),
+            index: derive(master, "tovholder cpr blind index v1"),
+            journal: derive(master, "tovholder journal chain v1"),
+            factor: derive(master, "tovholder second factor v1"),
+        }
     }
 
     pub fn load(path: &Path) -> Result<Keys, KeyError> {
@@ -92,21 +98,22 @@ impl Keys {
 
     /// Encrypts a CPR number (AES-256-GCM, random nonce stored in front of the ciphertext).
     pub fn seal_cpr(&self, cpr: &Cpr) -> Result<SealedCpr, KeyError> {
-        let cipher = Aes256Gcm::new((&self.cpr).into());
-        let nonce_bytes: [u8; 12] = random_bytes()?;
-        let ct = cipher.encrypt(&Nonce::from(nonce_bytes), cpr.expose().as_bytes()).map_err(|_| KeyError::Decrypt)?;
-        let mut sealed = nonce_bytes.to_vec();
-        sealed.extend(ct);
-        Ok(SealedCpr { ciphertext: sealed, blind_index: self.cpr_index(cpr) })
+        Ok(SealedCpr { ciphertext: seal(&self.cpr, cpr.expose().as_bytes())?, blind_index: self.cpr_index(cpr) })
     }
 
     pub fn open_cpr(&self, sealed: &SealedCpr) -> Result<Cpr, KeyError> {
-        let (nonce, ct) = sealed.ciphertext.split_at_checked(12).ok_or(KeyError::Decrypt)?;
-        let nonce: [u8; 12] = nonce.try_into().map_err(|_| KeyError::Decrypt)?;
-        let cipher = Aes256Gcm::new((&self.cpr).into());
-        let plain = cipher.decrypt(&Nonce::from(nonce), ct).map_err(|_| KeyError::Decrypt)?;
-        let text = String::from_utf8(plain).map_err(|_| KeyError::Decrypt)?;
+        let text = String::from_utf8(open(&self.cpr, &sealed.ciphertext)?).map_err(|_| KeyError::Decrypt)?;
         Cpr::parse(&text).map_err(|_| KeyError::Decrypt)
+    }
+
+    /// Encrypts a second factor's shared secret (a TOTP key), hex-encoded for storing: a copy of
+    /// the database alone cannot make codes.
+    pub fn seal_factor(&self, secret: &[u8]) -> Result<String, KeyError> {
+        Ok(hex::encode(seal(&self.factor, secret)?))
+    }
+
+    pub fn open_factor(&self, sealed: &str) -> Result<Vec<u8>, KeyError> {
+        open(&self.factor, &hex::decode(sealed).map_err(|_| KeyError::Decrypt)?)
     }
 
     /// The blind index: finds a person by CPR number without storing it in clear.
@@ -126,6 +133,22 @@ impl Keys {
         }
         hex::encode(mac.finalize().into_bytes())
     }
+}
+
+/// AES-256-GCM with a random nonce stored in front of the ciphertext.
+fn seal(key: &[u8; 32], plain: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let cipher = Aes256Gcm::new(key.into());
+    let nonce_bytes: [u8; 12] = random_bytes()?;
+    let ct = cipher.encrypt(&Nonce::from(nonce_bytes), plain).map_err(|_| KeyError::Decrypt)?;
+    let mut sealed = nonce_bytes.to_vec();
+    sealed.extend(ct);
+    Ok(sealed)
+}
+
+fn open(key: &[u8; 32], sealed: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let (nonce, ct) = sealed.split_at_checked(12).ok_or(KeyError::Decrypt)?;
+    let nonce: [u8; 12] = nonce.try_into().map_err(|_| KeyError::Decrypt)?;
+    Aes256Gcm::new(key.into()).decrypt(&Nonce::from(nonce), ct).map_err(|_| KeyError::Decrypt)
 }
 
 /// An encrypted CPR number and its blind index, as stored.

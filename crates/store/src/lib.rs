@@ -122,6 +122,8 @@ pub struct User {
     /// False: deactivated; cannot log in, and a session of theirs ends.
     pub active: bool,
     pub instance_admin: bool,
+    /// The second factor's key, sealed with the key file (`Keys::seal_factor`); None: no TOTP.
+    pub totp_sealed: Option<String>,
 }
 
 impl std::fmt::Debug for User {
@@ -138,6 +140,17 @@ pub struct Session {
     pub csrf: String,
     pub created: Timestamp,
     pub last_seen: Timestamp,
+}
+
+/// A single-use token sent to a login (a link to set a password) or held between the steps of a
+/// login (password, then second factor). The store keeps only the token's hash.
+#[derive(Clone)]
+pub struct LoginToken {
+    pub token_hash: String,
+    pub person: PersonId,
+    /// What it is for (`set_password`, `second_factor`, …): a token works for that only.
+    pub purpose: String,
+    pub expires: Timestamp,
 }
 
 /// What the caller supplies for a journal entry; the store numbers and chains it.
@@ -345,6 +358,24 @@ pub trait Logins: Send + Sync + 'static {
     async fn note_login(&self, username: &str, ok: bool, at: Timestamp) -> Result<i64>;
     async fn login_ok(&self, attempt: i64) -> Result<()>;
     async fn failed_logins_since(&self, username: &str, since: Timestamp) -> Result<i64>;
+    /// Sets a login's password hash, and ends its sessions and any links to set a password.
+    async fn set_password(&self, person: PersonId, hash: &str) -> Result<()>;
+    /// Stores a token, and the mail that carries it (if any, queued `at`), together.
+    async fn put_login_token(&self, token: &LoginToken, mail: Option<&NewMail>, at: Timestamp) -> Result<()>;
+    /// Whose a token still valid at `now` is, without using it up.
+    async fn login_token(&self, token_hash: &str, purpose: &str, now: Timestamp) -> Result<Option<PersonId>>;
+    /// Uses a token up: of many asking at once, one gets its person.
+    async fn take_login_token(&self, token_hash: &str, purpose: &str, now: Timestamp) -> Result<Option<PersonId>>;
+    /// Sets (or with None removes) a login's second factor and replaces its recovery codes' hashes.
+    async fn set_second_factor(&self, person: PersonId, sealed: Option<&str>, recovery_hashes: &[String]) -> Result<()>;
+    /// Notes a code's time step as used; false if it or a later step already was (a replay).
+    async fn use_factor_step(&self, person: PersonId, step: i64) -> Result<bool>;
+    /// Uses a recovery code up; false if it is not (or no longer) one of the login's.
+    async fn use_recovery_code(&self, person: PersonId, code_hash: &str) -> Result<bool>;
+    async fn recovery_codes_left(&self, person: PersonId) -> Result<i64>;
+    /// Deletes what no longer counts: login attempts before `attempts_before`, sessions last seen
+    /// before `seen_before` or begun before `begun_before`, and tokens expired by `now`.
+    async fn purge_logins(&self, attempts_before: Timestamp, seen_before: Timestamp, begun_before: Timestamp, now: Timestamp) -> Result<()>;
 }
 
 /// Courses: the journal and what is read from it.
@@ -407,6 +438,8 @@ pub trait Outbox: Send + Sync + 'static {
 #[async_trait]
 pub trait Bulk: Send + Sync + 'static {
     async fn all_persons(&self) -> Result<Vec<Person>>;
+    /// The hashes of a login's unused recovery codes, to move them with the login.
+    async fn recovery_code_hashes(&self, person: PersonId) -> Result<Vec<String>>;
     async fn import_org(&self, org: &Org) -> Result<()>;
     async fn import_person(&self, p: &Person) -> Result<()>;
     /// A course with its journal as stored (hashes included) and its projection and blobs.

@@ -30,6 +30,10 @@ pub struct Config {
     pub login_max_failures_per_address: i64,
     /// Without it, e-mails wait in the outbox.
     pub smtp: Option<tovholder_app::mailer::SmtpConfig>,
+    /// Who must log in with a second factor: "admins" (the default), "all", or "off" (a trial
+    /// instance only).
+    #[serde(default)]
+    pub totp: tovholder_app::second_factor::Policy,
 }
 
 /// `Debug` shows the database's scheme only: a PostgreSQL URL may carry a password.

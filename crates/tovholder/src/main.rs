@@ -303,8 +303,10 @@ async fn demo(listen: &str, data: &Path, database: Option<String>) -> anyhow::Re
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
-    let config = AppConfig { base_url: base_url.clone(), demo: true, ..AppConfig::default() };
+    // A trial: nobody is asked for a second factor (anyone may still set one up under Min konto).
+    let config = AppConfig { base_url: base_url.clone(), demo: true, totp: tovholder_app::second_factor::Policy::Off, ..AppConfig::default() };
     let app = App::new(store, keys, models()?, Clock::default(), config);
+    tovholder_app::housekeeping::start(&app);
     let fresh = tovholder_app::demo::seed(&app).await?.is_some();
     say!("Tovholder (demo) kører på {base_url}");
     say!("Data: {} ({})", data.display(), if fresh { "ny demo-data" } else { "eksisterende data" });
@@ -348,8 +350,13 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         login_window_minutes: cfg.login_window_minutes,
         login_max_failures_per_address: cfg.login_max_failures_per_address,
         behind_proxy: cfg.behind_proxy,
+        totp: cfg.totp,
         ..AppConfig::default()
     };
+    if cfg.totp == tovholder_app::second_factor::Policy::Off {
+        tracing::warn!("totp = \"off\": nobody is asked for a second factor; use this for a trial instance only");
+        say!("Advarsel: totp = \"off\" – ingen logger ind med totrinsbekræftelse. Kun til en prøveinstans.");
+    }
     let clock = Clock::default();
     match cfg.smtp.clone() {
         Some(smtp) => tovholder_app::mailer::start(store.clone(), clock.clone(), smtp)?,
@@ -357,6 +364,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
     }
     let empty = store.user_count().await? == 0;
     let app = App::new(store, keys, models()?, clock, web);
+    tovholder_app::housekeeping::start(&app);
     tracing::info!(%addr, "tovholder serving");
     say!("Tovholder kører på http://{addr}");
     if empty {
@@ -374,6 +382,9 @@ async fn create_user(file: Option<&Path>, database: Option<String>, org: &str, o
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
     staff.password = line.trim_end_matches(['\r', '\n']).to_string();
+    if staff.password.is_empty() {
+        bail!("the password on standard input is empty");
+    }
     let (keys, url) = keys_and_url(file, database)?;
     let store = open_store(&url, keys.clone()).await?;
     let app = App::new(store, keys, models()?, Clock::default(), AppConfig::default());
@@ -436,7 +447,11 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
         target.import_person(&person).await?;
     }
     for org in source.orgs().await?.iter() {
-        for u in source.staff(org.id).await?.iter().cloned() {
+        for d in source.departments(org.id).await? {
+            target.add_department(org.id, &d.name, &d.kind).await?;
+        }
+        // Deactivated logins too: their history names them.
+        for u in source.users_of_org(org.id).await? {
             let user = tovholder_store::NewUser {
                 person: u.person,
                 username: u.username,
@@ -447,6 +462,9 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
                 active: u.active,
             };
             target.add_user(&user).await?;
+            if u.totp_sealed.is_some() {
+                target.set_second_factor(u.person, u.totp_sealed.as_deref(), &source.recovery_code_hashes(u.person).await?).await?;
+            }
         }
         for p in source.meeting_places(org.id).await? {
             target.add_meeting_place(org.id, &p.name, &p.address).await?;

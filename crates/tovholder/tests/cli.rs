@@ -123,7 +123,9 @@ fn the_first_administrator_is_made_from_the_command_line() {
     };
     let short = create("kort");
     assert!(!short.status.success());
-    assert!(String::from_utf8_lossy(&short.stderr).contains("password: Adgangskoden skal have mindst 12 tegn."), "{}", String::from_utf8_lossy(&short.stderr));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("password: Adgangskoden skal være på mindst 12 tegn."), "{}", String::from_utf8_lossy(&short.stderr));
+    let common = create("password1234");
+    assert!(String::from_utf8_lossy(&common.stderr).contains("mest brugte"), "a common password is refused");
     let made = create("en lang og god adgangskode");
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     assert!(String::from_utf8_lossy(&made.stdout).contains("«rita» i Nordby Kommune"));

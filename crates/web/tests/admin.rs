@@ -51,7 +51,7 @@ async fn an_instance_from_empty_is_set_up_in_the_browser() {
     };
     let (status, page) = post_form(&t, &root, &csrf, &format!("{org_page}/brugere"), &form("kort")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("Adgangskoden skal have mindst 12 tegn.") && page.contains("value=\"anna.berg\"") && !page.contains("value=\"kort\""));
+    assert!(page.contains("Adgangskoden skal være på mindst 12 tegn.") && page.contains("value=\"anna.berg\"") && !page.contains("value=\"kort\""));
     assert_eq!(post_form(&t, &root, &csrf, &format!("{org_page}/brugere"), &form("korrekt hest batteri")).await.0, StatusCode::SEE_OTHER);
     let page = root.get(t.url(&org_page)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Anna Berg") && page.contains("Familierådgivningen"), "the organisation's page lists them");

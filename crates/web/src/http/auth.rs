@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
 use tovholder_core::policy::Actor;
-use tovholder_store::{Session, User};
+use tovholder_store::{LoginToken, Session, User};
 
 use tovholder_app::passwords::{hash_password, verify_password};
 
@@ -22,6 +22,10 @@ use tovholder_app::text;
 
 pub const SESSION_COOKIE: &str = "tovholder_session";
 pub const LOGIN_CSRF_COOKIE: &str = "tovholder_login_csrf";
+/// Between the password and the second factor: a single-use token of a few minutes.
+pub const STEP_COOKIE: &str = "tovholder_step";
+const STEP_PURPOSE: &str = "second_factor";
+const STEP_VALID: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf";
 
@@ -248,7 +252,13 @@ pub struct LoginForm {
 }
 
 pub enum LoginOutcome {
-    LoggedIn { cookie: String },
+    LoggedIn {
+        cookie: String,
+    },
+    /// The password was right; the second factor is asked next (`STEP_COOKIE`).
+    SecondFactor {
+        cookie: String,
+    },
     Refused(&'static str),
 }
 
@@ -264,7 +274,7 @@ pub fn client_address(app: &App, headers: &HeaderMap, peer: std::net::IpAddr) ->
 /// Checks the password (with throttling per user name and per address) and opens a new session.
 pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr) -> Result<LoginOutcome, AppError> {
     // No login name or password is longer; a longer one is not hashed (argon2 takes its time).
-    if form.username.len() > 256 || form.password.len() > 256 {
+    if form.username.len() > 256 || form.password.len() > tovholder_app::passwords::MAX_LENGTH {
         return Ok(LoginOutcome::Refused(text::BAD_LOGIN));
     }
     let username = form.username.trim().to_lowercase();
@@ -279,12 +289,13 @@ pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr) -> Resul
         return Err(AppError::Throttled);
     }
     let user = app.store.user_by_name(&username).await?;
-    let hash = user.as_ref().map_or(dummy_hash(), |u| u.password_hash.as_str()).to_string();
+    // A login without a password yet (its link not used) is checked against the dummy too.
+    let hash = user.as_ref().map(|u| u.password_hash.as_str()).filter(|h| !h.is_empty()).unwrap_or(dummy_hash()).to_string();
     let password = form.password.clone();
     app.password_checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
     let user = match (ok, user) {
-        (true, Some(u)) => u,
+        (true, Some(u)) if !u.password_hash.is_empty() => u,
         _ => return Ok(LoginOutcome::Refused(text::BAD_LOGIN)),
     };
     app.store.login_ok(by_name).await?;
@@ -292,13 +303,42 @@ pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr) -> Resul
     if !user.active {
         return Ok(LoginOutcome::Refused(text::LOGIN_CLOSED));
     }
+    if tovholder_app::second_factor::required(app, &user) {
+        let token = random_token(32);
+        let step = LoginToken { token_hash: sha256_hex(&token), person: user.person, purpose: STEP_PURPOSE.into(), expires: now + STEP_VALID };
+        app.store.put_login_token(&step, None, now).await?;
+        return Ok(LoginOutcome::SecondFactor { cookie: set_cookie(app, STEP_COOKIE, &token, None) });
+    }
+    Ok(LoginOutcome::LoggedIn { cookie: open_session(app, &user).await? })
+}
+
+/// A new session for `user`; its cookie.
+pub async fn open_session(app: &App, user: &User) -> Result<String, AppError> {
     let token = random_token(32);
     if token.is_empty() {
         return Err(AppError::Internal("no randomness for a session token".into()));
     }
+    let now = app.clock.now();
     let session = Session { token_hash: sha256_hex(&token), person: user.person, csrf: random_token(32), created: now, last_seen: now };
     app.store.put_session(&session).await?;
-    Ok(LoginOutcome::LoggedIn { cookie: set_cookie(app, SESSION_COOKIE, &token, None) })
+    Ok(set_cookie(app, SESSION_COOKIE, &token, None))
+}
+
+/// Whose login waits for its second factor in this browser (an open login), if anyone's.
+pub async fn pending_login(app: &App, headers: &HeaderMap) -> Result<Option<User>, AppError> {
+    let Some(token) = cookie(headers, STEP_COOKIE) else { return Ok(None) };
+    let Some(person) = app.store.login_token(&sha256_hex(&token), STEP_PURPOSE, app.clock.now()).await? else { return Ok(None) };
+    Ok(app.store.user(person).await?.filter(|u| u.active))
+}
+
+/// Ends the step between password and second factor and opens the session: the cookies to
+/// set. None if the step was used or ran out meanwhile.
+pub async fn finish_login(app: &App, headers: &HeaderMap, user: &User) -> Result<Option<[String; 2]>, AppError> {
+    let Some(token) = cookie(headers, STEP_COOKIE) else { return Ok(None) };
+    if app.store.take_login_token(&sha256_hex(&token), STEP_PURPOSE, app.clock.now()).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some([open_session(app, user).await?, set_cookie(app, STEP_COOKIE, "", Some(0))]))
 }
 
 pub async fn logout(app: &App, user: &CurrentUser) -> Result<String, AppError> {

@@ -18,6 +18,8 @@ pub struct TestApp {
     /// The same store, with what only the binary uses (for checks over every row).
     pub bulk: Arc<dyn BulkStore>,
     pub seeded: Seeded,
+    /// The second factors the harness has set up, by login: the key and unused recovery codes.
+    pub factors: std::sync::Mutex<std::collections::HashMap<String, Factor>>,
     _dir: tempfile::TempDir,
     /// The PostgreSQL schema to drop afterwards, when the tests run on PostgreSQL.
     pg_schema: Option<String>,
@@ -40,6 +42,37 @@ async fn open_store(dir: &std::path::Path, keys: Keys) -> (Arc<dyn BulkStore>, O
 
 fn pg_url() -> String {
     std::env::var("TOVHOLDER_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Factor {
+    pub secret: String,
+    pub recovery: Vec<String>,
+}
+
+/// The code an authenticator app shows for `secret` (base32) at `at` seconds.
+pub fn totp_code(secret: &str, at: u64) -> String {
+    let key = totp_rs::Secret::try_from_base32(secret).unwrap();
+    totp_rs::Builder::new().with_secret(key.as_ref().to_vec()).build().unwrap().generate(at).to_string()
+}
+
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// The text of the element with this id (`<… id="ID">TEXT<`).
+pub fn text_of(html: &str, id: &str) -> Option<String> {
+    let at = html.find(&format!("id=\"{id}\""))?;
+    let rest = &html[at..];
+    let start = rest.find('>')? + 1;
+    Some(rest[start..].split('<').next()?.to_string())
+}
+
+/// The recovery codes a page shows (`<ul id="reservekoder">`).
+pub fn recovery_codes_on(html: &str) -> Vec<String> {
+    let Some(at) = html.find("id=\"reservekoder\"") else { return vec![] };
+    let list = html[at..].split("</ul>").next().unwrap();
+    list.split("<code>").skip(1).map(|c| c.split('<').next().unwrap().to_string()).collect()
 }
 
 impl Drop for TestApp {
@@ -78,6 +111,10 @@ impl TestApp {
         Self::start(AppConfig::default(), Clock::default(), false).await
     }
 
+    pub async fn spawn_with_empty(config: AppConfig) -> TestApp {
+        Self::start(config, Clock::default(), false).await
+    }
+
     async fn start(config: AppConfig, clock: Clock, demo_data: bool) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let keys = Keys::from_master(&[42u8; 32]);
@@ -88,7 +125,7 @@ impl TestApp {
         let app = App::new(store.clone(), keys, Models::builtin().unwrap(), clock, config);
         let seeded = if demo_data { demo::seed(&app).await.unwrap().unwrap() } else { Seeded::default() };
         tokio::spawn(tovholder_web::serve(listener, app.clone(), std::future::pending()));
-        TestApp { base, app, bulk: store, seeded, _dir: dir, pg_schema }
+        TestApp { base, app, bulk: store, seeded, factors: Default::default(), _dir: dir, pg_schema }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -108,8 +145,41 @@ impl TestApp {
     pub async fn login_as(&self, username: &str, password: &str) -> (reqwest::Client, String) {
         let (c, r) = self.try_login(username, password).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "login as {username}");
+        if r.headers().get("location").is_some_and(|l| l == "/login/kode") {
+            self.second_step(&c, username).await;
+        }
         let me: Value = c.get(self.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
         (c, me["csrf"].as_str().unwrap().to_string())
+    }
+
+    /// The login's second step, as a user with an authenticator app does it: set up at the
+    /// first login (the key read off the page), else the app's code (the next step's if this
+    /// one's was used), else a recovery code.
+    pub async fn second_step(&self, c: &reqwest::Client, username: &str) {
+        // The server's clock: some tests fix it.
+        let now = u64::try_from(self.app.clock.now().as_second()).unwrap();
+        let page = c.get(self.url("/login/kode")).send().await.unwrap().text().await.unwrap();
+        let csrf = hidden_csrf(&page);
+        if let Some(secret) = text_of(&page, "totp-secret") {
+            let code = totp_code(&secret, now);
+            let r = c.post(self.url("/login/kode")).form(&[("csrf", csrf.as_str()), ("secret", secret.as_str()), ("code", code.as_str())]).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "second factor set up for {username}");
+            let recovery = recovery_codes_on(&r.text().await.unwrap());
+            assert_eq!(recovery.len(), 10);
+            self.factors.lock().unwrap().insert(username.to_string(), Factor { secret, recovery });
+            return;
+        }
+        let factor = self.factors.lock().unwrap().get(username).cloned().expect("a second factor the harness set up");
+        let mut tries = vec![totp_code(&factor.secret, now), totp_code(&factor.secret, now + 30)];
+        tries.extend(factor.recovery.iter().take(1).cloned());
+        for code in tries {
+            let r = c.post(self.url("/login/kode")).form(&[("csrf", csrf.as_str()), ("code", code.as_str())]).send().await.unwrap();
+            if r.status() == StatusCode::SEE_OTHER {
+                self.factors.lock().unwrap().entry(username.to_string()).and_modify(|f| f.recovery.retain(|x| *x != code));
+                return;
+            }
+        }
+        panic!("no code let {username} in");
     }
 
     /// The login form sent, and its answer.

@@ -58,3 +58,13 @@ pub async fn create_user(State(app): State<App>, user: CurrentUser, ApiJson(inpu
 pub async fn change_user(State(app): State<App>, user: CurrentUser, Path(person): Path<i64>, ApiJson(change): ApiJson<StaffChange>) -> Result<Json<StaffRow>, ApiError> {
     Ok(Json(admin::change_user(&app, &user, PersonId(person), &change).await?))
 }
+
+pub async fn password_link(State(app): State<App>, user: CurrentUser, Path(person): Path<i64>) -> Result<StatusCode, ApiError> {
+    admin::send_password_link(&app, &user, PersonId(person)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn reset_second_factor(State(app): State<App>, user: CurrentUser, Path(person): Path<i64>) -> Result<StatusCode, ApiError> {
+    tovholder_app::second_factor::reset(&app, &user, PersonId(person)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

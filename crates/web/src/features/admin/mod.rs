@@ -4,7 +4,7 @@
 pub mod api;
 pub mod pages;
 
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 
 use crate::http::route::Guard::User;
 use crate::http::route::{Route, r};
@@ -18,12 +18,22 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/admin/organisationer/{org}/afdelinger", User, "Tilføj en afdeling.", post(pages::add_department)),
         r("POST", "/admin/organisationer/{org}/brugere", User, "Opret en bruger.", post(pages::create_user)),
         r("POST", "/admin/brugere/{user}", User, "Ret en bruger: aktiv eller lukket, roller, afdeling.", post(pages::change_user)),
+        r("POST", "/admin/brugere/{user}/adgangskode", User, "Send brugeren et link til at vælge en ny adgangskode.", post(pages::password_link)),
+        r("POST", "/admin/brugere/{user}/totrin", User, "Nulstil brugerens totrinsbekræftelse (fx en mistet telefon).", post(pages::reset_second_factor)),
         r("GET", "/api/v1/admin/organisations", User, "Organisationerne, man administrerer: {id, name, kind}.", get(api::organisations)),
         r("POST", "/api/v1/admin/organisations", User, "Opret en organisation: {name, kind}; svarer 201 med dens id (kun instansens administrator).", post(api::create_org)),
         r("GET", "/api/v1/admin/organisations/{org}/departments", User, "En organisations afdelinger: {id, name, kind}.", get(api::departments)),
         r("POST", "/api/v1/admin/organisations/{org}/departments", User, "Tilføj en afdeling: {name, kind?}; svarer 201 med dens id.", post(api::add_department)),
         r("GET", "/api/v1/admin/organisations/{org}/users", User, "En organisations brugere, også de lukkede.", get(api::users)),
-        r("POST", "/api/v1/admin/users", User, "Opret en bruger: {login, name, email, organisation, department?, roles, password}; svarer 201 med id.", post(api::create_user)),
+        r(
+            "POST",
+            "/api/v1/admin/users",
+            User,
+            "Opret en bruger: {login, name, email, organisation, department?, roles, password?}; svarer 201 med id. Uden password får brugeren et link på e-mail til at vælge den.",
+            post(api::create_user),
+        ),
+        r("POST", "/api/v1/admin/users/{user}/password-link", User, "Send brugeren et link til at vælge en ny adgangskode (30 minutter); svarer 204.", post(api::password_link)),
+        r("DELETE", "/api/v1/admin/users/{user}/second-factor", User, "Nulstil brugerens totrinsbekræftelse; svarer 204.", delete(api::reset_second_factor)),
         r("PATCH", "/api/v1/admin/users/{user}", User, "Ret en bruger: {active?, roles?, department?}; en lukket bruger logges ud.", patch(api::change_user)),
     ]
 }

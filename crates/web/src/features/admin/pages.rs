@@ -26,7 +26,9 @@ fn saved_text(what: &str) -> Option<&'static str> {
     Some(match what {
         "organisation" => "Organisationen er oprettet. Tilføj dens afdelinger og brugere herunder.",
         "afdeling" => "Afdelingen er tilføjet.",
-        "bruger" => "Brugeren er oprettet og kan logge ind med brugernavn og adgangskode.",
+        "bruger" => "Brugeren er oprettet. Fik brugeren ingen adgangskode, er der sendt et link på e-mail til selv at vælge den.",
+        "link" => "Brugeren har fået et link på e-mail til at vælge en ny adgangskode. Linket virker i 30 minutter.",
+        "totrin" => "Totrinsbekræftelsen er nulstillet. Brugeren sætter den op igen ved næste login.",
         "lukket" => "Brugerens adgang er lukket, og brugeren er logget ud.",
         "aabnet" => "Brugerens adgang er åbnet igen.",
         "rettet" => "Brugeren er rettet.",
@@ -102,7 +104,6 @@ pub struct OrgPage {
     pub department_choices: Vec<Choice>,
     pub staff: Vec<StaffView>,
     pub roles: Vec<Choice>,
-    pub min_password: usize,
     pub me: PersonId,
     pub errors: Vec<FieldError>,
     pub submitted: BTreeMap<String, String>,
@@ -132,7 +133,6 @@ async fn org_page(app: &App, user: &CurrentUser, org: OrgId, form: &FormData, er
         departments: departments.into_iter().map(|d| (admin::label(admin::DEPARTMENT_KINDS, &d.kind), d)).map(|(k, d)| (d, k)).collect(),
         staff,
         roles: roles.iter().map(|(k, l)| Choice { value: k.clone(), label: l.clone(), selected: chosen_roles.contains(&k.as_str()) }).collect(),
-        min_password: admin::MIN_PASSWORD,
         me: user.person,
         errors,
         submitted,
@@ -186,6 +186,23 @@ pub async fn change_user(State(app): State<App>, user: CurrentUser, Path(person)
         Err(_) => user.org,
     };
     done(&app, &user, org, form, result, if active { "aabnet" } else { "lukket" }).await
+}
+
+/// Back to the organisation of the login acted on.
+async fn org_of(app: &App, person: i64) -> Result<OrgId, AppError> {
+    Ok(app.store.user(PersonId(person)).await?.ok_or(AppError::NotFound)?.org)
+}
+
+/// Mails a login a link to choose a new password (a forgotten one, or a first).
+pub async fn password_link(State(app): State<App>, user: CurrentUser, Path(person): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let result = admin::send_password_link(&app, &user, PersonId(person)).await;
+    done(&app, &user, org_of(&app, person).await?, form, result, "link").await
+}
+
+/// Removes a login's second factor (a lost phone).
+pub async fn reset_second_factor(State(app): State<App>, user: CurrentUser, Path(person): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let result = tovholder_app::second_factor::reset(&app, &user, PersonId(person)).await;
+    done(&app, &user, org_of(&app, person).await?, form, result, "totrin").await
 }
 
 /// The same errors, named as this page's fields are.

@@ -1,0 +1,20 @@
+-- Credentials beyond the password: single-use links (set or reset a password, the step between
+-- password and second factor), a TOTP second factor (its key sealed with the key file) and its
+-- recovery codes (hashed). A code's time step is kept so a code works once.
+CREATE TABLE login_tokens (
+    token_hash TEXT PRIMARY KEY,
+    person_id  BIGINT NOT NULL REFERENCES persons(id),
+    purpose    TEXT NOT NULL,
+    expires_us BIGINT NOT NULL
+);
+CREATE INDEX login_tokens_person ON login_tokens(person_id);
+CREATE INDEX login_tokens_expiry ON login_tokens(expires_us);
+ALTER TABLE users ADD COLUMN totp_sealed TEXT;
+ALTER TABLE users ADD COLUMN totp_step BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE recovery_codes (
+    person_id BIGINT NOT NULL REFERENCES persons(id),
+    code_hash TEXT NOT NULL,
+    PRIMARY KEY (person_id, code_hash)
+);
+CREATE INDEX login_attempts_at ON login_attempts(at_us);
+CREATE INDEX sessions_seen ON sessions(last_seen_us);
