@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 // Real-browser walk-through of Tovholder.
 //
@@ -1840,7 +1841,73 @@ step('admin: the administrator adds a department and a login in the browser, axe
   await vera.locator('#tasks, main').first().waitFor();
   assert.equal(await vera.getByRole('navigation', { name: 'Hovedmenu' }).first().getByRole('link', { name: 'Administration' }).count(), 0, 'no Administration for her');
   await vera.context().close();
-});
+}, { id: 'admin' });
+
+// RFC 6238 as an authenticator app computes it: HMAC-SHA1 over the 30-second step, 6 digits.
+function totpCode(base32, atSeconds = Date.now() / 1000) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of base32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atSeconds / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+step('second factor: the new user sets up TOTP under Min konto with a QR code, then logs in with a code; a recovery code works once; axe finds nothing', async () => {
+  const { page } = await newPage();
+  await loginOnPage(page, 'vera', 'vera har en lang adgangskode');
+  await page.getByRole('link', { name: 'Vera Vang' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Min konto' }).waitFor();
+  await runAxe(page, '/konto (vera)');
+  await page.getByRole('link', { name: 'Sæt totrinsbekræftelse op' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Sæt totrinsbekræftelse op' }).waitFor();
+  assert.equal(await page.getByRole('img', { name: 'QR-kode til din godkendelses-app' }).count(), 1, 'a QR code to scan');
+  await runAxe(page, 'setting up a second factor (vera)');
+  const secret = (await page.locator('#totp-secret').innerText()).trim();
+  await page.getByLabel('Kode fra appen').fill('000000');
+  await page.getByRole('button', { name: 'Fortsæt' }).click();
+  await page.locator('#code-error').waitFor();
+  await runAxe(page, 'a wrong first code (vera)');
+  await page.getByLabel('Kode fra appen').fill(totpCode(secret));
+  await page.getByRole('button', { name: 'Fortsæt' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dine reservekoder' }).waitFor();
+  const codes = (await page.locator('#reservekoder code').allInnerTexts()).map((c) => c.trim());
+  assert.equal(codes.length, 10, 'ten recovery codes');
+  await runAxe(page, 'recovery codes (vera)');
+  await shot(page, 'second-factor-recovery-codes.png');
+  await page.context().close();
+  // The next login asks for the code; the code of the next step is accepted (one step of skew).
+  const { page: again } = await newPage();
+  await loginOnPage(again, 'vera', 'vera har en lang adgangskode');
+  await again.getByRole('heading', { level: 1, name: 'Kode fra din app' }).waitFor();
+  await runAxe(again, '/login/kode (vera)');
+  await again.getByLabel('Kode fra appen eller reservekode').fill(totpCode(secret, Date.now() / 1000 + 30));
+  await Promise.all([again.waitForURL(`${server.base}/`), again.getByRole('button', { name: 'Fortsæt' }).click()]);
+  await again.context().close();
+  // A recovery code, once.
+  for (const expected of ['/', '/login/kode']) {
+    const { page: p } = await newPage();
+    await loginOnPage(p, 'vera', 'vera har en lang adgangskode');
+    await p.getByLabel('Kode fra appen eller reservekode').fill(codes[0]);
+    await p.getByRole('button', { name: 'Fortsæt' }).click();
+    await p.waitForLoadState();
+    assert.equal(pathOf(p), expected, `recovery code use ending on ${expected}`);
+    await p.context().close();
+  }
+  // Forgotten password: the same answer for anyone.
+  const { page: forgot } = await newPage();
+  await forgot.goto(`${server.base}/login`);
+  await forgot.getByRole('link', { name: 'Glemt adgangskode?' }).click();
+  await forgot.getByRole('heading', { level: 1, name: 'Glemt adgangskode' }).waitFor();
+  await runAxe(forgot, '/adgangskode/glemt');
+  await forgot.getByLabel('Brugernavn').fill('vera');
+  await forgot.getByRole('button', { name: 'Send link' }).click();
+  await forgot.locator('#besked').waitFor();
+  await forgot.context().close();
+}, { needs: ['admin'] });
 
 step('no JavaScript errors or broken static assets on any page visited', async () => {
   assert.deepEqual(pageProblems, [], 'problems seen while walking');
