@@ -9,7 +9,7 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::span::Window;
 use tovholder_core::tasks::{Owner, Task};
 
-use tovholder_store::{AccessRecord, Blob, Commit, Keys, NewEntry, NewMail, NewPerson, NewUser, Session, Store, StoreError, UserChange, verify_course};
+use tovholder_store::{AccessRecord, Blob, Commit, Keys, LoginToken, NewEntry, NewMail, NewPerson, NewUser, Session, Store, StoreError, UserChange, verify_course};
 
 type Check = Result<(), String>;
 
@@ -181,6 +181,44 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     store.login_ok(right).await.map_err(e("login_ok"))?;
     ensure(store.failed_logins_since("bo", t0).await.map_err(e("failed"))? == 2, "two failures counted")?;
     ensure(store.failed_logins_since("bo", later.at + jiff::SignedDuration::from_secs(1)).await.map_err(e("failed"))? == 0, "old failures age out")?;
+
+    // Credentials: a password set ends the sessions and links; tokens work once, for their
+    // purpose, until they expire; a second factor's step works once; recovery codes once each.
+    store.put_session(&Session { token_hash: "s2".into(), ..s.clone() }).await.map_err(e("put_session"))?;
+    let token = |hash: &str, purpose: &str| LoginToken { token_hash: hash.into(), person: staff, purpose: purpose.into(), expires: later.at };
+    // (The mail that carries a link is written with it; the HTTP tests read it from the outbox.)
+    store.put_login_token(&token("t1", "set_password"), None, t0).await.map_err(e("put_login_token"))?;
+    ensure(store.login_token("t1", "second_factor", t0).await.map_err(e("token"))?.is_none(), "a token is for its purpose only")?;
+    ensure(store.login_token("t1", "set_password", later.at).await.map_err(e("token"))?.is_none(), "a token expires")?;
+    ensure(store.login_token("t1", "set_password", t0).await.map_err(e("token"))? == Some(staff), "a token read, not used up")?;
+    ensure(store.take_login_token("t1", "set_password", t0).await.map_err(e("take"))? == Some(staff), "a token taken")?;
+    ensure(store.take_login_token("t1", "set_password", t0).await.map_err(e("take"))?.is_none(), "a token works once")?;
+    store.put_login_token(&token("t2", "set_password"), None, t0).await.map_err(e("put_login_token"))?;
+    store.set_password(staff, "new-hash").await.map_err(e("set_password"))?;
+    ensure(store.user(staff).await.map_err(e("user"))?.is_some_and(|u| u.password_hash == "new-hash"), "the password set")?;
+    ensure(store.session("s2").await.map_err(e("session"))?.is_none(), "a password set ends the sessions")?;
+    ensure(store.login_token("t2", "set_password", t0).await.map_err(e("token"))?.is_none(), "and the links")?;
+    store.set_second_factor(staff, Some("sealed"), &["r1".into(), "r2".into()]).await.map_err(e("set_second_factor"))?;
+    ensure(store.user(staff).await.map_err(e("user"))?.is_some_and(|u| u.totp_sealed.as_deref() == Some("sealed")), "the factor read back")?;
+    ensure(store.use_factor_step(staff, 100).await.map_err(e("step"))?, "a step used")?;
+    ensure(!store.use_factor_step(staff, 100).await.map_err(e("step"))?, "the same step again is refused")?;
+    ensure(!store.use_factor_step(staff, 99).await.map_err(e("step"))?, "an earlier step too")?;
+    ensure(store.use_recovery_code(staff, "r1").await.map_err(e("recovery"))?, "a recovery code used")?;
+    ensure(!store.use_recovery_code(staff, "r1").await.map_err(e("recovery"))?, "once")?;
+    ensure(store.recovery_codes_left(staff).await.map_err(e("recovery"))? == 1, "one left")?;
+    store.set_second_factor(staff, None, &[]).await.map_err(e("set_second_factor"))?;
+    ensure(store.user(staff).await.map_err(e("user"))?.is_some_and(|u| u.totp_sealed.is_none()), "the factor removed")?;
+    ensure(store.use_factor_step(staff, 1).await.map_err(e("step"))?, "a new factor starts its steps over")?;
+    // Purging: old attempts, sessions past their time and expired tokens go; the rest stays.
+    store.put_session(&Session { token_hash: "old".into(), last_seen: t0, ..s.clone() }).await.map_err(e("put_session"))?;
+    store.put_session(&Session { token_hash: "new".into(), created: later.at, last_seen: later.at, ..s.clone() }).await.map_err(e("put_session"))?;
+    store.put_login_token(&token("t3", "set_password"), None, t0).await.map_err(e("put_login_token"))?;
+    let cut = later.at - jiff::SignedDuration::from_secs(1);
+    store.purge_logins(later.at + jiff::SignedDuration::from_secs(1), cut, t0 - jiff::SignedDuration::from_secs(1), later.at).await.map_err(e("purge"))?;
+    ensure(store.failed_logins_since("bo", t0).await.map_err(e("failed"))? == 0, "old attempts purged")?;
+    ensure(store.session("old").await.map_err(e("session"))?.is_none() && store.session("new").await.map_err(e("session"))?.is_some(), "idle sessions purged, others kept")?;
+    ensure(store.login_token("t3", "set_password", t0).await.map_err(e("token"))?.is_none(), "expired tokens purged")?;
+    store.drop_session("new").await.map_err(e("drop"))?;
 
     // Access log and outbox.
     let rec = AccessRecord { at: t0, person: Some(staff), course: Some(id), action: "read:GET /forloeb/{id}".into(), allowed: false, reason: "no_relation".into() };
