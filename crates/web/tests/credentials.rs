@@ -274,3 +274,29 @@ async fn an_administrator_sends_a_password_link_from_the_organisation_page() {
     assert_eq!(choose(&link, "en ny og lang adgangskode", "en ny og lang adgangskode").await.0, StatusCode::OK);
     t.login_as("bente", "en ny og lang adgangskode").await;
 }
+
+#[tokio::test]
+async fn behind_https_cookies_carry_the_host_prefix_and_the_browser_is_told_to_keep_to_https() {
+    let t = TestApp::spawn_with_empty(AppConfig { secure_cookies: true, totp: Policy::Off, ..AppConfig::default() }).await;
+    first_admin(&t).await;
+    // A client without a cookie store: Secure cookies would not go back over plain HTTP.
+    let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = c.get(t.url("/login")).send().await.unwrap();
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
+    let set = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(set.starts_with("__Host-tovholder_login_csrf=") && set.contains("; Secure") && set.contains("SameSite=Strict") && set.contains("Path=/"), "{set}");
+    let token = set.split(';').next().unwrap().split('=').nth(1).unwrap().to_string();
+    let login = |cookie: String| {
+        let (c, token) = (&c, &token);
+        let url = t.url("/login");
+        async move { c.post(url).header("cookie", cookie).form(&[("csrf", token.as_str()), ("username", "root"), ("password", ROOT_PASSWORD)]).send().await.unwrap() }
+    };
+    // The same cookie without its prefix (as a plain-HTTP page could set it) is not taken.
+    assert_eq!(login(format!("tovholder_login_csrf={token}")).await.status(), StatusCode::FORBIDDEN);
+    let r = login(format!("__Host-tovholder_login_csrf={token}")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let session = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(session.starts_with("__Host-tovholder_session=") && session.contains("; Secure") && session.contains("SameSite=Lax"), "{session}");
+    let cookie = session.split(';').next().unwrap().to_string();
+    assert_eq!(c.get(t.url("/api/v1/me")).header("cookie", cookie).send().await.unwrap().status(), StatusCode::OK);
+}

@@ -54,10 +54,26 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).filter_map(|kv| kv.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
 }
 
+/// A cookie's name as sent: behind HTTPS with the `__Host-` prefix, which the browser accepts
+/// only from this host, over HTTPS, for the whole site: no subdomain or plain-HTTP page can set
+/// or shadow it.
+fn cookie_name(app: &App, name: &str) -> String {
+    if app.config.secure_cookies { format!("__Host-{name}") } else { name.to_string() }
+}
+
+/// A cookie of this app, read under the name it is sent with.
+fn app_cookie(app: &App, headers: &HeaderMap, name: &str) -> Option<String> {
+    cookie(headers, &cookie_name(app, name))
+}
+
+/// The session cookie is `SameSite=Lax`, so a link from an e-mail opens the page logged in;
+/// the cookies of the login form and its second step are `Strict` (only this site's own pages
+/// post them).
 fn set_cookie(app: &App, name: &str, value: &str, max_age: Option<i64>) -> String {
     let secure = if app.config.secure_cookies { "; Secure" } else { "" };
     let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}")
+    let same_site = if name == SESSION_COOKIE { "Lax" } else { "Strict" };
+    format!("{}={value}; Path=/; HttpOnly; SameSite={same_site}{secure}{age}", cookie_name(app, name))
 }
 
 /// The logged-in staff member, put in the request by `session_middleware`.
@@ -101,7 +117,8 @@ pub async fn session_middleware(State(app): State<App>, req: Request<Body>, next
     let mut resp = match current_user(&app, req.headers()).await {
         Ok(user) => {
             let frame = crate::ui::RequestFrame { user: user.as_ref().map(Viewer::frame_user), demo: app.config.demo, path: req.uri().path().to_string() };
-            crate::ui::FRAME.scope(frame, checked(user, api, req, next)).await
+            let login_csrf = app_cookie(&app, req.headers(), LOGIN_CSRF_COOKIE);
+            crate::ui::FRAME.scope(frame, checked(user, login_csrf, api, req, next)).await
         }
         Err(e) => fail(api, e),
     };
@@ -111,6 +128,10 @@ pub async fn session_middleware(State(app): State<App>, req: Request<Body>, next
         h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    if app.config.secure_cookies {
+        // Served over HTTPS: the browser keeps to HTTPS for a year.
+        h.insert(header::STRICT_TRANSPORT_SECURITY, header::HeaderValue::from_static("max-age=31536000"));
+    }
     h.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -124,13 +145,13 @@ fn fail(api: bool, e: AppError) -> Response {
 }
 
 /// The CSRF check, the handler, and the product's own answer for what the framework refused.
-async fn checked(user: Option<CurrentUser>, api: bool, mut req: Request<Body>, next: Next) -> Response {
+async fn checked(user: Option<CurrentUser>, login_csrf: Option<String>, api: bool, mut req: Request<Body>, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
         // The login form has no session yet; it carries its own double-submit token.
         let expected = match &user {
             Some(u) => Some(u.csrf.clone()),
-            None => cookie(req.headers(), LOGIN_CSRF_COOKIE),
+            None => login_csrf,
         };
         // The route's body limit, kept before a byte is read: a body said to be larger is refused unread.
         let matched = req.extensions().get::<axum::extract::MatchedPath>().map(|p| p.as_str());
@@ -215,7 +236,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 async fn current_user(app: &App, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
-    let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let Some(token) = app_cookie(app, headers, SESSION_COOKIE) else { return Ok(None) };
     let token_hash = sha256_hex(&token);
     let Some(session) = app.store.session(&token_hash).await? else { return Ok(None) };
     let now = app.clock.now();
@@ -326,7 +347,7 @@ pub async fn open_session(app: &App, user: &User) -> Result<String, AppError> {
 
 /// Whose login waits for its second factor in this browser (an open login), if anyone's.
 pub async fn pending_login(app: &App, headers: &HeaderMap) -> Result<Option<User>, AppError> {
-    let Some(token) = cookie(headers, STEP_COOKIE) else { return Ok(None) };
+    let Some(token) = app_cookie(app, headers, STEP_COOKIE) else { return Ok(None) };
     let Some(person) = app.store.login_token(&sha256_hex(&token), STEP_PURPOSE, app.clock.now()).await? else { return Ok(None) };
     Ok(app.store.user(person).await?.filter(|u| u.active))
 }
@@ -334,7 +355,7 @@ pub async fn pending_login(app: &App, headers: &HeaderMap) -> Result<Option<User
 /// Ends the step between password and second factor and opens the session: the cookies to
 /// set. None if the step was used or ran out meanwhile.
 pub async fn finish_login(app: &App, headers: &HeaderMap, user: &User) -> Result<Option<[String; 2]>, AppError> {
-    let Some(token) = cookie(headers, STEP_COOKIE) else { return Ok(None) };
+    let Some(token) = app_cookie(app, headers, STEP_COOKIE) else { return Ok(None) };
     if app.store.take_login_token(&sha256_hex(&token), STEP_PURPOSE, app.clock.now()).await?.is_none() {
         return Ok(None);
     }
@@ -348,7 +369,7 @@ pub async fn logout(app: &App, user: &CurrentUser) -> Result<String, AppError> {
 
 /// The login form's double-submit token: reuse the cookie's, or make one (and its cookie).
 pub fn login_csrf(app: &App, headers: &HeaderMap) -> (String, Option<String>) {
-    match cookie(headers, LOGIN_CSRF_COOKIE) {
+    match app_cookie(app, headers, LOGIN_CSRF_COOKIE) {
         Some(t) if t.len() == 64 => (t, None),
         _ => {
             let t = random_token(32);
