@@ -73,10 +73,29 @@ pub struct Seeded {
 }
 
 /// Seeds an empty store. Does nothing (returns None) if it already has organisations.
+const MADE_BY: &str = "made_by";
+const DEMO: &str = "demo";
+/// Why `demo` will not touch a store: its logins and settings are for trying Tovholder.
+pub const NOT_DEMO: &str = "this database was not made by `tovholder demo`, and demo does not touch it (its logins print their passwords and keep mail unsent); run `tovholder serve` on it instead";
+
+/// Was the store made by the demo? A demo made before the store said so is known by its
+/// administrator's login in its municipality.
+async fn made_by_demo(app: &App) -> Result<bool, AppError> {
+    if let Some(by) = app.store.instance_fact(MADE_BY).await? {
+        return Ok(by == DEMO);
+    }
+    let old_demo = app.store.user_by_name("admin").await?.is_some_and(|u| u.org_name == "Egeskov Kommune" && u.email.as_deref() == Some("admin@egeskov.example"));
+    if old_demo {
+        app.store.set_instance_fact(MADE_BY, DEMO).await?;
+    }
+    Ok(old_demo)
+}
+
 pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
     if !app.store.orgs().await?.is_empty() {
-        return Ok(None);
+        return if made_by_demo(app).await? { Ok(None) } else { Err(AppError::Malformed(NOT_DEMO.into())) };
     }
+    app.store.set_instance_fact(MADE_BY, DEMO).await?;
     let mut orgs = BTreeMap::new();
     for (name, kind) in [
         ("Julemærkehjemmet Fjordlyst", "julemaerkehjem"),

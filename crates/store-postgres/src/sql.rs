@@ -33,6 +33,8 @@ pub const SQL: Sql = Sql {
     user_count: "SELECT COUNT(*) AS n FROM users",
     departments: "SELECT id, org_id, name, kind FROM departments WHERE org_id = $1 ORDER BY name",
     insert_department: "INSERT INTO departments (org_id, name, kind) VALUES ($1, $2, $3) RETURNING id",
+    instance_fact: "SELECT value FROM instance WHERE key = $1",
+    set_instance_fact: "INSERT INTO instance (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     insert_session: "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES ($1, $2, $3, $4, $5)",
     session: "SELECT token_hash, person_id, csrf, created_us, last_seen_us FROM sessions WHERE token_hash = $1",
     touch_session: "UPDATE sessions SET last_seen_us = $1 WHERE token_hash = $2",

@@ -22,6 +22,8 @@ pub struct Sql {
     pub user_count: &'static str,
     pub departments: &'static str,
     pub insert_department: &'static str,
+    pub instance_fact: &'static str,
+    pub set_instance_fact: &'static str,
     pub insert_session: &'static str,
     pub session: &'static str,
     pub touch_session: &'static str,

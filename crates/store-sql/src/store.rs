@@ -114,6 +114,16 @@ for_every_dialect! {
             let r = sqlx::query(D::SQL.insert_department).bind(org.0).bind(name).bind(kind).fetch_one(&self.writer).await.map_err(db)?;
             Self::id_row(&r, "id")
         }
+
+        async fn instance_fact(&self, key: &str) -> Result<Option<String>> {
+            let row = sqlx::query(D::SQL.instance_fact).bind(key).fetch_optional(&self.reader).await.map_err(db)?;
+            row.map(|r| r.try_get("value").map_err(db)).transpose()
+        }
+
+        async fn set_instance_fact(&self, key: &str, value: &str) -> Result<()> {
+            sqlx::query(D::SQL.set_instance_fact).bind(key).bind(value).execute(&self.writer).await.map_err(db)?;
+            Ok(())
+        }
     }
 }
 

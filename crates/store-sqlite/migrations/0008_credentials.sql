@@ -18,3 +18,8 @@ CREATE TABLE recovery_codes (
 );
 CREATE INDEX login_attempts_at ON login_attempts(at_us);
 CREATE INDEX sessions_seen ON sessions(last_seen_us);
+-- What an instance knows of itself (e.g. `made_by` = `demo`: only `tovholder demo` touches it).
+CREATE TABLE instance (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

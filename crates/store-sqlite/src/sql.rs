@@ -34,6 +34,8 @@ pub const SQL: Sql = Sql {
     user_count: "SELECT COUNT(*) AS n FROM users",
     departments: "SELECT id, org_id, name, kind FROM departments WHERE org_id = ? ORDER BY name",
     insert_department: "INSERT INTO departments (org_id, name, kind) VALUES (?, ?, ?) RETURNING id",
+    instance_fact: "SELECT value FROM instance WHERE key = ?",
+    set_instance_fact: "INSERT INTO instance (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     insert_session: "INSERT INTO sessions (token_hash, person_id, csrf, created_us, last_seen_us) VALUES (?, ?, ?, ?, ?)",
     session: "SELECT token_hash, person_id, csrf, created_us, last_seen_us FROM sessions WHERE token_hash = ?",
     touch_session: "UPDATE sessions SET last_seen_us = ? WHERE token_hash = ?",

@@ -344,6 +344,9 @@ pub trait Directory: Send + Sync + 'static {
     async fn departments(&self, org: OrgId) -> Result<Vec<Department>>;
     /// Adds a department (Duplicate if the organisation has one of that name).
     async fn add_department(&self, org: OrgId, name: &str, kind: &str) -> Result<i64>;
+    /// What the instance knows of itself under `key` (e.g. `made_by`).
+    async fn instance_fact(&self, key: &str) -> Result<Option<String>>;
+    async fn set_instance_fact(&self, key: &str, value: &str) -> Result<()>;
 }
 
 /// Sessions and login throttling.

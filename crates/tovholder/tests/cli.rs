@@ -130,4 +130,8 @@ fn the_first_administrator_is_made_from_the_command_line() {
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     assert!(String::from_utf8_lossy(&made.stdout).contains("«rita» i Nordby Kommune"));
     assert!(!first_lines(&db).contains("create-user"), "no hint once there is a login");
+    // The demo does not touch a real instance's database.
+    let demo = bin().args(["demo", "--listen", "127.0.0.1:0", "--database", &db]).arg("--data").arg(dir.path().join("demo")).output().unwrap();
+    assert!(!demo.status.success());
+    assert!(String::from_utf8_lossy(&demo.stderr).contains("not made by `tovholder demo`"), "{}", String::from_utf8_lossy(&demo.stderr));
 }
