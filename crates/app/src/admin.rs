@@ -262,18 +262,7 @@ pub async fn create_user(app: &App, user: Option<&User>, input: &NewStaff) -> Re
             return Err(AppError::NotFound);
         }
     }
-    if !app.store.orgs().await?.iter().any(|o| o.id == input.organisation) {
-        return Err(AppError::Invalid(vec![field("organisation", "Vælg en organisation fra listen.")]));
-    }
-    let (login, name, email, department) = check_staff(app, input).await?;
-    // No password: none works until the login chooses one by the mailed link.
-    let password_hash = if input.password.is_empty() { String::new() } else { passwords::hash_in_background(&input.password).await? };
-    let person = app.store.add_person(&NewPerson { name, email: Some(email), org: Some(input.organisation), cpr: None }).await?;
-    let new = NewUser { person, username: login, password_hash, org_roles: input.roles.clone(), department, instance_admin: input.instance_admin, active: true };
-    match app.store.add_user(&new).await {
-        Err(StoreError::Duplicate(_)) => return Err(AppError::Invalid(vec![field("login", "Brugernavnet er taget.")])),
-        other => other?,
-    }
+    let person = insert(app, input).await?;
     log(app, user, "create_user", true, if user.is_some() { "administrator" } else { "command_line" }).await?;
     if input.password.is_empty() {
         let created = app.store.user(person).await?.ok_or(AppError::NotFound)?;
@@ -288,6 +277,31 @@ pub async fn send_password_link(app: &App, user: &User, person: PersonId) -> Res
     require(app, user, target.org, "password_link").await?;
     crate::login_links::send(app, &target, false).await?;
     log(app, Some(user), "password_link", true, &format!("administrator for {}", person.0)).await
+}
+
+/// A login made at its first single sign-on (the provider may create logins): no password,
+/// and no link to choose one.
+pub async fn create_signed_on(app: &App, input: &NewStaff, provider: &str) -> Result<PersonId, AppError> {
+    let person = insert(app, input).await?;
+    log(app, None, "create_user", true, &format!("single sign-on via {provider}")).await?;
+    Ok(person)
+}
+
+/// Checks and stores a new login.
+async fn insert(app: &App, input: &NewStaff) -> Result<PersonId, AppError> {
+    if !app.store.orgs().await?.iter().any(|o| o.id == input.organisation) {
+        return Err(AppError::Invalid(vec![field("organisation", "Vælg en organisation fra listen.")]));
+    }
+    let (login, name, email, department) = check_staff(app, input).await?;
+    // No password: none works until the login chooses one by the mailed link.
+    let password_hash = if input.password.is_empty() { String::new() } else { passwords::hash_in_background(&input.password).await? };
+    let person = app.store.add_person(&NewPerson { name, email: Some(email), org: Some(input.organisation), cpr: None }).await?;
+    let new = NewUser { person, username: login, password_hash, org_roles: input.roles.clone(), department, instance_admin: input.instance_admin, active: true };
+    match app.store.add_user(&new).await {
+        Err(StoreError::Duplicate(_)) => return Err(AppError::Invalid(vec![field("login", "Brugernavnet er taget.")])),
+        other => other?,
+    }
+    Ok(person)
 }
 
 /// What an administrator changes about a login; what is left out stays.

@@ -19,6 +19,7 @@ pub mod models;
 pub mod passwords;
 pub mod queries;
 pub mod second_factor;
+pub mod single_sign_on;
 pub mod text;
 pub mod views;
 
@@ -52,6 +53,8 @@ pub struct AppConfig {
     pub demo: bool,
     /// Who must log in with a second factor.
     pub totp: second_factor::Policy,
+    /// Identity providers staff may log in with (`[[oidc]]`).
+    pub oidc: Vec<single_sign_on::Provider>,
 }
 
 impl Default for AppConfig {
@@ -67,6 +70,7 @@ impl Default for AppConfig {
             behind_proxy: false,
             demo: false,
             totp: second_factor::Policy::Admins,
+            oidc: vec![],
         }
     }
 }

@@ -19,6 +19,11 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
 }
 
+/// Compares secrets in time that does not depend on where they differ.
+pub fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Hashes off the async threads: argon2 takes a good part of a second on purpose.
 pub async fn hash_in_background(password: &str) -> Result<String, AppError> {
     let password = password.to_string();

@@ -84,3 +84,10 @@ pub fn reset_body(link: &str) -> String {
         "Nogen har bedt om en ny adgangskode til dit login i Tovholder. Vælg den her (linket virker i 30 minutter og kun én gang):\n{link}\n\nHar du ikke selv bedt om det, kan du se bort fra denne e-mail; din adgangskode er uændret."
     )
 }
+
+// Single sign-on.
+pub const SSO_PROVIDER: &str = "Login-tjenesten svarede ikke, som den skulle. Prøv igen om lidt, eller log ind med brugernavn og adgangskode.";
+pub const SSO_STATE: &str = "Login-forsøget er udløbet eller blev ikke startet her. Prøv igen.";
+pub const SSO_TOKEN: &str = "Login-tjenestens svar kunne ikke godkendes. Prøv igen; sker det igen, så kontakt din administrator.";
+pub const SSO_UNKNOWN: &str = "Du er ikke oprettet i Tovholder. Kontakt din administrator.";
+pub const SSO_WRONG_ORGANISATION: &str = "Din organisation logger ikke ind med denne login-tjeneste. Vælg en anden, eller log ind med brugernavn og adgangskode.";

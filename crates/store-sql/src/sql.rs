@@ -14,6 +14,7 @@ pub struct Sql {
     pub staff: &'static str,
     pub insert_user: &'static str,
     pub user_by_name: &'static str,
+    pub user_by_email: &'static str,
     pub user_by_person: &'static str,
     /// Every login of an organisation, deactivated ones too (`staff` is the active ones).
     pub users_of_org: &'static str,

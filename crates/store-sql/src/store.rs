@@ -71,6 +71,11 @@ for_every_dialect! {
             row.as_ref().map(Self::user_row).transpose()
         }
 
+        async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+            let row = sqlx::query(D::SQL.user_by_email).bind(email).fetch_optional(&self.reader).await.map_err(db)?;
+            row.as_ref().map(Self::user_row).transpose()
+        }
+
         async fn user(&self, person: PersonId) -> Result<Option<User>> {
             self.held
                 .user_or(person, async {

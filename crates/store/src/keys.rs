@@ -34,6 +34,7 @@ pub struct Keys {
     index: [u8; 32],
     journal: [u8; 32],
     factor: [u8; 32],
+    login_state: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -65,6 +66,7 @@ impl Keys {
             index: derive(master, "tovholder cpr blind index v1"),
             journal: derive(master, "tovholder journal chain v1"),
             factor: derive(master, "tovholder second factor v1"),
+            login_state: derive(master, "tovholder login state v1"),
         }
     }
 
@@ -114,6 +116,17 @@ impl Keys {
 
     pub fn open_factor(&self, sealed: &str) -> Result<Vec<u8>, KeyError> {
         open(&self.factor, &hex::decode(sealed).map_err(|_| KeyError::Decrypt)?)
+    }
+
+    /// Encrypts what a browser carries between leaving for an identity provider and coming back
+    /// (state, nonce, PKCE verifier): it can neither read nor change it, and every server
+    /// process with the key file can read it back.
+    pub fn seal_login_state(&self, state: &[u8]) -> Result<String, KeyError> {
+        Ok(hex::encode(seal(&self.login_state, state)?))
+    }
+
+    pub fn open_login_state(&self, sealed: &str) -> Result<Vec<u8>, KeyError> {
+        open(&self.login_state, &hex::decode(sealed).map_err(|_| KeyError::Decrypt)?)
     }
 
     /// The blind index: finds a person by CPR number without storing it in clear.

@@ -333,6 +333,8 @@ pub trait Directory: Send + Sync + 'static {
     async fn staff(&self, org: OrgId) -> Result<std::sync::Arc<[User]>>;
     async fn add_user(&self, u: &NewUser) -> Result<()>;
     async fn user_by_name(&self, username: &str) -> Result<Option<User>>;
+    /// The login with this e-mail address (case ignored); the oldest if several share it.
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
     async fn user(&self, person: PersonId) -> Result<Option<User>>;
     /// Every login of an organisation, deactivated ones too, by name (`staff`: the active ones).
     async fn users_of_org(&self, org: OrgId) -> Result<Vec<User>>;

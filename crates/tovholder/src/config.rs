@@ -34,6 +34,9 @@ pub struct Config {
     /// instance only).
     #[serde(default)]
     pub totp: tovholder_app::second_factor::Policy,
+    /// Identity providers for single sign-on (`[[oidc]]` tables).
+    #[serde(default)]
+    pub oidc: Vec<tovholder_app::single_sign_on::Provider>,
 }
 
 /// `Debug` shows the database's scheme only: a PostgreSQL URL may carry a password.
@@ -46,6 +49,7 @@ impl std::fmt::Debug for Config {
             .field("key_file", &self.key_file)
             .field("base_url", &self.base_url)
             .field("smtp", &self.smtp)
+            .field("oidc", &self.oidc)
             .finish_non_exhaustive()
     }
 }
@@ -94,7 +98,26 @@ impl Config {
             let v = toml::from_str::<toml::Table>(&format!("v = {value}")).ok().and_then(|mut t| t.remove("v")).filter(|v| !v.is_table()).unwrap_or(toml::Value::String(value));
             insert(&mut table, &path, v);
         }
-        table.try_into::<Config>().map_err(|e| ConfigError::Invalid(e.to_string()))
+        let config = table.try_into::<Config>().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        for p in &config.oidc {
+            if p.audience != "staff" {
+                return Err(ConfigError::Invalid(format!("oidc provider {:?}: audience must be \"staff\" (the family's login comes later)", p.name)));
+            }
+            let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|l| p.issuer.starts_with(l));
+            if !p.issuer.starts_with("https://") && !loopback {
+                return Err(ConfigError::Invalid(format!("oidc provider {:?}: the issuer must be an https:// URL", p.name)));
+            }
+            if p.organisations.is_empty() {
+                return Err(ConfigError::Invalid(format!("oidc provider {:?}: name the organisations whose staff log in with it", p.name)));
+            }
+            if p.create_users.as_ref().is_some_and(|o| !p.organisations.contains(o)) {
+                return Err(ConfigError::Invalid(format!("oidc provider {:?}: create_users must be one of its organisations", p.name)));
+            }
+            if !["email", "preferred_username", "sub"].contains(&p.user_claim.as_str()) {
+                return Err(ConfigError::Invalid(format!("oidc provider {:?}: user_claim is \"email\", \"preferred_username\" or \"sub\"", p.name)));
+            }
+        }
+        Ok(config)
     }
 }
 
@@ -140,5 +163,13 @@ mod tests {
         assert!(!format!("{c:?}").contains("pw42"));
         let err = Config::load(Some(&f), env(&[("TOVHOLDER_LISTN", "x")])).unwrap_err();
         assert!(err.to_string().contains("listn"), "{err}");
+        let sso = dir.path().join("sso.toml");
+        let provider = "[[oidc]]\nname = \"Nordby\"\nissuer = \"https://idp.example\"\nclient_id = \"t\"\nclient_secret = \"hemmelig-sso\"\norganisations = [\"Nordby Kommune\"]\n";
+        std::fs::write(&sso, provider).unwrap();
+        let c = Config::load(Some(&sso), env(&[])).unwrap();
+        assert_eq!((c.oidc[0].user_claim.as_str(), c.oidc[0].audience.as_str()), ("email", "staff"));
+        assert!(!format!("{c:?}").contains("hemmelig-sso"), "the client secret never prints");
+        std::fs::write(&sso, format!("{provider}create_users = \"Sydby Kommune\"\n")).unwrap();
+        assert!(Config::load(Some(&sso), env(&[])).unwrap_err().to_string().contains("create_users"));
     }
 }

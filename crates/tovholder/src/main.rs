@@ -351,6 +351,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         login_max_failures_per_address: cfg.login_max_failures_per_address,
         behind_proxy: cfg.behind_proxy,
         totp: cfg.totp,
+        oidc: cfg.oidc.clone(),
         ..AppConfig::default()
     };
     if cfg.totp == tovholder_app::second_factor::Policy::Off {

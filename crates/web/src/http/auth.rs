@@ -26,6 +26,8 @@ pub const LOGIN_CSRF_COOKIE: &str = "tovholder_login_csrf";
 pub const STEP_COOKIE: &str = "tovholder_step";
 const STEP_PURPOSE: &str = "second_factor";
 const STEP_VALID: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
+/// While the browser is at an identity provider: the sealed state, nonce and PKCE verifier.
+pub const SSO_COOKIE: &str = "tovholder_sso";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf";
 
@@ -62,17 +64,17 @@ fn cookie_name(app: &App, name: &str) -> String {
 }
 
 /// A cookie of this app, read under the name it is sent with.
-fn app_cookie(app: &App, headers: &HeaderMap, name: &str) -> Option<String> {
+pub fn app_cookie(app: &App, headers: &HeaderMap, name: &str) -> Option<String> {
     cookie(headers, &cookie_name(app, name))
 }
 
-/// The session cookie is `SameSite=Lax`, so a link from an e-mail opens the page logged in;
-/// the cookies of the login form and its second step are `Strict` (only this site's own pages
-/// post them).
-fn set_cookie(app: &App, name: &str, value: &str, max_age: Option<i64>) -> String {
+/// The session cookie is `SameSite=Lax`, so a link from an e-mail opens the page logged in, and
+/// so is single sign-on's (the provider sends the browser back from its own site); the cookies
+/// of the login form and its second step are `Strict` (only this site's own pages post them).
+pub fn set_cookie(app: &App, name: &str, value: &str, max_age: Option<i64>) -> String {
     let secure = if app.config.secure_cookies { "; Secure" } else { "" };
     let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
-    let same_site = if name == SESSION_COOKIE { "Lax" } else { "Strict" };
+    let same_site = if name == SESSION_COOKIE || name == SSO_COOKIE { "Lax" } else { "Strict" };
     format!("{}={value}; Path=/; HttpOnly; SameSite={same_site}{secure}{age}", cookie_name(app, name))
 }
 
@@ -324,13 +326,20 @@ pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr) -> Resul
     if !user.active {
         return Ok(LoginOutcome::Refused(text::LOGIN_CLOSED));
     }
-    if tovholder_app::second_factor::required(app, &user) {
+    after_first_factor(app, &user, false).await
+}
+
+/// The password (or an identity provider) has said who this is: a session, or first the second
+/// factor if it is required and the provider did not prove one (`factor_done`).
+pub async fn after_first_factor(app: &App, user: &User, factor_done: bool) -> Result<LoginOutcome, AppError> {
+    if !factor_done && tovholder_app::second_factor::required(app, user) {
         let token = random_token(32);
+        let now = app.clock.now();
         let step = LoginToken { token_hash: sha256_hex(&token), person: user.person, purpose: STEP_PURPOSE.into(), expires: now + STEP_VALID };
         app.store.put_login_token(&step, None, now).await?;
         return Ok(LoginOutcome::SecondFactor { cookie: set_cookie(app, STEP_COOKIE, &token, None) });
     }
-    Ok(LoginOutcome::LoggedIn { cookie: open_session(app, &user).await? })
+    Ok(LoginOutcome::LoggedIn { cookie: open_session(app, user).await? })
 }
 
 /// A new session for `user`; its cookie.

@@ -116,11 +116,22 @@ impl TestApp {
     }
 
     async fn start(config: AppConfig, clock: Clock, demo_data: bool) -> TestApp {
+        Self::start_with(async move |_: String| config, clock, demo_data).await
+    }
+
+    /// An empty instance whose configuration depends on its address (e.g. an identity
+    /// provider's client registered with its redirect URL).
+    pub async fn spawn_empty_configured(config_for: impl AsyncFnOnce(String) -> AppConfig) -> TestApp {
+        Self::start_with(config_for, Clock::default(), false).await
+    }
+
+    async fn start_with(config_for: impl AsyncFnOnce(String) -> AppConfig, clock: Clock, demo_data: bool) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let keys = Keys::from_master(&[42u8; 32]);
         let (store, pg_schema) = open_store(dir.path(), keys.clone()).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let config = config_for(base.clone()).await;
         let config = AppConfig { base_url: base.clone(), demo: demo_data, ..config };
         let app = App::new(store.clone(), keys, Models::builtin().unwrap(), clock, config);
         let seeded = if demo_data { demo::seed(&app).await.unwrap().unwrap() } else { Seeded::default() };

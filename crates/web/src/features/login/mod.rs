@@ -13,6 +13,8 @@ pub fn routes() -> Vec<Route> {
     vec![
         r("GET", "/login", Public, "Login-siden.", get(pages::login_page)),
         r("POST", "/login", Public, "Log ind.", post(pages::login_submit)),
+        r("GET", "/login/sso/callback", Public, "Tilbage fra login-tjenesten (OpenID Connect): koden veksles, ID-tokenet kontrolleres.", get(pages::sso_callback)),
+        r("GET", "/login/sso/{provider}", Public, "Log ind med en login-tjeneste (OpenID Connect) fra konfigurationen.", get(pages::sso_start)),
         r("GET", "/login/kode", Public, "Login, andet trin: kode fra godkendelses-appen, eller opsætning første gang.", get(pages::code_form)),
         r("POST", "/login/kode", Public, "Login, andet trin: send koden.", post(pages::code_submit)),
         r("GET", "/adgangskode/glemt", Public, "Glemt adgangskode: bed om et link.", get(pages::forgotten_form)),

@@ -14,6 +14,7 @@ use crate::http::error::{AppError, PageError};
 use crate::http::form::{FormData, get};
 use crate::ui::{FormState, Layout};
 use tovholder_app::second_factor::{self, Enrolment};
+use tovholder_app::single_sign_on;
 use tovholder_core::commands::FieldError;
 
 #[derive(Template, WebTemplate)]
@@ -24,6 +25,8 @@ struct LoginPage {
     username: String,
     error: Option<&'static str>,
     message: Option<&'static str>,
+    /// "Log ind med <name>": the identity providers for staff, by number.
+    providers: Vec<(usize, String)>,
 }
 
 pub async fn login_page(State(app): State<App>, headers: HeaderMap, user: Option<CurrentUser>) -> Response {
@@ -31,7 +34,7 @@ pub async fn login_page(State(app): State<App>, headers: HeaderMap, user: Option
         return Redirect::to("/").into_response();
     }
     let (csrf, set) = auth::login_csrf(&app, &headers);
-    let page = LoginPage { layout: Layout::anonymous(), csrf, username: String::new(), error: None, message: None };
+    let page = LoginPage { layout: Layout::anonymous(), csrf, username: String::new(), error: None, message: None, providers: single_sign_on::staff_providers(&app) };
     match set {
         Some(c) => ([(header::SET_COOKIE, c)], page).into_response(),
         None => page.into_response(),
@@ -49,12 +52,12 @@ pub async fn login_submit(
         Ok(LoginOutcome::SecondFactor { cookie }) => Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login/kode")).into_response()),
         Ok(LoginOutcome::Refused(msg)) => {
             let (csrf, _) = auth::login_csrf(&app, &headers);
-            let page = LoginPage { layout: Layout::anonymous(), csrf, username: form.username, error: Some(msg), message: None };
+            let page = LoginPage { layout: Layout::anonymous(), csrf, username: form.username, error: Some(msg), message: None, providers: single_sign_on::staff_providers(&app) };
             Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response())
         }
         Err(AppError::Throttled) => {
             let (csrf, _) = auth::login_csrf(&app, &headers);
-            let page = LoginPage { layout: Layout::anonymous(), csrf, username: form.username, error: Some(text::THROTTLED), message: None };
+            let page = LoginPage { layout: Layout::anonymous(), csrf, username: form.username, error: Some(text::THROTTLED), message: None, providers: single_sign_on::staff_providers(&app) };
             Ok((axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -64,7 +67,7 @@ pub async fn login_submit(
 pub async fn logout(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
     let cookie = auth::logout(&app, &user).await?;
     let (csrf, set) = auth::login_csrf(&app, &HeaderMap::new());
-    let page = LoginPage { layout: Layout::anonymous(), csrf, username: String::new(), error: None, message: Some(text::LOGGED_OUT) };
+    let page = LoginPage { layout: Layout::anonymous(), csrf, username: String::new(), error: None, message: Some(text::LOGGED_OUT), providers: single_sign_on::staff_providers(&app) };
     Ok(with_cookies(page.into_response(), [Some(cookie), set].into_iter().flatten()))
 }
 
@@ -80,7 +83,7 @@ pub fn with_cookies(mut resp: Response, cookies: impl IntoIterator<Item = String
 
 fn login_page_with(app: &App, headers: &HeaderMap, status: axum::http::StatusCode, error: Option<&'static str>, message: Option<&'static str>) -> Response {
     let (csrf, set) = auth::login_csrf(app, headers);
-    let page = LoginPage { layout: Layout::anonymous(), csrf, username: String::new(), error, message };
+    let page = LoginPage { layout: Layout::anonymous(), csrf, username: String::new(), error, message, providers: single_sign_on::staff_providers(app) };
     with_cookies((status, page).into_response(), set)
 }
 
@@ -229,4 +232,37 @@ pub async fn new_password_submit(State(app): State<App>, headers: HeaderMap, For
         Err(AppError::Invalid(errors)) => Ok(new_password_page(&app, &headers, token, errors).await?),
         Err(e) => Err(e.into()),
     }
+}
+
+/// "Log ind med <name>": off to the identity provider, with the flow's state sealed in a cookie.
+pub async fn sso_start(State(app): State<App>, headers: HeaderMap, crate::http::path::Path(n): crate::http::path::Path<usize>) -> Result<Response, PageError> {
+    match single_sign_on::start(&app, n).await? {
+        Ok((url, sealed)) => Ok(with_cookies(Redirect::to(&url).into_response(), [auth::set_cookie(&app, auth::SSO_COOKIE, &sealed, Some(600))])),
+        Err(why) => Ok(login_page_with(&app, &headers, axum::http::StatusCode::BAD_GATEWAY, Some(why.text()), None)),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Callback {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    state: String,
+}
+
+/// Back from the identity provider: the code exchanged and the ID token checked, then a
+/// session (or the second factor, if required and the provider did not prove one).
+pub async fn sso_callback(State(app): State<App>, headers: HeaderMap, axum::extract::Query(q): axum::extract::Query<Callback>) -> Result<Response, PageError> {
+    let sealed = auth::app_cookie(&app, &headers, auth::SSO_COOKIE);
+    let clear = auth::set_cookie(&app, auth::SSO_COOKIE, "", Some(0));
+    let signed_on = match single_sign_on::finish(&app, sealed.as_deref(), &q.code, &q.state).await? {
+        Ok(s) => s,
+        Err(why) => return Ok(with_cookies(login_page_with(&app, &headers, axum::http::StatusCode::UNAUTHORIZED, Some(why.text()), None), [clear])),
+    };
+    let resp = match auth::after_first_factor(&app, &signed_on.user, signed_on.second_factor_done).await? {
+        LoginOutcome::LoggedIn { cookie } => with_cookies(Redirect::to("/").into_response(), [cookie]),
+        LoginOutcome::SecondFactor { cookie } => with_cookies(Redirect::to("/login/kode").into_response(), [cookie]),
+        LoginOutcome::Refused(msg) => login_page_with(&app, &headers, axum::http::StatusCode::UNAUTHORIZED, Some(msg), None),
+    };
+    Ok(with_cookies(resp, [clear]))
 }

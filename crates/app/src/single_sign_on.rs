@@ -1,0 +1,317 @@
+//! Single sign-on: staff log in with their organisation's own identity provider (Entra ID,
+//! ADFS, Keycloak, …) by OpenID Connect: the authorization code flow with PKCE, the state and
+//! nonce checked, and the ID token's signature, issuer, audience and expiry verified against
+//! the provider's published keys (the `openidconnect` crate). The user is found by a claim the
+//! configuration names; someone unknown is refused unless the provider may create logins.
+
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::{AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse};
+use serde::{Deserialize, Serialize};
+use tovholder_store::{AccessRecord, User};
+
+use crate::error::AppError;
+use crate::{App, admin, text};
+
+/// One `[[oidc]]` provider of the configuration.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    /// Shown on the login page: "Log ind med <name>".
+    pub name: String,
+    /// Who logs in with it: `"staff"` (the family's login comes later).
+    #[serde(default = "staff")]
+    pub audience: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// The claim that names the user: `"email"` (matched to the login's e-mail address),
+    /// `"preferred_username"` or `"sub"` (matched to the login name).
+    #[serde(default = "email")]
+    pub user_claim: String,
+    /// The organisations (by name) whose staff may log in with it.
+    pub organisations: Vec<String>,
+    /// `amr` values that prove the provider asked for a second factor (then Tovholder does not).
+    #[serde(default)]
+    pub mfa_amr: Vec<String>,
+    /// `acr` values that prove the same.
+    #[serde(default)]
+    pub mfa_acr: Vec<String>,
+    /// Someone unknown is created as a login of this organisation (one of `organisations`);
+    /// without it they are refused.
+    #[serde(default)]
+    pub create_users: Option<String>,
+}
+
+fn staff() -> String {
+    "staff".into()
+}
+fn email() -> String {
+    "email".into()
+}
+
+/// `Debug` never shows the client secret.
+impl std::fmt::Debug for Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Provider").field("name", &self.name).field("issuer", &self.issuer).field("client_id", &self.client_id).finish_non_exhaustive()
+    }
+}
+
+/// What the browser carries (sealed) while it is at the provider.
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    provider: usize,
+    state: String,
+    nonce: String,
+    verifier: String,
+    /// Unix seconds: a flow left for longer than `PENDING_VALID` is not finished.
+    at: i64,
+}
+
+const PENDING_VALID: i64 = 10 * 60;
+
+/// The page the provider sends the browser back to.
+pub fn redirect_url(app: &App) -> String {
+    format!("{}/login/sso/callback", app.config.base_url)
+}
+
+/// The staff providers, by their place in the configuration, for the login page.
+pub fn staff_providers(app: &App) -> Vec<(usize, String)> {
+    app.config.oidc.iter().enumerate().filter(|(_, p)| p.audience == "staff").map(|(i, p)| (i, p.name.clone())).collect()
+}
+
+/// An HTTP client for the provider: HTTPS with the Mozilla roots and ring (as the mailer), and
+/// plain HTTP only to a loopback issuer (checked with the configuration). It follows no
+/// redirects: one could lead the server to ask an address of an attacker's choosing.
+fn http_client() -> Result<Http, AppError> {
+    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.into() };
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().build();
+    Ok(Http(hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector)))
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct HttpError(String);
+
+type Connector = hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>;
+
+/// openidconnect's HTTP client, with a boxed `Send` future (a closure's borrowed future would
+/// not be `Send` for every lifetime, which axum's handlers need).
+struct Http(hyper_util::client::legacy::Client<Connector, http_body_util::Full<bytes::Bytes>>);
+
+impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
+    type Error = HttpError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<openidconnect::HttpResponse, HttpError>> + Send + 'c>>;
+
+    fn call(&'c self, request: openidconnect::HttpRequest) -> Self::Future {
+        Box::pin(send(&self.0, request))
+    }
+}
+
+/// One request, given 10 seconds in all.
+async fn send(http: &hyper_util::client::legacy::Client<Connector, http_body_util::Full<bytes::Bytes>>, request: openidconnect::HttpRequest) -> Result<openidconnect::HttpResponse, HttpError> {
+    use http_body_util::BodyExt;
+    let request = request.map(|body| http_body_util::Full::new(bytes::Bytes::from(body)));
+    let exchange = async {
+        let response = http.request(request).await.map_err(|e| HttpError(e.to_string()))?;
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map_err(|e| HttpError(e.to_string()))?.to_bytes().to_vec();
+        Ok(openidconnect::http::Response::from_parts(parts, body))
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), exchange).await.map_err(|_| HttpError("no answer within 10 seconds".into()))?
+}
+
+type Client = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+/// Discovery: the provider's endpoints and keys, read fresh at every login (keys rotate).
+async fn client(app: &App, provider: &Provider, http: &Http) -> Result<Client, Refusal> {
+    let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(|_| Refusal::Provider)?;
+    let metadata = CoreProviderMetadata::discover_async(issuer, http).await.map_err(|e| {
+        tracing::warn!(provider = %provider.name, error = %e, "single sign-on: discovery failed");
+        Refusal::Provider
+    })?;
+    let redirect = RedirectUrl::new(redirect_url(app)).map_err(|_| Refusal::Provider)?;
+    Ok(CoreClient::from_provider_metadata(metadata, ClientId::new(provider.client_id.clone()), Some(ClientSecret::new(provider.client_secret.clone()))).set_redirect_uri(redirect))
+}
+
+/// Why a single sign-on did not log anyone in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The provider could not be reached or answered wrongly (logged).
+    Provider,
+    /// The browser came back with another state than it left with, or too late.
+    State,
+    /// The token exchange or the ID token's checks (signature, issuer, audience, nonce) failed.
+    Token,
+    /// Nobody of that name here, and the provider may not create logins.
+    Unknown,
+    Closed,
+    /// The login's organisation does not use this provider.
+    WrongOrganisation,
+}
+
+impl Refusal {
+    pub fn text(self) -> &'static str {
+        match self {
+            Refusal::Provider => text::SSO_PROVIDER,
+            Refusal::State => text::SSO_STATE,
+            Refusal::Token => text::SSO_TOKEN,
+            Refusal::Unknown => text::SSO_UNKNOWN,
+            Refusal::Closed => text::LOGIN_CLOSED,
+            Refusal::WrongOrganisation => text::SSO_WRONG_ORGANISATION,
+        }
+    }
+
+    fn reason(self) -> &'static str {
+        match self {
+            Refusal::Provider => "provider",
+            Refusal::State => "state",
+            Refusal::Token => "token",
+            Refusal::Unknown => "unknown_user",
+            Refusal::Closed => "closed",
+            Refusal::WrongOrganisation => "wrong_organisation",
+        }
+    }
+}
+
+/// Where to send the browser, and the sealed state it carries meanwhile (a cookie).
+pub async fn start(app: &App, n: usize) -> Result<Result<(String, String), Refusal>, AppError> {
+    let Some(provider) = app.config.oidc.get(n) else { return Err(AppError::NotFound) };
+    let http = http_client()?;
+    let client = match client(app, provider, &http).await {
+        Ok(c) => c,
+        Err(r) => return Ok(Err(r)),
+    };
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, state, nonce) = client
+        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .add_scope(Scope::new("email".into()))
+        .add_scope(Scope::new("profile".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let pending = Pending { provider: n, state: state.secret().clone(), nonce: nonce.secret().clone(), verifier: verifier.secret().clone(), at: app.clock.now().as_second() };
+    let bytes = serde_json::to_vec(&pending).map_err(|e| AppError::Internal(e.to_string()))?;
+    let sealed = app.keys.seal_login_state(&bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Ok((url.to_string(), sealed)))
+}
+
+/// Whom the provider logged in, and whether it proved a second factor.
+pub struct SignedOn {
+    pub user: User,
+    pub second_factor_done: bool,
+}
+
+/// The browser is back with `code` and `state`; `sealed` is what it left with.
+pub async fn finish(app: &App, sealed: Option<&str>, code: &str, state: &str) -> Result<Result<SignedOn, Refusal>, AppError> {
+    let pending = sealed
+        .and_then(|s| app.keys.open_login_state(s).ok())
+        .and_then(|b| serde_json::from_slice::<Pending>(&b).ok())
+        .filter(|p| app.clock.now().as_second() - p.at <= PENDING_VALID && crate::passwords::same(p.state.as_bytes(), state.as_bytes()));
+    let Some(pending) = pending else { return refuse(app, None, Refusal::State).await };
+    let Some(provider) = app.config.oidc.get(pending.provider) else { return refuse(app, None, Refusal::State).await };
+    let http = http_client()?;
+    let client = match client(app, provider, &http).await {
+        Ok(c) => c,
+        Err(r) => return refuse(app, Some(provider), r).await,
+    };
+    let exchange = match client.exchange_code(AuthorizationCode::new(code.to_string())) {
+        Ok(x) => x,
+        Err(_) => return refuse(app, Some(provider), Refusal::Provider).await,
+    };
+    let tokens = match exchange.set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.clone())).request_async(&http).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(provider = %provider.name, error = %e, "single sign-on: the code exchange failed");
+            return refuse(app, Some(provider), Refusal::Token).await;
+        }
+    };
+    let Some(id_token) = tokens.id_token() else { return refuse(app, Some(provider), Refusal::Token).await };
+    let claims = match id_token.claims(&client.id_token_verifier(), &Nonce::new(pending.nonce.clone())) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(provider = %provider.name, error = %e, "single sign-on: the ID token was refused");
+            return refuse(app, Some(provider), Refusal::Token).await;
+        }
+    };
+    let mut email = claims.email().map(|e| e.as_str().to_lowercase());
+    let mut username = claims.preferred_username().map(|u| u.as_str().to_lowercase());
+    let mut name = claims.name().and_then(|n| n.get(None)).map(|n| n.as_str().to_string());
+    // Many providers put e-mail and name in the user info, not the ID token: asked there, for
+    // the same subject (openidconnect checks it).
+    if email.is_none() || name.is_none() || (username.is_none() && provider.user_claim == "preferred_username") {
+        let info = match client.user_info(tokens.access_token().clone(), Some(claims.subject().clone())) {
+            Ok(request) => request.request_async(&http).await.ok(),
+            Err(_) => None,
+        };
+        let info: Option<openidconnect::UserInfoClaims<openidconnect::EmptyAdditionalClaims, openidconnect::core::CoreGenderClaim>> = info;
+        if let Some(info) = info {
+            email = email.or_else(|| info.email().map(|e| e.as_str().to_lowercase()));
+            username = username.or_else(|| info.preferred_username().map(|u| u.as_str().to_lowercase()));
+            name = name.or_else(|| info.name().and_then(|n| n.get(None)).map(|n| n.as_str().to_string()));
+        }
+    }
+    let named = match provider.user_claim.as_str() {
+        "email" => email.clone(),
+        "preferred_username" => username,
+        _ => Some(claims.subject().as_str().to_lowercase()),
+    };
+    let Some(named) = named else { return refuse(app, Some(provider), Refusal::Unknown).await };
+    let found = if provider.user_claim == "email" { app.store.user_by_email(&named).await? } else { app.store.user_by_name(&named).await? };
+    let user = match found {
+        Some(u) => u,
+        None => match create(app, provider, &named, name, email).await? {
+            Some(u) => u,
+            None => return refuse(app, Some(provider), Refusal::Unknown).await,
+        },
+    };
+    if !user.active {
+        return refuse(app, Some(provider), Refusal::Closed).await;
+    }
+    if !provider.organisations.contains(&user.org_name) {
+        return refuse(app, Some(provider), Refusal::WrongOrganisation).await;
+    }
+    let amr = claims.auth_method_refs().map(|v| v.iter().map(|a| a.as_str().to_string()).collect::<Vec<_>>()).unwrap_or_default();
+    let acr = claims.auth_context_ref().map(|a| a.as_str().to_string());
+    let second_factor_done = amr.iter().any(|a| provider.mfa_amr.contains(a)) || acr.is_some_and(|a| provider.mfa_acr.contains(&a));
+    log(app, Some(&user), provider, true, if second_factor_done { "mfa_by_provider" } else { "signed_on" }).await?;
+    Ok(Ok(SignedOn { user, second_factor_done }))
+}
+
+/// Creates someone the provider knows and this instance does not, if the provider may.
+async fn create(app: &App, provider: &Provider, named: &str, name: Option<String>, email: Option<String>) -> Result<Option<User>, AppError> {
+    let Some(org_name) = provider.create_users.as_ref().filter(|o| provider.organisations.contains(o)) else { return Ok(None) };
+    let Some(org) = app.store.orgs().await?.iter().find(|o| o.name == *org_name).map(|o| o.id) else { return Ok(None) };
+    let (Some(name), Some(email)) = (name, email) else { return Ok(None) };
+    let staff = admin::NewStaff { login: named.to_string(), name, email, organisation: org, department: None, roles: vec![], password: String::new(), instance_admin: false };
+    let person = admin::create_signed_on(app, &staff, &provider.name).await?;
+    Ok(app.store.user(person).await?)
+}
+
+async fn log(app: &App, user: Option<&User>, provider: &Provider, allowed: bool, reason: &str) -> Result<(), AppError> {
+    let rec = AccessRecord { at: app.clock.now(), person: user.map(|u| u.person), course: None, action: "admin:oidc_login".into(), allowed, reason: format!("{reason} via {}", provider.name) };
+    crate::course::log(app, rec).await
+}
+
+async fn refuse(app: &App, provider: Option<&Provider>, why: Refusal) -> Result<Result<SignedOn, Refusal>, AppError> {
+    let rec = AccessRecord {
+        at: app.clock.now(),
+        person: None,
+        course: None,
+        action: "admin:oidc_login".into(),
+        allowed: false,
+        reason: format!("{}{}", why.reason(), provider.map(|p| format!(" via {}", p.name)).unwrap_or_default()),
+    };
+    crate::course::log(app, rec).await?;
+    Ok(Err(why))
+}
