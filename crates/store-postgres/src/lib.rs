@@ -54,7 +54,43 @@ async fn connect(opts: PgConnectOptions, keys: Keys) -> Result<PgStore> {
     let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await.map_err(db)?;
     sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
     PgStore::backfill_names(&pool).await?;
-    Ok(SqlStore::new(pool.clone(), pool, keys, Pg))
+    let store = SqlStore::new(pool.clone(), pool.clone(), keys, Pg);
+    listen(pool, store.held.clone(), store.sessions.clone());
+    Ok(store)
+}
+
+/// The channel on which a process says that logins, sessions or second factors changed.
+const LOGINS: &str = "tovholder_logins";
+
+/// Listens for other processes' changes to logins and drops what this process holds of them,
+/// so a closed login or an ended session ends here within a moment. While the connection is
+/// lost nothing is heard: everything held is dropped when it comes back (and, until then,
+/// nothing held is trusted longer than `held::SHARED_FOR`).
+fn listen(pool: sqlx::PgPool, held: std::sync::Arc<tovholder_store::held::Held>, sessions: std::sync::Arc<tovholder_store::sessions::Sessions>) {
+    let drop_all = move || {
+        held.invalidate();
+        sessions.clear();
+    };
+    tokio::spawn(async move {
+        loop {
+            if let Ok(mut listener) = sqlx::postgres::PgListener::connect_with(&pool).await
+                && listener.listen(LOGINS).await.is_ok()
+            {
+                drop_all();
+                // `Ok(None)`: the connection was lost (the listener connects again on the next call).
+                while let Ok(heard) = listener.try_recv().await {
+                    if heard.is_none() {
+                        tracing::warn!("the PostgreSQL listener lost its connection; logins held are dropped");
+                    }
+                    drop_all();
+                }
+            }
+            if pool.is_closed() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
 }
 
 #[async_trait]

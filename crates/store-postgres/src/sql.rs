@@ -59,6 +59,7 @@ pub const SQL: Sql = Sql {
     purge_attempts: "DELETE FROM login_attempts WHERE at_us < $1",
     purge_sessions: "DELETE FROM sessions WHERE last_seen_us < $1 OR created_us < $2",
     purge_tokens: "DELETE FROM login_tokens WHERE expires_us <= $1",
+    notify_logins: "SELECT pg_notify('tovholder_logins', '')",
     insert_course: "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES ($1, 0, $2, $3, $3) RETURNING id",
     course_version: "SELECT version FROM courses WHERE id = $1 FOR UPDATE",
     update_course: "UPDATE courses SET version = $1, state = $2, updated_us = $3 WHERE id = $4",

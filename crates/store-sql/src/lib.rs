@@ -91,8 +91,9 @@ pub struct SqlStore<D: Dialect> {
     pub reader: Pool<D::Db>,
     pub keys: Keys,
     pub states: tovholder_store::states::States,
-    pub held: tovholder_store::held::Held,
-    pub sessions: tovholder_store::sessions::Sessions,
+    /// Behind `Arc`: PostgreSQL's listener drops them when another process writes logins.
+    pub held: std::sync::Arc<tovholder_store::held::Held>,
+    pub sessions: std::sync::Arc<tovholder_store::sessions::Sessions>,
     /// The dialect's own state (SQLite: what it knows to be current).
     pub dialect: D,
 }
@@ -101,7 +102,7 @@ impl<D: Dialect> SqlStore<D> {
     pub fn new(writer: Pool<D::Db>, reader: Pool<D::Db>, keys: Keys, dialect: D) -> SqlStore<D> {
         use tovholder_store::{held::Held, sessions::Sessions};
         let (held, sessions) = if D::SHARED { (Held::shared(), Sessions::shared()) } else { (Held::one_process(), Sessions::one_process()) };
-        SqlStore { writer, reader, keys, states: Default::default(), held, sessions, dialect }
+        SqlStore { writer, reader, keys, states: Default::default(), held: std::sync::Arc::new(held), sessions: std::sync::Arc::new(sessions), dialect }
     }
 
     pub async fn close(&self) {

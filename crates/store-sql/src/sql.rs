@@ -50,6 +50,9 @@ pub struct Sql {
     pub purge_attempts: &'static str,
     pub purge_sessions: &'static str,
     pub purge_tokens: &'static str,
+    /// Tells the other server processes that logins changed (PostgreSQL: `NOTIFY`, sent at
+    /// commit); a statement that does nothing where one process has the database.
+    pub notify_logins: &'static str,
     pub insert_course: &'static str,
     /// The course's version, locked for the append where the database can.
     pub course_version: &'static str,

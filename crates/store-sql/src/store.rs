@@ -63,7 +63,9 @@ for_every_dialect! {
             let q = sqlx::query(D::SQL.insert_user).bind(u.person.0).bind(&u.username).bind(&u.password_hash).bind(json(&u.org_roles)?).bind(&u.department);
             let r = q.bind(u.active).bind(u.instance_admin).execute(&self.writer).await.map_err(db);
             self.held.invalidate();
-            r.map(|_| ())
+            r?;
+            sqlx::query(D::SQL.notify_logins).execute(&self.writer).await.map_err(db)?;
+            Ok(())
         }
 
         async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
@@ -97,6 +99,7 @@ for_every_dialect! {
             if !change.active {
                 sqlx::query(D::SQL.delete_sessions_of).bind(person.0).execute(&mut *tx).await.map_err(db)?;
             }
+            sqlx::query(D::SQL.notify_logins).execute(&mut *tx).await.map_err(db)?;
             let r = tx.commit().await.map_err(db);
             // The login as held (and the sessions, which this store cannot name by person) are read again.
             self.held.invalidate();
@@ -160,7 +163,9 @@ for_every_dialect! {
         async fn drop_session(&self, token_hash: &str) -> Result<()> {
             let r = sqlx::query(D::SQL.delete_session).bind(token_hash).execute(&self.writer).await.map_err(db);
             self.sessions.written(token_hash);
-            r.map(|_| ())
+            r?;
+            sqlx::query(D::SQL.notify_logins).execute(&self.writer).await.map_err(db)?;
+            Ok(())
         }
 
         async fn note_login(&self, username: &str, ok: bool, at: Timestamp) -> Result<i64> {
@@ -183,6 +188,7 @@ for_every_dialect! {
             let found = sqlx::query(D::SQL.set_password).bind(hash).bind(person.0).fetch_optional(&mut *tx).await.map_err(db)?;
             sqlx::query(D::SQL.delete_sessions_of).bind(person.0).execute(&mut *tx).await.map_err(db)?;
             sqlx::query(D::SQL.delete_tokens_of).bind(person.0).execute(&mut *tx).await.map_err(db)?;
+            sqlx::query(D::SQL.notify_logins).execute(&mut *tx).await.map_err(db)?;
             let r = tx.commit().await.map_err(db);
             self.held.invalidate();
             self.sessions.clear();
@@ -217,6 +223,7 @@ for_every_dialect! {
             for h in recovery_hashes {
                 sqlx::query(D::SQL.insert_recovery_code).bind(person.0).bind(h).execute(&mut *tx).await.map_err(db)?;
             }
+            sqlx::query(D::SQL.notify_logins).execute(&mut *tx).await.map_err(db)?;
             let r = tx.commit().await.map_err(db);
             self.held.invalidate();
             r?;

@@ -60,6 +60,7 @@ pub const SQL: Sql = Sql {
     purge_attempts: "DELETE FROM login_attempts WHERE at_us < ?",
     purge_sessions: "DELETE FROM sessions WHERE last_seen_us < ? OR created_us < ?",
     purge_tokens: "DELETE FROM login_tokens WHERE expires_us <= ?",
+    notify_logins: "SELECT 1",
     insert_course: "INSERT INTO courses (model, version, state, created_us, updated_us) VALUES (?, 0, ?, ?3, ?3) RETURNING id",
     course_version: "SELECT version FROM courses WHERE id = ?",
     update_course: "UPDATE courses SET version = ?, state = ?, updated_us = ? WHERE id = ?",

@@ -354,10 +354,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         oidc: cfg.oidc.clone(),
         ..AppConfig::default()
     };
-    if cfg.totp == tovholder_app::second_factor::Policy::Off {
-        tracing::warn!("totp = \"off\": nobody is asked for a second factor; use this for a trial instance only");
-        say!("Advarsel: totp = \"off\" – ingen logger ind med totrinsbekræftelse. Kun til en prøveinstans.");
-    }
+    let trial = cfg.totp == tovholder_app::second_factor::Policy::Off;
     let clock = Clock::default();
     match cfg.smtp.clone() {
         Some(smtp) => tovholder_app::mailer::start(store.clone(), clock.clone(), smtp)?,
@@ -368,6 +365,10 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
     tovholder_app::housekeeping::start(&app);
     tracing::info!(%addr, "tovholder serving");
     say!("Tovholder kører på http://{addr}");
+    if trial {
+        tracing::warn!("totp = \"off\": nobody is asked for a second factor; use this for a trial instance only");
+        say!("Advarsel: totp = \"off\" – ingen logger ind med totrinsbekræftelse. Kun til en prøveinstans.");
+    }
     if empty {
         say!("Ingen brugere endnu. Opret den første administrator: tovholder admin create-user --login LOGIN --name NAVN --email E-MAIL --org ORGANISATION --admin --password-stdin");
     }
