@@ -1836,6 +1836,13 @@ step('admin: the administrator adds a department and a login in the browser, axe
   await Promise.all([page.waitForURL(/gemt=bruger/), page.locator('#form-bruger').getByRole('button', { name: 'Opret bruger' }).click()]);
   assert.ok((await page.locator('#brugere').innerText()).includes('Vera Vang'), 'the login is listed');
   await shot(page, 'admin-organisation.png');
+  await page.goto(`${server.base}/admin`);
+  await page.getByRole('link', { name: 'Log over administration' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Log over administration' }).waitFor();
+  assert.ok((await page.locator('#log').innerText()).includes('Bruger oprettet'), 'the new login is in the log');
+  await page.getByLabel('Handling').selectOption('create_user');
+  await Promise.all([page.waitForURL(/handling=create_user/), page.getByRole('button', { name: 'Vis' }).click()]);
+  await runAxe(page, '/admin/logg (admin)');
   const { page: vera } = await newPage();
   await loginOnPage(vera, 'vera', 'vera har en lang adgangskode');
   await vera.locator('#tasks, main').first().waitFor();

@@ -81,6 +81,7 @@ pub struct Sql {
     pub access_log_course: &'static str,
     /// The newest records of the whole log, list views as one record per course.
     pub access_log_all: &'static str,
+    pub admin_log: &'static str,
     pub outbox: &'static str,
     /// Claims the oldest mail due, for one sender at a time; returns it.
     pub claim_mail: &'static str,

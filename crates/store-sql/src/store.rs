@@ -350,6 +350,11 @@ for_every_dialect! {
             };
             q.fetch_all(&self.reader).await.map_err(db)?.iter().map(Self::access_row).collect()
         }
+
+        async fn admin_log(&self, org: Option<OrgId>, action: Option<&str>, limit: i64) -> Result<Vec<AccessRecord>> {
+            let q = sqlx::query(D::SQL.admin_log).bind(org.map(|o| o.0)).bind(action).bind(limit);
+            q.fetch_all(&self.reader).await.map_err(db)?.iter().map(Self::access_row).collect()
+        }
     }
 }
 

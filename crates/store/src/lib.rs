@@ -423,6 +423,9 @@ pub trait Courses: Send + Sync + 'static {
 pub trait AccessLog: Send + Sync + 'static {
     async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()>;
     async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>>;
+    /// The newest administrative acts (`admin:…`), of actors in `org` if given, of one `action`
+    /// if given.
+    async fn admin_log(&self, org: Option<OrgId>, action: Option<&str>, limit: i64) -> Result<Vec<AccessRecord>>;
 }
 
 /// Mail waiting to be sent, claimed by one sender at a time.

@@ -125,3 +125,39 @@ async fn the_api_sets_up_an_organisation_and_an_organisation_administrator_keeps
     let r = sune.patch(t.url(&format!("/api/v1/admin/users/{sune_id}"))).header("x-csrf-token", &scsrf).json(&json!({"active": false})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "nobody closes their own login");
 }
+
+/// The audit log: every administrative act with who did it, filtered by kind; an
+/// organisation's administrator reads the acts of their own organisation's people only.
+#[tokio::test]
+async fn administrators_read_and_filter_the_log_of_administration() {
+    let t = TestApp::spawn_empty().await;
+    first_admin(&t).await;
+    let (root, csrf) = t.login_as("root", ROOT_PASSWORD).await;
+    let r = root.post(t.url("/api/v1/admin/organisations")).header("x-csrf-token", &csrf).json(&json!({"name": "Sydby Skole", "kind": "skole"})).send().await.unwrap();
+    let school = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let body = json!({"login": "sune", "name": "Sune Skoleleder", "email": "sune@sydby.example", "organisation": school, "roles": ["administrator"], "password": "skolen er et godt sted"});
+    assert_eq!(root.post(t.url("/api/v1/admin/users")).header("x-csrf-token", &csrf).json(&body).send().await.unwrap().status(), StatusCode::CREATED);
+    let body = json!({"login": "lis", "name": "Lis Lærer", "email": "lis@sydby.example", "organisation": school, "roles": [], "password": "en lang adgangskode til lis"});
+    let r = root.post(t.url("/api/v1/admin/users")).header("x-csrf-token", &csrf).json(&body).send().await.unwrap();
+    let lis = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let (sune, scsrf) = t.login_as("sune", "skolen er et godt sted").await;
+    let r = sune.patch(t.url(&format!("/api/v1/admin/users/{lis}"))).header("x-csrf-token", &scsrf).json(&json!({"active": false})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let index = root.get(t.url("/admin")).send().await.unwrap().text().await.unwrap();
+    assert!(index.contains("href=\"/admin/logg\""));
+    let log = root.get(t.url("/admin/logg")).send().await.unwrap().text().await.unwrap();
+    for seen in ["Organisation oprettet", "Bruger oprettet", "Adgang lukket", "Rita Root", "Sune Skoleleder", "Totrinsbekræftelse sat op"] {
+        assert!(log.contains(seen), "{seen} in the log");
+    }
+    let closed = root.get(t.url("/admin/logg?handling=deactivate_user")).send().await.unwrap().text().await.unwrap();
+    let table = closed.split("id=\"log\"").nth(1).unwrap();
+    assert!(table.contains("Adgang lukket") && !table.contains("Bruger oprettet"), "filtered by kind");
+    // Sune reads his own organisation's acts, not the instance administrator's.
+    let his = sune.get(t.url("/admin/logg")).send().await.unwrap().text().await.unwrap();
+    let table = his.split("id=\"log\"").nth(1).unwrap();
+    assert!(table.contains("Sune Skoleleder") && !table.contains("Rita Root"), "only his organisation's people");
+    // Lis, no administrator, is not shown the log at all.
+    t.app.store.update_user(tovholder_core::ids::PersonId(lis), &tovholder_store::UserChange { active: true, org_roles: vec![], department: None }).await.unwrap();
+    let (lis, _) = t.login_as("lis", "en lang adgangskode til lis").await;
+    assert_eq!(lis.get(t.url("/admin/logg")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}

@@ -13,6 +13,7 @@ use crate::http::route::{Route, r};
 pub fn routes() -> Vec<Route> {
     vec![
         r("GET", "/admin", User, "Administration: organisationerne, man administrerer.", get(pages::index)),
+        r("GET", "/admin/logg", User, "Log over administration: de nyeste administrative handlinger (?handling=...).", get(pages::audit)),
         r("POST", "/admin/organisationer", User, "Opret en organisation (kun instansens administrator).", post(pages::create_org)),
         r("GET", "/admin/organisationer/{org}", User, "En organisation: afdelinger og brugere.", get(pages::organisation)),
         r("POST", "/admin/organisationer/{org}/afdelinger", User, "Tilføj en afdeling.", post(pages::add_department)),

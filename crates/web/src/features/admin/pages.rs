@@ -222,3 +222,28 @@ fn rename(e: AppError, names: &[(&str, &str)]) -> AppError {
         other => other,
     }
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/audit.html")]
+pub struct AuditPage {
+    pub layout: Layout,
+    pub rows: Vec<admin::AuditRow>,
+    pub kinds: Vec<Choice>,
+    pub whole_instance: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub handling: String,
+}
+
+/// The administrative acts, newest first, of one kind if chosen.
+pub async fn audit(State(app): State<App>, user: CurrentUser, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
+    let rows = admin::audit(&app, &user, Some(q.handling.as_str()).filter(|h| !h.is_empty())).await?;
+    let kinds = std::iter::once(Choice { value: String::new(), label: "Alle handlinger".into(), selected: q.handling.is_empty() })
+        .chain(admin::AUDITED.iter().map(|(k, l)| Choice { value: (*k).into(), label: (*l).into(), selected: *k == q.handling }))
+        .collect();
+    let page = AuditPage { layout: Layout { below: true, ..Layout::for_user(&app, &user, "admin").await? }, rows, kinds, whole_instance: admin::scope(&user) == Some(AdminScope::Instance) };
+    Ok(page.into_response())
+}
