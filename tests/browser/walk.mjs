@@ -1836,6 +1836,10 @@ step('admin: the administrator adds a department and a login in the browser, axe
   await Promise.all([page.waitForURL(/gemt=bruger/), page.locator('#form-bruger').getByRole('button', { name: 'Opret bruger' }).click()]);
   assert.ok((await page.locator('#brugere').innerText()).includes('Vera Vang'), 'the login is listed');
   await shot(page, 'admin-organisation.png');
+  await page.locator('#brugere').getByRole('link', { name: 'Vera Vang' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Vera Vang' }).waitFor();
+  assert.ok(await page.getByLabel('Tovholder', { exact: true }).isChecked(), 'her role is ticked');
+  await runAxe(page, 'a user\'s page (admin)');
   await page.goto(`${server.base}/admin`);
   await page.getByRole('link', { name: 'Log over administration' }).click();
   await page.getByRole('heading', { level: 1, name: 'Log over administration' }).waitFor();

@@ -77,6 +77,12 @@ fn now_secs(app: &App) -> u64 {
     u64::try_from(app.clock.now().as_second()).unwrap_or_default()
 }
 
+/// An app's code is six digits (perhaps shown "123 456"); anything else is a recovery code,
+/// which may hold six digits among its letters.
+fn is_app_code(code: &str) -> bool {
+    digits(code).len() == 6 && code.chars().all(|c| c.is_ascii_digit() || c.is_whitespace())
+}
+
 /// Only digits count: apps show "123 456".
 fn digits(code: &str) -> String {
     code.chars().filter(char::is_ascii_digit).collect()
@@ -129,7 +135,7 @@ pub async fn check(app: &App, user: &User, code: &str) -> Result<bool, AppError>
     }
     let secret = app.keys.open_factor(sealed).map_err(|e| AppError::Internal(e.to_string()))?;
     let six = digits(code);
-    let ok = if six.len() == 6 {
+    let ok = if is_app_code(code) {
         match totp(secret, &user.username)?.check(&six, now_secs(app)) {
             Some(step) => app.store.use_factor_step(user.person, i64::try_from(step).unwrap_or(i64::MAX)).await?,
             None => false,
@@ -190,6 +196,15 @@ mod tests {
         let c = &codes[0];
         assert_eq!(normal(&c.to_uppercase().replace('-', " ")), normal(c));
         assert_eq!(normal(c).len(), 10);
+    }
+
+    #[test]
+    fn a_recovery_code_with_six_digits_is_still_a_recovery_code() {
+        // "a2b3c-45d67" has six digits: read as an app's code, it would never match.
+        assert_eq!(digits("a2b3c-45d67").len(), 6);
+        assert!(!is_app_code("a2b3c-45d67"));
+        assert!(is_app_code("123 456") && is_app_code("123456"));
+        assert!(!is_app_code("12345") && !is_app_code("1234567"));
     }
 
     #[test]

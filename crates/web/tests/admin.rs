@@ -161,3 +161,34 @@ async fn administrators_read_and_filter_the_log_of_administration() {
     let (lis, _) = t.login_as("lis", "en lang adgangskode til lis").await;
     assert_eq!(lis.get(t.url("/admin/logg")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 }
+
+/// An administrator changes a login's standing roles and department on its own page; refused
+/// input keeps what was chosen; the change counts from the login's next request.
+#[tokio::test]
+async fn an_administrator_changes_roles_and_department_on_the_users_page() {
+    let t = TestApp::spawn_empty().await;
+    first_admin(&t).await;
+    let (root, csrf) = t.login_as("root", ROOT_PASSWORD).await;
+    let org = t.app.store.orgs().await.unwrap()[0].id.0;
+    let r = root.post(t.url(&format!("/api/v1/admin/organisations/{org}/departments"))).header("x-csrf-token", &csrf).json(&json!({"name": "PPR", "kind": "ppr"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let body = json!({"login": "bo", "name": "Bo Berg", "email": "bo@kommune.example", "organisation": org, "roles": ["tovholder"], "password": "bos egen lange adgangskode"});
+    let bo = root.post(t.url("/api/v1/admin/users")).header("x-csrf-token", &csrf).json(&body).send().await.unwrap().json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let (bo_client, _) = t.login_as("bo", "bos egen lange adgangskode").await;
+    let list = root.get(t.url(&format!("/admin/organisationer/{org}"))).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains(&format!("href=\"/admin/brugere/{bo}\"")), "the name leads to the user's page");
+    let page = root.get(t.url(&format!("/admin/brugere/{bo}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"role-tovholder\" name=\"roles\" value=\"tovholder\" checked"), "today's roles are ticked");
+    let (status, page) = post_form(&t, &root, &csrf, &format!("/admin/brugere/{bo}/roller"), &[("department", "Findes ikke"), ("roles", "familiekoordinator")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Vælg en af organisationens afdelinger.") && page.contains("value=\"familiekoordinator\" checked"), "the choice is kept");
+    let (status, location) = post_form(&t, &root, &csrf, &format!("/admin/brugere/{bo}/roller"), &[("department", "PPR"), ("roles", "familiekoordinator")]).await;
+    assert_eq!((status, location), (StatusCode::SEE_OTHER, format!("/admin/organisationer/{org}?gemt=rettet")));
+    let users: Vec<Value> = root.get(t.url(&format!("/api/v1/admin/organisations/{org}/users"))).send().await.unwrap().json().await.unwrap();
+    let row = users.iter().find(|u| u["login"] == "bo").unwrap();
+    assert_eq!((row["roles"].clone(), row["department"].clone()), (json!(["familiekoordinator"]), json!("PPR")));
+    let me: Value = bo_client.get(t.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["org_roles"], json!(["familiekoordinator"]), "his session sees the new roles at once");
+    let log = t.app.store.access_log(None, 100).await.unwrap();
+    assert!(log.iter().any(|r| r.action == "admin:change_user" && r.allowed));
+}

@@ -18,6 +18,8 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/admin/organisationer/{org}", User, "En organisation: afdelinger og brugere.", get(pages::organisation)),
         r("POST", "/admin/organisationer/{org}/afdelinger", User, "Tilføj en afdeling.", post(pages::add_department)),
         r("POST", "/admin/organisationer/{org}/brugere", User, "Opret en bruger.", post(pages::create_user)),
+        r("GET", "/admin/brugere/{user}", User, "En bruger: roller og afdeling.", get(pages::user)),
+        r("POST", "/admin/brugere/{user}/roller", User, "Ret en brugers faste roller og afdeling.", post(pages::change_roles)),
         r("POST", "/admin/brugere/{user}", User, "Ret en bruger: aktiv eller lukket, roller, afdeling.", post(pages::change_user)),
         r("POST", "/admin/brugere/{user}/adgangskode", User, "Send brugeren et link til at vælge en ny adgangskode.", post(pages::password_link)),
         r("POST", "/admin/brugere/{user}/totrin", User, "Nulstil brugerens totrinsbekræftelse (fx en mistet telefon).", post(pages::reset_second_factor)),

@@ -247,3 +247,50 @@ pub async fn audit(State(app): State<App>, user: CurrentUser, Query(q): Query<Au
     let page = AuditPage { layout: Layout { below: true, ..Layout::for_user(&app, &user, "admin").await? }, rows, kinds, whole_instance: admin::scope(&user) == Some(AdminScope::Instance) };
     Ok(page.into_response())
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/user.html")]
+pub struct UserPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub org: Org,
+    pub staff: StaffRow,
+    pub department_choices: Vec<Choice>,
+    pub roles: Vec<Choice>,
+    pub errors: Vec<FieldError>,
+}
+
+crate::ui::form_state!(UserPage);
+
+/// A login's page: its roles and department to change. `chosen`: what a refused form sent.
+async fn user_page(app: &App, user: &CurrentUser, person: PersonId, chosen: Option<(&str, Vec<&str>)>, errors: Vec<FieldError>) -> Result<Response, AppError> {
+    let target = app.store.user(person).await?.ok_or(AppError::NotFound)?;
+    let org = admin::organisation(app, user, target.org).await?;
+    let staff = StaffRow::from(&target);
+    let (department, roles): (String, Vec<String>) = match chosen {
+        Some((d, r)) => (d.to_string(), r.into_iter().map(str::to_string).collect()),
+        None => (staff.department.clone().unwrap_or_default(), staff.roles.clone()),
+    };
+    let department_choices = std::iter::once(Choice { value: String::new(), label: "Ingen afdeling".into(), selected: department.is_empty() })
+        .chain(admin::departments(app, user, org.id).await?.into_iter().map(|d| Choice { selected: d.name == department, value: d.name.clone(), label: d.name }))
+        .collect();
+    let role_choices = admin::standing_roles(app).into_iter().map(|(k, l)| Choice { selected: roles.contains(&k), value: k, label: l }).collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = UserPage { layout: Layout { below: true, ..Layout::for_user(app, user, "admin").await? }, csrf: user.csrf.clone(), org, staff, department_choices, roles: role_choices, errors };
+    Ok((status, page).into_response())
+}
+
+pub async fn user(State(app): State<App>, user: CurrentUser, Path(person): Path<i64>) -> Result<Response, PageError> {
+    Ok(user_page(&app, &user, PersonId(person), None, vec![]).await?)
+}
+
+/// Changes a login's standing roles and department; back to its organisation's page.
+pub async fn change_roles(State(app): State<App>, user: CurrentUser, Path(person): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let roles: Vec<&str> = all(&form, "roles").collect();
+    let change = StaffChange { active: None, roles: Some(roles.iter().map(|r| r.to_string()).collect()), department: Some(get(&form, "department").to_string()) };
+    match admin::change_user(&app, &user, PersonId(person), &change).await {
+        Ok(row) => Ok(Redirect::to(&format!("/admin/organisationer/{}?gemt=rettet", row.organisation)).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(user_page(&app, &user, PersonId(person), Some((get(&form, "department"), roles)), errors).await?),
+        Err(e) => Err(e.into()),
+    }
+}
