@@ -40,7 +40,13 @@ pub struct AppConfig {
     pub base_url: String,
     pub session_idle: SignedDuration,
     pub session_max: SignedDuration,
+    /// Failed logins for one login name from one source (an address, IPv6 by its /64, or a
+    /// browser that has logged in as that person before) before that source is held back.
     pub login_max_failures: i64,
+    /// Failed logins for one login name from browsers that have not logged in as that person
+    /// before, from all addresses together: slows guessing from many addresses, while the
+    /// person's own browser still gets in.
+    pub login_max_failures_per_login: i64,
     /// Failed logins from one address (any user names) before it is refused for a while:
     /// slows trying one password against many users.
     pub login_max_failures_per_address: i64,
@@ -64,6 +70,7 @@ impl Default for AppConfig {
             session_idle: SignedDuration::from_mins(30),
             session_max: SignedDuration::from_hours(12),
             login_max_failures: 5,
+            login_max_failures_per_login: 50,
             login_max_failures_per_address: 100,
             login_window_minutes: 15,
             secure_cookies: false,

@@ -35,6 +35,7 @@ pub struct Keys {
     journal: [u8; 32],
     factor: [u8; 32],
     login_state: [u8; 32],
+    device: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -67,6 +68,7 @@ impl Keys {
             journal: derive(master, "tovholder journal chain v1"),
             factor: derive(master, "tovholder second factor v1"),
             login_state: derive(master, "tovholder login state v1"),
+            device: derive(master, "tovholder device v1"),
         }
     }
 
@@ -137,6 +139,11 @@ impl Keys {
     /// The journal chain: a keyed hash over the previous entry's hash and this entry's stored bytes.
     pub fn chain(&self, prev: &str, entry: &[u8]) -> String {
         self.mac(&self.journal, &[prev.as_bytes(), b"\n", entry])
+    }
+
+    /// Signs a browser's device id for a login name: only this server makes such a cookie.
+    pub fn device_mac(&self, device: &str, login: &str) -> String {
+        self.mac(&self.device, &[device.as_bytes(), b"\n", login.as_bytes()])
     }
 
     fn mac(&self, key: &[u8; 32], parts: &[&[u8]]) -> String {

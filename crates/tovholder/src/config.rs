@@ -26,6 +26,8 @@ pub struct Config {
     pub login_max_failures: i64,
     #[serde(default = "default_window")]
     pub login_window_minutes: i64,
+    #[serde(default = "default_max_per_login")]
+    pub login_max_failures_per_login: i64,
     #[serde(default = "default_max_per_address")]
     pub login_max_failures_per_address: i64,
     /// Without it, e-mails wait in the outbox.
@@ -62,6 +64,9 @@ fn default_idle() -> i64 {
 }
 fn default_max_failures() -> i64 {
     5
+}
+fn default_max_per_login() -> i64 {
+    50
 }
 fn default_max_per_address() -> i64 {
     100

@@ -349,6 +349,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         login_max_failures: cfg.login_max_failures,
         login_window_minutes: cfg.login_window_minutes,
         login_max_failures_per_address: cfg.login_max_failures_per_address,
+        login_max_failures_per_login: cfg.login_max_failures_per_login,
         behind_proxy: cfg.behind_proxy,
         totp: cfg.totp,
         oidc: cfg.oidc.clone(),

@@ -337,3 +337,58 @@ async fn parallel_guesses_get_the_throttles_tries_and_no_more() {
     let (_, r) = t.try_login("tove", "demo1234").await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "the right password waits too");
 }
+
+/// Strangers' wrong passwords cannot lock a person out: failures count per login name and
+/// source (an address, an IPv6 address by its /64), and a browser that has logged in as the
+/// person before counts apart, so a colleague behind the same address is not held back.
+#[tokio::test]
+async fn strangers_cannot_lock_a_person_out() {
+    let t = TestApp::spawn_with(AppConfig { login_max_failures: 3, behind_proxy: true, ..AppConfig::default() }).await;
+    let try_from = |c: reqwest::Client, from: &'static str, password: &'static str| {
+        let url = t.url("/login");
+        async move {
+            let csrf = hidden_csrf(&c.get(&url).send().await.unwrap().text().await.unwrap());
+            c.post(&url).header("x-forwarded-for", from).form(&[("csrf", csrf.as_str()), ("username", "tove"), ("password", password)]).send().await.unwrap().status()
+        }
+    };
+    let browser = || reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    // Tove's own browser at the office (10.0.0.5) has logged in before.
+    let toves = browser();
+    assert_eq!(try_from(toves.clone(), "10.0.0.5", demo::PASSWORD).await, StatusCode::SEE_OTHER);
+    let csrf = csrf_of(&t, &toves).await;
+    assert_eq!(toves.post(t.url("/logout")).form(&[("csrf", csrf.as_str())]).send().await.unwrap().status(), StatusCode::OK, "logged out; the browser stays known");
+    // A stranger elsewhere guesses until held back there.
+    for _ in 0..3 {
+        assert_eq!(try_from(browser(), "203.0.113.9", "gæt").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(try_from(browser(), "203.0.113.9", demo::PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+    // A new browser at the office is not held back by that.
+    assert_eq!(try_from(browser(), "10.0.0.5", demo::PASSWORD).await, StatusCode::SEE_OTHER);
+    // Someone behind the office's address guesses too: new browsers there are held back, Tove's is not.
+    for _ in 0..3 {
+        try_from(browser(), "10.0.0.5", "gæt").await;
+    }
+    assert_eq!(try_from(browser(), "10.0.0.5", demo::PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(try_from(toves.clone(), "10.0.0.5", demo::PASSWORD).await, StatusCode::SEE_OTHER, "her own browser gets in");
+    // A forged device cookie counts as an unknown browser.
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = plain.get(t.url("/login")).send().await.unwrap();
+    let csrf_cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let csrf = hidden_csrf(&r.text().await.unwrap());
+    let forged = format!("{csrf_cookie}; tovholder_device={}.{}", "a".repeat(32), "b".repeat(64));
+    let r = plain
+        .post(t.url("/login"))
+        .header("x-forwarded-for", "10.0.0.5")
+        .header("cookie", forged)
+        .form(&[("csrf", csrf.as_str()), ("username", "tove"), ("password", demo::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    // IPv6: one /64 is one source.
+    for _ in 0..3 {
+        try_from(browser(), "2001:db8:1:2::1", "gæt").await;
+    }
+    assert_eq!(try_from(browser(), "2001:db8:1:2::ffff", demo::PASSWORD).await, StatusCode::TOO_MANY_REQUESTS, "the same /64");
+    assert_eq!(try_from(browser(), "2001:db8:1:3::1", demo::PASSWORD).await, StatusCode::SEE_OTHER, "another /64");
+}

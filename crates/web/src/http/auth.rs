@@ -28,6 +28,10 @@ const STEP_PURPOSE: &str = "second_factor";
 const STEP_VALID: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
 /// While the browser is at an identity provider: the sealed state, nonce and PKCE verifier.
 pub const SSO_COOKIE: &str = "tovholder_sso";
+/// A browser that has logged in as someone: its id, signed for that login name. Its failures
+/// are counted apart, so strangers' guesses do not hold that person back in it.
+pub const DEVICE_COOKIE: &str = "tovholder_device";
+const DEVICE_MAX_AGE: i64 = 365 * 24 * 3600;
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf";
 
@@ -294,21 +298,57 @@ pub fn client_address(app: &App, headers: &HeaderMap, peer: std::net::IpAddr) ->
     headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next()).and_then(|a| a.trim().parse().ok()).unwrap_or(peer)
 }
 
-/// Checks the password (with throttling per user name and per address) and opens a new session.
-pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr) -> Result<LoginOutcome, AppError> {
+/// Where an attempt comes from, for the throttle: the address, an IPv6 address by its /64 (one
+/// household or office network holds a whole /64).
+pub fn source_of(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// The device id of `cookie` if it was signed for `login` (this browser logged in as them).
+fn known_device(app: &App, cookie: Option<&str>, login: &str) -> Option<String> {
+    let (id, mac) = cookie?.split_once('.')?;
+    (id.len() == 32 && constant_time_eq(app.keys.device_mac(id, login).as_bytes(), mac.as_bytes())).then(|| id.to_string())
+}
+
+/// Checks the password and opens a new session (or the second factor's step). Failures are
+/// counted per login name and source: the source is this browser if it has logged in as that
+/// person before (`device`, the cookie), else the address. Failures from unknown browsers also
+/// count per address (any login) and per login (any address). The second cookie, if any,
+/// marks this browser as known for that login.
+pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr, device: Option<&str>) -> Result<(LoginOutcome, Option<String>), AppError> {
     // No login name or password is longer; a longer one is not hashed (argon2 takes its time).
     if form.username.len() > 256 || form.password.len() > tovholder_app::passwords::MAX_LENGTH {
-        return Ok(LoginOutcome::Refused(text::BAD_LOGIN));
+        return Ok((LoginOutcome::Refused(text::BAD_LOGIN), None));
     }
     let username = form.username.trim().to_lowercase();
-    let address = format!("address:{from}");
     let now = app.clock.now();
     let since = now - jiff::SignedDuration::from_mins(app.config.login_window_minutes);
-    // Counted before the password is checked, and the count read after: of many guesses at once
-    // only the first `login_max_failures` are checked, whatever their order.
-    let by_name = app.store.note_login(&username, false, now).await?;
-    let by_address = app.store.note_login(&address, false, now).await?;
-    if app.store.failed_logins_since(&username, since).await? > app.config.login_max_failures || app.store.failed_logins_since(&address, since).await? > app.config.login_max_failures_per_address {
+    let known = known_device(app, device, &username);
+    let source = match &known {
+        Some(id) => format!("{username}|device:{id}"),
+        None => format!("{username}|{}", source_of(from)),
+    };
+    // Counted before the password is checked, and the counts read after: of many guesses at
+    // once only the first `login_max_failures` are checked, whatever their order.
+    let mut attempts = vec![app.store.note_login(&source, false, now).await?];
+    let mut throttled = false;
+    if known.is_none() {
+        let address = format!("address:{}", source_of(from));
+        attempts.push(app.store.note_login(&username, false, now).await?);
+        attempts.push(app.store.note_login(&address, false, now).await?);
+        throttled = app.store.failed_logins_since(&username, since).await? > app.config.login_max_failures_per_login
+            || app.store.failed_logins_since(&address, since).await? > app.config.login_max_failures_per_address;
+    }
+    if throttled || app.store.failed_logins_since(&source, since).await? > app.config.login_max_failures {
         return Err(AppError::Throttled);
     }
     let user = app.store.user_by_name(&username).await?;
@@ -319,14 +359,17 @@ pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr) -> Resul
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
     let user = match (ok, user) {
         (true, Some(u)) if !u.password_hash.is_empty() => u,
-        _ => return Ok(LoginOutcome::Refused(text::BAD_LOGIN)),
+        _ => return Ok((LoginOutcome::Refused(text::BAD_LOGIN), None)),
     };
-    app.store.login_ok(by_name).await?;
-    app.store.login_ok(by_address).await?;
-    if !user.active {
-        return Ok(LoginOutcome::Refused(text::LOGIN_CLOSED));
+    for a in attempts {
+        app.store.login_ok(a).await?;
     }
-    after_first_factor(app, &user, false).await
+    if !user.active {
+        return Ok((LoginOutcome::Refused(text::LOGIN_CLOSED), None));
+    }
+    let id = known.unwrap_or_else(|| random_token(16));
+    let device = set_cookie(app, DEVICE_COOKIE, &format!("{id}.{}", app.keys.device_mac(&id, &username)), Some(DEVICE_MAX_AGE));
+    Ok((after_first_factor(app, &user, false).await?, Some(device)))
 }
 
 /// The password (or an identity provider) has said who this is: a session, or first the second

@@ -47,10 +47,11 @@ pub async fn login_submit(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    match auth::login(&app, &form, auth::client_address(&app, &headers, peer.ip())).await {
-        Ok(LoginOutcome::LoggedIn { cookie }) => Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()),
-        Ok(LoginOutcome::SecondFactor { cookie }) => Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login/kode")).into_response()),
-        Ok(LoginOutcome::Refused(msg)) => {
+    let device = auth::app_cookie(&app, &headers, auth::DEVICE_COOKIE);
+    match auth::login(&app, &form, auth::client_address(&app, &headers, peer.ip()), device.as_deref()).await {
+        Ok((LoginOutcome::LoggedIn { cookie }, device)) => Ok(with_cookies(Redirect::to("/").into_response(), std::iter::once(cookie).chain(device))),
+        Ok((LoginOutcome::SecondFactor { cookie }, device)) => Ok(with_cookies(Redirect::to("/login/kode").into_response(), std::iter::once(cookie).chain(device))),
+        Ok((LoginOutcome::Refused(msg), _)) => {
             let (csrf, _) = auth::login_csrf(&app, &headers);
             let page = LoginPage { layout: Layout::anonymous(), csrf, username: form.username, error: Some(msg), message: None, providers: single_sign_on::staff_providers(&app) };
             Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response())
