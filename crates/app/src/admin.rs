@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tovholder_core::commands::FieldError;
 use tovholder_core::ids::{OrgId, PersonId};
 use tovholder_core::model::Scope;
-use tovholder_store::{AccessRecord, Department, NewPerson, NewUser, Org, StoreError, User, UserChange};
+use tovholder_store::{AccessRecord, Department, NewPerson, NewUser, Org, OrgCodes, StoreError, User, UserChange};
 
 use crate::error::AppError;
 use crate::{App, passwords};
@@ -141,6 +141,50 @@ pub async fn organisation(app: &App, user: &User, org: OrgId) -> Result<Org, App
 pub struct NewOrg {
     pub name: String,
     pub kind: String,
+    #[serde(flatten)]
+    pub codes: OrgCodes,
+}
+
+/// The official numbers as stored: trimmed, empty ones left out, each checked (CVR and EAN by
+/// their check digits, the municipality code by the range Danish ones have).
+fn check_codes(errors: &mut Vec<FieldError>, codes: &OrgCodes) -> OrgCodes {
+    let clean = |v: &Option<String>| v.as_deref().map(|s| s.chars().filter(|c| !c.is_whitespace()).collect::<String>()).filter(|s| !s.is_empty());
+    let digits = |s: &str| -> Option<Vec<u32>> { s.chars().map(|c| c.to_digit(10)).collect() };
+    let (cvr, ean, sor, kommunekode) = (clean(&codes.cvr), clean(&codes.ean), clean(&codes.sor), clean(&codes.kommunekode));
+    if let Some(c) = &cvr {
+        let ok = digits(c).filter(|d| d.len() == 8).is_some_and(|d| d.iter().zip([2, 7, 6, 5, 4, 3, 2, 1]).map(|(a, w)| a * w).sum::<u32>() % 11 == 0);
+        if !ok {
+            errors.push(field("cvr", "Et CVR-nummer er 8 cifre (tjek cifrene)."));
+        }
+    }
+    if let Some(e) = &ean {
+        let ok = digits(e).filter(|d| d.len() == 13).is_some_and(|d| (10 - d[..12].iter().enumerate().map(|(i, x)| x * if i % 2 == 0 { 1 } else { 3 }).sum::<u32>() % 10) % 10 == d[12]);
+        if !ok {
+            errors.push(field("ean", "Et EAN-nummer er 13 cifre (tjek cifrene)."));
+        }
+    }
+    if let Some(s) = &sor
+        && !digits(s).is_some_and(|d| (6..=18).contains(&d.len()))
+    {
+        errors.push(field("sor", "En SOR-kode er 6 til 18 cifre."));
+    }
+    if let Some(k) = &kommunekode
+        && !(k.len() == 3 && k.parse::<u32>().is_ok_and(|n| (101..=860).contains(&n)))
+    {
+        errors.push(field("kommunekode", "En kommunekode er 3 cifre mellem 101 og 860."));
+    }
+    OrgCodes { cvr, ean, sor, kommunekode }
+}
+
+/// Changes the official numbers of an organisation `user` administers; left out is removed.
+pub async fn change_org_codes(app: &App, user: &User, org: OrgId, codes: &OrgCodes) -> Result<Org, AppError> {
+    require(app, user, org, "change_org").await?;
+    let mut errors = Vec::new();
+    let codes = check_codes(&mut errors, codes);
+    done(errors)?;
+    app.store.set_org_codes(org, &codes).await?;
+    log(app, Some(user), "change_org", true, "administrator").await?;
+    organisation(app, user, org).await
 }
 
 /// A new organisation; only an instance administrator makes one.
@@ -159,8 +203,12 @@ pub async fn create_org(app: &App, user: Option<&User>, input: &NewOrg) -> Resul
     if app.store.orgs().await?.iter().any(|o| o.name.eq_ignore_ascii_case(&name)) {
         errors.push(field("name", "Der findes allerede en organisation med det navn."));
     }
+    let codes = check_codes(&mut errors, &input.codes);
     done(errors)?;
     let id = app.store.add_org(&name, &input.kind).await?;
+    if codes != OrgCodes::default() {
+        app.store.set_org_codes(id, &codes).await?;
+    }
     log(app, user, "create_org", true, "administrator").await?;
     Ok(id)
 }
@@ -393,7 +441,7 @@ pub async fn change_user(app: &App, user: &User, person: PersonId, change: &Staf
 pub async fn bootstrap(app: &App, org_name: &str, org_kind: &str, mut staff: NewStaff) -> Result<PersonId, AppError> {
     let org = match app.store.orgs().await?.iter().find(|o| o.name == org_name.trim()) {
         Some(o) => o.id,
-        None => create_org(app, None, &NewOrg { name: org_name.into(), kind: org_kind.into() }).await?,
+        None => create_org(app, None, &NewOrg { name: org_name.into(), kind: org_kind.into(), codes: OrgCodes::default() }).await?,
     };
     staff.organisation = org;
     create_user(app, None, &staff).await
@@ -402,6 +450,7 @@ pub async fn bootstrap(app: &App, org_name: &str, org_kind: &str, mut staff: New
 /// The administrative acts the audit log shows, as stored (`admin:…`) and as read.
 pub const AUDITED: &[(&str, &str)] = &[
     ("create_org", "Organisation oprettet"),
+    ("change_org", "Organisation rettet"),
     ("add_department", "Afdeling tilføjet"),
     ("create_user", "Bruger oprettet"),
     ("change_user", "Bruger rettet"),

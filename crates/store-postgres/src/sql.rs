@@ -11,7 +11,8 @@ macro_rules! view_records {
 
 pub const SQL: Sql = Sql {
     insert_org: "INSERT INTO orgs (name, kind) VALUES ($1, $2) RETURNING id",
-    orgs: "SELECT id, name, kind FROM orgs ORDER BY name",
+    orgs: "SELECT id, name, kind, cvr, ean, sor, kommunekode FROM orgs ORDER BY name",
+    set_org_codes: "UPDATE orgs SET cvr = $1, ean = $2, sor = $3, kommunekode = $4 WHERE id = $5 RETURNING id",
     meeting_places: "SELECT id, org_id, name, address FROM meeting_places WHERE org_id = $1 ORDER BY name, id",
     insert_meeting_place: "INSERT INTO meeting_places (org_id, name, address) VALUES ($1, $2, $3) RETURNING id",
     delete_meeting_place: "DELETE FROM meeting_places WHERE org_id = $1 AND id = $2 RETURNING id",

@@ -5,7 +5,7 @@ use sqlx::{Database, Row};
 use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Owner;
-use tovholder_store::{AccessRecord, Department, JournalEntry, Mail, MeetingPlace, NewMail, Org, Person, Result, SealedCpr, Session, StoredCourse, TaskRow, User, from_micros};
+use tovholder_store::{AccessRecord, Department, JournalEntry, Mail, MeetingPlace, NewMail, Org, OrgCodes, Person, Result, SealedCpr, Session, StoredCourse, TaskRow, User, from_micros};
 
 use crate::{Dialect, corrupt, db};
 
@@ -18,7 +18,8 @@ for_every_dialect! {
         }
 
         pub fn org_row(r: &DbRow<D>) -> Result<Org> {
-            Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)? })
+            let codes = OrgCodes { cvr: r.try_get("cvr").map_err(db)?, ean: r.try_get("ean").map_err(db)?, sor: r.try_get("sor").map_err(db)?, kommunekode: r.try_get("kommunekode").map_err(db)? };
+            Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)?, codes })
         }
 
         pub fn meeting_place_row(r: &DbRow<D>) -> Result<MeetingPlace> {

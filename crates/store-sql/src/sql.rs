@@ -4,6 +4,7 @@
 pub struct Sql {
     pub insert_org: &'static str,
     pub orgs: &'static str,
+    pub set_org_codes: &'static str,
     pub meeting_places: &'static str,
     pub insert_meeting_place: &'static str,
     pub delete_meeting_place: &'static str,

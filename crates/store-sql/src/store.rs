@@ -8,8 +8,8 @@ use sqlx::Row;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::parts::*;
 use tovholder_store::{
-    AccessRecord, Commit, Department, JournalEntry, LoginToken, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, Person, Result, Session, StoreError, StoredCourse, TaskRow, User, UserChange,
-    to_micros,
+    AccessRecord, Commit, Department, JournalEntry, LoginToken, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, OrgCodes, Person, Result, Session, StoreError, StoredCourse, TaskRow, User,
+    UserChange, to_micros,
 };
 
 use crate::{db, json};
@@ -21,6 +21,13 @@ for_every_dialect! {
             let r = sqlx::query(D::SQL.insert_org).bind(name).bind(kind).fetch_one(&self.writer).await.map_err(db);
             self.held.invalidate();
             Ok(OrgId(Self::id_row(&r?, "id")?))
+        }
+
+        async fn set_org_codes(&self, org: OrgId, codes: &OrgCodes) -> Result<()> {
+            let q = sqlx::query(D::SQL.set_org_codes).bind(&codes.cvr).bind(&codes.ean).bind(&codes.sor).bind(&codes.kommunekode).bind(org.0);
+            let r = q.fetch_optional(&self.writer).await.map_err(db);
+            self.held.invalidate();
+            r?.map(|_| ()).ok_or(StoreError::NotFound)
         }
 
         async fn orgs(&self) -> Result<std::sync::Arc<[Org]>> {
@@ -399,7 +406,11 @@ for_every_dialect! {
         async fn import_org(&self, org: &Org) -> Result<()> {
             let r = sqlx::query(D::SQL.import_org).bind(org.id.0).bind(&org.name).bind(&org.kind).execute(&self.writer).await.map_err(db);
             self.held.invalidate();
-            r.map(|_| ())
+            r?;
+            if org.codes != OrgCodes::default() {
+                self.set_org_codes(org.id, &org.codes).await?;
+            }
+            Ok(())
         }
 
         async fn import_person(&self, p: &Person) -> Result<()> {

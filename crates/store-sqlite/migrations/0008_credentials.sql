@@ -26,3 +26,9 @@ CREATE TABLE instance (
 -- The administrators' audit log reads the administrative acts of the access log: a small index
 -- of those alone.
 CREATE INDEX access_log_admin ON access_log(id) WHERE action LIKE 'admin:%';
+-- An organisation's official numbers (optional): CVR, EAN (GLN, for e-invoices), SOR (health
+-- and care units) and the municipality code.
+ALTER TABLE orgs ADD COLUMN cvr TEXT;
+ALTER TABLE orgs ADD COLUMN ean TEXT;
+ALTER TABLE orgs ADD COLUMN sor TEXT;
+ALTER TABLE orgs ADD COLUMN kommunekode TEXT;

@@ -12,7 +12,8 @@ macro_rules! view_records {
 
 pub const SQL: Sql = Sql {
     insert_org: "INSERT INTO orgs (name, kind) VALUES (?, ?) RETURNING id",
-    orgs: "SELECT id, name, kind FROM orgs ORDER BY name",
+    orgs: "SELECT id, name, kind, cvr, ean, sor, kommunekode FROM orgs ORDER BY name",
+    set_org_codes: "UPDATE orgs SET cvr = ?, ean = ?, sor = ?, kommunekode = ? WHERE id = ? RETURNING id",
     meeting_places: "SELECT id, org_id, name, address FROM meeting_places WHERE org_id = ? ORDER BY name, id",
     insert_meeting_place: "INSERT INTO meeting_places (org_id, name, address) VALUES (?, ?, ?) RETURNING id",
     delete_meeting_place: "DELETE FROM meeting_places WHERE org_id = ? AND id = ? RETURNING id",

@@ -41,6 +41,21 @@ pub struct Org {
     pub id: OrgId,
     pub name: String,
     pub kind: String,
+    #[serde(flatten)]
+    pub codes: OrgCodes,
+}
+
+/// An organisation's official numbers, each optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgCodes {
+    #[serde(default)]
+    pub cvr: Option<String>,
+    #[serde(default)]
+    pub ean: Option<String>,
+    #[serde(default)]
+    pub sor: Option<String>,
+    #[serde(default)]
+    pub kommunekode: Option<String>,
 }
 
 /// One of an organisation's own meeting places: only these go into calendar invitations.
@@ -320,6 +335,7 @@ pub mod parts {
 #[async_trait]
 pub trait Directory: Send + Sync + 'static {
     async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId>;
+    async fn set_org_codes(&self, org: OrgId, codes: &OrgCodes) -> Result<()>;
     async fn orgs(&self) -> Result<std::sync::Arc<[Org]>>;
     /// An organisation's meeting places, by name.
     async fn meeting_places(&self, org: OrgId) -> Result<Vec<MeetingPlace>>;

@@ -192,3 +192,31 @@ async fn an_administrator_changes_roles_and_department_on_the_users_page() {
     let log = t.app.store.access_log(None, 100).await.unwrap();
     assert!(log.iter().any(|r| r.action == "admin:change_user" && r.allowed));
 }
+
+/// An organisation's official numbers: checked (CVR and EAN by their check digits), shown on
+/// its page, changed through the API.
+#[tokio::test]
+async fn an_organisation_has_its_official_numbers_checked() {
+    let t = TestApp::spawn_empty().await;
+    first_admin(&t).await;
+    let (root, csrf) = t.login_as("root", ROOT_PASSWORD).await;
+    let (status, page) =
+        post_form(&t, &root, &csrf, "/admin/organisationer", &[("name", "Vestby Kommune"), ("kind", "kommune"), ("cvr", "29189847"), ("ean", "5790000000006"), ("kommunekode", "999")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for msg in ["Et CVR-nummer er 8 cifre", "Et EAN-nummer er 13 cifre", "En kommunekode er 3 cifre"] {
+        assert!(page.contains(msg), "{msg}");
+    }
+    assert!(page.contains("value=\"29189847\""), "what was typed is kept");
+    let (status, location) =
+        post_form(&t, &root, &csrf, "/admin/organisationer", &[("name", "Vestby Kommune"), ("kind", "kommune"), ("cvr", "2918 9846"), ("ean", "5790000000005"), ("kommunekode", "101")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = root.get(t.url(location.split('?').next().unwrap())).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("CVR 29189846") && page.contains("EAN 5790000000005") && page.contains("kommunekode 101"), "spaces dropped, shown");
+    let org = location.split('?').next().unwrap().rsplit('/').next().unwrap().to_string();
+    let r = root.patch(t.url(&format!("/api/v1/admin/organisations/{org}"))).header("x-csrf-token", &csrf).json(&json!({"cvr": "29189846", "sor": "123456789012345"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!((body["sor"].clone(), body["ean"].clone()), (json!("123456789012345"), Value::Null), "left out is removed");
+    let r = root.patch(t.url(&format!("/api/v1/admin/organisations/{org}"))).header("x-csrf-token", &csrf).json(&json!({"cvr": "1234"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

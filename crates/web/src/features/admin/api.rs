@@ -68,3 +68,7 @@ pub async fn reset_second_factor(State(app): State<App>, user: CurrentUser, Path
     tovholder_app::second_factor::reset(&app, &user, PersonId(person)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+pub async fn change_org(State(app): State<App>, user: CurrentUser, Path(org): Path<i64>, ApiJson(codes): ApiJson<tovholder_store::OrgCodes>) -> Result<Json<Org>, ApiError> {
+    Ok(Json(admin::change_org_codes(&app, &user, OrgId(org), &codes).await?))
+}

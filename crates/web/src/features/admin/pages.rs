@@ -79,7 +79,9 @@ pub async fn index(State(app): State<App>, user: CurrentUser) -> Result<Response
 }
 
 pub async fn create_org(State(app): State<App>, user: CurrentUser, Form(form): Form<FormData>) -> Result<Response, PageError> {
-    let input = NewOrg { name: get(&form, "name").into(), kind: get(&form, "kind").into() };
+    let code = |f: &str| Some(get(&form, f).to_string());
+    let codes = tovholder_store::OrgCodes { cvr: code("cvr"), ean: code("ean"), sor: code("sor"), kommunekode: code("kommunekode") };
+    let input = NewOrg { name: get(&form, "name").into(), kind: get(&form, "kind").into(), codes };
     match admin::create_org(&app, Some(&user), &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/admin/organisationer/{id}?gemt=organisation")).into_response()),
         Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, index_page(&app, &user, form.into_iter().collect(), errors).await?).into_response()),
