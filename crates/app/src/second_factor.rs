@@ -1,13 +1,13 @@
 //! The second factor: TOTP (RFC 6238: 6 digits, 30 seconds, SHA-1, what every authenticator
 //! app reads from a QR code) and ten single-use recovery codes. The key is sealed with the key
-//! file; a code's time step is noted, so a code works once; recovery codes are kept hashed.
+//! file; a code's time step is noted, so a code works once; recovery codes are kept hashed with a key from the key file.
 
 use serde::Deserialize;
 use totp_rs::{Builder, Secret, Totp};
 use tovholder_store::{AccessRecord, User};
 
 use crate::error::AppError;
-use crate::{App, admin, login_links, text};
+use crate::{App, admin, text};
 
 /// Who must use a second factor (the configuration's `totp`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -103,7 +103,7 @@ pub async fn enrol(app: &App, user: &User, secret: &str, code: &str) -> Result<V
     };
     let sealed = app.keys.seal_factor(&key).map_err(|e| AppError::Internal(e.to_string()))?;
     let codes = new_recovery_codes()?;
-    let hashes: Vec<String> = codes.iter().map(|c| login_links::token_hash(&normal(c))).collect();
+    let hashes: Vec<String> = codes.iter().map(|c| app.keys.recovery_code_hash(&normal(c))).collect();
     app.store.set_second_factor(user.person, Some(&sealed), &hashes).await?;
     app.store.use_factor_step(user.person, i64::try_from(step).unwrap_or(i64::MAX)).await?;
     log(app, user, user, "totp_enrolled").await?;
@@ -116,7 +116,7 @@ pub async fn renew_recovery_codes(app: &App, user: &User, code: &str) -> Result<
         return Err(AppError::invalid("code", text::BAD_CODE));
     }
     let codes = new_recovery_codes()?;
-    let hashes: Vec<String> = codes.iter().map(|c| login_links::token_hash(&normal(c))).collect();
+    let hashes: Vec<String> = codes.iter().map(|c| app.keys.recovery_code_hash(&normal(c))).collect();
     let fresh = app.store.user(user.person).await?.ok_or(AppError::NotFound)?;
     app.store.set_second_factor(user.person, fresh.totp_sealed.as_deref(), &hashes).await?;
     log(app, user, user, "recovery_codes_renewed").await?;
@@ -141,7 +141,7 @@ pub async fn check(app: &App, user: &User, code: &str) -> Result<bool, AppError>
             None => false,
         }
     } else {
-        let used = app.store.use_recovery_code(user.person, &login_links::token_hash(&normal(code))).await?;
+        let used = app.store.use_recovery_code(user.person, &app.keys.recovery_code_hash(&normal(code))).await?;
         if used {
             log(app, user, user, "recovery_code_used").await?;
         }

@@ -36,6 +36,7 @@ pub struct Keys {
     factor: [u8; 32],
     login_state: [u8; 32],
     device: [u8; 32],
+    recovery: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -69,6 +70,7 @@ impl Keys {
             factor: derive(master, "tovholder second factor v1"),
             login_state: derive(master, "tovholder login state v1"),
             device: derive(master, "tovholder device v1"),
+            recovery: derive(master, "tovholder recovery codes v1"),
         }
     }
 
@@ -139,6 +141,11 @@ impl Keys {
     /// The journal chain: a keyed hash over the previous entry's hash and this entry's stored bytes.
     pub fn chain(&self, prev: &str, entry: &[u8]) -> String {
         self.mac(&self.journal, &[prev.as_bytes(), b"\n", entry])
+    }
+
+    /// A recovery code as stored: keyed, so a copy of the database alone cannot try codes.
+    pub fn recovery_code_hash(&self, code: &str) -> String {
+        self.mac(&self.recovery, &[code.as_bytes()])
     }
 
     /// Signs a browser's device id for a login name: only this server makes such a cookie.

@@ -194,6 +194,11 @@ async fn an_administrator_sets_up_totp_and_codes_and_recovery_codes_work_once() 
     let sealed = root.totp_sealed.clone().unwrap();
     assert!(!sealed.contains(&secret));
     assert_eq!(totp_rs::Secret::from(t.app.keys.open_factor(&sealed).unwrap()).to_base32(), secret);
+    // The recovery codes are stored keyed with the key file, not as a plain hash.
+    let stored = t.bulk.recovery_code_hashes(root.person).await.unwrap();
+    let plain: String = recovery[0].chars().filter(char::is_ascii_alphanumeric).collect();
+    assert!(stored.contains(&t.app.keys.recovery_code_hash(&plain)));
+    assert!(!stored.contains(&tovholder_app::login_links::token_hash(&plain)));
     // The same code again is refused (used); a recovery code works once.
     let step = |code: String| {
         let t = &t;
