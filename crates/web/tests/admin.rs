@@ -8,25 +8,6 @@ mod common;
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tovholder_app::admin::{self, NewStaff};
-use tovholder_core::ids::OrgId;
-
-const ROOT_PASSWORD: &str = "en lang og god adgangskode";
-
-/// The first administrator, as `tovholder admin create-user --admin` makes them.
-async fn first_admin(t: &TestApp) {
-    let staff = NewStaff {
-        login: "Root".into(),
-        name: "Rita Root".into(),
-        email: "rita@kommune.example".into(),
-        organisation: OrgId(0),
-        department: None,
-        roles: vec![],
-        password: ROOT_PASSWORD.into(),
-        instance_admin: true,
-    };
-    admin::bootstrap(&t.app, "Prøvekommune", "kommune", staff).await.unwrap();
-}
 
 #[tokio::test]
 async fn an_instance_from_empty_is_set_up_in_the_browser() {

@@ -8,26 +8,8 @@ mod common;
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tovholder_app::admin::{self, NewStaff};
 use tovholder_app::second_factor::Policy;
 use tovholder_app::{AppConfig, text};
-use tovholder_core::ids::OrgId;
-
-const ROOT_PASSWORD: &str = "en lang og god adgangskode";
-
-async fn first_admin(t: &TestApp) {
-    let staff = NewStaff {
-        login: "root".into(),
-        name: "Rita Root".into(),
-        email: "rita@kommune.example".into(),
-        organisation: OrgId(0),
-        department: None,
-        roles: vec![],
-        password: ROOT_PASSWORD.into(),
-        instance_admin: true,
-    };
-    admin::bootstrap(&t.app, "Prøvekommune", "kommune", staff).await.unwrap();
-}
 
 /// A staff login of the first organisation, made through the API by the administrator.
 async fn add_staff(t: &TestApp, root: &reqwest::Client, csrf: &str, login: &str, password: Option<&str>) -> i64 {

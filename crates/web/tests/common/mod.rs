@@ -364,3 +364,21 @@ pub async fn fresh_course(t: &TestApp) -> (reqwest::Client, String, i64) {
     let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     (mette, mcsrf, id)
 }
+
+pub const ROOT_PASSWORD: &str = "en lang og god adgangskode";
+
+/// The first administrator of an empty instance, as `tovholder admin create-user --admin`
+/// makes them (login `root`, in "Prøvekommune").
+pub async fn first_admin(t: &TestApp) {
+    let staff = tovholder_app::admin::NewStaff {
+        login: "Root".into(),
+        name: "Rita Root".into(),
+        email: "rita@kommune.example".into(),
+        organisation: tovholder_core::ids::OrgId(0),
+        department: None,
+        roles: vec![],
+        password: ROOT_PASSWORD.into(),
+        instance_admin: true,
+    };
+    tovholder_app::admin::bootstrap(&t.app, "Prøvekommune", "kommune", staff).await.unwrap();
+}
