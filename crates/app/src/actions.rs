@@ -379,7 +379,7 @@ struct Decided {
 
 /// Stores the decided events in one append with all they set off: letters, mails, calendar
 /// invitations, withdrawn agenda mails.
-async fn commit_decided(app: &App, course: &Course, mut state: CourseState, mut events: Vec<Event>, mut blobs: Vec<Blob>, stamp: &Stamp) -> Result<(), AppError> {
+pub(crate) async fn commit_decided(app: &App, course: &Course, mut state: CourseState, mut events: Vec<Event>, mut blobs: Vec<Blob>, stamp: &Stamp) -> Result<(), AppError> {
     let actor = course.actor();
     let (letter_events, letter_blobs) = letters(app, &course.model, &course.state, &state, &actor).await?;
     for e in &letter_events {

@@ -90,7 +90,7 @@ pub fn label(list: &[(&str, &str)], id: &str) -> String {
     list.iter().find(|(k, _)| *k == id).map_or_else(|| id.to_string(), |(_, l)| l.to_string())
 }
 
-async fn log(app: &App, by: Option<&User>, action: &str, allowed: bool, reason: &str) -> Result<(), AppError> {
+pub(crate) async fn log(app: &App, by: Option<&User>, action: &str, allowed: bool, reason: &str) -> Result<(), AppError> {
     let rec = AccessRecord { at: app.clock.now(), person: by.map(|u| u.person), course: None, action: format!("admin:{action}"), allowed, reason: reason.into() };
     crate::course::log(app, rec).await
 }
@@ -187,14 +187,13 @@ pub async fn change_org_codes(app: &App, user: &User, org: OrgId, codes: &OrgCod
     organisation(app, user, org).await
 }
 
-/// A new organisation; only an instance administrator makes one.
-pub async fn create_org(app: &App, user: Option<&User>, input: &NewOrg) -> Result<OrgId, AppError> {
-    if let Some(u) = user
-        && scope(u) != Some(AdminScope::Instance)
-    {
-        log(app, Some(u), "create_org", false, "not_instance_administrator").await?;
-        return Err(AppError::NotFound);
-    }
+/// Whether the new login `input` will log in only through single sign-on.
+async fn signs_on_only_in(app: &App, input: &NewStaff) -> Result<bool, AppError> {
+    Ok(!input.instance_admin && app.store.orgs().await?.iter().any(|o| o.id == input.organisation && o.sign_on_only))
+}
+
+/// Checks a new organisation: its name and official numbers as stored.
+pub(crate) async fn check_org(app: &App, input: &NewOrg) -> Result<(String, OrgCodes), AppError> {
     let mut errors = Vec::new();
     let name = text(&mut errors, "name", &input.name, 200, "Skriv organisationens navn.");
     if !ORG_KINDS.iter().any(|(k, _)| *k == input.kind) {
@@ -205,6 +204,18 @@ pub async fn create_org(app: &App, user: Option<&User>, input: &NewOrg) -> Resul
     }
     let codes = check_codes(&mut errors, &input.codes);
     done(errors)?;
+    Ok((name, codes))
+}
+
+/// A new organisation; only an instance administrator makes one.
+pub async fn create_org(app: &App, user: Option<&User>, input: &NewOrg) -> Result<OrgId, AppError> {
+    if let Some(u) = user
+        && scope(u) != Some(AdminScope::Instance)
+    {
+        log(app, Some(u), "create_org", false, "not_instance_administrator").await?;
+        return Err(AppError::NotFound);
+    }
+    let (name, codes) = check_org(app, input).await?;
     let id = app.store.add_org(&name, &input.kind).await?;
     if codes != OrgCodes::default() {
         app.store.set_org_codes(id, &codes).await?;
@@ -224,15 +235,24 @@ pub async fn departments(app: &App, user: &User, org: OrgId) -> Result<Vec<Depar
     Ok(app.store.departments(org).await?)
 }
 
-pub async fn add_department(app: &App, user: &User, org: OrgId, input: &NewDepartment) -> Result<i64, AppError> {
-    require(app, user, org, "add_department").await?;
-    organisation(app, user, org).await?;
+/// Checks a new department of `org`: its name as stored.
+pub(crate) async fn check_department(app: &App, org: OrgId, input: &NewDepartment) -> Result<String, AppError> {
     let mut errors = Vec::new();
     let name = text(&mut errors, "name", &input.name, 200, "Skriv afdelingens navn.");
     if !DEPARTMENT_KINDS.iter().any(|(k, _)| *k == input.kind) {
         errors.push(field("kind", "Vælg hvad afdelingen arbejder med."));
     }
+    if app.store.departments(org).await?.iter().any(|d| d.name.eq_ignore_ascii_case(&name)) {
+        errors.push(field("name", "Organisationen har allerede en afdeling med det navn."));
+    }
     done(errors)?;
+    Ok(name)
+}
+
+pub async fn add_department(app: &App, user: &User, org: OrgId, input: &NewDepartment) -> Result<i64, AppError> {
+    require(app, user, org, "add_department").await?;
+    organisation(app, user, org).await?;
+    let name = check_department(app, org, input).await?;
     let id = match app.store.add_department(org, &name, &input.kind).await {
         Err(StoreError::Duplicate(_)) => return Err(AppError::Invalid(vec![field("name", "Organisationen har allerede en afdeling med det navn.")])),
         other => other?,
@@ -271,7 +291,7 @@ fn login_name(errors: &mut Vec<FieldError>, login: &str) -> String {
 }
 
 /// Checks a new staff login; the errors name the fields.
-async fn check_staff(app: &App, input: &NewStaff) -> Result<(String, String, String, Option<String>), AppError> {
+pub(crate) async fn check_staff(app: &App, input: &NewStaff) -> Result<(String, String, String, Option<String>), AppError> {
     let mut errors = Vec::new();
     let login = login_name(&mut errors, &input.login);
     let name = text(&mut errors, "name", &input.name, 200, "Skriv personens navn.");
@@ -283,6 +303,9 @@ async fn check_staff(app: &App, input: &NewStaff) -> Result<(String, String, Str
         && let Some(why) = passwords::weakness(&input.password, &[&login, &name, &email])
     {
         errors.push(field("password", why));
+    }
+    if !input.password.is_empty() && signs_on_only_in(app, input).await? {
+        errors.push(field("password", crate::text::NO_PASSWORDS_HERE));
     }
     let known = standing_roles(app);
     if input.roles.iter().any(|r| !known.iter().any(|(k, _)| k == r)) {
@@ -312,7 +335,8 @@ pub async fn create_user(app: &App, user: Option<&User>, input: &NewStaff) -> Re
     }
     let person = insert(app, input).await?;
     log(app, user, "create_user", true, if user.is_some() { "administrator" } else { "command_line" }).await?;
-    if input.password.is_empty() {
+    // Without a password: a link to choose one, unless the organisation signs on only.
+    if input.password.is_empty() && !signs_on_only_in(app, input).await? {
         let created = app.store.user(person).await?.ok_or(AppError::NotFound)?;
         crate::login_links::send(app, &created, true).await?;
     }
@@ -430,6 +454,10 @@ pub async fn change_user(app: &App, user: &User, person: PersonId, change: &Staf
     }
     done(errors)?;
     app.store.update_user(person, &UserChange { active, org_roles: roles, department }).await?;
+    // Also when already closed: a release cut short by an error is finished by saving again.
+    if !active {
+        crate::handover::release(app, user, person).await?;
+    }
     let what = if active != target.active { if active { "reactivate_user" } else { "deactivate_user" } } else { "change_user" };
     log(app, Some(user), what, true, "administrator").await?;
     let changed = app.store.user(person).await?.ok_or(AppError::NotFound)?;
@@ -451,6 +479,8 @@ pub async fn bootstrap(app: &App, org_name: &str, org_kind: &str, mut staff: New
 pub const AUDITED: &[(&str, &str)] = &[
     ("create_org", "Organisation oprettet"),
     ("change_org", "Organisation rettet"),
+    ("passwords_off", "Lokale adgangskoder slået fra"),
+    ("passwords_on", "Lokale adgangskoder slået til"),
     ("add_department", "Afdeling tilføjet"),
     ("create_user", "Bruger oprettet"),
     ("change_user", "Bruger rettet"),

@@ -9,7 +9,9 @@ pub mod clock;
 pub mod course;
 pub mod demo;
 pub mod error;
+pub mod handover;
 pub mod housekeeping;
+pub mod import;
 pub mod journal_pages;
 pub mod login_links;
 pub mod mailer;
@@ -61,6 +63,8 @@ pub struct AppConfig {
     pub totp: second_factor::Policy,
     /// Identity providers staff may log in with (`[[oidc]]`).
     pub oidc: Vec<single_sign_on::Provider>,
+    /// The SHA-256 (hex) of the bearer token `/metrics` asks for; None: `/metrics` is off.
+    pub metrics_token_sha256: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -78,6 +82,7 @@ impl Default for AppConfig {
             demo: false,
             totp: second_factor::Policy::Admins,
             oidc: vec![],
+            metrics_token_sha256: None,
         }
     }
 }

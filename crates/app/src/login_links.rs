@@ -36,6 +36,9 @@ async fn log(app: &App, person: Option<&User>, action: &str, reason: &str) -> Re
 
 /// Mails `user` a link to set their password. `welcome`: a new login's first.
 pub async fn send(app: &App, user: &User, welcome: bool) -> Result<(), AppError> {
+    if signs_on_only(app, user).await? {
+        return Err(AppError::invalid("password", text::NO_PASSWORDS_HERE));
+    }
     let Some(to) = user.email.clone() else { return Err(AppError::invalid("email", text::NO_EMAIL)) };
     let token = new_token()?;
     let now = app.clock.now();
@@ -62,7 +65,10 @@ pub async fn forgotten(app: &App, login: &str, from: std::net::IpAddr) -> Result
     if app.store.failed_logins_since(&by_login, since).await? > MAX_ASKS || app.store.failed_logins_since(&by_address, since).await? > MAX_ASKS_PER_ADDRESS {
         return Ok(());
     }
-    if let Some(user) = app.store.user_by_name(&login).await?.filter(|u| u.active && u.email.is_some()) {
+    let user = app.store.user_by_name(&login).await?.filter(|u| u.active && u.email.is_some());
+    if let Some(user) = user
+        && !signs_on_only(app, &user).await?
+    {
         send(app, &user, false).await?;
         log(app, Some(&user), "password_reset_asked", "self").await?;
     }
@@ -81,6 +87,9 @@ pub async fn owner(app: &App, token: &str) -> Result<Option<User>, AppError> {
 /// Sets the password a link is for, and uses the link up. None: the link is used or expired.
 pub async fn set_password(app: &App, token: &str, password: &str) -> Result<Option<User>, AppError> {
     let Some(user) = owner(app, token).await? else { return Ok(None) };
+    if signs_on_only(app, &user).await? {
+        return Err(AppError::invalid("password", text::NO_PASSWORDS_HERE));
+    }
     check_new(&user, password)?;
     let hash = passwords::hash_in_background(password).await?;
     // Taken after the slow hash: of two tabs sending the same link, one sets the password.
@@ -95,6 +104,9 @@ pub async fn set_password(app: &App, token: &str, password: &str) -> Result<Opti
 /// Changes one's own password: the current one must be right. Ends every session of the login
 /// (the caller opens a new one for this browser).
 pub async fn change_own(app: &App, user: &User, current: &str, new: &str) -> Result<(), AppError> {
+    if signs_on_only(app, user).await? {
+        return Err(AppError::invalid("password", text::NO_PASSWORDS_HERE));
+    }
     let (c, hash) = (current.to_string(), user.password_hash.clone());
     let right = current.len() <= passwords::MAX_LENGTH && tokio::task::spawn_blocking(move || passwords::verify_password(&c, &hash)).await.unwrap_or(false);
     if !right {
@@ -112,4 +124,14 @@ fn check_new(user: &User, password: &str) -> Result<(), AppError> {
         Some(why) => Err(AppError::invalid("password", why)),
         None => Ok(()),
     }
+}
+
+/// Whether `user` logs in only through single sign-on: their organisation turned local passwords
+/// off and they are not an instance administrator (whose password is the way in when the
+/// identity provider is down).
+pub async fn signs_on_only(app: &App, user: &User) -> Result<bool, AppError> {
+    if user.instance_admin {
+        return Ok(false);
+    }
+    Ok(app.store.orgs().await?.iter().any(|o| o.id == user.org && o.sign_on_only))
 }

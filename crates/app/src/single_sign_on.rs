@@ -79,6 +79,11 @@ pub fn staff_providers(app: &App) -> Vec<(usize, String)> {
     app.config.oidc.iter().enumerate().filter(|(_, p)| p.audience == "staff").map(|(i, p)| (i, p.name.clone())).collect()
 }
 
+/// Whether a staff provider lets the staff of the organisation named `org` log in.
+pub fn serves(app: &App, org: &str) -> bool {
+    app.config.oidc.iter().any(|p| p.audience == "staff" && p.organisations.iter().any(|o| o == org))
+}
+
 /// An HTTP client for the provider: HTTPS with the Mozilla roots and ring (as the mailer), and
 /// plain HTTP only to a loopback issuer (checked with the configuration). It follows no
 /// redirects: one could lead the server to ask an address of an attacker's choosing.
@@ -314,4 +319,17 @@ async fn refuse(app: &App, provider: Option<&Provider>, why: Refusal) -> Result<
     };
     crate::course::log(app, rec).await?;
     Ok(Err(why))
+}
+
+/// Turns local passwords off (`on`: staff log in only through single sign-on) or on again for an
+/// organisation `user` administers. Off only when a staff identity provider serves it.
+pub async fn set_sign_on_only(app: &App, user: &User, org: tovholder_core::ids::OrgId, on: bool) -> Result<tovholder_store::Org, AppError> {
+    admin::require(app, user, org, "change_org").await?;
+    let found = admin::organisation(app, user, org).await?;
+    if on && !serves(app, &found.name) {
+        return Err(AppError::invalid("sign_on_only", crate::text::SIGN_ON_FIRST));
+    }
+    app.store.set_sign_on_only(org, on).await?;
+    admin::log(app, Some(user), if on { "passwords_off" } else { "passwords_on" }, true, "administrator").await?;
+    admin::organisation(app, user, org).await
 }

@@ -13,6 +13,11 @@ pub const INTERNAL: &str = "Der skete en fejl hos os. Prøv igen om lidt. Oplys 
 pub const BAD_LOGIN: &str = "Forkert brugernavn eller adgangskode.";
 /// Said only after the right password: the login exists, and is closed.
 pub const LOGIN_CLOSED: &str = "Din adgang er lukket. Kontakt din administrator, hvis du skal bruge Tovholder igen.";
+/// Said only after the right password: the organisation logs in through its identity provider.
+pub const SIGN_ON_ONLY: &str = "Din organisation logger ind med sin login-tjeneste. Brug knappen «Log ind med …» nedenfor.";
+/// A password asked for a login of an organisation that logs in through its identity provider.
+pub const NO_PASSWORDS_HERE: &str = "Organisationen logger ind med sin login-tjeneste, så der bruges ingen adgangskode her.";
+pub const SIGN_ON_FIRST: &str = "Forbind først en login-tjeneste til organisationen (i konfigurationens [[oidc]]), så ingen bliver lukket ude.";
 pub const LOGGED_OUT: &str = "Du er logget ud.";
 pub const MAIL_FOOTER: &str = "Denne e-mail er sendt automatisk af Tovholder og indeholder ingen personoplysninger. Svar ikke på den.";
 pub const NEW_DOCUMENT_SUBJECT: &str = "Nyt dokument i Tovholder";

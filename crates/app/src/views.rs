@@ -148,9 +148,14 @@ pub struct TaskLink {
 
 /// The step for `task` of `model` in `course`; see `TaskStep`.
 pub fn task_step(model: &Model, course: CourseId, task: &str) -> TaskStep {
-    let Some(def) = model.tasks.iter().find(|t| t.id == task) else { return TaskStep { how: String::new(), link: None } };
     let to = |form: &str, field: &str, label: String| Some(TaskLink { href: format!("/forloeb/{course}?aaben={form}&felt={field}#{field}"), label, form: form.to_string() });
     let lower = |s: &str| s.to_lowercase();
+    // A role left empty by a closed login (core's vacancy tasks: `udpeg:<role>:<when>`).
+    if let Some(role) = task.strip_prefix("udpeg:").and_then(|r| r.split(':').next()) {
+        let label = lower(model.role_label(role));
+        return TaskStep { how: format!("Løses, når en ny {label} er udpeget."), link: to("form-udpegning", &format!("role.{role}"), format!("Udpeg {label}")) };
+    }
+    let Some(def) = model.tasks.iter().find(|t| t.id == task) else { return TaskStep { how: String::new(), link: None } };
     let (how, link) = match def.done_when.as_ref() {
         _ if !def.outcomes.is_empty() => ("Vælg udfaldet her, når opgaven er løst.".to_string(), to("opgaver", &format!("outcome.{task}"), "Afslut opgaven".to_string())),
         Some(c) if c.role.is_some() => {
@@ -554,7 +559,8 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
     match e {
         Event::CourseOpened { .. } => format!("Forløbet blev oprettet ({}).", model.name),
         Event::PersonJoined { person, role, .. } => format!("{} blev tilknyttet som {}.", name(person), model.role_label(role).to_lowercase()),
-        Event::PersonLeft { person, role } => format!("{} er ikke længere {}.", name(person), model.role_label(role).to_lowercase()),
+        Event::PersonLeft { person, role, because: None } => format!("{} er ikke længere {}.", name(person), model.role_label(role).to_lowercase()),
+        Event::PersonLeft { person, role, because: Some(_) } => format!("{} er ikke længere {}: adgangen til Tovholder er lukket.", name(person), model.role_label(role).to_lowercase()),
         Event::DatesSet { dates, reason } => {
             let why = reason.as_ref().map(|r| format!(" Begrundelse: {r}")).unwrap_or_default();
             format!("Datoer: {}.{why}", date_list(model, dates))

@@ -35,6 +35,10 @@ pub enum Event {
     PersonLeft {
         person: PersonId,
         role: String,
+        /// Set when the person left because their login was closed: the role stands vacant
+        /// and whoever appoints to it gets a task to appoint someone new.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        because: Option<Leaving>,
     },
     DatesSet {
         dates: BTreeMap<String, Date>,
@@ -286,6 +290,23 @@ impl Event {
     }
 }
 
+/// Why someone left a course role, when it was not an appointment of someone else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Leaving {
+    /// An administrator closed the person's login.
+    LoginClosed,
+}
+
+/// A course role left empty when its holder's login was closed, until someone is appointed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vacancy {
+    pub role: String,
+    pub since: Stamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filled: Option<Stamp>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub person: PersonId,
@@ -332,6 +353,9 @@ pub struct CourseState {
     pub statuses: BTreeMap<PersonId, Recorded>,
     #[serde(default)]
     pub plans: Vec<PlanVersion>,
+    /// Course roles left empty by a closed login, filled or not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vacancies: Vec<Vacancy>,
 }
 
 /// A consent as it stands: the form, its signatures and whether it was revoked.
@@ -430,9 +454,16 @@ impl CourseState {
                 if !self.holds(*person, role) {
                     self.members.push(Member { person: *person, role: role.clone(), since: stamp.at, custody: *custody, born: *born });
                 }
+                for v in self.vacancies.iter_mut().filter(|v| v.role == *role && v.filled.is_none()) {
+                    v.filled = Some(stamp.clone());
+                }
             }
-            Event::PersonLeft { person, role } => {
+            Event::PersonLeft { person, role, because } => {
                 self.members.retain(|m| !(m.person == *person && m.role == *role));
+                let open = self.vacancies.iter().any(|v| v.role == *role && v.filled.is_none());
+                if because.is_some() && !open && self.holders(role).next().is_none() {
+                    self.vacancies.push(Vacancy { role: role.clone(), since: stamp.clone(), filled: None });
+                }
             }
             Event::DatesSet { dates, .. } => self.dates.extend(dates.iter().map(|(k, v)| (k.clone(), *v))),
             Event::DecisionRecorded { decision, value, note } => {
@@ -652,7 +683,7 @@ mod tests {
         let j = Event::PersonJoined { person: PersonId(2), role: "kontaktperson".into(), custody: None, born: None };
         let state = replay([(&s, &j), (&s, &j)]);
         assert_eq!(state.members.len(), 1);
-        let l = Event::PersonLeft { person: PersonId(2), role: "kontaktperson".into() };
+        let l = Event::PersonLeft { person: PersonId(2), role: "kontaktperson".into(), because: None };
         let state = replay([(&s, &j), (&s, &l)]);
         assert!(state.members.is_empty());
     }

@@ -62,7 +62,7 @@ mod tests {
         let m = model();
         let ja = Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None };
         let first = Event::PersonJoined { person: PersonId(5), role: "kontaktperson".into(), custody: None, born: None };
-        let left = Event::PersonLeft { person: PersonId(5), role: "kontaktperson".into() };
+        let left = Event::PersonLeft { person: PersonId(5), role: "kontaktperson".into(), because: None };
         let second = Event::PersonJoined { person: PersonId(6), role: "kontaktperson".into(), custody: None, born: None };
         let before = with(&[ja.clone(), first.clone()]);
         let after = with(&[ja, first, left, second]);

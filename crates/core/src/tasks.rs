@@ -110,7 +110,29 @@ pub fn tasks(model: &Model, state: &CourseState) -> Vec<Task> {
             Some(Task { id: def.id.clone(), label: def.label.clone(), window, owners, done })
         })
         .chain(meeting_tasks(model, state))
+        .chain(vacancy_tasks(model, state))
         .collect()
+}
+
+/// Days a vacancy task is open before it is overdue.
+const APPOINT_WITHIN_DAYS: i64 = 7;
+
+/// "Udpeg ny <rolle>" for each course role a closed login left empty, for those who appoint to
+/// it; done when someone is appointed.
+fn vacancy_tasks(model: &Model, state: &CourseState) -> Vec<Task> {
+    let mut out = Vec::new();
+    for v in &state.vacancies {
+        let Some(role) = model.role(&v.role) else { continue };
+        let Ok(from) = crate::calendar::today_in_copenhagen(v.since.at) else { continue };
+        let Ok(to) = from.checked_add(jiff::Span::new().days(APPOINT_WITHIN_DAYS)) else { continue };
+        let owners = owners(model, state, &role.appointed_by);
+        if owners.is_empty() {
+            continue;
+        }
+        let id = format!("udpeg:{}:{}", v.role, v.since.at.as_second());
+        out.push(Task { id, label: format!("Udpeg ny {}", role.label.to_lowercase()), window: Window { from, to }, owners, done: v.filled.as_ref().map(|_| Done::Condition) });
+    }
+    out
 }
 
 /// Tasks that come from meetings rather than from the model's task list: an open agreement
@@ -169,7 +191,13 @@ pub fn responsible_person(model: &Model, state: &CourseState, who: Who) -> Optio
     }
 }
 
+/// Who holds `roles` in the course now. A course role no one holds falls to the role it names as
+/// standing in, else to those who appoint to it, so nothing falls between chairs.
 fn owners(model: &Model, state: &CourseState, roles: &[String]) -> Vec<Owner> {
+    owners_within(model, state, roles, 2)
+}
+
+fn owners_within(model: &Model, state: &CourseState, roles: &[String], depth: u8) -> Vec<Owner> {
     let mut out = Vec::new();
     for role_id in roles {
         let Some(role) = model.role(role_id) else { continue };
@@ -182,6 +210,8 @@ fn owners(model: &Model, state: &CourseState, roles: &[String]) -> Vec<Owner> {
                 if holders.is_empty() {
                     if let Some(s) = &role.stands_in {
                         out.push(Owner::OrgRole { org: *org, role: s.clone() });
+                    } else if depth > 0 {
+                        out.extend(owners_within(model, state, &role.appointed_by, depth - 1));
                     }
                 } else {
                     out.extend(holders.into_iter().map(|p| Owner::Person { person: p, role: role_id.clone() }));
@@ -261,5 +291,35 @@ mod tests {
         assert_eq!(find(&events).status(date(2026, 11, 17)), Status::Overdue, "the field is still missing");
         events.push(Event::FieldRecorded { field: "aktiviteter".into(), value: "Familiekursus".into() });
         assert_eq!(find(&events).done, Some(Done::Condition));
+    }
+
+    #[test]
+    fn a_closed_login_leaves_its_tasks_to_the_stand_in_and_a_task_to_appoint_someone_new() {
+        let m = model();
+        let joined = Event::PersonJoined { person: PersonId(9), role: "kontaktperson".into(), custody: None, born: None };
+        let mut events = vec![decide("ja"), dates(&[("opfoelgningsdag", date(2027, 2, 26))]), joined];
+        let left = |because| Event::PersonLeft { person: PersonId(9), role: "kontaktperson".into(), because };
+        // Replaced by an appointment: no vacancy, no task.
+        let mut replaced = events.clone();
+        replaced.push(left(None));
+        assert!(state(&replaced).vacancies.is_empty());
+        events.push(left(Some(crate::course::Leaving::LoginClosed)));
+        let t = tasks(&m, &state(&events));
+        let contact = t.iter().find(|t| t.id == "kontakt_efter_opfoelgning").unwrap();
+        assert!(contact.owners.contains(&Owner::OrgRole { org: OrgId(2), role: "tovholder".into() }), "{:?}", contact.owners);
+        let appoint = t.iter().find(|t| t.id.starts_with("udpeg:kontaktperson:")).expect("a task to appoint a new kontaktperson");
+        assert_eq!(appoint.label, "Udpeg ny kontaktperson");
+        assert_eq!(appoint.owners, vec![Owner::OrgRole { org: OrgId(2), role: "tovholder".into() }]);
+        assert_eq!(appoint.done, None);
+        events.push(Event::PersonJoined { person: PersonId(10), role: "kontaktperson".into(), custody: None, born: None });
+        let t = tasks(&m, &state(&events));
+        assert_eq!(t.iter().find(|t| t.id == appoint.id).unwrap().done, Some(Done::Condition));
+    }
+
+    #[test]
+    fn a_course_role_without_a_stand_in_falls_to_those_who_appoint_it() {
+        let m = ff_model();
+        let st = CourseState { parties: [("kommune".to_string(), OrgId(4))].into(), model: "familiens_fremtid".into(), ..Default::default() };
+        assert_eq!(owners(&m, &st, &["moedeleder".to_string()]), vec![Owner::OrgRole { org: OrgId(4), role: "familiekoordinator".into() }]);
     }
 }

@@ -11,7 +11,8 @@ macro_rules! view_records {
 
 pub const SQL: Sql = Sql {
     insert_org: "INSERT INTO orgs (name, kind) VALUES ($1, $2) RETURNING id",
-    orgs: "SELECT id, name, kind, cvr, ean, sor, kommunekode FROM orgs ORDER BY name",
+    orgs: "SELECT id, name, kind, cvr, ean, sor, kommunekode, sign_on_only FROM orgs ORDER BY name",
+    set_sign_on_only: "UPDATE orgs SET sign_on_only = $1 WHERE id = $2 RETURNING id",
     set_org_codes: "UPDATE orgs SET cvr = $1, ean = $2, sor = $3, kommunekode = $4 WHERE id = $5 RETURNING id",
     meeting_places: "SELECT id, org_id, name, address FROM meeting_places WHERE org_id = $1 ORDER BY name, id",
     insert_meeting_place: "INSERT INTO meeting_places (org_id, name, address) VALUES ($1, $2, $3) RETURNING id",
@@ -66,6 +67,7 @@ pub const SQL: Sql = Sql {
     update_course: "UPDATE courses SET version = $1, state = $2, updated_us = $3 WHERE id = $4",
     course: "SELECT id, version, state, created_us FROM courses WHERE id = $1",
     course_ids: "SELECT id FROM courses ORDER BY id",
+    courses_of_member: "SELECT course_id FROM course_members WHERE person_id = $1 ORDER BY course_id",
     courses_of_org: "SELECT course_id FROM course_orgs WHERE org_id = $1 AND shares = TRUE AND course_id < $2 ORDER BY course_id DESC LIMIT $3",
     courses_shared_with: "SELECT DISTINCT course_id FROM course_recipients WHERE org_id = $1 AND (department IS NULL OR department = $2) ORDER BY course_id DESC LIMIT $3",
     journal: "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = $1 AND seq > $2 ORDER BY seq",

@@ -19,7 +19,7 @@ for_every_dialect! {
 
         pub fn org_row(r: &DbRow<D>) -> Result<Org> {
             let codes = OrgCodes { cvr: r.try_get("cvr").map_err(db)?, ean: r.try_get("ean").map_err(db)?, sor: r.try_get("sor").map_err(db)?, kommunekode: r.try_get("kommunekode").map_err(db)? };
-            Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)?, codes })
+            Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)?, codes, sign_on_only: r.try_get("sign_on_only").map_err(db)? })
         }
 
         pub fn meeting_place_row(r: &DbRow<D>) -> Result<MeetingPlace> {

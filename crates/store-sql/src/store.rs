@@ -30,6 +30,12 @@ for_every_dialect! {
             r?.map(|_| ()).ok_or(StoreError::NotFound)
         }
 
+        async fn set_sign_on_only(&self, org: OrgId, on: bool) -> Result<()> {
+            let r = sqlx::query(D::SQL.set_sign_on_only).bind(on).bind(org.0).fetch_optional(&self.writer).await.map_err(db);
+            self.held.invalidate();
+            r?.map(|_| ()).ok_or(StoreError::NotFound)
+        }
+
         async fn orgs(&self) -> Result<std::sync::Arc<[Org]>> {
             self.held.orgs_or(async { sqlx::query(D::SQL.orgs).fetch_all(&self.reader).await.map_err(db)?.iter().map(Self::org_row).collect() }).await
         }
@@ -307,6 +313,11 @@ for_every_dialect! {
             rows.iter().map(|r| Ok(CourseId(Self::id_row(r, "id")?))).collect()
         }
 
+        async fn courses_of_member(&self, person: PersonId) -> Result<Vec<CourseId>> {
+            let rows = sqlx::query(D::SQL.courses_of_member).bind(person.0).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| Ok(CourseId(Self::id_row(r, "course_id")?))).collect()
+        }
+
         async fn courses_of_org(&self, org: OrgId, before: Option<CourseId>, limit: i64) -> Result<Vec<CourseId>> {
             let before = before.map_or(i64::MAX, |c| c.0);
             let rows = sqlx::query(D::SQL.courses_of_org).bind(org.0).bind(before).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
@@ -409,6 +420,9 @@ for_every_dialect! {
             r?;
             if org.codes != OrgCodes::default() {
                 self.set_org_codes(org.id, &org.codes).await?;
+            }
+            if org.sign_on_only {
+                self.set_sign_on_only(org.id, true).await?;
             }
             Ok(())
         }

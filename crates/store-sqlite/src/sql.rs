@@ -12,7 +12,8 @@ macro_rules! view_records {
 
 pub const SQL: Sql = Sql {
     insert_org: "INSERT INTO orgs (name, kind) VALUES (?, ?) RETURNING id",
-    orgs: "SELECT id, name, kind, cvr, ean, sor, kommunekode FROM orgs ORDER BY name",
+    orgs: "SELECT id, name, kind, cvr, ean, sor, kommunekode, sign_on_only FROM orgs ORDER BY name",
+    set_sign_on_only: "UPDATE orgs SET sign_on_only = ? WHERE id = ? RETURNING id",
     set_org_codes: "UPDATE orgs SET cvr = ?, ean = ?, sor = ?, kommunekode = ? WHERE id = ? RETURNING id",
     meeting_places: "SELECT id, org_id, name, address FROM meeting_places WHERE org_id = ? ORDER BY name, id",
     insert_meeting_place: "INSERT INTO meeting_places (org_id, name, address) VALUES (?, ?, ?) RETURNING id",
@@ -67,6 +68,7 @@ pub const SQL: Sql = Sql {
     update_course: "UPDATE courses SET version = ?, state = ?, updated_us = ? WHERE id = ?",
     course: "SELECT id, version, state, created_us FROM courses WHERE id = ?",
     course_ids: "SELECT id FROM courses ORDER BY id",
+    courses_of_member: "SELECT course_id FROM course_members WHERE person_id = ? ORDER BY course_id",
     courses_of_org: "SELECT course_id FROM course_orgs WHERE org_id = ?1 AND shares = 1 AND course_id < ?2 ORDER BY course_id DESC LIMIT ?3",
     courses_shared_with: "SELECT DISTINCT course_id FROM course_recipients WHERE org_id = ?1 AND (department IS NULL OR department = ?2) ORDER BY course_id DESC LIMIT ?3",
     journal: "SELECT seq, at_us, actor, payload, hash FROM journal WHERE course_id = ? AND seq > ? ORDER BY seq",

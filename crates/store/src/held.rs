@@ -95,7 +95,7 @@ mod tests {
     use super::*;
 
     fn org(id: i64) -> Org {
-        Org { id: OrgId(id), name: format!("Org {id}"), kind: "kommune".into(), codes: Default::default() }
+        Org { id: OrgId(id), name: format!("Org {id}"), kind: "kommune".into(), codes: Default::default(), sign_on_only: false }
     }
 
     #[tokio::test]

@@ -43,6 +43,9 @@ pub struct Org {
     pub kind: String,
     #[serde(flatten)]
     pub codes: OrgCodes,
+    /// Staff log in only through single sign-on (instance administrators keep their password).
+    #[serde(default)]
+    pub sign_on_only: bool,
 }
 
 /// An organisation's official numbers, each optional.
@@ -336,6 +339,7 @@ pub mod parts {
 pub trait Directory: Send + Sync + 'static {
     async fn add_org(&self, name: &str, kind: &str) -> Result<OrgId>;
     async fn set_org_codes(&self, org: OrgId, codes: &OrgCodes) -> Result<()>;
+    async fn set_sign_on_only(&self, org: OrgId, on: bool) -> Result<()>;
     async fn orgs(&self) -> Result<std::sync::Arc<[Org]>>;
     /// An organisation's meeting places, by name.
     async fn meeting_places(&self, org: OrgId) -> Result<Vec<MeetingPlace>>;
@@ -414,6 +418,8 @@ pub trait Courses: Send + Sync + 'static {
     async fn courses(&self, ids: &[CourseId]) -> Result<Vec<StoredCourse>>;
     async fn course_ids(&self) -> Result<Vec<CourseId>>;
     /// Courses in which `org` takes part and currently shares, newest first (older than `before`).
+    /// The courses `person` is a member of, in any role.
+    async fn courses_of_member(&self, person: PersonId) -> Result<Vec<CourseId>>;
     async fn courses_of_org(&self, org: OrgId, before: Option<CourseId>, limit: i64) -> Result<Vec<CourseId>>;
     /// Courses whose consents name this organisation (or this department of it), newest first.
     async fn courses_shared_with(&self, org: OrgId, department: Option<&str>, limit: i64) -> Result<Vec<CourseId>>;

@@ -39,6 +39,8 @@ pub struct Config {
     /// Identity providers for single sign-on (`[[oidc]]` tables).
     #[serde(default)]
     pub oidc: Vec<tovholder_app::single_sign_on::Provider>,
+    /// The bearer token a Prometheus scraper sends to `/metrics`; without it `/metrics` is off.
+    pub metrics_token: Option<String>,
 }
 
 /// `Debug` shows the database's scheme only: a PostgreSQL URL may carry a password.

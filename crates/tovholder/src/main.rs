@@ -353,6 +353,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         behind_proxy: cfg.behind_proxy,
         totp: cfg.totp,
         oidc: cfg.oidc.clone(),
+        metrics_token_sha256: cfg.metrics_token.as_deref().map(|t| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(t.as_bytes()))),
         ..AppConfig::default()
     };
     let trial = cfg.totp == tovholder_app::second_factor::Policy::Off;

@@ -15,6 +15,7 @@ pub fn table() -> Vec<Route> {
     use Guard::*;
     let mut rows = vec![
         r("GET", "/healthz", Public, "Svarer 200, når serveren er klar.", get(healthz)),
+        r("GET", "/metrics", Public, "Driftstal i Prometheus' tekstformat (kræver metrics_token som bearer-token).", get(crate::http::metrics::metrics)),
         r("GET", "/static/{*path}", Public, "Stylesheets, scripts, skrifttyper og ikoner.", get(assets::serve)),
         r("GET", "/api/openapi.json", Public, "Dette API's OpenAPI-beskrivelse.", get(openapi)),
     ];

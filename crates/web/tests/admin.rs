@@ -201,3 +201,49 @@ async fn an_organisation_has_its_official_numbers_checked() {
     let r = root.patch(t.url(&format!("/api/v1/admin/organisations/{org}"))).header("x-csrf-token", &csrf).json(&json!({"cvr": "1234"})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// Closing a login hands its courses over: the person leaves their course roles, their tasks
+/// fall to the role standing in, and whoever appoints gets "Udpeg ny kontaktperson", done when
+/// someone new is appointed.
+#[tokio::test]
+async fn a_closed_login_hands_its_courses_over() {
+    let t = TestApp::spawn().await;
+    let (mette, mcsrf, id) = fresh_course(&t).await;
+    let dates = json!({"dates": {"tilsagn": "2026-11-10", "indkaldelse": "2026-11-23", "forbesoeg": "2026-12-03", "infodag": "2026-12-10", "ophold_start": "2027-02-22", "ophold_slut": "2027-04-16", "foraeldredag": "2027-03-20", "slutsamtale": "2027-04-15", "opfoelgningsdag": "2027-05-14"}});
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/dates"))).header("x-csrf-token", &mcsrf).json(&dates).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (tove, tcsrf) = t.login("tove").await;
+    let person = |name: &str| t.seeded.users[name].person.0;
+    let appoint = |who: i64| {
+        let url = t.url(&format!("/api/v1/courses/{id}/appointments"));
+        let (tove, tcsrf) = (&tove, &tcsrf);
+        async move { tove.post(url).header("x-csrf-token", tcsrf).json(&json!({"role": "kontaktperson", "person": who})).send().await.unwrap().status() }
+    };
+    assert!(appoint(person("karim")).await.is_success());
+    let (tove_ref, t_ref) = (&tove, &t);
+    let toves = move |prefix: &'static str| async move {
+        let tasks: Vec<Value> = tove_ref.get(t_ref.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+        tasks.into_iter().filter(|x| x["course"] == id && x["task"].as_str().unwrap().starts_with(prefix)).collect::<Vec<_>>()
+    };
+    let open_appointing = || toves("udpeg:kontaktperson:");
+    assert!(open_appointing().await.is_empty());
+    assert!(toves("kontakt_efter_opfoelgning").await.is_empty(), "the kontaktperson's task is Karim's");
+    let (ada, acsrf) = t.login("admin").await;
+    let r = ada.patch(t.url(&format!("/api/v1/admin/users/{}", person("karim")))).header("x-csrf-token", &acsrf).json(&json!({"active": false})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let course = tovholder_core::ids::CourseId(id);
+    assert!(members(&t, &tove, course, "kontaktperson").await.is_empty(), "Karim is no longer kontaktperson");
+    let appointing = open_appointing().await;
+    assert_eq!(appointing.len(), 1, "{appointing:?}");
+    assert_eq!(appointing[0]["label"], "Udpeg ny kontaktperson");
+    assert!(appointing[0]["step"]["link"]["href"].as_str().unwrap().contains("felt=role.kontaktperson"));
+    let journal = tove.get(t.url(&format!("/api/v1/courses/{id}/journal"))).send().await.unwrap().text().await.unwrap();
+    assert!(journal.contains("Karim Aziz er ikke længere kontaktperson: adgangen til Tovholder er lukket."), "{journal}");
+    // The kontaktperson's tasks are the tovholder's again.
+    assert_eq!(toves("kontakt_efter_opfoelgning").await.len(), 1);
+    // Sara is appointed: the task is done.
+    assert!(appoint(person("sara")).await.is_success());
+    assert!(open_appointing().await.is_empty());
+    let log = t.app.store.access_log(Some(course), 50).await.unwrap();
+    assert!(log.iter().any(|r| r.action == "write:release_login" && r.allowed));
+}

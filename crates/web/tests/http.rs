@@ -318,19 +318,33 @@ async fn a_body_larger_than_its_route_takes_is_refused_unread() {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
 
+/// The password verifications so far, as the operator's scraper reads them on `/metrics`.
+async fn password_checks(t: &TestApp) -> u64 {
+    let text = t.anonymous().get(t.url("/metrics")).bearer_auth(METRICS_TOKEN).send().await.unwrap().text().await.unwrap();
+    let line = text.lines().find(|l| l.starts_with("tovholder_password_checks_total ")).unwrap_or_else(|| panic!("{text}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+const METRICS_TOKEN: &str = "skraberens hemmelige token";
+
 /// Fifty wrong passwords at once are counted before any is checked: at most five (the limit)
-/// are checked at all, and the right password is then throttled too.
+/// are checked at all (the count on `/metrics`), and the right password is then throttled too.
 #[tokio::test]
 async fn parallel_guesses_get_the_throttles_tries_and_no_more() {
-    let t = TestApp::spawn().await;
-    let before = t.app.password_checks.load(std::sync::atomic::Ordering::Relaxed);
+    let token = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(METRICS_TOKEN.as_bytes()));
+    let t = TestApp::spawn_with(AppConfig { metrics_token_sha256: Some(token), ..AppConfig::default() }).await;
+    // Without the token, or with another, nothing is told.
+    let r = t.anonymous().get(t.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{}", r.text().await.unwrap());
+    assert_eq!(t.anonymous().get(t.url("/metrics")).bearer_auth("gæt").send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let before = password_checks(&t).await;
     let mut guesses = tokio::task::JoinSet::new();
     for i in 0..50 {
         let base = t.base.clone();
         guesses.spawn(async move { try_login_at(&base, "tove", &format!("gæt nummer {i}")).await.1.status() });
     }
     let answers = guesses.join_all().await;
-    let checked = t.app.password_checks.load(std::sync::atomic::Ordering::Relaxed) - before;
+    let checked = password_checks(&t).await - before;
     assert!(checked <= t.app.config.login_max_failures as u64, "{checked} passwords checked");
     assert!(answers.iter().all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS), "{answers:?}");
     assert!(answers.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count() >= 45);

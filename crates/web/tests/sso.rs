@@ -234,3 +234,69 @@ async fn an_administrator_signed_on_without_proof_of_a_second_factor_gives_the_c
     let page = c.get(t.url("/login/kode")).send().await.unwrap().text().await.unwrap();
     assert!(text_of(&page, "totp-secret").is_some(), "she sets it up");
 }
+
+/// An organisation turns local passwords off: its staff log in only through the provider and
+/// get no password links; an instance administrator keeps their password as the way in when the
+/// provider is down; an organisation without a provider cannot turn them off.
+#[tokio::test]
+async fn local_passwords_off_leave_the_provider_and_the_break_glass_administrator() {
+    let t = instance(false).await;
+    first_admin(&t).await;
+    let (root, csrf) = t.login_as("root", ROOT_PASSWORD).await;
+    let orgs: Vec<Value> = root.get(t.url("/api/v1/admin/organisations")).send().await.unwrap().json().await.unwrap();
+    let id_of = |name: &str| orgs.iter().find(|o| o["name"] == name).unwrap()["id"].as_i64().unwrap();
+    let set = |org: i64, on: bool| {
+        let (root, csrf, url) = (&root, &csrf, t.url(&format!("/api/v1/admin/organisations/{org}/login")));
+        async move { root.put(url).header("x-csrf-token", csrf).json(&json!({"sign_on_only": on})).send().await.unwrap() }
+    };
+    let r = set(id_of("Prøvekommune"), true).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no provider serves Prøvekommune");
+    assert!(r.text().await.unwrap().contains(text::SIGN_ON_FIRST));
+    let nordby = id_of(ORG);
+    // A break-glass administrator of the instance, in Nordby.
+    let glass = NewStaff {
+        login: "nød".into(),
+        name: "Niels Nød".into(),
+        email: "nod@nordby.example".into(),
+        organisation: OrgId(nordby),
+        department: None,
+        roles: vec![],
+        password: "nødadgangen virker altid".into(),
+        instance_admin: true,
+    };
+    admin::create_user(&t.app, None, &glass).await.unwrap();
+    let r = set(nordby, true).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["sign_on_only"], true);
+    // Anna's right password is refused with the way to go; a wrong one says no more than usual.
+    let (_, r) = t.try_login("anna.berg", "annas lange adgangskode").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.text().await.unwrap().contains(text::SIGN_ON_ONLY));
+    let (_, r) = t.try_login("anna.berg", "forkert men lang kode").await;
+    assert!(r.text().await.unwrap().contains(text::BAD_LOGIN));
+    // No password links: not asked for, not sent by an administrator, not for a new login.
+    let mails = outbox(&t).await.len();
+    let c = browser();
+    let page = c.get(t.url("/adgangskode/glemt")).send().await.unwrap().text().await.unwrap();
+    let r = c.post(t.url("/adgangskode/glemt")).form(&[("csrf", hidden_csrf(&page).as_str()), ("username", "anna.berg")]).send().await.unwrap();
+    assert!(r.status().is_success() || r.status().is_redirection());
+    let anna = t.app.store.user_by_name("anna.berg").await.unwrap().unwrap();
+    let r = root.post(t.url(&format!("/api/v1/admin/users/{}/password-link", anna.person.0))).header("x-csrf-token", &csrf).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let new = |password: &str| json!({"login": "bo.berg", "name": "Bo Berg", "email": "bo@nordby.example", "organisation": nordby, "roles": [], "password": password});
+    let r = root.post(t.url("/api/v1/admin/users")).header("x-csrf-token", &csrf).json(&new("bos egen lange kode")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no password for a login that signs on");
+    let r = root.post(t.url("/api/v1/admin/users")).header("x-csrf-token", &csrf).json(&new("")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(outbox(&t).await.len(), mails, "no mail with a link");
+    // Anna signs on; the break-glass administrator still logs in with the password.
+    let (_, r) = sign_on(&t, "anna").await;
+    assert_eq!(r.headers()["location"], "/");
+    t.login_as("nød", "nødadgangen virker altid").await;
+    // On again: Anna's password works.
+    assert_eq!(set(nordby, false).await.status(), StatusCode::OK);
+    t.login_as("anna.berg", "annas lange adgangskode").await;
+    let log = t.app.store.access_log(None, 100).await.unwrap();
+    assert!(log.iter().any(|r| r.action == "admin:passwords_off" && r.allowed));
+    assert!(log.iter().any(|r| r.action == "admin:passwords_on" && r.allowed));
+}

@@ -252,7 +252,7 @@ pub fn appoint(ctx: &Ctx, role_id: &str, person: PersonId, person_org: OrgId) ->
     if ctx.state.holds(person, role_id) {
         return Ok(vec![]);
     }
-    let mut events: Vec<Event> = ctx.state.holders(role_id).map(|p| Event::PersonLeft { person: p, role: role_id.to_string() }).collect();
+    let mut events: Vec<Event> = ctx.state.holders(role_id).map(|p| Event::PersonLeft { person: p, role: role_id.to_string(), because: None }).collect();
     events.push(Event::PersonJoined { person, role: role_id.to_string(), custody: None, born: None });
     Ok(events)
 }
@@ -532,7 +532,7 @@ mod tests {
         apply(&mut st, evs);
         let ctx = Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY };
         let evs = appoint(&ctx, "kontaktperson", PersonId(4), OrgId(2)).unwrap();
-        assert_eq!(evs[0], Event::PersonLeft { person: PersonId(3), role: "kontaktperson".into() });
+        assert_eq!(evs[0], Event::PersonLeft { person: PersonId(3), role: "kontaktperson".into(), because: None });
     }
 
     #[test]

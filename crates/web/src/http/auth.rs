@@ -45,7 +45,7 @@ pub fn random_token(bytes: usize) -> String {
     hex::encode(b)
 }
 
-fn sha256_hex(s: &str) -> String {
+pub(crate) fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
@@ -237,7 +237,7 @@ async fn form_field(headers: &HeaderMap, extensions: &axum::http::Extensions, bo
     Ok((None, body))
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -366,6 +366,9 @@ pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr, device: 
     }
     if !user.active {
         return Ok((LoginOutcome::Refused(text::LOGIN_CLOSED), None));
+    }
+    if tovholder_app::login_links::signs_on_only(app, &user).await? {
+        return Ok((LoginOutcome::Refused(text::SIGN_ON_ONLY), None));
     }
     let id = known.unwrap_or_else(|| random_token(16));
     let device = set_cookie(app, DEVICE_COOKIE, &format!("{id}.{}", app.keys.device_mac(&id, &username)), Some(DEVICE_MAX_AGE));

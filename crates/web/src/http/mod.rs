@@ -7,5 +7,6 @@ pub mod course_access;
 pub mod error;
 pub mod form;
 pub mod json;
+pub mod metrics;
 pub mod path;
 pub mod route;

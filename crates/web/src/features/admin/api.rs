@@ -72,3 +72,12 @@ pub async fn reset_second_factor(State(app): State<App>, user: CurrentUser, Path
 pub async fn change_org(State(app): State<App>, user: CurrentUser, Path(org): Path<i64>, ApiJson(codes): ApiJson<tovholder_store::OrgCodes>) -> Result<Json<Org>, ApiError> {
     Ok(Json(admin::change_org_codes(&app, &user, OrgId(org), &codes).await?))
 }
+
+#[derive(serde::Deserialize)]
+pub struct LoginBody {
+    pub sign_on_only: bool,
+}
+
+pub async fn set_login(State(app): State<App>, user: CurrentUser, Path(org): Path<i64>, ApiJson(b): ApiJson<LoginBody>) -> Result<Json<Org>, ApiError> {
+    Ok(Json(tovholder_app::single_sign_on::set_sign_on_only(&app, &user, OrgId(org), b.sign_on_only).await?))
+}

@@ -2,9 +2,10 @@
 //! decides who may do what; to anyone else every page and answer here is "not found").
 
 pub mod api;
+pub mod import;
 pub mod pages;
 
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{delete, get, patch, post, put};
 
 use crate::http::route::Guard::User;
 use crate::http::route::{Route, r};
@@ -14,8 +15,20 @@ pub fn routes() -> Vec<Route> {
     vec![
         r("GET", "/admin", User, "Administration: organisationerne, man administrerer.", get(pages::index)),
         r("GET", "/admin/logg", User, "Log over administration: de nyeste administrative handlinger (?handling=...).", get(pages::audit)),
+        r("GET", "/admin/import", User, "Importér brugere, afdelinger eller organisationer fra en CSV-fil.", get(import::show)),
+        r("POST", "/admin/import", User, "Læs en CSV-fil og vis hver linje og hver fejl; intet gemmes.", post(import::upload)).uploads(),
+        r("POST", "/admin/import/gem", User, "Gem den viste CSV-fil.", post(import::save)).uploads(),
+        r("GET", "/admin/import/skabelon/{kind}", User, "En skabelon at udfylde (brugere, afdelinger eller organisationer).", get(import::template)),
+        r(
+            "POST",
+            "/api/v1/admin/import",
+            User,
+            "Importér en CSV-fil (brødteksten; ;-separeret, UTF-8 eller Windows-1252). ?dry_run=true: hver linje og hver fejl, intet gemmes. Ellers 201 {kind, created}, eller 422 med fejl pr. felt «linje.kolonne».",
+            post(import::api),
+        ),
         r("POST", "/admin/organisationer", User, "Opret en organisation (kun instansens administrator).", post(pages::create_org)),
         r("GET", "/admin/organisationer/{org}", User, "En organisation: afdelinger og brugere.", get(pages::organisation)),
+        r("POST", "/admin/organisationer/{org}/login", User, "Slå lokale adgangskoder fra eller til for organisationens personale.", post(pages::set_login)),
         r("POST", "/admin/organisationer/{org}/afdelinger", User, "Tilføj en afdeling.", post(pages::add_department)),
         r("POST", "/admin/organisationer/{org}/brugere", User, "Opret en bruger.", post(pages::create_user)),
         r("GET", "/admin/brugere/{user}", User, "En bruger: roller og afdeling.", get(pages::user)),
@@ -32,6 +45,13 @@ pub fn routes() -> Vec<Route> {
             post(api::create_org),
         ),
         r("PATCH", "/api/v1/admin/organisations/{org}", User, "Ret en organisations numre: {cvr?, ean?, sor?, kommunekode?}; det udeladte fjernes.", patch(api::change_org)),
+        r(
+            "PUT",
+            "/api/v1/admin/organisations/{org}/login",
+            User,
+            "Hvordan personalet logger ind: {sign_on_only}; true slår lokale adgangskoder fra (kræver en login-tjeneste for organisationen; instansens administratorer beholder deres).",
+            put(api::set_login),
+        ),
         r("GET", "/api/v1/admin/organisations/{org}/departments", User, "En organisations afdelinger: {id, name, kind}.", get(api::departments)),
         r("POST", "/api/v1/admin/organisations/{org}/departments", User, "Tilføj en afdeling: {name, kind?}; svarer 201 med dens id.", post(api::add_department)),
         r("GET", "/api/v1/admin/organisations/{org}/users", User, "En organisations brugere, også de lukkede.", get(api::users)),

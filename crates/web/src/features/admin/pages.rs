@@ -32,6 +32,7 @@ fn saved_text(what: &str) -> Option<&'static str> {
         "lukket" => "Brugerens adgang er lukket, og brugeren er logget ud.",
         "aabnet" => "Brugerens adgang er åbnet igen.",
         "rettet" => "Brugeren er rettet.",
+        "login" => "Login-indstillingen er gemt.",
         _ => return None,
     })
 }
@@ -107,6 +108,8 @@ pub struct OrgPage {
     pub staff: Vec<StaffView>,
     pub roles: Vec<Choice>,
     pub me: PersonId,
+    /// A staff identity provider lets this organisation's staff log in.
+    pub signs_on: bool,
     pub errors: Vec<FieldError>,
     pub submitted: BTreeMap<String, String>,
     pub saved: Option<&'static str>,
@@ -123,6 +126,7 @@ async fn org_page(app: &App, user: &CurrentUser, org: OrgId, form: &FormData, er
     let chosen_roles: Vec<&str> = all(form, "roles").collect();
     let submitted: BTreeMap<String, String> = form.iter().filter(|(k, _)| k != "password").cloned().collect();
     let chosen_department = get(form, "department");
+    let signs_on = tovholder_app::single_sign_on::serves(app, &o.name);
     Ok(OrgPage {
         layout: Layout { below: true, ..Layout::for_user(app, user, "admin").await? },
         csrf: user.csrf.clone(),
@@ -136,6 +140,7 @@ async fn org_page(app: &App, user: &CurrentUser, org: OrgId, form: &FormData, er
         staff,
         roles: roles.iter().map(|(k, l)| Choice { value: k.clone(), label: l.clone(), selected: chosen_roles.contains(&k.as_str()) }).collect(),
         me: user.person,
+        signs_on,
         errors,
         submitted,
         saved,
@@ -154,6 +159,12 @@ async fn done<T>(app: &App, user: &CurrentUser, org: OrgId, form: FormData, resu
         Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, org_page(app, user, org, &form, errors, None).await?).into_response()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Local passwords off (`sign_on_only` = ja) or on again for the organisation's staff.
+pub async fn set_login(State(app): State<App>, user: CurrentUser, Path(org): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let result = tovholder_app::single_sign_on::set_sign_on_only(&app, &user, OrgId(org), get(&form, "sign_on_only") == "ja").await;
+    done(&app, &user, OrgId(org), form, result, "login").await
 }
 
 pub async fn add_department(State(app): State<App>, user: CurrentUser, Path(org): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {

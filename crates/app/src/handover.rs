@@ -1,0 +1,62 @@
+//! What a closed login leaves behind: the person steps down from every course role they hold,
+//! so their tasks fall to the role standing in (or to those who appoint to the role), and the
+//! appointers get a task "Udpeg ny <rolle>" (core's vacancies). Written to each course's
+//! journal in the administrator's name, under the access log's `write:release_login`.
+
+use tovholder_core::course::{Event, Leaving, Stamp};
+use tovholder_core::ids::{CourseId, PersonId};
+use tovholder_core::model::Scope;
+use tovholder_core::policy::{Decision, Reason};
+use tovholder_store::{AccessRecord, User};
+
+use crate::course::{Course, log};
+use crate::error::AppError;
+use crate::{App, actions};
+
+/// Attempts per course when someone else saves it at the same moment.
+const ATTEMPTS: usize = 3;
+
+/// Takes `person` out of every course role they hold; the number of courses changed.
+pub async fn release(app: &App, by: &User, person: PersonId) -> Result<usize, AppError> {
+    let mut changed = 0;
+    for id in app.store.courses_of_member(person).await? {
+        for attempt in 1..=ATTEMPTS {
+            match release_in(app, by, person, id).await {
+                Err(AppError::Conflict(_)) if attempt < ATTEMPTS => continue,
+                Ok(true) => changed += 1,
+                other => {
+                    other?;
+                }
+            }
+            break;
+        }
+    }
+    Ok(changed)
+}
+
+/// One course: whether anything was written.
+async fn release_in(app: &App, by: &User, person: PersonId, id: CourseId) -> Result<bool, AppError> {
+    let Some(stored) = app.store.course(id).await? else { return Ok(false) };
+    let Some(model) = app.models.get(&stored.state.model) else { return Ok(false) };
+    let events: Vec<Event> = stored
+        .state
+        .members
+        .iter()
+        .filter(|m| m.person == person && model.role(&m.role).is_some_and(|r| r.scope == Scope::Course))
+        .map(|m| Event::PersonLeft { person, role: m.role.clone(), because: Some(Leaving::LoginClosed) })
+        .collect();
+    if events.is_empty() {
+        return Ok(false);
+    }
+    let stamp = Stamp { at: app.clock.now(), by: by.person };
+    log(app, AccessRecord { at: stamp.at, person: Some(by.person), course: Some(id), action: "write:release_login".into(), allowed: true, reason: "administrator".into() }).await?;
+    let mut state = (*stored.state).clone();
+    for e in &events {
+        state.apply(&stamp, e);
+    }
+    // Not a role in the course: the administrator acts on the login, not on the course.
+    let decision = Decision { allowed: true, reason: Reason::Role { role: "administration".into() } };
+    let course = Course { id, version: stored.version, state: stored.state, model, viewer: by.clone(), decision, seen: None };
+    actions::commit_decided(app, &course, state, events, vec![], &stamp).await?;
+    Ok(true)
+}

@@ -1,0 +1,3 @@
+-- An organisation whose staff log in only through single sign-on (local passwords turned off);
+-- instance administrators keep theirs as the way in when the identity provider is down.
+ALTER TABLE orgs ADD COLUMN sign_on_only BOOLEAN NOT NULL DEFAULT FALSE;
