@@ -1854,6 +1854,42 @@ step('admin: the administrator adds a department and a login in the browser, axe
   await vera.context().close();
 }, { id: 'admin' });
 
+step('import: the administrator creates an organisation, imports its departments and staff from spreadsheets Excel saved (Windows-1252), sees a wrong line by its number first, and axe finds nothing', async () => {
+  const page = await session('admin');
+  await page.goto(`${server.base}/admin`);
+  const org = page.locator('#form-organisation');
+  await org.getByLabel('Navn').fill('Vestby Kommune');
+  await org.getByLabel('Slags').selectOption('kommune');
+  await Promise.all([page.waitForURL(/gemt=organisation/), org.getByRole('button', { name: 'Opret organisation' }).click()]);
+  await page.getByRole('heading', { level: 1, name: 'Vestby Kommune' }).waitFor();
+  await page.goto(`${server.base}/admin`);
+  await page.getByRole('link', { name: 'Importér fra en CSV-fil' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Importér fra en CSV-fil' }).waitFor();
+  await runAxe(page, '/admin/import (admin)');
+  // Latin-1 is Windows-1252 for every letter used here, as Danish Excel writes them.
+  const upload = async (text) => {
+    await page.locator('#form-import').getByLabel('CSV-fil').setInputFiles({ name: 'import.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'latin1') });
+    await page.locator('#form-import').getByRole('button', { name: 'Vis forhåndsvisning' }).click();
+    await page.getByRole('heading', { level: 2, name: /Forhåndsvisning/ }).waitFor();
+  };
+  await upload('Organisation;Afdeling;Arbejder med\r\nVestby Kommune;Familierådgivningen;Familierådgivning\r\n');
+  await Promise.all([page.waitForURL(/oprettet=1/), page.getByRole('button', { name: 'Importér 1 afdeling' }).click()]);
+  const staff = (email) => `Navn;Brugernavn;E-mail;Organisation;Afdeling;Roller\r\nSøren Ørsted;soeren.oersted;${email};Vestby Kommune;Familierådgivningen;Tovholder\r\n`;
+  await upload(staff('ikke en mail'));
+  assert.ok((await page.locator('#import-fejl').innerText()).includes('Linje 2, E-mail'), 'the wrong line by its number');
+  assert.equal(await page.getByRole('button', { name: /^Importér/ }).count(), 0, 'nothing to save while a line is wrong');
+  await runAxe(page, 'an import with a wrong line (admin)');
+  await upload(staff('soeren@vestby.example'));
+  assert.ok((await page.locator('#forhaandsvisning').innerText()).includes('Søren Ørsted'), 'the letters read right');
+  await runAxe(page, 'an import preview (admin)');
+  await Promise.all([page.waitForURL(/oprettet=1/), page.getByRole('button', { name: 'Importér 1 bruger' }).click()]);
+  assert.ok((await page.locator('#gemt').innerText()).includes('1 bruger er oprettet'));
+  await shot(page, 'admin-import.png');
+  await page.goto(`${server.base}/admin`);
+  await page.locator('#organisationer').getByRole('link', { name: 'Vestby Kommune' }).click();
+  assert.ok((await page.locator('#brugere').innerText()).includes('Søren Ørsted'), 'the imported login is listed');
+}, { needs: ['admin'] });
+
 // RFC 6238 as an authenticator app computes it: HMAC-SHA1 over the 30-second step, 6 digits.
 function totpCode(base32, atSeconds = Date.now() / 1000) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

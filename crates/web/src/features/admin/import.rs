@@ -77,7 +77,10 @@ pub async fn show(State(app): State<App>, user: CurrentUser, Query(q): Query<Sav
 fn saved_text(kind: Kind, n: usize) -> String {
     let made = kind.count_da(n);
     match kind {
-        Kind::Staff => format!("{made} er oprettet. Hver har fået en e-mail med et link til selv at vælge sin adgangskode (undtagen i organisationer, der logger ind med login-tjeneste)."),
+        Kind::Staff => {
+            let who = if n == 1 { "Brugeren" } else { "Hver" };
+            format!("{made} er oprettet. {who} har fået en e-mail med et link til selv at vælge sin adgangskode (undtagen i organisationer, der logger ind med login-tjeneste).")
+        }
         _ => format!("{made} er oprettet."),
     }
 }
