@@ -27,6 +27,13 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let home = store.add_org("Julemærkehjemmet Testlyst", "julemaerkehjem").await.map_err(e("add_org"))?;
     let kommune = store.add_org("Prøvekommune", "kommune").await.map_err(e("add_org"))?;
     ensure(store.orgs().await.map_err(e("orgs"))?.len() == 2, "two orgs")?;
+    // Local passwords off for an organisation's staff, and on again; seen at once.
+    store.set_sign_on_only(kommune, true).await.map_err(e("set_sign_on_only"))?;
+    let signs_on = |orgs: &[tovholder_store::Org]| orgs.iter().filter(|o| o.sign_on_only).map(|o| o.id).collect::<Vec<_>>();
+    ensure(signs_on(&store.orgs().await.map_err(e("orgs"))?) == [kommune], "the municipality signs on only")?;
+    store.set_sign_on_only(kommune, false).await.map_err(e("set_sign_on_only"))?;
+    ensure(signs_on(&store.orgs().await.map_err(e("orgs"))?).is_empty(), "and no longer")?;
+    ensure(matches!(store.set_sign_on_only(OrgId(-5), true).await, Err(StoreError::NotFound)), "no such organisation")?;
     // Meeting places are each organisation's own.
     let hall = store.add_meeting_place(kommune, "Rådhuset, mødelokale 2", "Torvet 1, 9999 Prøveby").await.map_err(e("add_meeting_place"))?;
     store.add_meeting_place(kommune, "Familiehuset", "Skolevej 4, 9999 Prøveby").await.map_err(e("add_meeting_place"))?;
@@ -114,6 +121,10 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let id = store.create_course(&commit).await.map_err(e("create_course"))?;
     let c = store.course(id).await.map_err(e("course"))?.ok_or("story: course found")?;
     ensure(c.version == 2 && *c.state == state, "version counts entries and the state round-trips")?;
+    for m in &state.members {
+        ensure(store.courses_of_member(m.person).await.map_err(e("of member"))? == [id], "each member's courses")?;
+    }
+    ensure(!state.members.is_empty() && store.courses_of_member(PersonId(-5)).await.map_err(e("of member"))?.is_empty(), "nobody else's")?;
     ensure(store.courses_of_org(home, None, 10).await.map_err(e("of org"))? == [id], "the home's course list")?;
     ensure(store.courses_of_org(home, Some(id), 10).await.map_err(e("of org"))?.is_empty(), "nothing older than the first course")?;
     // The search by part of a member's name: by index (three letters or more) and without.
