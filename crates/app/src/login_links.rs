@@ -50,7 +50,8 @@ pub async fn send(app: &App, user: &User, welcome: bool) -> Result<(), AppError>
     Ok(())
 }
 
-/// "Glemt adgangskode": a link to the login's e-mail if the login exists, is open and has one.
+/// "Glemt adgangskode": a link to the login's e-mail if the login (named by login name or
+/// e-mail address) exists, is open and has one.
 /// Answers the same either way; a few asks per login and address within the throttle's window.
 pub async fn forgotten(app: &App, login: &str, from: std::net::IpAddr) -> Result<(), AppError> {
     let login = login.trim().to_lowercase();
@@ -65,7 +66,9 @@ pub async fn forgotten(app: &App, login: &str, from: std::net::IpAddr) -> Result
     if app.store.failed_logins_since(&by_login, since).await? > MAX_ASKS || app.store.failed_logins_since(&by_address, since).await? > MAX_ASKS_PER_ADDRESS {
         return Ok(());
     }
-    let user = app.store.user_by_name(&login).await?.filter(|u| u.active && u.email.is_some());
+    // Many remember their e-mail address rather than their login name.
+    let user = if login.contains('@') { app.store.user_by_email(&login).await? } else { app.store.user_by_name(&login).await? };
+    let user = user.filter(|u| u.active && u.email.is_some());
     if let Some(user) = user
         && !signs_on_only(app, &user).await?
     {
