@@ -5,10 +5,11 @@
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
+use tovholder_store::access::Access;
 use tovholder_store::{AccessRecord, Store};
 
 /// One request's records and the answer it waits for.
-type Job = (Vec<AccessRecord>, oneshot::Sender<bool>);
+type Job = (Access, oneshot::Sender<bool>);
 
 #[derive(Clone)]
 pub struct AccessLog {
@@ -27,13 +28,13 @@ impl AccessLog {
         tokio::spawn(async move {
             let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
             while rx.recv_many(&mut jobs, BATCH).await > 0 {
-                let records: Vec<AccessRecord> = jobs.iter_mut().flat_map(|(r, _)| std::mem::take(r)).collect();
+                let requests: Vec<Access> = jobs.iter_mut().map(|(r, _)| std::mem::replace(r, Access::View(vec![]))).collect();
                 let started = std::time::Instant::now();
-                let written = if records.is_empty() { Ok(()) } else { store.write_access_log(&records).await };
+                let written = store.write_access_log(&requests).await;
                 // Every request of the batch waited this long: worth seeing in the log (counts only).
                 let ms = started.elapsed().as_millis();
                 if ms >= SLOW_MS {
-                    tracing::warn!(ms, records = records.len(), requests = jobs.len(), "access log batch was slow");
+                    tracing::warn!(ms, requests = requests.len(), "access log batch was slow");
                 }
                 let ok = match written {
                     Ok(()) => true,
@@ -52,13 +53,17 @@ impl AccessLog {
 
     /// Writes one record; true once it is durable. False means the request must not proceed.
     pub async fn record(&self, rec: AccessRecord) -> bool {
-        self.record_many(vec![rec]).await
+        self.send(Access::One(rec)).await
     }
 
-    /// Writes several records (e.g. one per course in a list); true once all are durable.
-    pub async fn record_many(&self, recs: Vec<AccessRecord>) -> bool {
+    /// Writes a list view's records (one per course in the list); true once all are durable.
+    pub async fn record_view(&self, recs: Vec<AccessRecord>) -> bool {
+        self.send(Access::View(recs)).await
+    }
+
+    async fn send(&self, access: Access) -> bool {
         let (done, wait) = oneshot::channel();
-        if self.tx.send((recs, done)).await.is_err() {
+        if self.tx.send((access, done)).await.is_err() {
             return false;
         }
         wait.await.unwrap_or(false)

@@ -32,7 +32,7 @@ pub async fn my_tasks(app: &App, user: &User, what: &str) -> Result<Vec<TaskView
             courses.insert(c.id, (c, model));
         }
     }
-    if !app.access.record_many(records).await {
+    if !app.access.record_view(records).await {
         return Err(AppError::Internal("access log unavailable".into()));
     }
     let people = views::title_people(app.store.as_ref(), courses.values().map(|(c, m)| (&**m, &*c.state))).await?;
@@ -70,7 +70,7 @@ pub async fn shared_with_me(app: &App, user: &User, what: &str) -> Result<Vec<Sh
             shown.push((c, model, *until));
         }
     }
-    if !app.access.record_many(records).await {
+    if !app.access.record_view(records).await {
         return Err(AppError::Internal("access log unavailable".into()));
     }
     let people = views::title_people(app.store.as_ref(), shown.iter().map(|(c, m, _)| (&**m, &*c.state))).await?;
@@ -145,7 +145,7 @@ pub async fn course_list(app: &App, user: &User, query: Option<&str>, before: Op
             overdue_tasks: status.iter().filter(|s| matches!(s, tovholder_core::tasks::Status::Overdue)).count(),
         });
     }
-    if !app.access.record_many(records).await {
+    if !app.access.record_view(records).await {
         return Err(AppError::Internal("access log unavailable".into()));
     }
     Ok(CourseList { rows, older })

@@ -9,10 +9,11 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, Postgres};
 
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
-use tovholder_store::{AccessRecord, Keys, Person, Result, StoreError, StoredCourse, TaskRow, to_micros};
+use tovholder_store::{Keys, Person, Result, StoreError, StoredCourse, TaskRow, to_micros};
 use tovholder_store_sql::{Dialect, Sql, SqlStore, db};
 
 mod scale;
@@ -113,12 +114,15 @@ impl Dialect for Pg {
         rows.iter().map(PgStore::task_row).collect()
     }
 
-    async fn write_access_log(s: &PgStore, batch: &[AccessRecord]) -> Result<()> {
-        // One statement (its own transaction, one commit): a round trip per record made a
-        // batch of list views thousands of round trips long.
+    async fn write_access_log(s: &PgStore, batch: &[tovholder_store::access::Access]) -> Result<()> {
+        // One statement for the rows: a round trip per record made a batch of list views
+        // thousands of round trips long. Then the chain's link, under a transaction lock that
+        // orders the batches of every server process.
         let (rows, seen) = tovholder_store::access::log_rows(batch)?;
         let records = || rows.iter().map(|r| r.record);
-        sqlx::query(sql::INSERT_ACCESS)
+        let mut tx = s.writer.begin().await.map_err(db)?;
+        sqlx::query(sql::LOCK_ACCESS_CHAIN).execute(&mut *tx).await.map_err(db)?;
+        let ids = sqlx::query(sql::INSERT_ACCESS)
             .bind(records().map(|a| to_micros(a.at)).collect::<Vec<i64>>())
             .bind(records().map(|a| a.person.map(|p| p.0)).collect::<Vec<Option<i64>>>())
             .bind(rows.iter().map(|r| if r.courses.is_some() { None } else { r.record.course.map(|c| c.0) }).collect::<Vec<Option<i64>>>())
@@ -129,9 +133,14 @@ impl Dialect for Pg {
             .bind(seen.iter().map(|s| s.0).collect::<Vec<i64>>())
             .bind(seen.iter().map(|s| s.1).collect::<Vec<i64>>())
             .bind(seen.iter().map(|s| s.2).collect::<Vec<i64>>())
-            .execute(&s.writer)
+            .fetch_all(&mut *tx)
             .await
-            .map_err(db)?;
+            .map_err(db)?
+            .iter()
+            .map(|r| r.try_get::<i64, _>("id").map_err(db))
+            .collect::<Result<Vec<i64>>>()?;
+        s.link_access_rows(&mut tx, &ids).await?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 

@@ -104,6 +104,11 @@ pub const SQL: Sql = Sql {
         " FROM access_log a CROSS JOIN LATERAL jsonb_array_elements(a.courses::jsonb) WITH ORDINALITY AS j(e, k) \
      WHERE a.courses IS NOT NULL ORDER BY id DESC, k DESC LIMIT $1"
     ),
+    access_chain_last: "SELECT id, first_id, last_id, rows, hash FROM access_chain ORDER BY id DESC LIMIT 1",
+    access_chain_after: "SELECT id, first_id, last_id, rows, hash FROM access_chain WHERE id > $1 ORDER BY id LIMIT $2",
+    access_rows_between: "SELECT id, at_us, person_id, course_id, action, allowed, reason, courses FROM access_log WHERE id >= $1 AND id <= $2 ORDER BY id",
+    insert_access_link: "INSERT INTO access_chain (first_id, last_id, rows, hash) VALUES ($1, $2, $3, $4)",
+    access_counts_after: "SELECT COUNT(*) AS n, COUNT(courses) AS v FROM access_log WHERE id > $1",
     admin_log: "SELECT a.id, 0::BIGINT AS k, a.at_us, a.person_id, a.course_id, a.action, a.allowed, a.reason FROM access_log a LEFT JOIN persons p ON p.id = a.person_id \
      WHERE a.action LIKE 'admin:%' AND ($1::BIGINT IS NULL OR p.org_id = $1) AND ($2::TEXT IS NULL OR a.action = $2) ORDER BY a.id DESC LIMIT $3",
     outbox: "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT $1",
@@ -142,7 +147,11 @@ pub const INSERT_ACCESS: &str = "WITH seen AS (INSERT INTO access_seen (course_i
      INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason, courses) \
      SELECT at_us, person_id, course_id, action, allowed, reason, courses \
      FROM unnest($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::BOOLEAN[], $6::TEXT[], $7::TEXT[]) \
-     WITH ORDINALITY AS t(at_us, person_id, course_id, action, allowed, reason, courses, n) ORDER BY n";
+     WITH ORDINALITY AS t(at_us, person_id, course_id, action, allowed, reason, courses, n) ORDER BY n RETURNING id";
+
+/// The access log's chain is extended by one batch at a time, across processes: this lock,
+/// held to the end of the transaction (an advisory lock needs no privilege on any table).
+pub const LOCK_ACCESS_CHAIN: &str = "SELECT pg_advisory_xact_lock(7401001)";
 
 pub const RESET_IDS: &str = "SELECT setval(pg_get_serial_sequence('orgs', 'id'), COALESCE((SELECT max(id) FROM orgs), 0) + 1, false), \
      setval(pg_get_serial_sequence('persons', 'id'), COALESCE((SELECT max(id) FROM persons), 0) + 1, false), \

@@ -45,3 +45,38 @@ async fn tampering_is_refused_or_detected() {
     tovholder_store_postgres::drop_schema(&url(), &schema).await.unwrap();
     assert!(broken.unwrap().contains("entry 3"));
 }
+
+/// The access log takes inserts only, and its chain finds a row changed, removed or slipped in
+/// behind the server's back (triggers disabled, as the tables' owner could).
+#[tokio::test]
+async fn the_access_log_refuses_edits_and_its_chain_finds_them() {
+    let tampered = async |sql: &[&str]| {
+        let schema = schema();
+        let keys = Keys::from_master(&[3u8; 32]);
+        let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
+        tovholder_test_kit::story::run(&store, &keys).await.unwrap();
+        let clean = store.check_access_chain().await.unwrap().broken;
+        let opts: sqlx::postgres::PgConnectOptions = url().parse().unwrap();
+        let raw = sqlx::PgPool::connect_with(opts.options([("search_path", schema.as_str())])).await.unwrap();
+        let mut refused = vec![];
+        for s in ["UPDATE access_log SET allowed = TRUE", "DELETE FROM access_log", "TRUNCATE access_chain"] {
+            refused.push(sqlx::query(sqlx::AssertSqlSafe(s)).execute(&raw).await.map_err(|e| e.to_string()).err().unwrap_or_default());
+        }
+        for s in sql {
+            sqlx::query(sqlx::AssertSqlSafe(*s)).execute(&raw).await.unwrap();
+        }
+        let broken = store.check_access_chain().await.unwrap().broken.unwrap_or_default();
+        raw.close().await;
+        store.close().await;
+        tovholder_store_postgres::drop_schema(&url(), &schema).await.unwrap();
+        assert_eq!(clean, None);
+        assert!(refused.iter().all(|e| e.contains("insert-only")), "{refused:?}");
+        broken
+    };
+    let changed = tampered(&["ALTER TABLE access_log DISABLE TRIGGER access_log_no_change", "UPDATE access_log SET allowed = TRUE, reason = 'role' WHERE id = 1"]).await;
+    assert!(changed.contains("changed after they were written"), "{changed}");
+    let removed = tampered(&["ALTER TABLE access_log DISABLE TRIGGER access_log_no_change", "DELETE FROM access_log WHERE id = 1"]).await;
+    assert!(removed.contains("covers 2 rows, but 1 are there"), "{removed}");
+    let added = tampered(&["INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) VALUES (1, 1, 1, 'read', TRUE, 'role')"]).await;
+    assert!(added.contains("behind its back"), "{added}");
+}

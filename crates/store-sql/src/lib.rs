@@ -14,7 +14,8 @@ use sqlx::{Database, Pool};
 
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Task;
-use tovholder_store::{AccessRecord, Keys, Person, Result, StoreError, StoredCourse, TaskRow};
+use tovholder_store::access::Access;
+use tovholder_store::{Keys, Person, Result, StoreError, StoredCourse, TaskRow};
 
 /// `impl<D: Dialect> [Trait for] SqlStore<D> { … }` with the one list of what sqlx must do with
 /// a dialect's types.
@@ -44,6 +45,7 @@ macro_rules! for_every_dialect {
     };
 }
 
+mod access_chain;
 mod commit;
 mod rows;
 mod sql;
@@ -67,7 +69,7 @@ pub trait Dialect: Send + Sync + Sized + 'static {
     async fn courses(s: &SqlStore<Self>, ids: &[CourseId]) -> Result<Vec<StoredCourse>>;
     async fn open_tasks_for(s: &SqlStore<Self>, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>>;
     /// A batch of access records, durable when this returns.
-    async fn write_access_log(s: &SqlStore<Self>, batch: &[AccessRecord]) -> Result<()>;
+    async fn write_access_log(s: &SqlStore<Self>, batch: &[Access]) -> Result<()>;
     async fn search_courses_of_org(s: &SqlStore<Self>, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>>;
     /// After an import: ids made later continue above the imported ones.
     async fn finish_import(_s: &SqlStore<Self>) -> Result<()> {

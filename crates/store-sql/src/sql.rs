@@ -85,6 +85,13 @@ pub struct Sql {
     /// The newest records of the whole log, list views as one record per course.
     pub access_log_all: &'static str,
     pub admin_log: &'static str,
+    /// The access log's chain: its newest link, the links after an id, the rows of an id range,
+    /// a new link, and the rows (and list views) after an id.
+    pub access_chain_last: &'static str,
+    pub access_chain_after: &'static str,
+    pub access_rows_between: &'static str,
+    pub insert_access_link: &'static str,
+    pub access_counts_after: &'static str,
     pub outbox: &'static str,
     /// Claims the oldest mail due, for one sender at a time; returns it.
     pub claim_mail: &'static str,

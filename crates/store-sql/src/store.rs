@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use sqlx::Row;
 
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_store::access::{Access, ChainReport};
 use tovholder_store::parts::*;
 use tovholder_store::{
     AccessRecord, Commit, Department, JournalEntry, LoginToken, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, OrgCodes, Person, Result, Session, StoreError, StoredCourse, TaskRow, User,
@@ -357,8 +358,12 @@ for_every_dialect! {
 for_every_dialect! {
     #[async_trait]
     impl AccessLog {
-        async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()> {
+        async fn write_access_log(&self, batch: &[Access]) -> Result<()> {
             D::write_access_log(self, batch).await
+        }
+
+        async fn check_access_chain(&self) -> Result<ChainReport> {
+            self.check_chain().await
         }
 
         async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>> {

@@ -16,7 +16,7 @@ use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOp
 
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Task;
-use tovholder_store::{AccessRecord, Keys, Person, Result, StoreError, StoredCourse, TaskRow, task_rows};
+use tovholder_store::{Keys, Person, Result, StoreError, StoredCourse, TaskRow, task_rows};
 use tovholder_store_sql::{Dialect, Sql, SqlStore, db, json};
 
 mod current;
@@ -92,7 +92,7 @@ impl Dialect for Lite {
         scale::open_tasks_of(s, person, org, org_roles).await
     }
 
-    async fn write_access_log(s: &SqliteStore, batch: &[AccessRecord]) -> Result<()> {
+    async fn write_access_log(s: &SqliteStore, batch: &[tovholder_store::access::Access]) -> Result<()> {
         // One durable transaction.
         scale::access_batch(s, batch).await
     }

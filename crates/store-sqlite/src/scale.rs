@@ -7,8 +7,8 @@ use jiff::civil::Date;
 use tovholder_core::course::CourseState;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Owner;
-use tovholder_store::access::LogRow;
-use tovholder_store::{AccessRecord, Result, StoreError, StoredCourse, TaskRow, from_micros, search_key, to_micros};
+use tovholder_store::access::{Access, LogRow};
+use tovholder_store::{Result, StoreError, StoredCourse, TaskRow, from_micros, search_key, to_micros};
 use tovholder_store_sql::{corrupt, db, json};
 
 use crate::SqliteStore;
@@ -93,18 +93,23 @@ async fn open_tasks_read(s: &SqliteStore, person: PersonId, org: OrgId, org_role
 /// A batch of access records in one transaction: one commit (and one sync) for all of
 /// them, list views as one row each (`tovholder_store::access`). The values are bound, not
 /// passed as JSON: parsing JSON in SQLite took more of the writer's time than the inserts.
-pub(crate) async fn access_batch(s: &SqliteStore, batch: &[AccessRecord]) -> Result<()> {
+pub(crate) async fn access_batch(s: &SqliteStore, batch: &[Access]) -> Result<()> {
     let (rows, seen) = tovholder_store::access::log_rows(batch)?;
     let mut tx = s.writer.begin().await.map_err(db)?;
+    let mut ids = Vec::with_capacity(rows.len());
     for (n, chunk) in chunks(&rows) {
         // Built from constants and a count only: nothing of the records is in the text.
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(insert_rows(INSERT_ACCESS, "(?, ?, ?, ?, ?, ?, ?)", n)));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("{} RETURNING id", insert_rows(INSERT_ACCESS, "(?, ?, ?, ?, ?, ?, ?)", n))));
         for LogRow { record: a, courses, allowed, reason } in chunk {
             q = q.bind(to_micros(a.at)).bind(a.person.map(|p| p.0)).bind(if courses.is_some() { None } else { a.course.map(|c| c.0) });
             q = q.bind(&a.action).bind(allowed).bind(reason).bind(courses);
         }
-        q.execute(&mut *tx).await.map_err(db)?;
+        for r in q.fetch_all(&mut *tx).await.map_err(db)? {
+            ids.push(r.try_get::<i64, _>("id").map_err(db)?);
+        }
     }
+    // SQLite has one writer: nothing links between.
+    s.link_access_rows(&mut tx, &ids).await?;
     for (n, chunk) in chunks(&seen) {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(insert_rows(INSERT_SEEN, "(?, ?, ?)", n)));
         for (course, day, person) in chunk {

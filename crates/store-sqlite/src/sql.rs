@@ -103,6 +103,11 @@ pub const SQL: Sql = Sql {
         view_records!(),
         " FROM access_log a, json_each(a.courses) j WHERE a.courses IS NOT NULL ORDER BY id DESC, k DESC LIMIT ?1"
     ),
+    access_chain_last: "SELECT id, first_id, last_id, rows, hash FROM access_chain ORDER BY id DESC LIMIT 1",
+    access_chain_after: "SELECT id, first_id, last_id, rows, hash FROM access_chain WHERE id > ? ORDER BY id LIMIT ?",
+    access_rows_between: "SELECT id, at_us, person_id, course_id, action, allowed, reason, courses FROM access_log WHERE id >= ? AND id <= ? ORDER BY id",
+    insert_access_link: "INSERT INTO access_chain (first_id, last_id, rows, hash) VALUES (?, ?, ?, ?)",
+    access_counts_after: "SELECT COUNT(*) AS n, COUNT(courses) AS v FROM access_log WHERE id > ?",
     admin_log: "SELECT a.id, 0 AS k, a.at_us, a.person_id, a.course_id, a.action, a.allowed, a.reason FROM access_log a LEFT JOIN persons p ON p.id = a.person_id \
      WHERE a.action LIKE 'admin:%' AND (?1 IS NULL OR p.org_id = ?1) AND (?2 IS NULL OR a.action = ?2) ORDER BY a.id DESC LIMIT ?3",
     outbox: "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT ?",

@@ -56,3 +56,33 @@ async fn a_tampered_projection_is_detected() {
     let broken = tovholder_store::verify_course(&store, &keys, id).await.unwrap().unwrap();
     assert!(broken.contains("stored state differs"), "{broken}");
 }
+
+/// The access log takes inserts only, and its chain finds a row changed, removed or slipped in
+/// behind the server's back (triggers dropped, as someone with the database file could).
+#[tokio::test]
+async fn the_access_log_refuses_edits_and_its_chain_finds_them() {
+    let tampered = async |sql: &[&str]| {
+        let (store, keys, dir) = fresh().await;
+        tovholder_test_kit::story::run(&store, &keys).await.unwrap();
+        assert_eq!(store.check_access_chain().await.unwrap().broken, None);
+        let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("story.db").display())).await.unwrap();
+        for s in sql {
+            sqlx::query(sqlx::AssertSqlSafe(*s)).execute(&raw).await.unwrap();
+        }
+        store.check_access_chain().await.unwrap().broken.unwrap_or_default()
+    };
+    let (store, keys, dir) = fresh().await;
+    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("story.db").display())).await.unwrap();
+    let err = sqlx::query("UPDATE access_log SET allowed = 1").execute(&raw).await.unwrap_err();
+    assert!(err.to_string().contains("insert-only"), "{err}");
+    assert!(sqlx::query("DELETE FROM access_log").execute(&raw).await.is_err());
+    assert!(sqlx::query("DELETE FROM access_chain").execute(&raw).await.is_err());
+
+    let changed = tampered(&["DROP TRIGGER access_log_no_update", "UPDATE access_log SET allowed = 1, reason = 'role' WHERE id = 1"]).await;
+    assert!(changed.contains("changed after they were written"), "{changed}");
+    let removed = tampered(&["DROP TRIGGER access_log_no_delete", "DELETE FROM access_log WHERE id = 1"]).await;
+    assert!(removed.contains("covers 2 rows, but 1 are there"), "{removed}");
+    let added = tampered(&["INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) VALUES (1, 1, 1, 'read', 1, 'role')"]).await;
+    assert!(added.contains("behind its back"), "{added}");
+}

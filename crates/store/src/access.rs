@@ -35,32 +35,81 @@ pub const VIEW: &str = "view";
 /// "This person saw this course on this day (UTC)": (course, day, person).
 pub type Seen = (i64, i64, i64);
 
-/// A batch as rows: records of one request (the same time, person and action) for two or more
-/// courses become one list view's row and its "seen" entries; every other record its own row.
-pub fn log_rows(batch: &[AccessRecord]) -> Result<(Vec<LogRow<'_>>, Vec<Seen>)> {
+/// One request's records, as the request wrote them: a record on its own (a read of one course,
+/// a write, a login), or a list view's records of several courses. Which it is is said, never
+/// guessed: two reads in the same microsecond are two records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    One(AccessRecord),
+    View(Vec<AccessRecord>),
+}
+
+/// A batch as rows: a list view of two or more courses becomes one row naming them, and its
+/// "seen" entries; every other record its own row.
+pub fn log_rows<'a>(batch: &'a [Access]) -> Result<(Vec<LogRow<'a>>, Vec<Seen>)> {
     let mut rows = Vec::new();
     let mut seen = Vec::new();
-    let mut rest = batch;
-    while let Some(first) = rest.first() {
-        let run = rest.iter().take_while(|r| same_view(first, r)).count().max(1);
-        let (view, more) = rest.split_at(run);
-        match (first.person, view.len()) {
-            (Some(person), 2..) => {
+    let own = |record: &'a AccessRecord| LogRow { record, courses: None, allowed: record.allowed, reason: &record.reason };
+    for access in batch {
+        match access {
+            Access::View(view) if view.len() >= 2 && view.iter().all(|r| r.course.is_some()) && view[0].person.is_some() => {
+                let (first, person) = (&view[0], view[0].person.map_or(0, |p| p.0));
                 let day = to_micros(first.at).div_euclid(DAY_US);
                 let courses: Vec<(i64, bool, &str)> = view.iter().filter_map(|r| Some((r.course?.0, r.allowed, r.reason.as_str()))).collect();
-                seen.extend(courses.iter().map(|(course, _, _)| (*course, day, person.0)));
+                seen.extend(courses.iter().map(|(course, _, _)| (*course, day, person)));
                 let courses = serde_json::to_string(&courses).map_err(|e| StoreError::Database(e.to_string()))?;
                 rows.push(LogRow { record: first, courses: Some(courses), allowed: view.iter().all(|r| r.allowed), reason: VIEW });
             }
-            _ => rows.extend(view.iter().map(|record| LogRow { record, courses: None, allowed: record.allowed, reason: &record.reason })),
+            Access::View(view) => rows.extend(view.iter().map(own)),
+            Access::One(record) => rows.push(own(record)),
         }
-        rest = more;
     }
     Ok((rows, seen))
 }
 
-fn same_view(a: &AccessRecord, b: &AccessRecord) -> bool {
-    a.person.is_some() && a.course.is_some() && b.course.is_some() && a.at == b.at && a.person == b.person && a.action == b.action
+/// A row of the access log as stored, with its id: what the chain covers.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StoredRow {
+    pub id: i64,
+    pub at_us: i64,
+    pub person: Option<i64>,
+    pub course: Option<i64>,
+    pub action: String,
+    pub allowed: bool,
+    pub reason: String,
+    pub courses: Option<String>,
+}
+
+/// The bytes of a batch's rows the chain's hash covers: one JSON array per row, in id order.
+pub fn chain_bytes(rows: &[StoredRow]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for r in rows {
+        let line = serde_json::to_vec(&(r.id, r.at_us, r.person, r.course, &r.action, r.allowed, &r.reason, &r.courses)).map_err(|e| StoreError::Database(e.to_string()))?;
+        out.extend(line);
+        out.push(b'\n');
+    }
+    Ok(out)
+}
+
+/// A link of the chain: a batch's rows (ids `first..=last`, `rows` of them) and its hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainLink {
+    pub id: i64,
+    pub first: i64,
+    pub last: i64,
+    pub rows: i64,
+    pub hash: String,
+}
+
+/// What `check_access_chain` found: the rows and batches it checked, the list views among the
+/// rows, the rows from before the chain began, and the first break, if any.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChainReport {
+    pub batches: i64,
+    pub rows: i64,
+    pub views: i64,
+    pub before_chain: i64,
+    pub broken: Option<String>,
 }
 
 #[cfg(test)]
@@ -78,7 +127,7 @@ mod tests {
         let mut denied = rec(1, Some(12), "list");
         denied.allowed = false;
         denied.reason = "no_relation".into();
-        let batch = [rec(1, Some(10), "read"), rec(1, Some(11), "list"), denied, rec(2, Some(11), "list"), rec(2, None, "login")];
+        let batch = [Access::One(rec(1, Some(10), "read")), Access::View(vec![rec(1, Some(11), "list"), denied]), Access::View(vec![rec(2, Some(11), "list")]), Access::One(rec(2, None, "login"))];
         let (rows, seen) = log_rows(&batch)?;
         let shape: Vec<(Option<PersonId>, Option<&str>, bool, &str)> = rows.iter().map(|r| (r.record.person, r.courses.as_deref(), r.allowed, r.reason)).collect();
         let view = r#"[[11,true,"role"],[12,false,"no_relation"]]"#;
@@ -86,6 +135,16 @@ mod tests {
         assert_eq!(shape, [(one, None, true, "role"), (one, Some(view), false, VIEW), (two, None, true, "role"), (two, None, true, "role")]);
         let day = 1_800_000_000 * 1_000_000 / DAY_US;
         assert_eq!(seen, [(11, day, 1), (12, day, 1)]);
+        Ok(())
+    }
+
+    #[test]
+    fn two_reads_in_the_same_microsecond_are_two_reads() -> Result<()> {
+        let read = rec(1, Some(10), "read:GET /forloeb/{id}");
+        let batch = [Access::One(read.clone()), Access::One(read)];
+        let (rows, seen) = log_rows(&batch)?;
+        assert_eq!(rows.iter().map(|r| (r.courses.is_none(), r.reason)).collect::<Vec<_>>(), [(true, "role"), (true, "role")]);
+        assert!(seen.is_empty());
         Ok(())
     }
 }

@@ -33,6 +33,7 @@ pub struct Keys {
     cpr: [u8; 32],
     index: [u8; 32],
     journal: [u8; 32],
+    access: [u8; 32],
     factor: [u8; 32],
     login_state: [u8; 32],
     device: [u8; 32],
@@ -67,6 +68,7 @@ impl Keys {
             cpr: derive(master, "tovholder cpr encryption v1"),
             index: derive(master, "tovholder cpr blind index v1"),
             journal: derive(master, "tovholder journal chain v1"),
+            access: derive(master, "tovholder access log chain v1"),
             factor: derive(master, "tovholder second factor v1"),
             login_state: derive(master, "tovholder login state v1"),
             device: derive(master, "tovholder device v1"),
@@ -141,6 +143,11 @@ impl Keys {
     /// The journal chain: a keyed hash over the previous entry's hash and this entry's stored bytes.
     pub fn chain(&self, prev: &str, entry: &[u8]) -> String {
         self.mac(&self.journal, &[prev.as_bytes(), b"\n", entry])
+    }
+
+    /// The access log's chain: a keyed hash over the previous batch's hash and this batch's rows.
+    pub fn access_chain(&self, prev: &str, rows: &[u8]) -> String {
+        self.mac(&self.access, &[prev.as_bytes(), b"\n", rows])
     }
 
     /// A recovery code as stored: keyed, so a copy of the database alone cannot try codes.

@@ -443,7 +443,10 @@ pub trait Courses: Send + Sync + 'static {
 /// Every read of personal data and every write, allowed or denied.
 #[async_trait]
 pub trait AccessLog: Send + Sync + 'static {
-    async fn write_access_log(&self, batch: &[AccessRecord]) -> Result<()>;
+    /// A batch of requests' records, in one transaction with its link of the chain.
+    async fn write_access_log(&self, batch: &[access::Access]) -> Result<()>;
+    /// Checks the chain over the log from its first link (see `access::ChainReport`).
+    async fn check_access_chain(&self) -> Result<access::ChainReport>;
     async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>>;
     /// The newest administrative acts (`admin:…`), of actors in `org` if given, of one `action`
     /// if given.

@@ -9,6 +9,7 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::span::Window;
 use tovholder_core::tasks::{Owner, Task};
 
+use tovholder_store::access::Access;
 use tovholder_store::{AccessRecord, Blob, Commit, Keys, LoginToken, NewEntry, NewMail, NewPerson, NewUser, Session, Store, StoreError, UserChange, verify_course};
 
 type Check = Result<(), String>;
@@ -233,7 +234,7 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
 
     // Access log and outbox.
     let rec = AccessRecord { at: t0, person: Some(staff), course: Some(id), action: "read:GET /forloeb/{id}".into(), allowed: false, reason: "no_relation".into() };
-    store.write_access_log(&[rec.clone(), AccessRecord { course: None, ..rec.clone() }]).await.map_err(e("access"))?;
+    store.write_access_log(&[Access::One(rec.clone()), Access::One(AccessRecord { course: None, ..rec.clone() })]).await.map_err(e("access"))?;
     ensure(store.access_log(Some(id), 10).await.map_err(e("access_log"))? == [rec.clone()], "the course's access log")?;
     ensure(store.access_log(None, 10).await.map_err(e("access_log"))?.len() == 2, "the whole access log")?;
     // A list view (one request's records of several courses) is stored as one row naming them;
@@ -250,14 +251,19 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     let first = vec![view(later.at, id, true), view(later.at, other, false)];
     let second_at = later.at + jiff::SignedDuration::from_secs(60);
     let second = vec![view(second_at, other, true), view(second_at, id, true)];
-    store.write_access_log(&first).await.map_err(e("access view"))?;
-    store.write_access_log(&second).await.map_err(e("access view"))?;
+    store.write_access_log(&[Access::View(first.clone())]).await.map_err(e("access view"))?;
+    store.write_access_log(&[Access::View(second.clone())]).await.map_err(e("access view"))?;
     let of_course = store.access_log(Some(id), 10).await.map_err(e("access_log"))?;
     ensure(of_course == [second[1].clone(), first[0].clone(), rec.clone()], "the course's log names both list views, newest first")?;
     ensure(store.access_log(Some(other), 10).await.map_err(e("access_log"))? == [second[0].clone(), first[1].clone()], "the other course's log, with the refusal")?;
     ensure(store.access_log(Some(id), 1).await.map_err(e("access_log"))? == [second[1].clone()], "the limit counts records")?;
     let all = store.access_log(None, 10).await.map_err(e("access_log"))?;
     ensure(all.len() == 6 && all[..4] == [second[1].clone(), second[0].clone(), first[1].clone(), first[0].clone()], "the whole log, a record per course")?;
+    // Two reads in the same microsecond are two reads, not a list view; all of it is chained.
+    store.write_access_log(&[Access::One(rec.clone()), Access::One(rec.clone())]).await.map_err(e("access twice"))?;
+    ensure(store.access_log(Some(id), 10).await.map_err(e("access_log"))?[..2] == [rec.clone(), rec.clone()], "both reads, each its own record")?;
+    let chain = store.check_access_chain().await.map_err(e("chain"))?;
+    ensure(chain.broken.is_none() && (chain.batches, chain.rows, chain.views) == (4, 6, 2), "the access log's chain holds every batch")?;
     let out = store.outbox(10).await.map_err(e("outbox"))?;
     ensure(out.len() == 1 && out[0].mail.subject == "Ny opgave i Tovholder", "the mail written with the course")?;
     let claimed = store.claim_mail(t0, later.at).await.map_err(e("claim"))?.ok_or("story: a mail to claim")?;

@@ -433,6 +433,13 @@ async fn verify_all(store: &dyn Store, keys: &Keys) -> anyhow::Result<ExitCode> 
         }
     }
     println!("ok: {} journals verified", ids.len());
+    let chain = store.check_access_chain().await?;
+    if let Some(broken) = chain.broken {
+        println!("BROKEN: access log: {broken}");
+        return Ok(ExitCode::FAILURE);
+    }
+    let before = if chain.before_chain > 0 { format!("; rows up to {} were written before the chain began", chain.before_chain) } else { String::new() };
+    println!("ok: access log verified: {} rows ({} list views) in {} batches{before}", chain.rows, chain.views, chain.batches);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -491,7 +498,8 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
         target.import_mail(&m).await?;
     }
     let log = source.access_log(None, i64::MAX).await?;
-    target.write_access_log(&log.into_iter().rev().collect::<Vec<_>>()).await?;
+    // Each record on its own: the copy keeps every record and its decision, not the grouping.
+    target.write_access_log(&log.into_iter().rev().map(tovholder_store::access::Access::One).collect::<Vec<_>>()).await?;
     target.finish_import().await?;
     target.after_bulk_load().await?;
     say!("Copied {} courses. Checking every journal on the new store:", ids.len());

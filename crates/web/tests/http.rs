@@ -406,3 +406,29 @@ async fn strangers_cannot_lock_a_person_out() {
     assert_eq!(try_from(browser(), "2001:db8:1:2::ffff", demo::PASSWORD).await, StatusCode::TOO_MANY_REQUESTS, "the same /64");
     assert_eq!(try_from(browser(), "2001:db8:1:3::1", demo::PASSWORD).await, StatusCode::SEE_OTHER, "another /64");
 }
+
+/// Reads at the same moment (a clock standing still: the same microsecond, as two reads on a
+/// busy server can be) are each their own record, never taken for one list view; the access
+/// log's chain holds them all.
+#[tokio::test]
+async fn reads_in_the_same_microsecond_are_each_their_own_record() {
+    let t = TestApp::spawn_fixed(jiff::Timestamp::from_second(1_796_000_000).unwrap()).await;
+    let (tove, _) = t.login("tove").await;
+    let id = t.course("William");
+    let page = t.url(&format!("/forloeb/{id}"));
+    assert_eq!(tove.get(&page).send().await.unwrap().status(), StatusCode::OK);
+    let action = t.app.store.access_log(Some(id), 1).await.unwrap()[0].action.clone();
+    let count = async || t.app.store.access_log(Some(id), 100_000).await.unwrap().iter().filter(|r| r.action == action).count();
+    let (before, chain_before) = (count().await, t.app.store.check_access_chain().await.unwrap());
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (c, url) = (tove.clone(), page.clone());
+        reads.spawn(async move { c.get(url).send().await.unwrap().status() });
+    }
+    assert!(reads.join_all().await.iter().all(|s| *s == StatusCode::OK));
+    assert_eq!(count().await, before + 20, "each read its own record");
+    let chain = t.app.store.check_access_chain().await.unwrap();
+    assert_eq!(chain.broken, None);
+    assert_eq!(chain.views, chain_before.views, "no read was taken for a list view");
+    assert!(chain.rows >= chain_before.rows + 20);
+}

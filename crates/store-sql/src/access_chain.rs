@@ -1,0 +1,105 @@
+//! The access log's chain, the same in both stores: each batch of rows gets a link holding a
+//! keyed hash over the previous link's hash and the batch's rows as stored (`access::chain_bytes`),
+//! written in the batch's own transaction; `check` recomputes it.
+
+use sqlx::{Row, Transaction};
+
+use tovholder_store::Result;
+use tovholder_store::access::{ChainLink, ChainReport, StoredRow, chain_bytes};
+
+use crate::{Dialect, db};
+
+type Tx<D> = Transaction<'static, <D as Dialect>::Db>;
+
+/// Links read at a time when checking.
+const PAGE: i64 = 1000;
+
+for_every_dialect! {
+    impl {
+        /// Adds the link of the rows `ids` the batch in `tx` just wrote. The caller holds the
+        /// chain's lock (SQLite: the one writer; PostgreSQL: a transaction lock), so no batch
+        /// links between the last link and this one.
+        pub async fn link_access_rows(&self, tx: &mut Tx<D>, ids: &[i64]) -> Result<()> {
+            let (Some(first), Some(last)) = (ids.iter().min().copied(), ids.iter().max().copied()) else { return Ok(()) };
+            let prev = match sqlx::query(D::SQL.access_chain_last).fetch_optional(&mut **tx).await.map_err(db)? {
+                Some(r) => Self::link_row(&r)?.hash,
+                None => String::new(),
+            };
+            let rows = sqlx::query(D::SQL.access_rows_between).bind(first).bind(last).fetch_all(&mut **tx).await.map_err(db)?;
+            let rows = rows.iter().map(Self::stored_row).collect::<Result<Vec<_>>>()?;
+            let hash = self.keys.access_chain(&prev, &chain_bytes(&rows)?);
+            sqlx::query(D::SQL.insert_access_link).bind(first).bind(last).bind(rows.len() as i64).bind(hash).execute(&mut **tx).await.map_err(db)?;
+            Ok(())
+        }
+
+        fn link_row(r: &<D::Db as sqlx::Database>::Row) -> Result<ChainLink> {
+            Ok(ChainLink {
+                id: r.try_get("id").map_err(db)?,
+                first: r.try_get("first_id").map_err(db)?,
+                last: r.try_get("last_id").map_err(db)?,
+                rows: r.try_get("rows").map_err(db)?,
+                hash: r.try_get("hash").map_err(db)?,
+            })
+        }
+
+        fn stored_row(r: &<D::Db as sqlx::Database>::Row) -> Result<StoredRow> {
+            Ok(StoredRow {
+                id: r.try_get("id").map_err(db)?,
+                at_us: r.try_get("at_us").map_err(db)?,
+                person: r.try_get("person_id").map_err(db)?,
+                course: r.try_get("course_id").map_err(db)?,
+                action: r.try_get("action").map_err(db)?,
+                allowed: r.try_get("allowed").map_err(db)?,
+                reason: r.try_get("reason").map_err(db)?,
+                courses: r.try_get("courses").map_err(db)?,
+            })
+        }
+
+        /// Walks the chain from its first link: each link's rows must hash to it, one after the
+        /// other, and every row written since the chain began must be in a link.
+        pub(crate) async fn check_chain(&self) -> Result<ChainReport> {
+            let from: i64 = sqlx::query(D::SQL.instance_fact).bind("access_chain_from").fetch_optional(&self.reader).await.map_err(db)?
+                .map(|r| r.try_get::<String, _>("value")).transpose().map_err(db)?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let mut report = ChainReport { before_chain: from, ..ChainReport::default() };
+            let (mut prev, mut after, mut last_row) = (String::new(), 0_i64, from);
+            loop {
+                let links = sqlx::query(D::SQL.access_chain_after).bind(after).bind(PAGE).fetch_all(&self.reader).await.map_err(db)?;
+                for link in links.iter().map(Self::link_row) {
+                    let link = link?;
+                    after = link.id;
+                    let rows = sqlx::query(D::SQL.access_rows_between).bind(link.first).bind(link.last).fetch_all(&self.reader).await.map_err(db)?;
+                    let rows = rows.iter().map(Self::stored_row).collect::<Result<Vec<_>>>()?;
+                    let broken = if link.first <= last_row {
+                        Some(format!("link {} starts at row {}, inside what came before", link.id, link.first))
+                    } else if rows.len() as i64 != link.rows {
+                        Some(format!("link {} covers {} rows, but {} are there (rows {}–{})", link.id, link.rows, rows.len(), link.first, link.last))
+                    } else if self.keys.access_chain(&prev, &chain_bytes(&rows)?) != link.hash {
+                        Some(format!("rows {}–{} do not match link {}: changed after they were written", link.first, link.last, link.id))
+                    } else {
+                        None
+                    };
+                    if broken.is_some() {
+                        report.broken = broken;
+                        return Ok(report);
+                    }
+                    report.batches += 1;
+                    report.rows += link.rows;
+                    report.views += rows.iter().filter(|r| r.courses.is_some()).count() as i64;
+                    prev = link.hash;
+                    last_row = link.last;
+                }
+                if (links.len() as i64) < PAGE {
+                    break;
+                }
+            }
+            let counts = sqlx::query(D::SQL.access_counts_after).bind(from).fetch_one(&self.reader).await.map_err(db)?;
+            let there: i64 = counts.try_get("n").map_err(db)?;
+            if there != report.rows {
+                report.broken = Some(format!("{there} rows were written since the chain began, but its links cover {}: rows were added or removed behind its back", report.rows));
+            }
+            Ok(report)
+        }
+    }
+}
