@@ -204,15 +204,15 @@ fn read(text: &str) -> Result<(Kind, Vec<Line>), LineError> {
     let mut lines = Vec::new();
     for (i, record) in records.enumerate() {
         // Line numbers as a spreadsheet shows them: counted from the record's first byte (a
-        // quoted cell may span lines, and csv passes over blank lines).
-        // (A record's position may lie before the line ends it skipped: step over them.)
+        // quoted cell may span lines, and csv passes over blank lines). A record's position
+        // may lie before the line ends it skipped: step over them.
         let line_at = |byte: u64| {
             let bytes = text.as_bytes();
             let mut at = (byte as usize).min(bytes.len());
             while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
                 at += 1;
             }
-            1 + bytes[..at].iter().filter(|b| **b == b'\n').count()
+            line_of(&bytes[..at])
         };
         let fallback = i + 2;
         let record =
@@ -231,6 +231,12 @@ fn read(text: &str) -> Result<(Kind, Vec<Line>), LineError> {
         return Err(file_error("Filen har ingen linjer under overskrifterne."));
     }
     Ok((kind, lines))
+}
+
+/// The line `before` ends on, counting every line end a spreadsheet may write: CRLF (Windows),
+/// LF, and a lone CR (Excel for Mac's "CSV (Macintosh)").
+fn line_of(b: &[u8]) -> usize {
+    1 + (0..b.len()).filter(|&i| b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))).count()
 }
 
 /// Finds a choice by its key or its label, case ignored.
@@ -422,6 +428,8 @@ mod tests {
         let (kind, lines) = read("Organisation,Afdeling,Arbejder med\nNordby,PPR,PPR\n\n\"Nordby\",\"Skole\nNord\",Skole\nNordby,Sundhed,Sundhedspleje").unwrap();
         assert_eq!(kind, Kind::Departments, "a comma-separated file is read too");
         assert_eq!(lines.iter().map(|l| l.line).collect::<Vec<_>>(), [2, 4, 6], "a cell over two lines; no newline at the end");
+        let (_, lines) = read("Navn;Type\rA;Kommune\rB;Skole\r").unwrap();
+        assert_eq!(lines.iter().map(|l| l.line).collect::<Vec<_>>(), [2, 3], "Excel for Mac ends lines with CR alone");
         assert!(read("Fornavn;Efternavn\nA;B\n").unwrap_err().message.contains("overskrifterne"));
         assert!(read("Navn;Brugernavn;Organisation\nA;a;N\n").unwrap_err().message.contains("«E-mail» mangler"));
     }
@@ -431,6 +439,52 @@ mod tests {
         for kind in [Kind::Organisations, Kind::Departments, Kind::Staff] {
             let (read_kind, lines) = read(&decode(kind.template().as_bytes())).unwrap();
             assert_eq!((read_kind, lines.len()), (kind, 1));
+        }
+    }
+}
+
+/// The fuzz target of the import's reading, as a property test (`scripts/fuzz` runs it longer):
+/// any bytes, and edits of a real file, are read into lines or refused with a message that
+/// names a line of the file, never a panic.
+#[cfg(test)]
+mod fuzz {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
+        let text = decode(bytes);
+        match read(&text) {
+            Ok((kind, lines)) => {
+                let last = line_of(text.as_bytes());
+                for l in &lines {
+                    prop_assert!(l.line >= 2 && l.line <= last, "line {} of {}", l.line, last);
+                    prop_assert_eq!(l.cells.len(), columns(kind).len());
+                }
+            }
+            Err(e) => prop_assert!(!e.message.is_empty()),
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn fuzz_import_reads_any_bytes(bytes in vec(any::<u8>(), 0..400)) {
+            check(&bytes)?;
+        }
+
+        #[test]
+        fn fuzz_import_reads_any_edit_of_a_template(which in 0..3usize, edits in vec((any::<usize>(), prop::sample::select(vec![b';', b',', b'"', b'\n', b'\r', b'\t', 0xe6, 0xff, b'a', 0xef, 0xbb, 0xbf]), any::<bool>()), 1..10)) {
+            let kind = [Kind::Organisations, Kind::Departments, Kind::Staff][which];
+            let mut bytes = kind.template().into_bytes();
+            for (at, b, insert) in edits {
+                let i = at % (bytes.len() + 1);
+                if insert || i == bytes.len() { bytes.insert(i, b) } else { bytes[i] = b }
+            }
+            check(&bytes)?;
         }
     }
 }

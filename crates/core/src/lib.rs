@@ -7,6 +7,8 @@ pub mod consent;
 pub mod course;
 pub mod cpr;
 pub mod family_plan;
+#[cfg(test)]
+mod fuzz;
 pub mod ids;
 pub mod letters;
 pub mod meetings;

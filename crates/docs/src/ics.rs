@@ -417,3 +417,55 @@ mod tests {
         assert_eq!(ics.matches("\r\nATTENDEE").count(), 1, "{ics}");
     }
 }
+
+/// The fuzz target of the escaping, as a property test (`scripts/fuzz` runs it longer): any
+/// summary, place and description give lines of at most 75 octets with no stray line break,
+/// and an independent parser (the `icalendar` crate) reads each value back as written.
+#[cfg(test)]
+mod fuzz {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use icalendar::parser::{read_calendar, unfold};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A TEXT value as the escaping keeps it: each line break one `\n`, other control
+    /// characters gone.
+    fn kept(s: &str) -> String {
+        s.replace("\r\n", "\n").replace('\r', "\n").chars().filter(|c| matches!(c, '\n' | '\t') || !c.is_control()).collect()
+    }
+
+    proptest! {
+        #[test]
+        fn fuzz_ics_text_is_escaped_and_folded(summary in "[;,:\\\\\r\n\t \"a-zæøå]{0,90}", location in "\\PC{0,160}", description in any::<String>()) {
+            let start = jiff::civil::date(2027, 3, 1).at(10, 0, 0, 0);
+            let inv = Invitation {
+                method: Method::Request,
+                uid: "tovholder-1-1@tovholder.local",
+                sequence: 1,
+                stamp: jiff::Timestamp::UNIX_EPOCH,
+                start,
+                minutes: 60,
+                summary: &summary,
+                location: &location,
+                description: &description,
+                organizer: "a@b.dk",
+                attendee: "c@d.dk",
+            };
+            let ics = invitation(&inv);
+            prop_assert!(ics.ends_with("\r\n"));
+            for line in ics.split_terminator("\r\n") {
+                prop_assert!(line.len() <= MAX_LINE_OCTETS, "{} octets", line.len());
+                prop_assert!(!line.contains(['\r', '\n']));
+            }
+            let unfolded = unfold(&ics);
+            let cal = read_calendar(&unfolded).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let event = cal.components.iter().flat_map(|c| c.components.iter().chain(std::iter::once(c))).find(|c| c.name.as_str() == "VEVENT").unwrap();
+            for (name, value) in [("SUMMARY", &summary), ("LOCATION", &location), ("DESCRIPTION", &description)] {
+                let read = event.find_prop(name).map(|p| p.val.as_str().to_string());
+                prop_assert_eq!(read, Some(kept(value)), "{}", name);
+            }
+        }
+    }
+}

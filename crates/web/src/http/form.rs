@@ -76,3 +76,38 @@ pub async fn submit(
     let now = AuthorizedCourse::load(app, course.user.clone(), course.id, Action::Read, "read:after_refusal".into()).await?;
     Ok((status, again(&now, &submitted, errors).await?).into_response())
 }
+
+/// The fuzz target of the forms' own parsing, as a property test (`scripts/fuzz` runs it
+/// longer): any text typed as a date or a person is read or refused with a Danish message,
+/// never a panic; a date read is the date typed.
+#[cfg(test)]
+mod fuzz {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn fuzz_form_dates_and_people_take_any_text(text in "\\PC{0,30}|[0-9./ -]{0,12}") {
+            match parse_date("date.x", &text) {
+                Ok(d) => {
+                    let typed = [d.to_string(), d.strftime("%d.%m.%Y").to_string(), d.strftime("%-d-%-m-%Y").to_string()];
+                    prop_assert!(typed.iter().any(|t| parse_date("x", t).ok() == Some(d)));
+                }
+                Err(e) => prop_assert!(e.field == "date.x" && e.message.contains("ikke en gyldig dato")),
+            }
+            let _ = person(&text);
+        }
+
+        #[test]
+        fn fuzz_form_dates_read_every_day_as_typed(y in 1900i16..2200, m in 1i8..=12, d in 1i8..=31) {
+            if let Ok(day) = jiff::civil::Date::new(y, m, d) {
+                for typed in [day.to_string(), format!("{d:02}.{m:02}.{y}"), format!("{d}-{m}-{y}"), format!(" {d}/{m}/{y} ")] {
+                    prop_assert_eq!(parse_date("x", &typed).ok(), Some(day), "{}", typed);
+                }
+            }
+        }
+    }
+}
