@@ -92,9 +92,17 @@ class Server {
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tovholder-walk-'));
     // WALK_DATABASE runs the same walk on another store (e.g. a fresh PostgreSQL database).
     const store = process.env.WALK_DATABASE ? ['--database', process.env.WALK_DATABASE] : [];
+    // With TOVHOLDER_TEST_LOGS set (scripts/test), the server logs at debug level to a file
+    // there, which scripts/check-logs searches for personal data.
+    const logs = process.env.TOVHOLDER_TEST_LOGS;
+    const env = logs ? { ...process.env, TOVHOLDER_LOG: 'debug,hyper=info,hyper_util=info,h2=info,rustls=info' } : process.env;
     this.proc = spawn(this.bin, ['demo', '--listen', `127.0.0.1:${this.port}`, '--data', this.dataDir, ...store], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env,
     });
+    if (logs) {
+      this.proc.stderr.pipe(fs.createWriteStream(path.join(logs, `walk-${process.env.WALK_DATABASE ? 'postgres' : 'sqlite'}-${process.pid}.log`)));
+    }
     const keep = (chunk) => {
       this.output.push(chunk.toString());
       if (this.output.length > 500) this.output.splice(0, this.output.length - 500);

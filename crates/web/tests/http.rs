@@ -432,3 +432,24 @@ async fn reads_in_the_same_microsecond_are_each_their_own_record() {
     assert_eq!(chain.views, chain_before.views, "no read was taken for a list view");
     assert!(chain.rows >= chain_before.rows + 20);
 }
+
+/// Every member of a demo family, and everyone in a demo network who is not staff, is on the
+/// list of names scripts/check-logs searches the test logs for: a new demo family cannot slip
+/// past the check.
+#[tokio::test]
+async fn the_log_check_watches_every_demo_family_name() {
+    let t = TestApp::spawn().await;
+    let watched = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/logs/watched-names.txt")).unwrap();
+    let watched: Vec<&str> = watched.lines().filter(|l| !l.starts_with('#')).map(str::trim).collect();
+    let models = tovholder_app::Models::builtin().unwrap();
+    let mut missing = std::collections::BTreeSet::new();
+    for id in t.app.store.course_ids().await.unwrap() {
+        let course = t.app.store.course(id).await.unwrap().unwrap();
+        let model = models.get(&course.state.model).unwrap();
+        let family: Vec<_> = course.state.members.iter().filter(|m| model.role(&m.role).is_some_and(|r| r.scope == tovholder_core::model::Scope::Citizen)).map(|m| m.person).collect();
+        let mut names: Vec<String> = t.app.store.persons(&family).await.unwrap().into_iter().map(|p| p.name).collect();
+        names.extend(course.state.network.iter().filter(|e| e.person.is_none()).map(|e| e.name.clone()));
+        missing.extend(names.into_iter().filter(|n| !watched.contains(&n.as_str())));
+    }
+    assert!(missing.is_empty(), "add to tests/logs/watched-names.txt:\n{}", missing.into_iter().collect::<Vec<_>>().join("\n"));
+}

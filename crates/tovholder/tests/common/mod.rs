@@ -9,6 +9,14 @@ use std::process::{Child, Command, Stdio};
 pub fn start(args: &[&str], env: &[(&str, String)]) -> (Child, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tovholder"));
     cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::null());
+    // With TOVHOLDER_TEST_LOGS set (scripts/test), the server logs at debug level to a file
+    // there, which scripts/check-logs searches for personal data.
+    if let Ok(dir) = std::env::var("TOVHOLDER_TEST_LOGS") {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let file = std::fs::File::create(std::path::Path::new(&dir).join(format!("tovholder-{}-{n}.log", std::process::id()))).unwrap();
+        cmd.stderr(file).env("TOVHOLDER_LOG", "debug,hyper=info,hyper_util=info,h2=info,rustls=info");
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }

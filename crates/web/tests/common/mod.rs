@@ -126,6 +126,7 @@ impl TestApp {
     }
 
     async fn start_with(config_for: impl AsyncFnOnce(String) -> AppConfig, clock: Clock, demo_data: bool) -> TestApp {
+        log_to_file();
         let dir = tempfile::tempdir().unwrap();
         let keys = Keys::from_master(&[42u8; 32]);
         let (store, pg_schema) = open_store(dir.path(), keys.clone()).await;
@@ -381,4 +382,23 @@ pub async fn first_admin(t: &TestApp) {
         instance_admin: true,
     };
     tovholder_app::admin::bootstrap(&t.app, "Prøvekommune", "kommune", staff).await.unwrap();
+}
+
+/// What the test servers log: everything at debug level, but the HTTP client's and TLS's own
+/// chatter (the tests' side of the wire).
+pub const LOG_FILTER: &str = "debug,hyper=info,hyper_util=info,h2=info,reqwest=info,cookie_store=info,rustls=info,html5ever=info,selectors=info";
+
+/// With TOVHOLDER_TEST_LOGS set (scripts/test sets it), this test binary's servers log at debug
+/// level to a file there; the last step of scripts/test searches every such file for personal
+/// data (scripts/check-logs).
+fn log_to_file() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let Ok(dir) = std::env::var("TOVHOLDER_TEST_LOGS") else { return };
+        let exe = std::env::current_exe().ok().and_then(|e| e.file_stem().map(|s| s.to_string_lossy().into_owned())).unwrap_or_default();
+        let store = std::env::var("TOVHOLDER_TEST_STORE").unwrap_or_else(|_| "sqlite".into());
+        let file = std::fs::File::create(std::path::Path::new(&dir).join(format!("{exe}-{store}-{}.log", std::process::id()))).unwrap();
+        let filter = tracing_subscriber::EnvFilter::new(LOG_FILTER);
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(std::sync::Mutex::new(file)).try_init();
+    });
 }
