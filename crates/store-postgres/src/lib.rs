@@ -24,14 +24,66 @@ pub struct Pg;
 
 pub type PgStore = SqlStore<Pg>;
 
-/// A schema name for tests: letters, digits and underscores only, since it is formatted into SQL.
+/// A schema's or role's name: letters, digits and underscores only, since it is formatted into SQL.
 fn schema_name(s: &str) -> Result<&str> {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') { Ok(s) } else { Err(StoreError::Database(format!("invalid schema name {s:?}"))) }
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Ok(s)
+    } else {
+        Err(StoreError::Database(format!("{s:?}: use a schema or role name of letters, digits and underscores")))
+    }
 }
 
-/// Connects to a `postgres://` URL and runs the migrations.
+/// Connects to a `postgres://` URL and runs the migrations (the URL's role owns the tables).
 pub async fn open_url(url: &str, keys: Keys) -> Result<PgStore> {
-    connect(PgConnectOptions::from_str(url).map_err(db)?, keys).await
+    connect(PgConnectOptions::from_str(url).map_err(db)?, keys, true).await
+}
+
+/// Connects as the server's own role, which may not change the schema: the migrations must
+/// have run (`migrate`, as the owner); a database behind this binary is refused.
+pub async fn open_migrated(url: &str, keys: Keys) -> Result<PgStore> {
+    connect(PgConnectOptions::from_str(url).map_err(db)?, keys, false).await
+}
+
+/// The role a `postgres://` URL logs in as.
+pub fn role_of(url: &str) -> Result<String> {
+    Ok(PgConnectOptions::from_str(url).map_err(db)?.get_username().to_string())
+}
+
+/// The tables the server may read and add to, but never change or empty: a record of what
+/// happened.
+const INSERT_ONLY: &str = "journal, access_log, access_chain";
+
+/// Runs the migrations as the tables' owner (the URL's role), then, if `server_role` is given,
+/// lets that role read and write what the server needs: every table, but the journal and the
+/// access log (and its chain) only read and added to; and `_sqlx_migrations` only read.
+pub async fn migrate(owner_url: &str, server_role: Option<&str>) -> Result<()> {
+    migrate_with(PgConnectOptions::from_str(owner_url).map_err(db)?, server_role).await
+}
+
+async fn migrate_with(opts: PgConnectOptions, server_role: Option<&str>) -> Result<()> {
+    let pool = PgPoolOptions::new().max_connections(1).connect_with(opts).await.map_err(db)?;
+    let result = async {
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
+        if let Some(role) = server_role {
+            // Names go into the SQL text: only letters, digits and underscores get there.
+            let role = schema_name(role)?;
+            let schema: String = sqlx::query_scalar("SELECT current_schema()").fetch_one(&pool).await.map_err(db)?;
+            let schema = schema_name(&schema)?;
+            for grant in [
+                format!("GRANT USAGE ON SCHEMA \"{schema}\" TO \"{role}\""),
+                format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"{schema}\" TO \"{role}\""),
+                format!("REVOKE UPDATE, DELETE, TRUNCATE ON {INSERT_ONLY} FROM \"{role}\""),
+                format!("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _sqlx_migrations FROM \"{role}\""),
+                format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA \"{schema}\" TO \"{role}\""),
+            ] {
+                sqlx::query(sqlx::AssertSqlSafe(grant)).execute(&pool).await.map_err(db)?;
+            }
+        }
+        Ok(())
+    }
+    .await;
+    pool.close().await;
+    result
 }
 
 /// Connects with every table in `schema` (made if missing): for tests, each on a fresh schema.
@@ -40,7 +92,15 @@ pub async fn open_in_schema(url: &str, schema: &str, keys: Keys) -> Result<PgSto
     let admin = PgPoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(db)?;
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema_name(schema)?))).execute(&admin).await.map_err(db)?;
     admin.close().await;
-    connect(opts.options([("search_path", schema)]), keys).await
+    connect(opts.options([("search_path", schema)]), keys, true).await
+}
+
+/// The same, split as an installation splits it: the migrations run as `owner_url`'s role and
+/// grant `server_url`'s role what the server needs; the store connects as the latter.
+pub async fn open_in_schema_as(owner_url: &str, server_url: &str, server_role: &str, schema: &str, keys: Keys) -> Result<PgStore> {
+    let owner = PgConnectOptions::from_str(owner_url).map_err(db)?;
+    migrate_with(owner.options([("search_path", schema)]), Some(server_role)).await?;
+    connect(PgConnectOptions::from_str(server_url).map_err(db)?.options([("search_path", schema)]), keys, false).await
 }
 
 /// Drops a schema made by `open_in_schema`, with everything in it.
@@ -51,9 +111,17 @@ pub async fn drop_schema(url: &str, schema: &str) -> Result<()> {
     Ok(())
 }
 
-async fn connect(opts: PgConnectOptions, keys: Keys) -> Result<PgStore> {
+async fn connect(opts: PgConnectOptions, keys: Keys, migrate: bool) -> Result<PgStore> {
     let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await.map_err(db)?;
-    sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
+    if migrate {
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
+    } else {
+        let needed = sqlx::migrate!("./migrations").iter().map(|m| m.version).max().unwrap_or(0);
+        let done: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success").fetch_one(&pool).await.map_err(db)?;
+        if done.unwrap_or(0) < needed {
+            return Err(StoreError::Database(format!("the database's schema is at migration {}, this version needs {needed}: run `tovholder migrate` with the owner's URL first", done.unwrap_or(0))));
+        }
+    }
     PgStore::backfill_names(&pool).await?;
     let store = SqlStore::new(pool.clone(), pool.clone(), keys, Pg);
     listen(pool, store.held.clone(), store.sessions.clone());

@@ -80,3 +80,56 @@ async fn the_access_log_refuses_edits_and_its_chain_finds_them() {
     let added = tampered(&["INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) VALUES (1, 1, 1, 'read', TRUE, 'role')"]).await;
     assert!(added.contains("behind its back"), "{added}");
 }
+
+/// Least privilege, as an installation runs it: the migrations run as the tables' owner and
+/// grant the server's role what it needs. The whole store story passes as the server's role,
+/// which can neither change nor empty the journal or the access log, nor turn their triggers
+/// off, nor change the schema.
+#[tokio::test]
+async fn the_server_role_runs_the_story_and_cannot_rewrite_the_record() {
+    let schema = schema();
+    let (owner, server) = (format!("{schema}_owner"), format!("{schema}_server"));
+    let admin = sqlx::PgPool::connect(&url()).await.unwrap();
+    for s in [format!("CREATE ROLE {owner} LOGIN"), format!("CREATE ROLE {server} LOGIN"), format!("CREATE SCHEMA {schema} AUTHORIZATION {owner}")] {
+        sqlx::query(sqlx::AssertSqlSafe(s)).execute(&admin).await.unwrap();
+    }
+    // The test server trusts local connections: a role logs in by its name alone.
+    let as_role = |role: &str| {
+        let u = url();
+        let (scheme, rest) = u.split_once("://").unwrap();
+        format!("{scheme}://{role}@{}", rest.rsplit_once('@').map_or(rest, |(_, host)| host))
+    };
+    let keys = Keys::from_master(&[3u8; 32]);
+    let outcome = async {
+        let store = tovholder_store_postgres::open_in_schema_as(&as_role(&owner), &as_role(&server), &server, &schema, keys.clone()).await.map_err(|e| e.to_string())?;
+        let story = tovholder_test_kit::story::run(&store, &keys).await;
+        store.close().await;
+        story?;
+        let opts: sqlx::postgres::PgConnectOptions = as_role(&server).parse().unwrap();
+        let raw = sqlx::PgPool::connect_with(opts.options([("search_path", schema.as_str())])).await.unwrap();
+        let mut refused = vec![];
+        for s in [
+            "DELETE FROM journal",
+            "UPDATE access_log SET allowed = TRUE",
+            "DELETE FROM access_log",
+            "TRUNCATE journal",
+            "DELETE FROM access_chain",
+            "ALTER TABLE journal DISABLE TRIGGER journal_no_update",
+            "DROP TABLE access_log",
+            "DELETE FROM _sqlx_migrations",
+        ] {
+            refused.push((s, sqlx::query(sqlx::AssertSqlSafe(s)).execute(&raw).await.map_err(|e| e.to_string()).err()));
+        }
+        raw.close().await;
+        Ok::<_, String>(refused)
+    }
+    .await;
+    for s in [format!("DROP SCHEMA {schema} CASCADE"), format!("DROP OWNED BY {server}, {owner}"), format!("DROP ROLE {server}"), format!("DROP ROLE {owner}")] {
+        sqlx::query(sqlx::AssertSqlSafe(s)).execute(&admin).await.unwrap();
+    }
+    admin.close().await;
+    for (sql, err) in outcome.unwrap() {
+        let err = err.unwrap_or_else(|| panic!("the server's role could: {sql}"));
+        assert!(err.contains("permission denied") || err.contains("must be owner"), "{sql}: {err}");
+    }
+}

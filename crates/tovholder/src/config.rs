@@ -10,8 +10,12 @@ use serde::Deserialize;
 pub struct Config {
     #[serde(default = "default_listen")]
     pub listen: String,
-    /// `sqlite://PATH` (the embedded store).
+    /// `sqlite://PATH` (the embedded store) or `postgres://…` (the server's own role).
     pub database: Option<String>,
+    /// PostgreSQL: the tables' owner, used only at start to run the migrations and grant the
+    /// role of `database` what the server needs (least privilege); without it, `database`'s
+    /// role runs the migrations itself.
+    pub migrate_database: Option<String>,
     /// The file with the 32-byte master key (CPR encryption, blind index, journal chain).
     pub key_file: Option<PathBuf>,
     pub base_url: Option<String>,

@@ -81,6 +81,19 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// PostgreSQL: run the migrations as the tables' owner and grant the server's role what it
+    /// needs (everything but changing the journal and the access log). Run it before starting a
+    /// new version when the server runs as its own role; one process at a time.
+    Migrate {
+        #[arg(long, env = "TOVHOLDER_CONFIG")]
+        config: Option<PathBuf>,
+        /// The owner's URL (default: the configured `migrate_database`).
+        #[arg(long)]
+        database: Option<String>,
+        /// The server's role (default: the user of the configured `database`).
+        #[arg(long)]
+        grant_to: Option<String>,
+    },
     /// Make a new key file (mode 0600) for `key_file`.
     Keygen { file: PathBuf },
     /// Logins and administrators, from the command line (everything else is in the browser, at /admin).
@@ -224,6 +237,7 @@ fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             Command::Serve { config, listen, database } => serve(config.as_deref(), listen, database).await,
             Command::Audit { command: AuditCommand::Verify { config, database } } => audit_verify(config.as_deref(), database).await,
             Command::Backup { config, database, to } => backup(config.as_deref(), database, &to).await,
+            Command::Migrate { config, database, grant_to } => migrate(config.as_deref(), database, grant_to).await,
             Command::MigrateStore { config, from, to } => migrate_store(config.as_deref(), from, &to).await,
             Command::Restore { config, database, from, force } => restore(config.as_deref(), database, &from, force).await,
             Command::Generate { config, database, key_file, courses, seed, summary } => generate(config.as_deref(), database, key_file, courses, seed, summary).await,
@@ -287,10 +301,42 @@ async fn open_store(url: &str, keys: Keys) -> anyhow::Result<Arc<dyn BulkStore>>
     if url.starts_with("sqlite:") {
         Ok(Arc::new(tovholder_store_sqlite::open_url(url, keys).await.context("opening the SQLite store")?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Ok(Arc::new(tovholder_store_postgres::open_url(url, keys).await.context("opening the PostgreSQL store")?))
+        // A database already at this version opens without schema changes, so a role that may
+        // not make them (the server's own, under least privilege) can use it too.
+        if let Ok(store) = tovholder_store_postgres::open_migrated(url, keys.clone()).await {
+            return Ok(Arc::new(store));
+        }
+        Ok(Arc::new(
+            tovholder_store_postgres::open_url(url, keys).await.context("opening the PostgreSQL store (a role that may not change the schema needs `tovholder migrate` run as the owner first)")?,
+        ))
     } else {
         bail!("unsupported database URL: use sqlite://PATH or postgres://USER@HOST/DB")
     }
+}
+
+/// The role a `postgres://` URL logs in as.
+fn postgres_user(url: &str) -> anyhow::Result<String> {
+    if !(url.starts_with("postgres:") || url.starts_with("postgresql:")) {
+        bail!("migrate_database is for PostgreSQL: database must be a postgres:// URL");
+    }
+    Ok(tovholder_store_postgres::role_of(url).context("reading the database URL")?)
+}
+
+async fn migrate(file: Option<&Path>, database: Option<String>, grant_to: Option<String>) -> anyhow::Result<ExitCode> {
+    let cfg = config::Config::load(file, std::env::vars())?;
+    let owner = database.or(cfg.migrate_database.clone()).context("no owner's URL: give --database or configure migrate_database")?;
+    postgres_user(&owner)?;
+    let role = match (grant_to, &cfg.database) {
+        (Some(r), _) => Some(r),
+        (None, Some(db)) if cfg.migrate_database.is_some() => Some(postgres_user(db)?),
+        _ => None,
+    };
+    tovholder_store_postgres::migrate(&owner, role.as_deref()).await.context("migrating")?;
+    match role {
+        Some(r) => say!("Migrated; {r} may read and write what the server needs, and only add to the journal and the access log."),
+        None => say!("Migrated."),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn demo(listen: &str, data: &Path, database: Option<String>) -> anyhow::Result<ExitCode> {
@@ -337,7 +383,15 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
     };
     let keys = Keys::load(key_file)?;
     let url = cfg.database.clone().context("no database configured (TOVHOLDER_DATABASE=sqlite://PATH)")?;
-    let store = open_store(&url, keys.clone()).await?;
+    let store: Arc<dyn BulkStore> = match &cfg.migrate_database {
+        // Least privilege: the owner migrates and grants; the server connects as its own role.
+        Some(owner) => {
+            let role = postgres_user(&url)?;
+            tovholder_store_postgres::migrate(owner, Some(&role)).await.context("migrating as the owner (migrate_database)")?;
+            Arc::new(tovholder_store_postgres::open_migrated(&url, keys.clone()).await.context("opening the PostgreSQL store as the server's role")?)
+        }
+        None => open_store(&url, keys.clone()).await?,
+    };
     let listener = tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("binding {}", cfg.listen))?;
     let addr = listener.local_addr()?;
     let base_url = cfg.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
