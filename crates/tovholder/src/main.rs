@@ -319,7 +319,7 @@ fn postgres_user(url: &str) -> anyhow::Result<String> {
     if !(url.starts_with("postgres:") || url.starts_with("postgresql:")) {
         bail!("migrate_database is for PostgreSQL: database must be a postgres:// URL");
     }
-    Ok(tovholder_store_postgres::role_of(url).context("reading the database URL")?)
+    tovholder_store_postgres::role_of(url).context("reading the database URL")
 }
 
 async fn migrate(file: Option<&Path>, database: Option<String>, grant_to: Option<String>) -> anyhow::Result<ExitCode> {
