@@ -23,7 +23,7 @@ const SLOW_MS: u128 = 200;
 const BATCH: usize = 64;
 
 impl AccessLog {
-    pub fn start(store: Arc<dyn Store>) -> AccessLog {
+    pub fn start(store: Arc<dyn Store>, metrics: Arc<crate::metrics::Metrics>) -> AccessLog {
         let (tx, mut rx) = mpsc::channel::<Job>(4096);
         tokio::spawn(async move {
             let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
@@ -31,6 +31,7 @@ impl AccessLog {
                 let requests: Vec<Access> = jobs.iter_mut().map(|(r, _)| std::mem::replace(r, Access::View(vec![]))).collect();
                 let started = std::time::Instant::now();
                 let written = store.write_access_log(&requests).await;
+                metrics.access_batch(requests.len(), started.elapsed().as_secs_f64());
                 // Every request of the batch waited this long: worth seeing in the log (counts only).
                 let ms = started.elapsed().as_millis();
                 if ms >= SLOW_MS {

@@ -17,6 +17,7 @@ pub mod login_links;
 pub mod mailer;
 pub mod meeting_actions;
 pub mod meeting_views;
+pub mod metrics;
 pub mod models;
 pub mod passwords;
 pub mod queries;
@@ -63,8 +64,11 @@ pub struct AppConfig {
     pub totp: second_factor::Policy,
     /// Identity providers staff may log in with (`[[oidc]]`).
     pub oidc: Vec<single_sign_on::Provider>,
-    /// The SHA-256 (hex) of the bearer token `/metrics` asks for; None: `/metrics` is off.
+    /// The SHA-256 (hex) of the bearer token `/metrics` asks for, if any.
     pub metrics_token_sha256: Option<String>,
+    /// The addresses `/metrics` answers, if any (the connection's own address, never a header's).
+    /// Neither this nor a token: `/metrics` is off.
+    pub metrics_allow: Vec<metrics::AddressRange>,
 }
 
 impl Default for AppConfig {
@@ -83,6 +87,7 @@ impl Default for AppConfig {
             totp: second_factor::Policy::Admins,
             oidc: vec![],
             metrics_token_sha256: None,
+            metrics_allow: vec![],
         }
     }
 }
@@ -95,8 +100,8 @@ pub struct Inner {
     pub config: AppConfig,
     pub access: access_log::AccessLog,
     pub journal_pages: journal_pages::JournalPages,
-    /// How many passwords this process has checked (each an argon2 hash: the throttle's cost).
-    pub password_checks: std::sync::atomic::AtomicU64,
+    /// The process's figures for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// The application state every handler gets; cheap to clone.
@@ -113,8 +118,9 @@ impl std::ops::Deref for App {
 impl App {
     /// Must be called inside a Tokio runtime (it starts the access-log writer).
     pub fn new(store: Arc<dyn Store>, keys: Keys, models: Models, clock: Clock, config: AppConfig) -> App {
-        let access = access_log::AccessLog::start(store.clone());
-        App(Arc::new(Inner { store, keys, models, clock, config, access, journal_pages: Default::default(), password_checks: Default::default() }))
+        let metrics = Arc::new(metrics::Metrics::default());
+        let access = access_log::AccessLog::start(store.clone(), metrics.clone());
+        App(Arc::new(Inner { store, keys, models, clock, config, access, journal_pages: Default::default(), metrics }))
     }
 }
 

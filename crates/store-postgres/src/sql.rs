@@ -111,6 +111,7 @@ pub const SQL: Sql = Sql {
     access_counts_after: "SELECT COUNT(*) AS n, COUNT(courses) AS v FROM access_log WHERE id > $1",
     admin_log: "SELECT a.id, 0::BIGINT AS k, a.at_us, a.person_id, a.course_id, a.action, a.allowed, a.reason FROM access_log a LEFT JOIN persons p ON p.id = a.person_id \
      WHERE a.action LIKE 'admin:%' AND ($1::BIGINT IS NULL OR p.org_id = $1) AND ($2::TEXT IS NULL OR a.action = $2) ORDER BY a.id DESC LIMIT $3",
+    outbox_backlog: "SELECT COUNT(*) AS n, MIN(created_us) AS oldest FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= $1)",
     outbox: "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT $1",
     claim_mail: "UPDATE outbox SET claimed_until_us = $2, attempts = attempts + 1 WHERE id = \
      (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= $1) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \

@@ -93,6 +93,8 @@ pub struct Sql {
     pub insert_access_link: &'static str,
     pub access_counts_after: &'static str,
     pub outbox: &'static str,
+    /// Mails due and unsent (`n`), and the oldest one's `created_us` (`oldest`).
+    pub outbox_backlog: &'static str,
     /// Claims the oldest mail due, for one sender at a time; returns it.
     pub claim_mail: &'static str,
     pub mail_sent: &'static str,

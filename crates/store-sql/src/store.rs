@@ -10,7 +10,7 @@ use tovholder_store::access::{Access, ChainReport};
 use tovholder_store::parts::*;
 use tovholder_store::{
     AccessRecord, Commit, Department, JournalEntry, LoginToken, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, OrgCodes, Person, Result, Session, StoreError, StoredCourse, TaskRow, User,
-    UserChange, to_micros,
+    UserChange, from_micros, to_micros,
 };
 
 use crate::{db, json};
@@ -525,6 +525,32 @@ for_every_dialect! {
         async fn open_tasks_due(&self, until: Date, limit: i64) -> Result<Vec<TaskRow>> {
             let rows = sqlx::query(D::SQL.open_tasks_due).bind(until.to_string()).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
             rows.iter().map(Self::task_row).collect()
+        }
+    }
+}
+
+for_every_dialect! {
+    #[async_trait]
+    impl Health {
+        async fn ready(&self) -> Result<()> {
+            sqlx::query("SELECT 1").fetch_one(&self.reader).await.map_err(db)?;
+            Ok(())
+        }
+
+        async fn outbox_backlog(&self, now: Timestamp) -> Result<(i64, Option<Timestamp>)> {
+            let r = sqlx::query(D::SQL.outbox_backlog).bind(to_micros(now)).fetch_one(&self.reader).await.map_err(db)?;
+            let oldest: Option<i64> = r.try_get("oldest").map_err(db)?;
+            Ok((r.try_get("n").map_err(db)?, oldest.map(from_micros).transpose()?))
+        }
+
+        fn pool_use(&self) -> Vec<tovholder_store::PoolUse> {
+            let use_of = |name, p: &sqlx::Pool<D::Db>| tovholder_store::PoolUse { name, size: p.size(), idle: p.num_idle() as u32, max: p.options().get_max_connections() };
+            // PostgreSQL reads and writes through one pool; SQLite has one writer and readers.
+            if D::SHARED {
+                vec![use_of("pool", &self.writer)]
+            } else {
+                vec![use_of("writer", &self.writer), use_of("reader", &self.reader)]
+            }
         }
     }
 }

@@ -322,8 +322,8 @@ pub struct AccessRecord {
 /// What the application needs of a store, in parts: `Directory`, `Logins`, `Courses`,
 /// `AccessLog` and `Outbox`. A store is every part; bulk loading and moving an instance
 /// (`Bulk`) are for the binary only (`BulkStore`).
-pub trait Store: Directory + Logins + Courses + AccessLog + Outbox {}
-impl<T: Directory + Logins + Courses + AccessLog + Outbox> Store for T {}
+pub trait Store: Directory + Logins + Courses + AccessLog + Outbox + Health {}
+impl<T: Directory + Logins + Courses + AccessLog + Outbox + Health> Store for T {}
 
 /// A store the binary can also load in bulk and move to another store.
 pub trait BulkStore: Store + Bulk {}
@@ -331,7 +331,7 @@ impl<T: Store + Bulk> BulkStore for T {}
 
 /// The parts of `Store`, for `use tovholder_store::parts::*` where their methods are called.
 pub mod parts {
-    pub use crate::{AccessLog, Bulk, Courses, Directory, Logins, Outbox};
+    pub use crate::{AccessLog, Bulk, Courses, Directory, Health, Logins, Outbox};
 }
 
 /// Organisations, their meeting places, people and logins.
@@ -451,6 +451,25 @@ pub trait AccessLog: Send + Sync + 'static {
     /// The newest administrative acts (`admin:…`), of actors in `org` if given, of one `action`
     /// if given.
     async fn admin_log(&self, org: Option<OrgId>, action: Option<&str>, limit: i64) -> Result<Vec<AccessRecord>>;
+}
+
+/// A connection pool's use, for the operator's figures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolUse {
+    pub name: &'static str,
+    pub size: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+/// What the operator asks of a store: is it there, how much mail waits, how busy its pools are.
+#[async_trait]
+pub trait Health: Send + Sync + 'static {
+    /// Answers a trivial query (readiness).
+    async fn ready(&self) -> Result<()>;
+    /// Mails due and not yet sent, and when the oldest of them was made.
+    async fn outbox_backlog(&self, now: Timestamp) -> Result<(i64, Option<Timestamp>)>;
+    fn pool_use(&self) -> Vec<PoolUse>;
 }
 
 /// Mail waiting to be sent, claimed by one sender at a time.

@@ -43,8 +43,12 @@ pub struct Config {
     /// Identity providers for single sign-on (`[[oidc]]` tables).
     #[serde(default)]
     pub oidc: Vec<tovholder_app::single_sign_on::Provider>,
-    /// The bearer token a Prometheus scraper sends to `/metrics`; without it `/metrics` is off.
+    /// The bearer token a Prometheus scraper sends to `/metrics`.
     pub metrics_token: Option<String>,
+    /// The addresses (`10.0.0.0/8`, `::1`) `/metrics` answers. Neither this nor a token:
+    /// `/metrics` is off.
+    #[serde(default)]
+    pub metrics_allow: Vec<String>,
 }
 
 /// `Debug` shows the database's scheme only: a PostgreSQL URL may carry a password.

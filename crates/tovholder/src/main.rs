@@ -213,7 +213,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TOVHOLDER_LOG").unwrap_or_else(|_| "info".into())).with_writer(std::io::stderr).init();
+    init_logging();
     let result = match cli.command {
         Command::Model { command: ModelCommand::Check { files } } => return model_check(&files),
         Command::Keygen { file } => keygen(&file),
@@ -226,6 +226,18 @@ fn main() -> ExitCode {
             eprintln!("tovholder: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs to stderr at the level `TOVHOLDER_LOG` says (default info): as text, or with
+/// `TOVHOLDER_LOG_FORMAT=json` one JSON object per line, for a log collector.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TOVHOLDER_LOG").unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("TOVHOLDER_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        logs.json().flatten_event(true).init();
+    } else {
+        logs.init();
     }
 }
 
@@ -408,6 +420,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         totp: cfg.totp,
         oidc: cfg.oidc.clone(),
         metrics_token_sha256: cfg.metrics_token.as_deref().map(|t| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(t.as_bytes()))),
+        metrics_allow: cfg.metrics_allow.iter().map(|a| a.parse()).collect::<Result<_, String>>().map_err(|e| anyhow::anyhow!("metrics_allow: {e}"))?,
         ..AppConfig::default()
     };
     let trial = cfg.totp == tovholder_app::second_factor::Policy::Off;

@@ -136,3 +136,50 @@ fn the_first_administrator_is_made_from_the_command_line() {
     assert!(!demo.status.success());
     assert!(String::from_utf8_lossy(&demo.stderr).contains("not made by `tovholder demo`"), "{}", String::from_utf8_lossy(&demo.stderr));
 }
+
+/// `TOVHOLDER_LOG_FORMAT=json`: every log line is one JSON object with its time and level, for
+/// a log collector.
+#[test]
+fn logs_can_be_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    // To a file: a pipe nobody reads while the demo starts would fill and stop it.
+    let log = dir.path().join("log.jsonl");
+    let mut child = bin()
+        .args(["demo", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path().join("data"))
+        .env("TOVHOLDER_LOG_FORMAT", "json")
+        .env("TOVHOLDER_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    out.next().unwrap().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let err = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = err.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    assert!(!lines.is_empty());
+    assert!(lines.iter().all(|l| l["timestamp"].is_string() && l["level"].is_string()), "{lines:?}");
+}
+
+/// The systemd unit in deploy/ is one systemd accepts without a word (`systemd-analyze verify`
+/// only warns about a key it does not know, so its warnings count as failures), runs as its own
+/// user with the system read-only around it, and the check notices a wrong key.
+#[test]
+fn the_systemd_unit_verifies() {
+    let unit = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/tovholder.service")).unwrap();
+    for line in ["User=tovholder", "ProtectSystem=strict", "NoNewPrivileges=yes", "CapabilityBoundingSet=\n", "StateDirectory=tovholder"] {
+        assert!(unit.contains(line), "{line}");
+    }
+    let verify = |text: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tovholder.service");
+        std::fs::write(&path, text.replace("/usr/local/bin/tovholder", env!("CARGO_BIN_EXE_tovholder"))).unwrap();
+        let out = Command::new("systemd-analyze").arg("verify").arg(&path).output().expect("systemd-analyze (Debian's systemd; scripts/test installs it)");
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    assert_eq!(verify(&unit), (true, String::new()));
+    let (_, warned) = verify(&unit.replace("RestartSec=5", "RestartSekunder=5"));
+    assert!(warned.contains("Unknown key"), "{warned}");
+}

@@ -15,7 +15,8 @@ pub fn table() -> Vec<Route> {
     use Guard::*;
     let mut rows = vec![
         r("GET", "/healthz", Public, "Svarer 200, når serveren er klar.", get(healthz)),
-        r("GET", "/metrics", Public, "Driftstal i Prometheus' tekstformat (kræver metrics_token som bearer-token).", get(crate::http::metrics::metrics)),
+        r("GET", "/readyz", Public, "Svarer 200, når serveren kan tage imod (lageret svarer), ellers 503.", get(crate::http::metrics::readyz)),
+        r("GET", "/metrics", Public, "Driftstal i Prometheus' tekstformat (kun for metrics_token og/eller metrics_allow).", get(crate::http::metrics::metrics)),
         r("GET", "/static/{*path}", Public, "Stylesheets, scripts, skrifttyper og ikoner.", get(assets::serve)),
         r("GET", "/api/openapi.json", Public, "Dette API's OpenAPI-beskrivelse.", get(openapi)),
     ];
@@ -58,6 +59,8 @@ pub fn router(app: App) -> Router {
         .layer(axum::Extension(crate::http::route::BodyLimits(std::sync::Arc::new(limits))))
         // Outside the session middleware, so its CSRF check of a multipart form sees the limit too.
         .layer(axum::extract::DefaultBodyLimit::max(crate::http::route::UPLOAD_BODY))
+        // Outermost: every request counted, refusals by the layers inside included.
+        .layer(axum::middleware::from_fn_with_state(app.clone(), crate::http::metrics::record))
         .with_state(app)
 }
 

@@ -453,3 +453,30 @@ async fn the_log_check_watches_every_demo_family_name() {
     }
     assert!(missing.is_empty(), "add to tests/logs/watched-names.txt:\n{}", missing.into_iter().collect::<Vec<_>>().join("\n"));
 }
+
+/// The operator's figures: requests by their route's pattern (never a path with an id), the
+/// access log's batches and the outbox, answered only to the addresses allowed; `/readyz`
+/// answers while the store does.
+#[tokio::test]
+async fn metrics_count_requests_by_route_for_allowed_addresses_only() {
+    let t = TestApp::spawn_with(AppConfig { metrics_allow: vec!["127.0.0.0/8".parse().unwrap()], ..AppConfig::default() }).await;
+    let (tove, _) = t.login("tove").await;
+    let id = t.course("William");
+    for _ in 0..3 {
+        assert_eq!(tove.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::OK);
+    }
+    let r = t.anonymous().get(t.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.unwrap();
+    let value = |start: &str| text.lines().find(|l| l.starts_with(start)).unwrap_or_else(|| panic!("{start} in\n{text}")).rsplit(' ').next().unwrap().parse::<f64>().unwrap();
+    assert_eq!(value("tovholder_http_request_duration_seconds_count{method=\"GET\",route=\"/forloeb/{id}\",status=\"200\"}"), 3.0);
+    assert!(!text.contains(&format!("/forloeb/{id}\"")), "no path with an id in the figures");
+    assert!(value("tovholder_access_log_batch_requests_count") >= 3.0);
+    assert!(value("tovholder_outbox_due") >= 0.0 && value("tovholder_db_pool_connections{pool=") >= 0.0);
+    assert_eq!(t.anonymous().get(t.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
+    // Allowed elsewhere only, or not configured: there is no /metrics here.
+    for allow in [vec!["10.0.0.0/8".parse().unwrap()], vec![]] {
+        let other = TestApp::spawn_with(AppConfig { metrics_allow: allow, ..AppConfig::default() }).await;
+        assert_eq!(other.anonymous().get(other.url("/metrics")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    }
+}

@@ -355,7 +355,7 @@ pub async fn login(app: &App, form: &LoginForm, from: std::net::IpAddr, device: 
     // A login without a password yet (its link not used) is checked against the dummy too.
     let hash = user.as_ref().map(|u| u.password_hash.as_str()).filter(|h| !h.is_empty()).unwrap_or(dummy_hash()).to_string();
     let password = form.password.clone();
-    app.password_checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    app.metrics.password_checked();
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
     let user = match (ok, user) {
         (true, Some(u)) if !u.password_hash.is_empty() => u,
