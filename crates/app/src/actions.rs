@@ -431,6 +431,14 @@ async fn prepare(app: &App, course: &Course, ops: &[Command]) -> Result<Known, A
             }
         }
     }
+    // Every document is scanned before it is stored, when a scanner is configured.
+    if let Some(scanner) = &app.config.clamav {
+        for op in ops {
+            if let Command::AddDocument { content, .. } = op {
+                scan(app, course, scanner, content).await?;
+            }
+        }
+    }
     // A person linked from the network must be a staff user.
     for op in ops {
         if let Command::SetNetwork { person: Some(p), .. } = op
@@ -440,6 +448,31 @@ async fn prepare(app: &App, course: &Course, ops: &[Command]) -> Result<Known, A
         }
     }
     Ok(Known { orgs, users })
+}
+
+/// Refuses a document the scanner finds malware in (logged, with the signature's name), or
+/// any document while the scanner does not answer.
+async fn scan(app: &App, course: &Course, scanner: &str, content: &[u8]) -> Result<(), AppError> {
+    match crate::virus_scan::scan(scanner, content).await {
+        Ok(crate::virus_scan::Verdict::Clean) => Ok(()),
+        Ok(crate::virus_scan::Verdict::Infected(signature)) => {
+            tracing::warn!(course = course.id.0, %signature, "a document was refused: the virus scanner found malware");
+            let rec = AccessRecord {
+                at: app.clock.now(),
+                person: Some(course.viewer.person),
+                course: Some(course.id),
+                action: "write:add_document".into(),
+                allowed: false,
+                reason: format!("virus:{signature}"),
+            };
+            log(app, rec).await?;
+            Err(AppError::invalid("file", crate::text::VIRUS_FOUND))
+        }
+        Err(why) => {
+            tracing::error!(%why, "the virus scanner did not answer: the document was refused");
+            Err(AppError::invalid("file", crate::text::SCANNER_DOWN))
+        }
+    }
 }
 
 /// The commands decided in order by core against the evolving state. What depends on that

@@ -25,6 +25,7 @@ pub mod second_factor;
 pub mod single_sign_on;
 pub mod text;
 pub mod views;
+pub mod virus_scan;
 
 use std::sync::Arc;
 
@@ -69,6 +70,9 @@ pub struct AppConfig {
     /// The addresses `/metrics` answers, if any (the connection's own address, never a header's).
     /// Neither this nor a token: `/metrics` is off.
     pub metrics_allow: Vec<metrics::AddressRange>,
+    /// ClamAV's daemon, which scans every document before it is stored: its Unix socket's path
+    /// or `tcp://HOST:PORT`.
+    pub clamav: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -88,6 +92,7 @@ impl Default for AppConfig {
             oidc: vec![],
             metrics_token_sha256: None,
             metrics_allow: vec![],
+            clamav: None,
         }
     }
 }

@@ -18,6 +18,9 @@ pub const SIGN_ON_ONLY: &str = "Din organisation logger ind med sin login-tjenes
 /// A password asked for a login of an organisation that logs in through its identity provider.
 pub const NO_PASSWORDS_HERE: &str = "Organisationen logger ind med sin login-tjeneste, så der bruges ingen adgangskode her.";
 pub const SIGN_ON_FIRST: &str = "Forbind først en login-tjeneste til organisationen (i konfigurationens [[oidc]]), så ingen bliver lukket ude.";
+/// A document refused by the virus scanner, and the scanner not answering.
+pub const VIRUS_FOUND: &str = "Filen indeholder virus eller anden skadelig kode og er ikke gemt. Kontakt den, der har sendt dig filen, og din IT-afdeling.";
+pub const SCANNER_DOWN: &str = "Filen kan ikke tjekkes for virus lige nu, så den er ikke gemt. Prøv igen om lidt.";
 pub const LOGGED_OUT: &str = "Du er logget ud.";
 pub const MAIL_FOOTER: &str = "Denne e-mail er sendt automatisk af Tovholder og indeholder ingen personoplysninger. Svar ikke på den.";
 pub const NEW_DOCUMENT_SUBJECT: &str = "Nyt dokument i Tovholder";

@@ -49,6 +49,9 @@ pub struct Config {
     /// `/metrics` is off.
     #[serde(default)]
     pub metrics_allow: Vec<String>,
+    /// ClamAV's daemon, to scan every document before it is stored: its Unix socket's path
+    /// (Debian: /run/clamav/clamd.ctl) or `tcp://HOST:PORT`.
+    pub clamav: Option<String>,
 }
 
 /// `Debug` shows the database's scheme only: a PostgreSQL URL may carry a password.

@@ -194,3 +194,34 @@ async fn a_written_document_over_200_kb_is_refused_with_a_structured_error() {
     let r = mette.post(t.url(&format!("/api/v1/courses/{id}/documents"))).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+/// With a virus scanner configured, every document is scanned by a real clamd before it is
+/// stored: the EICAR test file is refused in place with a clear message and logged with its
+/// signature; a clean file goes through; with the scanner gone, nothing is stored unscanned.
+#[tokio::test]
+async fn an_infected_upload_is_refused_and_logged() {
+    let clamd = Clamd::start().await;
+    let t = TestApp::spawn_with(tovholder_app::AppConfig { clamav: Some(clamd.socket.clone()), ..tovholder_app::AppConfig::default() }).await;
+    let (mette, mcsrf, id) = fresh_course(&t).await;
+    let upload = |name: &'static str, bytes: &'static [u8]| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", mcsrf.clone())
+            .text("kind", "udtalelse")
+            .text("title", "Udtalelse")
+            .text("text", "")
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        mette.post(t.url(&format!("/forloeb/{id}/dokumenter"))).multipart(form).send()
+    };
+    let r = upload("udtalelse.txt", EICAR).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains(tovholder_app::text::VIRUS_FOUND));
+    let course = t.app.store.course(CourseId(id)).await.unwrap().unwrap();
+    assert!(course.state.documents.iter().all(|d| d.meta.title != "Udtalelse"), "nothing stored");
+    let log = t.app.store.access_log(Some(CourseId(id)), 50).await.unwrap();
+    assert!(log.iter().any(|r| r.action == "write:add_document" && !r.allowed && r.reason.starts_with("virus:Eicar-Test-Signature")), "{log:?}");
+    assert_eq!(upload("udtalelse.txt", b"Barnet trives.").await.unwrap().status(), StatusCode::SEE_OTHER);
+    drop(clamd);
+    let r = upload("udtalelse.txt", b"Barnet trives stadig.").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains(tovholder_app::text::SCANNER_DOWN));
+}

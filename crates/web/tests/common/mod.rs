@@ -402,3 +402,49 @@ fn log_to_file() {
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(std::sync::Mutex::new(file)).try_init();
     });
 }
+
+/// A real ClamAV daemon (Debian's `clamd`) on a Unix socket in a temporary folder, with one
+/// signature: the EICAR test file's (an `.hdb` line, md5:size:name), as an operator checks a
+/// fresh installation. Stopped when dropped.
+pub struct Clamd {
+    child: std::process::Child,
+    pub socket: String,
+    _dir: tempfile::TempDir,
+}
+
+/// The EICAR test file: harmless, and every virus scanner reports it.
+pub const EICAR: &[u8] = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+impl Clamd {
+    pub async fn start() -> Clamd {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        std::fs::create_dir(&db).unwrap();
+        std::fs::write(db.join("eicar.hdb"), "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n").unwrap();
+        let socket = dir.path().join("clamd.sock");
+        let conf = dir.path().join("clamd.conf");
+        let d = dir.path().display();
+        std::fs::write(&conf, format!("LocalSocket {}\nDatabaseDirectory {}\nTemporaryDirectory {d}\nForeground yes\nLogFile {d}/clamd.log\n", socket.display(), db.display())).unwrap();
+        let child = std::process::Command::new("clamd")
+            .arg(format!("--config-file={}", conf.display()))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("clamd (Debian's clamav-daemon; scripts/test installs it)");
+        for _ in 0..100 {
+            if socket.exists() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(socket.exists(), "clamd did not open its socket");
+        Clamd { child, socket: socket.display().to_string(), _dir: dir }
+    }
+}
+
+impl Drop for Clamd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
