@@ -124,6 +124,10 @@ async fn connect(opts: PgConnectOptions, keys: Keys, migrate: bool) -> Result<Pg
     }
     PgStore::backfill_names(&pool).await?;
     let store = SqlStore::new(pool.clone(), pool.clone(), keys, Pg);
+    let sealed = store.seal_documents().await?;
+    if sealed > 0 {
+        tracing::info!(documents = sealed, "documents stored before encryption at rest were encrypted");
+    }
     listen(pool, store.held.clone(), store.sessions.clone());
     Ok(store)
 }

@@ -133,3 +133,30 @@ async fn the_server_role_runs_the_story_and_cannot_rewrite_the_record() {
         assert!(err.contains("permission denied") || err.contains("must be owner"), "{sql}: {err}");
     }
 }
+
+/// Documents' contents are encrypted at rest on PostgreSQL too, and one stored before is sealed
+/// when the store opens.
+#[tokio::test]
+async fn documents_are_encrypted_at_rest() {
+    let schema = schema();
+    let keys = Keys::from_master(&[3u8; 32]);
+    let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
+    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
+    let id = store.course_ids().await.unwrap()[0];
+    let opts: sqlx::postgres::PgConnectOptions = url().parse().unwrap();
+    let raw = sqlx::PgPool::connect_with(opts.options([("search_path", schema.as_str())])).await.unwrap();
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT bytes FROM document_blobs").fetch_one(&raw).await.unwrap();
+    let old = "cd".repeat(32);
+    sqlx::query("INSERT INTO document_blobs (course_id, sha256, bytes) VALUES ($1, $2, $3)").bind(id.0).bind(&old).bind("Referat fra før".as_bytes()).execute(&raw).await.unwrap();
+    store.close().await;
+    let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
+    let unsealed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM document_blobs WHERE NOT sealed").fetch_one(&raw).await.unwrap();
+    let (first, before) = (store.blob(id, &"ab".repeat(32)).await.unwrap(), store.blob(id, &old).await.unwrap());
+    raw.close().await;
+    store.close().await;
+    tovholder_store_postgres::drop_schema(&url(), &schema).await.unwrap();
+    let plain = "Udtalelse om Åse".as_bytes();
+    assert!(!stored.windows(plain.len()).any(|w| w == plain), "no plaintext in the database");
+    assert_eq!(unsealed, 0);
+    assert_eq!((first.unwrap(), before.unwrap()), (plain.to_vec(), "Referat fra før".as_bytes().to_vec()));
+}

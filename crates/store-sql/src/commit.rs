@@ -7,7 +7,7 @@ use sqlx::{Executor, Pool, Row, Transaction};
 use tovholder_core::course::CourseState;
 use tovholder_core::ids::{CourseId, PersonId};
 use tovholder_core::tasks::Owner;
-use tovholder_store::{Commit, NewMail, NewPerson, Result, StoredCourse, entry_bytes, search_key, task_rows, to_micros};
+use tovholder_store::{Commit, NewMail, NewPerson, Result, StoreError, StoredCourse, entry_bytes, search_key, task_rows, to_micros};
 
 use crate::{Dialect, db, json};
 
@@ -27,6 +27,23 @@ for_every_dialect! {
                 sqlx::query(D::SQL.set_name_lc).bind(search_key(&name)).bind(id).execute(&mut *tx).await.map_err(db)?;
             }
             tx.commit().await.map_err(db)
+        }
+
+        /// Encrypts the documents stored before they were (migration 0011), a batch at a time.
+        pub async fn seal_documents(&self) -> Result<u64> {
+            let mut sealed = 0;
+            loop {
+                let rows = sqlx::query(D::SQL.blobs_unsealed).fetch_all(&self.writer).await.map_err(db)?;
+                if rows.is_empty() {
+                    return Ok(sealed);
+                }
+                for r in &rows {
+                    let (course, sha256, bytes): (i64, String, Vec<u8>) = (r.try_get("course_id").map_err(db)?, r.try_get("sha256").map_err(db)?, r.try_get("bytes").map_err(db)?);
+                    let ciphertext = self.keys.seal_document(course, &sha256, &bytes).map_err(|e| StoreError::Database(e.to_string()))?;
+                    sqlx::query(D::SQL.seal_blob).bind(ciphertext).bind(course).bind(&sha256).execute(&self.writer).await.map_err(db)?;
+                    sealed += 1;
+                }
+            }
         }
 
         pub(crate) async fn begin(&self) -> Result<Tx<D>> {
@@ -83,7 +100,8 @@ for_every_dialect! {
                 sqlx::query(D::SQL.insert_course_org).bind(id.0).bind(party).bind(org.0).bind(shares).execute(&mut **tx).await.map_err(db)?;
             }
             for b in &commit.blobs {
-                sqlx::query(D::SQL.insert_blob).bind(id.0).bind(&b.sha256).bind(&b.bytes).execute(&mut **tx).await.map_err(db)?;
+                let sealed = self.keys.seal_document(id.0, &b.sha256, &b.bytes).map_err(|e| StoreError::Database(e.to_string()))?;
+                sqlx::query(D::SQL.insert_blob).bind(id.0).bind(&b.sha256).bind(sealed).execute(&mut **tx).await.map_err(db)?;
             }
             sqlx::query(D::SQL.delete_course_recipients).bind(id.0).execute(&mut **tx).await.map_err(db)?;
             for (org, department) in &commit.recipients {

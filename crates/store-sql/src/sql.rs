@@ -75,6 +75,9 @@ pub struct Sql {
     pub delete_course_orgs: &'static str,
     pub insert_course_org: &'static str,
     pub insert_blob: &'static str,
+    /// Documents stored before they were encrypted, a batch at a time, and sealing one.
+    pub blobs_unsealed: &'static str,
+    pub seal_blob: &'static str,
     pub delete_course_recipients: &'static str,
     pub insert_course_recipient: &'static str,
     pub withdraw_mail: &'static str,

@@ -336,8 +336,13 @@ for_every_dialect! {
         }
 
         async fn blob(&self, course: CourseId, sha256: &str) -> Result<Option<Vec<u8>>> {
-            let row = sqlx::query(D::SQL.blob).bind(course.0).bind(sha256).fetch_optional(&self.reader).await.map_err(db)?;
-            row.map(|r| r.try_get("bytes").map_err(db)).transpose()
+            let Some(row) = sqlx::query(D::SQL.blob).bind(course.0).bind(sha256).fetch_optional(&self.reader).await.map_err(db)? else { return Ok(None) };
+            let bytes: Vec<u8> = row.try_get("bytes").map_err(db)?;
+            if !row.try_get::<bool, _>("sealed").map_err(db)? {
+                return Ok(Some(bytes));
+            }
+            // A ciphertext moved from another row (or changed) does not open.
+            self.keys.open_document(course.0, sha256, &bytes).map(Some).map_err(|_| StoreError::Corrupt(format!("course {}: a document's content does not open with this key file where it is", course.0)))
         }
 
         async fn head(&self, id: CourseId) -> Result<Option<(i64, String)>> {

@@ -56,7 +56,12 @@ async fn connect(opts: SqliteConnectOptions, keys: Keys) -> Result<SqliteStore> 
     sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
     SqliteStore::backfill_names(&writer).await?;
     let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(db)?;
-    Ok(SqlStore::new(writer, reader, keys, Lite::default()))
+    let store = SqlStore::new(writer, reader, keys, Lite::default());
+    let sealed = store.seal_documents().await?;
+    if sealed > 0 {
+        tracing::info!(documents = sealed, "documents stored before encryption at rest were encrypted");
+    }
+    Ok(store)
 }
 
 /// Writes a consistent copy of the live database to `path` (which must not exist), while

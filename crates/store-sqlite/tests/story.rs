@@ -86,3 +86,30 @@ async fn the_access_log_refuses_edits_and_its_chain_finds_them() {
     let added = tampered(&["INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) VALUES (1, 1, 1, 'read', 1, 'role')"]).await;
     assert!(added.contains("behind its back"), "{added}");
 }
+
+/// Documents' contents are encrypted at rest and bound to their row: the file holds no
+/// plaintext, a document stored before encryption is sealed when the store opens, and a
+/// ciphertext moved to another row does not open.
+#[tokio::test]
+async fn documents_are_encrypted_at_rest_and_bound_to_their_row() {
+    let (store, keys, dir) = fresh().await;
+    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
+    let id = store.course_ids().await.unwrap()[0];
+    let path = dir.path().join("story.db");
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT bytes FROM document_blobs").fetch_one(&raw).await.unwrap();
+    let plain = "Udtalelse om Åse".as_bytes();
+    assert!(!stored.windows(plain.len()).any(|w| w == plain), "no plaintext in the database");
+    assert_eq!(store.blob(id, &"ab".repeat(32)).await.unwrap().unwrap(), plain);
+    // One stored before encryption at rest (as an older version did) is sealed at the next start.
+    let old = "cd".repeat(32);
+    sqlx::query("INSERT INTO document_blobs (course_id, sha256, bytes) VALUES (?, ?, ?)").bind(id.0).bind(&old).bind("Referat fra før".as_bytes()).execute(&raw).await.unwrap();
+    store.close().await;
+    let store = tovholder_store_sqlite::open(&path, keys.clone()).await.unwrap();
+    let unsealed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM document_blobs WHERE sealed = 0").fetch_one(&raw).await.unwrap();
+    assert_eq!(unsealed, 0);
+    assert_eq!(store.blob(id, &old).await.unwrap().unwrap(), "Referat fra før".as_bytes());
+    // Moved to another row, a ciphertext does not open.
+    sqlx::query("UPDATE document_blobs SET bytes = (SELECT bytes FROM document_blobs WHERE sha256 = ?) WHERE sha256 = ?").bind("ab".repeat(32)).bind(&old).execute(&raw).await.unwrap();
+    assert!(matches!(store.blob(id, &old).await, Err(tovholder_store::StoreError::Corrupt(_))));
+}

@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use aes_gcm::aead::Aead;
+use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -34,6 +34,7 @@ pub struct Keys {
     index: [u8; 32],
     journal: [u8; 32],
     access: [u8; 32],
+    documents: [u8; 32],
     factor: [u8; 32],
     login_state: [u8; 32],
     device: [u8; 32],
@@ -69,6 +70,7 @@ impl Keys {
             index: derive(master, "tovholder cpr blind index v1"),
             journal: derive(master, "tovholder journal chain v1"),
             access: derive(master, "tovholder access log chain v1"),
+            documents: derive(master, "tovholder documents v1"),
             factor: derive(master, "tovholder second factor v1"),
             login_state: derive(master, "tovholder login state v1"),
             device: derive(master, "tovholder device v1"),
@@ -135,6 +137,16 @@ impl Keys {
         open(&self.login_state, &hex::decode(sealed).map_err(|_| KeyError::Decrypt)?)
     }
 
+    /// Encrypts a document's content for its row (the course and the content's SHA-256 are the
+    /// associated data): moved to another row, it no longer opens.
+    pub fn seal_document(&self, course: i64, sha256: &str, content: &[u8]) -> Result<Vec<u8>, KeyError> {
+        seal_for(&self.documents, content, document_row(course, sha256).as_bytes())
+    }
+
+    pub fn open_document(&self, course: i64, sha256: &str, sealed: &[u8]) -> Result<Vec<u8>, KeyError> {
+        open_for(&self.documents, sealed, document_row(course, sha256).as_bytes())
+    }
+
     /// The blind index: finds a person by CPR number without storing it in clear.
     pub fn cpr_index(&self, cpr: &Cpr) -> String {
         self.mac(&self.index, &[cpr.expose().as_bytes()])
@@ -171,18 +183,32 @@ impl Keys {
 
 /// AES-256-GCM with a random nonce stored in front of the ciphertext.
 fn seal(key: &[u8; 32], plain: &[u8]) -> Result<Vec<u8>, KeyError> {
+    seal_for(key, plain, b"")
+}
+
+fn open(key: &[u8; 32], sealed: &[u8]) -> Result<Vec<u8>, KeyError> {
+    open_for(key, sealed, b"")
+}
+
+/// The same, bound to `aad` (where the ciphertext belongs): opened only with the same.
+fn seal_for(key: &[u8; 32], plain: &[u8], aad: &[u8]) -> Result<Vec<u8>, KeyError> {
     let cipher = Aes256Gcm::new(key.into());
     let nonce_bytes: [u8; 12] = random_bytes()?;
-    let ct = cipher.encrypt(&Nonce::from(nonce_bytes), plain).map_err(|_| KeyError::Decrypt)?;
+    let ct = cipher.encrypt(&Nonce::from(nonce_bytes), Payload { msg: plain, aad }).map_err(|_| KeyError::Decrypt)?;
     let mut sealed = nonce_bytes.to_vec();
     sealed.extend(ct);
     Ok(sealed)
 }
 
-fn open(key: &[u8; 32], sealed: &[u8]) -> Result<Vec<u8>, KeyError> {
+fn open_for(key: &[u8; 32], sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, KeyError> {
     let (nonce, ct) = sealed.split_at_checked(12).ok_or(KeyError::Decrypt)?;
     let nonce: [u8; 12] = nonce.try_into().map_err(|_| KeyError::Decrypt)?;
-    Aes256Gcm::new(key.into()).decrypt(&Nonce::from(nonce), ct).map_err(|_| KeyError::Decrypt)
+    Aes256Gcm::new(key.into()).decrypt(&Nonce::from(nonce), Payload { msg: ct, aad }).map_err(|_| KeyError::Decrypt)
+}
+
+/// A document's row, as its ciphertext's associated data.
+fn document_row(course: i64, sha256: &str) -> String {
+    format!("document {course} {sha256}")
 }
 
 /// An encrypted CPR number and its blind index, as stored.
