@@ -67,7 +67,11 @@ pub async fn forgotten(app: &App, login: &str, from: std::net::IpAddr) -> Result
         return Ok(());
     }
     // Many remember their e-mail address rather than their login name.
-    let user = if login.contains('@') { app.store.user_by_email(&login).await? } else { app.store.user_by_name(&login).await? };
+    let user = match app.store.user_by_name(&login).await? {
+        Some(u) => Some(u),
+        None if login.contains('@') => app.store.user_by_email(&login).await?,
+        None => None,
+    };
     let user = user.filter(|u| u.active && u.email.is_some());
     if let Some(user) = user
         && !signs_on_only(app, &user).await?

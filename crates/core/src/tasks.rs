@@ -192,7 +192,8 @@ pub fn responsible_person(model: &Model, state: &CourseState, who: Who) -> Optio
 }
 
 /// Who holds `roles` in the course now. A course role no one holds falls to the role it names as
-/// standing in, else to those who appoint to it, so nothing falls between chairs.
+/// standing in; one left empty by a closed login without a stand-in falls to those who appoint
+/// to it, so nothing falls between chairs.
 fn owners(model: &Model, state: &CourseState, roles: &[String]) -> Vec<Owner> {
     owners_within(model, state, roles, 2)
 }
@@ -210,7 +211,7 @@ fn owners_within(model: &Model, state: &CourseState, roles: &[String], depth: u8
                 if holders.is_empty() {
                     if let Some(s) = &role.stands_in {
                         out.push(Owner::OrgRole { org: *org, role: s.clone() });
-                    } else if depth > 0 {
+                    } else if depth > 0 && state.vacancies.iter().any(|v| v.role == *role_id && v.filled.is_none()) {
                         out.extend(owners_within(model, state, &role.appointed_by, depth - 1));
                     }
                 } else {
@@ -317,9 +318,13 @@ mod tests {
     }
 
     #[test]
-    fn a_course_role_without_a_stand_in_falls_to_those_who_appoint_it() {
+    fn a_course_role_left_empty_without_a_stand_in_falls_to_those_who_appoint_it() {
         let m = ff_model();
-        let st = CourseState { parties: [("kommune".to_string(), OrgId(4))].into(), model: "familiens_fremtid".into(), ..Default::default() };
+        let mut st = CourseState { parties: [("kommune".to_string(), OrgId(4))].into(), model: "familiens_fremtid".into(), ..Default::default() };
+        assert!(owners(&m, &st, &["moedeleder".to_string()]).is_empty(), "never held: as before");
+        let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
+        st.apply(&s, &Event::PersonJoined { person: PersonId(7), role: "moedeleder".into(), custody: None, born: None });
+        st.apply(&s, &Event::PersonLeft { person: PersonId(7), role: "moedeleder".into(), because: Some(crate::course::Leaving::LoginClosed) });
         assert_eq!(owners(&m, &st, &["moedeleder".to_string()]), vec![Owner::OrgRole { org: OrgId(4), role: "familiekoordinator".into() }]);
     }
 }

@@ -69,6 +69,8 @@ async fn migrate_with(opts: PgConnectOptions, server_role: Option<&str>) -> Resu
             let role = schema_name(role)?;
             let schema: String = sqlx::query_scalar("SELECT current_schema()").fetch_one(&pool).await.map_err(db)?;
             let schema = schema_name(&schema)?;
+            // Processes starting together take turns (GRANTs at once clash in the catalogue).
+            sqlx::query("SELECT pg_advisory_lock(7401002)").execute(&pool).await.map_err(db)?;
             for grant in [
                 format!("GRANT USAGE ON SCHEMA \"{schema}\" TO \"{role}\""),
                 format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"{schema}\" TO \"{role}\""),
@@ -78,6 +80,7 @@ async fn migrate_with(opts: PgConnectOptions, server_role: Option<&str>) -> Resu
             ] {
                 sqlx::query(sqlx::AssertSqlSafe(grant)).execute(&pool).await.map_err(db)?;
             }
+            sqlx::query("SELECT pg_advisory_unlock(7401002)").execute(&pool).await.map_err(db)?;
         }
         Ok(())
     }

@@ -6,6 +6,8 @@ pub struct Sql {
     pub orgs: &'static str,
     pub set_org_codes: &'static str,
     pub set_sign_on_only: &'static str,
+    /// Ends the sessions of an organisation's logins but its instance administrators'.
+    pub delete_sessions_of_org: &'static str,
     pub meeting_places: &'static str,
     pub insert_meeting_place: &'static str,
     pub delete_meeting_place: &'static str,
@@ -89,12 +91,12 @@ pub struct Sql {
     pub access_log_all: &'static str,
     pub admin_log: &'static str,
     /// The access log's chain: its newest link, the links after an id, the rows of an id range,
-    /// a new link, and the rows (and list views) after an id.
+    /// a new link, and the rows (and list views) in an id range `(a, b]`.
     pub access_chain_last: &'static str,
     pub access_chain_after: &'static str,
     pub access_rows_between: &'static str,
     pub insert_access_link: &'static str,
-    pub access_counts_after: &'static str,
+    pub access_counts_between: &'static str,
     pub outbox: &'static str,
     /// Mails due and unsent (`n`), and the oldest one's `created_us` (`oldest`).
     pub outbox_backlog: &'static str,

@@ -84,7 +84,7 @@ async fn the_access_log_refuses_edits_and_its_chain_finds_them() {
     let removed = tampered(&["DROP TRIGGER access_log_no_delete", "DELETE FROM access_log WHERE id = 1"]).await;
     assert!(removed.contains("covers 2 rows, but 1 are there"), "{removed}");
     let added = tampered(&["INSERT INTO access_log (at_us, person_id, course_id, action, allowed, reason) VALUES (1, 1, 1, 'read', 1, 'role')"]).await;
-    assert!(added.contains("behind its back"), "{added}");
+    assert!(added.contains("behind the chain's back"), "{added}");
 }
 
 /// Documents' contents are encrypted at rest and bound to their row: the file holds no
@@ -102,12 +102,17 @@ async fn documents_are_encrypted_at_rest_and_bound_to_their_row() {
     assert!(!stored.windows(plain.len()).any(|w| w == plain), "no plaintext in the database");
     assert_eq!(store.blob(id, &"ab".repeat(32)).await.unwrap().unwrap(), plain);
     // One stored before encryption at rest (as an older version did) is sealed at the next start.
-    let old = "cd".repeat(32);
+    let old = hex::encode(<sha2::Sha256 as sha2::Digest>::digest("Referat fra før".as_bytes()));
     sqlx::query("INSERT INTO document_blobs (course_id, sha256, bytes) VALUES (?, ?, ?)").bind(id.0).bind(&old).bind("Referat fra før".as_bytes()).execute(&raw).await.unwrap();
+    // One changed behind the server's back (its content not what its hash says) is not sealed,
+    // and not served.
+    let forged = "ef".repeat(32);
+    sqlx::query("INSERT INTO document_blobs (course_id, sha256, bytes) VALUES (?, ?, ?)").bind(id.0).bind(&forged).bind("noget andet".as_bytes()).execute(&raw).await.unwrap();
     store.close().await;
     let store = tovholder_store_sqlite::open(&path, keys.clone()).await.unwrap();
-    let unsealed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM document_blobs WHERE sealed = 0").fetch_one(&raw).await.unwrap();
-    assert_eq!(unsealed, 0);
+    let unsealed: Vec<String> = sqlx::query_scalar("SELECT sha256 FROM document_blobs WHERE sealed = 0").fetch_all(&raw).await.unwrap();
+    assert_eq!(unsealed, std::slice::from_ref(&forged));
+    assert!(matches!(store.blob(id, &forged).await, Err(tovholder_store::StoreError::Corrupt(_))));
     assert_eq!(store.blob(id, &old).await.unwrap().unwrap(), "Referat fra før".as_bytes());
     // Moved to another row, a ciphertext does not open.
     sqlx::query("UPDATE document_blobs SET bytes = (SELECT bytes FROM document_blobs WHERE sha256 = ?) WHERE sha256 = ?").bind("ab".repeat(32)).bind(&old).execute(&raw).await.unwrap();

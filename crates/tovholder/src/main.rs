@@ -508,6 +508,10 @@ async fn verify_all(store: &dyn Store, keys: &Keys) -> anyhow::Result<ExitCode> 
     }
     let before = if chain.before_chain > 0 { format!("; rows up to {} were written before the chain began", chain.before_chain) } else { String::new() };
     println!("ok: access log verified: {} rows ({} list views) in {} batches{before}", chain.rows, chain.views, chain.batches);
+    if let Some((link, hash)) = chain.head {
+        // Written down (or shipped elsewhere), it shows a later check whether links were cut off the end.
+        println!("access log head: link {link} {hash}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -515,6 +519,11 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
     let (keys, from) = keys_and_url(file, from)?;
     let models = models()?;
     let source = open_store(&from, keys.clone()).await?;
+    // A copy's chains are made anew: a source changed behind its chains must not come out clean.
+    say!("Checking the source first:");
+    if verify_all(source.as_ref(), &keys).await? != ExitCode::SUCCESS {
+        bail!("the source does not verify: nothing was copied");
+    }
     let target = open_store(to, keys.clone()).await?;
     if !target.orgs().await?.is_empty() {
         bail!("the target store is not empty");

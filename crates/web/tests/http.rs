@@ -465,9 +465,12 @@ async fn metrics_count_requests_by_route_for_allowed_addresses_only() {
     for _ in 0..3 {
         assert_eq!(tove.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::OK);
     }
+    // A method nobody uses adds no figure of its own.
+    t.anonymous().request(reqwest::Method::from_bytes(b"FOOBAR").unwrap(), t.url("/healthz")).send().await.unwrap();
     let r = t.anonymous().get(t.url("/metrics")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let text = r.text().await.unwrap();
+    assert!(!text.contains("FOOBAR") && text.contains("method=\"other\",route=\"/healthz\""), "{text}");
     let value = |start: &str| text.lines().find(|l| l.starts_with(start)).unwrap_or_else(|| panic!("{start} in\n{text}")).rsplit(' ').next().unwrap().parse::<f64>().unwrap();
     assert_eq!(value("tovholder_http_request_duration_seconds_count{method=\"GET\",route=\"/forloeb/{id}\",status=\"200\"}"), 3.0);
     assert!(!text.contains(&format!("/forloeb/{id}\"")), "no path with an id in the figures");

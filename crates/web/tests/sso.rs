@@ -265,9 +265,11 @@ async fn local_passwords_off_leave_the_provider_and_the_break_glass_administrato
         instance_admin: true,
     };
     admin::create_user(&t.app, None, &glass).await.unwrap();
+    let (anna_before, _) = t.login_as("anna.berg", "annas lange adgangskode").await;
     let r = set(nordby, true).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap()["sign_on_only"], true);
+    assert_eq!(anna_before.get(t.url("/")).send().await.unwrap().status(), StatusCode::SEE_OTHER, "the session her password opened ended");
     // Anna's right password is refused with the way to go; a wrong one says no more than usual.
     let (_, r) = t.try_login("anna.berg", "annas lange adgangskode").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
