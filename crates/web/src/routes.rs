@@ -98,13 +98,21 @@ pub fn openapi_document() -> Value {
             "parameters": params,
             "security": [{"session": []}],
             "responses": {
-                "200": {"description": "OK", "content": {"application/json": {}}},
                 "401": {"$ref": "#/components/responses/Problem"},
                 "404": {"$ref": "#/components/responses/Problem"},
             },
         });
+        for code in d.success {
+            op["responses"][code.to_string()] = match code {
+                201 => json!({"description": "Created", "content": {"application/json": {}}}),
+                204 => json!({"description": "No Content"}),
+                _ => json!({"description": "OK", "content": {"application/json": {}}}),
+            };
+        }
         if d.method != "GET" {
-            op["requestBody"] = json!({"required": true, "content": {"application/json": {}}});
+            let mut body = serde_json::Map::new();
+            body.insert(d.request_type.to_string(), json!({}));
+            op["requestBody"] = json!({"required": true, "content": body});
             // Optimistic concurrency: the course version the change was made on (course routes only).
             if let (Guard::Course(_), Some(p)) = (d.guard, op["parameters"].as_array_mut()) {
                 p.push(json!({"name": "If-Match", "in": "header", "required": false, "schema": {"type": "string"}, "description": "The course version the change was made on, e.g. \"7\"; 409 if the same things changed since."}));

@@ -483,3 +483,21 @@ async fn metrics_count_requests_by_route_for_allowed_addresses_only() {
         assert_eq!(other.anonymous().get(other.url("/metrics")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
     }
 }
+
+/// The OpenAPI document names the status each API route answers on success: a route whose
+/// summary promises 201 or 204 is documented so (not as 200), and the import takes CSV.
+#[test]
+fn the_api_document_names_each_routes_success() {
+    let doc = routes::openapi_document();
+    for route in routes::table().iter().filter(|r| r.def.path.starts_with("/api/v1/")) {
+        let op = &doc["paths"][route.def.path][route.def.method.to_lowercase()];
+        let documented: Vec<&str> = op["responses"].as_object().unwrap().keys().map(String::as_str).filter(|k| k.starts_with('2')).collect();
+        for code in ["201", "204"] {
+            if route.def.summary.contains(&format!("svarer {code}")) {
+                assert!(documented.contains(&code), "{} {}: {documented:?}", route.def.method, route.def.path);
+            }
+        }
+        assert!(!documented.is_empty(), "{} {}", route.def.method, route.def.path);
+    }
+    assert!(doc["paths"]["/api/v1/admin/import"]["post"]["requestBody"]["content"]["text/csv"].is_object());
+}

@@ -23,6 +23,10 @@ pub struct RouteDef {
     pub summary: &'static str,
     /// The largest body the route reads: `FORM_BODY`, or `UPLOAD_BODY` on an upload route.
     pub body_limit: usize,
+    /// The statuses of success an API route answers (the OpenAPI document names them).
+    pub success: &'static [u16],
+    /// The media type of an API route's request body.
+    pub request_type: &'static str,
 }
 
 /// The largest body of a form or a JSON request: a written document (200 kB of text) or a
@@ -37,10 +41,22 @@ pub struct Route {
 }
 
 pub fn r(method: &'static str, path: &'static str, guard: Guard, summary: &'static str, handler: MethodRouter<App>) -> Route {
-    Route { def: RouteDef { method, path, guard, summary, body_limit: FORM_BODY }, handler }
+    Route { def: RouteDef { method, path, guard, summary, body_limit: FORM_BODY, success: &[200], request_type: "application/json" }, handler }
 }
 
 impl Route {
+    /// An API route answering these statuses on success (e.g. `&[201]` for one that makes something).
+    pub fn answers(mut self, success: &'static [u16]) -> Route {
+        self.def.success = success;
+        self
+    }
+
+    /// An API route whose request body is of this media type (not JSON).
+    pub fn takes(mut self, request_type: &'static str) -> Route {
+        self.def.request_type = request_type;
+        self
+    }
+
     /// A route that takes uploaded files: its body may be as large as `UPLOAD_BODY`.
     pub fn uploads(mut self) -> Route {
         self.def.body_limit = UPLOAD_BODY;

@@ -25,7 +25,9 @@ pub fn routes() -> Vec<Route> {
             User,
             "Importér en CSV-fil (brødteksten; ;-separeret, UTF-8 eller Windows-1252). ?dry_run=true: hver linje og hver fejl, intet gemmes. Ellers 201 {kind, created}, eller 422 med fejl pr. felt «linje.kolonne».",
             post(import::api),
-        ),
+        )
+        .answers(&[200, 201])
+        .takes("text/csv"),
         r("POST", "/admin/organisationer", User, "Opret en organisation (kun instansens administrator).", post(pages::create_org)),
         r("GET", "/admin/organisationer/{org}", User, "En organisation: afdelinger og brugere.", get(pages::organisation)),
         r("POST", "/admin/organisationer/{org}/login", User, "Slå lokale adgangskoder fra eller til for organisationens personale.", post(pages::set_login)),
@@ -43,7 +45,8 @@ pub fn routes() -> Vec<Route> {
             User,
             "Opret en organisation: {name, kind, cvr?, ean?, sor?, kommunekode?}; svarer 201 med dens id (kun instansens administrator).",
             post(api::create_org),
-        ),
+        )
+        .answers(&[201]),
         r("PATCH", "/api/v1/admin/organisations/{org}", User, "Ret en organisations numre: {cvr?, ean?, sor?, kommunekode?}; det udeladte fjernes.", patch(api::change_org)),
         r(
             "PUT",
@@ -53,7 +56,7 @@ pub fn routes() -> Vec<Route> {
             put(api::set_login),
         ),
         r("GET", "/api/v1/admin/organisations/{org}/departments", User, "En organisations afdelinger: {id, name, kind}.", get(api::departments)),
-        r("POST", "/api/v1/admin/organisations/{org}/departments", User, "Tilføj en afdeling: {name, kind?}; svarer 201 med dens id.", post(api::add_department)),
+        r("POST", "/api/v1/admin/organisations/{org}/departments", User, "Tilføj en afdeling: {name, kind?}; svarer 201 med dens id.", post(api::add_department)).answers(&[201]),
         r("GET", "/api/v1/admin/organisations/{org}/users", User, "En organisations brugere, også de lukkede.", get(api::users)),
         r(
             "POST",
@@ -61,9 +64,10 @@ pub fn routes() -> Vec<Route> {
             User,
             "Opret en bruger: {login, name, email, organisation, department?, roles, password?}; svarer 201 med id. Uden password får brugeren et link på e-mail til at vælge den.",
             post(api::create_user),
-        ),
-        r("POST", "/api/v1/admin/users/{user}/password-link", User, "Send brugeren et link til at vælge en ny adgangskode (30 minutter); svarer 204.", post(api::password_link)),
-        r("DELETE", "/api/v1/admin/users/{user}/second-factor", User, "Nulstil brugerens totrinsbekræftelse; svarer 204.", delete(api::reset_second_factor)),
+        )
+        .answers(&[201]),
+        r("POST", "/api/v1/admin/users/{user}/password-link", User, "Send brugeren et link til at vælge en ny adgangskode (30 minutter); svarer 204.", post(api::password_link)).answers(&[204]),
+        r("DELETE", "/api/v1/admin/users/{user}/second-factor", User, "Nulstil brugerens totrinsbekræftelse; svarer 204.", delete(api::reset_second_factor)).answers(&[204]),
         r("PATCH", "/api/v1/admin/users/{user}", User, "Ret en bruger: {active?, roles?, department?}; en lukket bruger logges ud.", patch(api::change_user)),
     ]
 }

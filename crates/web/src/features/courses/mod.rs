@@ -35,7 +35,7 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/api/v1/courses/{id}", Course(Action::Read), "Et forløb.", get(api::course)),
         r("GET", "/api/v1/courses/{id}/journal", Course(Action::Read), "Et forløbs journal, nyeste først.", get(api::journal)),
         r("GET", "/api/v1/organisations", User, "Organisationerne (navn og art).", get(api::organisations)),
-        r("POST", "/api/v1/courses", User, "Registrér en ansøgning; svarer 201 med forløbets id.", post(api::open_course)),
+        r("POST", "/api/v1/courses", User, "Registrér en ansøgning; svarer 201 med forløbets id.", post(api::open_course)).answers(&[201]),
         r("POST", "/api/v1/courses/{id}/dates", Course(Action::SetDates), "Sæt eller flyt datoer: {dates: {id: dato}, reason}.", command("set_dates")),
         r("POST", "/api/v1/courses/{id}/appointments", Course(Action::Appoint), "Udpeg til en rolle: {role, person}.", command("appoint")),
         r("POST", "/api/v1/courses/{id}/decisions", Course(Action::Decide), "Registrér en beslutning: {decision, value, note}.", command("decide")),

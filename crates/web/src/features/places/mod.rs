@@ -21,6 +21,6 @@ pub fn routes() -> Vec<Route> {
             "Min organisations mødesteder: {id, name, address}; et møde med et af dem som sted (`name, address`) får stedet med i kalenderinvitationen.",
             get(api::meeting_places),
         ),
-        r("POST", "/api/v1/meeting-places", User, "Tilføj et mødested: {name, address}; svarer 201 med dets id.", post(api::add_meeting_place)),
+        r("POST", "/api/v1/meeting-places", User, "Tilføj et mødested: {name, address}; svarer 201 med dets id.", post(api::add_meeting_place)).answers(&[201]),
     ]
 }
