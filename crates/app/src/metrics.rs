@@ -49,10 +49,14 @@ impl Histogram {
     }
 }
 
+/// One route's requests by (method, status).
+type ByMethodAndStatus = BTreeMap<(&'static str, u16), Histogram>;
+
 #[derive(Default)]
 pub struct Metrics {
-    /// By (method, route, status): the requests' latency.
-    requests: Mutex<BTreeMap<(String, String, u16), Histogram>>,
+    /// By route, then (method, status): the requests' latency. Keyed so that a request already
+    /// seen allocates nothing.
+    requests: Mutex<BTreeMap<String, ByMethodAndStatus>>,
     /// The access log's batches: requests in each, and seconds until durable.
     access_batch: Mutex<(Histogram, Histogram)>,
     pub password_checks: AtomicU64,
@@ -69,9 +73,13 @@ pub struct StoreFigures {
 
 impl Metrics {
     /// One answered request: `route` is its pattern in the route table (or "unmatched").
-    pub fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    pub fn request(&self, method: &'static str, route: &str, status: u16, seconds: f64) {
         if let Ok(mut r) = self.requests.lock() {
-            r.entry((method.to_string(), route.to_string(), status)).or_default().observe(&LATENCY, seconds);
+            let by_route = match r.get_mut(route) {
+                Some(m) => m,
+                None => r.entry(route.to_string()).or_default(),
+            };
+            by_route.entry((method, status)).or_default().observe(&LATENCY, seconds);
         }
     }
 
@@ -95,9 +103,11 @@ impl Metrics {
         };
         help(&mut out, "tovholder_http_request_duration_seconds", "histogram", "Requests answered, by method, route and status, and how long they took.");
         if let Ok(r) = self.requests.lock() {
-            for ((method, route, status), h) in r.iter() {
+            for (route, by) in r.iter() {
                 let route = route.replace('\\', "\\\\").replace('"', "\\\"");
-                h.render(&mut out, "tovholder_http_request_duration_seconds", &format!("method=\"{method}\",route=\"{route}\",status=\"{status}\","), &LATENCY);
+                for ((method, status), h) in by {
+                    h.render(&mut out, "tovholder_http_request_duration_seconds", &format!("method=\"{method}\",route=\"{route}\",status=\"{status}\","), &LATENCY);
+                }
             }
         }
         if let Ok(b) = self.access_batch.lock() {

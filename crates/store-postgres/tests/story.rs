@@ -15,6 +15,12 @@ fn schema() -> String {
     format!("t_{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())
 }
 
+/// A connection of the tests' own to `schema`, behind the store's back.
+async fn raw_in(schema: &str) -> sqlx::PgPool {
+    let opts: sqlx::postgres::PgConnectOptions = url().parse().unwrap();
+    sqlx::PgPool::connect_with(opts.options([("search_path", schema)])).await.unwrap()
+}
+
 #[tokio::test]
 async fn the_store_story() {
     let schema = schema();
@@ -33,8 +39,7 @@ async fn tampering_is_refused_or_detected() {
     let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
     tovholder_test_kit::story::run(&store, &keys).await.unwrap();
     let id = store.course_ids().await.unwrap()[0];
-    let opts: sqlx::postgres::PgConnectOptions = url().parse().unwrap();
-    let raw = sqlx::PgPool::connect_with(opts.options([("search_path", schema.as_str())])).await.unwrap();
+    let raw = raw_in(&schema).await;
     let err = sqlx::query("UPDATE journal SET payload = '{}' WHERE seq = 2").execute(&raw).await.unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
     sqlx::query("ALTER TABLE journal DISABLE TRIGGER journal_no_update").execute(&raw).await.unwrap();
@@ -56,8 +61,7 @@ async fn the_access_log_refuses_edits_and_its_chain_finds_them() {
         let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
         tovholder_test_kit::story::run(&store, &keys).await.unwrap();
         let clean = store.check_access_chain().await.unwrap().broken;
-        let opts: sqlx::postgres::PgConnectOptions = url().parse().unwrap();
-        let raw = sqlx::PgPool::connect_with(opts.options([("search_path", schema.as_str())])).await.unwrap();
+        let raw = raw_in(&schema).await;
         let mut refused = vec![];
         for s in ["UPDATE access_log SET allowed = TRUE", "DELETE FROM access_log", "TRUNCATE access_chain"] {
             refused.push(sqlx::query(sqlx::AssertSqlSafe(s)).execute(&raw).await.map_err(|e| e.to_string()).err().unwrap_or_default());
@@ -143,8 +147,7 @@ async fn documents_are_encrypted_at_rest() {
     let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
     tovholder_test_kit::story::run(&store, &keys).await.unwrap();
     let id = store.course_ids().await.unwrap()[0];
-    let opts: sqlx::postgres::PgConnectOptions = url().parse().unwrap();
-    let raw = sqlx::PgPool::connect_with(opts.options([("search_path", schema.as_str())])).await.unwrap();
+    let raw = raw_in(&schema).await;
     let stored: Vec<u8> = sqlx::query_scalar("SELECT bytes FROM document_blobs").fetch_one(&raw).await.unwrap();
     let old = hex::encode(<sha2::Sha256 as sha2::Digest>::digest("Referat fra før".as_bytes()));
     sqlx::query("INSERT INTO document_blobs (course_id, sha256, bytes) VALUES ($1, $2, $3)").bind(id.0).bind(&old).bind("Referat fra før".as_bytes()).execute(&raw).await.unwrap();
