@@ -39,7 +39,7 @@ pub fn commit(model: &Model, state: CourseState, entries: Vec<NewEntry>, mails: 
 
 /// One command on a course, the one list of them: a form or an API call sends one or several;
 /// they are decided in order against the evolving state and stored together, or not at all.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Command {
     SetDates {
@@ -742,7 +742,7 @@ pub struct Registration {
 }
 
 /// A registration as typed (a form or a JSON body), before it is checked.
-#[derive(Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize, schemars::JsonSchema)]
 pub struct RegistrationInput {
     pub model: String,
     #[serde(default)]
@@ -762,7 +762,7 @@ impl std::fmt::Debug for RegistrationInput {
     }
 }
 
-#[derive(Clone, Default, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize, schemars::JsonSchema)]
 pub struct MemberInput {
     pub role: String,
     #[serde(default)]

@@ -137,7 +137,7 @@ pub async fn organisation(app: &App, user: &User, org: OrgId) -> Result<Org, App
     app.store.orgs().await?.iter().find(|o| o.id == org).cloned().ok_or(AppError::NotFound)
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct NewOrg {
     pub name: String,
     pub kind: String,
@@ -262,7 +262,7 @@ pub async fn add_department(app: &App, user: &User, org: OrgId, input: &NewDepar
 }
 
 /// A new staff login, as an administrator or the command line enters it.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 pub struct NewStaff {
     pub login: String,
     pub name: String,
@@ -377,7 +377,7 @@ async fn insert(app: &App, input: &NewStaff) -> Result<PersonId, AppError> {
 }
 
 /// What an administrator changes about a login; what is left out stays.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct StaffChange {
     #[serde(default)]
     pub active: Option<bool>,
@@ -389,7 +389,7 @@ pub struct StaffChange {
 }
 
 /// A login as an administrator sees it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct StaffRow {
     pub id: PersonId,
     pub login: String,

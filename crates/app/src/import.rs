@@ -20,7 +20,7 @@ pub const MAX_BYTES: usize = 1024 * 1024;
 pub const MAX_ROWS: usize = 5000;
 
 /// What a file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Organisations,
@@ -110,14 +110,14 @@ impl Kind {
 }
 
 /// One line of the file as read: its number, and its cells in the columns' order.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Line {
     pub line: usize,
     pub cells: Vec<String>,
 }
 
 /// A wrong line (or the file itself, line 0): its number, the column if one, and what is wrong.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct LineError {
     pub line: usize,
     pub column: Option<&'static str>,
@@ -136,7 +136,7 @@ impl LineError {
 }
 
 /// A file read and checked: what it holds, its lines and everything wrong with them.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Preview {
     pub kind: Option<Kind>,
     pub headings: Vec<&'static str>,

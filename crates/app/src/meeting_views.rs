@@ -73,7 +73,7 @@ impl Names<'_> {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct PhaseView {
     pub id: String,
     pub label: String,
@@ -122,7 +122,7 @@ pub fn phases(model: &Model, state: &CourseState, today: Date) -> Vec<PhaseView>
         .collect()
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct MeetingSummary {
     pub id: u32,
     pub kind_da: String,
@@ -169,7 +169,7 @@ pub fn meeting_summaries(model: &Model, state: &CourseState) -> Vec<MeetingSumma
     out
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct AgreementView {
     pub id: u32,
     pub what: String,
@@ -219,7 +219,7 @@ pub fn agreements(names: &Names, viewer: PersonId, may_plan: bool, today: Date) 
     out
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct AttendeeView {
     pub key: String,
     pub name: String,
@@ -228,7 +228,7 @@ pub struct AttendeeView {
     pub apology_da: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct MeetingView {
     pub id: u32,
     pub kind: String,
@@ -272,7 +272,7 @@ pub fn day_warning(day: jiff::civil::Date) -> Option<String> {
     Some(format!("Bemærk: mødet ligger på {what} ({}). Mange har fri den dag; tjek, at deltagerne kan komme, eller flyt mødet.", date_da(day)))
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct MinutesView {
     pub present: Vec<String>,
     pub apologies: Vec<String>,

@@ -40,7 +40,7 @@ pub async fn my_tasks(app: &App, user: &User, what: &str) -> Result<Vec<TaskView
 }
 
 /// A course shared with the user by consent, as listed.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, schemars::JsonSchema)]
 pub struct SharedCourse {
     pub course: CourseId,
     pub title: String,
@@ -78,7 +78,7 @@ pub async fn shared_with_me(app: &App, user: &User, what: &str) -> Result<Vec<Sh
 }
 
 /// A course in the course list.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, schemars::JsonSchema)]
 pub struct CourseRow {
     pub course: CourseId,
     pub title: String,
@@ -94,7 +94,7 @@ pub struct CourseRow {
 pub const LIST_PAGE: i64 = 50;
 
 /// A page of the course list.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, schemars::JsonSchema)]
 pub struct CourseList {
     pub rows: Vec<CourseRow>,
     /// There are older courses: the next page starts before this one.

@@ -20,7 +20,7 @@ pub fn date_da(d: Date) -> String {
     format_date_da(d)
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct TaskView {
     pub course: CourseId,
     pub course_title: String,
@@ -93,7 +93,7 @@ pub fn task_views(rows: &[TaskRow], courses: &BTreeMap<CourseId, (StoredCourse, 
     out
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct MemberView {
     pub person: PersonId,
     pub name: String,
@@ -105,7 +105,7 @@ pub struct MemberView {
     pub email: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct DateView {
     pub id: String,
     pub label: String,
@@ -115,7 +115,7 @@ pub struct DateView {
     pub suggestion_da: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct CourseTaskView {
     pub id: String,
     pub label: String,
@@ -132,13 +132,13 @@ pub struct CourseTaskView {
 
 /// What completes a task: one line, and a link straight to the form that does it (opened,
 /// with its field focused), unless the task is completed by choosing an outcome in place.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct TaskStep {
     pub how: String,
     pub link: Option<TaskLink>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct TaskLink {
     pub href: String,
     pub label: String,
@@ -205,7 +205,7 @@ fn join_da(items: &[&str]) -> String {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct JournalView {
     pub seq: i64,
     pub at_da: String,
@@ -241,7 +241,7 @@ fn about_document(e: &Event) -> Option<(u32, &'static str)> {
     })
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct DocumentView {
     pub doc: u32,
     pub kind_da: String,
@@ -253,7 +253,7 @@ pub struct DocumentView {
     pub read_da: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct ChangeView {
     pub id: u32,
     pub label: String,
@@ -268,7 +268,7 @@ pub struct ChangeView {
     pub waiting_for: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct ConsentView {
     pub id: u32,
     pub giver: String,
@@ -285,14 +285,14 @@ pub struct ConsentView {
 }
 
 /// One line of "who can see what, and why".
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct AccessLine {
     pub who: String,
     pub sees: bool,
     pub why: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct CourseView {
     pub id: CourseId,
     pub version: i64,

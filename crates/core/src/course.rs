@@ -193,7 +193,7 @@ pub struct DocumentMeta {
 }
 
 /// Someone a document was sent to, in the role they received it in.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Recipient {
     pub person: PersonId,
     pub role: String,
@@ -390,7 +390,7 @@ impl Consent {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeStatus {
     Open,

@@ -39,7 +39,7 @@ pub struct IndicatorDef {
 }
 
 /// The four quadrants of the seed's network map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Quadrant {
     Familie,
@@ -154,7 +154,7 @@ impl Measurement {
 }
 
 /// An intervention for one family member: the overview row and the per-person plan together.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Intervention {
     pub intervention: u32,

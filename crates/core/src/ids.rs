@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 macro_rules! id_type {
     ($($name:ident),*) => {$(
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
         #[serde(transparent)]
         pub struct $name(pub i64);
 
@@ -20,7 +20,8 @@ macro_rules! id_type {
 id_type!(CourseId, PersonId, OrgId);
 
 /// Who a consent lets see the course: a department of an organisation, or a whole organisation.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "ConsentRecipient")]
 pub struct Recipient {
     pub org: OrgId,
     #[serde(default, skip_serializing_if = "Option::is_none")]

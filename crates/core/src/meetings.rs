@@ -76,8 +76,9 @@ pub struct PhaseDef {
 }
 
 /// How long an agenda point takes: "5", "5-10" (a range) or "5/deltager" (per participant).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(into = "String")]
+#[schemars(with = "String")]
 pub enum TimeBox {
     Fixed(u32),
     Range(u32, u32),
@@ -150,7 +151,7 @@ impl<'de> Deserialize<'de> for TimeBox {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgendaItem {
     pub title: String,
@@ -184,7 +185,7 @@ pub fn agenda_fit(agenda: &[AgendaItem], participants: u32, length: u32) -> Agen
 
 /// Who takes part: a member of the course (staff in a role or a family member), or someone in
 /// the family's network without a place in the course (a grandmother, a psychiatrist).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Who {
     Person(PersonId),
@@ -242,7 +243,7 @@ pub struct Apology {
 
 /// What was said, on the seed's minutes template; agreements are recorded apart, linked to
 /// the meeting, so they can be followed up.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Minutes {
     pub present: Vec<Who>,
     pub story: String,
@@ -252,7 +253,7 @@ pub struct Minutes {
     pub dialogue: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Round {
     pub who: Who,
     pub works: String,

@@ -36,7 +36,7 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Org {
     pub id: OrgId,
     pub name: String,
@@ -49,7 +49,7 @@ pub struct Org {
 }
 
 /// An organisation's official numbers, each optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrgCodes {
     #[serde(default)]
     pub cvr: Option<String>,
@@ -62,7 +62,7 @@ pub struct OrgCodes {
 }
 
 /// One of an organisation's own meeting places: only these go into calendar invitations.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct MeetingPlace {
     pub id: i64,
     pub org: OrgId,
@@ -117,7 +117,7 @@ pub struct UserChange {
 }
 
 /// A department of an organisation: a consent names it by name; its kind says what it does.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Department {
     pub id: i64,
     pub org: OrgId,

@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::routing::get;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::App;
 use crate::ui::assets;
@@ -79,76 +79,8 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The OpenAPI 3.1 document, generated from the route table so it cannot miss a route.
-pub fn openapi_document() -> Value {
-    let mut paths = serde_json::Map::new();
-    for route in table() {
-        let d = &route.def;
-        if !d.path.starts_with("/api/v1/") {
-            continue;
-        }
-        let params: Vec<Value> = d
-            .path
-            .split('/')
-            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if matches!(name, "id" | "doc" | "change" | "consent" | "meeting" | "agreement" | "place" | "org" | "user") { "integer" } else { "string" }}}))
-            .collect();
-        let mut op = json!({
-            "summary": d.summary,
-            "parameters": params,
-            "security": [{"session": []}],
-            "responses": {
-                "401": {"$ref": "#/components/responses/Problem"},
-                "404": {"$ref": "#/components/responses/Problem"},
-            },
-        });
-        for code in d.success {
-            op["responses"][code.to_string()] = match code {
-                201 => json!({"description": "Created", "content": {"application/json": {}}}),
-                204 => json!({"description": "No Content"}),
-                _ => json!({"description": "OK", "content": {"application/json": {}}}),
-            };
-        }
-        if d.method != "GET" {
-            let mut body = serde_json::Map::new();
-            body.insert(d.request_type.to_string(), json!({}));
-            op["requestBody"] = json!({"required": true, "content": body});
-            // Optimistic concurrency: the course version the change was made on (course routes only).
-            if let (Guard::Course(_), Some(p)) = (d.guard, op["parameters"].as_array_mut()) {
-                p.push(json!({"name": "If-Match", "in": "header", "required": false, "schema": {"type": "string"}, "description": "The course version the change was made on, e.g. \"7\"; 409 if the same things changed since."}));
-            }
-            op["security"] = json!([{"session": [], "csrf": []}]);
-            op["responses"]["422"] = json!({"$ref": "#/components/responses/Problem"});
-            op["responses"]["409"] = json!({"$ref": "#/components/responses/Problem"});
-        }
-        let entry = paths.entry(d.path.to_string()).or_insert_with(|| json!({}));
-        entry[d.method.to_lowercase()] = op;
-    }
-    json!({
-        "openapi": "3.1.0",
-        "info": {"title": "Tovholder API", "version": "1"},
-        "paths": paths,
-        "components": {
-            "securitySchemes": {
-                "session": {"type": "apiKey", "in": "cookie", "name": crate::http::auth::SESSION_COOKIE},
-                "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
-            },
-            "responses": {
-                "Problem": {
-                    "description": "RFC 9457 problem",
-                    "content": {"application/problem+json": {"schema": {"type": "object", "properties": {
-                        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                        "correlation_id": {"type": "string"},
-                        "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
-                    }}}},
-                },
-            },
-        },
-    })
-}
-
 async fn openapi() -> axum::Json<Value> {
-    axum::Json(openapi_document())
+    axum::Json(crate::http::openapi::document())
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ use crate::span::Side;
 use crate::tasks::{self, Owner};
 
 /// One invalid input, with a Danish message for the person who typed it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

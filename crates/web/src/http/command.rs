@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use axum::routing::{MethodRouter, post};
+use axum::routing::post;
+use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 use tovholder_app::actions::{self, Command};
 use tovholder_app::views::{self, CourseView};
@@ -16,19 +17,36 @@ use crate::App;
 use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{ApiError, AppError};
 use crate::http::json::ApiJson;
-use crate::http::path::Path;
+use crate::http::path::{self, Path, TEXT_PARAMETERS};
+use crate::http::route::{Guard, Route, r};
 
-/// The handler of the command `name` (as `Command` names it: `record_minutes`, …).
-pub fn command(name: &'static str) -> MethodRouter<App> {
-    post(move |State(app): State<App>, course: AuthorizedCourse, Path(params): Path<BTreeMap<String, String>>, ApiJson(body): ApiJson<Map<String, Value>>| async move {
+/// The route `POST path` of the command `name` (as `Command` names it: `record_minutes`, …):
+/// it reads the command's fields and answers the course as it is after it.
+pub fn command(path: &'static str, guard: Guard, summary: &'static str, name: &'static str) -> Route {
+    let handler = post(move |State(app): State<App>, course: AuthorizedCourse, Path(params): Path<BTreeMap<String, String>>, ApiJson(body): ApiJson<Map<String, Value>>| async move {
         let op = parse(name, params, body)?;
         actions::perform(&app, &course, vec![op]).await?;
         after(&app, &course).await
-    })
+    });
+    r("POST", path, guard, summary, handler).command_body(name).returns::<CourseView>()
 }
 
-/// Path parameters that are text; every other one is a number.
-const TEXT_PARAMETERS: [&str; 1] = ["task"];
+/// The schema of the body of the command `name` at `path`: the command's fields, less its
+/// name and those the path gives. `None` if `Command` has no such command.
+pub fn body_schema(generator: &mut SchemaGenerator, name: &str, path: &str) -> Option<Value> {
+    let all = Command::json_schema(generator).to_value();
+    let mut variant = all["oneOf"].as_array()?.iter().find(|v| v["properties"]["action"]["const"] == name)?.clone();
+    let from_path = path::parameters(path);
+    for field in std::iter::once("action").chain(from_path) {
+        if let Some(p) = variant["properties"].as_object_mut() {
+            p.remove(field);
+        }
+        if let Some(r) = variant["required"].as_array_mut() {
+            r.retain(|f| f != field);
+        }
+    }
+    Some(variant)
+}
 
 /// The command from its name, the path's parameters and the body; a number parameter that is
 /// not a number names nothing (404), a body that does not fit the command is refused (422).

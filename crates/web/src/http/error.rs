@@ -92,16 +92,20 @@ impl<E: Into<AppError>> From<E> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Problem {
+/// An error as the API answers it (RFC 9457).
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Problem {
+    /// `/problems/<kind>`: not-found, unauthenticated, csrf, invalid-input, malformed, too-large, conflict, throttled or internal.
     #[serde(rename = "type")]
     kind: String,
     title: &'static str,
     status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<String>,
+    /// Ties the answer to the server's log.
     correlation_id: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// What is wrong with which field of the request.
     errors: Vec<FieldError>,
 }
 

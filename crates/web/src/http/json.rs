@@ -22,6 +22,12 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     }
 }
 
+/// The answer of a route that makes something: its id.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
 pub async fn not_found() -> ApiError {
     ApiError(AppError::NotFound)
 }

@@ -8,5 +8,6 @@ pub mod error;
 pub mod form;
 pub mod json;
 pub mod metrics;
+pub mod openapi;
 pub mod path;
 pub mod route;

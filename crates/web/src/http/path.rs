@@ -11,6 +11,14 @@ use crate::http::error::{ApiError, AppError, PageError};
 
 pub struct Path<T>(pub T);
 
+/// Path parameters that are text (a task's key); every other one is a number.
+pub const TEXT_PARAMETERS: [&str; 1] = ["task"];
+
+/// The names of a route path's parameters: `meeting` and `id` of `/…/{id}/meetings/{meeting}`.
+pub fn parameters(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+}
+
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
     type Rejection = Response;
 

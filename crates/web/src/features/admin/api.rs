@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Serialize;
 use tovholder_app::admin::{self, NewDepartment, NewOrg, NewStaff, StaffChange, StaffRow};
 use tovholder_core::ids::{OrgId, PersonId};
 use tovholder_store::{Department, Org};
@@ -11,13 +10,8 @@ use tovholder_store::{Department, Org};
 use crate::App;
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
-use crate::http::json::ApiJson;
+use crate::http::json::{ApiJson, Created};
 use crate::http::path::Path;
-
-#[derive(Serialize)]
-pub struct Created {
-    pub id: i64,
-}
 
 pub async fn organisations(State(app): State<App>, user: CurrentUser) -> Result<Json<Vec<Org>>, ApiError> {
     Ok(Json(admin::organisations(&app, &user).await?))
@@ -32,7 +26,7 @@ pub async fn departments(State(app): State<App>, user: CurrentUser, Path(org): P
     Ok(Json(admin::departments(&app, &user, OrgId(org)).await?))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 pub struct DepartmentBody {
     pub name: String,
     /// What the department does (`tovholder_app::admin::DEPARTMENT_KINDS`); "andet" if left out.
@@ -73,7 +67,7 @@ pub async fn change_org(State(app): State<App>, user: CurrentUser, Path(org): Pa
     Ok(Json(admin::change_org_codes(&app, &user, OrgId(org), &codes).await?))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 pub struct LoginBody {
     pub sign_on_only: bool,
 }

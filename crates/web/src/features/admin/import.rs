@@ -137,13 +137,13 @@ pub async fn template(user: CurrentUser, Path(which): Path<String>) -> Result<Re
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], kind.template()).into_response())
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 pub struct ApiQuery {
     #[serde(default)]
     pub dry_run: bool,
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 pub struct Imported {
     pub kind: Kind,
     pub created: usize,

@@ -7,6 +7,7 @@ pub mod pages;
 
 use axum::routing::{delete, get, patch, post, put};
 
+use crate::http::json::Created;
 use crate::http::route::Guard::User;
 use crate::http::route::{Route, r};
 
@@ -27,7 +28,7 @@ pub fn routes() -> Vec<Route> {
             post(import::api),
         )
         .answers(&[200, 201])
-        .takes("text/csv"),
+        .takes("text/csv").returns::<tovholder_app::import::Preview>().returns_on::<import::Imported>(201).query::<import::ApiQuery>(),
         r("POST", "/admin/organisationer", User, "Opret en organisation (kun instansens administrator).", post(pages::create_org)),
         r("GET", "/admin/organisationer/{org}", User, "En organisation: afdelinger og brugere.", get(pages::organisation)),
         r("POST", "/admin/organisationer/{org}/login", User, "Slå lokale adgangskoder fra eller til for organisationens personale.", post(pages::set_login)),
@@ -38,7 +39,7 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/admin/brugere/{user}", User, "Ret en bruger: aktiv eller lukket, roller, afdeling.", post(pages::change_user)),
         r("POST", "/admin/brugere/{user}/adgangskode", User, "Send brugeren et link til at vælge en ny adgangskode.", post(pages::password_link)),
         r("POST", "/admin/brugere/{user}/totrin", User, "Nulstil brugerens totrinsbekræftelse (fx en mistet telefon).", post(pages::reset_second_factor)),
-        r("GET", "/api/v1/admin/organisations", User, "Organisationerne, man administrerer: {id, name, kind}.", get(api::organisations)),
+        r("GET", "/api/v1/admin/organisations", User, "Organisationerne, man administrerer: {id, name, kind}.", get(api::organisations)).returns::<Vec<tovholder_store::Org>>(),
         r(
             "POST",
             "/api/v1/admin/organisations",
@@ -46,18 +47,18 @@ pub fn routes() -> Vec<Route> {
             "Opret en organisation: {name, kind, cvr?, ean?, sor?, kommunekode?}; svarer 201 med dens id (kun instansens administrator).",
             post(api::create_org),
         )
-        .answers(&[201]),
-        r("PATCH", "/api/v1/admin/organisations/{org}", User, "Ret en organisations numre: {cvr?, ean?, sor?, kommunekode?}; det udeladte fjernes.", patch(api::change_org)),
+        .answers(&[201]).body::<tovholder_app::admin::NewOrg>().returns::<Created>(),
+        r("PATCH", "/api/v1/admin/organisations/{org}", User, "Ret en organisations numre: {cvr?, ean?, sor?, kommunekode?}; det udeladte fjernes.", patch(api::change_org)).body::<tovholder_store::OrgCodes>().returns::<tovholder_store::Org>(),
         r(
             "PUT",
             "/api/v1/admin/organisations/{org}/login",
             User,
             "Hvordan personalet logger ind: {sign_on_only}; true slår lokale adgangskoder fra (kræver en login-tjeneste for organisationen; instansens administratorer beholder deres).",
             put(api::set_login),
-        ),
-        r("GET", "/api/v1/admin/organisations/{org}/departments", User, "En organisations afdelinger: {id, name, kind}.", get(api::departments)),
-        r("POST", "/api/v1/admin/organisations/{org}/departments", User, "Tilføj en afdeling: {name, kind?}; svarer 201 med dens id.", post(api::add_department)).answers(&[201]),
-        r("GET", "/api/v1/admin/organisations/{org}/users", User, "En organisations brugere, også de lukkede.", get(api::users)),
+        ).body::<api::LoginBody>().returns::<tovholder_store::Org>(),
+        r("GET", "/api/v1/admin/organisations/{org}/departments", User, "En organisations afdelinger: {id, name, kind}.", get(api::departments)).returns::<Vec<tovholder_store::Department>>(),
+        r("POST", "/api/v1/admin/organisations/{org}/departments", User, "Tilføj en afdeling: {name, kind?}; svarer 201 med dens id.", post(api::add_department)).answers(&[201]).body::<api::DepartmentBody>().returns::<Created>(),
+        r("GET", "/api/v1/admin/organisations/{org}/users", User, "En organisations brugere, også de lukkede.", get(api::users)).returns::<Vec<tovholder_app::admin::StaffRow>>(),
         r(
             "POST",
             "/api/v1/admin/users",
@@ -65,9 +66,9 @@ pub fn routes() -> Vec<Route> {
             "Opret en bruger: {login, name, email, organisation, department?, roles, password?}; svarer 201 med id. Uden password får brugeren et link på e-mail til at vælge den.",
             post(api::create_user),
         )
-        .answers(&[201]),
-        r("POST", "/api/v1/admin/users/{user}/password-link", User, "Send brugeren et link til at vælge en ny adgangskode (30 minutter); svarer 204.", post(api::password_link)).answers(&[204]),
-        r("DELETE", "/api/v1/admin/users/{user}/second-factor", User, "Nulstil brugerens totrinsbekræftelse; svarer 204.", delete(api::reset_second_factor)).answers(&[204]),
-        r("PATCH", "/api/v1/admin/users/{user}", User, "Ret en bruger: {active?, roles?, department?}; en lukket bruger logges ud.", patch(api::change_user)),
+        .answers(&[201]).body::<tovholder_app::admin::NewStaff>().returns::<Created>(),
+        r("POST", "/api/v1/admin/users/{user}/password-link", User, "Send brugeren et link til at vælge en ny adgangskode (30 minutter); svarer 204.", post(api::password_link)).answers(&[204]).no_body(),
+        r("DELETE", "/api/v1/admin/users/{user}/second-factor", User, "Nulstil brugerens totrinsbekræftelse; svarer 204.", delete(api::reset_second_factor)).answers(&[204]).no_body(),
+        r("PATCH", "/api/v1/admin/users/{user}", User, "Ret en bruger: {active?, roles?, department?}; en lukket bruger logges ud.", patch(api::change_user)).body::<tovholder_app::admin::StaffChange>().returns::<tovholder_app::admin::StaffRow>(),
     ]
 }

@@ -14,7 +14,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         r("POST", "/forloeb/{id}/aendringer", Course(Action::ProposeChange), "Foreslå en ændring, fx en udsættelse.", post(pages::propose)),
         r("POST", "/forloeb/{id}/aendringer/{change}/svar", Course(Action::AnswerChange), "Registrér en parts svar på en ændring.", post(pages::answer)),
-        r("POST", "/api/v1/courses/{id}/changes", Course(Action::ProposeChange), "Foreslå en ændring: {kind, dates, reason}.", command("propose_change")),
-        r("POST", "/api/v1/courses/{id}/changes/{change}/answers", Course(Action::AnswerChange), "En parts svar: {party, agreed, note}.", command("answer_change")),
+        command("/api/v1/courses/{id}/changes", Course(Action::ProposeChange), "Foreslå en ændring: {kind, dates, reason}.", "propose_change"),
+        command("/api/v1/courses/{id}/changes/{change}/answers", Course(Action::AnswerChange), "En parts svar: {party, agreed, note}.", "answer_change"),
     ]
 }

@@ -17,14 +17,8 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/forloeb/{id}/samtykker/{consent}/underskrift", Course(Action::RecordConsent), "Registrér en underskrift på et samtykke.", post(pages::sign)),
         r("GET", "/forloeb/{id}/samtykker/{consent}/pdf", Course(Action::RecordConsent), "Samtykkeerklæringen til underskrift (pdf).", get(pages::pdf)),
         r("POST", "/forloeb/{id}/samtykker/{consent}/tilbagekald", Course(Action::RecordConsent), "Tilbagekald et samtykke.", post(pages::revoke)),
-        r(
-            "POST",
-            "/api/v1/courses/{id}/consents",
-            Course(Action::RecordConsent),
-            "Registrér et samtykke: {giver, about, recipients, kinds, purpose, valid_from, valid_to}.",
-            command("record_consent"),
-        ),
-        r("POST", "/api/v1/courses/{id}/consents/{consent}/signatures", Course(Action::RecordConsent), "Registrér en underskrift: {by, how, on}.", command("sign_consent")),
-        r("POST", "/api/v1/courses/{id}/consents/{consent}/revoke", Course(Action::RecordConsent), "Tilbagekald et samtykke: {note}.", command("revoke_consent")),
+        command("/api/v1/courses/{id}/consents", Course(Action::RecordConsent), "Registrér et samtykke: {giver, about, recipients, kinds, purpose, valid_from, valid_to}.", "record_consent"),
+        command("/api/v1/courses/{id}/consents/{consent}/signatures", Course(Action::RecordConsent), "Registrér en underskrift: {by, how, on}.", "sign_consent"),
+        command("/api/v1/courses/{id}/consents/{consent}/revoke", Course(Action::RecordConsent), "Tilbagekald et samtykke: {note}.", "revoke_consent"),
     ]
 }

@@ -3,17 +3,15 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Serialize;
 use tovholder_app::actions::{self, RegistrationInput};
 use tovholder_app::views::{self, CourseView, JournalView};
 use tovholder_core::commands::FieldError;
-use tovholder_core::ids::CourseId;
 
 use crate::App;
 use crate::http::auth::CurrentUser;
 use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{ApiError, AppError};
-use crate::http::json::ApiJson;
+use crate::http::json::{ApiJson, Created};
 
 pub async fn course(State(app): State<App>, course: AuthorizedCourse) -> Result<Json<CourseView>, ApiError> {
     Ok(Json(views::course_view(&app, &course, course.version, &course.state).await?))
@@ -30,11 +28,6 @@ pub async fn journal(State(app): State<App>, course: AuthorizedCourse) -> Result
     Ok(Json(readable.to_vec()))
 }
 
-#[derive(Serialize)]
-pub struct Created {
-    pub id: CourseId,
-}
-
 pub async fn open_course(State(app): State<App>, user: CurrentUser, ApiJson(input): ApiJson<RegistrationInput>) -> Result<(StatusCode, Json<Created>), ApiError> {
     let model = app.models.get(&input.model).ok_or(AppError::Invalid(vec![FieldError { field: "model".into(), message: "Ukendt samarbejdsmodel.".into() }]))?;
     let mut input = input;
@@ -42,7 +35,7 @@ pub async fn open_course(State(app): State<App>, user: CurrentUser, ApiJson(inpu
     input.parties.insert(model.opened_by.clone(), user.user.org);
     let reg = input.check(&model)?;
     let id = actions::open_course(&app, &user, reg).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
 }
 
 /// Organisations (for choosing a course's parties); names and kinds only.
@@ -50,7 +43,7 @@ pub async fn organisations(State(app): State<App>, _user: CurrentUser) -> Result
     Ok(Json(app.store.orgs().await?.to_vec()))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 pub struct ListQuery {
     /// Course id: the page of courses older than it (the `older` of the previous page).
     before: Option<i64>,

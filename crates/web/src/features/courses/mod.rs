@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use tovholder_core::model::Action;
 
 use crate::http::command::command;
+use crate::http::json::Created;
 use crate::http::route::Guard::{Course, User};
 use crate::http::route::{Route, r};
 
@@ -31,15 +32,20 @@ pub fn routes() -> Vec<Route> {
             User,
             "Min organisations forløb, 50 ad gangen, nyeste først: `rows` (titel, næste dato, antal åbne og overskredne opgaver) og `older`, id'et at give som `?before=` for de næste.",
             get(api::courses),
-        ),
-        r("GET", "/api/v1/courses/{id}", Course(Action::Read), "Et forløb.", get(api::course)),
-        r("GET", "/api/v1/courses/{id}/journal", Course(Action::Read), "Et forløbs journal, nyeste først.", get(api::journal)),
-        r("GET", "/api/v1/organisations", User, "Organisationerne (navn og art).", get(api::organisations)),
-        r("POST", "/api/v1/courses", User, "Registrér en ansøgning; svarer 201 med forløbets id.", post(api::open_course)).answers(&[201]),
-        r("POST", "/api/v1/courses/{id}/dates", Course(Action::SetDates), "Sæt eller flyt datoer: {dates: {id: dato}, reason}.", command("set_dates")),
-        r("POST", "/api/v1/courses/{id}/appointments", Course(Action::Appoint), "Udpeg til en rolle: {role, person}.", command("appoint")),
-        r("POST", "/api/v1/courses/{id}/decisions", Course(Action::Decide), "Registrér en beslutning: {decision, value, note}.", command("decide")),
-        r("POST", "/api/v1/courses/{id}/fields", Course(Action::RecordField), "Udfyld et felt: {field, value}.", command("record_field")),
-        r("POST", "/api/v1/courses/{id}/tasks/{task}", Course(Action::CompleteTask), "Afslut en opgave: {outcome, note}.", command("complete_task")),
+        )
+        .query::<api::ListQuery>()
+        .returns::<tovholder_app::queries::CourseList>(),
+        r("GET", "/api/v1/courses/{id}", Course(Action::Read), "Et forløb.", get(api::course)).returns::<tovholder_app::views::CourseView>(),
+        r("GET", "/api/v1/courses/{id}/journal", Course(Action::Read), "Et forløbs journal, nyeste først.", get(api::journal)).returns::<Vec<tovholder_app::views::JournalView>>(),
+        r("GET", "/api/v1/organisations", User, "Organisationerne (navn og art).", get(api::organisations)).returns::<Vec<tovholder_store::Org>>(),
+        r("POST", "/api/v1/courses", User, "Registrér en ansøgning; svarer 201 med forløbets id.", post(api::open_course))
+            .answers(&[201])
+            .body::<tovholder_app::actions::RegistrationInput>()
+            .returns::<Created>(),
+        command("/api/v1/courses/{id}/dates", Course(Action::SetDates), "Sæt eller flyt datoer: {dates: {id: dato}, reason}.", "set_dates"),
+        command("/api/v1/courses/{id}/appointments", Course(Action::Appoint), "Udpeg til en rolle: {role, person}.", "appoint"),
+        command("/api/v1/courses/{id}/decisions", Course(Action::Decide), "Registrér en beslutning: {decision, value, note}.", "decide"),
+        command("/api/v1/courses/{id}/fields", Course(Action::RecordField), "Udfyld et felt: {field, value}.", "record_field"),
+        command("/api/v1/courses/{id}/tasks/{task}", Course(Action::CompleteTask), "Afslut en opgave: {outcome, note}.", "complete_task"),
     ]
 }

@@ -15,7 +15,7 @@ use crate::http::json::ApiJson;
 use crate::http::path::Path;
 
 /// A text document written through the API (files are uploaded through the page's form).
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 pub struct DocumentBody {
     pub kind: String,
     pub title: String,
@@ -33,7 +33,7 @@ pub async fn add_document(State(app): State<App>, course: AuthorizedCourse, ApiJ
     after(&app, &course).await
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct DocumentContent {
     pub doc: u32,
     pub title: String,
@@ -50,9 +50,18 @@ pub async fn document(State(app): State<App>, course: AuthorizedCourse, Path((_,
     Ok(Json(DocumentContent { doc, title: d.meta.title, content_type: d.meta.content_type, text }))
 }
 
+/// A person a document may be sent to, in the role they have in the course.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct DocumentRecipient {
+    pub person: PersonId,
+    pub role: String,
+    /// Name and role as the form shows them.
+    pub label: String,
+}
+
 /// Who a document may be sent or forwarded to by the caller now.
-pub async fn document_recipients(State(app): State<App>, course: AuthorizedCourse, Path((_, doc)): Path<(i64, u32)>) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
+pub async fn document_recipients(State(app): State<App>, course: AuthorizedCourse, Path((_, doc)): Path<(i64, u32)>) -> Result<Json<Vec<DocumentRecipient>>, ApiError> {
     super::pages::readable(&app, &course, doc).await?;
     let list = actions::recipients(&app, &course.model, &course.state, &course.user.actor(), doc).await?;
-    Ok(Json(list.into_iter().map(|(r, label)| serde_json::json!({"person": r.person, "role": r.role, "label": label})).collect()))
+    Ok(Json(list.into_iter().map(|(r, label)| DocumentRecipient { person: r.person, role: r.role, label }).collect()))
 }

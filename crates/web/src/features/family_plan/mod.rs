@@ -21,24 +21,22 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/forloeb/{id}/status", Course(Action::RecordPlan), "Opdatér en persons aktuelle status.", post(pages::status)),
         r("POST", "/forloeb/{id}/familieplan", Course(Action::IssuePlan), "Udarbejd en ny version af familieplanen (pdf) og send den evt.", post(pages::issue)),
         r("POST", "/forloeb/{id}/familieplan/{doc}/send", Course(Action::IssuePlan), "Send en version af planen til deltagerne, som samtykket dækker.", post(pages::send)),
-        r(
-            "POST",
+        command(
             "/api/v1/courses/{id}/network",
             Course(Action::PlanMeeting),
             "Tilføj eller ret en person i familiens netværk: {entry?, quadrant, name, relation?, email?, phone?, person?}.",
-            command("set_network"),
+            "set_network",
         ),
-        r("POST", "/api/v1/courses/{id}/goals", Course(Action::RecordPlan), "Tilføj eller ret et mål eller delmål: {goal?, parent?, text, when?, who?, criteria?, reached?}.", command("set_goal")),
-        r("POST", "/api/v1/courses/{id}/measurements", Course(Action::RecordPlan), "Registrér en måling (fx fravær): {indicator, person?, on, value}.", command("measure")),
-        r(
-            "POST",
+        command("/api/v1/courses/{id}/goals", Course(Action::RecordPlan), "Tilføj eller ret et mål eller delmål: {goal?, parent?, text, when?, who?, criteria?, reached?}.", "set_goal"),
+        command("/api/v1/courses/{id}/measurements", Course(Action::RecordPlan), "Registrér en måling (fx fravær): {indicator, person?, on, value}.", "measure"),
+        command(
             "/api/v1/courses/{id}/interventions",
             Course(Action::RecordPlan),
             "Tilføj eller ret en indsats: {intervention (0: ny), person?, plan, offer, hours, follow_up, start?, end?, purpose, goal, responsible, who_does_what}.",
-            command("set_intervention"),
+            "set_intervention",
         ),
-        r("POST", "/api/v1/courses/{id}/status", Course(Action::RecordPlan), "Opdatér en persons aktuelle status: {person, text}.", command("record_status")),
-        r("POST", "/api/v1/courses/{id}/family-plan", Course(Action::IssuePlan), "Udarbejd en ny version af familieplanen (pdf): {meeting?}.", command("issue_plan")),
-        r("POST", "/api/v1/courses/{id}/family-plan/{doc}/send", Course(Action::IssuePlan), "Send en version af planen til deltagerne, som samtykket dækker.", command("send_plan")),
+        command("/api/v1/courses/{id}/status", Course(Action::RecordPlan), "Opdatér en persons aktuelle status: {person, text}.", "record_status"),
+        command("/api/v1/courses/{id}/family-plan", Course(Action::IssuePlan), "Udarbejd en ny version af familieplanen (pdf): {meeting?}.", "issue_plan"),
+        command("/api/v1/courses/{id}/family-plan/{doc}/send", Course(Action::IssuePlan), "Send en version af planen til deltagerne, som samtykket dækker.", "send_plan"),
     ]
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::http::auth::CurrentUser;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Me {
     pub person: tovholder_core::ids::PersonId,
     pub name: String,

@@ -22,6 +22,6 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/adgangskode/ny", Public, "Vælg adgangskode med et link fra en e-mail (?t=...).", get(pages::new_password_form)),
         r("POST", "/adgangskode/ny", Public, "Gem adgangskoden; linket virker én gang.", post(pages::new_password_submit)),
         r("POST", "/logout", User, "Log ud.", post(pages::logout)),
-        r("GET", "/api/v1/me", User, "Den indloggede bruger og CSRF-token til skrivninger.", get(api::me)),
+        r("GET", "/api/v1/me", User, "Den indloggede bruger og CSRF-token til skrivninger.", get(api::me)).returns::<api::Me>(),
     ]
 }

@@ -24,29 +24,17 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/forloeb/{id}/moeder/{meeting}/aflys", Course(Action::PlanMeeting), "Aflys mødet (deltagerne får en aflysning til kalenderen).", post(pages::cancel)),
         r("POST", "/forloeb/{id}/aftaler", Course(Action::PlanMeeting), "Registrér en aftale: hvad, hvem, hvornår.", post(pages::agreement)),
         r("POST", "/forloeb/{id}/aftaler/{agreement}", Course(Action::Read), "Markér en aftale som overholdt eller droppet (koordinatoren eller den ansvarlige).", post(pages::close_agreement)),
-        r("GET", "/api/v1/courses/{id}/meetings/{meeting}", Course(Action::Read), "Et møde: dagsorden med tidsrammer, deltagere og roller, tjekliste, referat og aftaler.", get(api::meeting)),
-        r("POST", "/api/v1/courses/{id}/phase", Course(Action::SetPhase), "Skift forløbets fase: {phase, on}.", command("set_phase")),
-        r(
-            "POST",
-            "/api/v1/courses/{id}/meetings",
-            Course(Action::PlanMeeting),
-            "Planlæg et møde, eller ændr et planlagt: {meeting?, kind, start, minutes, place, attendees, agenda?}.",
-            command("plan_meeting"),
-        ),
-        r(
-            "POST",
-            "/api/v1/courses/{id}/meetings/{meeting}/invitations",
-            Course(Action::PlanMeeting),
-            "Send invitationerne med kalenderinvitation (uden personoplysninger).",
-            command("send_invitations"),
-        ),
-        r("POST", "/api/v1/courses/{id}/meetings/{meeting}/apologies", Course(Action::PlanMeeting), "Registrér et afbud og en eventuel afløser: {who, substitute}.", command("record_apology")),
-        r("POST", "/api/v1/courses/{id}/meetings/{meeting}/minutes", Course(Action::PlanMeeting), "Skriv referatet: {minutes}.", command("record_minutes")),
-        r("POST", "/api/v1/courses/{id}/meetings/{meeting}/checklist", Course(Action::PlanMeeting), "Afkryds et trin på tjeklisten: {step, on}.", command("tick_checklist")),
-        r("POST", "/api/v1/courses/{id}/meetings/{meeting}/cancel", Course(Action::PlanMeeting), "Aflys mødet (deltagerne får en aflysning til kalenderen): {note?}.", command("cancel_meeting")),
-        r("POST", "/api/v1/courses/{id}/agreements", Course(Action::PlanMeeting), "Registrér en aftale: {meeting?, what, responsible, due}.", command("make_agreement")),
+        r("GET", "/api/v1/courses/{id}/meetings/{meeting}", Course(Action::Read), "Et møde: dagsorden med tidsrammer, deltagere og roller, tjekliste, referat og aftaler.", get(api::meeting)).returns::<tovholder_app::meeting_views::MeetingView>(),
+        command("/api/v1/courses/{id}/phase", Course(Action::SetPhase), "Skift forløbets fase: {phase, on}.", "set_phase"),
+        command("/api/v1/courses/{id}/meetings", Course(Action::PlanMeeting), "Planlæg et møde, eller ændr et planlagt: {meeting?, kind, start, minutes, place, attendees, agenda?}.", "plan_meeting"),
+        command("/api/v1/courses/{id}/meetings/{meeting}/invitations", Course(Action::PlanMeeting), "Send invitationerne med kalenderinvitation (uden personoplysninger).", "send_invitations"),
+        command("/api/v1/courses/{id}/meetings/{meeting}/apologies", Course(Action::PlanMeeting), "Registrér et afbud og en eventuel afløser: {who, substitute}.", "record_apology"),
+        command("/api/v1/courses/{id}/meetings/{meeting}/minutes", Course(Action::PlanMeeting), "Skriv referatet: {minutes}.", "record_minutes"),
+        command("/api/v1/courses/{id}/meetings/{meeting}/checklist", Course(Action::PlanMeeting), "Afkryds et trin på tjeklisten: {step, on}.", "tick_checklist"),
+        command("/api/v1/courses/{id}/meetings/{meeting}/cancel", Course(Action::PlanMeeting), "Aflys mødet (deltagerne får en aflysning til kalenderen): {note?}.", "cancel_meeting"),
+        command("/api/v1/courses/{id}/agreements", Course(Action::PlanMeeting), "Registrér en aftale: {meeting?, what, responsible, due}.", "make_agreement"),
         // Also the one responsible for the agreement, whom core names: the row asks for reading.
-        r("POST", "/api/v1/courses/{id}/agreements/{agreement}/close", Course(Action::Read), "Markér en aftale som overholdt eller droppet: {done, note?}.", command("close_agreement")),
+        command("/api/v1/courses/{id}/agreements/{agreement}/close", Course(Action::Read), "Markér en aftale som overholdt eller droppet: {done, note?}.", "close_agreement"),
         // The earlier single route for all of them, kept for clients that use it.
         r(
             "POST",
@@ -54,6 +42,6 @@ pub fn routes() -> Vec<Route> {
             Course(Action::Read),
             "Møder, netværk, aftaler, mål og familieplan: {action: plan_meeting|send_invitations|record_apology|record_minutes|tick_checklist|cancel_meeting|set_network|make_agreement|close_agreement|set_goal|measure|set_intervention|record_status|issue_plan|send_plan|set_phase, ...}; hver handling kræver sin egen ret.",
             post(api::meeting_action),
-        ),
+        ).body::<tovholder_app::actions::Command>().returns::<tovholder_app::views::CourseView>(),
     ]
 }

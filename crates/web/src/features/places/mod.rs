@@ -5,6 +5,7 @@ pub mod pages;
 
 use axum::routing::{get, post};
 
+use crate::http::json::Created;
 use crate::http::route::Guard::User;
 use crate::http::route::{Route, r};
 
@@ -20,7 +21,11 @@ pub fn routes() -> Vec<Route> {
             User,
             "Min organisations mødesteder: {id, name, address}; et møde med et af dem som sted (`name, address`) får stedet med i kalenderinvitationen.",
             get(api::meeting_places),
-        ),
-        r("POST", "/api/v1/meeting-places", User, "Tilføj et mødested: {name, address}; svarer 201 med dets id.", post(api::add_meeting_place)).answers(&[201]),
+        )
+        .returns::<Vec<tovholder_store::MeetingPlace>>(),
+        r("POST", "/api/v1/meeting-places", User, "Tilføj et mødested: {name, address}; svarer 201 med dets id.", post(api::add_meeting_place))
+            .answers(&[201])
+            .body::<pages::PlaceForm>()
+            .returns::<Created>(),
     ]
 }

@@ -31,7 +31,7 @@ pub struct PlacesPage {
 
 crate::ui::form_state!(PlacesPage);
 
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, schemars::JsonSchema, Default)]
 pub struct PlaceForm {
     #[serde(default)]
     pub name: String,

@@ -12,6 +12,6 @@ use crate::http::route::{Route, r};
 pub fn routes() -> Vec<Route> {
     vec![
         r("GET", "/delt", User, "Forløb, som familiens samtykke deler med min afdeling eller organisation.", get(pages::shared)),
-        r("GET", "/api/v1/shared", User, "Forløb, som familiens samtykke deler med mig (id'er og titler).", get(api::shared)),
+        r("GET", "/api/v1/shared", User, "Forløb, som familiens samtykke deler med mig (id'er og titler).", get(api::shared)).returns::<Vec<tovholder_app::queries::SharedCourse>>(),
     ]
 }
