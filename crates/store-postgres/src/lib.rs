@@ -56,14 +56,19 @@ const INSERT_ONLY: &str = "journal, access_log, access_chain";
 /// Runs the migrations as the tables' owner (the URL's role), then, if `server_role` is given,
 /// lets that role read and write what the server needs: every table, but the journal and the
 /// access log (and its chain) only read and added to; and `_sqlx_migrations` only read.
-pub async fn migrate(owner_url: &str, server_role: Option<&str>) -> Result<()> {
-    migrate_with(PgConnectOptions::from_str(owner_url).map_err(db)?, server_role).await
+/// With the key file's `keys`, the owner also seals what was stored before encryption at rest
+/// that only the owner may change (journal entries).
+pub async fn migrate(owner_url: &str, server_role: Option<&str>, keys: Option<Keys>) -> Result<()> {
+    migrate_with(PgConnectOptions::from_str(owner_url).map_err(db)?, server_role, keys).await
 }
 
-async fn migrate_with(opts: PgConnectOptions, server_role: Option<&str>) -> Result<()> {
+async fn migrate_with(opts: PgConnectOptions, server_role: Option<&str>, keys: Option<Keys>) -> Result<()> {
     let pool = PgPoolOptions::new().max_connections(1).connect_with(opts).await.map_err(db)?;
     let result = async {
         sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
+        if let Some(keys) = keys {
+            seal_at_rest(&SqlStore::new(pool.clone(), pool.clone(), keys, Pg), true).await?;
+        }
         if let Some(role) = server_role {
             // Names go into the SQL text: only letters, digits and underscores get there.
             let role = schema_name(role)?;
@@ -102,7 +107,7 @@ pub async fn open_in_schema(url: &str, schema: &str, keys: Keys) -> Result<PgSto
 /// grant `server_url`'s role what the server needs; the store connects as the latter.
 pub async fn open_in_schema_as(owner_url: &str, server_url: &str, server_role: &str, schema: &str, keys: Keys) -> Result<PgStore> {
     let owner = PgConnectOptions::from_str(owner_url).map_err(db)?;
-    migrate_with(owner.options([("search_path", schema)]), Some(server_role)).await?;
+    migrate_with(owner.options([("search_path", schema)]), Some(server_role), Some(keys.clone())).await?;
     connect(PgConnectOptions::from_str(server_url).map_err(db)?.options([("search_path", schema)]), keys, false).await
 }
 
@@ -127,12 +132,21 @@ async fn connect(opts: PgConnectOptions, keys: Keys, migrate: bool) -> Result<Pg
     }
     PgStore::backfill_names(&pool).await?;
     let store = SqlStore::new(pool.clone(), pool.clone(), keys, Pg);
-    let sealed = store.seal_documents().await?;
-    if sealed > 0 {
-        tracing::info!(documents = sealed, "documents stored before encryption at rest were encrypted");
-    }
+    // The server's own role may not change the journal: its owner seals the entries.
+    seal_at_rest(&store, migrate).await?;
     listen(pool, store.held.clone(), store.sessions.clone());
     Ok(store)
+}
+
+/// Encrypts what was stored before encryption at rest (documents, and text: `journal` too if
+/// this role may change the journal).
+async fn seal_at_rest(store: &PgStore, journal: bool) -> Result<()> {
+    let documents = store.seal_documents().await?;
+    let text = store.seal_text(journal).await?;
+    if documents + text > 0 {
+        tracing::info!(documents, text, "what was stored before encryption at rest was encrypted");
+    }
+    Ok(())
 }
 
 /// The channel on which a process says that logins, sessions or second factors changed.
@@ -186,7 +200,7 @@ impl Dialect for Pg {
 
     async fn open_tasks_for(s: &PgStore, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>> {
         let rows = sqlx::query(sql::OPEN_TASKS_FOR).bind(person.0).bind(org.0).bind(org_roles).fetch_all(&s.reader).await.map_err(db)?;
-        rows.iter().map(PgStore::task_row).collect()
+        rows.iter().map(|r| s.task_row(r)).collect()
     }
 
     async fn write_access_log(s: &PgStore, batch: &[tovholder_store::access::Access]) -> Result<()> {

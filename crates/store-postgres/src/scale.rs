@@ -36,7 +36,7 @@ pub(crate) async fn courses_cached(s: &PgStore, ids: &[CourseId]) -> Result<Vec<
             continue; // an id asked for twice
         }
         if !sqlx::ValueRef::is_null(&r.try_get_raw("state").map_err(db)?) {
-            let c = PgStore::course_row(r)?;
+            let c = s.course_row(r)?;
             s.states.put(&c);
             out.push(c);
         } else if let Some(c) = s.states.get(id, version) {

@@ -7,9 +7,10 @@ use sqlx::{Executor, Pool, Row, Transaction};
 use tovholder_core::course::CourseState;
 use tovholder_core::ids::{CourseId, PersonId};
 use tovholder_core::tasks::Owner;
-use tovholder_store::{Commit, NewMail, NewPerson, Result, StoreError, StoredCourse, entry_bytes, search_key, task_rows, to_micros};
+use tovholder_store::{Commit, NewMail, NewPerson, Result, StoredCourse, entry_bytes, search_key, task_rows, to_micros};
 
-use crate::{Dialect, db, json};
+use crate::{Dialect, db, json, sealing};
+use tovholder_store::keys::TextRow;
 
 type Tx<D> = Transaction<'static, <D as Dialect>::Db>;
 
@@ -47,11 +48,84 @@ for_every_dialect! {
                         tracing::warn!(course, "a document's content does not match its hash: left unsealed, and refused when read");
                         continue;
                     }
-                    let ciphertext = self.keys.seal_document(course, &sha256, &bytes).map_err(|e| StoreError::Database(e.to_string()))?;
+                    let ciphertext = self.keys.seal_document(course, &sha256, &bytes).map_err(sealing)?;
                     sqlx::query(D::SQL.seal_blob).bind(ciphertext).bind(course).bind(&sha256).execute(&self.writer).await.map_err(db)?;
                     sealed += 1;
                 }
             }
+        }
+
+        /// Encrypts the text stored before it was (migration 0012): courses' states, tasks'
+        /// labels and, with `journal` (the journal's owner: the server's own role may not change
+        /// it), journal entries' events. Once all is sealed it is marked so, and later starts
+        /// read nothing. The number of rows sealed.
+        pub async fn seal_text(&self, journal: bool) -> Result<u64> {
+            use tovholder_store::keys::SEALED_TEXT;
+            let done: i64 = sqlx::query(D::SQL.text_sealed).fetch_one(&self.writer).await.map_err(db)?.try_get("n").map_err(db)?;
+            if done > 0 {
+                self.text_sealed.store(true, std::sync::atomic::Ordering::Relaxed);
+                return Ok(0);
+            }
+            let mut sealed = 0;
+            let mut after = 0i64;
+            loop {
+                let rows = sqlx::query(D::SQL.states_after).bind(after).fetch_all(&self.writer).await.map_err(db)?;
+                let Some(last) = rows.last() else { break };
+                after = last.try_get("id").map_err(db)?;
+                for r in &rows {
+                    let (id, state): (i64, String) = (r.try_get("id").map_err(db)?, r.try_get("state").map_err(db)?);
+                    if !state.starts_with(SEALED_TEXT) {
+                        let text = self.keys.seal_text(TextRow::State(id), &state).map_err(sealing)?;
+                        sqlx::query(D::SQL.seal_state).bind(text).bind(id).bind(&state).execute(&self.writer).await.map_err(db)?;
+                        sealed += 1;
+                    }
+                }
+            }
+            let mut after = (0i64, String::new());
+            loop {
+                let rows = sqlx::query(D::SQL.labels_after).bind(after.0).bind(&after.1).fetch_all(&self.writer).await.map_err(db)?;
+                if rows.is_empty() {
+                    break;
+                }
+                for r in &rows {
+                    let (course, task, label): (i64, String, String) = (r.try_get("course_id").map_err(db)?, r.try_get("task").map_err(db)?, r.try_get("label").map_err(db)?);
+                    if !label.starts_with(SEALED_TEXT) {
+                        let text = self.keys.seal_text(TextRow::Task(course, &task), &label).map_err(sealing)?;
+                        sqlx::query(D::SQL.seal_label).bind(text).bind(course).bind(&task).bind(&label).execute(&self.writer).await.map_err(db)?;
+                        sealed += 1;
+                    }
+                    after = (course, task);
+                }
+            }
+            let mut after = (0i64, 0i64);
+            let mut left = false;
+            loop {
+                let rows = sqlx::query(D::SQL.entries_after).bind(after.0).bind(after.1).fetch_all(&self.writer).await.map_err(db)?;
+                if rows.is_empty() {
+                    break;
+                }
+                for r in &rows {
+                    let (course, seq, payload): (i64, i64, String) = (r.try_get("course_id").map_err(db)?, r.try_get("seq").map_err(db)?, r.try_get("payload").map_err(db)?);
+                    after = (course, seq);
+                    if payload.starts_with(SEALED_TEXT) {
+                        continue;
+                    }
+                    if !journal {
+                        left = true;
+                        break;
+                    }
+                    let text = self.keys.seal_text(TextRow::Entry(course, seq), &payload).map_err(sealing)?;
+                    sqlx::query(D::SQL.seal_entry).bind(text).bind(course).bind(seq).execute(&self.writer).await.map_err(db)?;
+                        sealed += 1;
+                }
+                if left {
+                    tracing::warn!("journal entries stored before encryption at rest are not yet sealed: start once with the owner's role (`tovholder migrate`) to seal them");
+                    return Ok(sealed);
+                }
+            }
+            sqlx::query(D::SQL.mark_text_sealed).execute(&self.writer).await.map_err(db)?;
+            self.text_sealed.store(true, std::sync::atomic::Ordering::Relaxed);
+            Ok(sealed)
         }
 
         pub(crate) async fn begin(&self) -> Result<Tx<D>> {
@@ -61,7 +135,8 @@ for_every_dialect! {
         /// A new course row and its first commit; its id.
         pub(crate) async fn insert_course(&self, tx: &mut Tx<D>, commit: &Commit) -> Result<CourseId> {
             let created = commit.entries.first().map_or(0, |e| to_micros(e.stamp.at));
-            let r = sqlx::query(D::SQL.insert_course).bind(&commit.state.model).bind(json(&commit.state)?).bind(created).fetch_one(&mut **tx).await.map_err(db)?;
+            // The state is written (sealed, for the id) by the commit below.
+            let r = sqlx::query(D::SQL.insert_course).bind(&commit.state.model).bind("{}").bind(created).fetch_one(&mut **tx).await.map_err(db)?;
             let id = CourseId(r.try_get("id").map_err(db)?);
             self.write_commit(tx, id, 0, commit).await?;
             Ok(id)
@@ -75,12 +150,15 @@ for_every_dialect! {
                 seq += 1;
                 let payload = json(&e.event)?;
                 let at = to_micros(e.stamp.at);
+                // The chain covers the event as written; the row keeps it sealed.
                 let hash = self.keys.chain(&prev, &entry_bytes(id, seq, at, e.stamp.by, &payload));
-                sqlx::query(D::SQL.insert_entry).bind(id.0).bind(seq).bind(at).bind(e.stamp.by.0).bind(e.event.kind()).bind(&payload).bind(&hash).execute(&mut **tx).await.map_err(db)?;
+                let sealed = self.keys.seal_text(TextRow::Entry(id.0, seq), &payload).map_err(sealing)?;
+                sqlx::query(D::SQL.insert_entry).bind(id.0).bind(seq).bind(at).bind(e.stamp.by.0).bind(e.event.kind()).bind(&sealed).bind(&hash).execute(&mut **tx).await.map_err(db)?;
                 prev = hash;
             }
             let updated = commit.entries.last().map_or(0, |e| to_micros(e.stamp.at));
-            sqlx::query(D::SQL.update_course).bind(seq).bind(json(&commit.state)?).bind(updated).bind(id.0).execute(&mut **tx).await.map_err(db)?;
+            let state = self.keys.seal_text(TextRow::State(id.0), &json(&commit.state)?).map_err(sealing)?;
+            sqlx::query(D::SQL.update_course).bind(seq).bind(state).bind(updated).bind(id.0).execute(&mut **tx).await.map_err(db)?;
             sqlx::query(D::SQL.upsert_head).bind(id.0).bind(seq).bind(&prev).execute(&mut **tx).await.map_err(db)?;
             Self::write_members(tx, id, &commit.state).await?;
             sqlx::query(D::SQL.delete_tasks).bind(id.0).execute(&mut **tx).await.map_err(db)?;
@@ -92,7 +170,7 @@ for_every_dialect! {
                 sqlx::query(D::SQL.insert_task)
                     .bind(id.0)
                     .bind(&t.task)
-                    .bind(&t.label)
+                    .bind(self.keys.seal_text(TextRow::Task(id.0, &t.task), &t.label).map_err(sealing)?)
                     .bind(t.due_from.to_string())
                     .bind(t.due_to.to_string())
                     .bind(t.done)
@@ -108,7 +186,7 @@ for_every_dialect! {
                 sqlx::query(D::SQL.insert_course_org).bind(id.0).bind(party).bind(org.0).bind(shares).execute(&mut **tx).await.map_err(db)?;
             }
             for b in &commit.blobs {
-                let sealed = self.keys.seal_document(id.0, &b.sha256, &b.bytes).map_err(|e| StoreError::Database(e.to_string()))?;
+                let sealed = self.keys.seal_document(id.0, &b.sha256, &b.bytes).map_err(sealing)?;
                 sqlx::query(D::SQL.insert_blob).bind(id.0).bind(&b.sha256).bind(sealed).execute(&mut **tx).await.map_err(db)?;
             }
             sqlx::query(D::SQL.delete_course_recipients).bind(id.0).execute(&mut **tx).await.map_err(db)?;
@@ -154,7 +232,7 @@ for_every_dialect! {
         /// One course as stored; what it reads also refreshes the held states.
         pub async fn course_uncached(&self, id: CourseId) -> Result<Option<StoredCourse>> {
             let row = sqlx::query(D::SQL.course).bind(id.0).fetch_optional(&self.reader).await.map_err(db)?;
-            let c = row.as_ref().map(Self::course_row).transpose()?;
+            let c = row.as_ref().map(|r| self.course_row(r)).transpose()?;
             if let Some(c) = &c {
                 self.states.put(c);
             }

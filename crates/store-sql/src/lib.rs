@@ -93,6 +93,8 @@ pub struct SqlStore<D: Dialect> {
     pub reader: Pool<D::Db>,
     pub keys: Keys,
     pub states: tovholder_store::states::States,
+    /// Every text is sealed (`seal_text` found nothing left): text in clear is then refused.
+    pub text_sealed: std::sync::atomic::AtomicBool,
     /// Behind `Arc`: PostgreSQL's listener drops them when another process writes logins.
     pub held: std::sync::Arc<tovholder_store::held::Held>,
     pub sessions: std::sync::Arc<tovholder_store::sessions::Sessions>,
@@ -104,7 +106,7 @@ impl<D: Dialect> SqlStore<D> {
     pub fn new(writer: Pool<D::Db>, reader: Pool<D::Db>, keys: Keys, dialect: D) -> SqlStore<D> {
         use tovholder_store::{held::Held, sessions::Sessions};
         let (held, sessions) = if D::SHARED { (Held::shared(), Sessions::shared()) } else { (Held::one_process(), Sessions::one_process()) };
-        SqlStore { writer, reader, keys, states: Default::default(), held: std::sync::Arc::new(held), sessions: std::sync::Arc::new(sessions), dialect }
+        SqlStore { writer, reader, keys, states: Default::default(), text_sealed: Default::default(), held: std::sync::Arc::new(held), sessions: std::sync::Arc::new(sessions), dialect }
     }
 
     pub async fn close(&self) {
@@ -123,6 +125,11 @@ pub fn db(e: sqlx::Error) -> StoreError {
 
 pub fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
+}
+
+/// Encrypting for the database failed (no randomness).
+pub fn sealing(e: tovholder_store::KeyError) -> StoreError {
+    StoreError::Database(e.to_string())
 }
 
 pub fn json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String> {

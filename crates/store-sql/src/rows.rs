@@ -5,6 +5,7 @@ use sqlx::{Database, Row};
 use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Owner;
+use tovholder_store::keys::TextRow;
 use tovholder_store::{AccessRecord, Department, JournalEntry, Mail, MeetingPlace, NewMail, Org, OrgCodes, Person, Result, SealedCpr, Session, StoredCourse, TaskRow, User, from_micros};
 
 use crate::{Dialect, corrupt, db};
@@ -73,21 +74,38 @@ for_every_dialect! {
             })
         }
 
-        pub fn course_row(r: &DbRow<D>) -> Result<StoredCourse> {
+        pub fn course_row(&self, r: &DbRow<D>) -> Result<StoredCourse> {
+            let id: i64 = r.try_get("id").map_err(db)?;
             let state: String = r.try_get("state").map_err(db)?;
             Ok(StoredCourse {
-                id: CourseId(r.try_get("id").map_err(db)?),
+                id: CourseId(id),
                 version: r.try_get("version").map_err(db)?,
-                state: std::sync::Arc::new(serde_json::from_str::<CourseState>(&state).map_err(corrupt)?),
+                state: std::sync::Arc::new(self.state_of(id, &state)?),
                 created: from_micros(r.try_get("created_us").map_err(db)?)?,
             })
         }
 
-        pub fn journal_row(course: CourseId, r: &DbRow<D>) -> Result<JournalEntry> {
-            let payload: String = r.try_get("payload").map_err(db)?;
+        /// Text as stored, opened: one that does not open (changed, or moved from another row)
+        /// is corrupt, and so is text in clear once all is sealed.
+        pub fn open_text<'a>(&self, row: TextRow, stored: &'a str) -> Result<std::borrow::Cow<'a, str>> {
+            if !stored.starts_with(tovholder_store::keys::SEALED_TEXT) && self.text_sealed.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(corrupt(format!("{} is stored in clear, though all text is sealed", row.describe())));
+            }
+            self.keys.open_text(row, stored).map_err(|_| corrupt(format!("{} does not open (changed, or moved from another row)", row.describe())))
+        }
+
+        /// A course's state as stored (sealed, or written before encryption at rest).
+        pub fn state_of(&self, course: i64, stored: &str) -> Result<CourseState> {
+            serde_json::from_str::<CourseState>(&self.open_text(TextRow::State(course), stored)?).map_err(corrupt)
+        }
+
+        pub fn journal_row(&self, course: CourseId, r: &DbRow<D>) -> Result<JournalEntry> {
+            let seq: i64 = r.try_get("seq").map_err(db)?;
+            let stored: String = r.try_get("payload").map_err(db)?;
+            let payload = self.open_text(TextRow::Entry(course.0, seq), &stored)?.into_owned();
             Ok(JournalEntry {
                 course,
-                seq: r.try_get("seq").map_err(db)?,
+                seq,
                 stamp: Stamp { at: from_micros(r.try_get("at_us").map_err(db)?)?, by: PersonId(r.try_get("actor").map_err(db)?) },
                 event: serde_json::from_str::<Event>(&payload).map_err(corrupt)?,
                 payload,
@@ -95,7 +113,7 @@ for_every_dialect! {
             })
         }
 
-        pub fn task_row(r: &DbRow<D>) -> Result<TaskRow> {
+        pub fn task_row(&self, r: &DbRow<D>) -> Result<TaskRow> {
             let role: String = r.try_get("owner_role").map_err(db)?;
             let owner = match (r.try_get::<Option<i64>, _>("owner_person").map_err(db)?, r.try_get::<Option<i64>, _>("owner_org").map_err(db)?) {
                 (Some(p), _) => Owner::Person { person: PersonId(p), role },
@@ -103,10 +121,12 @@ for_every_dialect! {
                 (None, None) => return Err(corrupt("a task without an owner")),
             };
             let date = |column: &str| -> Result<jiff::civil::Date> { r.try_get::<String, _>(column).map_err(db)?.parse().map_err(corrupt) };
+            let (course, task): (i64, String) = (r.try_get("course_id").map_err(db)?, r.try_get("task").map_err(db)?);
+            let label: String = r.try_get("label").map_err(db)?;
             Ok(TaskRow {
-                course: CourseId(r.try_get("course_id").map_err(db)?),
-                task: r.try_get("task").map_err(db)?,
-                label: r.try_get("label").map_err(db)?,
+                course: CourseId(course),
+                label: self.open_text(TextRow::Task(course, &task), &label)?.into_owned(),
+                task,
                 due_from: date("due_from")?,
                 due_to: date("due_to")?,
                 done: r.try_get("done").map_err(db)?,

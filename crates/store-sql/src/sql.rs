@@ -80,6 +80,16 @@ pub struct Sql {
     /// Documents stored before they were encrypted, a batch at a time, and sealing one.
     pub blobs_unsealed: &'static str,
     pub seal_blob: &'static str,
+    /// Text stored before it was encrypted (courses' states, tasks' labels, journal entries'
+    /// events), in key order a batch at a time, and sealing one row's; the mark that all is sealed.
+    pub states_after: &'static str,
+    pub seal_state: &'static str,
+    pub labels_after: &'static str,
+    pub seal_label: &'static str,
+    pub entries_after: &'static str,
+    pub seal_entry: &'static str,
+    pub text_sealed: &'static str,
+    pub mark_text_sealed: &'static str,
     pub delete_course_recipients: &'static str,
     pub insert_course_recipient: &'static str,
     pub withdraw_mail: &'static str,

@@ -13,7 +13,8 @@ use tovholder_store::{
     UserChange, from_micros, to_micros,
 };
 
-use crate::{db, json};
+use crate::{db, json, sealing};
+use tovholder_store::keys::TextRow;
 
 for_every_dialect! {
     #[async_trait]
@@ -341,7 +342,7 @@ for_every_dialect! {
 
         async fn journal_after(&self, id: CourseId, seq: i64) -> Result<Vec<JournalEntry>> {
             let rows = sqlx::query(D::SQL.journal).bind(id.0).bind(seq).fetch_all(&self.reader).await.map_err(db)?;
-            rows.iter().map(|r| Self::journal_row(id, r)).collect()
+            rows.iter().map(|r| self.journal_row(id, r)).collect()
         }
 
         async fn blob(&self, course: CourseId, sha256: &str) -> Result<Option<Vec<u8>>> {
@@ -473,7 +474,7 @@ for_every_dialect! {
                 .bind(course.id.0)
                 .bind(&course.state.model)
                 .bind(0i64)
-                .bind(json(&course.state)?)
+                .bind(self.keys.seal_text(TextRow::State(course.id.0), &json(&course.state)?).map_err(sealing)?)
                 .bind(to_micros(course.created))
                 .bind(updated)
                 .execute(&mut *tx)
@@ -486,7 +487,7 @@ for_every_dialect! {
                     .bind(to_micros(e.stamp.at))
                     .bind(e.stamp.by.0)
                     .bind(e.event.kind())
-                    .bind(&e.payload)
+                    .bind(self.keys.seal_text(TextRow::Entry(course.id.0, e.seq), &e.payload).map_err(sealing)?)
                     .bind(&e.hash)
                     .execute(&mut *tx)
                     .await
@@ -538,12 +539,12 @@ for_every_dialect! {
 
         async fn courses_after(&self, after: CourseId, limit: i64) -> Result<Vec<StoredCourse>> {
             let rows = sqlx::query(D::SQL.courses_after).bind(after.0).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
-            rows.iter().map(Self::course_row).collect()
+            rows.iter().map(|r| self.course_row(r)).collect()
         }
 
         async fn open_tasks_due(&self, until: Date, limit: i64) -> Result<Vec<TaskRow>> {
             let rows = sqlx::query(D::SQL.open_tasks_due).bind(until.to_string()).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
-            rows.iter().map(Self::task_row).collect()
+            rows.iter().map(|r| self.task_row(r)).collect()
         }
     }
 }

@@ -57,9 +57,10 @@ async fn connect(opts: SqliteConnectOptions, keys: Keys) -> Result<SqliteStore> 
     SqliteStore::backfill_names(&writer).await?;
     let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(db)?;
     let store = SqlStore::new(writer, reader, keys, Lite::default());
-    let sealed = store.seal_documents().await?;
-    if sealed > 0 {
-        tracing::info!(documents = sealed, "documents stored before encryption at rest were encrypted");
+    let documents = store.seal_documents().await?;
+    let text = store.seal_text(true).await?;
+    if documents + text > 0 {
+        tracing::info!(documents, text, "what was stored before encryption at rest was encrypted");
     }
     Ok(store)
 }

@@ -4,10 +4,10 @@
 use sqlx::Row;
 
 use jiff::civil::Date;
-use tovholder_core::course::CourseState;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Owner;
 use tovholder_store::access::{Access, LogRow};
+use tovholder_store::keys::TextRow;
 use tovholder_store::{Result, StoreError, StoredCourse, TaskRow, from_micros, search_key, to_micros};
 use tovholder_store_sql::{corrupt, db, json};
 
@@ -83,6 +83,7 @@ async fn open_tasks_read(s: &SqliteStore, person: PersonId, org: OrgId, org_role
                 (None, Some(o)) => Owner::OrgRole { org: OrgId(o), role },
                 (None, None) => return Err(corrupt("a task without an owner")),
             };
+            let label = s.open_text(TextRow::Task(course, &task), &label)?.into_owned();
             Ok(TaskRow { course: CourseId(course), task, label, due_from, due_to, done: done != 0, owner })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -125,13 +126,13 @@ pub(crate) async fn access_batch(s: &SqliteStore, batch: &[Access]) -> Result<()
 /// memory is not the current one; all in one row of JSON (one hand-over from SQLite's thread).
 /// (`created_us` is stored after the state: reading it would read the state's pages too.)
 const COURSES_IF_CHANGED: &str = "SELECT json_group_array(CASE WHEN c.version = json_extract(j.value, '$[1]') \
-     THEN json_array(c.id, c.version, 0, NULL) ELSE json_array(c.id, c.version, c.created_us, json(c.state)) END) AS rows \
+     THEN json_array(c.id, c.version, 0, NULL) ELSE json_array(c.id, c.version, c.created_us, c.state) END) AS rows \
      FROM json_each(?) j JOIN courses c ON c.id = json_extract(j.value, '$[0]')";
 
 /// A course of `COURSES_IF_CHANGED`: the held state if SQLite left it out, else the read one.
-async fn course_from(s: &SqliteStore, (id, version, created, state): (i64, i64, i64, Option<CourseState>)) -> Result<StoredCourse> {
+async fn course_from(s: &SqliteStore, (id, version, created, state): (i64, i64, i64, Option<String>)) -> Result<StoredCourse> {
     if let Some(state) = state {
-        let c = StoredCourse { id: CourseId(id), version, state: std::sync::Arc::new(state), created: from_micros(created)? };
+        let c = StoredCourse { id: CourseId(id), version, state: std::sync::Arc::new(s.state_of(id, &state)?), created: from_micros(created)? };
         s.states.put(&c);
         return Ok(c);
     }
@@ -162,7 +163,7 @@ pub(crate) async fn courses_current(s: &SqliteStore, ids: &[CourseId]) -> Result
 async fn courses_cached(s: &SqliteStore, ids: &[CourseId]) -> Result<Vec<StoredCourse>> {
     let held: Vec<(i64, i64)> = ids.iter().map(|c| (c.0, s.states.version(c.0))).collect();
     let row = sqlx::query(COURSES_IF_CHANGED).bind(json(&held)?).fetch_one(&s.reader).await.map_err(db)?;
-    let mut read: Vec<(i64, i64, i64, Option<CourseState>)> = serde_json::from_str(&row.try_get::<String, _>("rows").map_err(db)?).map_err(corrupt)?;
+    let mut read: Vec<(i64, i64, i64, Option<String>)> = serde_json::from_str(&row.try_get::<String, _>("rows").map_err(db)?).map_err(corrupt)?;
     read.sort_by_key(|c| c.0);
     read.dedup_by_key(|c| c.0);
     let mut out = Vec::with_capacity(read.len());

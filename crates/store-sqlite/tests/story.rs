@@ -30,9 +30,19 @@ async fn tampering_is_refused_or_detected() {
     assert!(sqlx::query("DELETE FROM journal WHERE seq = 3").execute(&raw).await.is_err());
 
     sqlx::query("DROP TRIGGER journal_no_update").execute(&raw).await.unwrap();
-    sqlx::query("UPDATE journal SET payload = replace(payload, 'Udsat', 'Flyttet') WHERE seq = 3").execute(&raw).await.unwrap();
-    let broken = tovholder_store::verify_course(&store, &keys, id).await.unwrap().unwrap();
-    assert!(broken.contains("entry 3"), "{broken}");
+    // An event written in clear, or sealed for another entry, is refused; one sealed again by
+    // someone with the key is found by the chain.
+    let third = store.journal(id).await.unwrap()[2].payload.replace("Udsat", "Flyttet");
+    assert_ne!(third, store.journal(id).await.unwrap()[2].payload, "the story's third entry says Udsat");
+    for (forged, found) in [
+        (third.clone(), "entry 3 is stored in clear"),
+        (sqlx::query_scalar("SELECT payload FROM journal WHERE seq = 2").fetch_one(&raw).await.unwrap(), "entry 3 does not open"),
+        (keys.seal_text(tovholder_store::keys::TextRow::Entry(id.0, 3), &third).unwrap(), "entry 3 does not match its hash"),
+    ] {
+        sqlx::query("UPDATE journal SET payload = ? WHERE seq = 3").bind(&forged).execute(&raw).await.unwrap();
+        let broken = tovholder_store::verify_course(&store, &keys, id).await.unwrap().unwrap();
+        assert!(broken.contains(found), "{broken}");
+    }
 
     let (store, keys, dir) = fresh().await;
     tovholder_test_kit::story::run(&store, &keys).await.unwrap();
@@ -44,7 +54,8 @@ async fn tampering_is_refused_or_detected() {
 }
 
 /// A projection changed behind the journal's back (e.g. someone adds themselves as a member in
-/// the state) is found by `audit verify`.
+/// the state, with the key) is found by `audit verify`; without the key, a state in clear or
+/// sealed for another course is refused.
 #[tokio::test]
 async fn a_tampered_projection_is_detected() {
     let (store, keys, dir) = fresh().await;
@@ -52,9 +63,69 @@ async fn a_tampered_projection_is_detected() {
     let id = store.course_ids().await.unwrap()[0];
     assert_eq!(tovholder_store::verify_course(&store, &keys, id).await.unwrap(), None);
     let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("story.db").display())).await.unwrap();
-    sqlx::query("UPDATE courses SET state = replace(state, '\"barn\"', '\"kontaktperson\"')").execute(&raw).await.unwrap();
-    let broken = tovholder_store::verify_course(&store, &keys, id).await.unwrap().unwrap();
-    assert!(broken.contains("stored state differs"), "{broken}");
+    let state = serde_json::to_string(&*store.course_as_stored(id).await.unwrap().unwrap().state).unwrap().replace("\"barn\"", "\"kontaktperson\"");
+    let other = keys.seal_text(tovholder_store::keys::TextRow::State(id.0 + 1), &state).unwrap();
+    for (forged, found) in [
+        (keys.seal_text(tovholder_store::keys::TextRow::State(id.0), &state).unwrap(), "stored state differs"),
+        (state.clone(), "the stored state is stored in clear"),
+        (other, "the stored state does not open"),
+    ] {
+        sqlx::query("UPDATE courses SET state = ? WHERE id = ?").bind(&forged).bind(id.0).execute(&raw).await.unwrap();
+        let broken = tovholder_store::verify_course(&store, &keys, id).await.unwrap().unwrap();
+        assert!(broken.contains(found), "{broken}");
+    }
+}
+
+/// Courses' states, tasks' labels and journal entries' events (where minutes, agreements and
+/// notes are) are encrypted at rest: no free text in the database; text stored before (as an
+/// older version wrote it) is sealed at the next start and the journal's chain still holds.
+#[tokio::test]
+async fn text_is_encrypted_at_rest() {
+    let (store, keys, dir) = fresh().await;
+    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
+    let id = store.course_ids().await.unwrap()[0];
+    let entries = store.journal(id).await.unwrap();
+    assert!(entries.iter().any(|e| e.payload.contains("Udsat")), "the story writes a reason in words");
+    let path = dir.path().join("story.db");
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let in_clear = async |raw: &sqlx::SqlitePool| {
+        let mut n = 0i64;
+        for (table, column) in [("journal", "payload"), ("courses", "state"), ("tasks", "label")] {
+            n += sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table} WHERE {column} NOT LIKE 'sealed1:%'"))).fetch_one(raw).await.unwrap();
+        }
+        n
+    };
+    assert_eq!(in_clear(&raw).await, 0);
+    let file = std::fs::read(&path).unwrap();
+    assert!(!file.windows(5).any(|w| w == b"Udsat"), "no free text in the database file");
+    // As an older version wrote it: in clear, and not yet marked sealed.
+    let state = serde_json::to_string(&*store.course_as_stored(id).await.unwrap().unwrap().state).unwrap();
+    store.close().await;
+    sqlx::query("DROP TRIGGER journal_no_update").execute(&raw).await.unwrap();
+    for e in &entries {
+        sqlx::query("UPDATE journal SET payload = ? WHERE course_id = ? AND seq = ?").bind(&e.payload).bind(id.0).bind(e.seq).execute(&raw).await.unwrap();
+    }
+    sqlx::query("UPDATE courses SET state = ? WHERE id = ?").bind(&state).bind(id.0).execute(&raw).await.unwrap();
+    sqlx::query(
+        "INSERT INTO tasks (course_id, task, label, due_from, due_to, done, owner_person, owner_org, owner_role) VALUES (?, 'x', 'Opgave i klar tekst', '2026-01-01', '2026-01-02', 0, 1, NULL, 'r')",
+    )
+    .bind(id.0)
+    .execute(&raw)
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM sealed_at_rest").execute(&raw).await.unwrap();
+    // The journal takes this one change only: an entry's event sealed, nothing else changed.
+    let trigger = include_str!("../migrations/0012_sealed_text.sql").split("CREATE TABLE").next().unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(trigger)).execute(&raw).await.unwrap();
+    assert!(in_clear(&raw).await > 0);
+    let store = tovholder_store_sqlite::open(&path, keys.clone()).await.unwrap();
+    assert_eq!(in_clear(&raw).await, 0);
+    assert_eq!(store.journal(id).await.unwrap(), entries);
+    assert_eq!(tovholder_store::verify_course(&store, &keys, id).await.unwrap(), None);
+    assert!(store.open_tasks_due(jiff::civil::date(2099, 1, 1), 1000).await.unwrap().iter().any(|t| t.label == "Opgave i klar tekst"));
+    // Sealing is the one change the journal takes.
+    let err = sqlx::query("UPDATE journal SET hash = 'x' WHERE seq = 1").execute(&raw).await.unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
 }
 
 /// The access log takes inserts only, and its chain finds a row changed, removed or slipped in

@@ -23,7 +23,7 @@ pub enum KeyError {
     Format { path: String },
     #[error("no randomness available: {0}")]
     Random(String),
-    #[error("a stored secret (a CPR number or a second factor) could not be decrypted (wrong key file?)")]
+    #[error("a stored secret (a CPR number, a second factor or text kept encrypted) could not be decrypted (wrong key file?)")]
     Decrypt,
 }
 
@@ -35,6 +35,7 @@ pub struct Keys {
     journal: [u8; 32],
     access: [u8; 32],
     documents: [u8; 32],
+    text: [u8; 32],
     factor: [u8; 32],
     login_state: [u8; 32],
     device: [u8; 32],
@@ -71,6 +72,7 @@ impl Keys {
             journal: derive(master, "tovholder journal chain v1"),
             access: derive(master, "tovholder access log chain v1"),
             documents: derive(master, "tovholder documents v1"),
+            text: derive(master, "tovholder text at rest v1"),
             factor: derive(master, "tovholder second factor v1"),
             login_state: derive(master, "tovholder login state v1"),
             device: derive(master, "tovholder device v1"),
@@ -147,6 +149,25 @@ impl Keys {
         open_for(&self.documents, sealed, document_row(course, sha256).as_bytes())
     }
 
+    /// Encrypts text kept in a row of the database (a journal entry's event, a course's state,
+    /// a task's label: minutes, agreements, notes and every other free text are in them),
+    /// bound to the row so that it cannot be moved to another.
+    pub fn seal_text(&self, row: TextRow, plain: &str) -> Result<String, KeyError> {
+        use base64::Engine as _;
+        let sealed = seal_for(&self.text, plain.as_bytes(), row.to_string().as_bytes())?;
+        Ok(format!("{SEALED_TEXT}{}", base64::engine::general_purpose::STANDARD_NO_PAD.encode(sealed)))
+    }
+
+    /// Text as stored, opened: sealed text is decrypted; text stored before encryption at rest
+    /// (not yet sealed when the store opened) is as it is.
+    pub fn open_text<'a>(&self, row: TextRow, stored: &'a str) -> Result<std::borrow::Cow<'a, str>, KeyError> {
+        use base64::Engine as _;
+        let Some(sealed) = stored.strip_prefix(SEALED_TEXT) else { return Ok(stored.into()) };
+        let sealed = base64::engine::general_purpose::STANDARD_NO_PAD.decode(sealed).map_err(|_| KeyError::Decrypt)?;
+        let plain = open_for(&self.text, &sealed, row.to_string().as_bytes())?;
+        Ok(String::from_utf8(plain).map_err(|_| KeyError::Decrypt)?.into())
+    }
+
     /// The blind index: finds a person by CPR number without storing it in clear.
     pub fn cpr_index(&self, cpr: &Cpr) -> String {
         self.mac(&self.index, &[cpr.expose().as_bytes()])
@@ -204,6 +225,42 @@ fn open_for(key: &[u8; 32], sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, KeyErr
     let (nonce, ct) = sealed.split_at_checked(12).ok_or(KeyError::Decrypt)?;
     let nonce: [u8; 12] = nonce.try_into().map_err(|_| KeyError::Decrypt)?;
     Aes256Gcm::new(key.into()).decrypt(&Nonce::from(nonce), Payload { msg: ct, aad }).map_err(|_| KeyError::Decrypt)
+}
+
+/// What sealed text starts with (JSON and a task's label as written never do).
+pub const SEALED_TEXT: &str = "sealed1:";
+
+/// The row sealed text belongs to, as its ciphertext's associated data.
+#[derive(Clone, Copy, Debug)]
+pub enum TextRow<'a> {
+    /// A journal entry's event: the course and the entry's number.
+    Entry(i64, i64),
+    /// A course's state.
+    State(i64),
+    /// A task's label: the course and the task's key.
+    Task(i64, &'a str),
+}
+
+impl TextRow<'_> {
+    /// The row as a report names it, within its course.
+    pub fn describe(&self) -> String {
+        match self {
+            TextRow::Entry(_, seq) => format!("entry {seq}"),
+            TextRow::State(_) => "the stored state".into(),
+            TextRow::Task(_, task) => format!("the label of task {task}"),
+        }
+    }
+}
+
+/// As associated data: the kind of row, its course and its key.
+impl std::fmt::Display for TextRow<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextRow::Entry(course, seq) => write!(f, "journal {course} {seq}"),
+            TextRow::State(course) => write!(f, "state {course}"),
+            TextRow::Task(course, task) => write!(f, "task {course} {task}"),
+        }
+    }
 }
 
 /// A document's row, as its ciphertext's associated data.

@@ -343,7 +343,9 @@ async fn migrate(file: Option<&Path>, database: Option<String>, grant_to: Option
         (None, Some(db)) if cfg.migrate_database.is_some() => Some(postgres_user(db)?),
         _ => None,
     };
-    tovholder_store_postgres::migrate(&owner, role.as_deref()).await.context("migrating")?;
+    // With a key file configured, the owner also seals journal entries stored before encryption at rest.
+    let keys = cfg.key_file.as_deref().map(Keys::load).transpose()?;
+    tovholder_store_postgres::migrate(&owner, role.as_deref(), keys).await.context("migrating")?;
     match role {
         Some(r) => say!("Migrated; {r} may read and write what the server needs, and only add to the journal and the access log."),
         None => say!("Migrated."),
@@ -399,7 +401,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         // Least privilege: the owner migrates and grants; the server connects as its own role.
         Some(owner) => {
             let role = postgres_user(&url)?;
-            tovholder_store_postgres::migrate(owner, Some(&role)).await.context("migrating as the owner (migrate_database)")?;
+            tovholder_store_postgres::migrate(owner, Some(&role), Some(keys.clone())).await.context("migrating as the owner (migrate_database)")?;
             Arc::new(tovholder_store_postgres::open_migrated(&url, keys.clone()).await.context("opening the PostgreSQL store as the server's role")?)
         }
         None => open_store(&url, keys.clone()).await?,

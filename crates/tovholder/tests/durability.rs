@@ -71,7 +71,10 @@ fn every_acknowledged_write_survives_sigkill() {
             let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
             let ok: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await.unwrap();
             assert_eq!(ok, "ok", "run {run}");
-            let payloads: Vec<String> = sqlx::query_scalar("SELECT payload FROM journal WHERE kind = 'field_recorded'").fetch_all(&pool).await.unwrap();
+            // The events are sealed at rest: opened with the instance's key file.
+            let keys = tovholder_store::Keys::load(&data.join("tovholder.key")).unwrap();
+            let rows: Vec<(i64, i64, String)> = sqlx::query_as("SELECT course_id, seq, payload FROM journal WHERE kind = 'field_recorded'").fetch_all(&pool).await.unwrap();
+            let payloads: Vec<String> = rows.iter().map(|(c, s, p)| keys.open_text(tovholder_store::keys::TextRow::Entry(*c, *s), p).unwrap().into_owned()).collect();
             let acked = acknowledged.lock().unwrap().clone();
             assert!(acked.iter().any(|v| v.starts_with(&format!("run {run} "))), "run {run} acknowledged some writes before the kill");
             for v in acked.iter() {
