@@ -80,7 +80,7 @@ async fn healthz() -> &'static str {
 }
 
 async fn openapi() -> axum::Json<Value> {
-    axum::Json(crate::http::openapi::document())
+    axum::Json(crate::http::openapi::document(&table()))
 }
 
 #[cfg(test)]

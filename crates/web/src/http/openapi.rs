@@ -9,18 +9,19 @@ use schemars::generate::{Contract, SchemaSettings};
 use serde_json::{Map, Value, json};
 
 use crate::http::path::{self, TEXT_PARAMETERS};
-use crate::http::route::{Guard, RequestBody, RouteDef};
+use crate::http::route::{Guard, RequestBody, Route, RouteDef};
 
 const SCHEMAS: &str = "#/components/schemas/";
 
-pub fn document() -> Value {
+/// The document of these routes (the route table's).
+pub fn document(routes: &[Route]) -> Value {
     // What a client sends is read by serde's deserializer (defaults may be left out), what it
     // gets is written by its serializer: two contracts, so two generators.
     let mut requests = generator(Contract::Deserialize);
     let mut responses = generator(Contract::Serialize);
     let problem = responses.subschema_for::<crate::http::error::Problem>();
     let mut paths = Map::new();
-    for route in crate::routes::table() {
+    for route in routes {
         let d = &route.def;
         if d.path.starts_with("/api/v1/") {
             let entry = paths.entry(d.path.to_string()).or_insert_with(|| json!({}));
