@@ -116,7 +116,8 @@ def schemathesis(base, session, params, include, exclude, max_examples, report):
     if exclude:
         cmd += ["--exclude-path-regex", exclude]
     print("api-fuzz:", " ".join(c if not c.startswith(("Cookie", "X-CSRF")) else c.split(":")[0] + ": …" for c in cmd), flush=True)
-    return subprocess.run(cmd).returncode
+    # In the report folder: schemathesis keeps a cache of its own in its working folder.
+    return subprocess.run(cmd, cwd=report).returncode
 
 
 def main():

@@ -583,6 +583,19 @@ step('axe (WCAG 2.1 A/AA): login page', async () => {
   await page.context().close();
 });
 
+step('the accessibility statement: reached from the login page\'s footer by keyboard, and axe finds nothing', async () => {
+  const { page } = await newPage();
+  await page.goto(`${server.base}/login`);
+  const link = page.getByRole('contentinfo').getByRole('link', { name: 'Tilgængelighedserklæring' });
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Tilgængelighedserklæring for Tovholder' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/tilgaengelighed');
+  await runAxe(page, '/tilgaengelighed');
+  await shot(page, '01b-accessibility-statement.png');
+  await page.context().close();
+});
+
 step('axe (WCAG 2.1 A/AA): Mine opgaver', async () => {
   const page = await session('tove');
   await page.goto(`${server.base}/`);

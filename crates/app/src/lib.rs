@@ -73,6 +73,8 @@ pub struct AppConfig {
     /// ClamAV's daemon, which scans every document before it is stored: its Unix socket's path
     /// or `tcp://HOST:PORT`.
     pub clamav: Option<String>,
+    /// Where users report an accessibility problem (e-mail or web address), for the statement.
+    pub accessibility_contact: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -93,6 +95,7 @@ impl Default for AppConfig {
             metrics_token_sha256: None,
             metrics_allow: vec![],
             clamav: None,
+            accessibility_contact: None,
         }
     }
 }

@@ -37,6 +37,10 @@ pub struct MeetingType {
     pub agenda_before: Option<Span>,
     /// After the meeting the family plan must be sent within this long (a task until done).
     pub plan_within: Option<Span>,
+    /// Held only with the family: planning it without a family member among the participants is
+    /// refused (Ballerup: "kun afholdes møder, hvor familierne er til stede").
+    #[serde(default)]
+    pub with_family: bool,
 }
 
 /// A checklist for a round of meetings: steps, each ticked with a date and who did it.

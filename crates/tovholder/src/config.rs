@@ -52,6 +52,9 @@ pub struct Config {
     /// ClamAV's daemon, to scan every document before it is stored: its Unix socket's path
     /// (Debian: /run/clamav/clamd.ctl) or `tcp://HOST:PORT`.
     pub clamav: Option<String>,
+    /// Where users report an accessibility problem (an e-mail address or a web address), named
+    /// in the accessibility statement at `/tilgaengelighed`.
+    pub accessibility_contact: Option<String>,
 }
 
 /// `Debug` shows the database's scheme only: a PostgreSQL URL may carry a password.

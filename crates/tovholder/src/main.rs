@@ -423,6 +423,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         oidc: cfg.oidc.clone(),
         metrics_token_sha256: cfg.metrics_token.as_deref().map(|t| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(t.as_bytes()))),
         clamav: cfg.clamav.clone(),
+        accessibility_contact: cfg.accessibility_contact.clone(),
         metrics_allow: cfg.metrics_allow.iter().map(|a| a.parse()).collect::<Result<_, String>>().map_err(|e| anyhow::anyhow!("metrics_allow: {e}"))?,
         ..AppConfig::default()
     };

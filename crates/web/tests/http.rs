@@ -536,3 +536,24 @@ fn every_api_body_has_a_schema() {
     let minutes = &doc["paths"]["/api/v1/courses/{id}/meetings/{meeting}/minutes"]["post"]["requestBody"]["content"]["application/json"]["schema"];
     assert_eq!(minutes["required"], serde_json::json!(["minutes"]), "{minutes}");
 }
+
+/// The accessibility statement the law requires is public, in Danish, names WCAG 2.1 AA, what
+/// is known not to meet it and where to report a problem (the configured contact, else the
+/// organisation that gave access), and every page's footer links to it.
+#[tokio::test]
+async fn the_accessibility_statement_is_public_and_linked_from_every_page() {
+    let t = TestApp::spawn_with(AppConfig { accessibility_contact: Some("tilgaengelighed@egeskov.example".into()), ..AppConfig::default() }).await;
+    let r = t.anonymous().get(t.url("/tilgaengelighed")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    for part in ["lang=\"da\"", "WCAG 2.1 på niveau AA", "delvist", "mailto:tilgaengelighed@egeskov.example", "was.digst.dk", "<main"] {
+        assert!(page.contains(part), "{part}");
+    }
+    let login = t.anonymous().get(t.url("/login")).send().await.unwrap().text().await.unwrap();
+    let (c, _) = t.login("tove").await;
+    let home = c.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(login.contains("href=\"/tilgaengelighed\"") && home.contains("href=\"/tilgaengelighed\""));
+    let plain = TestApp::spawn().await;
+    let page = plain.anonymous().get(plain.url("/tilgaengelighed")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("den organisation, der har givet dig adgang") && !page.contains("mailto:"), "{page}");
+}

@@ -382,3 +382,25 @@ async fn each_meeting_command_has_a_route_of_its_own() {
     let meeting: Value = c.get(t.url(&format!("/api/v1/courses/{id}/meetings/{m}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(meeting["planned"], false, "{meeting}");
 }
+
+/// Ballerup holds its meetings only with the family: planning one without a family member among
+/// the participants is refused with the reason and changes nothing; with the youth it is planned.
+#[tokio::test]
+async fn a_meeting_held_only_with_the_family_is_not_planned_without_it() {
+    let t = TestApp::spawn().await;
+    let id = t.course("Jonas");
+    let (c, csrf) = t.login("camilla").await;
+    let me: Value = c.get(t.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    let jonas: i64 = members(&t, &c, id, "ung").await[0].0.parse().unwrap();
+    let start = t.app.clock.today().checked_add(jiff::ToSpan::days(7)).unwrap().at(14, 0, 0, 0).to_string();
+    let before = t.app.store.course(id).await.unwrap().unwrap().version;
+    let plan = |attendees: Value| serde_json::json!({"kind": "opfoelgningsmoede", "start": start, "place": "Ballerup Rådhus", "attendees": attendees});
+    let r = c.post(t.url(&format!("/api/v1/courses/{id}/meetings"))).header("x-csrf-token", &csrf).json(&plan(serde_json::json!([{"person": me["person"]}]))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "attendees");
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("holdes kun med familien"), "{problem}");
+    assert_eq!(t.app.store.course(id).await.unwrap().unwrap().version, before, "nothing saved");
+    let r = c.post(t.url(&format!("/api/v1/courses/{id}/meetings"))).header("x-csrf-token", &csrf).json(&plan(serde_json::json!([{"person": me["person"]}, {"person": jonas}]))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+}

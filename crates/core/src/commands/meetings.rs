@@ -99,6 +99,8 @@ pub fn plan_meeting(ctx: &Ctx, input: MeetingInput) -> Result<Vec<Event>, Comman
     }
     if let Some(w) = input.attendees.iter().find(|w| !known(ctx, **w)) {
         errors.push(FieldError { field: "attendees".into(), message: format!("Deltageren {} er ikke med i forløbet.", w.key()) });
+    } else if def.with_family && !input.attendees.is_empty() && !input.attendees.iter().any(|w| of_the_family(ctx, *w)) {
+        errors.push(FieldError { field: "attendees".into(), message: format!("Et {} holdes kun med familien: vælg mindst én fra familien blandt deltagerne.", def.label.to_lowercase()) });
     }
     let agenda = input.agenda.unwrap_or_else(|| current.map_or_else(|| def.agenda.clone(), |m| m.form.agenda.clone()));
     if agenda.iter().any(|i| i.title.trim().is_empty() || i.title.chars().count() > 200 || crate::cpr::contains_cpr(&i.title)) {
@@ -128,6 +130,12 @@ fn known(ctx: &Ctx, who: Who) -> bool {
         Who::Person(p) => ctx.state.members.iter().any(|m| m.person == p),
         Who::Network(n) => ctx.state.network.iter().any(|e| e.entry == n),
     }
+}
+
+/// A member of the family: one who holds a citizen role in the course.
+fn of_the_family(ctx: &Ctx, who: Who) -> bool {
+    let Who::Person(p) = who else { return false };
+    ctx.state.members.iter().any(|m| m.person == p && ctx.model.roles.get(&m.role).is_some_and(|r| r.scope == crate::model::Scope::Citizen))
 }
 
 fn planned<'a>(ctx: &Ctx<'a>, meeting: u32) -> Result<&'a crate::meetings::Meeting, CommandError> {

@@ -1,6 +1,7 @@
 //! One folder per feature: its page handlers, its API handlers and its rows of the route
 //! table (`routes()`); its templates are in `templates/<feature>/`.
 
+pub mod accessibility;
 pub mod account;
 pub mod admin;
 pub mod changes;
