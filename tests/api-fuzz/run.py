@@ -16,6 +16,7 @@ import html.parser
 import http.cookiejar
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -163,6 +164,8 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+        # The demo's data, its key file among it.
+        shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":

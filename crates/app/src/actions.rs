@@ -257,25 +257,7 @@ impl Command {
     /// A command on meetings, the network, agreements, goals or the family plan (the API's
     /// `meeting-actions` route takes only these).
     pub fn is_meeting(&self) -> bool {
-        matches!(
-            self,
-            Command::SetPhase { .. }
-                | Command::PlanMeeting { .. }
-                | Command::CancelMeeting { .. }
-                | Command::SendInvitations { .. }
-                | Command::RecordApology { .. }
-                | Command::RecordMinutes { .. }
-                | Command::TickChecklist { .. }
-                | Command::SetNetwork { .. }
-                | Command::MakeAgreement { .. }
-                | Command::CloseAgreement { .. }
-                | Command::SetGoal { .. }
-                | Command::Measure { .. }
-                | Command::SetIntervention(_)
-                | Command::RecordStatus { .. }
-                | Command::IssuePlan { .. }
-                | Command::SendPlan { .. }
-        )
+        MEETING_COMMANDS.contains(&self.name())
     }
 
     pub fn name(&self) -> &'static str {
@@ -311,6 +293,26 @@ impl Command {
         }
     }
 }
+
+/// The commands on meetings, the network, agreements, goals and the family plan, by name.
+pub const MEETING_COMMANDS: &[&str] = &[
+    "set_phase",
+    "plan_meeting",
+    "cancel_meeting",
+    "send_invitations",
+    "record_apology",
+    "record_minutes",
+    "tick_checklist",
+    "set_network",
+    "make_agreement",
+    "close_agreement",
+    "set_goal",
+    "measure",
+    "set_intervention",
+    "record_status",
+    "issue_plan",
+    "send_plan",
+];
 
 /// Decides and stores `ops` on a loaded course, with an access-log record of the write.
 ///

@@ -67,7 +67,7 @@ async fn migrate_with(opts: PgConnectOptions, server_role: Option<&str>, keys: O
     let result = async {
         sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
         if let Some(keys) = keys {
-            seal_at_rest(&SqlStore::new(pool.clone(), pool.clone(), keys, Pg), true).await?;
+            seal_at_rest(&SqlStore::new(pool.clone(), pool.clone(), keys, Pg)).await?;
         }
         if let Some(role) = server_role {
             // Names go into the SQL text: only letters, digits and underscores get there.
@@ -132,15 +132,17 @@ async fn connect(opts: PgConnectOptions, keys: Keys, migrate: bool) -> Result<Pg
     }
     PgStore::backfill_names(&pool).await?;
     let store = SqlStore::new(pool.clone(), pool.clone(), keys, Pg);
-    // The server's own role may not change the journal: its owner seals the entries.
-    seal_at_rest(&store, migrate).await?;
+    seal_at_rest(&store).await?;
     listen(pool, store.held.clone(), store.sessions.clone());
     Ok(store)
 }
 
-/// Encrypts what was stored before encryption at rest (documents, and text: `journal` too if
-/// this role may change the journal).
-async fn seal_at_rest(store: &PgStore, journal: bool) -> Result<()> {
+/// Encrypts what was stored before encryption at rest: documents, and text (the journal's
+/// entries only if this role may change the journal: the server's own role under least
+/// privilege may not, its owner seals them). The old row versions stay in the database's
+/// files until PostgreSQL vacuums them (README: VACUUM FULL).
+async fn seal_at_rest(store: &PgStore) -> Result<()> {
+    let journal: bool = sqlx::query_scalar("SELECT has_table_privilege('journal', 'UPDATE')").fetch_one(&store.writer).await.map_err(db)?;
     let documents = store.seal_documents().await?;
     let text = store.seal_text(journal).await?;
     if documents + text > 0 {

@@ -56,9 +56,10 @@ for_every_dialect! {
         }
 
         /// Encrypts the text stored before it was (migration 0012): courses' states, tasks'
-        /// labels and, with `journal` (the journal's owner: the server's own role may not change
-        /// it), journal entries' events. Once all is sealed it is marked so, and later starts
-        /// read nothing. The number of rows sealed.
+        /// labels and, with `journal` (a role that may change the journal: the server's own
+        /// under least privilege may not), journal entries' events; a batch per transaction,
+        /// each row only if it is still in clear (several processes may start at once). Once
+        /// all is sealed it is marked so, and later starts read nothing. The rows sealed.
         pub async fn seal_text(&self, journal: bool) -> Result<u64> {
             use tovholder_store::keys::SEALED_TEXT;
             let done: i64 = sqlx::query(D::SQL.text_sealed).fetch_one(&self.writer).await.map_err(db)?.try_get("n").map_err(db)?;
@@ -67,61 +68,53 @@ for_every_dialect! {
                 return Ok(0);
             }
             let mut sealed = 0;
+            // Courses a batch at a time, with their tasks' labels.
             let mut after = 0i64;
             loop {
                 let rows = sqlx::query(D::SQL.states_after).bind(after).fetch_all(&self.writer).await.map_err(db)?;
                 let Some(last) = rows.last() else { break };
-                after = last.try_get("id").map_err(db)?;
+                let last: i64 = last.try_get("id").map_err(db)?;
+                let mut tx = self.begin().await?;
                 for r in &rows {
-                    let (id, state): (i64, String) = (r.try_get("id").map_err(db)?, r.try_get("state").map_err(db)?);
+                    let (id, version, state): (i64, i64, String) = (r.try_get("id").map_err(db)?, r.try_get("version").map_err(db)?, r.try_get("state").map_err(db)?);
                     if !state.starts_with(SEALED_TEXT) {
-                        let text = self.keys.seal_text(TextRow::State(id), &state).map_err(sealing)?;
-                        sqlx::query(D::SQL.seal_state).bind(text).bind(id).bind(&state).execute(&self.writer).await.map_err(db)?;
+                        let text = self.keys.seal_text(TextRow::State(id, version), &state).map_err(sealing)?;
+                        sqlx::query(D::SQL.seal_state).bind(text).bind(id).bind(&state).execute(&mut *tx).await.map_err(db)?;
                         sealed += 1;
                     }
                 }
-            }
-            let mut after = (0i64, String::new());
-            loop {
-                let rows = sqlx::query(D::SQL.labels_after).bind(after.0).bind(&after.1).fetch_all(&self.writer).await.map_err(db)?;
-                if rows.is_empty() {
-                    break;
-                }
-                for r in &rows {
+                for r in sqlx::query(D::SQL.labels_of).bind(after).bind(last).fetch_all(&mut *tx).await.map_err(db)? {
                     let (course, task, label): (i64, String, String) = (r.try_get("course_id").map_err(db)?, r.try_get("task").map_err(db)?, r.try_get("label").map_err(db)?);
                     if !label.starts_with(SEALED_TEXT) {
                         let text = self.keys.seal_text(TextRow::Task(course, &task), &label).map_err(sealing)?;
-                        sqlx::query(D::SQL.seal_label).bind(text).bind(course).bind(&task).bind(&label).execute(&self.writer).await.map_err(db)?;
+                        sqlx::query(D::SQL.seal_label).bind(text).bind(course).bind(&task).bind(&label).execute(&mut *tx).await.map_err(db)?;
                         sealed += 1;
                     }
-                    after = (course, task);
                 }
+                tx.commit().await.map_err(db)?;
+                after = last;
             }
+            // The journal, if this role may seal it.
             let mut after = (0i64, 0i64);
-            let mut left = false;
             loop {
                 let rows = sqlx::query(D::SQL.entries_after).bind(after.0).bind(after.1).fetch_all(&self.writer).await.map_err(db)?;
-                if rows.is_empty() {
-                    break;
-                }
+                let Some(last) = rows.last() else { break };
+                after = (last.try_get("course_id").map_err(db)?, last.try_get("seq").map_err(db)?);
+                let mut tx = self.begin().await?;
                 for r in &rows {
                     let (course, seq, payload): (i64, i64, String) = (r.try_get("course_id").map_err(db)?, r.try_get("seq").map_err(db)?, r.try_get("payload").map_err(db)?);
-                    after = (course, seq);
                     if payload.starts_with(SEALED_TEXT) {
                         continue;
                     }
                     if !journal {
-                        left = true;
-                        break;
+                        tracing::warn!("journal entries stored before encryption at rest are still in clear: run `tovholder migrate` with the key file configured to seal them");
+                        return Ok(sealed);
                     }
                     let text = self.keys.seal_text(TextRow::Entry(course, seq), &payload).map_err(sealing)?;
-                    sqlx::query(D::SQL.seal_entry).bind(text).bind(course).bind(seq).execute(&self.writer).await.map_err(db)?;
-                        sealed += 1;
+                    sqlx::query(D::SQL.seal_entry).bind(text).bind(course).bind(seq).execute(&mut *tx).await.map_err(db)?;
+                    sealed += 1;
                 }
-                if left {
-                    tracing::warn!("journal entries stored before encryption at rest are not yet sealed: start once with the owner's role (`tovholder migrate`) to seal them");
-                    return Ok(sealed);
-                }
+                tx.commit().await.map_err(db)?;
             }
             sqlx::query(D::SQL.mark_text_sealed).execute(&self.writer).await.map_err(db)?;
             self.text_sealed.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -157,7 +150,7 @@ for_every_dialect! {
                 prev = hash;
             }
             let updated = commit.entries.last().map_or(0, |e| to_micros(e.stamp.at));
-            let state = self.keys.seal_text(TextRow::State(id.0), &json(&commit.state)?).map_err(sealing)?;
+            let state = self.keys.seal_text(TextRow::State(id.0, seq), &json(&commit.state)?).map_err(sealing)?;
             sqlx::query(D::SQL.update_course).bind(seq).bind(state).bind(updated).bind(id.0).execute(&mut **tx).await.map_err(db)?;
             sqlx::query(D::SQL.upsert_head).bind(id.0).bind(seq).bind(&prev).execute(&mut **tx).await.map_err(db)?;
             Self::write_members(tx, id, &commit.state).await?;

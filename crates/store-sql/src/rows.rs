@@ -75,12 +75,12 @@ for_every_dialect! {
         }
 
         pub fn course_row(&self, r: &DbRow<D>) -> Result<StoredCourse> {
-            let id: i64 = r.try_get("id").map_err(db)?;
+            let (id, version): (i64, i64) = (r.try_get("id").map_err(db)?, r.try_get("version").map_err(db)?);
             let state: String = r.try_get("state").map_err(db)?;
             Ok(StoredCourse {
                 id: CourseId(id),
-                version: r.try_get("version").map_err(db)?,
-                state: std::sync::Arc::new(self.state_of(id, &state)?),
+                version,
+                state: std::sync::Arc::new(self.state_of(id, version, &state)?),
                 created: from_micros(r.try_get("created_us").map_err(db)?)?,
             })
         }
@@ -95,8 +95,8 @@ for_every_dialect! {
         }
 
         /// A course's state as stored (sealed, or written before encryption at rest).
-        pub fn state_of(&self, course: i64, stored: &str) -> Result<CourseState> {
-            serde_json::from_str::<CourseState>(&self.open_text(TextRow::State(course), stored)?).map_err(corrupt)
+        pub fn state_of(&self, course: i64, version: i64, stored: &str) -> Result<CourseState> {
+            serde_json::from_str::<CourseState>(&self.open_text(TextRow::State(course, version), stored)?).map_err(corrupt)
         }
 
         pub fn journal_row(&self, course: CourseId, r: &DbRow<D>) -> Result<JournalEntry> {

@@ -84,7 +84,7 @@ pub struct Sql {
     /// events), in key order a batch at a time, and sealing one row's; the mark that all is sealed.
     pub states_after: &'static str,
     pub seal_state: &'static str,
-    pub labels_after: &'static str,
+    pub labels_of: &'static str,
     pub seal_label: &'static str,
     pub entries_after: &'static str,
     pub seal_entry: &'static str,

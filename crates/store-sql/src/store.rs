@@ -474,7 +474,7 @@ for_every_dialect! {
                 .bind(course.id.0)
                 .bind(&course.state.model)
                 .bind(0i64)
-                .bind(self.keys.seal_text(TextRow::State(course.id.0), &json(&course.state)?).map_err(sealing)?)
+                .bind(self.keys.seal_text(TextRow::State(course.id.0, 0), &json(&course.state)?).map_err(sealing)?)
                 .bind(to_micros(course.created))
                 .bind(updated)
                 .execute(&mut *tx)

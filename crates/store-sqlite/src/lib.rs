@@ -57,9 +57,14 @@ async fn connect(opts: SqliteConnectOptions, keys: Keys) -> Result<SqliteStore> 
     SqliteStore::backfill_names(&writer).await?;
     let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(db)?;
     let store = SqlStore::new(writer, reader, keys, Lite::default());
+    // Sealing replaces text in place: with secure_delete the old content is zeroed rather than
+    // left in the file's free space, and the WAL is emptied after.
+    sqlx::query("PRAGMA secure_delete = ON").execute(&store.writer).await.map_err(db)?;
     let documents = store.seal_documents().await?;
     let text = store.seal_text(true).await?;
+    sqlx::query("PRAGMA secure_delete = OFF").execute(&store.writer).await.map_err(db)?;
     if documents + text > 0 {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&store.writer).await.map_err(db)?;
         tracing::info!(documents, text, "what was stored before encryption at rest was encrypted");
     }
     Ok(store)

@@ -132,7 +132,7 @@ const COURSES_IF_CHANGED: &str = "SELECT json_group_array(CASE WHEN c.version = 
 /// A course of `COURSES_IF_CHANGED`: the held state if SQLite left it out, else the read one.
 async fn course_from(s: &SqliteStore, (id, version, created, state): (i64, i64, i64, Option<String>)) -> Result<StoredCourse> {
     if let Some(state) = state {
-        let c = StoredCourse { id: CourseId(id), version, state: std::sync::Arc::new(s.state_of(id, &state)?), created: from_micros(created)? };
+        let c = StoredCourse { id: CourseId(id), version, state: std::sync::Arc::new(s.state_of(id, version, &state)?), created: from_micros(created)? };
         s.states.put(&c);
         return Ok(c);
     }

@@ -63,12 +63,15 @@ async fn a_tampered_projection_is_detected() {
     let id = store.course_ids().await.unwrap()[0];
     assert_eq!(tovholder_store::verify_course(&store, &keys, id).await.unwrap(), None);
     let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("story.db").display())).await.unwrap();
-    let state = serde_json::to_string(&*store.course_as_stored(id).await.unwrap().unwrap().state).unwrap().replace("\"barn\"", "\"kontaktperson\"");
-    let other = keys.seal_text(tovholder_store::keys::TextRow::State(id.0 + 1), &state).unwrap();
+    let stored = store.course_as_stored(id).await.unwrap().unwrap();
+    let state = serde_json::to_string(&*stored.state).unwrap().replace("\"barn\"", "\"kontaktperson\"");
+    let sealed = |course: i64, version: i64| keys.seal_text(tovholder_store::keys::TextRow::State(course, version), &state).unwrap();
     for (forged, found) in [
-        (keys.seal_text(tovholder_store::keys::TextRow::State(id.0), &state).unwrap(), "stored state differs"),
+        (sealed(id.0, stored.version), "stored state differs"),
         (state.clone(), "the stored state is stored in clear"),
-        (other, "the stored state does not open"),
+        // Another course's, or this one's of an earlier version (put back from a backup).
+        (sealed(id.0 + 1, stored.version), "the stored state does not open"),
+        (sealed(id.0, stored.version - 1), "the stored state does not open"),
     ] {
         sqlx::query("UPDATE courses SET state = ? WHERE id = ?").bind(&forged).bind(id.0).execute(&raw).await.unwrap();
         let broken = tovholder_store::verify_course(&store, &keys, id).await.unwrap().unwrap();
@@ -120,6 +123,11 @@ async fn text_is_encrypted_at_rest() {
     assert!(in_clear(&raw).await > 0);
     let store = tovholder_store_sqlite::open(&path, keys.clone()).await.unwrap();
     assert_eq!(in_clear(&raw).await, 0);
+    // Nor is what was in clear left behind in the file's free space or its WAL.
+    for file in [path.clone(), path.with_extension("db-wal")] {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        assert!(!bytes.windows(5).any(|w| w == b"Udsat"), "{}", file.display());
+    }
     assert_eq!(store.journal(id).await.unwrap(), entries);
     assert_eq!(tovholder_store::verify_course(&store, &keys, id).await.unwrap(), None);
     assert!(store.open_tasks_due(jiff::civil::date(2099, 1, 1), 1000).await.unwrap().iter().any(|t| t.label == "Opgave i klar tekst"));

@@ -235,8 +235,9 @@ pub const SEALED_TEXT: &str = "sealed1:";
 pub enum TextRow<'a> {
     /// A journal entry's event: the course and the entry's number.
     Entry(i64, i64),
-    /// A course's state.
-    State(i64),
+    /// A course's state: the course and the version it is the state of (an older one put back
+    /// does not open).
+    State(i64, i64),
     /// A task's label: the course and the task's key.
     Task(i64, &'a str),
 }
@@ -246,7 +247,7 @@ impl TextRow<'_> {
     pub fn describe(&self) -> String {
         match self {
             TextRow::Entry(_, seq) => format!("entry {seq}"),
-            TextRow::State(_) => "the stored state".into(),
+            TextRow::State(..) => "the stored state".into(),
             TextRow::Task(_, task) => format!("the label of task {task}"),
         }
     }
@@ -257,7 +258,7 @@ impl std::fmt::Display for TextRow<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TextRow::Entry(course, seq) => write!(f, "journal {course} {seq}"),
-            TextRow::State(course) => write!(f, "state {course}"),
+            TextRow::State(course, version) => write!(f, "state {course} {version}"),
             TextRow::Task(course, task) => write!(f, "task {course} {task}"),
         }
     }

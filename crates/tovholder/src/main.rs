@@ -345,6 +345,9 @@ async fn migrate(file: Option<&Path>, database: Option<String>, grant_to: Option
     };
     // With a key file configured, the owner also seals journal entries stored before encryption at rest.
     let keys = cfg.key_file.as_deref().map(Keys::load).transpose()?;
+    if keys.is_none() {
+        say!("No key_file configured: journal entries an earlier version stored in clear are not encrypted by this run.");
+    }
     tovholder_store_postgres::migrate(&owner, role.as_deref(), keys).await.context("migrating")?;
     match role {
         Some(r) => say!("Migrated; {r} may read and write what the server needs, and only add to the journal and the access log."),

@@ -31,11 +31,17 @@ pub fn command(path: &'static str, guard: Guard, summary: &'static str, name: &'
     r("POST", path, guard, summary, handler).command_body(name).returns::<CourseView>()
 }
 
-/// The schema of the body of the command `name` at `path`: the command's fields, less its
-/// name and those the path gives. `None` if `Command` has no such command.
-pub fn body_schema(generator: &mut SchemaGenerator, name: &str, path: &str) -> Option<Value> {
+/// The schema of the command `name`: its fields and `action`, its name. `None` if `Command`
+/// has no such command.
+pub fn schema(generator: &mut SchemaGenerator, name: &str) -> Option<Value> {
     let all = Command::json_schema(generator).to_value();
-    let mut variant = all["oneOf"].as_array()?.iter().find(|v| v["properties"]["action"]["const"] == name)?.clone();
+    all["oneOf"].as_array()?.iter().find(|v| v["properties"]["action"]["const"] == name).cloned()
+}
+
+/// The schema of the body of the command `name` at `path`: the command's fields, less its
+/// name and those the path gives.
+pub fn body_schema(generator: &mut SchemaGenerator, name: &str, path: &str) -> Option<Value> {
+    let mut variant = schema(generator, name)?;
     let from_path = path::parameters(path);
     for field in std::iter::once("action").chain(from_path) {
         if let Some(p) = variant["properties"].as_object_mut() {

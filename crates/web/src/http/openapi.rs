@@ -102,6 +102,10 @@ fn operation(d: &RouteDef, requests: &mut SchemaGenerator, responses: &mut Schem
         RequestBody::Empty => None,
         RequestBody::Json(schema) => Some(json!({"schema": schema(requests)})),
         RequestBody::Command(name) => Some(json!({"schema": crate::http::command::body_schema(requests, name, d.path).unwrap_or_default()})),
+        RequestBody::Commands(names) => {
+            let one_of: Option<Vec<Value>> = names.iter().map(|name| crate::http::command::schema(requests, name)).collect();
+            Some(json!({"schema": one_of.map(|o| json!({"oneOf": o})).unwrap_or_default()}))
+        }
         RequestBody::Text => Some(json!({"schema": {"type": "string"}})),
     };
     if let Some(body) = body {
@@ -132,8 +136,17 @@ fn query_parameters(schema: &schemars::Schema, generator: &SchemaGenerator) -> V
 /// Puts the request schemas among the response schemas. A type whose request schema differs
 /// from its response schema (a field with a default may be left out of a request) gets its own
 /// name, `…Input`; the names changed are returned.
-fn merge(schemas: &mut Map<String, Value>, requests: Map<String, Value>) -> BTreeMap<String, String> {
-    let renamed: BTreeMap<String, String> = requests.iter().filter(|(name, schema)| schemas.get(*name).is_some_and(|s| s != *schema)).map(|(name, _)| (name.clone(), format!("{name}Input"))).collect();
+fn merge(schemas: &mut Map<String, Value>, mut requests: Map<String, Value>) -> BTreeMap<String, String> {
+    // Renaming one type changes the references in those that use it: until nothing more differs.
+    let mut renamed = BTreeMap::new();
+    loop {
+        let differ: Vec<String> = requests.iter().filter(|(name, schema)| !renamed.contains_key(*name) && schemas.get(*name).is_some_and(|s| s != *schema)).map(|(name, _)| name.clone()).collect();
+        if differ.is_empty() {
+            break;
+        }
+        renamed.extend(differ.into_iter().map(|name| (name.clone(), format!("{name}Input"))));
+        requests.values_mut().for_each(|schema| rename_refs(schema, &renamed));
+    }
     for (name, mut schema) in requests {
         rename_refs(&mut schema, &renamed);
         schemas.insert(renamed.get(&name).cloned().unwrap_or(name), schema);

@@ -56,6 +56,8 @@ pub enum RequestBody {
     Json(SchemaOf),
     /// The fields of this `Command` (by its name), less those the path gives.
     Command(&'static str),
+    /// One of these commands, named by `action`.
+    Commands(&'static [&'static str]),
     /// Text of the route's media type (e.g. a CSV file).
     Text,
 }
@@ -119,6 +121,12 @@ impl Route {
     /// An API route that reads the fields of the command `name`.
     pub fn command_body(mut self, name: &'static str) -> Route {
         self.def.request = RequestBody::Command(name);
+        self
+    }
+
+    /// An API route that reads one of the commands `names`, named by its `action`.
+    pub fn commands_body(mut self, names: &'static [&'static str]) -> Route {
+        self.def.request = RequestBody::Commands(names);
         self
     }
 

@@ -42,6 +42,6 @@ pub fn routes() -> Vec<Route> {
             Course(Action::Read),
             "Møder, netværk, aftaler, mål og familieplan: {action: plan_meeting|send_invitations|record_apology|record_minutes|tick_checklist|cancel_meeting|set_network|make_agreement|close_agreement|set_goal|measure|set_intervention|record_status|issue_plan|send_plan|set_phase, ...}; hver handling kræver sin egen ret.",
             post(api::meeting_action),
-        ).body::<tovholder_app::actions::Command>().returns::<tovholder_app::views::CourseView>(),
+        ).commands_body(tovholder_app::actions::MEETING_COMMANDS).returns::<tovholder_app::views::CourseView>(),
     ]
 }
