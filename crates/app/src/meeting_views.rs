@@ -260,6 +260,9 @@ pub struct MeetingView {
     pub minutes_text: Option<MinutesView>,
     /// A planned meeting on a public holiday or a weekend, named (a warning, not a refusal).
     pub day_warning: Option<String>,
+    /// A planned meeting held only with the family, for which everyone from the family has sent
+    /// apologies: it should be moved or cancelled.
+    pub family_warning: Option<String>,
 }
 
 /// "Mødet ligger på 2. påskedag …" for a meeting on a Danish public holiday or a weekend.
@@ -329,6 +332,10 @@ pub fn meeting_view(names: &Names, m: &Meeting, all_agreements: &[AgreementView]
         minutes: m.form.minutes,
         room_da,
         day_warning: if m.status == MeetingStatus::Planned { day_warning(m.date()) } else { None },
+        family_warning: (m.status == MeetingStatus::Planned
+            && def.is_some_and(|d| d.with_family)
+            && !m.form.attendees.iter().any(|w| matches!(w, Who::Person(p) if family.contains(p)) && m.apology(*w).is_none()))
+        .then(|| "Mødet holdes kun med familien, men alle fra familien har meldt afbud: flyt mødet til en dag, hvor familien kan, eller aflys det.".to_string()),
         place: m.form.place.clone(),
         status_da: status_da(m),
         planned: m.status == MeetingStatus::Planned,

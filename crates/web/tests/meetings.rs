@@ -403,4 +403,16 @@ async fn a_meeting_held_only_with_the_family_is_not_planned_without_it() {
     assert_eq!(t.app.store.course(id).await.unwrap().unwrap().version, before, "nothing saved");
     let r = c.post(t.url(&format!("/api/v1/courses/{id}/meetings"))).header("x-csrf-token", &csrf).json(&plan(serde_json::json!([{"person": me["person"]}, {"person": jonas}]))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // The family can still send apologies; then the meeting page says to move or cancel it.
+    let course: Value = r.json().await.unwrap();
+    let meeting = course["meetings"].as_array().unwrap().iter().map(|m| m["id"].as_u64().unwrap()).max().unwrap();
+    let url = |rest: &str| t.url(&format!("/api/v1/courses/{id}/meetings/{meeting}{rest}"));
+    let view: Value = c.get(url("")).send().await.unwrap().json().await.unwrap();
+    assert!(view["family_warning"].is_null(), "{view}");
+    let r = c.post(url("/apologies")).header("x-csrf-token", &csrf).json(&serde_json::json!({"who": {"person": jonas}})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let view: Value = c.get(url("")).send().await.unwrap().json().await.unwrap();
+    assert!(view["family_warning"].as_str().unwrap().contains("alle fra familien har meldt afbud"), "{view}");
+    let page = c.get(t.url(&format!("/forloeb/{id}/moeder/{meeting}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"family-warning\""));
 }
