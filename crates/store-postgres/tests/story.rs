@@ -21,6 +21,18 @@ async fn raw_in(schema: &str) -> sqlx::PgPool {
     sqlx::PgPool::connect_with(opts.options([("search_path", schema)])).await.unwrap()
 }
 
+/// A fresh schema with the story's course in it: its keys, the store, the course and a
+/// connection of the tests' own.
+async fn after_story() -> (String, Keys, tovholder_store_postgres::PgStore, tovholder_core::ids::CourseId, sqlx::PgPool) {
+    let schema = schema();
+    let keys = Keys::from_master(&[3u8; 32]);
+    let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
+    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
+    let id = store.course_ids().await.unwrap()[0];
+    let raw = raw_in(&schema).await;
+    (schema, keys, store, id, raw)
+}
+
 #[tokio::test]
 async fn the_store_story() {
     let schema = schema();
@@ -34,12 +46,7 @@ async fn the_store_story() {
 
 #[tokio::test]
 async fn tampering_is_refused_or_detected() {
-    let schema = schema();
-    let keys = Keys::from_master(&[3u8; 32]);
-    let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
-    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
-    let id = store.course_ids().await.unwrap()[0];
-    let raw = raw_in(&schema).await;
+    let (schema, keys, store, id, raw) = after_story().await;
     let err = sqlx::query("UPDATE journal SET payload = '{}' WHERE seq = 2").execute(&raw).await.unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
     sqlx::query("ALTER TABLE journal DISABLE TRIGGER journal_no_update").execute(&raw).await.unwrap();
@@ -59,13 +66,8 @@ async fn tampering_is_refused_or_detected() {
 /// the chain still holds.
 #[tokio::test]
 async fn text_is_encrypted_at_rest() {
-    let schema = schema();
-    let keys = Keys::from_master(&[3u8; 32]);
-    let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
-    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
-    let id = store.course_ids().await.unwrap()[0];
+    let (schema, keys, store, id, raw) = after_story().await;
     let entries = store.journal(id).await.unwrap();
-    let raw = raw_in(&schema).await;
     let clear = "SELECT (SELECT count(*) FROM journal WHERE payload NOT LIKE 'sealed1:%') + (SELECT count(*) FROM courses WHERE state NOT LIKE 'sealed1:%') \
                  + (SELECT count(*) FROM journal WHERE payload LIKE '%Udsat%')";
     let at_first: i64 = sqlx::query_scalar(clear).fetch_one(&raw).await.unwrap();
@@ -179,12 +181,7 @@ async fn the_server_role_runs_the_story_and_cannot_rewrite_the_record() {
 /// when the store opens.
 #[tokio::test]
 async fn documents_are_encrypted_at_rest() {
-    let schema = schema();
-    let keys = Keys::from_master(&[3u8; 32]);
-    let store = tovholder_store_postgres::open_in_schema(&url(), &schema, keys.clone()).await.unwrap();
-    tovholder_test_kit::story::run(&store, &keys).await.unwrap();
-    let id = store.course_ids().await.unwrap()[0];
-    let raw = raw_in(&schema).await;
+    let (schema, keys, store, id, raw) = after_story().await;
     let stored: Vec<u8> = sqlx::query_scalar("SELECT bytes FROM document_blobs").fetch_one(&raw).await.unwrap();
     let old = hex::encode(<sha2::Sha256 as sha2::Digest>::digest("Referat fra før".as_bytes()));
     sqlx::query("INSERT INTO document_blobs (course_id, sha256, bytes) VALUES ($1, $2, $3)").bind(id.0).bind(&old).bind("Referat fra før".as_bytes()).execute(&raw).await.unwrap();
