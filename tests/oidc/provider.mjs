@@ -1,5 +1,5 @@
 // A real OpenID Connect provider for the tests: panva's certified `oidc-provider`, on loopback,
-// with two users and dynamic client registration (each test server registers its own redirect
+// with two staff users, two citizens and dynamic client registration (each test server registers its own redirect
 // URI). It prints its issuer URL on the first line of standard output, then serves until killed.
 //
 // The login and consent pages are the package's development interactions: any password is
@@ -11,6 +11,9 @@ import Provider from 'oidc-provider';
 const accounts = {
   anna: { sub: 'anna', email: 'anna@nordby.example', email_verified: true, name: 'Anna Berg', preferred_username: 'anna.berg' },
   uma: { sub: 'uma', email: 'uma@nordby.example', email_verified: true, name: 'Uma Ukendt', preferred_username: 'uma' },
+  // Citizens as a MitID broker names them: by CPR number (the demo's Louise Bak, and a stranger).
+  louise: { sub: 'louise', name: 'Louise Bak', cpr: '1503884316' },
+  ukendt: { sub: 'ukendt', name: 'Ukendt Borger', cpr: '0101011234' },
 };
 
 const server = http.createServer();
@@ -22,7 +25,7 @@ server.listen(0, '127.0.0.1', () => {
       registration: { enabled: true },
     },
     pkce: { required: () => true },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username', 'cpr'] },
     scopes: ['openid', 'email', 'profile'],
     findAccount: async (ctx, id) => (accounts[id] ? { accountId: id, claims: async () => accounts[id] } : undefined),
     cookies: { keys: ['only-for-tests'] },

@@ -701,7 +701,7 @@ async fn document_mails(app: &App, id: CourseId, events: &[Event]) -> Result<Vec
 }
 
 /// The e-mails the change sets off, addressed to the people holding the notices' roles.
-async fn mails(app: &App, model: &Model, id: CourseId, before: &CourseState, after: &CourseState) -> Result<Vec<NewMail>, AppError> {
+pub(crate) async fn mails(app: &App, model: &Model, id: CourseId, before: &CourseState, after: &CourseState) -> Result<Vec<NewMail>, AppError> {
     let mut out = Vec::new();
     for (notice, roles) in notices::triggered(model, before, after) {
         let mut to: Vec<String> = Vec::new();

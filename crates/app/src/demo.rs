@@ -21,6 +21,10 @@ mod families;
 
 pub const PASSWORD: &str = "demo1234";
 
+/// The family members who can log in to the family's pages in the demo (the Bak family's
+/// mother, and the youth Jonas Friis): their link and code are in the demo's outbox.
+pub const FAMILY_LOGINS: [&str; 2] = ["louise.bak@familie.example", "jonas.friis@familie.example"];
+
 /// A demo login, printed by `tovholder demo`.
 #[derive(Clone, Debug)]
 pub struct Login {

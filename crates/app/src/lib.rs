@@ -9,6 +9,8 @@ pub mod clock;
 pub mod course;
 pub mod demo;
 pub mod error;
+pub mod family;
+pub mod family_login;
 pub mod handover;
 pub mod housekeeping;
 pub mod import;
@@ -75,6 +77,12 @@ pub struct AppConfig {
     pub clamav: Option<String>,
     /// Where users report an accessibility problem (e-mail or web address), for the statement.
     pub accessibility_contact: Option<String>,
+    /// Family members may log in with a link and a code sent to their e-mail address. Off where
+    /// a broker (MitID) is the family's way in.
+    pub family_email_login: bool,
+    /// A family member's session: shorter than staff's, as it is often a shared or borrowed device.
+    pub family_session_idle: SignedDuration,
+    pub family_session_max: SignedDuration,
 }
 
 impl Default for AppConfig {
@@ -96,6 +104,9 @@ impl Default for AppConfig {
             metrics_allow: vec![],
             clamav: None,
             accessibility_contact: None,
+            family_email_login: true,
+            family_session_idle: SignedDuration::from_mins(15),
+            family_session_max: SignedDuration::from_hours(2),
         }
     }
 }

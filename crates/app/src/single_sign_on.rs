@@ -3,11 +3,15 @@
 //! nonce checked, and the ID token's signature, issuer, audience and expiry verified against
 //! the provider's published keys (the `openidconnect` crate). The user is found by a claim the
 //! configuration names; someone unknown is refused unless the provider may create logins.
+//!
+//! Family members log in the same way through a provider with `audience = "citizen"` (MitID
+//! through a broker): they are found by the CPR number the provider vouches for, through the
+//! blind index, never by e-mail or name, and only if they are in a course.
 
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse};
 use serde::{Deserialize, Serialize};
-use tovholder_store::{AccessRecord, User};
+use tovholder_store::{AccessRecord, Person, User};
 
 use crate::error::AppError;
 use crate::{App, admin, text};
@@ -18,7 +22,7 @@ use crate::{App, admin, text};
 pub struct Provider {
     /// Shown on the login page: "Log ind med <name>".
     pub name: String,
-    /// Who logs in with it: `"staff"` (the family's login comes later).
+    /// Who logs in with it: `"staff"`, or `"citizen"` (the family, e.g. MitID through a broker).
     #[serde(default = "staff")]
     pub audience: String,
     pub issuer: String,
@@ -28,8 +32,12 @@ pub struct Provider {
     /// `"preferred_username"` or `"sub"` (matched to the login name).
     #[serde(default = "email")]
     pub user_claim: String,
-    /// The organisations (by name) whose staff may log in with it.
+    /// The organisations (by name) whose staff may log in with it (a staff provider).
+    #[serde(default)]
     pub organisations: Vec<String>,
+    /// A citizen provider: the claim (in the ID token or the user info) with the CPR number.
+    #[serde(default = "cpr")]
+    pub cpr_claim: String,
     /// `amr` values that prove the provider asked for a second factor (then Tovholder does not).
     #[serde(default)]
     pub mfa_amr: Vec<String>,
@@ -48,6 +56,12 @@ fn staff() -> String {
 fn email() -> String {
     "email".into()
 }
+fn cpr() -> String {
+    "cpr".into()
+}
+
+pub const STAFF: &str = "staff";
+pub const CITIZEN: &str = "citizen";
 
 /// `Debug` never shows the client secret.
 impl std::fmt::Debug for Provider {
@@ -76,12 +90,21 @@ pub fn redirect_url(app: &App) -> String {
 
 /// The staff providers, by their place in the configuration, for the login page.
 pub fn staff_providers(app: &App) -> Vec<(usize, String)> {
-    app.config.oidc.iter().enumerate().filter(|(_, p)| p.audience == "staff").map(|(i, p)| (i, p.name.clone())).collect()
+    providers_for(app, STAFF)
+}
+
+/// The family's providers (MitID through a broker), for the family's login page.
+pub fn family_providers(app: &App) -> Vec<(usize, String)> {
+    providers_for(app, CITIZEN)
+}
+
+fn providers_for(app: &App, audience: &str) -> Vec<(usize, String)> {
+    app.config.oidc.iter().enumerate().filter(|(_, p)| p.audience == audience).map(|(i, p)| (i, p.name.clone())).collect()
 }
 
 /// Whether a staff provider lets the staff of the organisation named `org` log in.
 pub fn serves(app: &App, org: &str) -> bool {
-    app.config.oidc.iter().any(|p| p.audience == "staff" && p.organisations.iter().any(|o| o == org))
+    app.config.oidc.iter().any(|p| p.audience == STAFF && p.organisations.iter().any(|o| o == org))
 }
 
 /// An HTTP client for the provider: HTTPS with the Mozilla roots and ring (as the mailer), and
@@ -164,6 +187,8 @@ pub enum Refusal {
     Closed,
     /// The login's organisation does not use this provider.
     WrongOrganisation,
+    /// A citizen provider vouched for someone who is not a family member of any course here.
+    NoFamily,
 }
 
 impl Refusal {
@@ -175,6 +200,7 @@ impl Refusal {
             Refusal::Unknown => text::SSO_UNKNOWN,
             Refusal::Closed => text::LOGIN_CLOSED,
             Refusal::WrongOrganisation => text::SSO_WRONG_ORGANISATION,
+            Refusal::NoFamily => text::SSO_NO_FAMILY,
         }
     }
 
@@ -186,6 +212,7 @@ impl Refusal {
             Refusal::Unknown => "unknown_user",
             Refusal::Closed => "closed",
             Refusal::WrongOrganisation => "wrong_organisation",
+            Refusal::NoFamily => "no_family",
         }
     }
 }
@@ -211,10 +238,21 @@ pub async fn start(app: &App, n: usize) -> Result<Result<(String, String), Refus
     Ok(Ok((url.to_string(), sealed)))
 }
 
-/// Whom the provider logged in, and whether it proved a second factor.
-pub struct SignedOn {
-    pub user: User,
-    pub second_factor_done: bool,
+/// Whom the provider logged in: a staff member, and whether it proved a second factor, or a
+/// family member.
+pub enum SignedOn {
+    Staff { user: User, second_factor_done: bool },
+    Family(Person),
+}
+
+/// Whom the provider the browser left for serves (`STAFF` or `CITIZEN`), for the page to come
+/// back to; staff's if the sealed state cannot be read.
+pub fn audience_of(app: &App, sealed: Option<&str>) -> &'static str {
+    let pending = sealed.and_then(|s| app.keys.open_login_state(s).ok()).and_then(|b| serde_json::from_slice::<Pending>(&b).ok());
+    match pending.and_then(|p| app.config.oidc.get(p.provider)) {
+        Some(p) if p.audience == CITIZEN => CITIZEN,
+        _ => STAFF,
+    }
 }
 
 /// The browser is back with `code` and `state`; `sealed` is what it left with.
@@ -249,22 +287,28 @@ pub async fn finish(app: &App, sealed: Option<&str>, code: &str, state: &str) ->
             return refuse(app, Some(provider), Refusal::Token).await;
         }
     };
+    let citizen = provider.audience == CITIZEN;
+    let mut cpr = if citizen { id_token_claim(id_token, &provider.cpr_claim) } else { None };
     let mut email = claims.email().map(|e| e.as_str().to_lowercase());
     let mut username = claims.preferred_username().map(|u| u.as_str().to_lowercase());
     let mut name = claims.name().and_then(|n| n.get(None)).map(|n| n.as_str().to_string());
     // Many providers put e-mail and name in the user info, not the ID token: asked there, for
     // the same subject (openidconnect checks it).
-    if email.is_none() || name.is_none() || (username.is_none() && provider.user_claim == "preferred_username") {
+    if email.is_none() || name.is_none() || (username.is_none() && provider.user_claim == "preferred_username") || (citizen && cpr.is_none()) {
         let info = match client.user_info(tokens.access_token().clone(), Some(claims.subject().clone())) {
             Ok(request) => request.request_async(&http).await.ok(),
             Err(_) => None,
         };
-        let info: Option<openidconnect::UserInfoClaims<openidconnect::EmptyAdditionalClaims, openidconnect::core::CoreGenderClaim>> = info;
+        let info: Option<openidconnect::UserInfoClaims<OtherClaims, openidconnect::core::CoreGenderClaim>> = info;
         if let Some(info) = info {
             email = email.or_else(|| info.email().map(|e| e.as_str().to_lowercase()));
             username = username.or_else(|| info.preferred_username().map(|u| u.as_str().to_lowercase()));
             name = name.or_else(|| info.name().and_then(|n| n.get(None)).map(|n| n.as_str().to_string()));
+            cpr = cpr.or_else(|| info.additional_claims().text(&provider.cpr_claim));
         }
+    }
+    if citizen {
+        return family_member(app, provider, cpr).await;
     }
     let named = match provider.user_claim.as_str() {
         "email" => email.clone(),
@@ -289,8 +333,45 @@ pub async fn finish(app: &App, sealed: Option<&str>, code: &str, state: &str) ->
     let amr = claims.auth_method_refs().map(|v| v.iter().map(|a| a.as_str().to_string()).collect::<Vec<_>>()).unwrap_or_default();
     let acr = claims.auth_context_ref().map(|a| a.as_str().to_string());
     let second_factor_done = amr.iter().any(|a| provider.mfa_amr.contains(a)) || acr.is_some_and(|a| provider.mfa_acr.contains(&a));
-    log(app, Some(&user), provider, true, if second_factor_done { "mfa_by_provider" } else { "signed_on" }).await?;
-    Ok(Ok(SignedOn { user, second_factor_done }))
+    log(app, Some(user.person), provider, true, if second_factor_done { "mfa_by_provider" } else { "signed_on" }).await?;
+    Ok(Ok(SignedOn::Staff { user, second_factor_done }))
+}
+
+/// Claims a provider adds beyond the standard ones (a broker's CPR number).
+#[derive(Debug, Deserialize, Serialize)]
+struct OtherClaims(std::collections::HashMap<String, serde_json::Value>);
+
+impl openidconnect::AdditionalClaims for OtherClaims {}
+
+impl OtherClaims {
+    fn text(&self, name: &str) -> Option<String> {
+        self.0.get(name).and_then(|v| v.as_str()).map(str::to_string)
+    }
+}
+
+/// A claim of the ID token as text. Read from the token itself, whose signature, issuer,
+/// audience and nonce `claims()` has just verified: the typed claims keep only the standard ones.
+fn id_token_claim(token: &openidconnect::core::CoreIdToken, name: &str) -> Option<String> {
+    use base64::Engine;
+    let jwt = serde_json::to_value(token).ok()?;
+    let payload = jwt.as_str()?.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    serde_json::from_slice::<OtherClaims>(&bytes).ok()?.text(name)
+}
+
+/// The family member the provider vouches for, by CPR number through the blind index; refused
+/// unless they are a family member of a course here.
+async fn family_member(app: &App, provider: &Provider, cpr: Option<String>) -> Result<Result<SignedOn, Refusal>, AppError> {
+    let person = match cpr.as_deref().map(tovholder_core::cpr::Cpr::parse) {
+        Some(Ok(cpr)) => app.store.person_by_cpr_index(&app.keys.cpr_index(&cpr)).await?,
+        _ => None,
+    };
+    let Some(person) = person.filter(|p| p.org.is_none()) else { return refuse(app, Some(provider), Refusal::NoFamily).await };
+    if crate::family::my_courses(app, person.id).await?.is_empty() {
+        return refuse(app, Some(provider), Refusal::NoFamily).await;
+    }
+    log(app, Some(person.id), provider, true, "family").await?;
+    Ok(Ok(SignedOn::Family(person)))
 }
 
 /// Creates someone the provider knows and this instance does not, if the provider may.
@@ -303,8 +384,8 @@ async fn create(app: &App, provider: &Provider, named: &str, name: Option<String
     Ok(app.store.user(person).await?)
 }
 
-async fn log(app: &App, user: Option<&User>, provider: &Provider, allowed: bool, reason: &str) -> Result<(), AppError> {
-    let rec = AccessRecord { at: app.clock.now(), person: user.map(|u| u.person), course: None, action: "admin:oidc_login".into(), allowed, reason: format!("{reason} via {}", provider.name) };
+async fn log(app: &App, person: Option<tovholder_core::ids::PersonId>, provider: &Provider, allowed: bool, reason: &str) -> Result<(), AppError> {
+    let rec = AccessRecord { at: app.clock.now(), person, course: None, action: "admin:oidc_login".into(), allowed, reason: format!("{reason} via {}", provider.name) };
     crate::course::log(app, rec).await
 }
 

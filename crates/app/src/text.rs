@@ -99,3 +99,32 @@ pub const SSO_STATE: &str = "Login-forsøget er udløbet eller blev ikke startet
 pub const SSO_TOKEN: &str = "Login-tjenestens svar kunne ikke godkendes. Prøv igen; sker det igen, så kontakt din administrator.";
 pub const SSO_UNKNOWN: &str = "Du er ikke oprettet i Tovholder. Kontakt din administrator.";
 pub const SSO_WRONG_ORGANISATION: &str = "Din organisation logger ikke ind med denne login-tjeneste. Vælg en anden, eller log ind med brugernavn og adgangskode.";
+
+// The family's login and pages.
+pub const FAMILY_INVITE_SUBJECT: &str = "Du er inviteret til familiens sider i Tovholder";
+pub const FAMILY_LINK_SUBJECT: &str = "Dit link til Tovholder";
+pub const FAMILY_CODE_SUBJECT: &str = "Din kode til Tovholder";
+pub const FAMILY_NO_EMAIL: &str = "Personen har ingen e-mailadresse i forløbet. Tilføj den først.";
+pub const FAMILY_NOT_MEMBER: &str = "Kun familiens medlemmer af forløbet kan inviteres.";
+pub const FAMILY_EMAIL_OFF: &str = "Familien logger ind med MitID her, så der sendes ingen links.";
+pub const FAMILY_LINK_GONE: &str = "Linket er brugt eller udløbet. Bed om et nyt herunder.";
+pub const FAMILY_CODE_WRONG: &str = "Koden er forkert. Tjek, at du har skrevet de seks cifre fra den nyeste e-mail.";
+pub const FAMILY_CODE_GONE: &str = "Koden er udløbet eller brugt for mange gange. Bed om et nyt link.";
+pub const FAMILY_LINK_SENT: &str = "Hvis adressen hører til en familie i Tovholder, har vi sendt et link til den. Linket virker i 15 minutter.";
+pub const SSO_NO_FAMILY: &str = "Vi kan ikke finde dig i et forløb i Tovholder. Spørg jeres kontaktperson i kommunen.";
+pub const FAMILY_INVITED: &str = "Invitationen er sendt.";
+pub const FAMILY_REVOKED: &str = "Samtykket er tilbagekaldt. Fra nu af kan modtagerne ikke se oplysningerne.";
+
+pub fn family_invite_body(link: &str) -> String {
+    format!(
+        "Du er inviteret til familiens sider i Tovholder. Der kan du se, hvad der skal ske og hvornår, hvem der er hvem, jeres aftaler, planen og dine samtykker.\n\nÅbn linket og tryk «Fortsæt»:\n{link}\n\nBagefter sender vi en kode på seks cifre til denne adresse. Linket virker én gang og i 14 dage. Har du ikke ventet denne e-mail, kan du se bort fra den."
+    )
+}
+
+pub fn family_link_body(link: &str) -> String {
+    format!("Her er dit link til familiens sider i Tovholder. Åbn det og tryk «Fortsæt»:\n{link}\n\nLinket virker én gang og i 15 minutter. Har du ikke bedt om det, kan du se bort fra denne e-mail.")
+}
+
+pub fn family_code_body(code: &str) -> String {
+    format!("Din kode til Tovholder er:\n\n{code}\n\nSkriv den på siden, hvor du trykkede «Fortsæt». Koden virker i 15 minutter. Har du ikke bedt om den, kan du se bort fra denne e-mail.")
+}

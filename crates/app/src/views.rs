@@ -103,6 +103,8 @@ pub struct MemberView {
     /// Masked ("DDMMYY-XXXX"); the full number is never sent to a page.
     pub cpr_masked: Option<String>,
     pub email: Option<String>,
+    /// A family member (a citizen role): can be invited to the family's pages.
+    pub family: bool,
 }
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -387,6 +389,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
                 org_da: staff_orgs.get(&m.person).and_then(|o| orgs.get(o)).cloned().unwrap_or_default(),
                 cpr_masked: p.and_then(|p| p.cpr.as_ref()).and_then(|s| keys.open_cpr(s).ok()).map(|c| c.masked()),
                 email: p.and_then(|p| p.email.clone()),
+                family: model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen),
             }
         })
         .collect();
@@ -672,7 +675,7 @@ fn doc_kind<'a>(model: &'a Model, kind: &'a str) -> &'a str {
     model.documents.get(kind).map_or(kind, |d| d.label.as_str())
 }
 
-fn consent_views(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) -> String, orgs: &OrgNames, today: Date) -> Vec<ConsentView> {
+pub fn consent_views(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) -> String, orgs: &OrgNames, today: Date) -> Vec<ConsentView> {
     state
         .consents
         .iter()
@@ -716,7 +719,7 @@ fn consent_views(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) -
 
 /// Who can see the course and why: the parties through their roles, and everyone a consent
 /// names, with what the consent allows today or what blocks it.
-fn access_lines(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) -> String, orgs: &OrgNames, today: Date) -> Vec<AccessLine> {
+pub fn access_lines(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) -> String, orgs: &OrgNames, today: Date) -> Vec<AccessLine> {
     use tovholder_core::consent::{Coverage, Recipient, coverage};
     let mut out = Vec::new();
     for (party, org) in &state.parties {

@@ -15,6 +15,8 @@ pub struct Sql {
     /// People by id, in id order (the ids as the dialect binds a list).
     pub persons: &'static str,
     pub person_by_cpr: &'static str,
+    /// Family members (no organisation) by e-mail address, any case.
+    pub family_by_email: &'static str,
     pub staff: &'static str,
     pub insert_user: &'static str,
     pub user_by_name: &'static str,

@@ -79,6 +79,11 @@ for_every_dialect! {
             row.as_ref().map(Self::person_row).transpose()
         }
 
+        async fn family_by_email(&self, email: &str) -> Result<Vec<Person>> {
+            let rows = sqlx::query(D::SQL.family_by_email).bind(email).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::person_row).collect()
+        }
+
         async fn staff(&self, org: OrgId) -> Result<std::sync::Arc<[User]>> {
             self.held.staff_or(org, async { sqlx::query(D::SQL.staff).bind(org.0).fetch_all(&self.reader).await.map_err(db)?.iter().map(Self::user_row).collect() }).await
         }

@@ -23,6 +23,7 @@ pub const SQL: Sql = Sql {
     persons: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
      WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
     person_by_cpr: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = ? LIMIT 1",
+    family_by_email: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE lower(email) = lower(?) AND org_id IS NULL AND email IS NOT NULL ORDER BY id LIMIT 20",
     staff: "SELECT u.person_id, p.name, p.email, u.username, u.password_hash, p.org_id, o.name AS org_name, u.org_roles, u.department, u.active, u.instance_admin, u.totp_sealed \
      FROM users u JOIN persons p ON p.id = u.person_id JOIN orgs o ON o.id = p.org_id WHERE p.org_id = ? AND u.active = 1 ORDER BY p.name",
     insert_user: "INSERT INTO users (person_id, username, password_hash, org_roles, department, active, instance_admin) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -349,6 +349,8 @@ pub trait Directory: Send + Sync + 'static {
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId>;
     async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>>;
     async fn person_by_cpr_index(&self, index: &str) -> Result<Option<Person>>;
+    /// Family members (people of no organisation) with this e-mail address, any case.
+    async fn family_by_email(&self, email: &str) -> Result<Vec<Person>>;
     /// Staff of an organisation who have a login.
     async fn staff(&self, org: OrgId) -> Result<std::sync::Arc<[User]>>;
     async fn add_user(&self, u: &NewUser) -> Result<()>;

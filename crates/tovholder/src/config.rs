@@ -55,6 +55,15 @@ pub struct Config {
     /// Where users report an accessibility problem (an e-mail address or a web address), named
     /// in the accessibility statement at `/tilgaengelighed`.
     pub accessibility_contact: Option<String>,
+    /// Family members log in with a link and a code by e-mail (turn off where MitID through a
+    /// broker is their way in: an `[[oidc]]` with `audience = "citizen"`).
+    #[serde(default = "yes")]
+    pub family_email_login: bool,
+    /// A family member's session ends after this many idle minutes, and after `family_session_max_minutes` in all.
+    #[serde(default = "default_family_idle")]
+    pub family_session_idle_minutes: i64,
+    #[serde(default = "default_family_max")]
+    pub family_session_max_minutes: i64,
 }
 
 /// `Debug` shows the database's scheme only: a PostgreSQL URL may carry a password.
@@ -77,6 +86,15 @@ fn default_listen() -> String {
 }
 fn default_idle() -> i64 {
     30
+}
+fn yes() -> bool {
+    true
+}
+fn default_family_idle() -> i64 {
+    15
+}
+fn default_family_max() -> i64 {
+    120
 }
 fn default_max_failures() -> i64 {
     5

@@ -383,6 +383,7 @@ async fn demo(listen: &str, data: &Path, database: Option<String>) -> anyhow::Re
         };
         say!("  {:<6} {} – {}, {}", l.username, l.name, role, l.org);
     }
+    say!("Familiens sider: {base_url}/familie/login med {} – link og kode står i «Udbakke (demo)»", tovholder_app::demo::FAMILY_LOGINS.join(" eller "));
     tovholder_web::serve(listener, app, shutdown()).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -427,6 +428,9 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         metrics_token_sha256: cfg.metrics_token.as_deref().map(|t| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(t.as_bytes()))),
         clamav: cfg.clamav.clone(),
         accessibility_contact: cfg.accessibility_contact.clone(),
+        family_email_login: cfg.family_email_login,
+        family_session_idle: jiff::SignedDuration::from_mins(cfg.family_session_idle_minutes),
+        family_session_max: jiff::SignedDuration::from_mins(cfg.family_session_max_minutes),
         metrics_allow: cfg.metrics_allow.iter().map(|a| a.parse()).collect::<Result<_, String>>().map_err(|e| anyhow::anyhow!("metrics_allow: {e}"))?,
         ..AppConfig::default()
     };

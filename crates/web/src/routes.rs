@@ -34,6 +34,7 @@ pub fn table() -> Vec<Route> {
     rows.extend(crate::features::admin::routes());
     rows.extend(crate::features::account::routes());
     rows.extend(crate::features::accessibility::routes());
+    rows.extend(crate::features::family::routes());
     rows
 }
 

@@ -132,7 +132,9 @@ async fn every_route_in_the_table_goes_through_the_policy() {
             .replace("{change}", "1")
             .replace("{doc}", "1")
             .replace("{meeting}", "1")
-            .replace("{agreement}", "1");
+            .replace("{agreement}", "1")
+            .replace("{consent}", "1")
+            .replace("{person}", "1");
         let method = reqwest::Method::from_bytes(d.method.as_bytes()).unwrap();
         match d.guard {
             Guard::Course(_) => {
@@ -144,6 +146,14 @@ async fn every_route_in_the_table_goes_through_the_policy() {
             Guard::User => {
                 let r = anon.request(method.clone(), t.url(&path)).send().await.unwrap();
                 assert!(matches!(r.status(), StatusCode::SEE_OTHER | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN), "{} {} answered {} without a login", d.method, d.path, r.status());
+            }
+            // A staff login is no family login: both are sent to the family's login.
+            Guard::Family => {
+                for who in [&anon, &lars] {
+                    let r = who.request(method.clone(), t.url(&path)).header("x-csrf-token", csrf_of(&t, &lars).await).send().await.unwrap();
+                    let to_login = r.status() == StatusCode::SEE_OTHER && r.headers()["location"] == "/familie/login";
+                    assert!(to_login || r.status() == StatusCode::FORBIDDEN, "{} {} answered {} without a family login", d.method, d.path, r.status());
+                }
             }
             Guard::Public => {}
         }

@@ -67,6 +67,7 @@ async fn provider_for(base: &str, create_users: bool) -> Provider {
         mfa_amr: vec![],
         mfa_acr: vec![],
         create_users: create_users.then(|| ORG.into()),
+        cpr_claim: "cpr".into(),
     }
 }
 
@@ -301,4 +302,38 @@ async fn local_passwords_off_leave_the_provider_and_the_break_glass_administrato
     let log = t.app.store.access_log(None, 100).await.unwrap();
     assert!(log.iter().any(|r| r.action == "admin:passwords_off" && r.allowed));
     assert!(log.iter().any(|r| r.action == "admin:passwords_on" && r.allowed));
+}
+
+/// MitID through a broker: a provider with `audience = "citizen"` on the family's login page; the
+/// family member is found by the CPR number it vouches for (through the blind index) and lands on
+/// their course; someone with a CPR number who is in no course is refused on the family's page.
+#[tokio::test]
+async fn a_family_member_logs_in_through_a_citizen_provider() {
+    let t = TestApp::spawn_configured(async move |base: String| {
+        let citizen = Provider { name: "MitID (test)".into(), audience: "citizen".into(), organisations: vec![], ..provider_for(&base, false).await };
+        AppConfig { oidc: vec![citizen], ..AppConfig::default() }
+    })
+    .await;
+    let staff_login = t.anonymous().get(t.url("/login")).send().await.unwrap().text().await.unwrap();
+    assert!(!staff_login.contains("MitID (test)"), "not offered to staff");
+    for (who, lands) in [("louise", "/familie"), ("ukendt", "")] {
+        let c = browser();
+        let page = c.get(t.url("/familie/login")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Log ind med MitID (test)") && page.contains("href=\"/login/sso/0\""), "{page}");
+        let r = c.get(t.url("/login/sso/0")).send().await.unwrap();
+        let back = at_provider(&c, r.headers()["location"].to_str().unwrap().to_string(), who).await;
+        let r = c.get(&back).send().await.unwrap();
+        if lands.is_empty() {
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+            assert!(r.text().await.unwrap().contains(tovholder_app::text::SSO_NO_FAMILY));
+            assert_eq!(c.get(t.url("/familie")).send().await.unwrap().headers()["location"], "/familie/login");
+            continue;
+        }
+        assert_eq!(r.headers()["location"], lands);
+        let bak = t.course("Sofie");
+        assert_eq!(c.get(t.url("/familie")).send().await.unwrap().headers()["location"].to_str().unwrap(), format!("/familie/forloeb/{bak}"));
+        let page = c.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Du er logget ind som Louise Bak"), "{page}");
+        assert_eq!(c.get(t.url("/api/v1/me")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED, "no staff session");
+    }
 }

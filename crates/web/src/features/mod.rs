@@ -8,6 +8,7 @@ pub mod changes;
 pub mod consents;
 pub mod courses;
 pub mod documents;
+pub mod family;
 pub mod family_plan;
 pub mod login;
 pub mod meetings;

@@ -17,6 +17,7 @@ use tovholder_app::passwords::{hash_password, verify_password};
 
 use crate::App;
 use crate::http::error::{ApiError, AppError, PageError};
+use crate::http::family_session::CurrentFamily;
 use crate::ui::{LayoutUser, Viewer};
 use tovholder_app::text;
 
@@ -78,8 +79,19 @@ pub fn app_cookie(app: &App, headers: &HeaderMap, name: &str) -> Option<String> 
 pub fn set_cookie(app: &App, name: &str, value: &str, max_age: Option<i64>) -> String {
     let secure = if app.config.secure_cookies { "; Secure" } else { "" };
     let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
-    let same_site = if name == SESSION_COOKIE || name == SSO_COOKIE { "Lax" } else { "Strict" };
+    let lax = [SESSION_COOKIE, SSO_COOKIE, crate::http::family_session::FAMILY_COOKIE];
+    let same_site = if lax.contains(&name) { "Lax" } else { "Strict" };
     format!("{}={value}; Path=/; HttpOnly; SameSite={same_site}{secure}{age}", cookie_name(app, name))
+}
+
+/// A response with several cookies set.
+pub fn with_cookies(mut resp: Response, cookies: impl IntoIterator<Item = String>) -> Response {
+    for c in cookies {
+        if let Ok(v) = c.parse() {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
 }
 
 /// The logged-in staff member, put in the request by `session_middleware`.
@@ -100,7 +112,7 @@ impl std::ops::Deref for CurrentUser {
 
 impl Viewer for CurrentUser {
     fn frame_user(&self) -> LayoutUser {
-        LayoutUser { name: self.user.name.clone(), org: self.user.org_name.clone(), csrf: self.csrf.clone(), admin: tovholder_app::admin::scope(&self.user).is_some() }
+        LayoutUser { name: self.user.name.clone(), org: self.user.org_name.clone(), csrf: self.csrf.clone(), admin: tovholder_app::admin::scope(&self.user).is_some(), family: false }
     }
 }
 
@@ -120,11 +132,18 @@ fn is_api(path: &str) -> bool {
 /// the CSRF refusal included, keeps the user's navigation and a way back.
 pub async fn session_middleware(State(app): State<App>, req: Request<Body>, next: Next) -> Response {
     let api = is_api(req.uri().path());
-    let mut resp = match current_user(&app, req.headers()).await {
-        Ok(user) => {
-            let frame = crate::ui::RequestFrame { user: user.as_ref().map(Viewer::frame_user), demo: app.config.demo, path: req.uri().path().to_string() };
+    let headers = req.headers();
+    let who = match current_user(&app, headers).await {
+        Ok(user) => crate::http::family_session::current_family(&app, headers).await.map(|family| (user, family)),
+        Err(e) => Err(e),
+    };
+    let mut resp = match who {
+        Ok((user, family)) => {
+            // The family's pages are framed for the family member, the rest for staff.
+            let viewer = if req.uri().path().starts_with("/familie") { family.as_ref().map(Viewer::frame_user) } else { user.as_ref().map(Viewer::frame_user) };
+            let frame = crate::ui::RequestFrame { user: viewer, demo: app.config.demo, path: req.uri().path().to_string() };
             let login_csrf = app_cookie(&app, req.headers(), LOGIN_CSRF_COOKIE);
-            crate::ui::FRAME.scope(frame, checked(user, login_csrf, api, req, next)).await
+            crate::ui::FRAME.scope(frame, checked(user, family, login_csrf, api, req, next)).await
         }
         Err(e) => fail(api, e),
     };
@@ -151,14 +170,12 @@ fn fail(api: bool, e: AppError) -> Response {
 }
 
 /// The CSRF check, the handler, and the product's own answer for what the framework refused.
-async fn checked(user: Option<CurrentUser>, login_csrf: Option<String>, api: bool, mut req: Request<Body>, next: Next) -> Response {
+async fn checked(user: Option<CurrentUser>, family: Option<CurrentFamily>, login_csrf: Option<String>, api: bool, mut req: Request<Body>, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
-        // The login form has no session yet; it carries its own double-submit token.
-        let expected = match &user {
-            Some(u) => Some(u.csrf.clone()),
-            None => login_csrf,
-        };
+        // A session's token, or on a login form (no session yet) its own double-submit token.
+        // A browser may hold a staff and a family session at once (a test of the family's view).
+        let expected: Vec<String> = [user.as_ref().map(|u| u.csrf.clone()), family.as_ref().map(|f| f.csrf.clone()), login_csrf].into_iter().flatten().filter(|t| !t.is_empty()).collect();
         // The route's body limit, kept before a byte is read: a body said to be larger is refused unread.
         let matched = req.extensions().get::<axum::extract::MatchedPath>().map(|p| p.as_str());
         let limit = req.extensions().get::<crate::http::route::BodyLimits>().map_or(crate::http::route::FORM_BODY, |l| l.of(req.method().as_str(), matched));
@@ -174,14 +191,17 @@ async fn checked(user: Option<CurrentUser>, login_csrf: Option<String>, api: boo
                 Err(e) => return fail(api, e),
             },
         };
-        match (expected, given) {
-            (Some(e), Some(g)) if !e.is_empty() && constant_time_eq(e.as_bytes(), g.as_bytes()) => {}
+        match given {
+            Some(g) if expected.iter().any(|e| constant_time_eq(e.as_bytes(), g.as_bytes())) => {}
             _ => return fail(api, AppError::Csrf),
         }
         req = Request::from_parts(parts, body);
     }
     if let Some(u) = user {
         req.extensions_mut().insert(u);
+    }
+    if let Some(f) = family {
+        req.extensions_mut().insert(f);
     }
     let resp = next.run(req).await;
     match framework_refusal(&resp) {

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod command;
 pub mod course_access;
 pub mod error;
+pub mod family_session;
 pub mod form;
 pub mod json;
 pub mod metrics;

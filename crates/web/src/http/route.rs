@@ -13,6 +13,8 @@ pub enum Guard {
     Public,
     /// A logged-in staff member.
     User,
+    /// A logged-in family member (the family's pages check their membership of a course).
+    Family,
     /// A logged-in staff member allowed this action on the course `{id}` by the policy.
     Course(Action),
 }

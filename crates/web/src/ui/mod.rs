@@ -57,6 +57,8 @@ pub struct LayoutUser {
     pub csrf: String,
     /// Administers an organisation or the instance: the menu shows "Administration".
     pub admin: bool,
+    /// A family member on the family's pages: their own menu and logout.
+    pub family: bool,
 }
 
 /// Whoever a page is shown to, as its frame names them (the web layer's logged-in user).
@@ -120,6 +122,9 @@ impl Layout {
 
     /// Menu items: (href, label, key).
     pub fn nav(&self) -> Vec<(&'static str, &'static str, &'static str)> {
+        if self.is_family() {
+            return vec![("/familie", "Familiens side", "family")];
+        }
         let mut items = vec![("/", "Mine opgaver", "tasks"), ("/forloeb", "Forløb", "courses"), ("/delt", "Delt med mig", "shared"), ("/moedesteder", "Mødesteder", "places")];
         if self.user.as_ref().is_some_and(|u| u.admin) {
             items.push(("/admin", "Administration", "admin"));
@@ -132,6 +137,16 @@ impl Layout {
 }
 
 impl Layout {
+    /// The page is the family's (a family member logged in to see it).
+    pub fn is_family(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.family)
+    }
+
+    /// Where the header's "Log af" posts.
+    pub fn logout(&self) -> &'static str {
+        if self.is_family() { "/familie/logout" } else { "/logout" }
+    }
+
     pub fn is_current(&self, key: &str) -> bool {
         key == self.current
     }
@@ -176,6 +191,7 @@ pub fn way_back(path: &str) -> (String, &'static str) {
         ["forloeb", id, _, ..] if id.parse::<i64>().is_ok() => (format!("/forloeb/{id}"), "Tilbage til forløbet"),
         ["forloeb", ..] => ("/forloeb".into(), "Til listen over forløb"),
         ["delt", ..] => ("/delt".into(), "Til Delt med mig"),
+        ["familie", ..] => ("/familie".into(), "Til familiens side"),
         _ => ("/".into(), "Til Mine opgaver"),
     }
 }

@@ -125,6 +125,11 @@ impl TestApp {
         Self::start_with(config_for, Clock::default(), false).await
     }
 
+    /// The demo instance, configured by its address (e.g. an identity provider's client).
+    pub async fn spawn_configured(config_for: impl AsyncFnOnce(String) -> AppConfig) -> TestApp {
+        Self::start_with(config_for, Clock::default(), true).await
+    }
+
     async fn start_with(config_for: impl AsyncFnOnce(String) -> AppConfig, clock: Clock, demo_data: bool) -> TestApp {
         log_to_file();
         let dir = tempfile::tempdir().unwrap();

@@ -11,7 +11,8 @@ use tovholder_core::commands::FieldError;
 
 use crate::App;
 use crate::features::courses::pages::SavedQuery;
-use crate::features::login::pages::{CodePage, RecoveryCodesPage, with_cookies};
+use crate::features::login::pages::{CodePage, RecoveryCodesPage};
+use crate::http::auth::with_cookies;
 use crate::http::auth::{self, CurrentUser};
 use crate::http::error::{AppError, PageError};
 use crate::http::form::{FormData, get};

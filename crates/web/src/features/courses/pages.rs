@@ -177,6 +177,7 @@ fn saved_text(what: &str) -> Option<&'static str> {
         "tilbagekaldt" => "Samtykket er tilbagekaldt. Fra nu af åbner det ikke for noget.",
         "fase" => "Fasen er skiftet.",
         "aftale" => "Aftalen er opdateret.",
+        "inviteret" => tovholder_app::text::FAMILY_INVITED,
         _ => return None,
     })
 }

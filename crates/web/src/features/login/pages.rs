@@ -9,12 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tovholder_app::text;
 
 use crate::App;
-use crate::http::auth::{self, CurrentUser, LoginForm, LoginOutcome};
+use crate::http::auth::{self, CurrentUser, LoginForm, LoginOutcome, with_cookies};
 use crate::http::error::{AppError, PageError};
 use crate::http::form::{FormData, get};
 use crate::ui::{FormState, Layout};
 use tovholder_app::second_factor::{self, Enrolment};
-use tovholder_app::single_sign_on;
+use tovholder_app::single_sign_on::{self, SignedOn};
 use tovholder_core::commands::FieldError;
 
 #[derive(Template, WebTemplate)]
@@ -70,16 +70,6 @@ pub async fn logout(State(app): State<App>, user: CurrentUser) -> Result<Respons
     let (csrf, set) = auth::login_csrf(&app, &HeaderMap::new());
     let page = LoginPage { layout: Layout::anonymous(), csrf, username: String::new(), error: None, message: Some(text::LOGGED_OUT), providers: single_sign_on::staff_providers(&app) };
     Ok(with_cookies(page.into_response(), [Some(cookie), set].into_iter().flatten()))
-}
-
-/// A response with several cookies set.
-pub fn with_cookies(mut resp: Response, cookies: impl IntoIterator<Item = String>) -> Response {
-    for c in cookies {
-        if let Ok(v) = c.parse() {
-            resp.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    resp
 }
 
 fn login_page_with(app: &App, headers: &HeaderMap, status: axum::http::StatusCode, error: Option<&'static str>, message: Option<&'static str>) -> Response {
@@ -256,11 +246,17 @@ pub struct Callback {
 pub async fn sso_callback(State(app): State<App>, headers: HeaderMap, axum::extract::Query(q): axum::extract::Query<Callback>) -> Result<Response, PageError> {
     let sealed = auth::app_cookie(&app, &headers, auth::SSO_COOKIE);
     let clear = auth::set_cookie(&app, auth::SSO_COOKIE, "", Some(0));
-    let signed_on = match single_sign_on::finish(&app, sealed.as_deref(), &q.code, &q.state).await? {
-        Ok(s) => s,
+    let family = single_sign_on::audience_of(&app, sealed.as_deref()) == single_sign_on::CITIZEN;
+    let (user, second_factor_done) = match single_sign_on::finish(&app, sealed.as_deref(), &q.code, &q.state).await? {
+        Ok(SignedOn::Staff { user, second_factor_done }) => (user, second_factor_done),
+        Ok(SignedOn::Family(person)) => {
+            let session = crate::http::family_session::open(&app, &person).await?;
+            return Ok(with_cookies(Redirect::to("/familie").into_response(), [session, clear]));
+        }
+        Err(why) if family => return Ok(with_cookies(crate::features::family::login::refused(&app, &headers, why.text()), [clear])),
         Err(why) => return Ok(with_cookies(login_page_with(&app, &headers, axum::http::StatusCode::UNAUTHORIZED, Some(why.text()), None), [clear])),
     };
-    let resp = match auth::after_first_factor(&app, &signed_on.user, signed_on.second_factor_done).await? {
+    let resp = match auth::after_first_factor(&app, &user, second_factor_done).await? {
         LoginOutcome::LoggedIn { cookie } => with_cookies(Redirect::to("/").into_response(), [cookie]),
         LoginOutcome::SecondFactor { cookie } => with_cookies(Redirect::to("/login/kode").into_response(), [cookie]),
         LoginOutcome::Refused(msg) => login_page_with(&app, &headers, axum::http::StatusCode::UNAUTHORIZED, Some(msg), None),

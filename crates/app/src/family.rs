@@ -1,0 +1,247 @@
+//! The family's side of a course: a family member (a person in a citizen role of the course)
+//! sees what happens next, who is who, the agreements, the plan's versions and the family's
+//! consents, and withdraws a consent they gave with one click. Nothing else of the course
+//! reaches them, and every read is in the access log like staff's.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tovholder_core::calendar::{format_date_da, format_datetime_da, format_timestamp_da};
+use tovholder_core::course::{CourseState, Stamp};
+use tovholder_core::ids::{CourseId, PersonId};
+use tovholder_core::meetings::MeetingStatus;
+use tovholder_core::model::{Model, Scope};
+use tovholder_store::{AccessRecord, NewEntry, Person};
+
+use crate::course::log;
+use crate::error::AppError;
+use crate::meeting_views::{AgreementView, Names};
+use crate::views::{AccessLine, ConsentView};
+use crate::{App, views};
+
+/// A course as one of its family members may see it: loaded, their membership checked, the
+/// answer in the access log either way.
+pub struct FamilyCourse {
+    pub id: CourseId,
+    pub version: i64,
+    pub state: Arc<CourseState>,
+    pub model: Arc<Model>,
+    pub person: Person,
+    /// The family roles they hold in it (e.g. "forælder").
+    pub roles: Vec<String>,
+}
+
+/// The citizen roles `person` holds in the course: none, and the course is not theirs.
+fn family_roles(model: &Model, state: &CourseState, person: PersonId) -> Vec<String> {
+    state.members.iter().filter(|m| m.person == person && model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen)).map(|m| m.role.clone()).collect()
+}
+
+impl FamilyCourse {
+    /// Loads course `id` for family member `person`: "not found" (and the refusal logged) unless
+    /// they are in it. `what` names the page in the access log.
+    pub async fn load(app: &App, person: &Person, id: CourseId, what: &str) -> Result<FamilyCourse, AppError> {
+        let mut rec = AccessRecord { at: app.clock.now(), person: Some(person.id), course: Some(id), action: format!("family:{what}"), allowed: false, reason: "no_such_course".into() };
+        let loaded = app.store.course(id).await?.and_then(|c| app.models.get(&c.state.model).map(|m| (c, m)));
+        let Some((course, model)) = loaded else {
+            log(app, rec).await?;
+            return Err(AppError::NotFound);
+        };
+        let roles = family_roles(&model, &course.state, person.id);
+        rec.allowed = !roles.is_empty();
+        rec.reason = if roles.is_empty() { "no_relation".into() } else { format!("family:{}", roles.join(",")) };
+        log(app, rec).await?;
+        if roles.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        Ok(FamilyCourse { id, version: course.version, state: course.state, model, person: person.clone(), roles })
+    }
+}
+
+/// One of a family member's courses, on their front page.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct FamilyCourseLine {
+    pub id: CourseId,
+    pub title: String,
+    pub model_name: String,
+}
+
+/// The courses `person` is a family member of.
+pub async fn my_courses(app: &App, person: PersonId) -> Result<Vec<FamilyCourseLine>, AppError> {
+    let ids = app.store.courses_of_member(person).await?;
+    let courses = app.store.courses(&ids).await?;
+    let mine: Vec<_> = courses.into_iter().filter_map(|c| app.models.get(&c.state.model).map(|m| (c, m))).filter(|(c, m)| !family_roles(m, &c.state, person).is_empty()).collect();
+    let people = views::title_people(app.store.as_ref(), mine.iter().map(|(c, m)| (m.as_ref(), c.state.as_ref()))).await?;
+    Ok(mine.iter().map(|(c, m)| FamilyCourseLine { id: c.id, title: views::course_title(m, &c.state, &people), model_name: m.name.clone() }).collect())
+}
+
+/// Something ahead: a meeting, a date of the course, an agreement's deadline.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct NextItem {
+    pub date: Date,
+    pub when_da: String,
+    pub what: String,
+    pub detail: String,
+}
+
+/// Who is who: a person of the course, their role and organisation, and how to reach them.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct PersonLine {
+    pub name: String,
+    pub role: String,
+    pub org: String,
+    pub email: Option<String>,
+}
+
+/// A version of the family plan.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct PlanLine {
+    pub doc: u32,
+    pub version: String,
+    pub issued_da: String,
+    pub period_da: String,
+}
+
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct FamilyConsent {
+    #[serde(flatten)]
+    pub consent: ConsentView,
+    /// The viewer gave it (or signs it, from 15) and may withdraw it.
+    pub withdrawable: bool,
+}
+
+/// The course on the family's pages.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct FamilyView {
+    pub id: CourseId,
+    pub title: String,
+    pub model_name: String,
+    /// The family member looking.
+    pub me: String,
+    pub next: Vec<NextItem>,
+    /// The professionals, then the family and its network.
+    pub professionals: Vec<PersonLine>,
+    pub family: Vec<PersonLine>,
+    pub agreements: Vec<AgreementView>,
+    pub plans: Vec<PlanLine>,
+    pub consents: Vec<FamilyConsent>,
+    /// Who can see the course and why (the parties by their roles, others by consent).
+    pub access: Vec<AccessLine>,
+}
+
+/// How many things ahead the page lists.
+const NEXT_ITEMS: usize = 8;
+
+pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> {
+    let (model, state, today) = (fc.model.as_ref(), fc.state.as_ref(), app.clock.today());
+    let people: HashMap<PersonId, Person> = views::people_of(app.store.as_ref(), &[state]).await?;
+    let orgs = views::org_names(app.store.as_ref()).await?;
+    let mut staff_orgs = HashMap::new();
+    for m in &state.members {
+        if let Some(u) = app.store.user(m.person).await? {
+            staff_orgs.insert(m.person, orgs.get(&u.org).cloned().unwrap_or_default());
+        }
+    }
+    let names = Names { model, state, people: &people, orgs: &staff_orgs };
+    let pname = |p: &PersonId| people.get(p).map_or_else(|| "(ukendt)".to_string(), |x| x.name.clone());
+    let citizen = |role: &str| model.role(role).is_some_and(|r| r.scope == Scope::Citizen);
+    let mut professionals = Vec::new();
+    let mut family = Vec::new();
+    let mut seen = Vec::new();
+    for m in &state.members {
+        if seen.contains(&m.person) {
+            continue;
+        }
+        seen.push(m.person);
+        let p = people.get(&m.person);
+        let line = PersonLine {
+            name: pname(&m.person),
+            role: state.members.iter().filter(|x| x.person == m.person).map(|x| model.role_label(&x.role)).collect::<Vec<_>>().join(" og "),
+            org: staff_orgs.get(&m.person).cloned().unwrap_or_default(),
+            // The family's own addresses are not shown to each other: each has their own.
+            email: if citizen(&m.role) { None } else { p.and_then(|p| p.email.clone()) },
+        };
+        if citizen(&m.role) { family.push(line) } else { professionals.push(line) }
+    }
+    for e in state.network.iter().filter(|e| e.person.is_none_or(|p| !seen.contains(&p))) {
+        family.push(PersonLine { name: e.name.clone(), role: e.relation.clone(), org: String::new(), email: None });
+    }
+    Ok(FamilyView {
+        id: fc.id,
+        title: views::course_title(model, state, &people),
+        model_name: model.name.clone(),
+        me: fc.person.name.clone(),
+        next: next(model, state, &names, today),
+        professionals,
+        family,
+        agreements: crate::meeting_views::agreements(&names, fc.person.id, false, today),
+        plans: state
+            .plans
+            .iter()
+            .rev()
+            .map(|p| PlanLine {
+                doc: p.doc,
+                version: p.version.clone(),
+                issued_da: format_timestamp_da(p.stamp.at).unwrap_or_default(),
+                period_da: format!("{} – {}", format_date_da(p.period_from), format_date_da(p.period_to)),
+            })
+            .collect(),
+        consents: views::consent_views(model, state, &pname, &orgs, today)
+            .into_iter()
+            .map(|c| FamilyConsent { withdrawable: state.consents.iter().find(|x| x.id == c.id).is_some_and(|x| tovholder_core::commands::may_withdraw(state, x, fc.person.id, today)), consent: c })
+            .collect(),
+        access: views::access_lines(model, state, &pname, &orgs, today),
+    })
+}
+
+/// What happens next and when: planned meetings, the course's dates and open agreements'
+/// deadlines from today on, soonest first.
+fn next(model: &Model, state: &CourseState, names: &Names, today: Date) -> Vec<NextItem> {
+    let mut out = Vec::new();
+    for m in state.meetings.iter().filter(|m| m.status == MeetingStatus::Planned && m.date() >= today) {
+        let label = model.meeting_types.get(&m.form.kind).map_or_else(|| "Møde".to_string(), |t| t.label.clone());
+        out.push(NextItem { date: m.date(), when_da: format_datetime_da(m.form.start), what: label, detail: m.form.place.clone() });
+    }
+    for (id, d) in state.dates.iter().filter(|(_, d)| **d >= today) {
+        out.push(NextItem { date: *d, when_da: format_date_da(*d), what: model.date_label(id).to_string(), detail: String::new() });
+    }
+    for a in state.agreements.iter().filter(|a| a.status == tovholder_core::family_plan::AgreementStatus::Open && a.form.due >= today) {
+        out.push(NextItem { date: a.form.due, when_da: format_date_da(a.form.due), what: format!("Aftale: {}", a.form.what), detail: format!("Ansvarlig: {}", names.name(a.form.responsible)) });
+    }
+    out.sort_by_key(|i| i.date);
+    out.truncate(NEXT_ITEMS);
+    out
+}
+
+/// A version of the family plan, as a PDF: the family reads every version of their plan.
+pub async fn plan_pdf(app: &App, fc: &FamilyCourse, doc: u32) -> Result<Vec<u8>, AppError> {
+    let plan = fc.state.plans.iter().find(|p| p.doc == doc).ok_or(AppError::NotFound)?;
+    let d = fc.state.documents.iter().find(|d| d.meta.doc == plan.doc).ok_or(AppError::NotFound)?;
+    app.store.blob(fc.id, &d.meta.sha256).await?.ok_or(AppError::NotFound)
+}
+
+/// Withdraws consent `consent` for the family member: stored at once, so its recipients lose
+/// what it opened on their very next request.
+pub async fn withdraw_consent(app: &App, fc: &FamilyCourse, consent: u32) -> Result<(), AppError> {
+    let stamp = Stamp { at: app.clock.now(), by: fc.person.id };
+    let outcome = tovholder_core::commands::withdraw_consent(&fc.state, fc.person.id, consent, app.clock.today());
+    let rec = AccessRecord {
+        at: stamp.at,
+        person: Some(fc.person.id),
+        course: Some(fc.id),
+        action: "write:withdraw_consent".into(),
+        allowed: true,
+        reason: if outcome.is_ok() { format!("family:{}", fc.roles.join(",")) } else { "invalid_input".into() },
+    };
+    log(app, rec).await?;
+    let events = outcome?;
+    let mut state = (*fc.state).clone();
+    for e in &events {
+        state.apply(&stamp, e);
+    }
+    let mails = crate::actions::mails(app, &fc.model, fc.id, &fc.state, &state).await?;
+    let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
+    app.store.append(fc.id, fc.version, &crate::actions::commit(&fc.model, state, entries, mails, vec![])).await?;
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! The family's pages under `/familie`: their own login (a link and a code by e-mail), what
+//! happens next, who is who, the agreements, the plan and their consents. Staff invite a family
+//! member from the course page.
+
+pub mod login;
+pub mod pages;
+
+use axum::routing::{get, post};
+use tovholder_core::model::Action;
+
+use crate::http::route::Guard::{Course, Family, Public};
+use crate::http::route::{Route, r};
+
+/// This feature's rows of the route table.
+pub fn routes() -> Vec<Route> {
+    vec![
+        r("GET", "/familie/login", Public, "Familiens login: bed om et link til sin e-mailadresse.", get(login::login_page)),
+        r("POST", "/familie/login", Public, "Send et link til familiens sider (svaret er det samme, om adressen kendes eller ej).", post(login::ask_link)),
+        r("GET", "/familie/link", Public, "Et link fra en e-mail (?t=...): viser knappen «Fortsæt» (linket bruges først, når der trykkes).", get(login::link_page)),
+        r("POST", "/familie/link", Public, "Brug linket: en kode på seks cifre sendes til samme adresse.", post(login::use_link)),
+        r("GET", "/familie/kode", Public, "Skriv koden fra e-mailen.", get(login::code_page)),
+        r("POST", "/familie/kode", Public, "Send koden; den rigtige åbner familiens sider.", post(login::code_submit)),
+        r("POST", "/familie/logout", Family, "Log af familiens sider.", post(login::logout)),
+        r("GET", "/familie", Family, "Familiens side: ens forløb.", get(pages::home)),
+        r("GET", "/familie/forloeb/{id}", Family, "Forløbet set af familien: hvad sker der, hvem er hvem, aftaler, planen og samtykker.", get(pages::course)),
+        r("GET", "/familie/forloeb/{id}/plan/{doc}", Family, "En version af familieplanen som pdf.", get(pages::plan)),
+        r("POST", "/familie/forloeb/{id}/samtykker/{consent}/tilbagekald", Family, "Tilbagekald et samtykke, man selv har givet.", post(pages::withdraw)),
+        r("POST", "/forloeb/{id}/familie/{person}/inviter", Course(Action::Read), "Invitér et familiemedlem til familiens sider (link og kode på e-mail).", post(pages::invite)),
+    ]
+}

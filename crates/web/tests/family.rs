@@ -1,0 +1,199 @@
+//! HTTP tests: the family looks in. A family member is invited from the course, logs in with a
+//! link and a code by e-mail, sees their own course and nothing else, and withdraws a consent.
+//! A real server on port 0 over a fresh store with the demo data (SQLite, or PostgreSQL with
+//! TOVHOLDER_TEST_STORE=postgres), driven by real HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use tovholder_app::text;
+use tovholder_core::ids::{CourseId, PersonId};
+
+const LOUISE: &str = "louise.bak@familie.example";
+
+/// The newest mail to `to` whose subject is `subject`.
+async fn last_mail(t: &TestApp, to: &str, subject: &str) -> tovholder_store::NewMail {
+    outbox(t).await.into_iter().rev().map(|m| m.mail).find(|m| m.to == to && m.subject == subject).unwrap_or_else(|| panic!("no mail «{subject}» to {to}"))
+}
+
+/// The link's token in a mail's body.
+fn link_token(body: &str) -> String {
+    let at = body.find("/familie/link?t=").expect("a link in the mail") + "/familie/link?t=".len();
+    body[at..at + 64].to_string()
+}
+
+/// The six digits in a code mail's body.
+fn code_in(body: &str) -> String {
+    body.split_whitespace().find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit())).expect("a code in the mail").to_string()
+}
+
+/// Opens the link from the mail and presses "Fortsæt": the client then waits for its code.
+async fn press_continue(t: &TestApp, c: &reqwest::Client, token: &str) -> (StatusCode, String) {
+    let page = c.get(t.url(&format!("/familie/link?t={token}"))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK, "the link shows its button");
+    let html = page.text().await.unwrap();
+    assert!(html.contains(">Fortsæt</button>"), "{html}");
+    let r = c.post(t.url("/familie/link")).form(&[("csrf", hidden_csrf(&html).as_str()), ("t", token)]).send().await.unwrap();
+    (r.status(), r.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default())
+}
+
+async fn send_code(t: &TestApp, c: &reqwest::Client, code: &str) -> reqwest::Response {
+    let html = c.get(t.url("/familie/kode")).send().await.unwrap().text().await.unwrap();
+    c.post(t.url("/familie/kode")).form(&[("csrf", hidden_csrf(&html).as_str()), ("code", code)]).send().await.unwrap()
+}
+
+/// A client logged in as the family member with this address, through the login page.
+async fn family_login(t: &TestApp, email: &str) -> reqwest::Client {
+    let c = t.anonymous();
+    let html = c.get(t.url("/familie/login")).send().await.unwrap().text().await.unwrap();
+    let r = c.post(t.url("/familie/login")).form(&[("csrf", hidden_csrf(&html).as_str()), ("email", email)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let token = link_token(&last_mail(t, email, text::FAMILY_LINK_SUBJECT).await.body);
+    assert_eq!(press_continue(t, &c, &token).await.0, StatusCode::SEE_OTHER);
+    let code = code_in(&last_mail(t, email, text::FAMILY_CODE_SUBJECT).await.body);
+    let r = send_code(t, &c, &code).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the right code logs in");
+    c
+}
+
+fn person_in(state: &tovholder_core::course::CourseState, role: &str) -> PersonId {
+    state.members.iter().find(|m| m.role == role).unwrap().person
+}
+
+/// The coordinator invites the mother from the course; the mail holds a link and nothing about
+/// the family; opening it uses nothing up (mail scanners open links), "Fortsæt" does and mails a
+/// code; a wrong code is refused, the right one opens her course, and only hers: every other
+/// course, and every plan that is not theirs, is "not found", and so are the staff pages.
+#[tokio::test]
+async fn a_parent_is_invited_and_logs_in_with_link_and_code() {
+    let t = TestApp::spawn().await;
+    let bak = t.course("Sofie");
+    let state = t.app.store.course(bak).await.unwrap().unwrap().state;
+    let louise = person_in(&state, "voksen");
+    let (hanne, csrf) = t.login("hanne").await;
+    let page = hanne.get(t.url(&format!("/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    let invite = format!("/forloeb/{bak}/familie/{louise}/inviter");
+    assert!(page.contains(&format!("action=\"{invite}\"")), "the course page offers the invitation");
+    let (status, location) = post_form(&t, &hanne, &csrf, &invite, &[]).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, format!("/forloeb/{bak}?gemt=inviteret#personer").as_str()));
+
+    let mail = last_mail(&t, LOUISE, text::FAMILY_INVITE_SUBJECT).await;
+    for private in ["Bak", "Sofie", "Malthe", "Louise", "Furesø"] {
+        assert!(!mail.body.contains(private) && !mail.subject.contains(private), "the invitation names {private}");
+    }
+    let token = link_token(&mail.body);
+    let c = t.anonymous();
+    // A scanner's look, then the person's: both see the button.
+    assert_eq!(c.get(t.url(&format!("/familie/link?t={token}"))).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(press_continue(&t, &c, &token).await, (StatusCode::SEE_OTHER, "/familie/kode".to_string()));
+    assert_eq!(c.get(t.url(&format!("/familie/link?t={token}"))).send().await.unwrap().status(), StatusCode::GONE, "the link works once");
+    let code_mail = last_mail(&t, LOUISE, text::FAMILY_CODE_SUBJECT).await;
+    let code = code_in(&code_mail.body);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let r = send_code(&t, &c, wrong).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains(text::FAMILY_CODE_WRONG));
+    let r = send_code(&t, &c, &code).await;
+    assert_eq!((r.status(), r.headers()["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/familie"));
+    // One course: the front page goes straight to it.
+    let r = c.get(t.url("/familie")).send().await.unwrap();
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("/familie/forloeb/{bak}"));
+    let page = c.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<html lang=\"da\">") && page.contains("Familiens Fremtid") && page.contains("Hanne Vestergaard"), "{page}");
+    assert!(page.contains("action=\"/familie/logout\""), "the family's own logout");
+    assert!(!page.contains("CPR"), "no CPR number on the family's pages");
+
+    for other in ["Noah", "William", "Jonas"] {
+        let id = t.course(other);
+        assert_eq!(c.get(t.url(&format!("/familie/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND, "{other}'s course");
+        assert_eq!(c.get(t.url(&format!("/familie/forloeb/{id}/plan/1"))).send().await.unwrap().status(), StatusCode::NOT_FOUND, "{other}'s plan");
+    }
+    assert_eq!(c.get(t.url(&format!("/familie/forloeb/{bak}/plan/999"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(c.get(t.url(&format!("/familie/forloeb/{}", CourseId(999_999)))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    // A family session is no staff session.
+    assert_eq!(c.get(t.url(&format!("/forloeb/{bak}"))).send().await.unwrap().headers()["location"], "/login");
+    assert_eq!(c.get(t.url("/api/v1/me")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    // Her reads and the refusals are in the access log.
+    let log = t.app.store.access_log(None, 1000).await.unwrap();
+    assert!(log.iter().any(|r| r.person == Some(louise) && r.course == Some(bak) && r.allowed && r.action == "family:read"));
+    assert!(log.iter().any(|r| r.person == Some(louise) && r.course == Some(t.course("Noah")) && !r.allowed));
+}
+
+/// The plan's versions are on the family's page as PDFs.
+#[tokio::test]
+async fn the_family_reads_their_plan() {
+    let t = TestApp::spawn().await;
+    let bak = t.course("Sofie");
+    let plans = t.app.store.course(bak).await.unwrap().unwrap().state.plans.clone();
+    assert!(!plans.is_empty(), "the demo's Bak family has a plan");
+    let c = family_login(&t, LOUISE).await;
+    let page = c.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    let href = format!("/familie/forloeb/{bak}/plan/{}", plans[0].doc);
+    assert!(page.contains(&href), "{page}");
+    let r = c.get(t.url(&href)).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(!r.headers()["content-disposition"].to_str().unwrap().contains("Bak"), "a neutral file name");
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF") && pdftotext(&pdf).contains("Familiens egne mål"));
+}
+
+/// The mother withdraws her consent with one click: the health visitor who read the course by
+/// it gets "not found" on her very next request. Withdrawing twice, or a consent that is not
+/// hers, is refused and changes nothing.
+#[tokio::test]
+async fn a_withdrawn_consent_closes_the_course_at_once() {
+    let t = TestApp::spawn().await;
+    let bak = t.course("Sofie");
+    let (gitte, _) = t.login("gitte").await;
+    assert_eq!(gitte.get(t.url(&format!("/forloeb/{bak}"))).send().await.unwrap().status(), StatusCode::OK, "Sundhedsplejen reads by consent");
+    let c = family_login(&t, LOUISE).await;
+    let page = c.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    let withdraw = format!("/familie/forloeb/{bak}/samtykker/1/tilbagekald");
+    assert!(page.contains(&format!("action=\"{withdraw}\"")) && page.contains("Sundhedsplejen"), "her consent and who it names");
+    let csrf = hidden_csrf(&page);
+    let r = c.post(t.url(&withdraw)).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(gitte.get(t.url(&format!("/forloeb/{bak}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND, "closed on the next request");
+    let page = c.get(t.url(&format!("/familie/forloeb/{bak}?besked=tilbagekaldt"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(text::FAMILY_REVOKED) && page.contains("Tilbagekaldt"), "{page}");
+    let version = t.app.store.course(bak).await.unwrap().unwrap().version;
+    let r = c.post(t.url(&withdraw)).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = c.post(t.url(&format!("/familie/forloeb/{bak}/samtykker/1/tilbagekald"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "without the CSRF token");
+    assert_eq!(t.app.store.course(bak).await.unwrap().unwrap().version, version, "nothing changed");
+    let journal = t.app.store.journal(bak).await.unwrap();
+    let louise = person_in(&t.app.store.course(bak).await.unwrap().unwrap().state, "voksen");
+    assert!(journal.iter().any(|e| e.stamp.by == louise && matches!(e.event, tovholder_core::course::Event::ConsentRevoked { consent: 1, .. })), "journaled as hers");
+}
+
+/// Asking for a link answers the same for a known and an unknown address; five wrong codes end
+/// the step, so even the right one is then refused and a new link is needed.
+#[tokio::test]
+async fn links_and_codes_give_nothing_away_and_wear_out() {
+    let t = TestApp::spawn().await;
+    let c = t.anonymous();
+    let html = c.get(t.url("/familie/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden_csrf(&html);
+    let before = outbox(&t).await.len();
+    let unknown = c.post(t.url("/familie/login")).form(&[("csrf", csrf.as_str()), ("email", "nobody@familie.example")]).send().await.unwrap().text().await.unwrap();
+    assert_eq!(outbox(&t).await.len(), before, "no mail to an unknown address");
+    let staff = c.post(t.url("/familie/login")).form(&[("csrf", csrf.as_str()), ("email", "hanne@furesoe.example")]).send().await.unwrap().text().await.unwrap();
+    assert_eq!(outbox(&t).await.len(), before, "no family link to a staff member");
+    let known = c.post(t.url("/familie/login")).form(&[("csrf", csrf.as_str()), ("email", "Louise.Bak@familie.example")]).send().await.unwrap().text().await.unwrap();
+    assert_eq!(outbox(&t).await.len(), before + 1, "a link to the family member, whatever the case");
+    assert!(unknown.contains(text::FAMILY_LINK_SENT) && staff.contains(text::FAMILY_LINK_SENT) && known.contains(text::FAMILY_LINK_SENT));
+
+    let token = link_token(&last_mail(&t, LOUISE, text::FAMILY_LINK_SUBJECT).await.body);
+    press_continue(&t, &c, &token).await;
+    let code = code_in(&last_mail(&t, LOUISE, text::FAMILY_CODE_SUBJECT).await.body);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        assert_eq!(send_code(&t, &c, wrong).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = c.post(t.url("/familie/kode")).form(&[("csrf", csrf.as_str()), ("code", code.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::GONE, "the sixth try is refused, the right code too");
+    assert_eq!(c.get(t.url("/familie")).send().await.unwrap().headers()["location"], "/familie/login", "not logged in");
+}
