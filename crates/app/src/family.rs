@@ -9,9 +9,10 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde::Serialize;
 use tovholder_core::calendar::{format_date_da, format_datetime_da, format_timestamp_da};
+use tovholder_core::commands::family;
 use tovholder_core::course::{CourseState, Stamp};
 use tovholder_core::ids::{CourseId, PersonId};
-use tovholder_core::meetings::MeetingStatus;
+use tovholder_core::meetings::{MeetingStatus, Who};
 use tovholder_core::model::{Model, Scope};
 use tovholder_store::{AccessRecord, NewEntry, Person};
 
@@ -109,6 +110,51 @@ pub struct FamilyConsent {
     pub consent: ConsentView,
     /// The viewer gave it (or signs it, from 15) and may withdraw it.
     pub withdrawable: bool,
+    /// It waits for the viewer's signature, which they may give here.
+    pub signable: bool,
+}
+
+/// An upcoming meeting with the family: its agenda and, where the model has them, the
+/// preparation questions with the viewer's answers so far.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct FamilyMeeting {
+    pub id: u32,
+    pub kind_da: String,
+    pub when_da: String,
+    pub place: String,
+    pub purpose: String,
+    /// (title, time box in Danish)
+    pub agenda: Vec<(String, String)>,
+    /// Who comes: name and role.
+    pub attendees: Vec<String>,
+    pub preparation: Option<PreparationForm>,
+}
+
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct PreparationForm {
+    pub title: String,
+    pub intro: String,
+    pub questions: Vec<PreparationQuestion>,
+    /// When the viewer last answered, if they have.
+    pub answered_da: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct PreparationQuestion {
+    /// The form field: `answer1`, `answer2`, … in the questions' order.
+    pub field: String,
+    pub question: String,
+    /// The viewer's answer so far.
+    pub answer: String,
+}
+
+/// "Mine ønsker": the child's own, or a child's that they let the parents read.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct FamilyWishes {
+    pub name: String,
+    pub text: String,
+    pub parents_may_see: bool,
+    pub written_da: String,
 }
 
 /// The course on the family's pages.
@@ -119,7 +165,12 @@ pub struct FamilyView {
     pub model_name: String,
     /// The family member looking.
     pub me: String,
+    /// The viewer is a child old enough for their own page (short sentences, large text).
+    pub child_page: bool,
     pub next: Vec<NextItem>,
+    pub meetings: Vec<FamilyMeeting>,
+    /// The child's own wishes (on their page), or the children's they share (on the parents').
+    pub wishes: Vec<FamilyWishes>,
     /// The professionals, then the family and its network.
     pub professionals: Vec<PersonLine>,
     pub family: Vec<PersonLine>,
@@ -128,6 +179,13 @@ pub struct FamilyView {
     pub consents: Vec<FamilyConsent>,
     /// Who can see the course and why (the parties by their roles, others by consent).
     pub access: Vec<AccessLine>,
+}
+
+impl FamilyView {
+    /// On the child's page: whether the child lets the parents read their wishes.
+    pub fn shares_with_parents(&self) -> bool {
+        self.wishes.first().is_some_and(|w| w.parents_may_see)
+    }
 }
 
 /// How many things ahead the page lists.
@@ -144,6 +202,8 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
         }
     }
     let names = Names { model, state, people: &people, orgs: &staff_orgs };
+    let me = fc.person.id;
+    let child_page = family::has_child_page(model, state, me, today);
     let pname = |p: &PersonId| people.get(p).map_or_else(|| "(ukendt)".to_string(), |x| x.name.clone());
     let citizen = |role: &str| model.role(role).is_some_and(|r| r.scope == Scope::Citizen);
     let mut professionals = Vec::new();
@@ -189,10 +249,55 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
             .collect(),
         consents: views::consent_views(model, state, &pname, &orgs, today)
             .into_iter()
-            .map(|c| FamilyConsent { withdrawable: state.consents.iter().find(|x| x.id == c.id).is_some_and(|x| tovholder_core::commands::may_withdraw(state, x, fc.person.id, today)), consent: c })
+            .map(|c| {
+                let form = state.consents.iter().find(|x| x.id == c.id);
+                FamilyConsent { withdrawable: form.is_some_and(|x| family::may_withdraw(state, x, me, today)), signable: form.is_some_and(|x| family::may_sign(state, x, me, today)), consent: c }
+            })
+            .collect(),
+        child_page,
+        meetings: meetings(model, state, &names, me, today),
+        wishes: state
+            .wishes
+            .iter()
+            .filter(|(p, w)| **p == me || (!child_page && w.parents_may_see))
+            .map(|(p, w)| FamilyWishes { name: pname(p), text: w.text.clone(), parents_may_see: w.parents_may_see, written_da: format_timestamp_da(w.stamp.at).unwrap_or_default() })
             .collect(),
         access: views::access_lines(model, state, &pname, &orgs, today),
     })
+}
+
+/// The planned meetings ahead that the family takes part in (one of them is invited).
+fn meetings(model: &Model, state: &CourseState, names: &Names, me: PersonId, today: Date) -> Vec<FamilyMeeting> {
+    let family = crate::meeting_views::family(model, state);
+    let mut out: Vec<&tovholder_core::meetings::Meeting> =
+        state.meetings.iter().filter(|m| m.status == MeetingStatus::Planned && m.date() >= today && m.form.attendees.iter().any(|w| matches!(w, Who::Person(p) if family.contains(p)))).collect();
+    out.sort_by_key(|m| m.form.start);
+    out.into_iter()
+        .map(|m| {
+            let def = model.meeting_types.get(&m.form.kind);
+            let mine = m.preparations.iter().find(|p| p.person == me);
+            FamilyMeeting {
+                id: m.id,
+                kind_da: def.map_or_else(|| "Møde".to_string(), |d| d.label.clone()),
+                when_da: format_datetime_da(m.form.start),
+                place: m.form.place.clone(),
+                purpose: def.map_or_else(String::new, |d| d.purpose.clone()),
+                agenda: m.form.agenda.iter().map(|i| (i.title.clone(), i.time.to_danish())).collect(),
+                attendees: m.form.attendees.iter().map(|w| format!("{} ({})", names.name(*w), names.role(*w))).collect(),
+                preparation: def.and_then(|d| d.preparation.as_ref()).map(|p| PreparationForm {
+                    title: p.title.clone(),
+                    intro: p.intro.clone(),
+                    questions: p
+                        .questions
+                        .iter()
+                        .enumerate()
+                        .map(|(i, q)| PreparationQuestion { field: format!("answer{}", i + 1), question: q.clone(), answer: mine.and_then(|x| x.answers.get(i)).cloned().unwrap_or_default() })
+                        .collect(),
+                    answered_da: mine.map(|x| format_timestamp_da(x.stamp.at).unwrap_or_default()),
+                }),
+            }
+        })
+        .collect()
 }
 
 /// What happens next and when: planned meetings, the course's dates and open agreements'
@@ -221,27 +326,45 @@ pub async fn plan_pdf(app: &App, fc: &FamilyCourse, doc: u32) -> Result<Vec<u8>,
     app.store.blob(fc.id, &d.meta.sha256).await?.ok_or(AppError::NotFound)
 }
 
-/// Withdraws consent `consent` for the family member: stored at once, so its recipients lose
-/// what it opened on their very next request.
-pub async fn withdraw_consent(app: &App, fc: &FamilyCourse, consent: u32) -> Result<(), AppError> {
-    let stamp = Stamp { at: app.clock.now(), by: fc.person.id };
-    let outcome = tovholder_core::commands::withdraw_consent(&fc.state, fc.person.id, consent, app.clock.today());
-    let rec = AccessRecord {
-        at: stamp.at,
-        person: Some(fc.person.id),
-        course: Some(fc.id),
-        action: "write:withdraw_consent".into(),
-        allowed: true,
-        reason: if outcome.is_ok() { format!("family:{}", fc.roles.join(",")) } else { "invalid_input".into() },
-    };
-    log(app, rec).await?;
-    let events = outcome?;
-    let mut state = (*fc.state).clone();
-    for e in &events {
-        state.apply(&stamp, e);
+/// What a family member does on their pages, decided by core (`commands::family`).
+pub enum FamilyAction {
+    Withdraw { consent: u32 },
+    Sign { consent: u32 },
+    Prepare { meeting: u32, answers: Vec<String> },
+    Wishes { text: String, parents_may_see: bool },
+}
+
+impl FamilyAction {
+    fn name(&self) -> &'static str {
+        match self {
+            FamilyAction::Withdraw { .. } => "withdraw_consent",
+            FamilyAction::Sign { .. } => "sign_consent",
+            FamilyAction::Prepare { .. } => "answer_preparation",
+            FamilyAction::Wishes { .. } => "write_wishes",
+        }
     }
-    let mails = crate::actions::mails(app, &fc.model, fc.id, &fc.state, &state).await?;
+}
+
+/// Does it for the family member: decided, logged, and stored at once (a withdrawn consent's
+/// recipients lose what it opened on their very next request).
+pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Result<(), AppError> {
+    let (model, state, me, today) = (fc.model.as_ref(), fc.state.as_ref(), fc.person.id, app.clock.today());
+    let stamp = Stamp { at: app.clock.now(), by: me };
+    let outcome = match &action {
+        FamilyAction::Withdraw { consent } => family::withdraw_consent(state, me, *consent, today),
+        FamilyAction::Sign { consent } => family::sign_consent(state, me, *consent, today),
+        FamilyAction::Prepare { meeting, answers } => family::answer_preparation(model, state, me, *meeting, answers, today),
+        FamilyAction::Wishes { text, parents_may_see } => family::write_wishes(model, state, me, text, *parents_may_see, today),
+    };
+    let reason = if outcome.is_ok() { format!("family:{}", fc.roles.join(",")) } else { "invalid_input".into() };
+    log(app, AccessRecord { at: stamp.at, person: Some(me), course: Some(fc.id), action: format!("write:{}", action.name()), allowed: true, reason }).await?;
+    let events = outcome?;
+    let mut after = state.clone();
+    for e in &events {
+        after.apply(&stamp, e);
+    }
+    let mails = crate::actions::mails(app, model, fc.id, state, &after).await?;
     let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
-    app.store.append(fc.id, fc.version, &crate::actions::commit(&fc.model, state, entries, mails, vec![])).await?;
+    app.store.append(fc.id, fc.version, &crate::actions::commit(model, after, entries, mails, vec![])).await?;
     Ok(())
 }

@@ -263,6 +263,38 @@ pub struct MeetingView {
     /// A planned meeting held only with the family, for which everyone from the family has sent
     /// apologies: it should be moved or cancelled.
     pub family_warning: Option<String>,
+    /// The family's answers to the preparation questions (not to a reader by consent).
+    pub preparations: Vec<PreparedView>,
+    /// The children's "Mine ønsker" before a planned meeting (not to a reader by consent).
+    pub wishes: Vec<WishView>,
+}
+
+/// A family member's preparation for a meeting: each question with their answer.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct PreparedView {
+    pub name: String,
+    pub answered_da: String,
+    /// (question, answer)
+    pub answers: Vec<(String, String)>,
+}
+
+/// A child's "Mine ønsker".
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct WishView {
+    pub name: String,
+    pub text: String,
+    pub written_da: String,
+    pub parents_may_see: bool,
+}
+
+/// The children's wishes, as the staff of the course read them.
+pub fn wishes(names: &Names) -> Vec<WishView> {
+    names
+        .state
+        .wishes
+        .iter()
+        .map(|(p, w)| WishView { name: names.name(Who::Person(*p)), text: w.text.clone(), written_da: format_timestamp_da(w.stamp.at).unwrap_or_default(), parents_may_see: w.parents_may_see })
+        .collect()
 }
 
 /// "Mødet ligger på 2. påskedag …" for a meeting on a Danish public holiday or a weekend.
@@ -378,6 +410,20 @@ pub fn meeting_view(names: &Names, m: &Meeting, all_agreements: &[AgreementView]
             dialogue: mi.dialogue.clone(),
             written_da: format!("{}, {}", format_timestamp_da(stamp.at).unwrap_or_default(), names.name(Who::Person(stamp.by))),
         }),
+        preparations: if restricted {
+            vec![]
+        } else {
+            let questions = def.and_then(|d| d.preparation.as_ref()).map(|p| p.questions.as_slice()).unwrap_or_default();
+            m.preparations
+                .iter()
+                .map(|p| PreparedView {
+                    name: names.name(Who::Person(p.person)),
+                    answered_da: format_timestamp_da(p.stamp.at).unwrap_or_default(),
+                    answers: questions.iter().zip(&p.answers).filter(|(_, a)| !a.is_empty()).map(|(q, a)| (q.clone(), a.clone())).collect(),
+                })
+                .collect()
+        },
+        wishes: if restricted || m.status != MeetingStatus::Planned { vec![] } else { wishes(names) },
     }
 }
 

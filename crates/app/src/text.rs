@@ -113,6 +113,9 @@ pub const FAMILY_CODE_GONE: &str = "Koden er udløbet eller brugt for mange gang
 pub const FAMILY_LINK_SENT: &str = "Hvis adressen hører til en familie i Tovholder, har vi sendt et link til den. Linket virker i 15 minutter.";
 pub const SSO_NO_FAMILY: &str = "Vi kan ikke finde dig i et forløb i Tovholder. Spørg jeres kontaktperson i kommunen.";
 pub const FAMILY_INVITED: &str = "Invitationen er sendt.";
+pub const FAMILY_SIGNED: &str = "Din underskrift er registreret.";
+pub const FAMILY_PREPARED: &str = "Dine svar er gemt. Koordinatoren kan læse dem før mødet, og du kan rette dem indtil mødet.";
+pub const FAMILY_WISHES: &str = "Dine ønsker er gemt. De voksne læser dem før mødet.";
 pub const FAMILY_REVOKED: &str = "Samtykket er tilbagekaldt. Fra nu af kan modtagerne ikke se oplysningerne.";
 
 pub fn family_invite_body(link: &str) -> String {

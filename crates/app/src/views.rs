@@ -318,6 +318,8 @@ pub struct CourseView {
     pub agreements: Vec<crate::meeting_views::AgreementView>,
     /// The model keeps a family plan (the course has a plan page).
     pub has_plan: bool,
+    /// The children's "Mine ønsker".
+    pub wishes: Vec<crate::meeting_views::WishView>,
 }
 
 pub async fn org_names(store: &dyn Store) -> Result<OrgNames, AppError> {
@@ -352,6 +354,7 @@ pub async fn course_view(app: &crate::App, course: &crate::course::Course, versi
         changes: vec![],
         consents: vec![],
         access: vec![],
+        wishes: vec![],
         restricted: true,
         ..view
     })
@@ -439,6 +442,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         meetings: crate::meeting_views::meeting_summaries(model, state),
         agreements: crate::meeting_views::agreements(&names, viewer.person, may_plan, today),
         has_plan: model.plan.is_some(),
+        wishes: crate::meeting_views::wishes(&names),
         id,
         version,
         model_name: model.name.clone(),
@@ -641,6 +645,8 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
         Event::InterventionSet(i) => format!("Indsats nr. {}: {} for {}.", i.intervention, i.offer, i.person.map(|p| name(&p)).unwrap_or_default()),
         Event::StatusRecorded { person, .. } => format!("Aktuel status for {} blev opdateret.", name(person)),
         Event::PlanIssued { version, doc, .. } => format!("{} version {version} blev udarbejdet (dokument nr. {doc}).", model.plan.as_ref().map_or("Familieplan", |p| p.label.as_str())),
+        Event::PreparationAnswered { meeting, .. } => format!("Forberedelsen til møde nr. {meeting} blev besvaret på familiens sider."),
+        Event::WishesWritten { .. } => "«Mine ønsker» blev skrevet på familiens sider.".into(),
     }
 }
 

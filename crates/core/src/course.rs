@@ -162,6 +162,26 @@ pub enum Event {
         period_from: Date,
         period_to: Date,
     },
+    /// A family member answered a meeting's preparation questions (their earlier answers
+    /// replaced); who is the entry's stamp.
+    PreparationAnswered {
+        meeting: u32,
+        answers: Vec<String>,
+    },
+    /// A child wrote "Mine ønsker", what they want the grown-ups to know (their earlier wishes
+    /// replaced); who is the entry's stamp. The parents read it only if the child says so.
+    WishesWritten {
+        text: String,
+        parents_may_see: bool,
+    },
+}
+
+/// A child's wishes as they stand.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wishes {
+    pub text: String,
+    pub parents_may_see: bool,
+    pub stamp: Stamp,
 }
 
 /// What a consent form says.
@@ -226,6 +246,8 @@ impl Event {
             Event::GoalSet(g) => vec![format!("goal:{}", g.goal)],
             Event::InterventionSet(i) => vec![format!("intervention:{}", i.intervention)],
             Event::StatusRecorded { person, .. } => vec![format!("status:{person}")],
+            Event::PreparationAnswered { meeting, .. } => vec![format!("preparation:{meeting}")],
+            Event::WishesWritten { .. } => vec!["wishes".into()],
             Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
             Event::CourseOpened { .. } | Event::DocumentAdded(_) | Event::DocumentSent { .. } | Event::DocumentRead { .. } | Event::ConsentRecorded(_) => vec![],
         }
@@ -285,6 +307,8 @@ impl Event {
             Event::Measured(_) => "measured",
             Event::InterventionSet(_) => "intervention_set",
             Event::StatusRecorded { .. } => "status_recorded",
+            Event::PreparationAnswered { .. } => "preparation_answered",
+            Event::WishesWritten { .. } => "wishes_written",
             Event::PlanIssued { .. } => "plan_issued",
         }
     }
@@ -353,6 +377,9 @@ pub struct CourseState {
     pub statuses: BTreeMap<PersonId, Recorded>,
     #[serde(default)]
     pub plans: Vec<PlanVersion>,
+    /// Children's "Mine ønsker", by child.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub wishes: BTreeMap<PersonId, Wishes>,
     /// Course roles left empty by a closed login, filled or not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vacancies: Vec<Vacancy>,
@@ -545,6 +572,7 @@ impl CourseState {
                     minutes: None,
                     checklist: BTreeMap::new(),
                     cancelled: None,
+                    preparations: vec![],
                 }),
             },
             Event::MeetingCancelled { meeting, note } => {
@@ -590,6 +618,15 @@ impl CourseState {
             Event::InterventionSet(i) => upsert(&mut self.interventions, i.clone(), |x| x.intervention),
             Event::StatusRecorded { person, text } => {
                 self.statuses.insert(*person, rec(text, &None));
+            }
+            Event::PreparationAnswered { meeting, answers } => {
+                if let Some(m) = self.meeting_mut(*meeting) {
+                    m.preparations.retain(|p| p.person != stamp.by);
+                    m.preparations.push(crate::meetings::Prepared { person: stamp.by, answers: answers.clone(), stamp: stamp.clone() });
+                }
+            }
+            Event::WishesWritten { text, parents_may_see } => {
+                self.wishes.insert(stamp.by, Wishes { text: text.clone(), parents_may_see: *parents_may_see, stamp: stamp.clone() });
             }
             Event::PlanIssued { version, doc, meeting, period_from, period_to } => {
                 self.plans.push(PlanVersion { version: version.clone(), doc: *doc, meeting: *meeting, period_from: *period_from, period_to: *period_to, stamp: stamp.clone() })

@@ -41,6 +41,27 @@ pub struct MeetingType {
     /// refused (Ballerup: "kun afholdes møder, hvor familierne er til stede").
     #[serde(default)]
     pub with_family: bool,
+    /// Questions the family answers on their own pages before the meeting (Furesø's "Din
+    /// forberedelse til netværksmødet"); the coordinator reads the answers on the meeting page.
+    pub preparation: Option<Preparation>,
+}
+
+/// The family's preparation for a kind of meeting.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preparation {
+    pub title: String,
+    #[serde(default)]
+    pub intro: String,
+    pub questions: Vec<String>,
+}
+
+/// A family member's answers to a meeting's preparation questions, in the questions' order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prepared {
+    pub person: PersonId,
+    pub answers: Vec<String>,
+    pub stamp: Stamp,
 }
 
 /// A checklist for a round of meetings: steps, each ticked with a date and who did it.
@@ -282,6 +303,9 @@ pub struct Meeting {
     pub checklist: BTreeMap<String, (Date, Stamp)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<Recorded>,
+    /// The family's answers to the preparation questions, one per family member.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preparations: Vec<Prepared>,
 }
 
 impl Meeting {

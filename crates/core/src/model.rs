@@ -54,6 +54,13 @@ pub struct Model {
     pub plan: Option<crate::family_plan::PlanDef>,
     #[serde(default)]
     pub indicators: IndexMap<String, crate::family_plan::IndicatorDef>,
+    /// From this age a child of the course has their own page (Barnets Lov: party status from 10).
+    #[serde(default = "child_page_age")]
+    pub child_page_age: i16,
+}
+
+fn child_page_age() -> i16 {
+    10
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -672,6 +679,11 @@ impl Model {
             }
             if t.plan_within.is_some() && self.plan.is_none() {
                 v.err(&format!("{at}.plan_within"), "the model has no [plan]".into());
+            }
+            if let Some(p) = &t.preparation
+                && (p.questions.is_empty() || p.questions.len() > 10)
+            {
+                v.err(&format!("{at}.preparation.questions"), "between 1 and 10 questions".into());
             }
         }
         for (i, c) in self.cadences.iter().enumerate() {

@@ -197,3 +197,101 @@ async fn links_and_codes_give_nothing_away_and_wear_out() {
     assert_eq!(r.status(), StatusCode::GONE, "the sixth try is refused, the right code too");
     assert_eq!(c.get(t.url("/familie")).send().await.unwrap().headers()["location"], "/familie/login", "not logged in");
 }
+
+/// Before the network meeting the mother sees its agenda and Furesø's five preparation
+/// questions; an answer with a CPR number is refused and nothing is saved; her answers reach
+/// the coordinator's meeting page, never a reader by consent's.
+#[tokio::test]
+async fn the_family_prepares_and_the_coordinator_reads_it() {
+    let t = TestApp::spawn().await;
+    let bak = t.course("Sofie");
+    let c = family_login(&t, LOUISE).await;
+    let url = format!("/familie/forloeb/{bak}");
+    let page = c.get(t.url(&url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Din forberedelse til netværksmødet") && page.contains("Hvad arbejdes der med p.t.?"), "{page}");
+    assert!(page.contains("Familiens indlæg"), "the meeting's agenda");
+    let action = format!("/familie/forloeb/{bak}/moeder/2/forberedelse");
+    assert!(page.contains(&format!("action=\"{action}\"")));
+    let csrf = hidden_csrf(&page);
+    let version = t.app.store.course(bak).await.unwrap().unwrap().version;
+    let r = c.post(t.url(&action)).form(&[("csrf", csrf.as_str()), ("answer1", "Min søn har cpr 220915-4551"), ("answer2", "Skolen")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Skriv ikke CPR-numre her.") && page.contains(">Skolen</textarea>"), "the error, and what she typed kept");
+    assert_eq!(t.app.store.course(bak).await.unwrap().unwrap().version, version, "nothing saved");
+    let r = c.post(t.url(&action)).form(&[("csrf", csrf.as_str()), ("answer1", "Hverdagen er blevet roligere."), ("answer5", "Møderne må gerne ligge om morgenen.")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c.get(t.url(&format!("{url}?besked=forberedelse"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(text::FAMILY_PREPARED) && page.contains(">Hverdagen er blevet roligere.</textarea>"), "her answers, to correct until the meeting");
+
+    let (hanne, _) = t.login("hanne").await;
+    let meeting = hanne.get(t.url(&format!("/forloeb/{bak}/moeder/2"))).send().await.unwrap().text().await.unwrap();
+    assert!(meeting.contains("Familiens forberedelse") && meeting.contains("Hverdagen er blevet roligere.") && meeting.contains("Situationen p.t."), "{meeting}");
+    let (gitte, _) = t.login("gitte").await;
+    let r = gitte.get(t.url(&format!("/forloeb/{bak}/moeder/2"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "Sundhedsplejen reads the meeting by consent");
+    assert!(!r.text().await.unwrap().contains("Hverdagen er blevet roligere."), "not the family's answers");
+}
+
+/// Jonas (15) has his own page: the next date, who to talk to, "Mine ønsker". His caseworker
+/// reads his wishes; his father only once Jonas says yes.
+#[tokio::test]
+async fn the_childs_page_and_his_wishes() {
+    let t = TestApp::spawn().await;
+    let friis = t.course("Jonas");
+    let jonas = family_login(&t, "jonas.friis@familie.example").await;
+    let url = format!("/familie/forloeb/{friis}");
+    let page = jonas.get(t.url(&url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("class=\"child-page\"") && page.contains("Hej Jonas Friis") && page.contains("Camilla Krogh") && page.contains("Mine ønsker"), "{page}");
+    let csrf = hidden_csrf(&page);
+    let wish = "Jeg vil gerne tale om, at jeg er træt om morgenen.";
+    let r = jonas.post(t.url(&format!("{url}/oensker"))).form(&[("csrf", csrf.as_str()), ("text", wish), ("parents_may_see", "nej")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (camilla, _) = t.login("camilla").await;
+    let course = camilla.get(t.url(&format!("/forloeb/{friis}"))).send().await.unwrap().text().await.unwrap();
+    assert!(course.contains(wish) && course.contains("forældrene ser dem ikke"), "the caseworker reads them");
+    let mads = family_login(&t, "mads.friis@familie.example").await;
+    let page = mads.get(t.url(&url)).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("child-page") && !page.contains(wish), "not the father, unless Jonas says so");
+    let r = mads.post(t.url(&format!("{url}/oensker"))).form(&[("csrf", hidden_csrf(&page).as_str()), ("text", "Far skriver")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "only the child writes the child's wishes");
+    jonas.post(t.url(&format!("{url}/oensker"))).form(&[("csrf", csrf.as_str()), ("text", wish), ("parents_may_see", "ja")]).send().await.unwrap();
+    assert!(mads.get(t.url(&url)).send().await.unwrap().text().await.unwrap().contains(wish), "now he may");
+}
+
+/// A youth of 15 signs too: the caseworker records the father's consent for the school; the
+/// father signs it on his page, and the school still sees nothing until Jonas has signed on his.
+#[tokio::test]
+async fn a_youth_of_15_signs_a_consent_on_his_own_page() {
+    let t = TestApp::spawn().await;
+    let friis = t.course("Jonas");
+    let state = t.app.store.course(friis).await.unwrap().unwrap().state;
+    let (camilla, csrf) = t.login("camilla").await;
+    let today = t.app.clock.today();
+    let body = serde_json::json!({
+        "giver": person_in(&state, "foraelder"), "about": [person_in(&state, "ung")],
+        "recipients": [{"org": org(&t, "Ballerup Kommune").parse::<i64>().unwrap(), "department": "Skolen"}],
+        "kinds": ["forloeb"], "purpose": "Skolen følger Jonas' mål", "valid_from": today.to_string(),
+        "valid_to": today.checked_add(jiff::ToSpan::days(90)).unwrap().to_string()
+    });
+    let r = camilla.post(t.url(&format!("/api/v1/courses/{friis}/consents"))).header("x-csrf-token", &csrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (jakob, _) = t.login("jakob").await;
+    let school = t.url(&format!("/forloeb/{friis}"));
+    let sign = |c: reqwest::Client| {
+        let t = &t;
+        async move {
+            let url = format!("/familie/forloeb/{friis}");
+            let page = c.get(t.url(&url)).send().await.unwrap().text().await.unwrap();
+            let action = format!("{url}/samtykker/1/underskriv");
+            assert!(page.contains(&format!("action=\"{action}\"")), "{page}");
+            c.post(t.url(&action)).form(&[("csrf", hidden_csrf(&page).as_str())]).send().await.unwrap().status()
+        }
+    };
+    assert_eq!(sign(family_login(&t, "mads.friis@familie.example").await).await, StatusCode::SEE_OTHER);
+    assert_eq!(jakob.get(&school).send().await.unwrap().status(), StatusCode::NOT_FOUND, "the youth has not signed");
+    assert_eq!(sign(family_login(&t, "jonas.friis@familie.example").await).await, StatusCode::SEE_OTHER);
+    assert_eq!(jakob.get(&school).send().await.unwrap().status(), StatusCode::OK, "both have signed");
+    let consent = t.app.store.course(friis).await.unwrap().unwrap().state.consents[0].clone();
+    assert!(consent.signatures.iter().all(|s| s.how == "Digitalt på familiens sider") && consent.signatures.len() == 2);
+}

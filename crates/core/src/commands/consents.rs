@@ -122,21 +122,3 @@ pub fn revoke_consent(ctx: &Ctx, consent: u32, note: Option<String>) -> Result<V
         Some(_) => Ok(vec![Event::ConsentRevoked { consent, note: note_text("note", note)? }]),
     }
 }
-
-/// Whether `person` may withdraw this consent themselves: they gave it, or it is about them and
-/// they are 15 or older (they sign it too). Withdrawing is as easy as giving (GDPR art. 7(3)).
-pub fn may_withdraw(state: &crate::course::CourseState, c: &crate::course::Consent, person: PersonId, today: Date) -> bool {
-    let born = state.members.iter().find(|m| m.person == person).and_then(|m| m.born);
-    c.revoked.is_none() && (c.giver == person || (c.about.contains(&person) && crate::consent::is_youth(born, today)))
-}
-
-/// A family member withdraws a consent on their own pages: from the next request on, it opens
-/// nothing. The journal's stamp says who; no staff role is needed.
-pub fn withdraw_consent(state: &crate::course::CourseState, person: PersonId, consent: u32, today: Date) -> Result<Vec<Event>, CommandError> {
-    match state.consents.iter().find(|c| c.id == consent) {
-        None => Err(invalid("consent", "Samtykket findes ikke.")),
-        Some(c) if c.revoked.is_some() => Err(invalid("consent", "Samtykket er allerede tilbagekaldt.")),
-        Some(c) if !may_withdraw(state, c, person, today) => Err(invalid("consent", "Du kan kun tilbagekalde samtykker, du selv har givet eller skrevet under på.")),
-        Some(_) => Ok(vec![Event::ConsentRevoked { consent, note: Some("Tilbagekaldt af familien på familiens sider.".into()) }]),
-    }
-}

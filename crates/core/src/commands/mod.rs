@@ -9,11 +9,12 @@ use jiff::civil::Date;
 mod changes;
 mod consents;
 mod documents;
+pub mod family;
 mod meetings;
 mod plan;
 
 pub use changes::{answer_change, propose_change};
-pub use consents::{ConsentInput, may_withdraw, record_consent, revoke_consent, sign_consent, withdraw_consent};
+pub use consents::{ConsentInput, record_consent, revoke_consent, sign_consent};
 pub use documents::{NewDocument, add_document, may_read_document, meta as document_meta, read_document, send_document};
 pub use meetings::*;
 pub use plan::*;

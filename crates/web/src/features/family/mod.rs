@@ -25,6 +25,9 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/familie/forloeb/{id}", Family, "Forløbet set af familien: hvad sker der, hvem er hvem, aftaler, planen og samtykker.", get(pages::course)),
         r("GET", "/familie/forloeb/{id}/plan/{doc}", Family, "En version af familieplanen som pdf.", get(pages::plan)),
         r("POST", "/familie/forloeb/{id}/samtykker/{consent}/tilbagekald", Family, "Tilbagekald et samtykke, man selv har givet.", post(pages::withdraw)),
+        r("POST", "/familie/forloeb/{id}/samtykker/{consent}/underskriv", Family, "Skriv under på et samtykke digitalt (samtykkegiveren, eller en ung fra 15 år, det handler om).", post(pages::sign)),
+        r("POST", "/familie/forloeb/{id}/moeder/{meeting}/forberedelse", Family, "Besvar spørgsmålene til forberedelsen af et møde.", post(pages::prepare)),
+        r("POST", "/familie/forloeb/{id}/oensker", Family, "Barnets «Mine ønsker»: hvad de voksne skal vide før mødet.", post(pages::wishes)),
         r("POST", "/forloeb/{id}/familie/{person}/inviter", Course(Action::Read), "Invitér et familiemedlem til familiens sider (link og kode på e-mail).", post(pages::invite)),
     ]
 }

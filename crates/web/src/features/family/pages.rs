@@ -5,15 +5,21 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use tovholder_app::family::{self, FamilyCourse, FamilyCourseLine, FamilyView};
+use std::collections::BTreeMap;
+
+use axum::Form;
+use axum::http::StatusCode;
+use tovholder_app::family::{self, FamilyAction, FamilyCourse, FamilyCourseLine, FamilyView};
 use tovholder_app::{family_login, text};
+use tovholder_core::commands::FieldError;
 use tovholder_core::ids::{CourseId, PersonId};
 
 use crate::App;
 use crate::http::course_access::AuthorizedCourse;
-use crate::http::error::PageError;
+use crate::http::error::{AppError, PageError};
 use crate::http::family_session::CurrentFamily;
-use crate::ui::{Layout, Viewer};
+use crate::http::form::{FormData, get};
+use crate::ui::{FormState, Layout, Viewer};
 
 fn layout(app: &App, family: &CurrentFamily) -> Layout {
     Layout { user: Some(family.frame_user()), current: "family", below: false, demo: app.config.demo }
@@ -43,7 +49,25 @@ struct CoursePage {
     v: FamilyView,
     csrf: String,
     notice: Option<&'static str>,
+    errors: Vec<FieldError>,
+    values: BTreeMap<String, String>,
 }
+
+crate::ui::form_state!(CoursePage, values);
+
+/// The child's own page: short sentences, large text, the next date, who to talk to, "Mine ønsker".
+#[derive(Template, WebTemplate)]
+#[template(path = "family/child.html")]
+struct ChildPage {
+    layout: Layout,
+    v: FamilyView,
+    csrf: String,
+    notice: Option<&'static str>,
+    errors: Vec<FieldError>,
+    values: BTreeMap<String, String>,
+}
+
+crate::ui::form_state!(ChildPage, values);
 
 #[derive(serde::Deserialize)]
 pub struct Notice {
@@ -51,11 +75,38 @@ pub struct Notice {
     besked: String,
 }
 
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "tilbagekaldt" => text::FAMILY_REVOKED,
+        "underskrevet" => text::FAMILY_SIGNED,
+        "forberedelse" => text::FAMILY_PREPARED,
+        "oensker" => text::FAMILY_WISHES,
+        _ => return None,
+    })
+}
+
+/// The course page, the child's or the family's; a refused form comes back with its errors and
+/// what was typed.
+async fn render(app: &App, family: &CurrentFamily, fc: &FamilyCourse, notice: Option<&'static str>, errors: Vec<FieldError>, values: BTreeMap<String, String>) -> Result<Response, AppError> {
+    let v = family::view(app, fc).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let (layout, csrf) = (layout(app, family), family.csrf.clone());
+    Ok(if v.child_page { (status, ChildPage { layout, v, csrf, notice, errors, values }).into_response() } else { (status, CoursePage { layout, v, csrf, notice, errors, values }).into_response() })
+}
+
 pub async fn course(State(app): State<App>, family: CurrentFamily, Path(id): Path<i64>, Query(q): Query<Notice>) -> Result<Response, PageError> {
     let fc = FamilyCourse::load(&app, &family.person, CourseId(id), "read").await?;
-    let v = family::view(&app, &fc).await?;
-    let notice = (q.besked == "tilbagekaldt").then_some(text::FAMILY_REVOKED);
-    Ok(CoursePage { layout: layout(&app, &family), v, csrf: family.csrf.clone(), notice }.into_response())
+    Ok(render(&app, &family, &fc, notice_text(&q.besked), vec![], BTreeMap::new()).await?)
+}
+
+/// Does the family member's action; on to the page with its notice, or back with the errors.
+async fn act(app: &App, family: &CurrentFamily, id: i64, action: FamilyAction, done: &str, form: &FormData) -> Result<Response, PageError> {
+    let fc = FamilyCourse::load(app, &family.person, CourseId(id), "write").await?;
+    match family::perform(app, &fc, action).await {
+        Ok(()) => Ok(Redirect::to(&format!("/familie/forloeb/{id}?besked={done}")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(render(app, family, &fc, None, errors, form.iter().cloned().collect()).await?),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn plan(State(app): State<App>, family: CurrentFamily, Path((id, doc)): Path<(i64, u32)>) -> Result<Response, PageError> {
@@ -67,9 +118,22 @@ pub async fn plan(State(app): State<App>, family: CurrentFamily, Path((id, doc))
 }
 
 pub async fn withdraw(State(app): State<App>, family: CurrentFamily, Path((id, consent)): Path<(i64, u32)>) -> Result<Response, PageError> {
-    let fc = FamilyCourse::load(&app, &family.person, CourseId(id), "withdraw_consent").await?;
-    family::withdraw_consent(&app, &fc, consent).await?;
-    Ok(Redirect::to(&format!("/familie/forloeb/{id}?besked=tilbagekaldt#samtykker")).into_response())
+    act(&app, &family, id, FamilyAction::Withdraw { consent }, "tilbagekaldt", &vec![]).await
+}
+
+pub async fn sign(State(app): State<App>, family: CurrentFamily, Path((id, consent)): Path<(i64, u32)>) -> Result<Response, PageError> {
+    act(&app, &family, id, FamilyAction::Sign { consent }, "underskrevet", &vec![]).await
+}
+
+/// The preparation questions' answers: fields `answer1`, `answer2`, … in the questions' order.
+pub async fn prepare(State(app): State<App>, family: CurrentFamily, Path((id, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let answers = (1..=10).map(|i| get(&form, &format!("answer{i}")).to_string()).collect();
+    act(&app, &family, id, FamilyAction::Prepare { meeting, answers }, "forberedelse", &form).await
+}
+
+pub async fn wishes(State(app): State<App>, family: CurrentFamily, Path(id): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let action = FamilyAction::Wishes { text: get(&form, "text").to_string(), parents_may_see: get(&form, "parents_may_see") == "ja" };
+    act(&app, &family, id, action, "oensker", &form).await
 }
 
 /// Staff invite a family member; back to the course, which says the invitation went.

@@ -1,0 +1,150 @@
+//! What a family member does on their own pages: answer a meeting's preparation questions,
+//! write "Mine ønsker" (a child), sign a consent they give or (from 15) one about them, and
+//! withdraw one. No staff role is needed: each checks that it is theirs to do. The journal's
+//! stamp says who did it.
+
+use jiff::civil::Date;
+
+use super::{CommandError, invalid};
+use crate::consent::is_youth;
+use crate::course::{Consent, CourseState, Event};
+use crate::ids::PersonId;
+use crate::meetings::MeetingStatus;
+use crate::model::{Model, Scope};
+
+/// The longest answer or wish, in characters.
+pub const MAX_TEXT: usize = 2000;
+
+/// Whether `person` is a family member of the course (a citizen role).
+pub fn is_family(model: &Model, state: &CourseState, person: PersonId) -> bool {
+    state.members.iter().any(|m| m.person == person && model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen))
+}
+
+/// A family member's age on `today`, if the course records their birth date.
+pub fn age(state: &CourseState, person: PersonId, today: Date) -> Option<i16> {
+    let born = state.members.iter().find(|m| m.person == person).and_then(|m| m.born)?;
+    Some(today.since((jiff::Unit::Year, born)).ok()?.get_years())
+}
+
+/// Whether `person` has the child's own page: under 18, and at least the model's age for it.
+pub fn has_child_page(model: &Model, state: &CourseState, person: PersonId, today: Date) -> bool {
+    age(state, person, today).is_some_and(|a| a >= model.child_page_age && a < 18)
+}
+
+/// Free text a family member writes: trimmed, at most `MAX_TEXT` characters, never a CPR number.
+fn family_text(field: &str, text: &str) -> Result<String, CommandError> {
+    let t = text.trim();
+    if t.chars().count() > MAX_TEXT {
+        return Err(invalid(field, "Teksten er for lang (højst 2.000 tegn)."));
+    }
+    if crate::cpr::contains_cpr(t) {
+        return Err(invalid(field, "Skriv ikke CPR-numre her."));
+    }
+    Ok(t.to_string())
+}
+
+/// A family member's answers to the preparation questions of an upcoming meeting.
+pub fn answer_preparation(model: &Model, state: &CourseState, person: PersonId, meeting: u32, answers: &[String], today: Date) -> Result<Vec<Event>, CommandError> {
+    let Some(m) = state.meeting(meeting).filter(|_| is_family(model, state, person)) else { return Err(invalid("meeting", "Mødet findes ikke.")) };
+    let Some(prep) = model.meeting_types.get(&m.form.kind).and_then(|t| t.preparation.as_ref()) else {
+        return Err(invalid("meeting", "Der er ingen forberedelse til dette møde."));
+    };
+    if m.status != MeetingStatus::Planned || m.date() < today {
+        return Err(invalid("meeting", "Mødet er holdt eller aflyst, så forberedelsen kan ikke længere ændres."));
+    }
+    let mut out = Vec::with_capacity(prep.questions.len());
+    for i in 0..prep.questions.len() {
+        out.push(family_text(&format!("answer{}", i + 1), answers.get(i).map_or("", String::as_str))?);
+    }
+    if out.iter().all(String::is_empty) {
+        return Err(invalid("answer1", "Skriv svar på mindst ét af spørgsmålene."));
+    }
+    Ok(vec![Event::PreparationAnswered { meeting, answers: out }])
+}
+
+/// A child's "Mine ønsker", shown to the coordinator and on the meeting page, and to the
+/// parents only if `parents_may_see`.
+pub fn write_wishes(model: &Model, state: &CourseState, person: PersonId, text: &str, parents_may_see: bool, today: Date) -> Result<Vec<Event>, CommandError> {
+    if !is_family(model, state, person) || !has_child_page(model, state, person, today) {
+        return Err(invalid("text", "Kun barnet selv kan skrive sine ønsker."));
+    }
+    let text = family_text("text", text)?;
+    if text.is_empty() {
+        return Err(invalid("text", "Skriv, hvad du gerne vil have, at de voksne ved."));
+    }
+    Ok(vec![Event::WishesWritten { text, parents_may_see }])
+}
+
+/// Whether `person` signs this consent: they give it, or it is about them and they are 15 or
+/// older (their signature is needed too; it never replaces the parents').
+fn signs(state: &CourseState, c: &Consent, person: PersonId, today: Date) -> bool {
+    let born = state.members.iter().find(|m| m.person == person).and_then(|m| m.born);
+    c.giver == person || (c.about.contains(&person) && is_youth(born, today))
+}
+
+/// Whether `person` may sign this consent on their pages now.
+pub fn may_sign(state: &CourseState, c: &Consent, person: PersonId, today: Date) -> bool {
+    c.revoked.is_none() && today <= c.valid_to && !c.signed_by(person) && signs(state, c, person, today)
+}
+
+/// Whether `person` may withdraw this consent themselves: as easy as giving it (GDPR art. 7(3)).
+pub fn may_withdraw(state: &CourseState, c: &Consent, person: PersonId, today: Date) -> bool {
+    c.revoked.is_none() && signs(state, c, person, today)
+}
+
+fn consent(state: &CourseState, id: u32) -> Result<&Consent, CommandError> {
+    state.consents.iter().find(|c| c.id == id).ok_or_else(|| invalid("consent", "Samtykket findes ikke."))
+}
+
+/// Signs a consent digitally on the family's pages.
+pub fn sign_consent(state: &CourseState, person: PersonId, id: u32, today: Date) -> Result<Vec<Event>, CommandError> {
+    let c = consent(state, id)?;
+    if !may_sign(state, c, person, today) {
+        return Err(invalid("consent", "Du kan ikke skrive under på dette samtykke (det er skrevet under, tilbagekaldt, udløbet eller ikke dit)."));
+    }
+    Ok(vec![Event::ConsentSigned { consent: id, by: person, how: "Digitalt på familiens sider".into(), on: today }])
+}
+
+/// Withdraws a consent: from the next request on, it opens nothing.
+pub fn withdraw_consent(state: &CourseState, person: PersonId, id: u32, today: Date) -> Result<Vec<Event>, CommandError> {
+    let c = consent(state, id)?;
+    if c.revoked.is_some() {
+        return Err(invalid("consent", "Samtykket er allerede tilbagekaldt."));
+    }
+    if !may_withdraw(state, c, person, today) {
+        return Err(invalid("consent", "Du kan kun tilbagekalde samtykker, du selv har givet eller skrevet under på."));
+    }
+    Ok(vec![Event::ConsentRevoked { consent: id, note: Some("Tilbagekaldt af familien på familiens sider.".into()) }])
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::course::Member;
+    use crate::testkit::{TODAY, ballerup_model};
+
+    fn with_youth(born: Date) -> CourseState {
+        let since = jiff::Timestamp::UNIX_EPOCH;
+        let members = vec![
+            Member { person: PersonId(5), role: "ung".into(), since, custody: None, born: Some(born) },
+            Member { person: PersonId(6), role: "foraelder".into(), since, custody: Some(true), born: Some(date(1980, 1, 1)) },
+        ];
+        CourseState { model: "ballerup_unge".into(), members, ..CourseState::default() }
+    }
+
+    /// The child's page from the model's age (10) to 18, by birthday; never a parent's.
+    #[test]
+    fn the_childs_page_is_for_a_child_from_ten() {
+        let m = ballerup_model();
+        for (born, has) in [(date(2016, 11, 24), false), (date(2016, 11, 23), true), (date(2008, 11, 24), true), (date(2008, 11, 23), false)] {
+            assert_eq!(has_child_page(&m, &with_youth(born), PersonId(5), TODAY), has, "born {born}");
+        }
+        assert!(!has_child_page(&m, &with_youth(date(2011, 6, 11)), PersonId(6), TODAY));
+        let text = "Jeg vil gerne have, at mødet er kort.";
+        assert!(write_wishes(&m, &with_youth(date(2016, 11, 24)), PersonId(5), text, true, TODAY).is_err(), "a child of nine has no page yet");
+        assert!(write_wishes(&m, &with_youth(date(2011, 6, 11)), PersonId(6), text, true, TODAY).is_err(), "a parent writes no child's wishes");
+        assert!(matches!(write_wishes(&m, &with_youth(date(2011, 6, 11)), PersonId(5), text, false, TODAY).unwrap()[..], [Event::WishesWritten { parents_may_see: false, .. }]));
+    }
+}
