@@ -118,6 +118,7 @@ pub fn withdraw_consent(state: &CourseState, person: PersonId, id: u32, today: D
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use jiff::civil::date;
 
