@@ -696,8 +696,12 @@ async fn document_mails(app: &App, id: CourseId, events: &[Event]) -> Result<Vec
         .collect();
     people.sort();
     people.dedup();
-    let body = format!("{}\n\nÅbn forløbet i Tovholder:\n{}/forloeb/{id}\n\n{}", crate::text::NEW_DOCUMENT_BODY, app.config.base_url, crate::text::MAIL_FOOTER);
-    Ok(app.store.persons(&people).await?.into_iter().filter_map(|p| p.email).map(|to| NewMail::new(to, crate::text::NEW_DOCUMENT_SUBJECT.into(), body.clone(), Some(id))).collect())
+    // Staff open the course; a family member (of no organisation) their own pages.
+    let body = |family: bool| {
+        let link = if family { format!("{}/familie/forloeb/{id}", app.config.base_url) } else { format!("{}/forloeb/{id}", app.config.base_url) };
+        format!("{}\n\nÅbn forløbet i Tovholder:\n{link}\n\n{}", crate::text::NEW_DOCUMENT_BODY, crate::text::MAIL_FOOTER)
+    };
+    Ok(app.store.persons(&people).await?.into_iter().filter_map(|p| Some(NewMail::new(p.email?, crate::text::NEW_DOCUMENT_SUBJECT.into(), body(p.org.is_none()), Some(id)))).collect())
 }
 
 /// The e-mails the change sets off, addressed to the people holding the notices' roles.

@@ -212,6 +212,7 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
     // Only a registered place goes into calendars (Outlook, Exchange): any other may name the
     // family ("Sofies skole") in ways no filter catches, so it stays inside Tovholder.
     let registered = registered_places(app, after).await?;
+    let family = crate::meeting_views::family(model, after);
     for e in events {
         let (meeting, cancel) = match e {
             Event::InvitationsSent { meeting, .. } => (*meeting, false),
@@ -231,9 +232,12 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
         let def = model.meeting_types.get(&m.form.kind);
         let label = def.map_or("Møde", |d| d.label.as_str());
         let link = format!("{}/forloeb/{id}/moeder/{meeting}", app.config.base_url);
+        let family_link = format!("{}/familie/forloeb/{id}", app.config.base_url);
         for who in m.form.attendees.iter().filter(|w| m.apology(**w).is_none()) {
             let Some(to) = names.email(*who) else { continue };
             let is_staff = matches!(who, Who::Person(p) if staff.contains(p)) || matches!(who, Who::Network(n) if after.network.iter().any(|e| e.entry == *n && e.person.is_some()));
+            // A family member of the course logs in to the family's pages; the network does not.
+            let on_pages = |body: String| if matches!(who, Who::Person(p) if family.contains(p)) { text::on_family_pages(&body, &family_link) } else { body };
             let public_place = registered.contains(&m.form.place);
             let place_line = if public_place { String::new() } else { format!("{}\n\n", text::PLACE_IN_TOVHOLDER) };
             let description =
@@ -258,8 +262,8 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
                     text::invitation_subject(label),
                     match (is_staff, public_place) {
                         (true, _) => text::invitation_body_staff(&link),
-                        (false, true) => text::INVITATION_BODY_FAMILY.to_string(),
-                        (false, false) => text::INVITATION_BODY_FAMILY_NO_PLACE.to_string(),
+                        (false, true) => on_pages(text::INVITATION_BODY_FAMILY.to_string()),
+                        (false, false) => on_pages(text::INVITATION_BODY_FAMILY_NO_PLACE.to_string()),
                     },
                 )
             };
@@ -270,7 +274,7 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
             // The agenda a set time before the meeting, unless the meeting is cancelled.
             if let (false, Some(before)) = (cancel, def.and_then(|d| d.agenda_before)) {
                 let when = before.shift(m.date(), -1).and_then(|d| d.at(8, 0, 0, 0).to_zoned(tovholder_core::calendar::copenhagen().ok()?).ok()).map(|z| z.timestamp());
-                let body = if is_staff { text::agenda_body_staff(&format_datetime_da(m.form.start), &link) } else { text::agenda_body_family(&format_datetime_da(m.form.start)) };
+                let body = if is_staff { text::agenda_body_staff(&format_datetime_da(m.form.start), &link) } else { on_pages(text::agenda_body_family(&format_datetime_da(m.form.start))) };
                 let mut agenda = NewMail::new(to, text::agenda_subject(label, &format_date_da(m.date())), format!("{body}\n\n{}", text::MAIL_FOOTER), Some(id));
                 agenda.not_before = when.filter(|w| *w > app.clock.now());
                 agenda.key = Some(agenda_key(id, meeting));

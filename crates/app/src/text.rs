@@ -38,7 +38,7 @@ pub const INVITATION_ICS_FAMILY: &str = "Jeres koordinator gennemgår dagsordene
 /// An invitation's place when it is not one of the organisations' registered meeting places.
 pub const PLACE_IN_TOVHOLDER: &str = "Sted: se mødet i Tovholder.";
 pub const PLACE_IN_TOVHOLDER_SHORT: &str = "Se mødet i Tovholder";
-/// The family's invitation when the place is not in it (families do not log in yet).
+/// The family's invitation when the place is not in it (the family's pages show it).
 pub const INVITATION_BODY_FAMILY_NO_PLACE: &str = "I er inviteret til et møde. Tiden står i kalenderinvitationen, som er vedhæftet; jeres koordinator fortæller jer, hvor mødet holdes, og gennemgår dagsordenen med jer før mødet. Ring til koordinatoren, hvis I ikke kan komme.";
 pub const CANCELLED_BODY: &str = "Mødet er aflyst. Kalenderinvitationen er vedhæftet, så mødet kan fjernes fra kalenderen.";
 
@@ -66,6 +66,11 @@ pub fn agenda_body_staff(when: &str, link: &str) -> String {
 
 pub fn agenda_body_family(when: &str) -> String {
     format!("Mødet {when} nærmer sig. Jeres koordinator har dagsordenen og deltagerlisten og gennemgår dem gerne med jer.")
+}
+
+/// To a family member, who can log in: where the agenda, the participants and the preparation are.
+pub fn on_family_pages(body: &str, link: &str) -> String {
+    format!("{body}\n\nSe dagsordenen, hvem der kommer, og forbered jer på familiens sider:\n{link}")
 }
 
 // Passwords and the second factor. Mails carry a link, never a name.

@@ -128,6 +128,9 @@ async fn the_family_reads_their_plan() {
     let bak = t.course("Sofie");
     let plans = t.app.store.course(bak).await.unwrap().unwrap().state.plans.clone();
     assert!(!plans.is_empty(), "the demo's Bak family has a plan");
+    // It was sent to the family too: a notice with a link to their own pages, and nothing else.
+    let notice = last_mail(&t, LOUISE, text::NEW_DOCUMENT_SUBJECT).await;
+    assert!(notice.body.contains(&format!("/familie/forloeb/{bak}")) && !notice.body.contains("Bak"), "{}", notice.body);
     let c = family_login(&t, LOUISE).await;
     let page = c.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
     let href = format!("/familie/forloeb/{bak}/plan/{}", plans[0].doc);
@@ -212,6 +215,11 @@ async fn the_family_prepares_and_the_coordinator_reads_it() {
     assert!(page.contains("Familiens indlæg"), "the meeting's agenda");
     let action = format!("/familie/forloeb/{bak}/moeder/2/forberedelse");
     assert!(page.contains(&format!("action=\"{action}\"")));
+    // Her invitation (and the agenda a week before) leads here; neither names the family.
+    for subject in ["Invitation: Netværksmøde".to_string(), format!("Dagsorden: Netværksmøde")] {
+        let Some(m) = outbox(&t).await.into_iter().rev().map(|m| m.mail).find(|m| m.to == LOUISE && m.subject.starts_with(&subject)) else { panic!("no «{subject}» to her") };
+        assert!(m.body.contains(&format!("/familie/forloeb/{bak}")) && !m.body.contains("Bak"), "{}", m.body);
+    }
     let csrf = hidden_csrf(&page);
     let version = t.app.store.course(bak).await.unwrap().unwrap().version;
     let r = c.post(t.url(&action)).form(&[("csrf", csrf.as_str()), ("answer1", "Min søn har cpr 220915-4551"), ("answer2", "Skolen")]).send().await.unwrap();

@@ -83,10 +83,10 @@ async fn a_network_meeting_round_from_invitation_to_the_plan() {
         assert!(!ics.contains(word) && !subject.contains(word) && !text.contains(word), "{word} in an invitation");
     }
     assert!(!tovholder_core::cpr::contains_cpr(&ics) && !tovholder_core::cpr::contains_cpr(&text));
-    // The family gets one too, without a link they could not open.
+    // The family gets one too, with a link to their own pages, never to the staff's.
     let (_, _, family_text, family_ics) =
         sink.wait_for(|m| m.0 == "louise.bak@familie.example" && m.1 == "Invitation: Netværksmøde" && m.3.as_deref().is_some_and(|i| i.contains(&format!("tovholder-{id}-3@")))).await;
-    assert!(!family_text.contains("/forloeb/") && family_ics.unwrap().contains("ATTENDEE"));
+    assert!(family_text.contains(&format!("/familie/forloeb/{id}")) && !family_text.contains(&format!("{}/forloeb/", t.url(""))) && family_ics.unwrap().contains("ATTENDEE"), "{family_text}");
 
     // The agenda waits until a week before the meeting.
     let agenda_key = format!("agenda:{id}:3");

@@ -149,8 +149,9 @@ pub struct Candidate {
     pub department: Option<String>,
 }
 
-/// Who a plan version goes to: every participant of its meeting (or every staff member in the
-/// course and network) who is staff in the course, or whom the family's consent covers for
+/// Who a plan version goes to: the family members at its meeting (or all of them: it is their
+/// plan; "sendes ud til familien og netværket"), and every participant (or every staff member in
+/// the course and network) who is staff in the course, or whom the family's consent covers for
 /// documents today. Returns the recipients and, apart, those left out for want of consent.
 pub fn plan_recipients(ctx: &Ctx, doc: u32, candidates: &[Candidate]) -> (Vec<Recipient>, Vec<PersonId>) {
     let meeting = ctx.state.plans.iter().find(|p| p.doc == doc).and_then(|p| p.meeting).and_then(|m| ctx.state.meeting(m));
@@ -165,6 +166,9 @@ pub fn plan_recipients(ctx: &Ctx, doc: u32, candidates: &[Candidate]) -> (Vec<Re
     let docs_kind = ctx.model.consent.as_ref().and_then(|c| c.documents_kind.clone());
     let mut to = Vec::new();
     let mut left_out = Vec::new();
+    for m in ctx.state.members.iter().filter(|m| ctx.model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen) && invited(m.person)) {
+        to.push(Recipient { person: m.person, role: m.role.clone() });
+    }
     for c in candidates.iter().filter(|c| c.person != ctx.actor.person && invited(c.person)) {
         let staff_role = ctx.state.members.iter().find(|m| m.person == c.person && ctx.model.role(&m.role).is_some_and(|r| r.scope == Scope::Course));
         if let Some(m) = staff_role {
