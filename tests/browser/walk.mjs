@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs';
 //   WALK_ONLY         optional substring: run only the steps whose name contains it (and the
 //                     earlier steps those depend on, e.g. WALK_ONLY=Sofie runs the new-course walk,
 //                     WALK_ONLY=consent the consent walk on William Larsen's course, WALK_ONLY=Bak
-//                     the network-meeting round on the Bak family's course)
+//                     the network-meeting round on the Bak family's course, WALK_ONLY=familie the
+//                     family's own pages)
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -170,10 +171,10 @@ const state = {};           // facts found by one step and used by another (cour
 const pageProblems = [];    // JS errors and broken static assets seen on any page
 let lastPage = null;        // for the failure screenshot
 
-async function newPage() {
+async function newPage(viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({
     locale: 'da-DK',
-    viewport: { width: 1280, height: 900 },
+    viewport,
   });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
@@ -1742,6 +1743,144 @@ step('network meeting (Bak): gitte (by consent) gets the "not found" page for th
   assert.ok(!(await page.content()).includes(BAK), 'the 404 page does not name the family');
   await shot(page, 'ff-gitte-plan-404.png');
 }, { needs: ['bak-planned'] });
+
+// ---------------------------------------------------------------- the family looks in
+//
+// The Bak family's mother logs in with a link and a code by e-mail (read from the demo's outbox),
+// prepares for the next network meeting, reads plan 2.0 and withdraws her consent; Jonas Friis
+// (15) has his own page. The family's pages are walked at 360 px too. WALK_ONLY=familie runs this
+// group (with the Bak round it needs).
+
+const LOUISE_MAIL = 'louise.bak@familie.example';
+const JONAS_MAIL = 'jonas.friis@familie.example';
+
+// Asks for a link on the family's login page, opens it from the outbox (read as hanne), presses
+// "Fortsæt" and types the code: the family member's own page. `axe`: checks each login page.
+async function familyLogin(email, { viewport, axe = false } = {}) {
+  const s = await newPage(viewport);
+  const { page } = s;
+  await page.goto(`${server.base}/familie/login`);
+  if (axe) await runAxe(page, 'the family\'s login page');
+  await page.getByLabel('Din e-mailadresse').fill(email);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send mig et link' }).click()]);
+  assert.match(await page.locator('#besked').innerText(), /har vi sendt et link/, 'the page says a link went out');
+  const staff = await session('hanne');
+  const link = (await outboxMails(staff)).find((m) => m.to === email && m.subject === 'Dit link til Tovholder');
+  assert.ok(link, `the outbox has a link for ${email}`);
+  assert.ok(!BAK_FAMILY_WORDS.test(link.body), 'the link mail names nobody');
+  await page.goto(link.body.match(/https?:\/\/\S+\/familie\/link\?t=[0-9a-f]{64}/)[0]);
+  if (axe) await runAxe(page, 'the family\'s "Fortsæt" page');
+  await Promise.all([page.waitForURL('**/familie/kode'), page.getByRole('button', { name: 'Fortsæt' }).click()]);
+  if (axe) await runAxe(page, 'the family\'s code page');
+  const codeMail = (await outboxMails(staff)).find((m) => m.to === email && m.subject === 'Din kode til Tovholder');
+  await page.getByLabel('Kode').fill(codeMail.body.match(/\b\d{6}\b/)[0]);
+  await Promise.all([page.waitForURL('**/familie/forloeb/*'), page.getByRole('button', { name: 'Log ind' }).click()]);
+  sessions.set(`familie:${email}`, s);
+  lastPage = page;
+  return page;
+}
+
+function familyPage(email) {
+  const s = sessions.get(`familie:${email}`);
+  assert.ok(s, `${email} is logged in to the family's pages`);
+  lastPage = s.page;
+  return s.page;
+}
+
+// Nothing wider than the viewport: the page reads on a phone without scrolling sideways.
+async function fitsWidth(page, label) {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `${label} is ${scroll} px wide in a ${width} px viewport`);
+}
+
+step('familie (Bak): the mother asks for a link, opens it from the mail, presses "Fortsæt" and types the code; axe on each page', async () => {
+  const page = await familyLogin(LOUISE_MAIL, { axe: true });
+  assert.equal(pathOf(page), state.bak.replace('/forloeb/', '/familie/forloeb/'), 'one course: straight to it');
+  await page.getByRole('heading', { level: 1, name: 'Familiens Fremtid' }).waitFor();
+  assert.ok(await page.getByText('Du er logget ind som Louise Bak').isVisible());
+  const res = await page.goto(`${server.base}${state.bak}`);
+  assert.equal(pathOf(page), '/login', `the staff's course page sends her to the staff login (got ${res.status()} ${page.url()})`);
+}, { id: 'family-in', needs: ['bak-planned'] });
+
+step('familie (Bak): her page has the next network meeting\'s agenda and the five questions; she answers two; axe finds nothing', async () => {
+  const page = familyPage(LOUISE_MAIL);
+  await page.goto(`${server.base}${state.bak.replace('/forloeb/', '/familie/forloeb/')}`);
+  const form = page.locator('#forberedelse-2');
+  await form.waitFor();
+  assert.equal(await form.locator('textarea').count(), 5, 'Furesø\'s five questions');
+  assert.ok(await page.getByRole('heading', { name: 'Din forberedelse til netværksmødet' }).isVisible());
+  await form.getByLabel('1. Situationen p.t.').fill('Hverdagen er blevet roligere.');
+  await form.getByLabel(/5\. Hvilke tanker/).fill('Møderne må gerne ligge om morgenen.');
+  await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Gem mine svar' }).click()]);
+  assert.match(await page.locator('#besked').innerText(), /Dine svar er gemt/);
+  assert.equal(await page.locator('#forberedelse-2').getByLabel('1. Situationen p.t.').inputValue(), 'Hverdagen er blevet roligere.', 'her answer, to correct until the meeting');
+  await runAxe(page, 'the family\'s course page');
+  await shot(page, 'family-course.png');
+}, { id: 'family-prepared', needs: ['family-in'] });
+
+step('familie (Bak): hanne reads the mother\'s answers on the meeting page', async () => {
+  const page = await session('hanne');
+  await page.goto(`${server.base}${state.bak}/moeder/2`);
+  const section = page.locator('#familiens-stemme-sektion');
+  await section.waitFor();
+  assert.match(await section.innerText(), /Louise Bak[\s\S]*Situationen p\.t\.[\s\S]*Hverdagen er blevet roligere\./);
+}, { needs: ['family-prepared'] });
+
+step('familie (Bak): plan 2.0 is on her page, and the PDF opens', async () => {
+  const page = familyPage(LOUISE_MAIL);
+  await page.goto(`${server.base}${state.bak.replace('/forloeb/', '/familie/forloeb/')}`);
+  const link = page.getByRole('link', { name: 'Familiens plan 2.0 (pdf)' });
+  assert.equal(await link.count(), 1, 'version 2.0 is listed');
+  const text = pdfText(await fetchPdf(page, await link.getAttribute('href'), 'louise'));
+  assert.ok(text.includes('2.0') && text.includes('Gitte Skov'), 'the PDF is plan 2.0');
+}, { needs: ['family-in', 'bak-plan'] });
+
+step('familie (Bak): at 360 px her page reads without sideways scrolling, and axe finds nothing', async () => {
+  const page = familyPage(LOUISE_MAIL);
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.goto(`${server.base}${state.bak.replace('/forloeb/', '/familie/forloeb/')}`);
+  await fitsWidth(page, 'the family\'s course page');
+  await runAxe(page, 'the family\'s course page at 360 px');
+  await shot(page, 'family-course-360.png');
+  await page.setViewportSize({ width: 1280, height: 900 });
+}, { needs: ['family-in'] });
+
+step('familie (Bak): she withdraws her consent with one click; gitte\'s very next request gets 404', async () => {
+  const gitte = await freshSession('gitte');
+  assert.equal((await gitte.goto(`${server.base}${state.bak}`)).status(), 200, 'gitte reads the course by consent');
+  const page = familyPage(LOUISE_MAIL);
+  await page.goto(`${server.base}${state.bak.replace('/forloeb/', '/familie/forloeb/')}#samtykker`);
+  const card = page.locator('#samtykke-1');
+  assert.match(await card.innerText(), /Sundhedsplejen/, 'who her consent names');
+  await Promise.all([page.waitForNavigation(), card.getByRole('button', { name: 'Tilbagekald samtykket' }).click()]);
+  assert.match(await page.locator('#besked').innerText(), /Samtykket er tilbagekaldt/);
+  assert.equal(await page.locator('#samtykke-1').getByRole('button', { name: 'Tilbagekald samtykket' }).count(), 0, 'nothing left to withdraw');
+  assert.equal((await gitte.goto(`${server.base}${state.bak}`)).status(), 404, 'closed to Sundhedsplejen at once');
+  await runAxe(page, 'the family\'s course page after withdrawing');
+}, { needs: ['family-in'] });
+
+step('familie (Jonas): at 360 px his own page has the next date, who to talk to and "Mine ønsker"; camilla reads them; axe finds nothing', async () => {
+  const page = await familyLogin(JONAS_MAIL, { viewport: { width: 360, height: 780 } });
+  assert.ok(await page.locator('.child-page').isVisible(), 'the child\'s page');
+  await page.getByRole('heading', { level: 1, name: 'Hej Jonas Friis' }).waitFor();
+  assert.ok(await page.getByText('Camilla Krogh').first().isVisible(), 'who to talk to');
+  await fitsWidth(page, 'the child\'s page');
+  await runAxe(page, 'the child\'s page at 360 px');
+  await page.getByLabel('Det vil jeg gerne sige').fill('Jeg vil gerne tale om, at jeg er træt om morgenen.');
+  await page.getByLabel('Nej').check();
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Gem mine ønsker' }).click()]);
+  assert.match(await page.locator('#besked').innerText(), /Dine ønsker er gemt/);
+  await shot(page, 'family-child-360.png');
+  const camilla = await session('camilla');
+  const courses = await camilla.goto(`${server.base}/forloeb`);
+  assert.equal(courses.status(), 200);
+  await camilla.getByRole('link', { name: /Jonas Friis/ }).first().click();
+  await camilla.locator('[data-wishes]').first().waitFor();
+  const wishes = await camilla.locator('[data-wishes]').first().innerText();
+  assert.match(wishes, /Jonas Friis/);
+  assert.match(wishes, /træt om morgenen/);
+  assert.match(wishes, /forældrene ser dem ikke/);
+});
 
 // ---------------------------------------------------------------- what people trip over
 //
