@@ -217,6 +217,20 @@ pub enum Command {
         #[serde(default)]
         meeting: Option<u32>,
     },
+    /// Starts a thread of messages with the people chosen (from `messages::choices`) and its
+    /// first message; `family`: a thread for the family, who then take part.
+    StartThread {
+        subject: String,
+        #[serde(default)]
+        family: bool,
+        participants: Vec<PersonId>,
+        text: String,
+    },
+    /// Writes in a thread one is in.
+    PostMessage {
+        thread: u32,
+        text: String,
+    },
     /// Sends a plan version to the participants the consent covers; `doc` 0: the one issued in
     /// the same request.
     SendPlan {
@@ -290,6 +304,8 @@ impl Command {
             Command::RecordStatus { .. } => "record_status",
             Command::IssuePlan { .. } => "issue_plan",
             Command::SendPlan { .. } => "send_plan",
+            Command::StartThread { .. } => "start_thread",
+            Command::PostMessage { .. } => "post_message",
         }
     }
 }
@@ -391,6 +407,7 @@ pub(crate) async fn commit_decided(app: &App, course: &Course, mut state: Course
     blobs.extend(letter_blobs);
     let mut mails = mails(app, &course.model, course.id, &course.state, &state).await?;
     mails.extend(document_mails(app, course.id, &events).await?);
+    mails.extend(crate::messages::mails(app, course.id, &state, &events, stamp.by).await?);
     let organizer = app.store.persons(&[actor.person]).await?.into_iter().next().and_then(|p| p.email);
     let (meeting_mails, withdraw) = crate::meeting_actions::mails(app, &course.model, course.id, &state, &events, organizer).await?;
     mails.extend(meeting_mails);
@@ -577,6 +594,11 @@ async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stam
                 let doc = if *doc == 0 { last_doc } else { *doc };
                 commands::send_plan(&ctx, doc, &crate::meeting_actions::candidates(app, &state).await?)
             }
+            Command::StartThread { subject, family, participants, text } => {
+                let choices: Vec<PersonId> = crate::messages::choices(app, course).await?.into_iter().filter(|c| !c.family).map(|c| c.person).collect();
+                commands::messages::start_thread(&ctx, subject, *family, participants, &choices, text)
+            }
+            Command::PostMessage { thread, text } => commands::messages::post_message(&ctx, *thread, text),
         };
         match decided {
             Ok(evs) => {
@@ -912,22 +934,39 @@ pub async fn open_course(app: &App, user: &tovholder_store::User, reg: Registrat
 /// access log only). The caller has checked that they may read it.
 pub async fn note_reading(app: &App, course: &Course, doc: u32) -> Result<(), AppError> {
     let actor = course.actor();
-    let (mut version, mut state) = (course.version, course.state.clone());
-    // A reader must never be turned away because someone saved meanwhile: retry on the new version.
+    record_reading(app, course.id, &course.model, course.version, course.state.clone(), actor.person, |s| commands::read_document(s, &actor, doc)).await
+}
+
+/// Records that `person` has read thread `id` (its read receipt).
+pub async fn mark_read(app: &App, course: CourseId, model: &Model, version: i64, state: std::sync::Arc<CourseState>, person: PersonId, id: u32) -> Result<(), AppError> {
+    record_reading(app, course, model, version, state, person, |s| commands::messages::read_thread(s, person, id)).await
+}
+
+/// Stores what reading records (a document's first reading, a thread's read receipt), retrying
+/// on a newer version: a reader is never turned away because someone saved meanwhile.
+async fn record_reading(
+    app: &App,
+    id: CourseId,
+    model: &Model,
+    mut version: i64,
+    mut state: std::sync::Arc<CourseState>,
+    person: PersonId,
+    read: impl Fn(&CourseState) -> Vec<Event>,
+) -> Result<(), AppError> {
     for _ in 0..3 {
-        let events = commands::read_document(&state, &actor, doc);
+        let events = read(&state);
         if events.is_empty() {
             return Ok(());
         }
-        let stamp = Stamp { at: app.clock.now(), by: actor.person };
+        let stamp = Stamp { at: app.clock.now(), by: person };
         let mut after = (*state).clone();
         for e in &events {
             after.apply(&stamp, e);
         }
         let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
-        match app.store.append(course.id, version, &commit(&course.model, after, entries, vec![], vec![])).await {
+        match app.store.append(id, version, &commit(model, after, entries, vec![], vec![])).await {
             Err(tovholder_store::StoreError::Conflict { .. }) => {
-                let fresh = app.store.course(course.id).await?.ok_or(AppError::NotFound)?;
+                let fresh = app.store.course(id).await?.ok_or(AppError::NotFound)?;
                 (version, state) = (fresh.version, fresh.state);
             }
             other => return other.map(|_| ()).map_err(AppError::from),

@@ -179,6 +179,8 @@ pub struct FamilyView {
     pub consents: Vec<FamilyConsent>,
     /// Who can see the course and why (the parties by their roles, others by consent).
     pub access: Vec<AccessLine>,
+    /// The threads for the family that the viewer is in.
+    pub threads: Vec<crate::messages::ThreadLine>,
 }
 
 impl FamilyView {
@@ -263,12 +265,26 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
             .map(|(p, w)| FamilyWishes { name: pname(p), text: w.text.clone(), parents_may_see: w.parents_may_see, written_da: format_timestamp_da(w.stamp.at).unwrap_or_default() })
             .collect(),
         access: views::access_lines(model, state, &pname, &orgs, today),
+        threads: crate::messages::lines(app, &family_threads(state, me), me).await?,
     })
+}
+
+/// The threads for the family that `person` is in.
+fn family_threads(state: &CourseState, person: PersonId) -> Vec<&tovholder_core::messages::Thread> {
+    state.threads.iter().filter(|t| t.family && t.participants.contains(&person)).collect()
+}
+
+/// A thread for the family, as its family member reads it; their read receipt is recorded.
+pub async fn thread(app: &App, fc: &FamilyCourse, id: u32) -> Result<crate::messages::ThreadView, AppError> {
+    let t = family_threads(&fc.state, fc.person.id).into_iter().find(|t| t.id == id).ok_or(AppError::NotFound)?;
+    let view = crate::messages::view(app, t).await?;
+    crate::actions::mark_read(app, fc.id, &fc.model, fc.version, fc.state.clone(), fc.person.id, id).await?;
+    Ok(view)
 }
 
 /// The planned meetings ahead that the family takes part in (one of them is invited).
 fn meetings(model: &Model, state: &CourseState, names: &Names, me: PersonId, today: Date) -> Vec<FamilyMeeting> {
-    let family = crate::meeting_views::family(model, state);
+    let family = tovholder_core::commands::family::members(model, state);
     let mut out: Vec<&tovholder_core::meetings::Meeting> =
         state.meetings.iter().filter(|m| m.status == MeetingStatus::Planned && m.date() >= today && m.form.attendees.iter().any(|w| matches!(w, Who::Person(p) if family.contains(p)))).collect();
     out.sort_by_key(|m| m.form.start);
@@ -332,6 +348,7 @@ pub enum FamilyAction {
     Sign { consent: u32 },
     Prepare { meeting: u32, answers: Vec<String> },
     Wishes { text: String, parents_may_see: bool },
+    Reply { thread: u32, text: String },
 }
 
 impl FamilyAction {
@@ -341,6 +358,7 @@ impl FamilyAction {
             FamilyAction::Sign { .. } => "sign_consent",
             FamilyAction::Prepare { .. } => "answer_preparation",
             FamilyAction::Wishes { .. } => "write_wishes",
+            FamilyAction::Reply { .. } => "post_message",
         }
     }
 }
@@ -355,6 +373,7 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
         FamilyAction::Sign { consent } => family::sign_consent(state, me, *consent, today),
         FamilyAction::Prepare { meeting, answers } => family::answer_preparation(model, state, me, *meeting, answers, today),
         FamilyAction::Wishes { text, parents_may_see } => family::write_wishes(model, state, me, text, *parents_may_see, today),
+        FamilyAction::Reply { thread, text } => tovholder_core::commands::messages::family_post(state, me, *thread, text),
     };
     let reason = if outcome.is_ok() { format!("family:{}", fc.roles.join(",")) } else { "invalid_input".into() };
     log(app, AccessRecord { at: stamp.at, person: Some(me), course: Some(fc.id), action: format!("write:{}", action.name()), allowed: true, reason }).await?;
@@ -363,7 +382,8 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
     for e in &events {
         after.apply(&stamp, e);
     }
-    let mails = crate::actions::mails(app, model, fc.id, state, &after).await?;
+    let mut mails = crate::actions::mails(app, model, fc.id, state, &after).await?;
+    mails.extend(crate::messages::mails(app, fc.id, &after, &events, me).await?);
     let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
     app.store.append(fc.id, fc.version, &crate::actions::commit(model, after, entries, mails, vec![])).await?;
     Ok(())

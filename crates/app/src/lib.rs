@@ -19,6 +19,7 @@ pub mod login_links;
 pub mod mailer;
 pub mod meeting_actions;
 pub mod meeting_views;
+pub mod messages;
 pub mod metrics;
 pub mod models;
 pub mod passwords;

@@ -19,7 +19,7 @@ use tovholder_store::{Attachment, Blob, NewMail, Person};
 
 use crate::App;
 use crate::error::AppError;
-use crate::meeting_views::{Names, family};
+use crate::meeting_views::Names;
 use crate::text;
 
 /// The family plan as it stands now, rendered as its next version: the document to record and
@@ -85,7 +85,7 @@ async fn plan_data(app: &App, ctx: &Ctx<'_>, version: &str, meeting: Option<u32>
     let (people, orgs) = names_data(app, state).await?;
     let names = Names { model, state, people: &people, orgs: &orgs };
     let (from, to) = commands::plan_period(ctx);
-    let family_ids = family(model, state);
+    let family_ids = tovholder_core::commands::family::members(model, state);
     let family_names: Vec<String> = family_ids.iter().map(|p| names.name(Who::Person(*p))).collect();
     let all_orgs = app.store.orgs().await?;
     let organisation = state.parties.values().next().and_then(|o| all_orgs.iter().find(|x| x.id == *o)).map(|x| x.name.clone()).unwrap_or_default();
@@ -212,7 +212,7 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
     // Only a registered place goes into calendars (Outlook, Exchange): any other may name the
     // family ("Sofies skole") in ways no filter catches, so it stays inside Tovholder.
     let registered = registered_places(app, after).await?;
-    let family = crate::meeting_views::family(model, after);
+    let family = tovholder_core::commands::family::members(model, after);
     for e in events {
         let (meeting, cancel) = match e {
             Event::InvitationsSent { meeting, .. } => (*meeting, false),

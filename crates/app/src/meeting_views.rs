@@ -10,7 +10,7 @@ use tovholder_core::course::CourseState;
 use tovholder_core::family_plan::AgreementStatus;
 use tovholder_core::ids::PersonId;
 use tovholder_core::meetings::{Meeting, MeetingStatus, Who, agenda_fit};
-use tovholder_core::model::{Model, Scope};
+use tovholder_core::model::Model;
 use tovholder_store::Person;
 
 use tovholder_core::calendar::format_date_da as date_da;
@@ -325,7 +325,7 @@ pub fn meeting_view(names: &Names, m: &Meeting, all_agreements: &[AgreementView]
     // "5 minutter pr. deltager" is the network's round: those who come from the network (or,
     // with no network, everyone but the family), counting a substitute for one who cannot come.
     let coming: Vec<Who> = m.form.attendees.iter().copied().filter(|w| m.apology(*w).is_none_or(|a| a.substitute.is_some())).collect();
-    let family = family(model, state);
+    let family = tovholder_core::commands::family::members(model, state);
     let network = coming.iter().filter(|w| matches!(w, Who::Network(_))).count();
     let n = if network > 0 { network } else { coming.iter().filter(|w| !matches!(w, Who::Person(p) if family.contains(p))).count() } as u32;
     let fit = agenda_fit(&m.form.agenda, n, m.form.minutes);
@@ -425,11 +425,4 @@ pub fn meeting_view(names: &Names, m: &Meeting, all_agreements: &[AgreementView]
         },
         wishes: if restricted || m.status != MeetingStatus::Planned { vec![] } else { wishes(names) },
     }
-}
-
-/// The family members (citizen roles) of a course.
-pub fn family(model: &Model, state: &CourseState) -> Vec<PersonId> {
-    let mut out: Vec<PersonId> = state.members.iter().filter(|m| model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen)).map(|m| m.person).collect();
-    out.dedup();
-    out
 }

@@ -24,6 +24,8 @@ pub const SCANNER_DOWN: &str = "Filen kan ikke tjekkes for virus lige nu, så de
 pub const LOGGED_OUT: &str = "Du er logget ud.";
 pub const MAIL_FOOTER: &str = "Denne e-mail er sendt automatisk af Tovholder og indeholder ingen personoplysninger. Svar ikke på den.";
 pub const NEW_DOCUMENT_SUBJECT: &str = "Nyt dokument i Tovholder";
+pub const NEW_MESSAGE_SUBJECT: &str = "Ny besked i Tovholder";
+pub const NEW_MESSAGE_BODY: &str = "Du har fået en besked i et forløb i Tovholder. Læs den her:";
 pub const NEW_DOCUMENT_BODY: &str = "Du har fået et dokument i et forløb i Tovholder.";
 
 /// A refused save: who changed the same thing meanwhile, and when.

@@ -647,6 +647,10 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
         Event::PlanIssued { version, doc, .. } => format!("{} version {version} blev udarbejdet (dokument nr. {doc}).", model.plan.as_ref().map_or("Familieplan", |p| p.label.as_str())),
         Event::PreparationAnswered { meeting, .. } => format!("Forberedelsen til møde nr. {meeting} blev besvaret på familiens sider."),
         Event::WishesWritten { .. } => "«Mine ønsker» blev skrevet på familiens sider.".into(),
+        // Only the thread's participants read its subject and messages: the journal says that, not what.
+        Event::ThreadStarted { thread, participants, .. } => format!("En tråd med beskeder blev startet (nr. {thread}, {} deltagere).", participants.len()),
+        Event::MessagePosted { thread, .. } => format!("Der blev skrevet en besked i tråd nr. {thread}."),
+        Event::ThreadRead { thread, .. } => format!("Tråd nr. {thread} blev læst."),
     }
 }
 

@@ -174,6 +174,24 @@ pub enum Event {
         text: String,
         parents_may_see: bool,
     },
+    /// A thread of messages started (its first message follows in the same commit); the one
+    /// who started it is the entry's stamp.
+    ThreadStarted {
+        thread: u32,
+        subject: String,
+        family: bool,
+        participants: Vec<PersonId>,
+    },
+    MessagePosted {
+        thread: u32,
+        message: u32,
+        text: String,
+    },
+    /// Who read a thread (the stamp) up to which message: its read receipt.
+    ThreadRead {
+        thread: u32,
+        upto: u32,
+    },
 }
 
 /// A child's wishes as they stand.
@@ -248,6 +266,7 @@ impl Event {
             Event::StatusRecorded { person, .. } => vec![format!("status:{person}")],
             Event::PreparationAnswered { meeting, .. } => vec![format!("preparation:{meeting}")],
             Event::WishesWritten { .. } => vec!["wishes".into()],
+            Event::ThreadStarted { .. } | Event::MessagePosted { .. } | Event::ThreadRead { .. } => vec![],
             Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
             Event::CourseOpened { .. } | Event::DocumentAdded(_) | Event::DocumentSent { .. } | Event::DocumentRead { .. } | Event::ConsentRecorded(_) => vec![],
         }
@@ -261,6 +280,7 @@ impl Event {
             Event::ConsentRecorded(f) => std::iter::once(f.giver).chain(f.about.iter().copied()).collect(),
             Event::ConsentSigned { by, .. } => vec![*by],
             Event::StatusRecorded { person, .. } => vec![*person],
+            Event::ThreadStarted { participants, .. } => participants.clone(),
             Event::MeetingPlanned(f) => f
                 .attendees
                 .iter()
@@ -309,6 +329,9 @@ impl Event {
             Event::StatusRecorded { .. } => "status_recorded",
             Event::PreparationAnswered { .. } => "preparation_answered",
             Event::WishesWritten { .. } => "wishes_written",
+            Event::ThreadStarted { .. } => "thread_started",
+            Event::MessagePosted { .. } => "message_posted",
+            Event::ThreadRead { .. } => "thread_read",
             Event::PlanIssued { .. } => "plan_issued",
         }
     }
@@ -377,6 +400,9 @@ pub struct CourseState {
     pub statuses: BTreeMap<PersonId, Recorded>,
     #[serde(default)]
     pub plans: Vec<PlanVersion>,
+    /// Threads of messages between the course's participants.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub threads: Vec<crate::messages::Thread>,
     /// Children's "Mine ønsker", by child.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub wishes: BTreeMap<PersonId, Wishes>,
@@ -627,6 +653,27 @@ impl CourseState {
             }
             Event::WishesWritten { text, parents_may_see } => {
                 self.wishes.insert(stamp.by, Wishes { text: text.clone(), parents_may_see: *parents_may_see, stamp: stamp.clone() });
+            }
+            Event::ThreadStarted { thread, subject, family, participants } => self.threads.push(crate::messages::Thread {
+                id: *thread,
+                subject: subject.clone(),
+                family: *family,
+                participants: participants.clone(),
+                started: stamp.clone(),
+                messages: vec![],
+                read: BTreeMap::new(),
+            }),
+            Event::MessagePosted { thread, message, text } => {
+                if let Some(t) = self.threads.iter_mut().find(|t| t.id == *thread) {
+                    t.messages.push(crate::messages::Message { id: *message, text: text.clone(), stamp: stamp.clone() });
+                    t.read.insert(stamp.by, *message);
+                }
+            }
+            Event::ThreadRead { thread, upto } => {
+                if let Some(t) = self.threads.iter_mut().find(|t| t.id == *thread) {
+                    let seen = t.read.entry(stamp.by).or_insert(0);
+                    *seen = (*seen).max(*upto);
+                }
             }
             Event::PlanIssued { version, doc, meeting, period_from, period_to } => {
                 self.plans.push(PlanVersion { version: version.clone(), doc: *doc, meeting: *meeting, period_from: *period_from, period_to: *period_to, stamp: stamp.clone() })

@@ -12,6 +12,7 @@ mod fuzz;
 pub mod ids;
 pub mod letters;
 pub mod meetings;
+pub mod messages;
 pub mod model;
 pub mod notices;
 pub mod policy;

@@ -88,6 +88,8 @@ pub struct ConsentDef {
     pub read_kind: String,
     /// The kind needed to read documents (those sent to the recipient).
     pub documents_kind: Option<String>,
+    /// The kind needed to take part in the course's messages (a reader by consent).
+    pub messages_kind: Option<String>,
     /// Kinds a youth of 15 or more must also sign for.
     #[serde(default)]
     pub youth_signs_for: Vec<String>,
@@ -624,7 +626,7 @@ impl Model {
                     }
                 }
             }
-            for (name, kind) in [("read_kind", Some(&c.read_kind)), ("documents_kind", c.documents_kind.as_ref())] {
+            for (name, kind) in [("read_kind", Some(&c.read_kind)), ("documents_kind", c.documents_kind.as_ref()), ("messages_kind", c.messages_kind.as_ref())] {
                 if let Some(k) = kind
                     && !c.kinds.contains_key(k)
                 {

@@ -35,6 +35,7 @@ pub fn table() -> Vec<Route> {
     rows.extend(crate::features::account::routes());
     rows.extend(crate::features::accessibility::routes());
     rows.extend(crate::features::family::routes());
+    rows.extend(crate::features::messages::routes());
     rows
 }
 

@@ -13,9 +13,9 @@ use tovholder_core::ids::{CourseId, PersonId};
 
 const LOUISE: &str = "louise.bak@familie.example";
 
-/// The newest mail to `to` whose subject is `subject`.
+/// The newest mail to `to` whose subject is `subject` (the outbox lists the newest first).
 async fn last_mail(t: &TestApp, to: &str, subject: &str) -> tovholder_store::NewMail {
-    outbox(t).await.into_iter().rev().map(|m| m.mail).find(|m| m.to == to && m.subject == subject).unwrap_or_else(|| panic!("no mail «{subject}» to {to}"))
+    outbox(t).await.into_iter().map(|m| m.mail).find(|m| m.to == to && m.subject == subject).unwrap_or_else(|| panic!("no mail «{subject}» to {to}"))
 }
 
 /// The link's token in a mail's body.
@@ -217,7 +217,7 @@ async fn the_family_prepares_and_the_coordinator_reads_it() {
     assert!(page.contains(&format!("action=\"{action}\"")));
     // Her invitation (and the agenda a week before) leads here; neither names the family.
     for subject in ["Invitation: Netværksmøde", "Dagsorden: Netværksmøde"] {
-        let Some(m) = outbox(&t).await.into_iter().rev().map(|m| m.mail).find(|m| m.to == LOUISE && m.subject.starts_with(subject)) else { panic!("no «{subject}» to her") };
+        let Some(m) = outbox(&t).await.into_iter().map(|m| m.mail).find(|m| m.to == LOUISE && m.subject.starts_with(subject)) else { panic!("no «{subject}» to her") };
         assert!(m.body.contains(&format!("/familie/forloeb/{bak}")) && !m.body.contains("Bak"), "{}", m.body);
     }
     let csrf = hidden_csrf(&page);

@@ -42,7 +42,7 @@ impl Seeder<'_> {
                 giver: parent,
                 about: vec![noah],
                 recipients,
-                kinds: vec!["forloeb".into()],
+                kinds: vec!["forloeb".into(), "beskeder".into()],
                 purpose: "At de valgte parter kan følge barnets forløb med Julemærkehjemmet og støtte barnet og familien før, under og efter opholdet.".into(),
                 valid_from: self.day(-40),
                 valid_to: self.day(200),

@@ -20,6 +20,14 @@ pub fn is_family(model: &Model, state: &CourseState, person: PersonId) -> bool {
     state.members.iter().any(|m| m.person == person && model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen))
 }
 
+/// The family members (citizen roles) of a course, each once.
+pub fn members(model: &Model, state: &CourseState) -> Vec<PersonId> {
+    let mut out: Vec<PersonId> = state.members.iter().filter(|m| model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen)).map(|m| m.person).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// A family member's age on `today`, if the course records their birth date.
 pub fn age(state: &CourseState, person: PersonId, today: Date) -> Option<i16> {
     let born = state.members.iter().find(|m| m.person == person).and_then(|m| m.born)?;

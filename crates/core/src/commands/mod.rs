@@ -11,6 +11,7 @@ mod consents;
 mod documents;
 pub mod family;
 mod meetings;
+pub mod messages;
 mod plan;
 
 pub use changes::{answer_change, propose_change};

@@ -12,6 +12,7 @@ pub mod family;
 pub mod family_plan;
 pub mod login;
 pub mod meetings;
+pub mod messages;
 pub mod outbox;
 pub mod places;
 pub mod shared;

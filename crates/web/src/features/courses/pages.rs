@@ -105,6 +105,8 @@ pub struct CoursePage {
     /// The form a task's link asked to open (`?aaben=`), and the field to focus (`?felt=`).
     pub open_form: String,
     pub focus: String,
+    /// Messages unread by the viewer in the threads they are in.
+    pub unread: usize,
 }
 
 /// Journal entries a course page shows; the whole journal is one link away. A course runs
@@ -230,6 +232,7 @@ async fn render(app: &App, course: &AuthorizedCourse, submitted: &BTreeMap<Strin
         journal_total,
         open_form: String::new(),
         focus: String::new(),
+        unread: tovholder_app::messages::visible(app, course).iter().map(|t| t.unread(course.user.person)).sum(),
     })
 }
 

@@ -136,6 +136,39 @@ pub async fn wishes(State(app): State<App>, family: CurrentFamily, Path(id): Pat
     act(&app, &family, id, action, "oensker", &form).await
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "family/thread.html")]
+struct ThreadPage {
+    layout: Layout,
+    course: i64,
+    csrf: String,
+    t: tovholder_app::messages::ThreadView,
+    errors: Vec<FieldError>,
+    values: BTreeMap<String, String>,
+}
+
+crate::ui::form_state!(ThreadPage, values);
+
+async fn thread_page(app: &App, family: &CurrentFamily, fc: &FamilyCourse, id: u32, errors: Vec<FieldError>, values: BTreeMap<String, String>) -> Result<Response, AppError> {
+    let t = family::thread(app, fc, id).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, ThreadPage { layout: layout(app, family), course: fc.id.0, csrf: family.csrf.clone(), t, errors, values }).into_response())
+}
+
+pub async fn thread(State(app): State<App>, family: CurrentFamily, Path((id, thread)): Path<(i64, u32)>) -> Result<Response, PageError> {
+    let fc = FamilyCourse::load(&app, &family.person, CourseId(id), "read_thread").await?;
+    Ok(thread_page(&app, &family, &fc, thread, vec![], BTreeMap::new()).await?)
+}
+
+pub async fn reply(State(app): State<App>, family: CurrentFamily, Path((id, thread)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let fc = FamilyCourse::load(&app, &family.person, CourseId(id), "write").await?;
+    match family::perform(&app, &fc, FamilyAction::Reply { thread, text: get(&form, "text").to_string() }).await {
+        Ok(()) => Ok(Redirect::to(&format!("/familie/forloeb/{id}/beskeder/{thread}#svar")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(thread_page(&app, &family, &fc, thread, errors, form.into_iter().collect()).await?),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Staff invite a family member; back to the course, which says the invitation went.
 pub async fn invite(State(app): State<App>, course: AuthorizedCourse, Path((_, person)): Path<(i64, i64)>) -> Result<Response, PageError> {
     family_login::invite(&app, &course, PersonId(person)).await?;

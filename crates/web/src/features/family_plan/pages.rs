@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use tovholder_app::actions::Command;
 use tovholder_app::meeting_actions::{names_data, network_entries};
-use tovholder_app::meeting_views::{self, Names};
+use tovholder_app::meeting_views::Names;
 use tovholder_app::views::date_da;
 use tovholder_core::commands::{self, FieldError};
 use tovholder_core::family_plan::{Intervention, Quadrant};
@@ -135,7 +135,7 @@ pub(crate) async fn plan_page(app: &App, course: &AuthorizedCourse, submitted: &
     let actor = course.user.actor();
     let today = app.clock.today();
     let allowed = commands::allowed(model, state, &actor, today);
-    let family_ids = meeting_views::family(model, state);
+    let family_ids = tovholder_core::commands::family::members(model, state);
     let centre: Vec<String> = family_ids.iter().map(|p| names.name(Who::Person(*p))).collect();
     let network = Quadrant::ALL
         .iter()

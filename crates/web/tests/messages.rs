@@ -1,0 +1,131 @@
+//! HTTP tests: secure messages. Threads between the municipality and a region that reads the
+//! course by consent, and with the family; read receipts; consent governs every read.
+//! A real server on port 0 over a fresh store with the demo data (SQLite, or PostgreSQL with
+//! TOVHOLDER_TEST_STORE=postgres), driven by real HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tovholder_app::text;
+
+async fn person_of(t: &TestApp, username: &str) -> i64 {
+    t.app.store.user_by_name(username).await.unwrap().unwrap().person.0
+}
+
+async fn get_json(t: &TestApp, c: &reqwest::Client, path: &str) -> (StatusCode, Value) {
+    let r = c.get(t.url(path)).send().await.unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The region's child psychiatry (reading Noah's course by the family's consent, which covers
+/// messages) writes to the municipality's tovholder directly; she is told by a mail that names
+/// nobody, reads it, and the region sees "Læst af". Nobody outside the thread learns of it. When
+/// the consent is revoked the region loses the thread at once; what it wrote stays for the others.
+#[tokio::test]
+async fn the_region_writes_to_the_municipality_by_consent() {
+    let t = TestApp::spawn().await;
+    let noah = t.course("Noah");
+    let (rikke, rcsrf) = t.login("rikke").await;
+    let (tove, tcsrf) = t.login("tove").await;
+    let threads = format!("/api/v1/courses/{noah}/threads");
+    assert_eq!(get_json(&t, &rikke, &threads).await, (StatusCode::OK, json!([])));
+    let tove_id = person_of(&t, "tove").await;
+    let start = json!({"subject": "Spørgsmål om skolestart", "participants": [tove_id], "text": "Kan vi tale om skolestarten efter opholdet?"});
+    let bad = json!({"subject": "Cpr", "participants": [tove_id], "text": "Barnets cpr er 010101-1234"});
+    let r = rikke.post(t.url(&threads)).header("x-csrf-token", &rcsrf).json(&bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no CPR number in a message");
+    let r = rikke.post(t.url(&threads)).header("x-csrf-token", &rcsrf).json(&start).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let mail = outbox(&t).await.into_iter().map(|m| m.mail).find(|m| m.to == "tove@egeskov.example" && m.subject == text::NEW_MESSAGE_SUBJECT).expect("a notice to tove");
+    assert!(mail.body.contains(&format!("/forloeb/{noah}/beskeder/1")) && !mail.body.contains("Noah") && !mail.body.contains("skolestart"), "{}", mail.body);
+
+    let (_, list) = get_json(&t, &tove, &threads).await;
+    assert_eq!((list[0]["subject"].as_str(), list[0]["unread"].as_u64()), (Some("Spørgsmål om skolestart"), Some(1)));
+    let (_, before) = get_json(&t, &rikke, &format!("{threads}/1")).await;
+    assert_eq!(before["messages"][0]["read_by"], json!([]), "not read yet");
+    let (status, thread) = get_json(&t, &tove, &format!("{threads}/1")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(thread["messages"][0]["text"], "Kan vi tale om skolestarten efter opholdet?");
+    let (_, after) = get_json(&t, &rikke, &format!("{threads}/1")).await;
+    assert!(after["messages"][0]["read_by"][0].as_str().unwrap().starts_with("Tove Lund"), "{after}");
+    let r = tove.post(t.url(&format!("{threads}/1/messages"))).header("x-csrf-token", &tcsrf).json(&json!({"text": "Ja, ring torsdag."})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Outside the thread, it does not exist: a colleague of hers, and a reader by the same consent.
+    for who in ["karim", "ole"] {
+        let (c, _) = t.login(who).await;
+        assert_eq!(get_json(&t, &c, &format!("{threads}/1")).await.0, StatusCode::NOT_FOUND, "{who}");
+        assert_eq!(get_json(&t, &c, &threads).await.1, json!([]), "{who}");
+        let page = c.get(t.url(&format!("/forloeb/{noah}/beskeder/1"))).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::NOT_FOUND, "{who}");
+    }
+
+    // The family's consent is revoked: the region's very next request finds nothing.
+    let r = tove.post(t.url(&format!("/api/v1/courses/{noah}/consents/1/revoke"))).header("x-csrf-token", &tcsrf).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(get_json(&t, &rikke, &format!("{threads}/1")).await.0, StatusCode::NOT_FOUND);
+    let (_, kept) = get_json(&t, &tove, &format!("{threads}/1")).await;
+    assert_eq!(kept["messages"].as_array().unwrap().len(), 2, "what the region wrote stays for the others");
+}
+
+/// A thread with the family: the coordinator writes to the mother, who reads it on her own pages
+/// and answers; the coordinator sees "Læst af Louise Bak". The family is never in a thread not
+/// marked for them, and a reader whose consent does not cover messages cannot write at all.
+#[tokio::test]
+async fn a_thread_with_the_family() {
+    let t = TestApp::spawn().await;
+    let bak = t.course("Sofie");
+    let state = t.app.store.course(bak).await.unwrap().unwrap().state;
+    let louise = state.members.iter().find(|m| m.role == "voksen").unwrap().person.0;
+    let (hanne, csrf) = t.login("hanne").await;
+    let page = hanne.get(t.url(&format!("/forloeb/{bak}/beskeder"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("value=\"{louise}\"")) && page.contains("Louise Bak (familien)"), "the family can be chosen");
+    let form = |family: &'static str| {
+        vec![("csrf", csrf.clone()), ("subject", "Før netværksmødet".into()), ("participant", louise.to_string()), ("family", family.into()), ("text", "Har I spørgsmål til mødet?".into())]
+    };
+    let r = hanne.post(t.url(&format!("/forloeb/{bak}/beskeder"))).form(&form("nej")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = r.text().await.unwrap();
+    assert!(refused.contains("Familien kan kun være med i tråde, der er markeret for familien.") && refused.contains("Har I spørgsmål til mødet?"), "the error, and what she typed kept");
+    let r = hanne.post(t.url(&format!("/forloeb/{bak}/beskeder"))).form(&form("ja")).send().await.unwrap();
+    assert_eq!((r.status(), r.headers()["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, format!("/forloeb/{bak}/beskeder/1").as_str()));
+
+    let mail = outbox(&t).await.into_iter().map(|m| m.mail).find(|m| m.to == "louise.bak@familie.example" && m.subject == text::NEW_MESSAGE_SUBJECT).unwrap();
+    assert!(mail.body.contains(&format!("/familie/forloeb/{bak}/beskeder/1")), "her link goes to her own pages");
+    let c = t.anonymous();
+    // Logged in as in tests/family.rs, by link and code.
+    let html = c.get(t.url("/familie/login")).send().await.unwrap().text().await.unwrap();
+    c.post(t.url("/familie/login")).form(&[("csrf", hidden_csrf(&html).as_str()), ("email", "louise.bak@familie.example")]).send().await.unwrap();
+    let link = outbox(&t).await.into_iter().map(|m| m.mail).find(|m| m.to == "louise.bak@familie.example" && m.subject == text::FAMILY_LINK_SUBJECT).unwrap();
+    let at = link.body.find("/familie/link?t=").unwrap();
+    let page = c.get(t.url(&link.body[at..at + "/familie/link?t=".len() + 64])).send().await.unwrap().text().await.unwrap();
+    let token = &link.body[at + "/familie/link?t=".len()..at + "/familie/link?t=".len() + 64];
+    c.post(t.url("/familie/link")).form(&[("csrf", hidden_csrf(&page).as_str()), ("t", token)]).send().await.unwrap();
+    let code_mail = outbox(&t).await.into_iter().map(|m| m.mail).find(|m| m.subject == text::FAMILY_CODE_SUBJECT).unwrap();
+    let code = code_mail.body.split_whitespace().find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit())).unwrap().to_string();
+    let page = c.get(t.url("/familie/kode")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(c.post(t.url("/familie/kode")).form(&[("csrf", hidden_csrf(&page).as_str()), ("code", code.as_str())]).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+
+    let home = c.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("Før netværksmødet") && home.contains("(1 ulæste)"), "her page lists the thread");
+    let thread = c.get(t.url(&format!("/familie/forloeb/{bak}/beskeder/1"))).send().await.unwrap().text().await.unwrap();
+    assert!(thread.contains("Har I spørgsmål til mødet?"));
+    let r = c.post(t.url(&format!("/familie/forloeb/{bak}/beskeder/1"))).form(&[("csrf", hidden_csrf(&thread).as_str()), ("text", "Ja, må Sofie komme med?")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let staff = hanne.get(t.url(&format!("/forloeb/{bak}/beskeder/1"))).send().await.unwrap().text().await.unwrap();
+    assert!(staff.contains("Ja, må Sofie komme med?") && staff.contains("Læst af Louise Bak"), "{staff}");
+
+    // Sundhedsplejen reads the course by a consent without messages: no writing, no threads.
+    let (gitte, gcsrf) = t.login("gitte").await;
+    let page = gitte.get(t.url(&format!("/forloeb/{bak}/beskeder"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Familiens samtykke dækker ikke beskeder") && !page.contains("id=\"form-traad\""));
+    let hanne_id = person_of(&t, "hanne").await;
+    let r =
+        gitte.post(t.url(&format!("/api/v1/courses/{bak}/threads"))).header("x-csrf-token", &gcsrf).json(&json!({"subject": "Søvn", "participants": [hanne_id], "text": "Hej"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
