@@ -187,3 +187,40 @@ pub async fn mails(app: &App, id: CourseId, state: &CourseState, events: &[Event
     }
     Ok(out)
 }
+
+/// A thread in "Mine beskeder": which course it is in, and the thread.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct InboxLine {
+    pub course: CourseId,
+    pub course_title: String,
+    pub thread: ThreadLine,
+}
+
+/// "Mine beskeder": the threads `user` is in across courses, the most recently active first. A
+/// course the user may no longer read (a consent revoked) is left out, its refusal logged.
+pub async fn inbox(app: &App, user: &tovholder_store::User) -> Result<Vec<InboxLine>, AppError> {
+    const MAX: i64 = 100;
+    let rows = app.store.inbox(user.person, MAX).await?;
+    let mut ids: Vec<CourseId> = Vec::new();
+    for r in &rows {
+        if !ids.contains(&r.course) {
+            ids.push(r.course);
+        }
+    }
+    let mut out: Vec<(usize, InboxLine)> = Vec::new();
+    for id in ids {
+        let course = match Course::load(app, user.clone(), id, tovholder_core::model::Action::Read, "read:inbox".into()).await {
+            Ok(c) => c,
+            Err(AppError::NotFound) => continue,
+            Err(e) => return Err(e),
+        };
+        let people = crate::views::title_people(app.store.as_ref(), std::iter::once((course.model.as_ref(), course.state.as_ref()))).await?;
+        let title = crate::views::course_title(&course.model, &course.state, &people);
+        for line in lines(app, &visible(app, &course), user.person).await? {
+            let at = rows.iter().position(|r| r.course == id && r.thread == line.id).unwrap_or(usize::MAX);
+            out.push((at, InboxLine { course: id, course_title: title.clone(), thread: line }));
+        }
+    }
+    out.sort_by_key(|(at, _)| *at);
+    Ok(out.into_iter().map(|(_, l)| l).collect())
+}

@@ -154,6 +154,7 @@ for_every_dialect! {
             sqlx::query(D::SQL.update_course).bind(seq).bind(state).bind(updated).bind(id.0).execute(&mut **tx).await.map_err(db)?;
             sqlx::query(D::SQL.upsert_head).bind(id.0).bind(seq).bind(&prev).execute(&mut **tx).await.map_err(db)?;
             Self::write_members(tx, id, &commit.state).await?;
+            Self::write_inbox(tx, id, &commit.state).await?;
             sqlx::query(D::SQL.delete_tasks).bind(id.0).execute(&mut **tx).await.map_err(db)?;
             for t in task_rows(id, &commit.tasks) {
                 let (person, org, role) = match &t.owner {
@@ -214,6 +215,19 @@ for_every_dialect! {
         }
 
         /// The course's members, as the search reads them; written with every commit.
+        /// Each thread's participants with what they have not read ("Mine beskeder").
+        async fn write_inbox(tx: &mut Tx<D>, id: CourseId, state: &CourseState) -> Result<()> {
+            sqlx::query(D::SQL.delete_inbox).bind(id.0).execute(&mut **tx).await.map_err(db)?;
+            for t in &state.threads {
+                let last = to_micros(t.last().map_or(t.started.at, |m| m.stamp.at));
+                for p in &t.participants {
+                    let unread = i64::try_from(t.unread(*p)).unwrap_or(i64::MAX);
+                    sqlx::query(D::SQL.insert_inbox).bind(id.0).bind(i64::from(t.id)).bind(p.0).bind(unread).bind(last).execute(&mut **tx).await.map_err(db)?;
+                }
+            }
+            Ok(())
+        }
+
         async fn write_members(tx: &mut Tx<D>, id: CourseId, state: &CourseState) -> Result<()> {
             sqlx::query(D::SQL.delete_members).bind(id.0).execute(&mut **tx).await.map_err(db)?;
             for m in &state.members {

@@ -93,6 +93,10 @@ pub struct Sql {
     pub text_sealed: &'static str,
     pub mark_text_sealed: &'static str,
     pub delete_course_recipients: &'static str,
+    /// "Mine beskeder": a course's rows, rewritten at each write; a person's, newest first.
+    pub delete_inbox: &'static str,
+    pub insert_inbox: &'static str,
+    pub inbox: &'static str,
     pub insert_course_recipient: &'static str,
     pub withdraw_mail: &'static str,
     /// A mail; `claimed_until_us` holds a deferred mail until its time.

@@ -9,8 +9,8 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::access::{Access, ChainReport};
 use tovholder_store::parts::*;
 use tovholder_store::{
-    AccessRecord, Commit, Department, JournalEntry, LoginToken, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, OrgCodes, Person, Result, Session, StoreError, StoredCourse, TaskRow, User,
-    UserChange, from_micros, to_micros,
+    AccessRecord, Commit, Department, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, OrgCodes, Person, Result, Session, StoreError, StoredCourse, TaskRow,
+    User, UserChange, from_micros, to_micros,
 };
 
 use crate::{db, json, sealing};
@@ -343,6 +343,20 @@ for_every_dialect! {
         async fn courses_shared_with(&self, org: OrgId, department: Option<&str>, limit: i64) -> Result<Vec<CourseId>> {
             let rows = sqlx::query(D::SQL.courses_shared_with).bind(org.0).bind(department).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
             rows.iter().map(|r| Ok(CourseId(Self::id_row(r, "course_id")?))).collect()
+        }
+
+        async fn inbox(&self, person: PersonId, limit: i64) -> Result<Vec<InboxRow>> {
+            let rows = sqlx::query(D::SQL.inbox).bind(person.0).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter()
+                .map(|r| {
+                    Ok(InboxRow {
+                        course: CourseId(Self::id_row(r, "course_id")?),
+                        thread: u32::try_from(Self::id_row(r, "thread")?).unwrap_or(0),
+                        unread: Self::id_row(r, "unread")?,
+                        last: from_micros(Self::id_row(r, "last_us")?)?,
+                    })
+                })
+                .collect()
         }
 
         async fn journal_after(&self, id: CourseId, seq: i64) -> Result<Vec<JournalEntry>> {

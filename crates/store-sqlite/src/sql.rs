@@ -96,6 +96,9 @@ pub const SQL: Sql = Sql {
     text_sealed: "SELECT count(*) AS n FROM sealed_at_rest WHERE what = 'text'",
     mark_text_sealed: "INSERT INTO sealed_at_rest (what) VALUES ('text') ON CONFLICT DO NOTHING",
     delete_course_recipients: "DELETE FROM course_recipients WHERE course_id = ?",
+    delete_inbox: "DELETE FROM thread_inbox WHERE course_id = ?",
+    insert_inbox: "INSERT INTO thread_inbox (course_id, thread, person_id, unread, last_us) VALUES (?, ?, ?, ?, ?)",
+    inbox: "SELECT course_id, thread, unread, last_us FROM thread_inbox WHERE person_id = ? ORDER BY last_us DESC LIMIT ?",
     insert_course_recipient: "INSERT INTO course_recipients (course_id, org_id, department) VALUES (?, ?, ?)",
     withdraw_mail: "DELETE FROM outbox WHERE mail_key = ? AND sent_us IS NULL",
     insert_mail: "INSERT INTO outbox (recipient, subject, body, course_id, created_us, claimed_until_us, mail_key, attachment) \

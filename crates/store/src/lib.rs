@@ -205,6 +205,15 @@ pub fn from_micros(us: i64) -> Result<Timestamp> {
     Timestamp::from_microsecond(us).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// A thread as kept for "Mine beskeder": one row per participant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboxRow {
+    pub course: CourseId,
+    pub thread: u32,
+    pub unread: i64,
+    pub last: Timestamp,
+}
+
 /// A task as kept for cross-course queries ("Mine opgaver"): one row per owner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TaskRow {
@@ -425,6 +434,8 @@ pub trait Courses: Send + Sync + 'static {
     async fn courses_of_org(&self, org: OrgId, before: Option<CourseId>, limit: i64) -> Result<Vec<CourseId>>;
     /// Courses whose consents name this organisation (or this department of it), newest first.
     async fn courses_shared_with(&self, org: OrgId, department: Option<&str>, limit: i64) -> Result<Vec<CourseId>>;
+    /// The threads `person` is in, across courses, the most recently active first.
+    async fn inbox(&self, person: PersonId, limit: i64) -> Result<Vec<InboxRow>>;
     /// The course's whole journal, oldest first.
     async fn journal(&self, id: CourseId) -> Result<Vec<JournalEntry>> {
         self.journal_after(id, 0).await

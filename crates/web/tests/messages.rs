@@ -46,6 +46,11 @@ async fn the_region_writes_to_the_municipality_by_consent() {
 
     let (_, list) = get_json(&t, &tove, &threads).await;
     assert_eq!((list[0]["subject"].as_str(), list[0]["unread"].as_u64()), (Some("Spørgsmål om skolestart"), Some(1)));
+    // "Mine beskeder", across courses.
+    let (_, inbox) = get_json(&t, &tove, "/api/v1/me/threads").await;
+    assert_eq!((inbox.as_array().unwrap().len(), inbox[0]["course"].as_i64(), inbox[0]["thread"]["unread"].as_u64()), (1, Some(noah.0), Some(1)), "{inbox}");
+    let page = tove.get(t.url("/beskeder")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Spørgsmål om skolestart") && page.contains("Noah"), "{page}");
     let (_, before) = get_json(&t, &rikke, &format!("{threads}/1")).await;
     assert_eq!(before["messages"][0]["read_by"], json!([]), "not read yet");
     let (status, thread) = get_json(&t, &tove, &format!("{threads}/1")).await;
@@ -69,6 +74,8 @@ async fn the_region_writes_to_the_municipality_by_consent() {
     let r = tove.post(t.url(&format!("/api/v1/courses/{noah}/consents/1/revoke"))).header("x-csrf-token", &tcsrf).json(&json!({})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(get_json(&t, &rikke, &format!("{threads}/1")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get_json(&t, &rikke, "/api/v1/me/threads").await.1, json!([]), "gone from her inbox too");
+    assert_eq!(get_json(&t, &tove, "/api/v1/me/threads").await.1[0]["thread"]["unread"], 0, "tove has read all");
     let (_, kept) = get_json(&t, &tove, &format!("{threads}/1")).await;
     assert_eq!(kept["messages"].as_array().unwrap().len(), 2, "what the region wrote stays for the others");
 }

@@ -125,7 +125,13 @@ impl Layout {
         if self.is_family() {
             return vec![("/familie", "Familiens side", "family")];
         }
-        let mut items = vec![("/", "Mine opgaver", "tasks"), ("/forloeb", "Forløb", "courses"), ("/delt", "Delt med mig", "shared"), ("/moedesteder", "Mødesteder", "places")];
+        let mut items = vec![
+            ("/", "Mine opgaver", "tasks"),
+            ("/beskeder", "Beskeder", "messages"),
+            ("/forloeb", "Forløb", "courses"),
+            ("/delt", "Delt med mig", "shared"),
+            ("/moedesteder", "Mødesteder", "places"),
+        ];
         if self.user.as_ref().is_some_and(|u| u.admin) {
             items.push(("/admin", "Administration", "admin"));
         }

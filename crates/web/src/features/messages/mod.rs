@@ -8,12 +8,14 @@ use axum::routing::{get, post};
 use tovholder_core::model::Action;
 
 use crate::http::command::command;
-use crate::http::route::Guard::Course;
+use crate::http::route::Guard::{Course, User};
 use crate::http::route::{Route, r};
 
 /// This feature's rows of the route table.
 pub fn routes() -> Vec<Route> {
     vec![
+        r("GET", "/beskeder", User, "Mine beskeder: de tråde, man er med i, på tværs af forløb, de seneste først.", get(pages::inbox)),
+        r("GET", "/api/v1/me/threads", User, "Mine beskeder: de tråde, man er med i, på tværs af forløb.", get(api::inbox)).returns::<Vec<tovholder_app::messages::InboxLine>>(),
         r("GET", "/forloeb/{id}/beskeder", Course(Action::Read), "Forløbets beskeder: de tråde, man er med i, og en ny tråd.", get(pages::list)),
         r("POST", "/forloeb/{id}/beskeder", Course(Action::Read), "Start en tråd med en første besked.", post(pages::start)),
         r("GET", "/forloeb/{id}/beskeder/{thread}", Course(Action::Read), "En tråd: beskederne, og hvem der har læst dem (læsningen registreres).", get(pages::show)),

@@ -9,11 +9,12 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use tovholder_app::actions::Command;
-use tovholder_app::messages::{self, Choice, ThreadLine, ThreadView};
+use tovholder_app::messages::{self, Choice, InboxLine, ThreadLine, ThreadView};
 use tovholder_app::views;
 use tovholder_core::commands::FieldError;
 
 use crate::App;
+use crate::http::auth::CurrentUser;
 use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{AppError, PageError};
 use crate::http::form::{FormData, all, get, person, submit};
@@ -116,4 +117,17 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse, Path((_, id)
 pub async fn reply(State(app): State<App>, course: AuthorizedCourse, Path((_, id)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let op = Command::PostMessage { thread: id, text: get(&form, "text").into() };
     submit(&app, &course, Ok(vec![op]), form, format!("/forloeb/{}/beskeder/{id}#svar", course.id), async |c, values, errors| thread_page(&app, c, id, errors, values.clone()).await).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "messages/inbox.html")]
+struct InboxPage {
+    layout: Layout,
+    lines: Vec<InboxLine>,
+}
+
+/// "Mine beskeder": every thread one is in, across courses.
+pub async fn inbox(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
+    let lines = messages::inbox(&app, &user).await?;
+    Ok(InboxPage { layout: Layout::for_user(&app, &user, "messages").await?, lines }.into_response())
 }
