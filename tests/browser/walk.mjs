@@ -1835,6 +1835,40 @@ step('familie (Bak): plan 2.0 is on her page, and the PDF opens', async () => {
   assert.ok(text.includes('2.0') && text.includes('Gitte Skov'), 'the PDF is plan 2.0');
 }, { needs: ['family-in', 'bak-plan'] });
 
+step('familie (Bak): hanne writes to the mother in a thread for the family; she answers on her page; "Læst af" and Mine beskeder; axe finds nothing', async () => {
+  const hanne = await session('hanne');
+  await hanne.goto(`${server.base}${state.bak}`);
+  await Promise.all([hanne.waitForURL('**/beskeder'), hanne.locator('#messages-link').click()]);
+  await runAxe(hanne, 'the course\'s messages with the form to start a thread');
+  const form = hanne.locator('#form-traad');
+  await form.getByLabel('Emne').fill('Før netværksmødet');
+  await form.getByLabel('Louise Bak (familien)').check();
+  await form.getByLabel(/Tråden er med familien/).check();
+  await form.getByLabel('Besked').fill('Har I spørgsmål til mødet?');
+  await Promise.all([hanne.waitForURL('**/beskeder/*'), form.getByRole('button', { name: 'Send' }).click()]);
+  const thread = hanne.url();
+  assert.match(await hanne.locator('#messages').innerText(), /Har I spørgsmål til mødet\?[\s\S]*Ikke læst endnu/);
+
+  const page = familyPage(LOUISE_MAIL);
+  await page.goto(`${server.base}${state.bak.replace('/forloeb/', '/familie/forloeb/')}`);
+  const link = page.locator('#traade').getByRole('link', { name: 'Før netværksmødet' });
+  await Promise.all([page.waitForURL('**/beskeder/*'), link.click()]);
+  await runAxe(page, 'a thread on the family\'s pages');
+  await page.getByLabel('Svar').fill('Ja: må Sofie komme med?');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send' }).click()]);
+  assert.match(await page.locator('#messages').innerText(), /må Sofie komme med/);
+
+  await hanne.goto(thread);
+  const messages = await hanne.locator('#messages').innerText();
+  assert.match(messages, /Læst af Louise Bak/, 'her read receipt');
+  assert.match(messages, /må Sofie komme med/, 'her answer');
+  await runAxe(hanne, 'a thread (staff)');
+  await shot(hanne, 'messages-thread.png');
+  await Promise.all([hanne.waitForURL('**/beskeder'), hanne.getByRole('navigation', { name: 'Hovedmenu' }).getByRole('link', { name: 'Beskeder' }).click()]);
+  assert.match(await hanne.locator('#inbox').innerText(), /Før netværksmødet/);
+  await runAxe(hanne, 'Mine beskeder');
+}, { needs: ['family-in'] });
+
 step('familie (Bak): at 360 px her page reads without sideways scrolling, and axe finds nothing', async () => {
   const page = familyPage(LOUISE_MAIL);
   await page.setViewportSize({ width: 360, height: 780 });
