@@ -226,10 +226,13 @@ pub enum Command {
         participants: Vec<PersonId>,
         text: String,
     },
-    /// Writes in a thread one is in.
+    /// Writes in a thread one is in, with a file if one is attached (a form's upload; the API
+    /// sends text only).
     PostMessage {
         thread: u32,
         text: String,
+        #[serde(skip)]
+        file: Option<(Vec<u8>, String)>,
     },
     /// Sends a plan version to the participants the consent covers; `doc` 0: the one issued in
     /// the same request.
@@ -453,8 +456,9 @@ async fn prepare(app: &App, course: &Course, ops: &[Command]) -> Result<Known, A
     // Every document is scanned before it is stored, when a scanner is configured.
     if let Some(scanner) = &app.config.clamav {
         for op in ops {
-            if let Command::AddDocument { content, .. } = op {
-                scan(app, course, scanner, content).await?;
+            match op {
+                Command::AddDocument { content, .. } | Command::PostMessage { file: Some((content, _)), .. } => scan(app, course, scanner, content).await?,
+                _ => {}
             }
         }
     }
@@ -596,9 +600,16 @@ async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stam
             }
             Command::StartThread { subject, family, participants, text } => {
                 let choices: Vec<PersonId> = crate::messages::choices(app, course).await?.into_iter().filter(|c| !c.family).map(|c| c.person).collect();
-                commands::messages::start_thread(&ctx, subject, *family, participants, &choices, text)
+                commands::messages::start_thread(&ctx, subject, *family, participants, &choices, text, None)
             }
-            Command::PostMessage { thread, text } => commands::messages::post_message(&ctx, *thread, text),
+            Command::PostMessage { thread, text, file } => {
+                let attachment = file.as_ref().map(|(bytes, content_type)| {
+                    let sha256 = hex::encode(Sha256::digest(bytes));
+                    blobs.push(Blob { sha256: sha256.clone(), bytes: bytes.clone() });
+                    tovholder_core::messages::Attachment { sha256, content_type: content_type.clone(), size: bytes.len() as u64 }
+                });
+                commands::messages::post_message(&ctx, *thread, text, attachment)
+            }
         };
         match decided {
             Ok(evs) => {

@@ -274,6 +274,12 @@ fn family_threads(state: &CourseState, person: PersonId) -> Vec<&tovholder_core:
     state.threads.iter().filter(|t| t.family && t.participants.contains(&person)).collect()
 }
 
+/// A file attached to a message in a thread for the family that the family member is in.
+pub async fn attachment(app: &App, fc: &FamilyCourse, id: u32, message: u32) -> Result<(Vec<u8>, String), AppError> {
+    let t = family_threads(&fc.state, fc.person.id).into_iter().find(|t| t.id == id).ok_or(AppError::NotFound)?;
+    crate::messages::attachment(app, fc.id, t, message).await
+}
+
 /// A thread for the family, as its family member reads it; their read receipt is recorded.
 pub async fn thread(app: &App, fc: &FamilyCourse, id: u32) -> Result<crate::messages::ThreadView, AppError> {
     let t = family_threads(&fc.state, fc.person.id).into_iter().find(|t| t.id == id).ok_or(AppError::NotFound)?;

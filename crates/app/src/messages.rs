@@ -96,6 +96,8 @@ pub struct MessageView {
     pub text: String,
     /// "Læst af": the participants (not its author) who have read it.
     pub read_by: Vec<String>,
+    /// The attached file, if any: "pdf, 12 kB".
+    pub attachment: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -156,6 +158,7 @@ pub async fn view(app: &App, t: &Thread) -> Result<ThreadView, AppError> {
                 at_da: format_timestamp_da(m.stamp.at).unwrap_or_default(),
                 text: m.text.clone(),
                 read_by: t.participants.iter().filter(|p| **p != m.stamp.by && t.read.get(p).is_some_and(|r| *r >= m.id)).map(label).collect(),
+                attachment: m.attachment.as_ref().map(|a| format!("{}, {} kB", a.content_type.split(['/', ';']).nth(1).unwrap_or("fil"), a.size.div_ceil(1024))),
             })
             .collect(),
     })
@@ -223,4 +226,11 @@ pub async fn inbox(app: &App, user: &tovholder_store::User) -> Result<Vec<InboxL
     }
     out.sort_by_key(|(at, _)| *at);
     Ok(out.into_iter().map(|(_, l)| l).collect())
+}
+
+/// A message's attached file, for a participant of its thread: its content and type.
+pub async fn attachment(app: &App, course: CourseId, t: &Thread, message: u32) -> Result<(Vec<u8>, String), AppError> {
+    let a = t.messages.iter().find(|m| m.id == message).and_then(|m| m.attachment.as_ref()).ok_or(AppError::NotFound)?;
+    let bytes = app.store.blob(course, &a.sha256).await?.ok_or(AppError::NotFound)?;
+    Ok((bytes, a.content_type.clone()))
 }

@@ -186,6 +186,8 @@ pub enum Event {
         thread: u32,
         message: u32,
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<crate::messages::Attachment>,
     },
     /// Who read a thread (the stamp) up to which message: its read receipt.
     ThreadRead {
@@ -663,9 +665,9 @@ impl CourseState {
                 messages: vec![],
                 read: BTreeMap::new(),
             }),
-            Event::MessagePosted { thread, message, text } => {
+            Event::MessagePosted { thread, message, text, attachment } => {
                 if let Some(t) = self.threads.iter_mut().find(|t| t.id == *thread) {
-                    t.messages.push(crate::messages::Message { id: *message, text: text.clone(), stamp: stamp.clone() });
+                    t.messages.push(crate::messages::Message { id: *message, text: text.clone(), stamp: stamp.clone(), attachment: attachment.clone() });
                     t.read.insert(stamp.by, *message);
                 }
             }

@@ -31,6 +31,17 @@ pub struct Message {
     pub id: u32,
     pub text: String,
     pub stamp: Stamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+/// A file sent with a message, stored by its SHA-256 like a document's content; its original
+/// name is not kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub sha256: String,
+    pub content_type: String,
+    pub size: u64,
 }
 
 impl Thread {

@@ -135,6 +135,7 @@ async fn every_route_in_the_table_goes_through_the_policy() {
             .replace("{agreement}", "1")
             .replace("{consent}", "1")
             .replace("{thread}", "1")
+            .replace("{message}", "1")
             .replace("{person}", "1");
         let method = reqwest::Method::from_bytes(d.method.as_bytes()).unwrap();
         match d.guard {

@@ -127,6 +127,27 @@ async fn a_thread_with_the_family() {
     let staff = hanne.get(t.url(&format!("/forloeb/{bak}/beskeder/1"))).send().await.unwrap().text().await.unwrap();
     assert!(staff.contains("Ja, må Sofie komme med?") && staff.contains("Læst af Louise Bak"), "{staff}");
 
+    // A file with a script in its name: stored under no name, served only as a download.
+    let send = |name: &'static str, bytes: &'static [u8]| {
+        let form = reqwest::multipart::Form::new().text("csrf", csrf.clone()).text("text", "Her er programmet for mødet.").part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        hanne.post(t.url(&format!("/forloeb/{bak}/beskeder/1"))).multipart(form).send()
+    };
+    let r = send("program.pdf", b"MZ\x90\x00 a Windows program").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a program named .pdf is refused as documents are");
+    let r = send("<script>alert(1)</script>.pdf", b"%PDF-1.4\n% programmet\n").await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let staff = hanne.get(t.url(&format!("/forloeb/{bak}/beskeder/1"))).send().await.unwrap().text().await.unwrap();
+    assert!(!staff.contains("<script>alert(1)</script>") && !staff.contains("alert(1)"), "the name is never shown");
+    for (who, url) in [("hanne", format!("/forloeb/{bak}/beskeder/1/3/fil")), ("louise", format!("/familie/forloeb/{bak}/beskeder/1/3/fil"))] {
+        let c = if who == "hanne" { &hanne } else { &c };
+        let r = c.get(t.url(&url)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{who}");
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert_eq!(r.headers()["content-disposition"], "attachment; filename=\"tovholder-besked-1-3.pdf\"");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+        assert!(r.bytes().await.unwrap().starts_with(b"%PDF-1.4"));
+    }
+
     // Sundhedsplejen reads the course by a consent without messages: no writing, no threads.
     let (gitte, gcsrf) = t.login("gitte").await;
     let page = gitte.get(t.url(&format!("/forloeb/{bak}/beskeder"))).send().await.unwrap().text().await.unwrap();
@@ -135,4 +156,5 @@ async fn a_thread_with_the_family() {
     let r =
         gitte.post(t.url(&format!("/api/v1/courses/{bak}/threads"))).header("x-csrf-token", &gcsrf).json(&json!({"subject": "Søvn", "participants": [hanne_id], "text": "Hej"})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(gitte.get(t.url(&format!("/forloeb/{bak}/beskeder/1/3/fil"))).send().await.unwrap().status(), StatusCode::NOT_FOUND, "not in the thread: no file");
 }

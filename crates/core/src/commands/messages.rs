@@ -5,7 +5,7 @@ use super::{CommandError, Ctx, invalid};
 use crate::consent::coverage;
 use crate::course::{CourseState, Event};
 use crate::ids::PersonId;
-use crate::messages::Thread;
+use crate::messages::{Attachment, Thread};
 use crate::model::{Action, Model};
 use crate::policy::{self, Actor, Decision, Reason};
 
@@ -67,7 +67,7 @@ fn next_message(t: &Thread) -> u32 {
 /// Starts a thread with its first message. `choices` are the staff who may be in a thread of
 /// this course (the application finds them: the course's staff, the parties' role holders and
 /// readers whose consent covers messages); the family's members only in a thread for the family.
-pub fn start_thread(ctx: &Ctx, subject: &str, family: bool, participants: &[PersonId], choices: &[PersonId], text: &str) -> Result<Vec<Event>, CommandError> {
+pub fn start_thread(ctx: &Ctx, subject: &str, family: bool, participants: &[PersonId], choices: &[PersonId], text: &str, attachment: Option<Attachment>) -> Result<Vec<Event>, CommandError> {
     require_messages(ctx)?;
     let members = crate::commands::family::members(ctx.model, ctx.state);
     let subject = subject.trim();
@@ -98,20 +98,20 @@ pub fn start_thread(ctx: &Ctx, subject: &str, family: bool, participants: &[Pers
     rest.dedup();
     people.extend(rest);
     let thread = ctx.state.threads.iter().map(|t| t.id).max().unwrap_or(0) + 1;
-    Ok(vec![Event::ThreadStarted { thread, subject: subject.into(), family, participants: people }, Event::MessagePosted { thread, message: 1, text }])
+    Ok(vec![Event::ThreadStarted { thread, subject: subject.into(), family, participants: people }, Event::MessagePosted { thread, message: 1, text, attachment }])
 }
 
 /// Writes in a thread the actor is in.
-pub fn post_message(ctx: &Ctx, thread: u32, text: &str) -> Result<Vec<Event>, CommandError> {
+pub fn post_message(ctx: &Ctx, thread: u32, text: &str, attachment: Option<Attachment>) -> Result<Vec<Event>, CommandError> {
     require_messages(ctx)?;
     let t = thread_of(ctx.state, thread, ctx.actor.person)?;
-    Ok(vec![Event::MessagePosted { thread, message: next_message(t), text: message_text(text)? }])
+    Ok(vec![Event::MessagePosted { thread, message: next_message(t), text: message_text(text)?, attachment }])
 }
 
 /// A family member writes in a thread for the family that they are in.
 pub fn family_post(state: &CourseState, person: PersonId, thread: u32, text: &str) -> Result<Vec<Event>, CommandError> {
     let t = thread_of(state, thread, person).ok().filter(|t| t.family).ok_or_else(|| invalid("thread", "Tråden findes ikke."))?;
-    Ok(vec![Event::MessagePosted { thread, message: next_message(t), text: message_text(text)? }])
+    Ok(vec![Event::MessagePosted { thread, message: next_message(t), text: message_text(text)?, attachment: None }])
 }
 
 /// The read receipt of `person` opening a thread they are in: none if nothing is new.

@@ -12,3 +12,4 @@ pub mod metrics;
 pub mod openapi;
 pub mod path;
 pub mod route;
+pub mod upload;

@@ -16,39 +16,11 @@ use crate::App;
 use crate::features::courses::pages::outcome;
 use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{AppError, PageError};
+use crate::http::upload;
 use crate::ui::Layout;
 use tovholder_app::actions::{self, Command};
 use tovholder_app::course::log;
 use tovholder_app::views::{self, DocumentView};
-
-/// The file types accepted for upload: extension, content type.
-const ALLOWED: &[(&str, &str)] = &[
-    ("pdf", "application/pdf"),
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("odt", "application/vnd.oasis.opendocument.text"),
-    ("txt", "text/plain; charset=utf-8"),
-    ("png", "image/png"),
-    ("jpg", "image/jpeg"),
-    ("jpeg", "image/jpeg"),
-];
-
-const MAX_FILE: usize = 10 * 1024 * 1024;
-
-/// Whether a file's first bytes are those of the type its name claims: a program renamed
-/// `brev.pdf` is refused, not stored and sent on.
-fn is_really(ext: &str, bytes: &[u8]) -> bool {
-    let zip = bytes.starts_with(b"PK\x03\x04");
-    match ext {
-        "pdf" => bytes.starts_with(b"%PDF-"),
-        "png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "jpg" | "jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
-        // An OpenDocument file names its type first, uncompressed, at a fixed place.
-        "odt" => zip && bytes.get(30..).is_some_and(|b| b.starts_with(b"mimetypeapplication/vnd.oasis.opendocument.text")),
-        "docx" => zip && bytes.windows(5).any(|w| w == b"word/"),
-        "txt" => std::str::from_utf8(bytes).is_ok_and(|t| !t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))),
-        _ => false,
-    }
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "documents/document.html")]
@@ -85,7 +57,7 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse, Path((_, doc
     let bytes = app.store.blob(course.id, &d.meta.sha256).await?.ok_or(AppError::NotFound)?;
     actions::note_reading(&app, &course, doc).await?;
     if !d.meta.content_type.starts_with("text/plain") {
-        let ext = ALLOWED.iter().find(|(_, ct)| *ct == d.meta.content_type).map_or("bin", |(e, _)| e);
+        let ext = upload::extension(&d.meta.content_type);
         // A neutral file name: the uploaded one may carry a child's name.
         let disposition = format!("attachment; filename=\"tovholder-dokument-{doc}.{ext}\"");
         return Ok(([(header::CONTENT_TYPE, d.meta.content_type.clone()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".into())], bytes).into_response());
@@ -98,32 +70,8 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse, Path((_, doc
 
 /// Writes or uploads a document and, if recipients are ticked, sends it in the same step.
 pub async fn add(State(app): State<App>, course: AuthorizedCourse, mut mp: Multipart) -> Result<Response, PageError> {
-    let mut form: Vec<(String, String)> = Vec::new();
-    let mut file: Option<(Vec<u8>, Option<String>, String)> = None;
-    let mut errors = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::Malformed(e.body_text()))? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            let filename = field.file_name().map(str::to_string).filter(|f| !f.is_empty());
-            let bytes = field.bytes().await.map_err(|e| AppError::Malformed(e.body_text()))?;
-            let Some(filename) = filename else { continue };
-            if bytes.is_empty() {
-                continue;
-            }
-            let ext = filename.rsplit('.').next().unwrap_or_default().to_lowercase();
-            match ALLOWED.iter().find(|(e, _)| *e == ext) {
-                _ if bytes.len() > MAX_FILE => errors.push(FieldError { field: "file".into(), message: "Filen er for stor (højst 10 MB).".into() }),
-                Some(_) if !is_really(&ext, &bytes) => {
-                    errors.push(FieldError { field: "file".into(), message: format!("Filen er ikke en {ext}-fil, selv om den hedder sådan. Vælg den rigtige fil, eller gem den som pdf.") })
-                }
-                // The original file name often carries a name or a CPR number: it is not kept.
-                Some((_, ct)) => file = Some((bytes.to_vec(), None, ct.to_string())),
-                None => errors.push(FieldError { field: "file".into(), message: "Filtypen kan ikke bruges. Brug pdf, docx, odt, txt, png eller jpg.".into() }),
-            }
-        } else {
-            form.push((name, field.text().await.map_err(|e| AppError::Malformed(e.body_text()))?));
-        }
-    }
+    let (mut form, file, mut errors) = upload::read(&mut mp).await?;
+    let file = file.map(|f| (f.bytes, None, f.content_type));
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     let text = get("text");
     let (content, filename, content_type) = match file {
@@ -171,27 +119,4 @@ pub async fn send(State(app): State<App>, course: AuthorizedCourse, Path((_, doc
     let to: Vec<PersonId> = form.iter().filter(|(k, _)| k == "to").filter_map(|(_, v)| v.parse().ok()).map(PersonId).collect();
     let result = actions::perform(&app, &course, vec![Command::SendDocument { doc, to }]).await;
     outcome(&app, &course, result.map_err(prefix(if doc > 0 { "send." } else { "" })), form, "sendt").await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_really;
-
-    #[test]
-    fn a_file_is_what_its_first_bytes_say() {
-        assert!(is_really("pdf", b"%PDF-1.7\n..."));
-        assert!(!is_really("pdf", b"MZ\x90\x00 a Windows program"));
-        assert!(!is_really("pdf", b"\x7fELF a Linux program"));
-        assert!(is_really("png", b"\x89PNG\r\n\x1a\n...."));
-        assert!(is_really("jpg", &[0xFF, 0xD8, 0xFF, 0xE0]));
-        assert!(!is_really("jpg", b"%PDF-1.7"));
-        assert!(is_really("txt", "Mødet gik godt.\r\nVi ses.".as_bytes()));
-        assert!(!is_really("txt", b"MZ\x90\x00\x03"));
-        let mut odt = b"PK\x03\x04".to_vec();
-        odt.resize(30, 0);
-        odt.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.text");
-        assert!(is_really("odt", &odt));
-        assert!(!is_really("docx", &odt));
-        assert!(is_really("docx", b"PK\x03\x04....[Content_Types].xml....word/document.xml"));
-    }
 }

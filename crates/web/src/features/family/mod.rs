@@ -29,6 +29,7 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/familie/forloeb/{id}/moeder/{meeting}/forberedelse", Family, "Besvar spørgsmålene til forberedelsen af et møde.", post(pages::prepare)),
         r("GET", "/familie/forloeb/{id}/beskeder/{thread}", Family, "En tråd med familien: beskederne, og hvem der har læst dem.", get(pages::thread)),
         r("POST", "/familie/forloeb/{id}/beskeder/{thread}", Family, "Skriv i en tråd med familien.", post(pages::reply)),
+        r("GET", "/familie/forloeb/{id}/beskeder/{thread}/{message}/fil", Family, "En fil fra en besked, altid som download.", get(pages::file)),
         r("POST", "/familie/forloeb/{id}/oensker", Family, "Barnets «Mine ønsker»: hvad de voksne skal vide før mødet.", post(pages::wishes)),
         r("POST", "/forloeb/{id}/familie/{person}/inviter", Course(Action::Read), "Invitér et familiemedlem til familiens sider (link og kode på e-mail).", post(pages::invite)),
     ]

@@ -143,6 +143,8 @@ struct ThreadPage {
     course: i64,
     csrf: String,
     t: tovholder_app::messages::ThreadView,
+    /// Where the thread's files are: `{files}/{message}/fil`.
+    files: String,
     errors: Vec<FieldError>,
     values: BTreeMap<String, String>,
 }
@@ -152,7 +154,7 @@ crate::ui::form_state!(ThreadPage, values);
 async fn thread_page(app: &App, family: &CurrentFamily, fc: &FamilyCourse, id: u32, errors: Vec<FieldError>, values: BTreeMap<String, String>) -> Result<Response, AppError> {
     let t = family::thread(app, fc, id).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, ThreadPage { layout: layout(app, family), course: fc.id.0, csrf: family.csrf.clone(), t, errors, values }).into_response())
+    Ok((status, ThreadPage { layout: layout(app, family), course: fc.id.0, csrf: family.csrf.clone(), files: format!("/familie/forloeb/{}/beskeder/{id}", fc.id), t, errors, values }).into_response())
 }
 
 pub async fn thread(State(app): State<App>, family: CurrentFamily, Path((id, thread)): Path<(i64, u32)>) -> Result<Response, PageError> {
@@ -167,6 +169,13 @@ pub async fn reply(State(app): State<App>, family: CurrentFamily, Path((id, thre
         Err(AppError::Invalid(errors)) => Ok(thread_page(&app, &family, &fc, thread, errors, form.into_iter().collect()).await?),
         Err(e) => Err(e.into()),
     }
+}
+
+/// A message's file in a thread for the family, always as a download.
+pub async fn file(State(app): State<App>, family: CurrentFamily, Path((id, thread, message)): Path<(i64, u32, u32)>) -> Result<Response, PageError> {
+    let fc = FamilyCourse::load(&app, &family.person, CourseId(id), "read_file").await?;
+    let (bytes, content_type) = family::attachment(&app, &fc, thread, message).await?;
+    Ok(crate::features::messages::pages::download(thread, message, bytes, content_type))
 }
 
 /// Staff invite a family member; back to the course, which says the invitation went.

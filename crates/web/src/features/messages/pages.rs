@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Multipart, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tovholder_app::actions::Command;
 use tovholder_app::messages::{self, Choice, InboxLine, ThreadLine, ThreadView};
@@ -19,6 +20,7 @@ use crate::http::course_access::AuthorizedCourse;
 use crate::http::error::{AppError, PageError};
 use crate::http::form::{FormData, all, get, person, submit};
 use crate::http::path::Path;
+use crate::http::upload;
 use crate::ui::{FormState, Layout};
 
 #[derive(Template, WebTemplate)]
@@ -85,6 +87,8 @@ struct ThreadPage {
     title: String,
     csrf: String,
     t: ThreadView,
+    /// Where the thread's files are: `{files}/{message}/fil`.
+    files: String,
     may_write: bool,
     errors: Vec<FieldError>,
     values: BTreeMap<String, String>,
@@ -103,6 +107,7 @@ async fn thread_page(app: &App, course: &AuthorizedCourse, id: u32, errors: Vec<
         title: views::course_title(&course.model, &course.state, &people),
         csrf: course.user.csrf.clone(),
         t: view,
+        files: format!("/forloeb/{}/beskeder/{id}", course.id),
         may_write: true,
         errors,
         values,
@@ -114,9 +119,26 @@ pub async fn show(State(app): State<App>, course: AuthorizedCourse, Path((_, id)
     Ok(thread_page(&app, &course, id, vec![], BTreeMap::new()).await?)
 }
 
-pub async fn reply(State(app): State<App>, course: AuthorizedCourse, Path((_, id)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
-    let op = Command::PostMessage { thread: id, text: get(&form, "text").into() };
-    submit(&app, &course, Ok(vec![op]), form, format!("/forloeb/{}/beskeder/{id}#svar", course.id), async |c, values, errors| thread_page(&app, c, id, errors, values.clone()).await).await
+/// A reply, with a file if one is attached (checked as documents are).
+pub async fn reply(State(app): State<App>, course: AuthorizedCourse, Path((_, id)): Path<(i64, u32)>, mut mp: Multipart) -> Result<Response, PageError> {
+    let (form, file, errors) = upload::read(&mut mp).await?;
+    let op = Command::PostMessage { thread: id, text: get(&form, "text").into(), file: file.map(|f| (f.bytes, f.content_type)) };
+    let ops = if errors.is_empty() { Ok(vec![op]) } else { Err(errors) };
+    submit(&app, &course, ops, form, format!("/forloeb/{}/beskeder/{id}#svar", course.id), async |c, values, errors| thread_page(&app, c, id, errors, values.clone()).await).await
+}
+
+/// A message's file, always as a download under a neutral name: never shown in the browser.
+pub async fn file(State(app): State<App>, course: AuthorizedCourse, Path((_, id, message)): Path<(i64, u32, u32)>) -> Result<Response, PageError> {
+    let t = messages::thread(&app, &course, id)?;
+    let (bytes, content_type) = messages::attachment(&app, course.id, t, message).await?;
+    Ok(download(id, message, bytes, content_type))
+}
+
+/// A file as a download: `Content-Disposition: attachment` with a name of its own, never the
+/// uploaded one (it may carry a name, a CPR number or markup).
+pub fn download(thread: u32, message: u32, bytes: Vec<u8>, content_type: String) -> Response {
+    let disposition = format!("attachment; filename=\"tovholder-besked-{thread}-{message}.{}\"", upload::extension(&content_type));
+    ([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
 #[derive(Template, WebTemplate)]
