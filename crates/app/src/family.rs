@@ -181,6 +181,8 @@ pub struct FamilyView {
     pub access: Vec<AccessLine>,
     /// The threads for the family that the viewer is in.
     pub threads: Vec<crate::messages::ThreadLine>,
+    /// Whom the viewer may write to: (person, "name, role").
+    pub write_to: Vec<(PersonId, String)>,
 }
 
 impl FamilyView {
@@ -266,6 +268,7 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
             .collect(),
         access: views::access_lines(model, state, &pname, &orgs, today),
         threads: crate::messages::lines(app, &family_threads(state, me), me).await?,
+        write_to: tovholder_core::commands::messages::family_choices(model, state).into_iter().map(|p| (p, format!("{}, {}", names.name(Who::Person(p)), names.role(Who::Person(p))))).collect(),
     })
 }
 
@@ -355,6 +358,7 @@ pub enum FamilyAction {
     Prepare { meeting: u32, answers: Vec<String> },
     Wishes { text: String, parents_may_see: bool },
     Reply { thread: u32, text: String },
+    StartThread { subject: String, participants: Vec<PersonId>, text: String },
 }
 
 impl FamilyAction {
@@ -365,6 +369,7 @@ impl FamilyAction {
             FamilyAction::Prepare { .. } => "answer_preparation",
             FamilyAction::Wishes { .. } => "write_wishes",
             FamilyAction::Reply { .. } => "post_message",
+            FamilyAction::StartThread { .. } => "start_thread",
         }
     }
 }
@@ -380,6 +385,7 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
         FamilyAction::Prepare { meeting, answers } => family::answer_preparation(model, state, me, *meeting, answers, today),
         FamilyAction::Wishes { text, parents_may_see } => family::write_wishes(model, state, me, text, *parents_may_see, today),
         FamilyAction::Reply { thread, text } => tovholder_core::commands::messages::family_post(state, me, *thread, text),
+        FamilyAction::StartThread { subject, participants, text } => tovholder_core::commands::messages::family_start(model, state, me, subject, participants, text),
     };
     let reason = if outcome.is_ok() { format!("family:{}", fc.roles.join(",")) } else { "invalid_input".into() };
     log(app, AccessRecord { at: stamp.at, person: Some(me), course: Some(fc.id), action: format!("write:{}", action.name()), allowed: true, reason }).await?;

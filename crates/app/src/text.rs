@@ -123,6 +123,7 @@ pub const FAMILY_INVITED: &str = "Invitationen er sendt.";
 pub const FAMILY_SIGNED: &str = "Din underskrift er registreret.";
 pub const FAMILY_PREPARED: &str = "Dine svar er gemt. Koordinatoren kan læse dem før mødet, og du kan rette dem indtil mødet.";
 pub const FAMILY_WISHES: &str = "Dine ønsker er gemt. De voksne læser dem før mødet.";
+pub const FAMILY_MESSAGE_SENT: &str = "Din besked er sendt. Du får svar her, og en e-mail, når der er svar.";
 pub const FAMILY_REVOKED: &str = "Samtykket er tilbagekaldt. Fra nu af kan modtagerne ikke se oplysningerne.";
 
 pub fn family_invite_body(link: &str) -> String {

@@ -148,6 +148,18 @@ async fn a_thread_with_the_family() {
         assert!(r.bytes().await.unwrap().starts_with(b"%PDF-1.4"));
     }
 
+    // She writes to her coordinator herself: a new thread for the family; only the course's staff may be chosen.
+    let home = c.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    let hanne_id = person_of(&t, "hanne").await.to_string();
+    let gitte_id = person_of(&t, "gitte").await.to_string();
+    assert!(home.contains(&format!("value=\"{hanne_id}\"")) && !home.contains(&format!("value=\"{gitte_id}\"")), "the coordinator, not a reader by consent");
+    let fcsrf = hidden_csrf(&home);
+    let write = |to: &str| vec![("csrf", fcsrf.clone()), ("participant", to.to_string()), ("subject", "Kørsel".to_string()), ("text", "Kan vi få hjælp til kørsel til mødet?".to_string())];
+    assert_eq!(c.post(t.url(&format!("/familie/forloeb/{bak}/beskeder"))).form(&write(&gitte_id)).send().await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(c.post(t.url(&format!("/familie/forloeb/{bak}/beskeder"))).form(&write(&hanne_id)).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    let (_, mine) = get_json(&t, &hanne, &format!("/api/v1/courses/{bak}/threads")).await;
+    assert!(mine.as_array().unwrap().iter().any(|l| l["subject"] == "Kørsel" && l["family"] == true && l["unread"] == 1), "{mine}");
+
     // Sundhedsplejen reads the course by a consent without messages: no writing, no threads.
     let (gitte, gcsrf) = t.login("gitte").await;
     let page = gitte.get(t.url(&format!("/forloeb/{bak}/beskeder"))).send().await.unwrap().text().await.unwrap();

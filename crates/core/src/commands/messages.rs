@@ -108,6 +108,45 @@ pub fn post_message(ctx: &Ctx, thread: u32, text: &str, attachment: Option<Attac
     Ok(vec![Event::MessagePosted { thread, message: next_message(t), text: message_text(text)?, attachment }])
 }
 
+/// The staff a family member may write to: those holding a role in the course (their
+/// coordinator, caseworker, contact person).
+pub fn family_choices(model: &Model, state: &CourseState) -> Vec<PersonId> {
+    let mut out: Vec<PersonId> = state.members.iter().filter(|m| model.role(&m.role).is_some_and(|r| r.scope == crate::model::Scope::Course)).map(|m| m.person).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A family member starts a thread for the family with staff of the course.
+pub fn family_start(model: &Model, state: &CourseState, person: PersonId, subject: &str, participants: &[PersonId], text: &str) -> Result<Vec<Event>, CommandError> {
+    if !super::family::is_family(model, state, person) {
+        return Err(invalid("participants", "Tråden findes ikke."));
+    }
+    let subject = subject.trim();
+    let mut errors = Vec::new();
+    if subject.is_empty() || subject.chars().count() > MAX_SUBJECT || crate::cpr::contains_cpr(subject) {
+        errors.push(super::FieldError { field: "subject".into(), message: "Skriv et kort emne (højst 120 tegn, ingen CPR-numre).".into() });
+    }
+    let choices = family_choices(model, state);
+    let mut chosen: Vec<PersonId> = participants.iter().copied().filter(|p| *p != person).collect();
+    chosen.sort();
+    chosen.dedup();
+    if chosen.is_empty() || chosen.iter().any(|p| !choices.contains(p)) {
+        errors.push(super::FieldError { field: "participants".into(), message: "Vælg, hvem du vil skrive til.".into() });
+    }
+    let text = message_text(text);
+    if let Err(CommandError::Invalid(e)) = &text {
+        errors.extend(e.iter().cloned());
+    }
+    if !errors.is_empty() {
+        return Err(CommandError::Invalid(errors));
+    }
+    let thread = state.threads.iter().map(|t| t.id).max().unwrap_or(0) + 1;
+    let mut people = vec![person];
+    people.extend(chosen);
+    Ok(vec![Event::ThreadStarted { thread, subject: subject.into(), family: true, participants: people }, Event::MessagePosted { thread, message: 1, text: text?, attachment: None }])
+}
+
 /// A family member writes in a thread for the family that they are in.
 pub fn family_post(state: &CourseState, person: PersonId, thread: u32, text: &str) -> Result<Vec<Event>, CommandError> {
     let t = thread_of(state, thread, person).ok().filter(|t| t.family).ok_or_else(|| invalid("thread", "Tråden findes ikke."))?;

@@ -27,6 +27,7 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/familie/forloeb/{id}/samtykker/{consent}/tilbagekald", Family, "Tilbagekald et samtykke, man selv har givet.", post(pages::withdraw)),
         r("POST", "/familie/forloeb/{id}/samtykker/{consent}/underskriv", Family, "Skriv under på et samtykke digitalt (samtykkegiveren, eller en ung fra 15 år, det handler om).", post(pages::sign)),
         r("POST", "/familie/forloeb/{id}/moeder/{meeting}/forberedelse", Family, "Besvar spørgsmålene til forberedelsen af et møde.", post(pages::prepare)),
+        r("POST", "/familie/forloeb/{id}/beskeder", Family, "Skriv til en af dem, der arbejder med familien (en ny tråd).", post(pages::start_thread)),
         r("GET", "/familie/forloeb/{id}/beskeder/{thread}", Family, "En tråd med familien: beskederne, og hvem der har læst dem.", get(pages::thread)),
         r("POST", "/familie/forloeb/{id}/beskeder/{thread}", Family, "Skriv i en tråd med familien.", post(pages::reply)),
         r("GET", "/familie/forloeb/{id}/beskeder/{thread}/{message}/fil", Family, "En fil fra en besked, altid som download.", get(pages::file)),

@@ -81,6 +81,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "underskrevet" => text::FAMILY_SIGNED,
         "forberedelse" => text::FAMILY_PREPARED,
         "oensker" => text::FAMILY_WISHES,
+        "besked" => text::FAMILY_MESSAGE_SENT,
         _ => return None,
     })
 }
@@ -119,6 +120,13 @@ pub async fn plan(State(app): State<App>, family: CurrentFamily, Path((id, doc))
 
 pub async fn withdraw(State(app): State<App>, family: CurrentFamily, Path((id, consent)): Path<(i64, u32)>) -> Result<Response, PageError> {
     act(&app, &family, id, FamilyAction::Withdraw { consent }, "tilbagekaldt", &vec![]).await
+}
+
+/// A new thread to staff of the course: subject, whom (field `participant`, repeated), text.
+pub async fn start_thread(State(app): State<App>, family: CurrentFamily, Path(id): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let participants = crate::http::form::all(&form, "participant").filter_map(crate::http::form::person).collect();
+    let action = FamilyAction::StartThread { subject: get(&form, "subject").to_string(), participants, text: get(&form, "text").to_string() };
+    act(&app, &family, id, action, "besked", &form).await
 }
 
 pub async fn sign(State(app): State<App>, family: CurrentFamily, Path((id, consent)): Path<(i64, u32)>) -> Result<Response, PageError> {
