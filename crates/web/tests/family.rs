@@ -303,3 +303,23 @@ async fn a_youth_of_15_signs_a_consent_on_his_own_page() {
     let consent = t.app.store.course(friis).await.unwrap().unwrap().state.consents[0].clone();
     assert!(consent.signatures.iter().all(|s| s.how == "Digitalt på familiens sider") && consent.signatures.len() == 2);
 }
+
+/// A family member's session is short (15 idle minutes by default), a staff member's is not:
+/// after 16 minutes without use she logs in again, while the coordinator is still in.
+#[tokio::test]
+async fn the_family_session_ends_sooner_than_staffs() {
+    let t = TestApp::spawn().await;
+    let (hanne, _) = t.login("hanne").await;
+    let c = family_login(&t, LOUISE).await;
+    let home = |c: &reqwest::Client| {
+        let url = t.url("/familie");
+        let c = c.clone();
+        async move { c.get(url).send().await.unwrap().headers()["location"].to_str().unwrap().to_string() }
+    };
+    assert!(home(&c).await.starts_with("/familie/forloeb/"), "logged in");
+    t.app.clock.advance(jiff::SignedDuration::from_mins(10));
+    assert!(home(&c).await.starts_with("/familie/forloeb/"), "10 minutes idle: still in");
+    t.app.clock.advance(jiff::SignedDuration::from_mins(16));
+    assert_eq!(home(&c).await, "/familie/login", "16 minutes idle: out");
+    assert_eq!(hanne.get(t.url("/")).send().await.unwrap().status(), StatusCode::OK, "staff's 30 minutes are not up");
+}

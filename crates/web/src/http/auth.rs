@@ -261,20 +261,27 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The session stored under `token_hash` if it is still alive: not idle longer than `idle` nor
+/// older than `max` (an expired one is dropped). Touched at most once a minute: a page view
+/// should not always be a write. Staff's and the family's sessions alike.
+pub(crate) async fn live_session(app: &App, token_hash: &str, idle: jiff::SignedDuration, max: jiff::SignedDuration) -> Result<Option<Session>, AppError> {
+    let Some(session) = app.store.session(token_hash).await? else { return Ok(None) };
+    let now = app.clock.now();
+    let since = now.duration_since(session.last_seen);
+    if since > idle || now.duration_since(session.created) > max {
+        app.store.drop_session(token_hash).await?;
+        return Ok(None);
+    }
+    if since > jiff::SignedDuration::from_secs(60) {
+        app.store.touch_session(token_hash, now).await?;
+    }
+    Ok(Some(session))
+}
+
 async fn current_user(app: &App, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
     let Some(token) = app_cookie(app, headers, SESSION_COOKIE) else { return Ok(None) };
     let token_hash = sha256_hex(&token);
-    let Some(session) = app.store.session(&token_hash).await? else { return Ok(None) };
-    let now = app.clock.now();
-    let idle = now.duration_since(session.last_seen);
-    if idle > app.config.session_idle || now.duration_since(session.created) > app.config.session_max {
-        app.store.drop_session(&token_hash).await?;
-        return Ok(None);
-    }
-    // Touch at most once a minute: a page view should not always be a write.
-    if idle > jiff::SignedDuration::from_secs(60) {
-        app.store.touch_session(&token_hash, now).await?;
-    }
+    let Some(session) = live_session(app, &token_hash, app.config.session_idle, app.config.session_max).await? else { return Ok(None) };
     // A login deactivated since: its session ends here even before the store has dropped it.
     let Some(user) = app.store.user(session.person).await?.filter(|u| u.active) else { return Ok(None) };
     Ok(Some(CurrentUser { user, csrf: session.csrf, token_hash }))

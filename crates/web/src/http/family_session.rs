@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tovholder_store::{Person, Session};
 
 use crate::App;
-use crate::http::auth::{app_cookie, random_token, set_cookie, sha256_hex};
+use crate::http::auth::{app_cookie, live_session, random_token, set_cookie, sha256_hex};
 use crate::http::error::{ApiError, AppError};
 use crate::ui::{LayoutUser, Viewer};
 
@@ -39,16 +39,7 @@ impl Viewer for CurrentFamily {
 pub async fn current_family(app: &App, headers: &HeaderMap) -> Result<Option<CurrentFamily>, AppError> {
     let Some(token) = app_cookie(app, headers, FAMILY_COOKIE) else { return Ok(None) };
     let token_hash = family_hash(&token);
-    let Some(session) = app.store.session(&token_hash).await? else { return Ok(None) };
-    let now = app.clock.now();
-    let idle = now.duration_since(session.last_seen);
-    if idle > app.config.family_session_idle || now.duration_since(session.created) > app.config.family_session_max {
-        app.store.drop_session(&token_hash).await?;
-        return Ok(None);
-    }
-    if idle > jiff::SignedDuration::from_secs(60) {
-        app.store.touch_session(&token_hash, now).await?;
-    }
+    let Some(session) = live_session(app, &token_hash, app.config.family_session_idle, app.config.family_session_max).await? else { return Ok(None) };
     let Some(person) = app.store.persons(&[session.person]).await?.into_iter().next() else { return Ok(None) };
     Ok(Some(CurrentFamily { person, csrf: session.csrf, token_hash }))
 }
