@@ -96,7 +96,7 @@ pub fn set_intervention(ctx: &Ctx, mut i: Intervention, is_new: bool) -> Result<
 }
 
 fn is_family(ctx: &Ctx, p: PersonId) -> bool {
-    ctx.state.members.iter().any(|m| m.person == p && ctx.model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen))
+    super::family::is_family(ctx.model, ctx.state, p)
 }
 
 pub fn record_status(ctx: &Ctx, person: PersonId, status: &str) -> Result<Vec<Event>, CommandError> {
