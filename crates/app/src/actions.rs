@@ -100,6 +100,9 @@ pub enum Command {
         giver: PersonId,
         about: Vec<PersonId>,
         recipients: Vec<tovholder_core::consent::Recipient>,
+        /// Persons of the family's network (entry numbers) it names beside organisations.
+        #[serde(default)]
+        network: Vec<u32>,
         kinds: Vec<String>,
         purpose: String,
         valid_from: Date,
@@ -115,6 +118,21 @@ pub enum Command {
         consent: u32,
         #[serde(default)]
         note: Option<String>,
+    },
+    /// Marks a family member with name and address protection, or removes the mark.
+    SetProtection {
+        person: PersonId,
+        protected: bool,
+    },
+    /// Its author shows a document on the family's pages (`shared`), or hides it again.
+    ShareDocument {
+        doc: u32,
+        shared: bool,
+    },
+    /// Their author shows a meeting's minutes on the family's pages, or hides them again.
+    ShareMinutes {
+        meeting: u32,
+        shared: bool,
     },
     // Meetings, the network, agreements, goals and the family plan.
     SetPhase {
@@ -258,6 +276,9 @@ impl Command {
             Command::AnswerChange { change, party, .. } => vec![format!("change:{change}:{party}"), format!("change:{change}")],
             Command::SignConsent { consent, by, .. } => vec![format!("consent:{consent}:{by}"), format!("consent:{consent}")],
             Command::RevokeConsent { consent, .. } => vec![format!("consent:{consent}")],
+            Command::SetProtection { person, .. } => vec![format!("protection:{person}")],
+            Command::ShareDocument { doc, .. } => vec![format!("shared:doc:{doc}")],
+            Command::ShareMinutes { meeting, .. } => vec![format!("minutes:{meeting}")],
             Command::SetPhase { .. } => vec!["phase".into()],
             Command::PlanMeeting { meeting: Some(m), .. } | Command::CancelMeeting { meeting: m, .. } | Command::SendInvitations { meeting: m } => vec![format!("meeting:{m}")],
             Command::RecordMinutes { meeting, .. } => vec![format!("minutes:{meeting}")],
@@ -291,6 +312,9 @@ impl Command {
             Command::RecordConsent { .. } => "record_consent",
             Command::SignConsent { .. } => "sign_consent",
             Command::RevokeConsent { .. } => "revoke_consent",
+            Command::SetProtection { .. } => "set_protection",
+            Command::ShareDocument { .. } => "share_document",
+            Command::ShareMinutes { .. } => "share_minutes",
             Command::SetPhase { .. } => "set_phase",
             Command::PlanMeeting { .. } => "plan_meeting",
             Command::CancelMeeting { .. } => "cancel_meeting",
@@ -321,6 +345,7 @@ pub const MEETING_COMMANDS: &[&str] = &[
     "send_invitations",
     "record_apology",
     "record_minutes",
+    "share_minutes",
     "tick_checklist",
     "set_network",
     "make_agreement",
@@ -366,7 +391,7 @@ async fn conflict(app: &App, id: CourseId, since: i64, keys: &[String]) -> Resul
 async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<(), AppError> {
     let known = prepare(app, course, &ops).await?;
     let stamp = Stamp { at: app.clock.now(), by: course.actor().person };
-    let Decided { state, events, blobs, outcome } = decide(app, course, &ops, &known, &stamp).await?;
+    let Decided { mut state, mut events, blobs, outcome } = decide(app, course, &ops, &known, &stamp).await?;
     let (allowed, reason) = match &outcome {
         Err(CommandError::Denied(d)) => (false, d.reason.code()),
         Err(CommandError::Invalid(_)) => (true, "invalid_input".to_string()),
@@ -379,6 +404,7 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<()
     if events.is_empty() {
         return Ok(());
     }
+    crate::network_persons::link_named(app, &mut state, &mut events, &stamp).await?;
     commit_decided(app, course, state, events, blobs, &stamp).await
 }
 
@@ -541,11 +567,12 @@ async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stam
                 }
                 r
             }
-            Command::RecordConsent { giver, about, recipients, kinds, purpose, valid_from, valid_to } => {
+            Command::RecordConsent { giver, about, recipients, network, kinds, purpose, valid_from, valid_to } => {
                 let input = commands::ConsentInput {
                     giver: *giver,
                     about: about.clone(),
                     recipients: recipients.clone(),
+                    network: network.clone(),
                     kinds: kinds.clone(),
                     purpose: purpose.clone(),
                     valid_from: *valid_from,
@@ -555,6 +582,9 @@ async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stam
             }
             Command::SignConsent { consent, by, how, on } => commands::sign_consent(&ctx, *consent, *by, how, *on),
             Command::RevokeConsent { consent, note } => commands::revoke_consent(&ctx, *consent, note.clone()),
+            Command::SetProtection { person, protected } => commands::family::set_protection(&ctx, *person, *protected),
+            Command::ShareDocument { doc, shared } => commands::family::share_document(&ctx, *doc, *shared),
+            Command::ShareMinutes { meeting, shared } => commands::family::share_minutes(&ctx, *meeting, *shared),
             Command::SendDocument { .. } => match to {
                 Some((doc, Ok(chosen))) => commands::send_document(&ctx, doc, chosen),
                 Some((_, Err(e))) => Err(e),

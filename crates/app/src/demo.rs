@@ -23,7 +23,7 @@ pub const PASSWORD: &str = "demo1234";
 
 /// The family members who can log in to the family's pages in the demo (the Bak family's
 /// mother, and the youth Jonas Friis): their link and code are in the demo's outbox.
-pub const FAMILY_LOGINS: [&str; 2] = ["louise.bak@familie.example", "jonas.friis@familie.example"];
+pub const FAMILY_LOGINS: [&str; 3] = ["louise.bak@familie.example", "jonas.friis@familie.example", "inge.bak@familie.example"];
 
 /// A demo login, printed by `tovholder demo`.
 #[derive(Clone, Debug)]

@@ -30,13 +30,27 @@ pub struct FamilyCourse {
     pub state: Arc<CourseState>,
     pub model: Arc<Model>,
     pub person: Person,
-    /// The family roles they hold in it (e.g. "forælder").
+    /// The family roles they hold in it (e.g. "forælder"); none for a person of the network.
     pub roles: Vec<String>,
+    /// The network entry they are, when they see the course only by a consent naming them.
+    pub network: Option<u32>,
 }
 
 /// The citizen roles `person` holds in the course: none, and the course is not theirs.
 fn family_roles(model: &Model, state: &CourseState, person: PersonId) -> Vec<String> {
     state.members.iter().filter(|m| m.person == person && model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen)).map(|m| m.role.clone()).collect()
+}
+
+/// Why `person` may look in: their family roles ("family:voksen"), or the consent that names
+/// them as a person of the network ("network:1:consent:2"); None: the course is not theirs.
+fn standing(model: &Model, state: &CourseState, person: PersonId, today: Date) -> Option<(Vec<String>, Option<u32>, String)> {
+    let roles = family_roles(model, state, person);
+    if !roles.is_empty() {
+        let why = format!("family:{}", roles.join(","));
+        return Some((roles, None, why));
+    }
+    let (entry, coverage) = tovholder_core::consent::network_reader(model, state, person, today)?;
+    Some((vec![], Some(entry), format!("network:{entry}:{}", coverage.code())))
 }
 
 impl FamilyCourse {
@@ -49,14 +63,12 @@ impl FamilyCourse {
             log(app, rec).await?;
             return Err(AppError::NotFound);
         };
-        let roles = family_roles(&model, &course.state, person.id);
-        rec.allowed = !roles.is_empty();
-        rec.reason = if roles.is_empty() { "no_relation".into() } else { format!("family:{}", roles.join(",")) };
+        let found = standing(&model, &course.state, person.id, app.clock.today());
+        rec.allowed = found.is_some();
+        rec.reason = found.as_ref().map_or_else(|| "no_relation".into(), |f| f.2.clone());
         log(app, rec).await?;
-        if roles.is_empty() {
-            return Err(AppError::NotFound);
-        }
-        Ok(FamilyCourse { id, version: course.version, state: course.state, model, person: person.clone(), roles })
+        let Some((roles, network, _)) = found else { return Err(AppError::NotFound) };
+        Ok(FamilyCourse { id, version: course.version, state: course.state, model, person: person.clone(), roles, network })
     }
 }
 
@@ -72,7 +84,8 @@ pub struct FamilyCourseLine {
 pub async fn my_courses(app: &App, person: PersonId) -> Result<Vec<FamilyCourseLine>, AppError> {
     let ids = app.store.courses_of_member(person).await?;
     let courses = app.store.courses(&ids).await?;
-    let mine: Vec<_> = courses.into_iter().filter_map(|c| app.models.get(&c.state.model).map(|m| (c, m))).filter(|(c, m)| !family_roles(m, &c.state, person).is_empty()).collect();
+    let today = app.clock.today();
+    let mine: Vec<_> = courses.into_iter().filter_map(|c| app.models.get(&c.state.model).map(|m| (c, m))).filter(|(c, m)| standing(m, &c.state, person, today).is_some()).collect();
     let people = views::title_people(app.store.as_ref(), mine.iter().map(|(c, m)| (m.as_ref(), c.state.as_ref()))).await?;
     Ok(mine.iter().map(|(c, m)| FamilyCourseLine { id: c.id, title: views::course_title(m, &c.state, &people), model_name: m.name.clone() }).collect())
 }
@@ -148,6 +161,28 @@ pub struct PreparationQuestion {
     pub answer: String,
 }
 
+/// A document its author shows the family.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct FamilyDocument {
+    pub doc: u32,
+    pub title: String,
+    pub kind_da: String,
+    pub added_da: String,
+}
+
+/// A held meeting's minutes, shown to the family by their author.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct FamilyMinutes {
+    pub meeting: u32,
+    pub kind_da: String,
+    pub when_da: String,
+    pub story: String,
+    pub best_hope: String,
+    /// (who, what works, what challenges)
+    pub rounds: Vec<(String, String, String)>,
+    pub dialogue: String,
+}
+
 /// "Mine ønsker": the child's own, or a child's that they let the parents read.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct FamilyWishes {
@@ -160,6 +195,8 @@ pub struct FamilyWishes {
 /// The course on the family's pages.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct FamilyView {
+    /// The viewer is a person of the family's network whom a consent names: they see less.
+    pub network: bool,
     pub id: CourseId,
     pub title: String,
     pub model_name: String,
@@ -176,7 +213,12 @@ pub struct FamilyView {
     pub family: Vec<PersonLine>,
     pub agreements: Vec<AgreementView>,
     pub plans: Vec<PlanLine>,
+    /// Documents and minutes their authors show the family (the model allows it per kind).
+    pub documents: Vec<FamilyDocument>,
+    pub minutes: Vec<FamilyMinutes>,
     pub consents: Vec<FamilyConsent>,
+    /// The viewer is a parent whose consent counts, and may give a new one here.
+    pub may_give_consent: bool,
     /// Who can see the course and why (the parties by their roles, others by consent).
     pub access: Vec<AccessLine>,
     /// The threads for the family that the viewer is in.
@@ -197,7 +239,8 @@ const NEXT_ITEMS: usize = 8;
 
 pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> {
     let (model, state, today) = (fc.model.as_ref(), fc.state.as_ref(), app.clock.today());
-    let people: HashMap<PersonId, Person> = views::people_of(app.store.as_ref(), &[state]).await?;
+    let mut people: HashMap<PersonId, Person> = views::people_of(app.store.as_ref(), &[state]).await?;
+    views::shield(&mut people, state, Some(fc.person.id));
     let orgs = views::org_names(app.store.as_ref()).await?;
     let mut staff_orgs = HashMap::new();
     for m in &state.members {
@@ -231,12 +274,13 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
     for e in state.network.iter().filter(|e| e.person.is_none_or(|p| !seen.contains(&p))) {
         family.push(PersonLine { name: e.name.clone(), role: e.relation.clone(), org: String::new(), email: None });
     }
-    Ok(FamilyView {
+    let full = FamilyView {
+        network: false,
         id: fc.id,
         title: views::course_title(model, state, &people),
         model_name: model.name.clone(),
         me: fc.person.name.clone(),
-        next: next(model, state, &names, today),
+        next: next(model, state, &names, today, None),
         professionals,
         family,
         agreements: crate::meeting_views::agreements(&names, fc.person.id, false, today),
@@ -258,6 +302,29 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
                 FamilyConsent { withdrawable: form.is_some_and(|x| family::may_withdraw(state, x, me, today)), signable: form.is_some_and(|x| family::may_sign(state, x, me, today)), consent: c }
             })
             .collect(),
+        may_give_consent: family::may_give(model, state, me),
+        documents: shared_documents(model, state)
+            .map(|d| FamilyDocument {
+                doc: d.meta.doc,
+                title: d.meta.title.clone(),
+                kind_da: model.documents.get(&d.meta.kind).map_or_else(String::new, |k| k.label.clone()),
+                added_da: format_timestamp_da(d.added.at).unwrap_or_default(),
+            })
+            .collect(),
+        minutes: shared_minutes(model, state)
+            .filter_map(|m| {
+                let (x, _) = m.minutes.as_ref()?;
+                Some(FamilyMinutes {
+                    meeting: m.id,
+                    kind_da: model.meeting_types.get(&m.form.kind).map_or_else(|| "Møde".to_string(), |t| t.label.clone()),
+                    when_da: format_datetime_da(m.form.start),
+                    story: x.story.clone(),
+                    best_hope: x.best_hope.clone(),
+                    rounds: x.rounds.iter().map(|r| (format!("{} ({})", names.name(r.who), names.role(r.who)), r.works.clone(), r.challenges.clone())).collect(),
+                    dialogue: x.dialogue.clone(),
+                })
+            })
+            .collect(),
         child_page,
         meetings: meetings(model, state, &names, me, today),
         wishes: state
@@ -267,9 +334,55 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
             .map(|(p, w)| FamilyWishes { name: pname(p), text: w.text.clone(), parents_may_see: w.parents_may_see, written_da: format_timestamp_da(w.stamp.at).unwrap_or_default() })
             .collect(),
         access: views::access_lines(model, state, &pname, &orgs, today),
-        threads: crate::messages::lines(app, &family_threads(state, me), me).await?,
+        threads: crate::messages::lines(app, &family_threads(state, me), me, &hidden(state, me)).await?,
         write_to: tovholder_core::commands::messages::family_choices(model, state).into_iter().map(|p| (p, format!("{}, {}", names.name(Who::Person(p)), names.role(Who::Person(p))))).collect(),
+    };
+    let Some(entry) = fc.network else { return Ok(full) };
+    // A person of the network: who is who, the meetings they are invited to, and, while the
+    // consent covers documents, the plan versions sent to them and the agreements in them.
+    let who = Who::Network(entry);
+    let documents = model.consent.as_ref().and_then(|c| c.documents_kind.as_deref()).is_some_and(|k| tovholder_core::consent::network_coverage(model, state, entry, k, today).allowed());
+    let sent: Vec<u32> = state.documents.iter().filter(|d| d.sent_to(fc.person.id)).map(|d| d.meta.doc).collect();
+    let invited: Vec<u32> = state.meetings.iter().filter(|m| m.form.attendees.contains(&who)).map(|m| m.id).collect();
+    Ok(FamilyView {
+        network: true,
+        next: next(model, state, &names, today, Some(who)),
+        meetings: full.meetings.into_iter().filter(|m| invited.contains(&m.id)).map(|m| FamilyMeeting { preparation: None, ..m }).collect(),
+        agreements: if documents { full.agreements } else { vec![] },
+        plans: if documents { full.plans.into_iter().filter(|p| sent.contains(&p.doc)).collect() } else { vec![] },
+        wishes: vec![],
+        documents: vec![],
+        minutes: vec![],
+        consents: vec![],
+        may_give_consent: false,
+        child_page: false,
+        access: vec![],
+        threads: vec![],
+        write_to: vec![],
+        ..full
     })
+}
+
+/// Whose names `viewer` may not read: the course's protected family members but themselves.
+fn hidden(state: &CourseState, viewer: PersonId) -> Vec<PersonId> {
+    state.protected.iter().copied().filter(|p| *p != viewer).collect()
+}
+
+/// The documents their authors show the family, of kinds the model lets the family see.
+fn shared_documents<'a>(model: &'a Model, state: &'a CourseState) -> impl Iterator<Item = &'a tovholder_core::course::Document> + 'a {
+    state.documents.iter().filter(|d| d.family && model.documents.get(&d.meta.kind).is_some_and(|k| k.family))
+}
+
+/// The held meetings whose minutes their author shows the family, newest first.
+fn shared_minutes<'a>(model: &'a Model, state: &'a CourseState) -> impl Iterator<Item = &'a tovholder_core::meetings::Meeting> + 'a {
+    state.meetings.iter().rev().filter(|m| m.minutes_shared && m.minutes.is_some() && model.meeting_types.get(&m.form.kind).is_some_and(|t| t.minutes_to_family))
+}
+
+/// A document shown to the family, with its content type; a person of the network gets none.
+pub async fn document(app: &App, fc: &FamilyCourse, doc: u32) -> Result<(Vec<u8>, String), AppError> {
+    let d = shared_documents(&fc.model, &fc.state).find(|d| d.meta.doc == doc && fc.network.is_none()).ok_or(AppError::NotFound)?;
+    let bytes = app.store.blob(fc.id, &d.meta.sha256).await?.ok_or(AppError::NotFound)?;
+    Ok((bytes, d.meta.content_type.clone()))
 }
 
 /// The threads for the family that `person` is in.
@@ -286,7 +399,7 @@ pub async fn attachment(app: &App, fc: &FamilyCourse, id: u32, message: u32) -> 
 /// A thread for the family, as its family member reads it; their read receipt is recorded.
 pub async fn thread(app: &App, fc: &FamilyCourse, id: u32) -> Result<crate::messages::ThreadView, AppError> {
     let t = family_threads(&fc.state, fc.person.id).into_iter().find(|t| t.id == id).ok_or(AppError::NotFound)?;
-    let view = crate::messages::view(app, t).await?;
+    let view = crate::messages::view(app, t, &hidden(&fc.state, fc.person.id)).await?;
     crate::actions::mark_read(app, fc.id, &fc.model, fc.version, fc.state.clone(), fc.person.id, id).await?;
     Ok(view)
 }
@@ -294,8 +407,10 @@ pub async fn thread(app: &App, fc: &FamilyCourse, id: u32) -> Result<crate::mess
 /// The planned meetings ahead that the family takes part in (one of them is invited).
 fn meetings(model: &Model, state: &CourseState, names: &Names, me: PersonId, today: Date) -> Vec<FamilyMeeting> {
     let family = tovholder_core::commands::family::members(model, state);
-    let mut out: Vec<&tovholder_core::meetings::Meeting> =
-        state.meetings.iter().filter(|m| m.status == MeetingStatus::Planned && m.date() >= today && m.form.attendees.iter().any(|w| matches!(w, Who::Person(p) if family.contains(p)))).collect();
+    let with_family = |m: &tovholder_core::meetings::Meeting| {
+        m.form.attendees.iter().any(|w| matches!(w, Who::Person(p) if family.contains(p) || *p == me) || state.network.iter().any(|e| Who::Network(e.entry) == *w && e.person == Some(me)))
+    };
+    let mut out: Vec<&tovholder_core::meetings::Meeting> = state.meetings.iter().filter(|m| m.status == MeetingStatus::Planned && m.date() >= today && with_family(m)).collect();
     out.sort_by_key(|m| m.form.start);
     out.into_iter()
         .map(|m| {
@@ -327,16 +442,19 @@ fn meetings(model: &Model, state: &CourseState, names: &Names, me: PersonId, tod
 
 /// What happens next and when: planned meetings, the course's dates and open agreements'
 /// deadlines from today on, soonest first.
-fn next(model: &Model, state: &CourseState, names: &Names, today: Date) -> Vec<NextItem> {
+/// `only`: a person of the network sees only the meetings they are invited to and the agreements
+/// they answer for.
+fn next(model: &Model, state: &CourseState, names: &Names, today: Date, only: Option<Who>) -> Vec<NextItem> {
     let mut out = Vec::new();
-    for m in state.meetings.iter().filter(|m| m.status == MeetingStatus::Planned && m.date() >= today) {
+    let concerns = |m: &tovholder_core::meetings::Meeting| only.is_none_or(|w| m.form.attendees.contains(&w));
+    for m in state.meetings.iter().filter(|m| m.status == MeetingStatus::Planned && m.date() >= today && concerns(m)) {
         let label = model.meeting_types.get(&m.form.kind).map_or_else(|| "Møde".to_string(), |t| t.label.clone());
         out.push(NextItem { date: m.date(), when_da: format_datetime_da(m.form.start), what: label, detail: m.form.place.clone() });
     }
-    for (id, d) in state.dates.iter().filter(|(_, d)| **d >= today) {
+    for (id, d) in state.dates.iter().filter(|(_, d)| **d >= today && only.is_none()) {
         out.push(NextItem { date: *d, when_da: format_date_da(*d), what: model.date_label(id).to_string(), detail: String::new() });
     }
-    for a in state.agreements.iter().filter(|a| a.status == tovholder_core::family_plan::AgreementStatus::Open && a.form.due >= today) {
+    for a in state.agreements.iter().filter(|a| a.status == tovholder_core::family_plan::AgreementStatus::Open && a.form.due >= today && only.is_none_or(|w| a.form.responsible == w)) {
         out.push(NextItem { date: a.form.due, when_da: format_date_da(a.form.due), what: format!("Aftale: {}", a.form.what), detail: format!("Ansvarlig: {}", names.name(a.form.responsible)) });
     }
     out.sort_by_key(|i| i.date);
@@ -346,6 +464,10 @@ fn next(model: &Model, state: &CourseState, names: &Names, today: Date) -> Vec<N
 
 /// A version of the family plan, as a PDF: the family reads every version of their plan.
 pub async fn plan_pdf(app: &App, fc: &FamilyCourse, doc: u32) -> Result<Vec<u8>, AppError> {
+    // A person of the network reads the versions listed for them, nothing else.
+    if fc.network.is_some() && !view(app, fc).await?.plans.iter().any(|p| p.doc == doc) {
+        return Err(AppError::NotFound);
+    }
     let plan = fc.state.plans.iter().find(|p| p.doc == doc).ok_or(AppError::NotFound)?;
     let d = fc.state.documents.iter().find(|d| d.meta.doc == plan.doc).ok_or(AppError::NotFound)?;
     app.store.blob(fc.id, &d.meta.sha256).await?.ok_or(AppError::NotFound)
@@ -353,12 +475,31 @@ pub async fn plan_pdf(app: &App, fc: &FamilyCourse, doc: u32) -> Result<Vec<u8>,
 
 /// What a family member does on their pages, decided by core (`commands::family`).
 pub enum FamilyAction {
-    Withdraw { consent: u32 },
-    Sign { consent: u32 },
-    Prepare { meeting: u32, answers: Vec<String> },
-    Wishes { text: String, parents_may_see: bool },
-    Reply { thread: u32, text: String },
-    StartThread { subject: String, participants: Vec<PersonId>, text: String },
+    Withdraw {
+        consent: u32,
+    },
+    Sign {
+        consent: u32,
+    },
+    /// A new consent from a parent, signed as given (the giver in the input is ignored).
+    Give(tovholder_core::commands::ConsentInput),
+    Prepare {
+        meeting: u32,
+        answers: Vec<String>,
+    },
+    Wishes {
+        text: String,
+        parents_may_see: bool,
+    },
+    Reply {
+        thread: u32,
+        text: String,
+    },
+    StartThread {
+        subject: String,
+        participants: Vec<PersonId>,
+        text: String,
+    },
 }
 
 impl FamilyAction {
@@ -366,6 +507,7 @@ impl FamilyAction {
         match self {
             FamilyAction::Withdraw { .. } => "withdraw_consent",
             FamilyAction::Sign { .. } => "sign_consent",
+            FamilyAction::Give(_) => "give_consent",
             FamilyAction::Prepare { .. } => "answer_preparation",
             FamilyAction::Wishes { .. } => "write_wishes",
             FamilyAction::Reply { .. } => "post_message",
@@ -377,11 +519,16 @@ impl FamilyAction {
 /// Does it for the family member: decided, logged, and stored at once (a withdrawn consent's
 /// recipients lose what it opened on their very next request).
 pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Result<(), AppError> {
+    // A person of the network reads; what the family does here is the family's.
+    if fc.network.is_some() {
+        return Err(AppError::NotFound);
+    }
     let (model, state, me, today) = (fc.model.as_ref(), fc.state.as_ref(), fc.person.id, app.clock.today());
     let stamp = Stamp { at: app.clock.now(), by: me };
     let outcome = match &action {
         FamilyAction::Withdraw { consent } => family::withdraw_consent(state, me, *consent, today),
         FamilyAction::Sign { consent } => family::sign_consent(state, me, *consent, today),
+        FamilyAction::Give(input) => family::give_consent(model, state, me, input.clone(), today),
         FamilyAction::Prepare { meeting, answers } => family::answer_preparation(model, state, me, *meeting, answers, today),
         FamilyAction::Wishes { text, parents_may_see } => family::write_wishes(model, state, me, text, *parents_may_see, today),
         FamilyAction::Reply { thread, text } => tovholder_core::commands::messages::family_post(state, me, *thread, text),
@@ -389,11 +536,12 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
     };
     let reason = if outcome.is_ok() { format!("family:{}", fc.roles.join(",")) } else { "invalid_input".into() };
     log(app, AccessRecord { at: stamp.at, person: Some(me), course: Some(fc.id), action: format!("write:{}", action.name()), allowed: true, reason }).await?;
-    let events = outcome?;
+    let mut events = outcome?;
     let mut after = state.clone();
     for e in &events {
         after.apply(&stamp, e);
     }
+    crate::network_persons::link_named(app, &mut after, &mut events, &stamp).await?;
     let mut mails = crate::actions::mails(app, model, fc.id, state, &after).await?;
     mails.extend(crate::messages::mails(app, fc.id, &after, &events, me).await?);
     let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();

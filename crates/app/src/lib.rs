@@ -22,6 +22,7 @@ pub mod meeting_views;
 pub mod messages;
 pub mod metrics;
 pub mod models;
+pub mod network_persons;
 pub mod passwords;
 pub mod queries;
 pub mod second_factor;

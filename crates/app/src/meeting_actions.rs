@@ -82,7 +82,10 @@ pub async fn names_data(app: &App, state: &CourseState) -> Result<(HashMap<Perso
 /// The plan's content as the PDF template reads it. Birth dates, never CPR numbers.
 async fn plan_data(app: &App, ctx: &Ctx<'_>, version: &str, meeting: Option<u32>) -> Result<serde_json::Value, AppError> {
     let (model, state) = (ctx.model, ctx.state);
-    let (people, orgs) = names_data(app, state).await?;
+    let (mut people, orgs) = names_data(app, state).await?;
+    let staff: Vec<PersonId> = candidates(app, state).await?.into_iter().map(|c| c.person).collect();
+    // The plan goes to the family and the network: a protected name is in no copy.
+    crate::views::shield(&mut people, state, None);
     let names = Names { model, state, people: &people, orgs: &orgs };
     let (from, to) = commands::plan_period(ctx);
     let family_ids = tovholder_core::commands::family::members(model, state);
@@ -113,7 +116,7 @@ async fn plan_data(app: &App, ctx: &Ctx<'_>, version: &str, meeting: Option<u32>
         match e.quadrant {
             Quadrant::Familie | Quadrant::Venner => personal.push(r),
             Quadrant::Arbejde => school.push(r),
-            Quadrant::Professionelle if e.person.is_some() => municipal.push(r),
+            Quadrant::Professionelle if e.person.is_some_and(|p| staff.contains(&p)) => municipal.push(r),
             Quadrant::Professionelle => external.push(r),
         }
     }
@@ -235,9 +238,15 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
         let family_link = format!("{}/familie/forloeb/{id}", app.config.base_url);
         for who in m.form.attendees.iter().filter(|w| m.apology(**w).is_none()) {
             let Some(to) = names.email(*who) else { continue };
-            let is_staff = matches!(who, Who::Person(p) if staff.contains(p)) || matches!(who, Who::Network(n) if after.network.iter().any(|e| e.entry == *n && e.person.is_some()));
-            // A family member of the course logs in to the family's pages; the network does not.
-            let on_pages = |body: String| if matches!(who, Who::Person(p) if family.contains(p)) { text::on_family_pages(&body, &family_link) } else { body };
+            let person = match who {
+                Who::Person(p) => Some(*p),
+                Who::Network(n) => after.network.iter().find(|e| e.entry == *n).and_then(|e| e.person),
+            };
+            let is_staff = person.is_some_and(|p| staff.contains(&p));
+            // A family member logs in to the family's pages, and so does a person of the network
+            // whom a consent names; the rest of the network does not.
+            let citizen = person.is_some_and(|p| family.contains(&p) || (!is_staff && tovholder_core::consent::network_reader(model, after, p, app.clock.today()).is_some()));
+            let on_pages = |body: String| if citizen { text::on_family_pages(&body, &family_link) } else { body };
             let public_place = registered.contains(&m.form.place);
             let place_line = if public_place { String::new() } else { format!("{}\n\n", text::PLACE_IN_TOVHOLDER) };
             let description =

@@ -317,6 +317,10 @@ pub struct MinutesView {
     pub rounds: Vec<(String, String, String)>,
     pub dialogue: String,
     pub written_da: String,
+    /// Who wrote them (and decides whether the family reads them).
+    pub by: PersonId,
+    /// Whether the family reads them on their pages; None: the model keeps them from the family.
+    pub family: Option<bool>,
 }
 
 pub fn meeting_view(names: &Names, m: &Meeting, all_agreements: &[AgreementView], restricted: bool) -> MeetingView {
@@ -409,6 +413,8 @@ pub fn meeting_view(names: &Names, m: &Meeting, all_agreements: &[AgreementView]
             rounds: mi.rounds.iter().map(|r| (format!("{} ({})", names.name(r.who), names.role(r.who)), r.works.clone(), r.challenges.clone())).collect(),
             dialogue: mi.dialogue.clone(),
             written_da: format!("{}, {}", format_timestamp_da(stamp.at).unwrap_or_default(), names.name(Who::Person(stamp.by))),
+            by: stamp.by,
+            family: def.filter(|d| d.minutes_to_family).map(|_| m.minutes_shared),
         }),
         preparations: if restricted {
             vec![]

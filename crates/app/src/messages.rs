@@ -109,16 +109,21 @@ pub struct ThreadView {
     pub messages: Vec<MessageView>,
 }
 
-async fn thread_people(app: &App, threads: &[&Thread]) -> Result<HashMap<PersonId, String>, AppError> {
+/// Their labels; those in `hide` (protected names, on the family's pages) by `PROTECTED_NAME`.
+async fn thread_people(app: &App, threads: &[&Thread], hide: &[PersonId]) -> Result<HashMap<PersonId, String>, AppError> {
     let mut ids: Vec<PersonId> = threads.iter().flat_map(|t| t.participants.iter().copied().chain(t.messages.iter().map(|m| m.stamp.by))).collect();
     ids.sort();
     ids.dedup();
-    labels(app, &ids).await
+    let mut out = labels(app, &ids).await?;
+    for p in hide {
+        out.insert(*p, crate::text::PROTECTED_NAME.into());
+    }
+    Ok(out)
 }
 
 /// The threads given (those the viewer is in), newest activity first.
-pub async fn lines(app: &App, threads: &[&Thread], me: PersonId) -> Result<Vec<ThreadLine>, AppError> {
-    let labels = thread_people(app, threads).await?;
+pub async fn lines(app: &App, threads: &[&Thread], me: PersonId, hide: &[PersonId]) -> Result<Vec<ThreadLine>, AppError> {
+    let labels = thread_people(app, threads, hide).await?;
     let label = |p: &PersonId| labels.get(p).cloned().unwrap_or_else(|| "(ukendt)".into());
     let mut out: Vec<(jiff::Timestamp, ThreadLine)> = threads
         .iter()
@@ -141,8 +146,8 @@ pub async fn lines(app: &App, threads: &[&Thread], me: PersonId) -> Result<Vec<T
     Ok(out.into_iter().map(|(_, l)| l).collect())
 }
 
-pub async fn view(app: &App, t: &Thread) -> Result<ThreadView, AppError> {
-    let labels = thread_people(app, &[t]).await?;
+pub async fn view(app: &App, t: &Thread, hide: &[PersonId]) -> Result<ThreadView, AppError> {
+    let labels = thread_people(app, &[t], hide).await?;
     let label = |p: &PersonId| labels.get(p).cloned().unwrap_or_else(|| "(ukendt)".into());
     Ok(ThreadView {
         id: t.id,
@@ -219,7 +224,7 @@ pub async fn inbox(app: &App, user: &tovholder_store::User) -> Result<Vec<InboxL
         };
         let people = crate::views::title_people(app.store.as_ref(), std::iter::once((course.model.as_ref(), course.state.as_ref()))).await?;
         let title = crate::views::course_title(&course.model, &course.state, &people);
-        for line in lines(app, &visible(app, &course), user.person).await? {
+        for line in lines(app, &visible(app, &course), user.person, &[]).await? {
             let at = rows.iter().position(|r| r.course == id && r.thread == line.id).unwrap_or(usize::MAX);
             out.push((at, InboxLine { course: id, course_title: title.clone(), thread: line }));
         }

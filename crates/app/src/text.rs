@@ -121,6 +121,7 @@ pub const FAMILY_LINK_SENT: &str = "Hvis adressen hører til en familie i Tovhol
 pub const SSO_NO_FAMILY: &str = "Vi kan ikke finde dig i et forløb i Tovholder. Spørg jeres kontaktperson i kommunen.";
 pub const FAMILY_INVITED: &str = "Invitationen er sendt.";
 pub const FAMILY_SIGNED: &str = "Din underskrift er registreret.";
+pub const FAMILY_CONSENT_GIVEN: &str = "Dit samtykke er givet og skrevet under. Du kan altid trække det tilbage her på siden.";
 pub const FAMILY_PREPARED: &str = "Dine svar er gemt. Koordinatoren kan læse dem før mødet, og du kan rette dem indtil mødet.";
 pub const FAMILY_WISHES: &str = "Dine ønsker er gemt. De voksne læser dem før mødet.";
 pub const FAMILY_MESSAGE_SENT: &str = "Din besked er sendt. Du får svar her, og en e-mail, når der er svar.";
@@ -139,3 +140,6 @@ pub fn family_link_body(link: &str) -> String {
 pub fn family_code_body(code: &str) -> String {
     format!("Din kode til Tovholder er:\n\n{code}\n\nSkriv den på siden, hvor du trykkede «Fortsæt». Koden virker i 15 minutter. Har du ikke bedt om den, kan du se bort fra denne e-mail.")
 }
+
+/// A family member with name and address protection, where anyone but staff and themselves reads.
+pub const PROTECTED_NAME: &str = "Navn beskyttet";

@@ -41,15 +41,28 @@ pub fn course_title(model: &Model, state: &CourseState, people: &HashMap<PersonI
     title_person(model, state).map(|p| people.get(&p).map_or("(ukendt)", |p| p.name.as_str())).unwrap_or("Forløb").to_string()
 }
 
-/// The person a course is named after: its first member in a citizen role.
+/// The person a course is named after: its first member in a citizen role without name and
+/// address protection (a title is read in many places).
 fn title_person(model: &Model, state: &CourseState) -> Option<PersonId> {
-    state.members.iter().find(|m| model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen)).map(|m| m.person)
+    state.members.iter().find(|m| model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen) && !state.protected.contains(&m.person)).map(|m| m.person)
 }
 
 /// The people a list names its courses after (one per course), for `course_title`: a list of
 /// 50 courses needs 50 names, not every member of each.
 pub async fn title_people<'a>(store: &dyn Store, courses: impl Iterator<Item = (&'a Model, &'a CourseState)>) -> Result<HashMap<PersonId, Person>, AppError> {
     people_by_id(store, courses.filter_map(|(m, s)| title_person(m, s)).collect()).await
+}
+
+/// Hides the names and e-mail addresses of the course's family members with name and address
+/// protection from everyone but themselves (`viewer`; None: from everyone who gets a copy, like
+/// the plan). Each page that others than staff read passes its names through this first.
+pub fn shield(people: &mut HashMap<PersonId, Person>, state: &CourseState, viewer: Option<PersonId>) {
+    for p in state.protected.iter().filter(|p| Some(**p) != viewer) {
+        if let Some(x) = people.get_mut(p) {
+            x.name = crate::text::PROTECTED_NAME.into();
+            x.email = None;
+        }
+    }
 }
 
 pub async fn people_of(store: &dyn Store, states: &[&CourseState]) -> Result<HashMap<PersonId, Person>, AppError> {
@@ -105,6 +118,8 @@ pub struct MemberView {
     pub email: Option<String>,
     /// A family member (a citizen role): can be invited to the family's pages.
     pub family: bool,
+    /// Has name and address protection: the family's pages and the plan hide their name.
+    pub protected: bool,
 }
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -253,6 +268,10 @@ pub struct DocumentView {
     pub text: bool,
     pub sent_da: Vec<String>,
     pub read_da: Vec<String>,
+    /// Whether the family sees it on their pages; None: the model keeps its kind from them.
+    pub family: Option<bool>,
+    /// The viewer wrote it (and decides whether the family sees it).
+    pub mine: bool,
 }
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -393,6 +412,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
                 cpr_masked: p.and_then(|p| p.cpr.as_ref()).and_then(|s| keys.open_cpr(s).ok()).map(|c| c.masked()),
                 email: p.and_then(|p| p.email.clone()),
                 family: model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen),
+                protected: state.protected.contains(&m.person),
             }
         })
         .collect();
@@ -471,6 +491,8 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
                 org_da: orgs.get(&d.meta.org).cloned().unwrap_or_default(),
                 added_da: format!("{}, {}", format_timestamp_da(d.added.at).unwrap_or_default(), pname(&d.added.by)),
                 text: d.meta.content_type.starts_with("text/plain"),
+                family: model.documents.get(&d.meta.kind).filter(|k| k.family).map(|_| d.family),
+                mine: d.added.by == viewer.person,
                 sent_da: d
                     .sent
                     .iter()
@@ -647,6 +669,12 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
         Event::PlanIssued { version, doc, .. } => format!("{} version {version} blev udarbejdet (dokument nr. {doc}).", model.plan.as_ref().map_or("Familieplan", |p| p.label.as_str())),
         Event::PreparationAnswered { meeting, .. } => format!("Forberedelsen til møde nr. {meeting} blev besvaret på familiens sider."),
         Event::WishesWritten { .. } => "«Mine ønsker» blev skrevet på familiens sider.".into(),
+        Event::ProtectionSet { person, protected: true } => format!("{} blev markeret med navne- og adressebeskyttelse.", name(person)),
+        Event::DocumentShared { doc, shared: true } => format!("Dokument nr. {doc} vises nu på familiens sider."),
+        Event::DocumentShared { doc, shared: false } => format!("Dokument nr. {doc} vises ikke længere på familiens sider."),
+        Event::MinutesShared { meeting, shared: true } => format!("Referatet af møde nr. {meeting} vises nu på familiens sider."),
+        Event::MinutesShared { meeting, shared: false } => format!("Referatet af møde nr. {meeting} vises ikke længere på familiens sider."),
+        Event::ProtectionSet { person, protected: false } => format!("Markeringen af navne- og adressebeskyttelse for {} blev fjernet.", name(person)),
         // Only the thread's participants read its subject and messages: the journal says that, not what.
         Event::ThreadStarted { thread, participants, .. } => format!("En tråd med beskeder blev startet (nr. {thread}, {} deltagere).", participants.len()),
         Event::MessagePosted { thread, .. } => format!("Der blev skrevet en besked i tråd nr. {thread}."),
@@ -685,6 +713,11 @@ fn doc_kind<'a>(model: &'a Model, kind: &'a str) -> &'a str {
     model.documents.get(kind).map_or(kind, |d| d.label.as_str())
 }
 
+/// A person of the family's network as a consent names them: "Inge Bak (mormor)".
+pub fn network_label(state: &CourseState, entry: u32) -> String {
+    state.network.iter().find(|e| e.entry == entry).map_or_else(|| format!("netværksperson nr. {entry}"), |e| format!("{} ({})", e.name, e.relation.to_lowercase()))
+}
+
 pub fn consent_views(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId) -> String, orgs: &OrgNames, today: Date) -> Vec<ConsentView> {
     state
         .consents
@@ -714,7 +747,7 @@ pub fn consent_views(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonI
                 id: c.id,
                 giver: pname(&c.giver),
                 about: c.about.iter().map(pname).collect(),
-                recipients: c.recipients.iter().map(|r| recipient_label(r, orgs)).collect(),
+                recipients: c.recipients.iter().map(|r| recipient_label(r, orgs)).chain(c.network.iter().map(|n| network_label(state, *n))).collect(),
                 kinds: c.kinds.iter().map(|k| kind_label(model, k).to_string()).collect(),
                 purpose: c.purpose.clone(),
                 period_da: format!("{} – {}", date_da(c.valid_from), date_da(c.valid_to)),
@@ -751,9 +784,19 @@ pub fn access_lines(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId
     let mut recipients: Vec<Recipient> = state.consents.iter().flat_map(|c| c.recipients.clone()).collect();
     recipients.sort();
     recipients.dedup();
-    for r in recipients {
+    let mut network: Vec<u32> = state.consents.iter().flat_map(|c| c.network.clone()).collect();
+    network.sort_unstable();
+    network.dedup();
+    // Each named recipient: its label and its coverage of a kind.
+    type Reader<'a> = (String, Box<dyn Fn(&str) -> Coverage + 'a>);
+    let readers: Vec<Reader> = recipients
+        .into_iter()
+        .map(|r| -> Reader { (recipient_label(&r, orgs), Box::new(move |k| coverage(model, state, r.org, r.department.as_deref(), k, today))) })
+        .chain(network.into_iter().map(|n| -> Reader { (network_label(state, n), Box::new(move |k| tovholder_core::consent::network_coverage(model, state, n, k, today))) }))
+        .collect();
+    for (label, cover) in readers {
         for (kind, kind_da) in &def.kinds {
-            let cov = coverage(model, state, r.org, r.department.as_deref(), kind, today);
+            let cov = cover(kind);
             let consent_by = |id: &u32| state.consents.iter().find(|c| c.id == *id);
             let why = match &cov {
                 Coverage::None => continue,
@@ -772,7 +815,7 @@ pub fn access_lines(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonId
                 Coverage::Expired { ended, .. } => format!("ikke {}: samtykket udløb {}", kind_da.to_lowercase(), date_da(*ended)),
                 Coverage::NotYetValid { from, .. } => format!("ikke {}: samtykket gælder fra {}", kind_da.to_lowercase(), date_da(*from)),
             };
-            out.push(AccessLine { who: recipient_label(&r, orgs), sees: cov.allowed(), why });
+            out.push(AccessLine { who: label.clone(), sees: cov.allowed(), why });
         }
     }
     out

@@ -117,8 +117,24 @@ fn blocker(def: &ConsentDef, state: &CourseState, c: &Consent, kind: &str, today
 
 /// May `org`/`department` see information of `kind` in this course on `today`, by consent?
 pub fn coverage(model: &Model, state: &CourseState, org: OrgId, department: Option<&str>, kind: &str, today: Date) -> Coverage {
+    coverage_where(model, state, |c| c.recipients.iter().any(|r| r.includes(org, department)), kind, today)
+}
+
+/// May the person of the family's network `entry` see information of `kind`, by consent?
+pub fn network_coverage(model: &Model, state: &CourseState, entry: u32, kind: &str, today: Date) -> Coverage {
+    coverage_where(model, state, |c| c.network.contains(&entry), kind, today)
+}
+
+/// The network entry `person` is, if a consent names it and covers any kind today.
+pub fn network_reader(model: &Model, state: &CourseState, person: PersonId, today: Date) -> Option<(u32, Coverage)> {
+    let def = model.consent.as_ref()?;
+    let entry = state.network.iter().find(|e| e.person == Some(person))?.entry;
+    def.kinds.keys().map(|k| network_coverage(model, state, entry, k, today)).find(Coverage::allowed).map(|c| (entry, c))
+}
+
+fn coverage_where(model: &Model, state: &CourseState, names: impl Fn(&Consent) -> bool, kind: &str, today: Date) -> Coverage {
     let Some(def) = &model.consent else { return Coverage::None };
-    let naming: Vec<&Consent> = state.consents.iter().filter(|c| c.kinds.iter().any(|k| k == kind) && c.recipients.iter().any(|r| r.includes(org, department))).collect();
+    let naming: Vec<&Consent> = state.consents.iter().filter(|c| c.kinds.iter().any(|k| k == kind) && names(c)).collect();
     if naming.is_empty() {
         return Coverage::None;
     }
@@ -187,6 +203,7 @@ mod tests {
             giver,
             about: vec![BARN],
             recipients: vec![recipient],
+            network: vec![],
             kinds: kinds.iter().map(|k| k.to_string()).collect(),
             purpose: "Støtte familien".into(),
             valid_from: date(2027, 1, 3),
@@ -286,6 +303,7 @@ mod tests {
             giver: BARN,
             about: vec![],
             recipients: vec![dept("Skattecenter")],
+            network: vec![],
             kinds: vec!["alt".into()],
             purpose: " ".into(),
             valid_from: date(2027, 1, 3),
@@ -299,6 +317,7 @@ mod tests {
             giver: MOR,
             about: vec![BARN],
             recipients: vec![dept("Jobcentret")],
+            network: vec![],
             kinds: vec!["forloeb".into()],
             purpose: "x".into(),
             valid_from: date(2027, 1, 3),

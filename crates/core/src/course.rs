@@ -3,7 +3,7 @@
 //! The journal is the truth; `CourseState` is the projection pages read. `apply` is the only way
 //! state changes, so replaying a journal always gives the stored projection.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -174,6 +174,24 @@ pub enum Event {
         text: String,
         parents_may_see: bool,
     },
+    /// A family member has (or no longer has) name and address protection (navne- og
+    /// adressebeskyttelse): the family's pages, and the plan that goes to the network, never
+    /// show their name or how to reach them to anyone else.
+    ProtectionSet {
+        person: PersonId,
+        protected: bool,
+    },
+    /// Its author shows a document on the family's pages, or hides it again (only kinds the
+    /// model lets the family see).
+    DocumentShared {
+        doc: u32,
+        shared: bool,
+    },
+    /// Their author shows a meeting's minutes on the family's pages, or hides them again.
+    MinutesShared {
+        meeting: u32,
+        shared: bool,
+    },
     /// A thread of messages started (its first message follows in the same commit); the one
     /// who started it is the entry's stamp.
     ThreadStarted {
@@ -211,6 +229,9 @@ pub struct ConsentForm {
     pub giver: PersonId,
     pub about: Vec<PersonId>,
     pub recipients: Vec<crate::ids::Recipient>,
+    /// Persons of the family's network it names (entries of `network`), beside organisations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network: Vec<u32>,
     pub kinds: Vec<String>,
     pub purpose: String,
     pub valid_from: Date,
@@ -268,6 +289,9 @@ impl Event {
             Event::StatusRecorded { person, .. } => vec![format!("status:{person}")],
             Event::PreparationAnswered { meeting, .. } => vec![format!("preparation:{meeting}")],
             Event::WishesWritten { .. } => vec!["wishes".into()],
+            Event::ProtectionSet { person, .. } => vec![format!("protection:{person}")],
+            Event::DocumentShared { doc, .. } => vec![format!("shared:doc:{doc}")],
+            Event::MinutesShared { meeting, .. } => vec![format!("minutes:{meeting}")],
             Event::ThreadStarted { .. } | Event::MessagePosted { .. } | Event::ThreadRead { .. } => vec![],
             Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
             Event::CourseOpened { .. } | Event::DocumentAdded(_) | Event::DocumentSent { .. } | Event::DocumentRead { .. } | Event::ConsentRecorded(_) => vec![],
@@ -281,7 +305,7 @@ impl Event {
             Event::DocumentSent { to, .. } => to.iter().map(|r| r.person).collect(),
             Event::ConsentRecorded(f) => std::iter::once(f.giver).chain(f.about.iter().copied()).collect(),
             Event::ConsentSigned { by, .. } => vec![*by],
-            Event::StatusRecorded { person, .. } => vec![*person],
+            Event::StatusRecorded { person, .. } | Event::ProtectionSet { person, .. } => vec![*person],
             Event::ThreadStarted { participants, .. } => participants.clone(),
             Event::MeetingPlanned(f) => f
                 .attendees
@@ -331,6 +355,9 @@ impl Event {
             Event::StatusRecorded { .. } => "status_recorded",
             Event::PreparationAnswered { .. } => "preparation_answered",
             Event::WishesWritten { .. } => "wishes_written",
+            Event::ProtectionSet { .. } => "protection_set",
+            Event::DocumentShared { .. } => "document_shared",
+            Event::MinutesShared { .. } => "minutes_shared",
             Event::ThreadStarted { .. } => "thread_started",
             Event::MessagePosted { .. } => "message_posted",
             Event::ThreadRead { .. } => "thread_read",
@@ -411,6 +438,9 @@ pub struct CourseState {
     /// Course roles left empty by a closed login, filled or not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vacancies: Vec<Vacancy>,
+    /// Family members with name and address protection.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub protected: BTreeSet<PersonId>,
 }
 
 /// A consent as it stands: the form, its signatures and whether it was revoked.
@@ -420,6 +450,8 @@ pub struct Consent {
     pub giver: PersonId,
     pub about: Vec<PersonId>,
     pub recipients: Vec<crate::ids::Recipient>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network: Vec<u32>,
     pub kinds: Vec<String>,
     pub purpose: String,
     pub valid_from: Date,
@@ -486,6 +518,9 @@ pub struct Document {
     pub sent: Vec<Sent>,
     /// First reading by each person.
     pub read: Vec<(PersonId, Timestamp)>,
+    /// Shown on the family's pages by its author.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub family: bool,
 }
 
 impl Document {
@@ -552,7 +587,17 @@ impl CourseState {
                     c.status = ChangeStatus::Applied;
                 }
             }
-            Event::DocumentAdded(meta) => self.documents.push(Document { meta: meta.clone(), added: stamp.clone(), sent: vec![], read: vec![] }),
+            Event::DocumentAdded(meta) => self.documents.push(Document { meta: meta.clone(), added: stamp.clone(), sent: vec![], read: vec![], family: false }),
+            Event::DocumentShared { doc, shared } => {
+                if let Some(d) = self.documents.iter_mut().find(|d| d.meta.doc == *doc) {
+                    d.family = *shared;
+                }
+            }
+            Event::MinutesShared { meeting, shared } => {
+                if let Some(m) = self.meeting_mut(*meeting) {
+                    m.minutes_shared = *shared;
+                }
+            }
             Event::DocumentSent { doc, to, forwarded } => {
                 if let Some(d) = self.document_mut(*doc) {
                     d.sent.extend(to.iter().map(|r| Sent { to: r.clone(), forwarded: *forwarded, stamp: stamp.clone() }));
@@ -563,6 +608,7 @@ impl CourseState {
                 giver: f.giver,
                 about: f.about.clone(),
                 recipients: f.recipients.clone(),
+                network: f.network.clone(),
                 kinds: f.kinds.clone(),
                 purpose: f.purpose.clone(),
                 valid_from: f.valid_from,
@@ -601,6 +647,7 @@ impl CourseState {
                     checklist: BTreeMap::new(),
                     cancelled: None,
                     preparations: vec![],
+                    minutes_shared: false,
                 }),
             },
             Event::MeetingCancelled { meeting, note } => {
@@ -655,6 +702,13 @@ impl CourseState {
             }
             Event::WishesWritten { text, parents_may_see } => {
                 self.wishes.insert(stamp.by, Wishes { text: text.clone(), parents_may_see: *parents_may_see, stamp: stamp.clone() });
+            }
+            Event::ProtectionSet { person, protected } => {
+                if *protected {
+                    self.protected.insert(*person);
+                } else {
+                    self.protected.remove(person);
+                }
             }
             Event::ThreadStarted { thread, subject, family, participants } => self.threads.push(crate::messages::Thread {
                 id: *thread,

@@ -44,6 +44,9 @@ pub struct MeetingType {
     /// Questions the family answers on their own pages before the meeting (Furesø's "Din
     /// forberedelse til netværksmødet"); the coordinator reads the answers on the meeting page.
     pub preparation: Option<Preparation>,
+    /// Minutes of this kind may be shown on the family's pages, when their author chooses to.
+    #[serde(default)]
+    pub minutes_to_family: bool,
 }
 
 /// The family's preparation for a kind of meeting.
@@ -306,6 +309,9 @@ pub struct Meeting {
     /// The family's answers to the preparation questions, one per family member.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub preparations: Vec<Prepared>,
+    /// The minutes are shown on the family's pages (their author chose so).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub minutes_shared: bool,
 }
 
 impl Meeting {

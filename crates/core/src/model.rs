@@ -141,6 +141,9 @@ pub struct DocumentDef {
     /// Roles a recipient may forward it to.
     #[serde(default)]
     pub forward_to: Vec<String>,
+    /// Documents of this kind may be shown on the family's pages, when their author chooses to.
+    #[serde(default)]
+    pub family: bool,
 }
 
 /// A document the system writes when `when` first holds (once per kind), from a template with

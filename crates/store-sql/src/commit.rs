@@ -230,8 +230,9 @@ for_every_dialect! {
 
         async fn write_members(tx: &mut Tx<D>, id: CourseId, state: &CourseState) -> Result<()> {
             sqlx::query(D::SQL.delete_members).bind(id.0).execute(&mut **tx).await.map_err(db)?;
-            for m in &state.members {
-                sqlx::query(D::SQL.insert_member).bind(id.0).bind(m.person.0).execute(&mut **tx).await.map_err(db)?;
+            // Persons linked from the network too: whom a consent names finds the course by them.
+            for p in state.members.iter().map(|m| m.person).chain(state.network.iter().filter_map(|e| e.person)) {
+                sqlx::query(D::SQL.insert_member).bind(id.0).bind(p.0).execute(&mut **tx).await.map_err(db)?;
             }
             Ok(())
         }

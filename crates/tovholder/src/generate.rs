@@ -807,6 +807,7 @@ fn ff(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Res
         giver: adults[0],
         about: children.clone(),
         recipients: vec![ConsentRecipient { org: muni.org, department: Some("Folkeskole".into()) }, ConsentRecipient { org: muni.org, department: Some("Sundhedsplejen".into()) }],
+        network: vec![],
         kinds: vec!["forloeb".into(), "familieplan".into()],
         purpose,
         valid_from: screened,

@@ -323,3 +323,181 @@ async fn the_family_session_ends_sooner_than_staffs() {
     assert_eq!(home(&c).await, "/familie/login", "16 minutes idle: out");
     assert_eq!(hanne.get(t.url("/")).send().await.unwrap().status(), StatusCode::OK, "staff's 30 minutes are not up");
 }
+
+/// A parent gives a new consent on his own page: the model's recipients and kinds to choose from,
+/// signed as he gives it. Without a recipient it is refused and nothing changes. The school sees
+/// the course only once Jonas (15) has added his signature on his page; Jonas himself gives no
+/// consent here (he is not a parent).
+#[tokio::test]
+async fn a_parent_gives_a_consent_and_the_youth_adds_his_signature() {
+    let t = TestApp::spawn().await;
+    let friis = t.course("Jonas");
+    let state = t.app.store.course(friis).await.unwrap().unwrap().state;
+    let jonas = person_in(&state, "ung");
+    let (jakob, _) = t.login("jakob").await;
+    let school = t.url(&format!("/forloeb/{friis}"));
+    assert_eq!(jakob.get(&school).send().await.unwrap().status(), StatusCode::NOT_FOUND, "no consent yet");
+
+    let mads = family_login(&t, "mads.friis@familie.example").await;
+    let course = mads.get(t.url(&format!("/familie/forloeb/{friis}"))).send().await.unwrap().text().await.unwrap();
+    let new = format!("/familie/forloeb/{friis}/samtykker/ny");
+    assert!(course.contains(&format!("href=\"{new}\"")), "{course}");
+    let form = mads.get(t.url(&new)).send().await.unwrap().text().await.unwrap();
+    let skolen = format!("dept:{}:Skolen", org(&t, "Ballerup Kommune"));
+    assert!(form.contains(&format!("value=\"{skolen}\"")) && form.contains("<html lang=\"da\">"), "{form}");
+    let csrf = hidden_csrf(&form);
+    let today = t.app.clock.today();
+    let to = today.checked_add(jiff::ToSpan::days(90)).unwrap().to_string();
+    let about = jonas.to_string();
+    let mut fields = vec![("csrf", csrf.as_str()), ("about", about.as_str()), ("kind", "forloeb"), ("purpose", "Skolen følger Jonas' mål"), ("valid_from", ""), ("valid_to", to.as_str())];
+    let today_s = today.to_string();
+    fields[4].1 = today_s.as_str();
+    let version = t.app.store.course(friis).await.unwrap().unwrap().version;
+    let r = mads.post(t.url(&format!("/familie/forloeb/{friis}/samtykker"))).form(&fields).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no recipient chosen");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Vælg mindst én modtager.") && html.contains("Skolen følger Jonas"), "the error, and what he typed kept");
+    assert_eq!(t.app.store.course(friis).await.unwrap().unwrap().version, version, "nothing changed");
+    fields.push(("recipient", skolen.as_str()));
+    let r = mads.post(t.url(&format!("/familie/forloeb/{friis}/samtykker"))).form(&fields).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let consent = t.app.store.course(friis).await.unwrap().unwrap().state.consents.last().cloned().unwrap();
+    assert_eq!((consent.giver, consent.signatures.len()), (person_in(&state, "foraelder"), 1), "given and signed by Mads");
+    assert_eq!(jakob.get(&school).send().await.unwrap().status(), StatusCode::NOT_FOUND, "Jonas has not signed yet");
+
+    let jonas_c = family_login(&t, "jonas.friis@familie.example").await;
+    assert_eq!(jonas_c.get(t.url(&new)).send().await.unwrap().status(), StatusCode::NOT_FOUND, "a youth gives no parent's consent");
+    let page = jonas_c.get(t.url(&format!("/familie/forloeb/{friis}"))).send().await.unwrap().text().await.unwrap();
+    let sign = format!("/familie/forloeb/{friis}/samtykker/{}/underskriv", consent.id);
+    assert!(page.contains(&format!("action=\"{sign}\"")), "{page}");
+    let r = jonas_c.post(t.url(&sign)).form(&[("csrf", hidden_csrf(&page).as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(jakob.get(&school).send().await.unwrap().status(), StatusCode::OK, "both have signed");
+}
+
+/// Name and address protection: the coordinator marks Sofie; from then on her mother's page and
+/// every new plan version call her "Navn beskyttet", while staff see her name and the mark.
+/// Only a family member can be marked, and the mark is journaled.
+#[tokio::test]
+async fn a_protected_name_is_never_on_the_familys_side() {
+    let t = TestApp::spawn().await;
+    let bak = t.course("Sofie");
+    let state = t.app.store.course(bak).await.unwrap().unwrap().state;
+    let sofie = state.members.iter().find(|m| m.role == "barn").unwrap().person;
+    let louise = family_login(&t, LOUISE).await;
+    let page = louise.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sofie Bak"), "before the mark");
+
+    let (hanne, csrf) = t.login("hanne").await;
+    let staff = hanne.get(t.url(&format!("/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    let mark = format!("/forloeb/{bak}/familie/{sofie}/beskyttelse");
+    assert!(staff.contains(&format!("action=\"{mark}?version=")), "the coordinator may mark her");
+    let hanne_id = state.members.iter().find(|m| m.role == "koordinator").unwrap().person;
+    let (status, _) = post_form(&t, &hanne, &csrf, &format!("/forloeb/{bak}/familie/{hanne_id}/beskyttelse"), &[("protected", "ja")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "staff are not marked");
+    let (status, _) = post_form(&t, &hanne, &csrf, &mark, &[("protected", "ja")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let staff = hanne.get(t.url(&format!("/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    assert!(staff.contains("data-protected") && staff.contains("Sofie Bak"), "staff see the name and the mark");
+
+    let page = louise.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Sofie Bak") && page.contains(text::PROTECTED_NAME), "{page}");
+    let (status, _) = post_form(&t, &hanne, &csrf, &format!("/forloeb/{bak}/familieplan"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let plan = t.app.store.course(bak).await.unwrap().unwrap().state.plans.last().unwrap().doc;
+    let pdf = louise.get(t.url(&format!("/familie/forloeb/{bak}/plan/{plan}"))).send().await.unwrap().bytes().await.unwrap();
+    let text = pdftotext(&pdf);
+    assert!(!text.contains("Sofie Bak") && text.contains("Louise Bak"), "{text}");
+    let journal = t.app.store.journal(bak).await.unwrap();
+    assert!(journal.iter().any(|e| matches!(e.event, tovholder_core::course::Event::ProtectionSet { person, protected: true } if person == sofie)));
+}
+
+/// A person of the family's network named in a consent: the demo's grandmother, Inge, whom
+/// Louise's second consent lets have the plan. She logs in like the family, sees the meetings she
+/// is invited to and the plan sent to her, and nothing of the family's own (consents, messages,
+/// preparation); staff see her among those who can see the course. When Louise withdraws the
+/// consent, Inge's very next request is "not found".
+#[tokio::test]
+async fn a_person_of_the_network_named_in_a_consent_reads_the_plan() {
+    let t = TestApp::spawn().await;
+    let bak = t.course("Sofie");
+    const INGE: &str = "inge.bak@familie.example";
+    let notice = last_mail(&t, INGE, text::NEW_DOCUMENT_SUBJECT).await;
+    assert!(notice.body.contains(&format!("/familie/forloeb/{bak}")) && !notice.body.contains("Bak"), "{}", notice.body);
+    let inge = family_login(&t, INGE).await;
+    let page = inge.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    let state = t.app.store.course(bak).await.unwrap().unwrap().state;
+    let plan = state.plans[0].doc;
+    let href = format!("/familie/forloeb/{bak}/plan/{plan}");
+    assert!(page.contains(&href) && page.contains("Netværksmøde"), "the plan and the meeting she is invited to: {page}");
+    for family_only in ["id=\"samtykker\"", "id=\"beskeder\"", "/forberedelse", "/samtykker/ny"] {
+        assert!(!page.contains(family_only), "{family_only} is the family's");
+    }
+    let pdf = inge.get(t.url(&href)).send().await.unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let csrf = hidden_csrf(&page);
+    let r = inge.post(t.url(&format!("/familie/forloeb/{bak}/samtykker/2/tilbagekald"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "she withdraws nothing: the consent is Louise's");
+    assert_eq!(inge.get(t.url(&format!("/familie/forloeb/{}", t.course("Noah")))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    let (hanne, _) = t.login("hanne").await;
+    let staff = hanne.get(t.url(&format!("/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    assert!(staff.contains("Inge Bak (mormor)"), "staff see whom the consent names");
+    let form = hanne.get(t.url(&format!("/forloeb/{bak}/samtykker/ny"))).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains("value=\"net:1\""), "a person of the network can be chosen as a recipient");
+
+    let louise = family_login(&t, LOUISE).await;
+    let mine = louise.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("Inge Bak (mormor)"), "Louise sees whom her consent names");
+    let r = louise.post(t.url(&format!("/familie/forloeb/{bak}/samtykker/2/tilbagekald"))).form(&[("csrf", hidden_csrf(&mine).as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(inge.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND, "closed on her next request");
+    assert_eq!(inge.get(t.url(&href)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let log = t.app.store.access_log(None, 1000).await.unwrap();
+    assert!(log.iter().any(|r| r.course == Some(bak) && r.allowed && r.reason.starts_with("network:1:consent:")), "her reads are logged with the consent");
+}
+
+/// Documents and minutes reach the family only when the model lets their kind and their author
+/// chooses: Hanne shows the network meeting's minutes (Furesø lets the family read those; Bo, who
+/// did not write them, cannot); Camilla shows the youth's plan she wrote (Ballerup lets the family
+/// see that kind), and Jonas downloads it. Grandmother Inge, of the network, sees neither.
+#[tokio::test]
+async fn minutes_and_documents_reach_the_family_when_their_author_says_so() {
+    let t = TestApp::spawn().await;
+    let bak = t.course("Sofie");
+    let story = "Louise fortæller, at morgenerne er svære";
+    let louise = family_login(&t, LOUISE).await;
+    let mine = |c: &reqwest::Client, id: CourseId| {
+        let (c, t) = (c.clone(), &t);
+        async move { c.get(t.url(&format!("/familie/forloeb/{id}"))).send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(!mine(&louise, bak).await.contains(story), "not before the author chooses");
+    let share = format!("/forloeb/{bak}/moeder/1/referat/familie");
+    let (bo, bo_csrf) = t.login("bo").await;
+    let (status, _) = post_form(&t, &bo, &bo_csrf, &share, &[("shared", "ja")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "only the minutes' author decides");
+    let (hanne, csrf) = t.login("hanne").await;
+    let page = hanne.get(t.url(&format!("/forloeb/{bak}/moeder/1"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-minutes-family=\"false\"") && page.contains(&format!("action=\"{share}?version=")), "{page}");
+    let (status, _) = post_form(&t, &hanne, &csrf, &share, &[("shared", "ja")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = mine(&louise, bak).await;
+    assert!(page.contains(story) && page.contains("id=\"referat-1\""), "{page}");
+    let inge = family_login(&t, "inge.bak@familie.example").await;
+    assert!(!mine(&inge, bak).await.contains(story), "the network reads no minutes here");
+
+    let friis = t.course("Jonas");
+    let (camilla, ccsrf) = t.login("camilla").await;
+    let form = reqwest::multipart::Form::new().text("csrf", ccsrf.clone()).text("kind", "plan").text("title", "Jonas' plan").text("text", "Mål: komme i skole tre dage om ugen.");
+    assert_eq!(camilla.post(t.url(&format!("/forloeb/{friis}/dokumenter"))).multipart(form).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    let doc = t.app.store.course(friis).await.unwrap().unwrap().state.documents.last().unwrap().meta.doc;
+    let jonas = family_login(&t, "jonas.friis@familie.example").await;
+    let href = format!("/familie/forloeb/{friis}/dokumenter/{doc}");
+    assert_eq!(jonas.get(t.url(&href)).send().await.unwrap().status(), StatusCode::NOT_FOUND, "not shown yet");
+    let (status, _) = post_form(&t, &camilla, &ccsrf, &format!("/forloeb/{friis}/dokumenter/{doc}/familie"), &[("shared", "ja")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(mine(&jonas, friis).await.contains(&href));
+    let r = jonas.get(t.url(&href)).send().await.unwrap();
+    assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"), "always a download");
+    assert_eq!(r.text().await.unwrap(), "Mål: komme i skole tre dage om ugen.");
+}

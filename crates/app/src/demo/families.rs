@@ -42,6 +42,7 @@ impl Seeder<'_> {
                 giver: parent,
                 about: vec![noah],
                 recipients,
+                network: vec![],
                 kinds: vec!["forloeb".into(), "beskeder".into()],
                 purpose: "At de valgte parter kan følge barnets forløb med Julemærkehjemmet og støtte barnet og familien før, under og efter opholdet.".into(),
                 valid_from: self.day(-40),
@@ -104,6 +105,7 @@ impl Seeder<'_> {
                 giver: louise,
                 about: vec![sofie, malthe],
                 recipients,
+                network: vec![],
                 kinds: vec!["forloeb".into(), "familieplan".into()],
                 purpose: "I arbejdet med familieplanen at kunne udveksle oplysninger med de valgte samarbejdsparter.".into(),
                 valid_from: self.day(-60),
@@ -133,7 +135,7 @@ impl Seeder<'_> {
             "hanne",
             id,
             vec![
-                net(Quadrant::Familie, "Inge Bak", "Mormor", "", "20 11 22 33", None),
+                net(Quadrant::Familie, "Inge Bak", "Mormor", "inge.bak@familie.example", "20 11 22 33", None),
                 net(Quadrant::Venner, "Ahmed Nasser", "Nabo, Malthes fodboldtræner", "", "", None),
                 net(Quadrant::Arbejde, "Lise Holm", "Klasselærer 8.b, Farum Skole", "lise.holm@skole.example", "", None),
                 net(Quadrant::Professionelle, "Gitte Skov", "Sundhedsplejerske, Sundhedsplejen", "gitte@furesoe.example", "", Some(gitte)),
@@ -141,7 +143,28 @@ impl Seeder<'_> {
             ],
         )
         .await?;
-        let attendees = vec![Who::Person(louise), Who::Person(hanne), Who::Person(bo), Who::Network(3), Who::Network(4), Who::Network(5)];
+        // Louise lets her mother, Inge, have the plan: a person of the network named in a consent
+        // logs in to the family's pages (the demo prints her login too).
+        self.run(
+            "hanne",
+            id,
+            vec![
+                Command::RecordConsent {
+                    giver: louise,
+                    about: vec![sofie, malthe],
+                    recipients: vec![],
+                    network: vec![1],
+                    kinds: vec!["familieplan".into()],
+                    purpose: "Mormor Inge får familieplanen og ser de møder, hun er inviteret til.".into(),
+                    valid_from: self.day(-45),
+                    valid_to: self.day(300),
+                },
+                Command::SignConsent { consent: 2, by: louise, how: "På papir ved mødet".into(), on: self.day(-45) },
+                Command::SignConsent { consent: 2, by: sofie, how: "På papir ved mødet".into(), on: self.day(-45) },
+            ],
+        )
+        .await?;
+        let attendees = vec![Who::Person(louise), Who::Person(hanne), Who::Person(bo), Who::Network(1), Who::Network(3), Who::Network(4), Who::Network(5)];
         let place = "Familiens Fremtid, mødelokale 2, Paltholmterrasserne 1, 3520 Farum";
         // The first network meeting, a month ago, with minutes, agreements and plan 1.0.
         self.run(

@@ -5,9 +5,9 @@ use jiff::civil::Date;
 
 use super::{CommandError, Ctx, FieldError, invalid, note_text};
 use crate::consent::Recipient;
-use crate::course::{ConsentForm, Event};
+use crate::course::{ConsentForm, CourseState, Event};
 use crate::ids::PersonId;
-use crate::model::Action;
+use crate::model::{Action, ConsentDef};
 
 /// A consent form as filled in by staff with one consent giver.
 #[derive(Clone, Debug)]
@@ -15,6 +15,8 @@ pub struct ConsentInput {
     pub giver: PersonId,
     pub about: Vec<PersonId>,
     pub recipients: Vec<Recipient>,
+    /// Persons of the family's network (entries), named beside organisations.
+    pub network: Vec<u32>,
     pub kinds: Vec<String>,
     pub purpose: String,
     pub valid_from: Date,
@@ -29,24 +31,34 @@ pub fn record_consent(ctx: &Ctx, input: ConsentInput) -> Result<Vec<Event>, Comm
     ctx.require(Action::RecordConsent)?;
     let def = def(ctx)?;
     ctx.require_role(&def.recorded_by, "consent", "Samtykker")?;
+    Ok(vec![Event::ConsentRecorded(checked_form(def, ctx.state, input)?)])
+}
+
+/// A consent form checked against the model: the giver and children from the course, the
+/// recipients and kinds from the model's lists, a purpose, and a period of at most three years.
+pub(crate) fn checked_form(def: &ConsentDef, state: &CourseState, input: ConsentInput) -> Result<ConsentForm, CommandError> {
     let mut errors = Vec::new();
     let mut err = |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
-    let member_in = |p: PersonId, roles: &[String]| ctx.state.members.iter().any(|m| m.person == p && roles.contains(&m.role));
+    let member_in = |p: PersonId, roles: &[String]| state.members.iter().any(|m| m.person == p && roles.contains(&m.role));
     if !member_in(input.giver, &def.giver_roles) {
         err("giver", "Vælg, hvem der giver samtykket.");
     }
     if input.about.is_empty() || !input.about.iter().all(|p| member_in(*p, &def.about_roles)) {
         err("about", "Vælg, hvilke børn samtykket handler om.");
     }
-    if input.recipients.is_empty() {
+    if input.recipients.is_empty() && input.network.is_empty() {
         err("recipients", "Vælg mindst én modtager.");
     }
-    let municipality = def.department_party.as_ref().and_then(|p| ctx.state.parties.get(p));
+    // A person of the network needs an address: that is how they log in and get the plan.
+    if !input.network.iter().all(|n| state.network.iter().any(|e| e.entry == *n && !e.email.is_empty())) {
+        err("recipients", "Vælg modtagere fra listen.");
+    }
+    let municipality = def.department_party.as_ref().and_then(|p| state.parties.get(p));
     for r in &input.recipients {
         let ok = match &r.department {
             Some(d) => def.departments.contains(d) && Some(&r.org) == municipality,
             // A whole organisation only as an outside party: never one of the course's own.
-            None => !ctx.state.parties.values().any(|o| *o == r.org),
+            None => !state.parties.values().any(|o| *o == r.org),
         };
         if !ok {
             err("recipients", "Vælg modtagere fra listen.");
@@ -73,16 +85,20 @@ pub fn record_consent(ctx: &Ctx, input: ConsentInput) -> Result<Vec<Event>, Comm
     let mut recipients = input.recipients;
     recipients.sort();
     recipients.dedup();
-    Ok(vec![Event::ConsentRecorded(ConsentForm {
-        consent: ctx.state.consents.iter().map(|c| c.id).max().unwrap_or(0) + 1,
+    let mut network = input.network;
+    network.sort_unstable();
+    network.dedup();
+    Ok(ConsentForm {
+        consent: state.consents.iter().map(|c| c.id).max().unwrap_or(0) + 1,
         giver: input.giver,
         about: input.about,
         recipients,
+        network,
         kinds: input.kinds,
         purpose: purpose.into(),
         valid_from: input.valid_from,
         valid_to: input.valid_to,
-    })])
+    })
 }
 
 /// Records that the giver (or a youth the consent is about) signed, and how.

@@ -110,7 +110,7 @@ pub fn sign_consent(state: &CourseState, person: PersonId, id: u32, today: Date)
     if !may_sign(state, c, person, today) {
         return Err(invalid("consent", "Du kan ikke skrive under på dette samtykke (det er skrevet under, tilbagekaldt, udløbet eller ikke dit)."));
     }
-    Ok(vec![Event::ConsentSigned { consent: id, by: person, how: "Digitalt på familiens sider".into(), on: today }])
+    Ok(vec![Event::ConsentSigned { consent: id, by: person, how: DIGITALLY.into(), on: today }])
 }
 
 /// Withdraws a consent: from the next request on, it opens nothing.
@@ -124,6 +124,30 @@ pub fn withdraw_consent(state: &CourseState, person: PersonId, id: u32, today: D
     }
     Ok(vec![Event::ConsentRevoked { consent: id, note: Some("Tilbagekaldt af familien på familiens sider.".into()) }])
 }
+
+/// Whether `person` may give a new consent on their pages: a parent whose consent counts (a
+/// giver role with custody) in a course whose model uses consent.
+pub fn may_give(model: &Model, state: &CourseState, person: PersonId) -> bool {
+    model.consent.is_some() && crate::consent::custody_holders(model, state).contains(&person)
+}
+
+/// A new consent given digitally by a parent on the family's pages: the same form and checks as
+/// staff's, the giver is the parent, and it is signed as it is given. It starts no earlier than
+/// today; a youth of 15 it is about adds their signature (`sign_consent`) where the model says.
+pub fn give_consent(model: &Model, state: &CourseState, person: PersonId, input: super::ConsentInput, today: Date) -> Result<Vec<Event>, CommandError> {
+    let Some(def) = model.consent.as_ref().filter(|_| may_give(model, state, person)) else {
+        return Err(invalid("giver", "Kun en forælder med forældremyndighed kan give samtykke her."));
+    };
+    if input.valid_from < today {
+        return Err(invalid("valid_from", "Et samtykke kan ikke gælde fra en dag, der er gået."));
+    }
+    let form = super::consents::checked_form(def, state, super::ConsentInput { giver: person, ..input })?;
+    let consent = form.consent;
+    Ok(vec![Event::ConsentRecorded(form), Event::ConsentSigned { consent, by: person, how: DIGITALLY.into(), on: today }])
+}
+
+/// How a signature given on the family's pages is recorded.
+const DIGITALLY: &str = "Digitalt på familiens sider";
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
@@ -156,4 +180,52 @@ mod tests {
         assert!(write_wishes(&m, &with_youth(date(2011, 6, 11)), PersonId(6), text, true, TODAY).is_err(), "a parent writes no child's wishes");
         assert!(matches!(write_wishes(&m, &with_youth(date(2011, 6, 11)), PersonId(5), text, false, TODAY).unwrap()[..], [Event::WishesWritten { parents_may_see: false, .. }]));
     }
+}
+
+/// A document's author shows it on the family's pages, or hides it again: only kinds the model
+/// lets the family see (`family = true`), and only their own (the author decides).
+pub fn share_document(ctx: &super::Ctx, doc: u32, shared: bool) -> Result<Vec<Event>, CommandError> {
+    ctx.require(crate::model::Action::AddDocument)?;
+    let Some(d) = ctx.state.document(doc) else { return Err(invalid("doc", "Dokumentet findes ikke.")) };
+    if !ctx.model.documents.get(&d.meta.kind).is_some_and(|k| k.family) {
+        return Err(invalid("doc", "Dokumenter af denne type vises ikke for familien."));
+    }
+    if d.added.by != ctx.actor.person {
+        return Err(invalid("doc", "Kun den, der har skrevet dokumentet, kan vise det for familien."));
+    }
+    if d.family == shared {
+        return Err(invalid("doc", if shared { "Familien kan allerede se dokumentet." } else { "Familien kan ikke se dokumentet." }));
+    }
+    Ok(vec![Event::DocumentShared { doc, shared }])
+}
+
+/// The minutes' author shows them on the family's pages, or hides them again: only meetings
+/// whose kind the model lets the family read the minutes of.
+pub fn share_minutes(ctx: &super::Ctx, meeting: u32, shared: bool) -> Result<Vec<Event>, CommandError> {
+    ctx.require(crate::model::Action::PlanMeeting)?;
+    let Some(m) = ctx.state.meeting(meeting) else { return Err(invalid("meeting", "Mødet findes ikke.")) };
+    if !ctx.model.meeting_types.get(&m.form.kind).is_some_and(|t| t.minutes_to_family) {
+        return Err(invalid("meeting", "Referater af denne slags møder vises ikke for familien."));
+    }
+    let Some((_, written)) = &m.minutes else { return Err(invalid("meeting", "Mødet har intet referat endnu.")) };
+    if written.by != ctx.actor.person {
+        return Err(invalid("meeting", "Kun den, der har skrevet referatet, kan vise det for familien."));
+    }
+    if m.minutes_shared == shared {
+        return Err(invalid("meeting", if shared { "Familien kan allerede se referatet." } else { "Familien kan ikke se referatet." }));
+    }
+    Ok(vec![Event::MinutesShared { meeting, shared }])
+}
+
+/// Marks a family member as having name and address protection (navne- og
+/// adressebeskyttelse), or no longer: staff who record consent, since it decides what is shared.
+pub fn set_protection(ctx: &super::Ctx, person: PersonId, protected: bool) -> Result<Vec<Event>, CommandError> {
+    ctx.require(crate::model::Action::RecordConsent)?;
+    if !is_family(ctx.model, ctx.state, person) {
+        return Err(invalid("person", "Kun familiens medlemmer kan have navne- og adressebeskyttelse her."));
+    }
+    if ctx.state.protected.contains(&person) == protected {
+        return Err(invalid("person", if protected { "Personen er allerede markeret med beskyttelse." } else { "Personen er ikke markeret med beskyttelse." }));
+    }
+    Ok(vec![Event::ProtectionSet { person, protected }])
 }

@@ -169,6 +169,14 @@ pub fn plan_recipients(ctx: &Ctx, doc: u32, candidates: &[Candidate]) -> (Vec<Re
     for m in ctx.state.members.iter().filter(|m| ctx.model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen) && invited(m.person)) {
         to.push(Recipient { person: m.person, role: m.role.clone() });
     }
+    // Persons of the network (not staff) whom a consent covering documents names.
+    for e in ctx.state.network.iter().filter(|e| e.person.is_some_and(|p| invited(p) && !candidates.iter().any(|c| c.person == p))) {
+        if let (Some(p), Some(k)) = (e.person, docs_kind.as_ref())
+            && crate::consent::network_coverage(ctx.model, ctx.state, e.entry, k, ctx.today).allowed()
+        {
+            to.push(Recipient { person: p, role: NETWORK_ROLE.into() });
+        }
+    }
     for c in candidates.iter().filter(|c| c.person != ctx.actor.person && invited(c.person)) {
         let staff_role = ctx.state.members.iter().find(|m| m.person == c.person && ctx.model.role(&m.role).is_some_and(|r| r.scope == Scope::Course));
         if let Some(m) = staff_role {

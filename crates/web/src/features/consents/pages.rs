@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use tovholder_core::commands::FieldError;
+use tovholder_core::commands::{ConsentInput, FieldError};
 use tovholder_core::consent::Recipient;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 
@@ -29,20 +29,6 @@ fn all<'a>(form: &'a [(String, String)], key: &'a str) -> impl Iterator<Item = &
 
 fn one<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
     form.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
-}
-
-fn prefixed(errors: AppError) -> AppError {
-    match errors {
-        AppError::Invalid(e) => AppError::Invalid(
-            e.into_iter()
-                .map(|mut f| {
-                    f.field = format!("consent.{}", f.field);
-                    f
-                })
-                .collect(),
-        ),
-        other => other,
-    }
 }
 
 /// A recipient as the form sends it: "org:ID" or "dept:ID:NAME".
@@ -94,8 +80,28 @@ pub async fn new_consent(State(app): State<App>, course: AuthorizedCourse) -> Re
 /// The page, with `submitted` (a refused form's values, checkboxes too) so nothing typed is lost.
 async fn new_consent_page(app: &App, course: &AuthorizedCourse, submitted: &[(String, String)], errors: Vec<FieldError>) -> Result<NewConsentPage, AppError> {
     let (model, state) = (&course.model, &course.state);
-    let def = model.consent.as_ref().ok_or(AppError::NotFound)?;
     let names = tovholder_app::views::people_of(app.store.as_ref(), &[state]).await?;
+    Ok(NewConsentPage {
+        layout: Layout::for_course(app, course, &course.user),
+        course: course.id,
+        version: course.version,
+        title: tovholder_app::views::course_title(model, state, &names),
+        inputs: consent_inputs(app, model, state, &names, submitted).await?,
+        csrf: course.user.csrf.clone(),
+        errors,
+    })
+}
+
+/// The consent form's choices (the family's pages use it too): the givers and children of the
+/// course, every recipient and kind the model allows, and `submitted`'s values after a refusal.
+pub async fn consent_inputs(
+    app: &App,
+    model: &tovholder_core::model::Model,
+    state: &tovholder_core::course::CourseState,
+    names: &std::collections::HashMap<PersonId, tovholder_store::Person>,
+    submitted: &[(String, String)],
+) -> Result<ConsentInputs, AppError> {
+    let def = model.consent.as_ref().ok_or(AppError::NotFound)?;
     let refused = !submitted.is_empty();
     let ticked = |key: &str, value: &str, default: bool| if refused { all(submitted, key).any(|v| v == value) } else { default };
     let member_choices = |roles: &[String], key: &str, default: bool| -> Vec<Choice> {
@@ -122,9 +128,14 @@ async fn new_consent_page(app: &App, course: &AuthorizedCourse, submitted: &[(St
         let value = recipient_value(&Recipient { org: o.id, department: None });
         recipients.push(Choice { selected: ticked("recipient", &value, false), label: o.name.clone(), value });
     }
+    // Persons of the family's network with an address (how they log in and get the plan).
+    for e in state.network.iter().filter(|e| !e.email.is_empty()) {
+        let value = format!("net:{}", e.entry);
+        recipients.push(Choice { selected: ticked("recipient", &value, false), label: format!("{} ({}, familiens netværk)", e.name, e.relation), value });
+    }
     let today = app.clock.today();
     let typed = |key: &str, default: String| if refused { one(submitted, key).to_string() } else { default };
-    let inputs = ConsentInputs {
+    Ok(ConsentInputs {
         givers: member_choices(&def.giver_roles, "giver", false),
         children: member_choices(&def.about_roles, "about", true),
         recipients,
@@ -132,43 +143,66 @@ async fn new_consent_page(app: &App, course: &AuthorizedCourse, submitted: &[(St
         purpose: typed("purpose", def.purpose.clone()),
         valid_from: typed("valid_from", today.to_string()),
         valid_to: typed("valid_to", today.checked_add(jiff::ToSpan::months(6)).unwrap_or(today).to_string()),
-    };
-    Ok(NewConsentPage {
-        layout: Layout::for_course(app, course, &course.user),
-        course: course.id,
-        version: course.version,
-        title: tovholder_app::views::course_title(model, state, &names),
-        inputs,
-        csrf: course.user.csrf.clone(),
-        errors,
     })
 }
 
-pub async fn record(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+/// The consent form as sent (staff's and the family's): the dates must parse; the rest core checks.
+pub fn parse_consent(form: &[(String, String)]) -> Result<ConsentInput, AppError> {
     let mut errors = Vec::new();
-    let date = |key: &str, errors: &mut Vec<FieldError>| match parse_date(&format!("consent.{key}"), one(&form, key)) {
+    let mut date = |key: &str| match parse_date(&format!("consent.{key}"), one(form, key)) {
         Ok(d) => Some(d),
         Err(e) => {
             errors.push(e);
             None
         }
     };
-    let from = date("valid_from", &mut errors);
-    let to = date("valid_to", &mut errors);
-    let result = match (from, to) {
-        (Some(valid_from), Some(valid_to)) if errors.is_empty() => {
+    let (from, to) = (date("valid_from"), date("valid_to"));
+    let (Some(valid_from), Some(valid_to)) = (from, to) else { return Err(AppError::Invalid(errors)) };
+    Ok(ConsentInput {
+        giver: PersonId(one(form, "giver").parse().unwrap_or(-1)),
+        about: all(form, "about").filter_map(|v| v.parse().ok()).map(PersonId).collect(),
+        recipients: all(form, "recipient").filter_map(parse_recipient).collect(),
+        network: all(form, "recipient").filter_map(|v| v.strip_prefix("net:")?.parse().ok()).collect(),
+        kinds: all(form, "kind").map(str::to_string).collect(),
+        purpose: one(form, "purpose").to_string(),
+        valid_from,
+        valid_to,
+    })
+}
+
+/// Core's field names, as the form's ids have them ("consent.purpose").
+pub fn prefixed(errors: AppError) -> AppError {
+    match errors {
+        AppError::Invalid(e) => AppError::Invalid(
+            e.into_iter()
+                .map(|mut f| {
+                    if !f.field.starts_with("consent.") {
+                        f.field = format!("consent.{}", f.field);
+                    }
+                    f
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+pub async fn record(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let result = match parse_consent(&form) {
+        Ok(i) => {
             let op = Command::RecordConsent {
-                giver: PersonId(one(&form, "giver").parse().unwrap_or(-1)),
-                about: all(&form, "about").filter_map(|v| v.parse().ok()).map(PersonId).collect(),
-                recipients: all(&form, "recipient").filter_map(parse_recipient).collect(),
-                kinds: all(&form, "kind").map(str::to_string).collect(),
-                purpose: one(&form, "purpose").to_string(),
-                valid_from,
-                valid_to,
+                giver: i.giver,
+                about: i.about,
+                recipients: i.recipients,
+                network: i.network,
+                kinds: i.kinds,
+                purpose: i.purpose,
+                valid_from: i.valid_from,
+                valid_to: i.valid_to,
             };
             actions::perform(&app, &course, vec![op]).await.map_err(prefixed)
         }
-        _ => Err(AppError::Invalid(errors)),
+        Err(e) => Err(e),
     };
     let (errors, status) = match result {
         Ok(()) => return Ok(Redirect::to(&format!("/forloeb/{}?gemt=samtykke#adgang", course.id)).into_response()),

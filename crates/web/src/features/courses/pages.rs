@@ -180,6 +180,9 @@ fn saved_text(what: &str) -> Option<&'static str> {
         "fase" => "Fasen er skiftet.",
         "aftale" => "Aftalen er opdateret.",
         "inviteret" => tovholder_app::text::FAMILY_INVITED,
+        "familie_dokument" => "Gemt: det står ved dokumentet, om familien kan se det.",
+        "beskyttet" => "Markeringen er gemt: familiens sider og planen viser ikke personens navn eller e-mail til andre.",
+        "beskyttelse_fjernet" => "Markeringen af navne- og adressebeskyttelse er fjernet.",
         _ => return None,
     })
 }

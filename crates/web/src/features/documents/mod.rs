@@ -15,6 +15,13 @@ pub fn routes() -> Vec<Route> {
     vec![
         r("POST", "/forloeb/{id}/dokumenter", Course(Action::AddDocument), "Skriv eller upload et dokument (og send det).", post(pages::add)).uploads(),
         r("GET", "/forloeb/{id}/dokumenter/{doc}", Course(Action::Read), "Læs et dokument.", get(pages::show)),
+        r(
+            "POST",
+            "/forloeb/{id}/dokumenter/{doc}/familie",
+            Course(Action::AddDocument),
+            "Vis et dokument på familiens sider (shared=ja), eller skjul det igen (nej); kun forfatteren, og kun typer, modellen tillader.",
+            post(pages::share),
+        ),
         r("POST", "/forloeb/{id}/dokumenter/{doc}/send", Course(Action::SendDocument), "Send eller videresend et dokument.", post(pages::send)),
         r("POST", "/api/v1/courses/{id}/documents", Course(Action::AddDocument), "Skriv et dokument: {kind, title, text, to}.", post(api::add_document))
             .body::<api::DocumentBody>()

@@ -114,6 +114,13 @@ fn prefix(p: &'static str) -> impl Fn(AppError) -> AppError {
     }
 }
 
+/// Its author shows a document on the family's pages (`shared=ja`), or hides it again.
+pub async fn share(State(app): State<App>, course: AuthorizedCourse, Path((_, doc)): Path<(i64, u32)>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let shared = form.iter().any(|(k, v)| k == "shared" && v == "ja");
+    let result = actions::perform(&app, &course, vec![Command::ShareDocument { doc, shared }]).await;
+    outcome(&app, &course, result, form, "familie_dokument").await
+}
+
 pub async fn send(State(app): State<App>, course: AuthorizedCourse, Path((_, doc)): Path<(i64, u32)>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
     readable(&app, &course, doc).await?;
     let to: Vec<PersonId> = form.iter().filter(|(k, _)| k == "to").filter_map(|(_, v)| v.parse().ok()).map(PersonId).collect();

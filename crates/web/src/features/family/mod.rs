@@ -24,6 +24,9 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/familie", Family, "Familiens side: ens forløb.", get(pages::home)),
         r("GET", "/familie/forloeb/{id}", Family, "Forløbet set af familien: hvad sker der, hvem er hvem, aftaler, planen og samtykker.", get(pages::course)),
         r("GET", "/familie/forloeb/{id}/plan/{doc}", Family, "En version af familieplanen som pdf.", get(pages::plan)),
+        r("GET", "/familie/forloeb/{id}/samtykker/ny", Family, "Formularen til at give et nyt samtykke (en forælder med forældremyndighed).", get(pages::new_consent)),
+        r("POST", "/familie/forloeb/{id}/samtykker", Family, "Giv et nyt samtykke; det er skrevet under digitalt, når det gives.", post(pages::give_consent)),
+        r("GET", "/familie/forloeb/{id}/dokumenter/{doc}", Family, "Et dokument, som forfatteren viser familien, som download.", get(pages::document)),
         r("POST", "/familie/forloeb/{id}/samtykker/{consent}/tilbagekald", Family, "Tilbagekald et samtykke, man selv har givet.", post(pages::withdraw)),
         r("POST", "/familie/forloeb/{id}/samtykker/{consent}/underskriv", Family, "Skriv under på et samtykke digitalt (samtykkegiveren, eller en ung fra 15 år, det handler om).", post(pages::sign)),
         r("POST", "/familie/forloeb/{id}/moeder/{meeting}/forberedelse", Family, "Besvar spørgsmålene til forberedelsen af et møde.", post(pages::prepare)),
@@ -32,6 +35,13 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/familie/forloeb/{id}/beskeder/{thread}", Family, "Skriv i en tråd med familien.", post(pages::reply)),
         r("GET", "/familie/forloeb/{id}/beskeder/{thread}/{message}/fil", Family, "En fil fra en besked, altid som download.", get(pages::file)),
         r("POST", "/familie/forloeb/{id}/oensker", Family, "Barnets «Mine ønsker»: hvad de voksne skal vide før mødet.", post(pages::wishes)),
+        r(
+            "POST",
+            "/forloeb/{id}/familie/{person}/beskyttelse",
+            Course(Action::RecordConsent),
+            "Markér et familiemedlem med navne- og adressebeskyttelse (protected=ja), eller fjern markeringen (nej).",
+            post(pages::protection),
+        ),
         r("POST", "/forloeb/{id}/familie/{person}/inviter", Course(Action::Read), "Invitér et familiemedlem til familiens sider (link og kode på e-mail).", post(pages::invite)),
     ]
 }

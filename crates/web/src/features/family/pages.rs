@@ -82,6 +82,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "forberedelse" => text::FAMILY_PREPARED,
         "oensker" => text::FAMILY_WISHES,
         "besked" => text::FAMILY_MESSAGE_SENT,
+        "samtykke" => text::FAMILY_CONSENT_GIVEN,
         _ => return None,
     })
 }
@@ -190,4 +191,65 @@ pub async fn file(State(app): State<App>, family: CurrentFamily, Path((id, threa
 pub async fn invite(State(app): State<App>, course: AuthorizedCourse, Path((_, person)): Path<(i64, i64)>) -> Result<Response, PageError> {
     family_login::invite(&app, &course, PersonId(person)).await?;
     Ok(Redirect::to(&format!("/forloeb/{}?gemt=inviteret#personer", course.id)).into_response())
+}
+
+/// Staff mark a family member with name and address protection, or remove the mark.
+pub async fn protection(State(app): State<App>, course: AuthorizedCourse, Path((_, person)): Path<(i64, i64)>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let protected = form.iter().any(|(k, v)| k == "protected" && v == "ja");
+    let result = tovholder_app::actions::perform(&app, &course, vec![tovholder_app::actions::Command::SetProtection { person: PersonId(person), protected }]).await;
+    let saved = if protected { "beskyttet" } else { "beskyttelse_fjernet" };
+    crate::features::courses::pages::outcome(&app, &course, result, form, saved).await
+}
+
+/// A parent gives a new consent: the same choices as staff's form, and their digital signature.
+#[derive(Template, WebTemplate)]
+#[template(path = "family/consent.html")]
+struct GiveConsentPage {
+    layout: Layout,
+    course: CourseId,
+    inputs: crate::features::consents::pages::ConsentInputs,
+    /// The model asks a youth of 15 to sign too.
+    youth_signs: bool,
+    csrf: String,
+    errors: Vec<FieldError>,
+}
+
+crate::ui::form_state!(GiveConsentPage);
+
+async fn consent_page(app: &App, family: &CurrentFamily, fc: &FamilyCourse, submitted: &[(String, String)], errors: Vec<FieldError>) -> Result<Response, AppError> {
+    if !tovholder_core::commands::family::may_give(&fc.model, &fc.state, fc.person.id) {
+        return Err(AppError::NotFound);
+    }
+    let mut names = tovholder_app::views::people_of(app.store.as_ref(), &[&fc.state]).await?;
+    tovholder_app::views::shield(&mut names, &fc.state, Some(fc.person.id));
+    let inputs = crate::features::consents::pages::consent_inputs(app, &fc.model, &fc.state, &names, submitted).await?;
+    let youth_signs = fc.model.consent.as_ref().is_some_and(|d| !d.youth_signs_for.is_empty());
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, GiveConsentPage { layout: layout(app, family), course: fc.id, inputs, youth_signs, csrf: family.csrf.clone(), errors }).into_response())
+}
+
+pub async fn new_consent(State(app): State<App>, family: CurrentFamily, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let fc = FamilyCourse::load(&app, &family.person, CourseId(id), "read").await?;
+    Ok(consent_page(&app, &family, &fc, &[], vec![]).await?)
+}
+
+pub async fn give_consent(State(app): State<App>, family: CurrentFamily, Path(id): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let fc = FamilyCourse::load(&app, &family.person, CourseId(id), "write").await?;
+    let result = match crate::features::consents::pages::parse_consent(&form) {
+        Ok(input) => family::perform(&app, &fc, FamilyAction::Give(input)).await.map_err(crate::features::consents::pages::prefixed),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/familie/forloeb/{id}?besked=samtykke#samtykker")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(consent_page(&app, &family, &fc, &form, errors).await?),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A document its author shows the family, always as a download with a neutral name.
+pub async fn document(State(app): State<App>, family: CurrentFamily, Path((id, doc)): Path<(i64, u32)>) -> Result<Response, PageError> {
+    let fc = FamilyCourse::load(&app, &family.person, CourseId(id), "read_document").await?;
+    let (bytes, content_type) = family::document(&app, &fc, doc).await?;
+    let disposition = format!("attachment; filename=\"tovholder-dokument-{doc}.{}\"", crate::http::upload::extension(&content_type));
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }

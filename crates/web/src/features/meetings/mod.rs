@@ -21,6 +21,7 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/forloeb/{id}/moeder/{meeting}/afbud", Course(Action::PlanMeeting), "Registrér et afbud og en eventuel afløser.", post(pages::apology)),
         r("POST", "/forloeb/{id}/moeder/{meeting}/tjekliste", Course(Action::PlanMeeting), "Afkryds et trin på tjeklisten (dato og hvem).", post(pages::checklist)),
         r("POST", "/forloeb/{id}/moeder/{meeting}/referat", Course(Action::PlanMeeting), "Skriv referatet.", post(pages::minutes)),
+        r("POST", "/forloeb/{id}/moeder/{meeting}/referat/familie", Course(Action::PlanMeeting), "Vis referatet på familiens sider (shared=ja), eller skjul det igen (nej); kun den, der skrev det.", post(pages::share_minutes)),
         r("POST", "/forloeb/{id}/moeder/{meeting}/aflys", Course(Action::PlanMeeting), "Aflys mødet (deltagerne får en aflysning til kalenderen).", post(pages::cancel)),
         r("POST", "/forloeb/{id}/aftaler", Course(Action::PlanMeeting), "Registrér en aftale: hvad, hvem, hvornår.", post(pages::agreement)),
         r("POST", "/forloeb/{id}/aftaler/{agreement}", Course(Action::Read), "Markér en aftale som overholdt eller droppet (koordinatoren eller den ansvarlige).", post(pages::close_agreement)),

@@ -39,6 +39,7 @@ fn saved_text(what: &str) -> Option<&'static str> {
         "invitationer" => "Invitationerne er sendt med kalenderinvitation. Dagsordenen sendes automatisk en uge før mødet.",
         "afbud" => "Afbuddet er registreret.",
         "referat" => "Referatet er gemt.",
+        "referat_familie" => "Gemt: det står ved referatet, om familien kan læse det.",
         "tjekliste" => "Tjeklisten er opdateret.",
         "aflyst" => "Mødet er aflyst, og deltagerne har fået besked.",
         "aftale" => "Aftalen er gemt.",
@@ -238,6 +239,8 @@ pub struct MeetingPage {
     pub submitted: BTreeMap<String, String>,
     pub today_iso: String,
     pub via_consent: bool,
+    /// The viewer.
+    pub me: tovholder_core::ids::PersonId,
 }
 
 crate::ui::form_state!(MeetingPage, submitted);
@@ -273,6 +276,7 @@ async fn meeting_page(app: &App, course: &AuthorizedCourse, meeting: u32, submit
         saved,
         submitted: submitted.clone(),
         today_iso: today.to_string(),
+        me: actor.person,
         via_consent,
     })
 }
@@ -321,6 +325,12 @@ pub async fn minutes(State(app): State<App>, course: AuthorizedCourse, Path((_, 
         dialogue: get(&form, "dialogue").to_string(),
     };
     submit(&app, &course, Ok(vec![Command::RecordMinutes { meeting, minutes }]), form, "referat", Back::Meeting(meeting)).await
+}
+
+/// The minutes' author shows them on the family's pages (`shared=ja`), or hides them again.
+pub async fn share_minutes(State(app): State<App>, course: AuthorizedCourse, Path((_, meeting)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let shared = get(&form, "shared") == "ja";
+    submit(&app, &course, Ok(vec![Command::ShareMinutes { meeting, shared }]), form, "referat_familie", Back::Meeting(meeting)).await
 }
 
 /// An agreement from the meeting page (with `meeting`) or between meetings.

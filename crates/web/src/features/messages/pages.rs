@@ -56,7 +56,7 @@ async fn list_page(app: &App, course: &AuthorizedCourse, errors: Vec<FieldError>
         course: course.id.0,
         title: views::course_title(&course.model, &course.state, &people),
         csrf: course.user.csrf.clone(),
-        threads: messages::lines(app, &messages::visible(app, course), course.user.person).await?,
+        threads: messages::lines(app, &messages::visible(app, course), course.user.person, &[]).await?,
         choices: if may_write { messages::choices(app, course).await? } else { vec![] },
         may_write,
         errors,
@@ -98,7 +98,7 @@ crate::ui::form_state!(ThreadPage, values);
 
 async fn thread_page(app: &App, course: &AuthorizedCourse, id: u32, errors: Vec<FieldError>, values: BTreeMap<String, String>) -> Result<Response, AppError> {
     let t = messages::thread(app, course, id)?;
-    let view = messages::view(app, t).await?;
+    let view = messages::view(app, t, &[]).await?;
     tovholder_app::actions::mark_read(app, course.id, &course.model, course.version, course.state.clone(), course.user.person, id).await?;
     let people = views::people_of(app.store.as_ref(), &[&course.state]).await?;
     let page = ThreadPage {
