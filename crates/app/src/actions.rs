@@ -483,7 +483,7 @@ async fn prepare(app: &App, course: &Course, ops: &[Command]) -> Result<Known, A
     if let Some(scanner) = &app.config.clamav {
         for op in ops {
             match op {
-                Command::AddDocument { content, .. } | Command::PostMessage { file: Some((content, _)), .. } => scan(app, course, scanner, content).await?,
+                Command::AddDocument { content, .. } | Command::PostMessage { file: Some((content, _)), .. } => scan(app, course.viewer.person, course.id, scanner, content).await?,
                 _ => {}
             }
         }
@@ -501,19 +501,12 @@ async fn prepare(app: &App, course: &Course, ops: &[Command]) -> Result<Known, A
 
 /// Refuses a document the scanner finds malware in (logged, with the signature's name), or
 /// any document while the scanner does not answer.
-async fn scan(app: &App, course: &Course, scanner: &str, content: &[u8]) -> Result<(), AppError> {
+pub(crate) async fn scan(app: &App, person: PersonId, course: CourseId, scanner: &str, content: &[u8]) -> Result<(), AppError> {
     match crate::virus_scan::scan(scanner, content).await {
         Ok(crate::virus_scan::Verdict::Clean) => Ok(()),
         Ok(crate::virus_scan::Verdict::Infected(signature)) => {
-            tracing::warn!(course = course.id.0, %signature, "a document was refused: the virus scanner found malware");
-            let rec = AccessRecord {
-                at: app.clock.now(),
-                person: Some(course.viewer.person),
-                course: Some(course.id),
-                action: "write:add_document".into(),
-                allowed: false,
-                reason: format!("virus:{signature}"),
-            };
+            tracing::warn!(course = course.0, %signature, "a document was refused: the virus scanner found malware");
+            let rec = AccessRecord { at: app.clock.now(), person: Some(person), course: Some(course), action: "write:add_document".into(), allowed: false, reason: format!("virus:{signature}") };
             log(app, rec).await?;
             Err(AppError::invalid("file", crate::text::VIRUS_FOUND))
         }

@@ -491,9 +491,11 @@ pub enum FamilyAction {
         text: String,
         parents_may_see: bool,
     },
+    /// With a file (bytes, content type) that the upload's checks let through.
     Reply {
         thread: u32,
         text: String,
+        file: Option<(Vec<u8>, String)>,
     },
     StartThread {
         subject: String,
@@ -525,13 +527,24 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
     }
     let (model, state, me, today) = (fc.model.as_ref(), fc.state.as_ref(), fc.person.id, app.clock.today());
     let stamp = Stamp { at: app.clock.now(), by: me };
+    // A file is scanned like staff's documents, and stored with the message.
+    let mut blobs = Vec::new();
+    let mut attachment = None;
+    if let FamilyAction::Reply { file: Some((bytes, content_type)), .. } = &action {
+        if let Some(scanner) = &app.config.clamav {
+            crate::actions::scan(app, me, fc.id, scanner, bytes).await?;
+        }
+        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes));
+        attachment = Some(tovholder_core::messages::Attachment { sha256: sha256.clone(), content_type: content_type.clone(), size: bytes.len() as u64 });
+        blobs.push(tovholder_store::Blob { sha256, bytes: bytes.clone() });
+    }
     let outcome = match &action {
         FamilyAction::Withdraw { consent } => family::withdraw_consent(state, me, *consent, today),
         FamilyAction::Sign { consent } => family::sign_consent(state, me, *consent, today),
         FamilyAction::Give(input) => family::give_consent(model, state, me, input.clone(), today),
         FamilyAction::Prepare { meeting, answers } => family::answer_preparation(model, state, me, *meeting, answers, today),
         FamilyAction::Wishes { text, parents_may_see } => family::write_wishes(model, state, me, text, *parents_may_see, today),
-        FamilyAction::Reply { thread, text } => tovholder_core::commands::messages::family_post(state, me, *thread, text),
+        FamilyAction::Reply { thread, text, .. } => tovholder_core::commands::messages::family_post(state, me, *thread, text, attachment),
         FamilyAction::StartThread { subject, participants, text } => tovholder_core::commands::messages::family_start(model, state, me, subject, participants, text),
     };
     let reason = if outcome.is_ok() { format!("family:{}", fc.roles.join(",")) } else { "invalid_input".into() };
@@ -545,6 +558,6 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
     let mut mails = crate::actions::mails(app, model, fc.id, state, &after).await?;
     mails.extend(crate::messages::mails(app, fc.id, &after, &events, me).await?);
     let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
-    app.store.append(fc.id, fc.version, &crate::actions::commit(model, after, entries, mails, vec![])).await?;
+    app.store.append(fc.id, fc.version, &crate::actions::commit(model, after, entries, mails, blobs)).await?;
     Ok(())
 }

@@ -122,10 +122,22 @@ async fn a_thread_with_the_family() {
     assert!(home.contains("Før netværksmødet") && home.contains("(1 ulæste)"), "her page lists the thread");
     let thread = c.get(t.url(&format!("/familie/forloeb/{bak}/beskeder/1"))).send().await.unwrap().text().await.unwrap();
     assert!(thread.contains("Har I spørgsmål til mødet?"));
-    let r = c.post(t.url(&format!("/familie/forloeb/{bak}/beskeder/1"))).form(&[("csrf", hidden_csrf(&thread).as_str()), ("text", "Ja, må Sofie komme med?")]).send().await.unwrap();
+    assert!(thread.contains("enctype=\"multipart/form-data\"") && thread.contains("name=\"file\""), "she may attach a file");
+    // Her answer with a photo of the school's letter; a program named .png is refused, as staff's are.
+    let reply = |name: &'static str, bytes: &'static [u8]| {
+        let form = reqwest::multipart::Form::new().text("csrf", hidden_csrf(&thread)).text("text", "Ja, må Sofie komme med?").part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        c.post(t.url(&format!("/familie/forloeb/{bak}/beskeder/1"))).multipart(form).send()
+    };
+    let version = t.app.store.course(bak).await.unwrap().unwrap().version;
+    let r = reply("brev.png", b"MZ\x90\x00 a Windows program").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(t.app.store.course(bak).await.unwrap().unwrap().version, version, "nothing saved");
+    let r = reply("brev.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let staff = hanne.get(t.url(&format!("/forloeb/{bak}/beskeder/1"))).send().await.unwrap().text().await.unwrap();
     assert!(staff.contains("Ja, må Sofie komme med?") && staff.contains("Læst af Louise Bak"), "{staff}");
+    let photo = hanne.get(t.url(&format!("/forloeb/{bak}/beskeder/1/2/fil"))).send().await.unwrap();
+    assert_eq!((photo.status(), photo.headers()["content-type"].to_str().unwrap()), (StatusCode::OK, "image/png"), "the family's file reaches staff");
 
     // A file with a script in its name: stored under no name, served only as a download.
     let send = |name: &'static str, bytes: &'static [u8]| {

@@ -149,39 +149,6 @@ pub fn give_consent(model: &Model, state: &CourseState, person: PersonId, input:
 /// How a signature given on the family's pages is recorded.
 const DIGITALLY: &str = "Digitalt på familiens sider";
 
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use jiff::civil::date;
-
-    use super::*;
-    use crate::course::Member;
-    use crate::testkit::{TODAY, ballerup_model};
-
-    fn with_youth(born: Date) -> CourseState {
-        let since = jiff::Timestamp::UNIX_EPOCH;
-        let members = vec![
-            Member { person: PersonId(5), role: "ung".into(), since, custody: None, born: Some(born) },
-            Member { person: PersonId(6), role: "foraelder".into(), since, custody: Some(true), born: Some(date(1980, 1, 1)) },
-        ];
-        CourseState { model: "ballerup_unge".into(), members, ..CourseState::default() }
-    }
-
-    /// The child's page from the model's age (10) to 18, by birthday; never a parent's.
-    #[test]
-    fn the_childs_page_is_for_a_child_from_ten() {
-        let m = ballerup_model();
-        for (born, has) in [(date(2016, 11, 24), false), (date(2016, 11, 23), true), (date(2008, 11, 24), true), (date(2008, 11, 23), false)] {
-            assert_eq!(has_child_page(&m, &with_youth(born), PersonId(5), TODAY), has, "born {born}");
-        }
-        assert!(!has_child_page(&m, &with_youth(date(2011, 6, 11)), PersonId(6), TODAY));
-        let text = "Jeg vil gerne have, at mødet er kort.";
-        assert!(write_wishes(&m, &with_youth(date(2016, 11, 24)), PersonId(5), text, true, TODAY).is_err(), "a child of nine has no page yet");
-        assert!(write_wishes(&m, &with_youth(date(2011, 6, 11)), PersonId(6), text, true, TODAY).is_err(), "a parent writes no child's wishes");
-        assert!(matches!(write_wishes(&m, &with_youth(date(2011, 6, 11)), PersonId(5), text, false, TODAY).unwrap()[..], [Event::WishesWritten { parents_may_see: false, .. }]));
-    }
-}
-
 /// A document's author shows it on the family's pages, or hides it again: only kinds the model
 /// lets the family see (`family = true`), and only their own (the author decides).
 pub fn share_document(ctx: &super::Ctx, doc: u32, shared: bool) -> Result<Vec<Event>, CommandError> {
@@ -228,4 +195,37 @@ pub fn set_protection(ctx: &super::Ctx, person: PersonId, protected: bool) -> Re
         return Err(invalid("person", if protected { "Personen er allerede markeret med beskyttelse." } else { "Personen er ikke markeret med beskyttelse." }));
     }
     Ok(vec![Event::ProtectionSet { person, protected }])
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::course::Member;
+    use crate::testkit::{TODAY, ballerup_model};
+
+    fn with_youth(born: Date) -> CourseState {
+        let since = jiff::Timestamp::UNIX_EPOCH;
+        let members = vec![
+            Member { person: PersonId(5), role: "ung".into(), since, custody: None, born: Some(born) },
+            Member { person: PersonId(6), role: "foraelder".into(), since, custody: Some(true), born: Some(date(1980, 1, 1)) },
+        ];
+        CourseState { model: "ballerup_unge".into(), members, ..CourseState::default() }
+    }
+
+    /// The child's page from the model's age (10) to 18, by birthday; never a parent's.
+    #[test]
+    fn the_childs_page_is_for_a_child_from_ten() {
+        let m = ballerup_model();
+        for (born, has) in [(date(2016, 11, 24), false), (date(2016, 11, 23), true), (date(2008, 11, 24), true), (date(2008, 11, 23), false)] {
+            assert_eq!(has_child_page(&m, &with_youth(born), PersonId(5), TODAY), has, "born {born}");
+        }
+        assert!(!has_child_page(&m, &with_youth(date(2011, 6, 11)), PersonId(6), TODAY));
+        let text = "Jeg vil gerne have, at mødet er kort.";
+        assert!(write_wishes(&m, &with_youth(date(2016, 11, 24)), PersonId(5), text, true, TODAY).is_err(), "a child of nine has no page yet");
+        assert!(write_wishes(&m, &with_youth(date(2011, 6, 11)), PersonId(6), text, true, TODAY).is_err(), "a parent writes no child's wishes");
+        assert!(matches!(write_wishes(&m, &with_youth(date(2011, 6, 11)), PersonId(5), text, false, TODAY).unwrap()[..], [Event::WishesWritten { parents_may_see: false, .. }]));
+    }
 }

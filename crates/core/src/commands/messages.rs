@@ -148,9 +148,9 @@ pub fn family_start(model: &Model, state: &CourseState, person: PersonId, subjec
 }
 
 /// A family member writes in a thread for the family that they are in.
-pub fn family_post(state: &CourseState, person: PersonId, thread: u32, text: &str) -> Result<Vec<Event>, CommandError> {
+pub fn family_post(state: &CourseState, person: PersonId, thread: u32, text: &str, attachment: Option<Attachment>) -> Result<Vec<Event>, CommandError> {
     let t = thread_of(state, thread, person).ok().filter(|t| t.family).ok_or_else(|| invalid("thread", "Tråden findes ikke."))?;
-    Ok(vec![Event::MessagePosted { thread, message: next_message(t), text: message_text(text)?, attachment: None }])
+    Ok(vec![Event::MessagePosted { thread, message: next_message(t), text: message_text(text)?, attachment }])
 }
 
 /// The read receipt of `person` opening a thread they are in: none if nothing is new.

@@ -32,7 +32,7 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/familie/forloeb/{id}/moeder/{meeting}/forberedelse", Family, "Besvar spørgsmålene til forberedelsen af et møde.", post(pages::prepare)),
         r("POST", "/familie/forloeb/{id}/beskeder", Family, "Skriv til en af dem, der arbejder med familien (en ny tråd).", post(pages::start_thread)),
         r("GET", "/familie/forloeb/{id}/beskeder/{thread}", Family, "En tråd med familien: beskederne, og hvem der har læst dem.", get(pages::thread)),
-        r("POST", "/familie/forloeb/{id}/beskeder/{thread}", Family, "Skriv i en tråd med familien.", post(pages::reply)),
+        r("POST", "/familie/forloeb/{id}/beskeder/{thread}", Family, "Skriv i en tråd med familien, evt. med en fil (samme kontrol som dokumenter).", post(pages::reply)).uploads(),
         r("GET", "/familie/forloeb/{id}/beskeder/{thread}/{message}/fil", Family, "En fil fra en besked, altid som download.", get(pages::file)),
         r("POST", "/familie/forloeb/{id}/oensker", Family, "Barnets «Mine ønsker»: hvad de voksne skal vide før mødet.", post(pages::wishes)),
         r(

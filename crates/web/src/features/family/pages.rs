@@ -171,9 +171,15 @@ pub async fn thread(State(app): State<App>, family: CurrentFamily, Path((id, thr
     Ok(thread_page(&app, &family, &fc, thread, vec![], BTreeMap::new()).await?)
 }
 
-pub async fn reply(State(app): State<App>, family: CurrentFamily, Path((id, thread)): Path<(i64, u32)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+/// A reply, with a file if one is attached (the same checks as staff's: type, size, virus scan).
+pub async fn reply(State(app): State<App>, family: CurrentFamily, Path((id, thread)): Path<(i64, u32)>, mut mp: axum::extract::Multipart) -> Result<Response, PageError> {
     let fc = FamilyCourse::load(&app, &family.person, CourseId(id), "write").await?;
-    match family::perform(&app, &fc, FamilyAction::Reply { thread, text: get(&form, "text").to_string() }).await {
+    let (form, file, errors) = crate::http::upload::read(&mut mp).await?;
+    if !errors.is_empty() {
+        return Ok(thread_page(&app, &family, &fc, thread, errors, form.into_iter().collect()).await?);
+    }
+    let action = FamilyAction::Reply { thread, text: get(&form, "text").to_string(), file: file.map(|f| (f.bytes, f.content_type)) };
+    match family::perform(&app, &fc, action).await {
         Ok(()) => Ok(Redirect::to(&format!("/familie/forloeb/{id}/beskeder/{thread}#svar")).into_response()),
         Err(AppError::Invalid(errors)) => Ok(thread_page(&app, &family, &fc, thread, errors, form.into_iter().collect()).await?),
         Err(e) => Err(e.into()),
