@@ -1753,6 +1753,7 @@ step('network meeting (Bak): gitte (by consent) gets the "not found" page for th
 
 const LOUISE_MAIL = 'louise.bak@familie.example';
 const JONAS_MAIL = 'jonas.friis@familie.example';
+const INGE_MAIL = 'inge.bak@familie.example';
 
 // Asks for a link on the family's login page, opens it from the outbox (read as hanne), presses
 // "Fortsæt" and types the code: the family member's own page. `axe`: checks each login page.
@@ -1891,6 +1892,51 @@ step('familie (Bak): she withdraws her consent with one click; gitte\'s very nex
   assert.equal(await page.locator('#samtykke-1').getByRole('button', { name: 'Tilbagekald samtykket' }).count(), 0, 'nothing left to withdraw');
   assert.equal((await gitte.goto(`${server.base}${state.bak}`)).status(), 404, 'closed to Sundhedsplejen at once');
   await runAxe(page, 'the family\'s course page after withdrawing');
+}, { needs: ['family-in'] });
+
+step('familie (Bak): at 360 px she gives a new consent on its own page (Sundhedsplejen, the course), signed as given; axe finds nothing', async () => {
+  const page = familyPage(LOUISE_MAIL);
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.goto(`${server.base}${state.bak.replace('/forloeb/', '/familie/forloeb/')}#samtykker`);
+  await Promise.all([page.waitForURL('**/samtykker/ny'), page.getByRole('link', { name: 'Giv et nyt samtykke' }).click()]);
+  await page.getByRole('heading', { level: 1, name: 'Giv et samtykke' }).waitFor();
+  await fitsWidth(page, 'the family\'s consent form');
+  await runAxe(page, 'the family\'s consent form at 360 px');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Giv samtykke' }).click()]);
+  assert.match(await page.locator('.form-error-message').first().innerText(), /Vælg mindst én modtager/, 'a recipient is needed');
+  await page.getByLabel(/^Sundhedsplejen, /).check();
+  await page.getByLabel('Forløbets datoer, møder, aftaler og deltagere').check();
+  await Promise.all([page.waitForURL('**/familie/forloeb/*'), page.getByRole('button', { name: 'Giv samtykke' }).click()]);
+  assert.match(await page.locator('#besked').innerText(), /Dit samtykke er givet/);
+  const card = page.locator('[id^="samtykke-"]').first();
+  assert.match(await card.innerText(), /Sundhedsplejen/, 'the new consent is listed first');
+  assert.equal(await card.getByRole('button', { name: 'Tilbagekald samtykket' }).count(), 1, 'and can be withdrawn as easily');
+  await shot(page, 'family-consent-given-360.png');
+  await page.setViewportSize({ width: 1280, height: 900 });
+}, { needs: ['family-in'] });
+
+step('familie (Bak, netværk): grandmother Inge, named in Louise\'s consent, logs in; at 360 px she sees the meeting she is invited to and the plan, nothing of the family\'s own; axe finds nothing', async () => {
+  const page = await familyLogin(INGE_MAIL, { viewport: { width: 360, height: 780 } });
+  await page.getByText('Familien har givet samtykke til, at du kan se det, der står her').waitFor();
+  assert.ok(await page.getByRole('link', { name: /Familiens plan .* \(pdf\)/ }).first().isVisible(), 'the plan sent to her');
+  for (const heading of ['Hvem må se hvad', 'Beskeder']) {
+    assert.equal(await page.getByRole('heading', { name: heading }).count(), 0, `no "${heading}" for the network`);
+  }
+  await fitsWidth(page, 'the network person\'s page');
+  await runAxe(page, 'the network person\'s page at 360 px');
+  await shot(page, 'family-network-360.png');
+});
+
+step('familie (Bak): hanne shows the network meeting\'s minutes to the family; the mother reads them on her page', async () => {
+  const hanne = await session('hanne');
+  await hanne.goto(`${server.base}${state.bak}/moeder/1`);
+  await Promise.all([hanne.waitForNavigation(), hanne.getByRole('button', { name: 'Vis referatet for familien' }).click()]);
+  assert.equal(await hanne.locator('[data-minutes-family="true"]').count(), 1, 'the meeting page says the family reads them');
+  const page = familyPage(LOUISE_MAIL);
+  await page.goto(`${server.base}${state.bak.replace('/forloeb/', '/familie/forloeb/')}`);
+  await page.locator('#referat-1 summary').click();
+  assert.match(await page.locator('#referat-1').innerText(), /morgenerne er svære/, 'the family\'s story as written');
+  await runAxe(page, 'the family\'s page with minutes');
 }, { needs: ['family-in'] });
 
 step('familie (Jonas): at 360 px his own page has the next date, who to talk to and "Mine ønsker"; camilla reads them; axe finds nothing', async () => {

@@ -52,7 +52,9 @@ pub async fn invite(app: &App, course: &Course, person: PersonId) -> Result<(), 
         return Err(AppError::invalid("person", text::FAMILY_EMAIL_OFF));
     }
     let citizen = course.state.members.iter().any(|m| m.person == person && course.model.role(&m.role).is_some_and(|r| r.scope == tovholder_core::model::Scope::Citizen));
-    if course.via_consent() || !citizen {
+    // A person of the network whom a consent names looks in too, while it lets them.
+    let named = tovholder_core::consent::network_reader(&course.model, &course.state, person, app.clock.today()).is_some();
+    if course.via_consent() || !(citizen || named) {
         return Err(AppError::invalid("person", text::FAMILY_NOT_MEMBER));
     }
     let Some(p) = app.store.persons(&[person]).await?.into_iter().next() else { return Err(AppError::NotFound) };

@@ -339,6 +339,9 @@ pub struct CourseView {
     pub has_plan: bool,
     /// The children's "Mine ønsker".
     pub wishes: Vec<crate::meeting_views::WishView>,
+    /// Persons of the network whom a consent names and lets look in now: (person, "Inge Bak
+    /// (mormor)"); they can be invited to the family's pages.
+    pub network_readers: Vec<(PersonId, String)>,
 }
 
 pub async fn org_names(store: &dyn Store) -> Result<OrgNames, AppError> {
@@ -374,6 +377,7 @@ pub async fn course_view(app: &crate::App, course: &crate::course::Course, versi
         consents: vec![],
         access: vec![],
         wishes: vec![],
+        network_readers: vec![],
         restricted: true,
         ..view
     })
@@ -463,6 +467,13 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         agreements: crate::meeting_views::agreements(&names, viewer.person, may_plan, today),
         has_plan: model.plan.is_some(),
         wishes: crate::meeting_views::wishes(&names),
+        network_readers: state
+            .network
+            .iter()
+            .filter_map(|e| Some((e.person?, e.entry)))
+            .filter(|(p, _)| tovholder_core::consent::network_reader(model, state, *p, today).is_some())
+            .map(|(p, entry)| (p, network_label(state, entry)))
+            .collect(),
         id,
         version,
         model_name: model.name.clone(),

@@ -443,6 +443,12 @@ async fn a_person_of_the_network_named_in_a_consent_reads_the_plan() {
     let (hanne, _) = t.login("hanne").await;
     let staff = hanne.get(t.url(&format!("/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
     assert!(staff.contains("Inge Bak (mormor)"), "staff see whom the consent names");
+    let inge_id = t.app.store.course(bak).await.unwrap().unwrap().state.network.iter().find(|e| e.entry == 1).and_then(|e| e.person).unwrap();
+    let invite = format!("/forloeb/{bak}/familie/{inge_id}/inviter");
+    assert!(staff.contains(&format!("action=\"{invite}\"")), "she can be invited from the course");
+    let (status, _) = post_form(&t, &hanne, &hidden_csrf(&staff), &invite, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let _ = last_mail(&t, INGE, text::FAMILY_INVITE_SUBJECT).await;
     let form = hanne.get(t.url(&format!("/forloeb/{bak}/samtykker/ny"))).send().await.unwrap().text().await.unwrap();
     assert!(form.contains("value=\"net:1\""), "a person of the network can be chosen as a recipient");
 
