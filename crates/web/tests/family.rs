@@ -507,3 +507,56 @@ async fn minutes_and_documents_reach_the_family_when_their_author_says_so() {
     assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"), "always a download");
     assert_eq!(r.text().await.unwrap(), "Mål: komme i skole tre dage om ugen.");
 }
+
+/// On an instance set up from empty as the README says: the first administrator makes a family
+/// coordinator, who opens a course, adds the grandfather to the network and invites the mother;
+/// she logs in, gives a consent that names him for the plan; he is invited and logs in, and sees
+/// the course as the network does.
+#[tokio::test]
+async fn the_family_and_their_network_look_in_on_an_instance_set_up_from_empty() {
+    let t = TestApp::spawn_empty().await;
+    first_admin(&t).await;
+    let (root, csrf) = t.login_as("root", ROOT_PASSWORD).await;
+    let org = t.app.store.orgs().await.unwrap().iter().find(|o| o.name == "Prøvekommune").unwrap().id;
+    let user = [("name", "Mia Holm"), ("login", "mia"), ("email", "mia@kommune.example"), ("roles", "familiekoordinator"), ("password", "korrekt hest batteri")];
+    assert_eq!(post_form(&t, &root, &csrf, &format!("/admin/organisationer/{org}/brugere"), &user).await.0, StatusCode::SEE_OTHER);
+    let (mia, mcsrf) = t.login_as("mia", "korrekt hest batteri").await;
+    let body = serde_json::json!({
+        "model": "familiens_fremtid", "parties": {"kommune": org},
+        "family": [{"role": "voksen", "name": "Karen Lund", "email": "karen@familie.example", "cpr": "120390-4318", "custody": true}, {"role": "barn", "name": "Liva Lund", "cpr": "050518-4322"}],
+        "dates": {"visiteret": t.app.clock.today().to_string()}, "decisions": {}
+    });
+    let r = mia.post(t.url("/api/v1/courses")).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let id = CourseId(r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap());
+    let net = serde_json::json!({"action": "set_network", "quadrant": "familie", "name": "Ole Lund", "relation": "Morfar", "email": "ole@familie.example"});
+    let r = mia.post(t.url(&format!("/api/v1/courses/{id}/meeting-actions"))).header("x-csrf-token", &mcsrf).json(&net).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let karen = t.app.store.course(id).await.unwrap().unwrap().state.members.iter().find(|m| m.role == "voksen").unwrap().person;
+    assert_eq!(post_form(&t, &mia, &mcsrf, &format!("/forloeb/{id}/familie/{karen}/inviter"), &[]).await.0, StatusCode::SEE_OTHER);
+
+    let k = family_login(&t, "karen@familie.example").await;
+    let form = k.get(t.url(&format!("/familie/forloeb/{id}/samtykker/ny"))).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains("Ole Lund (Morfar, familiens netværk)"), "{form}");
+    let liva = t.app.store.course(id).await.unwrap().unwrap().state.members.iter().find(|m| m.role == "barn").unwrap().person.to_string();
+    let today = t.app.clock.today();
+    let (from, to) = (today.to_string(), today.checked_add(jiff::ToSpan::days(180)).unwrap().to_string());
+    let fields = [
+        ("csrf", hidden_csrf(&form)),
+        ("about", liva),
+        ("recipient", "net:1".into()),
+        ("kind", "familieplan".into()),
+        ("purpose", "Morfar får planen.".into()),
+        ("valid_from", from),
+        ("valid_to", to),
+    ];
+    let r = k.post(t.url(&format!("/familie/forloeb/{id}/samtykker"))).form(&fields).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let ole = t.app.store.course(id).await.unwrap().unwrap().state.network[0].person.expect("a login of his own, made when the consent named him");
+    assert_eq!(post_form(&t, &mia, &mcsrf, &format!("/forloeb/{id}/familie/{ole}/inviter"), &[]).await.0, StatusCode::SEE_OTHER);
+    let o = family_login(&t, "ole@familie.example").await;
+    let page = o.get(t.url(&format!("/familie/forloeb/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Du er logget ind som Ole Lund") && page.contains("Familien har givet samtykke til"), "{page}");
+    assert!(!page.contains("id=\"samtykker\"") && !page.contains("id=\"beskeder\""), "the course as the network sees it: {page}");
+}

@@ -41,7 +41,7 @@ pub fn routes() -> Vec<Route> {
             "POST",
             "/api/v1/courses/{id}/meeting-actions",
             Course(Action::Read),
-            "Møder, netværk, aftaler, mål og familieplan: {action: plan_meeting|send_invitations|record_apology|record_minutes|tick_checklist|cancel_meeting|set_network|make_agreement|close_agreement|set_goal|measure|set_intervention|record_status|issue_plan|send_plan|set_phase, ...}; hver handling kræver sin egen ret.",
+            "Møder, netværk, aftaler, mål og familieplan: {action: plan_meeting|send_invitations|record_apology|record_minutes|share_minutes|tick_checklist|cancel_meeting|set_network|make_agreement|close_agreement|set_goal|measure|set_intervention|record_status|issue_plan|send_plan|set_phase, ...}; hver handling kræver sin egen ret.",
             post(api::meeting_action),
         ).commands_body(tovholder_app::actions::MEETING_COMMANDS).returns::<tovholder_app::views::CourseView>(),
     ]
