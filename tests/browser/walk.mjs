@@ -2196,6 +2196,41 @@ step('second factor: the new user sets up TOTP under Min konto with a QR code, t
   await forgot.context().close();
 }, { needs: ['admin'] });
 
+// ---------------------------------------------------------------- a course's life
+//
+// Who has seen the course, and closing and reopening one (issue 20). WALK_ONLY=liv runs them.
+
+step('forløbets liv (Bak): hanne opens "Hvem har set forløbet" from the course page; the family\'s and Sundhedsplejen\'s reads are there with their grounds; axe finds nothing', async () => {
+  const page = await session('hanne');
+  await page.goto(`${server.base}${state.bak}`);
+  await Promise.all([page.waitForURL('**/adgangslog'), page.locator('#adgangslog-link').click()]);
+  await page.getByRole('heading', { level: 1, name: 'Hvem har set forløbet' }).waitFor();
+  const table = await page.locator('#adgangslog').innerText();
+  assert.match(table, /Louise Bak.*Familiemedlem/s, 'the mother\'s reads on her pages');
+  assert.match(table, /Som familiens koordinator/, 'hanne\'s own');
+  await runAxe(page, 'Hvem har set forløbet');
+  await shot(page, 'course-access-log.png');
+}, { needs: ['family-in'] });
+
+step('forløbets liv (Jonas): camilla closes the course with a reason; the banner, no forms, "Lukket" in the list; she reopens it; axe finds nothing', async () => {
+  const page = await session('camilla');
+  await page.goto(`${server.base}/forloeb`);
+  await Promise.all([page.waitForURL('**/forloeb/*'), page.getByRole('link', { name: /Jonas Friis/ }).first().click()]);
+  const course = pathOf(page);
+  await page.locator('details:has(#form-luk) > summary').click();
+  await page.getByLabel('Hvorfor lukkes forløbet?').selectOption({ label: 'Forløbet er afsluttet' });
+  await Promise.all([page.waitForNavigation(), page.locator('#form-luk').getByRole('button', { name: 'Luk forløbet' }).click()]);
+  assert.match(await page.locator('#closed').innerText(), /Forløbet er lukket/);
+  assert.equal(await page.locator('#form-datoer').count(), 0, 'nothing to change');
+  await runAxe(page, 'a closed course page');
+  await page.goto(`${server.base}/forloeb`);
+  assert.match(await page.locator(`tr[data-course="${course.split('/').pop()}"]`).innerText(), /Lukket/);
+  await page.goto(`${server.base}${course}`);
+  await page.getByLabel('Hvorfor genåbnes forløbet?').fill('Familien ønsker et opfølgningsmøde mere.');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Genåbn forløbet' }).click()]);
+  assert.equal(await page.locator('#closed').count(), 0, 'open again');
+});
+
 step('no JavaScript errors or broken static assets on any page visited', async () => {
   assert.deepEqual(pageProblems, [], 'problems seen while walking');
 });

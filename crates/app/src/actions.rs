@@ -29,7 +29,8 @@ use crate::views;
 
 /// The projection and side effects that follow from a course's new state.
 pub fn commit(model: &Model, state: CourseState, entries: Vec<NewEntry>, mails: Vec<NewMail>, blobs: Vec<Blob>) -> Commit {
-    let tasks = tasks::tasks(model, &state);
+    // A closed course leaves everyone's task lists.
+    let tasks = if state.closed.is_some() { vec![] } else { tasks::tasks(model, &state) };
     let orgs = state.parties.iter().map(|(party, org)| (party.clone(), *org, policy::party_shares(model, &state, party))).collect();
     let mut recipients: Vec<(OrgId, Option<String>)> = state.consents.iter().flat_map(|c| c.recipients.iter().map(|r| (r.org, r.department.clone()))).collect();
     recipients.sort();
@@ -123,6 +124,16 @@ pub enum Command {
     SetProtection {
         person: PersonId,
         protected: bool,
+    },
+    /// Closes the course for one of the model's reasons: read-only, off the task lists.
+    CloseCourse {
+        reason: String,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Opens a closed course again, with why.
+    ReopenCourse {
+        note: String,
     },
     /// Its author shows a document on the family's pages (`shared`), or hides it again.
     ShareDocument {
@@ -278,6 +289,7 @@ impl Command {
             Command::RevokeConsent { consent, .. } => vec![format!("consent:{consent}")],
             Command::SetProtection { person, .. } => vec![format!("protection:{person}")],
             Command::ShareDocument { doc, .. } => vec![format!("shared:doc:{doc}")],
+            Command::CloseCourse { .. } | Command::ReopenCourse { .. } => vec!["closed".into()],
             Command::ShareMinutes { meeting, .. } => vec![format!("minutes:{meeting}")],
             Command::SetPhase { .. } => vec!["phase".into()],
             Command::PlanMeeting { meeting: Some(m), .. } | Command::CancelMeeting { meeting: m, .. } | Command::SendInvitations { meeting: m } => vec![format!("meeting:{m}")],
@@ -314,6 +326,8 @@ impl Command {
             Command::RevokeConsent { .. } => "revoke_consent",
             Command::SetProtection { .. } => "set_protection",
             Command::ShareDocument { .. } => "share_document",
+            Command::CloseCourse { .. } => "close_course",
+            Command::ReopenCourse { .. } => "reopen_course",
             Command::ShareMinutes { .. } => "share_minutes",
             Command::SetPhase { .. } => "set_phase",
             Command::PlanMeeting { .. } => "plan_meeting",
@@ -544,6 +558,12 @@ async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stam
         };
         let ctx = Ctx { model: &course.model, state: &state, actor: &actor, today: app.clock.today() };
         let decided = match op {
+            // A closed course takes no command but reopening it and revoking a consent (which
+            // only ever closes it further, and must stay as easy as giving it).
+            Command::ReopenCourse { note } => commands::closing::reopen_course(&ctx, note),
+            Command::RevokeConsent { consent, note } => commands::revoke_consent(&ctx, *consent, note.clone()),
+            _ if state.closed.is_some() => commands::closing::refuse_if_closed(&state).map(|()| vec![]),
+            Command::CloseCourse { reason, note } => commands::closing::close_course(&ctx, reason, note.clone()),
             Command::SetDates { dates, reason } => commands::set_dates(&ctx, dates, reason.clone()),
             Command::Appoint { role, person } => commands::appoint(&ctx, role, *person, known.orgs[person]),
             Command::Decide { decision, value, note } => commands::decide(&ctx, decision, value, note.clone()),
@@ -574,7 +594,6 @@ async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stam
                 commands::record_consent(&ctx, input)
             }
             Command::SignConsent { consent, by, how, on } => commands::sign_consent(&ctx, *consent, *by, how, *on),
-            Command::RevokeConsent { consent, note } => commands::revoke_consent(&ctx, *consent, note.clone()),
             Command::SetProtection { person, protected } => commands::family::set_protection(&ctx, *person, *protected),
             Command::ShareDocument { doc, shared } => commands::family::share_document(&ctx, *doc, *shared),
             Command::ShareMinutes { meeting, shared } => commands::family::share_minutes(&ctx, *meeting, *shared),

@@ -525,6 +525,10 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
     if fc.network.is_some() {
         return Err(AppError::NotFound);
     }
+    // A closed course takes nothing from the family but a withdrawn consent (GDPR art. 7(3)).
+    if !matches!(action, FamilyAction::Withdraw { .. }) {
+        tovholder_core::commands::closing::refuse_if_closed(&fc.state)?;
+    }
     let (model, state, me, today) = (fc.model.as_ref(), fc.state.as_ref(), fc.person.id, app.clock.today());
     let stamp = Stamp { at: app.clock.now(), by: me };
     // A file is scanned like staff's documents, and stored with the message.

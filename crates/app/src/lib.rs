@@ -7,6 +7,7 @@ pub mod actions;
 pub mod admin;
 pub mod clock;
 pub mod course;
+pub mod course_log;
 pub mod demo;
 pub mod error;
 pub mod family;

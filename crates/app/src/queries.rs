@@ -87,6 +87,8 @@ pub struct CourseRow {
     pub next_da: Option<String>,
     pub open_tasks: usize,
     pub overdue_tasks: usize,
+    /// The course is closed (read-only, no tasks).
+    pub closed: bool,
 }
 
 /// Courses a list shows at a time (a page of the list, or a search's hits); a municipality
@@ -133,7 +135,7 @@ pub async fn course_list(app: &App, user: &User, query: Option<&str>, before: Op
             continue;
         }
         records.push(AccessRecord { at: now, person: Some(u.person), course: Some(c.id), action: what.to_string(), allowed: true, reason: "list".into() });
-        let tasks = tovholder_core::tasks::tasks(model, &c.state);
+        let tasks = if c.state.closed.is_some() { vec![] } else { tovholder_core::tasks::tasks(model, &c.state) };
         let status: Vec<_> = tasks.iter().map(|t| t.status(today)).collect();
         let next = c.state.dates.iter().filter(|(_, d)| **d >= today).min_by_key(|(_, d)| **d);
         rows.push(CourseRow {
@@ -143,6 +145,7 @@ pub async fn course_list(app: &App, user: &User, query: Option<&str>, before: Op
             next_da: next.map(|(k, d)| format!("{} {}", model.date_label(k), views::date_da(*d))),
             open_tasks: status.iter().filter(|s| matches!(s, tovholder_core::tasks::Status::Open | tovholder_core::tasks::Status::Upcoming)).count(),
             overdue_tasks: status.iter().filter(|s| matches!(s, tovholder_core::tasks::Status::Overdue)).count(),
+            closed: c.state.closed.is_some(),
         });
     }
     if !app.access.record_view(records).await {

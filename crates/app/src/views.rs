@@ -342,6 +342,8 @@ pub struct CourseView {
     /// Persons of the network whom a consent names and lets look in now: (person, "Inge Bak
     /// (mormor)"); they can be invited to the family's pages.
     pub network_readers: Vec<(PersonId, String)>,
+    /// Closed: "Lukket 4. dec. 2026 af Hanne Vestergaard: Forløbet er afsluttet." None: open.
+    pub closed_da: Option<String>,
 }
 
 pub async fn org_names(store: &dyn Store) -> Result<OrgNames, AppError> {
@@ -436,7 +438,8 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         .collect::<Vec<_>>();
     let mut dates = dates;
     dates.sort_by_key(|d| (d.date.is_none(), d.date));
-    let mut task_list: Vec<CourseTaskView> = tasks::tasks(model, state)
+    // A closed course has no tasks left.
+    let mut task_list: Vec<CourseTaskView> = (if state.closed.is_some() { vec![] } else { tasks::tasks(model, state) })
         .into_iter()
         .map(|t| {
             let status = t.status(today);
@@ -467,6 +470,10 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         agreements: crate::meeting_views::agreements(&names, viewer.person, may_plan, today),
         has_plan: model.plan.is_some(),
         wishes: crate::meeting_views::wishes(&names),
+        closed_da: state.closed.as_ref().map(|c| {
+            let reason = model.closing.as_ref().and_then(|d| d.reasons.get(&c.value)).map_or(c.value.as_str(), |l| l.as_str());
+            format!("Lukket {} af {}: {reason}.{}", format_timestamp_da(c.stamp.at).unwrap_or_default(), pname(&c.stamp.by), c.note.as_ref().map(|n| format!(" {n}")).unwrap_or_default())
+        }),
         network_readers: state
             .network
             .iter()
@@ -681,6 +688,11 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
         Event::PreparationAnswered { meeting, .. } => format!("Forberedelsen til møde nr. {meeting} blev besvaret på familiens sider."),
         Event::WishesWritten { .. } => "«Mine ønsker» blev skrevet på familiens sider.".into(),
         Event::ProtectionSet { person, protected: true } => format!("{} blev markeret med navne- og adressebeskyttelse.", name(person)),
+        Event::CourseClosed { reason, note } => {
+            let label = model.closing.as_ref().and_then(|c| c.reasons.get(reason)).map_or(reason.as_str(), |l| l.as_str());
+            format!("Forløbet blev lukket: {label}.{}", note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default())
+        }
+        Event::CourseReopened { note } => format!("Forløbet blev genåbnet: {note}"),
         Event::DocumentShared { doc, shared: true } => format!("Dokument nr. {doc} vises nu på familiens sider."),
         Event::DocumentShared { doc, shared: false } => format!("Dokument nr. {doc} vises ikke længere på familiens sider."),
         Event::MinutesShared { meeting, shared: true } => format!("Referatet af møde nr. {meeting} vises nu på familiens sider."),

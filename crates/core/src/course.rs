@@ -181,6 +181,17 @@ pub enum Event {
         person: PersonId,
         protected: bool,
     },
+    /// The course is closed (read-only, off the task lists; its keeping starts) for a reason of
+    /// the model's `closing.reasons`.
+    CourseClosed {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// A closed course is open again.
+    CourseReopened {
+        note: String,
+    },
     /// Its author shows a document on the family's pages, or hides it again (only kinds the
     /// model lets the family see).
     DocumentShared {
@@ -291,6 +302,7 @@ impl Event {
             Event::WishesWritten { .. } => vec!["wishes".into()],
             Event::ProtectionSet { person, .. } => vec![format!("protection:{person}")],
             Event::DocumentShared { doc, .. } => vec![format!("shared:doc:{doc}")],
+            Event::CourseClosed { .. } | Event::CourseReopened { .. } => vec!["closed".into()],
             Event::MinutesShared { meeting, .. } => vec![format!("minutes:{meeting}")],
             Event::ThreadStarted { .. } | Event::MessagePosted { .. } | Event::ThreadRead { .. } => vec![],
             Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
@@ -357,6 +369,8 @@ impl Event {
             Event::WishesWritten { .. } => "wishes_written",
             Event::ProtectionSet { .. } => "protection_set",
             Event::DocumentShared { .. } => "document_shared",
+            Event::CourseClosed { .. } => "course_closed",
+            Event::CourseReopened { .. } => "course_reopened",
             Event::MinutesShared { .. } => "minutes_shared",
             Event::ThreadStarted { .. } => "thread_started",
             Event::MessagePosted { .. } => "message_posted",
@@ -441,6 +455,9 @@ pub struct CourseState {
     /// Family members with name and address protection.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub protected: BTreeSet<PersonId>,
+    /// Closed: the reason (`value`), the note and when. Nothing is written to a closed course.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Recorded>,
 }
 
 /// A consent as it stands: the form, its signatures and whether it was revoked.
@@ -588,6 +605,8 @@ impl CourseState {
                 }
             }
             Event::DocumentAdded(meta) => self.documents.push(Document { meta: meta.clone(), added: stamp.clone(), sent: vec![], read: vec![], family: false }),
+            Event::CourseClosed { reason, note } => self.closed = Some(rec(reason, note)),
+            Event::CourseReopened { .. } => self.closed = None,
             Event::DocumentShared { doc, shared } => {
                 if let Some(d) = self.documents.iter_mut().find(|d| d.meta.doc == *doc) {
                     d.family = *shared;

@@ -105,12 +105,12 @@ pub const SQL: Sql = Sql {
     // The newest records of a course: its single reads, and the list views of the people who saw
     // it, on the days they saw it, that name it.
     access_log_course: concat!(
-        "SELECT id, 0::BIGINT AS k, at_us, person_id, course_id, action, allowed, reason FROM access_log WHERE course_id = $1 UNION ALL ",
+        "SELECT id, 0::BIGINT AS k, at_us, person_id, course_id, action, allowed, reason FROM access_log WHERE course_id = $1 AND id < $2 UNION ALL ",
         view_records!(),
         " FROM access_seen s JOIN access_log a ON a.person_id = s.person_id AND a.courses IS NOT NULL \
      AND a.at_us >= s.day * 86400000000 AND a.at_us < (s.day + 1) * 86400000000 \
      CROSS JOIN LATERAL jsonb_array_elements(a.courses::jsonb) WITH ORDINALITY AS j(e, k) \
-     WHERE s.course_id = $1 AND (j.e->>0)::BIGINT = $1 ORDER BY id DESC, k DESC LIMIT $2"
+     WHERE s.course_id = $1 AND a.id < $2 AND (j.e->>0)::BIGINT = $1 ORDER BY id DESC, k DESC LIMIT $3"
     ),
     // The newest records of the whole log, list views as one record per course.
     access_log_all: concat!(

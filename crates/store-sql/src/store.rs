@@ -407,10 +407,15 @@ for_every_dialect! {
 
         async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>> {
             let q = match course {
-                Some(c) => sqlx::query(D::SQL.access_log_course).bind(c.0).bind(limit),
+                Some(c) => sqlx::query(D::SQL.access_log_course).bind(c.0).bind(i64::MAX).bind(limit),
                 None => sqlx::query(D::SQL.access_log_all).bind(limit),
             };
             q.fetch_all(&self.reader).await.map_err(db)?.iter().map(Self::access_row).collect()
+        }
+
+        async fn course_log(&self, course: CourseId, before: Option<i64>, limit: i64) -> Result<Vec<(i64, AccessRecord)>> {
+            let rows = sqlx::query(D::SQL.access_log_course).bind(course.0).bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| Ok((r.try_get::<i64, _>("id").map_err(db)?, Self::access_row(r)?))).collect()
         }
 
         async fn admin_log(&self, org: Option<OrgId>, action: Option<&str>, limit: i64) -> Result<Vec<AccessRecord>> {

@@ -461,6 +461,9 @@ pub trait AccessLog: Send + Sync + 'static {
     /// Checks the chain over the log from its first link (see `access::ChainReport`).
     async fn check_access_chain(&self) -> Result<access::ChainReport>;
     async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>>;
+    /// "Hvem har set forløbet": a course's records newest first, with their log ids, those
+    /// older than `before` (a page's last id) if given.
+    async fn course_log(&self, course: CourseId, before: Option<i64>, limit: i64) -> Result<Vec<(i64, AccessRecord)>>;
     /// The newest administrative acts (`admin:…`), of actors in `org` if given, of one `action`
     /// if given.
     async fn admin_log(&self, org: Option<OrgId>, action: Option<&str>, limit: i64) -> Result<Vec<AccessRecord>>;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 mod changes;
+pub mod closing;
 mod consents;
 mod documents;
 pub mod family;
@@ -365,6 +366,8 @@ pub struct Allowed {
     pub documents: Vec<String>,
     /// Whether the actor records, signs and revokes consents.
     pub consent: bool,
+    /// Whether the actor closes the course (or reopens it, when closed).
+    pub close: bool,
     pub plan_meeting: bool,
     pub record_plan: bool,
     pub issue_plan: bool,
@@ -375,7 +378,11 @@ pub fn allowed(model: &Model, state: &CourseState, actor: &Actor, today: Date) -
     let ctx = Ctx { model, state, actor, today };
     let may = |a: Action| policy::decide(model, state, actor, a, today).allowed;
     let holds = |roles: &[String]| policy::holds_any(model, state, actor, roles);
-    let mut out = Allowed::default();
+    let mut out = Allowed { close: may(Action::Read) && model.closing.as_ref().is_some_and(|c| holds(&c.by)), ..Allowed::default() };
+    // A closed course offers nothing to do but to reopen it.
+    if state.closed.is_some() {
+        return out;
+    }
     if may(Action::SetDates) {
         out.dates = model.dates.iter().filter(|(_, d)| holds(&d.set_by)).map(|(k, _)| k.clone()).collect();
     }

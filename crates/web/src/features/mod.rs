@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod changes;
 pub mod consents;
+pub mod course_log;
 pub mod courses;
 pub mod documents;
 pub mod family;

@@ -26,6 +26,10 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/forloeb/{id}/oplysninger", Course(Action::RecordField), "Udfyld oplysninger.", post(pages::record_fields)),
         r("POST", "/forloeb/{id}/beslutning", Course(Action::Decide), "Registrér en beslutning.", post(pages::decide)),
         r("POST", "/forloeb/{id}/opgaver/{task}", Course(Action::CompleteTask), "Afslut en opgave med et udfald.", post(pages::complete_task)),
+        r("POST", "/forloeb/{id}/luk", Course(Action::Read), "Luk forløbet med en årsag fra modellens liste (kun modellens roller til det).", post(pages::close)),
+        r("POST", "/forloeb/{id}/genaabn", Course(Action::Read), "Genåbn et lukket forløb, med hvorfor.", post(pages::reopen)),
+        command("/api/v1/courses/{id}/close", Course(Action::Read), "Luk forløbet: {reason, note?}. Det kan derefter kun læses, og det er ude af opgavelisterne.", "close_course"),
+        command("/api/v1/courses/{id}/reopen", Course(Action::Read), "Genåbn et lukket forløb: {note}.", "reopen_course"),
         r(
             "GET",
             "/api/v1/courses",

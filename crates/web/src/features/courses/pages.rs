@@ -66,6 +66,8 @@ pub struct Forms {
     pub answers: Vec<(u32, String, String, bool)>,
     /// The user records consents (the form is a page of its own: `consents::new_consent`).
     pub consent: bool,
+    /// The user closes the course (its reasons), or reopens it when closed.
+    pub close: Vec<Choice>,
     pub plan_meeting: bool,
     pub set_phase: bool,
 }
@@ -107,6 +109,8 @@ pub struct CoursePage {
     pub focus: String,
     /// Messages unread by the viewer in the threads they are in.
     pub unread: usize,
+    /// The viewer may read "Hvem har set forløbet".
+    pub may_read_log: bool,
 }
 
 /// Journal entries a course page shows; the whole journal is one link away. A course runs
@@ -180,6 +184,8 @@ fn saved_text(what: &str) -> Option<&'static str> {
         "fase" => "Fasen er skiftet.",
         "aftale" => "Aftalen er opdateret.",
         "inviteret" => tovholder_app::text::FAMILY_INVITED,
+        "lukket" => "Forløbet er lukket. Det kan stadig læses, men intet kan ændres, og det er ude af opgavelisterne.",
+        "genaabnet" => "Forløbet er åbent igen.",
         "familie_dokument" => "Gemt: det står ved dokumentet, om familien kan se det.",
         "beskyttet" => "Markeringen er gemt: familiens sider og planen viser ikke personens navn eller e-mail til andre.",
         "beskyttelse_fjernet" => "Markeringen af navne- og adressebeskyttelse er fjernet.",
@@ -236,6 +242,7 @@ async fn render(app: &App, course: &AuthorizedCourse, submitted: &BTreeMap<Strin
         open_form: String::new(),
         focus: String::new(),
         unread: tovholder_app::messages::visible(app, course).iter().map(|t| t.unread(course.user.person)).sum(),
+        may_read_log: tovholder_app::course_log::ground(&course.model, &course.state, &course.viewer).is_some(),
     })
 }
 
@@ -245,6 +252,10 @@ async fn forms(app: &App, course: &AuthorizedCourse, submitted: &BTreeMap<String
     let allowed = commands::allowed(model, state, &course.user.actor(), app.clock.today());
     let actor = course.user.actor();
     let mut out = Forms { tasks: allowed.tasks, plan_meeting: allowed.plan_meeting, set_phase: allowed.set_phase, consent: allowed.consent && model.consent.is_some(), ..Forms::default() };
+    if allowed.close {
+        let reasons = model.closing.iter().flat_map(|c| c.reasons.iter());
+        out.close = reasons.map(|(k, v)| Choice { value: k.clone(), label: v.clone(), selected: submitted.get("reason") == Some(k) }).collect();
+    }
     for kind in &allowed.documents {
         let Some(def) = model.documents.get(kind) else { continue };
         out.document_kinds.push(Choice { value: kind.clone(), label: def.label.clone(), selected: submitted.get("doc.kind") == Some(kind) });
@@ -420,6 +431,18 @@ pub async fn decide(State(app): State<App>, course: AuthorizedCourse, Form(form)
     let ops: Vec<Command> = prefixed(&form, "decision.").map(|(id, v)| Command::Decide { decision: id.to_string(), value: v.to_string(), note: note.clone() }).collect();
     let result = if ops.is_empty() { Ok(()) } else { actions::perform(&app, &course, ops).await.map_err(prefix_errors("decision.")) };
     outcome(&app, &course, result, form, "beslutning").await
+}
+
+pub async fn close(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let op = Command::CloseCourse { reason: value(&form, "reason").unwrap_or_default().to_string(), note: value(&form, "note").map(str::to_string) };
+    let result = actions::perform(&app, &course, vec![op]).await.map_err(prefix_errors("close."));
+    outcome(&app, &course, result, form, "lukket").await
+}
+
+pub async fn reopen(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let op = Command::ReopenCourse { note: value(&form, "note").unwrap_or_default().to_string() };
+    let result = actions::perform(&app, &course, vec![op]).await.map_err(prefix_errors("reopen."));
+    outcome(&app, &course, result, form, "genaabnet").await
 }
 
 pub async fn complete_task(State(app): State<App>, course: AuthorizedCourse, Path((_, task)): Path<(i64, String)>, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
