@@ -58,7 +58,14 @@ pub fn ground(model: &Model, state: &CourseState, user: &User) -> Option<String>
 pub async fn page(app: &App, user: &User, id: CourseId, before: Option<i64>) -> Result<LogPage, AppError> {
     let course = app.store.course(id).await?;
     let found = course.as_ref().and_then(|c| app.models.get(&c.state.model).map(|m| (c, m))).and_then(|(c, m)| ground(&m, &c.state, user).map(|g| (m, g)));
-    let rec = AccessRecord { at: app.clock.now(), person: Some(user.person), course: Some(id), action: "read:course_log".into(), allowed: found.is_some(), reason: found.as_ref().map_or_else(|| "no_relation".into(), |f| f.1.clone()) };
+    let rec = AccessRecord {
+        at: app.clock.now(),
+        person: Some(user.person),
+        course: Some(id),
+        action: "read:course_log".into(),
+        allowed: found.is_some(),
+        reason: found.as_ref().map_or_else(|| "no_relation".into(), |f| f.1.clone()),
+    };
     log(app, rec).await?;
     let Some((model, _)) = found else { return Err(AppError::NotFound) };
     let rows = app.store.course_log(id, before, PAGE + 1).await?;
@@ -94,10 +101,24 @@ pub fn what_da(action: &str) -> String {
     }
     let (kind, rest) = action.split_once(':').unwrap_or((action, ""));
     let api = if rest.contains("/api/") { " (API)" } else { "" };
-    let thing = [("/dokumenter", "et dokument"), ("/documents", "et dokument"), ("/moeder", "et møde"), ("/meetings", "et møde"), ("/beskeder", "beskeder"), ("/threads", "beskeder"), ("/familieplan", "familieplanen"), ("/family-plan", "familieplanen"), ("/samtykker", "samtykkerne"), ("/consents", "samtykkerne"), ("/journal", "journalen"), ("/adgangslog", "hvem der har set forløbet"), ("/access-log", "hvem der har set forløbet")]
-        .iter()
-        .find(|(k, _)| rest.contains(k))
-        .map_or("forløbet", |(_, v)| v);
+    let thing = [
+        ("/dokumenter", "et dokument"),
+        ("/documents", "et dokument"),
+        ("/moeder", "et møde"),
+        ("/meetings", "et møde"),
+        ("/beskeder", "beskeder"),
+        ("/threads", "beskeder"),
+        ("/familieplan", "familieplanen"),
+        ("/family-plan", "familieplanen"),
+        ("/samtykker", "samtykkerne"),
+        ("/consents", "samtykkerne"),
+        ("/journal", "journalen"),
+        ("/adgangslog", "hvem der har set forløbet"),
+        ("/access-log", "hvem der har set forløbet"),
+    ]
+    .iter()
+    .find(|(k, _)| rest.contains(k))
+    .map_or("forløbet", |(_, v)| v);
     let writes = rest.starts_with("POST") || rest.starts_with("PUT") || rest.starts_with("PATCH") || rest.starts_with("DELETE");
     match kind {
         "family" => format!("På familiens sider: {}", if rest.starts_with("write") { "skrev" } else { "læste" }),

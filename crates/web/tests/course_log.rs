@@ -9,6 +9,9 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 
+/// Reads enough to fill more than the log's first page.
+const PAGE_FILL: usize = tovholder_app::course_log::PAGE as usize;
+
 /// Reads by three organisations and the family, and a refusal, show with their grounds; a
 /// reader by consent and a stranger get 404; the API pages on with `before`.
 #[tokio::test]
@@ -43,6 +46,10 @@ async fn the_coordinator_sees_who_has_seen_the_course() {
     let william = t.course("William");
     assert_eq!(admin.get(t.url(&format!("/forloeb/{william}/adgangslog"))).send().await.unwrap().status(), StatusCode::OK);
 
+    // More reads than a page holds.
+    for _ in 0..PAGE_FILL {
+        assert_eq!(gitte.get(t.url(&format!("/forloeb/{bak}"))).send().await.unwrap().status(), StatusCode::OK);
+    }
     let first: Value = hanne.get(t.url(&format!("/api/v1/courses/{bak}/access-log"))).send().await.unwrap().json().await.unwrap();
     let lines = first["lines"].as_array().unwrap();
     assert_eq!(lines.len(), 50, "a full page");

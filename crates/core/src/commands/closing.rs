@@ -10,7 +10,7 @@ pub const CLOSED: &str = "Forløbet er lukket, så intet kan ændres. Genåbn de
 /// Closes the course for one of the model's reasons, by one of its `closing.by` roles.
 pub fn close_course(ctx: &Ctx, reason: &str, note: Option<String>) -> Result<Vec<Event>, CommandError> {
     let Some(def) = ctx.model.closing.as_ref() else { return Err(invalid("reason", "Forløb af denne slags lukkes ikke i Tovholder.")) };
-    ctx.require_role(&def.by, "reason", "Et forløb lukkes")?;
+    ctx.require_role(&def.by, "reason", "Lukning af et forløb")?;
     if ctx.state.closed.is_some() {
         return Err(invalid("reason", "Forløbet er allerede lukket."));
     }
@@ -23,7 +23,7 @@ pub fn close_course(ctx: &Ctx, reason: &str, note: Option<String>) -> Result<Vec
 /// Opens a closed course again, with why.
 pub fn reopen_course(ctx: &Ctx, note: &str) -> Result<Vec<Event>, CommandError> {
     let Some(def) = ctx.model.closing.as_ref() else { return Err(invalid("note", "Forløb af denne slags lukkes ikke i Tovholder.")) };
-    ctx.require_role(&def.by, "note", "Et forløb genåbnes")?;
+    ctx.require_role(&def.by, "note", "Genåbning af et forløb")?;
     if ctx.state.closed.is_none() {
         return Err(invalid("note", "Forløbet er ikke lukket."));
     }
