@@ -96,8 +96,10 @@ pub async fn page(app: &App, user: &User, id: CourseId, before: Option<i64>) -> 
 /// What a record's action was, in plain words: "read:GET /forloeb/{id}/moeder/{meeting}" is
 /// "Så et møde".
 pub fn what_da(action: &str) -> String {
-    if action == "read:course_log" {
-        return "Så hvem der har set forløbet".into();
+    match action {
+        "read:course_log" => return "Så hvem der har set forløbet".into(),
+        "write:open_course" => return "Oprettede forløbet".into(),
+        _ => {}
     }
     let (kind, rest) = action.split_once(':').unwrap_or((action, ""));
     let api = if rest.contains("/api/") { " (API)" } else { "" };
@@ -136,6 +138,8 @@ pub fn how_da(model: &Model, reason: &str, allowed: bool) -> String {
     match code {
         "role" => format!("Som {}", model.role_label(rest).to_lowercase()),
         "administrator" => "Som administrator".into(),
+        "list" => "I organisationens liste over forløb".into(),
+        "open_course" => "Som den, der oprettede forløbet".into(),
         "consent" => format!("Ved samtykke {}", numbers(rest)),
         "family" => format!("Familiemedlem ({})", rest.split(',').map(|r| model.role_label(r).to_lowercase()).collect::<Vec<_>>().join(", ")),
         "network" => format!("Familiens netværk, ved samtykke {}", numbers(rest.rsplit(':').next().unwrap_or(""))),
@@ -165,6 +169,7 @@ mod tests {
         assert_eq!(what_da("add_document:POST /forloeb/{id}/dokumenter"), "Ændrede i et dokument");
         assert_eq!(what_da("family:read_plan"), "På familiens sider: læste");
         assert_eq!(what_da("family:write"), "På familiens sider: skrev");
+        assert_eq!(what_da("write:open_course"), "Oprettede forløbet");
         let m = crate::models::Models::builtin().ok().and_then(|m| m.get("familiens_fremtid")).expect("the shipped model");
         assert_eq!(how_da(&m, "consent:1,2", true), "Ved samtykke nr. 1 og nr. 2");
         assert_eq!(how_da(&m, "role:koordinator", true), "Som familiens koordinator");
