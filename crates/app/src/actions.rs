@@ -125,6 +125,38 @@ pub enum Command {
         person: PersonId,
         protected: bool,
     },
+    /// Adds a family member after the course was opened (a coordinator), with why.
+    AddFamilyMember {
+        role: String,
+        name: String,
+        #[serde(default)]
+        email: Option<String>,
+        #[serde(default)]
+        cpr: Option<String>,
+        #[serde(default)]
+        custody: Option<bool>,
+        why: String,
+    },
+    /// Corrects a family member: a given name, e-mail or CPR number replaces theirs (left out:
+    /// unchanged); `custody` as it is to be, for a parent.
+    CorrectFamilyMember {
+        person: PersonId,
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        email: Option<String>,
+        #[serde(default)]
+        cpr: Option<String>,
+        #[serde(default)]
+        custody: Option<bool>,
+        why: String,
+    },
+    /// Takes a family member out of the course, with why.
+    RemoveFamilyMember {
+        person: PersonId,
+        role: String,
+        why: String,
+    },
     /// Closes the course for one of the model's reasons: read-only, off the task lists.
     CloseCourse {
         reason: String,
@@ -290,6 +322,8 @@ impl Command {
             Command::SetProtection { person, .. } => vec![format!("protection:{person}")],
             Command::ShareDocument { doc, .. } => vec![format!("shared:doc:{doc}")],
             Command::CloseCourse { .. } | Command::ReopenCourse { .. } => vec!["closed".into()],
+            Command::AddFamilyMember { role, .. } | Command::RemoveFamilyMember { role, .. } => vec![format!("role:{role}")],
+            Command::CorrectFamilyMember { person, .. } => vec![format!("member:{person}")],
             Command::ShareMinutes { meeting, .. } => vec![format!("minutes:{meeting}")],
             Command::SetPhase { .. } => vec!["phase".into()],
             Command::PlanMeeting { meeting: Some(m), .. } | Command::CancelMeeting { meeting: m, .. } | Command::SendInvitations { meeting: m } => vec![format!("meeting:{m}")],
@@ -327,6 +361,9 @@ impl Command {
             Command::SetProtection { .. } => "set_protection",
             Command::ShareDocument { .. } => "share_document",
             Command::CloseCourse { .. } => "close_course",
+            Command::AddFamilyMember { .. } => "add_family_member",
+            Command::CorrectFamilyMember { .. } => "correct_family_member",
+            Command::RemoveFamilyMember { .. } => "remove_family_member",
             Command::ReopenCourse { .. } => "reopen_course",
             Command::ShareMinutes { .. } => "share_minutes",
             Command::SetPhase { .. } => "set_phase",
@@ -405,7 +442,7 @@ async fn conflict(app: &App, id: CourseId, since: i64, keys: &[String]) -> Resul
 async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<(), AppError> {
     let known = prepare(app, course, &ops).await?;
     let stamp = Stamp { at: app.clock.now(), by: course.actor().person };
-    let Decided { mut state, mut events, blobs, outcome } = decide(app, course, &ops, &known, &stamp).await?;
+    let Decided { mut state, mut events, blobs, people, outcome } = decide(app, course, &ops, &known, &stamp).await?;
     let (allowed, reason) = match &outcome {
         Err(CommandError::Denied(d)) => (false, d.reason.code()),
         Err(CommandError::Invalid(_)) => (true, "invalid_input".to_string()),
@@ -419,7 +456,11 @@ async fn perform_now(app: &App, course: &Course, ops: Vec<Command>) -> Result<()
         return Ok(());
     }
     crate::network_persons::link_named(app, &mut state, &mut events, &stamp).await?;
-    commit_decided(app, course, state, events, blobs, &stamp).await
+    commit_decided(app, course, state, events, blobs, &stamp).await?;
+    for (person, record) in &people {
+        app.store.correct_person(*person, record).await?;
+    }
+    Ok(())
 }
 
 /// What `prepare` found in the store.
@@ -435,6 +476,8 @@ struct Decided {
     state: CourseState,
     events: Vec<Event>,
     blobs: Vec<Blob>,
+    /// Family members' records as corrected, written once the events are stored.
+    people: Vec<(PersonId, NewPerson)>,
     outcome: Result<(), CommandError>,
 }
 
@@ -539,6 +582,7 @@ async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stam
     let mut state = (*course.state).clone();
     let mut events = Vec::new();
     let mut blobs = Vec::new();
+    let mut people = Vec::new();
     let mut outcome: Result<(), CommandError> = Ok(());
     let mut last_doc = 0;
     for op in ops {
@@ -564,6 +608,54 @@ async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stam
             Command::RevokeConsent { consent, note } => commands::revoke_consent(&ctx, *consent, note.clone()),
             _ if state.closed.is_some() => commands::closing::refuse_if_closed(&state).map(|()| vec![]),
             Command::CloseCourse { reason, note } => commands::closing::close_course(&ctx, reason, note.clone()),
+            // Decided first on a stand-in and the details checked, so a refused one makes no person.
+            Command::AddFamilyMember { role, name, email, cpr, custody, why } => match commands::members::add_member(&ctx, PersonId(i64::MIN), role, *custody, None, why)
+                .and_then(|_| member_details(&course.model, role, Some(name), email.as_deref(), cpr.as_deref(), true))
+            {
+                Err(e) => Err(e),
+                Ok(d) => {
+                    let born = d.cpr.as_ref().map(Cpr::birth_date);
+                    let sealed = d.cpr.as_ref().map(|c| app.keys.seal_cpr(c)).transpose().map_err(|e| AppError::Internal(e.to_string()))?;
+                    let person = app.store.add_person(&NewPerson { name: d.name.unwrap_or_default(), email: d.email, org: None, cpr: sealed }).await?;
+                    commands::members::add_member(&ctx, person, role, *custody, born, why)
+                }
+            },
+            Command::CorrectFamilyMember { person, name, email, cpr, custody, why } => {
+                let role = state.members.iter().find(|m| m.person == *person).map(|m| m.role.clone()).unwrap_or_default();
+                match member_details(&course.model, &role, name.as_deref(), email.as_deref(), cpr.as_deref(), false) {
+                    Err(e) => Err(e),
+                    Ok(d) => {
+                        let was = app.store.persons(&[*person]).await?.into_iter().next();
+                        let mut changed = Vec::new();
+                        let mut record = NewPerson { name: String::new(), email: None, org: None, cpr: None };
+                        if let Some(was) = &was {
+                            record = NewPerson { name: was.name.clone(), email: was.email.clone(), org: None, cpr: was.cpr.clone() };
+                            if let Some(n) = d.name.filter(|n| *n != was.name) {
+                                record.name = n;
+                                changed.push("name".to_string());
+                            }
+                            if d.email.is_some() && d.email != was.email {
+                                record.email = d.email;
+                                changed.push("email".to_string());
+                            }
+                        }
+                        if let Some(c) = &d.cpr {
+                            let sealed = app.keys.seal_cpr(c).map_err(|e| AppError::Internal(e.to_string()))?;
+                            if was.as_ref().and_then(|w| w.cpr.as_ref()).is_none_or(|w| w.blind_index != sealed.blind_index) {
+                                record.cpr = Some(sealed);
+                                changed.push("cpr".to_string());
+                            }
+                        }
+                        let born = d.cpr.as_ref().map(Cpr::birth_date);
+                        let r = commands::members::correct_member(&ctx, *person, changed.clone(), *custody, born, why);
+                        if r.is_ok() && changed.iter().any(|c| c != "custody") {
+                            people.push((*person, record));
+                        }
+                        r
+                    }
+                }
+            }
+            Command::RemoveFamilyMember { person, role, why } => commands::members::remove_member(&ctx, *person, role, why),
             Command::SetDates { dates, reason } => commands::set_dates(&ctx, dates, reason.clone()),
             Command::Appoint { role, person } => commands::appoint(&ctx, role, *person, known.orgs[person]),
             Command::Decide { decision, value, note } => commands::decide(&ctx, decision, value, note.clone()),
@@ -669,7 +761,7 @@ async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stam
             }
         }
     }
-    Ok(Decided { state, events, blobs, outcome })
+    Ok(Decided { state, events, blobs, people, outcome })
 }
 
 /// Who may receive a document from the actor now: the holders of the roles its kind may be
@@ -981,6 +1073,40 @@ pub async fn open_course(app: &App, user: &tovholder_store::User, reg: Registrat
     let id = app.store.create_course(&commit(&model, state, entries, vec![], vec![])).await?;
     log(app, AccessRecord { course: Some(id), ..rec(true, "open_course".into()) }).await?;
     Ok(id)
+}
+
+/// A family member's details as typed, checked: a name (needed when `new`), an e-mail address,
+/// a CPR number (needed when the role asks for one and `new`). Left out: None.
+struct Details {
+    name: Option<String>,
+    email: Option<String>,
+    cpr: Option<Cpr>,
+}
+
+fn member_details(model: &Model, role: &str, name: Option<&str>, email: Option<&str>, cpr: Option<&str>, new: bool) -> Result<Details, CommandError> {
+    let given = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let mut errors = Vec::new();
+    let mut err = |field: &str, message: String| errors.push(commands::FieldError { field: field.into(), message });
+    let name = given(name);
+    match &name {
+        None if new => err("name", "Skriv personens navn.".into()),
+        Some(n) if n.chars().count() > 200 || tovholder_core::cpr::contains_cpr(n) => err("name", "Skriv kun navnet.".into()),
+        _ => {}
+    }
+    let email = given(email);
+    if email.as_deref().is_some_and(|e| !commands::looks_like_email(e)) {
+        err("email", "Skriv en gyldig e-mailadresse, fx navn@eksempel.dk.".into());
+    }
+    let asks_cpr = model.role(role).and_then(|r| r.register.as_ref()).is_some_and(|r| r.cpr);
+    let cpr = match given(cpr) {
+        Some(c) => Cpr::parse(&c).map_err(|e| err("cpr", e.to_string())).ok(),
+        None if new && asks_cpr => {
+            err("cpr", "Skriv CPR-nummeret.".into());
+            None
+        }
+        None => None,
+    };
+    if errors.is_empty() { Ok(Details { name, email, cpr }) } else { Err(CommandError::Invalid(errors)) }
 }
 
 /// Records a person's first reading of a document in the journal (later readings are in the

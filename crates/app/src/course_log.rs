@@ -10,7 +10,7 @@ use serde::Serialize;
 use tovholder_core::calendar::format_timestamp_da;
 use tovholder_core::course::CourseState;
 use tovholder_core::ids::{CourseId, PersonId};
-use tovholder_core::model::{Model, Scope};
+use tovholder_core::model::Model;
 use tovholder_store::{AccessRecord, User};
 
 use crate::App;
@@ -42,12 +42,13 @@ pub struct LogPage {
     pub older: Option<i64>,
 }
 
-/// On what ground `user` may read the course's log: a course role they hold in it (its
-/// coordinator, caseworker, contact person), or as administrator of one of its organisations or
+/// On what ground `user` may read the course's log: as one of its coordinators (a role of the
+/// model's `coordinators` they hold in it), or as administrator of one of its organisations or
 /// of the instance (who need not read the course itself). None: they may not.
 pub fn ground(model: &Model, state: &CourseState, user: &User) -> Option<String> {
-    if let Some(m) = state.members.iter().find(|m| m.person == user.person && model.role(&m.role).is_some_and(|r| r.scope == Scope::Course)) {
-        return Some(format!("role:{}", m.role));
+    let actor = crate::actor(user);
+    if let Some(role) = model.coordinators.iter().find(|r| tovholder_core::policy::holds_any(model, state, &actor, std::slice::from_ref(*r))) {
+        return Some(format!("role:{role}"));
     }
     let administers = user.org_roles.iter().any(|r| r == crate::admin::ADMINISTRATOR) && state.parties.values().any(|o| *o == user.org);
     (administers || user.instance_admin).then(|| "administrator".to_string())

@@ -120,6 +120,8 @@ pub struct MemberView {
     pub family: bool,
     /// Has name and address protection: the family's pages and the plan hide their name.
     pub protected: bool,
+    /// A parent's custody (forældremyndighed), where the model asks.
+    pub custody: Option<bool>,
 }
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -419,6 +421,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
                 email: p.and_then(|p| p.email.clone()),
                 family: model.role(&m.role).is_some_and(|r| r.scope == Scope::Citizen),
                 protected: state.protected.contains(&m.person),
+                custody: m.custody,
             }
         })
         .collect();
@@ -693,6 +696,21 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
             format!("Forløbet blev lukket: {label}.{}", note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default())
         }
         Event::CourseReopened { note } => format!("Forløbet blev genåbnet: {note}"),
+        Event::FamilyMemberAdded { person, role, why, .. } => format!("{} blev tilføjet familien som {}. Hvorfor: {why}", name(person), model.role_label(role).to_lowercase()),
+        Event::FamilyMemberCorrected { person, changed, why, .. } => {
+            let what: Vec<&str> = changed
+                .iter()
+                .map(|c| match c.as_str() {
+                    "name" => "navn",
+                    "email" => "e-mail",
+                    "cpr" => "CPR-nummer",
+                    "custody" => "forældremyndighed",
+                    other => other,
+                })
+                .collect();
+            format!("Oplysninger om {} blev rettet ({}). Hvorfor: {why}", name(person), what.join(", "))
+        }
+        Event::FamilyMemberRemoved { person, role, why } => format!("{} er ikke længere med i familien som {}. Hvorfor: {why}", name(person), model.role_label(role).to_lowercase()),
         Event::DocumentShared { doc, shared: true } => format!("Dokument nr. {doc} vises nu på familiens sider."),
         Event::DocumentShared { doc, shared: false } => format!("Dokument nr. {doc} vises ikke længere på familiens sider."),
         Event::MinutesShared { meeting, shared: true } => format!("Referatet af møde nr. {meeting} vises nu på familiens sider."),

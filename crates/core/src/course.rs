@@ -181,6 +181,33 @@ pub enum Event {
         person: PersonId,
         protected: bool,
     },
+    /// A family member added after the course was opened, by a coordinator, with why.
+    FamilyMemberAdded {
+        person: PersonId,
+        role: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        custody: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        born: Option<Date>,
+        why: String,
+    },
+    /// A family member's details corrected: which (`changed`: name, email, cpr, custody), not
+    /// what they were; the person's record holds the new ones.
+    FamilyMemberCorrected {
+        person: PersonId,
+        changed: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        custody: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        born: Option<Date>,
+        why: String,
+    },
+    /// A family member taken out of the course (registered by mistake, or no longer part of it).
+    FamilyMemberRemoved {
+        person: PersonId,
+        role: String,
+        why: String,
+    },
     /// The course is closed (read-only, off the task lists; its keeping starts) for a reason of
     /// the model's `closing.reasons`.
     CourseClosed {
@@ -303,6 +330,8 @@ impl Event {
             Event::ProtectionSet { person, .. } => vec![format!("protection:{person}")],
             Event::DocumentShared { doc, .. } => vec![format!("shared:doc:{doc}")],
             Event::CourseClosed { .. } | Event::CourseReopened { .. } => vec!["closed".into()],
+            Event::FamilyMemberAdded { role, .. } | Event::FamilyMemberRemoved { role, .. } => vec![format!("role:{role}")],
+            Event::FamilyMemberCorrected { person, .. } => vec![format!("member:{person}")],
             Event::MinutesShared { meeting, .. } => vec![format!("minutes:{meeting}")],
             Event::ThreadStarted { .. } | Event::MessagePosted { .. } | Event::ThreadRead { .. } => vec![],
             Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
@@ -318,6 +347,7 @@ impl Event {
             Event::ConsentRecorded(f) => std::iter::once(f.giver).chain(f.about.iter().copied()).collect(),
             Event::ConsentSigned { by, .. } => vec![*by],
             Event::StatusRecorded { person, .. } | Event::ProtectionSet { person, .. } => vec![*person],
+            Event::FamilyMemberAdded { person, .. } | Event::FamilyMemberCorrected { person, .. } | Event::FamilyMemberRemoved { person, .. } => vec![*person],
             Event::ThreadStarted { participants, .. } => participants.clone(),
             Event::MeetingPlanned(f) => f
                 .attendees
@@ -370,6 +400,9 @@ impl Event {
             Event::ProtectionSet { .. } => "protection_set",
             Event::DocumentShared { .. } => "document_shared",
             Event::CourseClosed { .. } => "course_closed",
+            Event::FamilyMemberAdded { .. } => "family_member_added",
+            Event::FamilyMemberCorrected { .. } => "family_member_corrected",
+            Event::FamilyMemberRemoved { .. } => "family_member_removed",
             Event::CourseReopened { .. } => "course_reopened",
             Event::MinutesShared { .. } => "minutes_shared",
             Event::ThreadStarted { .. } => "thread_started",
@@ -606,6 +639,20 @@ impl CourseState {
             }
             Event::DocumentAdded(meta) => self.documents.push(Document { meta: meta.clone(), added: stamp.clone(), sent: vec![], read: vec![], family: false }),
             Event::CourseClosed { reason, note } => self.closed = Some(rec(reason, note)),
+            Event::FamilyMemberAdded { person, role, custody, born, .. } => {
+                if !self.holds(*person, role) {
+                    self.members.push(Member { person: *person, role: role.clone(), since: stamp.at, custody: *custody, born: *born });
+                }
+            }
+            Event::FamilyMemberCorrected { person, custody, born, .. } => {
+                for m in self.members.iter_mut().filter(|m| m.person == *person) {
+                    if m.custody.is_some() {
+                        m.custody = *custody;
+                    }
+                    m.born = born.or(m.born);
+                }
+            }
+            Event::FamilyMemberRemoved { person, role, .. } => self.members.retain(|m| !(m.person == *person && m.role == *role)),
             Event::CourseReopened { .. } => self.closed = None,
             Event::DocumentShared { doc, shared } => {
                 if let Some(d) = self.documents.iter_mut().find(|d| d.meta.doc == *doc) {

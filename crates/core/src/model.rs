@@ -57,15 +57,17 @@ pub struct Model {
     /// From this age a child of the course has their own page (Barnets Lov: party status from 10).
     #[serde(default = "child_page_age")]
     pub child_page_age: i16,
-    /// Who closes a course and why; a model without it has no closing.
+    /// The staff roles that run a course: they correct its family members, close and reopen it.
+    #[serde(default)]
+    pub coordinators: Vec<String>,
+    /// Why a course is closed; a model without it has no closing.
     pub closing: Option<ClosingDef>,
 }
 
-/// Closing a course: the staff roles that close and reopen it, and the reasons to choose from.
+/// Closing a course (by the model's `coordinators`): the reasons to choose from.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClosingDef {
-    pub by: Vec<String>,
     /// Reason id → label ("afsluttet" = "Forløbet er afsluttet").
     pub reasons: IndexMap<String, String>,
 }
@@ -629,13 +631,13 @@ impl Model {
                 }
             }
         }
-        if let Some(c) = &self.closing {
-            for (i, r) in c.by.iter().enumerate() {
-                v.staff_role(self, &format!("closing.by[{i}]"), r);
-            }
-            if c.by.is_empty() || c.reasons.is_empty() {
-                v.err("closing", "closing needs at least one role in 'by' and one reason in 'reasons'".to_string());
-            }
+        for (i, r) in self.coordinators.iter().enumerate() {
+            v.staff_role(self, &format!("coordinators[{i}]"), r);
+        }
+        if let Some(c) = &self.closing
+            && (self.coordinators.is_empty() || c.reasons.is_empty())
+        {
+            v.err("closing", "closing needs 'coordinators' (who close) and at least one reason in 'reasons'".to_string());
         }
         if let Some(c) = &self.consent {
             for (i, r) in c.recorded_by.iter().enumerate() {

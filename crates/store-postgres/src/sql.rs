@@ -19,6 +19,7 @@ pub const SQL: Sql = Sql {
     insert_meeting_place: "INSERT INTO meeting_places (org_id, name, address) VALUES ($1, $2, $3) RETURNING id",
     delete_meeting_place: "DELETE FROM meeting_places WHERE org_id = $1 AND id = $2 RETURNING id",
     insert_person: "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    correct_person: "UPDATE persons SET name = $1, email = $2, cpr_sealed = $3, cpr_index = $4, name_lc = $5 WHERE id = $6 AND org_id IS NULL",
     persons: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
      WHERE id = ANY($1) ORDER BY id",
     person_by_cpr: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = $1 LIMIT 1",

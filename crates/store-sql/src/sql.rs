@@ -12,6 +12,7 @@ pub struct Sql {
     pub insert_meeting_place: &'static str,
     pub delete_meeting_place: &'static str,
     pub insert_person: &'static str,
+    pub correct_person: &'static str,
     /// People by id, in id order (the ids as the dialect binds a list).
     pub persons: &'static str,
     pub person_by_cpr: &'static str,

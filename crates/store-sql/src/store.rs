@@ -70,6 +70,21 @@ for_every_dialect! {
             Self::insert_person(&self.writer, p).await
         }
 
+        async fn correct_person(&self, id: PersonId, p: &NewPerson) -> Result<()> {
+            sqlx::query(D::SQL.correct_person)
+                .bind(&p.name)
+                .bind(&p.email)
+                .bind(p.cpr.as_ref().map(|c| c.ciphertext.clone()))
+                .bind(p.cpr.as_ref().map(|c| c.blind_index.clone()))
+                .bind(tovholder_store::search_key(&p.name))
+                .bind(id.0)
+                .execute(&self.writer)
+                .await
+                .map_err(db)?;
+            self.held.forget_person(id);
+            Ok(())
+        }
+
         async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>> {
             self.held.persons_or(ids, |missing| D::read_persons(self, missing)).await
         }

@@ -20,6 +20,7 @@ pub const SQL: Sql = Sql {
     insert_meeting_place: "INSERT INTO meeting_places (org_id, name, address) VALUES (?, ?, ?) RETURNING id",
     delete_meeting_place: "DELETE FROM meeting_places WHERE org_id = ? AND id = ? RETURNING id",
     insert_person: "INSERT INTO persons (name, email, org_id, cpr_sealed, cpr_index, name_lc) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    correct_person: "UPDATE persons SET name = ?, email = ?, cpr_sealed = ?, cpr_index = ?, name_lc = ? WHERE id = ? AND org_id IS NULL",
     persons: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons \
      WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
     person_by_cpr: "SELECT id, name, email, org_id, cpr_sealed, cpr_index FROM persons WHERE cpr_index = ? LIMIT 1",

@@ -3,7 +3,7 @@
 //! asks for its members' people and logins, the organisations and the staff of each role it
 //! may appoint; each answer from the database is a round trip.
 //!
-//! People are never changed once stored, so a person read is good for ever. Logins change (an
+//! A person changes only when a coordinator corrects a family member. Logins change (an
 //! administrator closes one or changes its roles) and lists grow (a new organisation, a login):
 //! a store that is its database's only user drops them when it writes one (and keeps no read
 //! that raced the write: `cache`); a store shared by several server
@@ -32,7 +32,8 @@ pub struct Held {
     orgs: Cache<(), Arc<[Org]>>,
     staff: Cache<i64, Arc<[User]>>,
     users: Cache<i64, Option<User>>,
-    /// Never changed once stored: good for ever.
+    /// Changed only by a correction: dropped by this store when it writes one, and trusted for
+    /// `SHARED_FOR` where other processes may.
     persons: Cache<i64, Person>,
 }
 
@@ -48,7 +49,7 @@ impl Held {
     }
 
     fn new(trust_for: Option<Duration>) -> Held {
-        Held { orgs: Cache::new(1, trust_for), staff: Cache::new(MAX_STAFF_LISTS, trust_for), users: Cache::new(MAX_USERS, trust_for), persons: Cache::new(MAX_PERSONS, None) }
+        Held { orgs: Cache::new(1, trust_for), staff: Cache::new(MAX_STAFF_LISTS, trust_for), users: Cache::new(MAX_USERS, trust_for), persons: Cache::new(MAX_PERSONS, trust_for) }
     }
 
     /// The organisations: held, or by `read`. Shared, not copied: a page asks several times.
@@ -80,6 +81,11 @@ impl Held {
         found.sort_by_key(|p| p.id);
         found.dedup_by_key(|p| p.id);
         Ok(found)
+    }
+
+    /// After this store corrected a person (a family member's name, e-mail or CPR number).
+    pub fn forget_person(&self, person: PersonId) {
+        self.persons.remove(&person.0);
     }
 
     /// After this store wrote an organisation or a login (or failed to): logins and lists are read again.

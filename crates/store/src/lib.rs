@@ -356,6 +356,9 @@ pub trait Directory: Send + Sync + 'static {
     /// Removes one of `org`'s places (meetings keep the place they had); NotFound if it has none such.
     async fn remove_meeting_place(&self, org: OrgId, id: i64) -> Result<()>;
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId>;
+    /// A family member's record corrected (name, e-mail, CPR number): only a person of no
+    /// organisation, whose login is the family's.
+    async fn correct_person(&self, id: PersonId, p: &NewPerson) -> Result<()>;
     async fn persons(&self, ids: &[PersonId]) -> Result<Vec<Person>>;
     async fn person_by_cpr_index(&self, index: &str) -> Result<Option<Person>>;
     /// Family members (people of no organisation) with this e-mail address, any case.

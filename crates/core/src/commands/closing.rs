@@ -7,10 +7,10 @@ use crate::course::{CourseState, Event};
 /// What a refused write to a closed course says.
 pub const CLOSED: &str = "Forløbet er lukket, så intet kan ændres. Genåbn det først, hvis der skal ske mere.";
 
-/// Closes the course for one of the model's reasons, by one of its `closing.by` roles.
+/// Closes the course for one of the model's reasons, by one of its `coordinators`.
 pub fn close_course(ctx: &Ctx, reason: &str, note: Option<String>) -> Result<Vec<Event>, CommandError> {
     let Some(def) = ctx.model.closing.as_ref() else { return Err(invalid("reason", "Forløb af denne slags lukkes ikke i Tovholder.")) };
-    ctx.require_role(&def.by, "reason", "Lukning af et forløb")?;
+    ctx.require_role(&ctx.model.coordinators, "reason", "Lukning af et forløb")?;
     if ctx.state.closed.is_some() {
         return Err(invalid("reason", "Forløbet er allerede lukket."));
     }
@@ -22,8 +22,10 @@ pub fn close_course(ctx: &Ctx, reason: &str, note: Option<String>) -> Result<Vec
 
 /// Opens a closed course again, with why.
 pub fn reopen_course(ctx: &Ctx, note: &str) -> Result<Vec<Event>, CommandError> {
-    let Some(def) = ctx.model.closing.as_ref() else { return Err(invalid("note", "Forløb af denne slags lukkes ikke i Tovholder.")) };
-    ctx.require_role(&def.by, "note", "Genåbning af et forløb")?;
+    if ctx.model.closing.is_none() {
+        return Err(invalid("note", "Forløb af denne slags lukkes ikke i Tovholder."));
+    }
+    ctx.require_role(&ctx.model.coordinators, "note", "Genåbning af et forløb")?;
     if ctx.state.closed.is_none() {
         return Err(invalid("note", "Forløbet er ikke lukket."));
     }

@@ -12,6 +12,7 @@ mod consents;
 mod documents;
 pub mod family;
 mod meetings;
+pub mod members;
 pub mod messages;
 mod plan;
 
@@ -368,6 +369,8 @@ pub struct Allowed {
     pub consent: bool,
     /// Whether the actor closes the course (or reopens it, when closed).
     pub close: bool,
+    /// Whether the actor adds, corrects and removes family members (a coordinator).
+    pub family: bool,
     pub plan_meeting: bool,
     pub record_plan: bool,
     pub issue_plan: bool,
@@ -378,7 +381,8 @@ pub fn allowed(model: &Model, state: &CourseState, actor: &Actor, today: Date) -
     let ctx = Ctx { model, state, actor, today };
     let may = |a: Action| policy::decide(model, state, actor, a, today).allowed;
     let holds = |roles: &[String]| policy::holds_any(model, state, actor, roles);
-    let mut out = Allowed { close: may(Action::Read) && model.closing.as_ref().is_some_and(|c| holds(&c.by)), ..Allowed::default() };
+    let coordinator = may(Action::Read) && holds(&model.coordinators);
+    let mut out = Allowed { close: coordinator && model.closing.is_some(), family: coordinator, ..Allowed::default() };
     // A closed course offers nothing to do but to reopen it.
     if state.closed.is_some() {
         return out;

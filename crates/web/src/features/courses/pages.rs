@@ -68,6 +68,8 @@ pub struct Forms {
     pub consent: bool,
     /// The user closes the course (its reasons), or reopens it when closed.
     pub close: Vec<Choice>,
+    /// The user corrects the family (a coordinator): the family roles one can be added in.
+    pub family_roles: Vec<Choice>,
     pub plan_meeting: bool,
     pub set_phase: bool,
 }
@@ -186,6 +188,7 @@ fn saved_text(what: &str) -> Option<&'static str> {
         "inviteret" => tovholder_app::text::FAMILY_INVITED,
         "lukket" => "Forløbet er lukket. Det kan stadig læses, men intet kan ændres, og det er ude af opgavelisterne.",
         "genaabnet" => "Forløbet er åbent igen.",
+        "familie_rettet" => "Familien er rettet. Rettelsen står i journalen med hvorfor.",
         "familie_dokument" => "Gemt: det står ved dokumentet, om familien kan se det.",
         "beskyttet" => "Markeringen er gemt: familiens sider og planen viser ikke personens navn eller e-mail til andre.",
         "beskyttelse_fjernet" => "Markeringen af navne- og adressebeskyttelse er fjernet.",
@@ -252,6 +255,14 @@ async fn forms(app: &App, course: &AuthorizedCourse, submitted: &BTreeMap<String
     let allowed = commands::allowed(model, state, &course.user.actor(), app.clock.today());
     let actor = course.user.actor();
     let mut out = Forms { tasks: allowed.tasks, plan_meeting: allowed.plan_meeting, set_phase: allowed.set_phase, consent: allowed.consent && model.consent.is_some(), ..Forms::default() };
+    if allowed.family && state.closed.is_none() {
+        out.family_roles = model
+            .roles
+            .iter()
+            .filter(|(_, r)| r.scope == tovholder_core::model::Scope::Citizen)
+            .map(|(k, r)| Choice { value: k.clone(), label: r.label.clone(), selected: submitted.get("role") == Some(k) })
+            .collect();
+    }
     if allowed.close {
         let reasons = model.closing.iter().flat_map(|c| c.reasons.iter());
         out.close = reasons.map(|(k, v)| Choice { value: k.clone(), label: v.clone(), selected: submitted.get("reason") == Some(k) }).collect();
@@ -383,7 +394,7 @@ pub async fn set_dates(State(app): State<App>, course: AuthorizedCourse, Form(fo
 }
 
 /// Core names fields by their id; the form names them `date.<id>` and so on.
-fn prefix_errors(prefix: &'static str) -> impl Fn(AppError) -> AppError {
+pub fn prefix_errors(prefix: &'static str) -> impl Fn(AppError) -> AppError {
     move |e| match e {
         AppError::Invalid(errors) => AppError::Invalid(
             errors

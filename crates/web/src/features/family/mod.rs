@@ -8,6 +8,7 @@ pub mod pages;
 use axum::routing::{get, post};
 use tovholder_core::model::Action;
 
+use crate::http::command::command;
 use crate::http::route::Guard::{Course, Family, Public};
 use crate::http::route::{Route, r};
 
@@ -42,6 +43,12 @@ pub fn routes() -> Vec<Route> {
             "Markér et familiemedlem med navne- og adressebeskyttelse (protected=ja), eller fjern markeringen (nej).",
             post(pages::protection),
         ),
+        r("POST", "/forloeb/{id}/familie/tilfoej", Course(Action::Read), "Tilføj et familiemedlem efter oprettelsen (forløbets koordinatorer), med hvorfor.", post(pages::add_member)),
+        r("POST", "/forloeb/{id}/familie/{person}/ret", Course(Action::Read), "Ret et familiemedlems navn, e-mail, CPR-nummer eller forældremyndighed, med hvorfor.", post(pages::correct_member)),
+        r("POST", "/forloeb/{id}/familie/{person}/fjern", Course(Action::Read), "Tag et familiemedlem ud af forløbet, med hvorfor.", post(pages::remove_member)),
+        command("/api/v1/courses/{id}/family", Course(Action::Read), "Tilføj et familiemedlem: {role, name, email?, cpr?, custody?, why}.", "add_family_member"),
+        command("/api/v1/courses/{id}/family/{person}", Course(Action::Read), "Ret et familiemedlem: {name?, email?, cpr?, custody?, why}.", "correct_family_member"),
+        command("/api/v1/courses/{id}/family/{person}/remove", Course(Action::Read), "Tag et familiemedlem ud af forløbet: {role, why}.", "remove_family_member"),
         r("POST", "/forloeb/{id}/familie/{person}/inviter", Course(Action::Read), "Invitér et familiemedlem til familiens sider (link og kode på e-mail).", post(pages::invite)),
     ]
 }

@@ -259,3 +259,47 @@ pub async fn document(State(app): State<App>, family: CurrentFamily, Path((id, d
     let disposition = format!("attachment; filename=\"tovholder-dokument-{doc}.{}\"", crate::http::upload::extension(&content_type));
     Ok(([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
+
+/// A coordinator adds a family member after the course was opened.
+pub async fn add_member(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let op = tovholder_app::actions::Command::AddFamilyMember {
+        role: get(&form, "role").to_string(),
+        name: get(&form, "name").to_string(),
+        email: Some(get(&form, "email").to_string()),
+        cpr: Some(get(&form, "cpr").to_string()),
+        custody: Some(get(&form, "custody") == "ja"),
+        why: get(&form, "why").to_string(),
+    };
+    let result = tovholder_app::actions::perform(&app, &course, vec![op]).await.map_err(crate::features::courses::pages::prefix_errors("family.new."));
+    crate::features::courses::pages::outcome(&app, &course, result, form, "familie_rettet").await
+}
+
+/// A coordinator corrects a family member: what is typed replaces theirs, an empty CPR field
+/// leaves the number as it is.
+pub async fn correct_member(State(app): State<App>, course: AuthorizedCourse, Path((_, person)): Path<(i64, i64)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let op = tovholder_app::actions::Command::CorrectFamilyMember {
+        person: PersonId(person),
+        name: Some(get(&form, "name").to_string()),
+        email: Some(get(&form, "email").to_string()),
+        cpr: Some(get(&form, "cpr").to_string()),
+        custody: Some(get(&form, "custody") == "ja"),
+        why: get(&form, "why").to_string(),
+    };
+    let result = tovholder_app::actions::perform(&app, &course, vec![op]).await.map_err(|e| per_member(e, person));
+    crate::features::courses::pages::outcome(&app, &course, result, form, "familie_rettet").await
+}
+
+/// A refusal's fields as the member's own form names them ("family.12.why").
+fn per_member(e: AppError, person: i64) -> AppError {
+    match e {
+        AppError::Invalid(errors) => AppError::Invalid(errors.into_iter().map(|f| FieldError { field: format!("family.{person}.{}", f.field), ..f }).collect()),
+        other => other,
+    }
+}
+
+/// A coordinator takes a family member out of the course.
+pub async fn remove_member(State(app): State<App>, course: AuthorizedCourse, Path((_, person)): Path<(i64, i64)>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let op = tovholder_app::actions::Command::RemoveFamilyMember { person: PersonId(person), role: get(&form, "role").to_string(), why: get(&form, "why").to_string() };
+    let result = tovholder_app::actions::perform(&app, &course, vec![op]).await.map_err(|e| per_member(e, person));
+    crate::features::courses::pages::outcome(&app, &course, result, form, "familie_rettet").await
+}
