@@ -30,7 +30,7 @@ async fn the_coordinator_sees_who_has_seen_the_course() {
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("<html lang=\"da\">") && html.contains("<h1>Hvem har set forløbet</h1>"));
-    for (who, how) in [("Gitte Skov", "Ved samtykke nr. 1"), ("Tove Lund", "Afvist: ingen tilknytning til forløbet"), ("Hanne Vestergaard", "Som familiens koordinator")] {
+    for (who, how) in [("Gitte Skov", "Ved samtykke nr. 1"), ("Tove Lund", "Afvist: ingen tilknytning til forløbet"), ("Hanne Vestergaard", "Som familiekoordinator i familiens fremtid")] {
         assert!(html.lines().any(|l| l.contains(who) && l.contains(how)), "{who}: {how}\n{html}");
     }
     assert!(html.contains("Sundhedsplejen, Furesø Kommune") && html.contains("Egeskov Kommune"), "with their organisations");
