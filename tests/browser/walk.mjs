@@ -2212,6 +2212,22 @@ step('forløbets liv (Bak): hanne opens "Hvem har set forløbet" from the course
   await shot(page, 'course-access-log.png');
 }, { needs: ['family-in'] });
 
+step('forløbets liv (Bak): hanne adds the children\'s father with why; he is listed with his CPR number masked; the correction form opens; axe finds nothing', async () => {
+  const page = await session('hanne');
+  await page.goto(`${server.base}${state.bak}`);
+  await page.locator('details:has(#form-familie-tilfoej) > summary').click();
+  const form = page.locator('#form-familie-tilfoej');
+  await form.getByLabel('Hvem i familien').selectOption({ label: 'Forælder' });
+  await form.getByLabel('Navn').fill('Peter Bak');
+  await form.getByLabel('CPR-nummer').fill('120285-4313');
+  await form.getByLabel('Har forældremyndighed (for en forælder)').check();
+  await form.getByLabel('Hvorfor tilføjes personen nu?').fill('Faderen har fået fælles forældremyndighed.');
+  await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Tilføj' }).click()]);
+  assert.match(await page.locator('#members').innerText(), /Peter Bak.*120285-XXXX/s, 'listed, CPR masked');
+  await page.locator('#members details summary', { hasText: 'Ret eller tag ud' }).last().click();
+  await runAxe(page, 'the course page with a family member\'s correction form open');
+}, { needs: ['family-in'] });
+
 step('forløbets liv (Jonas): camilla closes the course with a reason; the banner, no forms, "Lukket" in the list; she reopens it; axe finds nothing', async () => {
   const page = await session('camilla');
   await page.goto(`${server.base}/forloeb`);
