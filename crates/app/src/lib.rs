@@ -15,6 +15,7 @@ pub mod family_login;
 pub mod handover;
 pub mod housekeeping;
 pub mod import;
+pub mod insight;
 pub mod journal_pages;
 pub mod login_links;
 pub mod mailer;

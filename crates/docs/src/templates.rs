@@ -24,6 +24,12 @@ pub const CONSENT_EXAMPLE_DATA: &str = include_str!("../templates/consent.exampl
 /// databeskyttelsesloven, not the replaced Persondataloven § 38), merged into its data.
 pub const CONSENT_LAW: &str = include_str!("../templates/consent_law.json");
 
+/// A letter of insight (GDPR art. 15): who in an organisation has seen a person's courses, for a
+/// caseworker to review before it is sent. Expects `title`, `organisation`, `date`, `intro`,
+/// `with_staff` (bool), `rows [{date, course, what, how, staff}]` and `closing`; the title must
+/// not name anyone.
+pub const INSIGHT: &str = include_str!("../templates/insight.typ");
+
 /// The family's holistic plan ("Familieplan"), A4 portrait.
 ///
 /// Expects data shaped like [`FAMILY_PLAN_EXAMPLE_DATA`]; all values are

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod import;
+pub mod insight;
 pub mod pages;
 
 use axum::routing::{delete, get, patch, post, put};
@@ -15,6 +16,10 @@ use crate::http::route::{Route, r};
 pub fn routes() -> Vec<Route> {
     vec![
         r("GET", "/admin", User, "Administration: organisationerne, man administrerer.", get(pages::index)),
+        r("GET", "/admin/indsigt", User, "Indsigt for en person (art. 15): formularen til CPR-nummeret.", get(insight::form)),
+        r("POST", "/admin/indsigt", User, "Indsigt for en person: udkastet for CPR-nummeret (kun ved POST, aldrig i en URL).", post(insight::draft)),
+        r("POST", "/admin/indsigt/csv", User, "Indsigt for en person som regneark (csv; semikolon, UTF-8 med BOM).", post(insight::csv)),
+        r("POST", "/admin/indsigt/pdf", User, "Indsigt for en person som brev (pdf).", post(insight::pdf)),
         r("GET", "/admin/logg", User, "Log over administration: de nyeste administrative handlinger (?handling=...).", get(pages::audit)),
         r("GET", "/admin/import", User, "Importér brugere, afdelinger eller organisationer fra en CSV-fil.", get(import::show)),
         r("POST", "/admin/import", User, "Læs en CSV-fil og vis hver linje og hver fejl; intet gemmes.", post(import::upload)).uploads(),
