@@ -2228,6 +2228,18 @@ step('forløbets liv (Bak): hanne adds the children\'s father with why; he is li
   await runAxe(page, 'the course page with a family member\'s correction form open');
 }, { needs: ['family-in'] });
 
+step('forløbets liv: the administrator answers "who has seen me?" for the Bak mother on "Indsigt for en person"; axe finds nothing', async () => {
+  const page = await session('admin');
+  await page.goto(`${server.base}/admin`);
+  await Promise.all([page.waitForURL('**/admin/indsigt'), page.getByRole('link', { name: 'Indsigt for en person' }).click()]);
+  await page.getByLabel('Personens CPR-nummer').fill('150388-4316');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Find' }).click()]);
+  assert.match(await page.locator('#insight-summary').innerText(), /Personen er med i 1 forløb/);
+  assert.ok(!page.url().includes('150388'), 'the number is never in the URL');
+  await runAxe(page, 'Indsigt for en person, with the draft');
+  await shot(page, 'admin-insight.png');
+});
+
 step('forløbets liv (Jonas): camilla closes the course with a reason; the banner, no forms, "Lukket" in the list; she reopens it; axe finds nothing', async () => {
   const page = await session('camilla');
   await page.goto(`${server.base}/forloeb`);
