@@ -897,6 +897,8 @@ pub struct FamilyMember {
     pub cpr: Option<Cpr>,
     /// For a parent: custody (forældremyndighed).
     pub custody: Option<bool>,
+    /// Name and address protection, marked as the course is opened.
+    pub protected: bool,
 }
 
 impl std::fmt::Debug for FamilyMember {
@@ -946,6 +948,9 @@ pub struct MemberInput {
     pub cpr: Option<String>,
     #[serde(default)]
     pub custody: Option<bool>,
+    /// Name and address protection (navne- og adressebeskyttelse).
+    #[serde(default)]
+    pub protected: bool,
 }
 
 impl RegistrationInput {
@@ -993,7 +998,7 @@ impl RegistrationInput {
                     err(format!("member.{role_id}.{i}.name"), "Skriv kun navnet.".into());
                 }
                 let custody = reg.custody.then_some(m.custody.unwrap_or(true));
-                family.push(FamilyMember { role: role_id.clone(), name, email: if reg.email { email } else { None }, cpr, custody });
+                family.push(FamilyMember { role: role_id.clone(), name, email: if reg.email { email } else { None }, cpr, custody, protected: m.protected });
             }
         }
         for d in &model.opening.dates {
@@ -1063,7 +1068,9 @@ pub async fn open_course(app: &App, user: &tovholder_store::User, reg: Registrat
         slot.person = id;
         family.push(id);
     }
-    let events = commands::open_course(&model, &actor, &input, app.clock.today())?;
+    let mut events = commands::open_course(&model, &actor, &input, app.clock.today())?;
+    // Protected from the first moment: nobody on the family's side ever sees their name.
+    events.extend(reg.family.iter().zip(&family).filter(|(m, _)| m.protected).map(|(_, p)| Event::ProtectionSet { person: *p, protected: true }));
     let stamp = Stamp { at: now, by: actor.person };
     let mut state = CourseState::default();
     for e in &events {

@@ -229,13 +229,14 @@ impl Seeder<'_> {
             model: "julemaerkehjem".into(),
             parties: [("home".to_string(), self.orgs["Julemærkehjemmet Fjordlyst"]), ("municipality".to_string(), self.orgs[municipality])].into(),
             family: vec![
-                FamilyMember { role: "barn".into(), name: format!("{first} {last}"), email: None, cpr: Some(cpr), custody: None },
+                FamilyMember { role: "barn".into(), name: format!("{first} {last}"), email: None, cpr: Some(cpr), custody: None, protected: false },
                 FamilyMember {
                     role: "foraelder".into(),
                     name: format!("{} {last}", parent_name(first)),
                     email: Some(format!("{}.{}@familie.example", parent_name(first).to_lowercase(), last.to_lowercase().replace('ø', "oe"))),
                     cpr: None,
                     custody: Some(true),
+                    protected: false,
                 },
             ],
             dates: [("ansoegning".to_string(), applied)].into(),

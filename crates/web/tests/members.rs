@@ -68,3 +68,26 @@ async fn a_coordinator_adds_corrects_and_removes_family_members() {
     assert!(journal.iter().any(|e| matches!(&e.event, Event::FamilyMemberCorrected { person, changed, .. } if *person == louise && changed == &vec!["email".to_string()])));
     assert!(journal.iter().any(|e| matches!(&e.event, Event::FamilyMemberRemoved { person, .. } if *person == peter)));
 }
+
+/// A family member can be marked with name and address protection as the course is opened, so
+/// their name is never on the family's side from the first moment.
+#[tokio::test]
+async fn protection_can_be_marked_when_the_course_is_opened() {
+    let t = TestApp::spawn().await;
+    let (hanne, csrf) = t.login("hanne").await;
+    let form = hanne.get(t.url("/forloeb/ny")).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains("Navne- og adressebeskyttelse"), "the registration form offers the mark");
+    let body = json!({
+        "model": "familiens_fremtid", "parties": {"kommune": org(&t, "Furesø Kommune").parse::<i64>().unwrap()},
+        "family": [{"role": "voksen", "name": "Karen Lund", "email": "karen@familie.example", "cpr": "120390-4318", "custody": true, "protected": true}, {"role": "barn", "name": "Liva Lund", "cpr": "050518-4322"}],
+        "dates": {"visiteret": t.app.clock.today().to_string()}, "decisions": {}
+    });
+    let r = hanne.post(t.url("/api/v1/courses")).header("x-csrf-token", &csrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let id = tovholder_core::ids::CourseId(r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap());
+    let state = t.app.store.course(id).await.unwrap().unwrap().state;
+    let karen = state.members.iter().find(|m| m.role == "voksen").unwrap().person;
+    assert!(state.protected.contains(&karen) && state.protected.len() == 1, "only Karen is marked");
+    let list = hanne.get(t.url("/forloeb")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("Liva Lund") && !list.contains("Karen Lund"), "the course is not named after her");
+}

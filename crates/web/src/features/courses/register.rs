@@ -166,7 +166,7 @@ fn input_from_form(model: &Model, user: &CurrentUser, v: &BTreeMap<String, Strin
         for i in 0..reg.count {
             let get = |f: &str| v.get(&format!("member.{role_id}.{i}.{f}")).cloned().filter(|s| !s.trim().is_empty());
             let custody = reg.custody.then(|| get("custody").is_some());
-            input.family.push(MemberInput { role: role_id.clone(), name: get("name").unwrap_or_default(), email: get("email"), cpr: get("cpr"), custody });
+            input.family.push(MemberInput { role: role_id.clone(), name: get("name").unwrap_or_default(), email: get("email"), cpr: get("cpr"), custody, protected: get("protected").is_some() });
         }
     }
     for d in &model.opening.dates {
