@@ -341,15 +341,15 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
     // A person of the network: who is who, the meetings they are invited to, and, while the
     // consent covers documents, the plan versions sent to them and the agreements in them.
     let who = Who::Network(entry);
-    let documents = model.consent.as_ref().and_then(|c| c.documents_kind.as_deref()).is_some_and(|k| tovholder_core::consent::network_coverage(model, state, entry, k, today).allowed());
-    let sent: Vec<u32> = state.documents.iter().filter(|d| d.sent_to(fc.person.id)).map(|d| d.meta.doc).collect();
+    let documents = network_documents(model, state, entry, today);
+    let sent = network_plans(fc, today);
     let invited: Vec<u32> = state.meetings.iter().filter(|m| m.form.attendees.contains(&who)).map(|m| m.id).collect();
     Ok(FamilyView {
         network: true,
         next: next(model, state, &names, today, Some(who)),
         meetings: full.meetings.into_iter().filter(|m| invited.contains(&m.id)).map(|m| FamilyMeeting { preparation: None, ..m }).collect(),
         agreements: if documents { full.agreements } else { vec![] },
-        plans: if documents { full.plans.into_iter().filter(|p| sent.contains(&p.doc)).collect() } else { vec![] },
+        plans: full.plans.into_iter().filter(|p| sent.contains(&p.doc)).collect(),
         wishes: vec![],
         documents: vec![],
         minutes: vec![],
@@ -383,6 +383,20 @@ pub async fn document(app: &App, fc: &FamilyCourse, doc: u32) -> Result<(Vec<u8>
     let d = shared_documents(&fc.model, &fc.state).find(|d| d.meta.doc == doc && fc.network.is_none()).ok_or(AppError::NotFound)?;
     let bytes = app.store.blob(fc.id, &d.meta.sha256).await?.ok_or(AppError::NotFound)?;
     Ok((bytes, d.meta.content_type.clone()))
+}
+
+/// Whether the consent naming network `entry` covers the model's documents today.
+fn network_documents(model: &Model, state: &CourseState, entry: u32, today: Date) -> bool {
+    model.consent.as_ref().and_then(|c| c.documents_kind.as_deref()).is_some_and(|k| tovholder_core::consent::network_coverage(model, state, entry, k, today).allowed())
+}
+
+/// The plan versions a person of the network reads: those sent to them, while the consent
+/// covers documents. None for a family member's course (they read every version).
+fn network_plans(fc: &FamilyCourse, today: Date) -> Vec<u32> {
+    if !fc.network.is_some_and(|e| network_documents(&fc.model, &fc.state, e, today)) {
+        return vec![];
+    }
+    fc.state.plans.iter().filter(|p| fc.state.document(p.doc).is_some_and(|d| d.sent_to(fc.person.id))).map(|p| p.doc).collect()
 }
 
 /// The threads for the family that `person` is in.
@@ -465,7 +479,7 @@ fn next(model: &Model, state: &CourseState, names: &Names, today: Date, only: Op
 /// A version of the family plan, as a PDF: the family reads every version of their plan.
 pub async fn plan_pdf(app: &App, fc: &FamilyCourse, doc: u32) -> Result<Vec<u8>, AppError> {
     // A person of the network reads the versions listed for them, nothing else.
-    if fc.network.is_some() && !view(app, fc).await?.plans.iter().any(|p| p.doc == doc) {
+    if fc.network.is_some() && !network_plans(fc, app.clock.today()).contains(&doc) {
         return Err(AppError::NotFound);
     }
     let plan = fc.state.plans.iter().find(|p| p.doc == doc).ok_or(AppError::NotFound)?;
