@@ -30,7 +30,10 @@ impl Course {
     pub async fn load(app: &App, viewer: User, id: CourseId, action: Action, what: String) -> Result<Course, AppError> {
         let mut rec = AccessRecord { at: app.clock.now(), person: Some(viewer.person), course: Some(id), action: what, allowed: false, reason: "no_such_course".into() };
         let course = app.store.course(id).await?;
-        let loaded = course.and_then(|c| app.models.get(&c.state.model).map(|m| (c, m)));
+        let loaded = match course {
+            Some(c) => app.model_of(&c.state).await?.map(|m| (c, m)),
+            None => None,
+        };
         let Some((course, model)) = loaded else {
             log(app, rec).await?;
             return Err(AppError::NotFound);

@@ -23,6 +23,7 @@ pub mod meeting_actions;
 pub mod meeting_views;
 pub mod messages;
 pub mod metrics;
+pub mod model_moves;
 pub mod models;
 pub mod network_persons;
 pub mod passwords;
@@ -144,6 +145,18 @@ impl App {
         let metrics = Arc::new(metrics::Metrics::default());
         let access = access_log::AccessLog::start(store.clone(), metrics.clone());
         App(Arc::new(Inner { store, keys, models, clock, config, access, journal_pages: Default::default(), metrics }))
+    }
+}
+
+impl App {
+    /// The model a course runs under. A version another process stored (an upload, a move)
+    /// is read on first meeting it.
+    pub async fn model_of(&self, state: &tovholder_core::course::CourseState) -> Result<Option<Arc<tovholder_core::model::Model>>, tovholder_store::StoreError> {
+        if let Some(m) = self.models.of(state) {
+            return Ok(Some(m));
+        }
+        self.models.refresh(self.store.as_ref()).await?;
+        Ok(self.models.of(state))
     }
 }
 

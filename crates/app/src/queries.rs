@@ -24,7 +24,7 @@ pub async fn my_tasks(app: &App, user: &User, what: &str) -> Result<Vec<TaskView
     let mut courses = BTreeMap::new();
     let mut records = Vec::new();
     for c in app.store.courses(&ids).await? {
-        let Some(model) = app.models.get(&c.state.model) else { continue };
+        let Some(model) = app.models.of(&c.state) else { continue };
         // The projection already limits rows to the user's tasks; the policy has the last word.
         let d = policy::decide(&model, &c.state, &actor, Action::Read, app.clock.today());
         records.push(AccessRecord { at: now, person: Some(u.person), course: Some(c.id), action: what.to_string(), allowed: d.allowed, reason: d.reason.code() });
@@ -58,7 +58,7 @@ pub async fn shared_with_me(app: &App, user: &User, what: &str) -> Result<Vec<Sh
     let mut shown = Vec::new();
     let mut records = Vec::new();
     for c in app.store.courses(&ids).await? {
-        let Some(model) = app.models.get(&c.state.model) else { continue };
+        let Some(model) = app.models.of(&c.state) else { continue };
         let d = policy::decide(&model, &c.state, &actor, Action::Read, today);
         // Only courses opened by consent are listed here; the denials (expired, revoked …) are logged.
         let by_consent = matches!(d.reason, policy::Reason::Consent { .. });
@@ -120,7 +120,7 @@ pub async fn course_list(app: &App, user: &User, query: Option<&str>, before: Op
     let today = app.clock.today();
     let mut allowed = Vec::new();
     for c in app.store.courses(&ids).await? {
-        let Some(model) = app.models.get(&c.state.model) else { continue };
+        let Some(model) = app.models.of(&c.state) else { continue };
         if policy::decide(&model, &c.state, &actor, Action::Read, today).allowed {
             allowed.push((c, model));
         }

@@ -696,6 +696,7 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
             format!("Forløbet blev lukket: {label}.{}", note.as_ref().map(|n| format!(" Bemærkning: {n}")).unwrap_or_default())
         }
         Event::CourseReopened { note } => format!("Forløbet blev genåbnet: {note}"),
+        Event::ModelMoved { from, to } => format!("Forløbet blev flyttet fra version {from} til version {to} af modellen."),
         Event::FamilyMemberAdded { person, role, why, .. } => format!("{} blev tilføjet familien som {}. Hvorfor: {why}", name(person), model.role_label(role).to_lowercase()),
         Event::FamilyMemberCorrected { person, changed, why, .. } => {
             let what: Vec<&str> = changed

@@ -188,7 +188,7 @@ mod tests {
         apply(
             &mut st,
             vec![
-                Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), HOME), ("municipality".to_string(), KOMMUNE)].into() },
+                Event::CourseOpened { model: "julemaerkehjem".into(), version: 1, parties: [("home".to_string(), HOME), ("municipality".to_string(), KOMMUNE)].into() },
                 Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None },
                 Event::PersonJoined { person: BARN, role: "barn".into(), custody: None, born: Some(born) },
                 Event::PersonJoined { person: MOR, role: "foraelder".into(), custody: Some(true), born: None },

@@ -20,6 +20,10 @@ pub use crate::stamp::{Recorded, Stamp};
 pub enum Event {
     CourseOpened {
         model: String,
+        /// The version of the model the course runs under; journals from before versions
+        /// were kept have none, and ran under the first.
+        #[serde(default = "first_version", skip_serializing_if = "is_first_version")]
+        version: u32,
         parties: BTreeMap<String, OrgId>,
     },
     PersonJoined {
@@ -219,6 +223,12 @@ pub enum Event {
     CourseReopened {
         note: String,
     },
+    /// An administrator moved the course to another version of its model (after a dry run
+    /// showed which tasks and dates change); nothing recorded before is rewritten.
+    ModelMoved {
+        from: u32,
+        to: u32,
+    },
     /// Its author shows a document on the family's pages, or hides it again (only kinds the
     /// model lets the family see).
     DocumentShared {
@@ -330,6 +340,7 @@ impl Event {
             Event::ProtectionSet { person, .. } => vec![format!("protection:{person}")],
             Event::DocumentShared { doc, .. } => vec![format!("shared:doc:{doc}")],
             Event::CourseClosed { .. } | Event::CourseReopened { .. } => vec!["closed".into()],
+            Event::ModelMoved { .. } => vec!["model".into()],
             Event::FamilyMemberAdded { role, .. } | Event::FamilyMemberRemoved { role, .. } => vec![format!("role:{role}")],
             Event::FamilyMemberCorrected { person, .. } => vec![format!("member:{person}")],
             Event::MinutesShared { meeting, .. } => vec![format!("minutes:{meeting}")],
@@ -404,6 +415,7 @@ impl Event {
             Event::FamilyMemberCorrected { .. } => "family_member_corrected",
             Event::FamilyMemberRemoved { .. } => "family_member_removed",
             Event::CourseReopened { .. } => "course_reopened",
+            Event::ModelMoved { .. } => "model_moved",
             Event::MinutesShared { .. } => "minutes_shared",
             Event::ThreadStarted { .. } => "thread_started",
             Event::MessagePosted { .. } => "message_posted",
@@ -444,6 +456,9 @@ pub struct Member {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CourseState {
     pub model: String,
+    /// The version of `model` the course runs under (see `Event::CourseOpened`).
+    #[serde(default = "first_version")]
+    pub model_version: u32,
     pub parties: BTreeMap<String, OrgId>,
     pub members: Vec<Member>,
     pub dates: BTreeMap<String, Date>,
@@ -582,12 +597,21 @@ impl Document {
     }
 }
 
+fn first_version() -> u32 {
+    1
+}
+
+fn is_first_version(v: &u32) -> bool {
+    *v == 1
+}
+
 impl CourseState {
     pub fn apply(&mut self, stamp: &Stamp, event: &Event) {
         let rec = |value: &str, note: &Option<String>| Recorded { value: value.to_string(), note: note.clone(), stamp: stamp.clone() };
         match event {
-            Event::CourseOpened { model, parties } => {
+            Event::CourseOpened { model, version, parties } => {
                 self.model = model.clone();
+                self.model_version = *version;
                 self.parties = parties.clone();
             }
             Event::PersonJoined { person, role, custody, born } => {
@@ -654,6 +678,7 @@ impl CourseState {
             }
             Event::FamilyMemberRemoved { person, role, .. } => self.members.retain(|m| !(m.person == *person && m.role == *role)),
             Event::CourseReopened { .. } => self.closed = None,
+            Event::ModelMoved { to, .. } => self.model_version = *to,
             Event::DocumentShared { doc, shared } => {
                 if let Some(d) = self.documents.iter_mut().find(|d| d.meta.doc == *doc) {
                     d.family = *shared;

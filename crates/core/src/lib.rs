@@ -16,8 +16,10 @@ pub mod messages;
 pub mod model;
 pub mod notices;
 pub mod policy;
+pub mod preview;
 pub mod span;
 pub mod stamp;
 pub mod tasks;
+pub mod versions;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -13,6 +13,10 @@ use crate::span::DateRule;
 #[serde(deny_unknown_fields)]
 pub struct Model {
     pub id: String,
+    /// The version this text is stored as in the instance (set by the catalogue of models;
+    /// a file read on its own is version 1). Not part of the file.
+    #[serde(skip, default = "first_version")]
+    pub version: u32,
     pub name: String,
     #[serde(default)]
     pub description: String,
@@ -62,6 +66,14 @@ pub struct Model {
     pub coordinators: Vec<String>,
     /// Why a course is closed; a model without it has no closing.
     pub closing: Option<ClosingDef>,
+    /// The dates an administrator enters to preview the model's timeline (default: the
+    /// opening dates), e.g. the stay's end, from which the follow-up day and its tasks follow.
+    #[serde(default)]
+    pub preview: Vec<String>,
+}
+
+fn first_version() -> u32 {
+    1
 }
 
 /// Closing a course (by the model's `coordinators`): the reasons to choose from.
@@ -448,7 +460,7 @@ impl Model {
     /// Parses and validates a model file's text; all problems found are returned together.
     pub fn parse(text: &str) -> Result<Model, Vec<ModelError>> {
         let model: Model = toml::from_str(text).map_err(|e| {
-            let message = e.message().to_string();
+            let message = format!("Filen kan ikke læses: {}", e.message());
             let field = match e.span() {
                 Some(span) => line_of(text, span.start),
                 None => String::new(),
@@ -462,19 +474,19 @@ impl Model {
     fn validate(&self) -> Vec<ModelError> {
         let mut v = Validator::default();
         if !is_id(&self.id) {
-            v.err("id", format!("'{}' must be lower-case letters, digits and _", self.id));
+            v.err("id", format!("'{}' må kun indeholde små bogstaver (a–z), cifre og _", self.id));
         }
         v.party(self, "opened_by", &self.opened_by);
         let can_open = self.roles.values().any(|r| r.scope == Scope::Organisation && r.party.as_deref() == Some(self.opened_by.as_str()) && r.may.contains(&Action::OpenCourse));
         if !can_open {
-            v.err("opened_by", format!("no organisation role of party '{}' may open_course", self.opened_by));
+            v.err("opened_by", format!("ingen organisationsrolle hos parten '{}' har `open_course` i `may`, så ingen kan oprette forløb", self.opened_by));
         }
         for (i, d) in self.opening.dates.iter().enumerate() {
             v.date(self, &format!("opening.dates[{i}]"), d);
         }
         for (i, d) in self.opening.decisions.iter().enumerate() {
             if !self.decisions.contains_key(d) {
-                v.err(&format!("opening.decisions[{i}]"), format!("unknown decision '{d}'"));
+                v.err(&format!("opening.decisions[{i}]"), format!("henviser til beslutningen '{d}', som modellen ikke definerer under [decisions]"));
             }
         }
         for (id, p) in &self.parties {
@@ -486,42 +498,42 @@ impl Model {
             let at = format!("roles.{id}");
             match (&r.party, r.scope) {
                 (Some(p), Scope::Organisation | Scope::Course) => v.party(self, &format!("{at}.party"), p),
-                (None, Scope::Organisation | Scope::Course) => v.err(&format!("{at}.party"), "a staff role must name its party".into()),
-                (Some(_), Scope::Citizen) => v.err(&format!("{at}.party"), "a citizen role belongs to no party".into()),
+                (None, Scope::Organisation | Scope::Course) => v.err(&format!("{at}.party"), "en medarbejderrolle skal angive sin part i `party`".into()),
+                (Some(_), Scope::Citizen) => v.err(&format!("{at}.party"), "en familierolle (`citizen`) hører ikke til nogen part og må ikke have `party`".into()),
                 (None, Scope::Citizen) => {}
             }
             for (i, a) in r.appointed_by.iter().enumerate() {
                 v.staff_role(self, &format!("{at}.appointed_by[{i}]"), a);
             }
             if r.scope == Scope::Course && r.appointed_by.is_empty() {
-                v.err(&format!("{at}.appointed_by"), "nobody could ever fill this course role".into());
+                v.err(&format!("{at}.appointed_by"), "ingen vil nogensinde kunne udpeges til denne forløbsrolle, fordi `appointed_by` er tom".into());
             }
             if r.scope != Scope::Course && (!r.appointed_by.is_empty() || r.stands_in.is_some() || !r.held_by.is_empty()) {
-                v.err(&at, "only a course role is appointed or has a stand-in".into());
+                v.err(&at, "kun en forløbsrolle (`course`) kan have `appointed_by`, `stands_in` eller `held_by`".into());
             }
             for (i, h) in r.held_by.iter().enumerate() {
                 match self.roles.get(h) {
                     Some(hr) if hr.scope == Scope::Organisation && hr.party == r.party => {}
-                    _ => v.err(&format!("{at}.held_by[{i}]"), format!("'{h}' must be an organisation role of the same party")),
+                    _ => v.err(&format!("{at}.held_by[{i}]"), format!("'{h}' skal være en organisationsrolle hos samme part")),
                 }
             }
             if let Some(s) = &r.stands_in {
                 match self.roles.get(s) {
                     Some(sr) if sr.scope == Scope::Organisation && sr.party == r.party => {}
-                    Some(_) => v.err(&format!("{at}.stands_in"), format!("'{s}' must be an organisation role of the same party")),
-                    None => v.err(&format!("{at}.stands_in"), format!("unknown role '{s}'")),
+                    Some(_) => v.err(&format!("{at}.stands_in"), format!("'{s}' skal være en organisationsrolle hos samme part")),
+                    None => v.err(&format!("{at}.stands_in"), format!("henviser til rollen '{s}', som modellen ikke definerer under [roles]")),
                 }
             }
             if let Some(reg) = &r.register {
                 if r.scope != Scope::Citizen {
-                    v.err(&format!("{at}.register"), "only family (citizen) roles are registered".into());
+                    v.err(&format!("{at}.register"), "kun familieroller (`citizen`) kan have `register`".into());
                 }
                 if reg.required > reg.count || reg.count == 0 || reg.count > 10 {
-                    v.err(&format!("{at}.register"), "needs 1 ≤ count ≤ 10 and required ≤ count".into());
+                    v.err(&format!("{at}.register"), "kræver 1 ≤ `count` ≤ 10 og `required` ≤ `count`".into());
                 }
             }
             if r.scope == Scope::Citizen && !r.may.is_empty() {
-                v.err(&format!("{at}.may"), "citizens have no logins yet, so no actions".into());
+                v.err(&format!("{at}.may"), "familiemedlemmer har endnu ikke login og kan derfor ikke have handlinger i `may`".into());
             }
         }
         for (id, d) in &self.dates {
@@ -533,14 +545,14 @@ impl Model {
                 if let Some(rule) = rule {
                     v.date(self, &format!("{at}.{name}.{}", side_key(rule)), &rule.anchor);
                     if rule.anchor == *id {
-                        v.err(&format!("{at}.{name}"), "a date cannot be relative to itself".into());
+                        v.err(&format!("{at}.{name}"), "en dato kan ikke regnes ud fra sig selv: `after`/`before` skal pege på en anden dato".into());
                     }
                 }
             }
         }
         for (id, d) in &self.decisions {
             if d.options.is_empty() {
-                v.err(&format!("decisions.{id}.options"), "a decision needs at least one option".into());
+                v.err(&format!("decisions.{id}.options"), "en beslutning skal have mindst én svarmulighed".into());
             }
             for (i, r) in d.decided_by.iter().enumerate() {
                 v.staff_role(self, &format!("decisions.{id}.decided_by[{i}]"), r);
@@ -555,10 +567,10 @@ impl Model {
         for (i, t) in self.tasks.iter().enumerate() {
             let at = format!("tasks[{i}]");
             if !seen.insert(&t.id) {
-                v.err(&format!("{at}.id"), format!("task id '{}' is used twice", t.id));
+                v.err(&format!("{at}.id"), format!("id'et '{}' bruges af mere end én opgave", t.id));
             }
             if t.owner.is_empty() {
-                v.err(&format!("{at}.owner"), "a task needs an owner role".into());
+                v.err(&format!("{at}.owner"), "en opgave skal have mindst én rolle i `owner`".into());
             }
             for (j, o) in t.owner.iter().enumerate() {
                 v.staff_role(self, &format!("{at}.owner[{j}]"), o);
@@ -571,11 +583,11 @@ impl Model {
                 v.condition(self, &format!("{at}.done_when"), d);
             }
             if t.done_when.is_none() && t.outcomes.is_empty() {
-                v.err(&at, "a task needs `done_when` or `outcomes`, or it can never be done".into());
+                v.err(&at, "en opgave skal have `done_when` eller `outcomes`, ellers kan den aldrig blive udført".into());
             }
             for (outcome, set) in &t.on_outcome {
                 if !t.outcomes.contains_key(outcome) {
-                    v.err(&format!("{at}.on_outcome.{outcome}"), format!("unknown outcome '{outcome}'"));
+                    v.err(&format!("{at}.on_outcome.{outcome}"), format!("udfaldet '{outcome}' findes ikke i opgavens `outcomes`"));
                 }
                 let is = DecisionIs { decision: set.decision.clone(), is: set.set.clone() };
                 v.decision_is(self, &format!("{at}.on_outcome.{outcome}"), &is);
@@ -585,20 +597,20 @@ impl Model {
         for (i, n) in self.notices.iter().enumerate() {
             let at = format!("notices[{i}]");
             if !notice_ids.insert(&n.id) {
-                v.err(&format!("{at}.id"), format!("notice id '{}' is used twice", n.id));
+                v.err(&format!("{at}.id"), format!("id'et '{}' bruges af mere end én e-mailbesked (`[[notices]]`)", n.id));
             }
             v.condition(self, &format!("{at}.when"), &n.when);
             if n.to.is_empty() {
-                v.err(&format!("{at}.to"), "a notice needs recipients".into());
+                v.err(&format!("{at}.to"), "en e-mailbesked skal have mindst én modtagerrolle i `to`".into());
             }
             for (j, r) in n.to.iter().enumerate() {
                 if !self.roles.contains_key(r) {
-                    v.err(&format!("{at}.to[{j}]"), format!("unknown role '{r}'"));
+                    v.err(&format!("{at}.to[{j}]"), format!("henviser til rollen '{r}', som modellen ikke definerer under [roles]"));
                 }
             }
             for (name, text) in [("subject", &n.subject), ("body", &n.body)] {
                 if text.contains('{') || crate::cpr::contains_cpr(text) {
-                    v.err(&format!("{at}.{name}"), "notice texts are fixed: no placeholders and no personal data".into());
+                    v.err(&format!("{at}.{name}"), "teksten i en e-mailbesked er fast: ingen pladsholdere (`{`) og ingen personoplysninger, fx CPR-numre".into());
                 }
             }
         }
@@ -611,12 +623,12 @@ impl Model {
                 v.date(self, &format!("{at}.dates[{i}]"), d);
             }
             if c.agree.is_empty() {
-                v.err(&format!("{at}.agree"), "a change needs at least one party to agree".into());
+                v.err(&format!("{at}.agree"), "en ændring skal have mindst én godkender i `agree`".into());
             }
             let mut agree_ids = std::collections::BTreeSet::new();
             for (i, a) in c.agree.iter().enumerate() {
                 if !agree_ids.insert(&a.id) {
-                    v.err(&format!("{at}.agree[{i}].id"), format!("'{}' is listed twice", a.id));
+                    v.err(&format!("{at}.agree[{i}].id"), format!("'{}' står mere end én gang i `agree`", a.id));
                 }
                 for (j, r) in a.by.iter().enumerate() {
                     v.staff_role(self, &format!("{at}.agree[{i}].by[{j}]"), r);
@@ -634,10 +646,13 @@ impl Model {
         for (i, r) in self.coordinators.iter().enumerate() {
             v.staff_role(self, &format!("coordinators[{i}]"), r);
         }
+        for (i, d) in self.preview.iter().enumerate() {
+            v.date(self, &format!("preview[{i}]"), d);
+        }
         if let Some(c) = &self.closing
             && (self.coordinators.is_empty() || c.reasons.is_empty())
         {
-            v.err("closing", "closing needs 'coordinators' (who close) and at least one reason in 'reasons'".to_string());
+            v.err("closing", "[closing] kræver `coordinators` (de roller, der lukker forløb) og mindst én årsag i `reasons`".to_string());
         }
         if let Some(c) = &self.consent {
             for (i, r) in c.recorded_by.iter().enumerate() {
@@ -646,7 +661,7 @@ impl Model {
             for (name, roles) in [("giver_roles", &c.giver_roles), ("about_roles", &c.about_roles)] {
                 for (i, r) in roles.iter().enumerate() {
                     if self.roles.get(r).map(|x| x.scope) != Some(Scope::Citizen) {
-                        v.err(&format!("consent.{name}[{i}]"), format!("'{r}' must be a family (citizen) role"));
+                        v.err(&format!("consent.{name}[{i}]"), format!("'{r}' skal være en familierolle (`citizen`)"));
                     }
                 }
             }
@@ -654,12 +669,12 @@ impl Model {
                 if let Some(k) = kind
                     && !c.kinds.contains_key(k)
                 {
-                    v.err(&format!("consent.{name}"), format!("'{k}' is not one of consent.kinds"));
+                    v.err(&format!("consent.{name}"), format!("'{k}' findes ikke i `consent.kinds`"));
                 }
             }
             for (i, k) in c.youth_signs_for.iter().enumerate() {
                 if !c.kinds.contains_key(k) {
-                    v.err(&format!("consent.youth_signs_for[{i}]"), format!("'{k}' is not one of consent.kinds"));
+                    v.err(&format!("consent.youth_signs_for[{i}]"), format!("'{k}' findes ikke i `consent.kinds`"));
                 }
             }
             if let Some(p) = &c.department_party {
@@ -669,7 +684,7 @@ impl Model {
         for (i, l) in self.letters.iter().enumerate() {
             let at = format!("letters[{i}]");
             if !self.documents.contains_key(&l.document) {
-                v.err(&format!("{at}.document"), format!("unknown document kind '{}'", l.document));
+                v.err(&format!("{at}.document"), format!("henviser til dokumenttypen '{}', som modellen ikke definerer under [documents]", l.document));
             }
             v.condition(self, &format!("{at}.when"), &l.when);
             for (j, r) in l.to.iter().enumerate() {
@@ -684,7 +699,7 @@ impl Model {
                     _ => placeholder == "title",
                 };
                 if !known {
-                    v.err(&format!("{at}.text"), format!("unknown placeholder {{{placeholder}}}"));
+                    v.err(&format!("{at}.text"), format!("pladsholderen {{{placeholder}}} er ukendt eller henviser til noget, som modellen ikke definerer"));
                 }
             }
         }
@@ -696,27 +711,27 @@ impl Model {
         for (id, t) in &self.meeting_types {
             let at = format!("meeting_types.{id}");
             if t.minutes == 0 || t.minutes > 24 * 60 {
-                v.err(&format!("{at}.minutes"), "a meeting lasts between 1 minute and a day".into());
+                v.err(&format!("{at}.minutes"), "et møde skal vare mellem 1 minut og et døgn (1–1440 minutter)".into());
             }
             if let Some(c) = &t.checklist
                 && !self.checklists.contains_key(c)
             {
-                v.err(&format!("{at}.checklist"), format!("unknown checklist '{c}'"));
+                v.err(&format!("{at}.checklist"), format!("henviser til tjeklisten '{c}', som modellen ikke definerer under [checklists]"));
             }
             if t.plan_within.is_some() && self.plan.is_none() {
-                v.err(&format!("{at}.plan_within"), "the model has no [plan]".into());
+                v.err(&format!("{at}.plan_within"), "`plan_within` kræver en familieplan, men modellen har ingen [plan]".into());
             }
             if let Some(p) = &t.preparation
                 && (p.questions.is_empty() || p.questions.len() > 10)
             {
-                v.err(&format!("{at}.preparation.questions"), "between 1 and 10 questions".into());
+                v.err(&format!("{at}.preparation.questions"), "der skal være mellem 1 og 10 spørgsmål".into());
             }
         }
         for (i, c) in self.cadences.iter().enumerate() {
             let at = format!("cadences[{i}]");
             for (j, m) in c.meetings.iter().enumerate() {
                 if !self.meeting_types.contains_key(m) {
-                    v.err(&format!("{at}.meetings[{j}]"), format!("unknown meeting type '{m}'"));
+                    v.err(&format!("{at}.meetings[{j}]"), format!("henviser til mødetypen '{m}', som modellen ikke definerer under [meeting_types]"));
                 }
             }
             if let Some(d) = &c.start {
@@ -726,19 +741,19 @@ impl Model {
                 v.staff_role(self, &format!("{at}.owner[{j}]"), o);
             }
             if c.owner.is_empty() {
-                v.err(&format!("{at}.owner"), "a cadence needs an owner role".into());
+                v.err(&format!("{at}.owner"), "en mødekadence (`[[cadences]]`) skal have mindst én rolle i `owner`".into());
             }
         }
         if let Some(p) = &self.plan {
             if !self.documents.contains_key(&p.document) {
-                v.err("plan.document", format!("unknown document kind '{}'", p.document));
+                v.err("plan.document", format!("henviser til dokumenttypen '{}', som modellen ikke definerer under [documents]", p.document));
             }
             for (name, roles) in [("issued_by", &p.issued_by), ("follow_up_by", &p.follow_up_by)] {
                 for (i, r) in roles.iter().enumerate() {
                     v.staff_role(self, &format!("plan.{name}[{i}]"), r);
                 }
                 if roles.is_empty() {
-                    v.err(&format!("plan.{name}"), "needs at least one role".into());
+                    v.err(&format!("plan.{name}"), "skal have mindst én rolle".into());
                 }
             }
         }
@@ -746,9 +761,14 @@ impl Model {
             if let (Some(a), Some(b)) = (ind.min, ind.max)
                 && a >= b
             {
-                v.err(&format!("indicators.{id}"), "min must be below max".into());
+                v.err(&format!("indicators.{id}"), "`min` skal være mindre end `max`".into());
             }
         }
+    }
+
+    /// The dates to enter for a preview of the timeline.
+    pub fn preview_dates(&self) -> &[String] {
+        if self.preview.is_empty() { &self.opening.dates } else { &self.preview }
     }
 
     /// Whether `id` comes before `other` in the model file (the order of the process).
@@ -784,10 +804,10 @@ fn is_id(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// "line 12" for a byte offset, so a TOML syntax error points into the file.
+/// "linje 12" for a byte offset, so a TOML syntax error points into the file.
 fn line_of(text: &str, offset: usize) -> String {
     let line = text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1;
-    format!("line {line}")
+    format!("linje {line}")
 }
 
 #[derive(Default)]
@@ -801,37 +821,37 @@ impl Validator {
     }
     fn party(&mut self, m: &Model, at: &str, id: &str) {
         if !m.parties.contains_key(id) {
-            self.err(at, format!("unknown party '{id}'"));
+            self.err(at, format!("henviser til parten '{id}', som modellen ikke definerer under [parties]"));
         }
     }
     fn date(&mut self, m: &Model, at: &str, id: &str) {
         if !m.dates.contains_key(id) {
-            self.err(at, format!("refers to date '{id}', which the model does not define under [dates]"));
+            self.err(at, format!("henviser til datoen '{id}', som modellen ikke definerer under [dates]"));
         }
     }
     fn staff_role(&mut self, m: &Model, at: &str, id: &str) {
         match m.roles.get(id) {
             Some(r) if r.scope != Scope::Citizen => {}
-            Some(_) => self.err(at, format!("'{id}' is a citizen role; a staff role is needed here")),
-            None => self.err(at, format!("unknown role '{id}'")),
+            Some(_) => self.err(at, format!("'{id}' er en familierolle (`citizen`); her skal det være en medarbejderrolle (`organisation` eller `course`)")),
+            None => self.err(at, format!("henviser til rollen '{id}', som modellen ikke definerer under [roles]")),
         }
     }
     fn condition(&mut self, m: &Model, at: &str, c: &Condition) {
         for (i, d) in c.documents.iter().enumerate() {
             if !m.documents.contains_key(d) {
-                self.err(&format!("{at}.documents[{i}]"), format!("unknown document kind '{d}'"));
+                self.err(&format!("{at}.documents[{i}]"), format!("henviser til dokumenttypen '{d}', som modellen ikke definerer under [documents]"));
             }
         }
         if let Some(r) = &c.to_role
             && !m.roles.contains_key(r)
         {
-            self.err(&format!("{at}.to_role"), format!("unknown role '{r}'"));
+            self.err(&format!("{at}.to_role"), format!("henviser til rollen '{r}', som modellen ikke definerer under [roles]"));
         }
         if c.to_role.is_some() && c.documents.is_empty() {
-            self.err(&format!("{at}.to_role"), "`to_role` goes with `documents`".into());
+            self.err(&format!("{at}.to_role"), "`to_role` kan kun bruges sammen med `documents`".into());
         }
         if c.date.is_none() && c.role.is_none() && c.field.is_none() && c.decision.is_none() && c.documents.is_empty() {
-            self.err(at, "a condition needs at least one of date, role, field, decision or documents".into());
+            self.err(at, "en betingelse skal have mindst én af `date`, `role`, `field`, `decision` eller `documents`".into());
         }
         if let Some(d) = &c.date {
             self.date(m, &format!("{at}.date"), d);
@@ -839,25 +859,25 @@ impl Validator {
         if let Some(r) = &c.role
             && !m.roles.contains_key(r)
         {
-            self.err(&format!("{at}.role"), format!("unknown role '{r}'"));
+            self.err(&format!("{at}.role"), format!("henviser til rollen '{r}', som modellen ikke definerer under [roles]"));
         }
         if let Some(f) = &c.field
             && !m.fields.contains_key(f)
         {
-            self.err(&format!("{at}.field"), format!("unknown field '{f}'"));
+            self.err(&format!("{at}.field"), format!("henviser til feltet '{f}', som modellen ikke definerer under [fields]"));
         }
         match (&c.decision, &c.is) {
             (Some(d), Some(is)) => self.decision_is(m, at, &DecisionIs { decision: d.clone(), is: is.clone() }),
             (None, None) => {}
-            _ => self.err(at, "`decision` and `is` go together".into()),
+            _ => self.err(at, "`decision` og `is` skal angives sammen".into()),
         }
     }
 
     fn decision_is(&mut self, m: &Model, at: &str, d: &DecisionIs) {
         match m.decisions.get(&d.decision) {
             Some(def) if def.options.contains_key(&d.is) => {}
-            Some(_) => self.err(at, format!("decision '{}' has no option '{}'", d.decision, d.is)),
-            None => self.err(at, format!("unknown decision '{}'", d.decision)),
+            Some(_) => self.err(at, format!("beslutningen '{}' har ikke svarmuligheden '{}' i `options`", d.decision, d.is)),
+            None => self.err(at, format!("henviser til beslutningen '{}', som modellen ikke definerer under [decisions]", d.decision)),
         }
     }
 }
@@ -911,12 +931,13 @@ mod tests {
             JMH.replace(r#"owner = ["tovholder"]"#, r#"owner = ["borgmester"]"#).replace(r#"when = { decision = "samarbejde", is = "nej" }"#, r#"when = { decision = "samarbejde", is = "maaske" }"#);
         let errs = Model::parse(&bad).unwrap_err();
         let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-        assert!(text.iter().any(|e| e.contains("owner[0]: unknown role 'borgmester'")), "{text:?}");
-        assert!(text.iter().any(|e| e.contains("has no option 'maaske'")), "{text:?}");
+        assert!(text.iter().any(|e| e.contains("owner[0]: henviser til rollen 'borgmester', som modellen ikke definerer under [roles]")), "{text:?}");
+        assert!(text.iter().any(|e| e.contains("har ikke svarmuligheden 'maaske'")), "{text:?}");
 
         let errs = Model::parse(&format!("{JMH}\nfarve = \"rød\"\n")).unwrap_err();
         assert!(errs[0].message.contains("farve"), "{errs:?}");
-        assert!(errs[0].field.starts_with("line "), "{errs:?}");
+        assert!(errs[0].message.starts_with("Filen kan ikke læses: "), "{errs:?}");
+        assert!(errs[0].field.starts_with("linje "), "{errs:?}");
     }
 
     #[test]

@@ -37,7 +37,7 @@ mod tests {
     fn with(events: &[Event]) -> CourseState {
         let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(1) };
         let mut st = CourseState::default();
-        st.apply(&s, &Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() });
+        st.apply(&s, &Event::CourseOpened { model: "julemaerkehjem".into(), version: 1, parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() });
         for e in events {
             st.apply(&s, e);
         }

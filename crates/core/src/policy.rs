@@ -173,7 +173,7 @@ mod tests {
     fn course(samarbejde: Option<&str>, kontaktperson: Option<PersonId>) -> CourseState {
         let s = Stamp { at: jiff::Timestamp::UNIX_EPOCH, by: PersonId(100) };
         let mut st = CourseState::default();
-        st.apply(&s, &Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), HOME), ("municipality".to_string(), KOMMUNE_A)].into() });
+        st.apply(&s, &Event::CourseOpened { model: "julemaerkehjem".into(), version: 1, parties: [("home".to_string(), HOME), ("municipality".to_string(), KOMMUNE_A)].into() });
         if let Some(v) = samarbejde {
             st.apply(&s, &Event::DecisionRecorded { decision: "samarbejde".into(), value: v.into(), note: None });
         }

@@ -56,6 +56,7 @@ pub mod ics;
 pub mod network_map;
 pub mod plot;
 pub mod templates;
+pub mod timeline;
 
 use typst::diag::{Severity, SourceDiagnostic};
 use typst_layout::PagedDocument;

@@ -51,7 +51,7 @@ pub fn role_of(url: &str) -> Result<String> {
 
 /// The tables the server may read and add to, but never change or empty: a record of what
 /// happened.
-const INSERT_ONLY: &str = "journal, access_log, access_chain";
+const INSERT_ONLY: &str = "journal, access_log, access_chain, model_versions";
 
 /// Runs the migrations as the tables' owner (the URL's role), then, if `server_role` is given,
 /// lets that role read and write what the server needs: every table, but the journal and the

@@ -6,7 +6,7 @@ use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Owner;
 use tovholder_store::keys::TextRow;
-use tovholder_store::{AccessRecord, Department, JournalEntry, Mail, MeetingPlace, NewMail, Org, OrgCodes, Person, Result, SealedCpr, Session, StoredCourse, TaskRow, User, from_micros};
+use tovholder_store::{AccessRecord, Department, JournalEntry, Mail, MeetingPlace, ModelVersion, NewMail, Org, OrgCodes, Person, Result, SealedCpr, Session, StoreError, StoredCourse, TaskRow, User, from_micros};
 
 use crate::{Dialect, corrupt, db};
 
@@ -21,6 +21,24 @@ for_every_dialect! {
         pub fn org_row(r: &DbRow<D>) -> Result<Org> {
             let codes = OrgCodes { cvr: r.try_get("cvr").map_err(db)?, ean: r.try_get("ean").map_err(db)?, sor: r.try_get("sor").map_err(db)?, kommunekode: r.try_get("kommunekode").map_err(db)? };
             Ok(Org { id: OrgId(r.try_get("id").map_err(db)?), name: r.try_get("name").map_err(db)?, kind: r.try_get("kind").map_err(db)?, codes, sign_on_only: r.try_get("sign_on_only").map_err(db)? })
+        }
+
+        pub fn model_version_row(r: &DbRow<D>) -> Result<ModelVersion> {
+            let added_by: Option<i64> = r.try_get("added_by").map_err(db)?;
+            Ok(ModelVersion {
+                model: r.try_get("model_id").map_err(db)?,
+                version: Self::version_number(r)?,
+                sha256: r.try_get("sha256").map_err(db)?,
+                text: r.try_get("text").map_err(db)?,
+                source: r.try_get("source").map_err(db)?,
+                added_by: added_by.map(PersonId),
+                added: from_micros(r.try_get("added_us").map_err(db)?)?,
+            })
+        }
+
+        pub fn version_number(r: &DbRow<D>) -> Result<u32> {
+            let v: i64 = r.try_get("version").map_err(db)?;
+            u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("model version {v}")))
         }
 
         pub fn meeting_place_row(r: &DbRow<D>) -> Result<MeetingPlace> {

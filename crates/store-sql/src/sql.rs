@@ -30,6 +30,10 @@ pub struct Sql {
     pub user_count: &'static str,
     pub departments: &'static str,
     pub insert_department: &'static str,
+    pub model_versions: &'static str,
+    pub model_version_of: &'static str,
+    /// Inserts the next version number of a model; nothing when another process took it.
+    pub insert_model_version: &'static str,
     pub instance_fact: &'static str,
     pub set_instance_fact: &'static str,
     pub insert_session: &'static str,

@@ -9,7 +9,7 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::access::{Access, ChainReport};
 use tovholder_store::parts::*;
 use tovholder_store::{
-    AccessRecord, Commit, Department, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, NewMail, NewPerson, NewUser, Org, OrgCodes, Person, Result, Session, StoreError, StoredCourse, TaskRow,
+    AccessRecord, Commit, Department, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, ModelVersion, NewMail, NewModelVersion, NewPerson, NewUser, Org, OrgCodes, Person, Result, Session, StoreError, StoredCourse, TaskRow,
     User, UserChange, from_micros, to_micros,
 };
 
@@ -165,6 +165,26 @@ for_every_dialect! {
         async fn add_department(&self, org: OrgId, name: &str, kind: &str) -> Result<i64> {
             let r = sqlx::query(D::SQL.insert_department).bind(org.0).bind(name).bind(kind).fetch_one(&self.writer).await.map_err(db)?;
             Self::id_row(&r, "id")
+        }
+
+        async fn model_versions(&self) -> Result<Vec<ModelVersion>> {
+            let rows = sqlx::query(D::SQL.model_versions).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::model_version_row).collect()
+        }
+
+        async fn add_model_version(&self, v: &NewModelVersion) -> Result<u32> {
+            // Two processes may number the same version at once: the loser finds the winner's
+            // row (same text) or takes the next number.
+            for _ in 0..5 {
+                if let Some(r) = sqlx::query(D::SQL.model_version_of).bind(&v.model).bind(&v.sha256).fetch_optional(&self.writer).await.map_err(db)? {
+                    return Self::version_number(&r);
+                }
+                let q = sqlx::query(D::SQL.insert_model_version).bind(&v.model).bind(&v.sha256).bind(&v.text).bind(&v.source).bind(v.added_by.map(|p| p.0)).bind(to_micros(v.at));
+                if let Some(r) = q.fetch_optional(&self.writer).await.map_err(db)? {
+                    return Self::version_number(&r);
+                }
+            }
+            Err(StoreError::Database(format!("could not number a new version of model {}", v.model)))
         }
 
         async fn instance_fact(&self, key: &str) -> Result<Option<String>> {

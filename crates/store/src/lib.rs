@@ -61,6 +61,30 @@ pub struct OrgCodes {
     pub kommunekode: Option<String>,
 }
 
+/// One stored version of a collaboration model: never changed once stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelVersion {
+    pub model: String,
+    pub version: u32,
+    pub sha256: String,
+    pub text: String,
+    /// "indbygget" (shipped), "mappe" (the configured `models_dir`) or "upload".
+    pub source: String,
+    pub added_by: Option<PersonId>,
+    pub added: Timestamp,
+}
+
+/// A model text to store as its model's next version (unless that text is stored already).
+#[derive(Clone, Debug)]
+pub struct NewModelVersion {
+    pub model: String,
+    pub sha256: String,
+    pub text: String,
+    pub source: String,
+    pub added_by: Option<PersonId>,
+    pub at: Timestamp,
+}
+
 /// One of an organisation's own meeting places: only these go into calendar invitations.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct MeetingPlace {
@@ -381,6 +405,12 @@ pub trait Directory: Send + Sync + 'static {
     /// Adds a department (Duplicate if the organisation has one of that name).
     async fn add_department(&self, org: OrgId, name: &str, kind: &str) -> Result<i64>;
     /// What the instance knows of itself under `key` (e.g. `made_by`).
+    /// Every stored version of every model, by model and version.
+    async fn model_versions(&self) -> Result<Vec<ModelVersion>>;
+    /// Stores the text as its model's next version unless the same text (by sha256) is
+    /// stored already; either way returns the version it has. Safe for processes starting
+    /// together: they agree on the numbers.
+    async fn add_model_version(&self, v: &NewModelVersion) -> Result<u32>;
     async fn instance_fact(&self, key: &str) -> Result<Option<String>>;
     async fn set_instance_fact(&self, key: &str, value: &str) -> Result<()>;
 }

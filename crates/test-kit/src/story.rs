@@ -95,7 +95,7 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     // A course: create, append, conflict, journal, head, projections.
     let stamp = Stamp { at: t0, by: staff };
     let opened = vec![
-        Event::CourseOpened { model: "m".into(), parties: [("home".to_string(), home), ("municipality".to_string(), kommune)].into() },
+        Event::CourseOpened { model: "m".into(), version: 1, parties: [("home".to_string(), home), ("municipality".to_string(), kommune)].into() },
         Event::PersonJoined { person: child, role: "barn".into(), custody: None, born: Some(date(2015, 1, 1)) },
     ];
     let mut state = CourseState::default();

@@ -42,7 +42,7 @@ pub async fn scan(store: Arc<dyn BulkStore>, models: &Models, today: Date) -> an
         work.push(tokio::task::spawn_blocking(move || {
             let (mut n, mut open, mut overdue) = (0, 0, 0);
             for c in &page {
-                let Some(model) = models.get(&c.state.model) else { continue };
+                let Some(model) = models.of(&c.state) else { continue };
                 for t in tasks::tasks(&model, &c.state) {
                     n += 1;
                     match t.status(today) {

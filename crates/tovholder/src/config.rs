@@ -49,6 +49,9 @@ pub struct Config {
     /// `/metrics` is off.
     #[serde(default)]
     pub metrics_allow: Vec<String>,
+    /// A folder of collaboration model files (`*.toml`) to add to the shipped ones: at start,
+    /// a file whose text is new becomes its model's next version (see docs/MODELS.md).
+    pub models_dir: Option<PathBuf>,
     /// ClamAV's daemon, to scan every document before it is stored: its Unix socket's path
     /// (Debian: /run/clamav/clamd.ctl) or `tcp://HOST:PORT`.
     pub clamav: Option<String>,

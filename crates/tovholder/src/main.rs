@@ -3,6 +3,7 @@
 mod bench;
 mod config;
 mod generate;
+mod model_preview;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -184,6 +185,14 @@ enum AdminCommand {
 enum ModelCommand {
     /// Validate model files; report each problem with the file and the field.
     Check { files: Vec<PathBuf> },
+    /// Print the time line a model file gives for the dates entered (working days and Danish
+    /// holidays applied), as the administration page previews it.
+    Preview {
+        file: PathBuf,
+        /// A date: `ID=2027-03-26`, or just `2027-03-26` for the model's `preview` date.
+        #[arg(long = "date")]
+        dates: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -216,6 +225,7 @@ fn main() -> ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Model { command: ModelCommand::Check { files } } => return model_check(&files),
+        Command::Model { command: ModelCommand::Preview { file, dates } } => return model_preview::run(&file, &dates),
         Command::Keygen { file } => keygen(&file),
         Command::BenchPdf { runs } => bench_pdf(runs),
         other => run_async(other),
@@ -300,6 +310,12 @@ fn keygen(file: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The instance's catalogue of models: the shipped files and those of `models_dir` stored
+/// where new, then every stored version read.
+async fn catalogue(store: &dyn Store, models_dir: Option<&Path>) -> anyhow::Result<Models> {
+    Ok(Models::open(store, models_dir, jiff::Timestamp::now()).await?)
+}
+
 fn models() -> anyhow::Result<Models> {
     Models::builtin().map_err(|(file, errors)| {
         let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
@@ -368,7 +384,8 @@ async fn demo(listen: &str, data: &Path, database: Option<String>) -> anyhow::Re
     let base_url = format!("http://{addr}");
     // A trial: nobody is asked for a second factor (anyone may still set one up under Min konto).
     let config = AppConfig { base_url: base_url.clone(), demo: true, totp: tovholder_app::second_factor::Policy::Off, ..AppConfig::default() };
-    let app = App::new(store, keys, models()?, Clock::default(), config);
+    let models = catalogue(store.as_ref(), None).await?;
+    let app = App::new(store, keys, models, Clock::default(), config);
     tovholder_app::housekeeping::start(&app);
     let fresh = tovholder_app::demo::seed(&app).await?.is_some();
     say!("Tovholder (demo) kører på {base_url}");
@@ -441,7 +458,8 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         None => tracing::warn!("no [smtp] configured: e-mails wait in the outbox"),
     }
     let empty = store.user_count().await? == 0;
-    let app = App::new(store, keys, models()?, clock, web);
+    let models = catalogue(store.as_ref(), cfg.models_dir.as_deref()).await?;
+    let app = App::new(store, keys, models, clock, web);
     tovholder_app::housekeeping::start(&app);
     tracing::info!(%addr, "tovholder serving");
     say!("Tovholder kører på http://{addr}");
@@ -469,7 +487,8 @@ async fn create_user(file: Option<&Path>, database: Option<String>, org: &str, o
     }
     let (keys, url) = keys_and_url(file, database)?;
     let store = open_store(&url, keys.clone()).await?;
-    let app = App::new(store, keys, models()?, Clock::default(), AppConfig::default());
+    let models = catalogue(store.as_ref(), models_dir(file)?.as_deref()).await?;
+    let app = App::new(store, keys, models, Clock::default(), AppConfig::default());
     let (login, admin) = (staff.login.clone(), staff.instance_admin);
     match tovholder_app::admin::bootstrap(&app, org, org_kind, staff).await {
         Ok(_) => {
@@ -488,6 +507,10 @@ async fn create_user(file: Option<&Path>, database: Option<String>, org: &str, o
 }
 
 /// The key and database URL from the configuration (with a `--database` override).
+fn models_dir(file: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
+    Ok(config::Config::load(file, std::env::vars())?.models_dir)
+}
+
 fn keys_and_url(file: Option<&Path>, database: Option<String>) -> anyhow::Result<(Keys, String)> {
     let cfg = config::Config::load(file, std::env::vars())?;
     let key_file = cfg.key_file.context("no key_file configured (TOVHOLDER_KEY_FILE)")?;
@@ -527,8 +550,9 @@ async fn verify_all(store: &dyn Store, keys: &Keys) -> anyhow::Result<ExitCode> 
 
 async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> anyhow::Result<ExitCode> {
     let (keys, from) = keys_and_url(file, from)?;
-    let models = models()?;
     let source = open_store(&from, keys.clone()).await?;
+    // The copy keeps each version's number, which the courses' journals name.
+    let models = catalogue(source.as_ref(), models_dir(file)?.as_deref()).await?;
     // A copy's chains are made anew: a source changed behind its chains must not come out clean.
     say!("Checking the source first:");
     if verify_all(source.as_ref(), &keys).await? != ExitCode::SUCCESS {
@@ -543,6 +567,12 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
     }
     for person in source.all_persons().await? {
         target.import_person(&person).await?;
+    }
+    for v in source.model_versions().await? {
+        let number = target.add_model_version(&tovholder_store::NewModelVersion { model: v.model.clone(), sha256: v.sha256, text: v.text, source: v.source, added_by: v.added_by, at: v.added }).await?;
+        if number != v.version {
+            bail!("model {} version {} was stored as version {number} on the target", v.model, v.version);
+        }
     }
     for org in source.orgs().await?.iter() {
         for d in source.departments(org.id).await? {
@@ -572,7 +602,7 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
     for id in &ids {
         let course = source.course(*id).await?.context("a course vanished during the copy")?;
         let journal = source.journal(*id).await?;
-        let model = models.get(&course.state.model).with_context(|| format!("course {id} uses an unknown model"))?;
+        let model = models.of(&course.state).with_context(|| format!("course {id} uses an unknown model"))?;
         let mut blobs = Vec::new();
         for d in &course.state.documents {
             let bytes = source.blob(*id, &d.meta.sha256).await?.with_context(|| format!("course {id}: a document's content is missing"))?;

@@ -20,7 +20,7 @@ fn model_check_accepts_the_shipped_model_and_names_file_and_field_of_errors() {
     let out = bin().args(["model", "check"]).arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("forkert.toml: tasks[6].due.after: refers to date 'opfolgningsdag', which the model does not define"), "{err}");
+    assert!(err.contains("forkert.toml: tasks[6].due.after: henviser til datoen 'opfolgningsdag', som modellen ikke definerer"), "{err}");
 }
 
 #[test]

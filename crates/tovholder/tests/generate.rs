@@ -32,7 +32,7 @@ async fn check_invariants(store: Arc<dyn BulkStore>, keys: &Keys) -> usize {
         let journal = store.journal(*id).await.unwrap();
         assert_eq!(*course.state, replay(journal.iter().map(|e| (&e.stamp, &e.event))), "course {id}: state = replay");
         assert_eq!(course.version, journal.len() as i64);
-        let model = models.get(&course.state.model).unwrap_or_else(|| panic!("course {id}: unknown model {}", course.state.model));
+        let model = models.of(&course.state).unwrap_or_else(|| panic!("course {id}: unknown model {}", course.state.model));
         let st = &course.state;
         for (date, value) in &st.dates {
             tovholder_core::commands::check_date(&model, &st.dates, date, *value, jiff::civil::Date::MIN).unwrap_or_else(|e| panic!("course {id}: {e}"));

@@ -457,7 +457,7 @@ async fn the_log_check_watches_every_demo_family_name() {
     let mut missing = std::collections::BTreeSet::new();
     for id in t.app.store.course_ids().await.unwrap() {
         let course = t.app.store.course(id).await.unwrap().unwrap();
-        let model = models.get(&course.state.model).unwrap();
+        let model = models.of(&course.state).unwrap();
         let family: Vec<_> = course.state.members.iter().filter(|m| model.role(&m.role).is_some_and(|r| r.scope == tovholder_core::model::Scope::Citizen)).map(|m| m.person).collect();
         let mut names: Vec<String> = t.app.store.persons(&family).await.unwrap().into_iter().map(|p| p.name).collect();
         names.extend(course.state.network.iter().filter(|e| e.person.is_none()).map(|e| e.name.clone()));

@@ -101,7 +101,7 @@ mod tests {
         apply(
             &mut st,
             vec![
-                Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() },
+                Event::CourseOpened { model: "julemaerkehjem".into(), version: 1, parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() },
                 Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None },
                 Event::DatesSet {
                     dates: [("ophold_start", date(2027, 2, 22)), ("ophold_slut", date(2027, 4, 16)), ("opfoelgningsdag", date(2027, 5, 18))].into_iter().map(|(k, v)| (k.to_string(), v)).collect(),

@@ -149,7 +149,7 @@ mod tests {
         let m = model();
         let (staff, ..) = actors();
         let mut st = CourseState::default();
-        apply(&mut st, PersonId(1), vec![Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() }]);
+        apply(&mut st, PersonId(1), vec![Event::CourseOpened { model: "julemaerkehjem".into(), version: 1, parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() }]);
         let ctx = Ctx { model: &m, state: &st, actor: &staff, today: TODAY };
         assert!(add_document(&ctx, NewDocument { size: MAX_TEXT, ..doc("udtalelse") }).is_ok());
         let Err(CommandError::Invalid(e)) = add_document(&ctx, NewDocument { size: MAX_TEXT + 1, ..doc("udtalelse") }) else { panic!("a written document over 200 kB is refused") };
@@ -168,7 +168,7 @@ mod tests {
             &mut st,
             PersonId(1),
             vec![
-                Event::CourseOpened { model: "julemaerkehjem".into(), parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() },
+                Event::CourseOpened { model: "julemaerkehjem".into(), version: 1, parties: [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into() },
                 Event::DecisionRecorded { decision: "samarbejde".into(), value: "ja".into(), note: None },
                 Event::PersonJoined { person: PersonId(3), role: "kontaktperson".into(), custody: None, born: None },
                 Event::DatesSet { dates: [("ophold_slut".to_string(), jiff::civil::date(2027, 4, 16))].into(), reason: None },

@@ -317,7 +317,7 @@ mod tests {
         apply(
             &mut st,
             vec![
-                Event::CourseOpened { model: "familiens_fremtid".into(), parties: [("kommune".to_string(), OrgId(7))].into() },
+                Event::CourseOpened { model: "familiens_fremtid".into(), version: 1, parties: [("kommune".to_string(), OrgId(7))].into() },
                 Event::PersonJoined { person: MOR, role: "voksen".into(), custody: Some(true), born: None },
                 Event::PersonJoined { person: PersonId(21), role: "barn".into(), custody: None, born: Some(date(2012, 5, 1)) },
                 Event::PersonJoined { person: KOORDINATOR, role: "koordinator".into(), custody: None, born: None },
@@ -412,7 +412,7 @@ mod tests {
         apply(
             &mut st,
             vec![
-                Event::CourseOpened { model: "ballerup_unge".into(), parties: [("kommune".to_string(), OrgId(7))].into() },
+                Event::CourseOpened { model: "ballerup_unge".into(), version: 1, parties: [("kommune".to_string(), OrgId(7))].into() },
                 Event::PersonJoined { person: KOORDINATOR, role: "sagsbehandler".into(), custody: None, born: None },
                 Event::DatesSet { dates: [("foerste_kontakt".to_string(), date(2026, 9, 1))].into(), reason: None },
             ],

@@ -131,7 +131,7 @@ pub fn open_course(model: &Model, actor: &Actor, input: &OpenCourse, today: Date
     if !errors.is_empty() {
         return Err(CommandError::Invalid(errors));
     }
-    let mut events = vec![Event::CourseOpened { model: model.id.clone(), parties: input.parties.clone() }];
+    let mut events = vec![Event::CourseOpened { model: model.id.clone(), version: model.version, parties: input.parties.clone() }];
     events.extend(input.family.iter().map(|m| Event::PersonJoined { person: m.person, role: m.role.clone(), custody: m.custody, born: m.born }));
     // Dates and decisions go through the same checks as later changes, against the new course.
     let mut state = CourseState::default();

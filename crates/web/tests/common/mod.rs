@@ -139,7 +139,8 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let config = config_for(base.clone()).await;
         let config = AppConfig { base_url: base.clone(), demo: demo_data, ..config };
-        let app = App::new(store.clone(), keys, Models::builtin().unwrap(), clock, config);
+        let models = Models::open(store.as_ref(), None, clock.now()).await.unwrap();
+        let app = App::new(store.clone(), keys, models, clock, config);
         let seeded = if demo_data { demo::seed(&app).await.unwrap().unwrap() } else { Seeded::default() };
         tokio::spawn(tovholder_web::serve(listener, app.clone(), std::future::pending()));
         TestApp { base, app, bulk: store, seeded, factors: Default::default(), _dir: dir, pg_schema }

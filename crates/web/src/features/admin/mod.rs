@@ -4,6 +4,7 @@
 pub mod api;
 pub mod import;
 pub mod insight;
+pub mod models;
 pub mod pages;
 
 use axum::routing::{delete, get, patch, post, put};
@@ -20,6 +21,11 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/admin/indsigt", User, "Indsigt for en person: udkastet for CPR-nummeret (kun ved POST, aldrig i en URL).", post(insight::draft)),
         r("POST", "/admin/indsigt/csv", User, "Indsigt for en person som regneark (csv; semikolon, UTF-8 med BOM).", post(insight::csv)),
         r("POST", "/admin/indsigt/pdf", User, "Indsigt for en person som brev (pdf).", post(insight::pdf)),
+        r("GET", "/admin/modeller", User, "Samarbejdsmodeller: hver gemt version, og indlæsning af en ny (kun instansens administrator).", get(models::index)),
+        r("POST", "/admin/modeller/kontrol", User, "Kontrollér en modelfil og vis dens tidslinje for de indtastede datoer; intet gemmes.", post(models::check)).uploads(),
+        r("POST", "/admin/modeller/tag-i-brug", User, "Gem den kontrollerede modelfil som en ny version: nye forløb følger den.", post(models::take)),
+        r("GET", "/admin/modeller/{model}/flyt", User, "Prøvekørsel: hvad en flytning af de åbne forløb til versionen ?til=N ændrer.", get(models::dry_run)),
+        r("POST", "/admin/modeller/{model}/flyt", User, "Flyt de åbne forløb, der kan flyttes, til versionen til=N.", post(models::move_courses)),
         r("GET", "/admin/logg", User, "Log over administration: de nyeste administrative handlinger (?handling=...).", get(pages::audit)),
         r("GET", "/admin/import", User, "Importér brugere, afdelinger eller organisationer fra en CSV-fil.", get(import::show)),
         r("POST", "/admin/import", User, "Læs en CSV-fil og vis hver linje og hver fejl; intet gemmes.", post(import::upload)).uploads(),

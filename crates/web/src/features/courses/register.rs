@@ -57,7 +57,7 @@ impl RegisterPage {
 /// The first model this user may open courses of.
 fn model_for(app: &App, user: &CurrentUser) -> Option<std::sync::Arc<Model>> {
     let actor = user.actor();
-    app.models.all().find(|m| policy::may_open(m, &actor).allowed).cloned()
+    app.models.all().into_iter().find(|m| policy::may_open(m, &actor).allowed)
 }
 
 async fn page(app: &App, user: &CurrentUser, model: &Model, values: BTreeMap<String, String>, errors: Vec<FieldError>) -> Result<RegisterPage, AppError> {
@@ -121,7 +121,7 @@ pub async fn form(State(app): State<App>, user: CurrentUser) -> Result<Response,
 /// A user whose organisation registers no applications is told who does, not "not found".
 async fn not_yours(app: &App, user: &CurrentUser) -> Result<crate::ui::NoticePage, AppError> {
     let mut lines = vec!["Du kan ikke selv registrere ansøgninger i Tovholder.".to_string()];
-    lines.extend(app.models.all().map(|m| {
+    lines.extend(app.models.all().iter().map(|m| {
         let by = m.parties.get(&m.opened_by).map_or(m.opened_by.as_str(), |p| p.label.as_str()).to_lowercase();
         format!("Ansøgninger til {} registreres af {by}. Forløbet vises under «Forløb», når det er oprettet, og du har en rolle i det.", m.name)
     }));

@@ -25,6 +25,6 @@ pub async fn my_tasks(State(app): State<App>, user: CurrentUser) -> Result<Respo
     let tasks = tovholder_app::queries::my_tasks(&app, &user, "list:GET /").await?;
     let layout = Layout::for_user(&app, &user, "tasks").await?;
     let actor = user.actor();
-    let can_open = app.models.all().any(|m| tovholder_core::policy::may_open(m, &actor).allowed);
+    let can_open = app.models.all().iter().any(|m| tovholder_core::policy::may_open(m, &actor).allowed);
     Ok(TasksPage { layout, tasks, today_da: views::date_da(app.clock.today()), can_open }.into_response())
 }

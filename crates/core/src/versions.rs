@@ -1,0 +1,148 @@
+//! Moving a running course to another version of its model: what would change (tasks and their
+//! deadlines, dates the new rules no longer accept) and what forbids the move (anything the
+//! course has recorded that the new version does not define). Nothing recorded is rewritten.
+
+use jiff::civil::Date;
+
+use crate::commands::check_date;
+use crate::course::CourseState;
+use crate::model::Model;
+use crate::span::Window;
+use crate::tasks::tasks;
+
+/// One task whose deadline or state differs between the versions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskChange {
+    pub label: String,
+    /// Under the course's version and under the new one; `None`: no such task (yet).
+    pub before: Option<Window>,
+    pub after: Option<Window>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MoveCheck {
+    /// Why the course cannot move, in Danish; empty when it can.
+    pub blockers: Vec<String>,
+    pub tasks: Vec<TaskChange>,
+    /// Recorded dates the new version's rules would not accept, with the rule's words.
+    pub dates: Vec<String>,
+}
+
+impl MoveCheck {
+    pub fn changes_anything(&self) -> bool {
+        !self.tasks.is_empty() || !self.dates.is_empty()
+    }
+}
+
+pub fn check_move(old: &Model, new: &Model, state: &CourseState, today: Date) -> MoveCheck {
+    let mut out = MoveCheck::default();
+    let mut lacks = |what: &str, id: &str| out.blockers.push(format!("Den nye version mangler {what} '{id}', som forløbet bruger."));
+    let roles = state.members.iter().map(|m| &m.role).chain(state.vacancies.iter().map(|v| &v.role));
+    for r in roles {
+        if new.role(r).is_none() {
+            lacks("rollen", r);
+        }
+    }
+    for d in state.dates.keys().filter(|d| !new.dates.contains_key(*d)) {
+        lacks("datoen", d);
+    }
+    for d in state.decisions.keys().filter(|d| !new.decisions.contains_key(*d)) {
+        lacks("beslutningen", d);
+    }
+    for f in state.fields.keys().filter(|f| !new.fields.contains_key(*f)) {
+        lacks("feltet", f);
+    }
+    for k in state.documents.iter().map(|d| &d.meta.kind).filter(|k| !new.documents.contains_key(*k)) {
+        lacks("dokumenttypen", k);
+    }
+    for k in state.meetings.iter().map(|m| &m.form.kind).filter(|k| !new.meeting_types.contains_key(*k)) {
+        lacks("mødetypen", k);
+    }
+    // Hand-completed tasks of the old model's list (meeting and cadence tasks have other ids).
+    for t in state.completed.keys().filter(|t| old.task(t).is_some() && new.task(t).is_none()) {
+        lacks("opgaven", t);
+    }
+    out.blockers.sort();
+    out.blockers.dedup();
+
+    let before = tasks(old, state);
+    let after = tasks(new, state);
+    for b in &before {
+        let a = after.iter().find(|a| a.id == b.id);
+        if a.is_none_or(|a| a.window != b.window || a.done.is_some() != b.done.is_some()) {
+            out.tasks.push(TaskChange { label: b.label.clone(), before: Some(b.window), after: a.map(|a| a.window) });
+        }
+    }
+    for a in after.iter().filter(|a| !before.iter().any(|b| b.id == a.id)) {
+        out.tasks.push(TaskChange { label: a.label.clone(), before: None, after: Some(a.window) });
+    }
+    for (id, value) in &state.dates {
+        if new.dates.contains_key(id)
+            && check_date(old, &state.dates, id, *value, today).is_ok()
+            && let Err(e) = check_date(new, &state.dates, id, *value, today)
+        {
+            out.dates.push(e);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::OrgId;
+    use crate::testkit::{TODAY, model};
+    use jiff::civil::date;
+
+    fn with_dates(dates: &[(&str, Date)]) -> CourseState {
+        let parties = [("home".to_string(), OrgId(1)), ("municipality".to_string(), OrgId(2))].into();
+        let mut st = CourseState { model: "julemaerkehjem".into(), model_version: 1, parties, ..Default::default() };
+        st.dates = dates.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        st
+    }
+
+    fn edited(edits: &[(&str, &str)]) -> Model {
+        let mut text = include_str!("../../../models/julemaerkehjem.toml").to_string();
+        for (from, to) in edits {
+            assert!(text.contains(from), "{from}");
+            text = text.replace(from, to);
+        }
+        Model::parse(&text).unwrap()
+    }
+
+    #[test]
+    fn the_same_model_changes_nothing() {
+        let st = with_dates(&[("ansoegning", date(2026, 11, 2))]);
+        let check = check_move(&model(), &model(), &st, TODAY);
+        assert_eq!(check, MoveCheck::default());
+    }
+
+    #[test]
+    fn a_longer_deadline_is_listed_with_both_windows() {
+        let st = with_dates(&[("ansoegning", date(2026, 11, 2))]);
+        let new = edited(&[("due = { after = \"ansoegning\", within = \"2w\" }", "due = { after = \"ansoegning\", within = \"3w\" }")]);
+        let check = check_move(&model(), &new, &st, TODAY);
+        assert!(check.blockers.is_empty());
+        assert_eq!(check.tasks.len(), 1, "{check:?}");
+        let t = &check.tasks[0];
+        assert_eq!(t.before.map(|w| w.to), Some(date(2026, 11, 16)));
+        assert_eq!(t.after.map(|w| w.to), Some(date(2026, 11, 23)));
+    }
+
+    #[test]
+    fn a_recorded_date_the_new_version_lacks_forbids_the_move() {
+        let st = with_dates(&[("ansoegning", date(2026, 11, 2)), ("infodag", date(2026, 12, 1))]);
+        let new = edited(&[("[dates.infodag]\nlabel = \"Infodag\"\nset_by = [\"personale\", \"kontaktpaedagog\"]\n", ""), ("\"infodag\", ", ""), ("- Infodag: {date.infodag}\n", "")]);
+        let check = check_move(&model(), &new, &st, TODAY);
+        assert_eq!(check.blockers, vec!["Den nye version mangler datoen 'infodag', som forløbet bruger.".to_string()]);
+    }
+
+    #[test]
+    fn a_narrower_window_names_the_date_it_no_longer_accepts() {
+        let st = with_dates(&[("ophold_start", date(2027, 1, 4)), ("ophold_slut", date(2027, 3, 26))]);
+        let new = edited(&[("window = { after = \"ophold_start\", from = \"1d\", to = \"26w\" }", "window = { after = \"ophold_start\", from = \"1d\", to = \"8w\" }")]);
+        let check = check_move(&model(), &new, &st, TODAY);
+        assert_eq!(check.dates.len(), 1, "{check:?}");
+        assert!(check.dates[0].starts_with("Opholdets afslutning skal ligge mellem"), "{check:?}");
+    }
+}
