@@ -320,6 +320,8 @@ pub struct CourseView {
     pub id: CourseId,
     pub version: i64,
     pub model_name: String,
+    /// The version of the model the course runs under.
+    pub model_version: u32,
     pub title: String,
     pub parties: Vec<(String, String)>,
     pub members: Vec<MemberView>,
@@ -487,6 +489,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         id,
         version,
         model_name: model.name.clone(),
+        model_version: state.model_version,
         title: course_title(model, state, &people),
         parties: state.parties.iter().map(|(p, o)| (model.parties.get(p).map_or(p.clone(), |x| x.label.clone()), orgs.get(o).cloned().unwrap_or_default())).collect(),
         members,

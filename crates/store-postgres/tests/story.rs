@@ -160,6 +160,8 @@ async fn the_server_role_runs_the_story_and_cannot_rewrite_the_record() {
             "ALTER TABLE journal DISABLE TRIGGER journal_no_update",
             "DROP TABLE access_log",
             "DELETE FROM _sqlx_migrations",
+            "UPDATE model_versions SET text = ''",
+            "DELETE FROM model_versions",
         ] {
             refused.push((s, sqlx::query(sqlx::AssertSqlSafe(s)).execute(&raw).await.map_err(|e| e.to_string()).err()));
         }

@@ -28,6 +28,10 @@ async fn tampering_is_refused_or_detected() {
     let err = sqlx::query("UPDATE journal SET payload = '{}' WHERE seq = 2").execute(&raw).await.unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
     assert!(sqlx::query("DELETE FROM journal WHERE seq = 3").execute(&raw).await.is_err());
+    // A stored model version never changes either.
+    let err = sqlx::query("UPDATE model_versions SET text = ''").execute(&raw).await.unwrap_err();
+    assert!(err.to_string().contains("never change"), "{err}");
+    assert!(sqlx::query("DELETE FROM model_versions").execute(&raw).await.is_err());
 
     sqlx::query("DROP TRIGGER journal_no_update").execute(&raw).await.unwrap();
     // An event written in clear, or sealed for another entry, is refused; one sealed again by

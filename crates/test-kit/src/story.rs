@@ -10,7 +10,7 @@ use tovholder_core::span::Window;
 use tovholder_core::tasks::{Owner, Task};
 
 use tovholder_store::access::Access;
-use tovholder_store::{AccessRecord, Blob, Commit, Keys, LoginToken, NewEntry, NewMail, NewPerson, NewUser, Session, Store, StoreError, UserChange, verify_course};
+use tovholder_store::{AccessRecord, Blob, Commit, Keys, LoginToken, NewEntry, NewMail, NewModelVersion, NewPerson, NewUser, Session, Store, StoreError, UserChange, verify_course};
 
 type Check = Result<(), String>;
 
@@ -45,6 +45,16 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     ensure(matches!(store.remove_meeting_place(home, hall).await, Err(StoreError::NotFound)), "a place is removed only by its own organisation")?;
     store.remove_meeting_place(kommune, hall).await.map_err(e("remove_meeting_place"))?;
     ensure(store.meeting_places(kommune).await.map_err(e("meeting_places"))?.len() == 1, "one place left")?;
+    // Model versions: numbered per model from 1, the same text stored once.
+    let version = |model: &str, text: &str| NewModelVersion { model: model.into(), sha256: format!("sha-{text}"), text: text.into(), source: "upload".into(), added_by: None, at: t0 };
+    ensure(store.add_model_version(&version("m", "a")).await.map_err(e("add_model_version"))? == 1, "a model's first version")?;
+    ensure(store.add_model_version(&version("m", "b")).await.map_err(e("add_model_version"))? == 2, "its second")?;
+    ensure(store.add_model_version(&version("m", "a")).await.map_err(e("add_model_version"))? == 1, "the same text again keeps its number")?;
+    ensure(store.add_model_version(&version("n", "a")).await.map_err(e("add_model_version"))? == 1, "each model counts its own")?;
+    let stored = store.model_versions().await.map_err(e("model_versions"))?;
+    let listed: Vec<(&str, u32, &str)> = stored.iter().map(|v| (v.model.as_str(), v.version, v.text.as_str())).collect();
+    ensure(listed == [("m", 1, "a"), ("m", 2, "b"), ("n", 1, "a")], "the versions, by model and number")?;
+    ensure(stored[0].added == t0 && stored[0].source == "upload" && stored[0].added_by.is_none(), "who and when")?;
     let cpr = tovholder_core::cpr::Cpr::parse("010115-4321").map_err(e("cpr"))?;
     let child = store.add_person(&NewPerson { name: "Åse Ødegård".into(), email: None, org: None, cpr: Some(keys.seal_cpr(&cpr).map_err(e("seal"))?) }).await.map_err(e("add_person"))?;
     let staff = store.add_person(&NewPerson { name: "Bo Berg".into(), email: Some("bo@x.example".into()), org: Some(kommune), cpr: None }).await.map_err(e("add_person"))?;
