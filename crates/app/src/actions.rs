@@ -1021,6 +1021,8 @@ impl RegistrationInput {
 
 /// Opens a course: checks it with core first, then creates the family's records and the course.
 pub async fn open_course(app: &App, user: &tovholder_store::User, reg: Registration) -> Result<CourseId, AppError> {
+    // The newest version, also one another process took into use a moment ago.
+    app.models.refresh(app.store.as_ref()).await?;
     let model = app.models.get(&reg.model).ok_or(AppError::NotFound)?;
     let actor = crate::actor(user);
     let now = app.clock.now();

@@ -88,6 +88,9 @@ pub fn render(model: &Model, entered: &BTreeMap<String, Date>) -> String {
         if !r.owners.is_empty() {
             notes.push(r.owners.join(" eller "));
         }
+        if r.conditional {
+            notes.push("kun når modellens betingelse holder".into());
+        }
         notes.extend(r.problem.clone());
         out.push_str(&format!("{when:<24} {kind:<10} {}: {}\n", r.label, notes.join("; ")));
     }

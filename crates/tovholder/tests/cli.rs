@@ -23,6 +23,27 @@ fn model_check_accepts_the_shipped_model_and_names_file_and_field_of_errors() {
     assert!(err.contains("forkert.toml: tasks[6].due.after: henviser til datoen 'opfolgningsdag', som modellen ikke definerer"), "{err}");
 }
 
+/// The case: a stay ending Langfredag 2027 (summer time starts on Easter Sunday).
+#[test]
+fn model_preview_prints_the_time_line_for_the_dates_given() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/julemaerkehjem.toml");
+    let out = bin().args(["model", "preview", file, "--date", "2027-03-26"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = |label: &str| text.lines().find(|l| l.contains(label)).unwrap_or_else(|| panic!("no {label}: {text}")).to_string();
+    assert!(line("Opholdets afslutning").starts_with("2027-03-26 "), "{text}");
+    let day = line("Opfølgningsdag");
+    assert!(day.starts_with("2027-04-23 … 2027-05-07") && day.contains("dag 2027-04-23") && day.contains("ikke 2027-05-06 (Kristi himmelfartsdag)"), "{day}");
+    assert!(line("Kontakt mellem kontaktperson").starts_with("2027-04-23 … 2027-04-30"), "{text}");
+    // Named dates, and a wrong one refused with the model's dates listed.
+    let named = bin().args(["model", "preview", file, "--date", "ophold_slut=2027-03-26", "--date", "opfoelgningsdag=2027-05-06"]).output().unwrap();
+    let text = String::from_utf8_lossy(&named.stdout);
+    assert!(text.lines().any(|l| l.contains("Opfølgningsdag") && l.contains("indtastet") && l.contains("Kristi himmelfartsdag")), "{text}");
+    let wrong = bin().args(["model", "preview", file, "--date", "hjemkomst=2027-03-26"]).output().unwrap();
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("the model has no date 'hjemkomst'"));
+}
+
 #[test]
 fn serve_refuses_to_start_without_a_key_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -107,8 +107,14 @@ fn two_processes_share_sessions_and_send_each_mail_once() {
     });
     assert!(waiting > 3);
     let sink = Sink::start();
+    // A folder with a changed model: both processes start with it, and it becomes one version.
+    let models = dir.path().join("models");
+    std::fs::create_dir(&models).unwrap();
+    let shipped = include_str!("../../../models/julemaerkehjem.toml");
+    std::fs::write(models.join("julemaerkehjem.toml"), shipped.replace("due = { after = \"ansoegning\", within = \"2w\" }", "due = { after = \"ansoegning\", within = \"3w\" }")).unwrap();
     let env = |_: &Path| {
         vec![
+            ("TOVHOLDER_MODELS_DIR", models.display().to_string()),
             ("TOVHOLDER_KEY_FILE", data.join("tovholder.key").display().to_string()),
             ("TOVHOLDER_DATABASE", url.clone()),
             ("TOVHOLDER_SMTP__HOST", "127.0.0.1".to_string()),
@@ -122,6 +128,14 @@ fn two_processes_share_sessions_and_send_each_mail_once() {
     };
     let (mut a, url_a) = start(&["serve", "--listen", "127.0.0.1:0"], &env(&data));
     let (mut b, url_b) = start(&["serve", "--listen", "127.0.0.1:0"], &env(&data));
+    let versions: Vec<(String, i64, String)> = rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        let v = sqlx::query_as("SELECT model_id, version, source FROM model_versions ORDER BY model_id, version").fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        v
+    });
+    let jmh: Vec<_> = versions.iter().filter(|v| v.0 == "julemaerkehjem").map(|v| (v.1, v.2.as_str())).collect();
+    assert_eq!(jmh, [(1, "indbygget"), (2, "mappe")], "two processes started with the same folder store its model once: {versions:?}");
 
     // Every mail, including the one the dead process held, arrives exactly once.
     let arrived = sink.wait_for(waiting);
@@ -150,6 +164,8 @@ fn two_processes_share_sessions_and_send_each_mail_once() {
         let r = c.post(format!("{url_b}/api/v1/courses")).header("x-csrf-token", csrf).json(&body).send().await.unwrap();
         assert_eq!(r.status(), 201);
         let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let course: Value = c.get(format!("{url_b}/api/v1/courses/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(course["model_version"], 2, "a new course takes the folder's version");
         let r = c.post(format!("{url_b}/api/v1/courses/{id}/dates")).header("x-csrf-token", csrf).json(&serde_json::json!({"dates": {"tilsagn": "2026-11-23"}})).send().await.unwrap();
         assert_eq!(r.status(), 200);
     });
