@@ -11,7 +11,6 @@ use std::sync::{Arc, RwLock};
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 use tovholder_core::course::CourseState;
-use tovholder_core::ids::PersonId;
 use tovholder_core::model::{Model, ModelError};
 use tovholder_store::{ModelVersion, NewModelVersion, Store, StoreError};
 
@@ -143,16 +142,22 @@ pub enum OpenError {
     Store(#[from] StoreError),
 }
 
-/// Stores an uploaded model text as a new version (or finds it stored already) and takes it
-/// into the catalogue: new courses get it from now on. The version it has.
-pub async fn take_into_use(store: &dyn Store, models: &Models, text: &str, by: PersonId, at: Timestamp) -> Result<Result<u32, Vec<ModelError>>, StoreError> {
+/// The instance's administrator stores an uploaded model text as a new version (or finds it
+/// stored already), logged; new courses get it from then on. The model's id and the version.
+pub async fn take_into_use(app: &crate::App, by: &tovholder_store::User, text: &str) -> Result<Result<(String, u32), Vec<ModelError>>, crate::AppError> {
+    if !by.instance_admin {
+        return Err(crate::AppError::NotFound);
+    }
     let model = match Model::parse(text) {
         Ok(m) => m,
         Err(errors) => return Ok(Err(errors)),
     };
-    let version = store.add_model_version(&NewModelVersion { model: model.id, sha256: sha256(text), text: text.to_string(), source: UPLOADED.into(), added_by: Some(by), at }).await?;
-    models.refresh(store).await?;
-    Ok(Ok(version))
+    let at = app.clock.now();
+    let version = app.store.add_model_version(&NewModelVersion { model: model.id.clone(), sha256: sha256(text), text: text.to_string(), source: UPLOADED.into(), added_by: Some(by.person), at }).await?;
+    app.models.refresh(app.store.as_ref()).await?;
+    let action = format!("admin:model_version:{}:{version}", model.id);
+    crate::course::log(app, tovholder_store::AccessRecord { at, person: Some(by.person), course: None, action, allowed: true, reason: "administrator".into() }).await?;
+    Ok(Ok((model.id, version)))
 }
 
 /// The stored versions of each model, for the administration page: newest first.

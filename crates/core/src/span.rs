@@ -102,7 +102,7 @@ pub struct DateRule {
 }
 
 /// An inclusive range of dates; `from == to` for a single date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Window {
     pub from: Date,
     pub to: Date,

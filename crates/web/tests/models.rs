@@ -174,3 +174,46 @@ async fn running_courses_keep_their_version_until_an_administrator_moves_them() 
         assert_eq!(tovholder_store::verify_course(t.app.store.as_ref(), &t.app.keys, *id).await.unwrap(), None, "course {id} verifies");
     }
 }
+
+#[tokio::test]
+async fn the_api_checks_uploads_and_moves_as_the_pages_do() {
+    let t = TestApp::spawn().await;
+    let (hanne, hcsrf) = t.login("hanne").await;
+    assert_eq!(hanne.get(t.url("/api/v1/admin/models")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let r = hanne.post(t.url("/api/v1/admin/models?dry_run=true")).header("x-csrf-token", &hcsrf).body(SHIPPED).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    let (admin, csrf) = t.login("admin").await;
+    let list: Value = admin.get(t.url("/api/v1/admin/models")).send().await.unwrap().json().await.unwrap();
+    let jmh = list.as_array().unwrap().iter().find(|m| m["model"] == "julemaerkehjem").unwrap();
+    assert_eq!(jmh["versions"][0]["version"], 1);
+    assert_eq!(jmh["versions"][0]["source"], "indbygget");
+    let upload = |text: String, dry: bool| {
+        let url = t.url(if dry { "/api/v1/admin/models?dry_run=true" } else { "/api/v1/admin/models" });
+        admin.post(url).header("x-csrf-token", &csrf).header("content-type", "text/plain").body(text).send()
+    };
+    let r = upload(SHIPPED.replace("owner = [\"personale\"]\ndue = { after = \"ansoegning\"", "owner = [\"direktoer\"]\ndue = { after = \"ansoegning\""), true).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "tasks[0].owner[0]", "{problem}");
+    let r: Value = upload(SHIPPED.to_string(), true).await.unwrap().json().await.unwrap();
+    assert_eq!((r["version"].as_u64(), r["known"].as_bool()), (Some(1), Some(true)));
+
+    let v2 = SHIPPED.replace(APPLICATION_DUE, "due = { after = \"ansoegning\", within = \"3w\" }");
+    let r = upload(v2.clone(), true).await.unwrap().json::<Value>().await.unwrap();
+    assert_eq!((r["version"].as_u64(), r["known"].as_bool()), (Some(2), Some(false)));
+    assert_eq!(t.app.store.model_versions().await.unwrap().len(), 3, "a dry run stores nothing");
+    let r = upload(v2.clone(), false).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(upload(v2, false).await.unwrap().status(), StatusCode::OK, "the same text again is no new version");
+
+    let planned: Value = admin.get(t.url("/api/v1/admin/models/julemaerkehjem/moves?to=2")).send().await.unwrap().json().await.unwrap();
+    let planned = planned.as_array().unwrap();
+    assert!(!planned.is_empty());
+    let changing = planned.iter().filter(|p| p["tasks"].as_array().unwrap().iter().any(|x| x["label"] == "Behandl ansøgningen og send tilsagn")).count();
+    assert!(changing > 0, "{planned:?}");
+    let r: Value = admin.post(t.url("/api/v1/admin/models/julemaerkehjem/moves")).header("x-csrf-token", &csrf).json(&serde_json::json!({"to": 2})).send().await.unwrap().json().await.unwrap();
+    assert_eq!(r["moved"].as_u64(), Some(planned.len() as u64));
+    let again: Value = admin.get(t.url("/api/v1/admin/models/julemaerkehjem/moves?to=2")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(again, serde_json::json!([]), "every course moved");
+}

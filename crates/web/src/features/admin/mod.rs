@@ -5,6 +5,7 @@ pub mod api;
 pub mod import;
 pub mod insight;
 pub mod models;
+pub mod models_api;
 pub mod pages;
 
 use axum::routing::{delete, get, patch, post, put};
@@ -26,6 +27,18 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/admin/modeller/tag-i-brug", User, "Gem den kontrollerede modelfil som en ny version: nye forløb følger den.", post(models::take)),
         r("GET", "/admin/modeller/{model}/flyt", User, "Prøvekørsel: hvad en flytning af de åbne forløb til versionen ?til=N ændrer.", get(models::dry_run)),
         r("POST", "/admin/modeller/{model}/flyt", User, "Flyt de åbne forløb, der kan flyttes, til versionen til=N.", post(models::move_courses)),
+        r("GET", "/api/v1/admin/models", User, "Samarbejdsmodellerne og hver gemt version, den nyeste først (kun instansens administrator).", get(models_api::list)).returns::<Vec<models_api::ModelVersions>>(),
+        r(
+            "POST",
+            "/api/v1/admin/models",
+            User,
+            "En modelfil (brødteksten, TOML). ?dry_run=true: kontrollér den, intet gemmes (200). Ellers tages den i brug som ny version (201; 200 hvis teksten er gemt før). 422 med hver fejl ved linje eller felt.",
+            post(models_api::upload),
+        )
+        .answers(&[200, 201])
+        .takes("text/plain").returns::<models_api::Upload>().returns_on::<models_api::Upload>(201).query::<models_api::UploadQuery>(),
+        r("GET", "/api/v1/admin/models/{model}/moves", User, "Prøvekørsel: hvad en flytning af modellens åbne forløb til versionen ?to=N ændrer, pr. forløb.", get(models_api::dry_run)).returns::<Vec<models_api::PlannedMove>>().query::<models_api::MoveQuery>(),
+        r("POST", "/api/v1/admin/models/{model}/moves", User, "Flyt modellens åbne forløb, der kan flyttes, til versionen {to}; svarer med antallet.", post(models_api::move_courses)).body::<models_api::MoveBody>().returns::<models_api::Moved>(),
         r("GET", "/admin/logg", User, "Log over administration: de nyeste administrative handlinger (?handling=...).", get(pages::audit)),
         r("GET", "/admin/import", User, "Importér brugere, afdelinger eller organisationer fra en CSV-fil.", get(import::show)),
         r("POST", "/admin/import", User, "Læs en CSV-fil og vis hver linje og hver fejl; intet gemmes.", post(import::upload)).uploads(),

@@ -268,14 +268,8 @@ fn row_view(r: &tovholder_core::preview::Row) -> PreviewRow {
 }
 
 pub async fn take(State(app): State<App>, user: CurrentUser, Form(form): Form<FormData>) -> Result<Response, PageError> {
-    only_instance_admin(&user)?;
-    let text = get(&form, "text");
-    match models::take_into_use(app.store.as_ref(), &app.models, text, user.person, app.clock.now()).await.map_err(AppError::from)? {
-        Ok(version) => {
-            let id = Model::parse(text).map(|m| m.id).unwrap_or_default();
-            tovholder_app::course::log(&app, tovholder_store::AccessRecord { at: app.clock.now(), person: Some(user.person), course: None, action: format!("admin:model_version:{id}:{version}"), allowed: true, reason: "administrator".into() }).await?;
-            Ok(Redirect::to(&format!("/admin/modeller?model={id}&version={version}")).into_response())
-        }
+    match models::take_into_use(&app, &user, get(&form, "text")).await? {
+        Ok((id, version)) => Ok(Redirect::to(&format!("/admin/modeller?model={id}&version={version}")).into_response()),
         // The text came from the preview, which showed it valid: changed on the way.
         Err(_) => Err(AppError::Malformed("modelfilen er ændret siden forhåndsvisningen".into()).into()),
     }
