@@ -2240,6 +2240,25 @@ step('forløbets liv: the administrator answers "who has seen me?" for the Bak m
   await shot(page, 'admin-insight.png');
 });
 
+step('forløbets liv: the administrator checks the Julemærkehjem model file on "Samarbejdsmodeller" and previews its time line for a stay ending Langfredag 2027; axe finds nothing', async () => {
+  const page = await session('admin');
+  await page.goto(`${server.base}/admin`);
+  await Promise.all([page.waitForURL('**/admin/modeller'), page.getByRole('link', { name: 'Samarbejdsmodeller' }).click()]);
+  assert.match(await page.locator('#versions-julemaerkehjem').innerText(), /Leveret med Tovholder/);
+  await runAxe(page, 'Samarbejdsmodeller');
+  const file = fileURLToPath(new URL('../../models/julemaerkehjem.toml', import.meta.url));
+  await page.getByLabel('Modelfil', { exact: true }).setInputFiles(file);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Kontrollér og vis tidslinjen' }).click()]);
+  await page.getByLabel('Opholdets afslutning').fill('2027-03-26');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Vis tidslinjen' }).click()]);
+  const table = await page.locator('#preview').innerText();
+  assert.match(await page.locator('.font-lead').innerText(), /samme tekst som version 1/, 'the shipped file is no new version, also after the round trip through the form');
+  assert.match(table, /Opfølgningsdag/);
+  assert.match(table, /6\. maj 2027 \(Kristi himmelfartsdag\)/, 'the holiday inside the window is named');
+  await runAxe(page, 'a model file checked, with its time line');
+  await shot(page, 'admin-model-preview.png');
+});
+
 step('forløbets liv (Jonas): camilla closes the course with a reason; the banner, no forms, "Lukket" in the list; she reopens it; axe finds nothing', async () => {
   const page = await session('camilla');
   await page.goto(`${server.base}/forloeb`);

@@ -44,6 +44,12 @@ pub fn sha256(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// A model text with Unix line ends: a file saved on Windows, or sent back from a form's text
+/// area (browsers send CRLF), is the same text as the file it came from.
+pub fn normalized(text: &str) -> String {
+    text.replace("\r\n", "\n")
+}
+
 impl Models {
     /// The shipped models as version 1, without a store (tools and unit tests).
     pub fn builtin() -> Result<Models, (String, Vec<ModelError>)> {
@@ -63,7 +69,7 @@ impl Models {
             paths.sort();
             for p in paths {
                 let text = std::fs::read_to_string(&p).map_err(|e| OpenError::Folder(format!("{}: {e}", p.display())))?;
-                files.push((p.display().to_string(), text, FOLDER));
+                files.push((p.display().to_string(), normalized(&text), FOLDER));
             }
         }
         for (file, text, source) in files {
@@ -148,6 +154,7 @@ pub async fn take_into_use(app: &crate::App, by: &tovholder_store::User, text: &
     if !by.instance_admin {
         return Err(crate::AppError::NotFound);
     }
+    let text = &normalized(text);
     let model = match Model::parse(text) {
         Ok(m) => m,
         Err(errors) => return Ok(Err(errors)),

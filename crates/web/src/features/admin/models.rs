@@ -170,6 +170,7 @@ pub async fn check(State(app): State<App>, user: CurrentUser, mp: Multipart) -> 
     if text.trim().is_empty() {
         return Ok(list(&app, &user, None, Some("Vælg en modelfil (.toml).")).await?);
     }
+    let text = models::normalized(&text);
     let file = if file.trim().is_empty() { "modelfilen".to_string() } else { file };
     let layout = Layout { below: true, ..Layout::for_user(&app, &user, "admin").await? };
     let mut page = PreviewPage {

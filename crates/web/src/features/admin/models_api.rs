@@ -84,7 +84,7 @@ fn invalid(errors: Vec<ModelError>) -> AppError {
 /// into use (201); an invalid file gets 422 with each problem by its line or field.
 pub async fn upload(State(app): State<App>, user: CurrentUser, Query(q): Query<UploadQuery>, body: Bytes) -> Result<Response, ApiError> {
     only_instance_admin(&user)?;
-    let text = std::str::from_utf8(&body).map_err(|_| AppError::invalid("body", "Modelfilen skal være UTF-8."))?;
+    let text = &models::normalized(std::str::from_utf8(&body).map_err(|_| AppError::invalid("body", "Modelfilen skal være UTF-8."))?);
     let model = Model::parse(text).map_err(invalid)?;
     let stored = models::stored(app.store.as_ref()).await.map_err(AppError::from)?;
     let versions = stored.get(&model.id).map(Vec::as_slice).unwrap_or_default();
