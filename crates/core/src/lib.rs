@@ -17,6 +17,7 @@ pub mod model;
 pub mod notices;
 pub mod policy;
 pub mod preview;
+pub mod retention;
 pub mod span;
 pub mod stamp;
 pub mod tasks;

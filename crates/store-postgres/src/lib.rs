@@ -51,7 +51,7 @@ pub fn role_of(url: &str) -> Result<String> {
 
 /// The tables the server may read and add to, but never change or empty: a record of what
 /// happened.
-const INSERT_ONLY: &str = "journal, access_log, access_chain, model_versions";
+const INSERT_ONLY: &str = "journal, access_log, access_chain, model_versions, course_erasures";
 
 /// Runs the migrations as the tables' owner (the URL's role), then, if `server_role` is given,
 /// lets that role read and write what the server needs: every table, but the journal and the
@@ -82,6 +82,8 @@ async fn migrate_with(opts: PgConnectOptions, server_role: Option<&str>, keys: O
                 format!("REVOKE UPDATE, DELETE, TRUNCATE ON {INSERT_ONLY} FROM \"{role}\""),
                 format!("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _sqlx_migrations FROM \"{role}\""),
                 format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA \"{schema}\" TO \"{role}\""),
+                // The one way for the server to delete a journal: an erasure that checks again.
+                format!("GRANT EXECUTE ON FUNCTION \"{schema}\".erase_course(BIGINT) TO \"{role}\""),
             ] {
                 sqlx::query(sqlx::AssertSqlSafe(grant)).execute(&pool).await.map_err(db)?;
             }

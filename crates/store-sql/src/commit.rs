@@ -151,7 +151,8 @@ for_every_dialect! {
             }
             let updated = commit.entries.last().map_or(0, |e| to_micros(e.stamp.at));
             let state = self.keys.seal_text(TextRow::State(id.0, seq), &json(&commit.state)?).map_err(sealing)?;
-            sqlx::query(D::SQL.update_course).bind(seq).bind(state).bind(updated).bind(id.0).execute(&mut **tx).await.map_err(db)?;
+            let closed = commit.state.closed.as_ref().map(|c| to_micros(c.stamp.at));
+            sqlx::query(D::SQL.update_course).bind(seq).bind(state).bind(updated).bind(closed).bind(id.0).execute(&mut **tx).await.map_err(db)?;
             sqlx::query(D::SQL.upsert_head).bind(id.0).bind(seq).bind(&prev).execute(&mut **tx).await.map_err(db)?;
             Self::write_members(tx, id, &commit.state).await?;
             Self::write_inbox(tx, id, &commit.state).await?;

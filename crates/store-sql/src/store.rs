@@ -9,7 +9,7 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::access::{Access, ChainReport};
 use tovholder_store::parts::*;
 use tovholder_store::{
-    AccessRecord, Commit, Department, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, ModelVersion, NewMail, NewModelVersion, NewPerson, NewUser, Org, OrgCodes, Person, Result, Session, StoreError, StoredCourse, TaskRow,
+    AccessRecord, Commit, Department, Erasure, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, ModelVersion, NewMail, NewModelVersion, RetentionRule, NewPerson, NewUser, Org, OrgCodes, Person, Result, Session, StoreError, StoredCourse, TaskRow,
     User, UserChange, from_micros, to_micros,
 };
 
@@ -630,6 +630,91 @@ for_every_dialect! {
             } else {
                 vec![use_of("writer", &self.writer), use_of("reader", &self.reader)]
             }
+        }
+    }
+}
+
+for_every_dialect! {
+    #[async_trait]
+    impl Keeping {
+        async fn retention_rules(&self) -> Result<Vec<RetentionRule>> {
+            let rows = sqlx::query(D::SQL.retention_rules).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter()
+                .map(|r| Ok(RetentionRule { org: OrgId(r.try_get("org_id").map_err(db)?), model: r.try_get("model_id").map_err(db)?, rule: r.try_get("rule").map_err(db)? }))
+                .collect()
+        }
+
+        async fn set_retention_rule(&self, org: OrgId, model: &str, rule: Option<&str>, by: PersonId, at: Timestamp) -> Result<()> {
+            match rule {
+                Some(rule) => sqlx::query(D::SQL.set_retention_rule).bind(org.0).bind(model).bind(rule).bind(by.0).bind(to_micros(at)).execute(&self.writer).await,
+                None => sqlx::query(D::SQL.delete_retention_rule).bind(org.0).bind(model).execute(&self.writer).await,
+            }
+            .map_err(db)?;
+            Ok(())
+        }
+
+        async fn legal_hold(&self, course: CourseId) -> Result<Option<(PersonId, Timestamp)>> {
+            let row = sqlx::query(D::SQL.legal_hold).bind(course.0).fetch_optional(&self.reader).await.map_err(db)?;
+            row.map(|r| Ok((PersonId(r.try_get("set_by").map_err(db)?), from_micros(r.try_get("set_us").map_err(db)?)?))).transpose()
+        }
+
+        async fn set_legal_hold(&self, course: CourseId, on: bool, by: PersonId, at: Timestamp) -> Result<()> {
+            let q = if on { sqlx::query(D::SQL.set_legal_hold).bind(course.0).bind(by.0).bind(to_micros(at)) } else { sqlx::query(D::SQL.delete_legal_hold).bind(course.0) };
+            q.execute(&self.writer).await.map_err(db)?;
+            Ok(())
+        }
+
+        async fn record_export(&self, course: CourseId, by: PersonId, at: Timestamp, sha256: &str) -> Result<()> {
+            sqlx::query(D::SQL.insert_export).bind(course.0).bind(to_micros(at)).bind(by.0).bind(sha256).execute(&self.writer).await.map_err(db)?;
+            Ok(())
+        }
+
+        async fn last_export(&self, course: CourseId) -> Result<Option<Timestamp>> {
+            let row = sqlx::query(D::SQL.last_export).bind(course.0).fetch_one(&self.reader).await.map_err(db)?;
+            let at: Option<i64> = row.try_get("at_us").map_err(db)?;
+            at.map(from_micros).transpose()
+        }
+
+        async fn closed_courses(&self) -> Result<Vec<CourseId>> {
+            let rows = sqlx::query(D::SQL.closed_courses).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| Ok(CourseId(Self::id_row(r, "id")?))).collect()
+        }
+
+        async fn erase_course(&self, e: &Erasure, anonymize: &[PersonId]) -> Result<()> {
+            let mut tx = self.begin().await?;
+            let id = e.course.0;
+            sqlx::query(D::SQL.insert_erasure).bind(id).bind(&e.stub).bind(e.head_seq).bind(&e.head_hash).bind(to_micros(e.erased)).bind(&e.mac).execute(&mut *tx).await.map_err(db)?;
+            sqlx::query(D::SQL.erase_journal).bind(id).execute(&mut *tx).await.map_err(db)?;
+            for sql in D::SQL.erase_rest {
+                sqlx::query(sqlx::AssertSqlSafe(*sql)).bind(id).execute(&mut *tx).await.map_err(db)?;
+            }
+            for p in anonymize {
+                for sql in D::SQL.anonymize_person {
+                    sqlx::query(sqlx::AssertSqlSafe(*sql)).bind(p.0).execute(&mut *tx).await.map_err(db)?;
+                }
+            }
+            let done = tx.commit().await.map_err(db);
+            self.dialect.written(e.course, &[]);
+            for p in anonymize {
+                self.held.forget_person(*p);
+            }
+            done
+        }
+
+        async fn erasures(&self) -> Result<Vec<Erasure>> {
+            let rows = sqlx::query(D::SQL.erasures).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter()
+                .map(|r| {
+                    Ok(Erasure {
+                        course: CourseId(r.try_get("course_id").map_err(db)?),
+                        stub: r.try_get("stub").map_err(db)?,
+                        head_seq: r.try_get("head_seq").map_err(db)?,
+                        head_hash: r.try_get("head_hash").map_err(db)?,
+                        erased: from_micros(r.try_get("erased_us").map_err(db)?)?,
+                        mac: r.try_get("mac").map_err(db)?,
+                    })
+                })
+                .collect()
         }
     }
 }

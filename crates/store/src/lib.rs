@@ -61,6 +61,33 @@ pub struct OrgCodes {
     pub kommunekode: Option<String>,
 }
 
+/// An organisation's retention rule (core's `retention::Rule`, as its code): for every model
+/// (`model` empty) or for one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetentionRule {
+    pub org: OrgId,
+    pub model: String,
+    pub rule: String,
+}
+
+/// What is left of an erased course: an anonymous stub and its journal's head, signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Erasure {
+    pub course: CourseId,
+    /// JSON: model, version, organisations, months opened and closed, counts.
+    pub stub: String,
+    pub head_seq: i64,
+    pub head_hash: String,
+    pub erased: Timestamp,
+    /// The journal key's keyed hash over the rest (`erasure_bytes`).
+    pub mac: String,
+}
+
+/// The bytes an erasure's `mac` covers.
+pub fn erasure_bytes(e: &Erasure) -> Vec<u8> {
+    format!("erasure\n{}\n{}\n{}\n{}\n{}", e.course.0, e.head_seq, e.head_hash, to_micros(e.erased), e.stub).into_bytes()
+}
+
 /// One stored version of a collaboration model: never changed once stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelVersion {
@@ -355,8 +382,8 @@ pub struct AccessRecord {
 /// What the application needs of a store, in parts: `Directory`, `Logins`, `Courses`,
 /// `AccessLog` and `Outbox`. A store is every part; bulk loading and moving an instance
 /// (`Bulk`) are for the binary only (`BulkStore`).
-pub trait Store: Directory + Logins + Courses + AccessLog + Outbox + Health {}
-impl<T: Directory + Logins + Courses + AccessLog + Outbox + Health> Store for T {}
+pub trait Store: Directory + Logins + Courses + Keeping + AccessLog + Outbox + Health {}
+impl<T: Directory + Logins + Courses + Keeping + AccessLog + Outbox + Health> Store for T {}
 
 /// A store the binary can also load in bulk and move to another store.
 pub trait BulkStore: Store + Bulk {}
@@ -364,7 +391,27 @@ impl<T: Store + Bulk> BulkStore for T {}
 
 /// The parts of `Store`, for `use tovholder_store::parts::*` where their methods are called.
 pub mod parts {
-    pub use crate::{AccessLog, Bulk, Courses, Directory, Health, Logins, Outbox};
+    pub use crate::{AccessLog, Bulk, Courses, Directory, Health, Keeping, Logins, Outbox};
+}
+
+/// Keeping and erasing closed courses: the organisations' rules, legal holds, exports, and the
+/// erasure itself (which only the database's own check lets delete a journal).
+#[async_trait]
+pub trait Keeping: Send + Sync + 'static {
+    async fn retention_rules(&self) -> Result<Vec<RetentionRule>>;
+    /// Sets an organisation's rule (for `model`, or "" for every model); `None` removes it.
+    async fn set_retention_rule(&self, org: OrgId, model: &str, rule: Option<&str>, by: PersonId, at: Timestamp) -> Result<()>;
+    async fn legal_hold(&self, course: CourseId) -> Result<Option<(PersonId, Timestamp)>>;
+    async fn set_legal_hold(&self, course: CourseId, on: bool, by: PersonId, at: Timestamp) -> Result<()>;
+    async fn record_export(&self, course: CourseId, by: PersonId, at: Timestamp, sha256: &str) -> Result<()>;
+    async fn last_export(&self, course: CourseId) -> Result<Option<Timestamp>>;
+    /// The closed courses, by id.
+    async fn closed_courses(&self) -> Result<Vec<CourseId>>;
+    /// In one transaction: records the erasure, deletes the course's journal (PostgreSQL: through
+    /// the owner's `erase_course`, which checks again) and everything else of it, and
+    /// anonymizes the persons given (family members in no other course).
+    async fn erase_course(&self, erasure: &Erasure, anonymize: &[PersonId]) -> Result<()>;
+    async fn erasures(&self) -> Result<Vec<Erasure>>;
 }
 
 /// Organisations, their meeting places, people and logins.
