@@ -28,6 +28,7 @@ pub mod models;
 pub mod network_persons;
 pub mod passwords;
 pub mod queries;
+pub mod retention;
 pub mod second_factor;
 pub mod single_sign_on;
 pub mod text;

@@ -30,6 +30,10 @@ pub const CONSENT_LAW: &str = include_str!("../templates/consent_law.json");
 /// not name anyone.
 pub const INSIGHT: &str = include_str!("../templates/insight.typ");
 
+/// A whole course for journalisation or the archive: `title`, `organisation`, `date`, `intro`,
+/// `entries [{seq, date, by, text}]` and `documents [{title, kind, text}]`.
+pub const COURSE_EXPORT: &str = include_str!("../templates/course_export.typ");
+
 /// The family's holistic plan ("Familieplan"), A4 portrait.
 ///
 /// Expects data shaped like [`FAMILY_PLAN_EXAMPLE_DATA`]; all values are

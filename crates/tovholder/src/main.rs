@@ -107,6 +107,11 @@ enum Command {
         #[command(subcommand)]
         command: ModelCommand,
     },
+    /// Keeping and erasing closed courses.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Audit commands.
     Audit {
         #[command(subcommand)]
@@ -196,6 +201,20 @@ enum ModelCommand {
 }
 
 #[derive(Subcommand)]
+enum RetentionCommand {
+    /// Erase the closed courses whose keeping has ended (what the server does daily), listing
+    /// every closed course and why it is kept; `--dry-run` erases nothing.
+    Run {
+        #[arg(long, env = "TOVHOLDER_CONFIG")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        database: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Verify every course journal's hash chain and head.
     Verify {
@@ -258,6 +277,7 @@ fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             Command::Demo { listen, data, database } => demo(&listen, &data, database).await,
             Command::Serve { config, listen, database } => serve(config.as_deref(), listen, database).await,
             Command::Audit { command: AuditCommand::Verify { config, database } } => audit_verify(config.as_deref(), database).await,
+            Command::Retention { command: RetentionCommand::Run { config, database, dry_run } } => retention_run(config.as_deref(), database, dry_run).await,
             Command::Backup { config, database, to } => backup(config.as_deref(), database, &to).await,
             Command::Migrate { config, database, grant_to } => migrate(config.as_deref(), database, grant_to).await,
             Command::MigrateStore { config, from, to } => migrate_store(config.as_deref(), from, &to).await,
@@ -519,6 +539,28 @@ fn keys_and_url(file: Option<&Path>, database: Option<String>) -> anyhow::Result
     Ok((keys, url))
 }
 
+async fn retention_run(file: Option<&Path>, database: Option<String>, dry_run: bool) -> anyhow::Result<ExitCode> {
+    let (keys, url) = keys_and_url(file, database)?;
+    let store = open_store(&url, keys.clone()).await?;
+    let models = catalogue(store.as_ref(), models_dir(file)?.as_deref()).await?;
+    let app = App::new(store, keys, models, Clock::default(), AppConfig::default());
+    let lines = tovholder_app::retention::run(&app, dry_run).await?;
+    let mut erased = 0;
+    for l in &lines {
+        let until = l.erase_on.map(|d| format!(" (keeping ends {d})")).unwrap_or_default();
+        match &l.verdict {
+            tovholder_core::retention::Verdict::Erase => {
+                erased += 1;
+                println!("course {} ({}): {}", l.course.0, l.model, if dry_run { "would be erased" } else { "erased" });
+            }
+            tovholder_core::retention::Verdict::Keep(why) => println!("course {} ({}): kept{until}: {}", l.course.0, l.model, why.join(" ")),
+        }
+    }
+    let what = if dry_run { "due for erasure (dry run: nothing erased)" } else { "erased" };
+    println!("{} closed courses; {erased} {what}", lines.len());
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn audit_verify(file: Option<&Path>, database: Option<String>) -> anyhow::Result<ExitCode> {
     let (keys, url) = keys_and_url(file, database)?;
     let store = open_store(&url, keys.clone()).await?;
@@ -534,6 +576,14 @@ async fn verify_all(store: &dyn Store, keys: &Keys) -> anyhow::Result<ExitCode> 
         }
     }
     println!("ok: {} journals verified", ids.len());
+    let erased = store.erasures().await?.len();
+    if let Some(broken) = tovholder_store::verify_erasures(store, keys).await?.into_iter().next() {
+        println!("BROKEN: {broken}");
+        return Ok(ExitCode::FAILURE);
+    }
+    if erased > 0 {
+        println!("ok: {erased} erased courses: each erasure record signed, nothing of their journals left");
+    }
     let chain = store.check_access_chain().await?;
     if let Some(broken) = chain.broken {
         println!("BROKEN: access log: {broken}");
