@@ -177,6 +177,8 @@ pub struct RunLine {
     pub model: String,
     pub erase_on: Option<Date>,
     pub verdict: Verdict,
+    /// Due, but the erasure failed (e.g. another process erased it a moment ago).
+    pub failed: Option<String>,
 }
 
 /// Every closed course's verdict today; without `dry_run`, those due are erased.
@@ -185,15 +187,16 @@ pub async fn run(app: &App, dry_run: bool) -> Result<Vec<RunLine>, AppError> {
     for id in app.store.closed_courses().await? {
         let Some(c) = app.store.course(id).await? else { continue };
         let s = standing(app, &c).await?;
+        let mut failed = None;
         if s.verdict == Verdict::Erase
             && !dry_run
             && let Err(e) = erase(app, &c).await
         {
             // Another process may have erased it a moment ago; the next run sees.
             tracing::warn!(course = id.0, error = %e, "erasing a course failed");
-            continue;
+            failed = Some(e.to_string());
         }
-        out.push(RunLine { course: id, model: c.state.model.clone(), erase_on: s.erase_on, verdict: s.verdict });
+        out.push(RunLine { course: id, model: c.state.model.clone(), erase_on: s.erase_on, verdict: s.verdict, failed });
     }
     Ok(out)
 }

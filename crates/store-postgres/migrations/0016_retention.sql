@@ -40,6 +40,19 @@ CREATE TABLE course_erasures (
     mac       TEXT   NOT NULL
 );
 
+-- The journal still refuses every delete, except of a course listed as erased (in the same
+-- transaction, by the erasure).
+CREATE FUNCTION journal_delete_only_erased() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM course_erasures WHERE course_id = OLD.course_id) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'the journal is append-only';
+END;
+$$;
+DROP TRIGGER journal_no_delete ON journal;
+CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal FOR EACH ROW EXECUTE FUNCTION journal_delete_only_erased();
+
 -- The one way to delete a course's journal: the tables' owner runs it for the server, which may
 -- not delete journal rows itself. It checks again, by the database's own clock, what the
 -- server decided: listed as erased, closed, no legal hold, exported after closing, and every

@@ -165,6 +165,11 @@ async fn the_server_role_runs_the_story_and_cannot_rewrite_the_record() {
         ] {
             refused.push((s, sqlx::query(sqlx::AssertSqlSafe(s)).execute(&raw).await.map_err(|e| e.to_string()).err()));
         }
+        // The one way to delete a journal checks first: an open course is not erased.
+        let erase = sqlx::query("SELECT erase_course((SELECT min(id) FROM courses))").execute(&raw).await.map_err(|e| e.to_string());
+        if !erase.as_ref().is_err_and(|e| e.contains("is not closed")) {
+            return Err(format!("the server's role erased an open course: {erase:?}"));
+        }
         raw.close().await;
         Ok::<_, String>(refused)
     }

@@ -549,6 +549,7 @@ async fn retention_run(file: Option<&Path>, database: Option<String>, dry_run: b
     for l in &lines {
         let until = l.erase_on.map(|d| format!(" (keeping ends {d})")).unwrap_or_default();
         match &l.verdict {
+            tovholder_core::retention::Verdict::Erase if l.failed.is_some() => println!("course {} ({}): erasure failed: {}", l.course.0, l.model, l.failed.as_deref().unwrap_or_default()),
             tovholder_core::retention::Verdict::Erase => {
                 erased += 1;
                 println!("course {} ({}): {}", l.course.0, l.model, if dry_run { "would be erased" } else { "erased" });

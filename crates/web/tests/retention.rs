@@ -1,0 +1,108 @@
+//! HTTP tests: keeping and erasing closed courses, with the clock moved. By default nothing is
+//! ever erased; with "erase after 1 year" for every organisation, an export made after closing
+//! and no legal hold, the course is erased when its period has passed: the anonymous stub
+//! remains, the child's and parent's data are gone from every table, and `audit verify` holds.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+use tovholder_core::ids::CourseId;
+use tovholder_core::retention::{Rule, Verdict};
+
+const CHILD: &str = "Vilma Storgaard";
+const CHILD_CPR: &str = "030316-4322";
+const PARENT: &str = "Kasper Storgaard";
+const PARENT_EMAIL: &str = "kasper.storgaard@familie.example";
+
+async fn verdict(t: &TestApp, id: i64) -> Option<Verdict> {
+    let lines = tovholder_app::retention::run(&t.app, true).await.unwrap();
+    lines.into_iter().find(|l| l.course == CourseId(id)).map(|l| l.verdict)
+}
+
+#[tokio::test]
+async fn a_closed_course_is_erased_only_when_every_rule_says_so_and_leaves_a_signed_stub() {
+    // Early in 2024, so the database's own clock (PostgreSQL checks again) has passed the period.
+    let t = TestApp::spawn_fixed("2024-01-10T09:00:00Z".parse().unwrap()).await;
+    let (mette, csrf) = t.login("mette").await;
+    let body = serde_json::json!({
+        "model": "julemaerkehjem",
+        "parties": {"municipality": t.seeded.orgs["Egeskov Kommune"]},
+        "family": [{"role": "barn", "name": CHILD, "cpr": CHILD_CPR}, {"role": "foraelder", "name": PARENT, "email": PARENT_EMAIL}],
+        "dates": {"ansoegning": "2024-01-08"},
+        "decisions": {"samarbejde": "ja"}
+    });
+    let r = mette.post(t.url("/api/v1/courses")).header("x-csrf-token", &csrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // A notice to the parent in the outbox, and a written document.
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/dates"))).header("x-csrf-token", &csrf).json(&serde_json::json!({"dates": {"tilsagn": "2024-01-10"}})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let form = reqwest::multipart::Form::new().text("csrf", csrf.clone()).text("kind", "handleplan").text("title", format!("Handleplan for {CHILD}")).text("text", format!("{CHILD} trives i skolen."));
+    assert_eq!(mette.post(t.url(&format!("/forloeb/{id}/dokumenter"))).multipart(form).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/close"))).header("x-csrf-token", &csrf).json(&serde_json::json!({"reason": "afsluttet"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert!(!t.columns_holding(PARENT_EMAIL).await.is_empty(), "the search finds what is there");
+    assert!(t.columns_holding(CHILD).await.contains(&"persons.name".to_string()));
+
+    // The default keeps everything, however long.
+    t.app.clock.advance_days(365 * 20);
+    assert!(matches!(verdict(&t, id).await, Some(Verdict::Keep(why)) if why.iter().any(|w| w.contains("opbevarer forløb"))));
+    t.app.clock.advance_days(-(365 * 20));
+
+    // Erase after one year, for both organisations.
+    let admin = t.app.store.user_by_name("admin").await.unwrap().unwrap();
+    for org in t.app.store.course(CourseId(id)).await.unwrap().unwrap().state.parties.values() {
+        tovholder_app::retention::set_rule(&t.app, &admin, *org, "", Some(Rule::Erase { years: 1 })).await.unwrap();
+    }
+    assert!(matches!(verdict(&t, id).await, Some(Verdict::Keep(why)) if why.iter().any(|w| w.starts_with("Opbevaringsperioden slutter"))));
+    t.app.clock.advance_days(400);
+    assert!(matches!(verdict(&t, id).await, Some(Verdict::Keep(why)) if why == ["Forløbet er ikke eksporteret, efter det blev lukket."]), "no export yet");
+
+    let mette_user = t.app.store.user_by_name("mette").await.unwrap().unwrap();
+    let export = tovholder_app::retention::export(&t.app, &mette_user, CourseId(id)).await.unwrap();
+    let json: Value = serde_json::from_slice(&export.json).unwrap();
+    assert!(json["persons"].to_string().contains(CHILD_CPR) && json["documents"][0]["content_base64"].is_string(), "the export is whole");
+    let pdf = pdftotext(&export.pdf);
+    assert!(pdf.contains("Journal") && pdf.contains(&format!("{CHILD} trives i skolen.")), "{pdf}");
+
+    // A legal hold stops it.
+    tovholder_app::retention::set_hold(&t.app, &admin, CourseId(id), true).await.unwrap();
+    assert!(matches!(verdict(&t, id).await, Some(Verdict::Keep(why)) if why.iter().any(|w| w.contains("legal hold"))));
+    tovholder_app::retention::run(&t.app, false).await.unwrap();
+    assert!(t.app.store.course(CourseId(id)).await.unwrap().is_some(), "held: not erased");
+    tovholder_app::retention::set_hold(&t.app, &admin, CourseId(id), false).await.unwrap();
+
+    // Due: erased.
+    assert_eq!(verdict(&t, id).await, Some(Verdict::Erase));
+    let head = t.app.store.head(CourseId(id)).await.unwrap().unwrap();
+    let run = tovholder_app::retention::run(&t.app, false).await.unwrap();
+    let line = run.iter().find(|l| l.course == CourseId(id)).unwrap();
+    assert_eq!((&line.verdict, &line.failed), (&Verdict::Erase, &None));
+    assert!(t.app.store.course(CourseId(id)).await.unwrap().is_none());
+    assert!(t.app.store.journal(CourseId(id)).await.unwrap().is_empty());
+    for needle in [CHILD, PARENT, PARENT_EMAIL, "Storgaard", "trives i skolen"] {
+        assert_eq!(t.columns_holding(needle).await, Vec::<String>::new(), "{needle} is gone from every table");
+    }
+    let cpr = tovholder_core::cpr::Cpr::parse(CHILD_CPR).unwrap();
+    assert_eq!(t.columns_holding(&t.app.keys.cpr_index(&cpr)).await, Vec::<String>::new(), "the CPR number's blind index too");
+    // The stub: no names, months not dates, signed over the journal's head.
+    let erasures = t.app.store.erasures().await.unwrap();
+    let stub = erasures.iter().find(|e| e.course == CourseId(id)).unwrap();
+    assert_eq!((stub.head_seq, &stub.head_hash), (head.0, &head.1));
+    let s: Value = serde_json::from_str(&stub.stub).unwrap();
+    assert_eq!((s["model"].as_str(), s["closed"].as_str(), s["documents"].as_u64(), s["family"].as_u64()), (Some("julemaerkehjem"), Some("2024-01"), Some(1), Some(2)));
+    assert_eq!(tovholder_store::verify_erasures(t.app.store.as_ref(), &t.app.keys).await.unwrap(), Vec::<String>::new());
+    // The access log keeps its rows, pointing at the stub, and its chain holds.
+    assert!(t.app.store.access_log(Some(CourseId(id)), 10).await.unwrap().iter().any(|r| r.action == "write:erased"));
+    assert_eq!(t.app.store.check_access_chain().await.unwrap().broken, None);
+    // The other courses are untouched and verify.
+    for other in t.app.store.course_ids().await.unwrap() {
+        assert_eq!(tovholder_store::verify_course(t.app.store.as_ref(), &t.app.keys, other).await.unwrap(), None);
+    }
+    // The course is gone for everyone (a new login: a year has passed).
+    let (mette, _) = t.login("mette").await;
+    assert_eq!(mette.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
