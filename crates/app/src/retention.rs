@@ -75,6 +75,43 @@ pub async fn set_hold(app: &App, by: &User, id: CourseId, on: bool) -> Result<()
     Ok(())
 }
 
+/// A course's standing for its coordinators and the administrators of its organisations.
+pub async fn course_standing(app: &App, by: &User, id: CourseId) -> Result<Standing, AppError> {
+    let (course, _) = keeper(app, by, id, "read:retention").await?;
+    standing(app, &course).await
+}
+
+/// One line of an organisation's rules: for every model (`model` empty) or for one.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct OrgRule {
+    /// A model's id, or empty for the organisation's rule for every model.
+    pub model: String,
+    pub label: String,
+    pub rule: Rule,
+    /// Set for this line; otherwise it follows the organisation's rule (or keep).
+    pub explicit: bool,
+}
+
+/// An organisation's rules: for every model, then per model (following it where not set).
+/// For its own administrator and the instance's.
+pub async fn org_rules(app: &App, by: &User, org: OrgId) -> Result<Vec<OrgRule>, AppError> {
+    match scope(by) {
+        Some(AdminScope::Instance) => {}
+        Some(AdminScope::Org(o)) if o == org => {}
+        _ => return Err(AppError::NotFound),
+    }
+    if !app.store.orgs().await?.iter().any(|o| o.id == org) {
+        return Err(AppError::NotFound);
+    }
+    let all = app.store.retention_rules().await?;
+    let explicit = |m: &str| all.iter().any(|r| r.org == org && r.model == m);
+    let mut out = vec![OrgRule { model: String::new(), label: "Alle samarbejdsmodeller".into(), rule: rule_of(&all, org, ""), explicit: explicit("") }];
+    for m in app.models.all() {
+        out.push(OrgRule { model: m.id.clone(), label: m.name.clone(), rule: rule_of(&all, org, &m.id), explicit: explicit(&m.id) });
+    }
+    Ok(out)
+}
+
 /// Where a course stands: its rules, hold, last export and the verdict.
 pub struct Standing {
     pub rules: Vec<(String, Rule)>,
@@ -103,6 +140,14 @@ pub struct Export {
     pub pdf: Vec<u8>,
 }
 
+/// Which file of the export is wanted. Only the JSON file holds the whole course (uploaded
+/// files too), so only it counts as the export erasure waits for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Pdf,
+}
+
 #[derive(Serialize)]
 struct ExportJson {
     course: CourseId,
@@ -115,10 +160,15 @@ struct ExportJson {
     documents: Vec<serde_json::Value>,
 }
 
-/// The export, recorded (its sha256) and logged; for the course's coordinators and the
-/// administrators of its organisations.
-pub async fn export(app: &App, by: &User, id: CourseId) -> Result<Export, AppError> {
-    let (course, model) = keeper(app, by, id, "read:export").await?;
+/// One file of the export, logged; the JSON file is also recorded (its sha256) as the export
+/// erasure waits for. For the course's coordinators and the administrators of its organisations.
+pub async fn export_file(app: &App, by: &User, id: CourseId, format: Format) -> Result<Vec<u8>, AppError> {
+    let e = export(app, by, id, format).await?;
+    Ok(if format == Format::Json { e.json } else { e.pdf })
+}
+
+async fn export(app: &App, by: &User, id: CourseId, format: Format) -> Result<Export, AppError> {
+    let (course, model) = keeper(app, by, id, if format == Format::Json { "read:export:json" } else { "read:export:pdf" }).await?;
     let entries = app.store.journal(id).await?;
     let views = crate::views::journal_view(app.store.as_ref(), &model, &entries).await?;
     let mut ids: Vec<PersonId> = course.state.members.iter().map(|m| m.person).chain(course.state.network.iter().filter_map(|e| e.person)).collect();
@@ -166,8 +216,10 @@ pub async fn export(app: &App, by: &User, id: CourseId) -> Result<Export, AppErr
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let sha = hex::encode(Sha256::digest(&json));
-    app.store.record_export(id, by.person, now, &sha).await?;
+    if format == Format::Json {
+        let sha = hex::encode(Sha256::digest(&json));
+        app.store.record_export(id, by.person, now, &sha).await?;
+    }
     Ok(Export { json, pdf })
 }
 

@@ -37,6 +37,7 @@ pub fn table() -> Vec<Route> {
     rows.extend(crate::features::family::routes());
     rows.extend(crate::features::messages::routes());
     rows.extend(crate::features::course_log::routes());
+    rows.extend(crate::features::retention::routes());
     rows
 }
 

@@ -52,28 +52,54 @@ async fn a_closed_course_is_erased_only_when_every_rule_says_so_and_leaves_a_sig
     assert!(matches!(verdict(&t, id).await, Some(Verdict::Keep(why)) if why.iter().any(|w| w.contains("opbevarer forløb"))));
     t.app.clock.advance_days(-(365 * 20));
 
-    // Erase after one year, for both organisations.
-    let admin = t.app.store.user_by_name("admin").await.unwrap().unwrap();
-    for org in t.app.store.course(CourseId(id)).await.unwrap().unwrap().state.parties.values() {
-        tovholder_app::retention::set_rule(&t.app, &admin, *org, "", Some(Rule::Erase { years: 1 })).await.unwrap();
-    }
+    // Erase after one year, for both organisations: the municipality's on its page (a wrong
+    // number refused first), the home's through the API.
+    let (admin, acsrf) = t.login("admin").await;
+    let (hanne, _) = t.login("hanne").await;
+    let parties = t.app.store.course(CourseId(id)).await.unwrap().unwrap().state.parties.clone();
+    let (home, kommune) = (parties["home"].0, parties["municipality"].0);
+    let page = admin.get(t.url(&format!("/admin/organisationer/{kommune}/opbevaring"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Alle samarbejdsmodeller: Opbevares"), "{page}");
+    let (status, page) = post_form(&t, &admin, &acsrf, &format!("/admin/organisationer/{kommune}/opbevaring"), &[("model", ""), ("rule", "erase"), ("years", "0")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Skriv antal år som et helt tal fra 1 til 100."));
+    let (status, _) = post_form(&t, &admin, &acsrf, &format!("/admin/organisationer/{kommune}/opbevaring"), &[("model", ""), ("rule", "erase"), ("years", "1")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(hanne.get(t.url(&format!("/admin/organisationer/{kommune}/opbevaring"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let r = admin.put(t.url(&format!("/api/v1/admin/organisations/{home}/retention"))).header("x-csrf-token", &acsrf).json(&serde_json::json!({"model": "julemaerkehjem", "rule": {"rule": "erase", "years": 1}})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let rules: Value = r.json().await.unwrap();
+    assert_eq!(rules.as_array().unwrap().iter().find(|l| l["model"] == "julemaerkehjem").unwrap()["rule"], serde_json::json!({"rule": "erase", "years": 1}));
     assert!(matches!(verdict(&t, id).await, Some(Verdict::Keep(why)) if why.iter().any(|w| w.starts_with("Opbevaringsperioden slutter"))));
     t.app.clock.advance_days(400);
     assert!(matches!(verdict(&t, id).await, Some(Verdict::Keep(why)) if why == ["Forløbet er ikke eksporteret, efter det blev lukket."]), "no export yet");
 
-    let mette_user = t.app.store.user_by_name("mette").await.unwrap().unwrap();
-    let export = tovholder_app::retention::export(&t.app, &mette_user, CourseId(id)).await.unwrap();
-    let json: Value = serde_json::from_slice(&export.json).unwrap();
-    assert!(json["persons"].to_string().contains(CHILD_CPR) && json["documents"][0]["content_base64"].is_string(), "the export is whole");
-    let pdf = pdftotext(&export.pdf);
+    // The course's "Opbevaring": for its coordinators and its organisations' administrators.
+    let (mette, csrf) = t.login("mette").await;
+    let (hanne, _) = t.login("hanne").await;
+    assert_eq!(hanne.get(t.url(&format!("/forloeb/{id}/opbevaring"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(hanne.post(t.url(&format!("/api/v1/courses/{id}/export"))).header("x-csrf-token", csrf_of(&t, &hanne).await).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let page = mette.get(t.url(&format!("/forloeb/{id}/opbevaring"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Forløbet er ikke eksporteret, efter det blev lukket.") && page.contains("Slettes 1 år efter lukning"), "{page}");
+    let r = mette.post(t.url(&format!("/forloeb/{id}/opbevaring/eksport"))).form(&[("csrf", csrf.as_str()), ("format", "pdf")]).send().await.unwrap();
+    assert_eq!(r.headers()["content-disposition"], format!("attachment; filename=\"forloeb-{id}.pdf\""));
+    let pdf = pdftotext(&r.bytes().await.unwrap());
     assert!(pdf.contains("Journal") && pdf.contains(&format!("{CHILD} trives i skolen.")), "{pdf}");
+    assert!(matches!(verdict(&t, id).await, Some(Verdict::Keep(_))), "the PDF alone is not the whole course");
+    let r = mette.post(t.url(&format!("/forloeb/{id}/opbevaring/eksport"))).form(&[("csrf", csrf.as_str()), ("format", "json")]).send().await.unwrap();
+    let json: Value = r.json().await.unwrap();
+    assert!(json["persons"].to_string().contains(CHILD_CPR) && json["documents"][0]["content_base64"].is_string(), "the export is whole");
+    assert!(t.app.store.access_log(Some(CourseId(id)), 50).await.unwrap().iter().any(|r| r.action == "read:export:json" && r.allowed), "logged");
 
     // A legal hold stops it.
-    tovholder_app::retention::set_hold(&t.app, &admin, CourseId(id), true).await.unwrap();
-    assert!(matches!(verdict(&t, id).await, Some(Verdict::Keep(why)) if why.iter().any(|w| w.contains("legal hold"))));
+    let (admin, acsrf) = t.login("admin").await;
+    let hold = |on: bool| admin.put(t.url(&format!("/api/v1/courses/{id}/legal-hold"))).header("x-csrf-token", &acsrf).json(&serde_json::json!({"on": on})).send();
+    let standing: Value = hold(true).await.unwrap().json().await.unwrap();
+    assert_eq!((standing["legal_hold"].as_bool(), standing["due"].as_bool()), (Some(true), Some(false)), "{standing}");
     tovholder_app::retention::run(&t.app, false).await.unwrap();
     assert!(t.app.store.course(CourseId(id)).await.unwrap().is_some(), "held: not erased");
-    tovholder_app::retention::set_hold(&t.app, &admin, CourseId(id), false).await.unwrap();
+    let standing: Value = hold(false).await.unwrap().json().await.unwrap();
+    assert_eq!(standing["due"].as_bool(), Some(true), "{standing}");
 
     // Due: erased.
     assert_eq!(verdict(&t, id).await, Some(Verdict::Erase));
@@ -102,7 +128,6 @@ async fn a_closed_course_is_erased_only_when_every_rule_says_so_and_leaves_a_sig
     for other in t.app.store.course_ids().await.unwrap() {
         assert_eq!(tovholder_store::verify_course(t.app.store.as_ref(), &t.app.keys, other).await.unwrap(), None);
     }
-    // The course is gone for everyone (a new login: a year has passed).
-    let (mette, _) = t.login("mette").await;
+    // The course is gone for everyone.
     assert_eq!(mette.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 }

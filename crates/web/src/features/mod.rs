@@ -16,5 +16,6 @@ pub mod meetings;
 pub mod messages;
 pub mod outbox;
 pub mod places;
+pub mod retention;
 pub mod shared;
 pub mod tasks;
