@@ -2259,6 +2259,22 @@ step('forløbets liv: the administrator checks the Julemærkehjem model file on 
   await shot(page, 'admin-model-preview.png');
 });
 
+step('forløbets liv (Bak): hanne opens "Opbevaring" from the course page: the rules, why it is kept, export and legal hold; the administrator opens Egeskov\'s rules; axe finds nothing', async () => {
+  const page = await session('hanne');
+  await page.goto(`${server.base}${state.bak}`);
+  await Promise.all([page.waitForURL('**/opbevaring'), page.locator('#opbevaring-link').click()]);
+  await page.getByRole('heading', { level: 1, name: 'Opbevaring af forløbet' }).waitFor();
+  assert.match(await page.locator('#standing').innerText(), /Forløbet er ikke lukket/);
+  await runAxe(page, 'Opbevaring af forløbet');
+  const admin = await session('admin');
+  await admin.goto(`${server.base}/admin`);
+  await Promise.all([admin.waitForURL('**/admin/organisationer/*'), admin.getByRole('link', { name: 'Egeskov Kommune' }).first().click()]);
+  await Promise.all([admin.waitForURL('**/opbevaring'), admin.getByRole('link', { name: 'Regler for lukkede forløb' }).click()]);
+  assert.match(await admin.locator('#rule-alle').innerText(), /Opbevares/);
+  await runAxe(admin, 'an organisation\'s rules for keeping and erasing');
+  await shot(admin, 'admin-retention.png');
+}, { needs: ['family-in'] });
+
 step('forløbets liv (Jonas): camilla closes the course with a reason; the banner, no forms, "Lukket" in the list; she reopens it; axe finds nothing', async () => {
   const page = await session('camilla');
   await page.goto(`${server.base}/forloeb`);

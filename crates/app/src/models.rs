@@ -65,7 +65,11 @@ impl Models {
     pub async fn open(store: &dyn Store, dir: Option<&Path>, at: Timestamp) -> Result<Models, OpenError> {
         let mut files: Vec<(String, String, &str)> = BUILTIN.iter().map(|(f, t)| (f.to_string(), t.to_string(), SHIPPED)).collect();
         if let Some(dir) = dir {
-            let mut paths: Vec<_> = std::fs::read_dir(dir).map_err(|e| OpenError::Folder(format!("{}: {e}", dir.display())))?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+            let mut paths: Vec<_> = std::fs::read_dir(dir)
+                .map_err(|e| OpenError::Folder(format!("{}: {e}", dir.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
             paths.sort();
             for p in paths {
                 let text = std::fs::read_to_string(&p).map_err(|e| OpenError::Folder(format!("{}: {e}", p.display())))?;
@@ -100,12 +104,22 @@ impl Models {
                 }
             }
         }
-        self.0.write().expect("the catalogue's lock").unreadable = unreadable;
+        self.write().unreadable = unreadable;
         Ok(())
     }
 
+    // A panic elsewhere while the lock was held leaves a catalogue that is still whole (each
+    // change is one insert), so a poisoned lock is used as it is.
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Catalog> {
+        self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Catalog> {
+        self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn insert(&self, model: Model) {
-        let mut c = self.0.write().expect("the catalogue's lock");
+        let mut c = self.write();
         let newest = c.newest.entry(model.id.clone()).or_insert(model.version);
         *newest = (*newest).max(model.version);
         c.versions.insert((model.id.clone(), model.version), Arc::new(model));
@@ -113,13 +127,13 @@ impl Models {
 
     /// The version new courses of `id` get.
     pub fn get(&self, id: &str) -> Option<Arc<Model>> {
-        let c = self.0.read().expect("the catalogue's lock");
+        let c = self.read();
         let v = *c.newest.get(id)?;
         c.versions.get(&(id.to_string(), v)).cloned()
     }
 
     pub fn version(&self, id: &str, version: u32) -> Option<Arc<Model>> {
-        self.0.read().expect("the catalogue's lock").versions.get(&(id.to_string(), version)).cloned()
+        self.read().versions.get(&(id.to_string(), version)).cloned()
     }
 
     /// The model a course runs under: its own version.
@@ -129,12 +143,12 @@ impl Models {
 
     /// Each model's newest version.
     pub fn all(&self) -> Vec<Arc<Model>> {
-        let c = self.0.read().expect("the catalogue's lock");
+        let c = self.read();
         c.newest.iter().filter_map(|(id, v)| c.versions.get(&(id.clone(), *v)).cloned()).collect()
     }
 
     pub fn unreadable(&self) -> Vec<(String, u32, String)> {
-        self.0.read().expect("the catalogue's lock").unreadable.clone()
+        self.read().unreadable.clone()
     }
 }
 
@@ -160,7 +174,8 @@ pub async fn take_into_use(app: &crate::App, by: &tovholder_store::User, text: &
         Err(errors) => return Ok(Err(errors)),
     };
     let at = app.clock.now();
-    let version = app.store.add_model_version(&NewModelVersion { model: model.id.clone(), sha256: sha256(text), text: text.to_string(), source: UPLOADED.into(), added_by: Some(by.person), at }).await?;
+    let version =
+        app.store.add_model_version(&NewModelVersion { model: model.id.clone(), sha256: sha256(text), text: text.to_string(), source: UPLOADED.into(), added_by: Some(by.person), at }).await?;
     app.models.refresh(app.store.as_ref()).await?;
     let action = format!("admin:model_version:{}:{version}", model.id);
     crate::course::log(app, tovholder_store::AccessRecord { at, person: Some(by.person), course: None, action, allowed: true, reason: "administrator".into() }).await?;

@@ -124,7 +124,8 @@ pub struct Standing {
 pub async fn standing(app: &App, c: &StoredCourse) -> Result<Standing, AppError> {
     let all = app.store.retention_rules().await?;
     let orgs = app.store.orgs().await?;
-    let rules: Vec<(String, Rule)> = c.state.parties.values().map(|o| (orgs.iter().find(|x| x.id == *o).map_or_else(|| format!("Organisation {}", o.0), |x| x.name.clone()), rule_of(&all, *o, &c.state.model))).collect();
+    let rules: Vec<(String, Rule)> =
+        c.state.parties.values().map(|o| (orgs.iter().find(|x| x.id == *o).map_or_else(|| format!("Organisation {}", o.0), |x| x.name.clone()), rule_of(&all, *o, &c.state.model))).collect();
     let hold = app.store.legal_hold(c.id).await?.is_some();
     let exported = app.store.last_export(c.id).await?;
     let closed = c.state.closed.as_ref().and_then(|r| today_in_copenhagen(r.stamp.at).ok());
@@ -181,7 +182,9 @@ async fn export(app: &App, by: &User, id: CourseId, format: Format) -> Result<Ex
     for d in &course.state.documents {
         let bytes = app.store.blob(id, &d.meta.sha256).await?.unwrap_or_default();
         if d.meta.content_type.starts_with("text/") {
-            written.push(serde_json::json!({"title": d.meta.title, "kind": model.documents.get(&d.meta.kind).map_or(d.meta.kind.as_str(), |k| k.label.as_str()), "text": String::from_utf8_lossy(&bytes)}));
+            written.push(
+                serde_json::json!({"title": d.meta.title, "kind": model.documents.get(&d.meta.kind).map_or(d.meta.kind.as_str(), |k| k.label.as_str()), "text": String::from_utf8_lossy(&bytes)}),
+            );
         }
         documents.push(serde_json::json!({"doc": d.meta.doc, "kind": d.meta.kind, "title": d.meta.title, "content_type": d.meta.content_type, "filename": d.meta.filename, "sha256": d.meta.sha256, "content_base64": base64::engine::general_purpose::STANDARD.encode(&bytes)}));
     }

@@ -21,6 +21,6 @@ pub mod retention;
 pub mod span;
 pub mod stamp;
 pub mod tasks;
-pub mod versions;
 #[cfg(test)]
 pub(crate) mod testkit;
+pub mod versions;

@@ -95,7 +95,19 @@ pub fn preview(model: &Model, entered: &BTreeMap<String, Date>) -> Preview {
             _ => vec![],
         };
         let problem = (kind == Kind::Entered).then(|| check_date(model, &dates, id, dates[id], Date::MIN).err()).flatten();
-        out.rows.push(Row { kind, id: id.clone(), label: def.label.clone(), rule, window, date: dates.get(id).copied(), working_day: def.working_day, closed, owners: vec![], conditional: false, problem });
+        out.rows.push(Row {
+            kind,
+            id: id.clone(),
+            label: def.label.clone(),
+            rule,
+            window,
+            date: dates.get(id).copied(),
+            working_day: def.working_day,
+            closed,
+            owners: vec![],
+            conditional: false,
+            problem,
+        });
     }
     for t in &model.tasks {
         let Some(window) = t.due.resolve(&dates) else {
@@ -104,7 +116,19 @@ pub fn preview(model: &Model, entered: &BTreeMap<String, Date>) -> Preview {
         };
         let owners = t.owner.iter().map(|r| model.role_label(r).to_string()).collect();
         let rule = Some(format!("Frist: {}", t.due.describe(model.date_label(&t.due.anchor))));
-        out.rows.push(Row { kind: Kind::Task, id: t.id.clone(), label: t.label.clone(), rule, window: Some(window), date: None, working_day: false, closed: vec![], owners, conditional: t.when.is_some(), problem: None });
+        out.rows.push(Row {
+            kind: Kind::Task,
+            id: t.id.clone(),
+            label: t.label.clone(),
+            rule,
+            window: Some(window),
+            date: None,
+            working_day: false,
+            closed: vec![],
+            owners,
+            conditional: t.when.is_some(),
+            problem: None,
+        });
     }
     out.rows.sort_by_key(|r| (r.first(), r.kind == Kind::Task));
     out
@@ -124,6 +148,7 @@ fn holidays(w: Window) -> Vec<(Date, &'static str)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::testkit::model as julemaerkehjem;

@@ -110,6 +110,7 @@ pub fn verdict(f: &Facts, today: Date) -> Verdict {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use jiff::civil::date;

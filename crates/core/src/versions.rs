@@ -88,6 +88,7 @@ pub fn check_move(old: &Model, new: &Model, state: &CourseState, today: Date) ->
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::ids::OrgId;

@@ -33,7 +33,8 @@ pub fn timeline_svg(title: &str, bars: &[Bar]) -> String {
     let height = TOP + ROW * bars.len().max(1) as f64 + BOTTOM;
     let mut svg = String::new();
     // Writing to a String cannot fail.
-    let _ = writeln!(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\">", w = num(WIDTH), h = num(height));
+    let _ =
+        writeln!(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\">", w = num(WIDTH), h = num(height));
     let _ = writeln!(svg, "<title>{}</title>", escape(title));
     let _ = writeln!(svg, "<desc>{}</desc>", escape(&description(bars)));
     let _ = writeln!(svg, "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"{WHITE}\"/>", num(WIDTH), num(height));
@@ -63,7 +64,8 @@ pub fn timeline_svg(title: &str, bars: &[Bar]) -> String {
         text_el(&mut svg, 8.0, y + 4.0, "start", &LABEL, &line);
         let colour = if b.task { TASK } else { ACCENT };
         let (x1, x2) = (x_of(b.from), x_of(b.to));
-        let _ = writeln!(svg, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"10\" rx=\"3\" fill=\"{colour}\" fill-opacity=\"0.35\" stroke=\"{colour}\"/>", num(x1), num(y - 5.0), num((x2 - x1).max(4.0)));
+        let _ =
+            writeln!(svg, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"10\" rx=\"3\" fill=\"{colour}\" fill-opacity=\"0.35\" stroke=\"{colour}\"/>", num(x1), num(y - 5.0), num((x2 - x1).max(4.0)));
         if let Some(d) = b.day {
             let _ = writeln!(svg, "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"{colour}\"/>", num(x_of(d)), num(y));
         }

@@ -6,7 +6,9 @@ use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::tasks::Owner;
 use tovholder_store::keys::TextRow;
-use tovholder_store::{AccessRecord, Department, JournalEntry, Mail, MeetingPlace, ModelVersion, NewMail, Org, OrgCodes, Person, Result, SealedCpr, Session, StoreError, StoredCourse, TaskRow, User, from_micros};
+use tovholder_store::{
+    AccessRecord, Department, JournalEntry, Mail, MeetingPlace, ModelVersion, NewMail, Org, OrgCodes, Person, Result, SealedCpr, Session, StoreError, StoredCourse, TaskRow, User, from_micros,
+};
 
 use crate::{Dialect, corrupt, db};
 

@@ -620,7 +620,8 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
         target.import_person(&person).await?;
     }
     for v in source.model_versions().await? {
-        let number = target.add_model_version(&tovholder_store::NewModelVersion { model: v.model.clone(), sha256: v.sha256, text: v.text, source: v.source, added_by: v.added_by, at: v.added }).await?;
+        let number =
+            target.add_model_version(&tovholder_store::NewModelVersion { model: v.model.clone(), sha256: v.sha256, text: v.text, source: v.source, added_by: v.added_by, at: v.added }).await?;
         if number != v.version {
             bail!("model {} version {} was stored as version {number} on the target", v.model, v.version);
         }

@@ -44,7 +44,9 @@ fn entered(model: &Model, dates: &[String]) -> Result<BTreeMap<String, Date>, St
     for d in dates {
         let (id, value) = match d.split_once('=') {
             Some((id, v)) => (id.trim().to_string(), v),
-            None => (bare.next().cloned().ok_or_else(|| format!("--date {d}: name the date as ID=DATE; the model's dates are {}", model.dates.keys().cloned().collect::<Vec<_>>().join(", ")))?, d.as_str()),
+            None => {
+                (bare.next().cloned().ok_or_else(|| format!("--date {d}: name the date as ID=DATE; the model's dates are {}", model.dates.keys().cloned().collect::<Vec<_>>().join(", ")))?, d.as_str())
+            }
         };
         if !model.dates.contains_key(&id) {
             return Err(format!("--date {d}: the model has no date '{id}'"));

@@ -10,7 +10,7 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 use tovholder_core::ids::CourseId;
-use tovholder_core::retention::{Rule, Verdict};
+use tovholder_core::retention::Verdict;
 
 const CHILD: &str = "Vilma Storgaard";
 const CHILD_CPR: &str = "030316-4322";
@@ -66,7 +66,13 @@ async fn a_closed_course_is_erased_only_when_every_rule_says_so_and_leaves_a_sig
     let (status, _) = post_form(&t, &admin, &acsrf, &format!("/admin/organisationer/{kommune}/opbevaring"), &[("model", ""), ("rule", "erase"), ("years", "1")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(hanne.get(t.url(&format!("/admin/organisationer/{kommune}/opbevaring"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
-    let r = admin.put(t.url(&format!("/api/v1/admin/organisations/{home}/retention"))).header("x-csrf-token", &acsrf).json(&serde_json::json!({"model": "julemaerkehjem", "rule": {"rule": "erase", "years": 1}})).send().await.unwrap();
+    let r = admin
+        .put(t.url(&format!("/api/v1/admin/organisations/{home}/retention")))
+        .header("x-csrf-token", &acsrf)
+        .json(&serde_json::json!({"model": "julemaerkehjem", "rule": {"rule": "erase", "years": 1}}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let rules: Value = r.json().await.unwrap();
     assert_eq!(rules.as_array().unwrap().iter().find(|l| l["model"] == "julemaerkehjem").unwrap()["rule"], serde_json::json!({"rule": "erase", "years": 1}));

@@ -154,11 +154,13 @@ impl TestApp {
         match &self.pg_schema {
             Some(schema) => {
                 let pool = sqlx::PgPool::connect(&pg_url()).await.unwrap();
-                let cols: Vec<(String, String)> = sqlx::query_as("SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = $1 AND data_type IN ('text', 'character varying', 'bytea', 'jsonb', 'json')")
-                    .bind(schema)
-                    .fetch_all(&pool)
-                    .await
-                    .unwrap();
+                let cols: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = $1 AND data_type IN ('text', 'character varying', 'bytea', 'jsonb', 'json')",
+                )
+                .bind(schema)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
                 for (t, c) in cols {
                     let sql = format!("SELECT count(*) FROM \"{schema}\".\"{t}\" WHERE \"{c}\"::text LIKE $1");
                     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(&pattern).fetch_one(&pool).await.unwrap();
@@ -171,7 +173,8 @@ impl TestApp {
             None => {
                 let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self._dir.path().join("t.db").display())).await.unwrap();
                 // The name index (FTS5) reads its text from `persons`; its own tables hold tokens.
-                let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'person_names%'").fetch_all(&pool).await.unwrap();
+                let tables: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'person_names%'").fetch_all(&pool).await.unwrap();
                 for t in tables {
                     let cols: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{t}')"))).fetch_all(&pool).await.unwrap();
                     for c in cols {

@@ -85,7 +85,13 @@ async fn list(app: &App, user: &CurrentUser, saved: Option<String>, file_error: 
             let newest = versions.first().map(|v| v.version);
             let versions = versions
                 .into_iter()
-                .map(|v| VersionRow { version: v.version, sha: v.sha256[..12].to_string(), source: source_da(&v.source), added_da: format_timestamp_da(v.added).unwrap_or_default(), newest: Some(v.version) == newest })
+                .map(|v| VersionRow {
+                    version: v.version,
+                    sha: v.sha256[..12].to_string(),
+                    source: source_da(&v.source),
+                    added_da: format_timestamp_da(v.added).unwrap_or_default(),
+                    newest: Some(v.version) == newest,
+                })
                 .collect();
             ModelRow { id, name, versions }
         })
@@ -222,11 +228,7 @@ pub async fn check(State(app): State<App>, user: CurrentUser, mp: Multipart) -> 
     let p = preview(&model, &entered);
     page.rows = p.rows.iter().map(row_view).collect();
     page.pending = p.pending;
-    let bars: Vec<Bar> = p
-        .rows
-        .iter()
-        .filter_map(|r| Some(Bar { label: r.label.clone(), from: r.first()?, to: r.last()?, day: r.date, task: r.kind == Kind::Task }))
-        .collect();
+    let bars: Vec<Bar> = p.rows.iter().filter_map(|r| Some(Bar { label: r.label.clone(), from: r.first()?, to: r.last()?, day: r.date, task: r.kind == Kind::Task })).collect();
     page.svg = timeline_svg(&format!("Tidslinje for «{}»", model.name), &bars);
     page.model = Some((model.id.clone(), model.name.clone()));
     Ok(page.into_response())

@@ -52,7 +52,8 @@ pub async fn list(State(app): State<App>, user: CurrentUser) -> Result<Json<Vec<
             .map(|(model, versions)| {
                 let newest = versions.first().map(|v| v.version);
                 let name = app.models.get(&model).map(|m| m.name.clone()).unwrap_or_else(|| model.clone());
-                let versions = versions.into_iter().map(|v| StoredVersion { newest: Some(v.version) == newest, version: v.version, sha256: v.sha256, source: v.source, added: v.added.to_string() }).collect();
+                let versions =
+                    versions.into_iter().map(|v| StoredVersion { newest: Some(v.version) == newest, version: v.version, sha256: v.sha256, source: v.source, added: v.added.to_string() }).collect();
                 ModelVersions { model, name, versions }
             })
             .collect(),

@@ -103,7 +103,15 @@ async fn org_page(app: &App, user: &CurrentUser, org: OrgId, error: Option<(Stri
     let rules = retention::org_rules(app, user, org).await?;
     let org_name = app.store.orgs().await?.iter().find(|o| o.id == org).map(|o| o.name.clone()).unwrap_or_default();
     let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let page = OrgPage { layout: Layout { below: true, ..Layout::for_user(app, user, "admin").await? }, csrf: user.csrf.clone(), org, org_name, lines: rules.iter().map(line).collect(), error, max_years: MAX_YEARS };
+    let page = OrgPage {
+        layout: Layout { below: true, ..Layout::for_user(app, user, "admin").await? },
+        csrf: user.csrf.clone(),
+        org,
+        org_name,
+        lines: rules.iter().map(line).collect(),
+        error,
+        max_years: MAX_YEARS,
+    };
     Ok((status, page).into_response())
 }
 
