@@ -21,6 +21,10 @@ const MOST_PER_COURSE: i64 = 10_000;
 /// One read of one of the person's courses.
 #[derive(Clone, Debug, Serialize)]
 pub struct InsightRow {
+    /// The access log's row: what the reviewer names to withhold it.
+    pub id: i64,
+    /// Withheld by the reviewer: shown in the draft, left out of the spreadsheet and the letter.
+    pub withheld: bool,
     pub at_da: String,
     pub org: String,
     pub course: String,
@@ -38,11 +42,22 @@ pub struct Insight {
     pub with_staff: bool,
     /// Whose reads: the administrator's organisation, or every organisation.
     pub scope_da: String,
+    /// How many rows the reviewer withholds.
+    pub withheld: usize,
+}
+
+impl Insight {
+    /// The rows the person gets.
+    pub fn disclosed(&self) -> impl Iterator<Item = &InsightRow> {
+        self.rows.iter().filter(|r| !r.withheld)
+    }
 }
 
 /// The reads of the courses of the person with `cpr`, for administrator `user`; "not found" for
-/// anyone else. A CPR number that is no CPR number is refused, and nothing is searched.
-pub async fn report(app: &App, user: &User, cpr: &str, with_staff: bool) -> Result<Insight, AppError> {
+/// anyone else. A CPR number that is no CPR number is refused, and nothing is searched. The
+/// rows named in `withhold` (access log ids) are marked withheld: a reviewer leaves out what
+/// must not be disclosed (databeskyttelseslovens § 22, e.g. about the other parent).
+pub async fn report(app: &App, user: &User, cpr: &str, with_staff: bool, withhold: &[i64]) -> Result<Insight, AppError> {
     let Some(scope) = crate::admin::scope(user) else { return Err(AppError::NotFound) };
     let cpr = Cpr::parse(cpr.trim()).map_err(|e| AppError::invalid("cpr", &e.to_string()))?;
     let index = app.keys.cpr_index(&cpr);
@@ -60,7 +75,7 @@ pub async fn report(app: &App, user: &User, cpr: &str, with_staff: bool) -> Resu
         let Some(model) = app.models.of(&course.state) else { continue };
         let people = crate::views::title_people(app.store.as_ref(), std::iter::once((model.as_ref(), course.state.as_ref()))).await?;
         let title = crate::views::course_title(&model, &course.state, &people);
-        for (_, r) in app.store.course_log(*id, None, MOST_PER_COURSE).await? {
+        for (log_id, r) in app.store.course_log(*id, None, MOST_PER_COURSE).await? {
             let Some(reader) = r.person.filter(|_| r.allowed) else { continue };
             if let std::collections::hash_map::Entry::Vacant(e) = readers.entry(reader) {
                 e.insert(app.store.user(reader).await?.map(|u| (u.org, u.org_name, u.name)));
@@ -71,6 +86,8 @@ pub async fn report(app: &App, user: &User, cpr: &str, with_staff: bool) -> Resu
                 continue;
             }
             let row = InsightRow {
+                id: log_id,
+                withheld: withhold.contains(&log_id),
                 at_da: format_timestamp_da(r.at).unwrap_or_default(),
                 org: org_name.clone(),
                 course: title.clone(),
@@ -86,7 +103,9 @@ pub async fn report(app: &App, user: &User, cpr: &str, with_staff: bool) -> Resu
         AdminScope::Instance => "alle organisationer i Tovholder".to_string(),
         AdminScope::Org(_) => user.org_name.clone(),
     };
-    Ok(Insight { courses: ids.len(), rows: rows.into_iter().map(|(_, r)| r).collect(), with_staff, scope_da })
+    let rows: Vec<InsightRow> = rows.into_iter().map(|(_, r)| r).collect();
+    let withheld = rows.iter().filter(|r| r.withheld).count();
+    Ok(Insight { courses: ids.len(), rows, with_staff, scope_da, withheld })
 }
 
 /// The draft as CSV for a spreadsheet: `;`-separated, UTF-8 with a byte-order mark (Excel).
@@ -97,7 +116,7 @@ pub fn csv(i: &Insight) -> Vec<u8> {
         out.push_str(";Medarbejder");
     }
     out.push_str("\r\n");
-    for r in &i.rows {
+    for r in i.disclosed() {
         let mut cells = vec![field(&r.at_da), field(&r.org), field(&r.course), field(&r.what), field(&r.how)];
         if i.with_staff {
             cells.push(field(&r.staff));
@@ -116,7 +135,8 @@ pub async fn pdf(app: &App, i: &Insight) -> Result<Vec<u8>, AppError> {
         "date": format_date_da(app.clock.today()),
         "intro": format!("Du har bedt om at få at vide, hvem der har set oplysningerne om dig i Tovholder. Du er med i {} forløb. Her er hver gang, en medarbejder i {} har set eller ændret dem, de nyeste først.", i.courses, i.scope_da),
         "with_staff": i.with_staff,
-        "rows": i.rows.iter().map(|r| serde_json::json!({"date": r.at_da, "course": r.course, "what": r.what, "how": r.how, "staff": r.staff})).collect::<Vec<_>>(),
+        "rows": i.disclosed().map(|r| serde_json::json!({"date": r.at_da, "course": r.course, "what": r.what, "how": r.how, "staff": r.staff})).collect::<Vec<_>>(),
+        "withheld": if i.withheld == 0 { String::new() } else { format!("{} {} er undtaget fra indsigten efter databeskyttelseslovens § 22, af hensyn til andres interesser.", i.withheld, if i.withheld == 1 { "registrering" } else { "registreringer" }) },
         "closing": "Har du spørgsmål, eller mener du, at nogen har set oplysninger uden grund, så kontakt os. Du kan også klage til Datatilsynet.",
     });
     tokio::task::spawn_blocking(move || tovholder_docs::render_pdf(tovholder_docs::templates::INSIGHT, &data))
@@ -136,18 +156,34 @@ mod tests {
             courses: 1,
             with_staff: false,
             scope_da: "Furesø Kommune".into(),
-            rows: vec![InsightRow {
-                at_da: "6. dec. 2026 kl. 10.00".into(),
-                org: "Furesø Kommune".into(),
-                course: "Louise; Bak".into(),
-                what: "Så forløbet".into(),
-                how: "Ved samtykke nr. 1".into(),
-                staff: String::new(),
-            }],
+            withheld: 1,
+            rows: vec![
+                InsightRow {
+                    id: 7,
+                    withheld: false,
+                    at_da: "6. dec. 2026 kl. 10.00".into(),
+                    org: "Furesø Kommune".into(),
+                    course: "Louise; Bak".into(),
+                    what: "Så forløbet".into(),
+                    how: "Ved samtykke nr. 1".into(),
+                    staff: String::new(),
+                },
+                InsightRow {
+                    id: 8,
+                    withheld: true,
+                    at_da: "6. dec. 2026 kl. 11.00".into(),
+                    org: "Furesø Kommune".into(),
+                    course: "Louise Bak".into(),
+                    what: "Så et møde".into(),
+                    how: "Som familiekoordinator".into(),
+                    staff: String::new(),
+                },
+            ],
         };
         let text = String::from_utf8(csv(&i)).unwrap_or_default();
         assert!(text.starts_with("\u{feff}Tidspunkt;Organisation;Forløb;Hvad;Grundlag\r\n"), "{text}");
         assert!(text.contains(";\"Louise; Bak\";"), "{text}");
         assert!(!text.contains("Medarbejder"));
+        assert!(!text.contains("Så et møde"), "a withheld row is left out");
     }
 }

@@ -75,10 +75,37 @@ pub async fn set_hold(app: &App, by: &User, id: CourseId, on: bool) -> Result<()
     Ok(())
 }
 
+/// An administrator of one of the course's organisations (or of the instance) reopens a closed
+/// course, holding no role in it (its coordinators reopen it on the course page): the reason is
+/// journaled in their name, under the access log's `write:reopen_admin`.
+pub async fn reopen(app: &App, by: &User, id: CourseId, note: &str) -> Result<(), AppError> {
+    let (course, model) = keeper(app, by, id, "write:reopen_admin").await?;
+    if course_log::ground(&model, &course.state, by).as_deref() != Some("administrator") {
+        // A coordinator reopens on the course page, as the course's own command.
+        return Err(AppError::NotFound);
+    }
+    let events = tovholder_core::commands::closing::reopening(&course.state, note)?;
+    let stamp = tovholder_core::course::Stamp { at: app.clock.now(), by: by.person };
+    let mut state = (*course.state).clone();
+    for e in &events {
+        state.apply(&stamp, e);
+    }
+    let decision = tovholder_core::policy::Decision { allowed: true, reason: tovholder_core::policy::Reason::Role { role: "administration".into() } };
+    let c = crate::course::Course { id, version: course.version, state: course.state.clone(), model, viewer: by.clone(), decision, seen: None };
+    crate::actions::commit_decided(app, &c, state, events, vec![], &stamp).await
+}
+
+/// Whether `by` is one of the administrators who may reopen the course here (not its coordinator).
+pub fn reopens_as_administrator(model: &Model, state: &tovholder_core::course::CourseState, by: &User) -> bool {
+    state.closed.is_some() && course_log::ground(model, state, by).as_deref() == Some("administrator")
+}
+
 /// A course's standing for its coordinators and the administrators of its organisations.
 pub async fn course_standing(app: &App, by: &User, id: CourseId) -> Result<Standing, AppError> {
-    let (course, _) = keeper(app, by, id, "read:retention").await?;
-    standing(app, &course).await
+    let (course, model) = keeper(app, by, id, "read:retention").await?;
+    let mut s = standing(app, &course).await?;
+    s.may_reopen = reopens_as_administrator(&model, &course.state, by);
+    Ok(s)
 }
 
 /// One line of an organisation's rules: for every model (`model` empty) or for one.
@@ -114,6 +141,8 @@ pub async fn org_rules(app: &App, by: &User, org: OrgId) -> Result<Vec<OrgRule>,
 
 /// Where a course stands: its rules, hold, last export and the verdict.
 pub struct Standing {
+    /// The viewer is an administrator who may reopen it here (it is closed).
+    pub may_reopen: bool,
     pub rules: Vec<(String, Rule)>,
     pub hold: bool,
     pub exported: Option<jiff::Timestamp>,
@@ -131,7 +160,7 @@ pub async fn standing(app: &App, c: &StoredCourse) -> Result<Standing, AppError>
     let closed = c.state.closed.as_ref().and_then(|r| today_in_copenhagen(r.stamp.at).ok());
     let exported_day = exported.and_then(|t| today_in_copenhagen(t).ok());
     let v = verdict(&Facts { closed, rules: &rules, hold, exported: exported_day }, app.clock.today());
-    Ok(Standing { erase_on: closed.and_then(|d| erase_on(d, &rules)), rules, hold, exported, verdict: v })
+    Ok(Standing { may_reopen: false, erase_on: closed.and_then(|d| erase_on(d, &rules)), rules, hold, exported, verdict: v })
 }
 
 /// A course exported whole: a machine-readable JSON file (journal, state, persons, documents
@@ -149,16 +178,22 @@ pub enum Format {
     Pdf,
 }
 
-#[derive(Serialize)]
-struct ExportJson {
-    course: CourseId,
-    model: String,
-    model_version: u32,
-    exported: String,
-    journal: Vec<serde_json::Value>,
-    state: serde_json::Value,
-    persons: Vec<serde_json::Value>,
-    documents: Vec<serde_json::Value>,
+/// The JSON file of an export: the whole course.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CourseExport {
+    pub course: CourseId,
+    pub model: String,
+    pub model_version: u32,
+    /// RFC 3339.
+    pub exported: String,
+    /// Every journal entry, oldest first: seq, at, by (person id), event, hash.
+    pub journal: Vec<serde_json::Value>,
+    /// The course's current state as Tovholder keeps it.
+    pub state: serde_json::Value,
+    /// The family members and network persons: id, name, email, CPR number.
+    pub persons: Vec<serde_json::Value>,
+    /// Every document: doc, kind, title, content type, file name, sha256, content in base64.
+    pub documents: Vec<serde_json::Value>,
 }
 
 /// One file of the export, logged; the JSON file is also recorded (its sha256) as the export
@@ -188,7 +223,7 @@ async fn export(app: &App, by: &User, id: CourseId, format: Format) -> Result<Ex
         }
         documents.push(serde_json::json!({"doc": d.meta.doc, "kind": d.meta.kind, "title": d.meta.title, "content_type": d.meta.content_type, "filename": d.meta.filename, "sha256": d.meta.sha256, "content_base64": base64::engine::general_purpose::STANDARD.encode(&bytes)}));
     }
-    let body = ExportJson {
+    let body = CourseExport {
         course: id,
         model: course.state.model.clone(),
         model_version: course.state.model_version,

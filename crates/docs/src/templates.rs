@@ -26,7 +26,8 @@ pub const CONSENT_LAW: &str = include_str!("../templates/consent_law.json");
 
 /// A letter of insight (GDPR art. 15): who in an organisation has seen a person's courses, for a
 /// caseworker to review before it is sent. Expects `title`, `organisation`, `date`, `intro`,
-/// `with_staff` (bool), `rows [{date, course, what, how, staff}]` and `closing`; the title must
+/// `with_staff` (bool), `rows [{date, course, what, how, staff}]`, `withheld` (a sentence, or
+/// empty) and `closing`; the title must
 /// not name anyone.
 pub const INSIGHT: &str = include_str!("../templates/insight.typ");
 

@@ -35,6 +35,8 @@ pub struct Sql {
     /// Inserts the next version number of a model; nothing when another process took it.
     pub insert_model_version: &'static str,
     pub retention_rules: &'static str,
+    pub legal_holds: &'static str,
+    pub exports: &'static str,
     pub set_retention_rule: &'static str,
     pub delete_retention_rule: &'static str,
     pub legal_hold: &'static str,

@@ -640,7 +640,15 @@ for_every_dialect! {
         async fn retention_rules(&self) -> Result<Vec<RetentionRule>> {
             let rows = sqlx::query(D::SQL.retention_rules).fetch_all(&self.reader).await.map_err(db)?;
             rows.iter()
-                .map(|r| Ok(RetentionRule { org: OrgId(r.try_get("org_id").map_err(db)?), model: r.try_get("model_id").map_err(db)?, rule: r.try_get("rule").map_err(db)? }))
+                .map(|r| {
+                    Ok(RetentionRule {
+                        org: OrgId(r.try_get("org_id").map_err(db)?),
+                        model: r.try_get("model_id").map_err(db)?,
+                        rule: r.try_get("rule").map_err(db)?,
+                        set_by: PersonId(r.try_get("set_by").map_err(db)?),
+                        set_at: from_micros(r.try_get("set_us").map_err(db)?)?,
+                    })
+                })
                 .collect()
         }
 
@@ -699,6 +707,23 @@ for_every_dialect! {
                 self.held.forget_person(*p);
             }
             done
+        }
+
+        async fn legal_holds(&self) -> Result<Vec<(CourseId, PersonId, Timestamp)>> {
+            let rows = sqlx::query(D::SQL.legal_holds).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| Ok((CourseId(r.try_get("course_id").map_err(db)?), PersonId(r.try_get("set_by").map_err(db)?), from_micros(r.try_get("set_us").map_err(db)?)?))).collect()
+        }
+
+        async fn exports(&self) -> Result<Vec<(CourseId, PersonId, Timestamp, String)>> {
+            let rows = sqlx::query(D::SQL.exports).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter()
+                .map(|r| Ok((CourseId(r.try_get("course_id").map_err(db)?), PersonId(r.try_get("by_person").map_err(db)?), from_micros(r.try_get("at_us").map_err(db)?)?, r.try_get("sha256").map_err(db)?)))
+                .collect()
+        }
+
+        async fn import_erasure(&self, e: &Erasure) -> Result<()> {
+            sqlx::query(D::SQL.insert_erasure).bind(e.course.0).bind(&e.stub).bind(e.head_seq).bind(&e.head_hash).bind(to_micros(e.erased)).bind(&e.mac).execute(&self.writer).await.map_err(db)?;
+            Ok(())
         }
 
         async fn erasures(&self) -> Result<Vec<Erasure>> {

@@ -68,6 +68,8 @@ pub struct RetentionRule {
     pub org: OrgId,
     pub model: String,
     pub rule: String,
+    pub set_by: PersonId,
+    pub set_at: Timestamp,
 }
 
 /// What is left of an erased course: an anonymous stub and its journal's head, signed.
@@ -412,6 +414,10 @@ pub trait Keeping: Send + Sync + 'static {
     /// anonymizes the persons given (family members in no other course).
     async fn erase_course(&self, erasure: &Erasure, anonymize: &[PersonId]) -> Result<()>;
     async fn erasures(&self) -> Result<Vec<Erasure>>;
+    /// For moving an instance: every hold, every export, and an erasure record as it was.
+    async fn legal_holds(&self) -> Result<Vec<(CourseId, PersonId, Timestamp)>>;
+    async fn exports(&self) -> Result<Vec<(CourseId, PersonId, Timestamp, String)>>;
+    async fn import_erasure(&self, erasure: &Erasure) -> Result<()>;
 }
 
 /// Organisations, their meeting places, people and logins.

@@ -663,6 +663,19 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
         let projection = tovholder_app::actions::commit(&model, (*course.state).clone(), vec![], vec![], blobs);
         target.import_course(&course, &journal, &projection).await?;
     }
+    // Keeping: the rules, holds and exports (erasure waits for them), and what erased courses left.
+    for r in source.retention_rules().await? {
+        target.set_retention_rule(r.org, &r.model, Some(&r.rule), r.set_by, r.set_at).await?;
+    }
+    for (course, by, at) in source.legal_holds().await? {
+        target.set_legal_hold(course, true, by, at).await?;
+    }
+    for (course, by, at, sha) in source.exports().await? {
+        target.record_export(course, by, at, &sha).await?;
+    }
+    for e in source.erasures().await? {
+        target.import_erasure(&e).await?;
+    }
     for m in source.outbox(i64::MAX).await?.into_iter().filter(|m| m.sent.is_none()) {
         target.import_mail(&m).await?;
     }

@@ -137,3 +137,31 @@ async fn a_closed_course_is_erased_only_when_every_rule_says_so_and_leaves_a_sig
     // The course is gone for everyone.
     assert_eq!(mette.get(t.url(&format!("/forloeb/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 }
+
+/// An administrator of one of its organisations reopens a closed course without holding a role
+/// in it; the why is required and journaled in their name. Nobody else may.
+#[tokio::test]
+async fn an_administrator_reopens_a_closed_course() {
+    let t = TestApp::spawn().await;
+    let (mette, csrf, id) = fresh_course(&t).await;
+    let r = mette.post(t.url(&format!("/api/v1/courses/{id}/close"))).header("x-csrf-token", &csrf).json(&serde_json::json!({"reason": "afsluttet"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (admin, acsrf) = t.login("admin").await;
+    let page = admin.get(t.url(&format!("/forloeb/{id}/opbevaring"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"form-genaabn\""), "{page}");
+    let mette_page = mette.get(t.url(&format!("/forloeb/{id}/opbevaring"))).send().await.unwrap().text().await.unwrap();
+    assert!(!mette_page.contains("id=\"form-genaabn\""), "the coordinator reopens on the course page");
+    let (status, page) = post_form(&t, &admin, &acsrf, &format!("/forloeb/{id}/opbevaring/genaabn"), &[("note", " ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Skriv, hvorfor forløbet genåbnes."));
+    let (hanne, hcsrf) = t.login("hanne").await;
+    assert_eq!(post_form(&t, &hanne, &hcsrf, &format!("/forloeb/{id}/opbevaring/genaabn"), &[("note", "Fejl")]).await.0, StatusCode::NOT_FOUND);
+    assert!(t.app.store.course(CourseId(id)).await.unwrap().unwrap().state.closed.is_some(), "still closed");
+    let (status, _) = post_form(&t, &admin, &acsrf, &format!("/forloeb/{id}/opbevaring/genaabn"), &[("note", "Lukket ved en fejl.")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let course = t.app.store.course(CourseId(id)).await.unwrap().unwrap();
+    assert!(course.state.closed.is_none());
+    let last = t.app.store.journal(CourseId(id)).await.unwrap().pop().unwrap();
+    let admin_id = t.app.store.user_by_name("admin").await.unwrap().unwrap().person;
+    assert_eq!((last.stamp.by, &last.event), (admin_id, &tovholder_core::course::Event::CourseReopened { note: "Lukket ved en fejl.".into() }));
+}

@@ -26,7 +26,13 @@ pub fn reopen_course(ctx: &Ctx, note: &str) -> Result<Vec<Event>, CommandError> 
         return Err(invalid("note", "Forløb af denne slags lukkes ikke i Tovholder."));
     }
     ctx.require_role(&ctx.model.coordinators, "note", "Genåbning af et forløb")?;
-    if ctx.state.closed.is_none() {
+    reopening(ctx.state, note)
+}
+
+/// Reopening a closed course, whoever may (its coordinator, or an administrator of one of its
+/// organisations, who holds no role in it): it must be closed, and the why is required.
+pub fn reopening(state: &CourseState, note: &str) -> Result<Vec<Event>, CommandError> {
+    if state.closed.is_none() {
         return Err(invalid("note", "Forløbet er ikke lukket."));
     }
     let Some(note) = note_text("note", Some(note.to_string()))? else { return Err(invalid("note", "Skriv, hvorfor forløbet genåbnes.")) };

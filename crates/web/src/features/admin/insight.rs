@@ -14,7 +14,7 @@ use tovholder_core::commands::FieldError;
 use crate::App;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{AppError, PageError};
-use crate::http::form::{FormData, get};
+use crate::http::form::{FormData, all, get};
 use crate::ui::{FormState, Layout};
 
 #[derive(Template, WebTemplate)]
@@ -46,7 +46,8 @@ pub async fn form(State(app): State<App>, user: CurrentUser) -> Result<Response,
 
 /// The report for the form's CPR number; a refused number comes back with its error.
 async fn report(app: &App, user: &CurrentUser, form: &FormData) -> Result<Result<Insight, Vec<FieldError>>, AppError> {
-    match insight::report(app, &user.user, get(form, "cpr"), get(form, "staff") == "ja").await {
+    let withhold: Vec<i64> = all(form, "udelad").filter_map(|v| v.parse().ok()).collect();
+    match insight::report(app, &user.user, get(form, "cpr"), get(form, "staff") == "ja", &withhold).await {
         Ok(r) => Ok(Ok(r)),
         Err(AppError::Invalid(errors)) => Ok(Err(errors)),
         Err(e) => Err(e),

@@ -22,6 +22,7 @@ pub fn routes() -> Vec<Route> {
             post(pages::export),
         ),
         r("POST", "/forloeb/{id}/opbevaring/forbehold", User, "Sæt eller ophæv et retligt forbehold (legal hold): forløbet slettes ikke, mens det står.", post(pages::hold)),
+        r("POST", "/forloeb/{id}/opbevaring/genaabn", User, "En administrator for en af forløbets organisationer genåbner et lukket forløb (med hvorfor).", post(pages::reopen)),
         r("GET", "/admin/organisationer/{org}/opbevaring", User, "En organisations regler for opbevaring og sletning af lukkede forløb.", get(pages::org)),
         r("POST", "/admin/organisationer/{org}/opbevaring", User, "Ret en organisations regel for alle modeller eller for én.", post(pages::set_org_rule)),
         r(

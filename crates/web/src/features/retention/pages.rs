@@ -30,16 +30,23 @@ struct CoursePage {
     erase_on_da: Option<String>,
     due: bool,
     why: Vec<String>,
+    may_reopen: bool,
+    error: Option<String>,
 }
 
 pub async fn course(State(app): State<App>, user: CurrentUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let s: Standing = retention::course_standing(&app, &user, CourseId(id)).await?;
+    Ok(course_page(&app, &user, id, None).await?)
+}
+
+async fn course_page(app: &App, user: &CurrentUser, id: i64, error: Option<String>) -> Result<Response, AppError> {
+    let s: Standing = retention::course_standing(app, user, CourseId(id)).await?;
     let (due, why) = match s.verdict {
         Verdict::Erase => (true, vec![]),
         Verdict::Keep(why) => (false, why),
     };
-    Ok(CoursePage {
-        layout: Layout { below: true, ..Layout::for_user(&app, &user, "courses").await? },
+    let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let page = CoursePage {
+        layout: Layout { below: true, ..Layout::for_user(app, user, "courses").await? },
         csrf: user.csrf.clone(),
         course: CourseId(id),
         rules: s.rules.iter().map(|(org, r)| (org.clone(), r.label_da())).collect(),
@@ -48,8 +55,19 @@ pub async fn course(State(app): State<App>, user: CurrentUser, Path(id): Path<i6
         erase_on_da: s.erase_on.map(format_date_da),
         due,
         why,
+        may_reopen: s.may_reopen,
+        error,
+    };
+    Ok((status, page).into_response())
+}
+
+/// An administrator of one of its organisations reopens a closed course (with the why).
+pub async fn reopen(State(app): State<App>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    match retention::reopen(&app, &user, CourseId(id), get(&form, "note")).await {
+        Ok(()) => Ok(Redirect::to(&format!("/forloeb/{id}/opbevaring")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(course_page(&app, &user, id, errors.into_iter().next().map(|e| e.message)).await?),
+        Err(e) => Err(e.into()),
     }
-    .into_response())
 }
 
 pub async fn export(State(app): State<App>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
