@@ -35,7 +35,7 @@ pub fn routes() -> Vec<Route> {
         .returns::<api::StandingOut>(),
         r("POST", "/api/v1/courses/{id}/export", User, "Eksportér hele forløbet som JSON (journal, tilstand, personer, dokumenter med indhold); registreres som eksport.", post(api::export))
             .no_body()
-            .returns::<serde_json::Value>(),
+            .returns::<tovholder_app::retention::CourseExport>(),
         r("PUT", "/api/v1/courses/{id}/legal-hold", User, "Retligt forbehold: {on}; true: forløbet slettes ikke.", put(api::hold)).body::<api::HoldBody>().returns::<api::StandingOut>(),
         r("GET", "/api/v1/admin/organisations/{org}/retention", User, "En organisations regler for opbevaring: for alle modeller og pr. model.", get(api::org_rules))
             .returns::<Vec<tovholder_app::retention::OrgRule>>(),
