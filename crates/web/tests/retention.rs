@@ -198,7 +198,13 @@ async fn a_course_lives_and_goes_on_an_instance_set_up_from_empty() {
     let r = mia.post(t.url(&format!("/api/v1/courses/{id}/close"))).header("x-csrf-token", &mcsrf).json(&serde_json::json!({"reason": reasons})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
 
-    let r = root.put(t.url(&format!("/api/v1/admin/organisations/{org}/retention"))).header("x-csrf-token", &csrf).json(&serde_json::json!({"model": "", "rule": {"rule": "erase", "years": 2}})).send().await.unwrap();
+    let r = root
+        .put(t.url(&format!("/api/v1/admin/organisations/{org}/retention")))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"model": "", "rule": {"rule": "erase", "years": 2}}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let standing: Value = mia.get(t.url(&format!("/api/v1/courses/{id}/retention"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(standing["kept_because"].as_array().unwrap().len(), 2, "the period and the export: {standing}");
