@@ -483,6 +483,40 @@ struct Decided {
 
 /// Stores the decided events in one append with all they set off: letters, mails, calendar
 /// invitations, withdrawn agenda mails.
+/// Attempts per course when someone else saves it at the same moment.
+const ATTEMPTS: usize = 3;
+
+/// Runs one course's `write` again when someone else saved the course at the same moment (up
+/// to three times): for the work that goes through many courses in one go.
+pub(crate) async fn retrying<T, F, Fut>(mut write: F) -> Result<T, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let mut attempt = 1;
+    loop {
+        match write().await {
+            Err(AppError::Conflict(_)) if attempt < ATTEMPTS => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
+/// Writes `events` to a course in the name of an administrator who holds no role in it (a
+/// closed login's course roles, a move to a new model version, a reopening): they act on the
+/// login, the model or the organisation's course, not as a participant. `model` computes the
+/// course's tasks from now on.
+pub(crate) async fn commit_as_administrator(app: &App, by: &tovholder_store::User, stored: &tovholder_store::StoredCourse, model: std::sync::Arc<Model>, events: Vec<Event>) -> Result<(), AppError> {
+    let stamp = Stamp { at: app.clock.now(), by: by.person };
+    let mut state = (*stored.state).clone();
+    for e in &events {
+        state.apply(&stamp, e);
+    }
+    let decision = policy::Decision { allowed: true, reason: policy::Reason::Role { role: "administration".into() } };
+    let course = Course { id: stored.id, version: stored.version, state: stored.state.clone(), model, viewer: by.clone(), decision, seen: None };
+    commit_decided(app, &course, state, events, vec![], &stamp).await
+}
+
 pub(crate) async fn commit_decided(app: &App, course: &Course, mut state: CourseState, mut events: Vec<Event>, mut blobs: Vec<Blob>, stamp: &Stamp) -> Result<(), AppError> {
     let actor = course.actor();
     let (letter_events, letter_blobs) = letters(app, &course.model, &course.state, &state, &actor).await?;

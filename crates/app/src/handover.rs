@@ -3,32 +3,21 @@
 //! appointers get a task "Udpeg ny <rolle>" (core's vacancies). Written to each course's
 //! journal in the administrator's name, under the access log's `write:release_login`.
 
-use tovholder_core::course::{Event, Leaving, Stamp};
+use tovholder_core::course::{Event, Leaving};
 use tovholder_core::ids::{CourseId, PersonId};
 use tovholder_core::model::Scope;
-use tovholder_core::policy::{Decision, Reason};
 use tovholder_store::{AccessRecord, User};
 
-use crate::course::{Course, log};
+use crate::course::log;
 use crate::error::AppError;
 use crate::{App, actions};
-
-/// Attempts per course when someone else saves it at the same moment.
-const ATTEMPTS: usize = 3;
 
 /// Takes `person` out of every course role they hold; the number of courses changed.
 pub async fn release(app: &App, by: &User, person: PersonId) -> Result<usize, AppError> {
     let mut changed = 0;
     for id in app.store.courses_of_member(person).await? {
-        for attempt in 1..=ATTEMPTS {
-            match release_in(app, by, person, id).await {
-                Err(AppError::Conflict(_)) if attempt < ATTEMPTS => continue,
-                Ok(true) => changed += 1,
-                other => {
-                    other?;
-                }
-            }
-            break;
+        if actions::retrying(|| release_in(app, by, person, id)).await? {
+            changed += 1;
         }
     }
     Ok(changed)
@@ -48,15 +37,7 @@ async fn release_in(app: &App, by: &User, person: PersonId, id: CourseId) -> Res
     if events.is_empty() {
         return Ok(false);
     }
-    let stamp = Stamp { at: app.clock.now(), by: by.person };
-    log(app, AccessRecord { at: stamp.at, person: Some(by.person), course: Some(id), action: "write:release_login".into(), allowed: true, reason: "administrator".into() }).await?;
-    let mut state = (*stored.state).clone();
-    for e in &events {
-        state.apply(&stamp, e);
-    }
-    // Not a role in the course: the administrator acts on the login, not on the course.
-    let decision = Decision { allowed: true, reason: Reason::Role { role: "administration".into() } };
-    let course = Course { id, version: stored.version, state: stored.state, model, viewer: by.clone(), decision, seen: None };
-    actions::commit_decided(app, &course, state, events, vec![], &stamp).await?;
+    log(app, AccessRecord { at: app.clock.now(), person: Some(by.person), course: Some(id), action: "write:release_login".into(), allowed: true, reason: "administrator".into() }).await?;
+    actions::commit_as_administrator(app, by, &stored, model, events).await?;
     Ok(true)
 }

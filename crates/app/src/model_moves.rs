@@ -7,21 +7,18 @@
 
 use std::sync::Arc;
 
-use tovholder_core::course::{Event, Stamp};
+use tovholder_core::course::Event;
 use tovholder_core::ids::CourseId;
 use tovholder_core::model::Model;
-use tovholder_core::policy::{Decision, Reason};
 use tovholder_core::versions::{MoveCheck, check_move};
 use tovholder_store::{AccessRecord, StoredCourse, User};
 
-use crate::course::{Course, log};
+use crate::course::log;
 use crate::error::AppError;
 use crate::{App, actions};
 
 /// Courses read at a time while looking for those of the model.
 const BATCH: usize = 500;
-/// Attempts per course when someone else saves it at the same moment.
-const ATTEMPTS: usize = 3;
 
 pub struct Planned {
     pub course: CourseId,
@@ -52,15 +49,8 @@ pub async fn move_all(app: &App, by: &User, model: &str, to: u32) -> Result<usiz
     let target = target(app, by, model, to)?;
     let mut moved = 0;
     for c in courses_of(app, model, to).await? {
-        for attempt in 1..=ATTEMPTS {
-            match move_one(app, by, &target, c.id).await {
-                Err(AppError::Conflict(_)) if attempt < ATTEMPTS => continue,
-                Ok(true) => moved += 1,
-                other => {
-                    other?;
-                }
-            }
-            break;
+        if actions::retrying(|| move_one(app, by, &target, c.id)).await? {
+            moved += 1;
         }
     }
     Ok(moved)
@@ -91,15 +81,9 @@ async fn move_one(app: &App, by: &User, target: &Arc<Model>, id: CourseId) -> Re
     if stored.state.model_version == target.version || stored.state.closed.is_some() || !check_move(&old, target, &stored.state, app.clock.today()).blockers.is_empty() {
         return Ok(false);
     }
-    let stamp = Stamp { at: app.clock.now(), by: by.person };
-    log(app, AccessRecord { at: stamp.at, person: Some(by.person), course: Some(id), action: "write:model_move".into(), allowed: true, reason: "administrator".into() }).await?;
+    log(app, AccessRecord { at: app.clock.now(), person: Some(by.person), course: Some(id), action: "write:model_move".into(), allowed: true, reason: "administrator".into() }).await?;
+    // The new version computes the course's tasks from now on.
     let event = Event::ModelMoved { from: stored.state.model_version, to: target.version };
-    let mut state = (*stored.state).clone();
-    state.apply(&stamp, &event);
-    // Not a role in the course: the administrator acts on the model, not on the course. The
-    // new version computes the course's tasks from now on.
-    let decision = Decision { allowed: true, reason: Reason::Role { role: "administration".into() } };
-    let course = Course { id, version: stored.version, state: stored.state, model: target.clone(), viewer: by.clone(), decision, seen: None };
-    actions::commit_decided(app, &course, state, vec![event], vec![], &stamp).await?;
+    actions::commit_as_administrator(app, by, &stored, target.clone(), vec![event]).await?;
     Ok(true)
 }

@@ -85,14 +85,7 @@ pub async fn reopen(app: &App, by: &User, id: CourseId, note: &str) -> Result<()
         return Err(AppError::NotFound);
     }
     let events = tovholder_core::commands::closing::reopening(&course.state, note)?;
-    let stamp = tovholder_core::course::Stamp { at: app.clock.now(), by: by.person };
-    let mut state = (*course.state).clone();
-    for e in &events {
-        state.apply(&stamp, e);
-    }
-    let decision = tovholder_core::policy::Decision { allowed: true, reason: tovholder_core::policy::Reason::Role { role: "administration".into() } };
-    let c = crate::course::Course { id, version: course.version, state: course.state.clone(), model, viewer: by.clone(), decision, seen: None };
-    crate::actions::commit_decided(app, &c, state, events, vec![], &stamp).await
+    crate::actions::commit_as_administrator(app, by, &course, model, events).await
 }
 
 /// Whether `by` is one of the administrators who may reopen the course here (not its coordinator).

@@ -515,20 +515,8 @@ async fn minutes_and_documents_reach_the_family_when_their_author_says_so() {
 #[tokio::test]
 async fn the_family_and_their_network_look_in_on_an_instance_set_up_from_empty() {
     let t = TestApp::spawn_empty().await;
-    first_admin(&t).await;
-    let (root, csrf) = t.login_as("root", ROOT_PASSWORD).await;
-    let org = t.app.store.orgs().await.unwrap().iter().find(|o| o.name == "Prøvekommune").unwrap().id;
-    let user = [("name", "Mia Holm"), ("login", "mia"), ("email", "mia@kommune.example"), ("roles", "familiekoordinator"), ("password", "korrekt hest batteri")];
-    assert_eq!(post_form(&t, &root, &csrf, &format!("/admin/organisationer/{org}/brugere"), &user).await.0, StatusCode::SEE_OTHER);
-    let (mia, mcsrf) = t.login_as("mia", "korrekt hest batteri").await;
-    let body = serde_json::json!({
-        "model": "familiens_fremtid", "parties": {"kommune": org},
-        "family": [{"role": "voksen", "name": "Karen Lund", "email": "karen@familie.example", "cpr": "120390-4318", "custody": true}, {"role": "barn", "name": "Liva Lund", "cpr": "050518-4322"}],
-        "dates": {"visiteret": t.app.clock.today().to_string()}, "decisions": {}
-    });
-    let r = mia.post(t.url("/api/v1/courses")).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
-    let id = CourseId(r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap());
+    let (_, _, org, mia, mcsrf) = from_empty_with_coordinator(&t).await;
+    let id = lund_course(&t, &mia, &mcsrf, org).await;
     let net = serde_json::json!({"action": "set_network", "quadrant": "familie", "name": "Ole Lund", "relation": "Morfar", "email": "ole@familie.example"});
     let r = mia.post(t.url(&format!("/api/v1/courses/{id}/meeting-actions"))).header("x-csrf-token", &mcsrf).json(&net).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());

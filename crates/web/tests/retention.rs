@@ -173,25 +173,13 @@ async fn an_administrator_reopens_a_closed_course() {
 #[tokio::test]
 async fn a_course_lives_and_goes_on_an_instance_set_up_from_empty() {
     let t = TestApp::spawn_empty().await;
-    first_admin(&t).await;
-    let (root, csrf) = t.login_as("root", ROOT_PASSWORD).await;
-    let org = t.app.store.orgs().await.unwrap().iter().find(|o| o.name == "Prøvekommune").unwrap().id;
+    let (root, csrf, org, mia, mcsrf) = from_empty_with_coordinator(&t).await;
     // Version 2 of Familiens Fremtid: the model's text with one changed label.
     let v2 = include_str!("../../../models/familiens_fremtid.toml").replacen("name = \"", "name = \"Prøvekommunens ", 1);
     let r = root.post(t.url("/api/v1/admin/models")).header("x-csrf-token", &csrf).header("content-type", "text/plain").body(v2).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(r.json::<Value>().await.unwrap()["version"], 2);
-    let user = [("name", "Mia Holm"), ("login", "mia"), ("email", "mia@kommune.example"), ("roles", "familiekoordinator"), ("password", "korrekt hest batteri")];
-    assert_eq!(post_form(&t, &root, &csrf, &format!("/admin/organisationer/{org}/brugere"), &user).await.0, StatusCode::SEE_OTHER);
-    let (mia, mcsrf) = t.login_as("mia", "korrekt hest batteri").await;
-    let body = serde_json::json!({
-        "model": "familiens_fremtid", "parties": {"kommune": org},
-        "family": [{"role": "voksen", "name": "Karen Lund", "email": "karen@familie.example", "cpr": "120390-4318", "custody": true}, {"role": "barn", "name": "Liva Lund", "cpr": "050518-4322"}],
-        "dates": {"visiteret": t.app.clock.today().to_string()}, "decisions": {}
-    });
-    let r = mia.post(t.url("/api/v1/courses")).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
-    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let id = lund_course(&t, &mia, &mcsrf, org).await;
     let course: Value = mia.get(t.url(&format!("/api/v1/courses/{id}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!((course["model_version"].as_u64(), course["model_name"].as_str().map(|n| n.starts_with("Prøvekommunens"))), (Some(2), Some(true)));
     let reasons = t.app.models.get("familiens_fremtid").unwrap().closing.as_ref().unwrap().reasons.keys().next().unwrap().clone();
@@ -220,8 +208,8 @@ async fn a_course_lives_and_goes_on_an_instance_set_up_from_empty() {
     }
     t.app.clock.advance_days(2 * 366);
     let lines = tovholder_app::retention::run(&t.app, false).await.unwrap();
-    assert_eq!(lines.iter().map(|l| (l.course.0, &l.verdict, &l.failed)).collect::<Vec<_>>(), vec![(id, &Verdict::Erase, &None)]);
-    assert!(t.app.store.course(CourseId(id)).await.unwrap().is_none());
+    assert_eq!(lines.iter().map(|l| (l.course, &l.verdict, &l.failed)).collect::<Vec<_>>(), vec![(id, &Verdict::Erase, &None)]);
+    assert!(t.app.store.course(id).await.unwrap().is_none());
     assert_eq!(t.columns_holding("Liva Lund").await, Vec::<String>::new());
     assert_eq!(tovholder_store::verify_erasures(t.app.store.as_ref(), &t.app.keys).await.unwrap(), Vec::<String>::new());
 }

@@ -435,6 +435,30 @@ pub async fn first_admin(t: &TestApp) {
     tovholder_app::admin::bootstrap(&t.app, "Prøvekommune", "kommune", staff).await.unwrap();
 }
 
+/// An instance set up from empty as the README says: the first administrator (`root`) makes
+/// Prøvekommune's family coordinator `mia`. Both logged in, and the organisation's id.
+pub async fn from_empty_with_coordinator(t: &TestApp) -> (reqwest::Client, String, tovholder_core::ids::OrgId, reqwest::Client, String) {
+    first_admin(t).await;
+    let (root, csrf) = t.login_as("root", ROOT_PASSWORD).await;
+    let org = t.app.store.orgs().await.unwrap().iter().find(|o| o.name == "Prøvekommune").unwrap().id;
+    let user = [("name", "Mia Holm"), ("login", "mia"), ("email", "mia@kommune.example"), ("roles", "familiekoordinator"), ("password", "korrekt hest batteri")];
+    assert_eq!(post_form(t, &root, &csrf, &format!("/admin/organisationer/{org}/brugere"), &user).await.0, StatusCode::SEE_OTHER);
+    let (mia, mcsrf) = t.login_as("mia", "korrekt hest batteri").await;
+    (root, csrf, org, mia, mcsrf)
+}
+
+/// Mia opens a Familiens Fremtid course for Karen Lund and her daughter Liva; its id.
+pub async fn lund_course(t: &TestApp, mia: &reqwest::Client, mcsrf: &str, org: tovholder_core::ids::OrgId) -> CourseId {
+    let body = serde_json::json!({
+        "model": "familiens_fremtid", "parties": {"kommune": org},
+        "family": [{"role": "voksen", "name": "Karen Lund", "email": "karen@familie.example", "cpr": "120390-4318", "custody": true}, {"role": "barn", "name": "Liva Lund", "cpr": "050518-4322"}],
+        "dates": {"visiteret": t.app.clock.today().to_string()}, "decisions": {}
+    });
+    let r = mia.post(t.url("/api/v1/courses")).header("x-csrf-token", mcsrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    CourseId(r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap())
+}
+
 /// What the test servers log: everything at debug level, but the HTTP client's and TLS's own
 /// chatter (the tests' side of the wire).
 pub const LOG_FILTER: &str = "debug,hyper=info,hyper_util=info,h2=info,reqwest=info,cookie_store=info,rustls=info,html5ever=info,selectors=info";
