@@ -47,6 +47,11 @@ pub fn start(app: &App) {
                 }
                 Err(e) => tracing::warn!(error = %e, "the daily retention run failed; tried again tomorrow"),
             }
+            match crate::retention::expire_access_log(&app).await {
+                Ok(Some(rows)) if rows > 0 => tracing::info!(rows, "access log rows expired under its keeping"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "expiring the access log failed; tried again tomorrow"),
+            }
         }
     });
 }

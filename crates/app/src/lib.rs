@@ -89,6 +89,9 @@ pub struct AppConfig {
     /// A family member's session: shorter than staff's, as it is often a shared or borrowed device.
     pub family_session_idle: SignedDuration,
     pub family_session_max: SignedDuration,
+    /// How many years the access log is kept (whole links of its chain expire after); `None`:
+    /// for ever.
+    pub access_log_keep_years: Option<u16>,
 }
 
 impl Default for AppConfig {
@@ -113,6 +116,7 @@ impl Default for AppConfig {
             family_email_login: true,
             family_session_idle: SignedDuration::from_mins(15),
             family_session_max: SignedDuration::from_hours(2),
+            access_log_keep_years: None,
         }
     }
 }

@@ -254,6 +254,15 @@ async fn export(app: &App, by: &User, id: CourseId, format: Format) -> Result<Ex
     Ok(Export { json, pdf })
 }
 
+/// Expires the access log's rows older than its keeping (`access_log_keep_years`), in whole
+/// batches; how many went, or `None` when it is kept for ever.
+pub async fn expire_access_log(app: &App) -> Result<Option<i64>, AppError> {
+    let Some(years) = app.config.access_log_keep_years else { return Ok(None) };
+    let now = app.clock.now();
+    let before = now.to_zoned(jiff::tz::TimeZone::UTC).checked_sub(jiff::Span::new().years(years)).map_err(|e| AppError::Internal(e.to_string()))?.timestamp();
+    Ok(Some(app.store.expire_access_log(before, now).await?))
+}
+
 /// One closed course in a retention run: erased (or due, in a dry run) or kept, and why.
 pub struct RunLine {
     pub course: CourseId,

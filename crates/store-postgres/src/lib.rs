@@ -51,7 +51,7 @@ pub fn role_of(url: &str) -> Result<String> {
 
 /// The tables the server may read and add to, but never change or empty: a record of what
 /// happened.
-const INSERT_ONLY: &str = "journal, access_log, access_chain, model_versions, course_erasures";
+const INSERT_ONLY: &str = "journal, access_log, access_chain, model_versions, course_erasures, access_chain_cut";
 
 /// Runs the migrations as the tables' owner (the URL's role), then, if `server_role` is given,
 /// lets that role read and write what the server needs: every table, but the journal and the
@@ -84,6 +84,7 @@ async fn migrate_with(opts: PgConnectOptions, server_role: Option<&str>, keys: O
                 format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA \"{schema}\" TO \"{role}\""),
                 // The one way for the server to delete a journal: an erasure that checks again.
                 format!("GRANT EXECUTE ON FUNCTION \"{schema}\".erase_course(BIGINT) TO \"{role}\""),
+                format!("GRANT EXECUTE ON FUNCTION \"{schema}\".expire_access_log(BIGINT) TO \"{role}\""),
             ] {
                 sqlx::query(sqlx::AssertSqlSafe(grant)).execute(&pool).await.map_err(db)?;
             }
@@ -205,6 +206,12 @@ impl Dialect for Pg {
     async fn open_tasks_for(s: &PgStore, person: PersonId, org: OrgId, org_roles: &[String]) -> Result<Vec<TaskRow>> {
         let rows = sqlx::query(sql::OPEN_TASKS_FOR).bind(person.0).bind(org.0).bind(org_roles).fetch_all(&s.reader).await.map_err(db)?;
         rows.iter().map(|r| s.task_row(r)).collect()
+    }
+
+    async fn expire_access_links(s: &PgStore, link: i64, _at_us: i64) -> Result<i64> {
+        // The owner's function checks the rows' age by the database's clock and moves the cut.
+        let r = sqlx::query("SELECT expire_access_log($1) AS n").bind(link).fetch_one(&s.writer).await.map_err(db)?;
+        r.try_get("n").map_err(db)
     }
 
     async fn write_access_log(s: &PgStore, batch: &[tovholder_store::access::Access]) -> Result<()> {

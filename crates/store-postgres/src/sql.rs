@@ -157,6 +157,9 @@ pub const SQL: Sql = Sql {
         " FROM access_log a CROSS JOIN LATERAL jsonb_array_elements(a.courses::jsonb) WITH ORDINALITY AS j(e, k) \
      WHERE a.courses IS NOT NULL ORDER BY id DESC, k DESC LIMIT $1"
     ),
+    access_chain_cut: "SELECT link_id, last_row, hash, rows FROM access_chain_cut WHERE id = 1",
+    // Each link after `after` with the time of its newest row, oldest first.
+    access_links_aged: "SELECT c.id, (SELECT max(at_us) FROM access_log WHERE id >= c.first_id AND id <= c.last_id) AS newest FROM access_chain c WHERE c.id > $1 ORDER BY c.id LIMIT $2",
     access_chain_last: "SELECT id, first_id, last_id, rows, hash FROM access_chain ORDER BY id DESC LIMIT 1",
     access_chain_after: "SELECT id, first_id, last_id, rows, hash FROM access_chain WHERE id > $1 ORDER BY id LIMIT $2",
     access_rows_between: "SELECT id, at_us, person_id, course_id, action, allowed, reason, courses FROM access_log WHERE id >= $1 AND id <= $2 ORDER BY id",

@@ -170,6 +170,11 @@ async fn the_server_role_runs_the_story_and_cannot_rewrite_the_record() {
         if !erase.as_ref().is_err_and(|e| e.contains("is not closed")) {
             return Err(format!("the server's role erased an open course: {erase:?}"));
         }
+        // And the one way to expire the access log keeps it at least a year.
+        let expire = sqlx::query("SELECT expire_access_log((SELECT max(id) FROM access_chain))").execute(&raw).await.map_err(|e| e.to_string());
+        if !expire.as_ref().is_err_and(|e| e.contains("kept at least a year")) {
+            return Err(format!("the server's role expired a young access log: {expire:?}"));
+        }
         raw.close().await;
         Ok::<_, String>(refused)
     }

@@ -55,6 +55,38 @@ for_every_dialect! {
             })
         }
 
+        /// The chain's cut, if the log has expired: (last link expired, its last row, its hash,
+        /// rows expired in all).
+        async fn cut(&self) -> Result<Option<(i64, i64, String, i64)>> {
+            let row = sqlx::query(D::SQL.access_chain_cut).fetch_optional(&self.reader).await.map_err(db)?;
+            row.map(|r| Ok((r.try_get("link_id").map_err(db)?, r.try_get("last_row").map_err(db)?, r.try_get("hash").map_err(db)?, r.try_get("rows").map_err(db)?))).transpose()
+        }
+
+        /// Expires whole links, oldest first, while every row of a link is older than `before`.
+        pub(crate) async fn expire(&self, before: i64, now: i64) -> Result<i64> {
+            let mut after = self.cut().await?.map_or(0, |c| c.0);
+            let mut last = None;
+            'walk: loop {
+                let links = sqlx::query(D::SQL.access_links_aged).bind(after).bind(PAGE).fetch_all(&self.reader).await.map_err(db)?;
+                for r in &links {
+                    let id: i64 = r.try_get("id").map_err(db)?;
+                    let newest: Option<i64> = r.try_get("newest").map_err(db)?;
+                    if newest.is_none_or(|n| n >= before) {
+                        break 'walk;
+                    }
+                    last = Some(id);
+                    after = id;
+                }
+                if (links.len() as i64) < PAGE {
+                    break;
+                }
+            }
+            match last {
+                Some(link) => D::expire_access_links(self, link, now).await,
+                None => Ok(0),
+            }
+        }
+
         /// Walks the chain from its first link: each link's rows must hash to it, one after the
         /// other, and every row written since the chain began must be in a link.
         pub(crate) async fn check_chain(&self) -> Result<ChainReport> {
@@ -64,6 +96,12 @@ for_every_dialect! {
                 .unwrap_or(0);
             let mut report = ChainReport { before_chain: from, ..ChainReport::default() };
             let (mut prev, mut after, mut last_row) = (String::new(), 0_i64, from);
+            // An expired log walks on from its cut: the next link chains on the last one expired.
+            let mut base = from;
+            if let Some((link, row, hash, rows)) = self.cut().await? {
+                (prev, after, last_row, base) = (hash, link, row, row);
+                report.expired = rows;
+            }
             // A batch's rows and its link are committed together, so rows counted beyond the
             // last link walked have their links there when asked after: a running server
             // writing meanwhile makes the walk longer, never a false break.
@@ -101,7 +139,7 @@ for_every_dialect! {
                     let r = sqlx::query(D::SQL.access_counts_between).bind(a).bind(b).fetch_one(&self.reader).await.map_err(db)?;
                     r.try_get::<i64, _>("n").map_err(db)
                 };
-                let within = count(from, last_row).await?;
+                let within = count(base, last_row).await?;
                 if within != report.rows {
                     report.broken = Some(format!("{within} rows are there up to row {last_row}, but the links cover {}: rows were added or removed behind the chain's back", report.rows));
                     return Ok(report);

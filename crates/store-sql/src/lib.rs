@@ -71,6 +71,9 @@ pub trait Dialect: Send + Sync + Sized + 'static {
     /// A batch of access records, durable when this returns.
     async fn write_access_log(s: &SqlStore<Self>, batch: &[Access]) -> Result<()>;
     async fn search_courses_of_org(s: &SqlStore<Self>, org: OrgId, needle: &str, limit: i64) -> Result<Vec<CourseId>>;
+    /// Expires the access log's links up to `link` and their rows, moving the cut to it first;
+    /// how many rows went. (PostgreSQL: through the owner's checking function.)
+    async fn expire_access_links(s: &SqlStore<Self>, link: i64, at_us: i64) -> Result<i64>;
     /// After an import: ids made later continue above the imported ones.
     async fn finish_import(_s: &SqlStore<Self>) -> Result<()> {
         Ok(())

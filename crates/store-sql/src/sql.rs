@@ -130,6 +130,8 @@ pub struct Sql {
     pub admin_log: &'static str,
     /// The access log's chain: its newest link, the links after an id, the rows of an id range,
     /// a new link, and the rows (and list views) in an id range `(a, b]`.
+    pub access_chain_cut: &'static str,
+    pub access_links_aged: &'static str,
     pub access_chain_last: &'static str,
     pub access_chain_after: &'static str,
     pub access_rows_between: &'static str,

@@ -440,6 +440,10 @@ for_every_dialect! {
             self.check_chain().await
         }
 
+        async fn expire_access_log(&self, before: Timestamp, now: Timestamp) -> Result<i64> {
+            self.expire(to_micros(before), to_micros(now)).await
+        }
+
         async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>> {
             let q = match course {
                 Some(c) => sqlx::query(D::SQL.access_log_course).bind(c.0).bind(i64::MAX).bind(limit),

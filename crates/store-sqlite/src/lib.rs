@@ -103,6 +103,34 @@ impl Dialect for Lite {
         scale::open_tasks_of(s, person, org, org_roles).await
     }
 
+    async fn expire_access_links(s: &SqliteStore, link: i64, at_us: i64) -> Result<i64> {
+        // The cut first: the log's triggers let deletes through only at or below it.
+        let mut tx = s.writer.begin().await.map_err(db)?;
+        let from = "COALESCE((SELECT last_row FROM access_chain_cut WHERE id = 1), (SELECT CAST(value AS INTEGER) FROM instance WHERE key = 'access_chain_from'), 0)";
+        let gone: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM access_log WHERE id <= (SELECT last_id FROM access_chain WHERE id = ?) AND id > {from}")))
+            .bind(link)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(
+            "INSERT INTO access_chain_cut (id, link_id, last_row, hash, rows, at_us) SELECT 1, id, last_id, hash, ?2, ?3 FROM access_chain WHERE id = ?1 \
+             ON CONFLICT (id) DO UPDATE SET link_id = excluded.link_id, last_row = excluded.last_row, hash = excluded.hash, rows = access_chain_cut.rows + excluded.rows, at_us = excluded.at_us",
+        )
+        .bind(link)
+        .bind(gone)
+        .bind(at_us)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query("DELETE FROM access_log WHERE id <= (SELECT last_row FROM access_chain_cut WHERE id = 1) AND id > COALESCE((SELECT CAST(value AS INTEGER) FROM instance WHERE key = 'access_chain_from'), 0)")
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query("DELETE FROM access_chain WHERE id <= ?").bind(link).execute(&mut *tx).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(gone)
+    }
+
     async fn write_access_log(s: &SqliteStore, batch: &[tovholder_store::access::Access]) -> Result<()> {
         // One durable transaction.
         scale::access_batch(s, batch).await

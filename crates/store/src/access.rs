@@ -109,6 +109,8 @@ pub struct ChainReport {
     pub rows: i64,
     pub views: i64,
     pub before_chain: i64,
+    /// Rows expired under the access log's retention (the walk starts at the cut).
+    pub expired: i64,
     /// The newest link's id and hash: noted down, they show later whether links were cut off the end.
     pub head: Option<(i64, String)>,
     pub broken: Option<String>,

@@ -546,6 +546,9 @@ pub trait AccessLog: Send + Sync + 'static {
     async fn write_access_log(&self, batch: &[access::Access]) -> Result<()>;
     /// Checks the chain over the log from its first link (see `access::ChainReport`).
     async fn check_access_chain(&self) -> Result<access::ChainReport>;
+    /// Expires the access log's oldest links whose rows are all older than `before`, whole, and
+    /// moves the chain's cut to the last one expired; how many rows went.
+    async fn expire_access_log(&self, before: Timestamp, now: Timestamp) -> Result<i64>;
     async fn access_log(&self, course: Option<CourseId>, limit: i64) -> Result<Vec<AccessRecord>>;
     /// "Hvem har set forløbet": a course's records newest first, with their log ids, those
     /// older than `before` (a page's last id) if given.

@@ -49,6 +49,9 @@ pub struct Config {
     /// `/metrics` is off.
     #[serde(default)]
     pub metrics_allow: Vec<String>,
+    /// How many years the access log is kept; after that, its oldest rows expire in whole
+    /// batches (their chain still verifies). Without it, the log is kept for ever.
+    pub access_log_keep_years: Option<u16>,
     /// A folder of collaboration model files (`*.toml`) to add to the shipped ones: at start,
     /// a file whose text is new becomes its model's next version (see docs/MODELS.md).
     pub models_dir: Option<PathBuf>,

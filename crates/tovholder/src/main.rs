@@ -468,6 +468,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         family_email_login: cfg.family_email_login,
         family_session_idle: jiff::SignedDuration::from_mins(cfg.family_session_idle_minutes),
         family_session_max: jiff::SignedDuration::from_mins(cfg.family_session_max_minutes),
+        access_log_keep_years: cfg.access_log_keep_years,
         metrics_allow: cfg.metrics_allow.iter().map(|a| a.parse()).collect::<Result<_, String>>().map_err(|e| anyhow::anyhow!("metrics_allow: {e}"))?,
         ..AppConfig::default()
     };
@@ -543,7 +544,8 @@ async fn retention_run(file: Option<&Path>, database: Option<String>, dry_run: b
     let (keys, url) = keys_and_url(file, database)?;
     let store = open_store(&url, keys.clone()).await?;
     let models = catalogue(store.as_ref(), models_dir(file)?.as_deref()).await?;
-    let app = App::new(store, keys, models, Clock::default(), AppConfig::default());
+    let config = AppConfig { access_log_keep_years: config::Config::load(file, std::env::vars())?.access_log_keep_years, ..AppConfig::default() };
+    let app = App::new(store, keys, models, Clock::default(), config);
     let lines = tovholder_app::retention::run(&app, dry_run).await?;
     let mut erased = 0;
     for l in &lines {
@@ -559,6 +561,9 @@ async fn retention_run(file: Option<&Path>, database: Option<String>, dry_run: b
     }
     let what = if dry_run { "due for erasure (dry run: nothing erased)" } else { "erased" };
     println!("{} closed courses; {erased} {what}", lines.len());
+    if !dry_run && let Some(rows) = tovholder_app::retention::expire_access_log(&app).await? {
+        println!("access log: {rows} rows older than its keeping expired");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -590,7 +595,10 @@ async fn verify_all(store: &dyn Store, keys: &Keys) -> anyhow::Result<ExitCode> 
         println!("BROKEN: access log: {broken}");
         return Ok(ExitCode::FAILURE);
     }
-    let before = if chain.before_chain > 0 { format!("; rows up to {} were written before the chain began", chain.before_chain) } else { String::new() };
+    let mut before = if chain.before_chain > 0 { format!("; rows up to {} were written before the chain began", chain.before_chain) } else { String::new() };
+    if chain.expired > 0 {
+        before.push_str(&format!("; {} older rows expired under its keeping, the chain verified on from the last one", chain.expired));
+    }
     println!("ok: access log verified: {} rows ({} list views) in {} batches{before}", chain.rows, chain.views, chain.batches);
     if let Some((link, hash)) = chain.head {
         // Written down (or shipped elsewhere), it shows a later check whether links were cut off the end.

@@ -213,3 +213,30 @@ async fn a_course_lives_and_goes_on_an_instance_set_up_from_empty() {
     assert_eq!(t.columns_holding("Liva Lund").await, Vec::<String>::new());
     assert_eq!(tovholder_store::verify_erasures(t.app.store.as_ref(), &t.app.keys).await.unwrap(), Vec::<String>::new());
 }
+
+/// The access log expires under its own keeping, in whole batches from the oldest; its chain
+/// still verifies from the cut, and a row above the cut cannot be deleted behind its back.
+#[tokio::test]
+async fn the_access_log_expires_in_whole_batches_and_its_chain_still_verifies() {
+    let config = tovholder_app::AppConfig { access_log_keep_years: Some(1), ..tovholder_app::AppConfig::default() };
+    let t = TestApp::spawn_on(config, tovholder_app::Clock::fixed("2024-01-10T09:00:00Z".parse().unwrap())).await;
+    let noah = t.course("Noah");
+    let (tove, _) = t.login("tove").await;
+    assert_eq!(tove.get(t.url(&format!("/forloeb/{noah}"))).send().await.unwrap().status(), StatusCode::OK);
+    let before = t.app.store.access_log(None, 100_000).await.unwrap();
+    assert!(before.iter().any(|r| r.course == Some(noah) && r.action.starts_with("read")));
+    assert_eq!(tovholder_app::retention::expire_access_log(&t.app).await.unwrap(), Some(0), "nothing is a year old yet");
+
+    t.app.clock.advance_days(400);
+    let (tove, _) = t.login("tove").await;
+    assert_eq!(tove.get(t.url(&format!("/forloeb/{noah}"))).send().await.unwrap().status(), StatusCode::OK);
+    let gone = tovholder_app::retention::expire_access_log(&t.app).await.unwrap().unwrap();
+    let after = t.app.store.access_log(None, 100_000).await.unwrap();
+    assert!(gone > 0 && after.len() as i64 <= before.len() as i64 + 20 - gone, "{gone} expired of {}; {} left", before.len(), after.len());
+    let year_ago = t.app.clock.now() - jiff::SignedDuration::from_hours(24 * 366);
+    assert!(after.iter().all(|r| r.at >= year_ago), "only rows younger than the keeping are left");
+    assert!(after.iter().any(|r| r.course == Some(noah)), "this year's read is kept");
+    let report = t.app.store.check_access_chain().await.unwrap();
+    assert_eq!((report.broken, report.expired), (None, gone));
+    assert!(report.rows > 0);
+}
