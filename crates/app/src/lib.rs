@@ -9,6 +9,7 @@ pub mod clock;
 pub mod course;
 pub mod course_log;
 pub mod demo;
+pub mod duty;
 pub mod error;
 pub mod family;
 pub mod family_login;

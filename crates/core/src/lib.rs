@@ -6,6 +6,7 @@ pub mod commands;
 pub mod consent;
 pub mod course;
 pub mod cpr;
+pub mod duty;
 pub mod family_plan;
 #[cfg(test)]
 mod fuzz;

@@ -9,7 +9,7 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::access::{Access, ChainReport};
 use tovholder_store::parts::*;
 use tovholder_store::{
-    AccessRecord, Commit, Department, Erasure, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, ModelVersion, NewMail, NewModelVersion, NewPerson, NewUser, Org, OrgCodes, Person, Result,
+    AccessRecord, Commit, Department, DutyShift, Erasure, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, ModelVersion, NewMail, NewModelVersion, NewPerson, NewUser, Org, OrgCodes, Person, Result,
     RetentionRule, Session, StoreError, StoredCourse, TaskRow, User, UserChange, from_micros, to_micros,
 };
 
@@ -64,6 +64,47 @@ for_every_dialect! {
         async fn remove_meeting_place(&self, org: OrgId, id: i64) -> Result<()> {
             let removed = sqlx::query(D::SQL.delete_meeting_place).bind(org.0).bind(id).fetch_optional(&self.writer).await.map_err(db)?;
             removed.map(|_| ()).ok_or(StoreError::NotFound)
+        }
+
+        async fn duty_shifts(&self, org: OrgId, from: Timestamp, to: Timestamp) -> Result<Vec<DutyShift>> {
+            let rows = sqlx::query(D::SQL.duty_shifts).bind(org.0).bind(to_micros(from)).bind(to_micros(to)).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter()
+                .map(|r| {
+                    Ok(DutyShift {
+                        id: r.try_get("id").map_err(db)?,
+                        org: OrgId(r.try_get("org_id").map_err(db)?),
+                        person: PersonId(r.try_get("person_id").map_err(db)?),
+                        from: from_micros(r.try_get("from_us").map_err(db)?)?,
+                        to: from_micros(r.try_get("to_us").map_err(db)?)?,
+                        phone: r.try_get("phone").map_err(db)?,
+                    })
+                })
+                .collect()
+        }
+
+        async fn add_duty_shift(&self, s: &DutyShift, by: PersonId, at: Timestamp) -> Result<i64> {
+            let q = sqlx::query(D::SQL.insert_duty_shift).bind(s.org.0).bind(s.person.0).bind(to_micros(s.from)).bind(to_micros(s.to)).bind(&s.phone).bind(by.0).bind(to_micros(at));
+            let r = q.fetch_one(&self.writer).await.map_err(db)?;
+            Self::id_row(&r, "id")
+        }
+
+        async fn remove_duty_shift(&self, org: OrgId, id: i64) -> Result<()> {
+            let removed = sqlx::query(D::SQL.delete_duty_shift).bind(org.0).bind(id).fetch_optional(&self.writer).await.map_err(db)?;
+            removed.map(|_| ()).ok_or(StoreError::NotFound)
+        }
+
+        async fn opening_hours(&self, org: OrgId) -> Result<Vec<(i64, String, String)>> {
+            let rows = sqlx::query(D::SQL.opening_hours).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| Ok((r.try_get("weekday").map_err(db)?, r.try_get("opens").map_err(db)?, r.try_get("closes").map_err(db)?))).collect()
+        }
+
+        async fn set_opening_hours(&self, org: OrgId, hours: &[(i64, String, String)]) -> Result<()> {
+            let mut tx = self.begin().await?;
+            sqlx::query(D::SQL.delete_opening_hours).bind(org.0).execute(&mut *tx).await.map_err(db)?;
+            for (day, opens, closes) in hours {
+                sqlx::query(D::SQL.insert_opening_hours).bind(org.0).bind(day).bind(opens).bind(closes).execute(&mut *tx).await.map_err(db)?;
+            }
+            tx.commit().await.map_err(db)
         }
 
         async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {

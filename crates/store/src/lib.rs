@@ -114,6 +114,17 @@ pub struct NewModelVersion {
     pub at: Timestamp,
 }
 
+/// One shift of an organisation's on-call duty (core's `duty`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct DutyShift {
+    pub id: i64,
+    pub org: OrgId,
+    pub person: PersonId,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub phone: String,
+}
+
 /// One of an organisation's own meeting places: only these go into calendar invitations.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct MeetingPlace {
@@ -432,6 +443,15 @@ pub trait Directory: Send + Sync + 'static {
     async fn add_meeting_place(&self, org: OrgId, name: &str, address: &str) -> Result<i64>;
     /// Removes one of `org`'s places (meetings keep the place they had); NotFound if it has none such.
     async fn remove_meeting_place(&self, org: OrgId, id: i64) -> Result<()>;
+    /// The organisation's duty shifts that overlap `[from, to)`, by start.
+    async fn duty_shifts(&self, org: OrgId, from: Timestamp, to: Timestamp) -> Result<Vec<DutyShift>>;
+    async fn add_duty_shift(&self, shift: &DutyShift, by: PersonId, at: Timestamp) -> Result<i64>;
+    /// Removes one of the organisation's own shifts (`NotFound` for another's).
+    async fn remove_duty_shift(&self, org: OrgId, id: i64) -> Result<()>;
+    /// Opening hours by weekday (1 = Monday): (weekday, opens, closes) as `HH:MM`.
+    async fn opening_hours(&self, org: OrgId) -> Result<Vec<(i64, String, String)>>;
+    /// Replaces the organisation's opening hours.
+    async fn set_opening_hours(&self, org: OrgId, hours: &[(i64, String, String)]) -> Result<()>;
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId>;
     /// A family member's record corrected (name, e-mail, CPR number): only a person of no
     /// organisation, whose login is the family's.

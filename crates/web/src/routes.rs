@@ -38,6 +38,7 @@ pub fn table() -> Vec<Route> {
     rows.extend(crate::features::messages::routes());
     rows.extend(crate::features::course_log::routes());
     rows.extend(crate::features::retention::routes());
+    rows.extend(crate::features::duty::routes());
     rows
 }
 

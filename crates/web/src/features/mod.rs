@@ -9,6 +9,7 @@ pub mod consents;
 pub mod course_log;
 pub mod courses;
 pub mod documents;
+pub mod duty;
 pub mod family;
 pub mod family_plan;
 pub mod login;

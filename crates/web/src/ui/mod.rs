@@ -131,6 +131,7 @@ impl Layout {
             ("/forloeb", "Forløb", "courses"),
             ("/delt", "Delt med mig", "shared"),
             ("/moedesteder", "Mødesteder", "places"),
+            ("/beredskab", "Beredskab", "duty"),
         ];
         if self.user.as_ref().is_some_and(|u| u.admin) {
             items.push(("/admin", "Administration", "admin"));
