@@ -2275,6 +2275,30 @@ step('forløbets liv (Bak): hanne opens "Opbevaring" from the course page: the r
   await shot(admin, 'admin-retention.png');
 }, { needs: ['family-in'] });
 
+step('beredskab: the administrator sets Monday\'s opening hours and puts Karim on call tonight; the gaps ahead are listed; axe finds nothing', async () => {
+  const page = await session('admin');
+  await page.goto(`${server.base}/`);
+  await Promise.all([page.waitForURL('**/beredskab'), page.getByRole('link', { name: 'Beredskab' }).click()]);
+  await page.getByRole('heading', { level: 1, name: 'Beredskab' }).waitFor();
+  await page.locator('#opens-1').fill('08:00');
+  await page.locator('#closes-1').fill('16:00');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Gem åbningstider' }).click()]);
+  const form = page.locator('#form-vagt');
+  await form.getByLabel('Medarbejder').selectOption({ label: 'Karim Aziz' });
+  const pad = (n) => String(n).padStart(2, '0');
+  const local = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const from = new Date(Date.now() + 60 * 60 * 1000);
+  const to = new Date(Date.now() + 13 * 60 * 60 * 1000);
+  await form.getByLabel('Fra (dato og klokkeslæt)').fill(local(from));
+  await form.getByLabel('Til (dato og klokkeslæt)').fill(local(to));
+  await form.getByLabel('Vagttelefon').fill('+45 70 12 34 56');
+  await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Sæt på vagt' }).click()]);
+  assert.match(await page.locator('#shifts').innerText(), /Karim Aziz/);
+  assert.ok(await page.locator('#gaps').count() > 0, 'the gaps ahead are listed');
+  await runAxe(page, 'Beredskab, with a shift and the gaps ahead');
+  await shot(page, 'duty-roster.png');
+});
+
 step('forløbets liv (Jonas): camilla closes the course with a reason; the banner, no forms, "Lukket" in the list; she reopens it; axe finds nothing', async () => {
   const page = await session('camilla');
   await page.goto(`${server.base}/forloeb`);

@@ -9,10 +9,10 @@ use tovholder_core::duty::{OpeningHours, Shift, check_shift, coverage, local_ins
 use tovholder_core::ids::{OrgId, PersonId};
 use tovholder_store::{AccessRecord, DutyShift, User};
 
+use crate::App;
 use crate::admin::{AdminScope, scope};
 use crate::course::log;
 use crate::error::AppError;
-use crate::App;
 
 /// How far ahead the roster looks for gaps.
 pub const AHEAD_DAYS: i64 = 14;
@@ -29,6 +29,13 @@ pub struct ShiftView {
     pub from_da: String,
     pub to_da: String,
     pub phone: String,
+}
+
+impl ShiftView {
+    /// The phone number as a `tel:` link wants it: no spaces.
+    pub fn phone_digits(&self) -> String {
+        self.phone.chars().filter(|c| !c.is_whitespace()).collect()
+    }
 }
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -87,7 +94,16 @@ pub async fn roster(app: &App, user: &User, org: OrgId) -> Result<Roster, AppErr
     let stored = app.store.duty_shifts(org, now, until).await?;
     let staff: Vec<(PersonId, String)> = app.store.users_of_org(org).await?.into_iter().filter(|u| u.active).map(|u| (u.person, u.name)).collect();
     let name = |p: PersonId| staff.iter().find(|(id, _)| *id == p).map_or_else(|| "(lukket login)".to_string(), |(_, n)| n.clone());
-    let view = |s: &DutyShift| ShiftView { id: s.id, person: s.person, name: name(s.person), from: s.from, to: s.to, from_da: format_timestamp_da(s.from).unwrap_or_default(), to_da: format_timestamp_da(s.to).unwrap_or_default(), phone: s.phone.clone() };
+    let view = |s: &DutyShift| ShiftView {
+        id: s.id,
+        person: s.person,
+        name: name(s.person),
+        from: s.from,
+        to: s.to,
+        from_da: format_timestamp_da(s.from).unwrap_or_default(),
+        to_da: format_timestamp_da(s.to).unwrap_or_default(),
+        phone: s.phone.clone(),
+    };
     let shifts: Vec<Shift> = stored.iter().map(|s| Shift { id: s.id, person: s.person, from: s.from, to: s.to }).collect();
     let hour_rows = app.store.opening_hours(org).await?;
     let hours = hours_of(&hour_rows);
@@ -134,7 +150,8 @@ pub async fn remove_shift(app: &App, user: &User, org: OrgId, id: i64) -> Result
         return Err(AppError::NotFound);
     }
     app.store.remove_duty_shift(org, id).await?;
-    log(app, AccessRecord { at: app.clock.now(), person: Some(user.person), course: None, action: format!("admin:duty_shift_removed:{}:{id}", org.0), allowed: true, reason: "administrator".into() }).await
+    log(app, AccessRecord { at: app.clock.now(), person: Some(user.person), course: None, action: format!("admin:duty_shift_removed:{}:{id}", org.0), allowed: true, reason: "administrator".into() })
+        .await
 }
 
 /// Replaces the opening hours: for each weekday (1 = Monday) its hours, or none (closed).

@@ -9,8 +9,8 @@ use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_store::access::{Access, ChainReport};
 use tovholder_store::parts::*;
 use tovholder_store::{
-    AccessRecord, Commit, Department, DutyShift, Erasure, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, ModelVersion, NewMail, NewModelVersion, NewPerson, NewUser, Org, OrgCodes, Person, Result,
-    RetentionRule, Session, StoreError, StoredCourse, TaskRow, User, UserChange, from_micros, to_micros,
+    AccessRecord, Commit, Department, DutyShift, Erasure, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, ModelVersion, NewMail, NewModelVersion, NewPerson, NewUser, Org, OrgCodes, Person,
+    Result, RetentionRule, Session, StoreError, StoredCourse, TaskRow, User, UserChange, from_micros, to_micros,
 };
 
 use crate::{db, json, sealing};

@@ -38,7 +38,10 @@ async fn the_administrator_plans_the_duty_and_staff_see_who_is_on_call_at_two_on
     let page = tove.get(t.url("/beredskab")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Ingen har vagten lige nu.") && !page.contains("id=\"form-vagt\""), "{page}");
     assert!(page.contains("4. apr. 2027 kl. 8.00 – 4. apr. 2027 kl. 10.00"), "Sunday morning's gap: {page}");
-    assert_eq!(post_form(&t, &tove, &tcsrf, "/beredskab/vagter", &[("person", &staff("tove")), ("from", "2027-04-06T16:00"), ("to", "2027-04-07T08:00"), ("phone", "+45 70 12 34 56")]).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        post_form(&t, &tove, &tcsrf, "/beredskab/vagter", &[("person", &staff("tove")), ("from", "2027-04-06T16:00"), ("to", "2027-04-07T08:00"), ("phone", "+45 70 12 34 56")]).await.0,
+        StatusCode::NOT_FOUND
+    );
 
     // 02:00 on Sunday night: Karim has the duty, with his phone.
     t.app.clock.advance(jiff::SignedDuration::from_hours(14));

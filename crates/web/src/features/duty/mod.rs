@@ -16,12 +16,15 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/beredskab/vagter", User, "Sæt en medarbejder på vagt (fra–til, vagttelefon).", post(pages::add)),
         r("POST", "/beredskab/vagter/{id}/slet", User, "Fjern en vagt.", post(pages::remove)),
         r("POST", "/beredskab/aabningstider", User, "Ret åbningstiderne.", post(pages::hours)),
-        r("GET", "/api/v1/duty", User, "Beredskab for ens organisation: hvem har vagten nu, vagterne de næste to uger, huller og overlap, åbningstider.", get(api::roster)).returns::<tovholder_app::duty::Roster>(),
+        r("GET", "/api/v1/duty", User, "Beredskab for ens organisation: hvem har vagten nu, vagterne de næste to uger, huller og overlap, åbningstider.", get(api::roster))
+            .returns::<tovholder_app::duty::Roster>(),
         r("POST", "/api/v1/duty/shifts", User, "Sæt en medarbejder på vagt: {person, from, to (lokal tid, 2027-03-27T20:00), phone}; svarer 201 med id.", post(api::add))
             .answers(&[201])
             .body::<api::ShiftBody>()
             .returns::<crate::http::json::Created>(),
         r("DELETE", "/api/v1/duty/shifts/{id}", User, "Fjern en vagt; svarer 204.", delete(api::remove)).answers(&[204]).no_body(),
-        r("PUT", "/api/v1/duty/opening-hours", User, "Åbningstider: [{weekday (1 = mandag), opens, closes}]; de udeladte dage er lukket.", put(api::hours)).body::<Vec<api::HoursBody>>().returns::<tovholder_app::duty::Roster>(),
+        r("PUT", "/api/v1/duty/opening-hours", User, "Åbningstider: [{weekday (1 = mandag), opens, closes}]; de udeladte dage er lukket.", put(api::hours))
+            .body::<Vec<api::HoursBody>>()
+            .returns::<tovholder_app::duty::Roster>(),
     ]
 }

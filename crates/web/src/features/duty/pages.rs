@@ -83,7 +83,9 @@ pub async fn hours(State(app): State<App>, user: CurrentUser, Form(form): Form<F
         }
         match (a.parse::<Time>(), b.parse::<Time>()) {
             (Ok(a), Ok(b)) => hours.push((day, a, b)),
-            _ => errors.push(FieldError { field: format!("hours.{day}"), message: format!("{}: skriv både åbner og lukker som TT:MM, eller lad begge stå tomme.", WEEKDAYS_DA[(day - 1) as usize]) }),
+            _ => {
+                errors.push(FieldError { field: format!("hours.{day}"), message: format!("{}: skriv både åbner og lukker som TT:MM, eller lad begge stå tomme.", WEEKDAYS_DA[(day - 1) as usize]) })
+            }
         }
     }
     if !errors.is_empty() {
