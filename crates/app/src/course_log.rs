@@ -58,6 +58,9 @@ pub fn ground(model: &Model, state: &CourseState, user: &User) -> Option<String>
 /// The reading is itself in the log.
 pub async fn page(app: &App, user: &User, id: CourseId, before: Option<i64>) -> Result<LogPage, AppError> {
     let course = app.store.course(id).await?;
+    if let Some(c) = &course {
+        app.meet_models([c.state.as_ref()]).await?;
+    }
     let found = course.as_ref().and_then(|c| app.models.of(&c.state).map(|m| (c, m))).and_then(|(c, m)| ground(&m, &c.state, user).map(|g| (m, g)));
     let rec = AccessRecord {
         at: app.clock.now(),

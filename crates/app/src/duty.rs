@@ -159,7 +159,10 @@ pub async fn set_hours(app: &App, user: &User, org: OrgId, hours: &[(i64, Time, 
     if !may_edit(user, org) {
         return Err(AppError::NotFound);
     }
-    for (day, opens, closes) in hours {
+    for (i, (day, opens, closes)) in hours.iter().enumerate() {
+        if hours[..i].iter().any(|(d, _, _)| d == day) {
+            return Err(AppError::invalid("weekday", "Hver ugedag må kun stå én gang."));
+        }
         if !(1..=7).contains(day) {
             return Err(AppError::invalid("weekday", "Ugedagen skal være 1 (mandag) til 7 (søndag)."));
         }

@@ -58,7 +58,10 @@ impl FamilyCourse {
     /// they are in it. `what` names the page in the access log.
     pub async fn load(app: &App, person: &Person, id: CourseId, what: &str) -> Result<FamilyCourse, AppError> {
         let mut rec = AccessRecord { at: app.clock.now(), person: Some(person.id), course: Some(id), action: format!("family:{what}"), allowed: false, reason: "no_such_course".into() };
-        let loaded = app.store.course(id).await?.and_then(|c| app.models.of(&c.state).map(|m| (c, m)));
+        let loaded = match app.store.course(id).await? {
+            Some(c) => app.model_of(&c.state).await?.map(|m| (c, m)),
+            None => None,
+        };
         let Some((course, model)) = loaded else {
             log(app, rec).await?;
             return Err(AppError::NotFound);
@@ -84,6 +87,7 @@ pub struct FamilyCourseLine {
 pub async fn my_courses(app: &App, person: PersonId) -> Result<Vec<FamilyCourseLine>, AppError> {
     let ids = app.store.courses_of_member(person).await?;
     let courses = app.store.courses(&ids).await?;
+    app.meet_models(courses.iter().map(|c| c.state.as_ref())).await?;
     let today = app.clock.today();
     let mine: Vec<_> = courses.into_iter().filter_map(|c| app.models.of(&c.state).map(|m| (c, m))).filter(|(c, m)| standing(m, &c.state, person, today).is_some()).collect();
     let people = views::title_people(app.store.as_ref(), mine.iter().map(|(c, m)| (m.as_ref(), c.state.as_ref()))).await?;

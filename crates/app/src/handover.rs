@@ -26,7 +26,7 @@ pub async fn release(app: &App, by: &User, person: PersonId) -> Result<usize, Ap
 /// One course: whether anything was written.
 async fn release_in(app: &App, by: &User, person: PersonId, id: CourseId) -> Result<bool, AppError> {
     let Some(stored) = app.store.course(id).await? else { return Ok(false) };
-    let Some(model) = app.models.of(&stored.state) else { return Ok(false) };
+    let Some(model) = app.model_of(&stored.state).await? else { return Ok(false) };
     let events: Vec<Event> = stored
         .state
         .members

@@ -72,7 +72,7 @@ pub async fn report(app: &App, user: &User, cpr: &str, with_staff: bool, withhol
     let mut readers = std::collections::HashMap::new();
     for id in &ids {
         let Some(course) = app.store.course(*id).await? else { continue };
-        let Some(model) = app.models.of(&course.state) else { continue };
+        let Some(model) = app.model_of(&course.state).await? else { continue };
         let people = crate::views::title_people(app.store.as_ref(), std::iter::once((model.as_ref(), course.state.as_ref()))).await?;
         let title = crate::views::course_title(&model, &course.state, &people);
         for (log_id, r) in app.store.course_log(*id, None, MOST_PER_COURSE).await? {

@@ -164,6 +164,15 @@ impl App {
         self.models.refresh(self.store.as_ref()).await?;
         Ok(self.models.of(state))
     }
+
+    /// Reads the catalogue again if any of these courses runs under a version this process has
+    /// not met (another process stored it, or moved them to it), so lists keep every course.
+    pub async fn meet_models<'a>(&self, states: impl IntoIterator<Item = &'a tovholder_core::course::CourseState>) -> Result<(), tovholder_store::StoreError> {
+        if states.into_iter().any(|s| self.models.of(s).is_none()) {
+            self.models.refresh(self.store.as_ref()).await?;
+        }
+        Ok(())
+    }
 }
 
 /// What a user may do is asked of the policy as this actor.

@@ -23,7 +23,9 @@ pub async fn my_tasks(app: &App, user: &User, what: &str) -> Result<Vec<TaskView
     let now = app.clock.now();
     let mut courses = BTreeMap::new();
     let mut records = Vec::new();
-    for c in app.store.courses(&ids).await? {
+    let loaded = app.store.courses(&ids).await?;
+    app.meet_models(loaded.iter().map(|c| c.state.as_ref())).await?;
+    for c in loaded {
         let Some(model) = app.models.of(&c.state) else { continue };
         // The projection already limits rows to the user's tasks; the policy has the last word.
         let d = policy::decide(&model, &c.state, &actor, Action::Read, app.clock.today());
@@ -57,7 +59,9 @@ pub async fn shared_with_me(app: &App, user: &User, what: &str) -> Result<Vec<Sh
     let now = app.clock.now();
     let mut shown = Vec::new();
     let mut records = Vec::new();
-    for c in app.store.courses(&ids).await? {
+    let loaded = app.store.courses(&ids).await?;
+    app.meet_models(loaded.iter().map(|c| c.state.as_ref())).await?;
+    for c in loaded {
         let Some(model) = app.models.of(&c.state) else { continue };
         let d = policy::decide(&model, &c.state, &actor, Action::Read, today);
         // Only courses opened by consent are listed here; the denials (expired, revoked …) are logged.
@@ -119,7 +123,9 @@ pub async fn course_list(app: &App, user: &User, query: Option<&str>, before: Op
     let actor = crate::actor(user);
     let today = app.clock.today();
     let mut allowed = Vec::new();
-    for c in app.store.courses(&ids).await? {
+    let loaded = app.store.courses(&ids).await?;
+    app.meet_models(loaded.iter().map(|c| c.state.as_ref())).await?;
+    for c in loaded {
         let Some(model) = app.models.of(&c.state) else { continue };
         if policy::decide(&model, &c.state, &actor, Action::Read, today).allowed {
             allowed.push((c, model));

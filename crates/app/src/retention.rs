@@ -19,7 +19,7 @@ use tovholder_store::{AccessRecord, Erasure, StoredCourse, User, erasure_bytes};
 use crate::admin::{AdminScope, scope};
 use crate::course::log;
 use crate::error::AppError;
-use crate::{App, course_log};
+use crate::App;
 
 /// An organisation's rule for a model: its rule for that model, else its rule for every
 /// model, else keep.
@@ -47,15 +47,28 @@ pub async fn set_rule(app: &App, by: &User, org: OrgId, model: &str, rule: Optio
     log(app, AccessRecord { at, person: Some(by.person), course: None, action, allowed: true, reason: "administrator".into() }).await
 }
 
-/// The course and its model if `by` may export it and put it on hold: its coordinators and the
-/// administrators of its organisations (as for "Hvem har set forløbet"). "Not found" otherwise.
+/// Why `by` may export the course, put it on hold or reopen it as an administrator: one of its
+/// coordinators (`role:…`), or an administrator of an organisation that takes part in it now
+/// (`administrator`; the instance's administrator only for their own organisation's courses).
+pub fn keeping_ground(model: &Model, state: &tovholder_core::course::CourseState, by: &User) -> Option<String> {
+    let actor = crate::actor(by);
+    if let Some(role) = model.coordinators.iter().find(|r| tovholder_core::policy::holds_any(model, state, &actor, std::slice::from_ref(*r))) {
+        return Some(format!("role:{role}"));
+    }
+    let administers = by.instance_admin || by.org_roles.iter().any(|r| r == crate::admin::ADMINISTRATOR);
+    let takes_part = state.parties.iter().any(|(party, org)| *org == by.org && tovholder_core::policy::party_shares(model, state, party));
+    (administers && takes_part).then(|| "administrator".to_string())
+}
+
+/// The course and its model if `by` may export it and put it on hold (`keeping_ground`).
+/// "Not found" otherwise.
 async fn keeper(app: &App, by: &User, id: CourseId, what: &str) -> Result<(StoredCourse, std::sync::Arc<Model>), AppError> {
     let course = app.store.course(id).await?;
     let found = match course {
         Some(c) => app.model_of(&c.state).await?.map(|m| (c, m)),
         None => None,
     };
-    let ground = found.as_ref().and_then(|(c, m)| course_log::ground(m, &c.state, by));
+    let ground = found.as_ref().and_then(|(c, m)| keeping_ground(m, &c.state, by));
     let mut rec = AccessRecord { at: app.clock.now(), person: Some(by.person), course: Some(id), action: what.into(), allowed: false, reason: "no_keeper".into() };
     if let Some(g) = &ground {
         rec.allowed = true;
@@ -80,7 +93,7 @@ pub async fn set_hold(app: &App, by: &User, id: CourseId, on: bool) -> Result<()
 /// journaled in their name, under the access log's `write:reopen_admin`.
 pub async fn reopen(app: &App, by: &User, id: CourseId, note: &str) -> Result<(), AppError> {
     let (course, model) = keeper(app, by, id, "write:reopen_admin").await?;
-    if course_log::ground(&model, &course.state, by).as_deref() != Some("administrator") {
+    if keeping_ground(&model, &course.state, by).as_deref() != Some("administrator") {
         // A coordinator reopens on the course page, as the course's own command.
         return Err(AppError::NotFound);
     }
@@ -90,7 +103,7 @@ pub async fn reopen(app: &App, by: &User, id: CourseId, note: &str) -> Result<()
 
 /// Whether `by` is one of the administrators who may reopen the course here (not its coordinator).
 pub fn reopens_as_administrator(model: &Model, state: &tovholder_core::course::CourseState, by: &User) -> bool {
-    state.closed.is_some() && course_log::ground(model, state, by).as_deref() == Some("administrator")
+    state.closed.is_some() && keeping_ground(model, state, by).as_deref() == Some("administrator")
 }
 
 /// A course's standing for its coordinators and the administrators of its organisations.
@@ -151,8 +164,8 @@ pub async fn standing(app: &App, c: &StoredCourse) -> Result<Standing, AppError>
     let hold = app.store.legal_hold(c.id).await?.is_some();
     let exported = app.store.last_export(c.id).await?;
     let closed = c.state.closed.as_ref().and_then(|r| today_in_copenhagen(r.stamp.at).ok());
-    let exported_day = exported.and_then(|t| today_in_copenhagen(t).ok());
-    let v = verdict(&Facts { closed, rules: &rules, hold, exported: exported_day }, app.clock.today());
+    let exported_after_closing = matches!((exported, &c.state.closed), (Some(e), Some(r)) if e >= r.stamp.at);
+    let v = verdict(&Facts { closed, rules: &rules, hold, exported_after_closing }, app.clock.today());
     Ok(Standing { may_reopen: false, erase_on: closed.and_then(|d| erase_on(d, &rules)), rules, hold, exported, verdict: v })
 }
 
@@ -257,7 +270,8 @@ async fn export(app: &App, by: &User, id: CourseId, format: Format) -> Result<Ex
 /// Expires the access log's rows older than its keeping (`access_log_keep_years`), in whole
 /// batches; how many went, or `None` when it is kept for ever.
 pub async fn expire_access_log(app: &App) -> Result<Option<i64>, AppError> {
-    let Some(years) = app.config.access_log_keep_years else { return Ok(None) };
+    // At least a year, whatever is configured (0 would expire what was just written).
+    let Some(years) = app.config.access_log_keep_years.map(|y| y.max(1)) else { return Ok(None) };
     let now = app.clock.now();
     let before = now.to_zoned(jiff::tz::TimeZone::UTC).checked_sub(jiff::Span::new().years(years)).map_err(|e| AppError::Internal(e.to_string()))?.timestamp();
     Ok(Some(app.store.expire_access_log(before, now).await?))
@@ -273,8 +287,30 @@ pub struct RunLine {
     pub failed: Option<String>,
 }
 
+/// The instance fact that says every course closed before `closed_us` was kept has it.
+const CLOSED_BACKFILLED: &str = "closed_us_backfilled";
+
+/// Once, after the upgrade: the courses closed before the database kept when, get it (their
+/// state says), so the run and the database's own check find them.
+async fn backfill_closed(app: &App) -> Result<(), AppError> {
+    if app.store.instance_fact(CLOSED_BACKFILLED).await?.is_some() {
+        return Ok(());
+    }
+    let ids = app.store.course_ids().await?;
+    for chunk in ids.chunks(500) {
+        for c in app.store.courses(chunk).await? {
+            if let Some(r) = &c.state.closed {
+                app.store.set_closed_at(c.id, r.stamp.at).await?;
+            }
+        }
+    }
+    app.store.set_instance_fact(CLOSED_BACKFILLED, "1").await?;
+    Ok(())
+}
+
 /// Every closed course's verdict today; without `dry_run`, those due are erased.
 pub async fn run(app: &App, dry_run: bool) -> Result<Vec<RunLine>, AppError> {
+    backfill_closed(app).await?;
     let mut out = Vec::new();
     for id in app.store.closed_courses().await? {
         let Some(c) = app.store.course(id).await? else { continue };

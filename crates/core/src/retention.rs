@@ -59,8 +59,9 @@ pub struct Facts<'a> {
     /// Each participating organisation's rule for the course's model: (name, rule).
     pub rules: &'a [(String, Rule)],
     pub hold: bool,
-    /// The day of its latest export, if any.
-    pub exported: Option<Date>,
+    /// Exported whole after it was closed (compared as instants: an export the same day but
+    /// before the closing misses what came after).
+    pub exported_after_closing: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,7 +104,7 @@ pub fn verdict(f: &Facts, today: Date) -> Verdict {
     if f.hold {
         why.push("Forløbet er omfattet af et retligt forbehold (legal hold).".into());
     }
-    if f.exported.is_none_or(|d| d < closed) {
+    if !f.exported_after_closing {
         why.push("Forløbet er ikke eksporteret, efter det blev lukket.".into());
     }
     if why.is_empty() { Verdict::Erase } else { Verdict::Keep(why) }
@@ -124,14 +125,14 @@ mod tests {
     #[test]
     fn the_default_keeps_everything_forever() {
         let r = rules(&[Rule::default(), Rule::Erase { years: 1 }]);
-        let f = Facts { closed: Some(CLOSED), rules: &r, hold: false, exported: Some(CLOSED) };
+        let f = Facts { closed: Some(CLOSED), rules: &r, hold: false, exported_after_closing: true };
         assert_eq!(verdict(&f, date(2126, 1, 1)), Verdict::Keep(vec!["Org 0 opbevarer forløb.".into()]));
     }
 
     #[test]
     fn erased_only_when_every_rule_says_so_and_every_period_has_passed() {
         let r = rules(&[Rule::Erase { years: 1 }, Rule::Erase { years: 2 }]);
-        let f = Facts { closed: Some(CLOSED), rules: &r, hold: false, exported: Some(date(2026, 4, 1)) };
+        let f = Facts { closed: Some(CLOSED), rules: &r, hold: false, exported_after_closing: true };
         assert_eq!(erase_on(CLOSED, &r), Some(date(2028, 3, 31)));
         assert_eq!(verdict(&f, date(2028, 3, 30)), Verdict::Keep(vec!["Opbevaringsperioden slutter 31. mar. 2028.".into()]));
         assert_eq!(verdict(&f, date(2028, 3, 31)), Verdict::Erase);
@@ -141,16 +142,14 @@ mod tests {
     fn a_hold_a_missing_export_an_archive_or_an_open_course_stops_it() {
         let r = rules(&[Rule::Erase { years: 1 }]);
         let later = date(2030, 1, 1);
-        let held = Facts { closed: Some(CLOSED), rules: &r, hold: true, exported: Some(CLOSED) };
+        let held = Facts { closed: Some(CLOSED), rules: &r, hold: true, exported_after_closing: true };
         assert!(matches!(verdict(&held, later), Verdict::Keep(w) if w.iter().any(|w| w.contains("legal hold"))));
-        let unexported = Facts { closed: Some(CLOSED), rules: &r, hold: false, exported: None };
+        let unexported = Facts { closed: Some(CLOSED), rules: &r, hold: false, exported_after_closing: false };
         assert!(matches!(verdict(&unexported, later), Verdict::Keep(w) if w.iter().any(|w| w.contains("ikke eksporteret"))));
-        let before_closing = Facts { closed: Some(CLOSED), rules: &r, hold: false, exported: Some(date(2026, 3, 1)) };
-        assert!(matches!(verdict(&before_closing, later), Verdict::Keep(_)), "an export from before the closing is not the whole course");
-        let open = Facts { closed: None, rules: &r, hold: false, exported: Some(CLOSED) };
+        let open = Facts { closed: None, rules: &r, hold: false, exported_after_closing: true };
         assert_eq!(verdict(&open, later), Verdict::Keep(vec!["Forløbet er ikke lukket.".into()]));
         let archive = rules(&[Rule::Archive]);
-        let archived = Facts { closed: Some(CLOSED), rules: &archive, hold: false, exported: Some(CLOSED) };
+        let archived = Facts { closed: Some(CLOSED), rules: &archive, hold: false, exported_after_closing: true };
         assert!(matches!(verdict(&archived, later), Verdict::Keep(_)));
     }
 

@@ -26,21 +26,35 @@ pub struct MoveCheck {
     pub tasks: Vec<TaskChange>,
     /// Recorded dates the new version's rules would not accept, with the rule's words.
     pub dates: Vec<String>,
+    /// Changes to who takes part and what they may do: when a party shares, a role's actions.
+    pub access: Vec<String>,
 }
 
 impl MoveCheck {
     pub fn changes_anything(&self) -> bool {
-        !self.tasks.is_empty() || !self.dates.is_empty()
+        !self.tasks.is_empty() || !self.dates.is_empty() || !self.access.is_empty()
     }
 }
 
 pub fn check_move(old: &Model, new: &Model, state: &CourseState, today: Date) -> MoveCheck {
     let mut out = MoveCheck::default();
     let mut lacks = |what: &str, id: &str| out.blockers.push(format!("Den nye version mangler {what} '{id}', som forløbet bruger."));
-    let roles = state.members.iter().map(|m| &m.role).chain(state.vacancies.iter().map(|v| &v.role));
-    for r in roles {
+    for p in state.parties.keys().filter(|p| !new.parties.contains_key(*p)) {
+        lacks("parten", p);
+    }
+    let roles: Vec<&String> = state.members.iter().map(|m| &m.role).chain(state.vacancies.iter().map(|v| &v.role)).collect();
+    for r in &roles {
         if new.role(r).is_none() {
             lacks("rollen", r);
+        }
+    }
+    // A role held in the course that changes party or kind would move people between
+    // organisations: that is a new course, not a new version.
+    for r in &roles {
+        if let (Some(o), Some(n)) = (old.role(r), new.role(r))
+            && (o.party != n.party || o.scope != n.scope)
+        {
+            out.blockers.push(format!("Rollen '{r}' skifter part eller slags i den nye version."));
         }
     }
     for d in state.dates.keys().filter(|d| !new.dates.contains_key(*d)) {
@@ -64,6 +78,21 @@ pub fn check_move(old: &Model, new: &Model, state: &CourseState, today: Date) ->
     }
     out.blockers.sort();
     out.blockers.dedup();
+    for (id, p) in &new.parties {
+        if old.parties.get(id).is_some_and(|o| o.shares_when != p.shares_when) {
+            out.access.push(format!("{} deltager på andre betingelser i den nye version.", p.label));
+        }
+    }
+    let mut held: Vec<&String> = roles.clone();
+    held.sort();
+    held.dedup();
+    for r in held {
+        if let (Some(o), Some(n)) = (old.role(r), new.role(r))
+            && o.may != n.may
+        {
+            out.access.push(format!("{} må noget andet i den nye version.", n.label));
+        }
+    }
 
     let before = tasks(old, state);
     let after = tasks(new, state);
@@ -136,6 +165,23 @@ mod tests {
         let new = edited(&[("[dates.infodag]\nlabel = \"Infodag\"\nset_by = [\"personale\", \"kontaktpaedagog\"]\n", ""), ("\"infodag\", ", ""), ("- Infodag: {date.infodag}\n", "")]);
         let check = check_move(&model(), &new, &st, TODAY);
         assert_eq!(check.blockers, vec!["Den nye version mangler datoen 'infodag', som forløbet bruger.".to_string()]);
+    }
+
+    #[test]
+    fn a_change_to_who_takes_part_is_named_and_a_role_moving_party_forbids_the_move() {
+        let st = with_dates(&[("ansoegning", date(2026, 11, 2))]);
+        let new = edited(&[("shares_when = { decision = \"samarbejde\", is = \"ja\" }\n", "")]);
+        let check = check_move(&model(), &new, &st, TODAY);
+        assert_eq!(check.access, vec!["Hjemkommune deltager på andre betingelser i den nye version.".to_string()]);
+        assert!(check.blockers.is_empty());
+        let mut st = st;
+        st.members.push(crate::course::Member { person: crate::ids::PersonId(5), role: "kontaktpaedagog".into(), since: jiff::Timestamp::UNIX_EPOCH, custody: None, born: None });
+        let moved = edited(&[(
+            "party = \"home\"\nscope = \"course\"\nappointed_by = [\"personale\"]\nheld_by = [\"personale\"]\n# Until someone holds the role, its tasks go to the holders of this role.\nstands_in = \"personale\"",
+            "party = \"municipality\"\nscope = \"course\"\nappointed_by = [\"tovholder\"]\nheld_by = [\"tovholder\"]\nstands_in = \"tovholder\"",
+        )]);
+        let check = check_move(&model(), &moved, &st, TODAY);
+        assert_eq!(check.blockers, vec!["Rollen 'kontaktpaedagog' skifter part eller slags i den nye version.".to_string()]);
     }
 
     #[test]

@@ -46,14 +46,15 @@ BEGIN
     IF newest >= year_ago THEN
         RAISE EXCEPTION 'the access log is kept at least a year';
     END IF;
+    -- Rows written before the chain began go with the first links expired.
     SELECT count(*) INTO gone FROM access_log WHERE id <= l.last_id
-        AND id > COALESCE((SELECT last_row FROM access_chain_cut WHERE id = 1), (SELECT value::BIGINT FROM instance WHERE key = 'access_chain_from'));
+        AND id > COALESCE((SELECT last_row FROM access_chain_cut WHERE id = 1), -1);
     INSERT INTO access_chain_cut (id, link_id, last_row, hash, rows, at_us)
         VALUES (1, l.id, l.last_id, l.hash, gone, (extract(epoch FROM now()) * 1000000)::BIGINT)
         ON CONFLICT (id) DO UPDATE SET link_id = excluded.link_id, last_row = excluded.last_row, hash = excluded.hash,
             rows = access_chain_cut.rows + excluded.rows, at_us = excluded.at_us
         WHERE excluded.link_id > access_chain_cut.link_id;
-    DELETE FROM access_log WHERE id <= l.last_id AND id > (SELECT value::BIGINT FROM instance WHERE key = 'access_chain_from');
+    DELETE FROM access_log WHERE id <= l.last_id;
     DELETE FROM access_chain WHERE id <= l.id;
     RETURN gone;
 END;

@@ -85,6 +85,8 @@ async fn migrate_with(opts: PgConnectOptions, server_role: Option<&str>, keys: O
                 // The one way for the server to delete a journal: an erasure that checks again.
                 format!("GRANT EXECUTE ON FUNCTION \"{schema}\".erase_course(BIGINT) TO \"{role}\""),
                 format!("GRANT EXECUTE ON FUNCTION \"{schema}\".expire_access_log(BIGINT) TO \"{role}\""),
+                // The cut says where the chain is verified from: only the owner's function moves it.
+                format!("REVOKE INSERT ON access_chain_cut FROM \"{role}\""),
             ] {
                 sqlx::query(sqlx::AssertSqlSafe(grant)).execute(&pool).await.map_err(db)?;
             }

@@ -62,26 +62,29 @@ for_every_dialect! {
             row.map(|r| Ok((r.try_get("link_id").map_err(db)?, r.try_get("last_row").map_err(db)?, r.try_get("hash").map_err(db)?, r.try_get("rows").map_err(db)?))).transpose()
         }
 
-        /// Expires whole links, oldest first, while every row of a link is older than `before`.
+        /// Expires whole links, oldest first, while every row of a link is older than `before`;
+        /// never the newest link, on whose hash the next batch chains.
         pub(crate) async fn expire(&self, before: i64, now: i64) -> Result<i64> {
             let mut after = self.cut().await?.map_or(0, |c| c.0);
-            let mut last = None;
+            let (mut last, mut before_last) = (None, None);
+            let mut young = false;
             'walk: loop {
                 let links = sqlx::query(D::SQL.access_links_aged).bind(after).bind(PAGE).fetch_all(&self.reader).await.map_err(db)?;
                 for r in &links {
                     let id: i64 = r.try_get("id").map_err(db)?;
                     let newest: Option<i64> = r.try_get("newest").map_err(db)?;
                     if newest.is_none_or(|n| n >= before) {
+                        young = true;
                         break 'walk;
                     }
-                    last = Some(id);
+                    (before_last, last) = (last, Some(id));
                     after = id;
                 }
                 if (links.len() as i64) < PAGE {
                     break;
                 }
             }
-            match last {
+            match if young { last } else { before_last } {
                 Some(link) => D::expire_access_links(self, link, now).await,
                 None => Ok(0),
             }

@@ -45,6 +45,9 @@ pub struct Sql {
     pub insert_export: &'static str,
     pub last_export: &'static str,
     pub closed_courses: &'static str,
+    /// The course as the erasure finds it in its own transaction (PostgreSQL: locked).
+    pub course_for_erasure: &'static str,
+    pub set_closed_at: &'static str,
     pub insert_erasure: &'static str,
     pub erasures: &'static str,
     /// Deletes an erased course's journal: on PostgreSQL through the owner's checking function.

@@ -733,9 +733,23 @@ for_every_dialect! {
             rows.iter().map(|r| Ok(CourseId(Self::id_row(r, "id")?))).collect()
         }
 
+        async fn set_closed_at(&self, course: CourseId, at: Timestamp) -> Result<()> {
+            sqlx::query(D::SQL.set_closed_at).bind(to_micros(at)).bind(course.0).execute(&self.writer).await.map_err(db)?;
+            Ok(())
+        }
+
         async fn erase_course(&self, e: &Erasure, anonymize: &[PersonId]) -> Result<()> {
             let mut tx = self.begin().await?;
             let id = e.course.0;
+            // Still closed and as it was decided on: a reopening or a write since then stops it.
+            let now = sqlx::query(D::SQL.course_for_erasure).bind(id).fetch_optional(&mut *tx).await.map_err(db)?;
+            let (version, closed): (i64, Option<i64>) = match now {
+                Some(r) => (r.try_get("version").map_err(db)?, r.try_get("closed_us").map_err(db)?),
+                None => return Err(StoreError::NotFound),
+            };
+            if closed.is_none() || version != e.head_seq {
+                return Err(StoreError::Conflict { current: version });
+            }
             sqlx::query(D::SQL.insert_erasure).bind(id).bind(&e.stub).bind(e.head_seq).bind(&e.head_hash).bind(to_micros(e.erased)).bind(&e.mac).execute(&mut *tx).await.map_err(db)?;
             sqlx::query(D::SQL.erase_journal).bind(id).execute(&mut *tx).await.map_err(db)?;
             for sql in D::SQL.erase_rest {

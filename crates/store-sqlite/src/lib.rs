@@ -106,7 +106,8 @@ impl Dialect for Lite {
     async fn expire_access_links(s: &SqliteStore, link: i64, at_us: i64) -> Result<i64> {
         // The cut first: the log's triggers let deletes through only at or below it.
         let mut tx = s.writer.begin().await.map_err(db)?;
-        let from = "COALESCE((SELECT last_row FROM access_chain_cut WHERE id = 1), (SELECT CAST(value AS INTEGER) FROM instance WHERE key = 'access_chain_from'), 0)";
+        // Rows written before the chain began go with the first links expired.
+        let from = "COALESCE((SELECT last_row FROM access_chain_cut WHERE id = 1), -1)";
         let gone: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM access_log WHERE id <= (SELECT last_id FROM access_chain WHERE id = ?) AND id > {from}")))
             .bind(link)
             .fetch_one(&mut *tx)
@@ -122,7 +123,7 @@ impl Dialect for Lite {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        sqlx::query("DELETE FROM access_log WHERE id <= (SELECT last_row FROM access_chain_cut WHERE id = 1) AND id > COALESCE((SELECT CAST(value AS INTEGER) FROM instance WHERE key = 'access_chain_from'), 0)")
+        sqlx::query("DELETE FROM access_log WHERE id <= (SELECT last_row FROM access_chain_cut WHERE id = 1)")
             .execute(&mut *tx)
             .await
             .map_err(db)?;

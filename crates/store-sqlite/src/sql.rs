@@ -55,6 +55,8 @@ pub const SQL: Sql = Sql {
     insert_export: "INSERT INTO course_exports (course_id, at_us, by_person, sha256) VALUES (?, ?, ?, ?)",
     last_export: "SELECT max(at_us) AS at_us FROM course_exports WHERE course_id = ?",
     closed_courses: "SELECT id FROM courses WHERE closed_us IS NOT NULL ORDER BY id",
+    course_for_erasure: "SELECT version, closed_us FROM courses WHERE id = ?",
+    set_closed_at: "UPDATE courses SET closed_us = ? WHERE id = ? AND closed_us IS NULL",
     insert_erasure: "INSERT INTO course_erasures (course_id, stub, head_seq, head_hash, erased_us, mac) VALUES (?, ?, ?, ?, ?, ?)",
     erasures: "SELECT course_id, stub, head_seq, head_hash, erased_us, mac FROM course_erasures ORDER BY course_id",
     erase_journal: "DELETE FROM journal WHERE course_id = ?",

@@ -420,6 +420,9 @@ pub trait Keeping: Send + Sync + 'static {
     async fn last_export(&self, course: CourseId) -> Result<Option<Timestamp>>;
     /// The closed courses, by id.
     async fn closed_courses(&self) -> Result<Vec<CourseId>>;
+    /// Records when a course was closed where a write before this version did not (once, after
+    /// the upgrade that began keeping it).
+    async fn set_closed_at(&self, course: CourseId, at: Timestamp) -> Result<()>;
     /// In one transaction: records the erasure, deletes the course's journal (PostgreSQL: through
     /// the owner's `erase_course`, which checks again) and everything else of it, and
     /// anonymizes the persons given (family members in no other course).

@@ -124,6 +124,8 @@ pub struct PlannedMove {
     pub tasks: Vec<TaskChange>,
     /// Recorded dates the new version's rules would not accept.
     pub dates: Vec<String>,
+    /// Changes to who takes part and what they may do.
+    pub access: Vec<String>,
 }
 
 /// The dry run: what moving the open courses of the model to version `to` would change.
@@ -140,6 +142,7 @@ pub async fn dry_run(State(app): State<App>, user: CurrentUser, Path(model): Pat
                 blockers: p.check.blockers,
                 tasks: p.check.tasks.into_iter().map(|t| TaskChange { label: t.label, before: t.before, after: t.after }).collect(),
                 dates: p.check.dates,
+                access: p.check.access,
             })
             .collect(),
     ))
