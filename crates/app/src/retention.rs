@@ -16,10 +16,10 @@ use tovholder_core::model::{Model, Scope};
 use tovholder_core::retention::{Facts, Rule, Verdict, erase_on, verdict};
 use tovholder_store::{AccessRecord, Erasure, StoredCourse, User, erasure_bytes};
 
+use crate::App;
 use crate::admin::{AdminScope, scope};
 use crate::course::log;
 use crate::error::AppError;
-use crate::App;
 
 /// An organisation's rule for a model: its rule for that model, else its rule for every
 /// model, else keep.

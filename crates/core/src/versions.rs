@@ -48,15 +48,6 @@ pub fn check_move(old: &Model, new: &Model, state: &CourseState, today: Date) ->
             lacks("rollen", r);
         }
     }
-    // A role held in the course that changes party or kind would move people between
-    // organisations: that is a new course, not a new version.
-    for r in &roles {
-        if let (Some(o), Some(n)) = (old.role(r), new.role(r))
-            && (o.party != n.party || o.scope != n.scope)
-        {
-            out.blockers.push(format!("Rollen '{r}' skifter part eller slags i den nye version."));
-        }
-    }
     for d in state.dates.keys().filter(|d| !new.dates.contains_key(*d)) {
         lacks("datoen", d);
     }
@@ -75,6 +66,15 @@ pub fn check_move(old: &Model, new: &Model, state: &CourseState, today: Date) ->
     // Hand-completed tasks of the old model's list (meeting and cadence tasks have other ids).
     for t in state.completed.keys().filter(|t| old.task(t).is_some() && new.task(t).is_none()) {
         lacks("opgaven", t);
+    }
+    // A role held in the course that changes party or kind would move people between
+    // organisations: that is a new course, not a new version.
+    for r in &roles {
+        if let (Some(o), Some(n)) = (old.role(r), new.role(r))
+            && (o.party != n.party || o.scope != n.scope)
+        {
+            out.blockers.push(format!("Rollen '{r}' skifter part eller slags i den nye version."));
+        }
     }
     out.blockers.sort();
     out.blockers.dedup();

@@ -123,10 +123,7 @@ impl Dialect for Lite {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        sqlx::query("DELETE FROM access_log WHERE id <= (SELECT last_row FROM access_chain_cut WHERE id = 1)")
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        sqlx::query("DELETE FROM access_log WHERE id <= (SELECT last_row FROM access_chain_cut WHERE id = 1)").execute(&mut *tx).await.map_err(db)?;
         sqlx::query("DELETE FROM access_chain WHERE id <= ?").bind(link).execute(&mut *tx).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(gone)

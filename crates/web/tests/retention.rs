@@ -110,6 +110,10 @@ async fn a_closed_course_is_erased_only_when_every_rule_says_so_and_leaves_a_sig
     // Due: erased.
     assert_eq!(verdict(&t, id).await, Some(Verdict::Erase));
     let head = t.app.store.head(CourseId(id)).await.unwrap().unwrap();
+    // An erasure decided on an older version (someone wrote since) is refused in its transaction.
+    let stale = tovholder_store::Erasure { course: CourseId(id), stub: "{}".into(), head_seq: head.0 - 1, head_hash: "x".into(), erased: t.app.clock.now(), mac: "x".into() };
+    assert!(matches!(t.app.store.erase_course(&stale, &[]).await, Err(tovholder_store::StoreError::Conflict { .. })));
+    assert!(t.app.store.course(CourseId(id)).await.unwrap().is_some() && t.app.store.erasures().await.unwrap().is_empty(), "nothing erased, nothing recorded");
     let run = tovholder_app::retention::run(&t.app, false).await.unwrap();
     let line = run.iter().find(|l| l.course == CourseId(id)).unwrap();
     assert_eq!((&line.verdict, &line.failed), (&Verdict::Erase, &None));
