@@ -152,6 +152,7 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
     let mut s = Seeder { app, orgs, users, today: app.clock.today(), courses: BTreeMap::new() };
     s.children().await?;
     s.families().await?;
+    s.duty().await?;
     Ok(Some(Seeded { orgs: s.orgs, users: s.users, courses: s.courses }))
 }
 
@@ -188,6 +189,24 @@ enum Stage {
 }
 
 impl Seeder<'_> {
+    /// Julemærkehjemmet Fjordlyst's opening hours (weekdays 8–16) and its on-call duty for the
+    /// coming week: Jonas and Mette take turns with the evenings and nights, and the weekend
+    /// days are left open, so "Beredskab" shows who is on call and where the gaps are.
+    async fn duty(&self) -> Result<(), AppError> {
+        let org = self.orgs["Julemærkehjemmet Fjordlyst"];
+        let hours: Vec<(i64, String, String)> = (1..=5).map(|d| (d, "08:00".to_string(), "16:00".to_string())).collect();
+        self.app.store.set_opening_hours(org, &hours).await?;
+        let tz = tovholder_core::calendar::copenhagen().map_err(|e| AppError::Internal(e.to_string()))?;
+        let at = |d: Date, h: i8| tovholder_core::duty::local_instant(&tz, d.at(h, 0, 0, 0)).map_err(AppError::Internal);
+        let now = self.app.clock.now();
+        for i in 0..7 {
+            let who = self.users[if i % 2 == 0 { "jonas" } else { "mette" }].person;
+            let shift = tovholder_store::DutyShift { id: 0, org, person: who, from: at(self.day(i), 16)?, to: at(self.day(i + 1), 8)?, phone: "+45 70 20 30 40".into() };
+            self.app.store.add_duty_shift(&shift, self.users["jonas"].person, now).await?;
+        }
+        Ok(())
+    }
+
     fn day(&self, offset: i64) -> Date {
         self.today.checked_add(offset.days()).unwrap_or(self.today)
     }

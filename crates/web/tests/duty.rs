@@ -61,4 +61,11 @@ async fn the_administrator_plans_the_duty_and_staff_see_who_is_on_call_at_two_on
     let roster: Value = admin.get(t.url("/api/v1/duty")).send().await.unwrap().json().await.unwrap();
     assert_eq!(roster["shifts"].as_array().unwrap().len(), 1);
     assert!(t.app.store.access_log(None, 200).await.unwrap().iter().any(|r| r.action.starts_with("admin:duty_shift_removed:")), "edits are logged");
+
+    // The demo's Julemærkehjem has a week of evening and night shifts, and open weekend days.
+    let (mette, _) = t.login("mette").await;
+    let roster: Value = mette.get(t.url("/api/v1/duty")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(roster["org_name"], "Julemærkehjemmet Fjordlyst");
+    assert_eq!(roster["on_call_now"][0]["name"], "Jonas Holm", "{roster}");
+    assert!(!roster["gaps_da"].as_array().unwrap().is_empty() && roster["shifts"].as_array().unwrap().len() >= 6, "{roster}");
 }
