@@ -129,8 +129,17 @@ fn run() -> Result<(), BoxError> {
     code.push_str("/// All served assets, sorted by `path` (binary-searchable).\n");
     code.push_str("pub static ASSETS: &[Asset] = &[\n");
     for (url, entry) in &table {
-        let file = entry.file.to_str().ok_or_else(|| format!("non-UTF-8 path {}", entry.file.display()))?;
-        writeln!(code, "    Asset {{ path: {url:?}, bytes: include_bytes!({file:?}), content_type: {:?}, hash: {:?} }},", entry.content_type, entry.hash)?;
+        // A file of the package is named from the package's own directory when the library is
+        // compiled, not from where this script last ran: a shared target directory used by two
+        // checkouts (a git worktree) must not embed the other checkout's files.
+        let bytes = match entry.file.strip_prefix(&manifest_dir) {
+            Ok(rel) => {
+                let rel = rel.to_str().ok_or_else(|| format!("non-UTF-8 path {}", entry.file.display()))?;
+                format!("include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))", format!("/{rel}"))
+            }
+            Err(_) => format!("include_bytes!({:?})", entry.file.to_str().ok_or_else(|| format!("non-UTF-8 path {}", entry.file.display()))?),
+        };
+        writeln!(code, "    Asset {{ path: {url:?}, bytes: {bytes}, content_type: {:?}, hash: {:?} }},", entry.content_type, entry.hash)?;
     }
     code.push_str("];\n\n");
     for (name, path, doc) in [
