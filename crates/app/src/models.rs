@@ -182,6 +182,28 @@ pub async fn take_into_use(app: &crate::App, by: &tovholder_store::User, text: &
     Ok(Ok((model.id, version)))
 }
 
+/// Where a model text stands among its model's stored versions.
+pub struct Placement {
+    /// The same text is stored already, as this version.
+    pub known: Option<u32>,
+    /// The version new courses get now, if the model has any.
+    pub newest: Option<u32>,
+}
+
+impl Placement {
+    /// The version the text has, or would have once taken into use.
+    pub fn version(&self) -> u32 {
+        self.known.unwrap_or_else(|| self.newest.map_or(1, |v| v + 1))
+    }
+}
+
+/// Whether `text` (of model `model`) is stored already, and which version is newest.
+pub async fn placement(store: &dyn Store, model: &str, text: &str) -> Result<Placement, StoreError> {
+    let sha = sha256(text);
+    let versions: Vec<ModelVersion> = store.model_versions().await?.into_iter().filter(|v| v.model == model).collect();
+    Ok(Placement { known: versions.iter().find(|v| v.sha256 == sha).map(|v| v.version), newest: versions.iter().map(|v| v.version).max() })
+}
+
 /// The stored versions of each model, for the administration page: newest first.
 pub async fn stored(store: &dyn Store) -> Result<BTreeMap<String, Vec<ModelVersion>>, StoreError> {
     let mut out: BTreeMap<String, Vec<ModelVersion>> = BTreeMap::new();

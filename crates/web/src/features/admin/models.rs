@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use tovholder_app::model_moves::{self, Planned};
-use tovholder_app::models::{self, sha256};
+use tovholder_app::models;
 use tovholder_core::calendar::{format_date_da, format_timestamp_da};
 use tovholder_core::model::{Model, ModelError};
 use tovholder_core::preview::{Kind, preview};
@@ -29,7 +29,7 @@ use crate::ui::Layout;
 /// Model files are small; this bounds what is read of an upload.
 const MAX_FILE: usize = 512 * 1024;
 
-fn only_instance_admin(user: &CurrentUser) -> Result<(), AppError> {
+pub(super) fn only_instance_admin(user: &CurrentUser) -> Result<(), AppError> {
     if user.instance_admin { Ok(()) } else { Err(AppError::NotFound) }
 }
 
@@ -201,15 +201,13 @@ pub async fn check(State(app): State<App>, user: CurrentUser, mp: Multipart) -> 
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let stored = models::stored(app.store.as_ref()).await?;
-    let versions = stored.get(&model.id).map(Vec::as_slice).unwrap_or_default();
-    let sha = sha256(&text);
-    page.version_note = match (versions.iter().find(|v| v.sha256 == sha), versions.first()) {
-        (Some(same), _) => format!("Filen er den samme tekst som version {} af modellen, som instansen allerede har.", same.version),
-        (None, Some(newest)) => format!("Filen bliver version {} af modellen (nu er version {} i brug).", newest.version + 1, newest.version),
+    let place = models::placement(app.store.as_ref(), &model.id, &text).await?;
+    page.version_note = match (place.known, place.newest) {
+        (Some(same), _) => format!("Filen er den samme tekst som version {same} af modellen, som instansen allerede har."),
+        (None, Some(newest)) => format!("Filen bliver version {} af modellen (nu er version {newest} i brug).", place.version()),
         (None, None) => "Filen er en ny model: den bliver version 1.".to_string(),
     };
-    page.may_take = !versions.iter().any(|v| v.sha256 == sha);
+    page.may_take = place.known.is_none();
     let mut entered = BTreeMap::new();
     for (id, def) in &model.dates {
         let value = form.get(&format!("date.{id}")).cloned().unwrap_or_default();

@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tovholder_app::model_moves;
-use tovholder_app::models::{self, sha256};
+use tovholder_app::models;
 use tovholder_core::commands::FieldError;
 use tovholder_core::ids::CourseId;
 use tovholder_core::model::{Model, ModelError};
@@ -19,9 +19,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, AppError};
 use crate::http::path::Path;
 
-fn only_instance_admin(user: &CurrentUser) -> Result<(), AppError> {
-    if user.instance_admin { Ok(()) } else { Err(AppError::NotFound) }
-}
+use super::models::only_instance_admin;
 
 #[derive(serde::Serialize, schemars::JsonSchema)]
 pub struct StoredVersion {
@@ -87,13 +85,10 @@ pub async fn upload(State(app): State<App>, user: CurrentUser, Query(q): Query<U
     only_instance_admin(&user)?;
     let text = &models::normalized(std::str::from_utf8(&body).map_err(|_| AppError::invalid("body", "Modelfilen skal være UTF-8."))?);
     let model = Model::parse(text).map_err(invalid)?;
-    let stored = models::stored(app.store.as_ref()).await.map_err(AppError::from)?;
-    let versions = stored.get(&model.id).map(Vec::as_slice).unwrap_or_default();
-    let sha = sha256(text);
-    let known = versions.iter().find(|v| v.sha256 == sha).map(|v| v.version);
+    let place = models::placement(app.store.as_ref(), &model.id, text).await.map_err(AppError::from)?;
+    let known = place.known;
     if q.dry_run {
-        let version = known.unwrap_or_else(|| versions.first().map_or(1, |v| v.version + 1));
-        return Ok(Json(Upload { model: model.id, name: model.name, version, known: known.is_some() }).into_response());
+        return Ok(Json(Upload { model: model.id, name: model.name, version: place.version(), known: known.is_some() }).into_response());
     }
     let (id, version) = models::take_into_use(&app, &user, text).await?.map_err(invalid)?;
     let status = if known.is_some() { StatusCode::OK } else { StatusCode::CREATED };
