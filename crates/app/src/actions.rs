@@ -300,6 +300,11 @@ pub enum Command {
     SendPlan {
         doc: u32,
     },
+    /// The person on call (or the fixed contact) writes what was done about an acute request.
+    LogAcute {
+        request: u32,
+        text: String,
+    },
 }
 
 fn text_plain() -> String {
@@ -334,6 +339,7 @@ impl Command {
             Command::SetGoal { goal: Some(g), .. } => vec![format!("goal:{g}")],
             Command::SetIntervention(i) if i.intervention > 0 => vec![format!("intervention:{}", i.intervention)],
             Command::RecordStatus { person, .. } => vec![format!("status:{person}")],
+            Command::LogAcute { request, .. } => vec![format!("request:{request}")],
             _ => vec![],
         }
     }
@@ -350,6 +356,7 @@ impl Command {
             Command::Appoint { .. } => "appoint",
             Command::Decide { .. } => "decide",
             Command::RecordField { .. } => "record_field",
+            Command::LogAcute { .. } => "log_acute",
             Command::CompleteTask { .. } => "complete_task",
             Command::ProposeChange { .. } => "propose_change",
             Command::AnswerChange { .. } => "answer_change",
@@ -694,6 +701,7 @@ async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stam
             Command::Appoint { role, person } => commands::appoint(&ctx, role, *person, known.orgs[person]),
             Command::Decide { decision, value, note } => commands::decide(&ctx, decision, value, note.clone()),
             Command::RecordField { field, value } => commands::record_field(&ctx, field, value),
+            Command::LogAcute { request, text } => commands::requests::log_acute(&ctx, *request, text),
             Command::CompleteTask { task, outcome, note } => commands::complete_task(&ctx, task, outcome, note.clone()),
             Command::ProposeChange { kind, dates, reason } => commands::propose_change(&ctx, kind, dates, reason),
             Command::AnswerChange { change, party, agreed, note } => commands::answer_change(&ctx, *change, party, *agreed, note.clone()),
@@ -1087,7 +1095,7 @@ pub async fn open_course(app: &App, user: &tovholder_store::User, reg: Registrat
     for (party, party_org) in &reg.parties {
         let Some(def) = model.parties.get(party) else { continue };
         match orgs.iter().find(|o| o.id == *party_org) {
-            Some(o) if o.kind == def.org_kind => {}
+            Some(o) if def.takes(&o.kind) => {}
             Some(o) => {
                 errors.push(commands::FieldError { field: format!("party.{party}"), message: format!("{} kan ikke være {}: vælg en organisation fra listen.", o.name, def.label.to_lowercase()) })
             }

@@ -26,6 +26,7 @@ pub const ORG_KINDS: &[(&str, &str)] = &[
     ("doegninstitution", "Døgninstitution"),
     ("opholdssted", "Opholdssted"),
     ("plejefamilie", "Plejefamilie"),
+    ("familiepleje", "Kommunal familiepleje"),
     ("skole", "Skole"),
     ("dagtilbud", "Dagtilbud"),
     ("institution", "Anden institution"),

@@ -73,7 +73,7 @@ fn span_da(a: jiff::Timestamp, b: jiff::Timestamp) -> String {
     format!("{} – {}", format_timestamp_da(a).unwrap_or_default(), format_timestamp_da(b).unwrap_or_default())
 }
 
-fn hours_of(rows: &[(i64, String, String)]) -> OpeningHours {
+pub(crate) fn hours_of(rows: &[(i64, String, String)]) -> OpeningHours {
     let mut h = OpeningHours::default();
     for (day, opens, closes) in rows {
         if let (Some(slot), Ok(a), Ok(b)) = (usize::try_from(day - 1).ok().and_then(|i| h.0.get_mut(i)), opens.parse::<Time>(), closes.parse::<Time>()) {

@@ -229,6 +229,20 @@ pub struct FamilyView {
     pub threads: Vec<crate::messages::ThreadLine>,
     /// Whom the viewer may write to: (person, "name, role").
     pub write_to: Vec<(PersonId, String)>,
+    /// For those who may ask for support (foster parents): who is on call, the form's choices and
+    /// their requests.
+    pub requests: Option<FamilyRequests>,
+}
+
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct FamilyRequests {
+    /// "Hvem har vagten nu?"
+    pub duty: Option<crate::requests::DutyNow>,
+    /// (id, label)
+    pub topics: Vec<(String, String)>,
+    /// (id, label)
+    pub urgencies: Vec<(String, String)>,
+    pub mine: Vec<crate::requests::RequestLine>,
 }
 
 impl FamilyView {
@@ -245,7 +259,13 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
     let (model, state, today) = (fc.model.as_ref(), fc.state.as_ref(), app.clock.today());
     let mut people: HashMap<PersonId, Person> = views::people_of(app.store.as_ref(), &[state]).await?;
     views::shield(&mut people, state, Some(fc.person.id));
-    let orgs = views::org_names(app.store.as_ref()).await?;
+    let mut orgs = views::org_names(app.store.as_ref()).await?;
+    // A party the viewer's role may not know (the foster family, for the child's parents).
+    for (id, p) in &model.parties {
+        if let (Some(org), true) = (state.parties.get(id), p.hidden_from.iter().any(|r| fc.roles.contains(r))) {
+            orgs.hide(*org, format!("{} (vises ikke)", p.label));
+        }
+    }
     let mut staff_orgs = HashMap::new();
     for m in &state.members {
         if let Some(u) = app.store.user(m.person).await? {
@@ -340,6 +360,15 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
         access: views::access_lines(model, state, &pname, &orgs, today),
         threads: crate::messages::lines(app, &family_threads(state, me), me, &hidden(state, me)).await?,
         write_to: tovholder_core::commands::messages::family_choices(model, state).into_iter().map(|p| (p, format!("{}, {}", names.name(Who::Person(p)), names.role(Who::Person(p))))).collect(),
+        requests: match &model.requests {
+            Some(def) if tovholder_core::commands::requests::may_ask(model, state, me) => Some(FamilyRequests {
+                duty: crate::requests::duty_now(app, model, state).await?,
+                topics: def.topics.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                urgencies: def.urgencies.iter().map(|(k, v)| (k.clone(), v.label.clone())).collect(),
+                mine: crate::requests::lines(app, model, state, false, Some(me)).await?,
+            }),
+            _ => None,
+        },
     };
     let Some(entry) = fc.network else { return Ok(full) };
     // A person of the network: who is who, the meetings they are invited to, and, while the
@@ -363,6 +392,7 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
         access: vec![],
         threads: vec![],
         write_to: vec![],
+        requests: None,
         ..full
     })
 }
@@ -520,6 +550,12 @@ pub enum FamilyAction {
         participants: Vec<PersonId>,
         text: String,
     },
+    /// A support request to the fixed contact (a foster parent; the model's `[requests]`).
+    Request {
+        topic: String,
+        urgency: String,
+        text: String,
+    },
 }
 
 impl FamilyAction {
@@ -532,6 +568,7 @@ impl FamilyAction {
             FamilyAction::Wishes { .. } => "write_wishes",
             FamilyAction::Reply { .. } => "post_message",
             FamilyAction::StartThread { .. } => "start_thread",
+            FamilyAction::Request { .. } => "make_request",
         }
     }
 }
@@ -560,6 +597,12 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
         attachment = Some(tovholder_core::messages::Attachment { sha256: sha256.clone(), content_type: content_type.clone(), size: bytes.len() as u64 });
         blobs.push(tovholder_store::Blob { sha256, bytes: bytes.clone() });
     }
+    // A request goes to the fixed contacts, and an acute one to whoever is on call right now.
+    let (to, shifts) = match &action {
+        FamilyAction::Request { urgency, .. } => crate::requests::recipients(app, model, state, urgency).await?,
+        _ => (vec![], vec![]),
+    };
+    let on_call: Vec<PersonId> = shifts.iter().map(|s| s.person).collect();
     let outcome = match &action {
         FamilyAction::Withdraw { consent } => family::withdraw_consent(state, me, *consent, today),
         FamilyAction::Sign { consent } => family::sign_consent(state, me, *consent, today),
@@ -568,6 +611,7 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
         FamilyAction::Wishes { text, parents_may_see } => family::write_wishes(model, state, me, text, *parents_may_see, today),
         FamilyAction::Reply { thread, text, .. } => tovholder_core::commands::messages::family_post(state, me, *thread, text, attachment),
         FamilyAction::StartThread { subject, participants, text } => tovholder_core::commands::messages::family_start(model, state, me, subject, participants, text),
+        FamilyAction::Request { topic, urgency, text } => tovholder_core::commands::requests::make(model, state, me, topic, urgency, text, &to, &on_call),
     };
     let reason = if outcome.is_ok() { format!("family:{}", fc.roles.join(",")) } else { "invalid_input".into() };
     log(app, AccessRecord { at: stamp.at, person: Some(me), course: Some(fc.id), action: format!("write:{}", action.name()), allowed: true, reason }).await?;
@@ -578,8 +622,18 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
     }
     crate::network_persons::link_named(app, &mut after, &mut events, &stamp).await?;
     let mut mails = crate::actions::mails(app, model, fc.id, state, &after).await?;
-    mails.extend(crate::messages::mails(app, fc.id, &after, &events, me).await?);
+    let acute = after.requests.len() > state.requests.len() && after.requests.last().and_then(|r| model.requests.as_ref()?.urgencies.get(&r.urgency)).is_some_and(|u| u.acute);
+    if matches!(action, FamilyAction::Request { .. }) {
+        let mut people = to.clone();
+        people.extend(&on_call);
+        mails.extend(crate::requests::mails(app, fc.id, &app.store.persons(&people).await?, acute, &on_call));
+    } else {
+        mails.extend(crate::messages::mails(app, fc.id, &after, &events, me).await?);
+    }
     let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
     app.store.append(fc.id, fc.version, &crate::actions::commit(model, after, entries, mails, blobs)).await?;
+    if acute {
+        crate::requests::text_on_call(app, fc.id, &shifts).await;
+    }
     Ok(())
 }

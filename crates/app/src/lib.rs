@@ -15,6 +15,7 @@ pub mod family;
 pub mod family_login;
 pub mod handover;
 pub mod housekeeping;
+mod http_client;
 pub mod import;
 pub mod insight;
 pub mod journal_pages;
@@ -29,9 +30,11 @@ pub mod models;
 pub mod network_persons;
 pub mod passwords;
 pub mod queries;
+pub mod requests;
 pub mod retention;
 pub mod second_factor;
 pub mod single_sign_on;
+pub mod sms;
 pub mod text;
 pub mod views;
 pub mod virus_scan;
@@ -93,6 +96,9 @@ pub struct AppConfig {
     /// How many years the access log is kept (whole links of its chain expire after); `None`:
     /// for ever.
     pub access_log_keep_years: Option<u16>,
+    /// Where an acute request's text message to the person on call is posted (see `sms`); none:
+    /// e-mail only.
+    pub sms_webhook: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -118,6 +124,7 @@ impl Default for AppConfig {
             family_session_idle: SignedDuration::from_mins(15),
             family_session_max: SignedDuration::from_hours(2),
             access_log_keep_years: None,
+            sms_webhook: None,
         }
     }
 }

@@ -19,6 +19,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("julemaerkehjem.toml", include_str!("../../../models/julemaerkehjem.toml")),
     ("familiens_fremtid.toml", include_str!("../../../models/familiens_fremtid.toml")),
     ("ballerup_unge.toml", include_str!("../../../models/ballerup_unge.toml")),
+    ("plejefamilie_stoette.toml", include_str!("../../../models/plejefamilie_stoette.toml")),
 ];
 
 /// Where a stored version came from (`model_versions.source`).

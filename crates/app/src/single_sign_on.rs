@@ -107,29 +107,18 @@ pub fn serves(app: &App, org: &str) -> bool {
     app.config.oidc.iter().any(|p| p.audience == STAFF && p.organisations.iter().any(|o| o == org))
 }
 
-/// An HTTP client for the provider: HTTPS with the Mozilla roots and ring (as the mailer), and
-/// plain HTTP only to a loopback issuer (checked with the configuration). It follows no
-/// redirects: one could lead the server to ask an address of an attacker's choosing.
+/// An HTTP client for the provider (`http_client`: no redirects followed).
 fn http_client() -> Result<Http, AppError> {
-    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.into() };
-    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let connector = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().build();
-    Ok(Http(hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector)))
+    Ok(Http(crate::http_client::client()?))
 }
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct HttpError(String);
 
-type Connector = hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>;
-
 /// openidconnect's HTTP client, with a boxed `Send` future (a closure's borrowed future would
 /// not be `Send` for every lifetime, which axum's handlers need).
-struct Http(hyper_util::client::legacy::Client<Connector, http_body_util::Full<bytes::Bytes>>);
+struct Http(crate::http_client::Client);
 
 impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
     type Error = HttpError;
@@ -141,7 +130,7 @@ impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
 }
 
 /// One request, given 10 seconds in all.
-async fn send(http: &hyper_util::client::legacy::Client<Connector, http_body_util::Full<bytes::Bytes>>, request: openidconnect::HttpRequest) -> Result<openidconnect::HttpResponse, HttpError> {
+async fn send(http: &crate::http_client::Client, request: openidconnect::HttpRequest) -> Result<openidconnect::HttpResponse, HttpError> {
     use http_body_util::BodyExt;
     let request = request.map(|body| http_body_util::Full::new(bytes::Bytes::from(body)));
     let exchange = async {

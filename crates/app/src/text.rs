@@ -26,6 +26,13 @@ pub const MAIL_FOOTER: &str = "Denne e-mail er sendt automatisk af Tovholder og 
 pub const NEW_DOCUMENT_SUBJECT: &str = "Nyt dokument i Tovholder";
 pub const NEW_MESSAGE_SUBJECT: &str = "Ny besked i Tovholder";
 pub const NEW_MESSAGE_BODY: &str = "Du har fået en besked i et forløb i Tovholder. Læs den her:";
+pub const REQUEST_SUBJECT: &str = "Ny henvendelse i Tovholder";
+pub const REQUEST_BODY: &str = "En plejefamilie, du er fast kontaktperson for, har skrevet en henvendelse i Tovholder. Læs den og svar her:";
+pub const ACUTE_REQUEST_SUBJECT: &str = "Akut henvendelse i Tovholder: du har vagten";
+pub const ACUTE_REQUEST_BODY: &str = "En plejefamilie har brug for akut hjælp, og du har vagten. Ring til dem, og skriv bagefter i Tovholder, hvad der blev gjort:";
+pub const ACUTE_REQUEST_CONTACT_SUBJECT: &str = "Akut henvendelse i Tovholder";
+pub const ACUTE_REQUEST_CONTACT_BODY: &str = "En plejefamilie, du er fast kontaktperson for, har bedt om akut hjælp. Den, der har vagten, tager sig af det; følg op næste hverdag:";
+pub const ACUTE_REQUEST_SMS: &str = "Tovholder: akut henvendelse fra en plejefamilie. Du har vagten. Se";
 pub const NEW_DOCUMENT_BODY: &str = "Du har fået et dokument i et forløb i Tovholder.";
 
 /// A refused save: who changed the same thing meanwhile, and when.
@@ -124,6 +131,8 @@ pub const FAMILY_SIGNED: &str = "Din underskrift er registreret.";
 pub const FAMILY_CONSENT_GIVEN: &str = "Dit samtykke er givet og skrevet under. Du kan altid trække det tilbage her på siden.";
 pub const FAMILY_PREPARED: &str = "Dine svar er gemt. Koordinatoren kan læse dem før mødet, og du kan rette dem indtil mødet.";
 pub const FAMILY_WISHES: &str = "Dine ønsker er gemt. De voksne læser dem før mødet.";
+pub const FAMILY_REQUEST_SENT: &str = "Din henvendelse er sendt til jeres faste kontaktperson. Svaret kommer under Beskeder, og du får en e-mail, når der er svar.";
+pub const FAMILY_ACUTE_SENT: &str = "Din akutte henvendelse er sendt til den, der har vagten. Ring også til vagttelefonen, hvis I har brug for hjælp nu.";
 pub const FAMILY_MESSAGE_SENT: &str = "Din besked er sendt. Du får svar her, og en e-mail, når der er svar.";
 pub const FAMILY_REVOKED: &str = "Samtykket er tilbagekaldt. Fra nu af kan modtagerne ikke se oplysningerne.";
 

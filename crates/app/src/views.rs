@@ -351,16 +351,25 @@ pub struct CourseView {
 }
 
 pub async fn org_names(store: &dyn Store) -> Result<OrgNames, AppError> {
-    Ok(OrgNames(store.orgs().await?))
+    Ok(OrgNames(store.orgs().await?, vec![]))
 }
 
 /// The organisations' names by id, over the list the store shares: a view names a handful, and
 /// copying every name into a map for each view was 4 % of the API's course.
-pub struct OrgNames(std::sync::Arc<[tovholder_store::Org]>);
+/// The second list: organisations shown by another label (one the viewer may not know).
+pub struct OrgNames(std::sync::Arc<[tovholder_store::Org]>, Vec<(OrgId, String)>);
 
 impl OrgNames {
     pub fn get(&self, id: &OrgId) -> Option<&String> {
-        self.0.iter().find(|o| o.id == *id).map(|o| &o.name)
+        match self.1.iter().find(|(o, _)| o == id) {
+            Some((_, label)) => Some(label),
+            None => self.0.iter().find(|o| o.id == *id).map(|o| &o.name),
+        }
+    }
+
+    /// Shows `id` as `label` from now on.
+    pub fn hide(&mut self, id: OrgId, label: String) {
+        self.1.push((id, label));
     }
 }
 
@@ -724,6 +733,14 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
         Event::ThreadStarted { thread, participants, .. } => format!("En tråd med beskeder blev startet (nr. {thread}, {} deltagere).", participants.len()),
         Event::MessagePosted { thread, .. } => format!("Der blev skrevet en besked i tråd nr. {thread}."),
         Event::ThreadRead { thread, .. } => format!("Tråd nr. {thread} blev læst."),
+        Event::RequestMade { request, topic, urgency, on_duty, .. } => {
+            let def = model.requests.as_ref();
+            let topic = def.and_then(|d| d.topics.get(topic)).map_or(topic.as_str(), String::as_str);
+            let urgency = def.and_then(|d| d.urgencies.get(urgency)).map_or(urgency.as_str(), |u| u.label.as_str());
+            let on_call = if on_duty.is_empty() { String::new() } else { format!(" Havde vagten: {}.", on_duty.iter().map(name).collect::<Vec<_>>().join(", ")) };
+            format!("Henvendelse nr. {request}: {topic} ({urgency}).{on_call}")
+        }
+        Event::AcuteLogged { request, text } => format!("Den akutte henvendelse nr. {request} blev logget: {text}"),
     }
 }
 

@@ -260,6 +260,22 @@ pub enum Event {
         thread: u32,
         upto: u32,
     },
+    /// A family member asked for support (the model's `[requests]`); its thread, started in the
+    /// same commit, holds the text. `on_duty`: whoever was on call when an acute one came in.
+    RequestMade {
+        request: u32,
+        thread: u32,
+        topic: String,
+        urgency: String,
+        to: Vec<PersonId>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        on_duty: Vec<PersonId>,
+    },
+    /// The person on call logged what was done about an acute request.
+    AcuteLogged {
+        request: u32,
+        text: String,
+    },
 }
 
 /// A child's wishes as they stand.
@@ -344,7 +360,8 @@ impl Event {
             Event::FamilyMemberAdded { role, .. } | Event::FamilyMemberRemoved { role, .. } => vec![format!("role:{role}")],
             Event::FamilyMemberCorrected { person, .. } => vec![format!("member:{person}")],
             Event::MinutesShared { meeting, .. } => vec![format!("minutes:{meeting}")],
-            Event::ThreadStarted { .. } | Event::MessagePosted { .. } | Event::ThreadRead { .. } => vec![],
+            Event::ThreadStarted { .. } | Event::MessagePosted { .. } | Event::ThreadRead { .. } | Event::RequestMade { .. } => vec![],
+            Event::AcuteLogged { request, .. } => vec![format!("request:{request}")],
             Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
             Event::CourseOpened { .. } | Event::DocumentAdded(_) | Event::DocumentSent { .. } | Event::DocumentRead { .. } | Event::ConsentRecorded(_) => vec![],
         }
@@ -360,6 +377,7 @@ impl Event {
             Event::StatusRecorded { person, .. } | Event::ProtectionSet { person, .. } => vec![*person],
             Event::FamilyMemberAdded { person, .. } | Event::FamilyMemberCorrected { person, .. } | Event::FamilyMemberRemoved { person, .. } => vec![*person],
             Event::ThreadStarted { participants, .. } => participants.clone(),
+            Event::RequestMade { to, on_duty, .. } => to.iter().chain(on_duty).copied().collect(),
             Event::MeetingPlanned(f) => f
                 .attendees
                 .iter()
@@ -420,6 +438,8 @@ impl Event {
             Event::ThreadStarted { .. } => "thread_started",
             Event::MessagePosted { .. } => "message_posted",
             Event::ThreadRead { .. } => "thread_read",
+            Event::RequestMade { .. } => "request_made",
+            Event::AcuteLogged { .. } => "acute_logged",
             Event::PlanIssued { .. } => "plan_issued",
         }
     }
@@ -506,6 +526,9 @@ pub struct CourseState {
     /// Closed: the reason (`value`), the note and when. Nothing is written to a closed course.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<Recorded>,
+    /// The family's support requests (the model's `[requests]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<crate::requests::Request>,
 }
 
 /// A consent as it stands: the form, its signatures and whether it was revoked.
@@ -814,6 +837,26 @@ impl CourseState {
                 if let Some(t) = self.threads.iter_mut().find(|t| t.id == *thread) {
                     t.messages.push(crate::messages::Message { id: *message, text: text.clone(), stamp: stamp.clone(), attachment: attachment.clone() });
                     t.read.insert(stamp.by, *message);
+                }
+                for r in self.requests.iter_mut().filter(|r| r.thread == *thread) {
+                    r.on_message(stamp);
+                }
+            }
+            Event::RequestMade { request, thread, topic, urgency, to, on_duty } => self.requests.push(crate::requests::Request {
+                id: *request,
+                thread: *thread,
+                topic: topic.clone(),
+                urgency: urgency.clone(),
+                to: to.clone(),
+                on_duty: on_duty.clone(),
+                made: stamp.clone(),
+                answered: None,
+                contact_replied: None,
+                logged: None,
+            }),
+            Event::AcuteLogged { request, text } => {
+                if let Some(r) = self.requests.iter_mut().find(|r| r.id == *request) {
+                    r.logged = Some((text.clone(), stamp.clone()));
                 }
             }
             Event::ThreadRead { thread, upto } => {

@@ -79,6 +79,11 @@ fn open_spans(tz: &TimeZone, hours: &OpeningHours, from: Timestamp, to: Timestam
     out
 }
 
+/// Whether the institution is open at `at` (staff answer without the on-call duty).
+pub fn is_open(tz: &TimeZone, hours: &OpeningHours, at: Timestamp) -> bool {
+    !open_spans(tz, hours, at, at + jiff::SignedDuration::from_secs(1)).is_empty()
+}
+
 /// `spans` minus `minus`, both sorted by start; the result sorted.
 fn subtract(spans: Vec<Span>, minus: &[Span]) -> Vec<Span> {
     let mut out = Vec::new();
@@ -205,6 +210,14 @@ mod tests {
         let c = coverage(&cph(), &office(), &[], at(mon, 0, 0), at(date(2027, 3, 30), 0, 0));
         assert_eq!(c.gaps, vec![(at(mon, 0, 0), at(mon, 8, 0)), (at(mon, 16, 0), at(date(2027, 3, 30), 0, 0))]);
         assert!(c.overlaps.is_empty());
+    }
+
+    #[test]
+    fn open_on_a_weekday_at_nine_and_closed_at_four_and_on_sunday() {
+        let mon = date(2027, 3, 29);
+        assert!(is_open(&cph(), &office(), at(mon, 9, 0)));
+        assert!(!is_open(&cph(), &office(), at(mon, 16, 0)), "closing time is closed");
+        assert!(!is_open(&cph(), &office(), at(date(2027, 3, 28), 10, 0)));
     }
 
     #[test]

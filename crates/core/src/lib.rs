@@ -18,6 +18,7 @@ pub mod model;
 pub mod notices;
 pub mod policy;
 pub mod preview;
+pub mod requests;
 pub mod retention;
 pub mod span;
 pub mod stamp;

@@ -70,6 +70,8 @@ pub struct Model {
     /// opening dates), e.g. the stay's end, from which the follow-up day and its tasks follow.
     #[serde(default)]
     pub preview: Vec<String>,
+    /// Support requests from the family to the course's fixed contact (`[requests]`).
+    pub requests: Option<crate::requests::RequestsDef>,
 }
 
 fn first_version() -> u32 {
@@ -265,8 +267,22 @@ pub struct Party {
     pub label: String,
     /// The kind of organisation that can fill this party (e.g. "kommune").
     pub org_kind: String,
+    /// Other kinds that can fill it as well (a døgninstitution or an opholdssted).
+    #[serde(default)]
+    pub also_org_kinds: Vec<String>,
     /// The party takes part in the course only while this decision has this answer.
     pub shares_when: Option<DecisionIs>,
+    /// Family roles that are never shown which organisation fills this party (a foster family's
+    /// name and address, kept from the child's biological parents).
+    #[serde(default)]
+    pub hidden_from: Vec<String>,
+}
+
+impl Party {
+    /// Whether an organisation of `kind` can fill this party.
+    pub fn takes(&self, kind: &str) -> bool {
+        self.org_kind == kind || self.also_org_kinds.iter().any(|k| k == kind)
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -493,6 +509,9 @@ impl Model {
             if let Some(s) = &p.shares_when {
                 v.decision_is(self, &format!("parties.{id}.shares_when"), s);
             }
+            for (i, r) in p.hidden_from.iter().enumerate() {
+                v.citizen_role(self, &format!("parties.{id}.hidden_from[{i}]"), r);
+            }
         }
         for (id, r) in &self.roles {
             let at = format!("roles.{id}");
@@ -660,9 +679,7 @@ impl Model {
             }
             for (name, roles) in [("giver_roles", &c.giver_roles), ("about_roles", &c.about_roles)] {
                 for (i, r) in roles.iter().enumerate() {
-                    if self.roles.get(r).map(|x| x.scope) != Some(Scope::Citizen) {
-                        v.err(&format!("consent.{name}[{i}]"), format!("'{r}' skal være en familierolle (`citizen`)"));
-                    }
+                    v.citizen_role(self, &format!("consent.{name}[{i}]"), r);
                 }
             }
             for (name, kind) in [("read_kind", Some(&c.read_kind)), ("documents_kind", c.documents_kind.as_ref()), ("messages_kind", c.messages_kind.as_ref())] {
@@ -704,7 +721,31 @@ impl Model {
             }
         }
         self.validate_meetings(&mut v);
+        self.validate_requests(&mut v);
         v.errors
+    }
+
+    fn validate_requests(&self, v: &mut Validator) {
+        let Some(r) = &self.requests else { return };
+        for (i, role) in r.made_by.iter().enumerate() {
+            v.citizen_role(self, &format!("requests.made_by[{i}]"), role);
+        }
+        for (i, role) in r.answered_by.iter().enumerate() {
+            v.staff_role(self, &format!("requests.answered_by[{i}]"), role);
+        }
+        for (name, empty) in [("made_by", r.made_by.is_empty()), ("answered_by", r.answered_by.is_empty()), ("topics", r.topics.is_empty()), ("urgencies", r.urgencies.is_empty())] {
+            if empty {
+                v.err(&format!("requests.{name}"), "skal have mindst én".into());
+            }
+        }
+        if let Some(p) = &r.duty_party {
+            v.party(self, "requests.duty_party", p);
+        }
+        for (id, u) in &r.urgencies {
+            if u.acute && r.duty_party.is_none() {
+                v.err(&format!("requests.urgencies.{id}.acute"), "en akut henvendelse kræver `duty_party`: den part, hvis beredskab tager imod".into());
+            }
+        }
     }
 
     fn validate_meetings(&self, v: &mut Validator) {
@@ -827,6 +868,11 @@ impl Validator {
     fn date(&mut self, m: &Model, at: &str, id: &str) {
         if !m.dates.contains_key(id) {
             self.err(at, format!("henviser til datoen '{id}', som modellen ikke definerer under [dates]"));
+        }
+    }
+    fn citizen_role(&mut self, m: &Model, at: &str, id: &str) {
+        if m.roles.get(id).map(|r| r.scope) != Some(Scope::Citizen) {
+            self.err(at, format!("'{id}' skal være en familierolle (`citizen`)"));
         }
     }
     fn staff_role(&mut self, m: &Model, at: &str, id: &str) {

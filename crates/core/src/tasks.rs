@@ -111,7 +111,46 @@ pub fn tasks(model: &Model, state: &CourseState) -> Vec<Task> {
         })
         .chain(meeting_tasks(model, state))
         .chain(vacancy_tasks(model, state))
+        .chain(request_tasks(model, state))
         .collect()
+}
+
+/// The role an on-call owner of an acute request is shown in.
+pub const ON_CALL: &str = "beredskab";
+
+/// The family's support requests: each answered by the fixed contact within its urgency's
+/// deadline; an acute one logged the same day by whoever was on call (or the fixed contact, if
+/// nobody was), and followed up by the fixed contact the next working day.
+fn request_tasks(model: &Model, state: &CourseState) -> Vec<Task> {
+    let Some(def) = &model.requests else { return vec![] };
+    let contacts = owners(model, state, &def.answered_by);
+    let mut out = Vec::new();
+    for r in &state.requests {
+        let Some(urgency) = def.urgencies.get(&r.urgency) else { continue };
+        let topic = def.topics.get(&r.topic).map_or(r.topic.as_str(), String::as_str);
+        if urgency.acute {
+            let on_call: Vec<Owner> = r.on_duty.iter().map(|p| Owner::Person { person: *p, role: ON_CALL.into() }).collect();
+            if let (Some(day), false) = (r.day(), on_call.is_empty() && contacts.is_empty()) {
+                let owners = if on_call.is_empty() { contacts.clone() } else { on_call };
+                let done = r.logged.as_ref().map(|(_, s)| Done::Outcome(Recorded { value: "logget".into(), note: None, stamp: s.clone() }));
+                out.push(Task {
+                    id: format!("akut:{}", r.id),
+                    label: format!("Akut henvendelse ({}): skriv, hvad der blev gjort", topic.to_lowercase()),
+                    window: Window { from: day, to: day },
+                    owners,
+                    done,
+                });
+            }
+            if let (Some(window), false) = (r.follow_up(), contacts.is_empty()) {
+                let done = r.contact_replied.as_ref().map(|_| Done::Condition);
+                out.push(Task { id: format!("opfoelg_akut:{}", r.id), label: format!("Følg op på akut henvendelse ({})", topic.to_lowercase()), window, owners: contacts.clone(), done });
+            }
+        } else if let (Some(window), false) = (r.due(urgency), contacts.is_empty()) {
+            let done = r.answered.as_ref().map(|_| Done::Condition);
+            out.push(Task { id: format!("henvendelse:{}", r.id), label: format!("Besvar henvendelse: {topic}"), window, owners: contacts.clone(), done });
+        }
+    }
+    out
 }
 
 /// Days a vacancy task is open before it is overdue.

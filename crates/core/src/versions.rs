@@ -63,6 +63,15 @@ pub fn check_move(old: &Model, new: &Model, state: &CourseState, today: Date) ->
     for k in state.meetings.iter().map(|m| &m.form.kind).filter(|k| !new.meeting_types.contains_key(*k)) {
         lacks("mødetypen", k);
     }
+    let new_requests = new.requests.as_ref();
+    for r in &state.requests {
+        if new_requests.is_none_or(|d| !d.topics.contains_key(&r.topic)) {
+            lacks("henvendelsesemnet", &r.topic);
+        }
+        if new_requests.is_none_or(|d| !d.urgencies.contains_key(&r.urgency)) {
+            lacks("hastegraden", &r.urgency);
+        }
+    }
     // Hand-completed tasks of the old model's list (meeting and cadence tasks have other ids).
     for t in state.completed.keys().filter(|t| old.task(t).is_some() && new.task(t).is_none()) {
         lacks("opgaven", t);

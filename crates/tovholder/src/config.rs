@@ -55,6 +55,10 @@ pub struct Config {
     /// A folder of collaboration model files (`*.toml`) to add to the shipped ones: at start,
     /// a file whose text is new becomes its model's next version (see docs/MODELS.md).
     pub models_dir: Option<PathBuf>,
+    /// An acute support request is also sent by SMS to the person on call: the URL that takes a
+    /// POST of `{"to": "+45…", "text": "…"}` (your SMS gateway, or an adapter in front of it).
+    /// Must be https://, or http:// on loopback. Without it, e-mail only.
+    pub sms_webhook: Option<String>,
     /// ClamAV's daemon, to scan every document before it is stored: its Unix socket's path
     /// (Debian: /run/clamav/clamd.ctl) or `tcp://HOST:PORT`.
     pub clamav: Option<String>,
@@ -144,6 +148,12 @@ impl Config {
             insert(&mut table, &path, v);
         }
         let config = table.try_into::<Config>().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        if let Some(url) = &config.sms_webhook {
+            let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|l| url.starts_with(l));
+            if !url.starts_with("https://") && !loopback {
+                return Err(ConfigError::Invalid("sms_webhook must be an https:// URL (or http:// on loopback)".into()));
+            }
+        }
         for p in &config.oidc {
             if p.audience != "staff" {
                 return Err(ConfigError::Invalid(format!("oidc provider {:?}: audience must be \"staff\" (the family's login comes later)", p.name)));

@@ -469,6 +469,7 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         family_session_idle: jiff::SignedDuration::from_mins(cfg.family_session_idle_minutes),
         family_session_max: jiff::SignedDuration::from_mins(cfg.family_session_max_minutes),
         access_log_keep_years: cfg.access_log_keep_years,
+        sms_webhook: cfg.sms_webhook.clone(),
         metrics_allow: cfg.metrics_allow.iter().map(|a| a.parse()).collect::<Result<_, String>>().map_err(|e| anyhow::anyhow!("metrics_allow: {e}"))?,
         ..AppConfig::default()
     };

@@ -39,6 +39,7 @@ pub fn table() -> Vec<Route> {
     rows.extend(crate::features::course_log::routes());
     rows.extend(crate::features::retention::routes());
     rows.extend(crate::features::duty::routes());
+    rows.extend(crate::features::requests::routes());
     rows
 }
 

@@ -36,7 +36,7 @@ pub const MAX_SUBJECT: usize = 120;
 
 /// A message's text: trimmed, not empty, at most `MAX_MESSAGE` characters, never a CPR number
 /// (the journal keeps it for good).
-fn message_text(text: &str) -> Result<String, CommandError> {
+pub(crate) fn message_text(text: &str) -> Result<String, CommandError> {
     let t = text.trim();
     if t.is_empty() {
         return Err(invalid("text", "Skriv en besked."));

@@ -15,6 +15,7 @@ mod meetings;
 pub mod members;
 pub mod messages;
 mod plan;
+pub mod requests;
 
 pub use changes::{answer_change, propose_change};
 pub use consents::{ConsentInput, record_consent, revoke_consent, sign_consent};

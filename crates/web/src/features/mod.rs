@@ -17,6 +17,7 @@ pub mod meetings;
 pub mod messages;
 pub mod outbox;
 pub mod places;
+pub mod requests;
 pub mod retention;
 pub mod shared;
 pub mod tasks;

@@ -78,7 +78,7 @@ async fn page(app: &App, user: &CurrentUser, model: &Model, values: BTreeMap<Str
             let key = format!("party.{id}");
             let chosen = values.get(&key).cloned().unwrap_or_default();
             let mut options = vec![Choice { value: String::new(), label: format!("Vælg {}", p.label.to_lowercase()), selected: chosen.is_empty() }];
-            options.extend(orgs.iter().filter(|o| o.kind == p.org_kind).map(|o| Choice { selected: o.id.to_string() == chosen, value: o.id.to_string(), label: o.name.clone() }));
+            options.extend(orgs.iter().filter(|o| p.takes(&o.kind)).map(|o| Choice { selected: o.id.to_string() == chosen, value: o.id.to_string(), label: o.name.clone() }));
             SelectInput { id: id.clone(), label: p.label.clone(), options }
         })
         .collect();

@@ -35,6 +35,13 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/familie/forloeb/{id}/beskeder/{thread}", Family, "En tråd med familien: beskederne, og hvem der har læst dem.", get(pages::thread)),
         r("POST", "/familie/forloeb/{id}/beskeder/{thread}", Family, "Skriv i en tråd med familien, evt. med en fil (samme kontrol som dokumenter).", post(pages::reply)).uploads(),
         r("GET", "/familie/forloeb/{id}/beskeder/{thread}/{message}/fil", Family, "En fil fra en besked, altid som download.", get(pages::file)),
+        r(
+            "POST",
+            "/familie/forloeb/{id}/henvendelser",
+            Family,
+            "En plejeforælder beder den faste kontaktperson om støtte: emne, hvor hurtigt, tekst (akut: også til den, der har vagten).",
+            post(pages::request),
+        ),
         r("POST", "/familie/forloeb/{id}/oensker", Family, "Barnets «Mine ønsker»: hvad de voksne skal vide før mødet.", post(pages::wishes)),
         r(
             "POST",

@@ -82,6 +82,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "forberedelse" => text::FAMILY_PREPARED,
         "oensker" => text::FAMILY_WISHES,
         "besked" => text::FAMILY_MESSAGE_SENT,
+        "henvendelse" => text::FAMILY_REQUEST_SENT,
+        "akut" => text::FAMILY_ACUTE_SENT,
         "samtykke" => text::FAMILY_CONSENT_GIVEN,
         _ => return None,
     })
@@ -128,6 +130,15 @@ pub async fn start_thread(State(app): State<App>, family: CurrentFamily, Path(id
     let participants = crate::http::form::all(&form, "participant").filter_map(crate::http::form::person).collect();
     let action = FamilyAction::StartThread { subject: get(&form, "subject").to_string(), participants, text: get(&form, "text").to_string() };
     act(&app, &family, id, action, "besked", &form).await
+}
+
+/// A support request to the fixed contact: topic, urgency, text.
+pub async fn request(State(app): State<App>, family: CurrentFamily, Path(id): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let urgency = get(&form, "urgency").to_string();
+    let fc = FamilyCourse::load(&app, &family.person, CourseId(id), "write").await?;
+    let acute = fc.model.requests.as_ref().and_then(|d| d.urgencies.get(&urgency)).is_some_and(|u| u.acute);
+    let action = FamilyAction::Request { topic: get(&form, "topic").to_string(), urgency, text: get(&form, "request_text").to_string() };
+    act(&app, &family, id, action, if acute { "akut" } else { "henvendelse" }, &form).await
 }
 
 pub async fn sign(State(app): State<App>, family: CurrentFamily, Path((id, consent)): Path<(i64, u32)>) -> Result<Response, PageError> {
