@@ -18,12 +18,15 @@ use crate::error::AppError;
 use crate::passwords::hash_password;
 
 mod families;
+mod foster;
+pub use foster::FOSTER_FAMILY;
 
 pub const PASSWORD: &str = "demo1234";
 
 /// The family members who can log in to the family's pages in the demo (the Bak family's
-/// mother, and the youth Jonas Friis): their link and code are in the demo's outbox.
-pub const FAMILY_LOGINS: [&str; 3] = ["louise.bak@familie.example", "jonas.friis@familie.example", "inge.bak@familie.example"];
+/// mother and grandmother, the youth Jonas Friis, and the foster mother Susanne Holm): their
+/// link and code are in the demo's outbox.
+pub const FAMILY_LOGINS: [&str; 4] = ["louise.bak@familie.example", "jonas.friis@familie.example", "inge.bak@familie.example", "susanne.holm@familie.example"];
 
 /// A demo login, printed by `tovholder demo`.
 #[derive(Clone, Debug)]
@@ -36,10 +39,11 @@ pub struct Login {
 }
 
 pub const LOGINS: &[Login] = &[
-    Login { username: "mette", name: "Mette Pedersen", org: "Julemærkehjemmet Fjordlyst", role: "personale", department: None },
-    Login { username: "jonas", name: "Jonas Holm", org: "Julemærkehjemmet Fjordlyst", role: "personale", department: None },
+    // Staff of the home, and of the institution that supports foster families (its on-call duty).
+    Login { username: "mette", name: "Mette Pedersen", org: "Julemærkehjemmet Fjordlyst", role: "personale,institutionens_personale", department: None },
+    Login { username: "jonas", name: "Jonas Holm", org: "Julemærkehjemmet Fjordlyst", role: "personale,institutionens_personale", department: None },
     Login { username: "tove", name: "Tove Lund", org: "Egeskov Kommune", role: "tovholder", department: None },
-    Login { username: "karim", name: "Karim Aziz", org: "Egeskov Kommune", role: "raadgiver", department: None },
+    Login { username: "karim", name: "Karim Aziz", org: "Egeskov Kommune", role: "raadgiver,sagsbehandler", department: None },
     Login { username: "sara", name: "Sara Berg", org: "Egeskov Kommune", role: "raadgiver", department: None },
     Login { username: "lars", name: "Lars Møller", org: "Lindeby Kommune", role: "tovholder", department: None },
     Login { username: "nina", name: "Nina Friis", org: "Lindeby Kommune", role: "raadgiver", department: None },
@@ -52,6 +56,7 @@ pub const LOGINS: &[Login] = &[
     Login { username: "emil", name: "Emil Juhl", org: "Furesø Kommune", role: "", department: Some("Jobcentret") },
     Login { username: "camilla", name: "Camilla Krogh", org: "Ballerup Kommune", role: "ungeteam", department: Some("Ungeteamet") },
     Login { username: "jakob", name: "Jakob Lind", org: "Ballerup Kommune", role: "", department: Some("Skolen") },
+    Login { username: "frida", name: "Frida Mørk", org: "Egeskov Kommune", role: "familiepleje", department: None },
     // The instance's administrator (Administration in the menu).
     Login { username: "admin", name: "Ada Andersen", org: "Egeskov Kommune", role: crate::admin::ADMINISTRATOR, department: None },
 ];
@@ -108,6 +113,7 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
         ("Region Syd, Børne- og Ungdomspsykiatrien", "region"),
         ("Furesø Kommune", "kommune"),
         ("Ballerup Kommune", "kommune"),
+        (foster::FOSTER_FAMILY, "plejefamilie"),
     ] {
         orgs.insert(name, app.store.add_org(name, kind).await?);
     }
@@ -134,7 +140,7 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
     for l in LOGINS {
         let org = orgs[l.org];
         let person = app.store.add_person(&NewPerson { name: l.name.into(), email: Some(format!("{}@{}.example", l.username, org_domain(l.org))), org: Some(org), cpr: None }).await?;
-        let roles = if l.role.is_empty() { vec![] } else { vec![l.role.to_string()] };
+        let roles = if l.role.is_empty() { vec![] } else { l.role.split(',').map(str::to_string).collect() };
         app.store
             .add_user(&NewUser {
                 person,
@@ -153,6 +159,7 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
     s.children().await?;
     s.families().await?;
     s.duty().await?;
+    s.foster_family().await?;
     Ok(Some(Seeded { orgs: s.orgs, users: s.users, courses: s.courses }))
 }
 

@@ -341,6 +341,9 @@ pub struct CourseView {
     pub agreements: Vec<crate::meeting_views::AgreementView>,
     /// The model keeps a family plan (the course has a plan page).
     pub has_plan: bool,
+    /// The model takes support requests (the course has "Henvendelser"): how many wait for an
+    /// answer.
+    pub open_requests: Option<usize>,
     /// The children's "Mine ønsker".
     pub wishes: Vec<crate::meeting_views::WishView>,
     /// Persons of the network whom a consent names and lets look in now: (person, "Inge Bak
@@ -483,6 +486,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         meetings: crate::meeting_views::meeting_summaries(model, state),
         agreements: crate::meeting_views::agreements(&names, viewer.person, may_plan, today),
         has_plan: model.plan.is_some(),
+        open_requests: model.requests.as_ref().map(|_| state.requests.iter().filter(|r| r.answered.is_none()).count()),
         wishes: crate::meeting_views::wishes(&names),
         closed_da: state.closed.as_ref().map(|c| {
             let reason = model.closing.as_ref().and_then(|d| d.reasons.get(&c.value)).map_or(c.value.as_str(), |l| l.as_str());

@@ -416,7 +416,7 @@ async fn demo(listen: &str, data: &Path, database: Option<String>) -> anyhow::Re
             ("", Some(d)) => format!("{d} (ser forløb ved samtykke)"),
             ("", None) if l.org.starts_with("Region") => "ekstern part (ser forløb ved samtykke)".to_string(),
             ("", None) => "kontaktperson".to_string(),
-            (r, _) => r.to_string(),
+            (r, _) => r.replace(',', ", "),
         };
         say!("  {:<6} {} – {}, {}", l.username, l.name, role, l.org);
     }

@@ -104,19 +104,7 @@ async fn a_thread_with_the_family() {
 
     let mail = outbox(&t).await.into_iter().map(|m| m.mail).find(|m| m.to == "louise.bak@familie.example" && m.subject == text::NEW_MESSAGE_SUBJECT).unwrap();
     assert!(mail.body.contains(&format!("/familie/forloeb/{bak}/beskeder/1")), "her link goes to her own pages");
-    let c = t.anonymous();
-    // Logged in as in tests/family.rs, by link and code.
-    let html = c.get(t.url("/familie/login")).send().await.unwrap().text().await.unwrap();
-    c.post(t.url("/familie/login")).form(&[("csrf", hidden_csrf(&html).as_str()), ("email", "louise.bak@familie.example")]).send().await.unwrap();
-    let link = outbox(&t).await.into_iter().map(|m| m.mail).find(|m| m.to == "louise.bak@familie.example" && m.subject == text::FAMILY_LINK_SUBJECT).unwrap();
-    let at = link.body.find("/familie/link?t=").unwrap();
-    let page = c.get(t.url(&link.body[at..at + "/familie/link?t=".len() + 64])).send().await.unwrap().text().await.unwrap();
-    let token = &link.body[at + "/familie/link?t=".len()..at + "/familie/link?t=".len() + 64];
-    c.post(t.url("/familie/link")).form(&[("csrf", hidden_csrf(&page).as_str()), ("t", token)]).send().await.unwrap();
-    let code_mail = outbox(&t).await.into_iter().map(|m| m.mail).find(|m| m.subject == text::FAMILY_CODE_SUBJECT).unwrap();
-    let code = code_mail.body.split_whitespace().find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit())).unwrap().to_string();
-    let page = c.get(t.url("/familie/kode")).send().await.unwrap().text().await.unwrap();
-    assert_eq!(c.post(t.url("/familie/kode")).form(&[("csrf", hidden_csrf(&page).as_str()), ("code", code.as_str())]).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    let c = family_login(&t, "louise.bak@familie.example").await;
 
     let home = c.get(t.url(&format!("/familie/forloeb/{bak}"))).send().await.unwrap().text().await.unwrap();
     assert!(home.contains("Før netværksmødet") && home.contains("(1 ulæste)"), "her page lists the thread");

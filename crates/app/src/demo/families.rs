@@ -54,12 +54,12 @@ impl Seeder<'_> {
         self.run("tove", id, vec![Command::SignConsent { consent, by: parent, how: "På papir ved indkaldelsen".into(), on: self.day(-40) }]).await
     }
 
-    async fn run(&self, user: &str, id: CourseId, ops: Vec<Command>) -> Result<(), AppError> {
+    pub(super) async fn run(&self, user: &str, id: CourseId, ops: Vec<Command>) -> Result<(), AppError> {
         let c = self.course(user, id).await?;
         actions::perform(self.app, &c, ops).await
     }
 
-    fn person_in(&self, id_state: &tovholder_core::course::CourseState, role: &str, n: usize) -> PersonId {
+    pub(super) fn person_in(&self, id_state: &tovholder_core::course::CourseState, role: &str, n: usize) -> PersonId {
         id_state.holders(role).nth(n).unwrap_or(PersonId(0))
     }
 

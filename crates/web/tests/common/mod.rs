@@ -523,3 +523,48 @@ impl Drop for Clamd {
         let _ = self.child.wait();
     }
 }
+
+/// The newest mail to `to` whose subject is `subject` (the outbox lists the newest first).
+pub async fn last_mail(t: &TestApp, to: &str, subject: &str) -> tovholder_store::NewMail {
+    outbox(t).await.into_iter().map(|m| m.mail).find(|m| m.to == to && m.subject == subject).unwrap_or_else(|| panic!("no mail «{subject}» to {to}"))
+}
+
+/// The link's token in a mail's body.
+pub fn link_token(body: &str) -> String {
+    let at = body.find("/familie/link?t=").expect("a link in the mail") + "/familie/link?t=".len();
+    body[at..at + 64].to_string()
+}
+
+/// The six digits in a code mail's body.
+pub fn code_in(body: &str) -> String {
+    body.split_whitespace().find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit())).expect("a code in the mail").to_string()
+}
+
+/// Opens the link from the mail and presses "Fortsæt": the client then waits for its code.
+pub async fn press_continue(t: &TestApp, c: &reqwest::Client, token: &str) -> (StatusCode, String) {
+    let page = c.get(t.url(&format!("/familie/link?t={token}"))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK, "the link shows its button");
+    let html = page.text().await.unwrap();
+    assert!(html.contains(">Fortsæt</button>"), "{html}");
+    let r = c.post(t.url("/familie/link")).form(&[("csrf", hidden_csrf(&html).as_str()), ("t", token)]).send().await.unwrap();
+    (r.status(), r.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default())
+}
+
+pub async fn send_code(t: &TestApp, c: &reqwest::Client, code: &str) -> reqwest::Response {
+    let html = c.get(t.url("/familie/kode")).send().await.unwrap().text().await.unwrap();
+    c.post(t.url("/familie/kode")).form(&[("csrf", hidden_csrf(&html).as_str()), ("code", code)]).send().await.unwrap()
+}
+
+/// A client logged in as the family member with this address, through the login page.
+pub async fn family_login(t: &TestApp, email: &str) -> reqwest::Client {
+    let c = t.anonymous();
+    let html = c.get(t.url("/familie/login")).send().await.unwrap().text().await.unwrap();
+    let r = c.post(t.url("/familie/login")).form(&[("csrf", hidden_csrf(&html).as_str()), ("email", email)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let token = link_token(&last_mail(t, email, tovholder_app::text::FAMILY_LINK_SUBJECT).await.body);
+    assert_eq!(press_continue(t, &c, &token).await.0, StatusCode::SEE_OTHER);
+    let code = code_in(&last_mail(t, email, tovholder_app::text::FAMILY_CODE_SUBJECT).await.body);
+    let r = send_code(t, &c, &code).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the right code logs in");
+    c
+}

@@ -1,0 +1,91 @@
+//! The demo's foster family: Susanne and Michael Holm care for Malthe Brandt, supported by
+//! Julemærkehjemmet Fjordlyst (Mette is their fixed contact; Jonas and Mette share the on-call
+//! duty) under Egeskov's bevilling: Frida Mørk of the familiepleje opened it and is the
+//! familieplejekonsulent, Karim Aziz the myndighedssagsbehandler. Susanne
+//! has asked for support twice (one answered, one waiting), and the quarterly coordination
+//! meeting is planned. Malthe's mother, Lene Brandt, is on the course and never sees where he lives.
+
+use tovholder_core::cpr::Cpr;
+use tovholder_core::ids::CourseId;
+use tovholder_core::meetings::Who;
+
+use super::Seeder;
+use crate::actions::{self, Command, FamilyMember, Registration};
+use crate::error::AppError;
+use crate::family::{FamilyAction, FamilyCourse};
+
+/// The foster family's organisation: its name is its address, which the child's parents never see.
+pub const FOSTER_FAMILY: &str = "Plejefamilien Holm, Engvej 4, Egeskov";
+
+impl Seeder<'_> {
+    pub(super) async fn foster_family(&mut self) -> Result<(), AppError> {
+        let cpr = Cpr::parse("080815-4127").map_err(|e| AppError::Internal(e.to_string()))?;
+        let member = |role: &str, name: &str, email: Option<&str>, cpr: Option<Cpr>, custody: Option<bool>| FamilyMember {
+            role: role.into(),
+            name: name.into(),
+            email: email.map(str::to_string),
+            cpr,
+            custody,
+            protected: false,
+        };
+        let reg = Registration {
+            model: "plejefamilie_stoette".into(),
+            parties: [
+                ("kommune".to_string(), self.orgs["Egeskov Kommune"]),
+                ("institution".to_string(), self.orgs["Julemærkehjemmet Fjordlyst"]),
+                ("plejefamilie".to_string(), self.orgs[FOSTER_FAMILY]),
+            ]
+            .into(),
+            family: vec![
+                member("barn", "Malthe Brandt", None, Some(cpr), None),
+                member("plejeforaelder", "Susanne Holm", Some("susanne.holm@familie.example"), None, None),
+                member("plejeforaelder", "Michael Holm", Some("michael.holm@familie.example"), None, None),
+                member("foraelder", "Lene Brandt", Some("lene.brandt@familie.example"), None, Some(true)),
+            ],
+            dates: [("bevilling".to_string(), self.day(-60))].into(),
+            decisions: Default::default(),
+        };
+        let id = actions::open_course(self.app, &self.as_user("frida")?, reg).await?;
+        self.courses.insert("Malthe", id);
+        let bevilling = "Støtte fra døgninstitution efter barnets lov: fast kontaktperson, adgang til beredskab og tilbud om supervision, 6 timer om måneden.";
+        self.run(
+            "frida",
+            id,
+            vec![Command::SetDates { dates: [("bevilling_til".to_string(), self.day(305))].into(), reason: None }, Command::RecordField { field: "bevilling".into(), value: bevilling.into() }],
+        )
+        .await?;
+        let frida = self.users["frida"].person;
+        self.run(
+            "frida",
+            id,
+            vec![Command::Appoint { role: "familieplejekonsulent".into(), person: frida }, Command::Appoint { role: "myndighedssagsbehandler".into(), person: self.users["karim"].person }],
+        )
+        .await?;
+        self.run("jonas", id, vec![Command::Appoint { role: "kontaktperson".into(), person: self.users["mette"].person }]).await?;
+        self.run("mette", id, vec![Command::SetDates { dates: [("foerste_samtale".to_string(), self.day(-50))].into(), reason: None }]).await?;
+        let start = self.day(21).at(13, 0, 0, 0);
+        let attendees = vec![Who::Person(frida), Who::Person(self.users["karim"].person), Who::Person(self.users["mette"].person)];
+        self.run(
+            "frida",
+            id,
+            vec![Command::PlanMeeting { meeting: None, kind: "koordinering".into(), start: Some(start), minutes: None, place: "Egeskov Rådhus, mødelokale 1".into(), attendees, agenda: None }],
+        )
+        .await?;
+        self.requests(id).await
+    }
+
+    /// Susanne asks about contact with Malthe's mother (Mette answers) and about school (waiting).
+    async fn requests(&self, id: CourseId) -> Result<(), AppError> {
+        let c = self.course("mette", id).await?;
+        let susanne = self.app.store.persons(&[self.person_in(&c.state, "plejeforaelder", 0)]).await?.into_iter().next().ok_or(AppError::NotFound)?;
+        let ask = async |topic: &str, urgency: &str, text: &str| {
+            let fc = FamilyCourse::load(self.app, &susanne, id, "demo:seed").await?;
+            crate::family::perform(self.app, &fc, FamilyAction::Request { topic: topic.into(), urgency: urgency.into(), text: text.into() }).await
+        };
+        ask("samvaer", "snart", "Malthe er urolig i dagene efter samvær med sin mor. Hvordan kan vi tage imod ham bedst, når han kommer hjem?").await?;
+        let thread = self.course("mette", id).await?.state.requests.last().map_or(0, |r| r.thread);
+        let answer = "Tak fordi I skriver. Det er meget almindeligt. Lav en rolig aften uden planer, og lad ham selv fortælle. Jeg ringer i morgen, så vi kan tale om en fast overgang.";
+        self.run("mette", id, vec![Command::PostMessage { thread, text: answer.into(), file: None }]).await?;
+        ask("skole", "almindelig", "Skolen foreslår et møde om Malthes trivsel. Vil du være med?").await
+    }
+}

@@ -1,0 +1,204 @@
+//! HTTP tests: a foster family's support course (models/plejefamilie_stoette.toml, the demo's
+//! Malthe). The foster mother asks her fixed contact for support and is answered within the
+//! deadline her urgency sets; an acute request at 02:00 on a Sunday goes to whoever is on call
+//! (e-mail, and an SMS through the webhook to a local sink), who logs what was done, and the fixed
+//! contact follows it up on Monday. The child's mother never sees where the foster family lives.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+use tovholder_app::{AppConfig, Clock, text};
+
+const SUSANNE: &str = "susanne.holm@familie.example";
+const LENE: &str = "lene.brandt@familie.example";
+
+/// Mette's (or anyone's) task of this id in "Mine opgaver", if it is on their list.
+async fn task(t: &TestApp, c: &reqwest::Client, id: &str) -> Option<Value> {
+    let tasks: Value = c.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    tasks.as_array().unwrap().iter().find(|x| x["task"] == id).cloned()
+}
+
+async fn requests(t: &TestApp, c: &reqwest::Client, course: tovholder_core::ids::CourseId) -> Value {
+    c.get(t.url(&format!("/api/v1/courses/{course}/requests"))).send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_foster_mothers_request_is_answered_within_its_deadline_and_the_mother_never_sees_where_they_live() {
+    // Wednesday 3 March 2027, 11:00 in Copenhagen: the institution is open.
+    let t = TestApp::spawn_fixed("2027-03-03T10:00:00Z".parse().unwrap()).await;
+    let malthe = t.course("Malthe");
+    let susanne = family_login(&t, SUSANNE).await;
+    let page = susanne.get(t.url(&format!("/familie/forloeb/{malthe}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Hvem har vagten nu?") && page.contains("Julemærkehjemmet Fjordlyst har åbent nu"), "{page}");
+    assert!(page.contains("Bed om støtte") && page.contains("Samvær og samarbejdet med barnets forældre"), "the form with the model's topics");
+    assert!(page.contains("Besvaret") && page.contains("Venter på svar"), "the demo's two requests: {page}");
+
+    // Refused: no topic; what she wrote is kept, nothing is saved.
+    let before = t.app.store.course(malthe).await.unwrap().unwrap().version;
+    let form = |topic: &'static str, urgency: &'static str| {
+        [("csrf", hidden_csrf(&page)), ("topic", topic.into()), ("urgency", urgency.into()), ("request_text", "Malthe vil ikke i skole om morgenen.".into())]
+    };
+    let r = susanne.post(t.url(&format!("/familie/forloeb/{malthe}/henvendelser"))).form(&form("", "snart")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = r.text().await.unwrap();
+    assert!(refused.contains("Vælg, hvad henvendelsen handler om.") && refused.contains("Malthe vil ikke i skole om morgenen."), "{refused}");
+    assert_eq!(t.app.store.course(malthe).await.unwrap().unwrap().version, before);
+
+    let r = susanne.post(t.url(&format!("/familie/forloeb/{malthe}/henvendelser"))).form(&form("skole", "snart")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], format!("/familie/forloeb/{malthe}?besked=henvendelse"));
+    let mail = last_mail(&t, "mette@fjordlyst.example", text::REQUEST_SUBJECT).await;
+    assert!(mail.body.contains(&format!("/forloeb/{malthe}/henvendelser")) && !mail.body.contains("Malthe") && !mail.body.contains("Holm"), "a link, no names: {}", mail.body);
+
+    // On Mette's list, due Friday ("snart": 2 days).
+    let (mette, mcsrf) = t.login("mette").await;
+    let listed = requests(&t, &mette, malthe).await;
+    let new = &listed["requests"][0];
+    assert_eq!((new["topic_da"].as_str(), new["answered"].as_bool()), (Some("Skole, dagtilbud og fritid"), Some(false)), "{listed}");
+    let id = format!("henvendelse:{}", new["id"]);
+    let due = task(&t, &mette, &id).await.expect("the request is on the fixed contact's list");
+    assert_eq!((due["due_to"].as_str(), due["status"].as_str()), (Some("2027-03-05"), Some("open")), "{due}");
+
+    // She answers in the request's thread (the API), and the task is done.
+    let thread = new["thread"].as_u64().unwrap();
+    let r = mette
+        .post(t.url(&format!("/api/v1/courses/{malthe}/threads/{thread}/messages")))
+        .header("x-csrf-token", &mcsrf)
+        .json(&serde_json::json!({"text": "Jeg ringer til skolen i dag og vender tilbage."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(task(&t, &mette, &id).await.is_none(), "answered: off the open list");
+    assert_eq!(requests(&t, &mette, malthe).await["requests"][0]["answered"], true);
+    let page = susanne.get(t.url(&format!("/familie/forloeb/{malthe}/beskeder/{thread}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Jeg ringer til skolen i dag"), "the answer is a message she reads");
+    let journal = t.app.store.journal(malthe).await.unwrap();
+    assert!(journal.iter().any(|e| e.event.kind() == "request_made"), "journaled");
+
+    // The child's mother sees the course, but not the foster family's name and address, and
+    // neither the duty phone nor the form.
+    let lene = family_login(&t, LENE).await;
+    let page = lene.get(t.url(&format!("/familie/forloeb/{malthe}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Malthe Brandt"), "{page}");
+    assert!(t.seeded.orgs.contains_key(tovholder_app::demo::FOSTER_FAMILY));
+    assert!(!page.contains("Engvej") && !page.contains("Plejefamilien Holm") && page.contains("Plejefamilie (vises ikke)"), "{page}");
+    assert!(!page.contains("Hvem har vagten nu?") && !page.contains("Bed om støtte"));
+    let asks = [("csrf", hidden_csrf(&page)), ("topic", "skole".into()), ("urgency", "snart".into()), ("request_text", "Hvor bor Malthe?".into())];
+    let r = lene.post(t.url(&format!("/familie/forloeb/{malthe}/henvendelser"))).form(&asks).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = r.text().await.unwrap();
+    assert!(refused.contains("Du kan ikke sende henvendelser i dette forløb.") && !refused.contains("Engvej"), "only foster parents ask: {refused}");
+}
+
+/// A local SMS gateway: what the webhook was sent.
+async fn sms_sink() -> (String, Arc<Mutex<Vec<Value>>>) {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let kept = got.clone();
+    let app = axum::Router::new().route(
+        "/sms",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| async move {
+            kept.lock().unwrap().push(body);
+            "ok"
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/sms", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, got)
+}
+
+#[tokio::test]
+async fn an_acute_request_at_two_on_a_sunday_goes_to_whoever_is_on_call_and_is_followed_up_on_monday() {
+    let (url, texts) = sms_sink().await;
+    // 02:00 on Sunday 7 March 2027 in Copenhagen.
+    let config = AppConfig { sms_webhook: Some(url), ..AppConfig::default() };
+    let t = TestApp::spawn_on(config, Clock::fixed("2027-03-07T01:00:00Z".parse().unwrap())).await;
+    let malthe = t.course("Malthe");
+    // Jonas has Saturday night's duty at the institution (its roster, as Beredskab keeps it).
+    let tz = tovholder_core::calendar::copenhagen().unwrap();
+    let at = |s: &str| tovholder_core::duty::local_instant(&tz, s.parse().unwrap()).unwrap();
+    let jonas = t.seeded.users["jonas"].person;
+    let shift = tovholder_store::DutyShift {
+        id: 0,
+        org: t.seeded.orgs["Julemærkehjemmet Fjordlyst"],
+        person: jonas,
+        from: at("2027-03-06T16:00"),
+        to: at("2027-03-07T08:00"),
+        phone: "+45 70 20 30 41".into(),
+    };
+    t.app.store.add_duty_shift(&shift, jonas, t.app.clock.now()).await.unwrap();
+
+    let susanne = family_login(&t, SUSANNE).await;
+    let page = susanne.get(t.url(&format!("/familie/forloeb/{malthe}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<strong>Jonas Holm</strong> har vagten") && page.contains("href=\"tel:+4570203041\"") && page.contains("Ring nu: +45 70 20 30 41"), "{page}");
+    let form = [
+        ("csrf", hidden_csrf(&page)),
+        ("topic", "trivsel".to_string()),
+        ("urgency", "akut".to_string()),
+        ("request_text", "Malthe er løbet hjemmefra efter et skænderi. Vi ved ikke, hvor han er.".into()),
+    ];
+    let r = susanne.post(t.url(&format!("/familie/forloeb/{malthe}/henvendelser"))).form(&form).send().await.unwrap();
+    assert_eq!(r.headers()["location"], format!("/familie/forloeb/{malthe}?besked=akut"));
+
+    // To Jonas, on call: an e-mail and an SMS, each a link and nothing about the family.
+    let mail = last_mail(&t, "jonas@fjordlyst.example", text::ACUTE_REQUEST_SUBJECT).await;
+    assert!(mail.body.contains(&format!("/forloeb/{malthe}/henvendelser")) && !mail.body.contains("Malthe"));
+    last_mail(&t, "mette@fjordlyst.example", text::ACUTE_REQUEST_CONTACT_SUBJECT).await;
+    let sent = texts.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["to"], "+4570203041");
+    let sms = sent[0]["text"].as_str().unwrap();
+    assert!(sms.contains(&format!("/forloeb/{malthe}/henvendelser")) && !sms.contains("Malthe") && !sms.contains("Holm"), "{sms}");
+
+    // On Jonas's list for today; on Mette's (the fixed contact) for Monday.
+    let (jonas_c, _) = t.login("jonas").await;
+    let listed = requests(&t, &jonas_c, malthe).await;
+    let r0 = &listed["requests"][0];
+    assert_eq!((r0["acute"].as_bool(), r0["on_call"][0].as_str()), (Some(true), Some("Jonas Holm")), "{listed}");
+    let n = r0["id"].as_u64().unwrap();
+    let acute = task(&t, &jonas_c, &format!("akut:{n}")).await.expect("the acute request is on Jonas's list");
+    assert_eq!(acute["due_to"], "2027-03-07");
+    let (mette, mcsrf) = t.login("mette").await;
+    let follow = task(&t, &mette, &format!("opfoelg_akut:{n}")).await.expect("the follow-up is on the fixed contact's list");
+    assert_eq!((follow["due_from"].as_str(), follow["status"].as_str()), (Some("2027-03-08"), Some("upcoming")));
+
+    // Jonas logs what was done: an empty log is refused, then it is written.
+    let page = jonas_c.get(t.url(&format!("/forloeb/{malthe}/henvendelser"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("id=\"log-{n}\"")), "{page}");
+    let csrf = hidden_csrf(&page);
+    let field = format!("text{n}");
+    let log = |text: &'static str| jonas_c.post(t.url(&format!("/forloeb/{malthe}/henvendelser/{n}/log"))).form(&[("csrf", csrf.as_str()), (field.as_str(), text)]).send();
+    let r = log("  ").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Skriv, hvad der blev gjort."));
+    assert_eq!(log("Ringede kl. 2.10. Malthe var hos en kammerat; plejefar hentede ham. Aftalt samtale mandag.").await.unwrap().status(), StatusCode::SEE_OTHER);
+    let listed = requests(&t, &mette, malthe).await;
+    assert!(listed["requests"][0]["logged"].as_str().unwrap().starts_with("Ringede kl. 2.10."), "{listed}");
+    assert!(task(&t, &jonas_c, &format!("akut:{n}")).await.is_none(), "logged: done");
+    let r = mette.post(t.url(&format!("/api/v1/courses/{malthe}/requests/{n}/log"))).header("x-csrf-token", &mcsrf).json(&serde_json::json!({"text": "Igen"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "logged once");
+
+    // Monday: Mette writes to the foster family in the request's thread, and her follow-up is done.
+    t.app.clock.advance(jiff::SignedDuration::from_hours(31));
+    let (mette, mcsrf) = t.login("mette").await;
+    assert_eq!(task(&t, &mette, &format!("opfoelg_akut:{n}")).await.unwrap()["status"], "open");
+    let thread = listed["requests"][0]["thread"].as_u64().unwrap();
+    let r = mette
+        .post(t.url(&format!("/api/v1/courses/{malthe}/threads/{thread}/messages")))
+        .header("x-csrf-token", &mcsrf)
+        .json(&serde_json::json!({"text": "Jeg har hørt om i nat. Skal vi tale sammen i dag kl. 14?"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(task(&t, &mette, &format!("opfoelg_akut:{n}")).await.is_none());
+
+    // Someone with no part in the course sees no requests.
+    let (tove, _) = t.login("tove").await;
+    assert_eq!(tove.get(t.url(&format!("/forloeb/{malthe}/henvendelser"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
