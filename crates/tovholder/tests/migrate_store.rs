@@ -41,7 +41,7 @@ fn sqlite_to_postgres_keeps_everything() {
     let from = format!("sqlite://{}", data.join("tovholder.db").display());
     let out = Command::new(env!("CARGO_BIN_EXE_tovholder")).args(["migrate-store", "--from", &from, "--to", &pg_url(&db)]).env("TOVHOLDER_KEY_FILE", &key).output().unwrap();
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 12 journals verified"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 13 journals verified"));
     // A second copy into the now non-empty store is refused.
     let again = Command::new(env!("CARGO_BIN_EXE_tovholder")).args(["migrate-store", "--from", &from, "--to", &pg_url(&db)]).env("TOVHOLDER_KEY_FILE", &key).output().unwrap();
     assert!(!again.status.success());
@@ -51,7 +51,7 @@ fn sqlite_to_postgres_keeps_everything() {
         let (c, csrf, after) = tasks_of(&url, "tove").await;
         assert_eq!(before, after, "the same tasks, for the same courses, on the new store");
         let orgs: Vec<Value> = c.get(format!("{url}/api/v1/organisations")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(orgs.len(), 6);
+        assert_eq!(orgs.len(), 7);
         let (m, mcsrf, _) = tasks_of(&url, "mette").await;
         let _ = csrf;
         let egeskov = orgs.iter().find(|o| o["name"] == "Egeskov Kommune").unwrap()["id"].clone();
@@ -62,7 +62,7 @@ fn sqlite_to_postgres_keeps_everything() {
         });
         let r = m.post(format!("{url}/api/v1/courses")).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
         assert_eq!(r.status(), 201);
-        assert_eq!(r.json::<Value>().await.unwrap()["id"], 13, "ids continue after the copied ones");
+        assert_eq!(r.json::<Value>().await.unwrap()["id"], 14, "ids continue after the copied ones");
     });
     serve.kill().unwrap();
     serve.wait().unwrap();

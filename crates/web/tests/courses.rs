@@ -359,7 +359,7 @@ async fn the_course_list_and_search() {
     let (mette, mcsrf) = t.login("mette").await;
     let list: Value = mette.get(t.url("/api/v1/courses")).send().await.unwrap().json().await.unwrap();
     let rows: Vec<Value> = serde_json::from_value(list["rows"].clone()).unwrap();
-    assert_eq!(rows.len(), 10, "the home sees all its courses");
+    assert_eq!(rows.len(), 11, "the home sees all its courses (and the foster family it supports)");
     assert!(list["older"].is_null(), "one page holds them");
     // The list pages on by course id: the courses older than the fourth.
     let fourth = rows[3]["course"].as_i64().unwrap();
@@ -381,7 +381,7 @@ async fn the_course_list_and_search() {
     let rows: Vec<Value> = serde_json::from_value(list["rows"].clone()).unwrap();
     let mut names = titles(&rows);
     names.sort();
-    assert_eq!(names, ["Lucas Andersen", "Noah Rasmussen"], "a kontaktperson sees the courses they are appointed to");
+    assert_eq!(names, ["Lucas Andersen", "Malthe Brandt", "Noah Rasmussen"], "a kontaktperson (and myndighedssagsbehandler) sees the courses they are appointed to");
     let (status, page) = post_form(&t, &mette, &mcsrf, "/forloeb/soeg", &[("q", "william")]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("William Larsen") && !page.contains("Oliver Nielsen"), "{page}");

@@ -74,7 +74,7 @@ async fn a_model_file_is_checked_and_previewed_before_anything_is_stored() {
     let list = admin.get(t.url("/admin/modeller")).send().await.unwrap().text().await.unwrap();
     assert!(list.contains("id=\"versions-julemaerkehjem\"") && list.contains("Leveret med Tovholder") && list.contains("(i brug for nye forløb)"), "{list}");
     let before = t.app.store.model_versions().await.unwrap().len();
-    assert_eq!(before, 3, "the three shipped models, stored as version 1 at start");
+    assert_eq!(before, 4, "the four shipped models, stored as version 1 at start");
 
     // A broken file: the error names the file, the field and the problem, in Danish.
     let broken = SHIPPED.replace("due = { after = \"opfoelgningsdag\", within = \"1w\" }", "due = { after = \"opfolgningsdag\", within = \"1w\" }");
@@ -202,7 +202,7 @@ async fn the_api_checks_uploads_and_moves_as_the_pages_do() {
     let v2 = SHIPPED.replace(APPLICATION_DUE, "due = { after = \"ansoegning\", within = \"3w\" }");
     let r = upload(v2.clone(), true).await.unwrap().json::<Value>().await.unwrap();
     assert_eq!((r["version"].as_u64(), r["known"].as_bool()), (Some(2), Some(false)));
-    assert_eq!(t.app.store.model_versions().await.unwrap().len(), 3, "a dry run stores nothing");
+    assert_eq!(t.app.store.model_versions().await.unwrap().len(), 4, "a dry run stores nothing");
     let r = upload(v2.clone(), false).await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(upload(v2, false).await.unwrap().status(), StatusCode::OK, "the same text again is no new version");
