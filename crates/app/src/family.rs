@@ -243,6 +243,8 @@ pub struct FamilyRequests {
     /// (id, label)
     pub urgencies: Vec<(String, String)>,
     pub mine: Vec<crate::requests::RequestLine>,
+    /// The child's respite bookings.
+    pub respite: Vec<crate::respite::BookingLine>,
 }
 
 impl FamilyView {
@@ -366,6 +368,10 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
                 topics: def.topics.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
                 urgencies: def.urgencies.iter().map(|(k, v)| (k.clone(), v.label.clone())).collect(),
                 mine: crate::requests::lines(app, model, state, false, Some(me)).await?,
+                respite: match &model.respite {
+                    Some(r) => crate::respite::bookings(app, fc.id, &state.holders(&r.child).next().map_or_else(String::new, |p| pname(&p))).await?,
+                    None => vec![],
+                },
             }),
             _ => None,
         },

@@ -31,6 +31,7 @@ pub mod network_persons;
 pub mod passwords;
 pub mod queries;
 pub mod requests;
+pub mod respite;
 pub mod retention;
 pub mod second_factor;
 pub mod single_sign_on;

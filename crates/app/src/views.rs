@@ -344,6 +344,8 @@ pub struct CourseView {
     /// The model takes support requests (the course has "Henvendelser"): how many wait for an
     /// answer.
     pub open_requests: Option<usize>,
+    /// The model books the child on respite (the course has "Aflastning").
+    pub has_respite: bool,
     /// The children's "Mine ønsker".
     pub wishes: Vec<crate::meeting_views::WishView>,
     /// Persons of the network whom a consent names and lets look in now: (person, "Inge Bak
@@ -487,6 +489,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         agreements: crate::meeting_views::agreements(&names, viewer.person, may_plan, today),
         has_plan: model.plan.is_some(),
         open_requests: model.requests.as_ref().map(|_| state.requests.iter().filter(|r| r.answered.is_none()).count()),
+        has_respite: model.respite.is_some(),
         wishes: crate::meeting_views::wishes(&names),
         closed_da: state.closed.as_ref().map(|c| {
             let reason = model.closing.as_ref().and_then(|d| d.reasons.get(&c.value)).map_or(c.value.as_str(), |l| l.as_str());
@@ -745,6 +748,10 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
             format!("Henvendelse nr. {request}: {topic} ({urgency}).{on_call}")
         }
         Event::AcuteLogged { request, text } => format!("Den akutte henvendelse nr. {request} blev logget: {text}"),
+        Event::RespiteBooked { booking, title, child, from, to, .. } => {
+            format!("{} blev booket til aflastning: {title}, {} – {} (booking nr. {booking}).", name(child), format_date_da(*from), format_date_da(*to))
+        }
+        Event::RespiteCancelled { booking } => format!("Aflastningen (booking nr. {booking}) blev aflyst."),
     }
 }
 

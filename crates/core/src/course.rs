@@ -276,6 +276,19 @@ pub enum Event {
         request: u32,
         text: String,
     },
+    /// The course's child was booked on a respite offer (the booking itself is the offering
+    /// organisation's data; this is the course's record of it).
+    RespiteBooked {
+        booking: i64,
+        offer: i64,
+        title: String,
+        child: PersonId,
+        from: Date,
+        to: Date,
+    },
+    RespiteCancelled {
+        booking: i64,
+    },
 }
 
 /// A child's wishes as they stand.
@@ -362,6 +375,7 @@ impl Event {
             Event::MinutesShared { meeting, .. } => vec![format!("minutes:{meeting}")],
             Event::ThreadStarted { .. } | Event::MessagePosted { .. } | Event::ThreadRead { .. } | Event::RequestMade { .. } => vec![],
             Event::AcuteLogged { request, .. } => vec![format!("request:{request}")],
+            Event::RespiteBooked { booking, .. } | Event::RespiteCancelled { booking } => vec![format!("respite:{booking}")],
             Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
             Event::CourseOpened { .. } | Event::DocumentAdded(_) | Event::DocumentSent { .. } | Event::DocumentRead { .. } | Event::ConsentRecorded(_) => vec![],
         }
@@ -378,6 +392,7 @@ impl Event {
             Event::FamilyMemberAdded { person, .. } | Event::FamilyMemberCorrected { person, .. } | Event::FamilyMemberRemoved { person, .. } => vec![*person],
             Event::ThreadStarted { participants, .. } => participants.clone(),
             Event::RequestMade { to, on_duty, .. } => to.iter().chain(on_duty).copied().collect(),
+            Event::RespiteBooked { child, .. } => vec![*child],
             Event::MeetingPlanned(f) => f
                 .attendees
                 .iter()
@@ -440,6 +455,8 @@ impl Event {
             Event::ThreadRead { .. } => "thread_read",
             Event::RequestMade { .. } => "request_made",
             Event::AcuteLogged { .. } => "acute_logged",
+            Event::RespiteBooked { .. } => "respite_booked",
+            Event::RespiteCancelled { .. } => "respite_cancelled",
             Event::PlanIssued { .. } => "plan_issued",
         }
     }
@@ -854,6 +871,8 @@ impl CourseState {
                 contact_replied: None,
                 logged: None,
             }),
+            // The bookings are the offering organisation's data (the store's); nothing to keep here.
+            Event::RespiteBooked { .. } | Event::RespiteCancelled { .. } => {}
             Event::AcuteLogged { request, text } => {
                 if let Some(r) = self.requests.iter_mut().find(|r| r.id == *request) {
                     r.logged = Some((text.clone(), stamp.clone()));

@@ -19,6 +19,7 @@ pub mod notices;
 pub mod policy;
 pub mod preview;
 pub mod requests;
+pub mod respite;
 pub mod retention;
 pub mod span;
 pub mod stamp;

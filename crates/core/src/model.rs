@@ -72,6 +72,8 @@ pub struct Model {
     pub preview: Vec<String>,
     /// Support requests from the family to the course's fixed contact (`[requests]`).
     pub requests: Option<crate::requests::RequestsDef>,
+    /// Respite for the course's child on a party's offers (`[respite]`).
+    pub respite: Option<crate::respite::RespiteDef>,
 }
 
 fn first_version() -> u32 {
@@ -726,6 +728,16 @@ impl Model {
     }
 
     fn validate_requests(&self, v: &mut Validator) {
+        if let Some(r) = &self.respite {
+            v.party(self, "respite.party", &r.party);
+            v.citizen_role(self, "respite.child", &r.child);
+            for (i, role) in r.booked_by.iter().enumerate() {
+                v.staff_role(self, &format!("respite.booked_by[{i}]"), role);
+            }
+            if r.booked_by.is_empty() {
+                v.err("respite.booked_by", "skal have mindst én".into());
+            }
+        }
         let Some(r) = &self.requests else { return };
         for (i, role) in r.made_by.iter().enumerate() {
             v.citizen_role(self, &format!("requests.made_by[{i}]"), role);

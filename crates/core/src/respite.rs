@@ -10,6 +10,16 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::format_date_da;
 use crate::ids::{CourseId, OrgId, PersonId};
 
+/// The model's `[respite]`: whose offers a course's child is booked on, who books, and which
+/// family role is the child.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RespiteDef {
+    pub party: String,
+    pub booked_by: Vec<String>,
+    pub child: String,
+}
+
 /// The kinds of respite: id → Danish label.
 pub const KINDS: &[(&str, &str)] = &[("weekend", "Weekendophold"), ("ferie", "Ferietur"), ("fritid", "Fritidstilbud")];
 

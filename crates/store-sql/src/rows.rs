@@ -4,6 +4,7 @@ use sqlx::{Database, Row};
 
 use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_core::respite::{Booking, Offer};
 use tovholder_core::tasks::Owner;
 use tovholder_store::keys::TextRow;
 use tovholder_store::{
@@ -13,6 +14,16 @@ use tovholder_store::{
 use crate::{Dialect, corrupt, db};
 
 type DbRow<D> = <<D as Dialect>::Db as Database>::Row;
+
+/// A day stored as its ISO text (`2027-03-12`).
+fn day<R: Row>(r: &R, column: &str) -> Result<jiff::civil::Date>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let text: String = r.try_get(column).map_err(db)?;
+    text.parse().map_err(|e: jiff::Error| StoreError::Corrupt(format!("{column}: {e}")))
+}
 
 for_every_dialect! {
     impl {
@@ -45,6 +56,30 @@ for_every_dialect! {
 
         pub fn meeting_place_row(r: &DbRow<D>) -> Result<MeetingPlace> {
             Ok(MeetingPlace { id: r.try_get("id").map_err(db)?, org: OrgId(r.try_get("org_id").map_err(db)?), name: r.try_get("name").map_err(db)?, address: r.try_get("address").map_err(db)? })
+        }
+
+        pub fn offer_row(r: &DbRow<D>) -> Result<Offer> {
+            let capacity: i64 = r.try_get("capacity").map_err(db)?;
+            Ok(Offer {
+                id: r.try_get("id").map_err(db)?,
+                org: OrgId(r.try_get("org_id").map_err(db)?),
+                kind: r.try_get("kind").map_err(db)?,
+                title: r.try_get("title").map_err(db)?,
+                from: day(r, "from_day")?,
+                to: day(r, "to_day")?,
+                capacity: u32::try_from(capacity).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            })
+        }
+
+        pub fn booking_row(r: &DbRow<D>) -> Result<Booking> {
+            Ok(Booking {
+                id: r.try_get("id").map_err(db)?,
+                offer: r.try_get("offer_id").map_err(db)?,
+                course: CourseId(r.try_get("course_id").map_err(db)?),
+                child: PersonId(r.try_get("child_id").map_err(db)?),
+                from: day(r, "from_day")?,
+                to: day(r, "to_day")?,
+            })
         }
 
         pub fn department_row(r: &DbRow<D>) -> Result<Department> {

@@ -6,11 +6,12 @@ use jiff::civil::Date;
 use sqlx::Row;
 
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_core::respite::{Booking, Offer};
 use tovholder_store::access::{Access, ChainReport};
 use tovholder_store::parts::*;
 use tovholder_store::{
     AccessRecord, Commit, Department, DutyShift, Erasure, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, ModelVersion, NewMail, NewModelVersion, NewPerson, NewUser, Org, OrgCodes, Person,
-    Result, RetentionRule, Session, StoreError, StoredCourse, TaskRow, User, UserChange, from_micros, to_micros,
+    RespiteCheck, Result, RetentionRule, Session, StoreError, StoredCourse, TaskRow, User, UserChange, from_micros, to_micros,
 };
 
 use crate::{db, json, sealing};
@@ -105,6 +106,51 @@ for_every_dialect! {
                 sqlx::query(D::SQL.insert_opening_hours).bind(org.0).bind(day).bind(opens).bind(closes).execute(&mut *tx).await.map_err(db)?;
             }
             tx.commit().await.map_err(db)
+        }
+
+        async fn respite_offers(&self, org: OrgId, from: Date) -> Result<Vec<Offer>> {
+            let rows = sqlx::query(D::SQL.respite_offers).bind(org.0).bind(from.to_string()).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::offer_row).collect()
+        }
+
+        async fn respite_offer(&self, id: i64) -> Result<Option<Offer>> {
+            let row = sqlx::query(D::SQL.respite_offer).bind(id).fetch_optional(&self.reader).await.map_err(db)?;
+            row.as_ref().map(Self::offer_row).transpose()
+        }
+
+        async fn add_respite_offer(&self, o: &Offer, by: PersonId, at: Timestamp) -> Result<i64> {
+            let q = sqlx::query(D::SQL.insert_respite_offer).bind(o.org.0).bind(&o.kind).bind(&o.title).bind(o.from.to_string()).bind(o.to.to_string()).bind(i64::from(o.capacity)).bind(by.0).bind(to_micros(at));
+            Self::id_row(&q.fetch_one(&self.writer).await.map_err(db)?, "id")
+        }
+
+        async fn respite_bookings(&self, offer: i64) -> Result<Vec<Booking>> {
+            let rows = sqlx::query(D::SQL.respite_bookings).bind(offer).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::booking_row).collect()
+        }
+
+        async fn course_respite(&self, course: CourseId) -> Result<Vec<Booking>> {
+            let rows = sqlx::query(D::SQL.course_respite).bind(course.0).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::booking_row).collect()
+        }
+
+        async fn book_respite(&self, b: &Booking, by: PersonId, at: Timestamp, check: &RespiteCheck) -> Result<std::result::Result<i64, (&'static str, String)>> {
+            let mut tx = self.begin().await?;
+            sqlx::query(D::SQL.lock_respite_offer).bind(b.offer).fetch_optional(&mut *tx).await.map_err(db)?.ok_or(StoreError::NotFound)?;
+            sqlx::query(D::SQL.lock_person).bind(b.child.0).fetch_optional(&mut *tx).await.map_err(db)?;
+            let on_offer: Vec<Booking> = sqlx::query(D::SQL.respite_bookings).bind(b.offer).fetch_all(&mut *tx).await.map_err(db)?.iter().map(Self::booking_row).collect::<Result<_>>()?;
+            let childs: Vec<Booking> = sqlx::query(D::SQL.child_respite).bind(b.child.0).fetch_all(&mut *tx).await.map_err(db)?.iter().map(Self::booking_row).collect::<Result<_>>()?;
+            if let Err(refused) = check(&on_offer, &childs) {
+                return Ok(Err(refused));
+            }
+            let q = sqlx::query(D::SQL.insert_respite_booking).bind(b.offer).bind(b.course.0).bind(b.child.0).bind(b.from.to_string()).bind(b.to.to_string()).bind(by.0).bind(to_micros(at));
+            let id = Self::id_row(&q.fetch_one(&mut *tx).await.map_err(db)?, "id")?;
+            tx.commit().await.map_err(db)?;
+            Ok(Ok(id))
+        }
+
+        async fn cancel_respite(&self, course: CourseId, id: i64) -> Result<()> {
+            let removed = sqlx::query(D::SQL.delete_respite_booking).bind(course.0).bind(id).fetch_optional(&self.writer).await.map_err(db)?;
+            removed.map(|_| ()).ok_or(StoreError::NotFound)
         }
 
         async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {

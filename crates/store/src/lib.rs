@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
+use tovholder_core::respite::{Booking, Offer};
 use tovholder_core::tasks::{Owner, Task};
 
 pub use keys::{KeyError, Keys, SealedCpr};
@@ -113,6 +114,9 @@ pub struct NewModelVersion {
     pub added_by: Option<PersonId>,
     pub at: Timestamp,
 }
+
+/// A booking's check (core's `respite::check_booking`), given the offer's and the child's bookings.
+pub type RespiteCheck = dyn Fn(&[Booking], &[Booking]) -> std::result::Result<(), (&'static str, String)> + Send + Sync;
 
 /// One shift of an organisation's on-call duty (core's `duty`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -455,6 +459,20 @@ pub trait Directory: Send + Sync + 'static {
     async fn opening_hours(&self, org: OrgId) -> Result<Vec<(i64, String, String)>>;
     /// Replaces the organisation's opening hours.
     async fn set_opening_hours(&self, org: OrgId, hours: &[(i64, String, String)]) -> Result<()>;
+    /// The organisation's respite offers whose last day is on or after `from`, by first day.
+    async fn respite_offers(&self, org: OrgId, from: Date) -> Result<Vec<Offer>>;
+    async fn respite_offer(&self, id: i64) -> Result<Option<Offer>>;
+    async fn add_respite_offer(&self, offer: &Offer, by: PersonId, at: Timestamp) -> Result<i64>;
+    /// The bookings on an offer, by first day.
+    async fn respite_bookings(&self, offer: i64) -> Result<Vec<Booking>>;
+    /// A course's bookings, by first day.
+    async fn course_respite(&self, course: CourseId) -> Result<Vec<Booking>>;
+    /// Books `booking` in one transaction that holds its offer and its child while `check` looks
+    /// at the offer's bookings and the child's (so two bookings at once cannot both take the last
+    /// place): the new id, or the check's refusal.
+    async fn book_respite(&self, booking: &Booking, by: PersonId, at: Timestamp, check: &RespiteCheck) -> Result<std::result::Result<i64, (&'static str, String)>>;
+    /// Cancels one of the course's bookings (`NotFound` for another's).
+    async fn cancel_respite(&self, course: CourseId, id: i64) -> Result<()>;
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId>;
     /// A family member's record corrected (name, e-mail, CPR number): only a person of no
     /// organisation, whose login is the family's.

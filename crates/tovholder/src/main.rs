@@ -635,6 +635,7 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
             bail!("model {} version {} was stored as version {number} on the target", v.model, v.version);
         }
     }
+    let mut offers: Vec<(i64, i64)> = Vec::new();
     for org in source.orgs().await?.iter() {
         for d in source.departments(org.id).await? {
             target.add_department(org.id, &d.name, &d.kind).await?;
@@ -658,6 +659,17 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
         for p in source.meeting_places(org.id).await? {
             target.add_meeting_place(org.id, &p.name, &p.address).await?;
         }
+        // Its own data: opening hours, the duty roster (who set a shift is not kept: the copy
+        // names the person on call), and respite offers.
+        target.set_opening_hours(org.id, &source.opening_hours(org.id).await?).await?;
+        for s in source.duty_shifts(org.id, jiff::Timestamp::MIN, jiff::Timestamp::MAX).await? {
+            target.add_duty_shift(&s, s.person, s.from).await?;
+        }
+        for o in source.respite_offers(org.id, jiff::civil::Date::MIN).await? {
+            // Who made it is not kept either: 0 marks a copied row.
+            let new = target.add_respite_offer(&o, tovholder_core::ids::PersonId(0), jiff::Timestamp::now()).await?;
+            offers.push((o.id, new));
+        }
     }
     let ids = source.course_ids().await?;
     for id in &ids {
@@ -671,6 +683,11 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
         }
         let projection = tovholder_app::actions::commit(&model, (*course.state).clone(), vec![], vec![], blobs);
         target.import_course(&course, &journal, &projection).await?;
+        for b in source.course_respite(*id).await? {
+            let offer = offers.iter().find(|(old, _)| *old == b.offer).map(|(_, new)| *new).context("a booking's offer was not copied")?;
+            let copied = target.book_respite(&tovholder_core::respite::Booking { offer, ..b }, tovholder_core::ids::PersonId(0), jiff::Timestamp::now(), &|_, _| Ok(())).await?;
+            copied.map_err(|(_, why)| anyhow::anyhow!("course {id}: a booking was refused on the target: {why}"))?;
+        }
     }
     // Keeping: the rules, holds and exports (erasure waits for them), and what erased courses left.
     for r in source.retention_rules().await? {

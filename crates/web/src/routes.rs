@@ -40,6 +40,7 @@ pub fn table() -> Vec<Route> {
     rows.extend(crate::features::retention::routes());
     rows.extend(crate::features::duty::routes());
     rows.extend(crate::features::requests::routes());
+    rows.extend(crate::features::respite::routes());
     rows
 }
 

@@ -202,3 +202,68 @@ async fn an_acute_request_at_two_on_a_sunday_goes_to_whoever_is_on_call_and_is_f
     let (tove, _) = t.login("tove").await;
     assert_eq!(tove.get(t.url(&format!("/forloeb/{malthe}/henvendelser"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn respite_is_booked_within_its_places_and_never_twice_for_one_child() {
+    // Wednesday 3 March 2027: the demo's respite weekend is 5–7 March, and Malthe is booked on it.
+    let t = TestApp::spawn_fixed("2027-03-03T10:00:00Z".parse().unwrap()).await;
+    let malthe = t.course("Malthe");
+    let (jonas, jcsrf) = t.login("jonas").await;
+    let org: Value = jonas.get(t.url("/api/v1/respite")).send().await.unwrap().json().await.unwrap();
+    let weekend = org["offers"].as_array().unwrap().iter().find(|o| o["title"] == "Weekend på Fjordlyst").unwrap().clone();
+    assert_eq!((weekend["from"].as_str(), weekend["least_free"].as_u64()), (Some("2027-03-05"), Some(3)), "{weekend}");
+    assert_eq!(weekend["bookings"][0]["child"], "Malthe Brandt", "the institution sees who is booked");
+    let offer = serde_json::json!({"kind": "fritid", "title": "Klatring", "from": "2027-03-10", "to": "2027-03-10", "capacity": 1});
+    let r = jonas.post(t.url("/api/v1/respite/offers")).header("x-csrf-token", &jcsrf).json(&offer).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "only the organisation's administrators add offers");
+    // The climbing afternoon has one place, and another child already has it.
+    let fjordlyst = t.seeded.orgs["Julemærkehjemmet Fjordlyst"];
+    let day = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+    let climbing = tovholder_core::respite::Offer { id: 0, org: fjordlyst, kind: "fritid".into(), title: "Klatring".into(), from: day("2027-03-10"), to: day("2027-03-10"), capacity: 1 };
+    let climbing = t.app.store.add_respite_offer(&climbing, t.seeded.users["jonas"].person, t.app.clock.now()).await.unwrap();
+    let other = tovholder_core::respite::Booking { id: 0, offer: climbing, course: t.course("Noah"), child: tovholder_core::ids::PersonId(1), from: day("2027-03-10"), to: day("2027-03-10") };
+    t.app.store.book_respite(&other, t.seeded.users["jonas"].person, t.app.clock.now(), &|_, _| Ok(())).await.unwrap().unwrap();
+
+    let (frida, fcsrf) = t.login("frida").await;
+    let book = |offer: i64, from: &str, to: &str| {
+        frida.post(t.url(&format!("/api/v1/courses/{malthe}/respite"))).header("x-csrf-token", &fcsrf).json(&serde_json::json!({"offer": offer, "from": from, "to": to})).send()
+    };
+    let before = t.app.store.course_respite(malthe).await.unwrap().len();
+    let r = book(climbing, "2027-03-10", "2027-03-10").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Der er ikke flere pladser 10. mar. 2027."));
+    let r = book(weekend["id"].as_i64().unwrap(), "2027-03-06", "2027-03-07").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Barnet er allerede booket til aflastning 5. mar. 2027 – 7. mar. 2027."), "no double booking");
+    assert_eq!(t.app.store.course_respite(malthe).await.unwrap().len(), before, "nothing booked");
+
+    // A summer camp day with room: booked through the page, seen by the foster family.
+    let camp = t.app.store.respite_offers(fjordlyst, day("2027-03-03")).await.unwrap().into_iter().find(|o| o.title == "Sommerlejr ved fjorden").unwrap();
+    let page = frida.get(t.url(&format!("/forloeb/{malthe}/aflastning"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"form-book\""), "{page}");
+    let form = [("csrf", hidden_csrf(&page)), ("offer", camp.id.to_string()), ("from", camp.from.to_string()), ("to", camp.from.to_string())];
+    let r = frida.post(t.url(&format!("/forloeb/{malthe}/aflastning"))).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let susanne = family_login(&t, SUSANNE).await;
+    let page = susanne.get(t.url(&format!("/familie/forloeb/{malthe}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sommerlejr ved fjorden") && page.contains("Weekend på Fjordlyst"), "{page}");
+    assert!(t.app.store.journal(malthe).await.unwrap().iter().any(|e| e.event.kind() == "respite_booked"), "journaled");
+
+    // The fixed contact and the caseworker do not book; the consultant cancels.
+    let (mette, mcsrf) = t.login("mette").await;
+    let r = mette
+        .post(t.url(&format!("/api/v1/courses/{malthe}/respite")))
+        .header("x-csrf-token", &mcsrf)
+        .json(&serde_json::json!({"offer": camp.id, "from": camp.to.to_string(), "to": camp.to.to_string()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let booked = t.app.store.course_respite(malthe).await.unwrap();
+    let last = booked.iter().find(|b| b.offer == camp.id).unwrap().id;
+    let r = frida.delete(t.url(&format!("/api/v1/courses/{malthe}/respite/{last}"))).header("x-csrf-token", &fcsrf).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(t.app.store.course_respite(malthe).await.unwrap().len(), booked.len() - 1);
+    let (tove, _) = t.login("tove").await;
+    assert_eq!(tove.get(t.url(&format!("/api/v1/courses/{malthe}/respite"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}

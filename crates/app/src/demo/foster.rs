@@ -2,12 +2,13 @@
 //! Julemærkehjemmet Fjordlyst (Mette is their fixed contact; Jonas and Mette share the on-call
 //! duty) under Egeskov's bevilling: Frida Mørk of the familiepleje opened it and is the
 //! familieplejekonsulent, Karim Aziz the myndighedssagsbehandler. Susanne
-//! has asked for support twice (one answered, one waiting), and the quarterly coordination
-//! meeting is planned. Malthe's mother, Lene Brandt, is on the course and never sees where he lives.
+//! has asked for support twice (one answered, one waiting), the quarterly coordination meeting
+//! is planned, and Malthe is booked on Fjordlyst's next respite weekend. Malthe's mother, Lene Brandt, is on the course and never sees where he lives.
 
 use tovholder_core::cpr::Cpr;
 use tovholder_core::ids::CourseId;
 use tovholder_core::meetings::Who;
+use tovholder_core::respite::Offer;
 
 use super::Seeder;
 use crate::actions::{self, Command, FamilyMember, Registration};
@@ -71,7 +72,23 @@ impl Seeder<'_> {
             vec![Command::PlanMeeting { meeting: None, kind: "koordinering".into(), start: Some(start), minutes: None, place: "Egeskov Rådhus, mødelokale 1".into(), attendees, agenda: None }],
         )
         .await?;
-        self.requests(id).await
+        self.requests(id).await?;
+        self.respite(id).await
+    }
+
+    /// Fjordlyst offers a weekend stay and a summer camp; Frida books Malthe on the weekend.
+    async fn respite(&self, id: CourseId) -> Result<(), AppError> {
+        let org = self.orgs["Julemærkehjemmet Fjordlyst"];
+        let friday = (1..=7).map(|n| self.day(n)).find(|d| d.weekday() == jiff::civil::Weekday::Friday).unwrap_or(self.today);
+        let sunday = friday.tomorrow().and_then(|d| d.tomorrow()).unwrap_or(friday);
+        let camp = self.day(60);
+        let now = self.app.clock.now();
+        let weekend = Offer { id: 0, org, kind: "weekend".into(), title: "Weekend på Fjordlyst".into(), from: friday, to: sunday, capacity: 4 };
+        let offer = self.app.store.add_respite_offer(&weekend, self.users["jonas"].person, now).await?;
+        let summer = Offer { id: 0, org, kind: "ferie".into(), title: "Sommerlejr ved fjorden".into(), from: camp, to: self.day(64), capacity: 6 };
+        self.app.store.add_respite_offer(&summer, self.users["jonas"].person, now).await?;
+        let c = self.course("frida", id).await?;
+        crate::respite::book(self.app, &c, offer, friday, sunday).await.map(|_| ())
     }
 
     /// Susanne asks about contact with Malthe's mother (Mette answers) and about school (waiting).

@@ -18,6 +18,7 @@ pub mod messages;
 pub mod outbox;
 pub mod places;
 pub mod requests;
+pub mod respite;
 pub mod retention;
 pub mod shared;
 pub mod tasks;

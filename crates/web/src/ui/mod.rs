@@ -132,6 +132,7 @@ impl Layout {
             ("/delt", "Delt med mig", "shared"),
             ("/moedesteder", "Mødesteder", "places"),
             ("/beredskab", "Beredskab", "duty"),
+            ("/aflastning", "Aflastning", "respite"),
         ];
         if self.user.as_ref().is_some_and(|u| u.admin) {
             items.push(("/admin", "Administration", "admin"));

@@ -1,0 +1,126 @@
+//! The pages of "Aflastning": the organisation's and a course's.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tovholder_app::respite::{self, CourseRespite, OrgRespite};
+use tovholder_app::views;
+use tovholder_core::commands::FieldError;
+
+use crate::App;
+use crate::http::auth::CurrentUser;
+use crate::http::course_access::AuthorizedCourse;
+use crate::http::error::{AppError, PageError};
+use crate::http::form::{FormData, get, parse_date};
+use crate::http::path::Path;
+use crate::ui::{FormState, Layout};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "respite/org.html")]
+struct OrgPage {
+    layout: Layout,
+    csrf: String,
+    r: OrgRespite,
+    errors: Vec<FieldError>,
+    form: FormData,
+}
+
+crate::ui::form_state!(OrgPage);
+
+impl OrgPage {
+    fn typed(&self, key: &str) -> String {
+        get(&self.form, key).to_string()
+    }
+}
+
+async fn org_page(app: &App, user: &CurrentUser, errors: Vec<FieldError>, form: FormData) -> Result<Response, AppError> {
+    let r = respite::org_respite(app, user, user.org).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, OrgPage { layout: Layout::for_user(app, user, "respite").await?, csrf: user.csrf.clone(), r, errors, form }).into_response())
+}
+
+pub async fn org(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
+    Ok(org_page(&app, &user, vec![], vec![]).await?)
+}
+
+/// Both dates read, or their errors.
+fn dates(form: &FormData) -> Result<(jiff::civil::Date, jiff::civil::Date), Vec<FieldError>> {
+    match (parse_date("from", get(form, "from")), parse_date("to", get(form, "to"))) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => Err(a.err().into_iter().chain(b.err()).collect()),
+    }
+}
+
+pub async fn add_offer(State(app): State<App>, user: CurrentUser, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let capacity = get(&form, "capacity").trim().parse::<u32>().unwrap_or(0);
+    let r = match dates(&form) {
+        Ok((from, to)) => respite::add_offer(&app, &user, user.org, get(&form, "kind"), get(&form, "title"), from, to, capacity).await.map(|_| ()),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match r {
+        Ok(()) => Ok(Redirect::to("/aflastning").into_response()),
+        Err(AppError::Invalid(errors)) => Ok(org_page(&app, &user, errors, form).await?),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "respite/course.html")]
+struct CoursePage {
+    layout: Layout,
+    course: i64,
+    title: String,
+    csrf: String,
+    r: CourseRespite,
+    errors: Vec<FieldError>,
+    form: FormData,
+}
+
+crate::ui::form_state!(CoursePage);
+
+impl CoursePage {
+    fn typed(&self, key: &str) -> String {
+        get(&self.form, key).to_string()
+    }
+}
+
+async fn course_page(app: &App, course: &AuthorizedCourse, errors: Vec<FieldError>, form: FormData) -> Result<Response, AppError> {
+    let r = respite::course_respite(app, course).await?.ok_or(AppError::NotFound)?;
+    let people = views::people_of(app.store.as_ref(), &[&course.state]).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = CoursePage {
+        layout: Layout::for_course(app, course, &course.user),
+        course: course.id.0,
+        title: views::course_title(&course.model, &course.state, &people),
+        csrf: course.user.csrf.clone(),
+        r,
+        errors,
+        form,
+    };
+    Ok((status, page).into_response())
+}
+
+pub async fn course(State(app): State<App>, course: AuthorizedCourse) -> Result<Response, PageError> {
+    Ok(course_page(&app, &course, vec![], vec![]).await?)
+}
+
+pub async fn book(State(app): State<App>, course: AuthorizedCourse, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let offer = get(&form, "offer").trim().parse::<i64>().unwrap_or(0);
+    let r = match dates(&form) {
+        Ok((from, to)) => respite::book(&app, &course, offer, from, to).await.map(|_| ()),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/forloeb/{}/aflastning", course.id)).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(course_page(&app, &course, errors, form).await?),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn cancel(State(app): State<App>, course: AuthorizedCourse, Path((_, booking)): Path<(i64, i64)>) -> Result<Response, PageError> {
+    respite::cancel(&app, &course, booking).await?;
+    Ok(Redirect::to(&format!("/forloeb/{}/aflastning", course.id)).into_response())
+}
