@@ -2299,6 +2299,67 @@ step('beredskab: the administrator sets Monday\'s opening hours and puts Karim o
   await shot(page, 'duty-roster.png');
 });
 
+step('plejefamilie: the foster mother, on a phone, sees who is on call (or that the institution is open) and asks her fixed contact about school; the request is listed; axe finds nothing', async () => {
+  const page = await familyLogin('susanne.holm@familie.example', { viewport: { width: 360, height: 780 } });
+  await page.getByRole('heading', { name: 'Hvem har vagten nu?' }).waitFor();
+  const duty = await page.locator('#vagten-nu').innerText();
+  assert.match(duty, /har vagten|har åbent nu|Ingen har vagten/, 'the duty box says who to ring');
+  if (/har vagten/.test(duty)) assert.ok(await page.getByRole('link', { name: /Ring nu/ }).first().isVisible(), '"Ring nu" as a tel: link');
+  const form = page.locator('#form-henvendelse');
+  await form.getByLabel('Hvad handler det om').selectOption({ label: 'Skole, dagtilbud og fritid' });
+  await form.getByLabel('Snart: svar inden for 2 dage').check();
+  await form.getByLabel('Hvad har I brug for hjælp til').fill('Malthe vil ikke i skole om morgenen. Hvordan hjælper vi ham afsted?');
+  await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Send henvendelsen' }).click()]);
+  assert.match(await page.locator('#besked').innerText(), /sendt til jeres faste kontaktperson/);
+  assert.match(await page.locator('#henvendelser').innerText(), /Skole, dagtilbud og fritid[\s\S]*Venter på svar/);
+  await fitsWidth(page, 'the foster family\'s page');
+  await runAxe(page, 'the foster family\'s page at 360 px, with the duty and a request');
+  await shot(page, 'foster-family-360.png');
+});
+
+step('henvendelser: mette opens "Henvendelser" from Malthe\'s course page and sees the request waiting with its deadline; axe finds nothing', async () => {
+  const page = await session('mette');
+  await page.goto(`${server.base}/forloeb`);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Malthe Brandt', exact: true }).first().click()]);
+  state.malthe = pathOf(page);
+  await Promise.all([page.waitForNavigation(), page.locator('#requests-link').click()]);
+  await page.getByRole('heading', { level: 1, name: 'Henvendelser' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /Skole, dagtilbud og fritid[\s\S]*Venter på svar: svar senest/);
+  await runAxe(page, 'Henvendelser on a foster family\'s course');
+  await shot(page, 'requests.png');
+});
+
+step('aflastning: frida books Malthe on the summer camp\'s first day; a second booking of the same day is refused in Danish; jonas sees him on the institution\'s "Aflastning"; axe finds nothing', async () => {
+  const page = await session('frida');
+  await page.goto(`${server.base}/forloeb`);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Malthe Brandt', exact: true }).first().click()]);
+  await Promise.all([page.waitForNavigation(), page.locator('#respite-link').click()]);
+  await page.getByRole('heading', { level: 1, name: 'Aflastning' }).waitFor();
+  const camp = page.locator('#form-book option', { hasText: 'Sommerlejr ved fjorden' });
+  const first = (await camp.innerText()).match(/\((\d+)\. (\w+)\.? (\d{4})/);
+  assert.ok(first, 'the offer shows its dates');
+  const months = { jan: 1, feb: 2, mar: 3, apr: 4, maj: 5, jun: 6, jul: 7, aug: 8, sep: 9, okt: 10, nov: 11, dec: 12 };
+  const iso = `${first[3]}-${String(months[first[2]]).padStart(2, '0')}-${first[1].padStart(2, '0')}`;
+  const book = async () => {
+    const f = page.locator('#form-book');
+    await f.getByLabel('Tilbud').selectOption(await page.locator('#form-book option', { hasText: 'Sommerlejr ved fjorden' }).getAttribute('value'));
+    await f.getByLabel('Fra', { exact: true }).fill(iso);
+    await f.getByLabel('Til', { exact: true }).fill(iso);
+    await Promise.all([page.waitForNavigation(), f.getByRole('button', { name: 'Book' }).click()]);
+  };
+  await book();
+  assert.match(await page.locator('#bookings').innerText(), /Sommerlejr ved fjorden/);
+  await book();
+  assert.match(await page.locator('.form-error-message').first().innerText(), /Barnet er allerede booket til aflastning/);
+  await runAxe(page, 'a course\'s Aflastning with a refused booking');
+  await shot(page, 'respite-course.png');
+  const jonas = await session('jonas');
+  await jonas.goto(`${server.base}/`);
+  await Promise.all([jonas.waitForURL('**/aflastning'), jonas.getByRole('link', { name: 'Aflastning', exact: true }).first().click()]);
+  assert.match(await jonas.locator('main').innerText(), /Sommerlejr ved fjorden[\s\S]*Malthe Brandt/);
+  await runAxe(jonas, 'the institution\'s Aflastning');
+});
+
 step('forløbets liv (Jonas): camilla closes the course with a reason; the banner, no forms, "Lukket" in the list; she reopens it; axe finds nothing', async () => {
   const page = await session('camilla');
   await page.goto(`${server.base}/forloeb`);
