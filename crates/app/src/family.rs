@@ -617,7 +617,10 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
         FamilyAction::Wishes { text, parents_may_see } => family::write_wishes(model, state, me, text, *parents_may_see, today),
         FamilyAction::Reply { thread, text, .. } => tovholder_core::commands::messages::family_post(state, me, *thread, text, attachment),
         FamilyAction::StartThread { subject, participants, text } => tovholder_core::commands::messages::family_start(model, state, me, subject, participants, text),
-        FamilyAction::Request { topic, urgency, text } => tovholder_core::commands::requests::make(model, state, me, topic, urgency, text, &to, &on_call),
+        FamilyAction::Request { topic, urgency, text } => {
+            let ask = tovholder_core::commands::requests::Ask { topic, urgency, text };
+            tovholder_core::commands::requests::make(model, state, me, ask, &to, &on_call)
+        }
     };
     let reason = if outcome.is_ok() { format!("family:{}", fc.roles.join(",")) } else { "invalid_input".into() };
     log(app, AccessRecord { at: stamp.at, person: Some(me), course: Some(fc.id), action: format!("write:{}", action.name()), allowed: true, reason }).await?;

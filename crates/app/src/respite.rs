@@ -102,17 +102,18 @@ pub async fn org_respite(app: &App, user: &User, org: OrgId) -> Result<OrgRespit
     Ok(OrgRespite { org, org_name, offers, may_edit: may_edit(user, org), kinds: KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string())).collect() })
 }
 
-/// A new offer of the organisation (its administrators); refused by field in Danish.
-pub async fn add_offer(app: &App, user: &User, org: OrgId, kind: &str, title: &str, from: Date, to: Date, capacity: u32) -> Result<i64, AppError> {
+/// A new offer of its organisation (`offer.org`'s administrators); refused by field in Danish.
+pub async fn add_offer(app: &App, user: &User, offer: Offer) -> Result<i64, AppError> {
+    let org = offer.org;
     if !may_edit(user, org) {
         return Err(AppError::NotFound);
     }
-    let refused = check_offer(kind, title, from, to, capacity);
+    let refused = check_offer(&offer.kind, &offer.title, offer.from, offer.to, offer.capacity);
     if !refused.is_empty() {
         return Err(AppError::Invalid(refused.into_iter().map(|(f, m)| tovholder_core::commands::FieldError { field: f.into(), message: m }).collect()));
     }
     let at = app.clock.now();
-    let offer = Offer { id: 0, org, kind: kind.into(), title: title.trim().into(), from, to, capacity };
+    let offer = Offer { id: 0, title: offer.title.trim().into(), ..offer };
     let id = app.store.add_respite_offer(&offer, user.person, at).await?;
     log(app, AccessRecord { at, person: Some(user.person), course: None, action: format!("admin:respite_offer:{}:{id}", org.0), allowed: true, reason: "administrator".into() }).await?;
     Ok(id)

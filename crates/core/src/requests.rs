@@ -10,9 +10,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{is_working_day, today_in_copenhagen, working_day_on_or_after};
-use crate::course::Stamp;
 use crate::ids::PersonId;
 use crate::span::{Span, Window};
+use crate::stamp::Stamp;
 
 /// The model's `[requests]`.
 #[derive(Clone, Debug, Deserialize, Serialize)]

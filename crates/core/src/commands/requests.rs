@@ -17,9 +17,17 @@ pub fn may_ask(model: &Model, state: &CourseState, person: PersonId) -> bool {
     model.requests.as_ref().is_some_and(|d| state.members.iter().any(|m| m.person == person && d.made_by.contains(&m.role)))
 }
 
+/// What a family member asks: a topic and an urgency of the model's, and the text.
+pub struct Ask<'a> {
+    pub topic: &'a str,
+    pub urgency: &'a str,
+    pub text: &'a str,
+}
+
 /// A family member asks for support: a thread for the family with the fixed contacts `to`
 /// (and whoever is on call, `on_duty`), its first message, and the request.
-pub fn make(model: &Model, state: &CourseState, person: PersonId, topic: &str, urgency: &str, text: &str, to: &[PersonId], on_duty: &[PersonId]) -> Result<Vec<Event>, CommandError> {
+pub fn make(model: &Model, state: &CourseState, person: PersonId, ask: Ask, to: &[PersonId], on_duty: &[PersonId]) -> Result<Vec<Event>, CommandError> {
+    let Ask { topic, urgency, text } = ask;
     let Some(def) = model.requests.as_ref().filter(|_| may_ask(model, state, person)) else {
         return Err(invalid("topic", "Du kan ikke sende henvendelser i dette forløb."));
     };

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use tovholder_app::respite::{self, CourseRespite, OrgRespite};
+use tovholder_core::respite::Offer;
 
 use crate::App;
 use crate::http::auth::CurrentUser;
@@ -30,7 +31,8 @@ pub struct OfferBody {
 }
 
 pub async fn add_offer(State(app): State<App>, user: CurrentUser, Json(b): Json<OfferBody>) -> Result<Response, ApiError> {
-    let id = respite::add_offer(&app, &user, user.org, &b.kind, &b.title, b.from, b.to, b.capacity).await?;
+    let offer = Offer { id: 0, org: user.org, kind: b.kind, title: b.title, from: b.from, to: b.to, capacity: b.capacity };
+    let id = respite::add_offer(&app, &user, offer).await?;
     Ok((StatusCode::CREATED, Json(Created { id })).into_response())
 }
 

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tovholder_app::respite::{self, CourseRespite, OrgRespite};
 use tovholder_app::views;
 use tovholder_core::commands::FieldError;
+use tovholder_core::respite::Offer;
 
 use crate::App;
 use crate::http::auth::CurrentUser;
@@ -57,7 +58,10 @@ fn dates(form: &FormData) -> Result<(jiff::civil::Date, jiff::civil::Date), Vec<
 pub async fn add_offer(State(app): State<App>, user: CurrentUser, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let capacity = get(&form, "capacity").trim().parse::<u32>().unwrap_or(0);
     let r = match dates(&form) {
-        Ok((from, to)) => respite::add_offer(&app, &user, user.org, get(&form, "kind"), get(&form, "title"), from, to, capacity).await.map(|_| ()),
+        Ok((from, to)) => {
+            let offer = Offer { id: 0, org: user.org, kind: get(&form, "kind").into(), title: get(&form, "title").into(), from, to, capacity };
+            respite::add_offer(&app, &user, offer).await.map(|_| ())
+        }
         Err(e) => Err(AppError::Invalid(e)),
     };
     match r {
