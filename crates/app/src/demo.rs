@@ -196,8 +196,8 @@ enum Stage {
 }
 
 impl Seeder<'_> {
-    /// Julemærkehjemmet Fjordlyst's opening hours (weekdays 8–16) and its on-call duty for the
-    /// coming week: Jonas and Mette take turns with the evenings and nights, and the weekend
+    /// Julemærkehjemmet Fjordlyst's opening hours (weekdays 8–16) and its on-call duty from last
+    /// night through the coming week: Jonas and Mette take turns with the evenings and nights, and the weekend
     /// days are left open, so "Beredskab" shows who is on call and where the gaps are.
     async fn duty(&self) -> Result<(), AppError> {
         let org = self.orgs["Julemærkehjemmet Fjordlyst"];
@@ -206,8 +206,9 @@ impl Seeder<'_> {
         let tz = tovholder_core::calendar::copenhagen().map_err(|e| AppError::Internal(e.to_string()))?;
         let at = |d: Date, h: i8| tovholder_core::duty::local_instant(&tz, d.at(h, 0, 0, 0)).map_err(AppError::Internal);
         let now = self.app.clock.now();
-        for i in 0..7 {
-            let who = self.users[if i % 2 == 0 { "jonas" } else { "mette" }].person;
+        // From last night on, so whoever opens the demo at night finds someone on call.
+        for i in -1..7i64 {
+            let who = self.users[if i.rem_euclid(2) == 0 { "jonas" } else { "mette" }].person;
             let shift = tovholder_store::DutyShift { id: 0, org, person: who, from: at(self.day(i), 16)?, to: at(self.day(i + 1), 8)?, phone: "+45 70 20 30 40".into() };
             self.app.store.add_duty_shift(&shift, self.users["jonas"].person, now).await?;
         }

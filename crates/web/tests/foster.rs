@@ -119,7 +119,13 @@ async fn an_acute_request_at_two_on_a_sunday_goes_to_whoever_is_on_call_and_is_f
     let config = AppConfig { sms_webhook: Some(url), ..AppConfig::default() };
     let t = TestApp::spawn_on(config, Clock::fixed("2027-03-07T01:00:00Z".parse().unwrap())).await;
     let malthe = t.course("Malthe");
-    // Jonas has Saturday night's duty at the institution (its roster, as Beredskab keeps it).
+    // Jonas has Saturday night's duty at the institution (its roster, as Beredskab keeps it),
+    // in place of the demo's.
+    let fjordlyst = t.seeded.orgs["Julemærkehjemmet Fjordlyst"];
+    let now = t.app.clock.now();
+    for s in t.app.store.duty_shifts(fjordlyst, now, now + jiff::SignedDuration::from_secs(1)).await.unwrap() {
+        t.app.store.remove_duty_shift(fjordlyst, s.id).await.unwrap();
+    }
     let tz = tovholder_core::calendar::copenhagen().unwrap();
     let at = |s: &str| tovholder_core::duty::local_instant(&tz, s.parse().unwrap()).unwrap();
     let jonas = t.seeded.users["jonas"].person;
