@@ -524,6 +524,22 @@ pub(crate) async fn commit_as_administrator(app: &App, by: &tovholder_store::Use
     commit_decided(app, &course, state, events, vec![], &stamp).await
 }
 
+/// Writes `event` to the course in the viewer's name, as it is saved now (again on a save at
+/// the same moment): for what is decided outside the course's commands (a respite booking, a
+/// deputy named).
+pub(crate) async fn record(app: &App, course: &Course, event: Event) -> Result<(), AppError> {
+    retrying(|| async {
+        let stored = app.store.course(course.id).await?.ok_or(AppError::NotFound)?;
+        let stamp = Stamp { at: app.clock.now(), by: course.viewer.person };
+        let mut state = (*stored.state).clone();
+        state.apply(&stamp, &event);
+        let now =
+            Course { id: course.id, version: stored.version, state: stored.state.clone(), model: course.model.clone(), viewer: course.viewer.clone(), decision: course.decision.clone(), seen: None };
+        commit_decided(app, &now, state, vec![event.clone()], vec![], &stamp).await
+    })
+    .await
+}
+
 pub(crate) async fn commit_decided(app: &App, course: &Course, mut state: CourseState, mut events: Vec<Event>, mut blobs: Vec<Blob>, stamp: &Stamp) -> Result<(), AppError> {
     let actor = course.actor();
     let (letter_events, letter_blobs) = letters(app, &course.model, &course.state, &state, &actor).await?;

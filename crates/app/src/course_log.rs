@@ -75,7 +75,7 @@ pub async fn page(app: &App, user: &User, id: CourseId, before: Option<i64>) -> 
     let rows = app.store.course_log(id, before, PAGE + 1).await?;
     let more = rows.len() as i64 > PAGE;
     let rows: Vec<(i64, AccessRecord)> = rows.into_iter().take(PAGE as usize).collect();
-    let mut ids: Vec<PersonId> = rows.iter().filter_map(|(_, r)| r.person).collect();
+    let mut ids: Vec<PersonId> = rows.iter().filter_map(|(_, r)| r.person).chain(rows.iter().filter_map(|(_, r)| deputy_of(&r.reason))).collect();
     ids.sort();
     ids.dedup();
     let mut who: HashMap<PersonId, (String, String)> = HashMap::new();
@@ -86,15 +86,21 @@ pub async fn page(app: &App, user: &User, id: CourseId, before: Option<i64>) -> 
         };
         who.insert(p.id, (p.name, org));
     }
+    let names: HashMap<PersonId, String> = who.iter().map(|(p, (n, _))| (*p, n.clone())).collect();
     let lines: Vec<LogLine> = rows
         .iter()
         .map(|(id, r)| {
             let (name, org) = r.person.and_then(|p| who.get(&p).cloned()).unwrap_or_else(|| ("(ukendt)".into(), String::new()));
-            LogLine { id: *id, at_da: format_timestamp_da(r.at).unwrap_or_default(), who: name, org, what: what_da(&r.action), how: how_da(&model, &r.reason, r.allowed), allowed: r.allowed }
+            LogLine { id: *id, at_da: format_timestamp_da(r.at).unwrap_or_default(), who: name, org, what: what_da(&r.action), how: how_da(&model, &r.reason, r.allowed, &names), allowed: r.allowed }
         })
         .collect();
     let older = if more { lines.last().map(|l| l.id) } else { None };
     Ok(LogPage { lines, older })
+}
+
+/// The colleague a deputy's access reason names ("deputy:12:kontaktperson").
+pub fn deputy_of(reason: &str) -> Option<PersonId> {
+    reason.strip_prefix("deputy:")?.split(':').next()?.parse().ok().map(PersonId)
 }
 
 /// What a record's action was, in plain words: "read:GET /forloeb/{id}/moeder/{meeting}" is
@@ -136,11 +142,17 @@ pub fn what_da(action: &str) -> String {
 }
 
 /// On what ground it was allowed, or why it was refused, from the record's reason.
-pub fn how_da(model: &Model, reason: &str, allowed: bool) -> String {
+/// `names`: the people a reason names, by id ("deputy:12:kontaktperson" names person 12).
+pub fn how_da(model: &Model, reason: &str, allowed: bool, names: &HashMap<PersonId, String>) -> String {
     let (code, rest) = reason.split_once(':').unwrap_or((reason, ""));
     let numbers = |s: &str| s.split(',').map(|n| format!("nr. {n}")).collect::<Vec<_>>().join(" og ");
     match code {
         "role" => format!("Som {}", model.role_label(rest).to_lowercase()),
+        "deputy" => {
+            let (person, role) = rest.split_once(':').unwrap_or((rest, ""));
+            let name = person.parse().ok().and_then(|p| names.get(&PersonId(p)).cloned()).unwrap_or_else(|| "en kollega".into());
+            format!("Som stedfortræder for {name} ({})", model.role_label(role).to_lowercase())
+        }
         "administrator" => "Som administrator".into(),
         "list" => "I organisationens liste over forløb".into(),
         "open_course" => "Som den, der oprettede forløbet".into(),
@@ -175,10 +187,10 @@ mod tests {
         assert_eq!(what_da("family:write"), "På familiens sider: skrev");
         assert_eq!(what_da("write:open_course"), "Oprettede forløbet");
         let m = crate::models::Models::builtin().ok().and_then(|m| m.get("familiens_fremtid")).expect("the shipped model");
-        assert_eq!(how_da(&m, "consent:1,2", true), "Ved samtykke nr. 1 og nr. 2");
-        assert_eq!(how_da(&m, "role:koordinator", true), "Som familiens koordinator");
-        assert_eq!(how_da(&m, "network:1:consent:2", true), "Familiens netværk, ved samtykke nr. 2");
-        assert_eq!(how_da(&m, "consent_revoked:3", false), "Afvist: samtykke nr. 3 er tilbagekaldt");
-        assert_eq!(how_da(&m, "family:voksen", true), "Familiemedlem (forælder)");
+        assert_eq!(how_da(&m, "consent:1,2", true, &HashMap::new()), "Ved samtykke nr. 1 og nr. 2");
+        assert_eq!(how_da(&m, "role:koordinator", true, &HashMap::new()), "Som familiens koordinator");
+        assert_eq!(how_da(&m, "network:1:consent:2", true, &HashMap::new()), "Familiens netværk, ved samtykke nr. 2");
+        assert_eq!(how_da(&m, "consent_revoked:3", false, &HashMap::new()), "Afvist: samtykke nr. 3 er tilbagekaldt");
+        assert_eq!(how_da(&m, "family:voksen", true, &HashMap::new()), "Familiemedlem (forælder)");
     }
 }

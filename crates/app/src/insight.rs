@@ -92,7 +92,7 @@ pub async fn report(app: &App, user: &User, cpr: &str, with_staff: bool, withhol
                 org: org_name.clone(),
                 course: title.clone(),
                 what: crate::course_log::what_da(&r.action),
-                how: crate::course_log::how_da(&model, &r.reason, r.allowed),
+                how: crate::course_log::how_da(&model, &r.reason, r.allowed, &deputies(app, &r.reason).await?),
                 staff: if with_staff { name.clone() } else { String::new() },
             };
             rows.push((r.at, row));
@@ -143,6 +143,12 @@ pub async fn pdf(app: &App, i: &Insight) -> Result<Vec<u8>, AppError> {
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The name of the colleague a deputy's access reason names, if it names one.
+async fn deputies(app: &App, reason: &str) -> Result<std::collections::HashMap<tovholder_core::ids::PersonId, String>, AppError> {
+    let Some(p) = crate::course_log::deputy_of(reason) else { return Ok(Default::default()) };
+    Ok(app.store.persons(&[p]).await?.into_iter().map(|x| (x.id, x.name)).collect())
 }
 
 #[cfg(test)]

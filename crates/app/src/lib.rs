@@ -9,6 +9,7 @@ pub mod clock;
 pub mod course;
 pub mod course_log;
 pub mod demo;
+pub mod deputies;
 pub mod duty;
 pub mod error;
 pub mod family;
@@ -185,5 +186,5 @@ impl App {
 
 /// What a user may do is asked of the policy as this actor.
 pub fn actor(user: &User) -> Actor {
-    Actor { person: user.person, org: user.org, org_roles: user.org_roles.clone(), department: user.department.clone() }
+    Actor { person: user.person, org: user.org, org_roles: user.org_roles.clone(), department: user.department.clone(), deputy_for: user.deputy_for.clone() }
 }

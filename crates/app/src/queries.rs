@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use tovholder_core::ids::CourseId;
 use tovholder_core::model::Action;
 use tovholder_core::policy;
+use tovholder_core::tasks::Owner;
 use tovholder_store::AccessRecord;
 
 use crate::App;
@@ -16,7 +17,13 @@ use tovholder_store::User;
 pub async fn my_tasks(app: &App, user: &User, what: &str) -> Result<Vec<TaskView>, AppError> {
     let u = user;
     let rows = app.store.open_tasks_for(u.person, u.org, &u.org_roles).await?;
-    let mut ids: Vec<CourseId> = rows.iter().map(|r| r.course).collect();
+    // A deputy has the colleague's own tasks too, for the period.
+    let mut deputy_rows = Vec::new();
+    for p in &u.deputy_for {
+        let theirs = app.store.open_tasks_for(*p, u.org, &[]).await?;
+        deputy_rows.extend(theirs.into_iter().filter(|r| matches!(r.owner, Owner::Person { person, .. } if person == *p)).map(|r| (*p, r)));
+    }
+    let mut ids: Vec<CourseId> = rows.iter().map(|r| r.course).chain(deputy_rows.iter().map(|(_, r)| r.course)).collect();
     ids.sort();
     ids.dedup();
     let actor = crate::actor(user);
@@ -38,7 +45,16 @@ pub async fn my_tasks(app: &App, user: &User, what: &str) -> Result<Vec<TaskView
         return Err(AppError::Internal("access log unavailable".into()));
     }
     let people = views::title_people(app.store.as_ref(), courses.values().map(|(c, m)| (&**m, &*c.state))).await?;
-    Ok(views::task_views(&rows, &courses, &people, app.clock.today()))
+    let today = app.clock.today();
+    let mut out = views::task_views(&rows, &courses, &people, today);
+    let colleagues = app.store.persons(&u.deputy_for).await?;
+    for (p, r) in deputy_rows {
+        let name = colleagues.iter().find(|x| x.id == p).map_or("en kollega", |x| x.name.as_str());
+        out.extend(views::task_views(std::slice::from_ref(&r), &courses, &people, today).into_iter().map(|v| TaskView { owner_da: format!("Som stedfortræder for {name}"), ..v }));
+    }
+    out.sort_by(|a, b| (a.due_to, a.course, &a.task).cmp(&(b.due_to, b.course, &b.task)));
+    out.dedup_by(|a, b| a.course == b.course && a.task == b.task);
+    Ok(out)
 }
 
 /// A course shared with the user by consent, as listed.

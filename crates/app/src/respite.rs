@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tovholder_core::calendar::format_date_da;
 use tovholder_core::commands::closing::refuse_if_closed;
-use tovholder_core::course::{Event, Stamp};
+use tovholder_core::course::Event;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::respite::{Booking, KINDS, Offer, check_booking, check_offer, free_places, kind_label};
 use tovholder_store::{AccessRecord, User};
@@ -183,7 +183,7 @@ pub async fn book(app: &App, course: &Course, offer: i64, from: Date, to: Date) 
     let check = move |on: &[Booking], childs: &[Booking]| check_booking(&held, on, childs, from, to);
     let id = app.store.book_respite(&booking, course.viewer.person, at, &check).await?.map_err(|(field, message)| AppError::invalid(field, &message))?;
     let event = Event::RespiteBooked { booking: id, offer: offer.id, title: offer.title.clone(), child, from, to };
-    if let Err(e) = journal(app, course, event).await {
+    if let Err(e) = crate::actions::record(app, course, event).await {
         // The course could not record it: the booking goes too, and nothing is half done.
         app.store.cancel_respite(course.id, id).await?;
         return Err(e);
@@ -200,19 +200,5 @@ pub async fn cancel(app: &App, course: &Course, booking: i64) -> Result<(), AppE
         return Err(AppError::NotFound);
     }
     app.store.cancel_respite(course.id, booking).await?;
-    journal(app, course, Event::RespiteCancelled { booking }).await
-}
-
-/// Writes `event` to the course in the viewer's name (again on a save at the same moment).
-async fn journal(app: &App, course: &Course, event: Event) -> Result<(), AppError> {
-    crate::actions::retrying(|| async {
-        let stored = app.store.course(course.id).await?.ok_or(AppError::NotFound)?;
-        let stamp = Stamp { at: app.clock.now(), by: course.viewer.person };
-        let mut state = (*stored.state).clone();
-        state.apply(&stamp, &event);
-        let now =
-            Course { id: course.id, version: stored.version, state: stored.state.clone(), model: course.model.clone(), viewer: course.viewer.clone(), decision: course.decision.clone(), seen: None };
-        crate::actions::commit_decided(app, &now, state, vec![event.clone()], vec![], &stamp).await
-    })
-    .await
+    crate::actions::record(app, course, Event::RespiteCancelled { booking }).await
 }

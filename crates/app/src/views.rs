@@ -346,6 +346,8 @@ pub struct CourseView {
     pub open_requests: Option<usize>,
     /// The model books the child on respite (the course has "Aflastning").
     pub has_respite: bool,
+    /// Deputies now and ahead: "Sara Berg er stedfortræder for Karim Aziz 1. feb. 2027 – 28. feb. 2027".
+    pub deputies_da: Vec<String>,
     /// The children's "Mine ønsker".
     pub wishes: Vec<crate::meeting_views::WishView>,
     /// Persons of the network whom a consent names and lets look in now: (person, "Inge Bak
@@ -411,6 +413,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         ids.extend(d.sent.iter().map(|s| s.to.person));
         ids.extend(d.read.iter().map(|r| r.0));
     }
+    ids.extend(state.deputies.iter().flat_map(|d| [d.person, d.deputy]));
     ids.sort();
     ids.dedup();
     let people: HashMap<PersonId, Person> = store.persons(&ids).await?.into_iter().map(|p| (p.id, p)).collect();
@@ -490,6 +493,12 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         has_plan: model.plan.is_some(),
         open_requests: model.requests.as_ref().map(|_| state.requests.iter().filter(|r| r.answered.is_none()).count()),
         has_respite: model.respite.is_some(),
+        deputies_da: state
+            .deputies
+            .iter()
+            .filter(|d| d.to >= today)
+            .map(|d| format!("{} er stedfortræder for {} {} – {}", pname(&d.deputy), pname(&d.person), format_date_da(d.from), format_date_da(d.to)))
+            .collect(),
         wishes: crate::meeting_views::wishes(&names),
         closed_da: state.closed.as_ref().map(|c| {
             let reason = model.closing.as_ref().and_then(|d| d.reasons.get(&c.value)).map_or(c.value.as_str(), |l| l.as_str());
@@ -752,6 +761,7 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
             format!("{} blev booket til aflastning: {title}, {} – {} (booking nr. {booking}).", name(child), format_date_da(*from), format_date_da(*to))
         }
         Event::RespiteCancelled { booking } => format!("Aflastningen (booking nr. {booking}) blev aflyst."),
+        Event::DeputyNamed { person, deputy, from, to } => format!("{} er stedfortræder for {} {} – {}.", name(deputy), name(person), format_date_da(*from), format_date_da(*to)),
     }
 }
 

@@ -177,10 +177,10 @@ mod tests {
     const BARN: PersonId = PersonId(12);
 
     fn staff() -> Actor {
-        Actor { person: PersonId(1), org: HOME, org_roles: vec!["personale".into()], department: None }
+        Actor { person: PersonId(1), org: HOME, org_roles: vec!["personale".into()], department: None, deputy_for: vec![] }
     }
     fn jobcentret() -> Actor {
-        Actor { person: PersonId(5), org: KOMMUNE, org_roles: vec![], department: Some("Jobcentret".into()) }
+        Actor { person: PersonId(5), org: KOMMUNE, org_roles: vec![], department: Some("Jobcentret".into()), deputy_for: vec![] }
     }
     /// A course with two parents with custody and a child born on `born`.
     fn course(born: Date) -> CourseState {
@@ -283,14 +283,14 @@ mod tests {
         assert!(read.allowed, "{read:?}");
         assert!(!decide(&m, &st, &jobcentret(), Action::SetDates, day).allowed, "consent opens reading only");
         assert!(!decide(&m, &st, &jobcentret(), Action::Read, date(2027, 7, 1)).allowed, "expired by the clock alone");
-        let region = Actor { person: PersonId(6), org: REGION, org_roles: vec![], department: None };
+        let region = Actor { person: PersonId(6), org: REGION, org_roles: vec![], department: None, deputy_for: vec![] };
         assert_eq!(decide(&m, &st, &region, Action::Read, day).reason.code(), "no_relation");
         // An outside party named as a whole organisation.
         give(&m, &mut st, MOR, Recipient { org: REGION, department: None }, &["forloeb"], &[MOR]);
         give(&m, &mut st, FAR, Recipient { org: REGION, department: None }, &["forloeb"], &[FAR]);
         assert_eq!(decide(&m, &st, &region, Action::Read, day).reason.code(), "consent:3,4");
         // Parents' "no" to the collaboration hides the municipality's roles; consent does not reopen them.
-        let tov = Actor { person: PersonId(2), org: KOMMUNE, org_roles: vec!["tovholder".into()], department: None };
+        let tov = Actor { person: PersonId(2), org: KOMMUNE, org_roles: vec!["tovholder".into()], department: None, deputy_for: vec![] };
         assert!(decide(&m, &st, &tov, Action::Read, day).allowed);
     }
 
@@ -312,7 +312,7 @@ mod tests {
         let Err(crate::commands::CommandError::Invalid(errors)) = record_consent(&ctx, bad) else { panic!() };
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["giver", "about", "recipients", "kinds", "purpose", "valid_to"]);
-        let tov = Actor { person: PersonId(2), org: OrgId(99), org_roles: vec!["tovholder".into()], department: None };
+        let tov = Actor { person: PersonId(2), org: OrgId(99), org_roles: vec!["tovholder".into()], department: None, deputy_for: vec![] };
         let ok = ConsentInput {
             giver: MOR,
             about: vec![BARN],

@@ -289,6 +289,14 @@ pub enum Event {
     RespiteCancelled {
         booking: i64,
     },
+    /// `person`, going on leave, named `deputy` (a colleague) to act in their course roles from
+    /// `from` to `to`; the stamp is `person`'s.
+    DeputyNamed {
+        person: PersonId,
+        deputy: PersonId,
+        from: Date,
+        to: Date,
+    },
 }
 
 /// A child's wishes as they stand.
@@ -376,6 +384,7 @@ impl Event {
             Event::ThreadStarted { .. } | Event::MessagePosted { .. } | Event::ThreadRead { .. } | Event::RequestMade { .. } => vec![],
             Event::AcuteLogged { request, .. } => vec![format!("request:{request}")],
             Event::RespiteBooked { booking, .. } | Event::RespiteCancelled { booking } => vec![format!("respite:{booking}")],
+            Event::DeputyNamed { .. } => vec![],
             Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
             Event::CourseOpened { .. } | Event::DocumentAdded(_) | Event::DocumentSent { .. } | Event::DocumentRead { .. } | Event::ConsentRecorded(_) => vec![],
         }
@@ -393,6 +402,7 @@ impl Event {
             Event::ThreadStarted { participants, .. } => participants.clone(),
             Event::RequestMade { to, on_duty, .. } => to.iter().chain(on_duty).copied().collect(),
             Event::RespiteBooked { child, .. } => vec![*child],
+            Event::DeputyNamed { person, deputy, .. } => vec![*person, *deputy],
             Event::MeetingPlanned(f) => f
                 .attendees
                 .iter()
@@ -457,6 +467,7 @@ impl Event {
             Event::AcuteLogged { .. } => "acute_logged",
             Event::RespiteBooked { .. } => "respite_booked",
             Event::RespiteCancelled { .. } => "respite_cancelled",
+            Event::DeputyNamed { .. } => "deputy_named",
             Event::PlanIssued { .. } => "plan_issued",
         }
     }
@@ -546,6 +557,18 @@ pub struct CourseState {
     /// The family's support requests (the model's `[requests]`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requests: Vec<crate::requests::Request>,
+    /// Deputies named for the course's staff (the access is decided from the organisation's
+    /// list; this is the course's record of it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deputies: Vec<DeputyPeriod>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeputyPeriod {
+    pub person: PersonId,
+    pub deputy: PersonId,
+    pub from: Date,
+    pub to: Date,
 }
 
 /// A consent as it stands: the form, its signatures and whether it was revoked.
@@ -873,6 +896,7 @@ impl CourseState {
             }),
             // The bookings are the offering organisation's data (the store's); nothing to keep here.
             Event::RespiteBooked { .. } | Event::RespiteCancelled { .. } => {}
+            Event::DeputyNamed { person, deputy, from, to } => self.deputies.push(DeputyPeriod { person: *person, deputy: *deputy, from: *from, to: *to }),
             Event::AcuteLogged { request, text } => {
                 if let Some(r) = self.requests.iter_mut().find(|r| r.id == *request) {
                     r.logged = Some((text.clone(), stamp.clone()));

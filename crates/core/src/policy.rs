@@ -15,6 +15,9 @@ pub struct Actor {
     pub org_roles: Vec<String>,
     /// The department (area) of the organisation the person works in, if any.
     pub department: Option<String>,
+    /// Colleagues on leave whom the person stands in for today (stedfortræder): in each course
+    /// the person acts in their course roles.
+    pub deputy_for: Vec<PersonId>,
 }
 
 /// A role through which the actor relates to a course.
@@ -22,6 +25,8 @@ pub struct Actor {
 pub struct Capacity {
     pub role: String,
     pub scope: Scope,
+    /// Held as the deputy of this colleague, not in one's own name.
+    pub for_person: Option<PersonId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -39,6 +44,8 @@ pub enum Reason {
     UnknownModel,
     /// Allowed or denied by the family's consent (see `consent::Coverage`).
     Consent { coverage: crate::consent::Coverage },
+    /// Allowed through a colleague's course role, as their deputy for a period.
+    Deputy { role: String, for_person: PersonId },
 }
 
 impl Reason {
@@ -51,6 +58,7 @@ impl Reason {
             Reason::NotPermitted { roles } => format!("not_permitted:{}", roles.join(",")),
             Reason::UnknownModel => "unknown_model".into(),
             Reason::Consent { coverage } => coverage.code(),
+            Reason::Deputy { role, for_person } => format!("deputy:{}:{role}", for_person.0),
         }
     }
 }
@@ -88,16 +96,20 @@ fn capacities_and_withheld(model: &Model, state: &CourseState, actor: &Actor) ->
         if state.parties.get(party) != Some(&actor.org) {
             continue;
         }
-        let holds = match role.scope {
-            Scope::Organisation => actor.org_roles.iter().any(|r| r == role_id),
-            Scope::Course => state.holds(actor.person, role_id),
-            Scope::Citizen => false,
+        let (holds, for_person) = match role.scope {
+            Scope::Organisation => (actor.org_roles.iter().any(|r| r == role_id), None),
+            Scope::Course if state.holds(actor.person, role_id) => (true, None),
+            Scope::Course => match actor.deputy_for.iter().find(|p| state.holds(**p, role_id)) {
+                Some(p) => (true, Some(*p)),
+                None => (false, None),
+            },
+            Scope::Citizen => (false, None),
         };
         if !holds {
             continue;
         }
         if party_shares(model, state, party) {
-            caps.push(Capacity { role: role_id.clone(), scope: role.scope });
+            caps.push(Capacity { role: role_id.clone(), scope: role.scope, for_person });
         } else if withheld.is_none() {
             withheld = Some(party.clone());
         }
@@ -134,9 +146,18 @@ pub fn decide(model: &Model, state: &CourseState, actor: &Actor, action: Action,
             None => Reason::NoRelation,
         });
     }
-    for cap in &caps {
+    // One's own roles first: a deputy's ground is named only where it is the only one.
+    let mut ordered: Vec<&Capacity> = caps.iter().collect();
+    ordered.sort_by_key(|c| c.for_person.is_some());
+    for cap in ordered {
         if model.roles.get(&cap.role).is_some_and(|r| r.may.contains(&action)) {
-            return Decision::allow(&cap.role);
+            return Decision {
+                allowed: true,
+                reason: match cap.for_person {
+                    Some(p) => Reason::Deputy { role: cap.role.clone(), for_person: p },
+                    None => Reason::Role { role: cap.role.clone() },
+                },
+            };
         }
     }
     Decision::deny(Reason::NotPermitted { roles: caps.into_iter().map(|c| c.role).collect() })
@@ -184,7 +205,7 @@ mod tests {
     }
 
     fn actor(person: i64, org: OrgId, roles: &[&str]) -> Actor {
-        Actor { person: PersonId(person), org, org_roles: roles.iter().map(|r| r.to_string()).collect(), department: None }
+        Actor { person: PersonId(person), org, org_roles: roles.iter().map(|r| r.to_string()).collect(), department: None, deputy_for: vec![] }
     }
 
     /// The decision matrix: who × parents' answer × action.
@@ -215,6 +236,22 @@ mod tests {
             let d = decide(&m, &st, a, *action, TODAY);
             assert_eq!((d.allowed, d.reason.code().as_str()), (*allowed, *reason), "{a:?} {samarbejde:?} {action:?}");
         }
+    }
+
+    #[test]
+    fn a_deputy_acts_in_the_colleagues_course_role_and_says_so() {
+        let m = model();
+        let st = course(Some("ja"), Some(PersonId(4)));
+        let mut deputy = actor(6, KOMMUNE_A, &[]);
+        assert_eq!(decide(&m, &st, &deputy, Action::Read, TODAY).reason.code(), "no_relation", "not while the colleague is here");
+        deputy.deputy_for = vec![PersonId(4)];
+        let d = decide(&m, &st, &deputy, Action::Read, TODAY);
+        assert_eq!((d.allowed, d.reason.code().as_str()), (true, "deputy:4:kontaktperson"));
+        assert!(!decide(&m, &st, &deputy, Action::Appoint, TODAY).allowed, "no more than the colleague may");
+        // Someone with a role of their own reads in their own name.
+        let mut tovholder = actor(2, KOMMUNE_A, &["tovholder"]);
+        tovholder.deputy_for = vec![PersonId(4)];
+        assert_eq!(decide(&m, &st, &tovholder, Action::Read, TODAY).reason.code(), "role:tovholder");
     }
 
     #[test]

@@ -26,12 +26,12 @@ pub fn ballerup_model() -> Model {
 
 /// Staff of the home (organisation 1).
 pub fn staff() -> Actor {
-    Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None }
+    Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None, deputy_for: vec![] }
 }
 
 /// The municipality's tovholder (organisation 2).
 pub fn tovholder() -> Actor {
-    Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None }
+    Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None, deputy_for: vec![] }
 }
 
 /// Applies events as person 1 at the epoch.

@@ -71,6 +71,17 @@ for_every_dialect! {
             })
         }
 
+        pub fn deputy_row(r: &DbRow<D>) -> Result<tovholder_store::Deputy> {
+            Ok(tovholder_store::Deputy {
+                id: r.try_get("id").map_err(db)?,
+                org: OrgId(r.try_get("org_id").map_err(db)?),
+                person: PersonId(r.try_get("person_id").map_err(db)?),
+                deputy: PersonId(r.try_get("deputy_id").map_err(db)?),
+                from: day(r, "from_day")?,
+                to: day(r, "to_day")?,
+            })
+        }
+
         pub fn booking_row(r: &DbRow<D>) -> Result<Booking> {
             Ok(Booking {
                 id: r.try_get("id").map_err(db)?,
@@ -116,6 +127,7 @@ for_every_dialect! {
                 active: r.try_get("active").map_err(db)?,
                 instance_admin: r.try_get("instance_admin").map_err(db)?,
                 totp_sealed: r.try_get("totp_sealed").map_err(db)?,
+                deputy_for: vec![],
             })
         }
 

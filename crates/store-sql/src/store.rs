@@ -10,8 +10,8 @@ use tovholder_core::respite::{Booking, Offer};
 use tovholder_store::access::{Access, ChainReport};
 use tovholder_store::parts::*;
 use tovholder_store::{
-    AccessRecord, Commit, Department, DutyShift, Erasure, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, ModelVersion, NewMail, NewModelVersion, NewPerson, NewUser, Org, OrgCodes, Person,
-    RespiteCheck, Result, RetentionRule, Session, StoreError, StoredCourse, TaskRow, User, UserChange, from_micros, to_micros,
+    AccessRecord, Commit, Department, Deputy, DutyShift, Erasure, InboxRow, JournalEntry, LoginToken, Mail, MeetingPlace, ModelVersion, NewMail, NewModelVersion, NewPerson, NewUser, Org, OrgCodes,
+    Person, RespiteCheck, Result, RetentionRule, Session, StoreError, StoredCourse, TaskRow, User, UserChange, from_micros, to_micros,
 };
 
 use crate::{db, json, sealing};
@@ -151,6 +151,21 @@ for_every_dialect! {
         async fn cancel_respite(&self, course: CourseId, id: i64) -> Result<()> {
             let removed = sqlx::query(D::SQL.delete_respite_booking).bind(course.0).bind(id).fetch_optional(&self.writer).await.map_err(db)?;
             removed.map(|_| ()).ok_or(StoreError::NotFound)
+        }
+
+        async fn deputies_of(&self, person: PersonId, from: Date) -> Result<Vec<Deputy>> {
+            let rows = sqlx::query(D::SQL.deputies_of).bind(person.0).bind(from.to_string()).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::deputy_row).collect()
+        }
+
+        async fn deputyships(&self, deputy: PersonId, day: Date) -> Result<Vec<Deputy>> {
+            let rows = sqlx::query(D::SQL.deputyships).bind(deputy.0).bind(day.to_string()).bind(day.to_string()).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(Self::deputy_row).collect()
+        }
+
+        async fn add_deputy(&self, d: &Deputy, at: Timestamp) -> Result<i64> {
+            let q = sqlx::query(D::SQL.insert_deputy).bind(d.org.0).bind(d.person.0).bind(d.deputy.0).bind(d.from.to_string()).bind(d.to.to_string()).bind(to_micros(at));
+            Self::id_row(&q.fetch_one(&self.writer).await.map_err(db)?, "id")
         }
 
         async fn add_person(&self, p: &NewPerson) -> Result<PersonId> {

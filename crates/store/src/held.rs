@@ -120,6 +120,7 @@ mod tests {
             active: true,
             instance_admin: false,
             totp_sealed: None,
+            deputy_for: vec![],
         };
         held.orgs_or(async { Ok(vec![org(1)]) }).await.ok();
         held.user_or(PersonId(1), async { Ok(Some(user.clone())) }).await.ok();

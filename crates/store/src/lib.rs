@@ -118,6 +118,18 @@ pub struct NewModelVersion {
 /// A booking's check (core's `respite::check_booking`), given the offer's and the child's bookings.
 pub type RespiteCheck = dyn Fn(&[Booking], &[Booking]) -> std::result::Result<(), (&'static str, String)> + Send + Sync;
 
+/// A deputy (stedfortræder) for a period: `deputy` acts in `person`'s course roles from `from` to
+/// `to` (both included).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct Deputy {
+    pub id: i64,
+    pub org: OrgId,
+    pub person: PersonId,
+    pub deputy: PersonId,
+    pub from: Date,
+    pub to: Date,
+}
+
 /// One shift of an organisation's on-call duty (core's `duty`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct DutyShift {
@@ -210,6 +222,9 @@ pub struct User {
     pub instance_admin: bool,
     /// The second factor's key, sealed with the key file (`Keys::seal_factor`); None: no TOTP.
     pub totp_sealed: Option<String>,
+    /// Colleagues on leave this person stands in for today: not stored with the login but
+    /// filled in where a request is made (`Store::deputyships`); empty elsewhere.
+    pub deputy_for: Vec<PersonId>,
 }
 
 impl std::fmt::Debug for User {
@@ -473,6 +488,11 @@ pub trait Directory: Send + Sync + 'static {
     async fn book_respite(&self, booking: &Booking, by: PersonId, at: Timestamp, check: &RespiteCheck) -> Result<std::result::Result<i64, (&'static str, String)>>;
     /// Cancels one of the course's bookings (`NotFound` for another's).
     async fn cancel_respite(&self, course: CourseId, id: i64) -> Result<()>;
+    /// The deputies `person` has named for periods ending on or after `from`.
+    async fn deputies_of(&self, person: PersonId, from: Date) -> Result<Vec<Deputy>>;
+    /// The periods in which `deputy` stands in for someone on `day`.
+    async fn deputyships(&self, deputy: PersonId, day: Date) -> Result<Vec<Deputy>>;
+    async fn add_deputy(&self, d: &Deputy, at: Timestamp) -> Result<i64>;
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId>;
     /// A family member's record corrected (name, e-mail, CPR number): only a person of no
     /// organisation, whose login is the family's.

@@ -205,7 +205,7 @@ struct Staff {
 
 impl Staff {
     fn actor(&self) -> Actor {
-        Actor { person: self.person, org: self.org, org_roles: self.roles.clone(), department: None }
+        Actor { person: self.person, org: self.org, org_roles: self.roles.clone(), department: None, deputy_for: vec![] }
     }
 }
 

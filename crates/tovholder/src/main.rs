@@ -652,6 +652,9 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
                 active: u.active,
             };
             target.add_user(&user).await?;
+            for d in source.deputies_of(u.person, jiff::civil::Date::MIN).await? {
+                target.add_deputy(&d, jiff::Timestamp::now()).await?;
+            }
             if u.totp_sealed.is_some() {
                 target.set_second_factor(u.person, u.totp_sealed.as_deref(), &source.recovery_code_hashes(u.person).await?).await?;
             }

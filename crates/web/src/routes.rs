@@ -41,6 +41,7 @@ pub fn table() -> Vec<Route> {
     rows.extend(crate::features::duty::routes());
     rows.extend(crate::features::requests::routes());
     rows.extend(crate::features::respite::routes());
+    rows.extend(crate::features::deputies::routes());
     rows
 }
 

@@ -273,3 +273,66 @@ async fn respite_is_booked_within_its_places_and_never_twice_for_one_child() {
     let (tove, _) = t.login("tove").await;
     assert_eq!(tove.get(t.url(&format!("/api/v1/courses/{malthe}/respite"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_deputy_sees_the_colleagues_courses_and_tasks_only_during_the_period() {
+    // Monday 1 March 2027. Karim (Egeskov) is kontaktperson for Lucas; Sara, his colleague, has no
+    // part in Lucas's course.
+    let t = TestApp::spawn_fixed("2027-03-01T09:00:00Z".parse().unwrap()).await;
+    let lucas = t.course("Lucas");
+    let (karim, kcsrf) = t.login("karim").await;
+    let karims: Value = karim.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    let his = karims.as_array().unwrap().iter().find(|x| x["course"] == lucas.0).expect("Karim has a task on Lucas's course").clone();
+    let sara = t.seeded.users["sara"].person;
+    let (sara_c, _) = t.login("sara").await;
+    let sees = async |c: &reqwest::Client| c.get(t.url(&format!("/api/v1/courses/{lucas}"))).send().await.unwrap().status();
+    assert_eq!(sees(&sara_c).await, StatusCode::NOT_FOUND);
+
+    // Refused: someone of another organisation, and a period that ends before it begins.
+    let name = |deputy: i64, from: &str, to: &str| karim.post(t.url("/api/v1/me/deputies")).header("x-csrf-token", &kcsrf).json(&serde_json::json!({"deputy": deputy, "from": from, "to": to})).send();
+    let r = name(t.seeded.users["mette"].person.0, "2027-03-08", "2027-03-19").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Vælg en kollega fra din egen organisation."));
+    assert_eq!(name(sara.0, "2027-03-19", "2027-03-08").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(name(sara.0, "2027-03-08", "2027-03-19").await.unwrap().status(), StatusCode::CREATED);
+    let journal = t.app.store.journal(lucas).await.unwrap();
+    assert!(journal.iter().any(|e| e.event.kind() == "deputy_named"), "journaled on his course");
+    let page = karim.get(t.url(&format!("/forloeb/{lucas}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sara Berg er stedfortræder for Karim Aziz 8. mar. 2027 – 19. mar. 2027"), "visible on the course");
+
+    // Before the period: nothing yet.
+    assert_eq!(sees(&sara_c).await, StatusCode::NOT_FOUND);
+    // During it: she reads his course as his deputy, and has his task.
+    t.app.clock.advance(jiff::SignedDuration::from_hours(24 * 7));
+    let (sara_c, _) = t.login("sara").await;
+    assert_eq!(sees(&sara_c).await, StatusCode::OK);
+    let log = t.app.store.access_log(Some(lucas), 20).await.unwrap();
+    assert!(
+        log.iter().any(|r| r.person == Some(sara) && r.allowed && r.reason == format!("deputy:{}:kontaktperson", t.seeded.users["karim"].person.0)),
+        "the access reason names whom she stands in for"
+    );
+    let (tove, _) = t.login("tove").await;
+    let who = tove.get(t.url(&format!("/forloeb/{lucas}/adgangslog"))).send().await.unwrap().text().await.unwrap();
+    assert!(who.contains("Som stedfortræder for Karim Aziz (kontaktperson)"), "in words on «Hvem har set forløbet»: {who}");
+    let tasks: Value = sara_c.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    let hers = tasks.as_array().unwrap().iter().find(|x| x["course"] == lucas.0 && x["task"] == his["task"]).expect("his task on her list").clone();
+    assert_eq!(hers["owner_da"], "Som stedfortræder for Karim Aziz");
+    // And she does it, in his role.
+    let (sara_c, scsrf) = t.login("sara").await;
+    let task = his["task"].as_str().unwrap();
+    let r = sara_c
+        .post(t.url(&format!("/api/v1/courses/{lucas}/tasks/{task}")))
+        .header("x-csrf-token", &scsrf)
+        .json(&serde_json::json!({"outcome": "kontakt_holdt", "note": "Talt med familien, mens Karim er på ferie."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // After it: gone again.
+    t.app.clock.advance(jiff::SignedDuration::from_hours(24 * 12));
+    let (sara_c, _) = t.login("sara").await;
+    assert_eq!(sees(&sara_c).await, StatusCode::NOT_FOUND);
+    let tasks: Value = sara_c.get(t.url("/api/v1/me/tasks")).send().await.unwrap().json().await.unwrap();
+    assert!(!tasks.as_array().unwrap().iter().any(|x| x["course"] == lucas.0));
+    assert!(t.app.store.journal(lucas).await.unwrap().iter().any(|e| e.stamp.by == sara && e.event.kind() == "task_completed"), "done in her own name");
+}

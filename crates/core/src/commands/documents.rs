@@ -126,10 +126,10 @@ mod tests {
     use crate::testkit::*;
 
     fn actors() -> (Actor, Actor, Actor, Actor) {
-        let staff = Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None };
-        let tovholder = Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None };
-        let kp = Actor { person: PersonId(3), org: OrgId(2), org_roles: vec![], department: None };
-        let colleague = Actor { person: PersonId(4), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None };
+        let staff = Actor { person: PersonId(1), org: OrgId(1), org_roles: vec!["personale".into()], department: None, deputy_for: vec![] };
+        let tovholder = Actor { person: PersonId(2), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None, deputy_for: vec![] };
+        let kp = Actor { person: PersonId(3), org: OrgId(2), org_roles: vec![], department: None, deputy_for: vec![] };
+        let colleague = Actor { person: PersonId(4), org: OrgId(2), org_roles: vec!["tovholder".into()], department: None, deputy_for: vec![] };
         (staff, tovholder, kp, colleague)
     }
 

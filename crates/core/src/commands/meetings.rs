@@ -309,7 +309,7 @@ mod tests {
     const MOR: PersonId = PersonId(20);
 
     fn coordinator() -> Actor {
-        Actor { person: KOORDINATOR, org: OrgId(7), org_roles: vec!["familiekoordinator".into()], department: Some("Familiens Fremtid".into()) }
+        Actor { person: KOORDINATOR, org: OrgId(7), org_roles: vec!["familiekoordinator".into()], department: Some("Familiens Fremtid".into()), deputy_for: vec![] }
     }
 
     fn course() -> CourseState {
@@ -420,7 +420,7 @@ mod tests {
         let call = |st: &CourseState| tasks(&m, st).into_iter().filter(|t| t.id.starts_with("ring_til_familien:")).collect::<Vec<_>>();
         assert_eq!(call(&st).len(), 1);
         assert_eq!(call(&st)[0].window.to, date(2026, 11, 24));
-        let a = Actor { person: KOORDINATOR, org: OrgId(7), org_roles: vec![], department: None };
+        let a = Actor { person: KOORDINATOR, org: OrgId(7), org_roles: vec![], department: None, deputy_for: vec![] };
         let ctx = Ctx { model: &m, state: &st, actor: &a, today: TODAY };
         let evs = crate::commands::complete_task(&ctx, "ring_til_familien:2026-09-01", "ringet", Some("Aftalt møde i december".into())).unwrap();
         apply(&mut st, evs);

@@ -346,7 +346,7 @@ pub const CALL_OUTCOMES: [(&str, &str); 2] = [("ringet", "Familien er ringet op"
 /// Whether the actor is one of the task's owners (or holds a role that stands in for one).
 fn owns(ctx: &Ctx, task: &tasks::Task, owner_roles: &[String]) -> bool {
     task.owners.iter().any(|o| match o {
-        Owner::Person { person, .. } => *person == ctx.actor.person,
+        Owner::Person { person, .. } => *person == ctx.actor.person || ctx.actor.deputy_for.contains(person),
         Owner::OrgRole { org, role } => *org == ctx.actor.org && ctx.actor.org_roles.contains(role),
     }) || policy::holds_any(ctx.model, ctx.state, ctx.actor, &stand_ins(ctx.model, owner_roles))
 }
@@ -470,7 +470,7 @@ mod tests {
         let kommune = allowed(&m, &st, &tovholder(), TODAY);
         assert!(kommune.dates.is_empty() && kommune.decisions.is_empty());
         assert_eq!((kommune.roles, kommune.fields), (vec!["kontaktperson".to_string()], vec!["aktiviteter".to_string()]));
-        let outsider = Actor { person: PersonId(9), org: OrgId(9), org_roles: vec!["tovholder".into()], department: None };
+        let outsider = Actor { person: PersonId(9), org: OrgId(9), org_roles: vec!["tovholder".into()], department: None, deputy_for: vec![] };
         assert_eq!(allowed(&m, &st, &outsider, TODAY), Allowed::default());
     }
 

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod consents;
 pub mod course_log;
 pub mod courses;
+pub mod deputies;
 pub mod documents;
 pub mod duty;
 pub mod family;

@@ -283,7 +283,9 @@ async fn current_user(app: &App, headers: &HeaderMap) -> Result<Option<CurrentUs
     let token_hash = sha256_hex(&token);
     let Some(session) = live_session(app, &token_hash, app.config.session_idle, app.config.session_max).await? else { return Ok(None) };
     // A login deactivated since: its session ends here even before the store has dropped it.
-    let Some(user) = app.store.user(session.person).await?.filter(|u| u.active) else { return Ok(None) };
+    let Some(mut user) = app.store.user(session.person).await?.filter(|u| u.active) else { return Ok(None) };
+    // Colleagues on leave whose course roles they act in today.
+    user.deputy_for = tovholder_app::deputies::standing_in_for(app, &user).await?;
     Ok(Some(CurrentUser { user, csrf: session.csrf, token_hash }))
 }
 
