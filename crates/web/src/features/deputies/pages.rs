@@ -1,5 +1,7 @@
 //! The page "Stedfortræder".
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -22,21 +24,15 @@ struct DeputyPage {
     csrf: String,
     d: Deputies,
     errors: Vec<FieldError>,
-    form: FormData,
+    values: BTreeMap<String, String>,
 }
 
-crate::ui::form_state!(DeputyPage);
-
-impl DeputyPage {
-    fn typed(&self, key: &str) -> String {
-        get(&self.form, key).to_string()
-    }
-}
+crate::ui::form_state!(DeputyPage, values);
 
 async fn render(app: &App, user: &CurrentUser, errors: Vec<FieldError>, form: FormData) -> Result<Response, AppError> {
     let d = deputies::mine(app, user).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, DeputyPage { layout: Layout::for_user(app, user, "account").await?, csrf: user.csrf.clone(), d, errors, form }).into_response())
+    Ok((status, DeputyPage { layout: Layout::for_user(app, user, "account").await?, csrf: user.csrf.clone(), d, errors, values: form.into_iter().collect() }).into_response())
 }
 
 pub async fn page(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {

@@ -106,9 +106,14 @@ pub async fn course(State(app): State<App>, family: CurrentFamily, Path(id): Pat
 /// Does the family member's action; on to the page with its notice, or back with the errors.
 async fn act(app: &App, family: &CurrentFamily, id: i64, action: FamilyAction, done: &str, form: &FormData) -> Result<Response, PageError> {
     let fc = FamilyCourse::load(app, &family.person, CourseId(id), "write").await?;
-    match family::perform(app, &fc, action).await {
+    act_on(app, family, &fc, action, done, form).await
+}
+
+async fn act_on(app: &App, family: &CurrentFamily, fc: &FamilyCourse, action: FamilyAction, done: &str, form: &FormData) -> Result<Response, PageError> {
+    let id = fc.id;
+    match family::perform(app, fc, action).await {
         Ok(()) => Ok(Redirect::to(&format!("/familie/forloeb/{id}?besked={done}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok(render(app, family, &fc, None, errors, form.iter().cloned().collect()).await?),
+        Err(AppError::Invalid(errors)) => Ok(render(app, family, fc, None, errors, form.iter().cloned().collect()).await?),
         Err(e) => Err(e.into()),
     }
 }
@@ -138,7 +143,7 @@ pub async fn request(State(app): State<App>, family: CurrentFamily, Path(id): Pa
     let fc = FamilyCourse::load(&app, &family.person, CourseId(id), "write").await?;
     let acute = fc.model.requests.as_ref().and_then(|d| d.urgencies.get(&urgency)).is_some_and(|u| u.acute);
     let action = FamilyAction::Request { topic: get(&form, "topic").to_string(), urgency, text: get(&form, "request_text").to_string() };
-    act(&app, &family, id, action, if acute { "akut" } else { "henvendelse" }, &form).await
+    act_on(&app, &family, &fc, action, if acute { "akut" } else { "henvendelse" }, &form).await
 }
 
 pub async fn sign(State(app): State<App>, family: CurrentFamily, Path((id, consent)): Path<(i64, u32)>) -> Result<Response, PageError> {

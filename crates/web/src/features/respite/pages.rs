@@ -1,5 +1,7 @@
 //! The pages of "Aflastning": the organisation's and a course's.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -26,21 +28,15 @@ struct OrgPage {
     csrf: String,
     r: OrgRespite,
     errors: Vec<FieldError>,
-    form: FormData,
+    values: BTreeMap<String, String>,
 }
 
-crate::ui::form_state!(OrgPage);
-
-impl OrgPage {
-    fn typed(&self, key: &str) -> String {
-        get(&self.form, key).to_string()
-    }
-}
+crate::ui::form_state!(OrgPage, values);
 
 async fn org_page(app: &App, user: &CurrentUser, errors: Vec<FieldError>, form: FormData) -> Result<Response, AppError> {
     let r = respite::org_respite(app, user, user.org).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, OrgPage { layout: Layout::for_user(app, user, "respite").await?, csrf: user.csrf.clone(), r, errors, form }).into_response())
+    Ok((status, OrgPage { layout: Layout::for_user(app, user, "respite").await?, csrf: user.csrf.clone(), r, errors, values: form.into_iter().collect() }).into_response())
 }
 
 pub async fn org(State(app): State<App>, user: CurrentUser) -> Result<Response, PageError> {
@@ -80,16 +76,10 @@ struct CoursePage {
     csrf: String,
     r: CourseRespite,
     errors: Vec<FieldError>,
-    form: FormData,
+    values: BTreeMap<String, String>,
 }
 
-crate::ui::form_state!(CoursePage);
-
-impl CoursePage {
-    fn typed(&self, key: &str) -> String {
-        get(&self.form, key).to_string()
-    }
-}
+crate::ui::form_state!(CoursePage, values);
 
 async fn course_page(app: &App, course: &AuthorizedCourse, errors: Vec<FieldError>, form: FormData) -> Result<Response, AppError> {
     let r = respite::course_respite(app, course).await?.ok_or(AppError::NotFound)?;
@@ -102,7 +92,7 @@ async fn course_page(app: &App, course: &AuthorizedCourse, errors: Vec<FieldErro
         csrf: course.user.csrf.clone(),
         r,
         errors,
-        form,
+        values: form.into_iter().collect(),
     };
     Ok((status, page).into_response())
 }
