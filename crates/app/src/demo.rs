@@ -160,6 +160,7 @@ pub async fn seed(app: &App) -> Result<Option<Seeded>, AppError> {
     s.families().await?;
     s.duty().await?;
     s.foster_family().await?;
+    s.activities().await?;
     Ok(Some(Seeded { orgs: s.orgs, users: s.users, courses: s.courses }))
 }
 

@@ -97,3 +97,21 @@ pub async fn name(app: &App, user: &User, deputy: PersonId, from: Date, to: Date
     }
     Ok(id)
 }
+
+/// `user` is back early: their period `id` ends yesterday (or, not yet begun, is withdrawn),
+/// and each course where they hold a course role records it.
+pub async fn end(app: &App, user: &User, id: i64) -> Result<(), AppError> {
+    let today = app.clock.today();
+    let period = app.store.deputies_of(user.person, today).await?.into_iter().find(|d| d.id == id).ok_or(AppError::NotFound)?;
+    let to = if period.from < today { today.yesterday().unwrap_or(today) } else { period.from.yesterday().unwrap_or(period.from) };
+    app.store.end_deputy(user.person, id, to).await?;
+    log(app, AccessRecord { at: app.clock.now(), person: Some(user.person), course: None, action: format!("write:deputy:{id}:end"), allowed: true, reason: "own".into() }).await?;
+    for course in app.store.courses_of_member(user.person).await? {
+        let Ok(c) = Course::load(app, user.clone(), course, Action::Read, "write:deputy".into()).await else { continue };
+        let recorded = c.state.deputies.iter().any(|d| d.person == user.person && d.deputy == period.deputy && d.from == period.from);
+        if recorded && c.state.closed.is_none() {
+            crate::actions::record(app, &c, Event::DeputyEnded { person: user.person, deputy: period.deputy, from: period.from, to }).await?;
+        }
+    }
+    Ok(())
+}

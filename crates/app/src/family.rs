@@ -232,6 +232,8 @@ pub struct FamilyView {
     /// For those who may ask for support (foster parents): who is on call, the form's choices and
     /// their requests.
     pub requests: Option<FamilyRequests>,
+    /// Supervision, courses and network groups the viewer is invited to (any organisation's).
+    pub activities: Vec<crate::activities::ActivityLine>,
 }
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -375,6 +377,7 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
             }),
             _ => None,
         },
+        activities: crate::activities::for_family(app, me).await?,
     };
     let Some(entry) = fc.network else { return Ok(full) };
     // A person of the network: who is who, the meetings they are invited to, and, while the
@@ -399,6 +402,7 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
         threads: vec![],
         write_to: vec![],
         requests: None,
+        activities: vec![],
         ..full
     })
 }

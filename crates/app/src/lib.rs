@@ -4,6 +4,7 @@
 
 pub mod access_log;
 pub mod actions;
+pub mod activities;
 pub mod admin;
 pub mod clock;
 pub mod course;

@@ -59,6 +59,17 @@ pub fn cancelled_subject(kind: &str) -> String {
     format!("Aflyst: {kind}")
 }
 
+/// An activity's invitation (one per session): the session's time, and a link where one signs up.
+pub fn activity_invitation_body(when: &str, link: &str) -> String {
+    format!("Du er inviteret til en aktivitet {when}. Sted og varighed står i kalenderinvitationen, som er vedhæftet.\n\nSe aktiviteten og tilmeld dig eller meld fra her:\n{link}")
+}
+
+pub fn activity_cancelled_body(when: &str) -> String {
+    format!("Aktiviteten {when} er aflyst. Kalenderinvitationen er vedhæftet, så den kan fjernes fra kalenderen.")
+}
+
+pub const ACTIVITY_ICS_LINK: &str = "Tilmeld dig eller meld fra i Tovholder:";
+
 pub fn invitation_body_staff(link: &str) -> String {
     format!(
         "Du er inviteret til et møde. Tid og sted står i kalenderinvitationen, som er vedhæftet. Dagsordenen sendes en uge før mødet.\n\nSkulle du blive forhindret i at komme, bedes du i samspil med din leder pege på en afløser og give koordinatoren besked.\n\nSe mødet i Tovholder:\n{link}"

@@ -762,6 +762,8 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
         }
         Event::RespiteCancelled { booking } => format!("Aflastningen (booking nr. {booking}) blev aflyst."),
         Event::DeputyNamed { person, deputy, from, to } => format!("{} er stedfortræder for {} {} – {}.", name(deputy), name(person), format_date_da(*from), format_date_da(*to)),
+        Event::DeputyEnded { person, deputy, from, to } if to < from => format!("{} er alligevel ikke stedfortræder for {} fra {}.", name(deputy), name(person), format_date_da(*from)),
+        Event::DeputyEnded { person, deputy, to, .. } => format!("{} er stedfortræder for {} til og med {} (kortet af).", name(deputy), name(person), format_date_da(*to)),
     }
 }
 

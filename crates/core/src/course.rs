@@ -297,6 +297,14 @@ pub enum Event {
         from: Date,
         to: Date,
     },
+    /// `person` came back early: the period from `from` with `deputy` now ends on `to` (before
+    /// `from`: it never began).
+    DeputyEnded {
+        person: PersonId,
+        deputy: PersonId,
+        from: Date,
+        to: Date,
+    },
 }
 
 /// A child's wishes as they stand.
@@ -384,7 +392,7 @@ impl Event {
             Event::ThreadStarted { .. } | Event::MessagePosted { .. } | Event::ThreadRead { .. } | Event::RequestMade { .. } => vec![],
             Event::AcuteLogged { request, .. } => vec![format!("request:{request}")],
             Event::RespiteBooked { booking, .. } | Event::RespiteCancelled { booking } => vec![format!("respite:{booking}")],
-            Event::DeputyNamed { .. } => vec![],
+            Event::DeputyNamed { .. } | Event::DeputyEnded { .. } => vec![],
             Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
             Event::CourseOpened { .. } | Event::DocumentAdded(_) | Event::DocumentSent { .. } | Event::DocumentRead { .. } | Event::ConsentRecorded(_) => vec![],
         }
@@ -402,7 +410,7 @@ impl Event {
             Event::ThreadStarted { participants, .. } => participants.clone(),
             Event::RequestMade { to, on_duty, .. } => to.iter().chain(on_duty).copied().collect(),
             Event::RespiteBooked { child, .. } => vec![*child],
-            Event::DeputyNamed { person, deputy, .. } => vec![*person, *deputy],
+            Event::DeputyNamed { person, deputy, .. } | Event::DeputyEnded { person, deputy, .. } => vec![*person, *deputy],
             Event::MeetingPlanned(f) => f
                 .attendees
                 .iter()
@@ -468,6 +476,7 @@ impl Event {
             Event::RespiteBooked { .. } => "respite_booked",
             Event::RespiteCancelled { .. } => "respite_cancelled",
             Event::DeputyNamed { .. } => "deputy_named",
+            Event::DeputyEnded { .. } => "deputy_ended",
             Event::PlanIssued { .. } => "plan_issued",
         }
     }
@@ -897,6 +906,12 @@ impl CourseState {
             // The bookings are the offering organisation's data (the store's); nothing to keep here.
             Event::RespiteBooked { .. } | Event::RespiteCancelled { .. } => {}
             Event::DeputyNamed { person, deputy, from, to } => self.deputies.push(DeputyPeriod { person: *person, deputy: *deputy, from: *from, to: *to }),
+            Event::DeputyEnded { person, deputy, from, to } => {
+                self.deputies.retain(|d| !(d.person == *person && d.deputy == *deputy && d.from == *from && *to < *from));
+                for d in self.deputies.iter_mut().filter(|d| d.person == *person && d.deputy == *deputy && d.from == *from) {
+                    d.to = *to;
+                }
+            }
             Event::AcuteLogged { request, text } => {
                 if let Some(r) = self.requests.iter_mut().find(|r| r.id == *request) {
                     r.logged = Some((text.clone(), stamp.clone()));

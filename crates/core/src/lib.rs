@@ -1,6 +1,7 @@
 //! Tovholder's domain: collaboration models, courses, deadlines, the access policy and CPR
 //! numbers. No I/O, no async; the clock is passed in.
 
+pub mod activities;
 pub mod calendar;
 pub mod commands;
 pub mod consent;

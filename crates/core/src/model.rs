@@ -74,6 +74,9 @@ pub struct Model {
     pub requests: Option<crate::requests::RequestsDef>,
     /// Respite for the course's child on a party's offers (`[respite]`).
     pub respite: Option<crate::respite::RespiteDef>,
+    /// Activities an organisation plans across its courses (`[activities.<kind>]`).
+    #[serde(default)]
+    pub activities: IndexMap<String, crate::activities::ActivityDef>,
 }
 
 fn first_version() -> u32 {
@@ -724,7 +727,27 @@ impl Model {
         }
         self.validate_meetings(&mut v);
         self.validate_requests(&mut v);
+        self.validate_activities(&mut v);
         v.errors
+    }
+
+    fn validate_activities(&self, v: &mut Validator) {
+        for (id, a) in &self.activities {
+            let at = format!("activities.{id}");
+            v.party(self, &format!("{at}.organised_by"), &a.organised_by);
+            if a.invite.is_empty() {
+                v.err(&format!("{at}.invite"), "skal have mindst én rolle".into());
+            }
+            for (i, role) in a.invite.iter().enumerate() {
+                match self.roles.get(role) {
+                    Some(r) if r.scope == Scope::Organisation && r.party.is_none() => {
+                        v.err(&format!("{at}.invite[{i}]"), format!("'{role}' er en organisationsrolle uden part; angiv `party`, så modellen ved, hvilken organisation der inviteres fra"))
+                    }
+                    Some(_) => {}
+                    None => v.err(&format!("{at}.invite[{i}]"), format!("henviser til rollen '{role}', som modellen ikke definerer under [roles]")),
+                }
+            }
+        }
     }
 
     fn validate_requests(&self, v: &mut Validator) {

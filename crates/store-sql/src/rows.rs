@@ -161,6 +161,13 @@ for_every_dialect! {
             self.keys.open_text(row, stored).map_err(|_| corrupt(format!("{} does not open (changed, or moved from another row)", row.describe())))
         }
 
+        /// An activity as stored (sealed), and its version.
+        pub fn activity_row(&self, r: &DbRow<D>) -> Result<(tovholder_core::activities::Activity, i64)> {
+            let (id, version, body): (i64, i64, String) = (r.try_get("id").map_err(db)?, r.try_get("version").map_err(db)?, r.try_get("body").map_err(db)?);
+            let activity = serde_json::from_str(&self.open_text(TextRow::Activity(id, version), &body)?).map_err(corrupt)?;
+            Ok((activity, version))
+        }
+
         /// A course's state as stored (sealed, or written before encryption at rest).
         pub fn state_of(&self, course: i64, version: i64, stored: &str) -> Result<CourseState> {
             serde_json::from_str::<CourseState>(&self.open_text(TextRow::State(course, version), stored)?).map_err(corrupt)

@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::Row;
 
+use tovholder_core::activities::Activity;
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::respite::{Booking, Offer};
 use tovholder_store::access::{Access, ChainReport};
@@ -161,6 +162,51 @@ for_every_dialect! {
         async fn deputyships(&self, deputy: PersonId, day: Date) -> Result<Vec<Deputy>> {
             let rows = sqlx::query(D::SQL.deputyships).bind(deputy.0).bind(day.to_string()).bind(day.to_string()).fetch_all(&self.reader).await.map_err(db)?;
             rows.iter().map(Self::deputy_row).collect()
+        }
+
+        async fn end_deputy(&self, person: PersonId, id: i64, to: Date) -> Result<()> {
+            let ended = sqlx::query(D::SQL.end_deputy).bind(to.to_string()).bind(person.0).bind(id).fetch_optional(&self.writer).await.map_err(db)?;
+            ended.map(|_| ()).ok_or(StoreError::NotFound)
+        }
+
+        async fn activities_of_org(&self, org: OrgId) -> Result<Vec<Activity>> {
+            let rows = sqlx::query(D::SQL.activities_of_org).bind(org.0).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| self.activity_row(r).map(|(a, _)| a)).collect()
+        }
+
+        async fn activities_for(&self, person: PersonId) -> Result<Vec<Activity>> {
+            let rows = sqlx::query(D::SQL.activities_for).bind(person.0).fetch_all(&self.reader).await.map_err(db)?;
+            rows.iter().map(|r| self.activity_row(r).map(|(a, _)| a)).collect()
+        }
+
+        async fn activity(&self, id: i64) -> Result<Option<(Activity, i64)>> {
+            let row = sqlx::query(D::SQL.activity).bind(id).fetch_optional(&self.reader).await.map_err(db)?;
+            row.map(|r| self.activity_row(&r)).transpose()
+        }
+
+        async fn save_activity(&self, a: &Activity, version: i64, mails: &[NewMail]) -> Result<Option<i64>> {
+            let now = to_micros(Timestamp::now());
+            let mut tx = self.begin().await?;
+            let id = if a.id == 0 {
+                Self::id_row(&sqlx::query(D::SQL.insert_activity).bind(a.org.0).bind(to_micros(a.created_at)).fetch_one(&mut *tx).await.map_err(db)?, "id")?
+            } else {
+                a.id
+            };
+            let stored = Activity { id, ..a.clone() };
+            let body = self.keys.seal_text(TextRow::Activity(id, version + 1), &json(&stored)?).map_err(sealing)?;
+            let saved = sqlx::query(D::SQL.update_activity).bind(version + 1).bind(body).bind(id).bind(if a.id == 0 { 1 } else { version }).fetch_optional(&mut *tx).await.map_err(db)?;
+            if saved.is_none() {
+                return Ok(None);
+            }
+            sqlx::query(D::SQL.delete_activity_invitees).bind(id).execute(&mut *tx).await.map_err(db)?;
+            for i in &stored.invitees {
+                sqlx::query(D::SQL.insert_activity_invitee).bind(id).bind(i.person.0).execute(&mut *tx).await.map_err(db)?;
+            }
+            for m in mails {
+                Self::insert_mail(&mut tx, m, now).await?;
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(Some(id))
         }
 
         async fn add_deputy(&self, d: &Deputy, at: Timestamp) -> Result<i64> {

@@ -240,6 +240,8 @@ pub enum TextRow<'a> {
     State(i64, i64),
     /// A task's label: the course and the task's key.
     Task(i64, &'a str),
+    /// An activity across courses (its id, and the version it is the body of).
+    Activity(i64, i64),
 }
 
 impl TextRow<'_> {
@@ -249,6 +251,7 @@ impl TextRow<'_> {
             TextRow::Entry(_, seq) => format!("entry {seq}"),
             TextRow::State(..) => "the stored state".into(),
             TextRow::Task(_, task) => format!("the label of task {task}"),
+            TextRow::Activity(id, _) => format!("activity {id}"),
         }
     }
 }
@@ -260,6 +263,7 @@ impl std::fmt::Display for TextRow<'_> {
             TextRow::Entry(course, seq) => write!(f, "journal {course} {seq}"),
             TextRow::State(course, version) => write!(f, "state {course} {version}"),
             TextRow::Task(course, task) => write!(f, "task {course} {task}"),
+            TextRow::Activity(id, version) => write!(f, "activity {id} {version}"),
         }
     }
 }

@@ -13,6 +13,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use tovholder_core::activities::Activity;
 use tovholder_core::course::{CourseState, Event, Stamp};
 use tovholder_core::ids::{CourseId, OrgId, PersonId};
 use tovholder_core::respite::{Booking, Offer};
@@ -493,6 +494,19 @@ pub trait Directory: Send + Sync + 'static {
     /// The periods in which `deputy` stands in for someone on `day`.
     async fn deputyships(&self, deputy: PersonId, day: Date) -> Result<Vec<Deputy>>;
     async fn add_deputy(&self, d: &Deputy, at: Timestamp) -> Result<i64>;
+    /// Ends `person`'s deputy period `id` on `to` (the day before it would have begun: it is
+    /// withdrawn); `NotFound` for another's.
+    async fn end_deputy(&self, person: PersonId, id: i64, to: Date) -> Result<()>;
+    /// The organisation's activities, newest first.
+    async fn activities_of_org(&self, org: OrgId) -> Result<Vec<Activity>>;
+    /// The activities `person` is invited to, newest first.
+    async fn activities_for(&self, person: PersonId) -> Result<Vec<Activity>>;
+    /// An activity and the version it is stored at.
+    async fn activity(&self, id: i64) -> Result<Option<(Activity, i64)>>;
+    /// Saves an activity with `mails` for the outbox, in one transaction: a new one (id 0,
+    /// `version` 0) or over the stored one at `version`. Its id, or None when someone else saved
+    /// it first (nothing is written then).
+    async fn save_activity(&self, activity: &Activity, version: i64, mails: &[NewMail]) -> Result<Option<i64>>;
     async fn add_person(&self, p: &NewPerson) -> Result<PersonId>;
     /// A family member's record corrected (name, e-mail, CPR number): only a person of no
     /// organisation, whose login is the family's.

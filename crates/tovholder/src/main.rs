@@ -663,7 +663,7 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
             target.add_meeting_place(org.id, &p.name, &p.address).await?;
         }
         // Its own data: opening hours, the duty roster (who set a shift is not kept: the copy
-        // names the person on call), and respite offers.
+        // names the person on call), respite offers and activities.
         target.set_opening_hours(org.id, &source.opening_hours(org.id).await?).await?;
         for s in source.duty_shifts(org.id, jiff::Timestamp::MIN, jiff::Timestamp::MAX).await? {
             target.add_duty_shift(&s, s.person, s.from).await?;
@@ -672,6 +672,10 @@ async fn migrate_store(file: Option<&Path>, from: Option<String>, to: &str) -> a
             // Who made it is not kept either: 0 marks a copied row.
             let new = target.add_respite_offer(&o, tovholder_core::ids::PersonId(0), jiff::Timestamp::now()).await?;
             offers.push((o.id, new));
+        }
+        // Activities whole (sessions, invitations, answers, attendance, notes), oldest first.
+        for a in source.activities_of_org(org.id).await?.into_iter().rev() {
+            target.save_activity(&tovholder_core::activities::Activity { id: 0, ..a }, 0, &[]).await?.context("an activity could not be copied")?;
         }
     }
     let ids = source.course_ids().await?;

@@ -42,6 +42,7 @@ pub fn table() -> Vec<Route> {
     rows.extend(crate::features::requests::routes());
     rows.extend(crate::features::respite::routes());
     rows.extend(crate::features::deputies::routes());
+    rows.extend(crate::features::activities::routes());
     rows
 }
 

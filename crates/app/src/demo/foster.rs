@@ -3,7 +3,8 @@
 //! duty) under Egeskov's bevilling: Frida Mørk of the familiepleje opened it and is the
 //! familieplejekonsulent, Karim Aziz the myndighedssagsbehandler. Susanne
 //! has asked for support twice (one answered, one waiting), the quarterly coordination meeting
-//! is planned, and Malthe is booked on Fjordlyst's next respite weekend. Malthe's mother, Lene Brandt, is on the course and never sees where he lives.
+//! is planned, and Malthe is booked on Fjordlyst's next respite weekend. Fjordlyst has invited
+//! its foster families to a supervision series and planned the municipalities' network meeting. Malthe's mother, Lene Brandt, is on the course and never sees where he lives.
 
 use tovholder_core::cpr::Cpr;
 use tovholder_core::ids::CourseId;
@@ -89,6 +90,33 @@ impl Seeder<'_> {
         self.app.store.add_respite_offer(&summer, self.users["jonas"].person, now).await?;
         let c = self.course("frida", id).await?;
         crate::respite::book(self.app, &c, offer, friday, sunday).await.map(|_| ())
+    }
+
+    /// Fjordlyst's activities: a supervision series for its foster families (the Holms are
+    /// invited; Susanne has signed up) and next year's network meeting for the municipalities,
+    /// planned with its computed list but not sent yet, so a newcomer can look it over and send.
+    pub(super) async fn activities(&self) -> Result<(), AppError> {
+        let jonas = self.as_user("jonas")?;
+        let evening = |days: i64| self.day(days).at(17, 0, 0, 0);
+        let plan = crate::activities::Plan {
+            kind: "plejefamilie_stoette:supervision".into(),
+            title: "Supervision for plejefamilier, vinter".into(),
+            place: "Julemærkehjemmet Fjordlyst, mødelokalet, Fjordvej 12".into(),
+            capacity: 8,
+            sessions: vec![(evening(14), 120), (evening(28), 120), (evening(42), 120)],
+        };
+        let id = crate::activities::plan(self.app, &jonas, plan).await?;
+        crate::activities::send_invitations(self.app, &jonas, id).await?;
+        let susanne = self.app.store.family_by_email("susanne.holm@familie.example").await?.into_iter().next().ok_or(AppError::NotFound)?;
+        crate::activities::answer(self.app, crate::activities::Viewer::Family(&susanne), id, true).await?;
+        let meeting = crate::activities::Plan {
+            kind: "julemaerkehjem:netvaerksmoede".into(),
+            title: "Netværksmøde for kommunerne".into(),
+            place: "Julemærkehjemmet Fjordlyst, Fjordvej 12".into(),
+            capacity: 40,
+            sessions: vec![(self.day(56).at(10, 0, 0, 0), 180)],
+        };
+        crate::activities::plan(self.app, &jonas, meeting).await.map(|_| ())
     }
 
     /// Susanne asks about contact with Malthe's mother (Mette answers) and about school (waiting).

@@ -3,6 +3,7 @@
 
 pub mod accessibility;
 pub mod account;
+pub mod activities;
 pub mod admin;
 pub mod changes;
 pub mod consents;

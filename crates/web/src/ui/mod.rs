@@ -133,6 +133,7 @@ impl Layout {
             ("/moedesteder", "Mødesteder", "places"),
             ("/beredskab", "Beredskab", "duty"),
             ("/aflastning", "Aflastning", "respite"),
+            ("/aktiviteter", "Aktiviteter", "activities"),
         ];
         if self.user.as_ref().is_some_and(|u| u.admin) {
             items.push(("/admin", "Administration", "admin"));

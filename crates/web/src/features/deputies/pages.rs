@@ -15,6 +15,7 @@ use crate::App;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{AppError, PageError};
 use crate::http::form::{FormData, get, parse_date, person};
+use crate::http::path::Path;
 use crate::ui::{FormState, Layout};
 
 #[derive(Template, WebTemplate)]
@@ -54,4 +55,9 @@ pub async fn name(State(app): State<App>, user: CurrentUser, Form(form): Form<Fo
         Err(AppError::Invalid(errors)) => Ok(render(&app, &user, errors, form).await?),
         Err(e) => Err(e.into()),
     }
+}
+
+pub async fn end(State(app): State<App>, user: CurrentUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+    deputies::end(&app, &user, id).await?;
+    Ok(Redirect::to("/stedfortraeder").into_response())
 }
