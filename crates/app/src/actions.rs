@@ -51,6 +51,13 @@ pub enum Command {
     Appoint {
         role: String,
         person: PersonId,
+        /// The note to the new holder, when they take over (the model's `handover`).
+        #[serde(default)]
+        handover: Option<String>,
+    },
+    /// The new holder has read the hand-over note.
+    ReadHandover {
+        handover: u32,
     },
     Decide {
         decision: String,
@@ -317,6 +324,7 @@ impl Command {
         match self {
             Command::SetDates { dates, .. } => dates.keys().map(|d| format!("date:{d}")).collect(),
             Command::Appoint { role, .. } => vec![format!("role:{role}")],
+            Command::ReadHandover { handover } => vec![format!("handover:{handover}")],
             Command::Decide { decision, .. } => vec![format!("decision:{decision}")],
             Command::RecordField { field, .. } => vec![format!("field:{field}")],
             Command::CompleteTask { task, .. } => vec![format!("task:{task}")],
@@ -354,6 +362,7 @@ impl Command {
         match self {
             Command::SetDates { .. } => "set_dates",
             Command::Appoint { .. } => "appoint",
+            Command::ReadHandover { .. } => "read_handover",
             Command::Decide { .. } => "decide",
             Command::RecordField { .. } => "record_field",
             Command::LogAcute { .. } => "log_acute",
@@ -569,7 +578,7 @@ async fn prepare(app: &App, course: &Course, ops: &[Command]) -> Result<Known, A
     let mut orgs = BTreeMap::new();
     let mut users = std::collections::BTreeSet::new();
     for op in ops {
-        if let Command::Appoint { person, role } = op {
+        if let Command::Appoint { person, role, .. } = op {
             let user = app.store.user(*person).await?;
             // Only a holder of a standing role the model names may be appointed (a kontaktperson
             // is a caseworker, not someone from the school): the form offers only them.
@@ -714,7 +723,8 @@ async fn decide(app: &App, course: &Course, ops: &[Command], known: &Known, stam
             }
             Command::RemoveFamilyMember { person, role, why } => commands::members::remove_member(&ctx, *person, role, why),
             Command::SetDates { dates, reason } => commands::set_dates(&ctx, dates, reason.clone()),
-            Command::Appoint { role, person } => commands::appoint(&ctx, role, *person, known.orgs[person]),
+            Command::Appoint { role, person, handover } => commands::appoint(&ctx, role, *person, known.orgs[person], handover.as_deref()),
+            Command::ReadHandover { handover } => commands::read_handover(&ctx, *handover),
             Command::Decide { decision, value, note } => commands::decide(&ctx, decision, value, note.clone()),
             Command::RecordField { field, value } => commands::record_field(&ctx, field, value),
             Command::LogAcute { request, text } => commands::requests::log_acute(&ctx, *request, text),

@@ -318,13 +318,16 @@ impl Seeder<'_> {
         let c = self.course("mette", id).await?;
         actions::perform(self.app, &c, vec![Command::SetDates { dates, reason: None }]).await?;
         let c = self.course("mette", id).await?;
-        actions::perform(self.app, &c, vec![Command::Appoint { role: "kontaktpaedagog".into(), person: self.users["jonas"].person }]).await?;
+        actions::perform(self.app, &c, vec![Command::Appoint { role: "kontaktpaedagog".into(), person: self.users["jonas"].person, handover: None }]).await?;
         if stage == Stage::CalledIn {
             return Ok(id);
         }
         let c = self.course(tovholder, id).await?;
         let offer = "Familien tilbydes et forløb i Familiehuset efter opholdet, og skolen er orienteret om opholdet.";
-        let ops = vec![Command::Appoint { role: "kontaktperson".into(), person: self.users[kontaktperson].person }, Command::RecordField { field: "aktiviteter".into(), value: offer.into() }];
+        let ops = vec![
+            Command::Appoint { role: "kontaktperson".into(), person: self.users[kontaktperson].person, handover: None },
+            Command::RecordField { field: "aktiviteter".into(), value: offer.into() },
+        ];
         actions::perform(self.app, &c, ops).await?;
         if stage >= Stage::FollowUp {
             // The home's statement and action plan go to the tovholder, who forwards them.

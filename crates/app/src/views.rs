@@ -348,6 +348,9 @@ pub struct CourseView {
     pub has_respite: bool,
     /// Deputies now and ahead: "Sara Berg er stedfortræder for Karim Aziz 1. feb. 2027 – 28. feb. 2027".
     pub deputies_da: Vec<String>,
+    /// Hand-over notes between holders of a course role, newest first; the viewer's unread one
+    /// is shown before anything else.
+    pub handovers: Vec<HandoverView>,
     /// The children's "Mine ønsker".
     pub wishes: Vec<crate::meeting_views::WishView>,
     /// Persons of the network whom a consent names and lets look in now: (person, "Inge Bak
@@ -414,6 +417,7 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         ids.extend(d.read.iter().map(|r| r.0));
     }
     ids.extend(state.deputies.iter().flat_map(|d| [d.person, d.deputy]));
+    ids.extend(state.handovers.iter().flat_map(|h| h.from.iter().copied().chain([h.to])));
     ids.sort();
     ids.dedup();
     let people: HashMap<PersonId, Person> = store.persons(&ids).await?.into_iter().map(|p| (p.id, p)).collect();
@@ -493,6 +497,21 @@ async fn full_course_view(app: &crate::App, model: &Model, id: CourseId, version
         has_plan: model.plan.is_some(),
         open_requests: model.requests.as_ref().map(|_| state.requests.iter().filter(|r| r.answered.is_none()).count()),
         has_respite: model.respite.is_some(),
+        handovers: state
+            .handovers
+            .iter()
+            .rev()
+            .map(|h| HandoverView {
+                id: h.id,
+                role_da: model.role_label(&h.role).to_string(),
+                from_da: h.from.iter().map(&pname).collect::<Vec<_>>().join(" og "),
+                to_da: pname(&h.to),
+                text: h.text.clone(),
+                written_da: format_timestamp_da(h.written.at).unwrap_or_default(),
+                read_da: h.read.as_ref().map(|r| format_timestamp_da(r.at).unwrap_or_default()),
+                mine_unread: h.read.is_none() && (h.to == viewer.person || viewer.deputy_for.contains(&h.to)),
+            })
+            .collect(),
         deputies_da: state
             .deputies
             .iter()
@@ -762,6 +781,10 @@ fn describe(model: &Model, e: &Event, name: &dyn Fn(&PersonId) -> String, orgs: 
         }
         Event::RespiteCancelled { booking } => format!("Aflastningen (booking nr. {booking}) blev aflyst."),
         Event::DeputyNamed { person, deputy, from, to } => format!("{} er stedfortræder for {} {} – {}.", name(deputy), name(person), format_date_da(*from), format_date_da(*to)),
+        Event::HandoverWritten { role, from, to, .. } => {
+            format!("Overdragelse som {} fra {} til {}.", model.role_label(role).to_lowercase(), from.iter().map(name).collect::<Vec<_>>().join(" og "), name(to))
+        }
+        Event::HandoverRead { .. } => "Overdragelsen er læst.".to_string(),
         Event::DeputyEnded { person, deputy, from, to } if to < from => format!("{} er alligevel ikke stedfortræder for {} fra {}.", name(deputy), name(person), format_date_da(*from)),
         Event::DeputyEnded { person, deputy, to, .. } => format!("{} er stedfortræder for {} til og med {} (kortet af).", name(deputy), name(person), format_date_da(*to)),
     }
@@ -843,6 +866,20 @@ pub fn consent_views(model: &Model, state: &CourseState, pname: &dyn Fn(&PersonI
             }
         })
         .collect()
+}
+
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct HandoverView {
+    pub id: u32,
+    pub role_da: String,
+    /// "Karim Aziz" (or two names when the role had two holders).
+    pub from_da: String,
+    pub to_da: String,
+    pub text: String,
+    pub written_da: String,
+    pub read_da: Option<String>,
+    /// The viewer is the new holder (or their deputy) and has not read it yet.
+    pub mine_unread: bool,
 }
 
 /// Who can see the course and why: the parties through their roles, and everyone a consent

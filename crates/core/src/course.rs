@@ -297,6 +297,19 @@ pub enum Event {
         from: Date,
         to: Date,
     },
+    /// A new holder of a course role took over from `from`, with their note (the model's
+    /// `handover`); `to` reads it first.
+    HandoverWritten {
+        handover: u32,
+        role: String,
+        from: Vec<PersonId>,
+        to: PersonId,
+        text: String,
+    },
+    /// The new holder has read the hand-over note.
+    HandoverRead {
+        handover: u32,
+    },
     /// `person` came back early: the period from `from` with `deputy` now ends on `to` (before
     /// `from`: it never began).
     DeputyEnded {
@@ -393,6 +406,7 @@ impl Event {
             Event::AcuteLogged { request, .. } => vec![format!("request:{request}")],
             Event::RespiteBooked { booking, .. } | Event::RespiteCancelled { booking } => vec![format!("respite:{booking}")],
             Event::DeputyNamed { .. } | Event::DeputyEnded { .. } => vec![],
+            Event::HandoverWritten { handover, .. } | Event::HandoverRead { handover } => vec![format!("handover:{handover}")],
             Event::AgreementMade(_) | Event::Measured(_) | Event::PlanIssued { .. } => vec![],
             Event::CourseOpened { .. } | Event::DocumentAdded(_) | Event::DocumentSent { .. } | Event::DocumentRead { .. } | Event::ConsentRecorded(_) => vec![],
         }
@@ -411,6 +425,7 @@ impl Event {
             Event::RequestMade { to, on_duty, .. } => to.iter().chain(on_duty).copied().collect(),
             Event::RespiteBooked { child, .. } => vec![*child],
             Event::DeputyNamed { person, deputy, .. } | Event::DeputyEnded { person, deputy, .. } => vec![*person, *deputy],
+            Event::HandoverWritten { from, to, .. } => from.iter().chain([to]).copied().collect(),
             Event::MeetingPlanned(f) => f
                 .attendees
                 .iter()
@@ -477,6 +492,8 @@ impl Event {
             Event::RespiteCancelled { .. } => "respite_cancelled",
             Event::DeputyNamed { .. } => "deputy_named",
             Event::DeputyEnded { .. } => "deputy_ended",
+            Event::HandoverWritten { .. } => "handover_written",
+            Event::HandoverRead { .. } => "handover_read",
             Event::PlanIssued { .. } => "plan_issued",
         }
     }
@@ -570,6 +587,21 @@ pub struct CourseState {
     /// list; this is the course's record of it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deputies: Vec<DeputyPeriod>,
+    /// Hand-over notes from a course role's former holder to the next (the model's `handover`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handovers: Vec<Handover>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handover {
+    pub id: u32,
+    pub role: String,
+    pub from: Vec<PersonId>,
+    pub to: PersonId,
+    pub text: String,
+    pub written: Stamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<Stamp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -906,6 +938,14 @@ impl CourseState {
             // The bookings are the offering organisation's data (the store's); nothing to keep here.
             Event::RespiteBooked { .. } | Event::RespiteCancelled { .. } => {}
             Event::DeputyNamed { person, deputy, from, to } => self.deputies.push(DeputyPeriod { person: *person, deputy: *deputy, from: *from, to: *to }),
+            Event::HandoverWritten { handover, role, from, to, text } => {
+                self.handovers.push(Handover { id: *handover, role: role.clone(), from: from.clone(), to: *to, text: text.clone(), written: stamp.clone(), read: None });
+            }
+            Event::HandoverRead { handover } => {
+                if let Some(h) = self.handovers.iter_mut().find(|h| h.id == *handover) {
+                    h.read = Some(stamp.clone());
+                }
+            }
             Event::DeputyEnded { person, deputy, from, to } => {
                 self.deputies.retain(|d| !(d.person == *person && d.deputy == *deputy && d.from == *from && *to < *from));
                 for d in self.deputies.iter_mut().filter(|d| d.person == *person && d.deputy == *deputy && d.from == *from) {

@@ -393,6 +393,10 @@ pub struct Role {
     #[serde(default)]
     pub may: Vec<Action>,
     /// For citizen roles: entered at opening.
+    /// A permanent change of holder asks for a hand-over note, which the next holder reads
+    /// first (e.g. a kontaktperson going on leave or moving on).
+    #[serde(default)]
+    pub handover: bool,
     pub register: Option<Register>,
 }
 
@@ -728,7 +732,15 @@ impl Model {
         self.validate_meetings(&mut v);
         self.validate_requests(&mut v);
         self.validate_activities(&mut v);
+        self.validate_handovers(&mut v);
         v.errors
+    }
+
+    fn validate_handovers(&self, v: &mut Validator) {
+        for (id, r) in self.roles.iter().filter(|(_, r)| r.handover && r.scope != Scope::Course) {
+            let _ = r;
+            v.err(&format!("roles.{id}.handover"), "en overdragelse hører til en rolle, man udpeges til i forløbet (`scope = \"course\"`)".into());
+        }
     }
 
     fn validate_activities(&self, v: &mut Validator) {

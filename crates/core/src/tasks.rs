@@ -112,6 +112,7 @@ pub fn tasks(model: &Model, state: &CourseState) -> Vec<Task> {
         .chain(meeting_tasks(model, state))
         .chain(vacancy_tasks(model, state))
         .chain(request_tasks(model, state))
+        .chain(handover_tasks(model, state))
         .collect()
 }
 
@@ -149,6 +150,27 @@ fn request_tasks(model: &Model, state: &CourseState) -> Vec<Task> {
             let done = r.answered.as_ref().map(|_| Done::Condition);
             out.push(Task { id: format!("henvendelse:{}", r.id), label: format!("Besvar henvendelse: {topic}"), window, owners: contacts.clone(), done });
         }
+    }
+    out
+}
+
+/// Days the new holder of a role has to read its hand-over note.
+const READ_HANDOVER_DAYS: i64 = 2;
+
+/// "Læs overdragelsen" for the new holder of a role, until they have read it.
+fn handover_tasks(model: &Model, state: &CourseState) -> Vec<Task> {
+    let mut out = Vec::new();
+    for h in &state.handovers {
+        let Ok(from) = crate::calendar::today_in_copenhagen(h.written.at) else { continue };
+        let Ok(to) = from.checked_add(jiff::Span::new().days(READ_HANDOVER_DAYS)) else { continue };
+        let label = model.role(&h.role).map_or(h.role.as_str(), |r| r.label.as_str()).to_lowercase();
+        out.push(Task {
+            id: format!("overdragelse:{}", h.id),
+            label: format!("Læs overdragelsen som ny {label}"),
+            window: Window { from, to },
+            owners: vec![Owner::Person { person: h.to, role: h.role.clone() }],
+            done: h.read.as_ref().map(|_| Done::Condition),
+        });
     }
     out
 }

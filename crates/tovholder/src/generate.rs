@@ -629,7 +629,7 @@ fn jmh(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Re
     if !yes {
         let day = add_days(applied, rng.range(7, 20))?;
         let kp = rng.pick(&home.staff).clone();
-        sim.act(&pa, day, |c| commands::appoint(c, "kontaktpaedagog", kp.person, kp.org))?;
+        sim.act(&pa, day, |c| commands::appoint(c, "kontaktpaedagog", kp.person, kp.org, None))?;
         sim.act(&kp.actor(), add_days(day, 1)?, |c| commands::complete_task(c, "opfoelg_nej", "fortsat_nej", Some("Familien ønsker fortsat ikke samarbejdet.".into())))?;
         return Ok(());
     }
@@ -659,7 +659,7 @@ fn jmh(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Re
         let stamp = Stamp { at: Timestamp::UNIX_EPOCH, by: c.actor.person };
         evs.iter().for_each(|e| st.apply(&stamp, e));
         let ctx = Ctx { model: c.model, state: &st, actor: c.actor, today: c.today };
-        evs.extend(commands::appoint(&ctx, "kontaktpaedagog", kp.person, kp.org)?);
+        evs.extend(commands::appoint(&ctx, "kontaktpaedagog", kp.person, kp.org, None)?);
         Ok(evs)
     })? {
         return Ok(());
@@ -681,7 +681,7 @@ fn jmh(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Re
     let appointed = add_days(called, rng.range(2, 12))?;
     let offer = "Familien tilbydes et forløb i Familiehuset efter opholdet, og skolen er orienteret om opholdet.";
     if !sim.act(&tov.actor(), appointed, |c| {
-        let mut evs = commands::appoint(c, "kontaktperson", kontakt.person, kontakt.org)?;
+        let mut evs = commands::appoint(c, "kontaktperson", kontakt.person, kontakt.org, None)?;
         let mut st = c.state.clone();
         let stamp = Stamp { at: Timestamp::UNIX_EPOCH, by: c.actor.person };
         evs.iter().for_each(|e| st.apply(&stamp, e));
@@ -784,9 +784,9 @@ fn ff(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Res
     let ka = koordinator.actor();
     let v = plan.begin;
     open(sim, &fa, v, [("kommune".to_string(), muni.org)].into(), plan, [("visiteret".to_string(), v)].into(), BTreeMap::new())?;
-    sim.act(&fa, v, |c| commands::appoint(c, "koordinator", koordinator.person, koordinator.org))?;
+    sim.act(&fa, v, |c| commands::appoint(c, "koordinator", koordinator.person, koordinator.org, None))?;
     if leader.person != koordinator.person {
-        sim.act(&fa, v, |c| commands::appoint(c, "moedeleder", leader.person, leader.org))?;
+        sim.act(&fa, v, |c| commands::appoint(c, "moedeleder", leader.person, leader.org, None))?;
     }
     sim.act(&ka, v, |c| commands::set_phase(c, "visitation", v))?;
     let trust = add_days(v, 7)?;
@@ -892,7 +892,7 @@ fn bu(w: &World, sim: &mut Sim, rng: &mut Rng, plan: &CoursePlan) -> anyhow::Res
     let ca = caseworker.actor();
     let u = plan.begin;
     open(sim, &ta, u, [("kommune".to_string(), muni.org)].into(), plan, [("underretning".to_string(), u)].into(), BTreeMap::new())?;
-    sim.act(&ta, u, |c| commands::appoint(c, "sagsbehandler", caseworker.person, caseworker.org))?;
+    sim.act(&ta, u, |c| commands::appoint(c, "sagsbehandler", caseworker.person, caseworker.org, None))?;
     let first = add_days(u, rng.range(2, 12))?;
     if !sim.act(&ca, first, |c| commands::set_dates(c, &[("foerste_kontakt".to_string(), first)].into(), None))? {
         return Ok(());

@@ -336,3 +336,42 @@ async fn a_deputy_sees_the_colleagues_courses_and_tasks_only_during_the_period()
     assert!(!tasks.as_array().unwrap().iter().any(|x| x["course"] == lucas.0));
     assert!(t.app.store.journal(lucas).await.unwrap().iter().any(|e| e.stamp.by == sara && e.event.kind() == "task_completed"), "done in her own name");
 }
+
+#[tokio::test]
+async fn a_new_fixed_contact_reads_the_hand_over_note_first() {
+    let t = TestApp::spawn_fixed("2027-03-03T10:00:00Z".parse().unwrap()).await;
+    let malthe = t.course("Malthe");
+    let (jonas, csrf) = t.login("jonas").await;
+    let jonas_id = t.seeded.users["jonas"].person;
+    let appoint = |handover: Option<&str>| serde_json::json!({"role": "kontaktperson", "person": jonas_id, "handover": handover});
+
+    // Mette is the fixed contact: taking over asks for a note, and nothing changes without one.
+    let before = t.app.store.course(malthe).await.unwrap().unwrap().version;
+    let r = jonas.post(t.url(&format!("/api/v1/courses/{malthe}/appointments"))).header("x-csrf-token", &csrf).json(&appoint(None)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("handover.kontaktperson"));
+    assert_eq!(t.app.store.course(malthe).await.unwrap().unwrap().version, before);
+
+    let note = "Susanne ringer helst om formiddagen. Samværet med mor er svært for ham; tal med Frida før næste samvær.";
+    let r = jonas.post(t.url(&format!("/api/v1/courses/{malthe}/appointments"))).header("x-csrf-token", &csrf).json(&appoint(Some(note))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let holders: Vec<_> = t.app.store.course(malthe).await.unwrap().unwrap().state.holders("kontaktperson").collect();
+    assert_eq!(holders, vec![jonas_id]);
+
+    // Jonas reads it first: at the top of the course, and on his list until he has.
+    let page = jonas.get(t.url(&format!("/forloeb/{malthe}"))).send().await.unwrap().text().await.unwrap();
+    let top = page.find("Læs først: overdragelse fra Mette Pedersen").expect("the note at the top");
+    assert!(top < page.find("id=\"tidslinje\"").unwrap() && page.contains("Susanne ringer helst om formiddagen."), "{page}");
+    assert!(task(&t, &jonas, "overdragelse:1").await.is_some());
+    // Mette, no longer the contact, cannot mark it read for him.
+    let (mette, mcsrf) = t.login("mette").await;
+    let r = mette.post(t.url(&format!("/api/v1/courses/{malthe}/handovers/1/read"))).header("x-csrf-token", &mcsrf).json(&serde_json::json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, location) = post_form(&t, &jonas, &csrf, &format!("/forloeb/{malthe}/overdragelser/1/laest"), &[]).await;
+    assert_eq!((status, location.contains("gemt=overdragelse")), (StatusCode::SEE_OTHER, true), "{location}");
+    let page = jonas.get(t.url(&format!("/forloeb/{malthe}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Læs først") && page.contains("Overdragelser (1)") && page.contains("læst"), "{page}");
+    assert!(task(&t, &jonas, "overdragelse:1").await.is_none(), "read: off his open list");
+    let journal = t.app.store.journal(malthe).await.unwrap();
+    assert!(journal.iter().any(|e| matches!(&e.event, tovholder_core::course::Event::HandoverWritten { to, .. } if *to == jonas_id)));
+}

@@ -90,8 +90,8 @@ impl Seeder<'_> {
             "hanne",
             id,
             vec![
-                Command::Appoint { role: "koordinator".into(), person: hanne },
-                Command::Appoint { role: "moedeleder".into(), person: bo },
+                Command::Appoint { role: "koordinator".into(), person: hanne, handover: None },
+                Command::Appoint { role: "moedeleder".into(), person: bo, handover: None },
                 Command::SetPhase { phase: "visitation".into(), on: self.day(-75) },
             ],
         )
@@ -308,7 +308,10 @@ impl Seeder<'_> {
         self.run(
             "camilla",
             id,
-            vec![Command::Appoint { role: "sagsbehandler".into(), person: camilla }, Command::SetDates { dates: [("foerste_kontakt".to_string(), self.day(-100))].into(), reason: None }],
+            vec![
+                Command::Appoint { role: "sagsbehandler".into(), person: camilla, handover: None },
+                Command::SetDates { dates: [("foerste_kontakt".to_string(), self.day(-100))].into(), reason: None },
+            ],
         )
         .await?;
         let c = self.course("camilla", id).await?;

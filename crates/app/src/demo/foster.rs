@@ -60,10 +60,13 @@ impl Seeder<'_> {
         self.run(
             "frida",
             id,
-            vec![Command::Appoint { role: "familieplejekonsulent".into(), person: frida }, Command::Appoint { role: "myndighedssagsbehandler".into(), person: self.users["karim"].person }],
+            vec![
+                Command::Appoint { role: "familieplejekonsulent".into(), person: frida, handover: None },
+                Command::Appoint { role: "myndighedssagsbehandler".into(), person: self.users["karim"].person, handover: None },
+            ],
         )
         .await?;
-        self.run("jonas", id, vec![Command::Appoint { role: "kontaktperson".into(), person: self.users["mette"].person }]).await?;
+        self.run("jonas", id, vec![Command::Appoint { role: "kontaktperson".into(), person: self.users["mette"].person, handover: None }]).await?;
         self.run("mette", id, vec![Command::SetDates { dates: [("foerste_samtale".to_string(), self.day(-50))].into(), reason: None }]).await?;
         let start = self.day(21).at(13, 0, 0, 0);
         let attendees = vec![Who::Person(frida), Who::Person(self.users["karim"].person), Who::Person(self.users["mette"].person)];

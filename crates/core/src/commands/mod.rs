@@ -243,7 +243,9 @@ pub fn set_dates(ctx: &Ctx, new: &BTreeMap<String, Date>, reason: Option<String>
 }
 
 /// Appoints `person` (staff of `person_org`) to a course role; a previous holder steps down.
-pub fn appoint(ctx: &Ctx, role_id: &str, person: PersonId, person_org: OrgId) -> Result<Vec<Event>, CommandError> {
+/// Taking over a role whose model asks for it needs a hand-over note, which the new holder reads
+/// first.
+pub fn appoint(ctx: &Ctx, role_id: &str, person: PersonId, person_org: OrgId, handover: Option<&str>) -> Result<Vec<Event>, CommandError> {
     ctx.require(Action::Appoint)?;
     let role = match ctx.model.role(role_id) {
         Some(r) if r.scope == Scope::Course => r,
@@ -257,9 +259,35 @@ pub fn appoint(ctx: &Ctx, role_id: &str, person: PersonId, person_org: OrgId) ->
     if ctx.state.holds(person, role_id) {
         return Ok(vec![]);
     }
-    let mut events: Vec<Event> = ctx.state.holders(role_id).map(|p| Event::PersonLeft { person: p, role: role_id.to_string(), because: None }).collect();
+    let from: Vec<PersonId> = ctx.state.holders(role_id).collect();
+    let note = handover.map(str::trim).filter(|t| !t.is_empty());
+    if role.handover && !from.is_empty() && note.is_none() {
+        return Err(invalid(&format!("handover.{role_id}"), format!("Skriv en overdragelse til den nye {}: hvad skal de vide først?", role.label.to_lowercase())));
+    }
+    if let Some(text) = note
+        && (text.chars().count() > 10_000 || crate::cpr::contains_cpr(text))
+    {
+        return Err(invalid(&format!("handover.{role_id}"), "Overdragelsen må højst være 10.000 tegn og må ikke indeholde CPR-numre.".to_string()));
+    }
+    let mut events: Vec<Event> = from.iter().map(|p| Event::PersonLeft { person: *p, role: role_id.to_string(), because: None }).collect();
     events.push(Event::PersonJoined { person, role: role_id.to_string(), custody: None, born: None });
+    if let (Some(text), true) = (note, role.handover) {
+        let id = ctx.state.handovers.iter().map(|h| h.id).max().unwrap_or(0) + 1;
+        events.push(Event::HandoverWritten { handover: id, role: role_id.to_string(), from, to: person, text: text.to_string() });
+    }
     Ok(events)
+}
+
+/// The new holder marks the hand-over note read.
+pub fn read_handover(ctx: &Ctx, handover: u32) -> Result<Vec<Event>, CommandError> {
+    let h = ctx.state.handovers.iter().find(|h| h.id == handover).ok_or_else(|| invalid("handover", "Der er ingen sådan overdragelse.".to_string()))?;
+    if h.to != ctx.actor.person && !ctx.actor.deputy_for.contains(&h.to) {
+        return Err(invalid("handover", "Kun den, overdragelsen er til, kan markere den læst.".to_string()));
+    }
+    if h.read.is_some() {
+        return Ok(vec![]);
+    }
+    Ok(vec![Event::HandoverRead { handover }])
 }
 
 pub fn decide(ctx: &Ctx, decision: &str, value: &str, note: Option<String>) -> Result<Vec<Event>, CommandError> {
@@ -518,7 +546,7 @@ mod tests {
         let m = model();
         let st = opened("nej");
         let ctx = Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY };
-        assert!(matches!(appoint(&ctx, "kontaktperson", PersonId(3), OrgId(2)), Err(CommandError::Denied(_))));
+        assert!(matches!(appoint(&ctx, "kontaktperson", PersonId(3), OrgId(2), None), Err(CommandError::Denied(_))));
     }
 
     #[test]
@@ -538,15 +566,34 @@ mod tests {
         let m = model();
         let mut st = opened("ja");
         let ctx = Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY };
-        let e = errors(appoint(&ctx, "kontaktperson", PersonId(3), OrgId(7)));
+        let e = errors(appoint(&ctx, "kontaktperson", PersonId(3), OrgId(7), None));
         assert_eq!(e[0].field, "person");
-        let e = errors(appoint(&ctx, "kontaktpaedagog", PersonId(3), OrgId(2)));
+        let e = errors(appoint(&ctx, "kontaktpaedagog", PersonId(3), OrgId(2), None));
         assert_eq!(e[0].field, "role");
-        let evs = appoint(&ctx, "kontaktperson", PersonId(3), OrgId(2)).unwrap();
+        // The first kontaktperson needs no hand-over.
+        let evs = appoint(&ctx, "kontaktperson", PersonId(3), OrgId(2), None).unwrap();
+        assert!(!evs.iter().any(|e| matches!(e, Event::HandoverWritten { .. })));
         apply(&mut st, evs);
         let ctx = Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY };
-        let evs = appoint(&ctx, "kontaktperson", PersonId(4), OrgId(2)).unwrap();
+        // A permanent change asks for one (the model's `handover`), without a CPR number.
+        let e = errors(appoint(&ctx, "kontaktperson", PersonId(4), OrgId(2), Some("  ")));
+        assert_eq!(e[0].field, "handover.kontaktperson");
+        let e = errors(appoint(&ctx, "kontaktperson", PersonId(4), OrgId(2), Some("Mor: 010203-1234")));
+        assert_eq!(e[0].field, "handover.kontaktperson");
+        let evs = appoint(&ctx, "kontaktperson", PersonId(4), OrgId(2), Some("Familien ønsker opkald om formiddagen.")).unwrap();
         assert_eq!(evs[0], Event::PersonLeft { person: PersonId(3), role: "kontaktperson".into(), because: None });
+        assert_eq!(evs[2], Event::HandoverWritten { handover: 1, role: "kontaktperson".into(), from: vec![PersonId(3)], to: PersonId(4), text: "Familien ønsker opkald om formiddagen.".into() });
+        apply(&mut st, evs);
+        // Only the new holder marks it read, once.
+        let ctx = Ctx { model: &m, state: &st, actor: &tovholder(), today: TODAY };
+        assert!(read_handover(&ctx, 1).is_err());
+        let new = Actor { person: PersonId(4), ..tovholder() };
+        let ctx = Ctx { model: &m, state: &st, actor: &new, today: TODAY };
+        let evs = read_handover(&ctx, 1).unwrap();
+        assert_eq!(evs, vec![Event::HandoverRead { handover: 1 }]);
+        apply(&mut st, evs);
+        let ctx = Ctx { model: &m, state: &st, actor: &new, today: TODAY };
+        assert!(read_handover(&ctx, 1).unwrap().is_empty());
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/forloeb/{id}", Course(Action::Read), "Et forløbs side: tidslinje, opgaver, personer, handlinger og journal.", get(pages::show)),
         r("POST", "/forloeb/{id}/datoer", Course(Action::SetDates), "Sæt eller flyt datoer.", post(pages::set_dates)),
         r("POST", "/forloeb/{id}/udpegning", Course(Action::Appoint), "Udpeg til en rolle (med partens oplysninger).", post(pages::appoint)),
+        r("POST", "/forloeb/{id}/overdragelser/{handover}/laest", Course(Action::Read), "Den nye indehaver af en rolle har læst overdragelsen.", post(pages::read_handover)),
         r("POST", "/forloeb/{id}/oplysninger", Course(Action::RecordField), "Udfyld oplysninger.", post(pages::record_fields)),
         r("POST", "/forloeb/{id}/beslutning", Course(Action::Decide), "Registrér en beslutning.", post(pages::decide)),
         r("POST", "/forloeb/{id}/opgaver/{task}", Course(Action::CompleteTask), "Afslut en opgave med et udfald.", post(pages::complete_task)),
@@ -47,9 +48,15 @@ pub fn routes() -> Vec<Route> {
             .body::<tovholder_app::actions::RegistrationInput>()
             .returns::<Created>(),
         command("/api/v1/courses/{id}/dates", Course(Action::SetDates), "Sæt eller flyt datoer: {dates: {id: dato}, reason}.", "set_dates"),
-        command("/api/v1/courses/{id}/appointments", Course(Action::Appoint), "Udpeg til en rolle: {role, person}.", "appoint"),
+        command(
+            "/api/v1/courses/{id}/appointments",
+            Course(Action::Appoint),
+            "Udpeg til en rolle: {role, person, handover?}; en rolle med overdragelse kræver et notat til den nye, når en anden har den.",
+            "appoint",
+        ),
         command("/api/v1/courses/{id}/decisions", Course(Action::Decide), "Registrér en beslutning: {decision, value, note}.", "decide"),
         command("/api/v1/courses/{id}/fields", Course(Action::RecordField), "Udfyld et felt: {field, value}.", "record_field"),
+        command("/api/v1/courses/{id}/handovers/{handover}/read", Course(Action::Read), "Markér overdragelsen som læst (den nye indehaver af rollen).", "read_handover"),
         command("/api/v1/courses/{id}/tasks/{task}", Course(Action::CompleteTask), "Afslut en opgave: {outcome, note}.", "complete_task"),
     ]
 }

@@ -38,6 +38,8 @@ pub struct SelectInput {
     pub id: String,
     pub label: String,
     pub options: Vec<Choice>,
+    /// A role that asks for a hand-over note when its holder is replaced: the note as typed.
+    pub handover: Option<String>,
 }
 
 pub struct TextInput {
@@ -172,6 +174,7 @@ fn saved_text(what: &str) -> Option<&'static str> {
     Some(match what {
         "datoer" => "Datoerne er gemt.",
         "udpegning" => "Udpegningen er gemt.",
+        "overdragelse" => "Overdragelsen er markeret som læst.",
         "oplysninger" => "Oplysningerne er gemt.",
         "beslutning" => "Beslutningen er gemt.",
         "opgave" => "Opgaven er afsluttet.",
@@ -323,7 +326,8 @@ async fn forms(app: &App, course: &AuthorizedCourse, submitted: &BTreeMap<String
             value: u.person.to_string(),
             label: u.name.clone(),
         }));
-        out.roles.push(SelectInput { id: id.clone(), label: role.label.clone(), options });
+        let handover = (role.handover && holder.is_some()).then(|| submitted.get(&format!("handover.{id}")).cloned().unwrap_or_default());
+        out.roles.push(SelectInput { id: id.clone(), label: role.label.clone(), options, handover });
     }
     for id in &allowed.fields {
         let Some(def) = model.fields.get(id) else { continue };
@@ -335,7 +339,7 @@ async fn forms(app: &App, course: &AuthorizedCourse, submitted: &BTreeMap<String
         let Some(def) = model.decisions.get(id) else { continue };
         let chosen = submitted.get(&format!("decision.{id}")).map(String::as_str).or(state.decision(id)).unwrap_or_default().to_string();
         let options = def.options.iter().map(|(k, v)| Choice { selected: *k == chosen, value: k.clone(), label: v.clone() }).collect();
-        out.decisions.push(SelectInput { id: id.clone(), label: def.label.clone(), options });
+        out.decisions.push(SelectInput { id: id.clone(), label: def.label.clone(), options, handover: None });
     }
     Ok(out)
 }
@@ -417,7 +421,8 @@ pub async fn appoint(State(app): State<App>, course: AuthorizedCourse, Form(form
     let mut ops = Vec::new();
     for (role, person) in prefixed(&form, "role.") {
         let Ok(person) = person.parse::<i64>().map(PersonId) else { continue };
-        ops.push(Command::Appoint { role: role.to_string(), person });
+        let handover = prefixed(&form, "handover.").find(|(r, _)| *r == role).map(|(_, t)| t.to_string()).filter(|t| !t.trim().is_empty());
+        ops.push(Command::Appoint { role: role.to_string(), person, handover });
     }
     ops.extend(field_ops(&course, &form));
     let result = if ops.is_empty() { Err(AppError::Invalid(vec![FieldError { field: "role".into(), message: "Vælg en person.".into() }])) } else { actions::perform(&app, &course, ops).await };
@@ -475,4 +480,10 @@ pub async fn complete_task(State(app): State<App>, course: AuthorizedCourse, Pat
         other => other,
     });
     outcome(&app, &course, result, form, "opgave").await
+}
+
+/// The new holder of a role has read the hand-over note.
+pub async fn read_handover(State(app): State<App>, course: AuthorizedCourse, Path((_, handover)): Path<(i64, u32)>) -> Result<Response, PageError> {
+    let result = actions::perform(&app, &course, vec![Command::ReadHandover { handover }]).await;
+    outcome(&app, &course, result, vec![], "overdragelse").await
 }

@@ -79,7 +79,7 @@ async fn page(app: &App, user: &CurrentUser, model: &Model, values: BTreeMap<Str
             let chosen = values.get(&key).cloned().unwrap_or_default();
             let mut options = vec![Choice { value: String::new(), label: format!("Vælg {}", p.label.to_lowercase()), selected: chosen.is_empty() }];
             options.extend(orgs.iter().filter(|o| p.takes(&o.kind)).map(|o| Choice { selected: o.id.to_string() == chosen, value: o.id.to_string(), label: o.name.clone() }));
-            SelectInput { id: id.clone(), label: p.label.clone(), options }
+            SelectInput { id: id.clone(), label: p.label.clone(), options, handover: None }
         })
         .collect();
     let dates = model.opening.dates.iter().map(|d| (d.clone(), model.date_label(d).to_string())).collect();
@@ -91,7 +91,7 @@ async fn page(app: &App, user: &CurrentUser, model: &Model, values: BTreeMap<Str
             let def = model.decisions.get(d)?;
             let chosen = values.get(&format!("decision.{d}")).cloned().unwrap_or_default();
             let options = def.options.iter().map(|(k, v)| Choice { selected: *k == chosen, value: k.clone(), label: v.clone() }).collect();
-            Some(SelectInput { id: d.clone(), label: def.label.clone(), options })
+            Some(SelectInput { id: d.clone(), label: def.label.clone(), options, handover: None })
         })
         .collect();
     let mut values = values;
