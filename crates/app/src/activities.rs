@@ -134,7 +134,7 @@ fn now_local(app: &App) -> DateTime {
     app.clock.now().to_zoned(tovholder_core::calendar::copenhagen().unwrap_or(jiff::tz::TimeZone::UTC)).datetime()
 }
 
-fn def<'a>(model: Option<&'a Model>, a: &Activity) -> Option<&'a core::ActivityDef> {
+fn def<'a>(model: Option<&'a Model>, a: &Activity) -> Option<&'a tovholder_core::model::ActivityDef> {
     model.and_then(|m| m.activities.get(&a.kind))
 }
 

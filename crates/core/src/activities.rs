@@ -15,30 +15,6 @@ use serde::{Deserialize, Serialize};
 use crate::course::CourseState;
 use crate::ids::{OrgId, PersonId};
 use crate::model::{Model, Scope};
-use crate::span::Span;
-
-/// The model's `[activities.<kind>]`.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ActivityDef {
-    pub label: String,
-    /// What it is for: shown on the page and in the invitation.
-    #[serde(default)]
-    pub purpose: String,
-    /// The party whose organisation plans it (e.g. the institution).
-    pub organised_by: String,
-    /// The roles invited: their holders in the courses of the model the organiser took part in.
-    /// A role of the organisation (e.g. the municipality's tovholder): those holding it in the
-    /// organisation that fills its party in such a course.
-    pub invite: Vec<String>,
-    /// How far back a course counts: still open, or closed within this long (default a year).
-    #[serde(default = "a_year")]
-    pub looks_back: Span,
-}
-
-fn a_year() -> Span {
-    Span::Months(12)
-}
 
 /// At most this many places, sessions and characters.
 pub const MAX_PLACES: u32 = 500;

@@ -76,11 +76,34 @@ pub struct Model {
     pub respite: Option<crate::respite::RespiteDef>,
     /// Activities an organisation plans across its courses (`[activities.<kind>]`).
     #[serde(default)]
-    pub activities: IndexMap<String, crate::activities::ActivityDef>,
+    pub activities: IndexMap<String, ActivityDef>,
 }
 
 fn first_version() -> u32 {
     1
+}
+
+/// The model's `[activities.<kind>]` (core's `activities`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityDef {
+    pub label: String,
+    /// What it is for: shown on the page and in the invitation.
+    #[serde(default)]
+    pub purpose: String,
+    /// The party whose organisation plans it (e.g. the institution).
+    pub organised_by: String,
+    /// The roles invited: their holders in the courses of the model the organiser took part in.
+    /// A role of the organisation (e.g. the municipality's tovholder): those holding it in the
+    /// organisation that fills its party in such a course.
+    pub invite: Vec<String>,
+    /// How far back a course counts: still open, or closed within this long (default a year).
+    #[serde(default = "a_year")]
+    pub looks_back: crate::span::Span,
+}
+
+fn a_year() -> crate::span::Span {
+    crate::span::Span::Months(12)
 }
 
 /// Closing a course (by the model's `coordinators`): the reasons to choose from.
