@@ -2360,6 +2360,90 @@ step('aflastning: frida books Malthe on the summer camp\'s first day; a second b
   await runAxe(jonas, 'the institution\'s Aflastning');
 });
 
+step('aktiviteter: jonas plans a network group for the foster families (a date in the past is refused, what he typed kept), sees the Holms on the computed list and sends; the foster mother signs up on her page, and a note naming the child is refused; axe finds nothing', async () => {
+  const page = await session('jonas');
+  await page.goto(`${server.base}/`);
+  await Promise.all([page.waitForURL('**/aktiviteter'), page.getByRole('link', { name: 'Aktiviteter', exact: true }).first().click()]);
+  await page.getByRole('heading', { level: 1, name: 'Aktiviteter' }).waitFor();
+  assert.match(await page.locator('#ours').innerText(), /Supervision for plejefamilier, vinter/, 'the demo\'s supervision series');
+  await runAxe(page, 'Aktiviteter with the form for a new one');
+  const pad = (n) => String(n).padStart(2, '0');
+  const local = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const form = page.locator('#form-aktivitet');
+  await form.getByLabel('Slags').selectOption({ label: 'Netværksgruppe for plejefamilier' });
+  await form.getByLabel('Titel').fill('Netværksgruppe, forår');
+  await form.getByLabel('Sted').fill('Julemærkehjemmet Fjordlyst, Fjordvej 12');
+  await form.getByLabel('Pladser').fill('10');
+  await form.getByLabel('Gang 1').fill(local(new Date(Date.now() - 24 * 60 * 60 * 1000)));
+  await form.getByLabel('Varighed hver gang (minutter)').fill('90');
+  await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Planlæg og find de inviterede' }).click()]);
+  assert.match(await page.locator('.form-error-message').first().innerText(), /fremtiden/);
+  assert.equal(await page.locator('#title').inputValue(), 'Netværksgruppe, forår', 'the title is kept');
+  await runAxe(page, 'Aktiviteter with a refused plan');
+  await form.getByLabel('Gang 1').fill(local(new Date(Date.now() + 21 * 24 * 60 * 60 * 1000)));
+  await Promise.all([page.waitForURL('**/aktiviteter/*'), form.getByRole('button', { name: 'Planlæg og find de inviterede' }).click()]);
+  const activity = pathOf(page);
+  assert.match(await page.locator('#invitees').innerText(), /Susanne Holm[\s\S]*Ikke sendt/);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send invitationer' }).click()]);
+  assert.match(await page.locator('#invitees').innerText(), /Susanne Holm[\s\S]*Sendt/);
+  await runAxe(page, 'an activity as its organiser sees it');
+  await shot(page, 'activity-organiser.png');
+
+  const mother = await familyLogin('susanne.holm@familie.example');
+  assert.match(await mother.locator('#aktivitetsliste').innerText(), /Netværksgruppe, forår/);
+  await Promise.all([mother.waitForURL('**/familie/aktiviteter/*'), mother.getByRole('link', { name: 'Netværksgruppe, forår' }).click()]);
+  assert.equal(pathOf(mother), `/familie${activity}`);
+  await Promise.all([mother.waitForNavigation(), mother.getByRole('button', { name: 'Tilmeld jer' }).click()]);
+  assert.match(await mother.locator('#mit-svar').innerText(), /Tilmeldt/);
+  await mother.getByLabel('Ny note').fill('Malthe glæder sig til at se de andre børn.');
+  await Promise.all([mother.waitForNavigation(), mother.getByRole('button', { name: 'Gem noten' }).click()]);
+  assert.match(await mother.locator('.form-error-message').first().innerText(), /må ikke nævne et barn/);
+  await runAxe(mother, 'an activity on the family\'s pages, with a refused note');
+  await shot(mother, 'activity-family.png');
+});
+
+step('overdragelse: jonas takes over as Malthe\'s fixed contact and must write a hand-over note; he reads it first at the top of the course and marks it read; axe finds nothing', async () => {
+  const page = await session('jonas');
+  await page.goto(`${server.base}/forloeb`);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Malthe Brandt', exact: true }).first().click()]);
+  await page.locator('details:has(#form-udpegning) > summary').click();
+  const form = page.locator('#form-udpegning');
+  await form.getByLabel('Fast kontaktperson', { exact: true }).selectOption({ label: 'Jonas Holm' });
+  await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Gem udpegning' }).click()]);
+  assert.match(await page.locator('.form-error-message').first().innerText(), /Skriv en overdragelse/);
+  await runAxe(page, 'a course page with a refused appointment (no hand-over note)');
+  await page.locator('#form-udpegning').getByLabel('Overdragelse til en ny fast kontaktperson').fill('Susanne ringer helst om formiddagen. Samvær med mor er svært; tal med Frida før næste.');
+  await Promise.all([page.waitForNavigation(), page.locator('#form-udpegning').getByRole('button', { name: 'Gem udpegning' }).click()]);
+  await page.getByRole('heading', { name: /Læs først: overdragelse fra Mette Pedersen/ }).waitFor();
+  await runAxe(page, 'a course page with a hand-over note to read first');
+  await shot(page, 'handover.png');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Jeg har læst overdragelsen' }).click()]);
+  assert.equal(await page.locator('#overdragelse-til-mig').count(), 0, 'read: no longer at the top');
+});
+
+step('stedfortræder: karim, whose holiday in the demo already names sara, names her for a week next month too and withdraws it again ("Træk tilbage"); axe finds nothing', async () => {
+  const page = await session('karim');
+  await page.goto(`${server.base}/konto`);
+  await Promise.all([page.waitForURL('**/stedfortraeder'), page.locator('#deputy-link').click()]);
+  await page.getByRole('heading', { level: 1, name: 'Stedfortræder' }).waitFor();
+  const pad = (n) => String(n).padStart(2, '0');
+  const day = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const from = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000);
+  const to = new Date(Date.now() + 36 * 24 * 60 * 60 * 1000);
+  const form = page.locator('#form-stedfortraeder');
+  await form.getByLabel('Kollega').selectOption({ label: 'Sara Berg' });
+  await form.getByLabel('Fra og med').fill(day(from));
+  await form.getByLabel('Til og med').fill(day(to));
+  await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Udpeg' }).click()]);
+  const named = page.locator('#named li');
+  const before = await named.count();
+  assert.ok(before >= 2, 'the demo\'s period and the new one');
+  await runAxe(page, 'Stedfortræder with two periods');
+  await shot(page, 'deputies.png');
+  await Promise.all([page.waitForNavigation(), named.last().getByRole('button', { name: /Træk tilbage/ }).click()]);
+  assert.equal(await page.locator('#named li').count(), before - 1, 'the withdrawn period is gone');
+});
+
 step('forløbets liv (Jonas): camilla closes the course with a reason; the banner, no forms, "Lukket" in the list; she reopens it; axe finds nothing', async () => {
   const page = await session('camilla');
   await page.goto(`${server.base}/forloeb`);

@@ -63,7 +63,8 @@ async fn lines(app: &App, rows: Vec<Deputy>, other: impl Fn(&Deputy) -> PersonId
 
 pub async fn mine(app: &App, user: &User) -> Result<Deputies, AppError> {
     let today = app.clock.today();
-    let named = lines(app, app.store.deputies_of(user.person, today).await?, |d| d.deputy).await?;
+    // A period withdrawn before it began ends before it begins: it is gone.
+    let named = lines(app, app.store.deputies_of(user.person, today).await?.into_iter().filter(|d| d.from <= d.to).collect(), |d| d.deputy).await?;
     let standing_in_for = lines(app, app.store.deputyships(user.person, today).await?, |d| d.person).await?;
     let colleagues = app.store.staff(user.org).await?.iter().filter(|u| u.person != user.person).map(|u| (u.person, u.name.clone())).collect();
     Ok(Deputies { named, standing_in_for, colleagues })
@@ -102,7 +103,7 @@ pub async fn name(app: &App, user: &User, deputy: PersonId, from: Date, to: Date
 /// and each course where they hold a course role records it.
 pub async fn end(app: &App, user: &User, id: i64) -> Result<(), AppError> {
     let today = app.clock.today();
-    let period = app.store.deputies_of(user.person, today).await?.into_iter().find(|d| d.id == id).ok_or(AppError::NotFound)?;
+    let period = app.store.deputies_of(user.person, today).await?.into_iter().find(|d| d.id == id && d.from <= d.to).ok_or(AppError::NotFound)?;
     let to = if period.from < today { today.yesterday().unwrap_or(today) } else { period.from.yesterday().unwrap_or(period.from) };
     app.store.end_deputy(user.person, id, to).await?;
     log(app, AccessRecord { at: app.clock.now(), person: Some(user.person), course: None, action: format!("write:deputy:{id}:end"), allowed: true, reason: "own".into() }).await?;

@@ -375,3 +375,50 @@ async fn a_new_fixed_contact_reads_the_hand_over_note_first() {
     let journal = t.app.store.journal(malthe).await.unwrap();
     assert!(journal.iter().any(|e| matches!(&e.event, tovholder_core::course::Event::HandoverWritten { to, .. } if *to == jonas_id)));
 }
+
+#[tokio::test]
+async fn back_early_the_deputy_period_ends_and_one_not_yet_begun_is_withdrawn() {
+    // Monday 1 March 2027: Karim names Sara for two weeks from today and for a week in May.
+    let t = TestApp::spawn_fixed("2027-03-01T09:00:00Z".parse().unwrap()).await;
+    let lucas = t.course("Lucas");
+    let (karim, kcsrf) = t.login("karim").await;
+    let sara = t.seeded.users["sara"].person;
+    let name = async |from: &str, to: &str| -> i64 {
+        let r = karim.post(t.url("/api/v1/me/deputies")).header("x-csrf-token", &kcsrf).json(&serde_json::json!({"deputy": sara, "from": from, "to": to})).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    };
+    let now = name("2027-03-01", "2027-03-14").await;
+    let may = name("2027-05-03", "2027-05-09").await;
+    let sees = async || {
+        let (c, _) = t.login("sara").await;
+        c.get(t.url(&format!("/api/v1/courses/{lucas}"))).send().await.unwrap().status()
+    };
+    assert_eq!(sees().await, StatusCode::OK);
+
+    // Thursday he is back: from then on she no longer stands in; the course records it.
+    t.app.clock.advance(jiff::SignedDuration::from_hours(24 * 3));
+    let (karim, kcsrf) = t.login("karim").await;
+    let (status, location) = post_form(&t, &karim, &kcsrf, &format!("/stedfortraeder/{now}/afslut"), &[]).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/stedfortraeder"));
+    assert_eq!(sees().await, StatusCode::NOT_FOUND);
+    let page = karim.get(t.url(&format!("/forloeb/{lucas}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("data-deputy>Sara Berg er stedfortræder for Karim Aziz 1. mar."), "the ended period is no longer shown as current: {page}");
+    assert!(page.contains("Sara Berg er stedfortræder for Karim Aziz til og med 3. mar. 2027 (kortet af)."), "the journal says so: {page}");
+    let journal = t.app.store.journal(lucas).await.unwrap();
+    assert!(journal.iter().any(|e| e.event.kind() == "deputy_ended"), "journaled on his course");
+
+    // May's period is withdrawn before it begins (the API): it never gives her access.
+    let r = karim.delete(t.url(&format!("/api/v1/me/deputies/{may}"))).header("x-csrf-token", &kcsrf).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let mine: Value = karim.get(t.url("/api/v1/me/deputies")).send().await.unwrap().json().await.unwrap();
+    assert!(mine["named"].as_array().unwrap().is_empty(), "{mine}");
+    let page = karim.get(t.url(&format!("/forloeb/{lucas}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("data-deputy"), "no deputy now or ahead on the course: {page}");
+    t.app.clock.advance(jiff::SignedDuration::from_hours(24 * 64));
+    assert_eq!(sees().await, StatusCode::NOT_FOUND);
+    // Nobody else ends his periods.
+    let (sara_c, scsrf) = t.login("sara").await;
+    let r = sara_c.delete(t.url(&format!("/api/v1/me/deputies/{may}"))).header("x-csrf-token", &scsrf).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

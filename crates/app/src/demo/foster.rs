@@ -4,7 +4,8 @@
 //! familieplejekonsulent, Karim Aziz the myndighedssagsbehandler. Susanne
 //! has asked for support twice (one answered, one waiting), the quarterly coordination meeting
 //! is planned, and Malthe is booked on Fjordlyst's next respite weekend. Fjordlyst has invited
-//! its foster families to a supervision series and planned the municipalities' network meeting. Malthe's mother, Lene Brandt, is on the course and never sees where he lives.
+//! its foster families to a supervision series and planned the municipalities' network meeting;
+//! Karim has named Sara his deputy for a fortnight's holiday. Malthe's mother, Lene Brandt, is on the course and never sees where he lives.
 
 use tovholder_core::cpr::Cpr;
 use tovholder_core::ids::CourseId;
@@ -119,7 +120,9 @@ impl Seeder<'_> {
             capacity: 40,
             sessions: vec![(self.day(56).at(10, 0, 0, 0), 180)],
         };
-        crate::activities::plan(self.app, &jonas, meeting).await.map(|_| ())
+        crate::activities::plan(self.app, &jonas, meeting).await?;
+        // Karim goes on holiday in six weeks: Sara stands in for him, in his courses.
+        crate::deputies::name(self.app, &self.as_user("karim")?, self.users["sara"].person, self.day(45), self.day(58)).await.map(|_| ())
     }
 
     /// Susanne asks about contact with Malthe's mother (Mette answers) and about school (waiting).

@@ -135,7 +135,8 @@ impl CoursePage {
             "form-aendring" => "change.",
             _ => return false,
         };
-        self.errors.iter().any(|e| e.field.starts_with(prefix))
+        // A hand-over note is asked for in the appointment form.
+        self.errors.iter().any(|e| e.field.starts_with(prefix) || (form == "form-udpegning" && e.field.starts_with("handover.")))
     }
 
     /// Whether this user has the form a task's link leads to (it may be someone else's task).
