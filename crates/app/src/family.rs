@@ -308,7 +308,7 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
         title: views::course_title(model, state, &people),
         model_name: model.name.clone(),
         me: fc.person.name.clone(),
-        next: next(model, state, &names, today, None),
+        next: next(model, state, &names, today, me, None),
         professionals,
         family,
         agreements: crate::meeting_views::agreements(&names, fc.person.id, false, today),
@@ -388,7 +388,7 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
     let invited: Vec<u32> = state.meetings.iter().filter(|m| m.form.attendees.contains(&who)).map(|m| m.id).collect();
     Ok(FamilyView {
         network: true,
-        next: next(model, state, &names, today, Some(who)),
+        next: next(model, state, &names, today, me, Some(who)),
         meetings: full.meetings.into_iter().filter(|m| invited.contains(&m.id)).map(|m| FamilyMeeting { preparation: None, ..m }).collect(),
         agreements: if documents { full.agreements } else { vec![] },
         plans: full.plans.into_iter().filter(|p| sent.contains(&p.doc)).collect(),
@@ -463,11 +463,15 @@ pub async fn thread(app: &App, fc: &FamilyCourse, id: u32) -> Result<crate::mess
 }
 
 /// The planned meetings ahead that the family takes part in (one of them is invited).
+/// Whether the family takes part in meeting `m`: one of them, or `me` as a person of the
+/// network, is among its participants (a meeting of the professionals alone is not theirs).
+fn family_attends(state: &CourseState, family: &[PersonId], me: PersonId, m: &tovholder_core::meetings::Meeting) -> bool {
+    m.form.attendees.iter().any(|w| matches!(w, Who::Person(p) if family.contains(p) || *p == me) || state.network.iter().any(|e| Who::Network(e.entry) == *w && e.person == Some(me)))
+}
+
 fn meetings(model: &Model, state: &CourseState, names: &Names, me: PersonId, today: Date) -> Vec<FamilyMeeting> {
     let family = tovholder_core::commands::family::members(model, state);
-    let with_family = |m: &tovholder_core::meetings::Meeting| {
-        m.form.attendees.iter().any(|w| matches!(w, Who::Person(p) if family.contains(p) || *p == me) || state.network.iter().any(|e| Who::Network(e.entry) == *w && e.person == Some(me)))
-    };
+    let with_family = |m: &tovholder_core::meetings::Meeting| family_attends(state, &family, me, m);
     let mut out: Vec<&tovholder_core::meetings::Meeting> = state.meetings.iter().filter(|m| m.status == MeetingStatus::Planned && m.date() >= today && with_family(m)).collect();
     out.sort_by_key(|m| m.form.start);
     out.into_iter()
@@ -502,9 +506,13 @@ fn meetings(model: &Model, state: &CourseState, names: &Names, me: PersonId, tod
 /// deadlines from today on, soonest first.
 /// `only`: a person of the network sees only the meetings they are invited to and the agreements
 /// they answer for.
-fn next(model: &Model, state: &CourseState, names: &Names, today: Date, only: Option<Who>) -> Vec<NextItem> {
+fn next(model: &Model, state: &CourseState, names: &Names, today: Date, me: PersonId, only: Option<Who>) -> Vec<NextItem> {
     let mut out = Vec::new();
-    let concerns = |m: &tovholder_core::meetings::Meeting| only.is_none_or(|w| m.form.attendees.contains(&w));
+    let family = tovholder_core::commands::family::members(model, state);
+    let concerns = |m: &tovholder_core::meetings::Meeting| match only {
+        Some(w) => m.form.attendees.contains(&w),
+        None => family_attends(state, &family, me, m),
+    };
     for m in state.meetings.iter().filter(|m| m.status == MeetingStatus::Planned && m.date() >= today && concerns(m)) {
         let label = model.meeting_types.get(&m.form.kind).map_or_else(|| "Møde".to_string(), |t| t.label.clone());
         out.push(NextItem { date: m.date(), when_da: format_datetime_da(m.form.start), what: label, detail: m.form.place.clone() });

@@ -37,6 +37,7 @@ async fn a_foster_mothers_request_is_answered_within_its_deadline_and_the_mother
     assert!(page.contains("Hvem har vagten nu?") && page.contains("Julemærkehjemmet Fjordlyst har åbent nu"), "{page}");
     assert!(page.contains("Bed om støtte") && page.contains("Samvær og samarbejdet med barnets forældre"), "the form with the model's topics");
     assert!(page.contains("Besvaret") && page.contains("Venter på svar"), "the demo's two requests: {page}");
+    assert!(!page.contains("Koordinationsmøde"), "the professionals' coordination meeting is not on the family's «Det sker snart»: {page}");
 
     // Refused: no topic; what she wrote is kept, nothing is saved.
     let before = t.app.store.course(malthe).await.unwrap().unwrap().version;
@@ -412,13 +413,79 @@ async fn back_early_the_deputy_period_ends_and_one_not_yet_begun_is_withdrawn() 
     let r = karim.delete(t.url(&format!("/api/v1/me/deputies/{may}"))).header("x-csrf-token", &kcsrf).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let mine: Value = karim.get(t.url("/api/v1/me/deputies")).send().await.unwrap().json().await.unwrap();
-    assert!(mine["named"].as_array().unwrap().is_empty(), "{mine}");
+    assert!(!mine["named"].as_array().unwrap().iter().any(|d| d["id"] == may || d["id"] == now), "neither is listed any more: {mine}");
     let page = karim.get(t.url(&format!("/forloeb/{lucas}"))).send().await.unwrap().text().await.unwrap();
-    assert!(!page.contains("data-deputy"), "no deputy now or ahead on the course: {page}");
+    assert!(!page.contains("data-deputy>Sara Berg er stedfortræder for Karim Aziz 3. maj"), "May's period is not shown ahead: {page}");
     t.app.clock.advance(jiff::SignedDuration::from_hours(24 * 64));
     assert_eq!(sees().await, StatusCode::NOT_FOUND);
     // Nobody else ends his periods.
     let (sara_c, scsrf) = t.login("sara").await;
     let r = sara_c.delete(t.url(&format!("/api/v1/me/deputies/{may}"))).header("x-csrf-token", &scsrf).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+/// An organisation made by the instance's administrator, as the README says; its id.
+async fn new_org(t: &TestApp, root: &reqwest::Client, csrf: &str, name: &str, kind: &str) -> tovholder_core::ids::OrgId {
+    let (status, _) = post_form(t, root, csrf, "/admin/organisationer", &[("name", name), ("kind", kind)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{name}");
+    t.app.store.orgs().await.unwrap().iter().find(|o| o.name == name).unwrap().id
+}
+
+#[tokio::test]
+async fn a_foster_family_is_supported_on_an_instance_set_up_from_empty() {
+    let t = TestApp::spawn_empty().await;
+    let (root, csrf, kommune, _, _) = from_empty_with_coordinator(&t).await;
+    // An opholdssted and a foster family; the municipality's familiepleje and the place's staff.
+    let lyngly = new_org(&t, &root, &csrf, "Opholdsstedet Lyngly", "opholdssted").await;
+    let berg = new_org(&t, &root, &csrf, "Plejefamilien Berg, Skovvej 3", "plejefamilie").await;
+    for (org, name, login, roles) in [(kommune, "Frede Falk", "frede", "familiepleje"), (lyngly, "Lone Lyng", "lone", "institutionens_personale")] {
+        let user = [("name", name), ("login", login), ("email", &format!("{login}@example.org")), ("roles", roles), ("password", "korrekt hest batteri")];
+        assert_eq!(post_form(&t, &root, &csrf, &format!("/admin/organisationer/{org}/brugere"), &user).await.0, StatusCode::SEE_OTHER, "{login}");
+    }
+    let (frede, fcsrf) = t.login_as("frede", "korrekt hest batteri").await;
+    let (lone, lcsrf) = t.login_as("lone", "korrekt hest batteri").await;
+
+    // The familiepleje opens the support course under its bevilling.
+    let body = serde_json::json!({
+        "model": "plejefamilie_stoette", "parties": {"kommune": kommune, "institution": lyngly, "plejefamilie": berg},
+        "family": [
+            {"role": "barn", "name": "Otto Kjær", "cpr": "050518-4322"},
+            {"role": "plejeforaelder", "name": "Birthe Berg", "email": "birthe@familie.example"},
+            {"role": "foraelder", "name": "Dorthe Kjær", "email": "dorthe@familie.example", "custody": true}
+        ],
+        "dates": {"bevilling": t.app.clock.today().to_string()}, "decisions": {}
+    });
+    let r = frede.post(t.url("/api/v1/courses")).header("x-csrf-token", &fcsrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let course = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let lone_id = t.app.store.user_by_name("lone").await.unwrap().unwrap().person;
+    let r =
+        lone.post(t.url(&format!("/api/v1/courses/{course}/appointments"))).header("x-csrf-token", &lcsrf).json(&serde_json::json!({"role": "kontaktperson", "person": lone_id})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+
+    // The foster mother logs in as a family does, asks for support, and it is on Lone's list.
+    let birthe = family_login(&t, "birthe@familie.example").await;
+    let page = birthe.get(t.url(&format!("/familie/forloeb/{course}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Bed om støtte"), "{page}");
+    let form = [("csrf", hidden_csrf(&page)), ("topic", "hverdag".into()), ("urgency", "almindelig".into()), ("request_text", "Hvordan får vi morgenerne til at gå?".into())];
+    let r = birthe.post(t.url(&format!("/familie/forloeb/{course}/henvendelser"))).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(task(&t, &lone, "henvendelse:1").await.is_some(), "the request is on the fixed contact's list");
+
+    // Lyngly plans supervision: the list is Birthe, found from its course; she signs up.
+    let start = (t.app.clock.today() + jiff::Span::new().days(10)).at(17, 0, 0, 0);
+    let plan = serde_json::json!({"kind": "plejefamilie_stoette:supervision", "title": "Supervision", "place": "Lyngly", "capacity": 6, "sessions": [{"start": start, "minutes": 90}]});
+    let r = lone.post(t.url("/api/v1/activities")).header("x-csrf-token", &lcsrf).json(&plan).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let v: Value = lone.get(t.url(&format!("/api/v1/activities/{id}"))).send().await.unwrap().json().await.unwrap();
+    let invited: Vec<&str> = v["invitees"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(invited, vec!["Birthe Berg"]);
+    let page = birthe.get(t.url(&format!("/familie/aktiviteter/{id}"))).send().await.unwrap().text().await.unwrap();
+    let r = birthe.post(t.url(&format!("/familie/aktiviteter/{id}/svar"))).form(&[("csrf", hidden_csrf(&page)), ("svar", "ja".into())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The child's mother never sees where he lives.
+    let dorthe = family_login(&t, "dorthe@familie.example").await;
+    let page = dorthe.get(t.url(&format!("/familie/forloeb/{course}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Skovvej") && page.contains("Plejefamilie (vises ikke)"), "{page}");
 }
