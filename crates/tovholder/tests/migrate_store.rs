@@ -63,6 +63,11 @@ fn sqlite_to_postgres_keeps_everything() {
         let r = m.post(format!("{url}/api/v1/courses")).header("x-csrf-token", &mcsrf).json(&body).send().await.unwrap();
         assert_eq!(r.status(), 201);
         assert_eq!(r.json::<Value>().await.unwrap()["id"], 14, "ids continue after the copied ones");
+        // The home's activities came along whole: the supervision series with its answer.
+        let acts: Value = m.get(format!("{url}/api/v1/activities")).send().await.unwrap().json().await.unwrap();
+        let ours = acts["ours"].as_array().unwrap();
+        assert_eq!(ours.len(), 2, "{acts}");
+        assert!(ours.iter().any(|a| a["title"] == "Supervision for plejefamilier, vinter" && a["signed_up"] == 1), "{acts}");
     });
     serve.kill().unwrap();
     serve.wait().unwrap();
