@@ -121,6 +121,8 @@ pub struct ActivityView {
     /// The invitation list, for the organiser; empty for the invited.
     pub invitees: Vec<InviteeView>,
     pub notes: Vec<NoteView>,
+    /// The organiser's minutes (referat), once written.
+    pub summary: Option<NoteView>,
     pub organiser_view: bool,
     /// How many on the list have not had the invitation yet (the organiser's "Send invitationer").
     pub not_yet_invited: usize,
@@ -277,6 +279,7 @@ pub async fn plan(app: &App, user: &User, p: Plan) -> Result<i64, AppError> {
         sessions: sessions.iter().zip(1..).map(|((start, minutes), n)| Session { n, start: *start, minutes: *minutes, attended: None }).collect(),
         invitees: invitees.into_iter().map(|person| Invitee { person, computed: true, answer: Answer::Pending, answered: None, invited: 0 }).collect(),
         notes: vec![],
+        summary: None,
         sequence: 0,
         cancelled: None,
         created_by: user.person,
@@ -302,7 +305,7 @@ pub async fn view(app: &App, viewer: Viewer<'_>, id: i64) -> Result<ActivityView
     let (a, _) = load(app, viewer, id).await?;
     let organiser_view = viewer.organises(&a);
     let orgs = app.store.orgs().await?;
-    let ids: Vec<PersonId> = a.invitees.iter().map(|i| i.person).chain(a.notes.iter().map(|n| n.by)).collect();
+    let ids: Vec<PersonId> = a.invitees.iter().map(|i| i.person).chain(a.notes.iter().chain(&a.summary).map(|n| n.by)).collect();
     let people = app.store.persons(&ids).await?;
     let person = |p: PersonId| people.iter().find(|x| x.id == p);
     let name = |p: PersonId| person(p).map_or_else(|| "(ukendt)".to_string(), |x| x.name.clone());
@@ -337,6 +340,7 @@ pub async fn view(app: &App, viewer: Viewer<'_>, id: i64) -> Result<ActivityView
             vec![]
         },
         notes: a.notes.iter().map(|n| NoteView { by: name(n.by), at_da: format_timestamp_da(n.at).unwrap_or_default(), text: n.text.clone() }).collect(),
+        summary: a.summary.as_ref().map(|n| NoteView { by: name(n.by), at_da: format_timestamp_da(n.at).unwrap_or_default(), text: n.text.clone() }),
         organiser_view,
         not_yet_invited: a.invitees.iter().filter(|i| i.invited < a.sequence.max(1) && i.answer != Answer::No).count(),
     };
@@ -533,6 +537,21 @@ pub async fn add_note(app: &App, viewer: Viewer<'_>, id: i64, note: &str) -> Res
     let (by, at) = (viewer.person(), app.clock.now());
     change(app, viewer, id, "note", false, |a| {
         a.notes.push(Note { by, at, text: note.trim().into() });
+        Ok(vec![])
+    })
+    .await
+}
+
+/// The organiser writes (or rewrites) the minutes; refused, like a note, when they name a child.
+pub async fn write_summary(app: &App, user: &User, id: i64, text: &str) -> Result<(), AppError> {
+    let (a, _) = load(app, Viewer::Staff(user), id).await?;
+    if !Viewer::Staff(user).organises(&a) {
+        return Err(AppError::NotFound);
+    }
+    core::check_note(text, &children(app, &a).await?).map_err(|m| AppError::invalid("summary", &m))?;
+    let (by, at) = (user.person, app.clock.now());
+    change(app, Viewer::Staff(user), id, "summary", true, |a| {
+        a.summary = Some(Note { by, at, text: text.trim().into() });
         Ok(vec![])
     })
     .await

@@ -37,6 +37,9 @@ pub struct Activity {
     pub invitees: Vec<Invitee>,
     #[serde(default)]
     pub notes: Vec<Note>,
+    /// The organiser's minutes (referat), once written; read by everyone invited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Note>,
     /// How many times invitations went out (the calendar's SEQUENCE); 0: not yet.
     #[serde(default)]
     pub sequence: u32,
@@ -303,6 +306,7 @@ mod tests {
             sessions: vec![Session { n: 1, start: date(2027, 1, 12).at(17, 0, 0, 0), minutes: 120, attended: None }],
             invitees: invited.iter().map(|p| Invitee { person: PersonId(*p), computed: true, answer: Answer::Pending, answered: None, invited: 0 }).collect(),
             notes: vec![],
+            summary: None,
             sequence: 0,
             cancelled: None,
             created_by: PersonId(1),

@@ -179,6 +179,19 @@ async fn the_network_meeting_invites_the_tovholdere_and_kontaktpersoner_of_the_m
     let v = activity(&t, &jonas, id).await;
     let answer = v["invitees"].as_array().unwrap().iter().find(|i| i["name"] == "Tove Lund").unwrap()["answer"].clone();
     assert_eq!(answer, "yes");
+    // After the meeting Jonas writes the minutes: naming a child is refused; Tove reads them.
+    t.app.clock.advance_days(78);
+    let (jonas, csrf) = t.login("jonas").await;
+    let (tc, _) = t.login("tove").await;
+    let child = t.app.store.persons(&t.app.store.course(t.course("William")).await.unwrap().unwrap().state.holders("barn").collect::<Vec<_>>()).await.unwrap()[0].name.clone();
+    let first = child.split_whitespace().next().unwrap().to_string();
+    let write = |text: String| jonas.post(t.url(&format!("/api/v1/activities/{id}/summary"))).header("x-csrf-token", &csrf).json(&json!({"text": text})).send();
+    let r = write(format!("Vi talte om {first} og overgangen hjem.")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(activity(&t, &jonas, id).await["summary"].is_null());
+    assert_eq!(write("Kommunerne ønsker udtalelsen en uge før opholdets afslutning.".into()).await.unwrap().status(), StatusCode::NO_CONTENT);
+    let page = tc.get(t.url(&format!("/aktiviteter/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Referat") && page.contains("Kommunerne ønsker udtalelsen en uge før opholdets afslutning."), "{page}");
     // Lars, taken off, does not see it.
     let (lc, _) = t.login("lars").await;
     assert_eq!(lc.get(t.url(&format!("/api/v1/activities/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);

@@ -108,3 +108,8 @@ pub async fn cancel(State(app): State<App>, user: CurrentUser, Path(id): Path<i6
     activities::cancel(&app, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+pub async fn summary(State(app): State<App>, user: CurrentUser, Path(id): Path<i64>, Json(b): Json<NoteBody>) -> Result<StatusCode, ApiError> {
+    activities::write_summary(&app, &user, id, &b.text).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

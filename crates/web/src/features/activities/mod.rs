@@ -25,6 +25,7 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/aktiviteter/{activity}/svar", User, "Tilmeld dig (svar=ja) eller meld fra (svar=nej).", post(pages::answer)),
         r("POST", "/aktiviteter/{activity}/gange/{n}/fremmoede", User, "Registrér, hvem der kom til en af datoerne.", post(pages::attendance)),
         r("POST", "/aktiviteter/{activity}/noter", User, "Skriv en fælles note (den må ikke nævne et barn).", post(pages::note)),
+        r("POST", "/aktiviteter/{activity}/referat", User, "Skriv eller ret referatet (arrangøren); det må ikke nævne et barn.", post(pages::summary)),
         r("POST", "/aktiviteter/{activity}/aflys", User, "Aflys aktiviteten; de inviterede får en aflysning til kalenderen.", post(pages::cancel)),
         r(
             "GET",
@@ -50,6 +51,7 @@ pub fn routes() -> Vec<Route> {
             .body::<api::AnswerBody>(),
         r("POST", "/api/v1/activities/{activity}/sessions/{n}/attendance", User, "Hvem kom: {present: [person]}; svarer 204.", post(api::attendance)).answers(&[204]).body::<api::AttendanceBody>(),
         r("POST", "/api/v1/activities/{activity}/notes", User, "En fælles note: {text}; svarer 204, 422 når den nævner et barn.", post(api::note)).answers(&[204]).body::<api::NoteBody>(),
+        r("POST", "/api/v1/activities/{activity}/summary", User, "Referatet: {text}; svarer 204, 422 når det nævner et barn.", post(api::summary)).answers(&[204]).body::<api::NoteBody>(),
         r("POST", "/api/v1/activities/{activity}/cancel", User, "Aflys aktiviteten; svarer 204.", post(api::cancel)).answers(&[204]).no_body(),
     ]
 }

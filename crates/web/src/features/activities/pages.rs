@@ -162,6 +162,11 @@ pub async fn note(State(app): State<App>, user: CurrentUser, Path(id): Path<i64>
     done(&app, &user, id, form, r).await
 }
 
+pub async fn summary(State(app): State<App>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let r = activities::write_summary(&app, &user, id, get(&form, "summary")).await;
+    done(&app, &user, id, form, r).await
+}
+
 pub async fn cancel(State(app): State<App>, user: CurrentUser, Path(id): Path<i64>) -> Result<Response, PageError> {
     let r = activities::cancel(&app, &user, id).await;
     done(&app, &user, id, vec![], r).await
