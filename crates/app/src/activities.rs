@@ -82,6 +82,8 @@ pub struct Activities {
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct SessionView {
     pub n: u32,
+    /// Copenhagen time.
+    pub start: DateTime,
     pub when_da: String,
     pub minutes: u32,
     /// Begun: attendance can be recorded.
@@ -124,6 +126,8 @@ pub struct ActivityView {
     /// The organiser's minutes (referat), once written.
     pub summary: Option<NoteView>,
     pub organiser_view: bool,
+    /// The organiser may still change it (not cancelled, not begun).
+    pub may_change: bool,
     /// How many on the list have not had the invitation yet (the organiser's "Send invitationer").
     pub not_yet_invited: usize,
 }
@@ -320,7 +324,14 @@ pub async fn view(app: &App, viewer: Viewer<'_>, id: i64) -> Result<ActivityView
         sessions: a
             .sessions
             .iter()
-            .map(|s| SessionView { n: s.n, when_da: format_datetime_da(s.start), minutes: s.minutes, begun: s.start <= now, attended: if organiser_view { s.attended.clone() } else { None } })
+            .map(|s| SessionView {
+                n: s.n,
+                start: s.start,
+                when_da: format_datetime_da(s.start),
+                minutes: s.minutes,
+                begun: s.start <= now,
+                attended: if organiser_view { s.attended.clone() } else { None },
+            })
             .collect(),
         invitees: if organiser_view {
             a.invitees
@@ -342,6 +353,7 @@ pub async fn view(app: &App, viewer: Viewer<'_>, id: i64) -> Result<ActivityView
         notes: a.notes.iter().map(|n| NoteView { by: name(n.by), at_da: format_timestamp_da(n.at).unwrap_or_default(), text: n.text.clone() }).collect(),
         summary: a.summary.as_ref().map(|n| NoteView { by: name(n.by), at_da: format_timestamp_da(n.at).unwrap_or_default(), text: n.text.clone() }),
         organiser_view,
+        may_change: organiser_view && a.cancelled.is_none() && a.first().is_some_and(|f| f > now),
         not_yet_invited: a.invitees.iter().filter(|i| i.invited < a.sequence.max(1) && i.answer != Answer::No).count(),
     };
     let reason = if organiser_view { "organisation" } else { "invited" };
@@ -416,6 +428,11 @@ async fn recipients(app: &App, a: &Activity) -> Result<Vec<Recipient>, AppError>
 
 /// One mail per session to one person: a short notice, a link, the iCalendar file.
 fn session_mails(app: &App, a: &Activity, to: &Recipient, cancel: bool) -> Vec<NewMail> {
+    mails_for(app, a, &a.sessions, to, cancel)
+}
+
+/// One mail per session of `sessions` (the activity's, or some it no longer has) to one person.
+fn mails_for(app: &App, a: &Activity, sessions: &[Session], to: &Recipient, cancel: bool) -> Vec<NewMail> {
     let model = app.models.get(&a.model);
     let def = def(model.as_deref(), a);
     let label = def.map_or("Aktivitet", |d| d.label.as_str());
@@ -423,7 +440,7 @@ fn session_mails(app: &App, a: &Activity, to: &Recipient, cancel: bool) -> Vec<N
     let host = app.config.base_url.split("://").nth(1).unwrap_or("tovholder.local").split(['/', ':']).next().unwrap_or("tovholder.local").to_string();
     let organizer = format!("tovholder@{host}");
     let description = format!("{}\n\n{}\n{link}", def.map_or("", |d| d.purpose.as_str()), text::ACTIVITY_ICS_LINK);
-    a.sessions
+    sessions
         .iter()
         .map(|s| {
             let inv = ics::Invitation {
@@ -479,6 +496,56 @@ pub async fn send_invitations(app: &App, user: &User, id: i64) -> Result<usize, 
     })
     .await?;
     Ok(sent)
+}
+
+/// Changes the title, place, places or dates before the activity begins. Those already invited
+/// get the changed calendar entries (the same UIDs, the next SEQUENCE), and a cancellation of
+/// each date it no longer has. Refused by field, in Danish.
+pub async fn change_plan(app: &App, user: &User, id: i64, p: Plan) -> Result<(), AppError> {
+    let (a, _) = load(app, Viewer::Staff(user), id).await?;
+    if !Viewer::Staff(user).organises(&a) {
+        return Err(AppError::NotFound);
+    }
+    let now = now_local(app);
+    let model = app.models.get(&a.model).ok_or(AppError::NotFound)?;
+    let mut refused = core::check_plan(&model, &a.kind, &p.title, &p.place, p.capacity, &p.sessions, now);
+    if a.first().is_some_and(|f| f <= now) {
+        refused.push(("sessions", "Aktiviteten er begyndt og kan ikke rettes længere.".to_string()));
+    }
+    let taken = u32::try_from(a.signed_up()).unwrap_or(u32::MAX);
+    if p.capacity < taken {
+        refused.push(("capacity", format!("Der er allerede {taken} tilmeldte; der skal være plads til dem.")));
+    }
+    if !refused.is_empty() {
+        return Err(field_errors(refused));
+    }
+    let to = recipients(app, &a).await?;
+    let mut sessions = p.sessions.clone();
+    sessions.sort();
+    change(app, Viewer::Staff(user), id, "change", true, |a| {
+        no_longer(a)?;
+        let gone: Vec<Session> = a.sessions.iter().filter(|s| usize::try_from(s.n).is_ok_and(|n| n > sessions.len())).cloned().collect();
+        a.title = p.title.trim().into();
+        a.place = p.place.trim().into();
+        a.capacity = p.capacity;
+        a.sessions = sessions.iter().zip(1..).map(|((start, minutes), n)| Session { n, start: *start, minutes: *minutes, attended: None }).collect();
+        if a.sequence == 0 {
+            return Ok(vec![]);
+        }
+        a.sequence += 1;
+        let sequence = a.sequence;
+        let snapshot = a.clone();
+        let mut mails = Vec::new();
+        for i in a.invitees.iter_mut().filter(|i| i.invited > 0 && i.answer != Answer::No) {
+            if let Some(r) = to.iter().find(|r| r.person == i.person) {
+                mails.extend(mails_for(app, &snapshot, &snapshot.sessions, r, false));
+                mails.extend(mails_for(app, &snapshot, &gone, r, true));
+                i.invited = sequence;
+            }
+        }
+        Ok(mails)
+    })
+    .await
 }
 
 /// Cancels the activity: those invited get a calendar cancellation of each session.

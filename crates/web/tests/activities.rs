@@ -93,6 +93,26 @@ async fn supervision_for_foster_families_is_signed_up_for_within_its_places_and_
     assert!(page.contains("Vi tager udgangspunkt i jeres spørgsmål om søvn.") && page.contains("Jonas Holm"), "{page}");
     assert!(!page.contains("Susanne Holm"), "the invited do not see the list of who else is invited");
 
+    // Moved a day, with a second evening: those invited get the changed calendar entries.
+    let change = |sessions: Value| json!({"title": "Supervision, forår", "place": "Fjordlyst, mødelokalet", "capacity": 1, "sessions": sessions});
+    let put = |body: Value| jonas.put(t.url(&format!("/api/v1/activities/{id}"))).header("x-csrf-token", &csrf).json(&body).send();
+    let r = put(json!({"title": "Supervision, forår", "place": "Fjordlyst", "capacity": 0, "sessions": [{"start": "2027-03-11T18:00", "minutes": 120}]})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no places for the one signed up");
+    let two = json!([{"start": "2027-03-11T18:00", "minutes": 120}, {"start": "2027-03-25T18:00", "minutes": 120}]);
+    assert_eq!(put(change(two)).await.unwrap().status(), StatusCode::NO_CONTENT);
+    let to_susanne: Vec<String> = outbox(&t).await.into_iter().filter(|m| m.mail.to == SUSANNE).filter_map(|m| m.mail.attachment.map(|a| a.text)).collect();
+    assert!(
+        to_susanne.iter().any(|ics| ics.contains("DTSTART;TZID=Europe/Copenhagen:20270311T180000") && ics.contains("SEQUENCE:2") && ics.contains(&format!("UID:tovholder-aktivitet-{id}-1@"))),
+        "the first date moved, in place"
+    );
+    assert!(to_susanne.iter().any(|ics| ics.contains("20270325T180000") && ics.contains(&format!("UID:tovholder-aktivitet-{id}-2@"))), "the second date added");
+    // Back to one evening: the second is cancelled in their calendars.
+    assert_eq!(put(change(json!([{"start": "2027-03-11T18:00", "minutes": 120}]))).await.unwrap().status(), StatusCode::NO_CONTENT);
+    let cancelled = last_mail(&t, SUSANNE, "Aflyst: Supervision").await.attachment.unwrap().text;
+    assert!(cancelled.contains("METHOD:CANCEL") && cancelled.contains(&format!("UID:tovholder-aktivitet-{id}-2@")) && cancelled.contains("SEQUENCE:3"), "{cancelled}");
+    let v = activity(&t, &jonas, id).await;
+    assert_eq!((v["sessions"].as_array().unwrap().len(), v["signed_up"].as_u64()), (1, Some(1)), "the answers are kept: {v}");
+
     // The child's mother is not invited: not found.
     let lene = family_login(&t, LENE).await;
     assert_eq!(lene.get(t.url(&format!("/familie/aktiviteter/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
@@ -102,8 +122,8 @@ async fn supervision_for_foster_families_is_signed_up_for_within_its_places_and_
     let attend = |present: Vec<i64>| json!({"present": present});
     let r = jonas.post(t.url(&format!("/api/v1/activities/{id}/sessions/1/attendance"))).header("x-csrf-token", &csrf).json(&attend(vec![susanne_id])).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    t.app.clock.advance_days(7);
-    t.app.clock.advance(jiff::SignedDuration::from_hours(7));
+    t.app.clock.advance_days(8);
+    t.app.clock.advance(jiff::SignedDuration::from_hours(8));
     // A week on, the sessions have ended: log in again.
     let (jonas, csrf) = t.login("jonas").await;
     let michael = family_login(&t, MICHAEL).await;

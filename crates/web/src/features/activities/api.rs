@@ -113,3 +113,18 @@ pub async fn summary(State(app): State<App>, user: CurrentUser, Path(id): Path<i
     activities::write_summary(&app, &user, id, &b.text).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+pub struct ChangeBody {
+    pub title: String,
+    pub place: String,
+    pub capacity: u32,
+    /// The dates it has from now on (numbered again from the first).
+    pub sessions: Vec<SessionBody>,
+}
+
+pub async fn change(State(app): State<App>, user: CurrentUser, Path(id): Path<i64>, Json(b): Json<ChangeBody>) -> Result<StatusCode, ApiError> {
+    let plan = Plan { kind: String::new(), title: b.title, place: b.place, capacity: b.capacity, sessions: b.sessions.iter().map(|s| (s.start, s.minutes)).collect() };
+    activities::change_plan(&app, &user, id, plan).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

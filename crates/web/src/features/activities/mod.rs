@@ -8,7 +8,7 @@
 pub mod api;
 pub mod pages;
 
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 
 use crate::http::route::Guard::{Family, User};
 use crate::http::route::{Route, r};
@@ -19,6 +19,7 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/aktiviteter", User, "Aktiviteter: dem, organisationen har planlagt, og dem, man er inviteret til; og formularen til en ny.", get(pages::list)),
         r("POST", "/aktiviteter", User, "Planlæg en aktivitet: slags, titel, sted, pladser og datoer; invitationslisten beregnes efter modellen.", post(pages::plan)),
         r("GET", "/aktiviteter/{activity}", User, "En aktivitet: datoer, pladser, invitationslisten med svar (arrangøren), fremmøde og fælles noter.", get(pages::show)),
+        r("POST", "/aktiviteter/{activity}/ret", User, "Ret titel, sted, pladser eller datoer, før aktiviteten begynder; de inviterede får de rettede kalenderinvitationer.", post(pages::change)),
         r("POST", "/aktiviteter/{activity}/inviterede", User, "Sæt en person på invitationslisten efter e-mailadresse.", post(pages::add_invitee)),
         r("POST", "/aktiviteter/{activity}/inviterede/{person}/fjern", User, "Tag en person af invitationslisten.", post(pages::remove_invitee)),
         r("POST", "/aktiviteter/{activity}/inviter", User, "Send invitationerne (en kalenderinvitation pr. dato) til dem, der ikke har fået dem.", post(pages::send)),
@@ -43,6 +44,9 @@ pub fn routes() -> Vec<Route> {
             .body::<api::PlanBody>()
             .returns::<crate::http::json::Created>(),
         r("GET", "/api/v1/activities/{activity}", User, "En aktivitet som den, der spørger, må se den.", get(api::show)).returns::<tovholder_app::activities::ActivityView>(),
+        r("PUT", "/api/v1/activities/{activity}", User, "Ret aktiviteten, før den begynder: {title, place, capacity, sessions: [{start, minutes}]}; svarer 204.", put(api::change))
+            .answers(&[204])
+            .body::<api::ChangeBody>(),
         r("POST", "/api/v1/activities/{activity}/invitees", User, "Sæt en person på listen: {email}; svarer 204.", post(api::add_invitee)).answers(&[204]).body::<api::EmailBody>(),
         r("DELETE", "/api/v1/activities/{activity}/invitees/{person}", User, "Tag en person af listen; svarer 204.", delete(api::remove_invitee)).answers(&[204]).no_body(),
         r("POST", "/api/v1/activities/{activity}/invitations", User, "Send invitationerne til dem, der ikke har fået dem; svarer med antallet.", post(api::send)).no_body().returns::<api::Sent>(),

@@ -88,6 +88,7 @@ struct ActivityPage {
     layout: Layout,
     csrf: String,
     v: ActivityView,
+    rows: Vec<u32>,
     /// Where its forms post: "/aktiviteter/7" or "/familie/aktiviteter/7".
     base: String,
     family: bool,
@@ -98,6 +99,21 @@ struct ActivityPage {
 crate::ui::form_state!(ActivityPage, values);
 
 impl ActivityPage {
+    /// The change form's field: what was typed, or else what is saved.
+    fn current(&self, key: &str) -> String {
+        if let Some(typed) = self.values.get(key) {
+            return typed.clone();
+        }
+        let session = |n: u32| self.v.sessions.iter().find(|s| s.n == n);
+        match key {
+            "title" => self.v.line.title.clone(),
+            "place" => self.v.line.place.clone(),
+            "capacity" => self.v.line.capacity.to_string(),
+            "minutes" => session(1).map(|s| s.minutes.to_string()).unwrap_or_default(),
+            k => k.strip_prefix("start").and_then(|n| n.parse().ok()).and_then(session).map(|s| s.start.strftime("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default(),
+        }
+    }
+
     /// Whether `person` is ticked as present at session `n` (as recorded).
     fn came(&self, n: &u32, person: &tovholder_core::ids::PersonId) -> bool {
         self.v.sessions.iter().find(|s| s.n == *n).and_then(|s| s.attended.as_ref()).is_some_and(|a| a.contains(person))
@@ -109,7 +125,7 @@ async fn show_page(app: &App, who: Who<'_>, layout: Layout, csrf: &str, id: i64,
     let family = matches!(who, Who::Family(_));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let base = if family { format!("/familie/aktiviteter/{id}") } else { format!("/aktiviteter/{id}") };
-    Ok((status, ActivityPage { layout, csrf: csrf.to_string(), v, base, family, errors, values: form.into_iter().collect() }).into_response())
+    Ok((status, ActivityPage { layout, csrf: csrf.to_string(), v, rows: (1..=DATE_ROWS).collect(), base, family, errors, values: form.into_iter().collect() }).into_response())
 }
 
 async fn staff_page(app: &App, user: &CurrentUser, id: i64, errors: Vec<FieldError>, form: FormData) -> Result<Response, AppError> {
@@ -159,6 +175,14 @@ pub async fn attendance(State(app): State<App>, user: CurrentUser, Path((id, n))
 
 pub async fn note(State(app): State<App>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
     let r = activities::add_note(&app, Who::Staff(&user), id, get(&form, "text")).await;
+    done(&app, &user, id, form, r).await
+}
+
+pub async fn change(State(app): State<App>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<FormData>) -> Result<Response, PageError> {
+    let r = match read_plan(&form) {
+        Ok(p) => activities::change_plan(&app, &user, id, p).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
     done(&app, &user, id, form, r).await
 }
 
