@@ -387,13 +387,14 @@ fn no_longer(a: &Activity) -> Result<(), AppError> {
 
 /// Puts someone on the list by their e-mail address (a login or a family member in Tovholder).
 pub async fn add_invitee(app: &App, user: &User, id: i64, email: &str) -> Result<(), AppError> {
+    let (a, _) = load(app, Viewer::Staff(user), id).await?;
     let email = email.trim();
     let person = match app.store.user_by_email(email).await? {
         Some(u) if !email.is_empty() => Some(u.person),
         _ if email.is_empty() => None,
-        _ => app.store.family_by_email(email).await?.first().map(|p| p.id),
+        _ => family_of_ours(app, a.org, email).await?,
     };
-    let Some(person) = person else { return Err(AppError::invalid("email", "Ingen i Tovholder har den e-mailadresse. Skriv adressen på en medarbejder eller et familiemedlem.")) };
+    let Some(person) = person else { return Err(AppError::invalid("email", "Ingen medarbejder i Tovholder eller familie i jeres forløb har den e-mailadresse.")) };
     change(app, Viewer::Staff(user), id, "invitee", true, |a| {
         no_longer(a)?;
         if a.invitee(person).is_some() {
@@ -403,6 +404,18 @@ pub async fn add_invitee(app: &App, user: &User, id: i64, email: &str) -> Result
         Ok(vec![])
     })
     .await
+}
+
+/// A family member with this address in one of `org`'s own courses: whether an address belongs to
+/// a family elsewhere in Tovholder is not the organiser's to learn (the answer is the same).
+async fn family_of_ours(app: &App, org: OrgId, email: &str) -> Result<Option<PersonId>, AppError> {
+    for p in app.store.family_by_email(email).await? {
+        let courses = app.store.courses(&app.store.courses_of_member(p.id).await?).await?;
+        if courses.iter().any(|c| c.state.parties.values().any(|o| *o == org)) {
+            return Ok(Some(p.id));
+        }
+    }
+    Ok(None)
 }
 
 /// Takes someone off the list (before or after the invitations went out).

@@ -174,6 +174,12 @@ async fn the_network_meeting_invites_the_tovholdere_and_kontaktpersoner_of_the_m
     let add = |email: &str| json!({"email": email});
     let r = jonas.post(t.url(&format!("/api/v1/activities/{id}/invitees"))).header("x-csrf-token", &csrf).json(&add("ingen@example.invalid")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A family of another organisation's course is not found either (the same answer), one of
+    // the home's own courses is.
+    let r = jonas.post(t.url(&format!("/api/v1/activities/{id}/invitees"))).header("x-csrf-token", &csrf).json(&add("louise.bak@familie.example")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = jonas.post(t.url(&format!("/api/v1/activities/{id}/invitees"))).header("x-csrf-token", &csrf).json(&add("lene.brandt@familie.example")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let hanne = t.seeded.users["hanne"].clone();
     let r = jonas.post(t.url(&format!("/api/v1/activities/{id}/invitees"))).header("x-csrf-token", &csrf).json(&add(hanne.email.as_deref().unwrap())).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
