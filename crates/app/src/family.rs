@@ -648,13 +648,13 @@ pub async fn perform(app: &App, fc: &FamilyCourse, action: FamilyAction) -> Resu
         let mut people = to.clone();
         people.extend(&on_call);
         mails.extend(crate::requests::mails(app, fc.id, &app.store.persons(&people).await?, acute, &on_call));
+        if acute {
+            mails.extend(crate::requests::texts_on_call(app, fc.id, &shifts));
+        }
     } else {
         mails.extend(crate::messages::mails(app, fc.id, &after, &events, me).await?);
     }
     let entries = events.into_iter().map(|event| NewEntry { stamp: stamp.clone(), event }).collect();
     app.store.append(fc.id, fc.version, &crate::actions::commit(model, after, entries, mails, blobs)).await?;
-    if acute {
-        crate::requests::text_on_call(app, fc.id, &shifts).await;
-    }
     Ok(())
 }

@@ -109,7 +109,7 @@ pub fn start(store: Arc<dyn Store>, clock: Clock, config: SmtpConfig) -> Result<
     tokio::spawn(async move {
         loop {
             let now = clock.now();
-            let claimed = match store.claim_mail(now, now + lease).await {
+            let claimed = match store.claim_mail(now, now + lease, tovholder_store::Channel::Mail).await {
                 Ok(m) => m,
                 Err(e) => {
                     tracing::error!(error = %e, "outbox: claim failed");

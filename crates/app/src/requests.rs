@@ -171,13 +171,12 @@ pub fn mails(app: &App, id: CourseId, people: &[tovholder_store::Person], acute:
         .collect()
 }
 
-/// The SMS to each duty phone of an acute request: a short notice and the link. A failure is
-/// logged (without the number) and does not undo the request: the e-mail went too.
-pub async fn text_on_call(app: &App, id: CourseId, shifts: &[DutyShift]) {
-    let message = format!("{} {}/forloeb/{id}/henvendelser", text::ACUTE_REQUEST_SMS, app.config.base_url);
-    for s in shifts {
-        if let Err(e) = crate::sms::send(app, &s.phone, &message).await {
-            tracing::warn!(course = id.0, error = %e, "acute request: the SMS webhook failed");
-        }
+/// The SMS to each duty phone of an acute request, with `sms_webhook` configured: a short notice
+/// and the link, into the outbox with the request (the SMS worker sends and retries them).
+pub fn texts_on_call(app: &App, id: CourseId, shifts: &[DutyShift]) -> Vec<NewMail> {
+    if app.config.sms_webhook.is_none() {
+        return vec![];
     }
+    let message = format!("{} {}/forloeb/{id}/henvendelser", text::ACUTE_REQUEST_SMS, app.config.base_url);
+    shifts.iter().map(|s| NewMail::sms(&s.phone, message.clone(), Some(id))).collect()
 }

@@ -620,8 +620,9 @@ for_every_dialect! {
             rows.iter().map(Self::mail_row).collect()
         }
 
-        async fn claim_mail(&self, now: Timestamp, until: Timestamp) -> Result<Option<Mail>> {
-            let row = sqlx::query(D::SQL.claim_mail).bind(to_micros(now)).bind(to_micros(until)).fetch_optional(&self.writer).await.map_err(db)?;
+        async fn claim_mail(&self, now: Timestamp, until: Timestamp, channel: tovholder_store::Channel) -> Result<Option<Mail>> {
+            let q = sqlx::query(D::SQL.claim_mail).bind(to_micros(now)).bind(to_micros(until)).bind(channel == tovholder_store::Channel::Sms);
+            let row = q.fetch_optional(&self.writer).await.map_err(db)?;
             row.as_ref().map(Self::mail_row).transpose()
         }
 

@@ -199,7 +199,7 @@ pub const SQL: Sql = Sql {
     outbox_backlog: "SELECT COUNT(*) AS n, MIN(created_us) AS oldest FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= ?)",
     outbox: "SELECT id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment FROM outbox ORDER BY id DESC LIMIT ?",
     claim_mail: "UPDATE outbox SET claimed_until_us = ?2, attempts = attempts + 1 WHERE id = \
-     (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= ?1) ORDER BY id LIMIT 1) \
+     (SELECT id FROM outbox WHERE sent_us IS NULL AND (claimed_until_us IS NULL OR claimed_until_us <= ?1) AND (recipient LIKE 'sms:%') = ?3 ORDER BY id LIMIT 1) \
      RETURNING id, recipient, subject, body, course_id, created_us, claimed_until_us, sent_us, attempts, mail_key, attachment",
     mail_sent: "UPDATE outbox SET sent_us = ? WHERE id = ?",
     mail_failed: "UPDATE outbox SET claimed_until_us = ? WHERE id = ? AND sent_us IS NULL",

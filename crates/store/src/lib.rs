@@ -382,6 +382,27 @@ impl NewMail {
     pub fn new(to: String, subject: String, body: String, course: Option<CourseId>) -> NewMail {
         NewMail { to, subject, body, course, not_before: None, key: None, attachment: None }
     }
+
+    /// A text message to `phone` through the SMS webhook, waiting in the same outbox (so it is
+    /// written with the change that caused it, and retried like a mail); `text` is its body.
+    pub fn sms(phone: &str, text: String, course: Option<CourseId>) -> NewMail {
+        NewMail::new(format!("{SMS_PREFIX}{}", phone.chars().filter(|c| !c.is_whitespace()).collect::<String>()), String::new(), text, course)
+    }
+
+    /// The phone number of a text message; None for an e-mail.
+    pub fn sms_to(&self) -> Option<&str> {
+        self.to.strip_prefix(SMS_PREFIX)
+    }
+}
+
+/// How an outbox row marks a text message: its recipient is `sms:<phone>`.
+pub const SMS_PREFIX: &str = "sms:";
+
+/// What a delivery worker claims from the outbox: e-mails (SMTP) or text messages (the webhook).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Mail,
+    Sms,
 }
 
 /// A text attachment, e.g. an iCalendar invitation.
@@ -658,7 +679,7 @@ pub trait Outbox: Send + Sync + 'static {
     async fn outbox(&self, limit: i64) -> Result<Vec<Mail>>;
     /// Takes the oldest unsent mail nobody holds (or whose hold ran out) and holds it until
     /// `until`: with several server processes each mail is claimed by one at a time.
-    async fn claim_mail(&self, now: Timestamp, until: Timestamp) -> Result<Option<Mail>>;
+    async fn claim_mail(&self, now: Timestamp, until: Timestamp, channel: Channel) -> Result<Option<Mail>>;
     async fn mail_sent(&self, id: i64, at: Timestamp) -> Result<()>;
     /// Gives a claimed mail back, to be tried again from `retry_at`.
     async fn mail_failed(&self, id: i64, retry_at: Timestamp) -> Result<()>;

@@ -10,7 +10,7 @@ use tovholder_core::span::Window;
 use tovholder_core::tasks::{Owner, Task};
 
 use tovholder_store::access::Access;
-use tovholder_store::{AccessRecord, Blob, Commit, Keys, LoginToken, NewEntry, NewMail, NewModelVersion, NewPerson, NewUser, Session, Store, StoreError, UserChange, verify_course};
+use tovholder_store::{AccessRecord, Blob, Channel, Commit, Keys, LoginToken, NewEntry, NewMail, NewModelVersion, NewPerson, NewUser, Session, Store, StoreError, UserChange, verify_course};
 
 type Check = Result<(), String>;
 
@@ -276,14 +276,14 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
     ensure(chain.broken.is_none() && (chain.batches, chain.rows, chain.views) == (4, 6, 2), "the access log's chain holds every batch")?;
     let out = store.outbox(10).await.map_err(e("outbox"))?;
     ensure(out.len() == 1 && out[0].mail.subject == "Ny opgave i Tovholder", "the mail written with the course")?;
-    let claimed = store.claim_mail(t0, later.at).await.map_err(e("claim"))?.ok_or("story: a mail to claim")?;
+    let claimed = store.claim_mail(t0, later.at, Channel::Mail).await.map_err(e("claim"))?.ok_or("story: a mail to claim")?;
     ensure(claimed.attempts == 1, "a claim counts an attempt")?;
-    ensure(store.claim_mail(t0, later.at).await.map_err(e("claim"))?.is_none(), "a held mail is not claimed twice")?;
+    ensure(store.claim_mail(t0, later.at, Channel::Mail).await.map_err(e("claim"))?.is_none(), "a held mail is not claimed twice")?;
     store.mail_failed(claimed.id, t0).await.map_err(e("failed"))?;
-    let again = store.claim_mail(t0, later.at).await.map_err(e("claim"))?.ok_or("story: a failed mail is tried again")?;
+    let again = store.claim_mail(t0, later.at, Channel::Mail).await.map_err(e("claim"))?.ok_or("story: a failed mail is tried again")?;
     store.mail_sent(again.id, later.at).await.map_err(e("sent"))?;
     ensure(
-        store.claim_mail(later.at + jiff::SignedDuration::from_hours(1), later.at + jiff::SignedDuration::from_hours(2)).await.map_err(e("claim"))?.is_none(),
+        store.claim_mail(later.at + jiff::SignedDuration::from_hours(1), later.at + jiff::SignedDuration::from_hours(2), Channel::Mail).await.map_err(e("claim"))?.is_none(),
         "a sent mail is never claimed again",
     )?;
     ensure(store.outbox(10).await.map_err(e("outbox"))?[0].sent == Some(later.at), "the outbox shows it sent")?;
@@ -298,11 +298,17 @@ pub async fn run(store: &dyn Store, keys: &Keys) -> Check {
         |mails: Vec<NewMail>, withdraw: Vec<String>| Commit { entries: vec![], state: state.clone(), tasks: vec![], orgs: commit.orgs.clone(), recipients: vec![], mails, withdraw, blobs: vec![] };
     store.append(id, 3, &bare(vec![agenda.clone()], vec![])).await.map_err(e("append mail"))?;
     ensure(store.outbox(10).await.map_err(e("outbox"))?[0].mail == agenda, "the mail round-trips with its time, key and attachment")?;
-    ensure(store.claim_mail(later.at, later.at + jiff::SignedDuration::from_hours(1)).await.map_err(e("claim"))?.is_none(), "not before its time")?;
-    let got = store.claim_mail(due, due + jiff::SignedDuration::from_hours(1)).await.map_err(e("claim"))?.ok_or("story: due mail claimed")?;
+    ensure(store.claim_mail(later.at, later.at + jiff::SignedDuration::from_hours(1), Channel::Mail).await.map_err(e("claim"))?.is_none(), "not before its time")?;
+    let got = store.claim_mail(due, due + jiff::SignedDuration::from_hours(1), Channel::Mail).await.map_err(e("claim"))?.ok_or("story: due mail claimed")?;
     ensure(got.mail.attachment == agenda.attachment, "the claimed mail carries its attachment")?;
     store.mail_failed(got.id, due).await.map_err(e("failed"))?;
     store.append(id, 3, &bare(vec![], vec!["agenda:1:1".into()])).await.map_err(e("withdraw"))?;
     ensure(store.outbox(10).await.map_err(e("outbox"))?.len() == 1, "withdrawn before it was sent")?;
+
+    // A text message waits in the same outbox; only the SMS worker claims it.
+    store.append(id, 3, &bare(vec![NewMail::sms("+45 70 12 34 56", "Akut henvendelse".into(), Some(id))], vec![])).await.map_err(e("append sms"))?;
+    ensure(store.claim_mail(due, due + jiff::SignedDuration::from_hours(1), Channel::Mail).await.map_err(e("claim"))?.is_none(), "the SMTP worker leaves a text message")?;
+    let sms = store.claim_mail(due, due + jiff::SignedDuration::from_hours(1), Channel::Sms).await.map_err(e("claim sms"))?.ok_or("story: the text message claimed")?;
+    ensure(sms.mail.sms_to() == Some("+4570123456") && sms.mail.body == "Akut henvendelse", "the text message round-trips")?;
     Ok(())
 }

@@ -479,6 +479,9 @@ async fn serve(file: Option<&Path>, listen: Option<String>, database: Option<Str
         Some(smtp) => tovholder_app::mailer::start(store.clone(), clock.clone(), smtp)?,
         None => tracing::warn!("no [smtp] configured: e-mails wait in the outbox"),
     }
+    if let Some(url) = cfg.sms_webhook.clone() {
+        tovholder_app::sms::start(store.clone(), clock.clone(), url);
+    }
     let empty = store.user_count().await? == 0;
     let models = catalogue(store.as_ref(), cfg.models_dir.as_deref()).await?;
     let app = App::new(store, keys, models, clock, web);

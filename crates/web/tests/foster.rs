@@ -100,11 +100,13 @@ async fn a_foster_mothers_request_is_answered_within_its_deadline_and_the_mother
 async fn sms_sink() -> (String, Arc<Mutex<Vec<Value>>>) {
     let got = Arc::new(Mutex::new(Vec::new()));
     let kept = got.clone();
+    // The first message is refused (503), as a gateway that is down answers; the rest are taken.
     let app = axum::Router::new().route(
         "/sms",
         axum::routing::post(move |axum::Json(body): axum::Json<Value>| async move {
-            kept.lock().unwrap().push(body);
-            "ok"
+            let mut got = kept.lock().unwrap();
+            got.push(body);
+            if got.len() == 1 { axum::http::StatusCode::SERVICE_UNAVAILABLE } else { axum::http::StatusCode::OK }
         }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -117,8 +119,10 @@ async fn sms_sink() -> (String, Arc<Mutex<Vec<Value>>>) {
 async fn an_acute_request_at_two_on_a_sunday_goes_to_whoever_is_on_call_and_is_followed_up_on_monday() {
     let (url, texts) = sms_sink().await;
     // 02:00 on Sunday 7 March 2027 in Copenhagen.
-    let config = AppConfig { sms_webhook: Some(url), ..AppConfig::default() };
+    let config = AppConfig { sms_webhook: Some(url.clone()), ..AppConfig::default() };
     let t = TestApp::spawn_on(config, Clock::fixed("2027-03-07T01:00:00Z".parse().unwrap())).await;
+    // The SMS worker, as `serve` starts it with `sms_webhook` configured.
+    tovholder_app::sms::start(t.app.store.clone(), t.app.clock.clone(), url);
     let malthe = t.course("Malthe");
     // Jonas has Saturday night's duty at the institution (its roster, as Beredskab keeps it),
     // in place of the demo's.
@@ -156,10 +160,31 @@ async fn an_acute_request_at_two_on_a_sunday_goes_to_whoever_is_on_call_and_is_f
     let mail = last_mail(&t, "jonas@fjordlyst.example", text::ACUTE_REQUEST_SUBJECT).await;
     assert!(mail.body.contains(&format!("/forloeb/{malthe}/henvendelser")) && !mail.body.contains("Malthe"));
     last_mail(&t, "mette@fjordlyst.example", text::ACUTE_REQUEST_CONTACT_SUBJECT).await;
-    let sent = texts.lock().unwrap().clone();
-    assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(sent[0]["to"], "+4570203041");
-    let sms = sent[0]["text"].as_str().unwrap();
+    // The gateway is down at first: the SMS waits in the outbox and goes when it answers again.
+    let delivered = async |n: usize| {
+        for _ in 0..100 {
+            if texts.lock().unwrap().len() >= n {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        texts.lock().unwrap().clone()
+    };
+    assert_eq!(delivered(1).await.len(), 1, "tried once");
+    let waiting = outbox(&t).await.into_iter().find(|m| m.mail.sms_to().is_some()).expect("the SMS in the outbox");
+    assert!(waiting.sent.is_none(), "refused by the gateway: not sent");
+    t.app.clock.advance(jiff::SignedDuration::from_secs(60));
+    let sent = delivered(2).await;
+    assert_eq!(sent.len(), 2, "tried again after its pause: {sent:?}");
+    assert_eq!(sent[1]["to"], "+4570203041");
+    for _ in 0..100 {
+        if outbox(&t).await.into_iter().any(|m| m.id == waiting.id && m.sent.is_some()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(outbox(&t).await.into_iter().any(|m| m.id == waiting.id && m.sent.is_some()), "marked sent");
+    let sms = sent[1]["text"].as_str().unwrap();
     assert!(sms.contains(&format!("/forloeb/{malthe}/henvendelser")) && !sms.contains("Malthe") && !sms.contains("Holm"), "{sms}");
 
     // On Jonas's list for today; on Mette's (the fixed contact) for Monday.
