@@ -183,7 +183,7 @@ pub async fn list(app: &App, user: &User) -> Result<Activities, AppError> {
     let name = |o: OrgId| orgs.iter().find(|x| x.id == o).map(|x| x.name.clone()).unwrap_or_default();
     let kind = orgs.iter().find(|o| o.id == user.org).map(|o| o.kind.clone()).unwrap_or_default();
     let ours = app.store.activities_of_org(user.org).await?.iter().map(|a| line(app, a, user.person, name(a.org))).collect();
-    let invited = app.store.activities_for(user.person).await?.iter().map(|a| line(app, a, user.person, name(a.org))).collect();
+    let invited = app.store.activities_for(user.person).await?.iter().filter(|a| told(a, user.person)).map(|a| line(app, a, user.person, name(a.org))).collect();
     log(app, record(app, user.person, format!("read:activities:{}", user.org.0), "organisation")).await?;
     Ok(Activities { ours, invited, kinds: kinds_for(app, &kind) })
 }
@@ -192,7 +192,7 @@ pub async fn list(app: &App, user: &User) -> Result<Activities, AppError> {
 pub async fn for_family(app: &App, person: PersonId) -> Result<Vec<ActivityLine>, AppError> {
     let orgs = app.store.orgs().await?;
     let mut out: Vec<ActivityLine> = Vec::new();
-    for a in app.store.activities_for(person).await? {
+    for a in app.store.activities_for(person).await?.into_iter().filter(|a| told(a, person)) {
         let organiser = orgs.iter().find(|x| x.id == a.org).map(|x| x.name.clone()).unwrap_or_default();
         out.push(line(app, &a, person, organiser));
     }
@@ -294,10 +294,16 @@ pub async fn plan(app: &App, user: &User, p: Plan) -> Result<i64, AppError> {
     Ok(id)
 }
 
-/// Loads an activity the viewer organises or is invited to (NotFound for anyone else).
+/// Whether `person` has had the invitation: until it is sent, the list is the organiser's draft
+/// and those on it are told nothing.
+fn told(a: &Activity, person: PersonId) -> bool {
+    a.invitee(person).is_some_and(|i| i.invited > 0)
+}
+
+/// Loads an activity the viewer organises or has been invited to (NotFound for anyone else).
 async fn load(app: &App, viewer: Viewer<'_>, id: i64) -> Result<(Activity, i64), AppError> {
     let (a, version) = app.store.activity(id).await?.ok_or(AppError::NotFound)?;
-    if !viewer.organises(&a) && a.invitee(viewer.person()).is_none() {
+    if !viewer.organises(&a) && !told(&a, viewer.person()) {
         return Err(AppError::NotFound);
     }
     Ok((a, version))

@@ -167,6 +167,11 @@ async fn the_network_meeting_invites_the_tovholdere_and_kontaktpersoner_of_the_m
     }
     let v = activity(&t, &jonas, id).await;
     assert_eq!(names(&v), expected.iter().cloned().collect::<Vec<_>>(), "{v}");
+    // Until the invitations go out the list is Jonas's draft: Tove is told nothing.
+    let (tc, _) = t.login("tove").await;
+    assert_eq!(tc.get(t.url(&format!("/api/v1/activities/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let hers: Value = tc.get(t.url("/api/v1/activities")).send().await.unwrap().json().await.unwrap();
+    assert!(!hers["invited"].as_array().unwrap().iter().any(|a| a["id"] == id), "{hers}");
     assert!(expected.contains("Tove Lund") && expected.contains("Lars Møller"), "both municipalities' tovholdere: {expected:?}");
     assert!(!expected.contains("Hanne Vestergaard") && !expected.contains("Mette Pedersen"), "no other model's staff, not the home's own");
 

@@ -506,6 +506,8 @@ async fn a_foster_family_is_supported_on_an_instance_set_up_from_empty() {
     let v: Value = lone.get(t.url(&format!("/api/v1/activities/{id}"))).send().await.unwrap().json().await.unwrap();
     let invited: Vec<&str> = v["invitees"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
     assert_eq!(invited, vec!["Birthe Berg"]);
+    let r = lone.post(t.url(&format!("/api/v1/activities/{id}/invitations"))).header("x-csrf-token", &lcsrf).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
     let page = birthe.get(t.url(&format!("/familie/aktiviteter/{id}"))).send().await.unwrap().text().await.unwrap();
     let r = birthe.post(t.url(&format!("/familie/aktiviteter/{id}/svar"))).form(&[("csrf", hidden_csrf(&page)), ("svar", "ja".into())]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
