@@ -67,6 +67,8 @@ pub struct ActivityLine {
     pub my_answer_da: String,
     pub cancelled: bool,
     pub over: bool,
+    /// The next session's start, if one is ahead (Copenhagen time).
+    pub next_start: Option<DateTime>,
 }
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -161,6 +163,7 @@ fn line(app: &App, a: &Activity, viewer: PersonId, organiser: String) -> Activit
         my_answer_da: mine.map(|m| m.label_da().to_string()).unwrap_or_default(),
         cancelled: a.cancelled.is_some(),
         over: a.is_over(now_local(app)),
+        next_start: a.sessions.iter().map(|s| s.start).filter(|s| *s > now_local(app)).min(),
     }
 }
 

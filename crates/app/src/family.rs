@@ -302,7 +302,7 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
     for e in state.network.iter().filter(|e| e.person.is_none_or(|p| !seen.contains(&p))) {
         family.push(PersonLine { name: e.name.clone(), role: e.relation.clone(), org: String::new(), email: None });
     }
-    let full = FamilyView {
+    let mut full = FamilyView {
         network: false,
         id: fc.id,
         title: views::course_title(model, state, &people),
@@ -379,6 +379,11 @@ pub async fn view(app: &App, fc: &FamilyCourse) -> Result<FamilyView, AppError> 
         },
         activities: crate::activities::for_family(app, me).await?,
     };
+    // What the viewer signed up for is on «Det sker snart» too.
+    let signed_up = full.activities.iter().filter(|a| a.my_answer == Some(tovholder_core::activities::Answer::Yes) && !a.cancelled);
+    full.next.extend(signed_up.filter_map(|a| a.next_start.map(|s| NextItem { date: s.date(), when_da: format_datetime_da(s), what: a.kind_da.clone(), detail: a.place.clone() })));
+    full.next.sort_by_key(|i| i.date);
+    full.next.truncate(NEXT_ITEMS);
     let Some(entry) = fc.network else { return Ok(full) };
     // A person of the network: who is who, the meetings they are invited to, and, while the
     // consent covers documents, the plan versions sent to them and the agreements in them.

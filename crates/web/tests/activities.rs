@@ -80,6 +80,13 @@ async fn supervision_for_foster_families_is_signed_up_for_within_its_places_and_
     assert!(r.text().await.unwrap().contains("ikke flere ledige pladser"));
     let v = activity(&t, &jonas, id).await;
     assert_eq!((v["signed_up"].as_u64(), v["places_left"].as_u64()), (Some(1), Some(0)), "{v}");
+    // On Susanne's «Det sker snart», not on Michael's (he is not signed up).
+    let soon = |page: &str| page.split("id=\"naeste\"").nth(1).and_then(|p| p.split("</section>").next()).unwrap_or_default().to_string();
+    let course = t.course("Malthe");
+    let hers = soon(&susanne.get(t.url(&format!("/familie/forloeb/{course}"))).send().await.unwrap().text().await.unwrap());
+    assert!(hers.contains("10. mar. 2027 kl. 17.00") && hers.contains("Supervision"), "{hers}");
+    let his = soon(&michael.get(t.url(&format!("/familie/forloeb/{course}"))).send().await.unwrap().text().await.unwrap());
+    assert!(!his.contains("Supervision"), "{his}");
 
     // A note naming the child is refused and not kept; one that does not is shared with Michael.
     let r = michael.post(t.url(&format!("/familie/aktiviteter/{id}/noter"))).form(&[("csrf", hidden_csrf(&page)), ("text", "Malthe sover dårligt efter samvær.".into())]).send().await.unwrap();
