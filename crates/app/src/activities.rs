@@ -148,6 +148,7 @@ fn def<'a>(model: Option<&'a Model>, a: &Activity) -> Option<&'a tovholder_core:
 
 fn line(app: &App, a: &Activity, viewer: PersonId, organiser: String) -> ActivityLine {
     let model = app.models.get(&a.model);
+    let now = now_local(app);
     let mine = a.invitee(viewer).map(|i| i.answer);
     ActivityLine {
         id: a.id,
@@ -162,8 +163,8 @@ fn line(app: &App, a: &Activity, viewer: PersonId, organiser: String) -> Activit
         my_answer: mine,
         my_answer_da: mine.map(|m| m.label_da().to_string()).unwrap_or_default(),
         cancelled: a.cancelled.is_some(),
-        over: a.is_over(now_local(app)),
-        next_start: a.sessions.iter().map(|s| s.start).filter(|s| *s > now_local(app)).min(),
+        over: a.is_over(now),
+        next_start: a.sessions.iter().map(|s| s.start).filter(|s| *s > now).min(),
     }
 }
 
@@ -363,7 +364,7 @@ pub async fn view(app: &App, viewer: Viewer<'_>, id: i64) -> Result<ActivityView
         summary: a.summary.as_ref().map(|n| NoteView { by: name(n.by), at_da: format_timestamp_da(n.at).unwrap_or_default(), text: n.text.clone() }),
         organiser_view,
         may_change: organiser_view && a.cancelled.is_none() && a.first().is_some_and(|f| f > now),
-        not_yet_invited: a.invitees.iter().filter(|i| i.invited < a.sequence.max(1) && i.answer != Answer::No).count(),
+        not_yet_invited: a.invitees.iter().filter(|i| a.awaits_invitation(i)).count(),
     };
     let reason = if organiser_view { "organisation" } else { "invited" };
     log(app, record(app, viewer.person(), format!("read:activity:{id}"), reason)).await?;
@@ -448,18 +449,14 @@ async fn recipients(app: &App, a: &Activity) -> Result<Vec<Recipient>, AppError>
     Ok(app.store.persons(&ids).await?.into_iter().filter_map(|p| Some(Recipient { person: p.id, staff: p.org.is_some(), email: p.email.filter(|e| !e.trim().is_empty())? })).collect())
 }
 
-/// One mail per session to one person: a short notice, a link, the iCalendar file.
-fn session_mails(app: &App, a: &Activity, to: &Recipient, cancel: bool) -> Vec<NewMail> {
-    mails_for(app, a, &a.sessions, to, cancel)
-}
-
-/// One mail per session of `sessions` (the activity's, or some it no longer has) to one person.
+/// One mail per session of `sessions` (the activity's, or some it no longer has) to one person:
+/// a short notice, a link, the iCalendar file.
 fn mails_for(app: &App, a: &Activity, sessions: &[Session], to: &Recipient, cancel: bool) -> Vec<NewMail> {
     let model = app.models.get(&a.model);
     let def = def(model.as_deref(), a);
     let label = def.map_or("Aktivitet", |d| d.label.as_str());
     let link = if to.staff { format!("{}/aktiviteter/{}", app.config.base_url, a.id) } else { format!("{}/familie/aktiviteter/{}", app.config.base_url, a.id) };
-    let host = app.config.base_url.split("://").nth(1).unwrap_or("tovholder.local").split(['/', ':']).next().unwrap_or("tovholder.local").to_string();
+    let host = app.mail_host();
     let organizer = format!("tovholder@{host}");
     let description = format!("{}\n\n{}\n{link}", def.map_or("", |d| d.purpose.as_str()), text::ACTIVITY_ICS_LINK);
     sessions
@@ -504,9 +501,9 @@ pub async fn send_invitations(app: &App, user: &User, id: i64) -> Result<usize, 
         sent = 0;
         let sequence = a.sequence;
         let snapshot = a.clone();
-        for i in a.invitees.iter_mut().filter(|i| i.invited < sequence && i.answer != Answer::No) {
+        for i in a.invitees.iter_mut().filter(|i| snapshot.awaits_invitation(i)) {
             if let Some(r) = to.iter().find(|r| r.person == i.person) {
-                mails.extend(session_mails(app, &snapshot, r, false));
+                mails.extend(mails_for(app, &snapshot, &snapshot.sessions, r, false));
                 i.invited = sequence;
                 sent += 1;
             }
@@ -584,7 +581,7 @@ pub async fn cancel(app: &App, user: &User, id: i64) -> Result<(), AppError> {
             .iter()
             .filter(|i| i.invited > 0 && i.answer != Answer::No)
             .filter_map(|i| to.iter().find(|r| r.person == i.person))
-            .flat_map(|r| session_mails(app, &snapshot, r, true))
+            .flat_map(|r| mails_for(app, &snapshot, &snapshot.sessions, r, true))
             .collect())
     })
     .await

@@ -167,6 +167,11 @@ impl App {
 impl App {
     /// The model a course runs under. A version another process stored (an upload, a move)
     /// is read on first meeting it.
+    /// The instance's host name, as calendar UIDs and the organiser address use it.
+    pub fn mail_host(&self) -> String {
+        self.config.base_url.split("://").nth(1).unwrap_or("tovholder.local").split(['/', ':']).next().unwrap_or("tovholder.local").to_string()
+    }
+
     pub async fn model_of(&self, state: &tovholder_core::course::CourseState) -> Result<Option<Arc<tovholder_core::model::Model>>, tovholder_store::StoreError> {
         if let Some(m) = self.models.of(state) {
             return Ok(Some(m));

@@ -201,7 +201,7 @@ pub async fn mails(app: &App, model: &Model, id: CourseId, after: &CourseState, 
     let mut withdraw = Vec::new();
     let (people, orgs) = names_data(app, after).await?;
     let names = Names { model, state: after, people: &people, orgs: &orgs };
-    let host = app.config.base_url.split("://").nth(1).unwrap_or("tovholder.local").split(['/', ':']).next().unwrap_or("tovholder.local").to_string();
+    let host = app.mail_host();
     let organizer = organizer.unwrap_or_else(|| format!("tovholder@{host}"));
     let staff: Vec<PersonId> = {
         let mut v = Vec::new();

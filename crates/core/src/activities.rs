@@ -110,6 +110,11 @@ impl Activity {
         self.invitees.iter().filter(|i| i.answer == Answer::Yes).count()
     }
 
+    /// On the list, not declined, and not yet sent this version of the invitation.
+    pub fn awaits_invitation(&self, i: &Invitee) -> bool {
+        i.invited < self.sequence.max(1) && i.answer != Answer::No
+    }
+
     pub fn places_left(&self) -> u32 {
         self.capacity.saturating_sub(u32::try_from(self.signed_up()).unwrap_or(u32::MAX))
     }
